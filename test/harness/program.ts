@@ -1,0 +1,135 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { CALL_RESULTS, COMPUTED_STATE } from "./mock-state";
+
+/** One resource the program registered, as the engine (and a policy) would see its inputs. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly inputs: Record<string, any>;
+  /** The resource's state as the mocks answered it: inputs plus computed outputs. */
+  readonly state: Record<string, any>;
+  readonly provider?: string;
+  readonly parent?: string;
+}
+
+export interface ProgramRun {
+  readonly stack: string;
+  readonly resources: RecordedResource[];
+  /** The stack's exports, resolved; secret values are included in the clear for inspection. */
+  readonly outputs: Record<string, any>;
+  /** Names of exports the program marked secret. */
+  readonly secretOutputs: string[];
+}
+
+/** Outputs a StackReference answers, keyed by the referenced stack name (`org/project/stack`). */
+export type StackReferenceOutputs = Record<string, { outputs: Record<string, any>; secretOutputNames?: string[] }>;
+
+export interface RunOptions {
+  /** Config beyond the stack file, as `pulumi config set` would add it (key without namespace). */
+  readonly config?: Record<string, unknown>;
+  /** Secret config, as `pulumi config set --secret` would add it. */
+  readonly secrets?: Record<string, string>;
+  /** Replaces the stack file's config entirely (for a stack file that does not exist, such as a third region). */
+  readonly configOverride?: Record<string, unknown>;
+  readonly stackReferences?: StackReferenceOutputs;
+  readonly project?: string;
+  readonly org?: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, "../../..");
+export const PROJECT = "monitoring";
+
+/** The `monitoring:` config of a stack file, keys without the namespace. */
+export function readStackFile(stack: string): Record<string, unknown> {
+  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc.config ?? {})) {
+    if (key.startsWith(`${PROJECT}:`)) config[key.slice(PROJECT.length + 1)] = value;
+  }
+  return config;
+}
+
+/**
+ * Runs index.ts under Pulumi mocks for one stack and records every resource and export. Node caches the
+ * program, so a process can run it once: each stack test file runs in its own mocha process.
+ */
+export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
+  const resources: RecordedResource[] = [];
+  const project = options.project ?? PROJECT;
+  const org = options.org ?? "acme";
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const ref = options.stackReferences?.[args.inputs.name];
+          if (!ref) throw new Error(`mock: no outputs for stack reference '${args.inputs.name}'`);
+          return {
+            id: args.inputs.name,
+            state: { ...args.inputs, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames ?? [] },
+          };
+        }
+        const computed = COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {};
+        const state = { ...computed, ...args.inputs };
+        for (const [key, value] of Object.entries(computed)) if (state[key] === undefined) state[key] = value;
+        resources.push({
+          type: args.type,
+          name: args.name,
+          urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
+          inputs: args.inputs,
+          state,
+          provider: args.provider,
+        });
+        return { id: `${args.name}-id`, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        const answer = CALL_RESULTS[args.token];
+        if (!answer) throw new Error(`mock: no answer for call ${args.token}`);
+        return answer(args.inputs);
+      },
+    },
+    project,
+    stack,
+    false,
+    org,
+  );
+  const fileConfig = options.configOverride ?? readStackFile(stack);
+  const all: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...fileConfig, ...(options.config ?? {}) })) {
+    all[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(options.secrets ?? {})) {
+    all[`${project}:${key}`] = value;
+    secretKeys.push(`${project}:${key}`);
+  }
+  pulumi.runtime.setAllConfig(all, secretKeys);
+
+  // The program's module exports are its stack outputs.
+  const program = require(path.join(REPO_ROOT, "bin", "index.js"));
+  const exportsResolved: Record<string, unknown> =
+    typeof program.default === "function" ? await program.default() : program;
+  const outputs: Record<string, any> = {};
+  const secretOutputs: string[] = [];
+  for (const [key, value] of Object.entries(exportsResolved)) {
+    if (key === "default" || key === "__esModule") continue;
+    const output = pulumi.output(value as any);
+    outputs[key] = await promiseOf(output);
+    if (await (output as any).isSecret) secretOutputs.push(key);
+  }
+  return { stack, resources, outputs, secretOutputs };
+}
+
+/** The resolved value of an Output, secret or not. */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Resources of one type token. */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+  return run.resources.filter((r) => r.type === type);
+}
