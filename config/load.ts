@@ -47,16 +47,20 @@ export function loadStackConfig(stack: string, raw: RawConfig): StackConfig {
 
 function readBase(config: ConfigReader): BaseStackConfig {
   const cloud = config.oneOf("cloud", CLOUDS);
-  const region = config.requireString("region", `a ${cloud.toUpperCase()} region: ${regionsOf(cloud).join(", ")}`);
+  const allowedRegions = `${cloudRegion(cloud)}: ${regionsOf(cloud).join(", ")}`;
+  const region = config.requireString("region", allowedRegions);
   if (!regionsOf(cloud).includes(region)) {
     const other = cloudOfRegion(region);
-    const hint = other ? `'${region}' is a ${other.toUpperCase()} region; ` : "";
-    config.fail("region", region, `${hint}a ${cloud.toUpperCase()} region: ${regionsOf(cloud).join(", ")}`);
+    config.fail("region", region, `${other ? `'${region}' is ${cloudRegion(other)}; ` : ""}${allowedRegions}`);
   }
   const gcpProject =
     cloud === "gcp" ? config.requireString("gcpProject", "the ID of the GCP project that owns this stack (6-30 characters)") : undefined;
   const namePrefix = config.string("namePrefix", config.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-"), NAME);
   return { stack: config.stack, cloud, region, gcpProject, namePrefix, cluster: readCluster(config, cloud, region, namePrefix) };
+}
+
+function cloudRegion(cloud: Cloud): string {
+  return cloud === "aws" ? "an AWS region" : "a GCP region";
 }
 
 function readCluster(config: ConfigReader, cloud: Cloud, region: string, namePrefix: string): ClusterSettings {
@@ -180,7 +184,7 @@ function readGlobal(config: ConfigReader, base: BaseStackConfig): GlobalStackCon
     tier: "global",
     regions: references,
     federationReplicas: config.integer("federationReplicas", 2, { min: 2, max: 5 }),
-    alerting: readAlerting(config.section("alerting")),
+    alerting: readAlerting(config.section("alerting"), config),
     grafana: {
       minReplicas: grafanaMin,
       maxReplicas: grafana.integer("maxReplicas", Math.max(6, grafanaMin), { min: grafanaMin, max: 100 }),
@@ -198,12 +202,22 @@ function readGlobal(config: ConfigReader, base: BaseStackConfig): GlobalStackCon
   };
 }
 
-function readAlerting(alerting: ConfigReader): AlertingSettings {
+const RECEIVER_SECRET: Record<ReceiverSettings["type"], string> = {
+  slack: "the Slack incoming-webhook URL",
+  pagerduty: "the PagerDuty Events v2 routing key",
+  webhook: "the webhook URL",
+};
+
+/** `root` reads the secret keys receivers name: their values stay out of the config object, only their presence is checked. */
+function readAlerting(alerting: ConfigReader, root: ConfigReader): AlertingSettings {
   const receivers = alerting.objectList("receivers", readReceiver);
   const names = new Set<string>();
   receivers.forEach((r, i) => {
     if (names.has(r.name)) alerting.fail(`receivers[${i}].name`, r.name, "a receiver name not used by another receiver");
     names.add(r.name);
+    if (!root.has(r.secretKey)) {
+      root.fail(r.secretKey, undefined, `${RECEIVER_SECRET[r.type]} of receiver '${r.name}', set with: pulumi config set --secret ${r.secretKey} <value>`);
+    }
   });
   const known = (name: string) => (names.has(name) ? undefined : `one of the receivers: ${[...names].join(", ") || "(none configured)"}`);
   const defaultReceiver = alerting.string("defaultReceiver", receivers[0]?.name ?? "");

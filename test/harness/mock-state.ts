@@ -28,7 +28,7 @@ export const COMPUTED_STATE: Record<string, (name: string, inputs: Inputs) => In
   "aws:kms/key:Key": (name) => ({ arn: `arn:aws:kms:us-east-1:123456789012:key/${name}` }),
   "aws:s3/bucket:Bucket": (name, inputs) => ({ bucket: inputs.bucket ?? name, arn: `arn:aws:s3:::${inputs.bucket ?? name}` }),
   "aws:rds/instance:Instance": (name) => ({ address: `${name}.abcdefghij.us-east-2.rds.amazonaws.com`, port: 5432 }),
-  "gcp:container/cluster:Cluster": (name) => ({
+  "gcp:container/cluster:Cluster": () => ({
     endpoint: "203.0.113.10",
     masterAuth: { clusterCaCertificate: Buffer.from(FAKE_PEM_CERT).toString("base64") },
   }),
