@@ -1,0 +1,93 @@
+import { FEDERATED_RULE_LEVELS, federationMatchers } from "./series";
+
+/** One region as the federation Prometheus scrapes it. */
+export interface FederatedRegion {
+  readonly name: string;
+  /** `host:port` of every Prometheus pod of the region (every shard, every replica), one target each. */
+  readonly prometheusTargets: readonly string[];
+  readonly username: string;
+  readonly passwordFile: string;
+  readonly caFile: string;
+  /** Name in the region's server certificate; targets are reached by load-balancer address. */
+  readonly tlsServerName: string;
+}
+
+/** How the federation Prometheus reaches the Alertmanager mesh (and scrapes it for the health board). */
+export interface AlertmanagerClient {
+  /** `host:port` of every peer: alerts go to each one directly. */
+  readonly targets: readonly string[];
+  readonly username: string;
+  readonly passwordFile: string;
+  readonly caFile: string;
+  readonly tlsServerName: string;
+}
+
+export interface FederationConfigParams {
+  readonly clusterName: string;
+  readonly replicaLabel: string;
+  /** Value of the replica label: `${POD_NAME}` in the cluster, which Prometheus 3 expands from the environment. */
+  readonly replica: string;
+  readonly scrapeInterval: string;
+  readonly evaluationInterval: string;
+  readonly rulesGlob: string;
+  readonly regions: readonly FederatedRegion[];
+  readonly alertmanager: AlertmanagerClient;
+}
+
+export const ALERTMANAGER_SCRAPE_JOB = "alertmanager";
+
+export function federateJobName(region: string): string {
+  return `federate-${region}`;
+}
+
+/**
+ * The global federation Prometheus: one `federate-<region>` job per region with `honor_labels: true`, so
+ * every series keeps the `region`, `shard` and `prometheus_replica` labels its regional Prometheus gave it.
+ */
+export function federationPrometheusConfig(p: FederationConfigParams) {
+  if (p.regions.length === 0) throw new Error("the federation Prometheus needs at least one region");
+  return {
+    global: {
+      scrape_interval: p.scrapeInterval,
+      evaluation_interval: p.evaluationInterval,
+      external_labels: { cluster: p.clusterName, [p.replicaLabel]: p.replica },
+    },
+    rule_files: [p.rulesGlob],
+    alerting: {
+      // Both federation replicas send the same alert; without their replica label the mesh sees one.
+      alert_relabel_configs: [{ action: "labeldrop", regex: p.replicaLabel }],
+      alertmanagers: [{ api_version: "v2", ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] }],
+    },
+    scrape_configs: [
+      ...p.regions.map(federateJob),
+      { job_name: ALERTMANAGER_SCRAPE_JOB, ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] },
+    ],
+  };
+}
+
+function federateJob(region: FederatedRegion) {
+  if (region.prometheusTargets.length === 0) throw new Error(`region '${region.name}' has no Prometheus pod to federate`);
+  return {
+    job_name: federateJobName(region.name),
+    honor_labels: true,
+    metrics_path: "/federate",
+    params: { "match[]": federationMatchers() },
+    // Cross-region scrapes of pre-aggregated series: slower than local ones, far from the interval.
+    scrape_timeout: "20s",
+    ...httpsClient(region),
+    static_configs: [{ targets: [...region.prometheusTargets] }],
+    metric_relabel_configs: [
+      // Recording-rule series have no instance label, so the target's address would be attached and differ
+      // between the two replicas of a shard; the replica label alone must tell them apart.
+      { source_labels: ["__name__"], regex: `(${FEDERATED_RULE_LEVELS.join("|")}):.+`, target_label: "instance", replacement: "" },
+    ],
+  };
+}
+
+function httpsClient(c: { username: string; passwordFile: string; caFile: string; tlsServerName: string }) {
+  return {
+    scheme: "https",
+    basic_auth: { username: c.username, password_file: c.passwordFile },
+    tls_config: { ca_file: c.caFile, server_name: c.tlsServerName },
+  };
+}

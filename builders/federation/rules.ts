@@ -1,0 +1,54 @@
+import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
+
+/** Label every regional Prometheus shard adds; series of different shards are disjoint parts of one sum. */
+export const SHARD_LABEL = "shard";
+
+export interface GlobalRecordingRule {
+  readonly record: string;
+  /** The federated series it reads. */
+  readonly source: string;
+  /** Counters are turned into rates before replicas are merged, so a replica's counter reset is harmless. */
+  readonly rate?: string;
+}
+
+/**
+ * Global series the dashboards read. Each one is deduplicated over the regional replica label and then
+ * summed over shards; see dedupedAcrossReplicas and builders/federation/README.md for why that neither
+ * leaves a gap nor doubles a sum when a regional replica is lost.
+ */
+export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
+  { record: "global:http_requests:rate5m", source: REGIONAL_RECORDING_RULES.requests },
+  { record: "global:http_requests_errors:rate5m", source: REGIONAL_RECORDING_RULES.errors },
+  { record: "global:http_request_duration_seconds_bucket:rate5m", source: REGIONAL_RECORDING_RULES.latencyBuckets },
+  { record: "global:up:sum", source: REGIONAL_RECORDING_RULES.targetsUp },
+  { record: "global:up:count", source: REGIONAL_RECORDING_RULES.targetsScraped },
+  { record: "global:thanos_shipper_uploads:rate5m", source: ESSENTIAL_SERIES.sidecarUploads, rate: "5m" },
+  { record: "global:thanos_shipper_upload_failures:rate5m", source: ESSENTIAL_SERIES.sidecarUploadFailures, rate: "5m" },
+  { record: "global:thanos_compact_halted:max", source: ESSENTIAL_SERIES.compactorHalted },
+];
+
+/**
+ * Both replicas of a regional shard are federated and keep their distinct replica label, so their series
+ * never collide. `max without (replica)` turns the pair into one series that exists as long as either
+ * replica does (no gap when one is lost, and never twice the value); `sum without (shard)` then adds the
+ * disjoint shards. Every other label (region, cluster, job, le, ...) is kept.
+ */
+export function dedupedAcrossReplicas(selector: string): string {
+  return `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABEL}) (${selector}))`;
+}
+
+/** The rule file the global federation Prometheus evaluates. */
+export function globalRecordingRules() {
+  return {
+    groups: [
+      {
+        name: "global-federation",
+        rules: GLOBAL_RECORDING_RULES.map((r) => ({
+          record: r.record,
+          expr: dedupedAcrossReplicas(r.rate ? `rate(${r.source}[${r.rate}])` : r.source),
+        })),
+      },
+    ],
+  };
+}

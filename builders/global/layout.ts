@@ -1,0 +1,73 @@
+import { MONITORING_NAMESPACE } from "../../contracts/regional-outputs";
+
+/**
+ * Where things live in the global cluster: object names, ports and the paths configs are mounted at. The
+ * rendered configs refer to these paths and the components mount the files there, so both read them here.
+ */
+export const GLOBAL_NAMESPACE = MONITORING_NAMESPACE;
+
+export const ALERTMANAGER = {
+  name: "alertmanager",
+  /** Headless Service that gives each peer a stable DNS name for gossip and for the federation Prometheus. */
+  peersService: "alertmanager-peers",
+  webPort: 9093,
+  clusterPort: 9094,
+  configDir: "/etc/alertmanager/config",
+  secretsDir: "/etc/alertmanager/secrets",
+  tlsDir: "/etc/alertmanager/tls",
+  dataDir: "/alertmanager",
+  /** Name in the Alertmanager certificate besides every peer's addresses, for clients that pin one name. */
+  tlsServerName: "alertmanager.monitoring.global",
+} as const;
+
+export const FEDERATION = {
+  name: "federation-prometheus",
+  service: "federation-prometheus",
+  port: 9090,
+  configDir: "/etc/prometheus/config",
+  rulesDir: "/etc/prometheus/rules",
+  secretsDir: "/etc/prometheus/secrets",
+  dataDir: "/prometheus",
+  /** External label unique per federation Prometheus pod, dropped before alerts reach Alertmanager. */
+  replicaLabel: "federation_replica",
+} as const;
+
+export const THANOS_QUERY = {
+  name: "thanos-query",
+  service: "thanos-query",
+  httpPort: 10902,
+  grpcPort: 10901,
+  configDir: "/etc/thanos/config",
+  tlsDir: "/etc/thanos/regions",
+} as const;
+
+export const QUERY_FRONTEND = {
+  name: "thanos-query-frontend",
+  service: "thanos-query-frontend",
+  httpPort: 9090,
+  configDir: "/etc/thanos/config",
+  tlsDir: "/etc/thanos/tls",
+} as const;
+
+export const GRAFANA = {
+  name: "grafana",
+  service: "grafana",
+  port: 3000,
+  provisioningDir: "/etc/grafana/provisioning",
+  dashboardsDir: "/var/lib/grafana-dashboards",
+  tlsDir: "/etc/grafana/tls",
+} as const;
+
+/** In-cluster DNS name of a Service (or of a StatefulSet pod behind a headless Service). */
+export function serviceHost(name: string, namespace: string = GLOBAL_NAMESPACE): string {
+  return `${name}.${namespace}.svc`;
+}
+
+export function alertmanagerPodName(ordinal: number): string {
+  return `${ALERTMANAGER.name}-${ordinal}`;
+}
+
+/** Every Alertmanager peer's stable in-cluster name, through the headless Service. */
+export function alertmanagerPeerHosts(replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => serviceHost(`${alertmanagerPodName(i)}.${ALERTMANAGER.peersService}`));
+}

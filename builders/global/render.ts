@@ -1,0 +1,190 @@
+import * as YAML from "yaml";
+import type { GlobalStackConfig } from "../../config/types";
+import type { RegionalOutputs } from "../../contracts/regional-outputs";
+import { alertmanagerArgs } from "../alertmanager/args";
+import { alertmanagerConfig } from "../alertmanager/config";
+import { alertmanagerTargets } from "../alertmanager/targets";
+import { webConfig } from "../alertmanager/web-config";
+import { federationPrometheusConfig } from "../federation/config";
+import { globalRecordingRules } from "../federation/rules";
+import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
+import { grafanaDashboards } from "../grafana/dashboards";
+import { endpointSdConfig, thanosQueryArgs } from "../thanos/query";
+import { httpsServerConfig, queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
+import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "./layout";
+import { SECRET_FILES } from "./secrets";
+
+/** What the global tier knows of a region once it has exposed the region's endpoints. */
+export interface ExposedRegion {
+  /** The region's stack outputs (its secrets are not needed to render configs). */
+  readonly outputs: Omit<RegionalOutputs, "kubeconfig" | "storeApiClientCert" | "storeApiClientKey" | "federationPassword" | "alertingCaKey" | "alertingPassword">;
+  /** Load-balancer address (IP or host name) of each Prometheus pod, by pod name. */
+  readonly prometheusHosts: Readonly<Record<string, string>>;
+  readonly storeGatewayHost: string;
+}
+
+export interface GlobalRenderOptions {
+  /** Address of each Alertmanager peer's own load balancer, as the regions reach it. */
+  readonly alertmanagerHosts: readonly string[];
+  readonly alertmanagerVersion: string;
+  /** Basic-auth users of the Alertmanagers: every region's alerting user and the federation's, to a bcrypt hash. */
+  readonly alertmanagerUsers: Readonly<Record<string, string>>;
+  /** The user the federation Prometheus sends alerts as. */
+  readonly federationAlertingUser: string;
+  /** Only for Alertmanager releases without webhook `url_file` (see builders/alertmanager/config.ts). */
+  readonly inlineWebhookUrls?: Readonly<Record<string, string>>;
+}
+
+export const SCRAPE_INTERVAL = "30s";
+export const QUERY_SPLIT_INTERVAL = "24h";
+export const RESPONSE_CACHE_SIZE = "512MB";
+
+/** Paths (relative) of every file renderGlobalFiles returns that is not per region. */
+export const GLOBAL_FILES = {
+  federationConfig: "federation/prometheus.yml",
+  federationRules: "federation/rules/global.rules.yml",
+  alertmanagerConfig: "alertmanager/alertmanager.yml",
+  alertmanagerWebConfig: "alertmanager/web.yml",
+  alertmanagerArgs: "alertmanager/args.yml",
+  queryEndpoints: "thanos/query/endpoints.yml",
+  queryArgs: "thanos/query/args.yml",
+  frontendArgs: "thanos/query-frontend/args.yml",
+  frontendHttpConfig: "thanos/query-frontend/http.yml",
+  frontendResponseCache: "thanos/query-frontend/response-cache.yml",
+  grafanaDatasources: "grafana/provisioning/datasources/datasources.yml",
+  grafanaDashboardProviders: "grafana/provisioning/dashboards/dashboards.yml",
+} as const;
+
+/** The file of the Alertmanager targets the global tier writes into a region, and each Grafana dashboard. */
+export const regionTargetsFile = (region: string) => `regions/${region}/alertmanager-targets.json`;
+export const dashboardFile = (name: string) => `grafana/dashboards/${name}`;
+
+/** The label that names this stack's Alertmanager mesh (`--cluster.label`). */
+export function meshLabel(config: GlobalStackConfig): string {
+  return `${config.namePrefix}-alertmanager`;
+}
+
+/** `host:port` of each Prometheus pod of a region, in the order of its `prometheusPods`. */
+export function prometheusAddresses(region: ExposedRegion, port: number): string[] {
+  return region.outputs.prometheusPods.map((pod) => {
+    const host = region.prometheusHosts[pod.podName];
+    if (!host) throw new Error(`region '${region.outputs.region}': no load-balancer address for Prometheus pod '${pod.podName}'`);
+    return `${host}:${port}`;
+  });
+}
+
+/** Every StoreAPI of a region: each Prometheus pod's sidecar and the store gateway. */
+export function storeApiAddresses(region: ExposedRegion): string[] {
+  const port = region.outputs.storeApiPort;
+  return [...prometheusAddresses(region, port), `${region.storeGatewayHost}:${port}`];
+}
+
+/**
+ * Every config file of the global tier, by relative path: what the components mount and what
+ * `scripts/render.ts` writes for review and for promtool/amtool. Adding a region to the config adds its
+ * federation job, Query endpoints, Grafana datasource and Alertmanager targets file; no code changes.
+ */
+export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly ExposedRegion[], o: GlobalRenderOptions): Record<string, string> {
+  const names = regions.map((r) => r.outputs.region);
+  const missing = config.regions.filter((r) => !names.includes(r.name)).map((r) => r.name);
+  if (missing.length > 0) throw new Error(`stack '${config.stack}': no outputs for the configured region(s) ${missing.join(", ")}`);
+  if (o.alertmanagerHosts.length !== config.alerting.replicas) {
+    throw new Error(`${config.alerting.replicas} Alertmanager peers are configured but ${o.alertmanagerHosts.length} addresses were given`);
+  }
+  const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0 });
+  const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
+  const queryTls = (file: string) => `${THANOS_QUERY.tlsDir}/${file}`;
+  const files: Record<string, string> = {
+    [GLOBAL_FILES.federationConfig]: yaml(
+      federationPrometheusConfig({
+        clusterName: config.cluster.name,
+        replicaLabel: FEDERATION.replicaLabel,
+        replica: "${POD_NAME}",
+        scrapeInterval: SCRAPE_INTERVAL,
+        evaluationInterval: SCRAPE_INTERVAL,
+        rulesGlob: `${FEDERATION.rulesDir}/*.yml`,
+        regions: regions.map((r) => ({
+          name: r.outputs.region,
+          prometheusTargets: prometheusAddresses(r, r.outputs.federationPort),
+          username: r.outputs.federationUsername,
+          passwordFile: federationSecret(SECRET_FILES.federationPassword(r.outputs.region)),
+          caFile: federationSecret(SECRET_FILES.regionCa(r.outputs.region)),
+          tlsServerName: r.outputs.tlsServerName,
+        })),
+        alertmanager: {
+          targets: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.webPort}`),
+          username: o.federationAlertingUser,
+          passwordFile: federationSecret(SECRET_FILES.alertmanagerPassword),
+          caFile: federationSecret(SECRET_FILES.alertmanagerCa),
+          tlsServerName: ALERTMANAGER.tlsServerName,
+        },
+      }),
+    ),
+    [GLOBAL_FILES.federationRules]: yaml(globalRecordingRules()),
+    [GLOBAL_FILES.alertmanagerConfig]: yaml(
+      alertmanagerConfig({
+        alerting: config.alerting,
+        version: o.alertmanagerVersion,
+        secretsDir: ALERTMANAGER.secretsDir,
+        inlineWebhookUrls: o.inlineWebhookUrls,
+      }),
+    ),
+    [GLOBAL_FILES.alertmanagerWebConfig]: yaml(
+      webConfig({
+        certFile: `${ALERTMANAGER.tlsDir}/${SECRET_FILES.tlsCert}`,
+        keyFile: `${ALERTMANAGER.tlsDir}/${SECRET_FILES.tlsKey}`,
+        users: o.alertmanagerUsers,
+      }),
+    ),
+    [GLOBAL_FILES.alertmanagerArgs]: yaml(
+      alertmanagerArgs({ version: o.alertmanagerVersion, replicas: config.alerting.replicas, clusterLabel: meshLabel(config) }),
+    ),
+    [GLOBAL_FILES.queryEndpoints]: yaml(
+      endpointSdConfig(
+        regions.map((r) => ({
+          region: r.outputs.region,
+          addresses: storeApiAddresses(r),
+          certFile: queryTls(SECRET_FILES.storeApiClientCert(r.outputs.region)),
+          keyFile: queryTls(SECRET_FILES.storeApiClientKey(r.outputs.region)),
+          caFile: queryTls(SECRET_FILES.regionCa(r.outputs.region)),
+          serverName: r.outputs.tlsServerName,
+        })),
+      ),
+    ),
+    [GLOBAL_FILES.queryArgs]: yaml(
+      thanosQueryArgs({
+        endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
+        replicaLabels: regions.map((r) => r.outputs.replicaLabel),
+        httpPort: THANOS_QUERY.httpPort,
+        grpcPort: THANOS_QUERY.grpcPort,
+      }),
+    ),
+    [GLOBAL_FILES.frontendArgs]: yaml(
+      queryFrontendArgs({
+        downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
+        httpPort: QUERY_FRONTEND.httpPort,
+        httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
+        responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
+        splitInterval: QUERY_SPLIT_INTERVAL,
+      }),
+    ),
+    [GLOBAL_FILES.frontendHttpConfig]: yaml(
+      httpsServerConfig(`${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsCert}`, `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsKey}`),
+    ),
+    [GLOBAL_FILES.frontendResponseCache]: yaml(responseCacheConfig(RESPONSE_CACHE_SIZE)),
+    [GLOBAL_FILES.grafanaDatasources]: yaml(
+      grafanaDatasources({
+        thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
+        thanosCaFile: `${GRAFANA.tlsDir}/${SECRET_FILES.ingressCa}`,
+        federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
+        scrapeInterval: SCRAPE_INTERVAL,
+        regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiAddresses(r) })),
+      }),
+    ),
+    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(dashboardProviders(GRAFANA.dashboardsDir)),
+  };
+  for (const [name, board] of Object.entries(grafanaDashboards())) files[dashboardFile(name)] = JSON.stringify(board, null, 2);
+  const peers = o.alertmanagerHosts.map((host) => `${host}:${ALERTMANAGER.webPort}`);
+  for (const r of regions) files[regionTargetsFile(r.outputs.region)] = JSON.stringify(alertmanagerTargets(peers), null, 2);
+  return files;
+}

@@ -1,0 +1,20 @@
+/**
+ * Keys of the Kubernetes Secrets the global tier mounts, which are also the file names the rendered configs
+ * read. One place, so a config never points at a file the component did not mount.
+ */
+export const SECRET_FILES = {
+  /** Federation Prometheus: the region's basic-auth password and the CA of its server certificates. */
+  federationPassword: (region: string) => `region-${region}-federation-password`,
+  regionCa: (region: string) => `region-${region}-ca.crt`,
+  /** Thanos Query: the region's StoreAPI client certificate and key (mutual TLS). */
+  storeApiClientCert: (region: string) => `region-${region}-client.crt`,
+  storeApiClientKey: (region: string) => `region-${region}-client.key`,
+  /** Federation Prometheus as an Alertmanager client. */
+  alertmanagerPassword: "alertmanager-password",
+  alertmanagerCa: "alertmanager-ca.crt",
+  /** A `kubernetes.io/tls` Secret's keys. */
+  tlsCert: "tls.crt",
+  tlsKey: "tls.key",
+  /** CA that signed the certificates users and Grafana see (Grafana, Query Frontend). */
+  ingressCa: "ca.crt",
+} as const;

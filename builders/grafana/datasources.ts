@@ -1,0 +1,92 @@
+/** A region's Thanos view: the Thanos datasource restricted to that region's StoreAPIs. */
+export interface RegionDatasource {
+  readonly region: string;
+  /** `host:port` of every StoreAPI of the region, as Thanos Query lists them. */
+  readonly storeAddresses: readonly string[];
+}
+
+export interface DatasourcesParams {
+  /** Query Frontend, HTTPS: the global, deduplicated view over every region's history. */
+  readonly thanosUrl: string;
+  /** File holding the CA that signed the Query Frontend certificate. */
+  readonly thanosCaFile: string;
+  readonly federationUrl: string;
+  readonly scrapeInterval: string;
+  readonly regions: readonly RegionDatasource[];
+}
+
+export const DATASOURCE_UIDS = {
+  thanos: "thanos-query",
+  federation: "federation-prometheus",
+  region: (region: string) => `region-${region}`,
+} as const;
+
+/**
+ * Grafana datasource provisioning: Thanos Query (the default), the federation Prometheus (where the global
+ * recording rules live) and one datasource per region. A region's datasource is Thanos Query with
+ * `storeMatch[]` naming only that region's StoreAPIs, so it is as highly available and deduplicated as the
+ * global one and needs no credentials of its own.
+ */
+export function grafanaDatasources(p: DatasourcesParams) {
+  const thanos = (name: string, uid: string, isDefault: boolean, customQueryParameters?: string) => ({
+    name,
+    uid,
+    type: "prometheus",
+    access: "proxy",
+    url: p.thanosUrl,
+    isDefault,
+    editable: false,
+    jsonData: {
+      httpMethod: "POST",
+      prometheusType: "Thanos",
+      timeInterval: p.scrapeInterval,
+      tlsAuthWithCACert: true,
+      ...(customQueryParameters ? { customQueryParameters } : {}),
+    },
+    // Grafana reads the file when it provisions; the CA never sits in the provisioning file.
+    secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}` },
+  });
+  return {
+    apiVersion: 1,
+    datasources: [
+      thanos("Thanos Query (global)", DATASOURCE_UIDS.thanos, true),
+      {
+        name: "Federation Prometheus",
+        uid: DATASOURCE_UIDS.federation,
+        type: "prometheus",
+        access: "proxy",
+        url: p.federationUrl,
+        isDefault: false,
+        editable: false,
+        jsonData: { httpMethod: "POST", prometheusType: "Prometheus", timeInterval: p.scrapeInterval },
+      },
+      ...p.regions.map((r) => thanos(`Region ${r.region}`, DATASOURCE_UIDS.region(r.region), false, storeMatch(r.storeAddresses))),
+    ],
+  };
+}
+
+/** `storeMatch[]={__address__=~"..."}`, URL-encoded as Grafana expects custom query parameters. */
+function storeMatch(addresses: readonly string[]): string {
+  if (addresses.length === 0) throw new Error("a region datasource needs at least one StoreAPI address");
+  // Dots escaped for the regex, and the backslash itself escaped for the PromQL string.
+  const pattern = addresses.map((a) => a.replace(/\./g, "\\\\.")).join("|");
+  return `storeMatch[]=${encodeURIComponent(`{__address__=~"${pattern}"}`)}`;
+}
+
+/** Dashboards provider: every JSON file in `path`, read-only in the UI so code stays the source of truth. */
+export function dashboardProviders(path: string) {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: "monitoring",
+        folder: "Monitoring",
+        type: "file",
+        disableDeletion: true,
+        allowUiUpdates: false,
+        updateIntervalSeconds: 60,
+        options: { path, foldersFromFilesStructure: false },
+      },
+    ],
+  };
+}

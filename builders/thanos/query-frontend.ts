@@ -1,0 +1,35 @@
+/**
+ * Thanos Query Frontend in front of Thanos Query: splits long range queries by day, caches results in
+ * memory, and serves HTTPS (`--http.config`) since it is the tier users and Grafana reach.
+ */
+export interface QueryFrontendArgsParams {
+  readonly downstreamUrl: string;
+  readonly httpPort: number;
+  readonly httpConfigFile: string;
+  readonly responseCacheConfigFile: string;
+  readonly splitInterval: string;
+}
+
+export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
+  return [
+    "query-frontend",
+    "--log.format=json",
+    `--http-address=0.0.0.0:${p.httpPort}`,
+    `--http.config=${p.httpConfigFile}`,
+    `--query-frontend.downstream-url=${p.downstreamUrl}`,
+    `--query-range.split-interval=${p.splitInterval}`,
+    `--query-range.response-cache-config-file=${p.responseCacheConfigFile}`,
+    "--query-range.max-retries-per-request=3",
+    "--query-frontend.compress-responses",
+  ];
+}
+
+/** In-memory results cache of each frontend replica (the `IN-MEMORY` type of docs/components/query-frontend.md). */
+export function responseCacheConfig(maxSize: string) {
+  return { type: "IN-MEMORY", config: { max_size: maxSize, max_size_items: 0, validity: "0s" } };
+}
+
+/** `--http.config`: TLS on the frontend's HTTP server. */
+export function httpsServerConfig(certFile: string, keyFile: string) {
+  return { tls_server_config: { cert_file: certFile, key_file: keyFile } };
+}
