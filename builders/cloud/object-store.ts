@@ -1,0 +1,23 @@
+/**
+ * Where a stack's Thanos bucket lives, as the Thanos objstore builder needs it. No credentials: pods reach the
+ * bucket through IRSA or Workload Identity.
+ */
+export type ObjectStoreLocation =
+  | { readonly type: "S3"; readonly bucket: string; readonly region: string; readonly endpoint: string }
+  | { readonly type: "GCS"; readonly bucket: string };
+
+export function s3Location(bucket: string, region: string): ObjectStoreLocation {
+  return { type: "S3", bucket, region, endpoint: `s3.${region}.amazonaws.com` };
+}
+
+export function gcsLocation(bucket: string): ObjectStoreLocation {
+  return { type: "GCS", bucket };
+}
+
+/** How both clouds' buckets age data Thanos no longer references. */
+export const BUCKET_LIFECYCLE = {
+  /** Overwritten or deleted block files stay recoverable this long (the compactor rewrites and deletes blocks daily). */
+  noncurrentVersionDays: 30,
+  /** Uploads a crashed sidecar or compactor left unfinished are dropped after this long. */
+  incompleteUploadDays: 7,
+} as const;

@@ -1,0 +1,63 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { BaseStackConfig } from "../../../config";
+import { requireClusterOf } from "../cluster-of";
+import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
+import { S3Bucket } from "./bucket";
+import { EksCluster } from "./cluster";
+import { RdsPostgres } from "./database";
+import { IrsaBucketIdentity } from "./identity";
+
+/** AWS for one stack: every resource goes through one provider pinned to the stack's region. */
+export class AwsPlatform implements CloudPlatform {
+  readonly cloud = "aws" as const;
+  readonly provider: aws.Provider;
+
+  constructor(private readonly config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) {
+    this.provider = new aws.Provider(`${config.namePrefix}-aws`, {
+      region: config.region,
+      defaultTags: { tags: { "monitoring:stack": config.stack, "monitoring:managed-by": "pulumi" } },
+    }, opts);
+  }
+
+  cluster(opts?: pulumi.ComponentResourceOptions): EksCluster {
+    return new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts);
+  }
+
+  bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): S3Bucket {
+    return new S3Bucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      region: this.config.region,
+      provider: this.provider,
+    }, opts);
+  }
+
+  bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): IrsaBucketIdentity {
+    if (!(args.bucket instanceof S3Bucket)) throw new Error("an AWS platform got a bucket it did not make: pass the bucket made by the same cloudFor(config)");
+    return new IrsaBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      cluster: this.eks(args.cluster),
+      bucket: args.bucket,
+      serviceAccounts: args.serviceAccounts,
+      provider: this.provider,
+    }, opts);
+  }
+
+  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): RdsPostgres {
+    return new RdsPostgres(`${this.config.namePrefix}-${args.purpose}-database`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      cluster: this.eks(args.cluster),
+      settings: args.settings,
+      databaseName: args.databaseName ?? args.purpose,
+      username: args.username ?? args.purpose,
+      provider: this.provider,
+    }, opts);
+  }
+
+  private eks(cluster: KubernetesCluster): EksCluster {
+    return requireClusterOf(cluster, EksCluster, "aws");
+  }
+}

@@ -1,0 +1,67 @@
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import type { BaseStackConfig } from "../../../config";
+import { requireClusterOf } from "../cluster-of";
+import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
+import { GcsBucket } from "./bucket";
+import { GkeCluster } from "./cluster";
+import { CloudSqlPostgres } from "./database";
+import { WorkloadIdentityBucketIdentity } from "./identity";
+
+/** GCP for one stack: every resource goes through one provider pinned to the stack's project and region. */
+export class GcpPlatform implements CloudPlatform {
+  readonly cloud = "gcp" as const;
+  readonly provider: gcp.Provider;
+  readonly project: string;
+
+  constructor(private readonly config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) {
+    if (!config.gcpProject) throw new Error(`stack '${config.stack}': gcpProject is required on GCP (the ID of the project that owns the stack)`);
+    this.project = config.gcpProject;
+    this.provider = new gcp.Provider(`${config.namePrefix}-gcp`, {
+      project: config.gcpProject,
+      region: config.region,
+      defaultLabels: { "monitoring-stack": config.stack, "managed-by": "pulumi" },
+    }, opts);
+  }
+
+  cluster(opts?: pulumi.ComponentResourceOptions): GkeCluster {
+    return new GkeCluster(`${this.config.namePrefix}-cluster`, { config: this.config, project: this.project, provider: this.provider }, opts);
+  }
+
+  bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): GcsBucket {
+    return new GcsBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      region: this.config.region,
+      provider: this.provider,
+    }, opts);
+  }
+
+  bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): WorkloadIdentityBucketIdentity {
+    if (!(args.bucket instanceof GcsBucket)) throw new Error("a GCP platform got a bucket it did not make: pass the bucket made by the same cloudFor(config)");
+    return new WorkloadIdentityBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      cluster: this.gke(args.cluster),
+      bucket: args.bucket,
+      serviceAccounts: args.serviceAccounts,
+      provider: this.provider,
+    }, opts);
+  }
+
+  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): CloudSqlPostgres {
+    return new CloudSqlPostgres(`${this.config.namePrefix}-${args.purpose}-database`, {
+      namePrefix: this.config.namePrefix,
+      purpose: args.purpose,
+      cluster: this.gke(args.cluster),
+      settings: args.settings,
+      databaseName: args.databaseName ?? args.purpose,
+      username: args.username ?? args.purpose,
+      provider: this.provider,
+    }, opts);
+  }
+
+  private gke(cluster: KubernetesCluster): GkeCluster {
+    return requireClusterOf(cluster, GkeCluster, "gcp");
+  }
+}

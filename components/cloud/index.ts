@@ -1,0 +1,39 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { BaseStackConfig } from "../../config";
+import { AwsPlatform } from "./aws/platform";
+import { GcpPlatform } from "./gcp/platform";
+import type { CloudPlatform } from "./types";
+
+/**
+ * The stack's cloud, with its explicit provider (region, and project on GCP) created here once:
+ *
+ *   const cloud = cloudFor(config);
+ *   const cluster = cloud.cluster();
+ *   const bucket = cloud.bucket({ purpose: "thanos" });
+ *   const identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [{ namespace, name: "thanos" }] });
+ *
+ * Call it once per stack: a second call makes a second provider of the same name.
+ */
+export function cloudFor(config: BaseStackConfig, opts?: pulumi.CustomResourceOptions): CloudPlatform {
+  switch (config.cloud) {
+    case "aws":
+      return new AwsPlatform(config, opts);
+    case "gcp":
+      return new GcpPlatform(config, opts);
+  }
+}
+
+export * from "./types";
+export { AwsPlatform } from "./aws/platform";
+export { GcpPlatform } from "./gcp/platform";
+export { EksCluster, EKS_LOG_TYPES } from "./aws/cluster";
+export { S3Bucket } from "./aws/bucket";
+export { IrsaBucketIdentity, IRSA_ROLE_ANNOTATION } from "./aws/identity";
+export { RdsPostgres } from "./aws/database";
+export { GkeCluster } from "./gcp/cluster";
+export { GcsBucket } from "./gcp/bucket";
+export { WorkloadIdentityBucketIdentity, WORKLOAD_IDENTITY_ANNOTATION } from "./gcp/identity";
+export { CloudSqlPostgres } from "./gcp/database";
+export { POSTGRES_PORT } from "./postgres";
+export type { ObjectStoreLocation } from "../../builders/cloud/object-store";
+export type { KubernetesServiceAccountRef } from "../../builders/cloud/service-accounts";
