@@ -1,4 +1,4 @@
-import { FEDERATED_RULE_LEVELS, federationMatchers } from "./series";
+import { INSTANCELESS_RULE_LEVELS, federationMatchers } from "./series";
 
 /** One region as the federation Prometheus scrapes it. */
 export interface FederatedRegion {
@@ -79,7 +79,7 @@ function federateJob(region: FederatedRegion) {
     metric_relabel_configs: [
       // Recording-rule series have no instance label, so the target's address would be attached and differ
       // between the two replicas of a shard; the replica label alone must tell them apart.
-      { source_labels: ["__name__"], regex: `(${FEDERATED_RULE_LEVELS.join("|")}):.+`, target_label: "instance", replacement: "" },
+      { source_labels: ["__name__"], regex: `(${INSTANCELESS_RULE_LEVELS.join("|")}):.+`, target_label: "instance", replacement: "" },
     ],
   };
 }

@@ -19,7 +19,7 @@ export interface GlobalRecordingRule {
  */
 export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
   { record: "global:http_requests:rate5m", source: REGIONAL_RECORDING_RULES.requests },
-  { record: "global:http_requests_errors:rate5m", source: REGIONAL_RECORDING_RULES.errors },
+  { record: "global:http_request_errors:rate5m", source: REGIONAL_RECORDING_RULES.errors },
   { record: "global:http_request_duration_seconds_bucket:rate5m", source: REGIONAL_RECORDING_RULES.latencyBuckets },
   { record: "global:up:sum", source: REGIONAL_RECORDING_RULES.targetsUp },
   { record: "global:up:count", source: REGIONAL_RECORDING_RULES.targetsScraped },

@@ -1,22 +1,18 @@
+import { FEDERATED_PREFIXES, RECORDED } from "../rules/recording";
+
 /**
  * What the global tier reads from every region, in one place so the federation `match[]`, the global
  * recording rules and the dashboards agree.
  *
- * REGIONAL_RECORDING_RULES are the recording rules the global tier relies on each regional Prometheus to
- * record (builders/rules/ of the regional tier). They are aggregated by `job` and keep the `le` label of
- * histogram buckets; each regional Prometheus adds its external labels (`region`, `cloud`, `cluster`,
- * `shard`, `prometheus_replica`) when it serves them on /federate.
+ * REGIONAL_RECORDING_RULES are the recording rules of builders/rules/recording.ts the global tier relies
+ * on. The `region:` ones are one partial sum per shard; each regional Prometheus adds its external labels
+ * (`region`, `cloud`, `cluster`, `shard`, `prometheus_replica`) when it serves them on /federate.
  */
 export const REGIONAL_RECORDING_RULES = {
-  /** sum by (job) (rate(http_requests_total[5m])) */
-  requests: "job:http_requests:rate5m",
-  /** sum by (job) (rate(http_requests_total{code=~"5.."}[5m])) */
-  errors: "job:http_requests_errors:rate5m",
-  /** sum by (job, le) (rate(http_request_duration_seconds_bucket[5m])) */
-  latencyBuckets: "job:http_request_duration_seconds_bucket:rate5m",
-  /** sum by (job) (up) */
+  requests: RECORDED.requestRate,
+  errors: RECORDED.errorRate,
+  latencyBuckets: RECORDED.latencyBuckets,
   targetsUp: "job:up:sum",
-  /** count by (job) (up) */
   targetsScraped: "job:up:count",
 } as const;
 
@@ -28,10 +24,10 @@ export const ESSENTIAL_SERIES = {
 } as const;
 
 /**
- * Recording-rule levels that are federated whole: rules at the `region` and `job` levels are written to be
- * small enough to cross regions. `instance:` rules (one series per target) stay in the region.
+ * Recording-rule levels whose series carry no `instance` label: on /federate the target's address would be
+ * attached as `instance` and tell the two replicas of a shard apart besides their replica label.
  */
-export const FEDERATED_RULE_LEVELS = ["region", "job"] as const;
+export const INSTANCELESS_RULE_LEVELS = ["region", "job"] as const;
 
 /**
  * The `match[]` selectors of every `federate-<region>` job. Never `{__name__=~".+"}`: the federation carries
@@ -39,7 +35,8 @@ export const FEDERATED_RULE_LEVELS = ["region", "job"] as const;
  */
 export function federationMatchers(): string[] {
   return [
-    ...FEDERATED_RULE_LEVELS.map((level) => `{__name__=~"${level}:.+"}`),
+    // The levels the regional rules pre-aggregate for federation (region, job, instance), whole.
+    ...FEDERATED_PREFIXES.map((prefix) => `{__name__=~"${prefix}.+"}`),
     `{__name__=~"${Object.values(ESSENTIAL_SERIES).join("|")}"}`,
   ];
 }

@@ -62,7 +62,7 @@ export function globalOverviewDashboard() {
       description: "Share of HTTP requests answered with a 5xx status.",
       queries: [
         {
-          expr: "sum by (region) (global:http_requests_errors:rate5m) / sum by (region) (global:http_requests:rate5m)",
+          expr: "sum by (region) (global:http_request_errors:rate5m) / sum by (region) (global:http_requests:rate5m)",
           legend: "{{region}}",
         },
       ],

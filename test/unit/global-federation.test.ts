@@ -1,0 +1,116 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
+import { FEDERATION } from "../../builders/global/layout";
+import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
+import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
+import { recordingRules } from "../../builders/rules/recording";
+import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { runTool, tempDir, withStandInFiles } from "./global-tools";
+
+const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
+const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
+const config = YAML.parse(files[GLOBAL_FILES.federationConfig]);
+const job = (name: string) => config.scrape_configs.find((j: any) => j.job_name === name);
+
+describe("global federation Prometheus", () => {
+  let dir: string;
+  before(() => (dir = tempDir("federation-")));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("has one federate-<region> job per region that scrapes every Prometheus pod of the region (every shard, both replicas)", () => {
+    assert.deepStrictEqual(
+      config.scrape_configs.map((j: any) => j.job_name).filter((n: string) => n.startsWith("federate-")),
+      ["federate-us-east", "federate-eu-west"],
+    );
+    assert.deepStrictEqual(job("federate-us-east").static_configs[0].targets, ["192.0.2.1:9090", "192.0.2.2:9090", "192.0.2.3:9090", "192.0.2.4:9090"]);
+    assert.strictEqual(job("federate-eu-west").static_configs[0].targets.length, 2);
+  });
+
+  it("keeps the regions' labels (honor_labels) and reaches each region over HTTPS with that region's credentials and CA", () => {
+    const usEast = job("federate-us-east");
+    assert.strictEqual(usEast.honor_labels, true);
+    assert.strictEqual(usEast.metrics_path, "/federate");
+    assert.strictEqual(usEast.scheme, "https");
+    assert.deepStrictEqual(usEast.basic_auth, { username: "federation", password_file: `${FEDERATION.secretsDir}/region-us-east-federation-password` });
+    assert.deepStrictEqual(usEast.tls_config, { ca_file: `${FEDERATION.secretsDir}/region-us-east-ca.crt`, server_name: "prometheus.us-east.monitoring" });
+    assert.notStrictEqual(job("federate-eu-west").basic_auth.password_file, usEast.basic_auth.password_file);
+  });
+
+  it("federates selectively: recording-rule levels and a few named series, never every series", () => {
+    const matchers: string[] = job("federate-us-east").params["match[]"];
+    assert.deepStrictEqual(matchers, federationMatchers());
+    for (const m of matchers) {
+      const regex = /^\{__name__=~"(.+)"\}$/.exec(m)?.[1];
+      assert.ok(regex, `${m} selects by metric name`);
+      assert.ok(!new RegExp(`^(?:${regex})$`).test("node_cpu_seconds_total"), `${m} does not select raw series`);
+      assert.ok(![".+", ".*"].includes(regex!), `${m} is not everything`);
+    }
+  });
+
+  it("sends alerts to every Alertmanager peer directly, without its own replica label", () => {
+    const am = config.alerting.alertmanagers[0];
+    assert.strictEqual(am.static_configs[0].targets.length, 3);
+    assert.ok(am.static_configs[0].targets.every((t: string) => /^alertmanager-\d\.alertmanager-peers\.monitoring\.svc:9093$/.test(t)));
+    assert.deepStrictEqual(config.alerting.alert_relabel_configs, [{ action: "labeldrop", regex: FEDERATION.replicaLabel }]);
+  });
+
+  it("every global recording rule reads a series the regional rules record or an essential series, and the federation keeps it", () => {
+    const regional = new Set(recordingRules().groups.flatMap((g) => g.rules.map((r) => r.record)));
+    for (const name of Object.values(REGIONAL_RECORDING_RULES)) assert.ok(regional.has(name), `the regional rules record ${name}`);
+    const kept = (name: string) => federationMatchers().some((m) => new RegExp(`^(?:${/"(.+)"/.exec(m)![1]})$`).test(name));
+    const essential = new Set<string>(Object.values(ESSENTIAL_SERIES));
+    for (const rule of GLOBAL_RECORDING_RULES) {
+      assert.ok(regional.has(rule.source) || essential.has(rule.source), `${rule.record} reads ${rule.source}, which a region has`);
+      assert.ok(kept(rule.source), `the federation keeps ${rule.source}`);
+    }
+  });
+
+  it("passes promtool check config and check rules (Debian's Prometheus 2.42)", () => {
+    const root = path.join(dir, "check");
+    const rulesFile = path.join(root, FEDERATION.rulesDir, "global.rules.yml");
+    fs.mkdirSync(path.dirname(rulesFile), { recursive: true });
+    fs.writeFileSync(rulesFile, files[GLOBAL_FILES.federationRules]);
+    const configFile = path.join(root, "prometheus.yml");
+    fs.writeFileSync(configFile, withStandInFiles(files[GLOBAL_FILES.federationConfig], [FEDERATION.secretsDir, FEDERATION.rulesDir], root));
+    const output = runTool("promtool", ["check", "config", configFile]);
+    assert.match(output, /SUCCESS: 1 rule files found/);
+    runTool("promtool", ["check", "rules", rulesFile]);
+  });
+
+  it("losing one regional replica neither leaves a gap nor doubles a global sum (promtool test rules)", () => {
+    const rulesFile = path.join(dir, "global.rules.yml");
+    fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));
+    const series = (shard: number, replica: string, values: string) => ({
+      series: `${REGIONAL_RECORDING_RULES.requests}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
+      values,
+    });
+    const expected = [{ labels: `global:http_requests:rate5m{region="us-east",cluster="us-east-monitoring"}`, value: 15 }];
+    const test = {
+      rule_files: [rulesFile],
+      evaluation_interval: "30s",
+      tests: [
+        {
+          interval: "30s",
+          input_series: [
+            // Shard 0 handles 10 req/s, shard 1 5 req/s; replica b of shard 0 dies at 5m (stale from then on).
+            series(0, "shard-0-a", "10x20"),
+            series(0, "shard-0-b", "10x9 stale"),
+            series(1, "shard-1-a", "5x20"),
+            series(1, "shard-1-b", "5x20"),
+          ],
+          promql_expr_test: [
+            { expr: "global:http_requests:rate5m", eval_time: "2m", exp_samples: expected },
+            { expr: "global:http_requests:rate5m", eval_time: "8m", exp_samples: expected },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(dir, "dedup.test.yml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    runTool("promtool", ["test", "rules", testFile]);
+  });
+});
