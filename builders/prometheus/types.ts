@@ -1,0 +1,93 @@
+/**
+ * The subset of Prometheus' configuration file the builders emit, typed so a misspelled field fails to compile.
+ * Field names are Prometheus' own (snake_case); every field used here is accepted by Prometheus 2.42 (the
+ * Debian promtool the tests run) and 3.5 (the clusters).
+ */
+
+export interface RelabelConfig {
+  readonly source_labels?: readonly string[];
+  readonly separator?: string;
+  readonly regex?: string;
+  readonly modulus?: number;
+  readonly target_label?: string;
+  readonly replacement?: string;
+  readonly action?: "replace" | "keep" | "drop" | "hashmod" | "labelmap" | "labeldrop" | "labelkeep";
+}
+
+export interface TlsConfig {
+  readonly ca_file?: string;
+  readonly cert_file?: string;
+  readonly key_file?: string;
+  readonly server_name?: string;
+}
+
+export interface BasicAuth {
+  readonly username: string;
+  readonly password_file: string;
+}
+
+export interface Authorization {
+  readonly credentials_file: string;
+}
+
+export type KubernetesRole = "node" | "pod" | "endpointslice" | "service";
+
+export interface KubernetesSdConfig {
+  readonly role: KubernetesRole;
+  readonly namespaces?: { readonly names: readonly string[] };
+  readonly selectors?: readonly { readonly role: KubernetesRole; readonly label?: string; readonly field?: string }[];
+}
+
+export interface FileSdConfig {
+  readonly files: readonly string[];
+  readonly refresh_interval?: string;
+}
+
+export interface StaticConfig {
+  readonly targets: readonly string[];
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface ScrapeConfig {
+  readonly job_name: string;
+  readonly scrape_interval?: string;
+  readonly scrape_timeout?: string;
+  readonly metrics_path?: string;
+  readonly scheme?: "http" | "https";
+  readonly honor_labels?: boolean;
+  readonly sample_limit: number;
+  readonly label_limit: number;
+  readonly basic_auth?: BasicAuth;
+  readonly authorization?: Authorization;
+  readonly tls_config?: TlsConfig;
+  readonly kubernetes_sd_configs?: readonly KubernetesSdConfig[];
+  readonly file_sd_configs?: readonly FileSdConfig[];
+  readonly static_configs?: readonly StaticConfig[];
+  readonly relabel_configs?: readonly RelabelConfig[];
+  readonly metric_relabel_configs?: readonly RelabelConfig[];
+}
+
+export interface AlertmanagerConfig {
+  readonly scheme: "http" | "https";
+  readonly api_version: "v2";
+  readonly timeout?: string;
+  readonly basic_auth?: BasicAuth;
+  readonly tls_config?: TlsConfig;
+  readonly file_sd_configs?: readonly FileSdConfig[];
+  readonly static_configs?: readonly StaticConfig[];
+}
+
+export interface PrometheusConfig {
+  readonly global: {
+    readonly scrape_interval: string;
+    readonly scrape_timeout: string;
+    readonly evaluation_interval: string;
+    readonly external_labels: Readonly<Record<string, string>>;
+  };
+  readonly rule_files: readonly string[];
+  readonly alerting: {
+    readonly alert_relabel_configs: readonly RelabelConfig[];
+    readonly alertmanagers: readonly AlertmanagerConfig[];
+  };
+  readonly scrape_configs: readonly ScrapeConfig[];
+}

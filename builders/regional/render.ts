@@ -1,0 +1,60 @@
+import * as YAML from "yaml";
+import type { RegionalStackConfig } from "../../config/types";
+import type { ObjectStoreLocation } from "../cloud/object-store";
+import { prometheusConfig } from "../prometheus/config";
+import { objstoreConfig } from "../thanos/objstore";
+import { prometheusPodName } from "./layout";
+import { regionalPlan, regionalPrometheusParams } from "./plan";
+import {
+  regionalCompactArgs,
+  regionalLocalClientConfig,
+  regionalPrometheusArgs,
+  regionalRuleFiles,
+  regionalSidecarArgs,
+  regionalStoreArgs,
+  regionalWebConfig,
+} from "./workload-config";
+
+export interface RegionalRenderInputs {
+  readonly config: RegionalStackConfig;
+  readonly objectStore: ObjectStoreLocation;
+  /** The Kubernetes cluster's name (the `cluster` external label); defaults to the configured one. */
+  readonly clusterName?: string;
+}
+
+/**
+ * A well-formed bcrypt hash that matches no password anyone knows: rendered files carry it where the deployed
+ * Secret carries the hash of the region's random federation password.
+ */
+export const PLACEHOLDER_BCRYPT_HASH = "$2y$10$" + "0".repeat(53);
+
+export function toYaml(value: unknown): string {
+  return YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
+}
+
+const argsFile = (args: readonly string[]) => `${args.join("\n")}\n`;
+
+/**
+ * Every config file of a region, by relative path: one Prometheus config per pod (the replica label
+ * substituted as the pod would see it), the rule files, the web and client configs, the objstore config and
+ * the Thanos command lines. No secret is in any of them: they reference files the pods mount.
+ */
+export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string, string> {
+  const { config } = inputs;
+  const plan = regionalPlan(config);
+  const clusterName = inputs.clusterName ?? config.cluster.name;
+  const files: Record<string, string> = {};
+  for (const pod of plan.pods) {
+    const params = regionalPrometheusParams(config, plan, clusterName, pod.shard, prometheusPodName(pod.shard, pod.replica));
+    files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
+  }
+  for (const [name, rules] of Object.entries(regionalRuleFiles())) files[`rules/${name}`] = toYaml(rules);
+  files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
+  files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
+  files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config));
+  files["thanos/objstore.yaml"] = toYaml(objstoreConfig(inputs.objectStore));
+  files["thanos/sidecar.args"] = argsFile(regionalSidecarArgs());
+  files["thanos/store.args"] = argsFile(regionalStoreArgs(plan.sizing));
+  files["thanos/compact.args"] = argsFile(regionalCompactArgs(config));
+  return files;
+}

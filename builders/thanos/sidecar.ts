@@ -1,0 +1,36 @@
+import { grpcServerTlsArgs, GrpcServerTls, listenArgs, ThanosListen } from "./grpc-tls";
+
+export interface SidecarArgsParams {
+  readonly listen: ThanosListen;
+  readonly tls: GrpcServerTls;
+  /** Prometheus on localhost: HTTPS with basic auth, hence the client config file. */
+  readonly prometheusUrl: string;
+  readonly prometheusClientConfigFile: string;
+  readonly tsdbPath: string;
+  readonly objstoreConfigFile: string;
+  /** The shard's config template (with `$(POD_NAME)`) and the substituted file Prometheus reads. */
+  readonly configTemplateFile: string;
+  readonly configOutFile: string;
+  readonly ruleDir: string;
+}
+
+/**
+ * `thanos sidecar`: uploads each 2h block to the bucket, serves the StoreAPI over mutual TLS, and is the
+ * config reloader: it substitutes `$(POD_NAME)` into the config template and asks Prometheus to reload when
+ * the config or a rule file changes.
+ */
+export function sidecarArgs(p: SidecarArgsParams): string[] {
+  return [
+    "sidecar",
+    "--log.format=json",
+    ...listenArgs(p.listen),
+    ...grpcServerTlsArgs(p.tls),
+    `--prometheus.url=${p.prometheusUrl}`,
+    `--prometheus.http-client-file=${p.prometheusClientConfigFile}`,
+    `--tsdb.path=${p.tsdbPath}`,
+    `--objstore.config-file=${p.objstoreConfigFile}`,
+    `--reloader.config-file=${p.configTemplateFile}`,
+    `--reloader.config-envsubst-file=${p.configOutFile}`,
+    `--reloader.rule-dir=${p.ruleDir}`,
+  ];
+}

@@ -1,0 +1,28 @@
+import { grpcServerTlsArgs, GrpcServerTls, listenArgs, ThanosListen } from "./grpc-tls";
+
+export interface StoreArgsParams {
+  readonly listen: ThanosListen;
+  readonly tls: GrpcServerTls;
+  readonly dataDir: string;
+  readonly objstoreConfigFile: string;
+  /** In-memory index cache; the sizing function gives it a share of the pod's memory. */
+  readonly indexCacheSizeMiB: number;
+}
+
+/** `thanos store`: serves the bucket's blocks over the StoreAPI (mutual TLS). */
+export function storeArgs(p: StoreArgsParams): string[] {
+  if (!Number.isInteger(p.indexCacheSizeMiB) || p.indexCacheSizeMiB < 1) {
+    throw new Error(`store gateway index cache must be a positive number of MiB, got ${p.indexCacheSizeMiB}`);
+  }
+  return [
+    "store",
+    "--log.format=json",
+    ...listenArgs(p.listen),
+    ...grpcServerTlsArgs(p.tls),
+    `--data-dir=${p.dataDir}`,
+    `--objstore.config-file=${p.objstoreConfigFile}`,
+    `--index-cache-size=${p.indexCacheSizeMiB}MB`,
+    // Index headers are loaded when a query needs them, not all at start: memory follows the queries.
+    "--store.enable-index-header-lazy-reader",
+  ];
+}
