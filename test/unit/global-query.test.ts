@@ -1,0 +1,58 @@
+import * as assert from "assert";
+import * as YAML from "yaml";
+import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
+import { THANOS_QUERY } from "../../builders/global/layout";
+import { thanosQueryArgs } from "../../builders/thanos/query";
+import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
+import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { loadThanosFlagReference, thanosFlagProblems } from "../support/thanos-reference";
+import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+
+const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
+const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
+const reference = loadThanosFlagReference();
+
+describe("Thanos Query and Query Frontend of the global tier", () => {
+  it("use only flags Thanos v0.42.4 has and does not deprecate", () => {
+    assert.deepStrictEqual(thanosFlagProblems(reference, "query", YAML.parse(files[GLOBAL_FILES.queryArgs])), []);
+    assert.deepStrictEqual(thanosFlagProblems(reference, "query-frontend", YAML.parse(files[GLOBAL_FILES.frontendArgs])), []);
+  });
+
+  it("the reference check catches a deprecated endpoint flag (so the test above can fail)", () => {
+    assert.notDeepStrictEqual(thanosFlagProblems(reference, "query", ["--endpoint=a:10901", "--grpc-client-tls-secure"]), []);
+  });
+
+  it("Query finds its endpoints in the sd-config file and deduplicates on the replica label", () => {
+    const args: string[] = YAML.parse(files[GLOBAL_FILES.queryArgs]);
+    assert.ok(args.includes(`--endpoint.sd-config-file=${THANOS_QUERY.configDir}/endpoints.yml`));
+    assert.ok(args.includes(`--query.replica-label=${REPLICA_LABEL}`));
+    assert.strictEqual(args.filter((a) => a.startsWith("--query.replica-label")).length, 1, "one replica label when every region uses the same");
+    assert.throws(() => thanosQueryArgs({ endpointConfigFile: "f", replicaLabels: [], httpPort: 1, grpcPort: 2 }), /replica label/);
+  });
+
+  it("lists every region's sidecars and store gateway with that region's mutual-TLS client material", () => {
+    const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
+    const usEast = endpoints.filter((e: any) => e.grpc_client_config.server_name === "prometheus.us-east.monitoring");
+    assert.deepStrictEqual(usEast.map((e: any) => e.address), [
+      "192.0.2.1:10901", "192.0.2.2:10901", "192.0.2.3:10901", "192.0.2.4:10901", "store-us-east.lb.example.com:10901",
+    ]);
+    assert.deepStrictEqual(usEast[0].grpc_client_config.tls_config, {
+      enabled: true,
+      cert_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.crt`,
+      key_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.key`,
+      ca_file: `${THANOS_QUERY.tlsDir}/region-us-east-ca.crt`,
+    });
+    assert.strictEqual(endpoints.length, 5 + 3);
+    assert.ok(endpoints.every((e: any) => e.strict === false), "a region that is down does not stop queries about the others");
+  });
+
+  it("Query Frontend splits range queries, caches responses in memory, serves HTTPS and forwards to the Query service", () => {
+    const args = queryFrontendArgs({ downstreamUrl: "http://q:10902", httpPort: 9090, httpConfigFile: "/h.yml", responseCacheConfigFile: "/c.yml", splitInterval: "24h" });
+    assert.ok(args.includes("--query-range.split-interval=24h"));
+    assert.ok(args.includes("--query-range.response-cache-config-file=/c.yml"));
+    assert.ok(args.includes("--http.config=/h.yml"));
+    assert.ok(args.includes("--query-frontend.downstream-url=http://q:10902"));
+    assert.deepStrictEqual(YAML.parse(files[GLOBAL_FILES.frontendResponseCache]), { type: "IN-MEMORY", config: { max_size: "512MB", max_size_items: 0, validity: "0s" } });
+    assert.ok(YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).tls_server_config.cert_file.endsWith("tls.crt"));
+  });
+});
