@@ -48,7 +48,7 @@ export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
             labels: { severity: "critical" },
             annotations: {
               summary: "Prometheus fails to evaluate rules.",
-              description: "{{ $value | humanize }} evaluations of rule group {{ $labels.rule_group }} failed in 10 minutes: recording rules and alerts are missing.",
+              description: "Evaluations of rule group {{ $labels.rule_group }} failed in the last 10 minutes: recording rules and alerts are missing.",
             },
           },
           {

@@ -1,0 +1,148 @@
+/**
+ * Runs Debian's promtool (Prometheus 2.42) on rendered configs and rule files.
+ *
+ * That promtool is built without Kubernetes service discovery and insists that every file a config names
+ * exists. `standInPrometheusConfig` therefore rewrites a copy of a config: each `kubernetes_sd_configs` block
+ * becomes a `file_sd_configs` block of the same length reading an empty target list, and every absolute path
+ * (credentials, CAs, certificates, file_sd files, rule files) is moved under a temporary directory where a
+ * stand-in file is created. Everything else (relabeling, hashmod, limits, alerting, rule files) is checked
+ * for real.
+ *
+ * Every function throws with promtool's output when it fails, and with install instructions when promtool
+ * is missing; none skips.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** Config keys whose value is a path to a file promtool opens. */
+const FILE_KEYS = new Set(["ca_file", "cert_file", "key_file", "password_file", "username_file", "credentials_file", "bearer_token_file", "client_ca_file"]);
+
+/** The promtool binary: `$PROMTOOL`, else `promtool` on PATH. */
+export function promtoolBinary(): string {
+  return process.env.PROMTOOL ?? "promtool";
+}
+
+/** Runs promtool; returns its combined output, or throws with it (and how to install promtool when absent). */
+export function runPromtool(args: readonly string[], cwd?: string): string {
+  const binary = promtoolBinary();
+  const result = spawnSync(binary, args, { cwd, encoding: "utf8" });
+  if (result.error) {
+    throw new Error(
+      `promtool could not run (${binary}: ${result.error.message}). Install it: ` +
+        "Debian/Ubuntu `apt-get install prometheus`, macOS `brew install prometheus`, or set PROMTOOL to its path.",
+    );
+  }
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status !== 0) throw new Error(`promtool ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
+  return output;
+}
+
+/** Runs `fn` with a fresh temporary directory and removes it afterwards. */
+export function withTempDir<T>(prefix: string, fn: (dir: string) => T): T {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    return fn(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeFile(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+/** Where an in-pod absolute path lives under `root`; relative paths stay as they are. */
+function relocate(root: string, file: string): string {
+  return path.isAbsolute(file) ? path.join(root, file) : file;
+}
+
+function standIn(root: string, file: string, content: string): string {
+  const local = relocate(root, file);
+  if (!local.includes("*") && !fs.existsSync(local)) writeFile(local, content);
+  return local;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+function rewrite(value: Json, root: string, counter: { sd: number }): Json {
+  if (Array.isArray(value)) return value.map((item) => rewrite(item, root, counter));
+  if (value === null || typeof value !== "object") return value;
+  const out: { [key: string]: Json } = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (key === "kubernetes_sd_configs" && Array.isArray(child)) {
+      // Same shape: one file_sd block per kubernetes_sd block, so the job keeps the same number of providers.
+      const swapped = child.map(() => ({ files: [standIn(root, `/k8s-sd/${counter.sd++}.json`, "[]\n")] }));
+      const existing = Array.isArray(out.file_sd_configs) ? out.file_sd_configs : [];
+      out.file_sd_configs = [...existing, ...swapped];
+    } else if (key === "file_sd_configs" && Array.isArray(child)) {
+      const existing = Array.isArray(out.file_sd_configs) ? out.file_sd_configs : [];
+      out.file_sd_configs = [...(rewrite(child, root, counter) as Json[]), ...existing];
+    } else if (key === "files" && Array.isArray(child)) {
+      out.files = child.map((file) => standIn(root, String(file), "[]\n"));
+    } else if (FILE_KEYS.has(key) && typeof child === "string") {
+      out[key] = standIn(root, child, "stand-in\n");
+    } else if (key === "rule_files" && Array.isArray(child)) {
+      out.rule_files = child.map((glob) => relocate(root, String(glob)));
+    } else {
+      out[key] = rewrite(child, root, counter);
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of a Prometheus config that Debian's promtool can check, with its stand-in files created under
+ * `root`. `ruleFiles` (in-pod path -> content) are written where the config's `rule_files` globs find them.
+ */
+export function standInPrometheusConfig(config: string | object, root: string, ruleFiles: Record<string, string> = {}): string {
+  const parsed = (typeof config === "string" ? YAML.parse(config) : config) as Json;
+  for (const [file, content] of Object.entries(ruleFiles)) writeFile(relocate(root, file), content);
+  return YAML.stringify(rewrite(parsed, root, { sd: 0 }), { aliasDuplicateObjects: false });
+}
+
+/** `promtool check config` on a Prometheus config (text or object) after the stand-in rewrite. */
+export function checkPrometheusConfig(config: string | object, ruleFiles: Record<string, string> = {}): string {
+  return withTempDir("promtool-config-", (dir) => {
+    const file = path.join(dir, "prometheus.yaml");
+    writeFile(file, standInPrometheusConfig(config, dir, ruleFiles));
+    return runPromtool(["check", "config", file]);
+  });
+}
+
+/** `promtool check rules` on rule files (name -> content). */
+export function checkRuleFiles(files: Record<string, string>): string {
+  return withTempDir("promtool-rules-", (dir) => {
+    const paths = Object.entries(files).map(([name, content]) => {
+      const file = path.join(dir, path.basename(name));
+      writeFile(file, content);
+      return file;
+    });
+    return runPromtool(["check", "rules", ...paths]);
+  });
+}
+
+/** `promtool check web-config` on a web config; its certificate and key paths get stand-ins. */
+export function checkWebConfig(config: string | object): string {
+  return withTempDir("promtool-web-", (dir) => {
+    const file = path.join(dir, "web-config.yaml");
+    writeFile(file, standInPrometheusConfig(config, dir));
+    return runPromtool(["check", "web-config", file]);
+  });
+}
+
+/**
+ * `promtool test rules`: `ruleFiles` (name -> content) are written beside the test file, so the test's
+ * `rule_files` name them by their bare names.
+ */
+export function testRules(ruleFiles: Record<string, string>, test: string | object): string {
+  return withTempDir("promtool-test-", (dir) => {
+    for (const [name, content] of Object.entries(ruleFiles)) writeFile(path.join(dir, path.basename(name)), content);
+    const file = path.join(dir, "test.yaml");
+    writeFile(file, typeof test === "string" ? test : YAML.stringify(test));
+    return runPromtool(["test", "rules", file], dir);
+  });
+}
