@@ -20,7 +20,7 @@ export function clusterAccess(
   parent: pulumi.Resource,
   args: { namePrefix: string; cloud: Cloud; endpoint: pulumi.Output<ClusterEndpoint>; exec: pulumi.Output<ExecCredential> },
 ): ClusterAccess {
-  const document = pulumi.all([args.endpoint, args.exec]).apply(([endpoint, exec]) => YAML.stringify(kubeconfig(endpoint, exec)));
+  const document = pulumi.all([args.endpoint, args.exec]).apply(([endpoint, exec]) => YAML.stringify(kubeconfig(endpoint, exec), { lineWidth: 0 }));
   const secretKubeconfig = pulumi.secret(document);
   const provider = new k8s.Provider(`${args.namePrefix}-k8s`, { kubeconfig: secretKubeconfig }, { parent });
   new k8s.storage.v1.StorageClass(`${args.namePrefix}-${SSD_STORAGE_CLASS}`, ssdStorageClass(args.cloud), { parent, provider });

@@ -31,7 +31,8 @@ export interface EksClusterArgs {
 /**
  * An EKS cluster in its own VPC: API endpoint reachable privately and from `cluster.apiAllowedCidrs` only,
  * Secrets envelope-encrypted with a dedicated rotating KMS key, every control-plane log type on, one managed
- * node group per zone in the private subnets, and an OIDC provider so pods assume IAM roles (IRSA).
+ * node group per zone in the private subnets, NetworkPolicy enforcement (VPC CNI), the EBS CSI driver, and an
+ * OIDC provider so pods assume IAM roles (IRSA).
  */
 export class EksCluster extends pulumi.ComponentResource implements KubernetesCluster {
   readonly cloud = "aws" as const;
@@ -69,7 +70,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
       assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("eks.amazonaws.com")),
     }, child);
     const clusterPolicies = CLUSTER_ROLE_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-eks-cluster-${policy}`, { role: clusterRole.name, policyArn: managedPolicyArn(policy) }, child));
+      new aws.iam.RolePolicyAttachment(`${prefix}-eks-cluster-${policy}`, { role: clusterRole.id, policyArn: managedPolicyArn(policy) }, child));
     const encryptionPolicy = new aws.iam.RolePolicy(`${prefix}-eks-cluster-encryption`, {
       role: clusterRole.id,
       policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
@@ -105,7 +106,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
       assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("ec2.amazonaws.com")),
     }, child);
     const nodePolicies = NODE_ROLE_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-eks-nodes-${policy}`, { role: nodeRole.name, policyArn: managedPolicyArn(policy) }, child));
+      new aws.iam.RolePolicyAttachment(`${prefix}-eks-nodes-${policy}`, { role: nodeRole.id, policyArn: managedPolicyArn(policy) }, child));
 
     // One group per zone: the cluster autoscaler then grows the zone where a pending pod's EBS volume lives,
     // which a group spanning zones cannot promise.
@@ -122,13 +123,21 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         labels: { "monitoring/zone": zone },
       }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] }));
 
+    // The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored.
+    new aws.eks.Addon(`${prefix}-vpc-cni`, {
+      clusterName: cluster.name,
+      addonName: "vpc-cni",
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      resolveConflictsOnCreate: "OVERWRITE",
+    }, child);
+
     const oidcIssuerHost = issuerUrl.apply(issuerHost);
     const ebsCsiRole = new aws.iam.Role(`${prefix}-ebs-csi`, {
       assumeRolePolicy: pulumi.all([oidcProvider.arn, oidcIssuerHost]).apply(([arn, host]) =>
         JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts: [EBS_CSI_SERVICE_ACCOUNT] }))),
     }, child);
     const ebsCsiPolicies = EBS_CSI_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-ebs-csi-${policy.split("/").pop()}`, { role: ebsCsiRole.name, policyArn: managedPolicyArn(policy) }, child));
+      new aws.iam.RolePolicyAttachment(`${prefix}-ebs-csi-${policy.split("/").pop()}`, { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) }, child));
     new aws.eks.Addon(`${prefix}-ebs-csi`, {
       clusterName: cluster.name,
       addonName: "aws-ebs-csi-driver",
