@@ -25,10 +25,16 @@ export function promtoolBinary(): string {
   return process.env.PROMTOOL ?? "promtool";
 }
 
-/** Runs promtool; returns its combined output, or throws with it (and how to install promtool when absent). */
-export function runPromtool(args: readonly string[], cwd?: string): string {
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Return standard output alone (for commands that print JSON there and logs on standard error). */
+  readonly stdoutOnly?: boolean;
+}
+
+/** Runs promtool; returns its output, or throws with it (and how to install promtool when absent). */
+export function runPromtool(args: readonly string[], options: RunOptions = {}): string {
   const binary = promtoolBinary();
-  const result = spawnSync(binary, args, { cwd, encoding: "utf8" });
+  const result = spawnSync(binary, args, { cwd: options.cwd, encoding: "utf8" });
   if (result.error) {
     throw new Error(
       `promtool could not run (${binary}: ${result.error.message}). Install it: ` +
@@ -37,7 +43,7 @@ export function runPromtool(args: readonly string[], cwd?: string): string {
   }
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0) throw new Error(`promtool ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
-  return output;
+  return options.stdoutOnly ? result.stdout : output;
 }
 
 /** Runs `fn` with a fresh temporary directory and removes it afterwards. */
@@ -125,13 +131,25 @@ export function checkRuleFiles(files: Record<string, string>): string {
   });
 }
 
-/** `promtool check web-config` on a web config; its certificate and key paths get stand-ins. */
+/**
+ * `promtool check web-config` on a web config. promtool loads the server's key pair, so the stand-ins for
+ * `tls_server_config` are a throwaway self-signed pair made with openssl.
+ */
 export function checkWebConfig(config: string | object): string {
   return withTempDir("promtool-web-", (dir) => {
     const file = path.join(dir, "web-config.yaml");
-    writeFile(file, standInPrometheusConfig(config, dir));
+    const standIns = YAML.parse(standInPrometheusConfig(config, dir));
+    const tls = standIns.tls_server_config;
+    if (tls?.cert_file && tls?.key_file) selfSignedPair(tls.cert_file, tls.key_file);
+    writeFile(file, YAML.stringify(standIns));
     return runPromtool(["check", "web-config", file]);
   });
+}
+
+function selfSignedPair(certFile: string, keyFile: string): void {
+  const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=stand-in", "-days", "1", "-keyout", keyFile, "-out", certFile];
+  const result = spawnSync("openssl", args, { encoding: "utf8" });
+  if (result.error || result.status !== 0) throw new Error(`openssl could not make a stand-in key pair: ${result.error?.message ?? result.stderr}`);
 }
 
 /**
@@ -143,6 +161,6 @@ export function testRules(ruleFiles: Record<string, string>, test: string | obje
     for (const [name, content] of Object.entries(ruleFiles)) writeFile(path.join(dir, path.basename(name)), content);
     const file = path.join(dir, "test.yaml");
     writeFile(file, typeof test === "string" ? test : YAML.stringify(test));
-    return runPromtool(["test", "rules", file], dir);
+    return runPromtool(["test", "rules", file], { cwd: dir });
   });
 }

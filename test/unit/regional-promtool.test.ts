@@ -1,0 +1,99 @@
+/**
+ * Invariant 8 for the regional tier: every rendered Prometheus config of us-east and eu-west, with 1 and 4
+ * shards, passes Debian's `promtool check config` (after the Kubernetes SD swap), every rule file
+ * `promtool check rules`, and the web config `promtool check web-config`.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { PATHS } from "../../builders/regional/layout";
+import { renderRegionalFiles } from "../../builders/regional/render";
+import { checkPrometheusConfig, checkRuleFiles, checkWebConfig, runPromtool, standInPrometheusConfig, withTempDir } from "../support/promtool";
+import { bucketOf, regionalStack } from "./regional-fixtures";
+
+const STATIC_JOBS = [
+  { job: "payments-api", targets: ["payments-0.internal:8080", "payments-1.internal:8080"] },
+  { job: "legacy-batch", targets: ["batch.internal:9102"], shard: 0, scrapeInterval: "5s" },
+];
+
+function rendered(stack: "us-east" | "eu-west", shards: number) {
+  const config = regionalStack(stack, { shards, staticJobs: STATIC_JOBS });
+  return renderRegionalFiles({ config, objectStore: bucketOf(config) });
+}
+
+/** The rule files as the pods mount them, for the configs' rule_files glob. */
+function mountedRules(files: Record<string, string>): Record<string, string> {
+  const rules: Record<string, string> = {};
+  for (const [name, content] of Object.entries(files)) if (name.startsWith("rules/")) rules[`${PATHS.rulesDir}/${path.basename(name)}`] = content;
+  return rules;
+}
+
+describe("rendered regional configs pass Debian's promtool", () => {
+  for (const stack of ["us-east", "eu-west"] as const) {
+    for (const shards of [1, 4]) {
+      describe(`${stack} with ${shards} shard(s)`, () => {
+        const files = rendered(stack, shards);
+        const configs = Object.keys(files).filter((name) => /^prometheus\/shard-\d+\/prometheus-shard-\d+-\d+\.yaml$/.test(name));
+
+        it("renders one config per replica of every shard", () => {
+          assert.strictEqual(configs.length, shards * 2);
+        });
+
+        for (const name of configs) {
+          it(`${name}: promtool check config`, () => {
+            const output = checkPrometheusConfig(files[name], mountedRules(files));
+            assert.match(output, /SUCCESS: 2 rule files found/);
+          });
+        }
+
+        it("rule files: promtool check rules", () => {
+          const rules = Object.fromEntries(Object.entries(files).filter(([name]) => name.startsWith("rules/")));
+          assert.deepStrictEqual(Object.keys(rules).sort(), ["rules/alerts.yaml", "rules/recording.yaml"]);
+          checkRuleFiles(rules);
+        });
+
+        it("web config: promtool check web-config", () => {
+          checkWebConfig(files["prometheus/web-config.yaml"]);
+        });
+      });
+    }
+  }
+
+  it("the check can fail: promtool rejects a config whose sharding keeps a regex that is not a shard", () => {
+    const files = rendered("us-east", 4);
+    const broken = files["prometheus/shard-1/prometheus-shard-1-0.yaml"].replace('regex: "1"', 'regex: "(1"');
+    assert.notStrictEqual(broken, files["prometheus/shard-1/prometheus-shard-1-0.yaml"]);
+    assert.throws(() => checkPrometheusConfig(broken, mountedRules(files)), /failed/);
+  });
+});
+
+describe("hashmod sharding as Prometheus applies it (promtool check service-discovery)", () => {
+  it("splits 40 discovered pods over 4 shards: every pod scraped by exactly one shard", () => {
+    const shards = 4;
+    const files = rendered("us-east", shards);
+    const pods = Array.from({ length: 40 }, (_, i) => ({
+      targets: [`10.1.${Math.floor(i / 10)}.${i % 250}:8080`],
+      labels: { __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true", __meta_kubernetes_pod_name: `app-${i}`, __meta_kubernetes_namespace: "apps" },
+    }));
+    const owner = new Map<string, number[]>();
+    for (let shard = 0; shard < shards; shard++) {
+      withTempDir("promtool-sd-", (dir) => {
+        const config = YAML.parse(standInPrometheusConfig(files[`prometheus/shard-${shard}/prometheus-shard-${shard}-0.yaml`], dir, mountedRules(files)));
+        const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === "kubernetes-pods");
+        fs.writeFileSync(job.file_sd_configs[0].files[0], JSON.stringify(pods));
+        const file = path.join(dir, "prometheus.yaml");
+        fs.writeFileSync(file, YAML.stringify(config));
+        const results = JSON.parse(runPromtool(["check", "service-discovery", "--timeout=1s", file, "kubernetes-pods"], { stdoutOnly: true }));
+        for (const target of results) {
+          if (!target.labels?.pod) continue; // dropped by the shard
+          const pod = target.labels.pod as string;
+          owner.set(pod, [...(owner.get(pod) ?? []), shard]);
+        }
+      });
+    }
+    assert.strictEqual(owner.size, 40, `every pod is scraped: ${owner.size}`);
+    for (const [pod, owners] of owner) assert.strictEqual(owners.length, 1, `${pod} is scraped by shards ${owners}`);
+    assert.ok(new Set([...owner.values()].flat()).size > 1, "targets are spread over more than one shard");
+  });
+});
