@@ -1,0 +1,89 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { FEDERATION } from "../../builders/global/layout";
+import { podAntiAffinity, podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
+import { IMAGES } from "../../versions";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata } from "./workload";
+
+export interface FederationPodsArgs {
+  readonly replicas: number;
+  readonly config: pulumi.Output<string>;
+  readonly rules: pulumi.Output<string>;
+  /** Every region's federation password and CA, and the Alertmanager client's, by file name. */
+  readonly credentials: pulumi.Output<Record<string, string>>;
+  readonly storageClassName?: string;
+}
+
+/** The global federation Prometheus: an HA pair (or more), each replica scraping every region. */
+export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.StatefulSet {
+  const config = new k8s.core.v1.ConfigMap(`${w.id.name}-config`, {
+    metadata: metadata(w, `${w.id.name}-config`),
+    data: { "prometheus.yml": a.config },
+  }, w.opts);
+  const rules = new k8s.core.v1.ConfigMap(`${w.id.name}-rules`, {
+    metadata: metadata(w, `${w.id.name}-rules`),
+    data: { "global.rules.yml": a.rules },
+  }, w.opts);
+  const credentials = new k8s.core.v1.Secret(`${w.id.name}-credentials`, {
+    metadata: metadata(w, `${w.id.name}-credentials`),
+    stringData: pulumi.secret(a.credentials),
+  }, w.opts);
+  new k8s.core.v1.Service(w.id.name, {
+    metadata: metadata(w, FEDERATION.service),
+    spec: { selector: w.selector, ports: [{ name: "web", port: FEDERATION.port, targetPort: FEDERATION.port }] },
+  }, w.opts);
+  const set = new k8s.apps.v1.StatefulSet(w.id.name, {
+    metadata: metadata(w),
+    spec: {
+      serviceName: FEDERATION.service,
+      replicas: a.replicas,
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: w.selector },
+      template: {
+        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules) } },
+        spec: {
+          securityContext: podSecurityContext(),
+          topologySpreadConstraints: zoneSpread(w.selector),
+          affinity: podAntiAffinity(w.selector),
+          automountServiceAccountToken: false,
+          containers: [
+            container({
+              name: "prometheus",
+              image: IMAGES.prometheus,
+              args: [
+                `--config.file=${FEDERATION.configDir}/prometheus.yml`,
+                `--storage.tsdb.path=${FEDERATION.dataDir}`,
+                "--storage.tsdb.retention.time=15d",
+                `--web.listen-address=:${FEDERATION.port}`,
+              ],
+              // The replica external label is `${POD_NAME}`, which Prometheus 3 expands from the environment.
+              env: [fieldEnv("POD_NAME", "metadata.name")],
+              ports: [{ name: "web", containerPort: FEDERATION.port }],
+              resources: { cpuRequest: "500m", memoryRequest: "2Gi", memoryLimit: "4Gi" },
+              volumeMounts: [
+                { name: "config", mountPath: FEDERATION.configDir, readOnly: true },
+                { name: "rules", mountPath: FEDERATION.rulesDir, readOnly: true },
+                { name: "credentials", mountPath: FEDERATION.secretsDir, readOnly: true },
+                { name: "data", mountPath: FEDERATION.dataDir },
+              ],
+              probe: { httpGet: { path: "/-/ready", port: FEDERATION.port }, periodSeconds: 10 },
+            }),
+          ],
+          volumes: [
+            { name: "config", configMap: { name: config.metadata.name } },
+            { name: "rules", configMap: { name: rules.metadata.name } },
+            { name: "credentials", secret: { secretName: credentials.metadata.name } },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: "data", labels: w.labels },
+          spec: { accessModes: ["ReadWriteOnce"], storageClassName: a.storageClassName, resources: { requests: { storage: "50Gi" } } },
+        },
+      ],
+    },
+  }, w.opts);
+  disruptionBudget(w);
+  return set;
+}

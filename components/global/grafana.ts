@@ -1,0 +1,150 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { GRAFANA } from "../../builders/global/layout";
+import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
+import { SECRET_FILES } from "../../builders/global/secrets";
+import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
+import type { Cloud } from "../../config/clouds";
+import type { GrafanaSettings } from "../../config/types";
+import type { PostgresDatabase } from "../cloud/types";
+import { IMAGES } from "../../versions";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, metadata } from "./workload";
+
+/** Grafana's image runs as this user; its data directory belongs to it. */
+const GRAFANA_UID = 472;
+const HTTPS_PORT = 443;
+
+/** Grafana's load balancer, restricted to the configured ranges; TLS ends in the pods. */
+export function grafanaService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(w.id.name, {
+    metadata: metadata(w, GRAFANA.service, { annotations: loadBalancerAnnotations(cloud) }),
+    spec: {
+      type: "LoadBalancer",
+      selector: w.selector,
+      ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port, protocol: "TCP" }],
+      loadBalancerSourceRanges: [...allowedCidrs],
+      externalTrafficPolicy: "Local",
+    },
+  }, w.opts);
+}
+
+export interface GrafanaArgs {
+  readonly settings: GrafanaSettings;
+  readonly database: PostgresDatabase;
+  /** datasources.yml and dashboards.yml. */
+  readonly provisioning: pulumi.Output<Record<string, string>>;
+  /** Dashboard JSON files by name. */
+  readonly dashboards: pulumi.Output<Record<string, string>>;
+  readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; caPem: pulumi.Input<string> };
+}
+
+/**
+ * HA Grafana: at least three replicas sharing the managed Postgres (users, dashboards and login sessions all
+ * live there, so any replica serves any user), spread over zones, admin password generated and kept in a
+ * Secret, provisioning and dashboards from code.
+ */
+export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Output<string> } {
+  const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, { parent: w.opts.parent });
+  const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
+    metadata: metadata(w, `${w.id.name}-secrets`),
+    stringData: { "admin-password": admin.result, "database-password": pulumi.secret(a.database.password) },
+  }, w.opts);
+  const tls = new k8s.core.v1.Secret(`${w.id.name}-tls`, {
+    metadata: metadata(w, `${w.id.name}-tls`),
+    type: "kubernetes.io/tls",
+    stringData: { [SECRET_FILES.tlsCert]: a.tls.certPem, [SECRET_FILES.tlsKey]: pulumi.secret(a.tls.keyPem), [SECRET_FILES.ingressCa]: a.tls.caPem },
+  }, w.opts);
+  const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
+    metadata: metadata(w, `${w.id.name}-provisioning`),
+    data: a.provisioning,
+  }, w.opts);
+  const dashboards = new k8s.core.v1.ConfigMap(`${w.id.name}-dashboards`, {
+    metadata: metadata(w, `${w.id.name}-dashboards`),
+    data: a.dashboards,
+  }, w.opts);
+  const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
+  const env = (values: Record<string, pulumi.Input<string>>) => Object.entries(values).map(([name, value]) => ({ name, value }));
+  new k8s.apps.v1.Deployment(w.id.name, {
+    metadata: metadata(w),
+    spec: {
+      replicas: a.settings.minReplicas,
+      selector: { matchLabels: w.selector },
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: {
+          labels: w.labels,
+          annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), a.tls.certPem) },
+        },
+        spec: {
+          securityContext: podSecurityContext(GRAFANA_UID),
+          topologySpreadConstraints: zoneSpread(w.selector),
+          automountServiceAccountToken: false,
+          containers: [
+            container({
+              name: "grafana",
+              image: IMAGES.grafana,
+              args: [],
+              env: [
+                ...env({
+                  GF_SERVER_PROTOCOL: "https",
+                  GF_SERVER_HTTP_PORT: String(GRAFANA.port),
+                  GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
+                  GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
+                  GF_SERVER_DOMAIN: a.settings.domain,
+                  GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
+                  GF_DATABASE_TYPE: "postgres",
+                  GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
+                  GF_DATABASE_NAME: a.database.databaseName,
+                  GF_DATABASE_USER: a.database.username,
+                  GF_DATABASE_SSL_MODE: "require",
+                  // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
+                  // nothing a user depends on stays in one replica's memory.
+                  GF_REMOTE_CACHE_TYPE: "database",
+                  GF_SECURITY_ADMIN_USER: "admin",
+                  GF_SECURITY_COOKIE_SECURE: "true",
+                  GF_AUTH_ANONYMOUS_ENABLED: "false",
+                  GF_ANALYTICS_REPORTING_ENABLED: "false",
+                  GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+                  GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
+                  GF_PATHS_DATA: "/var/lib/grafana",
+                }),
+                fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
+                fromSecret("GF_DATABASE_PASSWORD", "database-password"),
+              ],
+              ports: [{ name: "https", containerPort: GRAFANA.port }],
+              resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+              volumeMounts: [
+                { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
+                { name: "dashboards", mountPath: GRAFANA.dashboardsDir, readOnly: true },
+                { name: "tls", mountPath: GRAFANA.tlsDir, readOnly: true },
+                { name: "data", mountPath: "/var/lib/grafana" },
+                { name: "tmp", mountPath: "/tmp" },
+              ],
+              probe: { httpGet: { path: "/api/health", port: GRAFANA.port, scheme: "HTTPS" }, periodSeconds: 10 },
+            }),
+          ],
+          volumes: [
+            {
+              name: "provisioning",
+              configMap: {
+                name: provisioning.metadata.name,
+                items: [
+                  { key: "datasources.yml", path: "datasources/datasources.yml" },
+                  { key: "dashboards.yml", path: "dashboards/dashboards.yml" },
+                ],
+              },
+            },
+            { name: "dashboards", configMap: { name: dashboards.metadata.name } },
+            { name: "tls", secret: { secretName: tls.metadata.name } },
+            { name: "data", emptyDir: {} },
+            { name: "tmp", emptyDir: {} },
+          ],
+        },
+      },
+    },
+  }, w.opts);
+  disruptionBudget(w);
+  autoscaler(w, a.settings);
+  return { adminPassword: admin.result };
+}

@@ -1,0 +1,86 @@
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentIdentity, componentLabels, selectorLabels } from "../../builders/k8s/labels";
+import { ContainerResources, containerSecurityContext, resources } from "../../builders/k8s/pod";
+import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
+import type { ScalingBounds } from "../../config/types";
+
+/** What every Kubernetes object of one global workload shares: identity, labels, provider and parent. */
+export interface Workload {
+  readonly id: ComponentIdentity;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly opts: pulumi.CustomResourceOptions;
+}
+
+export function workload(id: ComponentIdentity, parent: pulumi.Resource, provider: k8s.Provider, dependsOn: pulumi.Resource[] = []): Workload {
+  return { id, labels: componentLabels(id), selector: selectorLabels(id), opts: { parent, provider, dependsOn } };
+}
+
+export function metadata(w: Workload, name: string = w.id.name, extra: { annotations?: pulumi.Input<Record<string, string>> } = {}) {
+  return { name, namespace: GLOBAL_NAMESPACE, labels: w.labels, ...extra };
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly args: pulumi.Input<string[]>;
+  readonly ports: { name: string; containerPort: number; protocol?: string }[];
+  readonly resources: ContainerResources;
+  readonly volumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  readonly env?: k8s.types.input.core.v1.EnvVar[];
+  readonly probe: k8s.types.input.core.v1.Probe;
+}
+
+/** A hardened container: pinned image, requests and memory limit, non-root read-only root filesystem. */
+export function container(c: ContainerSpec): k8s.types.input.core.v1.Container {
+  return {
+    name: c.name,
+    image: c.image,
+    args: c.args,
+    ports: c.ports,
+    env: c.env,
+    resources: resources(c.resources),
+    securityContext: containerSecurityContext(),
+    volumeMounts: c.volumeMounts,
+    readinessProbe: c.probe,
+    livenessProbe: { ...c.probe, failureThreshold: 6, initialDelaySeconds: 30 },
+  };
+}
+
+/** Pod env var holding the pod's own name or IP (Prometheus external labels, Alertmanager advertise address). */
+export function fieldEnv(name: string, fieldPath: string): k8s.types.input.core.v1.EnvVar {
+  return { name, valueFrom: { fieldRef: { fieldPath } } };
+}
+
+/** Keeps all but one replica up through voluntary disruptions (node drains, upgrades). */
+export function disruptionBudget(w: Workload, minAvailable?: number): k8s.policy.v1.PodDisruptionBudget {
+  return new k8s.policy.v1.PodDisruptionBudget(w.id.name, {
+    metadata: metadata(w),
+    spec: { selector: { matchLabels: w.selector }, ...(minAvailable === undefined ? { maxUnavailable: 1 } : { minAvailable }) },
+  }, w.opts);
+}
+
+/** Scales a stateless Deployment on CPU within the configured bounds. */
+export function autoscaler(w: Workload, bounds: ScalingBounds): k8s.autoscaling.v2.HorizontalPodAutoscaler {
+  return new k8s.autoscaling.v2.HorizontalPodAutoscaler(w.id.name, {
+    metadata: metadata(w),
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: w.id.name },
+      minReplicas: bounds.minReplicas,
+      maxReplicas: bounds.maxReplicas,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+    },
+  }, w.opts);
+}
+
+/** A pod-template annotation that changes with the mounted configs, so pods roll when a config changes. */
+export function configChecksum(...contents: pulumi.Input<string>[]): pulumi.Output<string> {
+  return pulumi.all(contents).apply((parts) => crypto.createHash("sha256").update(parts.join("\0")).digest("hex"));
+}
+
+/** The files of `keys` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
+export function fileData(files: pulumi.Output<Record<string, string>>, paths: Record<string, string>): pulumi.Output<Record<string, string>> {
+  return files.apply((f) => Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, f[path]])));
+}
