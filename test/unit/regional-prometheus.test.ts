@@ -1,0 +1,221 @@
+/** The Prometheus config builder of the regional tier: labels, sharding, limits, alerting, discovery. */
+import * as assert from "assert";
+import { prometheusConfig } from "../../builders/prometheus/config";
+import { prometheusArgs } from "../../builders/prometheus/args";
+import { hashmodSharding } from "../../builders/prometheus/sharding";
+import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
+import { webConfig } from "../../builders/prometheus/web";
+import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } from "../../builders/regional/layout";
+import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
+import { regionalPrometheusArgs } from "../../builders/regional/workload-config";
+import type { StaticScrapeJob } from "../../config/types";
+import { regionalStack } from "./regional-fixtures";
+
+const PINNED: StaticScrapeJob = { job: "mainframe", targets: ["mainframe.internal:9100"], shard: 2, metricsPath: "/metrics", scheme: "http" };
+const SPREAD: StaticScrapeJob = { job: "payments", targets: ["p-0.internal:8080", "p-1.internal:8080"], metricsPath: "/metrics", scheme: "https" };
+
+function configOf(stack: "us-east" | "eu-west", shards: number, shard: number, replica = POD_NAME_PLACEHOLDER): PrometheusConfig {
+  const config = regionalStack(stack, { shards, staticJobs: [PINNED, SPREAD].filter((j) => j.shard === undefined || j.shard < shards) });
+  const plan = regionalPlan(config);
+  return prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, shard, replica));
+}
+
+function job(config: PrometheusConfig, name: string): ScrapeConfig {
+  const found = config.scrape_configs.find((j) => j.job_name === name);
+  assert.ok(found, `job ${name} in ${config.scrape_configs.map((j) => j.job_name)}`);
+  return found;
+}
+
+describe("regional Prometheus config", () => {
+  it("carries region, cloud, cluster, shard and the replica label as external labels", () => {
+    const config = configOf("eu-west", 4, 3, "prometheus-shard-3-1");
+    assert.deepStrictEqual(config.global.external_labels, {
+      region: "eu-west",
+      cloud: "gcp",
+      cluster: "eu-west-monitoring",
+      shard: "3",
+      [REPLICA_LABEL]: "prometheus-shard-3-1",
+    });
+  });
+
+  it("in a cluster, the replica label is $(POD_NAME), which the sidecar's reloader substitutes per pod", () => {
+    assert.strictEqual(configOf("us-east", 1, 0).global.external_labels[REPLICA_LABEL], "$(POD_NAME)");
+  });
+
+  it("gives every pod of a region a distinct replica label, and two regions never the same label set", () => {
+    const labelSets = (["us-east", "eu-west"] as const).flatMap((stack) => {
+      const plan = regionalPlan(regionalStack(stack, { shards: 4 }));
+      return plan.pods.map((pod) => JSON.stringify(configOf(stack, 4, pod.shard, pod.podName).global.external_labels));
+    });
+    assert.strictEqual(labelSets.length, 16);
+    assert.strictEqual(new Set(labelSets).size, 16);
+  });
+
+  it("shards with hashmod on __address__ exactly as Prometheus expects", () => {
+    assert.deepStrictEqual(hashmodSharding({ shard: 2, shards: 4 }), [
+      { source_labels: ["__address__"], modulus: 4, target_label: "__tmp_hash", action: "hashmod" },
+      { source_labels: ["__tmp_hash"], regex: "2", action: "keep" },
+    ]);
+    assert.deepStrictEqual(hashmodSharding({ shard: 0, shards: 1 }), []);
+    assert.throws(() => hashmodSharding({ shard: 4, shards: 4 }), /shard must be an integer from 0 to 3/);
+  });
+
+  it("applies the shard's hashmod to every discovered job and to unpinned static jobs", () => {
+    const config = configOf("us-east", 4, 1);
+    for (const name of ["kubelet", "cadvisor", "kubernetes-pods", "kubernetes-service-endpoints", "node-exporter", "kube-state-metrics", "thanos", "payments"]) {
+      const relabel = job(config, name).relabel_configs ?? [];
+      const hash = relabel.findIndex((r) => r.action === "hashmod");
+      assert.ok(hash >= 0, `${name} is sharded`);
+      assert.deepStrictEqual(relabel[hash + 1], { source_labels: ["__tmp_hash"], regex: "1", action: "keep" }, name);
+    }
+  });
+
+  it("hashes node targets before their address becomes the API server's, and pod targets after the port rewrite", () => {
+    const config = configOf("us-east", 4, 0);
+    const kubelet = job(config, "kubelet").relabel_configs!;
+    const rewrite = kubelet.findIndex((r) => r.target_label === "__address__");
+    assert.ok(kubelet.findIndex((r) => r.action === "hashmod") < rewrite, "kubelet: hash on the node's own address");
+    const pods = job(config, "kubernetes-pods").relabel_configs!;
+    assert.ok(pods.findIndex((r) => r.action === "hashmod") > pods.findIndex((r) => r.target_label === "__address__"), "pods: hash on the final address");
+  });
+
+  it("scrapes a pinned static job only on its shard, whole (functional sharding)", () => {
+    for (let shard = 0; shard < 4; shard++) {
+      const pinned = configOf("us-east", 4, shard).scrape_configs.filter((j) => j.job_name === PINNED.job);
+      if (shard === PINNED.shard) {
+        assert.strictEqual(pinned.length, 1);
+        assert.strictEqual(pinned[0].relabel_configs, undefined, "no hashmod on a pinned job");
+        assert.deepStrictEqual(pinned[0].static_configs, [{ targets: PINNED.targets }]);
+      } else {
+        assert.strictEqual(pinned.length, 0, `shard ${shard} does not scrape ${PINNED.job}`);
+      }
+    }
+  });
+
+  it("sets sample_limit and label_limit on every job; cluster-wide exporters get a larger sample budget", () => {
+    const config = configOf("us-east", 1, 0);
+    for (const j of config.scrape_configs) {
+      assert.ok(j.sample_limit > 0 && j.label_limit > 0, j.job_name);
+      assert.strictEqual(j.label_limit, 64);
+    }
+    assert.strictEqual(job(config, "kubernetes-pods").sample_limit, 50_000);
+    assert.ok(job(config, "cadvisor").sample_limit > 50_000);
+    assert.ok(job(config, "kube-state-metrics").sample_limit > 50_000);
+  });
+
+  it("drops high-cardinality series it does not need (metric relabeling)", () => {
+    const config = configOf("us-east", 1, 0);
+    const drops = (name: string) => (job(config, name).metric_relabel_configs ?? []).filter((r) => r.action === "drop").map((r) => new RegExp(`^(?:${r.regex})$`));
+    assert.ok(drops("cadvisor").some((re) => re.test("container_tasks_state")));
+    assert.ok(!drops("cadvisor").some((re) => re.test("container_cpu_usage_seconds_total")), "keeps container CPU");
+    assert.ok(drops("kubelet").some((re) => re.test("rest_client_request_duration_seconds_bucket")));
+  });
+
+  it("loads the mounted rule files", () => {
+    assert.deepStrictEqual(configOf("us-east", 1, 0).rule_files, [`${PATHS.rulesDir}/*.yaml`]);
+  });
+
+  it("sends alerts over HTTPS with basic auth to every Alertmanager the global tier lists, without the replica label", () => {
+    const { alerting } = configOf("us-east", 1, 0);
+    assert.deepStrictEqual(alerting.alert_relabel_configs, [{ regex: REPLICA_LABEL, action: "labeldrop" }]);
+    assert.strictEqual(alerting.alertmanagers.length, 1);
+    const am = alerting.alertmanagers[0];
+    assert.strictEqual(am.scheme, "https");
+    assert.deepStrictEqual(am.basic_auth, { username: "prometheus-us-east", password_file: PATHS.alertingPasswordFile });
+    assert.deepStrictEqual(am.tls_config, { ca_file: PATHS.alertingCaFile, server_name: "alertmanager.monitoring.internal" });
+    assert.deepStrictEqual(am.file_sd_configs?.[0].files, [`/etc/prometheus/alertmanagers/${NAMES.alertmanagerTargetsKey}`]);
+    assert.strictEqual(am.static_configs, undefined, "no load balancer in front of the mesh");
+  });
+
+  it("scrapes itself over HTTPS with the federation credentials, verifying the region's server name", () => {
+    const self = job(configOf("eu-west", 1, 0), "prometheus");
+    assert.strictEqual(self.scheme, "https");
+    assert.deepStrictEqual(self.basic_auth, { username: "federation", password_file: PATHS.federationPasswordFile });
+    assert.deepStrictEqual(self.tls_config, { ca_file: PATHS.tlsCaFile, server_name: "eu-west.monitoring.internal" });
+  });
+
+  it("refuses a static job that reuses a built-in job name", () => {
+    const config = regionalStack("us-east", { shards: 1, staticJobs: [{ job: "kubelet", targets: ["x.internal:1"] }] });
+    assert.throws(() => prometheusConfig(regionalPrometheusParams(config, regionalPlan(config), "c", 0, "r")), /scrape job 'kubelet' is defined twice/);
+  });
+
+  it("refuses a job pinned to a shard the region does not run", () => {
+    const config = regionalStack("us-east", { staticJobs: [{ job: "pinned", targets: ["x.internal:1"], shard: 3 }] });
+    assert.throws(() => regionalPlan(config), /stack 'us-east': prometheus.staticJobs 'pinned' is pinned to shard 3, but the region runs 1 shard/);
+  });
+
+  it("without Kubernetes (local topology) keeps only its own and static jobs", () => {
+    const config = regionalStack("us-east", { shards: 1, staticJobs: [SPREAD] });
+    const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), kubernetesDiscovery: false };
+    assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "payments"]);
+  });
+});
+
+/**
+ * The Kubernetes SD blocks, which Debian's promtool cannot check, against the kubernetes_sd_config section of
+ * the Prometheus configuration docs: roles, fields, selector roles, and the meta labels each role provides.
+ */
+describe("Kubernetes service discovery blocks (Prometheus configuration docs)", () => {
+  const DOCUMENTED_FIELDS = new Set(["role", "api_server", "kubeconfig_file", "namespaces", "selectors", "attach_metadata"]);
+  // Selector roles each discovery role accepts; endpointslice also takes pod and service selectors.
+  const SELECTOR_ROLES: Record<string, string[]> = { node: ["node"], pod: ["pod"], service: ["service"], endpointslice: ["endpointslice", "pod", "service"] };
+  // Meta label prefixes the docs list for each role (endpointslice targets carry their pod's and service's too).
+  const META: Record<string, RegExp> = {
+    node: /^__meta_kubernetes_node_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|address_\w+|provider_id)$/,
+    pod: /^__meta_kubernetes_(namespace|pod_(name|ip|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|container_(init|name|id|image|port_name|port_number|port_protocol)|ready|phase|node_name|host_ip|uid|controller_kind|controller_name))$/,
+    endpointslice: /^__meta_kubernetes_(namespace|endpointslice_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|address_target_kind|address_target_name|address_type|endpoint_conditions_(ready|serving|terminating)|endpoint_hostname|endpoint_node_name|endpoint_zone|port|port_name|port_protocol|port_app_protocol)|service_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|cluster_ip|port_name|type)|pod_\w+)$/,
+  };
+
+  const config = configOf("us-east", 4, 0);
+  const discovered = config.scrape_configs.filter((j) => j.kubernetes_sd_configs);
+
+  it("discovers pods, endpoint slices and nodes (kubelet and cAdvisor)", () => {
+    const roles = new Set(discovered.flatMap((j) => j.kubernetes_sd_configs!.map((sd) => sd.role)));
+    assert.deepStrictEqual([...roles].sort(), ["endpointslice", "node", "pod"]);
+    assert.strictEqual(job(config, "cadvisor").kubernetes_sd_configs![0].role, "node");
+  });
+
+  for (const j of discovered) {
+    it(`${j.job_name}: documented fields, selector roles and meta labels only`, () => {
+      for (const sd of j.kubernetes_sd_configs as KubernetesSdConfig[]) {
+        for (const field of Object.keys(sd)) assert.ok(DOCUMENTED_FIELDS.has(field), `${j.job_name}: field ${field}`);
+        for (const selector of sd.selectors ?? []) {
+          assert.ok(SELECTOR_ROLES[sd.role].includes(selector.role), `${j.job_name}: selector role ${selector.role} under ${sd.role}`);
+          assert.match(selector.label ?? selector.field ?? "", /^[\w./-]+(=|!=)[\w.-]+$/);
+        }
+        for (const name of j.relabel_configs!.flatMap((r) => r.source_labels ?? []).filter((l) => l.startsWith("__meta_"))) {
+          assert.match(name, META[sd.role], `${j.job_name} (${sd.role}) reads ${name}`);
+        }
+      }
+    });
+  }
+});
+
+describe("Prometheus arguments and web config", () => {
+  it("keeps min and max block durations equal (2h) while the sidecar uploads", () => {
+    const args = regionalPrometheusArgs(regionalStack("us-east"));
+    assert.ok(args.includes("--storage.tsdb.min-block-duration=2h"));
+    assert.ok(args.includes("--storage.tsdb.max-block-duration=2h"));
+    assert.ok(args.includes("--storage.tsdb.retention.time=24h"));
+    assert.ok(args.includes(`--config.file=${PATHS.configOutFile}`), "reads the substituted config, not the template");
+    assert.ok(args.includes(`--web.config.file=${PATHS.webConfigFile}`));
+    assert.ok(args.includes("--web.enable-lifecycle"), "the reloader can ask for a reload");
+    assert.deepStrictEqual(prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", port: 1 }).filter((a) => a.includes("block-duration")), [
+      "--storage.tsdb.min-block-duration=2h",
+      "--storage.tsdb.max-block-duration=2h",
+    ]);
+  });
+
+  it("serves HTTPS with one basic-auth user whose password appears only as a bcrypt hash", () => {
+    const hash = "$2a$10$" + "h".repeat(53);
+    assert.deepStrictEqual(webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: hash }), {
+      tls_server_config: { cert_file: "/c", key_file: "/k", min_version: "TLS12" },
+      basic_auth_users: { federation: hash },
+    });
+    assert.throws(() => webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: "hunter2" }), /bcrypt hash/);
+  });
+
+  it("names pods after their shard and replica", () => {
+    assert.strictEqual(prometheusPodName(3, 1), "prometheus-shard-3-1");
+  });
+});
