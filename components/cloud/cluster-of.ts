@@ -11,7 +11,7 @@ export function requireClusterOf<T extends KubernetesCluster>(
   cloud: string,
 ): T {
   if (!(cluster instanceof kind)) {
-    throw new Error(`a ${cloud.toUpperCase()} platform got a ${cluster.cloud.toUpperCase()} cluster: pass the cluster made by the same cloudFor(config)`);
+    throw new Error(`the ${cloud.toUpperCase()} platform got a cluster it did not make (on ${cluster.cloud.toUpperCase()}): pass the cluster made by the same cloudFor(config)`);
   }
   return cluster;
 }
