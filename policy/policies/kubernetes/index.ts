@@ -1,0 +1,19 @@
+import type { Policies } from "@pulumi/policy";
+import { haReplicas, podDisruptionBudgets } from "./availability";
+import { sidecarBlockDurations } from "./block-durations";
+import { oneCompactorPerBucket } from "./compactors";
+import { containerPolicies } from "./containers";
+import { loadBalancerSourceRanges } from "./load-balancers";
+import { monitoringNetworkPolicies } from "./network-policies";
+import { uniqueReplicaLabels } from "./replica-labels";
+
+export const kubernetesPolicies: Policies = [
+  ...containerPolicies,
+  haReplicas,
+  podDisruptionBudgets,
+  oneCompactorPerBucket,
+  sidecarBlockDurations,
+  uniqueReplicaLabels,
+  loadBalancerSourceRanges,
+  monitoringNetworkPolicies,
+];

@@ -1,0 +1,15 @@
+import { isOpenToWorld, propertyPolicy } from "../../lib/policy";
+import { K8S } from "../../lib/types";
+
+export const loadBalancerSourceRanges = propertyPolicy({
+  name: "k8s-load-balancer-source-ranges",
+  description: "A LoadBalancer Service admits only listed source ranges, never the whole internet.",
+  types: [K8S.service],
+  violations: (service) => {
+    if (service.spec?.type !== "LoadBalancer") return undefined;
+    const ranges: string[] = service.spec.loadBalancerSourceRanges ?? [];
+    if (ranges.length === 0) return "LoadBalancer Service must set spec.loadBalancerSourceRanges";
+    const open = ranges.filter(isOpenToWorld);
+    return open.length > 0 ? `LoadBalancer Service is open to the world: spec.loadBalancerSourceRanges contains ${open.join(", ")}` : undefined;
+  },
+});

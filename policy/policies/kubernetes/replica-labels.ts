@@ -1,0 +1,92 @@
+import type { PolicyResource } from "@pulumi/policy";
+import { known } from "../../lib/known";
+import { containersOf, kindOf, Workload, workloadsOf } from "../../lib/k8s";
+import { contents, mountedSources, sourceResource } from "../../lib/mounts";
+import { StackViolation, stackPolicy } from "../../lib/policy";
+import { K8S } from "../../lib/types";
+import { parseYaml } from "../../lib/yaml";
+
+/** The external labels of every Prometheus config a workload mounts from a ConfigMap of the stack. */
+function externalLabelSets(workload: Workload, resources: readonly PolicyResource[]): Record<string, string>[] {
+  const sets: Record<string, string>[] = [];
+  for (const source of mountedSources(workload.template.spec).filter((s) => s.type === K8S.configMap)) {
+    const configMap = sourceResource(resources, workload, source);
+    for (const text of Object.values(configMap ? contents(configMap) : {})) {
+      const labels = typeof text === "string" ? parseYaml(text)?.global?.external_labels : undefined;
+      if (labels && typeof labels === "object") sets.push(labels);
+    }
+  }
+  return sets;
+}
+
+/** Environment variables the pod sets to its own name (fieldRef metadata.name). */
+function podNameVariables(podSpec: any): Set<string> {
+  return new Set(
+    containersOf(podSpec)
+      .flatMap((c) => c.env ?? [])
+      .filter((e: any) => e.valueFrom?.fieldRef?.fieldPath === "metadata.name")
+      .map((e: any) => e.name),
+  );
+}
+
+/**
+ * Names of every pod of a workload: a StatefulSet's are `<name>-<ordinal>`; other pods get random suffixes,
+ * distinct by construction, stood in for here by their position.
+ */
+function podNames(workload: Workload, replicas: number): string[] {
+  const prefix = kindOf(workload.resource.type) === "StatefulSet" ? "" : "<random>";
+  return Array.from({ length: replicas }, (_, i) => `${String(workload.name)}-${prefix}${i}`);
+}
+
+/** `$(VAR)` (Thanos reloader) and `${VAR}` (Prometheus' own expansion) references to the pod-name variables, substituted. */
+function substitute(value: string, variables: Set<string>, podName: string): string {
+  return value.replace(/\$\(([A-Za-z_]\w*)\)|\$\{([A-Za-z_]\w*)\}/g, (reference, paren, brace) =>
+    variables.has(paren ?? brace) ? podName : reference);
+}
+
+/**
+ * Thanos Query deduplicates on the replica label and otherwise tells series apart by their external labels:
+ * two Prometheus pods with one replica label value merge into one series with gaps and doubled counts.
+ * Each Prometheus pod's value is derived from its mounted config (pod-name references substituted) and
+ * must be unique across the stack.
+ */
+export const uniqueReplicaLabels = stackPolicy<{ replicaLabels: string[] }>({
+  name: "k8s-unique-replica-labels",
+  description: "Every Prometheus pod carries a replica external label whose value no other Prometheus pod of the stack has.",
+  configSchema: {
+    properties: { replicaLabels: { type: "array", items: { type: "string" }, minItems: 1, default: ["prometheus_replica", "federation_replica"] } },
+  },
+  violations: (resources, { replicaLabels }) => {
+    const violations: StackViolation[] = [];
+    const pods = new Map<string, { count: number; workloads: Set<Workload> }>();
+    for (const workload of workloadsOf(resources).filter((w) => w.role === "prometheus")) {
+      const sets = known(() => externalLabelSets(workload, resources));
+      // A config that is not a ConfigMap of this stack, or not known yet, cannot be judged here.
+      if (!Array.isArray(sets) || sets.length === 0 || typeof workload.replicas !== "number") continue;
+      const variables = podNameVariables(workload.template.spec);
+      for (const labels of sets) {
+        const label = replicaLabels.find((name) => typeof labels[name] === "string");
+        if (!label) {
+          violations.push({
+            message: `Prometheus '${String(workload.name)}' has no replica external label (one of ${replicaLabels.join(", ")})`,
+            urn: workload.resource.urn,
+          });
+          continue;
+        }
+        for (const pod of podNames(workload, workload.replicas)) {
+          const value = `${label}="${substitute(labels[label], variables, pod)}"`;
+          const entry = pods.get(value) ?? { count: 0, workloads: new Set<Workload>() };
+          entry.count += 1;
+          entry.workloads.add(workload);
+          pods.set(value, entry);
+        }
+      }
+    }
+    for (const [value, { count, workloads }] of pods) {
+      if (count < 2) continue;
+      const names = [...workloads].map((w) => `'${String(w.name)}'`).join(", ");
+      violations.push({ message: `${count} Prometheus pods of ${names} share the replica label ${value}`, urn: [...workloads][0].resource.urn });
+    }
+    return violations;
+  },
+});
