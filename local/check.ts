@@ -1,0 +1,115 @@
+/**
+ * The end-to-end checks of `npm start -- --check`, one function per promise the topology makes. The e2e tests
+ * call the same functions around the failures they cause.
+ */
+import { request, query } from "./client";
+import { LocalRegion, address } from "./plan";
+import { FLEET_JOB, LOCAL_TIMING } from "./settings";
+import type { Log, Topology } from "./topology";
+import { sleep, waitFor } from "./wait";
+import type { Notification } from "./webhook";
+import { parseDuration } from "../config/duration";
+
+const ALERT_TIMEOUT_MS = 60_000;
+export const TARGET_DOWN = "TargetDown";
+
+/** Every federation Prometheus holds the recording rules of every region. */
+export async function recordingRulesReachFederation(topology: Topology): Promise<void> {
+  const expected = topology.plan.regions.map((r) => r.name);
+  for (const [name, access] of topology.rendered.federation) {
+    const found = await topology.regionsWithRecordingRules(access);
+    const missing = expected.filter((r) => !found.includes(r));
+    if (missing.length > 0) throw new Error(`${name} has no recording rules from ${missing.join(", ")}`);
+  }
+}
+
+/** The synthetic targets a regional Prometheus scrapes, as `host:port`. */
+async function scrapedTargets(topology: Topology, processName: string): Promise<string[]> {
+  const samples = await query(topology.access(processName), `up{job="${FLEET_JOB}"}`);
+  return samples.map((s) => s.metric.instance).sort();
+}
+
+/**
+ * Each synthetic target of the region is scraped by exactly one shard, and by every replica of that shard:
+ * the shards split the fleet without overlap or gap.
+ */
+export async function eachTargetScrapedByOneShard(topology: Topology, region: LocalRegion): Promise<void> {
+  const all = region.fleet.targetPorts.map(address).sort();
+  const byShard = await waitFor(`every ${region.name} target to be scraped`, ALERT_TIMEOUT_MS, async () => {
+    const shards = new Map<number, string[]>();
+    for (const p of region.prometheus) {
+      const targets = await scrapedTargets(topology, p.name);
+      const other = shards.get(p.shard);
+      if (other && other.join() !== targets.join()) return undefined; // replicas still discovering
+      shards.set(p.shard, targets);
+    }
+    return [...shards.values()].flat().length >= all.length ? shards : undefined;
+  });
+  const owners = new Map<string, number[]>();
+  for (const [shard, targets] of byShard) for (const t of targets) owners.set(t, [...(owners.get(t) ?? []), shard]);
+  const problems = all
+    .filter((t) => (owners.get(t) ?? []).length !== 1)
+    .map((t) => `${t} is scraped by ${(owners.get(t) ?? []).length} shards (${(owners.get(t) ?? []).join(", ") || "none"})`);
+  const strangers = [...owners.keys()].filter((t) => !all.includes(t));
+  if (strangers.length > 0) problems.push(`unknown targets scraped: ${strangers.join(", ")}`);
+  if (problems.length > 0) throw new Error(`${region.name}: ${problems.join("; ")}`);
+}
+
+/** Time after a first notification within which a peer that missed the mesh's notification log would send its own. */
+export function meshDuplicateWindowMs(peers: number): number {
+  const peerTimeout = (parseDuration(LOCAL_TIMING.peerTimeout) ?? 0) * 1000;
+  return peers * peerTimeout + 2000;
+}
+
+/**
+ * Waits for a firing notification carrying an alert with `labels`, then through the window in which a mesh
+ * duplicate would arrive, and returns every such notification (exactly one when the mesh deduplicates).
+ */
+export async function notificationsOf(topology: Topology, labels: Readonly<Record<string, string>>, timeoutMs = ALERT_TIMEOUT_MS): Promise<Notification[]> {
+  const what = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+  await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (topology.webhook.firing(labels).length > 0 ? true : undefined));
+  await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length));
+  return topology.webhook.firing(labels);
+}
+
+/** Makes one synthetic target fail its scrapes (or recover). */
+export async function setTargetFailing(region: LocalRegion, targetPort: number, failing: boolean): Promise<void> {
+  await request({ url: `http://${address(region.fleet.controlPort)}` }, `/targets/${targetPort}/${failing ? "fail" : "recover"}`, "POST");
+}
+
+/**
+ * Breaks one target of the region: both replicas of its shard fire TargetDown to every Alertmanager peer, and
+ * the webhook must receive it exactly once. The target is mended afterwards.
+ */
+export async function inducedAlertArrivesOnce(topology: Topology, region: LocalRegion, targetPort: number): Promise<void> {
+  const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(targetPort) };
+  await setTargetFailing(region, targetPort, true);
+  try {
+    const received = await notificationsOf(topology, labels);
+    if (received.length !== 1) throw new Error(`the alert about ${labels.instance} in ${region.name} reached the webhook ${received.length} times, not once`);
+  } finally {
+    await setTargetFailing(region, targetPort, false);
+  }
+}
+
+/** Runs every check and returns what failed, in words. */
+export async function runChecks(topology: Topology, log: Log): Promise<string[]> {
+  const failures: string[] = [];
+  const run = async (what: string, check: () => Promise<void>) => {
+    try {
+      await check();
+      log(`ok: ${what}`);
+    } catch (err) {
+      failures.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  await run("every region's recording rules arrive at the global federation Prometheus", () => recordingRulesReachFederation(topology));
+  for (const region of topology.plan.regions) {
+    await run(`each ${region.name} target is scraped by exactly one shard`, () => eachTargetScrapedByOneShard(topology, region));
+  }
+  const region = topology.plan.regions[0];
+  await run(`an alert induced in ${region.name} reaches the webhook exactly once`, () =>
+    inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[0]),
+  );
+  return failures;
+}

@@ -1,0 +1,88 @@
+import * as fs from "fs";
+import * as http from "http";
+import * as https from "https";
+
+/** How to reach a local server: its URL and, for HTTPS with basic auth, the CA and the credentials. */
+export interface ServerAccess {
+  readonly url: string;
+  readonly caFile?: string;
+  readonly username?: string;
+  readonly passwordFile?: string;
+}
+
+export interface Sample {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly value: readonly [number, string];
+}
+
+export interface Series {
+  readonly metric: Readonly<Record<string, string>>;
+  readonly values: readonly (readonly [number, string])[];
+}
+
+const REQUEST_TIMEOUT_MS = 5000;
+
+/** GET or POST to a local server, failing on anything but 2xx. */
+export function request(access: ServerAccess, path: string, method: "GET" | "POST" = "GET"): Promise<string> {
+  const url = new URL(path, access.url);
+  const headers: Record<string, string> = {};
+  if (access.username && access.passwordFile) {
+    const password = fs.readFileSync(access.passwordFile, "utf8").trim();
+    headers.Authorization = `Basic ${Buffer.from(`${access.username}:${password}`).toString("base64")}`;
+  }
+  const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
+  if (access.caFile) options.ca = fs.readFileSync(access.caFile);
+  const transport = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = transport.request(url, options, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status < 300) resolve(body);
+        else reject(new Error(`${method} ${url.href}: HTTP ${status}: ${body.slice(0, 300)}`));
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error(`${method} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function api<T>(access: ServerAccess, path: string): Promise<T> {
+  const body = JSON.parse(await request(access, path)) as { status: string; data: T; error?: string };
+  if (body.status !== "success") throw new Error(`${access.url}${path}: ${body.error ?? body.status}`);
+  return body.data;
+}
+
+/** Instant query. */
+export async function query(access: ServerAccess, expr: string): Promise<Sample[]> {
+  return (await api<{ result: Sample[] }>(access, `/api/v1/query?query=${encodeURIComponent(expr)}`)).result;
+}
+
+/** Range query between two Unix times in seconds. */
+export async function queryRange(access: ServerAccess, expr: string, start: number, end: number, stepSeconds: number): Promise<Series[]> {
+  const params = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(stepSeconds) });
+  return (await api<{ result: Series[] }>(access, `/api/v1/query_range?${params}`)).result;
+}
+
+/** The Alertmanagers a Prometheus currently sends to. */
+export async function activeAlertmanagers(access: ServerAccess): Promise<string[]> {
+  return (await api<{ activeAlertmanagers: { url: string }[] }>(access, "/api/v1/alertmanagers")).activeAlertmanagers.map((a) => a.url);
+}
+
+/** The peers an Alertmanager's gossip currently sees (itself included). */
+export async function meshPeers(access: ServerAccess): Promise<number> {
+  const status = JSON.parse(await request(access, "/api/v2/status")) as { cluster?: { peers?: unknown[] } };
+  return status.cluster?.peers?.length ?? 0;
+}
+
+export async function isReady(access: ServerAccess): Promise<boolean> {
+  try {
+    await request(access, "/-/ready");
+    return true;
+  } catch {
+    return false;
+  }
+}

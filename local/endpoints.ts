@@ -1,0 +1,50 @@
+import { address } from "./plan";
+import type { Topology } from "./topology";
+
+/** One server a user can open: where it is and how to authenticate. */
+export interface Endpoint {
+  readonly name: string;
+  readonly role: string;
+  readonly url: string;
+  /** Present for HTTPS servers with basic auth. */
+  readonly username?: string;
+  readonly passwordFile?: string;
+  readonly caFile?: string;
+}
+
+export interface Endpoints {
+  /** The run's directory: configs, TLS material, data and each process's log (logs/<name>.log). */
+  readonly root: string;
+  readonly endpoints: readonly Endpoint[];
+}
+
+/** The machine-readable list of the topology's endpoints (written to .local/endpoints.json). */
+export function endpoints(topology: Topology): Endpoints {
+  const list: Endpoint[] = [];
+  const server = (name: string, role: string) => {
+    const { url, username, passwordFile, caFile } = topology.access(name);
+    list.push({ name, role, url, username, passwordFile, caFile });
+  };
+  for (const region of topology.plan.regions) {
+    for (const p of region.prometheus) server(p.name, `${region.name} Prometheus shard ${p.shard} replica ${p.replica}`);
+    list.push({ name: region.nodeExporter.name, role: `${region.name} node-exporter`, url: `http://${address(region.nodeExporter.port)}/metrics` });
+    list.push({ name: region.fleet.name, role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`, url: `http://${address(region.fleet.controlPort)}` });
+    region.fleet.targetPorts.forEach((port, i) =>
+      list.push({ name: `${region.fleet.name}-target-${i}`, role: `${region.name} synthetic service`, url: `http://${address(port)}/metrics` }),
+    );
+  }
+  for (const f of topology.plan.global.federation) server(f.name, "global federation Prometheus");
+  for (const am of topology.plan.global.alertmanagers) server(am.name, "global Alertmanager peer");
+  list.push({ name: "webhook", role: "webhook receiver (GET /notifications)", url: `http://${address(topology.plan.global.webhookPort)}/notifications` });
+  return { root: topology.plan.root, endpoints: list };
+}
+
+/** The endpoints as an aligned text table, synthetic targets folded into one line per region. */
+export function endpointsTable(e: Endpoints): string {
+  const rows = e.endpoints.filter((x) => !/-target-\d+$/.test(x.name) || x.name.endsWith("-target-0"));
+  const cells = rows.map((x) => [x.name.replace(/-target-0$/, "-targets"), x.role, x.url, x.username ? `${x.username} / ${x.passwordFile}` : ""]);
+  const header = ["NAME", "ROLE", "URL", "BASIC AUTH (user / password file)"];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  return [line(header), ...cells.map(line), `TLS CAs and logs are under ${e.root}`].join("\n");
+}

@@ -1,0 +1,42 @@
+/**
+ * One Node process serving a region's whole synthetic fleet: each target on its own loopback port.
+ * Usage: node fleet/main.js <control port> <target port>...
+ *
+ * The control port lets a test or a user break a target on purpose (its /metrics answers 503, so its scrape
+ * fails and `up` drops to 0) and mend it again: POST /targets/<port>/fail, POST /targets/<port>/recover.
+ */
+import * as http from "http";
+import { LOOPBACK } from "../ports";
+import { exposition } from "./metrics";
+
+const [controlPort, ...targetPorts] = process.argv.slice(2).map(Number);
+if (!controlPort || targetPorts.length === 0 || [controlPort, ...targetPorts].some((p) => !Number.isInteger(p))) {
+  console.error("usage: fleet <control port> <target port>...");
+  process.exit(2);
+}
+
+const startedAt = Date.now();
+const failing = new Set<number>();
+
+for (const port of targetPorts) {
+  http
+    .createServer((req, res) => {
+      if (req.url !== "/metrics") return void res.writeHead(404).end();
+      if (failing.has(port)) return void res.writeHead(503).end("failing on purpose\n");
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" }).end(exposition((Date.now() - startedAt) / 1000));
+    })
+    .listen(port, LOOPBACK);
+}
+
+http
+  .createServer((req, res) => {
+    const match = /^\/targets\/(\d+)\/(fail|recover)$/.exec(req.url ?? "");
+    const port = match ? Number(match[1]) : NaN;
+    if (req.method !== "POST" || !match || !targetPorts.includes(port)) return void res.writeHead(404).end();
+    if (match[2] === "fail") failing.add(port);
+    else failing.delete(port);
+    res.writeHead(204).end();
+  })
+  .listen(controlPort, LOOPBACK, () => console.log(`fleet: ${targetPorts.length} targets on ${LOOPBACK}, control on ${controlPort}`));
+
+process.on("SIGTERM", () => process.exit(0));

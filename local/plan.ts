@@ -1,0 +1,116 @@
+import * as path from "path";
+import type { GlobalStackConfig, RegionalStackConfig } from "../config/types";
+import { alertmanagerPodName } from "../builders/global/layout";
+import { NAMES } from "../builders/regional/layout";
+import { RegionalPlan, regionalPlan } from "../builders/regional/plan";
+import { LOOPBACK, PortAllocator } from "./ports";
+import { FLEET_JOB, LOCAL_REGIONS, LocalOptions } from "./settings";
+import { localGlobalConfig, localRegionalConfig } from "./stacks";
+
+/** One regional Prometheus: a pod in the clusters, a process here. */
+export interface LocalPrometheus {
+  /** Process name, unique in the topology. */
+  readonly name: string;
+  /** The pod name in the clusters, which is also the replica label's value. */
+  readonly podName: string;
+  readonly shard: number;
+  readonly replica: number;
+  readonly port: number;
+  readonly dir: string;
+}
+
+export interface LocalRegion {
+  readonly name: string;
+  readonly config: RegionalStackConfig;
+  readonly plan: RegionalPlan;
+  readonly prometheus: readonly LocalPrometheus[];
+  readonly nodeExporter: { readonly name: string; readonly port: number };
+  readonly fleet: { readonly name: string; readonly controlPort: number; readonly targetPorts: readonly number[] };
+  readonly dir: string;
+}
+
+export interface LocalFederation {
+  readonly name: string;
+  readonly replica: string;
+  readonly port: number;
+  readonly dir: string;
+}
+
+export interface LocalAlertmanager {
+  readonly name: string;
+  readonly webPort: number;
+  readonly clusterPort: number;
+  readonly dir: string;
+}
+
+export interface LocalGlobal {
+  readonly config: GlobalStackConfig;
+  readonly federation: readonly LocalFederation[];
+  readonly alertmanagers: readonly LocalAlertmanager[];
+  readonly webhookPort: number;
+  readonly dir: string;
+}
+
+export interface LocalPlan {
+  readonly root: string;
+  readonly regions: readonly LocalRegion[];
+  readonly global: LocalGlobal;
+}
+
+export const address = (port: number) => `${LOOPBACK}:${port}`;
+
+async function takeMany(ports: PortAllocator, count: number): Promise<number[]> {
+  const taken: number[] = [];
+  for (let i = 0; i < count; i++) taken.push(await ports.take());
+  return taken;
+}
+
+async function planRegion(name: string, root: string, options: LocalOptions, ports: PortAllocator): Promise<LocalRegion> {
+  const nodeExporterPort = await ports.take();
+  const controlPort = await ports.take();
+  const targetPorts = await takeMany(ports, options.targetsPerRegion);
+  // The targets a cluster discovers through Kubernetes are static here; the fleet's are split by hashmod
+  // like any unpinned job, node-exporter is one target.
+  const config = localRegionalConfig(name, options.shards, [
+    { job: FLEET_JOB, targets: targetPorts.map(address), metricsPath: "/metrics", scheme: "http" },
+    { job: NAMES.nodeExporter, targets: [address(nodeExporterPort)], metricsPath: "/metrics", scheme: "http" },
+  ]);
+  const plan = regionalPlan(config);
+  const dir = path.join(root, name);
+  const prometheus: LocalPrometheus[] = [];
+  for (const pod of plan.pods) {
+    prometheus.push({ ...pod, name: `${name}-${pod.podName}`, port: await ports.take(), dir: path.join(dir, pod.podName) });
+  }
+  return {
+    name,
+    config,
+    plan,
+    prometheus,
+    nodeExporter: { name: `${name}-${NAMES.nodeExporter}`, port: nodeExporterPort },
+    fleet: { name: `${name}-fleet`, controlPort, targetPorts },
+    dir,
+  };
+}
+
+/** Every port, directory and stack config of one local run, before any file or process exists. */
+export async function planTopology(root: string, options: LocalOptions): Promise<LocalPlan> {
+  const ports = new PortAllocator(options.basePort);
+  const webhookPort = await ports.take();
+  const config = localGlobalConfig(`http://${address(webhookPort)}/`);
+  const globalDir = path.join(root, "global");
+  const federation: LocalFederation[] = [];
+  for (let i = 0; i < config.federationReplicas; i++) {
+    const name = `federation-prometheus-${i}`;
+    federation.push({ name, replica: name, port: await ports.take(), dir: path.join(globalDir, name) });
+  }
+  const alertmanagers: LocalAlertmanager[] = [];
+  for (let i = 0; i < config.alerting.replicas; i++) {
+    const name = alertmanagerPodName(i);
+    alertmanagers.push({ name, webPort: await ports.take(), clusterPort: await ports.take(), dir: path.join(globalDir, name) });
+  }
+  const regions: LocalRegion[] = [];
+  for (const name of LOCAL_REGIONS) regions.push(await planRegion(name, root, options, ports));
+  const missing = config.regions.map((r) => r.name).filter((r) => !regions.some((region) => region.name === r));
+  if (missing.length > 0) throw new Error(`Pulumi.global.yaml lists region(s) ${missing.join(", ")} that the local topology does not run`);
+  return { root, regions, global: { config, federation, alertmanagers, webhookPort, dir: globalDir } };
+}

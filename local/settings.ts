@@ -1,0 +1,41 @@
+/**
+ * What makes the local topology fast: intervals in seconds instead of tens of seconds, so data and alerts
+ * flow end to end in well under a minute. Everything else comes from the stacks' own config files.
+ */
+export const LOCAL_TIMING = {
+  scrapeInterval: "1s",
+  evaluationInterval: "1s",
+  federationInterval: "2s",
+  /** Prometheus drops an alert sent before file_sd has found the Alertmanagers and resends after this delay. */
+  resendDelay: "2s",
+  /** Every alert rule's `for`, so an induced alert fires in seconds rather than minutes. */
+  alertFor: "3s",
+  groupWait: "1s",
+  groupInterval: "5s",
+  repeatInterval: "1h",
+  /** How long a peer waits for the peers before it in the mesh to notify before it does so itself. */
+  peerTimeout: "2s",
+} as const;
+
+export const LOCAL_REGIONS = ["us-east", "eu-west"] as const;
+export const GLOBAL_STACK = "global";
+/** The Debian binaries keep little data; nothing here outlives a run. */
+export const LOCAL_RETENTION = "6h";
+/** Job name of the synthetic service fleet in every region. */
+export const FLEET_JOB = "synthetic-service";
+export const LOCAL_RECEIVER = "local-webhook";
+
+export interface LocalOptions {
+  readonly shards: number;
+  readonly targetsPerRegion: number;
+  readonly basePort: number;
+  /** Where the endpoints JSON is written. */
+  readonly endpointsFile: string;
+}
+
+export const DEFAULT_OPTIONS: LocalOptions = {
+  shards: 1,
+  targetsPerRegion: 12,
+  basePort: 19090,
+  endpointsFile: ".local/endpoints.json",
+};

@@ -1,0 +1,133 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { RECORDED } from "../builders/rules/recording";
+import { Binaries, findBinaries } from "./binaries";
+import { ServerAccess, activeAlertmanagers, isReady, meshPeers, query } from "./client";
+import { LocalPlan, LocalRegion, planTopology } from "./plan";
+import { RenderedTopology, renderTopology } from "./render";
+import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
+import { Supervisor } from "./supervisor";
+import { waitFor } from "./wait";
+import { WebhookReceiver } from "./webhook";
+
+export type Log = (line: string) => void;
+
+/** The release of an Alertmanager binary, which decides the syntax its config and flags use. */
+function alertmanagerVersion(binary: string): string {
+  const out = execFileSync(binary, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const match = /version (\d+\.\d+\.\d+)/.exec(out);
+  if (!match) throw new Error(`cannot tell the version of ${binary} from: ${out.trim()}`);
+  return match[1];
+}
+
+/**
+ * Two regions and the global tier on loopback: every process started, watched and stopped by this object.
+ * The runner (`npm start`) and the end-to-end tests drive it the same way.
+ */
+export class Topology {
+  private stopped = false;
+
+  private constructor(
+    readonly plan: LocalPlan,
+    readonly rendered: RenderedTopology,
+    readonly supervisor: Supervisor,
+    readonly webhook: WebhookReceiver,
+    readonly binaries: Binaries,
+  ) {}
+
+  /** Plans ports, writes every file under a new temporary directory; starts nothing yet. */
+  static async create(options: Partial<LocalOptions> = {}, log: Log = () => undefined): Promise<Topology> {
+    const binaries = findBinaries();
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-local-"));
+    try {
+      const plan = await planTopology(root, { ...DEFAULT_OPTIONS, ...options });
+      const rendered = renderTopology(plan, binaries, alertmanagerVersion(binaries.alertmanager));
+      const supervisor = new Supervisor(root, (name, code, signal, logFile) =>
+        log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`),
+      );
+      return new Topology(plan, rendered, supervisor, new WebhookReceiver(log), binaries);
+    } catch (err) {
+      fs.rmSync(root, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Starts everything, each group once the servers it scrapes or alerts to are listening. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    await this.webhook.listen(this.plan.global.webhookPort);
+    for (const group of this.rendered.startOrder) {
+      await Promise.all(group.map((spec) => this.supervisor.start(spec)));
+      await Promise.all(group.map((spec) => this.waitListening(spec.name, timeoutMs)));
+    }
+  }
+
+  /**
+   * Ready means data and alerts can flow: the mesh has every peer, every Prometheus has found every
+   * Alertmanager through its targets, and the federation has every region's recording rules.
+   */
+  async waitReady(timeoutMs = 60_000): Promise<void> {
+    const peers = this.plan.global.alertmanagers.length;
+    await Promise.all([
+      ...[...this.rendered.alertmanagers].map(([name, access]) =>
+        waitFor(`${name} to see ${peers} mesh peers`, timeoutMs, async () => ((await meshPeers(access)) === peers ? true : undefined)),
+      ),
+      ...[...this.rendered.prometheus, ...this.rendered.federation].map(([name, access]) =>
+        waitFor(`${name} to find ${peers} Alertmanagers`, timeoutMs, async () => ((await activeAlertmanagers(access)).length === peers ? true : undefined)),
+      ),
+      ...[...this.rendered.federation].map(([name, access]) =>
+        waitFor(`${name} to receive every region's recording rules`, timeoutMs, () => this.regionsWithRecordingRules(access).then((found) =>
+          this.plan.regions.every((r) => found.includes(r.name)) ? true : undefined,
+        )),
+      ),
+    ]);
+  }
+
+  /** The regions whose `region:*` recording rules a federation Prometheus holds now. */
+  async regionsWithRecordingRules(federation: ServerAccess): Promise<string[]> {
+    const samples = await query(federation, `count by (region) (${RECORDED.requestRate})`);
+    return samples.map((s) => s.metric.region);
+  }
+
+  region(name: string): LocalRegion {
+    const region = this.plan.regions.find((r) => r.name === name);
+    if (!region) throw new Error(`no region ${name}; the local regions are ${this.plan.regions.map((r) => r.name).join(", ")}`);
+    return region;
+  }
+
+  /** Every process of a region: its Prometheus replicas, node-exporter and service fleet. */
+  regionProcesses(name: string): string[] {
+    const region = this.region(name);
+    return [...region.prometheus.map((p) => p.name), region.nodeExporter.name, region.fleet.name];
+  }
+
+  /** How to reach a server of the topology (a Prometheus, a federation Prometheus or an Alertmanager) by process name. */
+  access(processName: string): ServerAccess {
+    const access = this.serverAccess(processName);
+    if (!access) throw new Error(`no server named ${processName}`);
+    return access;
+  }
+
+  private serverAccess(name: string): ServerAccess | undefined {
+    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name);
+  }
+
+  /** Stops every child (by pid), the webhook receiver, and removes the run's directory. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.supervisor.stopAll();
+    await this.webhook.close();
+    fs.rmSync(this.plan.root, { recursive: true, force: true });
+  }
+
+  private async waitListening(name: string, timeoutMs: number): Promise<void> {
+    const access = this.serverAccess(name);
+    if (!access) return;
+    await waitFor(`${name} to answer /-/ready (log: ${this.supervisor.logFile(name)})`, timeoutMs, async () => {
+      if (!this.supervisor.isRunning(name)) throw new Error(`${name} is not running`);
+      return (await isReady(access)) ? true : undefined;
+    });
+  }
+}

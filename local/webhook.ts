@@ -1,0 +1,66 @@
+import * as http from "http";
+import { LOOPBACK } from "./ports";
+
+/** The body Alertmanager POSTs to a webhook (version 4), reduced to what the checks read. */
+export interface Notification {
+  readonly receiver: string;
+  readonly status: "firing" | "resolved";
+  readonly groupKey: string;
+  readonly alerts: readonly { readonly status: "firing" | "resolved"; readonly labels: Readonly<Record<string, string>>; readonly startsAt: string }[];
+  /** When it arrived here. */
+  readonly receivedAt: number;
+}
+
+/**
+ * The receiver every local notification goes to. It records each POST in arrival order and serves the list
+ * at GET /notifications, so a user can watch alerts arrive and the checks can count them.
+ */
+export class WebhookReceiver {
+  readonly notifications: Notification[] = [];
+  private readonly server: http.Server;
+
+  constructor(private readonly log: (line: string) => void = () => undefined) {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(port, LOOPBACK, () => resolve());
+    });
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Firing notifications that carry an alert whose labels include all of `labels`. */
+  firing(labels: Readonly<Record<string, string>>): Notification[] {
+    return this.notifications.filter((n) =>
+      n.alerts.some((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v)),
+    );
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.method === "GET" && req.url === "/notifications") {
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(this.notifications, null, 2));
+      return;
+    }
+    if (req.method !== "POST") return void res.writeHead(405).end();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      try {
+        const notification = { ...(JSON.parse(body) as Omit<Notification, "receivedAt">), receivedAt: Date.now() };
+        this.notifications.push(notification);
+        const names = notification.alerts.map((a) => `${a.labels.alertname}{region=${a.labels.region ?? "-"}}`).join(", ");
+        this.log(`webhook: ${notification.status} ${names}`);
+        res.writeHead(200).end();
+      } catch {
+        res.writeHead(400).end();
+      }
+    });
+  }
+}
