@@ -195,7 +195,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 
     thanosQuery(id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos), {
       bounds: config.query,
-      args: list(GLOBAL_FILES.queryArgs).apply((a) => a.slice(1)),
+      args: list(GLOBAL_FILES.queryArgs),
       endpoints: file(GLOBAL_FILES.queryEndpoints),
       regionTls: pulumi.all(args.regions.map((r) => r.outputs)).apply((regions) =>
         Object.fromEntries(
@@ -210,7 +210,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 
     queryFrontend(frontendWorkload, {
       bounds: config.query,
-      args: list(GLOBAL_FILES.frontendArgs).apply((a) => a.slice(1)),
+      args: list(GLOBAL_FILES.frontendArgs),
       config: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig, "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
       tls: frontendCert,
     });

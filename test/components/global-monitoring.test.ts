@@ -1,0 +1,215 @@
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GlobalMonitoring } from "../../components/global";
+import { COMPUTED_STATE } from "../harness/mock-state";
+import { promiseOf } from "../harness/program";
+import { exposedRegion, globalConfig } from "../unit/global-fixtures";
+import type { RegionalOutputs } from "../../contracts/regional-outputs";
+import { IMAGES } from "../../versions";
+
+interface Recorded {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  provider?: string;
+}
+
+const recorded: Recorded[] = [];
+const GLOBAL_EGRESS = ["203.0.113.50/32"];
+
+/** Fake outputs of a regional stack, as its StackReference would answer them. */
+function regionalOutputs(name: string, index: number, shards = 1): RegionalOutputs {
+  return {
+    ...exposedRegion(name, index, shards).outputs,
+    kubeconfig: `apiVersion: v1\nkind: Config\nclusters: [{name: ${name}}]\n`,
+    storeApiClientCert: `CLIENT-CERT-${name}`,
+    storeApiClientKey: `CLIENT-KEY-${name}`,
+    federationPassword: `federation-password-${name}`,
+    alertingCaKey: `ALERTING-CA-KEY-${name}`,
+    alertingPassword: `alerting-password-${name}`,
+  };
+}
+
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Inputs as the engine would see them once decrypted: secret values are unwrapped. */
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === "object") {
+    if (SECRET_SIG_KEY in value) return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+/** Waits until no new resource has been registered for a while (resources made inside `apply` come late). */
+async function settled(): Promise<void> {
+  let count = -1;
+  for (let i = 0; i < 100 && count !== recorded.length; i++) {
+    count = recorded.length;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function deploy(regionNames: readonly string[]) {
+  recorded.length = 0;
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const computed = COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {};
+        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider });
+        return { id: `${args.name}-id`, state: { ...computed, ...args.inputs } };
+      },
+      call: () => ({}),
+    },
+    "monitoring",
+    "global",
+    false,
+    "acme",
+  );
+  const config = globalConfig(regionNames);
+  const monitoring = new GlobalMonitoring("global", {
+    config,
+    provider: new k8s.Provider("global-cluster", { kubeconfig: "global" }),
+    database: {
+      host: pulumi.output("grafana.abc.us-east-2.rds.amazonaws.com"),
+      port: pulumi.output(5432),
+      databaseName: pulumi.output("grafana"),
+      username: pulumi.output("grafana"),
+      password: pulumi.secret("db-password"),
+    },
+    globalEgressCidrs: GLOBAL_EGRESS,
+    regions: regionNames.map((name, i) => ({
+      name,
+      provider: new k8s.Provider(`${name}-cluster`, { kubeconfig: name }),
+      outputs: pulumi.output(regionalOutputs(name, i, i === 0 ? 2 : 1)),
+      alertingPasswordHash: pulumi.secret("$2a$10$" + "r".repeat(53)),
+    })),
+    receiverSecrets: { pagerdutyRoutingKey: pulumi.secret("routing-key"), slackWebhookUrl: pulumi.secret("https://hooks.slack.com/x") },
+  });
+  const outputs: { grafanaUrl: string; thanosQueryUrl: string; alertmanagerEndpoints: string[] } = {
+    grafanaUrl: await promiseOf(monitoring.grafanaUrl),
+    thanosQueryUrl: await promiseOf(monitoring.thanosQueryUrl),
+    alertmanagerEndpoints: await promiseOf(monitoring.alertmanagerEndpoints),
+  };
+  await settled();
+  return { outputs, resources: [...recorded] };
+}
+
+const ofType = (resources: Recorded[], type: string) => resources.filter((r) => r.type === type);
+const named = (resources: Recorded[], type: string, name: string) => {
+  const found = ofType(resources, type).find((r) => r.inputs.metadata?.name === name);
+  assert.ok(found, `a ${type} named ${name}`);
+  return found!;
+};
+const onProvider = (r: Recorded, providerName: string) => (r.provider ?? "").includes(`::${providerName}::`);
+
+describe("GlobalMonitoring component (under mocks)", function () {
+  this.timeout(60000);
+  let run: Awaited<ReturnType<typeof deploy>>;
+  before(async () => (run = await deploy(["us-east", "eu-west"])));
+
+  it("exposes every Prometheus pod of a region through its own load balancer in the regional cluster, admitting only the global cluster", () => {
+    const usEast = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "us-east-cluster"));
+    assert.deepStrictEqual(usEast.map((s) => s.inputs.metadata.name).sort(), [
+      "global-prometheus-shard-0-0", "global-prometheus-shard-0-1", "global-prometheus-shard-1-0", "global-prometheus-shard-1-1", "global-thanos-store",
+    ]);
+    const pod = usEast.find((s) => s.inputs.metadata.name === "global-prometheus-shard-1-0")!;
+    assert.strictEqual(pod.inputs.spec.type, "LoadBalancer");
+    assert.strictEqual(pod.inputs.spec.selector["statefulset.kubernetes.io/pod-name"], "prometheus-shard-1-0");
+    assert.deepStrictEqual(pod.inputs.spec.ports.map((p: any) => p.port), [9090, 10901]);
+    assert.deepStrictEqual(pod.inputs.spec.loadBalancerSourceRanges, GLOBAL_EGRESS);
+    assert.strictEqual(pod.inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "external");
+    const euWest = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "eu-west-cluster"));
+    assert.strictEqual(euWest.length, 3);
+    assert.deepStrictEqual(euWest[0].inputs.metadata.annotations, {}, "GCP needs no load-balancer annotations");
+  });
+
+  it("writes into each regional cluster the Alertmanager targets file listing every peer's own load balancer", () => {
+    const targets = ofType(run.resources, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === "alertmanager-targets");
+    assert.deepStrictEqual(targets.map((t) => t.provider?.split("::")[3]).sort(), ["eu-west-cluster", "us-east-cluster"]);
+    const list = JSON.parse(targets[0].inputs.data["alertmanagers.json"]);
+    assert.strictEqual(list[0].targets.length, 3);
+    assert.deepStrictEqual(run.outputs.alertmanagerEndpoints.map((e) => e.replace(/^https:\/\//, "")), list[0].targets);
+  });
+
+  it("runs an odd mesh of Alertmanagers, each behind its own load balancer admitting every region and the global cluster", () => {
+    const peers = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => /^alertmanager-\d$/.test(s.inputs.metadata.name));
+    assert.strictEqual(peers.length, 3);
+    for (const peer of peers) {
+      assert.strictEqual(peer.inputs.spec.type, "LoadBalancer");
+      assert.deepStrictEqual([...peer.inputs.spec.loadBalancerSourceRanges].sort(), ["198.51.100.10/32", "198.51.100.11/32", "203.0.113.50/32"]);
+    }
+    const set = named(run.resources, "kubernetes:apps/v1:StatefulSet", "alertmanager");
+    assert.strictEqual(set.inputs.spec.replicas, 3);
+    const args: string[] = set.inputs.spec.template.spec.containers[0].args;
+    assert.strictEqual(args.filter((a) => a.startsWith("--cluster.peer=")).length, 3);
+    assert.ok(args.some((a) => a.startsWith("--cluster.label=")));
+    assert.strictEqual(named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", "alertmanager").inputs.spec.minAvailable, 2);
+  });
+
+  it("cross-signs one Alertmanager intermediate CA with each region's alerting CA key", () => {
+    const crossSigned = ofType(run.resources, "tls:index/locallySignedCert:LocallySignedCert").filter((c) => c.inputs.isCaCertificate);
+    assert.deepStrictEqual(crossSigned.map((c) => c.inputs.caPrivateKeyPem).sort(), ["ALERTING-CA-KEY-eu-west", "ALERTING-CA-KEY-us-east"]);
+  });
+
+  it("keeps Thanos Query at two or more replicas and Grafana at three or more, each with an autoscaler and a disruption budget", () => {
+    for (const [name, min] of [["thanos-query", 2], ["thanos-query-frontend", 2], ["grafana", 3]] as const) {
+      assert.ok(named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.replicas >= min, `${name} replicas`);
+      const hpa = named(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name).inputs.spec;
+      assert.ok(hpa.minReplicas >= min && hpa.maxReplicas >= hpa.minReplicas, `${name} autoscaler bounds`);
+      named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", name);
+    }
+    // The image's entrypoint is the thanos binary: the subcommand comes first.
+    const args = (name: string): string[] => named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].args;
+    assert.strictEqual(args("thanos-query")[0], "query");
+    assert.strictEqual(args("thanos-query-frontend")[0], "query-frontend");
+  });
+
+  it("runs Grafana on the managed Postgres with its admin password from a Secret, spread over zones", () => {
+    const spec = named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec;
+    const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.strictEqual(env.GF_DATABASE_TYPE, "postgres");
+    assert.strictEqual(env.GF_DATABASE_HOST, "grafana.abc.us-east-2.rds.amazonaws.com:5432");
+    assert.ok(env.GF_SECURITY_ADMIN_PASSWORD.secretKeyRef, "admin password comes from a Secret");
+    assert.ok(env.GF_DATABASE_PASSWORD.secretKeyRef, "database password comes from a Secret");
+    assert.ok(spec.topologySpreadConstraints.some((c: any) => c.topologyKey === "topology.kubernetes.io/zone"));
+  });
+
+  it("reaches Grafana and Thanos Query through load balancers restricted to the configured ranges", () => {
+    for (const name of ["grafana", "thanos-query-frontend"]) {
+      const svc = named(run.resources, "kubernetes:core/v1:Service", name);
+      assert.strictEqual(svc.inputs.spec.type, "LoadBalancer");
+      assert.deepStrictEqual(svc.inputs.spec.loadBalancerSourceRanges, ["203.0.113.0/24"]);
+    }
+    assert.match(run.outputs.thanosQueryUrl, /^https:\/\/192\.0\.2\.\d+:9090$/);
+    assert.strictEqual(run.outputs.grafanaUrl, "https://grafana.example.com/");
+  });
+
+  it("every container has a pinned image, requests, a memory limit and a read-only, non-root root filesystem", () => {
+    const workloads = [...ofType(run.resources, "kubernetes:apps/v1:Deployment"), ...ofType(run.resources, "kubernetes:apps/v1:StatefulSet")];
+    assert.strictEqual(workloads.length, 5);
+    for (const w of workloads) {
+      for (const c of w.inputs.spec.template.spec.containers) {
+        assert.ok(Object.values(IMAGES).includes(c.image), `${w.name}: pinned image ${c.image}`);
+        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, `${w.name}: resources`);
+        assert.strictEqual(c.securityContext.readOnlyRootFilesystem, true);
+        assert.strictEqual(c.securityContext.runAsNonRoot, true);
+      }
+    }
+  });
+
+  it("a third region adds its exposure, targets file, federation job, Query endpoints and datasource with no code change", async () => {
+    const three = await deploy(["us-east", "eu-west", "ap-south"]);
+    const targets = ofType(three.resources, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === "alertmanager-targets");
+    assert.strictEqual(targets.length, 3);
+    assert.strictEqual(ofType(three.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "ap-south-cluster")).length, 3);
+    const federation = named(three.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"];
+    assert.match(federation, /job_name: federate-ap-south/);
+    const endpoints = named(three.resources, "kubernetes:core/v1:ConfigMap", "thanos-query-endpoints").inputs.data["endpoints.yml"];
+    assert.match(endpoints, /server_name: prometheus\.ap-south\.monitoring/);
+    const datasources = named(three.resources, "kubernetes:core/v1:ConfigMap", "grafana-provisioning").inputs.data["datasources.yml"];
+    assert.match(datasources, /uid: region-ap-south/);
+  });
+});
