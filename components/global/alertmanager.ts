@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER, alertmanagerPodName } from "../../builders/global/layout";
-import { loadBalancerAddress, loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, loadBalancerServiceAddress, metadata, tlsSecret } from "./workload";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
@@ -31,21 +30,14 @@ export function alertmanagerServices(w: Workload, replicas: number, cloud: Cloud
   }, w.opts);
   const addresses = Array.from({ length: replicas }, (_, i) => {
     const pod = alertmanagerPodName(i);
-    const svc = new k8s.core.v1.Service(pod, {
-      metadata: metadata(w, pod, { annotations: loadBalancerAnnotations(cloud) }),
-      spec: {
-        type: "LoadBalancer",
-        selector: { ...w.selector, [POD_NAME_LABEL]: pod },
-        ports: [{ name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort, protocol: "TCP" }],
-        loadBalancerSourceRanges: sourceRanges,
-        externalTrafficPolicy: "Local",
-      },
+    const svc = loadBalancer(pod, metadata(w), {
+      name: pod,
+      cloud,
+      selector: { ...w.selector, [POD_NAME_LABEL]: pod },
+      ports: [{ name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort }],
+      sourceRanges,
     }, w.opts);
-    return svc.status.apply((s) => {
-      const address = loadBalancerAddress(s?.loadBalancer?.ingress);
-      if (!address) throw new Error(`the load balancer of Alertmanager peer ${pod} has no address yet`);
-      return address;
-    });
+    return loadBalancerServiceAddress(svc, `Alertmanager peer ${pod}`);
   });
   return pulumi.all(addresses);
 }
@@ -71,11 +63,7 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
     metadata: metadata(w, `${w.id.name}-receivers`),
     stringData: pulumi.secret(pulumi.output(a.receiverSecrets)),
   }, w.opts);
-  const tlsSecret = new k8s.core.v1.Secret(`${w.id.name}-tls`, {
-    metadata: metadata(w, `${w.id.name}-tls`),
-    type: "kubernetes.io/tls",
-    stringData: { "tls.crt": a.tls.certPem, "tls.key": pulumi.secret(a.tls.keyPem) },
-  }, w.opts);
+  const tls = tlsSecret(w, a.tls);
   const set = new k8s.apps.v1.StatefulSet(w.id.name, {
     metadata: metadata(w),
     spec: {
@@ -117,7 +105,7 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
           volumes: [
             { name: "config", secret: { secretName: configSecret.metadata.name } },
             { name: "receivers", secret: { secretName: receivers.metadata.name } },
-            { name: "tls", secret: { secretName: tlsSecret.metadata.name } },
+            { name: "tls", secret: { secretName: tls.metadata.name } },
           ],
         },
       },

@@ -2,14 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GRAFANA } from "../../builders/global/layout";
-import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, metadata } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -17,15 +16,12 @@ const HTTPS_PORT = 443;
 
 /** Grafana's load balancer, restricted to the configured ranges; TLS ends in the pods. */
 export function grafanaService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(w.id.name, {
-    metadata: metadata(w, GRAFANA.service, { annotations: loadBalancerAnnotations(cloud) }),
-    spec: {
-      type: "LoadBalancer",
-      selector: w.selector,
-      ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port, protocol: "TCP" }],
-      loadBalancerSourceRanges: [...allowedCidrs],
-      externalTrafficPolicy: "Local",
-    },
+  return loadBalancer(w.id.name, metadata(w), {
+    name: GRAFANA.service,
+    cloud,
+    selector: w.selector,
+    ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
+    sourceRanges: [...allowedCidrs],
   }, w.opts);
 }
 
@@ -50,11 +46,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
     metadata: metadata(w, `${w.id.name}-secrets`),
     stringData: { "admin-password": admin.result, "database-password": pulumi.secret(a.database.password) },
   }, w.opts);
-  const tls = new k8s.core.v1.Secret(`${w.id.name}-tls`, {
-    metadata: metadata(w, `${w.id.name}-tls`),
-    type: "kubernetes.io/tls",
-    stringData: { [SECRET_FILES.tlsCert]: a.tls.certPem, [SECRET_FILES.tlsKey]: pulumi.secret(a.tls.keyPem), [SECRET_FILES.ingressCa]: a.tls.caPem },
-  }, w.opts);
+  const tls = tlsSecret(w, a.tls, a.tls.caPem);
   const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
     metadata: metadata(w, `${w.id.name}-provisioning`),
     data: a.provisioning,

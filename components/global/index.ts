@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
 import { ALERTMANAGER, FEDERATION, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
-import { loadBalancerAddress } from "../../builders/global/load-balancer";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
@@ -17,7 +16,7 @@ import { grafana, grafanaService } from "./grafana";
 import { crossSignedIntermediate, selfSignedCa, serverCertificate, subjectNames } from "./pki";
 import { queryFrontend, queryFrontendService, thanosQuery } from "./query";
 import { RegionExposure } from "./region-exposure";
-import { fileData, workload } from "./workload";
+import { fileData, loadBalancerServiceAddress, workload } from "./workload";
 
 /** The user the federation Prometheus sends alerts as; regions use their own `alertingUsername`. */
 export const FEDERATION_ALERTING_USER = "global-federation";
@@ -119,14 +118,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const ingressCa = selfSignedCa(`${name}-ingress-ca`, `${config.namePrefix} monitoring ingress CA`, this);
     const frontendLb = queryFrontendService(frontendWorkload, config.cloud, config.ingressAllowedCidrs);
     const grafanaLb = grafanaService(grafanaWorkload, config.cloud, config.ingressAllowedCidrs);
-    const lbAddress = (svc: k8s.core.v1.Service, what: string) =>
-      svc.status.apply((s) => {
-        const address = loadBalancerAddress(s?.loadBalancer?.ingress);
-        if (!address) throw new Error(`the load balancer of ${what} has no address yet`);
-        return address;
-      });
-    const frontendAddress = lbAddress(frontendLb, "the Thanos Query Frontend");
-    const grafanaAddress = lbAddress(grafanaLb, "Grafana");
+    const frontendAddress = loadBalancerServiceAddress(frontendLb, "the Thanos Query Frontend");
+    const grafanaAddress = loadBalancerServiceAddress(grafanaLb, "Grafana");
     const frontendCert = serverCertificate(`${name}-query-frontend`, serviceHost(QUERY_FRONTEND.service),
       subjectNames([serviceHost(QUERY_FRONTEND.service)], frontendAddress.apply((a) => [a])), ingressCa, this);
     const grafanaCert = serverCertificate(`${name}-grafana`, config.grafana.domain,

@@ -1,12 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
-import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, metadata } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
@@ -100,15 +99,12 @@ export interface QueryFrontendArgs {
 
 /** The Query Frontend behind a load balancer restricted to the configured ranges; TLS ends in the pod. */
 export function queryFrontendService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(w.id.name, {
-    metadata: metadata(w, QUERY_FRONTEND.service, { annotations: loadBalancerAnnotations(cloud) }),
-    spec: {
-      type: "LoadBalancer",
-      selector: w.selector,
-      ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort, protocol: "TCP" }],
-      loadBalancerSourceRanges: [...allowedCidrs],
-      externalTrafficPolicy: "Local",
-    },
+  return loadBalancer(w.id.name, metadata(w), {
+    name: QUERY_FRONTEND.service,
+    cloud,
+    selector: w.selector,
+    ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
+    sourceRanges: [...allowedCidrs],
   }, w.opts);
 }
 
@@ -117,11 +113,7 @@ export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.De
     metadata: metadata(w, `${w.id.name}-config`),
     data: a.config,
   }, w.opts);
-  const tls = new k8s.core.v1.Secret(`${w.id.name}-tls`, {
-    metadata: metadata(w, `${w.id.name}-tls`),
-    type: "kubernetes.io/tls",
-    stringData: { "tls.crt": a.tls.certPem, "tls.key": pulumi.secret(a.tls.keyPem) },
-  }, w.opts);
+  const tls = tlsSecret(w, a.tls);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
     checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.config.apply((c) => JSON.stringify(c)), a.tls.certPem),

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { loadBalancerAddress, loadBalancerAnnotations } from "../../builders/global/load-balancer";
+import { loadBalancer, loadBalancerServiceAddress } from "./workload";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 
 export interface RegionExposureArgs {
@@ -27,28 +27,17 @@ export class RegionExposure extends pulumi.ComponentResource {
     super("monitoring:global:RegionExposure", name, {}, opts);
     const childOpts = { parent: this, provider: args.provider };
     const service = (serviceName: string, o: RegionalOutputs, selector: Record<string, string>, ports: { name: string; port: number }[]) =>
-      new k8s.core.v1.Service(`${name}-${serviceName}`, {
-        metadata: {
-          name: serviceName,
-          namespace: o.namespace,
-          annotations: loadBalancerAnnotations(o.cloud),
-          labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "monitoring", "monitoring/exposed-to": "global" },
-        },
-        spec: {
-          type: "LoadBalancer",
-          selector,
-          ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
-          loadBalancerSourceRanges: args.globalEgressCidrs,
-          // Keeps the client's address, which source ranges and the pods' NetworkPolicies check.
-          externalTrafficPolicy: "Local",
-        },
+      loadBalancer(`${name}-${serviceName}`, {
+        namespace: o.namespace,
+        labels: { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "monitoring", "monitoring/exposed-to": "global" },
+      }, {
+        name: serviceName,
+        cloud: o.cloud,
+        selector,
+        ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+        sourceRanges: args.globalEgressCidrs,
       }, childOpts);
-    const address = (svc: k8s.core.v1.Service, what: string) =>
-      svc.status.apply((s) => {
-        const found = loadBalancerAddress(s?.loadBalancer?.ingress);
-        if (!found) throw new Error(`region '${name}': the load balancer of ${what} has no address yet`);
-        return found;
-      });
+    const address = (svc: k8s.core.v1.Service, what: string) => loadBalancerServiceAddress(svc, `${what} in region '${name}'`);
 
     // The pod list is a stack output, so the Services are made once it is known (StackReference outputs are
     // known at preview too).

@@ -4,6 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentIdentity, componentLabels, selectorLabels } from "../../builders/k8s/labels";
 import { ContainerResources, containerSecurityContext, resources } from "../../builders/k8s/pod";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
+import { loadBalancerAddress, loadBalancerAnnotations } from "../../builders/global/load-balancer";
+import { SECRET_FILES } from "../../builders/global/secrets";
+import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 
 /** What every Kubernetes object of one global workload shares: identity, labels, provider and parent. */
@@ -83,4 +86,51 @@ export function configChecksum(...contents: pulumi.Input<string>[]): pulumi.Outp
 /** The files of `keys` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
 export function fileData(files: pulumi.Output<Record<string, string>>, paths: Record<string, string>): pulumi.Output<Record<string, string>> {
   return files.apply((f) => Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, f[path]])));
+}
+
+/** A `kubernetes.io/tls` Secret for a workload's server certificate (and, where clients need it, its CA). */
+export function tlsSecret(w: Workload, cert: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> }, caPem?: pulumi.Input<string>): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(`${w.id.name}-tls`, {
+    metadata: metadata(w, `${w.id.name}-tls`),
+    type: "kubernetes.io/tls",
+    stringData: {
+      [SECRET_FILES.tlsCert]: cert.certPem,
+      [SECRET_FILES.tlsKey]: pulumi.secret(cert.keyPem),
+      ...(caPem === undefined ? {} : { [SECRET_FILES.ingressCa]: caPem }),
+    },
+  }, w.opts);
+}
+
+export interface LoadBalancerSpec {
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly selector: Record<string, string>;
+  readonly ports: { name: string; port: number; targetPort: number }[];
+  readonly sourceRanges: pulumi.Input<string[]>;
+}
+
+/**
+ * A load balancer that admits only `sourceRanges`, with the cloud's annotations. It keeps the client's
+ * address (externalTrafficPolicy Local), which the source ranges are checked against.
+ */
+export function loadBalancer(resourceName: string, meta: k8s.types.input.meta.v1.ObjectMeta, lb: LoadBalancerSpec, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(resourceName, {
+    metadata: { ...meta, name: lb.name, annotations: loadBalancerAnnotations(lb.cloud) },
+    spec: {
+      type: "LoadBalancer",
+      selector: lb.selector,
+      ports: lb.ports.map((p) => ({ ...p, protocol: "TCP" })),
+      loadBalancerSourceRanges: lb.sourceRanges,
+      externalTrafficPolicy: "Local",
+    },
+  }, opts);
+}
+
+/** The address a load-balancer Service is reached at, once the cloud has given it one. */
+export function loadBalancerServiceAddress(svc: k8s.core.v1.Service, what: string): pulumi.Output<string> {
+  return svc.status.apply((s) => {
+    const address = loadBalancerAddress(s?.loadBalancer?.ingress);
+    if (!address) throw new Error(`the load balancer of ${what} has no address yet`);
+    return address;
+  });
 }
