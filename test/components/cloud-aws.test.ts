@@ -173,7 +173,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     const bucketResource = () => one(registered, "aws:s3/bucket:Bucket");
     const part = (type: string) => {
       const found = one(registered, type);
-      assert.strictEqual(found.inputs.bucket, `${bucketResource().name}-id`);
+      assert.strictEqual(found.inputs.bucket, bucketResource().state.bucket);
       return found;
     };
 

@@ -35,7 +35,8 @@ export class S3Bucket extends pulumi.ComponentResource implements ObjectBucket {
     }, child);
     // Auto-named from `base` with a random suffix: bucket names are global across accounts and regions.
     const bucket = new aws.s3.Bucket(base, { forceDestroy: false }, child);
-    const bucketArgs = { bucket: bucket.id };
+    // By name (equal to its ID): policies match a bucket's companions by the name they configure.
+    const bucketArgs = { bucket: bucket.bucket };
 
     const publicAccess = new aws.s3.BucketPublicAccessBlock(base, {
       ...bucketArgs,

@@ -20,7 +20,8 @@ export class GcpPlatform implements CloudPlatform {
     this.provider = new gcp.Provider(`${config.namePrefix}-gcp`, {
       project: config.gcpProject,
       region: config.region,
-      defaultLabels: { "monitoring-stack": config.stack, "managed-by": "pulumi" },
+      // Label values must be lower-case: the name prefix is, the stack name need not be.
+      defaultLabels: { "monitoring-stack": config.namePrefix, "managed-by": "pulumi" },
     }, opts);
   }
 
