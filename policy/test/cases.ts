@@ -1,0 +1,177 @@
+/** For every policy of the pack: resources that comply, resources that break it, and the message expected. */
+import type { Policy } from "@pulumi/policy";
+import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "../policies/aws/eks";
+import { rdsBackupRetention, rdsDeletionProtection, rdsEncrypted, rdsMultiAz, rdsNotPublic } from "../policies/aws/rds";
+import { s3BucketEncrypted, s3BucketPublicAccessBlock, s3BucketVersioned } from "../policies/aws/s3";
+import { cloudSqlBackups, cloudSqlDeletionProtection, cloudSqlNoPublicIp, cloudSqlRegional, cloudSqlSslRequired } from "../policies/gcp/cloud-sql";
+import { gcsPublicAccessPrevention, gcsUniformAccess, gcsVersioning } from "../policies/gcp/gcs";
+import { gkePrivateNodes, gkeReleaseChannel, gkeWorkloadIdentity } from "../policies/gcp/gke";
+import { haReplicas, podDisruptionBudgets } from "../policies/kubernetes/availability";
+import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
+import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
+import { containerResources, noPrivileged, noPrivilegeEscalation, nonRoot, pinnedImages } from "../policies/kubernetes/containers";
+import { loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
+import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
+import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
+import type { FakeResource } from "./engine";
+import { cloudSqlInstance, eksCluster, gcsBucket, gkeCluster, rdsInstance, s3Bucket } from "./fixtures/cloud";
+import {
+  globalMonitoring,
+  k8s,
+  named,
+  prometheusConfig,
+  prometheusShard,
+  regionalMonitoring,
+  thanos,
+} from "./fixtures/kubernetes";
+
+export interface PolicyCase {
+  readonly policy: Policy;
+  readonly passes: () => FakeResource[];
+  readonly fails: () => FakeResource[];
+  readonly message: RegExp;
+}
+
+export const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+const allMonitoring = () => [...regionalMonitoring(), ...globalMonitoring()];
+
+/** The regional objects with one container of the first Prometheus shard changed. */
+function withPrometheusContainer(change: (prometheus: any) => void): FakeResource[] {
+  const resources = regionalMonitoring();
+  change(named(resources, STATEFUL_SET, "prometheus-shard-0").props.spec.template.spec.containers[0]);
+  return resources;
+}
+
+export function without(resources: FakeResource[], type: string, name: string): FakeResource[] {
+  return resources.filter((r) => !(r.type === type && r.name === name));
+}
+
+export const CASES: PolicyCase[] = [
+  { policy: s3BucketEncrypted, passes: () => s3Bucket("metrics"), fails: () => s3Bucket("metrics", ["encryption"]), message: /S3 bucket 'metrics' has no BucketServerSideEncryptionConfiguration/ },
+  { policy: s3BucketVersioned, passes: () => s3Bucket("metrics"), fails: () => s3Bucket("metrics", ["versioning"]), message: /S3 bucket 'metrics' has no BucketVersioning/ },
+  {
+    policy: s3BucketPublicAccessBlock,
+    passes: () => s3Bucket("metrics"),
+    // Another bucket's block does not cover this one.
+    fails: () => [...s3Bucket("metrics", ["publicAccessBlock"]), ...s3Bucket("other")],
+    message: /S3 bucket 'metrics' has no BucketPublicAccessBlock/,
+  },
+  { policy: rdsMultiAz, passes: () => [rdsInstance()], fails: () => [rdsInstance({ multiAz: false })], message: /must set multiAz: true \(got false\)/ },
+  { policy: rdsEncrypted, passes: () => [rdsInstance()], fails: () => [rdsInstance({ storageEncrypted: undefined })], message: /must set storageEncrypted: true/ },
+  { policy: rdsBackupRetention, passes: () => [rdsInstance()], fails: () => [rdsInstance({ backupRetentionPeriod: 3 })], message: /at least 7 days: backupRetentionPeriod is 3/ },
+  { policy: rdsDeletionProtection, passes: () => [rdsInstance()], fails: () => [rdsInstance({ deletionProtection: false })], message: /must set deletionProtection: true/ },
+  { policy: rdsNotPublic, passes: () => [rdsInstance()], fails: () => [rdsInstance({ publiclyAccessible: true })], message: /must not set publiclyAccessible: true/ },
+  {
+    policy: eksEndpointRestricted,
+    passes: () => [eksCluster()],
+    fails: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } })],
+    message: /open to the world: vpcConfig.publicAccessCidrs contains 0.0.0.0\/0/,
+  },
+  { policy: eksControlPlaneLogging, passes: () => [eksCluster()], fails: () => [eksCluster({ enabledClusterLogTypes: ["api"] })], message: /must enable control-plane logs audit, authenticator/ },
+  { policy: eksSecretsEncryption, passes: () => [eksCluster()], fails: () => [eksCluster({ encryptionConfig: undefined })], message: /must encrypt Secrets/ },
+  { policy: gcsUniformAccess, passes: () => [gcsBucket()], fails: () => [gcsBucket({ uniformBucketLevelAccess: false })], message: /uniformBucketLevelAccess: true \(got false\)/ },
+  { policy: gcsPublicAccessPrevention, passes: () => [gcsBucket()], fails: () => [gcsBucket({ publicAccessPrevention: "inherited" })], message: /publicAccessPrevention: "enforced" \(got inherited\)/ },
+  { policy: gcsVersioning, passes: () => [gcsBucket()], fails: () => [gcsBucket({ versioning: undefined })], message: /versioning: \{ enabled: true \}/ },
+  { policy: cloudSqlRegional, passes: () => [cloudSqlInstance()], fails: () => [cloudSqlInstance({ availabilityType: "ZONAL" })], message: /availabilityType: "REGIONAL" \(got ZONAL\)/ },
+  {
+    policy: cloudSqlBackups,
+    passes: () => [cloudSqlInstance()],
+    fails: () => [cloudSqlInstance({ backupConfiguration: { enabled: true, backupRetentionSettings: { retainedBackups: 3 } } })],
+    message: /at least 7 daily backups: backupRetentionSettings.retainedBackups is 3/,
+  },
+  {
+    policy: cloudSqlNoPublicIp,
+    passes: () => [cloudSqlInstance()],
+    // The provider's default is a public address.
+    fails: () => [cloudSqlInstance({ ipConfiguration: { sslMode: "ENCRYPTED_ONLY" } })],
+    message: /ipv4Enabled: false/,
+  },
+  {
+    policy: cloudSqlSslRequired,
+    passes: () => [cloudSqlInstance()],
+    fails: () => [cloudSqlInstance({ ipConfiguration: { ipv4Enabled: false, sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } })],
+    message: /sslMode to ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED \(got ALLOW_UNENCRYPTED_AND_ENCRYPTED\)/,
+  },
+  {
+    policy: cloudSqlDeletionProtection,
+    passes: () => [cloudSqlInstance()],
+    fails: () => [cloudSqlInstance({ deletionProtectionEnabled: false })],
+    message: /settings.deletionProtectionEnabled: true/,
+  },
+  { policy: gkePrivateNodes, passes: () => [gkeCluster()], fails: () => [gkeCluster({ privateClusterConfig: undefined })], message: /enablePrivateNodes: true/ },
+  { policy: gkeWorkloadIdentity, passes: () => [gkeCluster()], fails: () => [gkeCluster({ workloadIdentityConfig: undefined })], message: /workloadIdentityConfig.workloadPool/ },
+  { policy: gkeReleaseChannel, passes: () => [gkeCluster()], fails: () => [gkeCluster({ releaseChannel: { channel: "UNSPECIFIED" } })], message: /\(got UNSPECIFIED\)/ },
+  {
+    policy: pinnedImages,
+    passes: regionalMonitoring,
+    fails: () => withPrometheusContainer((c) => (c.image = "quay.io/prometheus/prometheus:latest")),
+    message: /container 'prometheus': image 'quay.io\/prometheus\/prometheus:latest' uses the latest tag/,
+  },
+  {
+    policy: containerResources,
+    passes: regionalMonitoring,
+    fails: () => withPrometheusContainer((c) => (c.resources = { requests: { cpu: "1" } })),
+    message: /container 'prometheus': must set resources.requests.memory, resources.limits.memory/,
+  },
+  {
+    policy: nonRoot,
+    passes: regionalMonitoring,
+    fails: () => withPrometheusContainer((c) => (c.securityContext = { ...c.securityContext, runAsNonRoot: undefined, runAsUser: 0 })),
+    message: /container 'prometheus': runs as root/,
+  },
+  {
+    policy: noPrivileged,
+    passes: regionalMonitoring,
+    fails: () => withPrometheusContainer((c) => (c.securityContext.privileged = true)),
+    message: /container 'prometheus': must not set securityContext.privileged: true/,
+  },
+  {
+    policy: noPrivilegeEscalation,
+    passes: regionalMonitoring,
+    fails: () => withPrometheusContainer((c) => delete c.securityContext.allowPrivilegeEscalation),
+    message: /container 'prometheus': must set securityContext.allowPrivilegeEscalation: false/,
+  },
+  {
+    policy: haReplicas,
+    passes: allMonitoring,
+    fails: () => [...without(regionalMonitoring(), STATEFUL_SET, "thanos-store"), thanos("thanos-store", "store", 1)],
+    message: /thanos-store StatefulSet 'thanos-store' runs 1 replica\(s\): at least 2 are required/,
+  },
+  {
+    policy: podDisruptionBudgets,
+    passes: allMonitoring,
+    fails: () => without(allMonitoring(), "kubernetes:policy/v1:PodDisruptionBudget", "grafana"),
+    message: /grafana Deployment 'grafana' has no PodDisruptionBudget in namespace 'monitoring'/,
+  },
+  {
+    policy: oneCompactorPerBucket,
+    passes: regionalMonitoring,
+    fails: () => [...regionalMonitoring(), thanos("thanos-compact-extra", "compact", 1)],
+    message: /2 Thanos Compactor pods \('thanos-compact', 'thanos-compact-extra'\) run on bucket 'us-east-metrics-a1b2c3'/,
+  },
+  {
+    policy: sidecarBlockDurations,
+    passes: regionalMonitoring,
+    fails: () => [prometheusShard(0, 2, ["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=1d"])],
+    message: /equal block durations: --storage.tsdb.min-block-duration=2h, --storage.tsdb.max-block-duration=1d/,
+  },
+  {
+    policy: uniqueReplicaLabels,
+    passes: regionalMonitoring,
+    fails: () => [...without(regionalMonitoring(), "kubernetes:core/v1:ConfigMap", "prometheus-shard-1-config"), prometheusConfig(1, "replica-a")],
+    message: /2 Prometheus pods of 'prometheus-shard-1' share the replica label prometheus_replica="replica-a"/,
+  },
+  {
+    policy: loadBalancerSourceRanges,
+    passes: regionalMonitoring,
+    fails: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }] } })],
+    message: /LoadBalancer Service must set spec.loadBalancerSourceRanges/,
+  },
+  {
+    policy: monitoringNetworkPolicies,
+    passes: regionalMonitoring,
+    fails: () => without(regionalMonitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny"),
+    message: /monitoring namespace 'monitoring' has no NetworkPolicy/,
+  },
+];
+
