@@ -1,0 +1,130 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { podSecurityContext } from "../../builders/k8s/pod";
+import { KUBE_STATE_METRICS_RESOURCES, NODE_EXPORTER_HOST_PATHS, kubeStateMetricsArgs, nodeExporterArgs } from "../../builders/regional/exporters";
+import { NAMES, PORTS } from "../../builders/regional/layout";
+import type { RegionalSizing } from "../../builders/sizing";
+import { IMAGES } from "../../versions";
+import { container, httpProbe, metadata, networkPolicy, workload } from "./workload";
+
+export interface ExportersArgs {
+  readonly instance: string;
+  readonly provider: k8s.Provider;
+  readonly sizing: RegionalSizing;
+}
+
+const imageTag = (image: string) => image.slice(image.lastIndexOf(":") + 2);
+
+/**
+ * node-exporter on every node and one kube-state-metrics. node-exporter uses the host's network and PID
+ * namespaces (network and process metrics of the node, not of a pod) and reads /proc, /sys and / through
+ * read-only mounts; it runs as nobody. NetworkPolicies do not apply to host-network pods: its port is
+ * reachable from the node network only, as the node security groups / firewall rules allow.
+ */
+export class Exporters extends pulumi.ComponentResource {
+  constructor(name: string, args: ExportersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("monitoring:regional:Exporters", name, {}, opts);
+    this.nodeExporter(args);
+    this.kubeStateMetrics(args);
+    this.registerOutputs({});
+  }
+
+  private nodeExporter(args: ExportersArgs): void {
+    const w = workload({ name: NAMES.nodeExporter, instance: args.instance, component: "exporter", version: imageTag(IMAGES.nodeExporter) }, this, args.provider);
+    new k8s.core.v1.ServiceAccount(NAMES.nodeExporter, { metadata: metadata(w, NAMES.nodeExporter), automountServiceAccountToken: false }, w.opts);
+    const hostPath = (name: string, path: string) => ({ name, hostPath: { path } });
+    new k8s.apps.v1.DaemonSet(NAMES.nodeExporter, {
+      metadata: metadata(w, NAMES.nodeExporter),
+      spec: {
+        selector: { matchLabels: w.selector },
+        updateStrategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "10%" } },
+        template: {
+          metadata: { labels: w.labels },
+          spec: {
+            serviceAccountName: NAMES.nodeExporter,
+            automountServiceAccountToken: false,
+            hostNetwork: true,
+            hostPID: true,
+            securityContext: podSecurityContext(),
+            // Every node, including tainted ones, is monitored.
+            tolerations: [{ operator: "Exists" }],
+            containers: [
+              container({
+                name: "node-exporter",
+                image: IMAGES.nodeExporter,
+                args: nodeExporterArgs(),
+                ports: [{ name: "metrics", containerPort: PORTS.nodeExporter }],
+                size: args.sizing.nodeExporter,
+                volumeMounts: [
+                  { name: "proc", mountPath: NODE_EXPORTER_HOST_PATHS.proc, readOnly: true },
+                  { name: "sys", mountPath: NODE_EXPORTER_HOST_PATHS.sys, readOnly: true },
+                  { name: "root", mountPath: NODE_EXPORTER_HOST_PATHS.root, readOnly: true, mountPropagation: "HostToContainer" },
+                ],
+                liveness: httpProbe("/", PORTS.nodeExporter, 6),
+                readiness: httpProbe("/", PORTS.nodeExporter, 3),
+              }),
+            ],
+            volumes: [hostPath("proc", "/proc"), hostPath("sys", "/sys"), hostPath("root", "/")],
+          },
+        },
+      },
+    }, w.opts);
+  }
+
+  /** One replica: two would double every series it exports (Prometheus keeps them apart by instance). */
+  private kubeStateMetrics(args: ExportersArgs): void {
+    const w = workload({ name: NAMES.kubeStateMetrics, instance: args.instance, component: "exporter", version: imageTag(IMAGES.kubeStateMetrics) }, this, args.provider);
+    const account = new k8s.core.v1.ServiceAccount(NAMES.kubeStateMetrics, { metadata: metadata(w, NAMES.kubeStateMetrics) }, w.opts);
+    const role = new k8s.rbac.v1.ClusterRole(`monitoring-${NAMES.kubeStateMetrics}`, {
+      metadata: { name: `monitoring-${NAMES.kubeStateMetrics}`, labels: w.labels },
+      rules: Object.entries(KUBE_STATE_METRICS_RESOURCES).map(([apiGroup, resources]) => ({ apiGroups: [apiGroup], resources: [...resources], verbs: ["list", "watch"] })),
+    }, w.opts);
+    new k8s.rbac.v1.ClusterRoleBinding(`monitoring-${NAMES.kubeStateMetrics}`, {
+      metadata: { name: `monitoring-${NAMES.kubeStateMetrics}`, labels: w.labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace: account.metadata.namespace }],
+    }, w.opts);
+    new k8s.apps.v1.Deployment(NAMES.kubeStateMetrics, {
+      metadata: metadata(w, NAMES.kubeStateMetrics),
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: w.selector },
+        template: {
+          metadata: { labels: w.labels },
+          spec: {
+            serviceAccountName: NAMES.kubeStateMetrics,
+            securityContext: podSecurityContext(),
+            containers: [
+              container({
+                name: "kube-state-metrics",
+                image: IMAGES.kubeStateMetrics,
+                args: kubeStateMetricsArgs(),
+                ports: [
+                  { name: "http-metrics", containerPort: PORTS.kubeStateMetrics },
+                  { name: "telemetry", containerPort: PORTS.kubeStateMetricsTelemetry },
+                ],
+                size: args.sizing.kubeStateMetrics,
+                liveness: httpProbe("/healthz", PORTS.kubeStateMetrics, 6),
+                readiness: httpProbe("/", PORTS.kubeStateMetricsTelemetry, 3),
+              }),
+            ],
+          },
+        },
+      },
+    }, w.opts);
+    new k8s.core.v1.Service(NAMES.kubeStateMetrics, {
+      metadata: metadata(w, NAMES.kubeStateMetrics),
+      spec: {
+        selector: w.selector,
+        ports: [
+          { name: "http-metrics", port: PORTS.kubeStateMetrics, targetPort: "http-metrics" },
+          { name: "telemetry", port: PORTS.kubeStateMetricsTelemetry, targetPort: "telemetry" },
+        ],
+      },
+    }, w.opts);
+    networkPolicy(w, NAMES.kubeStateMetrics, w.selector, [
+      { port: PORTS.kubeStateMetrics, from: "namespace" },
+      { port: PORTS.kubeStateMetricsTelemetry, from: "namespace" },
+    ], "kubernetes-api");
+  }
+}

@@ -1,0 +1,161 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
+import { componentLabels } from "../../builders/k8s/labels";
+import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
+import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
+import { toYaml } from "../../builders/regional/render";
+import { regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
+import { objstoreConfig } from "../../builders/thanos/objstore";
+import type { PrometheusPodRef } from "../../contracts/regional-outputs";
+import type { RegionalStackConfig } from "../../config/types";
+import { RegionalCredentials } from "./credentials";
+import { Exporters } from "./exporters";
+import { PROMETHEUS_SELECTOR, PrometheusShards } from "./prometheus";
+import { ThanosBucketWorkloads } from "./thanos";
+import { checksum } from "./workload";
+
+export interface RegionalMonitoringArgs {
+  readonly config: RegionalStackConfig;
+  /** Provider of the region's cluster. */
+  readonly provider: k8s.Provider;
+  /** This region's bucket (S3 bucket and region, or GCS bucket). */
+  readonly objectStore: pulumi.Input<ObjectStoreLocation>;
+  /** IRSA / Workload Identity annotations for the `prometheus` and `thanos` ServiceAccounts. */
+  readonly identityAnnotations: pulumi.Input<Record<string, string>>;
+  readonly clusterName: pulumi.Input<string>;
+  /** The cluster's SSD StorageClass for the TSDB and Thanos volumes. */
+  readonly storageClassName: string;
+}
+
+const FILES = {
+  tlsSecret: "regional-tls",
+  prometheusSecret: "prometheus-secrets",
+  rulesConfigMap: "prometheus-rules",
+  objstoreConfigMap: "thanos-objstore",
+} as const;
+
+const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+
+/**
+ * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
+ * shards with Thanos sidecars, node-exporter, kube-state-metrics, the Thanos store gateway and the bucket's
+ * single compactor, and the TLS material and credentials the global tier needs to reach the region. Its
+ * public fields are the non-cloud part of contracts/regional-outputs.ts.
+ */
+export class RegionalMonitoring extends pulumi.ComponentResource {
+  readonly namespace = MONITORING_NAMESPACE;
+  readonly replicaLabel = REPLICA_LABEL;
+  readonly plan: RegionalPlan;
+  readonly prometheusPods: readonly PrometheusPodRef[];
+  readonly prometheusSelector: Record<string, string> = { ...PROMETHEUS_SELECTOR };
+  readonly storeGatewaySelector: Record<string, string>;
+  readonly federationPort = PORTS.prometheusWeb;
+  readonly storeApiPort = PORTS.thanosGrpc;
+  /** External labels of every Prometheus of the region besides `shard` and the replica label. */
+  readonly externalLabels: pulumi.Output<Record<string, string>>;
+  readonly tlsServerName: string;
+  readonly tlsCaCert: pulumi.Output<string>;
+  readonly storeApiClientCert: pulumi.Output<string>;
+  readonly storeApiClientKey: pulumi.Output<string>;
+  readonly federationUsername = FEDERATION_USERNAME;
+  readonly federationPassword: pulumi.Output<string>;
+  readonly alertingCaCert: pulumi.Output<string>;
+  readonly alertingCaKey: pulumi.Output<string>;
+  readonly alertingUsername: string;
+  readonly alertingPassword: pulumi.Output<string>;
+  readonly alertmanagerTargetsConfigMap = NAMES.alertmanagerTargetsConfigMap;
+  readonly alertmanagerTargetsKey = NAMES.alertmanagerTargetsKey;
+
+  constructor(name: string, args: RegionalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("monitoring:regional:RegionalMonitoring", name, {}, opts);
+    const { config } = args;
+    this.plan = regionalPlan(config);
+    this.prometheusPods = this.plan.pods;
+    this.tlsServerName = this.plan.tlsServerName;
+    this.alertingUsername = this.plan.alertingUsername;
+    this.externalLabels = pulumi.output(args.clusterName).apply((cluster): Record<string, string> => ({ region: config.stack, cloud: config.cloud, cluster }));
+
+    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+    const labels = componentLabels({ name: "monitoring", instance: config.namePrefix, component: "namespace", version: "1" });
+    const namespace = new k8s.core.v1.Namespace(MONITORING_NAMESPACE, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8sOpts);
+    const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
+    const meta = (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
+      name: objectName,
+      namespace: MONITORING_NAMESPACE,
+      labels,
+      ...(annotations ? { annotations } : {}),
+    });
+    new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
+    new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
+    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
+      new k8s.core.v1.ServiceAccount(account, { metadata: meta(account, args.identityAnnotations) }, inNamespace);
+    }
+
+    const credentials = new RegionalCredentials(`${name}-credentials`, { region: config.stack, tlsServerName: this.tlsServerName }, { parent: this });
+    this.tlsCaCert = credentials.caCertPem;
+    this.storeApiClientCert = credentials.clientCertPem;
+    this.storeApiClientKey = credentials.clientKeyPem;
+    this.federationPassword = credentials.federationPassword;
+    this.alertingCaCert = credentials.alertingCaCertPem;
+    this.alertingCaKey = credentials.alertingCaKeyPem;
+    this.alertingPassword = credentials.alertingPassword;
+
+    new k8s.core.v1.Secret(FILES.tlsSecret, {
+      metadata: meta(FILES.tlsSecret),
+      stringData: {
+        [fileName(PATHS.tlsCertFile)]: credentials.serverCertPem,
+        [fileName(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
+        [fileName(PATHS.tlsCaFile)]: credentials.caCertPem,
+      },
+    }, inNamespace);
+    new k8s.core.v1.Secret(FILES.prometheusSecret, {
+      metadata: meta(FILES.prometheusSecret),
+      stringData: {
+        [fileName(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) => toYaml(regionalWebConfig(hash))),
+        [fileName(PATHS.federationPasswordFile)]: credentials.federationPassword,
+        [fileName(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
+        [fileName(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
+        [fileName(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
+      },
+    }, inNamespace);
+    new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
+      metadata: meta(FILES.rulesConfigMap),
+      data: Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
+    }, inNamespace);
+    new k8s.core.v1.ConfigMap(FILES.objstoreConfigMap, {
+      metadata: meta(FILES.objstoreConfigMap),
+      data: { [fileName(PATHS.objstoreFile)]: pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))) },
+    }, inNamespace);
+
+    const tlsChecksum = checksum(credentials.serverCertPem, credentials.caCertPem);
+    const childOpts = { parent: this, dependsOn: [namespace] };
+    new PrometheusShards(`${name}-prometheus`, {
+      config,
+      plan: this.plan,
+      provider: args.provider,
+      clusterName: args.clusterName,
+      storageClassName: args.storageClassName,
+      mounts: { ...FILES, tlsChecksum },
+    }, childOpts);
+    const thanos = new ThanosBucketWorkloads(`${name}-thanos`, {
+      config,
+      plan: this.plan,
+      provider: args.provider,
+      storageClassName: args.storageClassName,
+      objstoreConfigMap: FILES.objstoreConfigMap,
+      tlsSecret: FILES.tlsSecret,
+      tlsChecksum,
+    }, childOpts);
+    this.storeGatewaySelector = thanos.storeGatewaySelector;
+    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, sizing: this.plan.sizing }, childOpts);
+
+    this.registerOutputs({
+      prometheusPods: this.prometheusPods,
+      tlsCaCert: this.tlsCaCert,
+      alertingCaCert: this.alertingCaCert,
+      federationPassword: this.federationPassword,
+    });
+  }
+}

@@ -1,0 +1,203 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { podSecurityContext } from "../../builders/k8s/pod";
+import { prometheusConfig } from "../../builders/prometheus/config";
+import { substituteConfigCommand } from "../../builders/regional/init-config";
+import { NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
+import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
+import { toYaml } from "../../builders/regional/render";
+import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import type { RegionalStackConfig } from "../../config/types";
+import { IMAGES, VERSIONS } from "../../versions";
+import { checksum, container, disruptionBudget, fieldEnv, httpProbe, metadata, networkPolicy, persistentVolumeClaim, spread, workload, Workload } from "./workload";
+
+/** Kubernetes objects the Prometheus pods mount, created by the aggregate component. */
+export interface PrometheusMounts {
+  readonly rulesConfigMap: string;
+  readonly objstoreConfigMap: string;
+  readonly tlsSecret: string;
+  readonly prometheusSecret: string;
+  /** Changes when the certificates change: Thanos reads its gRPC key pair at start. */
+  readonly tlsChecksum: pulumi.Input<string>;
+}
+
+export interface PrometheusShardsArgs {
+  readonly config: RegionalStackConfig;
+  readonly plan: RegionalPlan;
+  readonly provider: k8s.Provider;
+  readonly clusterName: pulumi.Input<string>;
+  readonly storageClassName: string;
+  readonly mounts: PrometheusMounts;
+}
+
+const INIT_SIZE = { cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "32Mi" };
+
+/** Labels every Prometheus pod of the region carries, whatever its shard. */
+export const PROMETHEUS_SELECTOR = { "app.kubernetes.io/name": "prometheus" } as const;
+
+/**
+ * The region's Prometheus: one StatefulSet per shard (`prometheus-shard-<s>`, `replicas` pods each), every pod
+ * with a Thanos sidecar that uploads its 2h blocks, serves the StoreAPI over mutual TLS and reloads the
+ * config with the pod's name as replica label. Each shard has a PodDisruptionBudget; pods spread over zones
+ * and nodes; a ClusterRole lets them discover targets.
+ */
+export class PrometheusShards extends pulumi.ComponentResource {
+  readonly statefulSets: k8s.apps.v1.StatefulSet[] = [];
+
+  constructor(name: string, args: PrometheusShardsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("monitoring:regional:PrometheusShards", name, {}, opts);
+    const { config, plan } = args;
+    const common = workload({ name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus }, this, args.provider);
+
+    discoveryRbac(common);
+    new k8s.core.v1.Service(NAMES.prometheusService, {
+      metadata: metadata(common, NAMES.prometheusService),
+      spec: {
+        clusterIP: "None",
+        selector: PROMETHEUS_SELECTOR,
+        ports: [
+          { name: "web", port: PORTS.prometheusWeb, targetPort: "web" },
+          { name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" },
+          { name: "sidecar-http", port: PORTS.thanosHttp, targetPort: "sidecar-http" },
+        ],
+      },
+    }, common.opts);
+    networkPolicy(common, "prometheus", PROMETHEUS_SELECTOR, [
+      { port: PORTS.prometheusWeb, from: "anywhere" },
+      { port: PORTS.thanosGrpc, from: "anywhere" },
+      { port: PORTS.thanosHttp, from: "namespace" },
+    ], "anywhere");
+
+    for (let shard = 0; shard < plan.shards; shard++) {
+      const name = shardStatefulSetName(shard);
+      const w = workload({ name: "prometheus", instance: `${config.namePrefix}-shard-${shard}`, component: "metrics", version: VERSIONS.prometheus }, this, args.provider);
+      const template = pulumi.output(args.clusterName).apply((cluster) =>
+        toYaml(prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER))),
+      );
+      const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
+        metadata: metadata(w, `${name}-config`),
+        data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
+      }, w.opts);
+      this.statefulSets.push(shardStatefulSet(w, name, configMap.metadata.name, args));
+      disruptionBudget(w, name);
+    }
+    this.registerOutputs({});
+  }
+}
+
+function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input<string>, args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
+  const { plan, mounts } = args;
+  const size = plan.sizing;
+  const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
+    // Exec, because the web endpoint wants basic auth, which an httpGet probe could only send in clear text.
+    exec: { command: ["promtool", "check", command, `--url=https://localhost:${PORTS.prometheusWeb}`, `--http.config.file=${PATHS.localClientConfigFile}`] },
+    periodSeconds: 15,
+    timeoutSeconds: 10,
+    failureThreshold,
+  });
+  const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
+  return new k8s.apps.v1.StatefulSet(name, {
+    metadata: metadata(w, name),
+    spec: {
+      serviceName: NAMES.prometheusService,
+      replicas: plan.replicas,
+      podManagementPolicy: "Parallel",
+      selector: { matchLabels: w.selector },
+      template: {
+        metadata: { labels: w.labels, annotations: { "checksum/tls": checksum(mounts.tlsChecksum) } },
+        spec: {
+          serviceAccountName: NAMES.prometheusServiceAccount,
+          securityContext: podSecurityContext(),
+          terminationGracePeriodSeconds: 120,
+          ...spread(w.selector),
+          initContainers: [
+            container({
+              name: "init-config",
+              image: IMAGES.prometheus,
+              command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
+              args: [],
+              env: [fieldEnv("POD_NAME", "metadata.name")],
+              size: INIT_SIZE,
+              volumeMounts: [mount("config", PATHS.configTemplateDir), mount("config-out", PATHS.configOutDir, false)],
+            }),
+          ],
+          containers: [
+            container({
+              name: "prometheus",
+              image: IMAGES.prometheus,
+              args: regionalPrometheusArgs(args.config),
+              ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
+              size: size.prometheus,
+              volumeMounts: [
+                mount("config-out", PATHS.configOutDir),
+                mount("rules", PATHS.rulesDir),
+                mount("secrets", PATHS.prometheusSecretsDir),
+                mount("tls", PATHS.tlsDir),
+                mount("alertmanagers", PATHS.alertmanagerTargetsDir),
+                mount("data", PATHS.prometheusData, false),
+              ],
+              liveness: probe("healthy", 6),
+              readiness: probe("ready", 3),
+            }),
+            container({
+              name: "thanos-sidecar",
+              image: IMAGES.thanos,
+              args: regionalSidecarArgs(),
+              env: [fieldEnv("POD_NAME", "metadata.name")],
+              ports: [
+                { name: "grpc", containerPort: PORTS.thanosGrpc },
+                { name: "sidecar-http", containerPort: PORTS.thanosHttp },
+              ],
+              size: size.sidecar,
+              volumeMounts: [
+                mount("config", PATHS.configTemplateDir),
+                mount("config-out", PATHS.configOutDir, false),
+                mount("rules", PATHS.rulesDir),
+                mount("secrets", PATHS.prometheusSecretsDir),
+                mount("tls", PATHS.tlsDir),
+                mount("objstore", PATHS.objstoreDir),
+                // The shipper records what it uploaded in the TSDB directory.
+                mount("data", PATHS.prometheusData, false),
+              ],
+              liveness: httpProbe("/-/healthy", PORTS.thanosHttp, 6),
+              readiness: httpProbe("/-/ready", PORTS.thanosHttp, 3),
+            }),
+          ],
+          volumes: [
+            { name: "config", configMap: { name: configMapName } },
+            { name: "config-out", emptyDir: {} },
+            { name: "rules", configMap: { name: mounts.rulesConfigMap } },
+            { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
+            { name: "tls", secret: { secretName: mounts.tlsSecret } },
+            // Written by the global stack; the region runs (without alert delivery) before it exists.
+            { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
+            { name: "objstore", configMap: { name: mounts.objstoreConfigMap } },
+          ],
+        },
+      },
+      volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
+    },
+  }, w.opts);
+}
+
+/**
+ * Read access for service discovery. Kubelet and cAdvisor are scraped through the API server's node proxy
+ * (`nodes/proxy`, get only): no network path to the nodes is needed and the API server's certificate is
+ * verified.
+ */
+function discoveryRbac(w: Workload): void {
+  const role = new k8s.rbac.v1.ClusterRole("monitoring-prometheus", {
+    metadata: { name: "monitoring-prometheus", labels: w.labels },
+    rules: [
+      { apiGroups: [""], resources: ["nodes", "nodes/metrics", "services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
+      { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
+      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
+      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
+    ],
+  }, w.opts);
+  new k8s.rbac.v1.ClusterRoleBinding("monitoring-prometheus", {
+    metadata: { name: "monitoring-prometheus", labels: w.labels },
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+    subjects: [{ kind: "ServiceAccount", name: NAMES.prometheusServiceAccount, namespace: metadata(w, "").namespace }],
+  }, w.opts);
+}
