@@ -98,6 +98,8 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
                   GF_AUTH_ANONYMOUS_ENABLED: "false",
                   GF_ANALYTICS_REPORTING_ENABLED: "false",
                   GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+                  // Logs go to stdout only: the root filesystem is read-only.
+                  GF_LOG_MODE: "console",
                   GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
                   GF_PATHS_DATA: "/var/lib/grafana",
                 }),

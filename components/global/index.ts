@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
+import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { SECRET_FILES } from "../../builders/global/secrets";
@@ -162,7 +163,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       replicas: config.alerting.replicas,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(config.alerting.receivers.map((r) => [r.secretKey, args.receiverSecrets[r.secretKey]])),
+      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, VERSIONS.alertmanager).map((key) => [key, args.receiverSecrets[key]])),
       tls: { certPem: alertmanagerChain, keyPem: alertmanagerLeaf.keyPem },
       storageClassName: args.storageClassName,
     });

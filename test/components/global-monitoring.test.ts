@@ -12,6 +12,8 @@ interface Recorded {
   type: string;
   name: string;
   inputs: Record<string, any>;
+  /** Whether any input reached the engine as a Pulumi secret. */
+  secret: boolean;
   provider?: string;
 }
 
@@ -58,7 +60,7 @@ async function deploy(regionNames: readonly string[]) {
     {
       newResource(args) {
         const computed = COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {};
-        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), provider: args.provider });
+        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), secret: JSON.stringify(args.inputs).includes(SECRET_SIG_KEY), provider: args.provider });
         return { id: `${args.name}-id`, state: { ...computed, ...args.inputs } };
       },
       call: () => ({}),
@@ -147,6 +149,16 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(args.filter((a) => a.startsWith("--cluster.peer=")).length, 3);
     assert.ok(args.some((a) => a.startsWith("--cluster.label=")));
     assert.strictEqual(named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", "alertmanager").inputs.spec.minAvailable, 2);
+  });
+
+  it("puts receiver keys and credentials only into Secrets, as Pulumi secrets", () => {
+    const receivers = named(run.resources, "kubernetes:core/v1:Secret", "alertmanager-receivers");
+    assert.deepStrictEqual(receivers.inputs.stringData, { pagerdutyRoutingKey: "routing-key", slackWebhookUrl: "https://hooks.slack.com/x" });
+    for (const name of ["alertmanager-receivers", "alertmanager-config", "federation-prometheus-credentials", "thanos-query-regions", "grafana-secrets"]) {
+      assert.ok(named(run.resources, "kubernetes:core/v1:Secret", name).secret, `${name} is a Pulumi secret`);
+    }
+    const plain = JSON.stringify(ofType(run.resources, "kubernetes:core/v1:ConfigMap").map((c) => c.inputs));
+    for (const secret of ["routing-key", "federation-password-us-east", "CLIENT-KEY-us-east", "db-password"]) assert.ok(!plain.includes(secret), `${secret} in no ConfigMap`);
   });
 
   it("cross-signs one Alertmanager intermediate CA with each region's alerting CA key", () => {
