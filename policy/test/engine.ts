@@ -137,7 +137,7 @@ export interface Outcome {
   readonly previewSkipped: string[];
 }
 
-function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
+export function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
   return typeof (policy as StackValidationPolicy).validateStack === "function";
 }
 

@@ -3,15 +3,14 @@ import { known } from "../../lib/known";
 import { containersOf, kindOf, Workload, workloadsOf } from "../../lib/k8s";
 import { contents, mountedSources, sourceResource } from "../../lib/mounts";
 import { StackViolation, stackPolicy } from "../../lib/policy";
-import { K8S } from "../../lib/types";
 import { parseYaml } from "../../lib/yaml";
 
-/** The external labels of every Prometheus config a workload mounts from a ConfigMap of the stack. */
+/** The external labels of every Prometheus config a workload mounts from a ConfigMap or Secret of the stack. */
 function externalLabelSets(workload: Workload, resources: readonly PolicyResource[]): Record<string, string>[] {
   const sets: Record<string, string>[] = [];
-  for (const source of mountedSources(workload.template.spec).filter((s) => s.type === K8S.configMap)) {
-    const configMap = sourceResource(resources, workload, source);
-    for (const text of Object.values(configMap ? contents(configMap) : {})) {
+  for (const source of mountedSources(workload.template.spec)) {
+    const mounted = sourceResource(resources, workload, source);
+    for (const text of Object.values(mounted ? contents(mounted) : {})) {
       const labels = typeof text === "string" ? parseYaml(text)?.global?.external_labels : undefined;
       if (labels && typeof labels === "object") sets.push(labels);
     }
@@ -61,7 +60,7 @@ export const uniqueReplicaLabels = stackPolicy<{ replicaLabels: string[] }>({
     const pods = new Map<string, { count: number; workloads: Set<Workload> }>();
     for (const workload of workloadsOf(resources).filter((w) => w.role === "prometheus")) {
       const sets = known(() => externalLabelSets(workload, resources));
-      // A config that is not a ConfigMap of this stack, or not known yet, cannot be judged here.
+      // A config kept outside the stack, or not known yet, cannot be judged here.
       if (!Array.isArray(sets) || sets.length === 0 || typeof workload.replicas !== "number") continue;
       const variables = podNameVariables(workload.template.spec);
       for (const labels of sets) {

@@ -1,0 +1,79 @@
+/**
+ * The program's resource graph as the main project's harness dumps it (`node bin/test/harness/dump-graph.js
+ * <stack> <outfile>`: type, name, urn, inputs, state, provider reference), turned into what the engine
+ * would hand the policies: inputs to resource policies, outputs (state) to stack policies, providers and
+ * property dependencies resolved.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { FakeResource } from "./engine";
+
+export interface DumpedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly id?: string;
+  readonly inputs: Record<string, any>;
+  readonly state: Record<string, any>;
+  /** Provider reference: `<provider urn>::<provider id>`. */
+  readonly provider?: string;
+  readonly parent?: string;
+}
+
+export interface DumpedGraph {
+  readonly stack: string;
+  readonly resources: DumpedResource[];
+}
+
+/** The repository root: policy/bin/test -> policy/bin -> policy -> root. */
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+export const DUMP_SCRIPT = path.join(REPO_ROOT, "bin", "test", "harness", "dump-graph.js");
+
+/** Runs the program of one stack under mocks in a child process and reads the graph it dumps. */
+export function dumpStack(stack: string): DumpedGraph {
+  if (!fs.existsSync(DUMP_SCRIPT)) throw new Error(`${DUMP_SCRIPT} is missing: build the main project first (npx tsc -p . at the repository root)`);
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-graph-")), `${stack}.json`);
+  try {
+    execFileSync(process.execPath, [DUMP_SCRIPT, stack, outfile], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    return JSON.parse(fs.readFileSync(outfile, "utf8")) as DumpedGraph;
+  } catch (err: any) {
+    throw new Error(`dumping stack '${stack}' failed: ${err.stderr?.toString() || err.message}`);
+  } finally {
+    fs.rmSync(path.dirname(outfile), { recursive: true, force: true });
+  }
+}
+
+/** The harness's mocks answer every resource's id as `<name>-id` when the dump does not record it. */
+function idOf(resource: DumpedResource): string {
+  return resource.id ?? `${resource.name}-id`;
+}
+
+/**
+ * The engine records which resources each input came from; the mocks do not, so an input whose value is
+ * another resource's id (a bucket's id passed as `bucket`) is taken to depend on that resource.
+ */
+function propertyDependencies(resource: DumpedResource, urnsById: Map<string, string[]>): Record<string, string[]> {
+  const dependencies: Record<string, string[]> = {};
+  for (const [property, value] of Object.entries(resource.inputs)) {
+    // Resources of one name share a mocked id (a bucket and its companions): each may be the source.
+    const urns = (typeof value === "string" ? urnsById.get(value) ?? [] : []).filter((urn) => urn !== resource.urn);
+    if (urns.length > 0) dependencies[property] = urns;
+  }
+  return dependencies;
+}
+
+export function policyResources(graph: DumpedGraph, view: "inputs" | "state"): FakeResource[] {
+  const urnsById = new Map<string, string[]>();
+  for (const r of graph.resources) urnsById.set(idOf(r), [...(urnsById.get(idOf(r)) ?? []), r.urn]);
+  return graph.resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: view === "inputs" ? r.inputs : r.state,
+    ...(r.provider ? { provider: r.provider.slice(0, r.provider.lastIndexOf("::")) } : {}),
+    ...(r.parent ? { parent: r.parent } : {}),
+    propertyDependencies: propertyDependencies(r, urnsById),
+  }));
+}

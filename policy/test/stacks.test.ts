@@ -1,0 +1,64 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { mandatoryPolicies } from "../policies";
+import { s3BucketVersioned } from "../policies/aws/s3";
+import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
+import { isStackPolicy, Outcome, runPolicy } from "./engine";
+import { DumpedGraph, dumpStack, policyResources } from "./graph";
+
+/** Every mandatory policy over a graph, each with the view the engine gives it; the violations of all. */
+async function runAll(graph: DumpedGraph): Promise<Record<string, Outcome>> {
+  const outcomes: Record<string, Outcome> = {};
+  for (const policy of mandatoryPolicies) {
+    outcomes[policy.name] = await runPolicy(policy, policyResources(graph, isStackPolicy(policy) ? "state" : "inputs"));
+  }
+  return outcomes;
+}
+
+function problems(outcomes: Record<string, Outcome>): string[] {
+  return Object.entries(outcomes).flatMap(([name, o]) => [
+    ...o.violations.map((v) => `${name}: ${v.message} (${v.urn ?? "stack"})`),
+    ...o.previewSkipped.map((s) => `${name}: could not run: ${s}`),
+  ]);
+}
+
+describe("a dumped resource graph", () => {
+  const sample = (): DumpedGraph => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "graph-sample.json"), "utf8"));
+
+  it("links a bucket's companions to it by the id the mocks gave it, and each object to its cluster", async () => {
+    assert.deepStrictEqual(problems(await runAll(sample())), []);
+  });
+
+  it("still fails a policy when the graph breaks it", async () => {
+    const graph = sample();
+    const broken = { ...graph, resources: graph.resources.filter((r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning" && !r.type.includes("NetworkPolicy")) };
+    assert.match((await runPolicy(s3BucketVersioned, policyResources(broken, "state"))).violations[0]?.message ?? "", /'sample-metrics' has no BucketVersioning/);
+    assert.match((await runPolicy(monitoringNetworkPolicies, policyResources(broken, "state"))).violations[0]?.message ?? "", /'monitoring' has no NetworkPolicy/);
+  });
+});
+
+/** What each of the program's own stacks must contain for the check to mean something. */
+const STACKS: Record<string, readonly string[]> = {
+  "us-east": ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
+  "eu-west": ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
+  global: ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"],
+};
+
+for (const [stack, expectedTypes] of Object.entries(STACKS)) {
+  describe(`the program's ${stack} stack`, () => {
+    let graph: DumpedGraph;
+    before(() => {
+      graph = dumpStack(stack);
+    });
+
+    it("has the resources the policies are about", () => {
+      const types = new Set(graph.resources.map((r) => r.type));
+      assert.deepStrictEqual(expectedTypes.filter((t) => !types.has(t)), []);
+    });
+
+    it("passes every mandatory policy with no violation", async () => {
+      assert.deepStrictEqual(problems(await runAll(graph)), []);
+    });
+  });
+}
