@@ -1,0 +1,245 @@
+/**
+ * The regional components under Pulumi mocks: what the cluster would receive, checked against the
+ * invariants (distinct replica labels, one compactor per bucket, equal block durations, PDBs, the sidecar's
+ * bucket) and the hardening every pod must have.
+ */
+import * as assert from "assert";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { s3Location } from "../../builders/cloud/object-store";
+import { NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { RegionalMonitoring } from "../../components/regional";
+import { IMAGES } from "../../versions";
+import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
+import { regionalStack } from "./regional-fixtures";
+
+interface Recorded {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+}
+
+const BUCKET = "us-east-thanos-blocks-1a2b";
+const IDENTITY = { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/us-east-thanos" };
+
+function resolved<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => resolve(v)));
+}
+
+/** Runs the component under mocks and waits until no more resources arrive. */
+async function deploy(shards: number, replicas: number): Promise<{ resources: Recorded[]; component: RegionalMonitoring }> {
+  const resources: Recorded[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: { ...(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}), ...args.inputs } };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        return CALL_RESULTS[args.token]?.(args.inputs) ?? {};
+      },
+    },
+    "monitoring",
+    "us-east",
+    false,
+  );
+  const config = regionalStack("us-east", { shards, replicas });
+  const provider = new k8s.Provider("us-east-cluster", { kubeconfig: "apiVersion: v1" });
+  const component = new RegionalMonitoring("us-east", {
+    config,
+    provider,
+    objectStore: s3Location(BUCKET, "us-east-1"),
+    identityAnnotations: IDENTITY,
+    clusterName: "us-east-monitoring",
+    storageClassName: "monitoring-ssd",
+  });
+  await resolved(component.urn);
+  let seen = -1;
+  while (seen !== resources.length) {
+    seen = resources.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { resources, component };
+}
+
+const ofKind = (resources: Recorded[], type: string) => resources.filter((r) => r.type === type);
+const named = (resources: Recorded[], type: string, name: string) => {
+  const found = ofKind(resources, type).find((r) => r.inputs.metadata?.name === name);
+  assert.ok(found, `${type} ${name}`);
+  return found;
+};
+/** Mocks hand secret inputs over in Pulumi's wire form: `{ <secret signature>: ..., value }`. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+function unwrapSecret(value: any): any {
+  return value && typeof value === "object" && SECRET_SIGNATURE in value ? value.value : value;
+}
+const arg = (args: string[], flag: string) => args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
+
+describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
+  this.timeout(60_000);
+  let resources: Recorded[];
+  let component: RegionalMonitoring;
+  let statefulSets: Recorded[];
+  const prometheusSets = () => statefulSets.filter((s) => s.inputs.metadata.name.startsWith("prometheus-shard-"));
+  const podSpec = (r: Recorded) => r.inputs.spec.template.spec;
+  const containerOf = (r: Recorded, name: string) => podSpec(r).containers.find((c: any) => c.name === name);
+
+  before(async () => {
+    ({ resources, component } = await deploy(4, 2));
+    statefulSets = ofKind(resources, "kubernetes:apps/v1:StatefulSet");
+  });
+
+  it("runs replicas x shards Prometheus pods, named as the contract's prometheusPods", () => {
+    const sets = prometheusSets();
+    assert.deepStrictEqual(sets.map((s) => s.inputs.metadata.name).sort(), ["prometheus-shard-0", "prometheus-shard-1", "prometheus-shard-2", "prometheus-shard-3"]);
+    const podNames = sets.flatMap((s) => Array.from({ length: s.inputs.spec.replicas }, (_, ordinal) => `${s.inputs.metadata.name}-${ordinal}`));
+    assert.strictEqual(podNames.length, 8);
+    assert.deepStrictEqual([...podNames].sort(), component.prometheusPods.map((p) => p.podName).sort());
+  });
+
+  it("gives every pod a distinct replica label: its own pod name, substituted into its shard's config", () => {
+    const labels: string[] = [];
+    for (const set of prometheusSets()) {
+      const shard = set.inputs.metadata.name.replace("prometheus-shard-", "");
+      const config = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", `${set.inputs.metadata.name}-config`).inputs.data["prometheus.yaml.tmpl"]);
+      assert.strictEqual(config.global.external_labels.shard, shard);
+      assert.strictEqual(config.global.external_labels[REPLICA_LABEL], "$(POD_NAME)");
+      const sidecar = containerOf(set, "thanos-sidecar");
+      assert.deepStrictEqual(sidecar.env, [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }]);
+      assert.strictEqual(arg(sidecar.args, "--reloader.config-envsubst-file"), PATHS.configOutFile);
+      assert.strictEqual(arg(containerOf(set, "prometheus").args, "--config.file"), PATHS.configOutFile);
+      assert.deepStrictEqual(podSpec(set).initContainers[0].env, sidecar.env, "the first config is substituted the same way");
+      for (let ordinal = 0; ordinal < set.inputs.spec.replicas; ordinal++) labels.push(`${set.inputs.metadata.name}-${ordinal}`);
+    }
+    assert.strictEqual(new Set(labels).size, labels.length);
+  });
+
+  it("runs exactly one compactor for the region's bucket", () => {
+    const compactors = statefulSets.filter((s) => podSpec(s).containers.some((c: any) => c.args?.[0] === "compact"));
+    assert.strictEqual(compactors.length, 1);
+    assert.strictEqual(compactors[0].inputs.spec.replicas, 1);
+    const deployments = ofKind(resources, "kubernetes:apps/v1:Deployment");
+    assert.ok(!deployments.some((d) => podSpec(d).containers.some((c: any) => c.args?.[0] === "compact")));
+  });
+
+  it("keeps Prometheus min and max block durations equal while the sidecar uploads", () => {
+    for (const set of prometheusSets()) {
+      const args = containerOf(set, "prometheus").args;
+      assert.strictEqual(arg(args, "--storage.tsdb.min-block-duration"), "2h");
+      assert.strictEqual(arg(args, "--storage.tsdb.max-block-duration"), arg(args, "--storage.tsdb.min-block-duration"));
+    }
+  });
+
+  it("has a PodDisruptionBudget for every workload with more than one replica", () => {
+    const budgets = ofKind(resources, "kubernetes:policy/v1:PodDisruptionBudget");
+    const ha = [...statefulSets, ...ofKind(resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
+    assert.ok(ha.length >= 5, "4 shards and the store gateway");
+    for (const w of ha) {
+      const podLabels = w.inputs.spec.template.metadata.labels;
+      const budget = budgets.find((b) => Object.entries(b.inputs.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v));
+      assert.ok(budget, `PDB for ${w.inputs.metadata.name}`);
+      assert.strictEqual(budget.inputs.spec.maxUnavailable, 1);
+    }
+  });
+
+  it("points every sidecar's objstore at this region's bucket", () => {
+    const objstore = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    assert.deepStrictEqual(objstore, { type: "S3", config: { bucket: BUCKET, endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true } });
+    for (const set of prometheusSets()) {
+      const sidecar = containerOf(set, "thanos-sidecar");
+      assert.strictEqual(arg(sidecar.args, "--objstore.config-file"), PATHS.objstoreFile);
+      const mount = sidecar.volumeMounts.find((m: any) => m.mountPath === PATHS.objstoreDir);
+      const volume = podSpec(set).volumes.find((v: any) => v.name === mount.name);
+      assert.strictEqual(volume.configMap.name, "thanos-objstore");
+      assert.strictEqual(podSpec(set).serviceAccountName, NAMES.prometheusServiceAccount);
+    }
+  });
+
+  it("gives the bucket identity to the prometheus and thanos ServiceAccounts", () => {
+    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
+      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY);
+    }
+  });
+
+  it("hardens every container: pinned image, requests and memory limit, non-root, read-only root filesystem", () => {
+    const pinned = new Set<string>(Object.values(IMAGES));
+    const workloads = [...statefulSets, ...ofKind(resources, "kubernetes:apps/v1:Deployment"), ...ofKind(resources, "kubernetes:apps/v1:DaemonSet")];
+    assert.strictEqual(workloads.length, 4 + 2 + 1 + 1);
+    for (const w of workloads) {
+      assert.strictEqual(podSpec(w).securityContext.runAsNonRoot, true);
+      for (const c of [...podSpec(w).containers, ...(podSpec(w).initContainers ?? [])]) {
+        const where = `${w.inputs.metadata.name}/${c.name}`;
+        assert.ok(pinned.has(c.image), `${where}: ${c.image}`);
+        assert.ok(c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory, where);
+        assert.strictEqual(c.securityContext.readOnlyRootFilesystem, true, where);
+        assert.strictEqual(c.securityContext.allowPrivilegeEscalation, false, where);
+      }
+    }
+  });
+
+  it("spreads Prometheus and the store gateway over zones and keeps replicas off each other's node", () => {
+    for (const set of [...prometheusSets(), named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
+      const spec = podSpec(set);
+      assert.strictEqual(spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
+      assert.ok(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
+    }
+    assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
+  });
+
+  it("admits federation and StoreAPI ports from outside the namespace, everything else only from inside", () => {
+    const policies = ofKind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
+    assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress;
+    const ports = (rules: any[], fromAnywhere: boolean) => rules.filter((r) => (r.from === undefined) === fromAnywhere).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.thanosHttp]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosGrpc]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), true), []);
+    for (const policy of policies.filter((p) => p.inputs.spec.ingress)) {
+      for (const rule of policy.inputs.spec.ingress.filter((r: any) => r.from)) assert.deepStrictEqual(rule.from, [{ podSelector: {} }], policy.inputs.metadata.name);
+    }
+  });
+
+  it("serves Prometheus over HTTPS with basic auth and Thanos gRPC with mutual TLS from the region's certificates", async () => {
+    const secret = unwrapSecret(named(resources, "kubernetes:core/v1:Secret", "prometheus-secrets").inputs.stringData);
+    const web = YAML.parse(secret["web-config.yaml"]);
+    assert.deepStrictEqual(Object.keys(web.basic_auth_users), ["federation"]);
+    assert.match(web.basic_auth_users.federation, /^\$2/);
+    assert.strictEqual(web.tls_server_config.cert_file, PATHS.tlsCertFile);
+    const tls = unwrapSecret(named(resources, "kubernetes:core/v1:Secret", "regional-tls").inputs.stringData);
+    assert.deepStrictEqual(Object.keys(tls).sort(), ["ca.crt", "tls.crt", "tls.key"]);
+    assert.strictEqual(tls["ca.crt"], await resolved(component.tlsCaCert));
+    for (const set of [...prometheusSets(), named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
+      const thanos = podSpec(set).containers.find((c: any) => c.image === IMAGES.thanos);
+      assert.strictEqual(arg(thanos.args, "--grpc-server-tls-client-ca"), PATHS.tlsCaFile, set.inputs.metadata.name);
+    }
+  });
+
+  it("keeps passwords out of ConfigMaps and exports the credentials as secrets", async () => {
+    const password = await resolved(component.federationPassword);
+    const alerting = await resolved(component.alertingPassword);
+    for (const map of ofKind(resources, "kubernetes:core/v1:ConfigMap")) {
+      const text = JSON.stringify(map.inputs.data);
+      assert.ok(!text.includes(password) && !text.includes(alerting), map.inputs.metadata.name);
+    }
+    for (const output of [component.federationPassword, component.alertingPassword, component.alertingCaKey, component.storeApiClientKey, component.storeApiClientCert]) {
+      assert.strictEqual(await (output as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    }
+  });
+
+  it("mounts the global tier's Alertmanager targets as optional, and exposes its selectors and ports", () => {
+    for (const set of prometheusSets()) {
+      const volume = podSpec(set).volumes.find((v: any) => v.configMap?.name === component.alertmanagerTargetsConfigMap);
+      assert.deepStrictEqual(volume.configMap, { name: NAMES.alertmanagerTargetsConfigMap, optional: true });
+      const labels = set.inputs.spec.template.metadata.labels;
+      for (const [k, v] of Object.entries(component.prometheusSelector)) assert.strictEqual(labels[k], v);
+    }
+    const storeLabels = named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(component.storeGatewaySelector)) assert.strictEqual(storeLabels[k], v);
+    assert.strictEqual(component.federationPort, 9090);
+    assert.strictEqual(component.storeApiPort, 10901);
+    assert.strictEqual(component.tlsServerName, "us-east.monitoring.internal");
+  });
+});
