@@ -75,9 +75,11 @@ function typeCheck(type: string) {
 
 const STACK_TAGS: ReadonlyMap<string, string> = new Map([["pulumi:project", "monitoring"]]);
 
-export function resourceArgs(resource: FakeResource, config: object = {}): ResourceValidationArgs {
+/** What the engine says of any resource: identity, props behind the unknown-value proxy, options, provider. */
+function described(resource: FakeResource) {
   const props = unknownCheckingProxy(resource.props);
   const provider = providerOf(resource);
+  const isType = typeCheck(resource.type);
   return {
     type: resource.type,
     props,
@@ -85,31 +87,19 @@ export function resourceArgs(resource: FakeResource, config: object = {}): Resou
     name: resource.name,
     opts: options(resource),
     ...(provider ? { provider } : {}),
-    stackTags: STACK_TAGS,
-    isType: typeCheck(resource.type),
-    asType: ((resourceClass: any) => (typeCheck(resource.type)(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
-    getConfig: <T extends object>() => config as T,
-    notApplicable,
+    isType,
+    asType: ((resourceClass: any) => (isType(resourceClass) ? props : undefined)) as any,
   };
+}
+
+export function resourceArgs(resource: FakeResource, config: object = {}): ResourceValidationArgs {
+  return { ...described(resource), stackTags: STACK_TAGS, getConfig: <T extends object>() => config as T, notApplicable };
 }
 
 export function stackArgs(resources: readonly FakeResource[], config: object = {}): StackValidationArgs {
   const byUrn = new Map<string, PolicyResource>();
   const built = resources.map((resource) => {
-    const props = unknownCheckingProxy(resource.props);
-    const provider = providerOf(resource);
-    const policyResource: PolicyResource = {
-      type: resource.type,
-      props,
-      urn: urnOf(resource),
-      name: resource.name,
-      opts: options(resource),
-      ...(provider ? { provider } : {}),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: typeCheck(resource.type),
-      asType: ((resourceClass: any) => (typeCheck(resource.type)(resourceClass) ? props : undefined)) as PolicyResource["asType"],
-    };
+    const policyResource: PolicyResource = { ...described(resource), dependencies: [], propertyDependencies: {} };
     byUrn.set(policyResource.urn, policyResource);
     return policyResource;
   });
