@@ -90,18 +90,33 @@ function nodeProxyJob(settings: ScrapeJobSettings, job: string, path: string, dr
   };
 }
 
-/** Pods that opt in with `prometheus.io/scrape: "true"` (and optionally `prometheus.io/port`, `prometheus.io/path`). */
-function annotatedPodsJob(settings: ScrapeJobSettings): ScrapeConfig {
+/** How the two opt-in jobs differ: which object carries the `prometheus.io/*` annotations. */
+interface OptIn {
+  readonly job: string;
+  readonly role: "pod" | "endpointslice";
+  /** `pod` or `service`: the meta label prefix of the annotated object. */
+  readonly object: "pod" | "service";
+  /** Targets that are not serving. */
+  readonly skip: RelabelConfig;
+  readonly label: RelabelConfig;
+}
+
+/**
+ * Workloads that opt in with the `prometheus.io/scrape: "true"` annotation (and optionally
+ * `prometheus.io/port`, `prometheus.io/path`) on their pods or on their Service.
+ */
+function annotatedJob(settings: ScrapeJobSettings, optIn: OptIn): ScrapeConfig {
+  const annotation = (name: string) => `__meta_kubernetes_${optIn.object}_annotation_prometheus_io_${name}`;
   return {
-    job_name: "kubernetes-pods",
+    job_name: optIn.job,
     ...limits(settings),
-    kubernetes_sd_configs: kubernetesSd("pod"),
+    kubernetes_sd_configs: kubernetesSd(optIn.role),
     relabel_configs: [
-      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], regex: "true", action: "keep" },
-      { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" },
-      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], regex: "(.+)", target_label: "__metrics_path__", action: "replace" },
+      { source_labels: [annotation("scrape")], regex: "true", action: "keep" },
+      optIn.skip,
+      { source_labels: [annotation("path")], regex: "(.+)", target_label: "__metrics_path__", action: "replace" },
       {
-        source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"],
+        source_labels: ["__address__", annotation("port")],
         regex: "([^:]+)(?::\\d+)?;(\\d+)",
         replacement: "$1:$2",
         target_label: "__address__",
@@ -111,36 +126,28 @@ function annotatedPodsJob(settings: ScrapeJobSettings): ScrapeConfig {
       // and every copy must land on the same shard for Prometheus to deduplicate it.
       ...hashmodSharding(settings.position),
       ...POD_LABELS,
-      { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container", action: "replace" },
+      optIn.label,
     ],
     metric_relabel_configs: [drop(GO_RUNTIME_DROPS)],
   };
 }
 
-/** Services that opt in with `prometheus.io/scrape: "true"`: every ready endpoint behind them. */
-function annotatedServiceEndpointsJob(settings: ScrapeJobSettings): ScrapeConfig {
-  return {
-    job_name: "kubernetes-service-endpoints",
-    ...limits(settings),
-    kubernetes_sd_configs: kubernetesSd("endpointslice"),
-    relabel_configs: [
-      { source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_scrape"], regex: "true", action: "keep" },
-      { source_labels: ["__meta_kubernetes_endpointslice_endpoint_conditions_ready"], regex: "true", action: "keep" },
-      { source_labels: ["__meta_kubernetes_service_annotation_prometheus_io_path"], regex: "(.+)", target_label: "__metrics_path__", action: "replace" },
-      {
-        source_labels: ["__address__", "__meta_kubernetes_service_annotation_prometheus_io_port"],
-        regex: "([^:]+)(?::\\d+)?;(\\d+)",
-        replacement: "$1:$2",
-        target_label: "__address__",
-        action: "replace",
-      },
-      ...hashmodSharding(settings.position),
-      ...POD_LABELS,
-      { source_labels: ["__meta_kubernetes_service_name"], target_label: "service", action: "replace" },
-    ],
-    metric_relabel_configs: [drop(GO_RUNTIME_DROPS)],
-  };
-}
+const ANNOTATED_PODS: OptIn = {
+  job: "kubernetes-pods",
+  role: "pod",
+  object: "pod",
+  skip: { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" },
+  label: { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container", action: "replace" },
+};
+
+/** Every ready endpoint behind an annotated Service. */
+const ANNOTATED_SERVICES: OptIn = {
+  job: "kubernetes-service-endpoints",
+  role: "endpointslice",
+  object: "service",
+  skip: { source_labels: ["__meta_kubernetes_endpointslice_endpoint_conditions_ready"], regex: "true", action: "keep" },
+  label: { source_labels: ["__meta_kubernetes_service_name"], target_label: "service", action: "replace" },
+};
 
 /** The region's node-exporter DaemonSet (host network: the pod address is the node's). */
 function nodeExporterJob(settings: ScrapeJobSettings): ScrapeConfig {
@@ -243,8 +250,8 @@ export function kubernetesJobs(settings: ScrapeJobSettings): ScrapeConfig[] {
   return [
     nodeProxyJob(settings, "kubelet", "/metrics", KUBELET_DROPS, 1),
     nodeProxyJob(settings, "cadvisor", "/metrics/cadvisor", CADVISOR_DROPS, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
-    annotatedPodsJob(settings),
-    annotatedServiceEndpointsJob(settings),
+    annotatedJob(settings, ANNOTATED_PODS),
+    annotatedJob(settings, ANNOTATED_SERVICES),
     nodeExporterJob(settings),
     kubeStateMetricsJob(settings),
     thanosJob(settings),

@@ -1,14 +1,21 @@
 /** The Prometheus config builder of the regional tier: labels, sharding, limits, alerting, discovery. */
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { prometheusArgs } from "../../builders/prometheus/args";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
 import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } from "../../builders/regional/layout";
+import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
+import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs } from "../../builders/regional/workload-config";
 import type { StaticScrapeJob } from "../../config/types";
+import { withTempDir } from "../support/promtool";
 import { regionalStack } from "./regional-fixtures";
 
 const PINNED: StaticScrapeJob = { job: "mainframe", targets: ["mainframe.internal:9100"], shard: 2, metricsPath: "/metrics", scheme: "http" };
@@ -40,6 +47,19 @@ describe("regional Prometheus config", () => {
 
   it("in a cluster, the replica label is $(POD_NAME), which the sidecar's reloader substitutes per pod", () => {
     assert.strictEqual(configOf("us-east", 1, 0).global.external_labels[REPLICA_LABEL], "$(POD_NAME)");
+  });
+
+  it("the init container's command substitutes the pod's name into the template, as the reloader does", () => {
+    withTempDir("init-config-", (dir) => {
+      const template = path.join(dir, "prometheus.yaml.tmpl");
+      const out = path.join(dir, "prometheus.yaml");
+      fs.writeFileSync(template, toYaml(configOf("us-east", 4, 3)));
+      const [shell, flag, script] = substituteConfigCommand(template, out);
+      const result = spawnSync(shell, [flag, script], { env: { PATH: process.env.PATH, POD_NAME: "prometheus-shard-3-1" }, encoding: "utf8" });
+      assert.strictEqual(result.status, 0, result.stderr);
+      const substituted = YAML.parse(fs.readFileSync(out, "utf8"));
+      assert.deepStrictEqual(substituted, configOf("us-east", 4, 3, "prometheus-shard-3-1"));
+    });
   });
 
   it("gives every pod of a region a distinct replica label, and two regions never the same label set", () => {
