@@ -23,7 +23,11 @@ export const ALERTMANAGER = {
 export const FEDERATION = {
   name: "federation-prometheus",
   service: "federation-prometheus",
+  /** Headless Service that gives each replica's sidecar a stable name for Thanos Query. */
+  podsService: "federation-prometheus-pods",
   port: 9090,
+  sidecarGrpcPort: 10901,
+  sidecarHttpPort: 10902,
   configDir: "/etc/prometheus/config",
   rulesDir: "/etc/prometheus/rules",
   secretsDir: "/etc/prometheus/secrets",
@@ -70,4 +74,9 @@ export function alertmanagerPodName(ordinal: number): string {
 /** Every Alertmanager peer's stable in-cluster name, through the headless Service. */
 export function alertmanagerPeerHosts(replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => serviceHost(`${alertmanagerPodName(i)}.${ALERTMANAGER.peersService}`));
+}
+
+/** Every federation Prometheus replica's StoreAPI (its Thanos sidecar), through the headless Service. */
+export function federationStoreAddresses(replicas: number): string[] {
+  return Array.from({ length: replicas }, (_, i) => `${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.sidecarGrpcPort}`);
 }

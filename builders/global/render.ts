@@ -7,11 +7,12 @@ import { alertmanagerTargets } from "../alertmanager/targets";
 import { webConfig } from "../alertmanager/web-config";
 import { federationPrometheusConfig } from "../federation/config";
 import { globalRecordingRules } from "../federation/rules";
+import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { httpsServerConfig, queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "./layout";
+import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
@@ -43,6 +44,7 @@ export const RESPONSE_CACHE_SIZE = "512MB";
 export const GLOBAL_FILES = {
   federationConfig: "federation/prometheus.yml",
   federationRules: "federation/rules/global.rules.yml",
+  federationSidecarArgs: "federation/sidecar-args.yml",
   alertmanagerConfig: "alertmanager/alertmanager.yml",
   alertmanagerWebConfig: "alertmanager/web.yml",
   alertmanagerArgs: "alertmanager/args.yml",
@@ -121,6 +123,9 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       }),
     ),
     [GLOBAL_FILES.federationRules]: yaml(globalRecordingRules()),
+    [GLOBAL_FILES.federationSidecarArgs]: yaml(
+      federationSidecarArgs({ prometheusUrl: `http://localhost:${FEDERATION.port}`, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort }),
+    ),
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({
         alerting: config.alerting,
@@ -149,12 +154,13 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
           caFile: queryTls(SECRET_FILES.regionCa(r.outputs.region)),
           serverName: r.outputs.tlsServerName,
         })),
+        federationStoreAddresses(config.federationReplicas),
       ),
     ),
     [GLOBAL_FILES.queryArgs]: yaml(
       thanosQueryArgs({
         endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
-        replicaLabels: regions.map((r) => r.outputs.replicaLabel),
+        replicaLabels: [...regions.map((r) => r.outputs.replicaLabel), FEDERATION.replicaLabel],
         httpPort: THANOS_QUERY.httpPort,
         grpcPort: THANOS_QUERY.grpcPort,
       }),

@@ -14,11 +14,15 @@ interface PanelSpec {
   readonly description: string;
 }
 
-const FEDERATION_DATASOURCE = { type: "prometheus", uid: DATASOURCE_UIDS.federation };
+/**
+ * Thanos Query, which reads the global series from both federation replicas (through their sidecars) and
+ * deduplicates them, so a federation replica's restart leaves no gap on the dashboards.
+ */
+const DASHBOARD_DATASOURCE = { type: "prometheus", uid: DATASOURCE_UIDS.thanos };
 const PANEL_WIDTH = 12;
 const PANEL_HEIGHT = 8;
 
-/** A Grafana dashboard of time-series panels, two per row, every query against the federation Prometheus. */
+/** A Grafana dashboard of time-series panels, two per row, every query against Thanos Query. */
 function dashboard(uid: string, title: string, panels: readonly PanelSpec[]) {
   return {
     uid,
@@ -34,12 +38,12 @@ function dashboard(uid: string, title: string, panels: readonly PanelSpec[]) {
       type: "timeseries",
       title: p.title,
       description: p.description,
-      datasource: FEDERATION_DATASOURCE,
+      datasource: DASHBOARD_DATASOURCE,
       gridPos: { x: (i % 2) * PANEL_WIDTH, y: Math.floor(i / 2) * PANEL_HEIGHT, w: PANEL_WIDTH, h: PANEL_HEIGHT },
       fieldConfig: { defaults: { unit: p.unit }, overrides: [] },
       targets: p.queries.map((q, j) => ({
         refId: String.fromCharCode(65 + j),
-        datasource: FEDERATION_DATASOURCE,
+        datasource: DASHBOARD_DATASOURCE,
         expr: q.expr,
         legendFormat: q.legend,
       })),

@@ -14,10 +14,14 @@ export interface RegionStoreEndpoints {
   readonly serverName: string;
 }
 
-export function endpointSdConfig(regions: readonly RegionStoreEndpoints[]) {
+/**
+ * `inCluster` are StoreAPIs in the global cluster itself (the federation Prometheus sidecars), reached
+ * without TLS inside the cluster network.
+ */
+export function endpointSdConfig(regions: readonly RegionStoreEndpoints[], inCluster: readonly string[] = []) {
   if (regions.length === 0) throw new Error("Thanos Query needs the StoreAPIs of at least one region");
   return {
-    endpoints: regions.flatMap((r) => {
+    endpoints: [...inCluster.map((address) => ({ address, strict: false })), ...regions.flatMap((r) => {
       if (r.addresses.length === 0) throw new Error(`region '${r.region}' has no StoreAPI address`);
       return r.addresses.map((address) => ({
         address,
@@ -28,7 +32,7 @@ export function endpointSdConfig(regions: readonly RegionStoreEndpoints[]) {
           tls_config: { enabled: true, cert_file: r.certFile, key_file: r.keyFile, ca_file: r.caFile },
         },
       }));
-    }),
+    })],
   };
 }
 

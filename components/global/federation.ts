@@ -11,6 +11,7 @@ export interface FederationPodsArgs {
   readonly rules: pulumi.Output<string>;
   /** Every region's federation password and CA, and the Alertmanager client's, by file name. */
   readonly credentials: pulumi.Output<Record<string, string>>;
+  readonly sidecarArgs: pulumi.Output<string[]>;
   readonly storageClassName?: string;
 }
 
@@ -32,10 +33,18 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
     metadata: metadata(w, FEDERATION.service),
     spec: { selector: w.selector, ports: [{ name: "web", port: FEDERATION.port, targetPort: FEDERATION.port }] },
   }, w.opts);
+  new k8s.core.v1.Service(`${w.id.name}-pods`, {
+    metadata: metadata(w, FEDERATION.podsService),
+    spec: {
+      clusterIP: "None",
+      selector: w.selector,
+      ports: [{ name: "store-api", port: FEDERATION.sidecarGrpcPort, targetPort: FEDERATION.sidecarGrpcPort }],
+    },
+  }, w.opts);
   const set = new k8s.apps.v1.StatefulSet(w.id.name, {
     metadata: metadata(w),
     spec: {
-      serviceName: FEDERATION.service,
+      serviceName: FEDERATION.podsService,
       replicas: a.replicas,
       podManagementPolicy: "Parallel",
       selector: { matchLabels: w.selector },
@@ -67,6 +76,18 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
                 { name: "data", mountPath: FEDERATION.dataDir },
               ],
               probe: { httpGet: { path: "/-/ready", port: FEDERATION.port }, periodSeconds: 10 },
+            }),
+            container({
+              name: "thanos-sidecar",
+              image: IMAGES.thanos,
+              args: a.sidecarArgs,
+              ports: [
+                { name: "store-api", containerPort: FEDERATION.sidecarGrpcPort },
+                { name: "sidecar-http", containerPort: FEDERATION.sidecarHttpPort },
+              ],
+              resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+              volumeMounts: [{ name: "data", mountPath: FEDERATION.dataDir, readOnly: true }],
+              probe: { httpGet: { path: "/-/ready", port: FEDERATION.sidecarHttpPort }, periodSeconds: 10 },
             }),
           ],
           volumes: [

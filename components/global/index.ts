@@ -172,6 +172,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       replicas: config.federationReplicas,
       config: file(GLOBAL_FILES.federationConfig),
       rules: file(GLOBAL_FILES.federationRules),
+      sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi
         .all([federationAlerting.result, intermediate.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
         .apply(([password, alertmanagerCa, regions]): Record<string, string> => ({

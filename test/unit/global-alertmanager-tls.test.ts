@@ -95,8 +95,13 @@ describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25
     throw new Error("Alertmanager did not come up");
   });
 
-  after(() => {
-    if (alertmanager?.pid) process.kill(alertmanager.pid);
+  after(async () => {
+    const started = alertmanager;
+    if (started?.pid && started.exitCode === null) {
+      const exited = new Promise((resolve) => started.once("exit", resolve));
+      process.kill(started.pid);
+      await exited;
+    }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

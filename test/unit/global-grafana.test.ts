@@ -46,7 +46,7 @@ describe("Grafana provisioning of the global tier", () => {
     assert.deepStrictEqual(health.panels.map((p: any) => p.title), ["Targets up", "Sidecar uploads", "Compactor halted", "Alertmanager cluster size"]);
   });
 
-  it("every dashboard query names only series the global rules record or the federation Prometheus scrapes itself", () => {
+  it("every dashboard query names only series the global rules record or the federation Prometheus scrapes itself, through Thanos Query", () => {
     const existing = new Set<string>([...GLOBAL_RECORDING_RULES.map((r) => r.record), ...Object.values(FEDERATION_OWN_SERIES)]);
     for (const [name, board] of Object.entries(grafanaDashboards())) {
       for (const expr of queries(board)) {
@@ -54,7 +54,7 @@ describe("Grafana provisioning of the global tier", () => {
         assert.ok(names.length > 0, `${name}: '${expr}' selects a series`);
         for (const metric of names) assert.ok(existing.has(metric), `${name}: '${expr}' reads ${metric}, which nothing records`);
       }
-      for (const panel of (board as any).panels) assert.strictEqual(panel.datasource.uid, DATASOURCE_UIDS.federation);
+      for (const panel of (board as any).panels) assert.strictEqual(panel.datasource.uid, DATASOURCE_UIDS.thanos);
     }
   });
 

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
-import { THANOS_QUERY } from "../../builders/global/layout";
+import { FEDERATION, THANOS_QUERY } from "../../builders/global/layout";
 import { thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
@@ -16,23 +16,26 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
   it("use only flags Thanos v0.42.4 has and does not deprecate", () => {
     assert.deepStrictEqual(thanosFlagProblems(reference, "query", YAML.parse(files[GLOBAL_FILES.queryArgs])), []);
     assert.deepStrictEqual(thanosFlagProblems(reference, "query-frontend", YAML.parse(files[GLOBAL_FILES.frontendArgs])), []);
+    assert.deepStrictEqual(thanosFlagProblems(reference, "sidecar", YAML.parse(files[GLOBAL_FILES.federationSidecarArgs])), []);
   });
 
   it("the reference check catches a deprecated endpoint flag (so the test above can fail)", () => {
     assert.notDeepStrictEqual(thanosFlagProblems(reference, "query", ["--endpoint=a:10901", "--grpc-client-tls-secure"]), []);
   });
 
-  it("Query finds its endpoints in the sd-config file and deduplicates on the replica label", () => {
+  it("Query finds its endpoints in the sd-config file and deduplicates on the regional and the federation replica labels", () => {
     const args: string[] = YAML.parse(files[GLOBAL_FILES.queryArgs]);
     assert.ok(args.includes(`--endpoint.sd-config-file=${THANOS_QUERY.configDir}/endpoints.yml`));
-    assert.ok(args.includes(`--query.replica-label=${REPLICA_LABEL}`));
-    assert.strictEqual(args.filter((a) => a.startsWith("--query.replica-label")).length, 1, "one replica label when every region uses the same");
+    assert.deepStrictEqual(args.filter((a) => a.startsWith("--query.replica-label")), [
+      `--query.replica-label=${REPLICA_LABEL}`,
+      `--query.replica-label=${FEDERATION.replicaLabel}`,
+    ], "each label once, though every region names the same");
     assert.throws(() => thanosQueryArgs({ endpointConfigFile: "f", replicaLabels: [], httpPort: 1, grpcPort: 2 }), /replica label/);
   });
 
   it("lists every region's sidecars and store gateway with that region's mutual-TLS client material", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    const usEast = endpoints.filter((e: any) => e.grpc_client_config.server_name === "prometheus.us-east.monitoring");
+    const usEast = endpoints.filter((e: any) => e.grpc_client_config?.server_name === "prometheus.us-east.monitoring");
     assert.deepStrictEqual(usEast.map((e: any) => e.address), [
       "192.0.2.1:10901", "192.0.2.2:10901", "192.0.2.3:10901", "192.0.2.4:10901", "store-us-east.lb.example.com:10901",
     ]);
@@ -42,8 +45,16 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
       key_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.key`,
       ca_file: `${THANOS_QUERY.tlsDir}/region-us-east-ca.crt`,
     });
-    assert.strictEqual(endpoints.length, 5 + 3);
+    assert.strictEqual(endpoints.length, 5 + 3 + 2);
     assert.ok(endpoints.every((e: any) => e.strict === false), "a region that is down does not stop queries about the others");
+  });
+
+  it("also reads both federation Prometheus replicas through their sidecars, inside the cluster", () => {
+    const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
+    assert.deepStrictEqual(endpoints.filter((e: any) => !e.grpc_client_config).map((e: any) => e.address), [
+      "federation-prometheus-0.federation-prometheus-pods.monitoring.svc:10901",
+      "federation-prometheus-1.federation-prometheus-pods.monitoring.svc:10901",
+    ]);
   });
 
   it("Query Frontend splits range queries, caches responses in memory, serves HTTPS and forwards to the Query service", () => {

@@ -1,0 +1,20 @@
+/**
+ * A Thanos sidecar beside each federation Prometheus replica, serving its TSDB as a StoreAPI (no bucket:
+ * nothing is uploaded). Thanos Query deduplicates the replicas on their replica label, so the global
+ * series the dashboards read have no gap when one federation replica restarts.
+ */
+export interface FederationSidecarParams {
+  readonly prometheusUrl: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+}
+
+export function federationSidecarArgs(p: FederationSidecarParams): string[] {
+  return [
+    "sidecar",
+    "--log.format=json",
+    `--prometheus.url=${p.prometheusUrl}`,
+    `--grpc-address=0.0.0.0:${p.grpcPort}`,
+    `--http-address=0.0.0.0:${p.httpPort}`,
+  ];
+}
