@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
-import { componentLabels } from "../../builders/k8s/labels";
+import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
@@ -78,7 +78,8 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.externalLabels = pulumi.output(args.clusterName).apply((cluster): Record<string, string> => ({ region: config.stack, cloud: config.cloud, cluster }));
 
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
-    const labels = componentLabels({ name: "monitoring", instance: config.namePrefix, component: "namespace", version: "1" });
+    // The namespace and what all its workloads share belong to no one workload, hence no component or version.
+    const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
     const namespace = new k8s.core.v1.Namespace(MONITORING_NAMESPACE, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8sOpts);
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
     const meta = (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
