@@ -98,3 +98,9 @@ export function alertingUsername(region: string): string {
  * Prometheus reaches each Alertmanager by address and verifies this one name.
  */
 export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.internal";
+
+/** The ServiceAccounts that reach the region's bucket (sidecars; store gateway and compactor): the bucket identity trusts these. */
+export const BUCKET_SERVICE_ACCOUNTS = [
+  { namespace: MONITORING_NAMESPACE, name: NAMES.prometheusServiceAccount },
+  { namespace: MONITORING_NAMESPACE, name: NAMES.thanosServiceAccount },
+] as const;
