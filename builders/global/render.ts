@@ -182,6 +182,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
         thanosCaFile: `${GRAFANA.tlsDir}/${SECRET_FILES.ingressCa}`,
+        thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: SCRAPE_INTERVAL,
         regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiAddresses(r) })),

@@ -10,6 +10,12 @@ export interface DatasourcesParams {
   readonly thanosUrl: string;
   /** File holding the CA that signed the Query Frontend certificate. */
   readonly thanosCaFile: string;
+  /**
+   * Thanos Query itself, in the cluster. Region datasources bypass the frontend: its results cache keys on
+   * the query and step but not on `storeMatch[]` (pkg/queryfrontend/cache.go), so a region's panel could
+   * be answered with the global result.
+   */
+  readonly thanosQueryUrl: string;
   readonly federationUrl: string;
   readonly scrapeInterval: string;
   readonly regions: readonly RegionDatasource[];
@@ -28,39 +34,32 @@ export const DATASOURCE_UIDS = {
  * global one and needs no credentials of its own.
  */
 export function grafanaDatasources(p: DatasourcesParams) {
-  const thanos = (name: string, uid: string, isDefault: boolean, customQueryParameters?: string) => ({
+  const prometheusApi = (name: string, uid: string, url: string, prometheusType: string) => ({
     name,
     uid,
     type: "prometheus",
     access: "proxy",
-    url: p.thanosUrl,
-    isDefault,
+    url,
+    isDefault: false,
     editable: false,
-    jsonData: {
-      httpMethod: "POST",
-      prometheusType: "Thanos",
-      timeInterval: p.scrapeInterval,
-      tlsAuthWithCACert: true,
-      ...(customQueryParameters ? { customQueryParameters } : {}),
-    },
-    // Grafana reads the file when it provisions; the CA never sits in the provisioning file.
-    secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}` },
+    jsonData: { httpMethod: "POST", prometheusType, timeInterval: p.scrapeInterval } as Record<string, unknown>,
   });
+  const global = prometheusApi("Thanos Query (global)", DATASOURCE_UIDS.thanos, p.thanosUrl, "Thanos");
   return {
     apiVersion: 1,
     datasources: [
-      thanos("Thanos Query (global)", DATASOURCE_UIDS.thanos, true),
       {
-        name: "Federation Prometheus",
-        uid: DATASOURCE_UIDS.federation,
-        type: "prometheus",
-        access: "proxy",
-        url: p.federationUrl,
-        isDefault: false,
-        editable: false,
-        jsonData: { httpMethod: "POST", prometheusType: "Prometheus", timeInterval: p.scrapeInterval },
+        ...global,
+        isDefault: true,
+        jsonData: { ...global.jsonData, tlsAuthWithCACert: true },
+        // Grafana reads the file when it provisions; the CA never sits in the provisioning file.
+        secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}` },
       },
-      ...p.regions.map((r) => thanos(`Region ${r.region}`, DATASOURCE_UIDS.region(r.region), false, storeMatch(r.storeAddresses))),
+      prometheusApi("Federation Prometheus", DATASOURCE_UIDS.federation, p.federationUrl, "Prometheus"),
+      ...p.regions.map((r) => {
+        const region = prometheusApi(`Region ${r.region}`, DATASOURCE_UIDS.region(r.region), p.thanosQueryUrl, "Thanos");
+        return { ...region, jsonData: { ...region.jsonData, customQueryParameters: storeMatch(r.storeAddresses) } };
+      }),
     ],
   };
 }

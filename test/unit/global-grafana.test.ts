@@ -21,9 +21,11 @@ describe("Grafana provisioning of the global tier", () => {
     assert.match(datasources[0].secureJsonData.tlsCACert, /^\$__file\{\/etc\/grafana\/tls\/ca\.crt\}$/);
   });
 
-  it("restricts a region's datasource to that region's StoreAPIs", () => {
+  it("restricts a region's datasource to that region's StoreAPIs, on Thanos Query itself (the frontend's cache ignores storeMatch)", () => {
     const { datasources } = YAML.parse(files[GLOBAL_FILES.grafanaDatasources]);
-    const euWest = decodeURIComponent(datasources.find((d: any) => d.uid === "region-eu-west").jsonData.customQueryParameters);
+    const region = datasources.find((d: any) => d.uid === "region-eu-west");
+    assert.strictEqual(region.url, "http://thanos-query.monitoring.svc:10902");
+    const euWest = decodeURIComponent(region.jsonData.customQueryParameters);
     assert.strictEqual(euWest, 'storeMatch[]={__address__=~"192\\\\.0\\\\.2\\\\.21:10901|192\\\\.0\\\\.2\\\\.22:10901|store-eu-west\\\\.lb\\\\.example\\\\.com:10901"}');
   });
 
