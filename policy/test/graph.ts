@@ -64,6 +64,16 @@ function propertyDependencies(resource: DumpedResource, urnsById: Map<string, st
   return dependencies;
 }
 
+/** Pulumi's wire form of a secret, as the mocks record it; the engine hands policies the plain value. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  if (SECRET_SIGNATURE in value) return unwrapSecrets(value.value);
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
+}
+
 export function policyResources(graph: DumpedGraph, view: "inputs" | "state"): FakeResource[] {
   const urnsById = new Map<string, string[]>();
   for (const r of graph.resources) urnsById.set(idOf(r), [...(urnsById.get(idOf(r)) ?? []), r.urn]);
@@ -71,7 +81,7 @@ export function policyResources(graph: DumpedGraph, view: "inputs" | "state"): F
     type: r.type,
     name: r.name,
     urn: r.urn,
-    props: view === "inputs" ? r.inputs : r.state,
+    props: unwrapSecrets(view === "inputs" ? r.inputs : r.state),
     ...(r.provider ? { provider: r.provider.slice(0, r.provider.lastIndexOf("::")) } : {}),
     ...(r.parent ? { parent: r.parent } : {}),
     propertyDependencies: propertyDependencies(r, urnsById),

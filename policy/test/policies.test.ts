@@ -2,11 +2,12 @@ import * as assert from "assert";
 import { mandatoryPolicies } from "../policies";
 import { rdsBackupRetention } from "../policies/aws/rds";
 import { haReplicas } from "../policies/kubernetes/availability";
+import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
 import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
 import { CASES } from "./cases";
 import { FakeResource, runPolicy, UNKNOWN_OBJECT, UNKNOWN_STRING } from "./engine";
 import { rdsInstance } from "./fixtures/cloud";
-import { container, disruptionBudget, k8s, objstoreSecret, thanos, workload } from "./fixtures/kubernetes";
+import { container, disruptionBudget, k8s, objstoreSecret, prometheusShard, thanos, workload } from "./fixtures/kubernetes";
 
 /** The same resources as a first preview might send them: every top-level input unknown. */
 function allUnknown(resources: FakeResource[]): FakeResource[] {
@@ -120,5 +121,21 @@ describe("k8s-one-compactor-per-bucket", () => {
     secret.props.stringData = { "objstore.yaml": UNKNOWN_STRING };
     const outcome = await runPolicy(oneCompactorPerBucket, [secret, compactorOn("thanos-objstore", "c1"), compactorOn("thanos-objstore", "c2")]);
     assert.match(outcome.violations[0]?.message ?? "", /run on the objstore config in Secret 'thanos-objstore' key 'objstore.yaml'/);
+  });
+});
+
+describe("k8s-sidecar-block-durations", () => {
+  const withoutBlockFlags = () => prometheusShard(0, 2, ["--config.file=/etc/prometheus/config_out/prometheus.yaml"]);
+
+  it("requires both flags beside an uploading sidecar", async () => {
+    const outcome = await runPolicy(sidecarBlockDurations, [withoutBlockFlags()]);
+    assert.match(outcome.violations[0]?.message ?? "", /must set both --storage.tsdb.min-block-duration and --storage.tsdb.max-block-duration/);
+  });
+
+  it("leaves alone a sidecar that only serves the StoreAPI (no object store)", async () => {
+    const shard = withoutBlockFlags();
+    const sidecar = shard.props.spec.template.spec.containers[1];
+    sidecar.args = sidecar.args.filter((a: string) => !a.startsWith("--objstore.config"));
+    assert.deepStrictEqual((await runPolicy(sidecarBlockDurations, [shard])).violations, []);
   });
 });

@@ -26,7 +26,8 @@ function problems(outcomes: Record<string, Outcome>): string[] {
 describe("a dumped resource graph", () => {
   const sample = (): DumpedGraph => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "graph-sample.json"), "utf8"));
 
-  it("links a bucket's companions to it by the id the mocks gave it, and each object to its cluster", async () => {
+  // The sample's BucketVersioning carries its settings in the mocks' secret wire form, as a secret input would.
+  it("links a bucket's companions to it by the id the mocks gave it, unwraps secrets, and places objects in their cluster", async () => {
     assert.deepStrictEqual(problems(await runAll(sample())), []);
   });
 
