@@ -7,7 +7,7 @@ import { LocalRegion, address } from "./plan";
 import { FLEET_JOB, LOCAL_TIMING } from "./settings";
 import type { Log, Topology } from "./topology";
 import { sleep, waitFor } from "./wait";
-import type { Notification } from "./webhook";
+import type { ReceivedAlert } from "./webhook";
 import { parseDuration } from "../config/duration";
 
 const ALERT_TIMEOUT_MS = 60_000;
@@ -62,10 +62,10 @@ export function meshDuplicateWindowMs(peers: number): number {
 }
 
 /**
- * Waits for a firing notification carrying an alert with `labels`, then through the window in which a mesh
- * duplicate would arrive, and returns every such notification (exactly one when the mesh deduplicates).
+ * Waits for a firing alert with `labels` at the webhook, then through the window in which a mesh duplicate
+ * would arrive, and returns every copy received (exactly one when replicas and peers are deduplicated).
  */
-export async function notificationsOf(topology: Topology, labels: Readonly<Record<string, string>>, timeoutMs = ALERT_TIMEOUT_MS): Promise<Notification[]> {
+export async function receivedAlerts(topology: Topology, labels: Readonly<Record<string, string>>, timeoutMs = ALERT_TIMEOUT_MS): Promise<ReceivedAlert[]> {
   const what = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
   await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (topology.webhook.firing(labels).length > 0 ? true : undefined));
   await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length));
@@ -85,7 +85,7 @@ export async function inducedAlertArrivesOnce(topology: Topology, region: LocalR
   const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(targetPort) };
   await setTargetFailing(region, targetPort, true);
   try {
-    const received = await notificationsOf(topology, labels);
+    const received = await receivedAlerts(topology, labels);
     if (received.length !== 1) throw new Error(`the alert about ${labels.instance} in ${region.name} reached the webhook ${received.length} times, not once`);
   } finally {
     await setTargetFailing(region, targetPort, false);

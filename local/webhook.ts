@@ -11,6 +11,11 @@ export interface Notification {
   readonly receivedAt: number;
 }
 
+export interface ReceivedAlert {
+  readonly alert: Notification["alerts"][number];
+  readonly receivedAt: number;
+}
+
 /**
  * The receiver every local notification goes to. It records each POST in arrival order and serves the list
  * at GET /notifications, so a user can watch alerts arrive and the checks can count them.
@@ -35,10 +40,15 @@ export class WebhookReceiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  /** Firing notifications that carry an alert whose labels include all of `labels`. */
-  firing(labels: Readonly<Record<string, string>>): Notification[] {
-    return this.notifications.filter((n) =>
-      n.alerts.some((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v)),
+  /**
+   * Every firing alert whose labels include all of `labels`, once per notification that carried it: two
+   * replicas' copies of one alert, or one alert notified by two peers, both count twice.
+   */
+  firing(labels: Readonly<Record<string, string>>): ReceivedAlert[] {
+    return this.notifications.flatMap((notification) =>
+      notification.alerts
+        .filter((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v))
+        .map((alert) => ({ alert, receivedAt: notification.receivedAt })),
     );
   }
 

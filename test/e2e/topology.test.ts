@@ -1,0 +1,129 @@
+/**
+ * The local topology under the failures its users worry about. One topology serves the whole file and the
+ * tests run in order: each leaves its failure in place for the next, and the last restarts everything.
+ * Every process is started by the topology and stopped by pid in `after`.
+ */
+import * as assert from "assert";
+import { federateJobName } from "../../builders/federation/config";
+import { eachTargetScrapedByOneShard, inducedAlertArrivesOnce, receivedAlerts, TARGET_DOWN } from "../../local/check";
+import { query, queryRange, Series } from "../../local/client";
+import { address } from "../../local/plan";
+import { FLEET_JOB, LOCAL_TIMING } from "../../local/settings";
+import { Topology } from "../../local/topology";
+import { sleep, waitFor } from "../../local/wait";
+import { parseDuration } from "../../config/duration";
+
+const TARGETS_PER_REGION = 8;
+const SHARDS = 2;
+const FEDERATION_INTERVAL_MS = (parseDuration(LOCAL_TIMING.federationInterval) ?? 0) * 1000;
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Values of one range-query series, by region. */
+function byRegion(series: readonly Series[]): Map<string, number[]> {
+  return new Map(series.map((s) => [s.metric.region, s.values.map(([, v]) => Number(v))]));
+}
+
+describe("local topology end to end", function () {
+  this.timeout(120_000);
+  let topology: Topology;
+  const federation = () => topology.access(topology.plan.global.federation[0].name);
+  /** The global count of the fleet's healthy targets, per region. */
+  const fleetUpSum = (region?: string) => `global:up:sum{job="${FLEET_JOB}"${region ? `, region="${region}"` : ""}}`;
+
+  before(async function () {
+    this.timeout(180_000);
+    topology = await Topology.create({ basePort: 29090, shards: SHARDS, targetsPerRegion: TARGETS_PER_REGION });
+    await topology.start();
+    await topology.waitReady();
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await topology?.stop();
+  });
+
+  it("losing one replica of a region neither leaves a gap in the global sums nor doubles them", async () => {
+    const region = topology.region("us-east");
+    const victim = region.prometheus.find((p) => p.shard === 0 && p.replica === 0);
+    assert.ok(victim);
+    // Both shards and replicas of both regions are federated before anything breaks.
+    const since = await waitFor("every region's fleet to be counted whole at the federation", 60_000, async () => {
+      const samples = await query(federation(), fleetUpSum());
+      const whole = topology.plan.regions.every((r) => samples.some((s) => s.metric.region === r.name && Number(s.value[1]) === TARGETS_PER_REGION));
+      // From the first whole second at which the federation had it all.
+      return whole ? Math.ceil(samples[0].value[0]) : undefined;
+    });
+
+    await topology.supervisor.kill(victim.name);
+    await waitFor("the federation to see the killed replica down", 30_000, async () =>
+      (await query(federation(), `up{instance="${address(victim.port)}"} == 0`)).length > 0 ? true : undefined,
+    );
+    // A few more evaluations with the replica gone.
+    await sleep(3 * FEDERATION_INTERVAL_MS);
+    const end = now();
+    const steps = end - since + 1;
+
+    const upSums = byRegion(await queryRange(federation(), fleetUpSum(), since, end, 1));
+    for (const r of topology.plan.regions) {
+      const values = upSums.get(r.name) ?? [];
+      assert.strictEqual(values.length, steps, `${r.name}: ${fleetUpSum()} has gaps: ${values.length} of ${steps} steps`);
+      assert.deepStrictEqual([...new Set(values)], [TARGETS_PER_REGION], `${r.name}: ${fleetUpSum()} must count each target once, got ${values}`);
+    }
+
+    // The request rate is one series per region at every step as well.
+    const rates = byRegion(await queryRange(federation(), "global:http_requests:rate5m", since, end, 1));
+    for (const r of topology.plan.regions) {
+      const values = rates.get(r.name) ?? [];
+      assert.strictEqual(values.length, steps, `${r.name}: global:http_requests:rate5m has gaps: ${values.length} of ${steps} steps`);
+      assert.ok(values.every((v) => v > 0), `${r.name}: global:http_requests:rate5m dropped to 0: ${values}`);
+    }
+  });
+
+  it("losing one Alertmanager peer, a new alert still reaches the webhook exactly once", async () => {
+    await topology.supervisor.kill(topology.plan.global.alertmanagers[0].name);
+    const region = topology.region("us-east");
+    await inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[1]);
+  });
+
+  it("losing a whole region, the global tier keeps serving the other one and alerts about the lost one", async () => {
+    const lost = topology.region("eu-west");
+    const stoppedAt = Date.now();
+    await Promise.all(topology.regionProcesses(lost.name).map((name) => topology.supervisor.stop(name)));
+
+    // One notification per unreachable Prometheus of the lost region, each exactly once.
+    const received = await Promise.all(
+      lost.prometheus.map((p) => receivedAlerts(topology, { alertname: TARGET_DOWN, job: federateJobName(lost.name), instance: address(p.port) })),
+    );
+    received.forEach((copies, i) => {
+      const after = copies.filter((c) => c.receivedAt >= stoppedAt);
+      assert.strictEqual(after.length, 1, `${lost.prometheus[i].name} down: the alert arrived ${after.length} times, not once`);
+    });
+
+    for (const f of topology.plan.global.federation) {
+      const access = topology.access(f.name);
+      assert.ok((await topology.regionsWithRecordingRules(access)).includes("us-east"), `${f.name} lost the recording rules of us-east`);
+      const fresh = await query(access, `time() - timestamp(${fleetUpSum("us-east")}) < 5`);
+      assert.strictEqual(fresh.length, 1, `${f.name} has no fresh global sum for us-east`);
+      const [sum] = await query(access, fleetUpSum("us-east"));
+      assert.strictEqual(Number(sum?.value[1]), TARGETS_PER_REGION, `${f.name}: the us-east fleet is not counted whole`);
+    }
+  });
+
+  it("restarting everything that was killed or stopped, every part rejoins", async () => {
+    const stopped = topology.supervisor.names().filter((name) => !topology.supervisor.isRunning(name));
+    assert.ok(stopped.length >= 2 + topology.regionProcesses("eu-west").length, `expected the earlier failures to be down, got ${stopped}`);
+    await Promise.all(stopped.map((name) => topology.supervisor.restart(name)));
+
+    await topology.waitReady();
+    const federated = topology.plan.regions.flatMap((r) => r.prometheus.map((p) => address(p.port)));
+    for (const f of topology.plan.global.federation) {
+      await waitFor(`${f.name} to federate every regional replica again`, 60_000, async () => {
+        const up = await query(topology.access(f.name), `up{job=~"federate-.+"} == 1`);
+        return federated.every((target) => up.some((s) => s.metric.instance === target)) ? true : undefined;
+      });
+    }
+    for (const region of topology.plan.regions) await eachTargetScrapedByOneShard(topology, region);
+    const restored = topology.region("eu-west");
+    await inducedAlertArrivesOnce(topology, restored, restored.fleet.targetPorts[2]);
+  });
+});
