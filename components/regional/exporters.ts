@@ -13,7 +13,8 @@ export interface ExportersArgs {
   readonly sizing: RegionalSizing;
 }
 
-const imageTag = (image: string) => image.slice(image.lastIndexOf(":") + 2);
+/** The version label of an exporter: its pinned image tag without the leading `v`. */
+const imageTag = (image: string) => image.slice(image.lastIndexOf(":") + 1).replace(/^v/, "");
 
 /**
  * node-exporter on every node and one kube-state-metrics. node-exporter uses the host's network and PID

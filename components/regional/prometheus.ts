@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
-import { NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
+import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
 import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
@@ -198,6 +198,6 @@ function discoveryRbac(w: Workload): void {
   new k8s.rbac.v1.ClusterRoleBinding("monitoring-prometheus", {
     metadata: { name: "monitoring-prometheus", labels: w.labels },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-    subjects: [{ kind: "ServiceAccount", name: NAMES.prometheusServiceAccount, namespace: metadata(w, "").namespace }],
+    subjects: [{ kind: "ServiceAccount", name: NAMES.prometheusServiceAccount, namespace: MONITORING_NAMESPACE }],
   }, w.opts);
 }
