@@ -1,10 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER, alertmanagerPodName } from "../../builders/global/layout";
-import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, loadBalancerServiceAddress, metadata, tlsSecret } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, loadBalancerServiceAddress, metadata, podBasics, tlsSecret } from "./workload";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
@@ -77,9 +76,7 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
           annotations: { "monitoring/config-checksum": configChecksum(a.config.apply((c) => JSON.stringify(c)), a.args.apply((x) => x.join(" "))) },
         },
         spec: {
-          securityContext: podSecurityContext(),
-          topologySpreadConstraints: zoneSpread(w.selector),
-          automountServiceAccountToken: false,
+          ...podBasics(w),
           containers: [
             container({
               name: "alertmanager",

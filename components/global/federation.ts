@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
-import { podAntiAffinity, podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
+import { podAntiAffinity } from "../../builders/k8s/pod";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata, podBasics } from "./workload";
 
 export interface FederationPodsArgs {
   readonly replicas: number;
@@ -51,10 +51,8 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
       template: {
         metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules) } },
         spec: {
-          securityContext: podSecurityContext(),
-          topologySpreadConstraints: zoneSpread(w.selector),
+          ...podBasics(w),
           affinity: podAntiAffinity(w.selector),
-          automountServiceAccountToken: false,
           containers: [
             container({
               name: "prometheus",

@@ -3,12 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GRAFANA } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
-import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -69,9 +68,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
           annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), a.tls.certPem) },
         },
         spec: {
-          securityContext: podSecurityContext(GRAFANA_UID),
-          topologySpreadConstraints: zoneSpread(w.selector),
-          automountServiceAccountToken: false,
+          ...podBasics(w, GRAFANA_UID),
           containers: [
             container({
               name: "grafana",

@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
-import { podSecurityContext, zoneSpread } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
@@ -22,9 +21,7 @@ function statelessDeployment(
       template: {
         metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": spec.checksum } },
         spec: {
-          securityContext: podSecurityContext(),
-          topologySpreadConstraints: zoneSpread(w.selector),
-          automountServiceAccountToken: false,
+          ...podBasics(w),
           containers: [
             container({
               name: w.id.name,

@@ -2,12 +2,20 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ComponentIdentity, componentLabels, selectorLabels } from "../../builders/k8s/labels";
-import { ContainerResources, containerSecurityContext, resources } from "../../builders/k8s/pod";
+import { ContainerResources, containerSecurityContext, podSecurityContext, resources, zoneSpread } from "../../builders/k8s/pod";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
 import { loadBalancerAddress, loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
+
+/**
+ * What every pod of the global tier shares: non-root, spread over zones, and no Kubernetes API token (none
+ * of them talks to the API).
+ */
+export function podBasics(w: Workload, uid?: number) {
+  return { securityContext: podSecurityContext(uid), topologySpreadConstraints: zoneSpread(w.selector), automountServiceAccountToken: false };
+}
 
 /** What every Kubernetes object of one global workload shares: identity, labels, provider and parent. */
 export interface Workload {
