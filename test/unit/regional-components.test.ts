@@ -7,7 +7,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { s3Location } from "../../builders/cloud/object-store";
+import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
 import { NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
@@ -28,7 +28,12 @@ function resolved<T>(output: pulumi.Output<T>): Promise<T> {
 }
 
 /** Runs the component under mocks and waits until no more resources arrive. */
-async function deploy(shards: number, replicas: number): Promise<{ resources: Recorded[]; component: RegionalMonitoring }> {
+async function deploy(
+  stack: "us-east" | "eu-west",
+  objectStore: ObjectStoreLocation,
+  shards: number,
+  replicas: number,
+): Promise<{ resources: Recorded[]; component: RegionalMonitoring }> {
   const resources: Recorded[] = [];
   await pulumi.runtime.setMocks(
     {
@@ -41,17 +46,17 @@ async function deploy(shards: number, replicas: number): Promise<{ resources: Re
       },
     },
     "monitoring",
-    "us-east",
+    stack,
     false,
   );
-  const config = regionalStack("us-east", { shards, replicas });
-  const provider = new k8s.Provider("us-east-cluster", { kubeconfig: "apiVersion: v1" });
-  const component = new RegionalMonitoring("us-east", {
+  const config = regionalStack(stack, { shards, replicas });
+  const provider = new k8s.Provider(`${stack}-cluster`, { kubeconfig: "apiVersion: v1" });
+  const component = new RegionalMonitoring(stack, {
     config,
     provider,
-    objectStore: s3Location(BUCKET, "us-east-1"),
+    objectStore,
     identityAnnotations: IDENTITY,
-    clusterName: "us-east-monitoring",
+    clusterName: `${stack}-monitoring`,
     storageClassName: "monitoring-ssd",
   });
   await resolved(component.urn);
@@ -86,7 +91,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   const containerOf = (r: Recorded, name: string) => podSpec(r).containers.find((c: any) => c.name === name);
 
   before(async () => {
-    ({ resources, component } = await deploy(4, 2));
+    ({ resources, component } = await deploy("us-east", s3Location(BUCKET, "us-east-1"), 4, 2));
     statefulSets = ofKind(resources, "kubernetes:apps/v1:StatefulSet");
   });
 
@@ -241,5 +246,22 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.strictEqual(component.federationPort, 9090);
     assert.strictEqual(component.storeApiPort, 10901);
     assert.strictEqual(component.tlsServerName, "us-east.monitoring.internal");
+  });
+});
+
+describe("RegionalMonitoring under mocks (eu-west on GCS, 1 shard x 3 replicas)", function () {
+  this.timeout(60_000);
+
+  it("runs 3 distinct Prometheus pods, one compactor and sidecars on the region's GCS bucket", async () => {
+    const { resources, component } = await deploy("eu-west", gcsLocation("eu-west-thanos-blocks"), 1, 3);
+    const sets = ofKind(resources, "kubernetes:apps/v1:StatefulSet");
+    const prometheus = sets.filter((s) => s.inputs.metadata.name.startsWith("prometheus-shard-"));
+    assert.deepStrictEqual(prometheus.map((s) => [s.inputs.metadata.name, s.inputs.spec.replicas]), [["prometheus-shard-0", 3]]);
+    assert.deepStrictEqual(component.prometheusPods.map((p) => p.podName), ["prometheus-shard-0-0", "prometheus-shard-0-1", "prometheus-shard-0-2"]);
+    assert.strictEqual(sets.filter((s) => s.inputs.spec.template.spec.containers.some((c: any) => c.args?.[0] === "compact")).length, 1);
+    const objstore = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    assert.deepStrictEqual(objstore, { type: "GCS", config: { bucket: "eu-west-thanos-blocks" } });
+    const config = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "prometheus-shard-0-config").inputs.data["prometheus.yaml.tmpl"]);
+    assert.deepStrictEqual(config.global.external_labels, { region: "eu-west", cloud: "gcp", cluster: "eu-west-monitoring", shard: "0", [REPLICA_LABEL]: "$(POD_NAME)" });
   });
 });
