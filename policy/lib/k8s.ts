@@ -54,7 +54,8 @@ export function imageName(image: string): string {
 /** A Thanos container's component (`sidecar`, `query`, `store`, `compact` ...): its first non-flag word. */
 export function thanosComponent(container: any): string | undefined {
   if (typeof container.image !== "string" || imageName(container.image) !== "thanos") return undefined;
-  return commandLine(container).find((word) => !word.startsWith("-") && imageName(word) !== "thanos");
+  // The command may name the binary itself (`thanos`, `/bin/thanos`) before the component.
+  return commandLine(container).find((word) => !word.startsWith("-") && word.split("/").pop() !== "thanos");
 }
 
 export type Role = "prometheus" | "alertmanager" | "grafana" | `thanos-${string}`;

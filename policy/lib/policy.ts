@@ -38,11 +38,6 @@ export function propertyPolicy<C extends object = object>(spec: PropertyPolicySp
   };
 }
 
-/** CIDRs that admit every address. */
-export function isOpenToWorld(cidr: string): boolean {
-  return cidr === "0.0.0.0/0" || cidr === "::/0";
-}
-
 export interface StackViolation {
   readonly message: string;
   /** The resource at fault; none for the stack as a whole. */

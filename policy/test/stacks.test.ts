@@ -43,7 +43,7 @@ describe("a dumped resource graph", () => {
 const STACKS: Record<string, readonly string[]> = {
   "us-east": ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
   "eu-west": ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
-  global: ["kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"],
+  global: ["aws:eks/cluster:Cluster", "aws:rds/instance:Instance", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"],
 };
 
 for (const [stack, expectedTypes] of Object.entries(STACKS)) {

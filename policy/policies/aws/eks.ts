@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isOpenToWorld, propertyPolicy } from "../../lib/policy";
+import { isOpenToWorld } from "../../lib/cidr";
+import { propertyPolicy } from "../../lib/policy";
 import { AWS } from "../../lib/types";
 
 const EKS = [AWS.eksCluster];

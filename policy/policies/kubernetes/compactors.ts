@@ -41,7 +41,7 @@ export const oneCompactorPerBucket = stackPolicy({
     const perBucket = new Map<string, { replicas: number; workloads: Workload[] }>();
     for (const workload of workloadsOf(resources).filter((w) => w.role === "thanos-compact")) {
       const container = (workload.template.spec.containers ?? []).find((c: any) => thanosComponent(c) === "compact");
-      const key = known(() => bucketKey(workload, container, resources)) ;
+      const key = known(() => bucketKey(workload, container, resources));
       if (typeof key !== "string") continue;
       const entry = perBucket.get(key) ?? { replicas: 0, workloads: [] };
       entry.replicas += typeof workload.replicas === "number" ? workload.replicas : 1;

@@ -1,4 +1,5 @@
-import { isOpenToWorld, propertyPolicy } from "../../lib/policy";
+import { isOpenToWorld } from "../../lib/cidr";
+import { propertyPolicy } from "../../lib/policy";
 import { K8S } from "../../lib/types";
 
 export const loadBalancerSourceRanges = propertyPolicy({
