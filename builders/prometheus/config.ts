@@ -50,6 +50,8 @@ export interface PrometheusConfigParams {
   readonly alertmanagerServerName: string;
   /** false where there is no Kubernetes API (the local topology): only self and static jobs remain. */
   readonly kubernetesDiscovery?: boolean;
+  /** Where this Prometheus and its sidecar listen (defaults: the in-pod ports); no sidecar port, no sidecar job. */
+  readonly localPorts?: { readonly web: number; readonly sidecarHttp?: number };
   readonly files?: PrometheusFiles;
 }
 
@@ -73,8 +75,8 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
     thanosWorkloadNames: [NAMES.storeGateway, NAMES.compactor],
   };
   const self = selfJobs(settings, {
-    port: PORTS.prometheusWeb,
-    sidecarHttpPort: PORTS.thanosHttp,
+    port: p.localPorts?.web ?? PORTS.prometheusWeb,
+    sidecarHttpPort: p.localPorts ? p.localPorts.sidecarHttp : PORTS.thanosHttp,
     username: p.federationUsername,
     passwordFile: files.federationPasswordFile,
     caFile: files.tlsCaFile,

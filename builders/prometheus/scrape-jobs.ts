@@ -217,15 +217,17 @@ export function scrapeTimeout(interval: string): string {
  * stack's own alerts (rule failures, upload failures) read, and they must exist on every pod.
  */
 export function selfJobs(settings: ScrapeJobSettings, web: LocalWebAccess): ScrapeConfig[] {
+  const prometheus: ScrapeConfig = {
+    job_name: "prometheus",
+    scheme: "https",
+    ...limits(settings),
+    basic_auth: { username: web.username, password_file: web.passwordFile },
+    tls_config: { ca_file: web.caFile, server_name: web.serverName },
+    static_configs: [{ targets: [`localhost:${web.port}`] }],
+  };
+  if (web.sidecarHttpPort === undefined) return [prometheus];
   return [
-    {
-      job_name: "prometheus",
-      scheme: "https",
-      ...limits(settings),
-      basic_auth: { username: web.username, password_file: web.passwordFile },
-      tls_config: { ca_file: web.caFile, server_name: web.serverName },
-      static_configs: [{ targets: [`localhost:${web.port}`] }],
-    },
+    prometheus,
     {
       job_name: "thanos-sidecar",
       ...limits(settings),
@@ -238,7 +240,8 @@ export function selfJobs(settings: ScrapeJobSettings, web: LocalWebAccess): Scra
 /** How a pod reaches its own Prometheus web endpoint (HTTPS with basic auth). */
 export interface LocalWebAccess {
   readonly port: number;
-  readonly sidecarHttpPort: number;
+  /** Absent where Prometheus runs without a sidecar (the local topology). */
+  readonly sidecarHttpPort?: number;
   readonly username: string;
   readonly passwordFile: string;
   readonly caFile: string;

@@ -168,6 +168,9 @@ describe("regional Prometheus config", () => {
     const config = regionalStack("us-east", { shards: 1, staticJobs: [SPREAD] });
     const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), kubernetesDiscovery: false };
     assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "payments"]);
+    const noSidecar = prometheusConfig({ ...params, localPorts: { web: 19090 } });
+    assert.deepStrictEqual(noSidecar.scrape_configs.map((j) => j.job_name), ["prometheus", "payments"]);
+    assert.deepStrictEqual(noSidecar.scrape_configs[0].static_configs, [{ targets: ["localhost:19090"] }]);
   });
 });
 
