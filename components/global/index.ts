@@ -5,6 +5,7 @@ import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
+import { denyIngressSpec } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import type { GlobalStackConfig } from "../../config/types";
@@ -80,6 +81,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: GLOBAL_NAMESPACE, labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi" } },
     }, { parent: this, provider: args.provider });
+    new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, {
+      metadata: { name: "deny-ingress", namespace: GLOBAL_NAMESPACE },
+      spec: denyIngressSpec(),
+    }, { parent: this, provider: args.provider, dependsOn: [namespace] });
     const id = (n: string, component: string, version: string) =>
       workload({ name: n, instance: config.namePrefix, component, version }, this, args.provider, [namespace]);
     const amWorkload = id(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager);

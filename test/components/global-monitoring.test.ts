@@ -199,6 +199,18 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(run.outputs.grafanaUrl, "https://grafana.example.com/");
   });
 
+  it("denies ingress in the namespace except on each workload's own ports, gossip from the namespace only", () => {
+    named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-ingress");
+    const am = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "alertmanager").inputs.spec;
+    assert.deepStrictEqual(am.ingress, [
+      { ports: [{ protocol: "TCP", port: 9093 }] },
+      { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] },
+    ]);
+    const federation = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "federation-prometheus").inputs.spec;
+    assert.ok(federation.ingress.every((rule: any) => rule.from), "the federation Prometheus is reached from the namespace only");
+    for (const name of ["thanos-query", "thanos-query-frontend", "grafana"]) named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name);
+  });
+
   it("every container has a pinned image, requests, a memory limit and a read-only, non-root root filesystem", () => {
     const workloads = [...ofType(run.resources, "kubernetes:apps/v1:Deployment"), ...ofType(run.resources, "kubernetes:apps/v1:StatefulSet")];
     assert.strictEqual(workloads.length, 5);
