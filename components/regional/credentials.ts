@@ -33,6 +33,8 @@ export class RegionalCredentials extends pulumi.ComponentResource {
   readonly alertingCaCertPem: pulumi.Output<string>;
   readonly alertingCaKeyPem: pulumi.Output<string>;
   readonly alertingPassword: pulumi.Output<string>;
+  /** What the global Alertmanagers' web config needs for this region's user (they accept bcrypt only). */
+  readonly alertingPasswordHash: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionalCredentials", name, {}, opts);
@@ -80,6 +82,7 @@ export class RegionalCredentials extends pulumi.ComponentResource {
     this.alertingCaCertPem = alertingCa.certPem;
     this.alertingCaKeyPem = alertingCa.keyPem;
     this.alertingPassword = pulumi.secret(alerting.result);
+    this.alertingPasswordHash = pulumi.secret(alerting.bcryptHash);
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

@@ -65,6 +65,8 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
   readonly alertingCaKey: pulumi.Output<string>;
   readonly alertingUsername: string;
   readonly alertingPassword: pulumi.Output<string>;
+  /** bcrypt hash of alertingPassword, for the global Alertmanagers' web config (not in the contract yet). */
+  readonly alertingPasswordHash: pulumi.Output<string>;
   readonly alertmanagerTargetsConfigMap = NAMES.alertmanagerTargetsConfigMap;
   readonly alertmanagerTargetsKey = NAMES.alertmanagerTargetsKey;
 
@@ -102,6 +104,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.alertingCaCert = credentials.alertingCaCertPem;
     this.alertingCaKey = credentials.alertingCaKeyPem;
     this.alertingPassword = credentials.alertingPassword;
+    this.alertingPasswordHash = credentials.alertingPasswordHash;
 
     new k8s.core.v1.Secret(FILES.tlsSecret, {
       metadata: meta(FILES.tlsSecret),

@@ -229,6 +229,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
       const text = JSON.stringify(map.inputs.data);
       assert.ok(!text.includes(password) && !text.includes(alerting), map.inputs.metadata.name);
     }
+    assert.match(await resolved(component.alertingPasswordHash), /^\$2[aby]?\$\d\d\$/, "the global Alertmanagers get a bcrypt hash");
     for (const output of [component.federationPassword, component.alertingPassword, component.alertingCaKey, component.storeApiClientKey, component.storeApiClientCert]) {
       assert.strictEqual(await (output as unknown as { isSecret: Promise<boolean> }).isSecret, true);
     }
