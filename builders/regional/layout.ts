@@ -95,9 +95,11 @@ export function alertingUsername(region: string): string {
 
 /**
  * Name the global Alertmanagers' certificates carry (their chain ends at each region's alerting CA):
- * Prometheus reaches each Alertmanager by address and verifies this one name.
+ * Prometheus reaches each Alertmanager by address and verifies this one name. A region never reads the
+ * global stack, so both sides hold it as a constant: the global tier's ALERTMANAGER.tlsServerName
+ * (builders/global/layout.ts) must stay equal (a test checks).
  */
-export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.internal";
+export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.global";
 
 /** The ServiceAccounts that reach the region's bucket (sidecars; store gateway and compactor): the bucket identity trusts these. */
 export const BUCKET_SERVICE_ACCOUNTS = [

@@ -9,6 +9,7 @@ import { prometheusArgs } from "../../builders/prometheus/args";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
+import { ALERTMANAGER } from "../../builders/global/layout";
 import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } from "../../builders/regional/layout";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
@@ -142,7 +143,7 @@ describe("regional Prometheus config", () => {
     const am = alerting.alertmanagers[0];
     assert.strictEqual(am.scheme, "https");
     assert.deepStrictEqual(am.basic_auth, { username: "prometheus-us-east", password_file: PATHS.alertingPasswordFile });
-    assert.deepStrictEqual(am.tls_config, { ca_file: PATHS.alertingCaFile, server_name: "alertmanager.monitoring.internal" });
+    assert.deepStrictEqual(am.tls_config, { ca_file: PATHS.alertingCaFile, server_name: ALERTMANAGER.tlsServerName }, "the name the global Alertmanagers' certificate carries");
     assert.deepStrictEqual(am.file_sd_configs?.[0].files, [`/etc/prometheus/alertmanagers/${NAMES.alertmanagerTargetsKey}`]);
     assert.strictEqual(am.static_configs, undefined, "no load balancer in front of the mesh");
   });
