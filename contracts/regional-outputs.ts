@@ -59,6 +59,8 @@ export interface RegionalOutputs {
   /** Basic-auth user and (secret) password regional Prometheus presents to the Alertmanagers. */
   readonly alertingUsername: string;
   readonly alertingPassword: string;
+  /** Secret: bcrypt hash of `alertingPassword`, the only form Alertmanager's web config accepts. */
+  readonly alertingPasswordHash: string;
   /** ConfigMap (in `namespace`) the global tier writes the Alertmanager file_sd targets into, and its key. */
   readonly alertmanagerTargetsConfigMap: string;
   readonly alertmanagerTargetsKey: string;
@@ -71,6 +73,7 @@ export const SECRET_REGIONAL_OUTPUTS = [
   "federationPassword",
   "alertingCaKey",
   "alertingPassword",
+  "alertingPasswordHash",
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 export const REGIONAL_OUTPUT_NAMES = [
@@ -78,7 +81,7 @@ export const REGIONAL_OUTPUT_NAMES = [
   "externalLabels", "replicaLabel", "prometheusPods", "prometheusSelector", "storeGatewaySelector", "federationPort",
   "storeApiPort", "tlsServerName", "tlsCaCert", "storeApiClientCert", "storeApiClientKey", "federationUsername",
   "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword",
-  "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey",
+  "alertingPasswordHash", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey",
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */

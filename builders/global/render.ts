@@ -1,6 +1,6 @@
 import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config/types";
-import type { RegionalOutputs } from "../../contracts/regional-outputs";
+import type { RegionalOutputs, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { alertmanagerArgs } from "../alertmanager/args";
 import { alertmanagerConfig } from "../alertmanager/config";
 import { alertmanagerTargets } from "../alertmanager/targets";
@@ -18,7 +18,7 @@ import { SECRET_FILES } from "./secrets";
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
 export interface ExposedRegion {
   /** The region's stack outputs (its secrets are not needed to render configs). */
-  readonly outputs: Omit<RegionalOutputs, "kubeconfig" | "storeApiClientCert" | "storeApiClientKey" | "federationPassword" | "alertingCaKey" | "alertingPassword">;
+  readonly outputs: Omit<RegionalOutputs, (typeof SECRET_REGIONAL_OUTPUTS)[number]>;
   /** Load-balancer address (IP or host name) of each Prometheus pod, by pod name. */
   readonly prometheusHosts: Readonly<Record<string, string>>;
   readonly storeGatewayHost: string;

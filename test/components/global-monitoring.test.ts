@@ -30,6 +30,7 @@ function regionalOutputs(name: string, index: number, shards = 1): RegionalOutpu
     federationPassword: `federation-password-${name}`,
     alertingCaKey: `ALERTING-CA-KEY-${name}`,
     alertingPassword: `alerting-password-${name}`,
+    alertingPasswordHash: "$2a$10$" + "r".repeat(53),
   };
 }
 

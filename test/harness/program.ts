@@ -73,9 +73,7 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
             state: { ...args.inputs, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames ?? [] },
           };
         }
-        const computed = COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {};
-        const state = { ...computed, ...args.inputs };
-        for (const [key, value] of Object.entries(computed)) if (state[key] === undefined) state[key] = value;
+        const state = withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
         resources.push({
           type: args.type,
           name: args.name,
@@ -121,7 +119,39 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     outputs[key] = await promiseOf(output);
     if (await (output as any).isSecret) secretOutputs.push(key);
   }
+  await settled(resources);
   return { stack, resources, outputs, secretOutputs };
+}
+
+/**
+ * Waits until no resource has been registered for a while: components create some resources inside
+ * `apply` (those placed into regional clusters), after the exports have resolved.
+ */
+async function settled(resources: readonly RecordedResource[], quietMs = 300, maxMs = 30_000): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  let count = -1;
+  while (count !== resources.length && Date.now() < deadline) {
+    count = resources.length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+/**
+ * Inputs plus what the cloud computes, merged one level deep: a computed field nested in an input object
+ * (EKS `vpcConfig.clusterSecurityGroupId`) survives beside the fields the program set.
+ */
+function withComputed(computed: Record<string, any>, inputs: Record<string, any>): Record<string, any> {
+  const state: Record<string, any> = { ...computed, ...inputs };
+  for (const [key, value] of Object.entries(computed)) {
+    const given = inputs[key];
+    if (given === undefined) state[key] = value;
+    else if (isPlainObject(value) && isPlainObject(given)) state[key] = { ...value, ...given };
+  }
+  return state;
+}
+
+function isPlainObject(value: unknown): value is Record<string, any> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The resolved value of an Output, secret or not. */

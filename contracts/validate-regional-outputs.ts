@@ -1,0 +1,59 @@
+import { REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "./regional-outputs";
+
+/**
+ * Checks what a StackReference returned for a regional stack before the global tier builds anything from
+ * it. A stack that was never deployed, was deployed by an older version, or is not a regional stack at all
+ * stops the deployment with a message naming the global stack, the regional stack and the output.
+ */
+export function validateRegionalOutputs(globalStack: string, reference: string, raw: Record<string, unknown>): RegionalOutputs {
+  const regionStack = reference.split("/").pop() ?? reference;
+  const fail = (output: string, problem: string): never => {
+    throw new Error(
+      `stack '${globalStack}': regional stack '${reference}' output '${output}' ${problem}; ` +
+        `deploy the region first (pulumi up -s ${regionStack}) with this program's regional tier`,
+    );
+  };
+  for (const name of REGIONAL_OUTPUT_NAMES) {
+    if (raw[name] === undefined || raw[name] === null) fail(name, "is missing");
+  }
+  if (raw.tier !== "regional") fail("tier", `is ${JSON.stringify(raw.tier)}, not "regional"`);
+  if (raw.region !== regionStack) fail("region", `is ${JSON.stringify(raw.region)}, but the stack is '${regionStack}'`);
+  if (raw.cloud !== "aws" && raw.cloud !== "gcp") fail("cloud", `is ${JSON.stringify(raw.cloud)}, not "aws" or "gcp"`);
+  for (const name of ["kubeconfig", "tlsServerName", "tlsCaCert", "storeApiClientCert", "storeApiClientKey", "federationUsername",
+    "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword", "alertingPasswordHash",
+    "namespace", "replicaLabel", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey"] as const) {
+    if (typeof raw[name] !== "string" || raw[name] === "") fail(name, "is not a non-empty string");
+  }
+  for (const name of ["tlsCaCert", "storeApiClientCert", "alertingCaCert"] as const) {
+    if (!String(raw[name]).includes("-----BEGIN CERTIFICATE-----")) fail(name, "is not a PEM certificate");
+  }
+  for (const name of ["federationPort", "storeApiPort"] as const) {
+    const port = raw[name];
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) fail(name, `is ${JSON.stringify(port)}, not a port number`);
+  }
+  const egress = raw.egressCidrs;
+  if (!Array.isArray(egress) || egress.length === 0 || egress.some((c) => typeof c !== "string" || !/^[\d.]+\/\d{1,2}$/.test(c))) {
+    fail("egressCidrs", "is not a non-empty list of CIDRs");
+  }
+  const pods = raw.prometheusPods;
+  if (!Array.isArray(pods) || pods.length < 2) fail("prometheusPods", "is not a list of at least two pods");
+  const podNames = new Set<string>();
+  for (const pod of pods as unknown[]) {
+    const p = pod as Record<string, unknown>;
+    if (typeof p?.podName !== "string" || !Number.isInteger(p.shard) || !Number.isInteger(p.replica)) {
+      fail("prometheusPods", `has an entry ${JSON.stringify(pod)} that is not {podName, shard, replica}`);
+    }
+    if (podNames.has(p.podName as string)) fail("prometheusPods", `lists pod '${p.podName}' twice`);
+    podNames.add(p.podName as string);
+  }
+  for (const name of ["externalLabels", "prometheusSelector", "storeGatewaySelector"] as const) {
+    const labels = raw[name];
+    if (typeof labels !== "object" || Array.isArray(labels) || Object.values(labels as object).some((v) => typeof v !== "string")) {
+      fail(name, "is not a map of label names to values");
+    }
+  }
+  if ((raw.externalLabels as Record<string, string>).region !== regionStack) {
+    fail("externalLabels", `has region ${JSON.stringify((raw.externalLabels as Record<string, string>).region)}, not '${regionStack}'`);
+  }
+  return raw as unknown as RegionalOutputs;
+}

@@ -1,0 +1,28 @@
+/**
+ * Runs one stack's program under mocks and writes its resource graph and outputs as JSON:
+ *   node bin/test/harness/dump-graph.js <stack> [<outfile> | -]
+ * With `-` as the outfile, run options (RunOptions as JSON) are read from standard input and the result is
+ * written to standard output; otherwise the stack runs as the program's own stack file (ownStackOptions).
+ * The policy pack's tests use it to check the program's own stacks.
+ */
+import * as fs from "fs";
+import { RunOptions, runProgram } from "./program";
+import { ownStackOptions } from "./stacks";
+
+async function main(): Promise<void> {
+  const [stack, outfile] = process.argv.slice(2);
+  if (!stack) throw new Error("usage: dump-graph <stack> [<outfile> | -]");
+  const options: RunOptions = outfile === "-" ? JSON.parse(fs.readFileSync(0, "utf8") || "{}") : ownStackOptions(stack);
+  const run = await runProgram(stack, options);
+  const json = JSON.stringify(run, null, outfile === "-" ? 0 : 2);
+  if (!outfile || outfile === "-") process.stdout.write(json);
+  else fs.writeFileSync(outfile, json);
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,59 @@
+import * as pulumi from "@pulumi/pulumi";
+import { BUCKET_SERVICE_ACCOUNTS } from "../builders/regional/layout";
+import { cloudFor } from "../components/cloud";
+import { RegionalMonitoring } from "../components/regional";
+import type { RegionalStackConfig } from "../config";
+import type { RegionalOutputs } from "../contracts/regional-outputs";
+
+/** Every output of contracts/regional-outputs.ts, as the Pulumi values the stack exports. */
+export type RegionalStackOutputs = { readonly [K in keyof RegionalOutputs]: pulumi.Input<RegionalOutputs[K]> };
+
+/**
+ * A region: its cluster, the bucket Thanos writes to, the identity Thanos and Prometheus use for it, and the
+ * monitoring workloads. Returns the stack outputs the global tier reads.
+ */
+export function deployRegional(config: RegionalStackConfig): RegionalStackOutputs {
+  const cloud = cloudFor(config);
+  const cluster = cloud.cluster();
+  const bucket = cloud.bucket({ purpose: "thanos" });
+  const identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [...BUCKET_SERVICE_ACCOUNTS] });
+  const monitoring = new RegionalMonitoring(`${config.namePrefix}-monitoring`, {
+    config,
+    provider: cluster.provider,
+    objectStore: bucket.location,
+    identityAnnotations: identity.serviceAccountAnnotations,
+    clusterName: cluster.clusterName,
+    storageClassName: cluster.storageClassName,
+  });
+  return {
+    tier: "regional",
+    region: config.stack,
+    cloud: config.cloud,
+    cloudRegion: config.region,
+    clusterName: cluster.clusterName,
+    kubeconfig: pulumi.secret(cluster.kubeconfig),
+    egressCidrs: cluster.egressCidrs,
+    namespace: monitoring.namespace,
+    bucketName: bucket.bucketName,
+    externalLabels: monitoring.externalLabels,
+    replicaLabel: monitoring.replicaLabel,
+    prometheusPods: monitoring.prometheusPods,
+    prometheusSelector: monitoring.prometheusSelector,
+    storeGatewaySelector: monitoring.storeGatewaySelector,
+    federationPort: monitoring.federationPort,
+    storeApiPort: monitoring.storeApiPort,
+    tlsServerName: monitoring.tlsServerName,
+    tlsCaCert: monitoring.tlsCaCert,
+    storeApiClientCert: pulumi.secret(monitoring.storeApiClientCert),
+    storeApiClientKey: pulumi.secret(monitoring.storeApiClientKey),
+    federationUsername: monitoring.federationUsername,
+    federationPassword: pulumi.secret(monitoring.federationPassword),
+    alertingCaCert: monitoring.alertingCaCert,
+    alertingCaKey: pulumi.secret(monitoring.alertingCaKey),
+    alertingUsername: monitoring.alertingUsername,
+    alertingPassword: pulumi.secret(monitoring.alertingPassword),
+    alertingPasswordHash: pulumi.secret(monitoring.alertingPasswordHash),
+    alertmanagerTargetsConfigMap: monitoring.alertmanagerTargetsConfigMap,
+    alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
+  };
+}
