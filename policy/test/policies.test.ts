@@ -4,10 +4,22 @@ import { rdsBackupRetention } from "../policies/aws/rds";
 import { haReplicas } from "../policies/kubernetes/availability";
 import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
 import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
-import { CASES } from "./cases";
-import { FakeResource, runPolicy, UNKNOWN_OBJECT, UNKNOWN_STRING } from "./engine";
+import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
+import { CASES, STATEFUL_SET, without } from "./cases";
+import { FakeResource, runPolicy, UNKNOWN_ARRAY, UNKNOWN_OBJECT, UNKNOWN_STRING, urnOf } from "./engine";
 import { rdsInstance } from "./fixtures/cloud";
-import { container, disruptionBudget, k8s, objstoreSecret, prometheusShard, thanos, workload } from "./fixtures/kubernetes";
+import {
+  container,
+  disruptionBudget,
+  k8s,
+  named,
+  objstoreSecret,
+  prometheusConfig,
+  prometheusShard,
+  regionalMonitoring,
+  thanos,
+  workload,
+} from "./fixtures/kubernetes";
 
 /** The same resources as a first preview might send them: every top-level input unknown. */
 function allUnknown(resources: FakeResource[]): FakeResource[] {
@@ -137,5 +149,24 @@ describe("k8s-sidecar-block-durations", () => {
     const sidecar = shard.props.spec.template.spec.containers[1];
     sidecar.args = sidecar.args.filter((a: string) => !a.startsWith("--objstore.config"));
     assert.deepStrictEqual((await runPolicy(sidecarBlockDurations, [shard])).violations, []);
+  });
+});
+
+describe("k8s-unique-replica-labels", () => {
+  const configMap = "kubernetes:core/v1:ConfigMap";
+
+  it("reports a Prometheus whose config has no replica label", async () => {
+    const config = prometheusConfig(0);
+    config.props.data["prometheus.yaml.tmpl"] = config.props.data["prometheus.yaml.tmpl"].replace(/ {4}prometheus_replica: .*\n/, "");
+    const outcome = await runPolicy(uniqueReplicaLabels, [...without(regionalMonitoring(), configMap, "prometheus-shard-0-config"), config]);
+    assert.match(outcome.violations[0]?.message ?? "", /Prometheus 'prometheus-shard-0' has no replica external label \(one of prometheus_replica, federation_replica\)/);
+  });
+
+  it("skips only the workload whose pod spec is unknown during preview", async () => {
+    const resources = [...without(regionalMonitoring(), configMap, "prometheus-shard-1-config"), prometheusConfig(1, "replica-a")];
+    named(resources, STATEFUL_SET, "prometheus-shard-0").props.spec.template.spec.containers[1].env = UNKNOWN_ARRAY;
+    const outcome = await runPolicy(uniqueReplicaLabels, resources);
+    assert.deepStrictEqual(outcome.previewSkipped, []);
+    assert.deepStrictEqual(outcome.violations.map((v) => v.urn), [urnOf(named(resources, STATEFUL_SET, "prometheus-shard-1"))]);
   });
 });

@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { known } from "../../lib/known";
+import { known, UNKNOWN } from "../../lib/known";
 import { containersOf, kindOf, Workload, workloadsOf } from "../../lib/k8s";
 import { contents, mountedSources, sourceResource } from "../../lib/mounts";
 import { StackViolation, stackPolicy } from "../../lib/policy";
@@ -43,6 +43,25 @@ function substitute(value: string, variables: Set<string>, podName: string): str
     variables.has(paren ?? brace) ? podName : reference);
 }
 
+const MISSING = "missing";
+
+/**
+ * `label="value"` of each pod of a Prometheus workload, from every config it mounts; MISSING when a config has
+ * no replica label; undefined when no config is in the stack to judge.
+ */
+function replicaValues(workload: Workload, resources: readonly PolicyResource[], replicaLabels: readonly string[]): string[] | typeof MISSING | undefined {
+  const sets = externalLabelSets(workload, resources);
+  if (sets.length === 0 || typeof workload.replicas !== "number") return undefined;
+  const variables = podNameVariables(workload.template.spec);
+  const values: string[] = [];
+  for (const labels of sets) {
+    const label = replicaLabels.find((name) => typeof labels[name] === "string");
+    if (!label) return MISSING;
+    for (const pod of podNames(workload, workload.replicas)) values.push(`${label}="${substitute(labels[label], variables, pod)}"`);
+  }
+  return values;
+}
+
 /**
  * Thanos Query deduplicates on the replica label and otherwise tells series apart by their external labels:
  * two Prometheus pods with one replica label value merge into one series with gaps and doubled counts.
@@ -59,26 +78,21 @@ export const uniqueReplicaLabels = stackPolicy<{ replicaLabels: string[] }>({
     const violations: StackViolation[] = [];
     const pods = new Map<string, { count: number; workloads: Set<Workload> }>();
     for (const workload of workloadsOf(resources).filter((w) => w.role === "prometheus")) {
-      const sets = known(() => externalLabelSets(workload, resources));
-      // A config kept outside the stack, or not known yet, cannot be judged here.
-      if (!Array.isArray(sets) || sets.length === 0 || typeof workload.replicas !== "number") continue;
-      const variables = podNameVariables(workload.template.spec);
-      for (const labels of sets) {
-        const label = replicaLabels.find((name) => typeof labels[name] === "string");
-        if (!label) {
-          violations.push({
-            message: `Prometheus '${String(workload.name)}' has no replica external label (one of ${replicaLabels.join(", ")})`,
-            urn: workload.resource.urn,
-          });
-          continue;
-        }
-        for (const pod of podNames(workload, workload.replicas)) {
-          const value = `${label}="${substitute(labels[label], variables, pod)}"`;
-          const entry = pods.get(value) ?? { count: 0, workloads: new Set<Workload>() };
-          entry.count += 1;
-          entry.workloads.add(workload);
-          pods.set(value, entry);
-        }
+      // A config kept outside the stack, or one not known yet, cannot be judged here.
+      const values = known(() => replicaValues(workload, resources, replicaLabels));
+      if (values === UNKNOWN || values === undefined) continue;
+      if (values === MISSING) {
+        violations.push({
+          message: `Prometheus '${String(workload.name)}' has no replica external label (one of ${replicaLabels.join(", ")})`,
+          urn: workload.resource.urn,
+        });
+        continue;
+      }
+      for (const value of values) {
+        const entry = pods.get(value) ?? { count: 0, workloads: new Set<Workload>() };
+        entry.count += 1;
+        entry.workloads.add(workload);
+        pods.set(value, entry);
       }
     }
     for (const [value, { count, workloads }] of pods) {
