@@ -80,3 +80,6 @@ export function alertmanagerPeerHosts(replicas: number): string[] {
 export function federationStoreAddresses(replicas: number): string[] {
   return Array.from({ length: replicas }, (_, i) => `${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.sidecarGrpcPort}`);
 }
+
+/** The user the federation Prometheus sends alerts as; regions use their own `alertingUsername`. */
+export const FEDERATION_ALERTING_USER = "global-federation";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
-import { ALERTMANAGER, FEDERATION, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { denyIngressSpec } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
@@ -20,8 +20,6 @@ import { queryFrontend, queryFrontendService, thanosQuery } from "./query";
 import { RegionExposure } from "./region-exposure";
 import { fileData, loadBalancerServiceAddress, workload } from "./workload";
 
-/** The user the federation Prometheus sends alerts as; regions use their own `alertingUsername`. */
-export const FEDERATION_ALERTING_USER = "global-federation";
 
 export interface GlobalRegion {
   /** The region's stack name, as listed in the global config. */

@@ -1,0 +1,131 @@
+/**
+ * Writes every rendered config of a stack to a directory, for review and for promtool/amtool:
+ *
+ *   npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...]
+ *
+ * A regional stack renders from its stack file alone. The global stack needs what its regions exported:
+ * pass `pulumi stack output --json -s <region> > <file.json>` for each deployed region with --outputs;
+ * a region without one is rendered from its own stack file, with documentation-range addresses
+ * (192.0.2.0/24, RFC 5737) where its load balancers would be.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { s3Location, gcsLocation } from "../builders/cloud/object-store";
+import { FEDERATION_ALERTING_USER } from "../builders/global/layout";
+import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
+import { selectorLabels } from "../builders/k8s/labels";
+import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL } from "../builders/regional/layout";
+import { regionalPlan } from "../builders/regional/plan";
+import { renderRegionalFiles } from "../builders/regional/render";
+import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { VERSIONS } from "../versions";
+
+const REPO_ROOT = path.resolve(__dirname, "../..");
+/** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
+const GENERATED = "generated-at-deploy";
+
+function readStackConfig(stack: string): StackConfig {
+  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: render takes the name of a stack of this project`);
+  const values: Record<string, unknown> = (YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
+  const raw = (key: string): string | undefined => {
+    const value = values[`monitoring:${key}`];
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : JSON.stringify(value);
+  };
+  // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
+  const secretKeys = new Set(((values["monitoring:alerting"] as { receivers?: { secretKey?: string }[] })?.receivers ?? []).map((r) => r.secretKey));
+  return loadStackConfig(stack, (key) => raw(key) ?? (secretKeys.has(key) ? `<secret ${key}>` : undefined));
+}
+
+function renderRegional(config: RegionalStackConfig): Record<string, string> {
+  const bucket = `${config.namePrefix}-thanos-${GENERATED}`;
+  const objectStore = config.cloud === "aws" ? s3Location(bucket, config.region) : gcsLocation(bucket);
+  return renderRegionalFiles({ config, objectStore });
+}
+
+/** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
+function exposedRegion(name: string, index: number, outputsFile: string | undefined): ExposedRegion {
+  if (outputsFile) {
+    const outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"];
+    const hosts = Object.fromEntries(outputs.prometheusPods.map((p, i) => [p.podName, `192.0.2.${index * 32 + i + 1}`]));
+    return { outputs, prometheusHosts: hosts, storeGatewayHost: `192.0.2.${index * 32 + 31}` };
+  }
+  const config = readStackConfig(name);
+  if (config.tier !== "regional") throw new Error(`stack '${name}' is listed as a region but its tier is '${config.tier}'`);
+  const plan = regionalPlan(config);
+  const placeholderCert = `-----BEGIN CERTIFICATE-----\n${GENERATED}\n-----END CERTIFICATE-----\n`;
+  return {
+    outputs: {
+      tier: "regional",
+      region: name,
+      cloud: config.cloud,
+      cloudRegion: config.region,
+      clusterName: config.cluster.name,
+      egressCidrs: [`198.51.100.${index + 1}/32`],
+      namespace: MONITORING_NAMESPACE,
+      bucketName: `${config.namePrefix}-thanos-${GENERATED}`,
+      externalLabels: { region: name, cloud: config.cloud, cluster: config.cluster.name },
+      replicaLabel: REPLICA_LABEL,
+      prometheusPods: plan.pods,
+      prometheusSelector: selectorLabels({ name: "prometheus", instance: config.namePrefix }),
+      storeGatewaySelector: selectorLabels({ name: NAMES.storeGateway, instance: config.namePrefix }),
+      federationPort: PORTS.prometheusWeb,
+      storeApiPort: PORTS.thanosGrpc,
+      tlsServerName: plan.tlsServerName,
+      tlsCaCert: placeholderCert,
+      federationUsername: FEDERATION_USERNAME,
+      alertingCaCert: placeholderCert,
+      alertingUsername: plan.alertingUsername,
+      alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
+      alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
+    },
+    prometheusHosts: Object.fromEntries(plan.pods.map((p, i) => [p.podName, `192.0.2.${index * 32 + i + 1}`])),
+    storeGatewayHost: `192.0.2.${index * 32 + 31}`,
+  };
+}
+
+function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, string>): Record<string, string> {
+  const regions = config.regions.map((r, i) => exposedRegion(r.name, i, outputFiles[r.name]));
+  const hash = "$2y$10$" + "0".repeat(53);
+  return renderGlobalFiles(config, regions, {
+    alertmanagerHosts: Array.from({ length: config.alerting.replicas }, (_, i) => `192.0.2.${200 + i}`),
+    alertmanagerVersion: VERSIONS.alertmanager,
+    alertmanagerUsers: Object.fromEntries([...regions.map((r) => [r.outputs.alertingUsername, hash]), [FEDERATION_ALERTING_USER, hash]]),
+    federationAlertingUser: FEDERATION_ALERTING_USER,
+  });
+}
+
+function parseArgs(argv: string[]): { stack: string; dir: string; outputs: Record<string, string> } {
+  const positional: string[] = [];
+  const outputs: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--outputs") {
+      const [region, file] = (argv[++i] ?? "").split("=");
+      if (!region || !file) throw new Error("--outputs takes <region>=<file.json> (from pulumi stack output --json -s <region>)");
+      outputs[region] = file;
+    } else positional.push(argv[i]);
+  }
+  if (positional.length !== 2) throw new Error("usage: npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...]");
+  return { stack: positional[0], dir: positional[1], outputs };
+}
+
+function main(): void {
+  const { stack, dir, outputs } = parseArgs(process.argv.slice(2));
+  const config = readStackConfig(stack);
+  const files = config.tier === "regional" ? renderRegional(config) : renderGlobal(config, outputs);
+  for (const [relative, content] of Object.entries(files)) {
+    const target = path.join(dir, relative);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  process.stdout.write(`${Object.keys(files).length} files of stack '${stack}' written to ${dir}\n`);
+}
+
+try {
+  main();
+} catch (err) {
+  process.stderr.write(`render: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
