@@ -60,6 +60,66 @@ export function readStackFile(stack: string): Record<string, unknown> {
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
   const resources: RecordedResource[] = [];
+  return whileCollectingFailures(stack, resources, () => runRecorded(stack, options, resources));
+}
+
+/**
+ * Why a run failed, as `pulumi up` would report it: the program's own error (a config error thrown while the
+ * program loads, or an error thrown inside an `apply`), with the resources registered before it.
+ */
+export class ProgramFailure extends Error {
+  constructor(
+    readonly stack: string,
+    /** Every distinct error the run raised, first one first. */
+    readonly errors: readonly unknown[],
+    readonly resources: readonly RecordedResource[],
+  ) {
+    super(errors.map(rootMessage).filter((m, i, all) => all.indexOf(m) === i).join("\n"));
+    this.name = "ProgramFailure";
+  }
+}
+
+/**
+ * An error thrown inside an `apply` rejects every Output built from it; the resources whose inputs hold one
+ * fail to register, and nothing awaits that registration: it surfaces as an unhandled rejection, which the
+ * Pulumi language host turns into a failed run. Here the run collects them (mocha would otherwise blame
+ * whichever test runs next) and fails with them.
+ */
+async function whileCollectingFailures(stack: string, resources: RecordedResource[], run: () => Promise<ProgramRun>): Promise<ProgramRun> {
+  const errors: unknown[] = [];
+  let failed: () => void = () => {};
+  // Outputs of a resource that failed to register never settle (the engine would have ended the run), so
+  // exports that depend on one would never resolve: the first failure ends the wait for them.
+  const firstFailure = new Promise<undefined>((resolve) => (failed = () => resolve(undefined)));
+  const collect = (reason: unknown) => {
+    if (!errors.includes(reason)) errors.push(reason);
+    failed();
+  };
+  const previous = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", collect);
+  try {
+    const exported = run().catch((err) => {
+      collect(err);
+      return undefined;
+    });
+    const result = await Promise.race([exported, firstFailure]);
+    await settled(resources);
+    if (errors.length > 0 || !result) throw new ProgramFailure(stack, errors, resources);
+    return result;
+  } finally {
+    process.removeListener("unhandledRejection", collect);
+    for (const listener of previous) process.on("unhandledRejection", listener as NodeJS.UnhandledRejectionListener);
+  }
+}
+
+/** The message of an error without the property path Pulumi prefixes while serializing a resource's inputs. */
+function rootMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^(error serializing property "[^"]*": )+/, "");
+}
+
+async function runRecorded(stack: string, options: RunOptions, resources: RecordedResource[]): Promise<ProgramRun> {
   const project = options.project ?? PROJECT;
   const org = options.org ?? "acme";
   await pulumi.runtime.setMocks(
@@ -119,7 +179,6 @@ export async function runProgram(stack: string, options: RunOptions = {}): Promi
     outputs[key] = await promiseOf(output);
     if (await (output as any).isSecret) secretOutputs.push(key);
   }
-  await settled(resources);
   return { stack, resources, outputs, secretOutputs };
 }
 
@@ -154,9 +213,13 @@ function isPlainObject(value: unknown): value is Record<string, any> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The resolved value of an Output, secret or not. */
+/** The resolved value of an Output, secret or not; rejected with the error of a failed `apply`. */
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => resolve(v)));
+  return new Promise((resolve, reject) => {
+    output.apply((v) => resolve(v));
+    // The Output's own promise (not public API) is the only place its failure can be observed.
+    (output as any).promise().catch(reject);
+  });
 }
 
 /** Resources of one type token. */
