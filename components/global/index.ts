@@ -159,7 +159,12 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         federationAlertingUser: FEDERATION_ALERTING_USER,
       }),
     );
-    const file = (path: string) => files.apply((f) => f[path]);
+    // The Alertmanagers' bcrypt hashes (and, below 0.26, webhook URLs) make `files` secret, yet they reach only
+    // the Alertmanager config and web config, which go into a Secret. Every other file is public: keeping it
+    // secret would hide ConfigMaps and pod specs from previews and policies. (A test checks that no secret
+    // value reaches a ConfigMap.)
+    const publicFiles = pulumi.unsecret(files);
+    const file = (path: string) => publicFiles.apply((f) => f[path]);
     const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
 
     alertmanagerPods(amWorkload, {
@@ -209,15 +214,15 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     queryFrontend(frontendWorkload, {
       bounds: config.query,
       args: list(GLOBAL_FILES.frontendArgs),
-      config: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig, "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+      config: fileData(publicFiles, { "http.yml": GLOBAL_FILES.frontendHttpConfig, "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
       tls: frontendCert,
     });
 
     const admin = grafana(grafanaWorkload, {
       settings: config.grafana,
       database: args.database,
-      provisioning: fileData(files, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
-      dashboards: fileData(files, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
+      provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
+      dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
       tls: { ...grafanaCert, caPem: ingressCa.certPem },
     });
 
@@ -230,7 +235,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
           namespace: r.outputs.namespace,
           labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi", "monitoring/written-by": "global" },
         },
-        data: pulumi.all([r.outputs, files]).apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
+        data: pulumi.all([r.outputs, publicFiles]).apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
       }, { parent: this, provider: r.provider });
     }
 

@@ -87,9 +87,13 @@ export function autoscaler(w: Workload, bounds: ScalingBounds): k8s.autoscaling.
   }, w.opts);
 }
 
-/** A pod-template annotation that changes with the mounted configs, so pods roll when a config changes. */
+/**
+ * A pod-template annotation that changes with the mounted configs, so pods roll when a config changes. The
+ * digest reveals nothing of secret inputs, so it is not secret: a secret annotation would hide the pod spec
+ * from previews and policies.
+ */
 export function configChecksum(...contents: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.all(contents).apply((parts) => crypto.createHash("sha256").update(parts.join("\0")).digest("hex"));
+  return pulumi.unsecret(pulumi.all(contents).apply((parts) => crypto.createHash("sha256").update(parts.join("\0")).digest("hex")));
 }
 
 /** The files of `keys` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
