@@ -5,6 +5,7 @@ import { GlobalMonitoring, GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
 import { REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../contracts/validate-regional-outputs";
+import { localProviders } from "./local-providers";
 
 export interface GlobalStackOutputs {
   readonly grafanaUrl: pulumi.Output<string>;
@@ -34,7 +35,7 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
     regions,
     receiverSecrets,
     storageClassName: cluster.storageClassName,
-  });
+  }, { providers: localProviders(config.namePrefix) });
   return {
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAddress: monitoring.grafanaAddress,

@@ -4,6 +4,7 @@ import { cloudFor } from "../components/cloud";
 import { RegionalMonitoring } from "../components/regional";
 import type { RegionalStackConfig } from "../config";
 import type { RegionalOutputs } from "../contracts/regional-outputs";
+import { localProviders } from "./local-providers";
 
 /** Every output of contracts/regional-outputs.ts, as the Pulumi values the stack exports. */
 export type RegionalStackOutputs = { readonly [K in keyof RegionalOutputs]: pulumi.Input<RegionalOutputs[K]> };
@@ -24,7 +25,7 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     identityAnnotations: identity.serviceAccountAnnotations,
     clusterName: cluster.clusterName,
     storageClassName: cluster.storageClassName,
-  });
+  }, { providers: localProviders(config.namePrefix) });
   return {
     tier: "regional",
     region: config.stack,

@@ -1,0 +1,105 @@
+/**
+ * Reading a recorded stack the way a reviewer reads `pulumi preview --diff`: resources by type and by their
+ * Kubernetes name, with secret inputs decrypted, and the config the stack was run with.
+ */
+import * as assert from "assert";
+import * as YAML from "yaml";
+import { loadStackConfig, StackConfig } from "../../config";
+import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
+
+/** The key Pulumi marks a secret value with on the wire. */
+const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
+
+/** A value as the engine stores it once decrypted: every secret wrapper replaced by its value. */
+export function plain<T = any>(value: unknown): T {
+  if (Array.isArray(value)) return value.map(plain) as T;
+  if (value && typeof value === "object") {
+    if (SECRET_SIGNATURE in value) return plain((value as Record<string, unknown>).value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
+  }
+  return value as T;
+}
+
+export interface Resource extends RecordedResource {
+  /** The inputs with secrets decrypted. */
+  readonly args: Record<string, any>;
+}
+
+export function ofType(run: ProgramRun, type: string): Resource[] {
+  return run.resources.filter((r) => r.type === type).map((r) => ({ ...r, args: plain(r.inputs) }));
+}
+
+/** The one resource of a type with the given Pulumi name. */
+export function named(run: ProgramRun, type: string, name: string): Resource {
+  const found = ofType(run, type).filter((r) => r.name === name);
+  assert.strictEqual(found.length, 1, `expected one ${type} named '${name}', found ${found.length}`);
+  return found[0];
+}
+
+export const K8S = {
+  configMap: "kubernetes:core/v1:ConfigMap",
+  secret: "kubernetes:core/v1:Secret",
+  service: "kubernetes:core/v1:Service",
+  serviceAccount: "kubernetes:core/v1:ServiceAccount",
+  namespace: "kubernetes:core/v1:Namespace",
+  statefulSet: "kubernetes:apps/v1:StatefulSet",
+  deployment: "kubernetes:apps/v1:Deployment",
+  daemonSet: "kubernetes:apps/v1:DaemonSet",
+  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+} as const;
+
+/** Kubernetes objects of one type by `metadata.name`, in the given namespace. */
+export function k8sObject(run: ProgramRun, type: string, name: string, namespace = "monitoring"): Resource {
+  const found = ofType(run, type).filter((r) => r.args.metadata?.name === name && r.args.metadata?.namespace === namespace);
+  assert.strictEqual(found.length, 1, `expected one ${type} '${namespace}/${name}', found ${found.length}`);
+  return found[0];
+}
+
+/** StatefulSets and Deployments: every workload that runs a set number of pods. */
+export function workloads(run: ProgramRun): Resource[] {
+  return [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)];
+}
+
+export function containers(workload: Resource): any[] {
+  return workload.args.spec.template.spec.containers;
+}
+
+/** The value of `--flag=value` in a container's args. */
+export function flag(args: readonly string[], name: string): string | undefined {
+  const found = args.find((a) => a.startsWith(`--${name}=`));
+  return found?.slice(name.length + 3);
+}
+
+/** The file `key` of a ConfigMap or Secret, parsed as YAML (JSON is YAML too). */
+export function fileOf(object: Resource, key: string): any {
+  const data = object.args.data ?? object.args.stringData;
+  assert.ok(data && typeof data[key] === "string", `${object.name} has no file '${key}'`);
+  return YAML.parse(data[key]);
+}
+
+/**
+ * Every custom resource names its provider, none is left to an ambient default provider (whose credentials
+ * and region come from whoever runs `pulumi up`). Components and providers themselves have none.
+ */
+export function assertExplicitProviders(run: ProgramRun): void {
+  const custom = run.resources.filter((r) => !r.type.startsWith("monitoring:") && !r.type.startsWith("pulumi:providers:"));
+  assert.ok(custom.length > 0);
+  const onDefault = custom.filter((r) => !r.provider || r.provider.includes("::default")).map((r) => `${r.type} ${r.name}`);
+  assert.deepStrictEqual(onDefault, [], "resources on a default provider");
+}
+
+/** The `<package>/<name>` of the provider a resource was created with (`pulumi:providers:<package>::<name>`). */
+export function providerOf(resource: RecordedResource): string | undefined {
+  const match = /pulumi:providers:([^:]+)::([^:]+)::/.exec(resource.provider ?? "");
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
+/** A stack file's config (plus overrides) as the program reads it: typed, with defaults. */
+export function configOf(stack: string, override?: Record<string, unknown>): StackConfig {
+  const raw = override ?? readStackFile(stack);
+  return loadStackConfig(stack, (key) => {
+    const value = raw[key];
+    if (value === undefined) return undefined;
+    return typeof value === "string" ? value : JSON.stringify(value);
+  });
+}

@@ -1,0 +1,172 @@
+/**
+ * What every regional stack owes its users and the global stack, whatever its cloud: the contract's outputs,
+ * explicit providers, and the Prometheus/Thanos workloads' invariants (design.md, invariants 1 to 3).
+ */
+import * as assert from "assert";
+import { regionalPlan } from "../../builders/regional/plan";
+import type { RegionalStackConfig } from "../../config";
+import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
+import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
+import type { ProgramRun } from "../harness/program";
+import { K8S, Resource, assertExplicitProviders, containers, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
+
+const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
+
+/** The shard StatefulSets: those whose pods run Prometheus beside a Thanos sidecar. */
+export function prometheusShards(run: ProgramRun): Resource[] {
+  return ofType(run, K8S.statefulSet).filter((s) => {
+    const names = containers(s).map((c) => c.name);
+    return names.includes("prometheus") && containers(s).some((c) => c.args?.[0] === "sidecar");
+  });
+}
+
+/** The Thanos container of a workload running the given Thanos command (sidecar, store, compact). */
+function thanosContainer(workload: Resource, command: string): any | undefined {
+  return containers(workload).find((c) => c.args?.[0] === command);
+}
+
+/** The ConfigMap a workload's pods mount at the directory of the given in-pod file. */
+function mountedConfigMap(run: ProgramRun, workload: Resource, container: any, file: string): Resource {
+  const mount = (container.volumeMounts as any[]).find((m) => file.startsWith(`${m.mountPath}/`));
+  assert.ok(mount, `${workload.name}/${container.name} mounts nothing at ${file}`);
+  const volume = (workload.args.spec.template.spec.volumes as any[]).find((v) => v.name === mount.name);
+  assert.ok(volume?.configMap, `${workload.name}: volume '${mount.name}' is not a ConfigMap`);
+  return k8sObject(run, K8S.configMap, volume.configMap.name);
+}
+
+/** Workloads whose pods read the bucket (any Thanos container given an objstore config). */
+export function bucketReaders(run: ProgramRun): { workload: Resource; objstore: Resource }[] {
+  return workloads(run).flatMap((w) =>
+    containers(w)
+      .filter((c) => flag(c.args ?? [], "objstore.config-file"))
+      .map((c) => ({ workload: w, objstore: mountedConfigMap(run, w, c, flag(c.args, "objstore.config-file")!) })),
+  );
+}
+
+export interface RegionalExpectations {
+  readonly stack: string;
+  readonly config: RegionalStackConfig;
+  /** `type` of the Thanos objstore config for this cloud. */
+  readonly objstoreType: "S3" | "GCS";
+}
+
+/** Registers the cloud-independent checks of a regional stack; `run` is called once the stack has run. */
+export function describeRegionalStack(run: () => ProgramRun, expected: () => RegionalExpectations): void {
+  it("exports every output of the regional contract, exactly the contract's secret ones as secrets", () => {
+    const { outputs, secretOutputs } = run();
+    const missing = REGIONAL_OUTPUT_NAMES.filter((name) => outputs[name] === undefined || outputs[name] === null);
+    assert.deepStrictEqual(missing, []);
+    assert.ok(secretOutputs.includes("kubeconfig"));
+    assert.deepStrictEqual([...secretOutputs].sort(), [...SECRET_REGIONAL_OUTPUTS].sort());
+  });
+
+  it("exports outputs the global stack accepts for this region", () => {
+    const { stack, config } = expected();
+    const outputs = validateRegionalOutputs("global", `acme/monitoring/${stack}`, run().outputs);
+    assert.strictEqual(outputs.region, stack);
+    assert.strictEqual(outputs.cloud, config.cloud);
+    assert.strictEqual(outputs.cloudRegion, config.region);
+    assert.strictEqual(outputs.replicaLabel, REPLICA_LABEL);
+    assert.strictEqual(outputs.namespace, MONITORING_NAMESPACE);
+  });
+
+  it("creates every resource with an explicit provider, every Kubernetes object with the region's cluster provider", () => {
+    assertExplicitProviders(run());
+    const { config } = expected();
+    const k8sObjects = run().resources.filter((r) => r.type.startsWith("kubernetes:"));
+    assert.ok(k8sObjects.length > 0);
+    const elsewhere = k8sObjects.filter((r) => providerOf(r) !== `kubernetes/${config.namePrefix}-k8s`).map((r) => r.name);
+    assert.deepStrictEqual(elsewhere, []);
+  });
+
+  it("runs `replicas` Prometheus pods per shard, and the replica label (the pod's name) differs for every pod", () => {
+    const { config } = expected();
+    const plan = regionalPlan(config);
+    const shards = prometheusShards(run());
+    assert.strictEqual(shards.length, plan.shards);
+    const podNames: string[] = [];
+    const shardLabels = new Set<string>();
+    for (const set of shards) {
+      assert.strictEqual(set.args.spec.replicas, config.prometheus.replicas, `${set.name} replicas`);
+      for (let i = 0; i < set.args.spec.replicas; i++) podNames.push(`${set.args.metadata.name}-${i}`);
+      // The config template carries $(POD_NAME), which the init container and the sidecar's reloader
+      // replace with the pod's own name: each pod's replica label is its (unique) pod name.
+      const prometheus = containers(set).find((c) => c.name === "prometheus");
+      const labels = fileOfMountedTemplate(run(), set, flag(prometheus.args, "config.file")!).global.external_labels;
+      assert.strictEqual(labels[REPLICA_LABEL], "$(POD_NAME)");
+      assert.strictEqual(labels.region, expected().stack);
+      shardLabels.add(labels.shard);
+      const substitutors = [...set.args.spec.template.spec.initContainers, thanosContainer(set, "sidecar")];
+      for (const c of substitutors) assert.deepStrictEqual(c.env?.find((e: any) => e.name === "POD_NAME"), POD_NAME_ENV, `${set.name}/${c.name}`);
+    }
+    assert.strictEqual(shardLabels.size, shards.length, "every shard has its own shard label");
+    assert.strictEqual(new Set(podNames).size, podNames.length, `pod names repeat: ${podNames}`);
+    assert.strictEqual(podNames.length, plan.shards * config.prometheus.replicas);
+    assert.deepStrictEqual([...podNames].sort(), run().outputs.prometheusPods.map((p: { podName: string }) => p.podName).sort());
+  });
+
+  it("runs exactly one Thanos compactor for the bucket", () => {
+    const compactors = workloads(run()).filter((w) => thanosContainer(w, "compact"));
+    assert.strictEqual(compactors.length, 1);
+    assert.strictEqual(compactors[0].args.spec.replicas, 1);
+  });
+
+  it("keeps Prometheus min and max block durations equal (2h) beside every uploading sidecar", () => {
+    const shards = prometheusShards(run());
+    assert.ok(shards.length > 0);
+    for (const set of shards) {
+      assert.ok(flag(thanosContainer(set, "sidecar").args, "objstore.config-file"), `${set.name}: the sidecar uploads`);
+      const args = containers(set).find((c) => c.name === "prometheus").args;
+      assert.strictEqual(flag(args, "storage.tsdb.min-block-duration"), "2h", set.name);
+      assert.strictEqual(flag(args, "storage.tsdb.max-block-duration"), "2h", set.name);
+    }
+  });
+
+  it("gives every workload of more than one pod a PodDisruptionBudget selecting its pods", () => {
+    const budgets = ofType(run(), K8S.pdb);
+    const ha = workloads(run()).filter((w) => w.args.spec.replicas > 1);
+    assert.ok(ha.length >= 2, "Prometheus shards and the store gateway run several pods");
+    for (const w of ha) {
+      const podLabels = w.args.spec.template.metadata.labels;
+      const covering = budgets.filter((b) =>
+        b.args.metadata.namespace === w.args.metadata.namespace &&
+        Object.entries(b.args.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v));
+      assert.strictEqual(covering.length, 1, `${w.name}: ${covering.length} budgets`);
+      const budget = covering[0].args.spec;
+      const allowsDisruption = budget.maxUnavailable !== undefined ? budget.maxUnavailable >= 1 : budget.minAvailable < w.args.spec.replicas;
+      assert.ok(allowsDisruption, `${w.name}: the budget must still let a node drain`);
+      assert.ok(budget.maxUnavailable === undefined || budget.maxUnavailable < w.args.spec.replicas, `${w.name}: the budget must keep a pod up`);
+    }
+  });
+
+  it("points every sidecar, the store gateway and the compactor at this region's bucket", () => {
+    const { config, objstoreType } = expected();
+    const readers = bucketReaders(run());
+    const commands = readers.map((r) => containers(r.workload).find((c) => flag(c.args ?? [], "objstore.config-file")).args[0]);
+    assert.deepStrictEqual([...new Set(commands)].sort(), ["compact", "sidecar", "store"]);
+    const shardNames = prometheusShards(run()).map((s) => s.name);
+    assert.strictEqual(readers.filter((r) => shardNames.includes(r.workload.name)).length, regionalPlan(config).shards);
+    for (const { workload, objstore } of readers) {
+      const file = fileOf(objstore, Object.keys(objstore.args.data)[0]);
+      assert.strictEqual(file.type, objstoreType, workload.name);
+      assert.strictEqual(file.config.bucket, run().outputs.bucketName, workload.name);
+      const keys = Object.keys(file.config).map((k) => k.toLowerCase());
+      assert.ok(!keys.some((k) => k.includes("secret") || k.includes("access_key") || k.includes("service_account")), `${workload.name}: no static credentials`);
+    }
+  });
+}
+
+/** The Prometheus config template of a shard: the ConfigMap the substituted file is rendered from. */
+function fileOfMountedTemplate(run: ProgramRun, set: Resource, renderedFile: string): any {
+  const reloader = thanosContainer(set, "sidecar");
+  assert.strictEqual(flag(reloader.args, "reloader.config-envsubst-file"), renderedFile, `${set.name}: the reloader writes the file Prometheus reads`);
+  const template = flag(reloader.args, "reloader.config-file")!;
+  const configMap = mountedConfigMap(run, set, reloader, template);
+  return fileOf(configMap, template.slice(template.lastIndexOf("/") + 1));
+}
+
+/** The Kubernetes ServiceAccounts of the bucket readers' pods, with their annotations. */
+export function bucketServiceAccounts(run: ProgramRun): Resource[] {
+  const names = [...new Set(bucketReaders(run).map((r) => r.workload.args.spec.template.spec.serviceAccountName as string))];
+  return names.map((name) => k8sObject(run, K8S.serviceAccount, name));
+}
