@@ -71,10 +71,15 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
   const targetPorts = await takeMany(ports, options.targetsPerRegion);
   // The targets a cluster discovers through Kubernetes are static here; the fleet's are split by hashmod
   // like any unpinned job, node-exporter is one target.
-  const config = localRegionalConfig(name, options.shards, [
-    { job: FLEET_JOB, targets: targetPorts.map(address), metricsPath: "/metrics", scheme: "http" },
-    { job: NAMES.nodeExporter, targets: [address(nodeExporterPort)], metricsPath: "/metrics", scheme: "http" },
-  ]);
+  const config = localRegionalConfig(
+    name,
+    options.shards,
+    [
+      { job: FLEET_JOB, targets: targetPorts.map(address), metricsPath: "/metrics", scheme: "http" },
+      { job: NAMES.nodeExporter, targets: [address(nodeExporterPort)], metricsPath: "/metrics", scheme: "http" },
+    ],
+    options.regionalInterval,
+  );
   const plan = regionalPlan(config);
   const dir = path.join(root, name);
   const prometheus: LocalPrometheus[] = [];
@@ -94,9 +99,15 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
 
 /** Every port, directory and stack config of one local run, before any file or process exists. */
 export async function planTopology(root: string, options: LocalOptions): Promise<LocalPlan> {
-  const ports = new PortAllocator(options.basePort);
+  const names = options.regions ?? LOCAL_REGIONS;
+  const unknown = names.filter((name) => !(LOCAL_REGIONS as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`regions must be some of ${LOCAL_REGIONS.join(", ")}, got '${names.join(", ")}'`);
+  }
+  // Room for every region's fleet beyond the servers' own ports.
+  const ports = new PortAllocator(options.basePort, options.basePort + 2000 + names.length * options.targetsPerRegion);
   const webhookPort = await ports.take();
-  const config = localGlobalConfig(`http://${address(webhookPort)}/`);
+  const config = localGlobalConfig(`http://${address(webhookPort)}/`, names);
   const globalDir = path.join(root, "global");
   const federation: LocalFederation[] = [];
   for (let i = 0; i < config.federationReplicas; i++) {
@@ -109,7 +120,7 @@ export async function planTopology(root: string, options: LocalOptions): Promise
     alertmanagers.push({ name, webPort: await ports.take(), clusterPort: await ports.take(), dir: path.join(globalDir, name) });
   }
   const regions: LocalRegion[] = [];
-  for (const name of LOCAL_REGIONS) regions.push(await planRegion(name, root, options, ports));
+  for (const name of names) regions.push(await planRegion(name, root, options, ports));
   const missing = config.regions.map((r) => r.name).filter((r) => !regions.some((region) => region.name === r));
   if (missing.length > 0) throw new Error(`Pulumi.global.yaml lists region(s) ${missing.join(", ")} that the local topology does not run`);
   return { root, regions, global: { config, federation, alertmanagers, webhookPort, dir: globalDir } };

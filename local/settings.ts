@@ -31,6 +31,10 @@ export interface LocalOptions {
   readonly basePort: number;
   /** Where the endpoints JSON is written. */
   readonly endpointsFile: string;
+  /** The regions to run, a subset of LOCAL_REGIONS (default: all); the global tier federates only these. */
+  readonly regions?: readonly string[];
+  /** Scrape and rule evaluation interval of the regional Prometheus (default: LOCAL_TIMING's), for loads that 1s cannot carry. */
+  readonly regionalInterval?: string;
 }
 
 export const DEFAULT_OPTIONS: LocalOptions = {

@@ -33,17 +33,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** A regional stack as the local topology runs it: its own file, local intervals and shards, local targets. */
-export function localRegionalConfig(stack: string, shards: number, staticJobs: readonly StaticScrapeJob[]): RegionalStackConfig {
+/**
+ * A regional stack as the local topology runs it: its own file, local intervals and shards, local targets.
+ * `interval`, when given, is both the scrape and the rule evaluation interval.
+ */
+export function localRegionalConfig(stack: string, shards: number, staticJobs: readonly StaticScrapeJob[], interval?: string): RegionalStackConfig {
   const config = loadWithOverrides(stack, {
-    prometheus: { shards, scrapeInterval: LOCAL_TIMING.scrapeInterval, evaluationInterval: LOCAL_TIMING.evaluationInterval, staticJobs },
+    prometheus: {
+      shards,
+      scrapeInterval: interval ?? LOCAL_TIMING.scrapeInterval,
+      evaluationInterval: interval ?? LOCAL_TIMING.evaluationInterval,
+      staticJobs,
+    },
   });
   if (config.tier !== "regional") throw new Error(`Pulumi.${stack}.yaml is not a regional stack`);
   return config;
 }
 
-/** The global stack as the local topology runs it: every notification goes to the local webhook receiver. */
-export function localGlobalConfig(webhookUrl: string): GlobalStackConfig {
+/**
+ * The global stack as the local topology runs it: every notification goes to the local webhook receiver.
+ * With `regions`, it federates only those of its regions.
+ */
+export function localGlobalConfig(webhookUrl: string, regions?: readonly string[]): GlobalStackConfig {
   const secretKey = "localWebhookUrl";
   const config = loadWithOverrides(GLOBAL_STACK, {
     alerting: {
@@ -59,5 +70,5 @@ export function localGlobalConfig(webhookUrl: string): GlobalStackConfig {
     [secretKey]: webhookUrl,
   });
   if (config.tier !== "global") throw new Error(`Pulumi.${GLOBAL_STACK}.yaml is not the global stack`);
-  return config;
+  return regions ? { ...config, regions: config.regions.filter((r) => regions.includes(r.name)) } : config;
 }

@@ -4,6 +4,7 @@
  *
  * The control port lets a test or a user break a target on purpose (its /metrics answers 503, so its scrape
  * fails and `up` drops to 0) and mend it again: POST /targets/<port>/fail, POST /targets/<port>/recover.
+ * POST /series/<n> makes every target also serve n filler series (a benchmark's load; 0 by default).
  */
 import * as http from "http";
 import { LOOPBACK } from "../ports";
@@ -17,19 +18,25 @@ if (!controlPort || targetPorts.length === 0 || [controlPort, ...targetPorts].so
 
 const startedAt = Date.now();
 const failing = new Set<number>();
+let fillers = 0;
 
 for (const port of targetPorts) {
   http
     .createServer((req, res) => {
       if (req.url !== "/metrics") return void res.writeHead(404).end();
       if (failing.has(port)) return void res.writeHead(503).end("failing on purpose\n");
-      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" }).end(exposition((Date.now() - startedAt) / 1000));
+      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" }).end(exposition((Date.now() - startedAt) / 1000, fillers));
     })
     .listen(port, LOOPBACK);
 }
 
 http
   .createServer((req, res) => {
+    const series = /^\/series\/(\d+)$/.exec(req.url ?? "");
+    if (req.method === "POST" && series) {
+      fillers = Number(series[1]);
+      return void res.writeHead(204).end();
+    }
     const match = /^\/targets\/(\d+)\/(fail|recover)$/.exec(req.url ?? "");
     const port = match ? Number(match[1]) : NaN;
     if (req.method !== "POST" || !match || !targetPorts.includes(port)) return void res.writeHead(404).end();

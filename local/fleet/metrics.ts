@@ -19,7 +19,20 @@ const LATENCY_BUCKETS: readonly (readonly [string, number])[] = [
 ];
 const MEAN_LATENCY_SECONDS = 0.08;
 
-export function exposition(uptimeSeconds: number): string {
+/**
+ * Counters a benchmark adds to every target to load Prometheus with many series (`POST /series/<n>` on the
+ * fleet's control port); one series per `series` label value, none by default.
+ */
+export const FILLER_METRIC = "synthetic_filler_total";
+
+/** Each filler series up to its value, built once per count: a scrape only appends the values. */
+let fillerNames: readonly string[] = [];
+function fillerSeries(count: number): readonly string[] {
+  if (fillerNames.length !== count) fillerNames = Array.from({ length: count }, (_, i) => `${FILLER_METRIC}{series="${i}"} `);
+  return fillerNames;
+}
+
+export function exposition(uptimeSeconds: number, fillers = 0): string {
   const total = Math.floor(uptimeSeconds * REQUESTS_PER_SECOND);
   const lines = [
     "# HELP http_requests_total Requests handled, by status code.",
@@ -31,5 +44,6 @@ export function exposition(uptimeSeconds: number): string {
     `http_request_duration_seconds_sum ${(total * MEAN_LATENCY_SECONDS).toFixed(3)}`,
     `http_request_duration_seconds_count ${total}`,
   ];
+  if (fillers > 0) lines.push(`# TYPE ${FILLER_METRIC} counter`, ...fillerSeries(fillers).map((name) => name + total));
   return lines.join("\n") + "\n";
 }
