@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { loadStackConfig, StackConfig } from "../../config";
 import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
+import { TEST_SECRETS } from "../harness/stacks";
 
 /** The key Pulumi marks a secret value with on the wire. */
 const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
@@ -94,9 +95,9 @@ export function providerOf(resource: RecordedResource): string | undefined {
   return match ? `${match[1]}/${match[2]}` : undefined;
 }
 
-/** A stack file's config (plus overrides) as the program reads it: typed, with defaults. */
-export function configOf(stack: string, override?: Record<string, unknown>): StackConfig {
-  const raw = override ?? readStackFile(stack);
+/** A stack file's config (or the config given instead) as the program reads it: typed, with defaults. */
+export function configOf(stack: string, override?: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
+  const raw = { ...(override ?? readStackFile(stack)), ...TEST_SECRETS[stack], ...extra };
   return loadStackConfig(stack, (key) => {
     const value = raw[key];
     if (value === undefined) return undefined;

@@ -1,0 +1,103 @@
+/**
+ * The global stack as a user runs it (Pulumi.global.yaml), reading the outputs us-east and eu-west really
+ * export (their own programs run in child processes): its cluster and database, the wiring of each region,
+ * the Alertmanager mesh and the stack outputs.
+ */
+import * as assert from "assert";
+import type { GlobalStackConfig } from "../../config";
+import type { RegionalOutputs } from "../../contracts/regional-outputs";
+import { ProgramRun, readStackFile, runProgram } from "../harness/program";
+import { ownStackOptions } from "../harness/stacks";
+import { K8S, assertExplicitProviders, configOf, containers, flag, ofType } from "./graph";
+import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
+
+const STACK = "global";
+
+describe("stack global (AWS), over us-east and eu-west", () => {
+  let run: ProgramRun;
+  let regions: Record<string, RegionalOutputs>;
+  const config = configOf(STACK) as GlobalStackConfig;
+
+  before(async () => {
+    const options = ownStackOptions(STACK);
+    const stackReferences = withDistinctRegionEgress(options.stackReferences!);
+    regions = Object.fromEntries(config.regions.map((r) => [r.name, stackReferences[r.stackReference].outputs as RegionalOutputs]));
+    run = await runProgram(STACK, { ...options, stackReferences });
+  });
+
+  it("runs its own EKS cluster, its API admitted from the stack file's apiAllowedCidrs only", () => {
+    const clusters = ofType(run, "aws:eks/cluster:Cluster");
+    assert.strictEqual(clusters.length, 1);
+    const fileCidrs = (readStackFile(STACK).cluster as { apiAllowedCidrs: string[] }).apiAllowedCidrs;
+    assert.deepStrictEqual(clusters[0].args.vpcConfig.publicAccessCidrs, fileCidrs);
+    assert.strictEqual(clusters[0].args.encryptionConfig.resources[0], "secrets");
+    const provider = ofType(run, "pulumi:providers:aws");
+    assert.deepStrictEqual(provider.map((p) => p.args.region), [config.region]);
+  });
+
+  it("keeps Grafana's database on RDS Multi-AZ, encrypted, backed up for a week or more, protected and private", () => {
+    const instances = ofType(run, "aws:rds/instance:Instance");
+    assert.strictEqual(instances.length, 1);
+    const db = instances[0].args;
+    assert.strictEqual(db.multiAz, true);
+    assert.strictEqual(db.storageEncrypted, true);
+    assert.ok(db.backupRetentionPeriod >= 7, `backups kept ${db.backupRetentionPeriod} days`);
+    assert.strictEqual(db.deletionProtection, true);
+    assert.strictEqual(db.publiclyAccessible, false);
+  });
+
+  it("creates every resource with an explicit provider", () => {
+    assertExplicitProviders(run);
+  });
+
+  for (const region of ["us-east", "eu-west"]) {
+    it(`wires ${region}: per-pod and store gateway load balancers in its cluster, targets file, federation job, Query endpoints, datasource`, () => {
+      assert.ok(regions[region], `${region} is in the stack file's regions`);
+      assertRegionWiring(run, config, region, regions[region]);
+    });
+  }
+
+  it("admits only its own egress to the regions' endpoints, and every region's egress to the Alertmanagers", () => {
+    const own = globalEgress(run);
+    assert.ok(own.length > 0);
+    const regional = Object.values(regions).flatMap((o) => o.egressCidrs);
+    assert.ok(!regional.some((c) => own.includes(c)), "the regions' addresses differ from the global cluster's");
+    for (const peer of alertmanagerPeerServices(run, config)) {
+      assert.deepStrictEqual([...peer.args.spec.loadBalancerSourceRanges].sort(), [...own, ...regional].sort(), peer.args.metadata.name);
+    }
+  });
+
+  it("federates selectively: the selector check rejects a selector that pulls everything", () => {
+    assert.ok(!isSelective('{__name__=~".+"}'));
+    assert.ok(!isSelective('{__name__=~".*"}'));
+    assert.ok(!isSelective('{job="node"}'));
+    assert.ok(isSelective('{__name__=~"region:.+"}'));
+    assert.deepStrictEqual(federationJobs(run, config).map((j) => j.job_name).sort(), ["federate-eu-west", "federate-us-east"]);
+  });
+
+  it("runs an odd Alertmanager mesh of at least three peers that gossip with each other", () => {
+    const meshes = ofType(run, K8S.statefulSet).filter((s) => containers(s).some((c) => c.name === "alertmanager"));
+    assert.strictEqual(meshes.length, 1);
+    const replicas = meshes[0].args.spec.replicas;
+    assert.ok(replicas >= 3 && replicas % 2 === 1, `${replicas} peers`);
+    const args: string[] = containers(meshes[0]).find((c) => c.name === "alertmanager").args;
+    const peers = args.filter((a) => a.startsWith("--cluster.peer=")).map((a) => a.slice("--cluster.peer=".length));
+    assert.strictEqual(new Set(peers).size, replicas, "every peer is named");
+    assert.ok(flag(args, "cluster.listen-address"));
+    assert.strictEqual(alertmanagerPeerServices(run, config).length, replicas, "one load balancer per peer");
+  });
+
+  it("exports the Grafana and Thanos Query URLs and every Alertmanager endpoint", () => {
+    const { outputs } = run;
+    assert.strictEqual(outputs.grafanaUrl, `https://${config.grafana.domain}/`);
+    assert.match(outputs.thanosQueryUrl, /^https:\/\/[^/]+:\d+$/);
+    const peers = alertmanagerPeerServices(run, config).map((s) => `https://${loadBalancerAddress(s)}:9093`).sort();
+    assert.deepStrictEqual([...outputs.alertmanagerEndpoints].sort(), peers);
+  });
+
+  it("exports the Grafana admin password and its kubeconfig as secrets, and the URLs in the clear", () => {
+    for (const name of ["grafanaAdminPassword", "kubeconfig"]) assert.ok(run.secretOutputs.includes(name), name);
+    for (const name of ["grafanaUrl", "thanosQueryUrl", "alertmanagerEndpoints"]) assert.ok(!run.secretOutputs.includes(name), name);
+    assert.ok(run.outputs.grafanaAdminPassword.length >= 16);
+  });
+});
