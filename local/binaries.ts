@@ -3,7 +3,8 @@ import * as path from "path";
 
 /**
  * Finds the binaries the local topology runs: from an environment variable, else by upstream name, else by
- * Debian's name on PATH. A missing required binary stops the runner with the install line for the user's system.
+ * Debian's name on PATH. A missing binary stops the runner with the install lines for Debian/Ubuntu and macOS.
+ * Thanos and Grafana are not started locally (see local/README.md).
  */
 interface BinarySpec {
   /** Names tried on PATH in order: upstream first, then the Debian package's. */
@@ -13,7 +14,7 @@ interface BinarySpec {
   readonly brewFormula: string;
 }
 
-const REQUIRED = {
+const BINARIES = {
   prometheus: { names: ["prometheus"], envVar: "PROMETHEUS_BIN", debianPackage: "prometheus", brewFormula: "prometheus" },
   alertmanager: {
     names: ["alertmanager", "prometheus-alertmanager"],
@@ -29,19 +30,11 @@ const REQUIRED = {
   },
 } as const satisfies Record<string, BinarySpec>;
 
-/** Started when present, never required. */
-const OPTIONAL = {
-  thanos: { names: ["thanos"], envVar: "THANOS_BIN" },
-  grafana: { names: ["grafana-server", "grafana"], envVar: "GRAFANA_BIN" },
-} as const;
-
-export type RequiredBinaries = { readonly [K in keyof typeof REQUIRED]: string };
-export type OptionalBinaries = { readonly [K in keyof typeof OPTIONAL]?: string };
-export type Binaries = RequiredBinaries & OptionalBinaries;
+export type Binaries = { readonly [K in keyof typeof BINARIES]: string };
 
 export const INSTALL_LINES = {
-  debian: `sudo apt-get install -y ${Object.values(REQUIRED).map((b) => b.debianPackage).join(" ")}`,
-  macos: `brew install ${Object.values(REQUIRED).map((b) => b.brewFormula).join(" ")}`,
+  debian: `sudo apt-get install -y ${Object.values(BINARIES).map((b) => b.debianPackage).join(" ")}`,
+  macos: `brew install ${Object.values(BINARIES).map((b) => b.brewFormula).join(" ")}`,
 } as const;
 
 export class MissingBinaryError extends Error {
@@ -73,7 +66,7 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-function locate(spec: { names: readonly string[]; envVar: string }, env: NodeJS.ProcessEnv): string | undefined {
+function locate(spec: BinarySpec, env: NodeJS.ProcessEnv): string | undefined {
   const fromEnv = env[spec.envVar];
   if (fromEnv) {
     if (!isExecutable(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} is not an executable file`);
@@ -86,20 +79,15 @@ function locate(spec: { names: readonly string[]; envVar: string }, env: NodeJS.
   return undefined;
 }
 
-/** Every required binary (or a MissingBinaryError naming each missing one) and the optional ones found. */
+/** Every binary the topology runs, or a MissingBinaryError naming each missing one with the install lines. */
 export function findBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
-  const required: Partial<Record<keyof typeof REQUIRED, string>> = {};
+  const required: Partial<Record<keyof typeof BINARIES, string>> = {};
   const missing: BinarySpec[] = [];
-  for (const [key, spec] of Object.entries(REQUIRED) as [keyof typeof REQUIRED, BinarySpec][]) {
+  for (const [key, spec] of Object.entries(BINARIES) as [keyof typeof BINARIES, BinarySpec][]) {
     const found = locate(spec, env);
     if (found) required[key] = found;
     else missing.push(spec);
   }
   if (missing.length > 0) throw new MissingBinaryError(missing);
-  const optional: Partial<Record<keyof typeof OPTIONAL, string>> = {};
-  for (const [key, spec] of Object.entries(OPTIONAL) as [keyof typeof OPTIONAL, { names: readonly string[]; envVar: string }][]) {
-    const found = locate(spec, env);
-    if (found) optional[key] = found;
-  }
-  return { ...(required as RequiredBinaries), ...optional };
+  return required as Binaries;
 }

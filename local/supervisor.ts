@@ -19,7 +19,8 @@ interface Running {
   stopping: boolean;
 }
 
-const STOP_GRACE_MS = 5000;
+/** Longer than Alertmanager's own 10s wait to leave its mesh on SIGTERM. */
+const STOP_GRACE_MS = 11_000;
 
 /**
  * Starts every child in its own process group and stops it by pid (the whole group: a binary's own children

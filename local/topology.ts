@@ -117,6 +117,13 @@ export class Topology {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    // Consumers before producers. Alertmanager peers leave one at a time: a peer that leaves while every
+    // other peer is leaving too waits 10s for an acknowledgement nobody sends.
+    const peers = new Set(this.rendered.alertmanagers.keys());
+    for (const group of [...this.rendered.startOrder].reverse()) {
+      await Promise.all(group.filter((spec) => !peers.has(spec.name)).map((spec) => this.supervisor.stop(spec.name)));
+    }
+    for (const peer of peers) await this.supervisor.stop(peer);
     await this.supervisor.stopAll();
     await this.webhook.close();
     fs.rmSync(this.plan.root, { recursive: true, force: true });

@@ -32,8 +32,12 @@ function fillerSeries(count: number): readonly string[] {
   return fillerNames;
 }
 
+/** Every target serves the same text at a given moment: built once per change, not once per scrape. */
+let latest = { total: -1, fillers: -1, text: "" };
+
 export function exposition(uptimeSeconds: number, fillers = 0): string {
   const total = Math.floor(uptimeSeconds * REQUESTS_PER_SECOND);
+  if (total === latest.total && fillers === latest.fillers) return latest.text;
   const lines = [
     "# HELP http_requests_total Requests handled, by status code.",
     "# TYPE http_requests_total counter",
@@ -45,5 +49,6 @@ export function exposition(uptimeSeconds: number, fillers = 0): string {
     `http_request_duration_seconds_count ${total}`,
   ];
   if (fillers > 0) lines.push(`# TYPE ${FILLER_METRIC} counter`, ...fillerSeries(fillers).map((name) => name + total));
-  return lines.join("\n") + "\n";
+  latest = { total, fillers, text: lines.join("\n") + "\n" };
+  return latest.text;
 }
