@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const options: RunOptions = outfile === "-" ? JSON.parse(fs.readFileSync(0, "utf8") || "{}") : ownStackOptions(stack);
   const run = await runProgram(stack, options);
   const json = JSON.stringify(run, null, outfile === "-" ? 0 : 2);
-  if (!outfile || outfile === "-") process.stdout.write(json);
+  // Waits for the write: to a pipe it completes asynchronously, and process.exit would cut the JSON short.
+  if (!outfile || outfile === "-") await new Promise<void>((resolve, reject) => process.stdout.write(json, (err) => (err ? reject(err) : resolve())));
   else fs.writeFileSync(outfile, json);
 }
 
