@@ -3,7 +3,7 @@
  * call the same functions around the failures they cause.
  */
 import { request, query } from "./client";
-import { LocalRegion, address } from "./plan";
+import { LocalPrometheus, LocalRegion, address } from "./plan";
 import { FLEET_JOB, LOCAL_TIMING } from "./settings";
 import type { Log, Topology } from "./topology";
 import { sleep, waitFor } from "./wait";
@@ -87,8 +87,32 @@ export async function inducedAlertArrivesOnce(topology: Topology, region: LocalR
   try {
     const received = await receivedAlerts(topology, labels);
     if (received.length !== 1) throw new Error(`the alert about ${labels.instance} in ${region.name} reached the webhook ${received.length} times, not once`);
+    // Once only although every replica of the target's shard fires it, to every Alertmanager peer.
+    const running = region.prometheus.filter((p) => topology.supervisor.isRunning(p.name));
+    const firing = await replicasFiring(topology, running, labels);
+    const shards = new Set(firing.map((p) => p.shard));
+    if (shards.size !== 1 || firing.length !== running.filter((p) => shards.has(p.shard)).length) {
+      throw new Error(`expected every running replica of one shard to fire the alert, got ${firing.map((p) => p.name).join(", ") || "none"}`);
+    }
+    await everyPeerHolds(topology, labels);
   } finally {
     await setTargetFailing(region, targetPort, false);
+  }
+}
+
+/** The replicas among `replicas` where an alert with `labels` is firing now (`region` is an external label, not in ALERTS). */
+async function replicasFiring(topology: Topology, replicas: readonly LocalPrometheus[], labels: Readonly<Record<string, string>>) {
+  const selector = Object.entries({ ...labels, alertstate: "firing" }).filter(([k]) => k !== "region").map(([k, v]) => `${k}="${v}"`).join(",");
+  const firing = await Promise.all(replicas.map(async (p) => ((await query(topology.access(p.name), `ALERTS{${selector}}`)).length > 0 ? p : undefined)));
+  return firing.filter((p): p is NonNullable<typeof p> => p !== undefined);
+}
+
+/** Every running Alertmanager peer holds the alert: Prometheus sent it to each one, not through one of them. */
+async function everyPeerHolds(topology: Topology, labels: Readonly<Record<string, string>>): Promise<void> {
+  const filters = Object.entries(labels).map(([k, v]) => `filter=${encodeURIComponent(`${k}="${v}"`)}`).join("&");
+  for (const am of topology.plan.global.alertmanagers.filter((a) => topology.supervisor.isRunning(a.name))) {
+    const alerts = JSON.parse(await request(topology.access(am.name), `/api/v2/alerts?${filters}`)) as unknown[];
+    if (alerts.length !== 1) throw new Error(`${am.name} holds ${alerts.length} copies of the alert, not 1`);
   }
 }
 
