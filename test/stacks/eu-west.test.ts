@@ -4,9 +4,9 @@
  */
 import * as assert from "assert";
 import type { RegionalStackConfig } from "../../config";
-import { ProgramRun, readStackFile, runProgram } from "../harness/program";
+import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { Resource, configOf, named, ofType } from "./graph";
+import { Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
 import { bucketServiceAccounts, describeRegionalStack } from "./regional-checks";
 
 const STACK = "eu-west";
@@ -15,11 +15,7 @@ describe("stack eu-west (GCP)", () => {
   let run: ProgramRun;
   const config = configOf(STACK) as RegionalStackConfig;
   const project = config.gcpProject!;
-  const one = (type: string): Resource => {
-    const found = ofType(run, type);
-    assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
-    return found[0];
-  };
+  const one = (type: string): Resource => only(run, type);
   const cluster = () => one("gcp:container/cluster:Cluster").args;
   const bucket = () => one("gcp:storage/bucket:Bucket");
   /** The Google service account the bucket grants object access to. */
@@ -51,7 +47,7 @@ describe("stack eu-west (GCP)", () => {
 
     it("keeps nodes private, reachable to the API only from the stack file's apiAllowedCidrs", () => {
       assert.strictEqual(cluster().privateClusterConfig.enablePrivateNodes, true);
-      const fileCidrs = (readStackFile(STACK).cluster as { apiAllowedCidrs: string[] }).apiAllowedCidrs;
+      const fileCidrs = stackFileApiCidrs(STACK);
       const authorized = cluster().masterAuthorizedNetworksConfig.cidrBlocks.map((b: { cidrBlock: string }) => b.cidrBlock);
       assert.deepStrictEqual(authorized, fileCidrs);
       assert.ok(!authorized.includes("0.0.0.0/0"));

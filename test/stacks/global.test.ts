@@ -6,9 +6,9 @@
 import * as assert from "assert";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
-import { ProgramRun, readStackFile, runProgram } from "../harness/program";
+import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { K8S, assertExplicitProviders, configOf, containers, flag, ofType } from "./graph";
+import { K8S, assertExplicitProviders, configOf, containers, flag, ofType, stackFileApiCidrs } from "./graph";
 import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
 
 const STACK = "global";
@@ -28,7 +28,7 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   it("runs its own EKS cluster, its API admitted from the stack file's apiAllowedCidrs only", () => {
     const clusters = ofType(run, "aws:eks/cluster:Cluster");
     assert.strictEqual(clusters.length, 1);
-    const fileCidrs = (readStackFile(STACK).cluster as { apiAllowedCidrs: string[] }).apiAllowedCidrs;
+    const fileCidrs = stackFileApiCidrs(STACK);
     assert.deepStrictEqual(clusters[0].args.vpcConfig.publicAccessCidrs, fileCidrs);
     assert.strictEqual(clusters[0].args.encryptionConfig.resources[0], "secrets");
     const provider = ofType(run, "pulumi:providers:aws");

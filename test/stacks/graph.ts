@@ -30,6 +30,18 @@ export function ofType(run: ProgramRun, type: string): Resource[] {
   return run.resources.filter((r) => r.type === type).map((r) => ({ ...r, args: plain(r.inputs) }));
 }
 
+/** The one resource of a type the stack has. */
+export function only(run: ProgramRun, type: string): Resource {
+  const found = ofType(run, type);
+  assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
+  return found[0];
+}
+
+/** The `cluster.apiAllowedCidrs` a stack file lists, as the user wrote them. */
+export function stackFileApiCidrs(stack: string): string[] {
+  return (readStackFile(stack).cluster as { apiAllowedCidrs: string[] }).apiAllowedCidrs;
+}
+
 /** The one resource of a type with the given Pulumi name. */
 export function named(run: ProgramRun, type: string, name: string): Resource {
   const found = ofType(run, type).filter((r) => r.name === name);

@@ -4,9 +4,9 @@
  */
 import * as assert from "assert";
 import type { RegionalStackConfig } from "../../config";
-import { ProgramRun, readStackFile, runProgram } from "../harness/program";
+import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { Resource, configOf, named, ofType } from "./graph";
+import { Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
 import { bucketServiceAccounts, describeRegionalStack } from "./regional-checks";
 
 const STACK = "us-east";
@@ -15,11 +15,7 @@ describe("stack us-east (AWS)", () => {
   let run: ProgramRun;
   const config = configOf(STACK) as RegionalStackConfig;
   const prefix = config.namePrefix;
-  const one = (type: string): Resource => {
-    const found = ofType(run, type);
-    assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
-    return found[0];
-  };
+  const one = (type: string): Resource => only(run, type);
   const policy = (resource: Resource, field: string) => JSON.parse(resource.args[field]);
 
   before(async () => {
@@ -38,7 +34,7 @@ describe("stack us-east (AWS)", () => {
     });
 
     it("admits the API only from the stack file's apiAllowedCidrs, and privately", () => {
-      const fileCidrs = (readStackFile(STACK).cluster as { apiAllowedCidrs: string[] }).apiAllowedCidrs;
+      const fileCidrs = stackFileApiCidrs(STACK);
       const vpc = one("aws:eks/cluster:Cluster").args.vpcConfig;
       assert.deepStrictEqual(vpc.publicAccessCidrs, fileCidrs);
       assert.ok(!vpc.publicAccessCidrs.includes("0.0.0.0/0"));
