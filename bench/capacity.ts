@@ -1,0 +1,260 @@
+/**
+ * 3. Scrape capacity at a 15 s interval, one replica per shard, unsharded against sharded; and
+ * 4. the sizing function's predicted memory against the resident memory measured at each load.
+ */
+import * as os from "os";
+import { sizeRegion } from "../builders/sizing";
+import { query } from "../local/client";
+import type { LocalPrometheus, LocalRegion } from "../local/plan";
+import { FLEET_JOB } from "../local/settings";
+import type { Log, Topology } from "../local/topology";
+import { sleep, waitFor } from "../local/wait";
+import { parseDuration } from "../config/duration";
+import { OWN_SERIES_PER_TARGET } from "./federation";
+import { residentBytes } from "./machine";
+import { Check, figure, Section } from "./report";
+import { round } from "./stats";
+import { keepOneReplicaPerShard, setFillerSeries, withTopology } from "./topology";
+
+export interface CapacitySettings {
+  readonly targets: number;
+  /** Series each target serves at each step of the ramp, lowest first. */
+  readonly seriesPerTargetSteps: readonly number[];
+  readonly interval: string;
+  readonly shardCounts: readonly number[];
+  readonly basePort: number;
+  /** The ramp stops before a step whose projected Prometheus memory would pass this share of the machine's. */
+  readonly memoryShare: number;
+}
+
+interface Step {
+  readonly seriesPerTarget: number;
+  readonly totalSeries: number;
+  readonly passed: boolean;
+  readonly why?: string;
+  readonly maxScrapeSeconds: number;
+  readonly failedScrapes: number;
+  readonly headSeries: readonly number[];
+  readonly rssBytes: readonly number[];
+}
+
+interface Ramp {
+  readonly shards: number;
+  readonly steps: readonly Step[];
+  readonly stoppedBy?: string;
+  readonly retention: string;
+}
+
+const MI = 2 ** 20;
+const mib = (bytes: number) => round(bytes / MI, 0);
+const scalar = async (topology: Topology, p: LocalPrometheus, expr: string) => Number((await query(topology.access(p.name), expr))[0]?.value[1] ?? NaN);
+
+async function measureStep(topology: Topology, region: LocalRegion, live: readonly LocalPrometheus[], seriesPerTarget: number, settings: CapacitySettings): Promise<Step> {
+  const interval = parseDuration(settings.interval) ?? NaN;
+  await setFillerSeries(region, seriesPerTarget - OWN_SERIES_PER_TARGET);
+  // First every target is scraped at the new size once (this round creates the new series), then one more
+  // whole interval is judged: every target scraped once in it.
+  const reached = await waitFor(`every target scraped at ${seriesPerTarget} series`, 3 * interval * 1000, async () => {
+    const counts = await Promise.all(live.map((p) => scalar(topology, p, `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${seriesPerTarget})`)));
+    return counts.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0) === settings.targets ? true : undefined;
+  }, 1000).catch(() => false);
+  await sleep(interval * 1000 + 1000);
+  const window = `[${settings.interval}]`;
+  const maxScrape = await Promise.all(live.map((p) => scalar(topology, p, `max(max_over_time(scrape_duration_seconds{job="${FLEET_JOB}"}${window}))`)));
+  const failed = await Promise.all(live.map((p) => scalar(topology, p, `count(min_over_time(up{job="${FLEET_JOB}"}${window}) == 0) or vector(0)`)));
+  const head = await Promise.all(live.map((p) => scalar(topology, p, "prometheus_tsdb_head_series")));
+  const rss = live.map((p) => residentBytes(topology.supervisor.pid(p.name) as number));
+  const maxScrapeSeconds = Math.max(...maxScrape);
+  const failedScrapes = failed.reduce((a, b) => a + b, 0);
+  const why = !reached
+    ? `not every target was scraped at this size within ${3 * interval} s`
+    : failedScrapes > 0
+      ? `${failedScrapes} target(s) failed a scrape`
+      : maxScrapeSeconds >= interval
+        ? `a scrape took ${round(maxScrapeSeconds, 2)} s`
+        : undefined;
+  return { seriesPerTarget, totalSeries: seriesPerTarget * settings.targets, passed: why === undefined, why, maxScrapeSeconds, failedScrapes, headSeries: head, rssBytes: rss };
+}
+
+async function ramp(topology: Topology, settings: CapacitySettings, log: Log): Promise<Ramp> {
+  const region = topology.region("us-east");
+  const live = await keepOneReplicaPerShard(topology, region);
+  // Prometheus applies discovered targets a few seconds after it starts: the ramp begins once every target is up.
+  await waitFor(`all ${settings.targets} targets up`, 30_000 + 3 * (parseDuration(settings.interval) ?? 0) * 1000, async () => {
+    const up = await Promise.all(live.map((p) => scalar(topology, p, `count(up{job="${FLEET_JOB}"} == 1)`)));
+    return up.reduce((a, b) => a + (Number.isNaN(b) ? 0 : b), 0) === settings.targets ? true : undefined;
+  }, 1000);
+  const steps: Step[] = [];
+  let stoppedBy: string | undefined;
+  for (const seriesPerTarget of settings.seriesPerTargetSteps) {
+    const last = steps[steps.length - 1];
+    if (last) {
+      const projected = last.rssBytes.reduce((a, b) => a + b, 0) * (seriesPerTarget / last.seriesPerTarget);
+      if (projected > settings.memoryShare * os.totalmem()) {
+        stoppedBy = `memory: ${seriesPerTarget} series per target would need about ${mib(projected)} MiB, more than ${settings.memoryShare * 100}% of this machine's`;
+        break;
+      }
+    }
+    const step = await measureStep(topology, region, live, seriesPerTarget, settings);
+    log(`capacity: ${live.length} shard(s), ${settings.targets} x ${seriesPerTarget} series: max scrape ${round(step.maxScrapeSeconds, 3)} s, ${step.passed ? "passed" : `FAILED (${step.why})`}`);
+    steps.push(step);
+    if (!step.passed) break;
+  }
+  return { shards: live.length, steps, stoppedBy, retention: region.config.prometheus.retention };
+}
+
+/** Bytes of a Kubernetes memory quantity the sizing function writes (`<n>Mi`). */
+function quantityBytes(quantity: string): number {
+  const match = /^(\d+)Mi$/.exec(quantity);
+  if (!match) throw new Error(`unexpected memory quantity '${quantity}' from the sizing function`);
+  return Number(match[1]) * MI;
+}
+
+export async function scrapeCapacity(settings: CapacitySettings, log: Log): Promise<Section[]> {
+  const ramps: Ramp[] = [];
+  for (const shards of settings.shardCounts) {
+    log(`capacity: ${shards} shard(s), ${settings.targets} targets, scrape interval ${settings.interval}`);
+    ramps.push(
+      await withTopology(
+        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort },
+        log,
+        (topology) => ramp(topology, settings, log),
+      ),
+    );
+  }
+  return [capacitySection(ramps, settings), sizingSection(ramps[0], settings)];
+}
+
+const best = (r: Ramp) => [...r.steps].reverse().find((s) => s.passed);
+/** Whether the ramp found the limit (a step failed) or ran out of steps or memory first. */
+const bound = (r: Ramp) => (r.steps.some((s) => !s.passed) ? "" : "≥ ");
+
+function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Section {
+  const describe = (r: Ramp) => {
+    const b = best(r);
+    return b ? `${bound(r)}${b.totalSeries.toLocaleString("en-US")} series (${settings.targets} targets x ${b.seriesPerTarget})` : "none of the steps";
+  };
+  const [unsharded, ...sharded] = ramps;
+  const ratio = sharded.map((r) => {
+    const a = best(unsharded);
+    const b = best(r);
+    return a && b ? round(b.totalSeries / a.totalSeries, 2) : NaN;
+  });
+  const checks: Check[] = ramps.map((r) => ({
+    what: `${r.shards} shard(s): the lowest load of the ramp is scraped within the interval`,
+    passed: r.steps[0]?.passed === true,
+    detail: r.steps[0]?.why,
+  }));
+  return {
+    id: "scrapeCapacity",
+    title: "Scrape capacity",
+    method:
+      `One region, ${settings.targets} synthetic targets scraped every ${settings.interval} by one replica per shard (the twin replicas ` +
+      `are stopped so each replica has the machine to itself). Each step makes every target serve more series; once every target ` +
+      `has been scraped at the new size, one more whole interval is judged: a step passes when no target failed a scrape and ` +
+      `\`max_over_time(scrape_duration_seconds[${settings.interval}])\` stayed below the interval. The ramp stops at the first failing step, ` +
+      `or before a step whose memory would pass ${settings.memoryShare * 100}% of the machine's; "≥" marks a limit not reached. ` +
+      `Unsharded and sharded run one after the other on the same machine and fleet.`,
+    tables: ramps.map((r) => ({
+      title: `${r.shards} shard(s)${r.stoppedBy ? ` (ramp stopped by ${r.stoppedBy})` : ""}`,
+      columns: ["series per target", "series in all", "samples/s in all", "slowest scrape", "failed scrapes", "head series per replica", "resident memory per replica", "result"],
+      rows: r.steps.map((s) => [
+        figure(s.seriesPerTarget, "series"),
+        figure(s.totalSeries, "series"),
+        figure(round(s.totalSeries / (parseDuration(settings.interval) ?? 1), 0), "samples/s"),
+        figure(round(s.maxScrapeSeconds, 3), "s"),
+        figure(s.failedScrapes, "targets"),
+        s.headSeries.map((n) => n.toLocaleString("en-US")).join(", ") + " series",
+        s.rssBytes.map((b) => mib(b).toLocaleString("en-US")).join(", ") + " MiB",
+        s.passed ? "passed" : `failed: ${s.why}`,
+      ]),
+    })),
+    figures: {
+      interval: figure(settings.interval, "duration"),
+      targets: figure(settings.targets, "targets"),
+      ramps: ramps.map((r) => ({
+        shards: figure(r.shards, "shards"),
+        limitReached: r.steps.some((s) => !s.passed),
+        stoppedBy: r.stoppedBy ?? null,
+        mostSeriesWithinInterval: best(r) ? figure(best(r)!.totalSeries, "series") : null,
+        steps: r.steps.map((s) => ({
+          seriesPerTarget: figure(s.seriesPerTarget, "series"),
+          totalSeries: figure(s.totalSeries, "series"),
+          slowestScrape: figure(round(s.maxScrapeSeconds, 3), "s"),
+          failedScrapes: figure(s.failedScrapes, "targets"),
+          headSeries: s.headSeries.map((n) => figure(n, "series")),
+          residentMemory: s.rssBytes.map((b) => figure(mib(b), "MiB")),
+          passed: s.passed,
+        })),
+      })),
+      shardedOverUnsharded: ratio.map((x) => figure(x, "x")),
+    },
+    summary: [
+      {
+        measure: `Scrape capacity at ${settings.interval}, no scrape slower than the interval (this machine)`,
+        result:
+          `unsharded (1 replica) ${describe(unsharded)}; ` +
+          sharded.map((r, i) => `${r.shards} shards (1 replica each) ${describe(r)}, ${ratio[i]}x`).join("; "),
+      },
+    ],
+    checks,
+    notes: ramps.filter((r) => !r.steps.some((s) => !s.passed)).map((r) => `${r.shards} shard(s): no step failed, so the limit on this machine lies above the last step${r.stoppedBy ? `; the ramp stopped for ${r.stoppedBy}` : ""}.`),
+  };
+}
+
+function sizingSection(unsharded: Ramp, settings: CapacitySettings): Section {
+  const rows = unsharded.steps.map((s) => {
+    const sizing = sizeRegion({ targets: settings.targets, seriesPerTarget: s.seriesPerTarget, scrapeInterval: settings.interval, retention: unsharded.retention, shards: 1 });
+    const request = quantityBytes(sizing.prometheus.memoryRequest);
+    const limit = quantityBytes(sizing.prometheus.memoryLimit);
+    return { step: s, request, limit, rss: s.rssBytes[0] };
+  });
+  const pair = rows.length >= 2 ? [rows[0], rows[rows.length - 1]] : rows;
+  return {
+    id: "sizingCheck",
+    title: "Sizing check",
+    method:
+      `The sizing function (builders/sizing) given each step of the unsharded ramp above (${settings.targets} targets x series per target, ` +
+      `${settings.interval}, one shard) against the resident memory (VmRSS) of that Prometheus at the end of the step. The head is minutes ` +
+      `old here, with few samples per series: the sizing function plans for a full head (hours of samples) and for the Go heap's growth, ` +
+      `so a ratio above 1 is the headroom it plans, not an error by itself.`,
+    tables: [
+      {
+        columns: ["series per target", "head series", "predicted request", "predicted limit", "measured resident", "request / measured"],
+        rows: rows.map((r) => [
+          figure(r.step.seriesPerTarget, "series"),
+          figure(r.step.headSeries[0], "series"),
+          figure(mib(r.request), "MiB"),
+          figure(mib(r.limit), "MiB"),
+          figure(mib(r.rss), "MiB"),
+          figure(round(r.request / r.rss, 2), "x"),
+        ]),
+      },
+    ],
+    figures: {
+      loads: rows.map((r) => ({
+        targets: figure(settings.targets, "targets"),
+        seriesPerTarget: figure(r.step.seriesPerTarget, "series"),
+        headSeries: figure(r.step.headSeries[0], "series"),
+        predictedRequest: figure(mib(r.request), "MiB"),
+        predictedLimit: figure(mib(r.limit), "MiB"),
+        measuredResident: figure(mib(r.rss), "MiB"),
+        requestOverMeasured: figure(round(r.request / r.rss, 2), "x"),
+      })),
+    },
+    summary: [
+      {
+        measure: "Sizing: predicted memory request vs measured resident memory of Prometheus",
+        result: pair.map((r) => `${(r.step.totalSeries / 1e6).toLocaleString("en-US", { maximumFractionDigits: 2 })}M series: ${mib(r.request)} vs ${mib(r.rss)} MiB (${round(r.request / r.rss, 2)}x)`).join("; "),
+      },
+    ],
+    checks: [
+      { what: "memory measured at two loads at least", passed: rows.length >= 2, detail: `${rows.length} load(s)` },
+      {
+        what: "the measured resident memory stays below the predicted limit at every load",
+        passed: rows.every((r) => r.rss < r.limit),
+        detail: rows.map((r) => `${mib(r.rss)} < ${mib(r.limit)} MiB`).join(", "),
+      },
+    ],
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * Runs one stack of the program under mocks and prints how long the program took and how many resources it
+ * registered: `node bin/bench/program-child.js <stack>` with the harness' RunOptions as JSON on stdin.
+ * One process per run: Node caches the program.
+ */
+import * as fs from "fs";
+import { RunOptions, runProgram } from "../test/harness/program";
+
+export interface ProgramMeasurement {
+  readonly evaluationMs: number;
+  readonly resources: number;
+}
+
+async function main(): Promise<void> {
+  const stack = process.argv[2];
+  if (!stack) throw new Error("usage: program-child <stack> < options.json");
+  const options = JSON.parse(fs.readFileSync(0, "utf8")) as RunOptions;
+  const started = performance.now();
+  const run = await runProgram(stack, options);
+  const measurement: ProgramMeasurement = { evaluationMs: performance.now() - started, resources: run.resources.length };
+  process.stdout.write(JSON.stringify(measurement));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
