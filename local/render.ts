@@ -17,7 +17,6 @@ import { meshLabel } from "../builders/global/render";
 import { ALERTMANAGER, FEDERATION } from "../builders/global/layout";
 import { prometheusArgs } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
-import type { PrometheusConfig, ScrapeConfig } from "../builders/prometheus/types";
 import { webConfig as prometheusWebConfig } from "../builders/prometheus/web";
 import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, tlsServerName } from "../builders/regional/layout";
 import { regionalPrometheusParams, STACK_JOBS } from "../builders/regional/plan";
@@ -35,7 +34,6 @@ import type { ProcessSpec } from "./supervisor";
 /** What the local topology changes in the builders' output, each for a reason a reviewer can check. */
 export const LOCAL_ADAPTATIONS = [
   "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config.",
-  "Each replica's self-scrape job targets its own loopback port instead of localhost:9090; no Thanos sidecar job (no sidecar runs).",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
   "Intervals are seconds (settings.ts), alert `for` durations are shortened, federation scrape timeouts fit the short interval.",
   "The federation Prometheus also evaluates the regional alert rules, so a lost region's federate targets raise TargetDown.",
@@ -84,14 +82,6 @@ function localPrometheusArgs(configFile: string, webConfigFile: string, dataDir:
   ];
 }
 
-/** The regional self-scrape job pointed at this replica's own port; the sidecar job dropped. */
-function withLocalSelfJobs(config: PrometheusConfig, port: number): PrometheusConfig {
-  const jobs: ScrapeConfig[] = config.scrape_configs
-    .filter((job) => job.job_name !== STACK_JOBS.sidecar)
-    .map((job) => (job.job_name === "prometheus" ? { ...job, static_configs: [{ targets: [address(port)] }] } : job));
-  return { ...config, scrape_configs: jobs };
-}
-
 export interface RenderedTopology {
   /** Started in this order: everything a later group scrapes or alerts to is up first. */
   readonly startOrder: readonly (readonly ProcessSpec[])[];
@@ -133,7 +123,8 @@ function renderRegion(region: LocalRegion, pki: Pki, trust: AlertingTrust, alert
   const access = new Map<string, ServerAccess>();
   const specs = region.prometheus.map((p: LocalPrometheus): ProcessSpec => {
     const params = regionalPrometheusParams(region.config, region.plan, region.config.cluster.name, p.shard, p.podName);
-    const config = withLocalSelfJobs(prometheusConfig({ ...params, kubernetesDiscovery: false, files }), p.port);
+    // No sidecar port: no Thanos sidecar runs here, so the config has no sidecar job.
+    const config = prometheusConfig({ ...params, kubernetesDiscovery: false, localPorts: { web: p.port }, files });
     const configFile = write(path.join(p.dir, "prometheus.yaml"), yaml(config));
     access.set(p.name, { url: `https://${address(p.port)}`, caFile: ca.cert, username: federation.username, passwordFile: federation.passwordFile });
     return { name: p.name, command: binaries.prometheus, args: localPrometheusArgs(configFile, webConfigFile, path.join(p.dir, "data"), p.port) };
