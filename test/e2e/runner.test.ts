@@ -9,7 +9,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Endpoints } from "../../local/endpoints";
-import { INSTALL_LINES } from "../../local/binaries";
+import { findBinaries, INSTALL_LINES } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
 
 const MAIN = path.resolve(__dirname, "..", "..", "local", "main.js");
@@ -112,5 +112,38 @@ describe("npm start (the runner)", function () {
     for (const expected of ["prometheus", "alertmanager or prometheus-alertmanager", "node_exporter or prometheus-node-exporter", INSTALL_LINES.debian, INSTALL_LINES.macos]) {
       assert.ok(run.output.includes(expected), `the message lacks '${expected}':\n${run.output}`);
     }
+  });
+});
+
+describe("binary discovery", () => {
+  let dir: string;
+  const fake = (name: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, "#!/bin/sh\n", { mode: 0o755 });
+    return file;
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "binaries-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("takes the Debian names when the upstream ones are absent", () => {
+    const expected = { prometheus: fake("prometheus"), alertmanager: fake("prometheus-alertmanager"), nodeExporter: fake("prometheus-node-exporter") };
+    assert.deepStrictEqual(findBinaries({ PATH: dir }), expected);
+  });
+
+  it("prefers the upstream names, and an environment variable over both", () => {
+    fake("prometheus-alertmanager");
+    fake("prometheus-node-exporter");
+    const upstream = { prometheus: fake("prometheus"), alertmanager: fake("alertmanager"), nodeExporter: fake("node_exporter") };
+    assert.deepStrictEqual(findBinaries({ PATH: dir }), upstream);
+    const pinned = fake("my-prometheus");
+    assert.deepStrictEqual(findBinaries({ PATH: dir, PROMETHEUS_BIN: pinned }), { ...upstream, prometheus: pinned });
+  });
+
+  it("refuses an environment variable that names no executable", () => {
+    fake("prometheus");
+    assert.throws(() => findBinaries({ PATH: dir, PROMETHEUS_BIN: path.join(dir, "missing") }), /PROMETHEUS_BIN=.*missing is not an executable file/);
   });
 });
