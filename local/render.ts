@@ -14,7 +14,7 @@ import { webConfig as alertmanagerWebConfig } from "../builders/alertmanager/web
 import { federationPrometheusConfig, federateJobName } from "../builders/federation/config";
 import { globalRecordingRules } from "../builders/federation/rules";
 import { meshLabel } from "../builders/global/render";
-import { ALERTMANAGER, FEDERATION } from "../builders/global/layout";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER } from "../builders/global/layout";
 import { prometheusArgs } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { webConfig as prometheusWebConfig } from "../builders/prometheus/web";
@@ -171,7 +171,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries, alertmanager
   const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, pki, trust, targetsJson, binaries) }));
 
   const secretsDir = path.join(global.dir, "secrets");
-  const federationAlerting = credentials("federation-prometheus", path.join(secretsDir, "alertmanager-password"));
+  const federationAlerting = credentials(FEDERATION_ALERTING_USER, path.join(secretsDir, "alertmanager-password"));
   trust.users.set(federationAlerting.username, federationAlerting);
 
   const amConfigFile = write(
