@@ -33,10 +33,11 @@ import type { ProcessSpec } from "./supervisor";
 
 /** What the local topology changes in the builders' output, each for a reason a reviewer can check. */
 export const LOCAL_ADAPTATIONS = [
-  "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config.",
+  "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config; no Thanos sidecar runs, so no sidecar job.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
   "Intervals are seconds (settings.ts), alert `for` durations are shortened, federation scrape timeouts fit the short interval.",
   "The federation Prometheus also evaluates the regional alert rules, so a lost region's federate targets raise TargetDown.",
+  "Alertmanager's flags are made here: the args builder names in-cluster paths and peers by DNS; the flags are the same, peers are loopback ports.",
 ] as const;
 
 const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
