@@ -9,7 +9,7 @@ import { LocalPlan, LocalRegion, planTopology } from "./plan";
 import { RenderedTopology, renderTopology } from "./render";
 import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
 import { Supervisor } from "./supervisor";
-import { waitFor } from "./wait";
+import { WaitAbandoned, waitFor } from "./wait";
 import { WebhookReceiver } from "./webhook";
 
 export type Log = (line: string) => void;
@@ -71,10 +71,16 @@ export class Topology {
     const peers = this.plan.global.alertmanagers.length;
     await Promise.all([
       ...[...this.rendered.alertmanagers].map(([name, access]) =>
-        waitFor(`${name} to see ${peers} mesh peers`, timeoutMs, async () => ((await meshPeers(access)) === peers ? true : undefined)),
+        waitFor(`${name} to see ${peers} mesh peers`, timeoutMs, async () => {
+          this.assertRunning(name);
+          return (await meshPeers(access)) === peers ? true : undefined;
+        }),
       ),
       ...[...this.rendered.prometheus, ...this.rendered.federation].map(([name, access]) =>
-        waitFor(`${name} to find ${peers} Alertmanagers`, timeoutMs, async () => ((await activeAlertmanagers(access)).length === peers ? true : undefined)),
+        waitFor(`${name} to find ${peers} Alertmanagers`, timeoutMs, async () => {
+          this.assertRunning(name);
+          return (await activeAlertmanagers(access)).length === peers ? true : undefined;
+        }),
       ),
       ...[...this.rendered.federation].map(([name, access]) =>
         waitFor(`${name} to receive every region's recording rules`, timeoutMs, () => this.regionsWithRecordingRules(access).then((found) =>
@@ -132,9 +138,17 @@ export class Topology {
   private async waitListening(name: string, timeoutMs: number): Promise<void> {
     const access = this.serverAccess(name);
     if (!access) return;
-    await waitFor(`${name} to answer /-/ready (log: ${this.supervisor.logFile(name)})`, timeoutMs, async () => {
-      if (!this.supervisor.isRunning(name)) throw new Error(`${name} is not running`);
+    await waitFor(`${name} to answer /-/ready`, timeoutMs, async () => {
+      this.assertRunning(name);
       return (await isReady(access)) ? true : undefined;
     });
+  }
+
+  /** A process that has exited will not become ready: say so at once, with its log. */
+  private assertRunning(name: string): void {
+    if (this.supervisor.isRunning(name)) return;
+    const log = this.supervisor.logFile(name);
+    const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trimEnd().split("\n").slice(-5).join("\n  ") : "(no log)";
+    throw new WaitAbandoned(`${name} is not running; the end of its log ${log}:\n  ${tail}`);
   }
 }

@@ -1,3 +1,6 @@
+/** Thrown by a probe when waiting longer cannot help (the process it waits for has exited). */
+export class WaitAbandoned extends Error {}
+
 /**
  * Polls until `probe` returns a value other than undefined, or fails after `timeoutMs` naming what it waited
  * for and the last error seen. Every wait in the runner and the tests is bounded this way; none sleeps blind.
@@ -10,6 +13,7 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
       const value = await probe();
       if (value !== undefined) return value;
     } catch (err) {
+      if (err instanceof WaitAbandoned) throw new Error(`stopped waiting for ${what}: ${err.message}`);
       lastError = err;
     }
     if (Date.now() >= deadline) {

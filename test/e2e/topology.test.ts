@@ -32,7 +32,7 @@ describe("local topology end to end", function () {
 
   before(async function () {
     this.timeout(180_000);
-    topology = await Topology.create({ basePort: 29090, shards: SHARDS, targetsPerRegion: TARGETS_PER_REGION });
+    topology = await Topology.create({ basePort: 11090, shards: SHARDS, targetsPerRegion: TARGETS_PER_REGION });
     await topology.start();
     await topology.waitReady();
   });
