@@ -5,6 +5,8 @@
  */
 import * as assert from "assert";
 import { federateJobName } from "../../builders/federation/config";
+import { GLOBAL_RECORDING_RULES } from "../../builders/federation/rules";
+import { REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
 import { eachTargetScrapedByOneShard, inducedAlertArrivesOnce, receivedAlerts, TARGET_DOWN } from "../../local/check";
 import { query, queryRange, Series } from "../../local/client";
 import { address } from "../../local/plan";
@@ -18,6 +20,15 @@ const SHARDS = 2;
 const FEDERATION_INTERVAL_MS = (parseDuration(LOCAL_TIMING.federationInterval) ?? 0) * 1000;
 const now = () => Math.floor(Date.now() / 1000);
 
+/** The global series the federation records from a regional recording rule. */
+function globalOf(regional: string): string {
+  const rule = GLOBAL_RECORDING_RULES.find((r) => r.source === regional && !r.rate);
+  if (!rule) throw new Error(`no global recording rule reads ${regional}`);
+  return rule.record;
+}
+const GLOBAL_TARGETS_UP = globalOf(REGIONAL_RECORDING_RULES.targetsUp);
+const GLOBAL_REQUESTS = globalOf(REGIONAL_RECORDING_RULES.requests);
+
 /** Values of one range-query series, by region. */
 function byRegion(series: readonly Series[]): Map<string, number[]> {
   return new Map(series.map((s) => [s.metric.region, s.values.map(([, v]) => Number(v))]));
@@ -28,7 +39,7 @@ describe("local topology end to end", function () {
   let topology: Topology;
   const federation = () => topology.access(topology.plan.global.federation[0].name);
   /** The global count of the fleet's healthy targets, per region. */
-  const fleetUpSum = (region?: string) => `global:up:sum{job="${FLEET_JOB}"${region ? `, region="${region}"` : ""}}`;
+  const fleetUpSum = (region?: string) => `${GLOBAL_TARGETS_UP}{job="${FLEET_JOB}"${region ? `, region="${region}"` : ""}}`;
 
   before(async function () {
     this.timeout(180_000);
@@ -71,11 +82,11 @@ describe("local topology end to end", function () {
     }
 
     // The request rate is one series per region at every step as well.
-    const rates = byRegion(await queryRange(federation(), "global:http_requests:rate5m", since, end, 1));
+    const rates = byRegion(await queryRange(federation(), GLOBAL_REQUESTS, since, end, 1));
     for (const r of topology.plan.regions) {
       const values = rates.get(r.name) ?? [];
-      assert.strictEqual(values.length, steps, `${r.name}: global:http_requests:rate5m has gaps: ${values.length} of ${steps} steps`);
-      assert.ok(values.every((v) => v > 0), `${r.name}: global:http_requests:rate5m dropped to 0: ${values}`);
+      assert.strictEqual(values.length, steps, `${r.name}: ${GLOBAL_REQUESTS} has gaps: ${values.length} of ${steps} steps`);
+      assert.ok(values.every((v) => v > 0), `${r.name}: ${GLOBAL_REQUESTS} dropped to 0: ${values}`);
     }
   });
 
