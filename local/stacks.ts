@@ -1,20 +1,9 @@
-import * as fs from "fs";
-import * as path from "path";
-import * as YAML from "yaml";
 import { loadStackConfig } from "../config/load";
+import { REPO_ROOT, rawConfigOf, readStackFile } from "../config/stack-file";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { GLOBAL_STACK, LOCAL_RECEIVER, LOCAL_TIMING } from "./settings";
 
-const PROJECT = "monitoring";
-export const REPO_ROOT = path.resolve(__dirname, "..", "..");
-
-/** A stack file's `monitoring:*` keys, as `pulumi config` would hand them to the program. */
-function readStackFile(stack: string): Record<string, unknown> {
-  const doc = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-  return Object.fromEntries(
-    Object.entries(doc.config ?? {}).filter(([key]) => key.startsWith(`${PROJECT}:`)).map(([key, value]) => [key.slice(PROJECT.length + 1), value]),
-  );
-}
+export { REPO_ROOT };
 
 /** Loads a stack's own file through the program's config validation, with local values laid over its keys. */
 function loadWithOverrides(stack: string, overrides: Record<string, unknown>) {
@@ -23,10 +12,7 @@ function loadWithOverrides(stack: string, overrides: Record<string, unknown>) {
     const base = merged[key];
     merged[key] = isObject(base) && isObject(value) ? { ...base, ...value } : value;
   }
-  return loadStackConfig(stack, (key) => {
-    const value = merged[key];
-    return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
-  });
+  return loadStackConfig(stack, rawConfigOf(merged));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

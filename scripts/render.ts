@@ -10,7 +10,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
 import { s3Location, gcsLocation } from "../builders/cloud/object-store";
 import { FEDERATION_ALERTING_USER } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
@@ -19,23 +18,17 @@ import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL 
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { rawConfigOf, readStackFile } from "../config/stack-file";
 import { VERSIONS } from "../versions";
 
-const REPO_ROOT = path.resolve(__dirname, "../..");
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
 
 function readStackConfig(stack: string): StackConfig {
-  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`no stack file ${file}: render takes the name of a stack of this project`);
-  const values: Record<string, unknown> = (YAML.parse(fs.readFileSync(file, "utf8"))?.config ?? {}) as Record<string, unknown>;
-  const raw = (key: string): string | undefined => {
-    const value = values[`monitoring:${key}`];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
-  };
+  const values = readStackFile(stack);
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
-  const secretKeys = new Set(((values["monitoring:alerting"] as { receivers?: { secretKey?: string }[] })?.receivers ?? []).map((r) => r.secretKey));
+  const secretKeys = new Set(((values.alerting as { receivers?: { secretKey?: string }[] })?.receivers ?? []).map((r) => r.secretKey));
+  const raw = rawConfigOf(values);
   return loadStackConfig(stack, (key) => raw(key) ?? (secretKeys.has(key) ? `<secret ${key}>` : undefined));
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { readStackFile } from "../harness/program";
+import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
 import { BaseStackConfig, StackConfig, loadStackConfig } from "../../config";
 
@@ -58,10 +58,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** A stack's validated config from its stack file, with keys overridden as `pulumi config set` would. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
   const raw = { ...readStackFile(stack), ...overrides };
-  return loadStackConfig(stack, (key) => {
-    const value = raw[key];
-    return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
-  });
+  return loadStackConfig(stack, rawConfigOf(raw));
 }
 
 /** Resolves once registrations have stopped arriving: every output the components chain has settled. */

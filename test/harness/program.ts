@@ -1,7 +1,6 @@
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
+import { PROJECT, REPO_ROOT, readStackFile } from "../../config/stack-file";
 import { CALL_RESULTS, COMPUTED_STATE } from "./mock-state";
 
 /** One resource the program registered, as the engine (and a policy) would see its inputs. */
@@ -40,19 +39,7 @@ export interface RunOptions {
   readonly org?: string;
 }
 
-export const REPO_ROOT = path.resolve(__dirname, "../../..");
-export const PROJECT = "monitoring";
-
-/** The `monitoring:` config of a stack file, keys without the namespace. */
-export function readStackFile(stack: string): Record<string, unknown> {
-  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-  const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
-  const config: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc.config ?? {})) {
-    if (key.startsWith(`${PROJECT}:`)) config[key.slice(PROJECT.length + 1)] = value;
-  }
-  return config;
-}
+export { PROJECT, REPO_ROOT, readStackFile };
 
 /**
  * Runs index.ts under Pulumi mocks for one stack and records every resource and export. Node caches the

@@ -1,14 +1,10 @@
 import * as assert from "assert";
 import { ConfigError, GlobalStackConfig, RegionalStackConfig, loadStackConfig } from "../../config";
-import { readStackFile } from "../harness/program";
+import { rawConfigOf, readStackFile } from "../../config/stack-file";
 
 /** Loads a stack's config from plain values, as `pulumi config` hands them over (objects as JSON text). */
 function load(stack: string, values: Record<string, unknown>) {
-  return loadStackConfig(stack, (key) => {
-    const value = values[key];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
-  });
+  return loadStackConfig(stack, rawConfigOf(values));
 }
 
 const regional = {

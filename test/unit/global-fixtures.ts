@@ -1,4 +1,5 @@
 import { GlobalStackConfig, loadStackConfig } from "../../config";
+import { rawConfigOf } from "../../config/stack-file";
 import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-outputs";
 import type { ExposedRegion, GlobalRenderOptions } from "../../builders/global/render";
 
@@ -24,11 +25,7 @@ export function globalConfig(regions: readonly string[], overrides: Record<strin
     slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
     ...overrides,
   };
-  return loadStackConfig("global", (key) => {
-    const value = values[key];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
-  }) as GlobalStackConfig;
+  return loadStackConfig("global", rawConfigOf(values)) as GlobalStackConfig;
 }
 
 /** A region with `shards` x 2 Prometheus pods, exposed at documentation addresses. */
