@@ -11,17 +11,16 @@ import { alertmanagerConfig } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { alertmanagerFeatures } from "../builders/alertmanager/version";
 import { webConfig as alertmanagerWebConfig } from "../builders/alertmanager/web-config";
-import { federationPrometheusConfig, federateJobName } from "../builders/federation/config";
-import { globalRecordingRules } from "../builders/federation/rules";
+import { federationPrometheusConfig } from "../builders/federation/config";
+import { federationRuleFile } from "../builders/federation/rules";
 import { meshLabel } from "../builders/global/render";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER } from "../builders/global/layout";
 import { prometheusArgs } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { webConfig as prometheusWebConfig } from "../builders/prometheus/web";
 import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, tlsServerName } from "../builders/regional/layout";
-import { regionalPrometheusParams, STACK_JOBS } from "../builders/regional/plan";
+import { regionalPrometheusParams } from "../builders/regional/plan";
 import { regionalRuleFiles } from "../builders/regional/workload-config";
-import { alertRules } from "../builders/rules/alerts";
 import { bcryptHash } from "./bcrypt";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
@@ -35,8 +34,7 @@ import type { ProcessSpec } from "./supervisor";
 export const LOCAL_ADAPTATIONS = [
   "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config; no Thanos sidecar runs, so no sidecar job.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
-  "Intervals are seconds (settings.ts), alert `for` durations are shortened, federation scrape timeouts fit the short interval.",
-  "The federation Prometheus also evaluates the regional alert rules, so a lost region's federate targets raise TargetDown.",
+  "Intervals are seconds (settings.ts) and alert `for` durations are shortened.",
   "Alertmanager's flags are made here: the args builder names in-cluster paths and peers by DNS; the flags are the same, peers are loopback ports.",
 ] as const;
 
@@ -202,8 +200,8 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries, alertmanager
   });
 
   const rulesDir = path.join(global.dir, "rules");
-  write(path.join(rulesDir, "global.yml"), yaml(globalRecordingRules()));
-  write(path.join(rulesDir, "alerts.yml"), yaml(withLocalAlertFor(alertRules(STACK_JOBS))));
+  const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
+  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions))));
   const federationWeb = write(path.join(global.dir, "federation-web.yml"), yaml({}));
   const federation = new Map<string, ServerAccess>();
   const federationSpecs = global.federation.map((f): ProcessSpec => {
@@ -230,14 +228,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries, alertmanager
         tlsServerName: ALERTMANAGER.tlsServerName,
       },
     });
-    const federateJobs = new Set(plan.regions.map((r) => federateJobName(r.name)));
-    const local = {
-      ...config,
-      scrape_configs: config.scrape_configs.map((job) =>
-        federateJobs.has(job.job_name) ? { ...job, scrape_timeout: LOCAL_TIMING.federationInterval } : job,
-      ),
-    };
-    const configFile = write(path.join(f.dir, "prometheus.yml"), yaml(local));
+    const configFile = write(path.join(f.dir, "prometheus.yml"), yaml(config));
     federation.set(f.name, { url: `http://${address(f.port)}` });
     return { name: f.name, command: binaries.prometheus, args: localPrometheusArgs(configFile, federationWeb, path.join(f.dir, "data"), f.port) };
   });

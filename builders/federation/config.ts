@@ -1,3 +1,4 @@
+import { parseDuration } from "../../config/duration";
 import { INSTANCELESS_RULE_LEVELS, federationMatchers } from "./series";
 
 /** One region as the federation Prometheus scrapes it. */
@@ -59,21 +60,35 @@ export function federationPrometheusConfig(p: FederationConfigParams) {
       alertmanagers: [{ api_version: "v2", ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] }],
     },
     scrape_configs: [
-      ...p.regions.map(federateJob),
+      ...p.regions.map((region) => federateJob(region, federateScrapeTimeout(p.scrapeInterval))),
       { job_name: ALERTMANAGER_SCRAPE_JOB, ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] },
     ],
   };
 }
 
-function federateJob(region: FederatedRegion) {
+/**
+ * Cross-region scrapes of pre-aggregated series are slower than local ones: they get two thirds of the
+ * interval (20s of 30s), and Prometheus rejects a timeout longer than the interval.
+ */
+export function federateScrapeTimeout(scrapeInterval: string): string {
+  const seconds = parseDuration(scrapeInterval);
+  if (!seconds) throw new Error(`federation scrape interval '${scrapeInterval}' is not a positive Prometheus duration`);
+  const ms = Math.floor((seconds * 1000 * 2) / 3);
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+function federateJob(region: FederatedRegion, scrapeTimeout: string) {
   if (region.prometheusTargets.length === 0) throw new Error(`region '${region.name}' has no Prometheus pod to federate`);
   return {
     job_name: federateJobName(region.name),
     honor_labels: true,
+    // The federation's own scrape time, not the sample's time in the region: only then does a failed scrape
+    // of a lost replica write stale markers for its series (Prometheus marks no staleness for samples with
+    // explicit timestamps), so its last values vanish at once instead of lingering for the 5-minute lookback.
+    honor_timestamps: false,
     metrics_path: "/federate",
     params: { "match[]": federationMatchers() },
-    // Cross-region scrapes of pre-aggregated series: slower than local ones, far from the interval.
-    scrape_timeout: "20s",
+    scrape_timeout: scrapeTimeout,
     ...httpsClient(region),
     static_configs: [{ targets: [...region.prometheusTargets] }],
     metric_relabel_configs: [

@@ -1,4 +1,5 @@
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { AlertedRegion, globalAlertRules } from "./alerts";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** Label every regional Prometheus shard adds; series of different shards are disjoint parts of one sum. */
@@ -38,7 +39,7 @@ export function dedupedAcrossReplicas(selector: string): string {
   return `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABEL}) (${selector}))`;
 }
 
-/** The rule file the global federation Prometheus evaluates. */
+/** The global recording rules, which the dashboards read. */
 export function globalRecordingRules() {
   return {
     groups: [
@@ -51,4 +52,9 @@ export function globalRecordingRules() {
       },
     ],
   };
+}
+
+/** The one rule file the global federation Prometheus evaluates: the recording rules and the alerts about the regions. */
+export function federationRuleFile(regions: readonly AlertedRegion[]) {
+  return { groups: [...globalRecordingRules().groups, ...globalAlertRules(regions).groups] };
 }

@@ -6,7 +6,7 @@ import { alertmanagerConfig } from "../alertmanager/config";
 import { alertmanagerTargets } from "../alertmanager/targets";
 import { webConfig } from "../alertmanager/web-config";
 import { federationPrometheusConfig } from "../federation/config";
-import { globalRecordingRules } from "../federation/rules";
+import { federationRuleFile } from "../federation/rules";
 import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
@@ -122,7 +122,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         },
       }),
     ),
-    [GLOBAL_FILES.federationRules]: yaml(globalRecordingRules()),
+    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })))),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(
       federationSidecarArgs({ prometheusUrl: `http://localhost:${FEDERATION.port}`, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort }),
     ),

@@ -6,6 +6,8 @@ import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { FEDERATION } from "../../builders/global/layout";
 import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
 import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
+import { federateScrapeTimeout } from "../../builders/federation/config";
+import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
@@ -38,6 +40,22 @@ describe("global federation Prometheus", () => {
     assert.deepStrictEqual(usEast.basic_auth, { username: "federation", password_file: `${FEDERATION.secretsDir}/region-us-east-federation-password` });
     assert.deepStrictEqual(usEast.tls_config, { ca_file: `${FEDERATION.secretsDir}/region-us-east-ca.crt`, server_name: "prometheus.us-east.monitoring" });
     assert.notStrictEqual(job("federate-eu-west").basic_auth.password_file, usEast.basic_auth.password_file);
+  });
+
+  it("stamps federated samples with its own scrape time, so a lost replica's series go stale at once (honor_timestamps: false)", () => {
+    const federateJobs = config.scrape_configs.filter((j: any) => j.job_name.startsWith("federate-"));
+    assert.strictEqual(federateJobs.length, 2);
+    for (const j of federateJobs) assert.strictEqual(j.honor_timestamps, false, `${j.job_name} ignores the regions' sample timestamps`);
+  });
+
+  it("gives each federate scrape a timeout within the scrape interval, whatever the interval", () => {
+    assert.strictEqual(job("federate-us-east").scrape_timeout, "20s");
+    assert.strictEqual(config.global.scrape_interval, "30s");
+    for (const interval of ["2s", "15s", "1m", "1m30s"]) {
+      const timeout = federateScrapeTimeout(interval);
+      assert.ok(parseDuration(timeout)! > 0 && parseDuration(timeout)! <= parseDuration(interval)!, `${timeout} fits in ${interval}`);
+    }
+    assert.throws(() => federateScrapeTimeout("soon"), /'soon' is not a positive Prometheus duration/);
   });
 
   it("federates selectively: recording-rule levels and a few named series, never every series", () => {
