@@ -43,7 +43,8 @@ export function federateJobName(region: string): string {
 
 /**
  * The global federation Prometheus: one `federate-<region>` job per region with `honor_labels: true`, so
- * every series keeps the `region`, `shard` and `prometheus_replica` labels its regional Prometheus gave it.
+ * every series keeps the `region`, `shard` and `prometheus_replica` labels its regional Prometheus gave it,
+ * and `honor_timestamps: false`, so a lost replica's series go stale at once (see federateJob).
  */
 export function federationPrometheusConfig(p: FederationConfigParams) {
   if (p.regions.length === 0) throw new Error("the federation Prometheus needs at least one region");
