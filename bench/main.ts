@@ -48,23 +48,26 @@ async function phase(id: string, title: string, run: () => Promise<Section[]>): 
 }
 
 async function measureAll(settings: BenchSettings): Promise<Section[]> {
+  const phases: (() => Promise<Section[]>)[] = [
+    () => phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
+    () =>
+      phase("pipeline", "Federation, queries and alerts on the local topology", () =>
+        withTopology({ basePort: settings.pipelineBasePort }, log, async (topology) => {
+          log("pipeline: waiting until data and alerts flow");
+          await topology.waitReady();
+          const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);
+          const queries = await globalQueryLatency(topology, settings.queries, log);
+          // Last: it kills an Alertmanager peer.
+          const alerts = await alertPipeline(topology, settings.alerts, log);
+          return [federation, queries, alerts];
+        }),
+      ),
+    () => phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)]),
+    () => phase("scrapeCapacity", "Scrape capacity", () => scrapeCapacity(settings.capacity, log)),
+  ];
   const sections: Section[] = [];
-  sections.push(...(await phase("programScaling", "The program itself", async () => [programScaling(settings.program, log)])));
-  sections.push(
-    ...(await phase("pipeline", "Federation, queries and alerts on the local topology", () =>
-      withTopology({ basePort: settings.pipelineBasePort }, log, async (topology) => {
-        log("pipeline: waiting until data and alerts flow");
-        await topology.waitReady();
-        const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);
-        const queries = await globalQueryLatency(topology, settings.queries, log);
-        // Last: it kills an Alertmanager peer.
-        const alerts = await alertPipeline(topology, settings.alerts, log);
-        return [federation, queries, alerts];
-      }),
-    )),
-  );
-  sections.push(...(await phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)])));
-  sections.push(...(await phase("scrapeCapacity", "Scrape capacity", () => scrapeCapacity(settings.capacity, log))));
+  if (settings.concurrent) sections.push(...(await Promise.all(phases.map((run) => run()))).flat());
+  else for (const run of phases) sections.push(...(await run()));
   return sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
 }
 

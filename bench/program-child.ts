@@ -3,7 +3,6 @@
  * registered: `node bin/bench/program-child.js <stack>` with the harness' RunOptions as JSON on stdin.
  * One process per run: Node caches the program.
  */
-import * as fs from "fs";
 import { RunOptions, runProgram } from "../test/harness/program";
 
 export interface ProgramMeasurement {
@@ -11,10 +10,17 @@ export interface ProgramMeasurement {
   readonly resources: number;
 }
 
+/** Standard input, read as a stream: a synchronous read of a pipe the parent has not written yet fails (EAGAIN). */
+async function stdin(): Promise<string> {
+  let text = "";
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
 async function main(): Promise<void> {
   const stack = process.argv[2];
   if (!stack) throw new Error("usage: program-child <stack> < options.json");
-  const options = JSON.parse(fs.readFileSync(0, "utf8")) as RunOptions;
+  const options = JSON.parse(await stdin()) as RunOptions;
   const started = performance.now();
   const run = await runProgram(stack, options);
   const measurement: ProgramMeasurement = { evaluationMs: performance.now() - started, resources: run.resources.length };

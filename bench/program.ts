@@ -3,7 +3,7 @@
  * count, one child process per N. The regional outputs come from running one regional stack once, cloned
  * under each region's name (what contracts/validate-regional-outputs.ts requires of a region).
  */
-import { execFileSync } from "child_process";
+import { spawn } from "child_process";
 import * as path from "path";
 import { readStackFile, REPO_ROOT, StackReferenceOutputs } from "../test/harness/program";
 import { runStackInChild, TEST_SECRETS } from "../test/harness/stacks";
@@ -30,7 +30,21 @@ function cloneOutputs(outputs: Record<string, unknown>, name: string): Record<st
   return JSON.parse(JSON.stringify(outputs).replace(new RegExp(`${SOURCE_REGION}(?!-\\d)`, "g"), name)) as Record<string, unknown>;
 }
 
-function runGlobal(regions: number, source: { outputs: Record<string, unknown>; secretOutputs: string[] }): ProgramMeasurement & { wallMs: number } {
+/** Runs a script of bin/ in a child process with `input` on stdin, and resolves with its stdout. */
+function runChild(script: string, args: readonly string[], input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", script), ...args], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${err.trim()}`))));
+    child.stdin.end(input);
+  });
+}
+
+async function runGlobal(regions: number, source: { outputs: Record<string, unknown>; secretOutputs: string[] }): Promise<ProgramMeasurement & { wallMs: number }> {
   const org = "acme";
   const references = Array.from({ length: regions }, (_, i) => `${org}/monitoring/${regionName(i)}`);
   const stackReferences: StackReferenceOutputs = Object.fromEntries(
@@ -38,22 +52,19 @@ function runGlobal(regions: number, source: { outputs: Record<string, unknown>; 
   );
   const options = { configOverride: { ...readStackFile(GLOBAL_STACK), regions: references }, secrets: TEST_SECRETS[GLOBAL_STACK], stackReferences, org };
   const started = performance.now();
-  const out = execFileSync(process.execPath, [path.join(REPO_ROOT, "bin", "bench", "program-child.js"), GLOBAL_STACK], {
-    cwd: REPO_ROOT,
-    input: JSON.stringify(options),
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const out = await runChild(path.join("bench", "program-child.js"), [GLOBAL_STACK], JSON.stringify(options));
   return { ...(JSON.parse(out) as ProgramMeasurement), wallMs: performance.now() - started };
 }
 
-export function programScaling(settings: ProgramSettings, log: Log): Section {
+export async function programScaling(settings: ProgramSettings, log: Log): Promise<Section> {
   log(`program: running the ${SOURCE_REGION} stack once for its outputs`);
   const source = runStackInChild(SOURCE_REGION);
-  const runs = settings.regionCounts.map((n) => {
+  const runs: (ProgramMeasurement & { wallMs: number; regions: number })[] = [];
+  // One at a time: each measures the program alone.
+  for (const n of settings.regionCounts) {
     log(`program: global stack with ${n} regions`);
-    return { regions: n, ...runGlobal(n, source) };
-  });
+    runs.push({ regions: n, ...(await runGlobal(n, source)) });
+  }
   const resourcesFit = linearFit(runs.map((r) => [r.regions, r.resources]));
   const timeFit = linearFit(runs.map((r) => [r.regions, r.evaluationMs]));
   const increments = runs.slice(1).map((r, i) => ({
