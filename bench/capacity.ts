@@ -66,8 +66,11 @@ async function measureStep(topology: Topology, region: LocalRegion, live: readon
     const reached = await sumOver(topology, live, `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${seriesPerTarget})`);
     return reached === settings.targets ? true : undefined;
   }, 1000).catch(() => undefined);
-  await sleep(interval * 1000 + 1000);
-  const window = `[${settings.interval}]`;
+  // The judged window is a fifth longer than the interval: a scrape that starts a few milliseconds late is
+  // not slower than the interval, and a window of exactly one interval would miss it.
+  const windowSeconds = Math.ceil(interval * 1.2);
+  await sleep(windowSeconds * 1000 + 1000);
+  const window = `[${windowSeconds}s]`;
   const atSize = await sumOver(topology, live, `count(min_over_time(scrape_samples_scraped{job="${FLEET_JOB}"}${window}) >= ${seriesPerTarget})`);
   const failedScrapes = await sumOver(topology, live, `count(min_over_time(up{job="${FLEET_JOB}"}${window}) == 0) or vector(0)`);
   const maxScrape = await Promise.all(live.map((p) => sumOver(topology, [p], `max(max_over_time(scrape_duration_seconds{job="${FLEET_JOB}"}${window}))`)));
@@ -78,7 +81,7 @@ async function measureStep(topology: Topology, region: LocalRegion, live: readon
     failedScrapes > 0
       ? `${failedScrapes} target(s) failed a scrape`
       : atSize < settings.targets
-        ? `${settings.targets - atSize} target(s) not scraped at this size within the interval`
+        ? `${settings.targets - atSize} target(s) not scraped at this size within the interval and a fifth`
         : maxScrapeSeconds >= interval
           ? `a scrape took ${round(maxScrapeSeconds, 2)} s`
           : undefined;
@@ -159,8 +162,8 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
     method:
       `One region, ${settings.targets} synthetic targets scraped every ${settings.interval} by one replica per shard (the twin replicas ` +
       `are stopped so each replica has the machine to itself). Each step makes every target serve more series; once every target ` +
-      `has been scraped at the new size, one more whole interval is judged: a step passes when no target failed a scrape and ` +
-      `\`max_over_time(scrape_duration_seconds[${settings.interval}])\` stayed below the interval, and every scrape in that interval carried the step's series. The ramp stops at the first failing step, ` +
+      `has been scraped at the new size, the next ${Math.ceil((parseDuration(settings.interval) ?? 0) * 1.2)} s (the interval and a fifth, for scrapes that start a little late) are judged: a step passes when ` +
+      `every target was scraped in them, every scrape carried the step's series, none failed, and \`max_over_time(scrape_duration_seconds)\` stayed below the interval. The ramp stops at the first failing step, ` +
       `or before a step whose memory would pass ${settings.memoryShare * 100}% of the machine's; "≥" marks a limit not reached. ` +
       `Unsharded and sharded run one after the other on the same machine and fleet.`,
     tables: ramps.map((r) => ({

@@ -11,7 +11,7 @@ function versionLine(binary: string): string {
 }
 
 /** What the figures depend on: cores, CPU, memory, and the versions of Node and the binaries. */
-export function describeMachine(binaries: Binaries): Machine {
+export function describeMachine(binaries: Binaries): Omit<Machine, "loadAverage"> {
   const cpus = os.cpus();
   return {
     cores: os.availableParallelism(),
@@ -23,6 +23,9 @@ export function describeMachine(binaries: Binaries): Machine {
     alertmanager: versionLine(binaries.alertmanager),
   };
 }
+
+/** The 1-minute load average: how many processes wanted a core, the benchmark's own included. */
+export const loadAverage = () => figure(Math.round(os.loadavg()[0] * 100) / 100, "processes");
 
 /** Resident memory of a process, from /proc (Linux, where the benchmark runs). */
 export function residentBytes(pid: number): number {

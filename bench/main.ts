@@ -13,7 +13,7 @@ import { alertPipeline } from "./alerts";
 import { shardBalance } from "./balance";
 import { scrapeCapacity } from "./capacity";
 import { federationEfficiency } from "./federation";
-import { describeMachine } from "./machine";
+import { describeMachine, loadAverage } from "./machine";
 import { programScaling } from "./program";
 import { globalQueryLatency } from "./queries";
 import { failedChecks, figure, renderMarkdown, Report, Section, summaryTable } from "./report";
@@ -81,13 +81,14 @@ async function main(): Promise<number> {
     });
   }
   const machine = describeMachine(findBinaries());
+  const loadAtStart = loadAverage();
   log(`${quick ? "quick" : "full"} benchmark on ${machine.cores} cores (${machine.cpuModel})`);
   const sections = await measureAll(quick ? QUICK : FULL);
   const report: Report = {
     mode: quick ? "quick" : "full",
     startedAt: new Date(started).toISOString(),
     duration: figure(Math.round((Date.now() - started) / 1000), "s"),
-    machine,
+    machine: { ...machine, loadAverage: { atStart: loadAtStart, atEnd: loadAverage() } },
     sections,
   };
   fs.mkdirSync(outDir, { recursive: true });

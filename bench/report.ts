@@ -51,6 +51,8 @@ export interface Machine {
   readonly node: string;
   readonly prometheus: string;
   readonly alertmanager: string;
+  /** Runnable processes on the machine (1-minute load average) when the run started and ended: others' work shares the cores. */
+  readonly loadAverage: { readonly atStart: Figure; readonly atEnd: Figure };
 }
 
 export interface Report {
@@ -122,6 +124,7 @@ export function renderMarkdown(report: Report): string {
         ["Node", m.node],
         ["Prometheus", m.prometheus],
         ["Alertmanager", m.alertmanager],
+        ["Load average (1 min) at start / end", `${show(m.loadAverage.atStart)} / ${show(m.loadAverage.atEnd)}`],
       ],
     ),
   ];
