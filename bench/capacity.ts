@@ -151,6 +151,9 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
     const b = best(r);
     return a && b ? round(b.totalSeries / a.totalSeries, 2) : NaN;
   });
+  // A ratio of two lower bounds says nothing; over a reached limit, a lower bound is a lower bound.
+  const ratioText = (r: Ramp, i: number) =>
+    bound(unsharded) || Number.isNaN(ratio[i]) ? "no ratio (the unsharded limit was not reached)" : `${bound(r)}${ratio[i]}x`;
   const checks: Check[] = ramps.map((r) => ({
     what: `${r.shards} shard(s): the lowest load of the ramp is scraped within the interval`,
     passed: r.steps[0]?.passed === true,
@@ -198,14 +201,14 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
           passed: s.passed,
         })),
       })),
-      shardedOverUnsharded: ratio.map((x) => figure(x, "x")),
+      shardedOverUnsharded: sharded.map((r, i) => (bound(unsharded) || Number.isNaN(ratio[i]) ? null : { ...figure(ratio[i], "x"), lowerBound: bound(r) !== "" })),
     },
     summary: [
       {
         measure: `Scrape capacity at ${settings.interval}, no scrape slower than the interval (this machine)`,
         result:
           `unsharded (1 replica) ${describe(unsharded)}; ` +
-          sharded.map((r, i) => `${r.shards} shards (1 replica each) ${describe(r)}, ${ratio[i]}x`).join("; "),
+          sharded.map((r, i) => `${r.shards} shards (1 replica each) ${describe(r)}, ${ratioText(r, i)}`).join("; "),
       },
     ],
     checks,

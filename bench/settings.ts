@@ -29,7 +29,7 @@ export const FULL: BenchSettings = {
   federationRepetitions: 20,
   capacity: {
     targets: 500,
-    seriesPerTargetSteps: [500, 1000, 2000, 4000, 8000],
+    seriesPerTargetSteps: [500, 1000, 2000, 4000, 8000, 16000],
     interval: "15s",
     shardCounts: [1, 2],
     basePort: 19500,
