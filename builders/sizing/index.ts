@@ -9,7 +9,7 @@ import type { ContainerResources } from "../k8s/pod";
  *   shards          = ceil(series / MAX_SERIES_PER_SHARD)            (unless config sets a number)
  *   seriesPerShard  = ceil(series / shards)
  *   samplesPerSec   = seriesPerShard / scrapeIntervalSeconds
- *   memory request  = BASE_MEMORY + seriesPerShard x BYTES_PER_HEAD_SERIES x GO_GC_FACTOR; limit = x MEMORY_LIMIT_FACTOR
+ *   memory request  = BASE_MEMORY + seriesPerShard x RESIDENT_BYTES_PER_SERIES;             limit = x MEMORY_LIMIT_FACTOR
  *   cpu request     = BASE_CPU + samplesPerSec / SAMPLES_PER_SECOND_PER_CORE;              limit = x CPU_LIMIT_FACTOR
  *   disk            = (retention + WAL_SECONDS) x samplesPerSec x BYTES_PER_SAMPLE x DISK_HEADROOM
  *
@@ -22,10 +22,11 @@ const GI = MI * KI;
 
 /** Active (head) series one Prometheus shard is planned to carry. */
 export const MAX_SERIES_PER_SHARD = 2_000_000;
-/** Operational figure for the head (see README): about 4 KiB per active series with its labels, postings and chunks. */
-export const BYTES_PER_HEAD_SERIES = 4 * KI;
-/** Go's default GOGC=100 lets the heap grow to twice the live set before collecting. */
-export const GO_GC_FACTOR = 2;
+/**
+ * Resident memory per active series, garbage-collector headroom included (see README): `npm run bench` measured
+ * about 1.9 KiB on a young head; a full head (2-3h of chunks) adds about 1 KiB at 15-30s scrape intervals.
+ */
+export const RESIDENT_BYTES_PER_SERIES = 3 * KI;
 export const BASE_MEMORY_BYTES = 256 * MI;
 /** Headroom above the request for queries and head compaction. */
 export const MEMORY_LIMIT_FACTOR = 1.5;
@@ -106,7 +107,7 @@ export function sizeRegion(input: SizingInput): RegionalSizing {
   const samplesPerSecond = seriesPerShard / interval;
   const millionSeries = totalSeries / 1_000_000;
 
-  const computed = pod(BASE_CPU_CORES + samplesPerSecond / SAMPLES_PER_SECOND_PER_CORE, BASE_MEMORY_BYTES + seriesPerShard * BYTES_PER_HEAD_SERIES * GO_GC_FACTOR);
+  const computed = pod(BASE_CPU_CORES + samplesPerSecond / SAMPLES_PER_SECOND_PER_CORE, BASE_MEMORY_BYTES + seriesPerShard * RESIDENT_BYTES_PER_SERIES);
   const overrides = input.overrides ?? {};
   const prometheus = {
     ...computed,
