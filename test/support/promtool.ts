@@ -11,11 +11,10 @@
  * Every function throws with promtool's output when it fails, and with install instructions when promtool
  * is missing; none skips.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { RunOptions, runTool, tempDir } from "./tools";
 
 /** Config keys whose value is a path to a file promtool opens. */
 const FILE_KEYS = new Set(["ca_file", "cert_file", "key_file", "password_file", "username_file", "credentials_file", "bearer_token_file", "client_ca_file"]);
@@ -25,30 +24,17 @@ export function promtoolBinary(): string {
   return process.env.PROMTOOL ?? "promtool";
 }
 
-export interface RunOptions {
-  readonly cwd?: string;
-  /** Return standard output alone (for commands that print JSON there and logs on standard error). */
-  readonly stdoutOnly?: boolean;
-}
-
 /** Runs promtool; returns its output, or throws with it (and how to install promtool when absent). */
-export function runPromtool(args: readonly string[], options: RunOptions = {}): string {
-  const binary = promtoolBinary();
-  const result = spawnSync(binary, args, { cwd: options.cwd, encoding: "utf8" });
-  if (result.error) {
-    throw new Error(
-      `promtool could not run (${binary}: ${result.error.message}). Install it: ` +
-        "Debian/Ubuntu `apt-get install prometheus`, macOS `brew install prometheus`, or set PROMTOOL to its path.",
-    );
-  }
-  const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`promtool ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
-  return options.stdoutOnly ? result.stdout : output;
+export function runPromtool(args: readonly string[], options: Omit<RunOptions, "install"> = {}): string {
+  return runTool(promtoolBinary(), args, {
+    ...options,
+    install: "Debian/Ubuntu `apt-get install prometheus`, macOS `brew install prometheus`, or set PROMTOOL to its path",
+  });
 }
 
 /** Runs `fn` with a fresh temporary directory and removes it afterwards. */
 export function withTempDir<T>(prefix: string, fn: (dir: string) => T): T {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = tempDir(prefix);
   try {
     return fn(dir);
   } finally {
@@ -148,8 +134,7 @@ export function checkWebConfig(config: string | object): string {
 
 function selfSignedPair(certFile: string, keyFile: string): void {
   const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=stand-in", "-days", "1", "-keyout", keyFile, "-out", certFile];
-  const result = spawnSync("openssl", args, { encoding: "utf8" });
-  if (result.error || result.status !== 0) throw new Error(`openssl could not make a stand-in key pair: ${result.error?.message ?? result.stderr}`);
+  runTool("openssl", args);
 }
 
 /**

@@ -8,7 +8,7 @@ import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { webConfig } from "../../builders/alertmanager/web-config";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { globalConfig } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "./global-tools";
+import { runTool, tempDir, withStandInFiles } from "../support/tools";
 
 /**
  * The trust scheme of the Alertmanager mesh, run for real: two regions' alerting CAs cross-sign one
@@ -23,7 +23,7 @@ describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25
   let url: string;
   const passwords: Record<string, string> = { "us-east-prometheus": "pw-us-east", "eu-west-prometheus": "pw-eu-west", "global-federation": "pw-global" };
 
-  const openssl = (...args: string[]) => runTool("openssl", args, dir);
+  const openssl = (...args: string[]) => runTool("openssl", args, { cwd: dir });
   const file = (name: string) => path.join(dir, name);
   const ext = (name: string, text: string) => (fs.writeFileSync(file(name), text), file(name));
 

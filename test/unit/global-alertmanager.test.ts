@@ -10,7 +10,7 @@ import { ALERTMANAGER } from "../../builders/global/layout";
 import { GLOBAL_FILES, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { VERSIONS } from "../../versions";
 import { BCRYPT, exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "./global-tools";
+import { runTool, tempDir, withStandInFiles } from "../support/tools";
 
 const DEBIAN_ALERTMANAGER = "0.25.0";
 const withWebhook = globalConfig(["us-east"], {

@@ -11,7 +11,7 @@ import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "./global-tools";
+import { runTool, tempDir, withStandInFiles } from "../support/tools";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));

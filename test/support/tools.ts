@@ -8,13 +8,24 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Runs a Debian tool and returns its combined output; fails the test with that output when it exits non-zero. */
-export function runTool(command: string, args: readonly string[], cwd?: string): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
-  if (result.error) throw new Error(`${command} could not run (apt-get install prometheus prometheus-alertmanager): ${result.error.message}`);
+export interface RunOptions {
+  readonly cwd?: string;
+  /** Return standard output alone (for commands that print JSON there and logs on standard error). */
+  readonly stdoutOnly?: boolean;
+  /** How to get the command when it is missing. */
+  readonly install?: string;
+}
+
+/** Runs a tool and returns its output; throws with that output when it exits non-zero, and with `install` when it is missing. */
+export function runTool(command: string, args: readonly string[], options: RunOptions = {}): string {
+  const result = spawnSync(command, args, { cwd: options.cwd, encoding: "utf8" });
+  if (result.error) {
+    const install = options.install ?? "Debian/Ubuntu `apt-get install prometheus prometheus-alertmanager openssl`";
+    throw new Error(`${command} could not run (${result.error.message}). Install it: ${install}.`);
+  }
   const output = `${result.stdout}${result.stderr}`;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${output}`);
-  return output;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
+  return options.stdoutOnly ? result.stdout : output;
 }
 
 /**
