@@ -1,20 +1,33 @@
 /**
- * Every image the program deploys, pinned in one place. The builders take versions as parameters where the
- * local topology runs older Debian binaries (Prometheus 2.42, Alertmanager 0.25); these are the cluster's.
+ * Every version the program deploys and the local topology runs, in one place. Images derive from these, and
+ * `npm run setup` builds the same versions of the Go binaries for the tests and the local topology.
+ *
+ * Prometheus 3.13 is the current long-term-support line (supported until July 2027). Thanos 0.42.4 is the
+ * newest release whose go.mod the machines' Go 1.26.8 toolchain accepts (0.42.5 asks for Go 1.26.10).
  */
-export const IMAGES = {
-  prometheus: "quay.io/prometheus/prometheus:v3.5.0",
-  alertmanager: "quay.io/prometheus/alertmanager:v0.28.1",
-  nodeExporter: "quay.io/prometheus/node-exporter:v1.9.1",
-  kubeStateMetrics: "registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.16.0",
-  thanos: "quay.io/thanos/thanos:v0.42.4",
-  grafana: "docker.io/grafana/grafana:12.1.1",
+export const VERSIONS = {
+  prometheus: "3.13.5",
+  alertmanager: "0.35.0",
+  thanos: "0.42.4",
+  nodeExporter: "1.12.1",
+  kubeStateMetrics: "2.16.0",
+  grafana: "12.1.1",
 } as const;
 
-/** The versions the rendered configs target in the clusters; the builders change syntax by version where needed. */
-export const VERSIONS = {
-  prometheus: "3.5.0",
-  alertmanager: "0.28.1",
-  thanos: "0.42.4",
-  grafana: "12.1.1",
+/** Where each image lives; the tag is always `v<version>` except Grafana's, which has no `v`. */
+export const IMAGES = {
+  prometheus: `quay.io/prometheus/prometheus:v${VERSIONS.prometheus}`,
+  alertmanager: `quay.io/prometheus/alertmanager:v${VERSIONS.alertmanager}`,
+  nodeExporter: `quay.io/prometheus/node-exporter:v${VERSIONS.nodeExporter}`,
+  kubeStateMetrics: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v${VERSIONS.kubeStateMetrics}`,
+  thanos: `quay.io/thanos/thanos:v${VERSIONS.thanos}`,
+  grafana: `docker.io/grafana/grafana:${VERSIONS.grafana}`,
+} as const;
+
+/** Local-only servers that stand in for the clouds' object stores (never deployed). */
+export const LOCAL_TOOL_VERSIONS = {
+  /** GCS emulator, BSD-2-Clause, from the Go module proxy. */
+  fakeGcsServer: "1.56.1",
+  /** S3-compatible server, Apache-2.0, from PyPI (`moto[server]`). */
+  moto: "5.2.5",
 } as const;
