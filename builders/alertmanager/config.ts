@@ -1,5 +1,4 @@
 import type { AlertingSettings, ReceiverSettings } from "../../config/types";
-import { alertmanagerFeatures } from "./version";
 
 /** Receiver that drops what reaches it: the Watchdog heartbeat goes there unless a route says otherwise. */
 export const NULL_RECEIVER = "null";
@@ -10,20 +9,13 @@ export const INHIBIT_EQUAL = ["alertname", "cluster", "service"] as const;
 
 export interface AlertmanagerConfigParams {
   readonly alerting: AlertingSettings;
-  /** The Alertmanager release the config is for (versions.ts in the clusters, 0.25 on Debian). */
-  readonly version: string;
   /** Directory holding one file per receiver secret, named by the receiver's `secretKey`. */
   readonly secretsDir: string;
-  /**
-   * Webhook URLs by receiver name, only for releases before 0.26 that have no `url_file`: the URL is then
-   * written into the config, which is why the whole config is always stored as a Kubernetes Secret.
-   */
-  readonly inlineWebhookUrls?: Readonly<Record<string, string>>;
 }
 
 /**
  * The Alertmanager configuration: one route tree from the stack config, receivers whose URLs and keys are
- * read from files (Slack `api_url_file`, PagerDuty `routing_key_file`, webhook `url_file` from 0.26), and
+ * read from files (Slack `api_url_file`, PagerDuty `routing_key_file`, webhook `url_file`), and
  * the critical-inhibits-warning rule.
  */
 export function alertmanagerConfig(p: AlertmanagerConfigParams) {
@@ -56,19 +48,12 @@ function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
       return { name: r.name, slack_configs: [{ api_url_file: file, channel: r.channel, send_resolved: true }] };
     case "pagerduty":
       return { name: r.name, pagerduty_configs: [{ routing_key_file: file, send_resolved: true }] };
-    case "webhook": {
-      if (alertmanagerFeatures(p.version).webhookUrlFile) return { name: r.name, webhook_configs: [{ url_file: file, send_resolved: true }] };
-      const url = p.inlineWebhookUrls?.[r.name];
-      if (url === undefined) {
-        throw new Error(`Alertmanager ${p.version} has no webhook url_file: receiver '${r.name}' needs its URL in inlineWebhookUrls`);
-      }
-      return { name: r.name, webhook_configs: [{ url, send_resolved: true }] };
-    }
+    case "webhook":
+      return { name: r.name, webhook_configs: [{ url_file: file, send_resolved: true }] };
   }
 }
 
 /** The receiver secret files the config reads, by file name (the receiver's `secretKey`). */
-export function receiverSecretFiles(alerting: AlertingSettings, version: string): string[] {
-  const urlFile = alertmanagerFeatures(version).webhookUrlFile;
-  return alerting.receivers.filter((r) => r.type !== "webhook" || urlFile).map((r) => r.secretKey);
+export function receiverSecretFiles(alerting: AlertingSettings): string[] {
+  return alerting.receivers.map((r) => r.secretKey);
 }

@@ -10,19 +10,25 @@ export interface PrometheusArgsParams {
   readonly webConfigFile: string;
   readonly dataDir: string;
   readonly retention: string;
-  readonly port: number;
+  /** `host:port` of the web server (HTTPS with basic auth). */
+  readonly listenAddress: string;
+  /** Both block durations: 2h in the clusters (SIDECAR_BLOCK_DURATION); the local topology uses seconds. */
+  readonly blockDuration: string;
+  /** How soon a firing alert is sent again (Prometheus' default of 1m unless given). */
+  readonly alertResendDelay?: string;
 }
 
 export function prometheusArgs(p: PrometheusArgsParams): string[] {
   return [
     `--config.file=${p.configFile}`,
     `--web.config.file=${p.webConfigFile}`,
-    `--web.listen-address=0.0.0.0:${p.port}`,
+    `--web.listen-address=${p.listenAddress}`,
     // The sidecar's reloader asks for a reload with POST /-/reload.
     "--web.enable-lifecycle",
     `--storage.tsdb.path=${p.dataDir}`,
     `--storage.tsdb.retention.time=${p.retention}`,
-    `--storage.tsdb.min-block-duration=${SIDECAR_BLOCK_DURATION}`,
-    `--storage.tsdb.max-block-duration=${SIDECAR_BLOCK_DURATION}`,
+    `--storage.tsdb.min-block-duration=${p.blockDuration}`,
+    `--storage.tsdb.max-block-duration=${p.blockDuration}`,
+    ...(p.alertResendDelay ? [`--rules.alert.resend-delay=${p.alertResendDelay}`] : []),
   ];
 }

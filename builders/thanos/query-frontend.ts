@@ -4,7 +4,8 @@
  */
 export interface QueryFrontendArgsParams {
   readonly downstreamUrl: string;
-  readonly httpPort: number;
+  /** `host:port` the frontend serves on. */
+  readonly httpAddress: string;
   readonly httpConfigFile: string;
   readonly responseCacheConfigFile: string;
   readonly splitInterval: string;
@@ -14,7 +15,7 @@ export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
   return [
     "query-frontend",
     "--log.format=json",
-    `--http-address=0.0.0.0:${p.httpPort}`,
+    `--http-address=${p.httpAddress}`,
     `--http.config=${p.httpConfigFile}`,
     `--query-frontend.downstream-url=${p.downstreamUrl}`,
     `--query-range.split-interval=${p.splitInterval}`,

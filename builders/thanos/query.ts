@@ -1,3 +1,5 @@
+import { listenArgs, ThanosListen } from "./grpc-tls";
+
 /**
  * Thanos Query of the global tier: one endpoint group per region (every Prometheus pod's sidecar and the
  * store gateway, reached by load-balancer address), each with that region's mutual-TLS client material.
@@ -40,8 +42,7 @@ export interface ThanosQueryArgsParams {
   readonly endpointConfigFile: string;
   /** The replica labels of every region's Prometheus pods: series differing only in them are one series. */
   readonly replicaLabels: readonly string[];
-  readonly httpPort: number;
-  readonly grpcPort: number;
+  readonly listen: ThanosListen;
 }
 
 export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
@@ -50,8 +51,7 @@ export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
   return [
     "query",
     "--log.format=json",
-    `--http-address=0.0.0.0:${p.httpPort}`,
-    `--grpc-address=0.0.0.0:${p.grpcPort}`,
+    ...listenArgs(p.listen),
     `--endpoint.sd-config-file=${p.endpointConfigFile}`,
     ...replicaLabels.map((label) => `--query.replica-label=${label}`),
     "--deduplication.func=penalty",

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
+import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
 import { IMAGES } from "../../versions";
 import { Workload, configChecksum, container, disruptionBudget, fieldEnv, ingressPolicy, metadata, podBasics } from "./workload";
 
@@ -57,12 +58,12 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
             container({
               name: "prometheus",
               image: IMAGES.prometheus,
-              args: [
-                `--config.file=${FEDERATION.configDir}/prometheus.yml`,
-                `--storage.tsdb.path=${FEDERATION.dataDir}`,
-                "--storage.tsdb.retention.time=15d",
-                `--web.listen-address=:${FEDERATION.port}`,
-              ],
+              args: federationPrometheusArgs({
+                configFile: `${FEDERATION.configDir}/prometheus.yml`,
+                dataDir: FEDERATION.dataDir,
+                retention: FEDERATION_RETENTION,
+                listenAddress: `:${FEDERATION.port}`,
+              }),
               // The replica external label is `${POD_NAME}`, which Prometheus 3 expands from the environment.
               env: [fieldEnv("POD_NAME", "metadata.name")],
               ports: [{ name: "web", containerPort: FEDERATION.port }],

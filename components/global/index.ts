@@ -154,7 +154,6 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers]).apply(([regions, hosts, users]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
-        alertmanagerVersion: VERSIONS.alertmanager,
         alertmanagerUsers: users,
         federationAlertingUser: FEDERATION_ALERTING_USER,
       }),
@@ -171,7 +170,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       replicas: config.alerting.replicas,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, VERSIONS.alertmanager).map((key) => [key, args.receiverSecrets[key]])),
+      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting).map((key) => [key, args.receiverSecrets[key]])),
       tls: { certPem: alertmanagerChain, keyPem: alertmanagerLeaf.keyPem },
       storageClassName: args.storageClassName,
     });

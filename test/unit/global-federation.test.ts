@@ -11,7 +11,7 @@ import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "../support/tools";
+import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
@@ -94,9 +94,9 @@ describe("global federation Prometheus", () => {
     fs.writeFileSync(rulesFile, files[GLOBAL_FILES.federationRules]);
     const configFile = path.join(root, "prometheus.yml");
     fs.writeFileSync(configFile, withStandInFiles(files[GLOBAL_FILES.federationConfig], [FEDERATION.secretsDir, FEDERATION.rulesDir], root));
-    const output = runTool("promtool", ["check", "config", configFile]);
+    const output = runBinary("promtool", ["check", "config", configFile]);
     assert.match(output, /SUCCESS: 1 rule files found/);
-    runTool("promtool", ["check", "rules", rulesFile]);
+    runBinary("promtool", ["check", "rules", rulesFile]);
   });
 
   it("losing one regional replica neither leaves a gap nor doubles a global sum (promtool test rules)", () => {
@@ -129,6 +129,6 @@ describe("global federation Prometheus", () => {
     };
     const testFile = path.join(dir, "dedup.test.yml");
     fs.writeFileSync(testFile, YAML.stringify(test));
-    runTool("promtool", ["test", "rules", testFile]);
+    runBinary("promtool", ["test", "rules", testFile]);
   });
 });

@@ -5,7 +5,6 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
-import { prometheusArgs } from "../../builders/prometheus/args";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
@@ -224,10 +223,6 @@ describe("Prometheus arguments and web config", () => {
     assert.ok(args.includes(`--config.file=${PATHS.configOutFile}`), "reads the substituted config, not the template");
     assert.ok(args.includes(`--web.config.file=${PATHS.webConfigFile}`));
     assert.ok(args.includes("--web.enable-lifecycle"), "the reloader can ask for a reload");
-    assert.deepStrictEqual(prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", port: 1 }).filter((a) => a.includes("block-duration")), [
-      "--storage.tsdb.min-block-duration=2h",
-      "--storage.tsdb.max-block-duration=2h",
-    ]);
   });
 
   it("serves HTTPS with one basic-auth user whose password appears only as a bcrypt hash", () => {
