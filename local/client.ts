@@ -23,14 +23,14 @@ export interface Series {
 const REQUEST_TIMEOUT_MS = 5000;
 
 /** A request to a local server, failing on anything but 2xx. */
-export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string): Promise<string> {
+export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string | Buffer): Promise<string> {
   const url = new URL(path, access.url);
   const headers: Record<string, string> = {};
   if (access.username && access.passwordFile) {
     const password = fs.readFileSync(access.passwordFile, "utf8").trim();
     headers.Authorization = `Basic ${Buffer.from(`${access.username}:${password}`).toString("base64")}`;
   }
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (body !== undefined) headers["Content-Type"] = typeof body === "string" ? "application/json" : "application/octet-stream";
   const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
   if (access.caFile) options.ca = fs.readFileSync(access.caFile);
   const transport = url.protocol === "https:" ? https : http;
@@ -57,9 +57,10 @@ async function api<T>(access: ServerAccess, path: string): Promise<T> {
   return body.data;
 }
 
-/** Instant query. */
-export async function query(access: ServerAccess, expr: string): Promise<Sample[]> {
-  return (await api<{ result: Sample[] }>(access, `/api/v1/query?query=${encodeURIComponent(expr)}`)).result;
+/** Instant query, now or at a Unix time in seconds. */
+export async function query(access: ServerAccess, expr: string, time?: number): Promise<Sample[]> {
+  const params = new URLSearchParams({ query: expr, ...(time === undefined ? {} : { time: String(time) }) });
+  return (await api<{ result: Sample[] }>(access, `/api/v1/query?${params}`)).result;
 }
 
 /** Range query between two Unix times in seconds. */
@@ -89,8 +90,13 @@ export interface ThanosAnswer {
  * Instant query through Thanos Query or its frontend. `dedup` false shows every replica's series as stored;
  * the default deduplicates on the replica labels Query was started with.
  */
-export async function thanosQuery(access: ServerAccess, expr: string, options: { readonly dedup?: boolean } = {}): Promise<ThanosAnswer> {
-  const params = new URLSearchParams({ query: expr, dedup: String(options.dedup ?? true), partial_response: "true" });
+export async function thanosQuery(access: ServerAccess, expr: string, options: { readonly dedup?: boolean; readonly time?: number } = {}): Promise<ThanosAnswer> {
+  const params = new URLSearchParams({
+    query: expr,
+    dedup: String(options.dedup ?? true),
+    partial_response: "true",
+    ...(options.time === undefined ? {} : { time: String(options.time) }),
+  });
   const body = JSON.parse(await request(access, `/api/v1/query?${params}`)) as { status: string; data: { result: Sample[] }; warnings?: string[]; error?: string };
   if (body.status !== "success") throw new Error(`${access.url}: ${body.error ?? body.status}`);
   return { result: body.data.result, warnings: body.warnings ?? [] };

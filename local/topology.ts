@@ -67,10 +67,15 @@ export class Topology {
     }
   }
 
-  /** Every object name in a region's bucket. */
-  bucketObjects(regionName: string): Promise<string[]> {
+  /** A region's bucket: list, read and write its objects on the emulator. */
+  bucket(regionName: string) {
     const { name, emulator } = this.region(regionName).bucket;
-    return LOCAL_OBJECT_STORES[emulator.cloud].listObjects(emulator.port, name);
+    const store = LOCAL_OBJECT_STORES[emulator.cloud];
+    return {
+      list: () => store.listObjects(emulator.port, name),
+      get: (object: string) => store.getObject(emulator.port, name, object),
+      put: (object: string, data: Buffer) => store.putObject(emulator.port, name, object, data),
+    };
   }
 
   /**

@@ -20,7 +20,7 @@ export function thanosFlags(command: ThanosCommand): ThanosFlags {
   const deprecated = new Set<string>();
   let current: string | undefined;
   for (const line of help.split("\n")) {
-    const m = /^\s+(?:-\w, )?(--(?:\[no-\])?[a-z0-9][a-z0-9.-]*)/.exec(line);
+    const m = /^\s+(?:-\w, )?(--(?:\[no-\])?[a-z0-9][a-z0-9._-]*)/.exec(line);
     if (m) {
       current = m[1].replace("[no-]", "");
       flags.add(current);
