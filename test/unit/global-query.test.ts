@@ -34,11 +34,11 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
 
   it("lists every region's sidecars and store gateway with that region's mutual-TLS client material", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    const usEast = endpoints.filter((e: any) => e.grpc_client_config?.server_name === "prometheus.us-east.monitoring");
+    const usEast = endpoints.filter((e: any) => e.client_config?.server_name === "prometheus.us-east.monitoring");
     assert.deepStrictEqual(usEast.map((e: any) => e.address), [
       "192.0.2.1:10901", "192.0.2.2:10901", "192.0.2.3:10901", "192.0.2.4:10901", "store-us-east.lb.example.com:10901",
     ]);
-    assert.deepStrictEqual(usEast[0].grpc_client_config.tls_config, {
+    assert.deepStrictEqual(usEast[0].client_config.tls_config, {
       enabled: true,
       cert_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.crt`,
       key_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.key`,
@@ -50,7 +50,7 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
 
   it("also reads both federation Prometheus replicas through their sidecars, inside the cluster", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    assert.deepStrictEqual(endpoints.filter((e: any) => !e.grpc_client_config).map((e: any) => e.address), [
+    assert.deepStrictEqual(endpoints.filter((e: any) => !e.client_config).map((e: any) => e.address), [
       "federation-prometheus-0.federation-prometheus-pods.monitoring.svc:10901",
       "federation-prometheus-1.federation-prometheus-pods.monitoring.svc:10901",
     ]);
