@@ -123,7 +123,7 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** The blocks in a region's bucket: the ULIDs with a meta.json (uploaded last, so the block is complete). */
 export async function bucketBlocks(topology: Topology, region: string): Promise<string[]> {
-  return (await topology.bucket(region).list()).map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1]).filter((b): b is string => b !== undefined);
+  return (await topology.bucketObjects(region)).map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1]).filter((b): b is string => b !== undefined);
 }
 
 /** Blocks reach each region's bucket, and every store gateway of the region has loaded some. */

@@ -23,14 +23,14 @@ export interface Series {
 const REQUEST_TIMEOUT_MS = 5000;
 
 /** A request to a local server, failing on anything but 2xx. */
-export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string | Buffer): Promise<string> {
+export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string): Promise<string> {
   const url = new URL(path, access.url);
   const headers: Record<string, string> = {};
   if (access.username && access.passwordFile) {
     const password = fs.readFileSync(access.passwordFile, "utf8").trim();
     headers.Authorization = `Basic ${Buffer.from(`${access.username}:${password}`).toString("base64")}`;
   }
-  if (body !== undefined) headers["Content-Type"] = typeof body === "string" ? "application/json" : "application/octet-stream";
+  if (body !== undefined) headers["Content-Type"] = "application/json";
   const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
   if (access.caFile) options.ca = fs.readFileSync(access.caFile);
   const transport = url.protocol === "https:" ? https : http;

@@ -24,8 +24,6 @@ export interface LocalObjectStore {
   createBucket(port: number, bucket: string): Promise<void>;
   /** Every object name in the bucket. */
   listObjects(port: number, bucket: string): Promise<string[]>;
-  getObject(port: number, bucket: string, name: string): Promise<string>;
-  putObject(port: number, bucket: string, name: string, data: Buffer): Promise<void>;
 }
 
 /** moto accepts any key pair; Thanos must not fall back to instance credentials (the metadata address). */
@@ -56,10 +54,6 @@ const s3: LocalObjectStore = {
       token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page)?.[1];
     } while (token);
     return keys;
-  },
-  getObject: (port, bucket, name) => request({ url: `http://${address(port)}` }, `/${bucket}/${name}`),
-  putObject: async (port, bucket, name, data) => {
-    await request({ url: `http://${address(port)}` }, `/${bucket}/${name}`, "PUT", data);
   },
 };
 
@@ -114,10 +108,6 @@ const gcs: LocalObjectStore = {
       token = page.nextPageToken;
     } while (token);
     return names;
-  },
-  getObject: (port, bucket, name) => request({ url: `http://${address(port)}` }, `/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}?alt=media`),
-  putObject: async (port, bucket, name, data) => {
-    await request({ url: `http://${address(port)}` }, `/upload/storage/v1/b/${bucket}/o?uploadType=media&name=${encodeURIComponent(name)}`, "POST", data);
   },
 };
 

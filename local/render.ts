@@ -118,6 +118,8 @@ export interface RenderedTopology {
   readonly storeApiTls: ReadonlyMap<string, { readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string }>;
   /** Every process's readiness probe, by process name. */
   readonly readiness: ReadonlyMap<string, ReadinessProbe>;
+  /** How the region's Thanos processes reach its bucket: their objstore file and environment. */
+  readonly buckets: ReadonlyMap<string, { readonly objstoreFile: string; readonly env: NodeJS.ProcessEnv }>;
 }
 
 interface AlertingTrust {
@@ -147,7 +149,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
   };
   const rulesDir = path.join(dir, "rules");
-  for (const [name, rules] of Object.entries(regionalRuleFiles())) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+  for (const [name, rules] of Object.entries(regionalRuleFiles(LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const webConfigFile = write(
     path.join(dir, "web-config.yaml"),
     yaml(prometheusWebConfig({ certFile: server.cert, keyFile: server.key, username: federation.username, passwordBcryptHash: federation.bcryptHash })),
@@ -261,6 +263,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     serverName,
     storeApis,
     storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
+    bucket: { objstoreFile, env: thanosEnv },
   };
 }
 
@@ -430,5 +433,6 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     frontend: frontendAccess,
     storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),
     readiness,
+    buckets: new Map(regions.map((r) => [r.region.name, r.bucket])),
   };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -67,15 +68,22 @@ export class Topology {
     }
   }
 
-  /** A region's bucket: list, read and write its objects on the emulator. */
-  bucket(regionName: string) {
+  /** Every object name in a region's bucket, listed on its emulator. */
+  bucketObjects(regionName: string): Promise<string[]> {
     const { name, emulator } = this.region(regionName).bucket;
-    const store = LOCAL_OBJECT_STORES[emulator.cloud];
-    return {
-      list: () => store.listObjects(emulator.port, name),
-      get: (object: string) => store.getObject(emulator.port, name, object),
-      put: (object: string, data: Buffer) => store.putObject(emulator.port, name, object, data),
-    };
+    return LOCAL_OBJECT_STORES[emulator.cloud].listObjects(emulator.port, name);
+  }
+
+  /** Runs `thanos tools bucket <args>` on a region's bucket as its Thanos processes reach it, and returns its output. */
+  bucketTool(regionName: string, args: readonly string[]): string {
+    const bucket = this.rendered.buckets.get(regionName);
+    if (!bucket) throw new Error(`no bucket for region ${regionName}`);
+    return execFileSync(this.binaries.thanos, ["tools", "bucket", ...args, `--objstore.config-file=${bucket.objstoreFile}`], {
+      encoding: "utf8",
+      env: bucket.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
   }
 
   /**

@@ -27,9 +27,12 @@ export const REGIONAL_THANOS_TIMING = {
   compactConsistencyDelay: "30m",
 } as const;
 
-/** Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). */
-export function regionalRuleFiles() {
-  return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS) };
+/**
+ * Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). The upload
+ * alert follows the block duration Prometheus runs with (the clusters' 2h unless given).
+ */
+export function regionalRuleFiles(blockDuration: string = SIDECAR_BLOCK_DURATION) {
+  return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS, blockDuration) };
 }
 
 export function regionalPrometheusArgs(config: RegionalStackConfig): string[] {

@@ -1,3 +1,4 @@
+import { parseDuration } from "../../config/duration";
 import type { AlertingRule, RuleFile } from "./types";
 
 /** Job names the alerts select on; the scrape jobs of builders/prometheus set them. */
@@ -7,6 +8,9 @@ export interface StackJobs {
   readonly compactor: string;
 }
 
+/** The sidecar's shipper syncs every 30s; a minute covers one missed sync. */
+const SIDECAR_SYNC_SLACK_SECONDS = 60;
+
 /** gRPC codes that mean the server failed, not the client (the Thanos mixin's choice). */
 const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded";
 
@@ -15,7 +19,13 @@ const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataL
  * they are sent, so the Alertmanagers see one alert per region, shard and target. None uses absent(): with
  * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard.
  */
-export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
+export function alertRules(jobs: StackJobs, sidecarBlockDuration: string): RuleFile<AlertingRule> {
+  const blockSeconds = parseDuration(sidecarBlockDuration);
+  if (blockSeconds === undefined || blockSeconds <= 0) throw new Error(`alert rules: '${sidecarBlockDuration}' is not a block duration`);
+  // Prometheus cuts a block every block duration and the sidecar ships it at its next sync (every 30s): two
+  // block durations and a minute without an upload mean blocks pile up locally. A bucket that hangs rather
+  // than fails raises no upload failure (seen with the GCS client, which retries a refused connection on).
+  const silentUploadSeconds = 2 * blockSeconds + SIDECAR_SYNC_SLACK_SECONDS;
   return {
     groups: [
       {
@@ -59,6 +69,18 @@ export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
             annotations: {
               summary: "The Thanos sidecar fails to upload blocks to the bucket.",
               description: "Blocks are not reaching object storage; once local retention passes they are lost from long-term queries.",
+            },
+          },
+          {
+            alert: "ThanosSidecarNotUploading",
+            expr:
+              `(time() - thanos_objstore_bucket_last_successful_upload_time{job="${jobs.sidecar}"} > ${silentUploadSeconds})` +
+              ` and on (job, instance) (time() - process_start_time_seconds{job="${jobs.sidecar}"} > ${silentUploadSeconds})`,
+            for: "15m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "A Thanos sidecar has uploaded no block for two block durations.",
+              description: `{{ $labels.instance }} has shipped nothing to the bucket for more than ${silentUploadSeconds}s: blocks pile up on the Prometheus disk and are lost from long-term queries once local retention passes.`,
             },
           },
           {

@@ -11,6 +11,7 @@ const BLOCK_HOURS = 54;
 
 export interface BackfilledBlock {
   readonly ulid: string;
+  /** The directory holding the block, as `thanos tools bucket upload-blocks --path` wants it. */
   readonly dir: string;
   readonly minTime: number;
   readonly maxTime: number;
@@ -18,10 +19,10 @@ export interface BackfilledBlock {
 
 /**
  * Enough raw data for downsampling, made in under a second: one series sampled every minute over 53 hours
- * ending at least an hour ago, written by the pinned promtool as one TSDB block, then given the Thanos
- * metadata a sidecar would write (external labels, raw resolution), so the compactor treats it as an upload.
+ * ending at least an hour ago, written by the pinned promtool as one TSDB block (the compactor downsamples a
+ * raw block to 5m once it spans 40 hours).
  */
-export function backfillBlock(dir: string, externalLabels: Readonly<Record<string, string>>): BackfilledBlock {
+export function backfillBlock(dir: string): BackfilledBlock {
   const now = Math.floor(Date.now() / 1000);
   const window = Math.floor((now - (BLOCK_HOURS + 1) * HOUR) / (BLOCK_HOURS * HOUR)) * BLOCK_HOURS * HOUR;
   const lines = ["# TYPE backfill_samples gauge"];
@@ -34,24 +35,23 @@ export function backfillBlock(dir: string, externalLabels: Readonly<Record<strin
   runBinary("promtool", ["tsdb", "create-blocks-from", "openmetrics", `--max-block-duration=${BLOCK_HOURS}h`, input, out]);
   const [ulid, ...more] = fs.readdirSync(out).filter((f) => /^[0-9A-Z]{26}$/.test(f));
   if (!ulid || more.length > 0) throw new Error(`promtool wrote ${more.length + (ulid ? 1 : 0)} blocks, not one`);
-  const metaFile = path.join(out, ulid, "meta.json");
-  const meta = JSON.parse(fs.readFileSync(metaFile, "utf8")) as { minTime: number; maxTime: number };
-  fs.writeFileSync(metaFile, JSON.stringify({ ...meta, thanos: { labels: externalLabels, downsample: { resolution: 0 }, source: "sidecar" } }, null, 2));
-  return { ulid, dir: path.join(out, ulid), minTime: meta.minTime, maxTime: meta.maxTime };
+  const meta = JSON.parse(fs.readFileSync(path.join(out, ulid, "meta.json"), "utf8")) as { minTime: number; maxTime: number };
+  return { ulid, dir: out, minTime: meta.minTime, maxTime: meta.maxTime };
 }
 
-/** Every file of a block by its object name (`<ulid>/index`, `<ulid>/chunks/000001`, ...), meta.json last as Thanos uploads it. */
-export function blockObjects(block: BackfilledBlock): [string, Buffer][] {
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.push(full);
-    }
-  };
-  walk(block.dir);
-  const name = (file: string) => `${block.ulid}/${path.relative(block.dir, file).split(path.sep).join("/")}`;
-  const ordered = [...files.filter((f) => !f.endsWith("meta.json")), ...files.filter((f) => f.endsWith("meta.json"))];
-  return ordered.map((f) => [name(f), fs.readFileSync(f)]);
+/** A block's metadata as `thanos tools bucket ls -o json` prints it. */
+export interface BucketBlockMeta {
+  readonly ulid: string;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly thanos: { readonly labels: Readonly<Record<string, string>>; readonly downsample: { readonly resolution: number } };
+}
+
+/** Parses `thanos tools bucket ls -o json`: indented JSON objects one after the other, each closed by a `}` line of its own. */
+export function parseBucketListing(output: string): BucketBlockMeta[] {
+  return output
+    .split(/^\}$/m)
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith("{"))
+    .map((part) => JSON.parse(`${part}\n}`) as BucketBlockMeta);
 }
