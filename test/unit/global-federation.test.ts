@@ -131,4 +131,35 @@ describe("global federation Prometheus", () => {
     fs.writeFileSync(testFile, YAML.stringify(test));
     runTool("promtool", ["test", "rules", testFile]);
   });
+
+  it("sums the sidecars' upload rates over replicas and shards: each replica's sidecar uploads its own blocks (promtool test rules)", () => {
+    const rulesFile = path.join(dir, "global.rules.yml");
+    fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));
+    const uploads = (shard: number, replica: string) => ({
+      series: `${ESSENTIAL_SERIES.sidecarUploads}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
+      // One block every 2h is rare within a test: one upload every minute, per sidecar.
+      values: "0+1x40",
+    });
+    const test = {
+      rule_files: [rulesFile],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [uploads(0, "shard-0-a"), uploads(0, "shard-0-b"), uploads(1, "shard-1-a"), uploads(1, "shard-1-b")],
+          promql_expr_test: [
+            {
+              expr: "global:thanos_shipper_uploads:rate5m * 60",
+              eval_time: "20m",
+              // Four sidecars, one upload a minute each; `max` across replicas would say two.
+              exp_samples: [{ labels: `{region="us-east",cluster="us-east-monitoring"}`, value: 4 }],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(dir, "uploads.test.yml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    runTool("promtool", ["test", "rules", testFile]);
+  });
 });
