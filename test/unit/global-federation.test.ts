@@ -7,6 +7,7 @@ import { FEDERATION } from "../../builders/global/layout";
 import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
 import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
 import { federateScrapeTimeout } from "../../builders/federation/config";
+import { externalLabels } from "../../builders/prometheus/config";
 import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
@@ -56,6 +57,13 @@ describe("global federation Prometheus", () => {
       assert.ok(parseDuration(timeout)! > 0 && parseDuration(timeout)! <= parseDuration(interval)!, `${timeout} fits in ${interval}`);
     }
     assert.throws(() => federateScrapeTimeout("soon"), /'soon' is not a positive Prometheus duration/);
+  });
+
+  it("its external labels never collide with a label regional series carry (Thanos overwrites series labels with a store's external labels)", () => {
+    const regional = externalLabels({ region: "us-east", cloud: "aws", cluster: "us-east-monitoring", position: { shard: 0, shards: 1 }, replica: "r" });
+    const own = Object.keys(config.global.external_labels);
+    assert.ok(own.length > 0);
+    for (const name of own) assert.ok(!(name in regional), `the federation's external label '${name}' is also a regional label`);
   });
 
   it("federates selectively: recording-rule levels and a few named series, never every series", () => {
