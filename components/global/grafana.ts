@@ -59,7 +59,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
   new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
-      replicas: a.settings.minReplicas,
+      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
       selector: { matchLabels: w.selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {

@@ -15,7 +15,7 @@ function statelessDeployment(
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
-      replicas: bounds.minReplicas,
+      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
       selector: { matchLabels: w.selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
