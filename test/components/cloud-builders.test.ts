@@ -72,7 +72,7 @@ describe("cloud builders", () => {
     });
 
     it("map to the Workload Identity member of the project's pool", () => {
-      assert.strictEqual(workloadIdentityMember("p-1", { namespace: "monitoring", name: "thanos" }), "serviceAccount:p-1.svc.id.goog[monitoring/thanos]");
+      assert.strictEqual(workloadIdentityMember("p-1.svc.id.goog", { namespace: "monitoring", name: "thanos" }), "serviceAccount:p-1.svc.id.goog[monitoring/thanos]");
     });
   });
 

@@ -35,8 +35,12 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
   readonly storageClassName: string;
   readonly project: string;
   readonly region: string;
-  /** `<project>.svc.id.goog`: the identity namespace Kubernetes service accounts map into. */
-  readonly workloadPool: string;
+  /**
+   * `<project>.svc.id.goog`: the identity namespace Kubernetes service accounts map into, read from the
+   * cluster, since GKE creates the pool with the project's first Workload Identity cluster: IAM bindings
+   * that name it must wait for the cluster.
+   */
+  readonly workloadPool: pulumi.Output<string>;
   /** The VPC's ID (`projects/<p>/global/networks/<n>`), for private service access. */
   readonly networkId: pulumi.Output<string>;
   readonly subnetworkId: pulumi.Output<string>;
@@ -139,7 +143,10 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     this.zones = settings.zones;
     this.project = project;
     this.region = config.region;
-    this.workloadPool = pool;
+    this.workloadPool = cluster.workloadIdentityConfig.apply((identity) => {
+      if (!identity?.workloadPool) throw new Error(`GKE cluster ${settings.name} reports no workload pool`);
+      return identity.workloadPool;
+    });
     this.networkId = network.network.id;
     this.subnetworkId = network.subnetwork.id;
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, egressCidrs: this.egressCidrs });
