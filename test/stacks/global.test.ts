@@ -8,7 +8,7 @@ import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { K8S, assertExplicitProviders, configOf, containers, flag, ofType, stackFileApiCidrs } from "./graph";
+import { K8S, assertExplicitProviders, configOf, containers, createdAfter, flag, ofType, providerOf, stackFileApiCidrs } from "./graph";
 import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
 
 const STACK = "global";
@@ -44,6 +44,16 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     assert.ok(db.backupRetentionPeriod >= 7, `backups kept ${db.backupRetentionPeriod} days`);
     assert.strictEqual(db.deletionProtection, true);
     assert.strictEqual(db.publiclyAccessible, false);
+  });
+
+  it("creates its workloads only after its node groups and the EBS CSI driver", () => {
+    const ready = [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")];
+    assert.strictEqual(ready.length, config.cluster.zones.length + 1);
+    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter((w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s`);
+    assert.ok(global.length >= 5);
+    for (const w of global) {
+      for (const target of ready) assert.ok(createdAfter(run, w, target), `${w.args.metadata.name} waits for ${target.name}`);
+    }
   });
 
   it("creates every resource with an explicit provider", () => {

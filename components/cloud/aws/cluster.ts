@@ -42,6 +42,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
   readonly storageClassName: string;
+  readonly workloadsReady: readonly pulumi.Resource[];
   readonly region: string;
   readonly vpcId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string>[];
@@ -124,7 +125,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
       }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] }));
 
     // The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored.
-    new aws.eks.Addon(`${prefix}-vpc-cni`, {
+    const vpcCni = new aws.eks.Addon(`${prefix}-vpc-cni`, {
       clusterName: cluster.name,
       addonName: "vpc-cni",
       configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
@@ -138,7 +139,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     }, child);
     const ebsCsiPolicies = EBS_CSI_POLICIES.map((policy) =>
       new aws.iam.RolePolicyAttachment(`${prefix}-ebs-csi-${policy.split("/").pop()}`, { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) }, child));
-    new aws.eks.Addon(`${prefix}-ebs-csi`, {
+    const ebsCsi = new aws.eks.Addon(`${prefix}-ebs-csi`, {
       clusterName: cluster.name,
       addonName: "aws-ebs-csi-driver",
       serviceAccountRoleArn: ebsCsiRole.arn,
@@ -159,6 +160,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     this.kubeconfig = access.kubeconfig;
     this.provider = access.provider;
     this.storageClassName = access.storageClassName;
+    // The CNI too: pods scheduled before the managed CNI takes over would run without NetworkPolicy enforcement.
+    this.workloadsReady = [...nodeGroups, vpcCni, ebsCsi];
     this.egressCidrs = network.egressCidrs;
     this.zones = settings.zones;
     this.region = config.region;

@@ -33,6 +33,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
   readonly storageClassName: string;
+  readonly workloadsReady: readonly pulumi.Resource[];
   readonly project: string;
   readonly region: string;
   /**
@@ -101,7 +102,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
       deletionProtection: true,
     }, child);
 
-    new gcp.container.NodePool(`${prefix}-nodes`, {
+    const nodePool = new gcp.container.NodePool(`${prefix}-nodes`, {
       cluster: cluster.id,
       location: config.region,
       nodeLocations: [...settings.zones],
@@ -139,6 +140,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     this.kubeconfig = access.kubeconfig;
     this.provider = access.provider;
     this.storageClassName = access.storageClassName;
+    // The PD CSI driver is a cluster add-on, running once the cluster is; the pool is created after both.
+    this.workloadsReady = [nodePool];
     this.egressCidrs = network.egressCidrs;
     this.zones = settings.zones;
     this.project = project;
