@@ -49,7 +49,7 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   it("creates its workloads only after its node groups and the EBS CSI driver", () => {
     const ready = [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")];
     assert.strictEqual(ready.length, config.cluster.zones.length + 1);
-    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter((w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s`);
+    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter((w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s` && w.args.metadata.namespace === "monitoring");
     assert.ok(global.length >= 5);
     for (const w of global) {
       for (const target of ready) assert.ok(createdAfter(run, w, target), `${w.args.metadata.name} waits for ${target.name}`);

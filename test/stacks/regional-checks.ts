@@ -85,7 +85,7 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       ? [...ofType(run(), "aws:eks/nodeGroup:NodeGroup"), ...ofType(run(), "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")]
       : ofType(run(), "gcp:container/nodePool:NodePool");
     assert.ok(ready.length > (config.cloud === "aws" ? config.cluster.zones.length : 0));
-    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)];
+    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter((w) => w.args.metadata.namespace === MONITORING_NAMESPACE);
     assert.ok(all.length > 0);
     for (const w of all) {
       for (const target of ready) assert.ok(createdAfter(run(), w, target), `${w.args.metadata.name} waits for ${target.name}`);
