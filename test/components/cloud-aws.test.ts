@@ -46,6 +46,14 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       for (const subnet of subnets) assert.strictEqual(subnet.inputs.mapPublicIpOnLaunch, false, subnet.name);
     });
 
+    it("marks every subnet as the cluster's, public ones for internet-facing load balancers, which the cloud provider places there", () => {
+      for (const subnet of ofType(registered, "aws:ec2/subnet:Subnet")) {
+        assert.strictEqual(subnet.inputs.tags[`kubernetes.io/cluster/${config.cluster.name}`], "shared", subnet.name);
+        const role = subnet.name.endsWith("-public") ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
+        assert.strictEqual(subnet.inputs.tags[role], "1", subnet.name);
+      }
+    });
+
     it("routes each zone's private subnet through the NAT gateway of that zone", () => {
       const nats = ofType(registered, "aws:ec2/natGateway:NatGateway");
       assert.strictEqual(nats.length, config.cluster.zones.length);

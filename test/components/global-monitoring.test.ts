@@ -123,7 +123,8 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(pod.inputs.spec.selector["statefulset.kubernetes.io/pod-name"], "prometheus-shard-1-0");
     assert.deepStrictEqual(pod.inputs.spec.ports.map((p: any) => p.port), [9090, 10901]);
     assert.deepStrictEqual(pod.inputs.spec.loadBalancerSourceRanges, GLOBAL_EGRESS);
-    assert.strictEqual(pod.inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "external");
+    // The NLB of the cloud provider EKS runs: "external" belongs to the AWS Load Balancer Controller, which EKS does not run.
+    assert.deepStrictEqual(pod.inputs.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
     const euWest = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "eu-west-cluster"));
     assert.strictEqual(euWest.length, 3);
     assert.deepStrictEqual(euWest[0].inputs.metadata.annotations, {}, "GCP needs no load-balancer annotations");

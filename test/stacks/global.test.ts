@@ -56,6 +56,16 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     }
   });
 
+  it("gets every load balancer on AWS, in its own cluster and the regions', from the cloud provider EKS runs (no controller the stacks do not install)", () => {
+    const services = ofType(run, K8S.service).filter((s) => s.args.spec.type === "LoadBalancer" && s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] !== undefined);
+    // The global cluster's Alertmanagers, Grafana and Query Frontend, and us-east's (EKS) Prometheus pods and store gateway.
+    assert.ok(services.length >= config.alerting.replicas + 2 + 2);
+    for (const service of services) {
+      assert.deepStrictEqual(service.args.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" }, service.name);
+      assert.strictEqual(service.args.spec.loadBalancerClass, undefined, `${service.name}: no class another controller would have to serve`);
+    }
+  });
+
   it("creates every resource with an explicit provider", () => {
     assertExplicitProviders(run);
   });

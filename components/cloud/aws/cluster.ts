@@ -60,7 +60,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     const prefix = config.namePrefix;
     const child = { parent: this, provider };
 
-    const network = new AwsNetwork(`${prefix}-network`, { namePrefix: prefix, vpcCidr: settings.vpcCidr, zones: settings.zones, provider }, { parent: this });
+    const network = new AwsNetwork(`${prefix}-network`, { namePrefix: prefix, clusterName: settings.name, vpcCidr: settings.vpcCidr, zones: settings.zones, provider }, { parent: this });
 
     const secretsKey = new aws.kms.Key(`${prefix}-eks-secrets`, {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
