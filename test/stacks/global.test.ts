@@ -66,6 +66,24 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     }
   });
 
+  it("keeps the cloud provider's rules for its NLBs within the default security-group quota (60) of every EKS cluster", () => {
+    // What the AWS cloud provider adds to the nodes' security group for an NLB Service with source ranges: a
+    // rule per range and port, an ICMP (path MTU) rule per distinct range, a health-check rule per subnet
+    // (one per zone), on top of the cluster's own self-referencing rule. The README's formulas count the same.
+    const nlbs = ofType(run, K8S.service).filter((s) => s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb");
+    const clusters = [
+      { provider: `kubernetes/${config.namePrefix}-k8s`, zones: config.cluster.zones.length },
+      { provider: `kubernetes/${config.namePrefix}-us-east-k8s`, zones: configOf("us-east").cluster.zones.length },
+    ];
+    for (const { provider, zones } of clusters) {
+      const services = nlbs.filter((s) => providerOf(s) === provider);
+      assert.ok(services.length > 0, provider);
+      const ranges = services.map((s) => s.args.spec.loadBalancerSourceRanges as string[]);
+      const rules = services.reduce((sum, s, i) => sum + s.args.spec.ports.length * ranges[i].length, 0) + new Set(ranges.flat()).size + services.length * zones + 1;
+      assert.ok(rules <= 60, `${provider}: ${rules} security-group rules`);
+    }
+  });
+
   it("creates every resource with an explicit provider", () => {
     assertExplicitProviders(run);
   });
