@@ -34,7 +34,6 @@ export function clusterAutoscalerArgs(clusterName: string): string[] {
     // Grafana, Thanos and Prometheus keep scratch data in emptyDir; it must not pin a node forever.
     "--skip-nodes-with-local-storage=false",
     `--address=:${CLUSTER_AUTOSCALER_PORT}`,
-    "--logtostderr=true",
     "--v=2",
   ];
 }
