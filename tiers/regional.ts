@@ -18,6 +18,8 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
   const cluster = cloud.cluster();
   const bucket = cloud.bucket({ purpose: "thanos" });
   const identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [...BUCKET_SERVICE_ACCOUNTS] });
+  // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
+  // every workload in it.
   const monitoring = new RegionalMonitoring(`${config.namePrefix}-monitoring`, {
     config,
     provider: cluster.provider,
@@ -25,7 +27,7 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     identityAnnotations: identity.serviceAccountAnnotations,
     clusterName: cluster.clusterName,
     storageClassName: cluster.storageClassName,
-  }, { providers: localProviders(config.namePrefix) });
+  }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
   return {
     tier: "regional",
     region: config.stack,

@@ -4,7 +4,7 @@ import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, ingressPolicy, metadata, podBasics } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, httpProbes, ingressPolicy, metadata, podBasics } from "./workload";
 
 export interface FederationPodsArgs {
   readonly replicas: number;
@@ -74,7 +74,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
                 { name: "credentials", mountPath: FEDERATION.secretsDir, readOnly: true },
                 { name: "data", mountPath: FEDERATION.dataDir },
               ],
-              probe: { httpGet: { path: "/-/ready", port: FEDERATION.port }, periodSeconds: 10 },
+              probes: httpProbes(FEDERATION.port, "HTTP"),
             }),
             container({
               name: "thanos-sidecar",
@@ -86,7 +86,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
               ],
               resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
               volumeMounts: [{ name: "data", mountPath: FEDERATION.dataDir, readOnly: true }],
-              probe: { httpGet: { path: "/-/ready", port: FEDERATION.sidecarHttpPort }, periodSeconds: 10 },
+              probes: httpProbes(FEDERATION.sidecarHttpPort, "HTTP"),
             }),
           ],
           volumes: [

@@ -4,18 +4,18 @@ import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, httpProbes, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probeScheme: string; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
+  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probeScheme: "HTTP" | "HTTPS"; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
 ): k8s.apps.v1.Deployment {
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
-      replicas: bounds.minReplicas,
+      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
       selector: { matchLabels: w.selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
@@ -30,7 +30,8 @@ function statelessDeployment(
               ports: [{ name: "http", containerPort: spec.port }],
               resources: { cpuRequest: "250m", memoryRequest: spec.memoryRequest, memoryLimit: spec.memoryLimit },
               volumeMounts: [...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true })), { name: "tmp", mountPath: "/tmp" }],
-              probe: { httpGet: { path: "/-/ready", port: spec.port, scheme: spec.probeScheme }, periodSeconds: 10 },
+              // The frontend is ready only while Thanos Query answers, but it is alive as long as it serves.
+              probes: httpProbes(spec.port, spec.probeScheme),
             }),
           ],
           volumes: [...spec.volumes.map((v) => ({ ...v.volume, name: v.name })), { name: "tmp", emptyDir: {} }],

@@ -10,7 +10,7 @@ import { haReplicas, podDisruptionBudgets } from "../policies/kubernetes/availab
 import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
 import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
 import { containerResources, noPrivileged, noPrivilegeEscalation, nonRoot, pinnedImages } from "../policies/kubernetes/containers";
-import { loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
+import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
 import type { FakeResource } from "./engine";
@@ -168,6 +168,12 @@ export const CASES: PolicyCase[] = [
     message: /LoadBalancer Service must set spec.loadBalancerSourceRanges/,
   },
   {
+    policy: loadBalancerServed,
+    passes: () => [awsLoadBalancer("nlb")],
+    fails: () => [awsLoadBalancer("external")],
+    message: /asks the AWS Load Balancer Controller \(aws-load-balancer-type: external\), which the stacks do not install/,
+  },
+  {
     policy: monitoringNetworkPolicies,
     passes: regionalMonitoring,
     fails: () => without(regionalMonitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny"),
@@ -175,3 +181,9 @@ export const CASES: PolicyCase[] = [
   },
 ];
 
+function awsLoadBalancer(type: string) {
+  return k8s("kubernetes:core/v1:Service", "grafana", {
+    metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": type } },
+    spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["203.0.113.0/24"] },
+  });
+}

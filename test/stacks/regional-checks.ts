@@ -8,7 +8,7 @@ import type { RegionalStackConfig } from "../../config";
 import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
-import { K8S, Resource, assertExplicitProviders, containers, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
+import { K8S, Resource, assertExplicitProviders, containers, createdAfter, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
 
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
 
@@ -77,6 +77,19 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     assert.ok(k8sObjects.length > 0);
     const elsewhere = k8sObjects.filter((r) => providerOf(r) !== `kubernetes/${config.namePrefix}-k8s`).map((r) => r.name);
     assert.deepStrictEqual(elsewhere, []);
+  });
+
+  it("creates every workload only after the nodes it runs on and the CSI driver that provisions its volumes", () => {
+    const { config } = expected();
+    const ready = config.cloud === "aws"
+      ? [...ofType(run(), "aws:eks/nodeGroup:NodeGroup"), ...ofType(run(), "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")]
+      : ofType(run(), "gcp:container/nodePool:NodePool");
+    assert.ok(ready.length > (config.cloud === "aws" ? config.cluster.zones.length : 0));
+    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter((w) => w.args.metadata.namespace === MONITORING_NAMESPACE);
+    assert.ok(all.length > 0);
+    for (const w of all) {
+      for (const target of ready) assert.ok(createdAfter(run(), w, target), `${w.args.metadata.name} waits for ${target.name}`);
+    }
   });
 
   it("runs `replicas` Prometheus pods per shard, and the replica label (the pod's name) differs for every pod", () => {

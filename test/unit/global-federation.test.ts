@@ -7,6 +7,7 @@ import { FEDERATION } from "../../builders/global/layout";
 import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
 import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
 import { federateScrapeTimeout } from "../../builders/federation/config";
+import { externalLabels } from "../../builders/prometheus/config";
 import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
@@ -56,6 +57,13 @@ describe("global federation Prometheus", () => {
       assert.ok(parseDuration(timeout)! > 0 && parseDuration(timeout)! <= parseDuration(interval)!, `${timeout} fits in ${interval}`);
     }
     assert.throws(() => federateScrapeTimeout("soon"), /'soon' is not a positive Prometheus duration/);
+  });
+
+  it("its external labels never collide with a label regional series carry (Thanos overwrites series labels with a store's external labels)", () => {
+    const regional = externalLabels({ region: "us-east", cloud: "aws", cluster: "us-east-monitoring", position: { shard: 0, shards: 1 }, replica: "r" });
+    const own = Object.keys(config.global.external_labels);
+    assert.ok(own.length > 0);
+    for (const name of own) assert.ok(!(name in regional), `the federation's external label '${name}' is also a regional label`);
   });
 
   it("federates selectively: recording-rule levels and a few named series, never every series", () => {
@@ -130,5 +138,36 @@ describe("global federation Prometheus", () => {
     const testFile = path.join(dir, "dedup.test.yml");
     fs.writeFileSync(testFile, YAML.stringify(test));
     runBinary("promtool", ["test", "rules", testFile]);
+  });
+
+  it("sums the sidecars' upload rates over replicas and shards: each replica's sidecar uploads its own blocks (promtool test rules)", () => {
+    const rulesFile = path.join(dir, "global.rules.yml");
+    fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));
+    const uploads = (shard: number, replica: string) => ({
+      series: `${ESSENTIAL_SERIES.sidecarUploads}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
+      // One block every 2h is rare within a test: one upload every minute, per sidecar.
+      values: "0+1x40",
+    });
+    const test = {
+      rule_files: [rulesFile],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [uploads(0, "shard-0-a"), uploads(0, "shard-0-b"), uploads(1, "shard-1-a"), uploads(1, "shard-1-b")],
+          promql_expr_test: [
+            {
+              expr: "global:thanos_shipper_uploads:rate5m * 60",
+              eval_time: "20m",
+              // Four sidecars, one upload a minute each; `max` across replicas would say two.
+              exp_samples: [{ labels: `{region="us-east",cluster="us-east-monitoring"}`, value: 4 }],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(dir, "uploads.test.yml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    runTool("promtool", ["test", "rules", testFile]);
   });
 });

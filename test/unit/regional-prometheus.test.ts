@@ -112,6 +112,13 @@ describe("regional Prometheus config", () => {
     }
   });
 
+  it("reads targets users bring (annotated pods and services, static jobs) as classic text when their Content-Type is missing or unknown (Prometheus 3)", () => {
+    const config = configOf("us-east", 4, PINNED.shard!);
+    for (const name of ["kubernetes-pods", "kubernetes-service-endpoints", PINNED.job, SPREAD.job]) {
+      assert.strictEqual(job(config, name).fallback_scrape_protocol, "PrometheusText0.0.4", name);
+    }
+  });
+
   it("sets sample_limit and label_limit on every job; cluster-wide exporters get a larger sample budget", () => {
     const config = configOf("us-east", 1, 0);
     for (const j of config.scrape_configs) {
