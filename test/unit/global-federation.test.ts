@@ -168,6 +168,6 @@ describe("global federation Prometheus", () => {
     };
     const testFile = path.join(dir, "uploads.test.yml");
     fs.writeFileSync(testFile, YAML.stringify(test));
-    runTool("promtool", ["test", "rules", testFile]);
+    runBinary("promtool", ["test", "rules", testFile]);
   });
 });
