@@ -64,14 +64,22 @@ export function meshDuplicateWindowMs(peers: number): number {
 }
 
 /**
- * Waits for a firing alert with `labels` at the webhook, then through the window in which a mesh duplicate
- * would arrive, and returns every copy received (exactly one when replicas and peers are deduplicated).
+ * Waits for a firing alert with `labels` at the webhook (since `since`), then through the window in which a
+ * mesh duplicate would arrive, and returns every copy received (exactly one when replicas and peers are
+ * deduplicated).
  */
-export async function receivedAlerts(topology: Topology, labels: Readonly<Record<string, string>>, timeoutMs = ALERT_TIMEOUT_MS): Promise<ReceivedAlert[]> {
+export async function receivedAlerts(
+  topology: Topology,
+  labels: Readonly<Record<string, string>>,
+  timeoutMs = ALERT_TIMEOUT_MS,
+  /** Only notifications that arrived at or after this time (ms since the epoch) count. */
+  since = 0,
+): Promise<ReceivedAlert[]> {
   const what = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
-  await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (topology.webhook.firing(labels).length > 0 ? true : undefined));
+  const firing = () => topology.webhook.firing(labels).filter((a) => a.receivedAt >= since);
+  await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (firing().length > 0 ? true : undefined));
   await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length));
-  return topology.webhook.firing(labels);
+  return firing();
 }
 
 /** Makes one synthetic target fail its scrapes (or recover). */

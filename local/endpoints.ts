@@ -29,11 +29,24 @@ export function endpoints(topology: Topology): Endpoints {
     for (const p of region.prometheus) server(p.name, `${region.name} Prometheus shard ${p.shard} replica ${p.replica}`);
     list.push({ name: region.nodeExporter.name, role: `${region.name} node-exporter`, url: `http://${address(region.nodeExporter.port)}/metrics` });
     list.push({ name: region.fleet.name, role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`, url: `http://${address(region.fleet.controlPort)}` });
+    for (const p of region.prometheus) server(p.sidecar.name, `${region.name} Thanos sidecar of shard ${p.shard} replica ${p.replica} (StoreAPI grpc://${address(p.sidecar.grpcPort)}, mutual TLS)`);
+    for (const s of region.stores) server(s.name, `${region.name} Thanos store gateway (StoreAPI grpc://${address(s.grpcPort)}, mutual TLS)`);
+    server(region.compactor.name, `${region.name} Thanos compactor of bucket ${region.bucket.name}`);
+    list.push({
+      name: `${region.name}-bucket`,
+      role: `${region.name} bucket ${region.bucket.name} on ${region.bucket.emulator.name}`,
+      url: `http://${address(region.bucket.emulator.port)}/${region.bucket.name}`,
+    });
     region.fleet.targetPorts.forEach((port, i) =>
       list.push({ name: `${region.fleet.name}-target-${i}`, role: `${region.name} synthetic service`, url: `http://${address(port)}/metrics` }),
     );
   }
-  for (const f of topology.plan.global.federation) server(f.name, "global federation Prometheus");
+  for (const f of topology.plan.global.federation) {
+    server(f.name, "global federation Prometheus");
+    server(f.sidecar.name, `Thanos sidecar of ${f.name} (StoreAPI grpc://${address(f.sidecar.grpcPort)})`);
+  }
+  server(topology.plan.global.query.name, "Thanos Query (every region, deduplicated)");
+  server(topology.plan.global.frontend.name, "Thanos Query Frontend (HTTPS): what Grafana queries");
   for (const am of topology.plan.global.alertmanagers) server(am.name, "global Alertmanager peer");
   list.push({ name: "webhook", role: "webhook receiver (GET /notifications)", url: `http://${address(topology.plan.global.webhookPort)}/notifications` });
   return { root: topology.plan.root, endpoints: list };

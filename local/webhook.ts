@@ -1,5 +1,5 @@
 import * as http from "http";
-import { LOOPBACK } from "./ports";
+import { LoopbackServer } from "./loopback-server";
 
 /** The body Alertmanager POSTs to a webhook (version 4), reduced to what the checks read. */
 export interface Notification {
@@ -22,22 +22,16 @@ export interface ReceivedAlert {
  */
 export class WebhookReceiver {
   readonly notifications: Notification[] = [];
-  private readonly server: http.Server;
+  private readonly server = new LoopbackServer((req, res) => this.handle(req, res));
 
-  constructor(private readonly log: (line: string) => void = () => undefined) {
-    this.server = http.createServer((req, res) => this.handle(req, res));
-  }
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
 
   listen(port: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, LOOPBACK, () => resolve());
-    });
+    return this.server.listen(port);
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * The subset of Prometheus' configuration file the builders emit, typed so a misspelled field fails to compile.
- * Field names are Prometheus' own (snake_case); every field used here is accepted by Prometheus 2.42 (the
- * Debian promtool the tests run) and 3.5 (the clusters).
+ * Field names are Prometheus' own (snake_case); the pinned promtool (the clusters' version) checks every
+ * rendered config.
  */
 
 export interface RelabelConfig {

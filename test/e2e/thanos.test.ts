@@ -159,10 +159,11 @@ describe("Thanos end to end on the local topology", function () {
     };
     const alert = { alertname: "ThanosSidecarNotUploading", region: region.name };
     assert.deepStrictEqual(topology.webhook.firing(alert), [], "a healthy sidecar is not alerted on (so the test can fail)");
+    const stoppedAt = Date.now();
     await topology.supervisor.stop(emulator);
     let blocksBefore: number;
     try {
-      assert.ok((await receivedAlerts(topology, alert, 150_000)).length >= 1);
+      assert.ok((await receivedAlerts(topology, alert, 150_000, stoppedAt)).length >= 1);
       blocksBefore = await uploaded();
     } finally {
       await topology.supervisor.restart(emulator);
