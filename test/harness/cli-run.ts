@@ -10,7 +10,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT, REPO_ROOT, RunOptions, readStackFile } from "./program";
+import { CALL_RESULTS, COMPUTED_STATE } from "./mock-state";
+import { PROJECT, REPO_ROOT, RunOptions, readStackFile, withComputed } from "./program";
 
 async function main(): Promise<void> {
   const stack = process.argv[2];
@@ -21,9 +22,13 @@ async function main(): Promise<void> {
     {
       newResource(args) {
         registered.push(args.type);
-        return { id: `${args.name}-id`, state: args.inputs };
+        if (args.type === "pulumi:pulumi:StackReference") {
+          const ref = options.stackReferences?.[args.inputs.name];
+          return { id: args.inputs.name, state: { ...args.inputs, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] } };
+        }
+        return { id: `${args.name}-id`, state: withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs) };
       },
-      call: () => ({}),
+      call: (args) => CALL_RESULTS[args.token]?.(args.inputs) ?? {},
     },
     PROJECT,
     stack,
