@@ -13,6 +13,8 @@ export interface FieldDoc {
   readonly doc?: string;
   /** The default as the reference shows it, where it depends on other keys (the cloud, the stack name). */
   readonly defaultText?: string;
+  /** What is allowed as the reference shows it, where `allowed` names the stack's own region or cloud. */
+  readonly allowedText?: string;
 }
 
 /** The documentation of every schema node that has one, looked up by the node itself. */

@@ -45,10 +45,15 @@ export function docOf(node: Node): FieldDoc | undefined {
   return layers(node).map((layer) => FIELD_DOCS.get(layer)).find((doc) => doc !== undefined);
 }
 
-/** The keys of the section at `path`, in the schema's order; none where the path is not a section. */
+/** The fields of a section node, in the schema's order; none where the node is not a section. */
+export function shapeOf(node: Node): Record<string, Node> {
+  return innermost(node).shape ?? {};
+}
+
+/** The keys of the section at `path`; none where the path is not a section. */
 export function keysAt(root: Node, path: readonly PropertyKey[]): string[] {
   const node = nodeAt(root, path);
-  return node ? Object.keys(innermost(node).shape ?? {}) : [];
+  return node ? Object.keys(shapeOf(node)) : [];
 }
 
 /** The default a key takes when the stack file leaves it out, if it has one. */

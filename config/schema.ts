@@ -11,7 +11,7 @@ import { openToWorld, parseCidr } from "../policy/lib/cidr";
 import { CLOUDS, CLOUD_FACTS, Cloud, defaultZones, machineTypeOf, otherCloud, zoneBelongsTo } from "./clouds";
 import { EXPLAINS } from "./issues";
 import { QUANTITY } from "./quantity";
-import { keysAt } from "./schema-walk";
+import { docOf, keysAt } from "./schema-walk";
 import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
 
 export const TIERS = ["regional", "global"] as const;
@@ -43,6 +43,16 @@ const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of let
 /** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
 export function defaultNamePrefix(stack: string): string {
   return stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
+/** A key left out takes a default that depends on other keys; the schema's transform fills it in. */
+function derivedDefault<T extends z.ZodType>(schema: T, defaultText: string) {
+  return documented(schema.optional(), { ...docOf(schema)!, defaultText });
+}
+
+/** The same schema, documented for the reference in words that hold for every stack. */
+function forReference<T extends z.ZodType>(schema: T, words: { allowedText?: string; defaultText?: string }): T {
+  return documented(schema, { ...docOf(schema)!, ...words });
 }
 
 /** A string whose allowed values are only known from a check that can name what is wrong with this one. */
@@ -97,20 +107,26 @@ function databaseClass(cloud: Cloud) {
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
   const example = zonesDefault[0] ?? CLOUD_FACTS[cloud].zoneName(region, "a");
-  const zone = documented(z.string().refine((z) => zoneBelongsTo(cloud, region, z)), { allowed: `a zone of ${region} (such as ${example})` });
-  const zones = list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0);
+  const zone = documented(z.string().refine((z) => zoneBelongsTo(cloud, region, z)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
+  const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
+    allowedText: "a list of at least three distinct zones of the region",
+    defaultText: "three zones of the region (a region with fewer has none)",
+  });
   return optionalSection(section(
     {
-      name: text(NAME.re, NAME.allowed, "Cluster name.").optional(),
+      name: derivedDefault(text(NAME.re, NAME.allowed, "Cluster name."), "<namePrefix>-monitoring"),
       kubernetesVersion: text(/^1\.\d{2}$/, 'a Kubernetes minor version such as "1.33"', "Kubernetes minor version.").default("1.33"),
       // A region without three zones of its own has no default: the stack lists its zones.
       zones: zonesDefault.length >= 3 ? zones.default(zonesDefault) : zones,
       vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default("10.0.0.0/16"),
       nodes: section(
         {
-          machineType: machineType(cloud).default(CLOUD_FACTS[cloud].defaultMachineType),
+          machineType: forReference(machineType(cloud).default(CLOUD_FACTS[cloud].defaultMachineType), {
+            allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
+            defaultText: `${CLOUD_FACTS.aws.defaultMachineType} (aws), ${CLOUD_FACTS.gcp.defaultMachineType} (gcp)`,
+          }),
           minNodes: int(1, 1000, "Nodes at least, across all zones.").default(3),
-          maxNodes: int(1, 1000, "Nodes at most, across all zones (default: the larger of 6 and minNodes).").optional(),
+          maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), "the larger of 6 and minNodes"),
           diskGiB: int(20, 16384, "Node disk size.").default(100),
         },
         "The node pool.",
@@ -122,18 +138,25 @@ function clusterSchema({ cloud, region }: StackIdentity) {
   ));
 }
 
+/** The tier key; a tier's own schema admits only its own name, so the config types tell the tiers apart. */
+function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
+  return documented(z.enum(tiers), {
+    allowed: `one of ${TIERS.map((t) => `'${t}'`).join(", ")}`,
+    doc: "Which tier this stack is: regional (cluster, bucket, Prometheus + Thanos) or global (federation, Query, Alertmanager, Grafana).",
+  });
+}
+
 /** Keys every stack has, whatever its tier. */
 function baseShape(identity: StackIdentity) {
   return {
-    tier: oneOf(TIERS, "Which tier this stack is: regional (cluster, bucket, Prometheus + Thanos) or global (federation, Query, Alertmanager, Grafana)."),
+    tier: tierField(TIERS),
     cloud: oneOf(CLOUDS, "aws or gcp; either tier runs on either cloud."),
     region: text(/^[a-z0-9-]+$/, "the cloud's region name", "The cloud's region name, such as us-east-1 (aws) or europe-west1 (gcp)."),
-    gcpProject: text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only (required there): the project ID that owns the stack's resources.").optional(),
-    namePrefix: documented(text(NAME.re, NAME.allowed).default(defaultNamePrefix(identity.stack)), {
-      allowed: NAME.allowed,
-      doc: "Prefix of resource names.",
-      defaultText: "the stack name",
-    }),
+    gcpProject: derivedDefault(
+      text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
+      "required on GCP stacks, none on AWS ones",
+    ),
+    namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
     cluster: clusterSchema(identity),
   };
 }
@@ -146,8 +169,8 @@ function staticJobSchema() {
       targets: list(target, "a list of at least one host:port target", "Targets to scrape.", 1),
       shard: int(0, 63, "Pins the job to one shard (functional sharding) instead of hashmod sharding.").optional(),
       scrapeInterval: duration({ minSeconds: 1, doc: "The job's own scrape interval." }).optional(),
-      metricsPath: text(/^\//, "a path starting with /").default("/metrics"),
-      scheme: oneOf(["http", "https"] as const).default("http"),
+      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default("/metrics"),
+      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default("http"),
     },
     "A target list that is not discovered through Kubernetes.",
   );
@@ -156,7 +179,7 @@ function staticJobSchema() {
 const MIN_LOCAL_RETENTION = 3 * 2 * HOUR;
 
 function prometheusSchema() {
-  const quantity = (what: string, example: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`);
+  const quantity = (what: string, example: string, doc: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
   return section(
     {
       replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(2),
@@ -164,22 +187,22 @@ function prometheusSchema() {
         allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
         doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}).`,
       }).default("auto"),
-      scrapeInterval: duration({ minSeconds: 1 }).default("30s"),
-      evaluationInterval: duration({ minSeconds: 1 }).default("30s"),
+      scrapeInterval: duration({ minSeconds: 1, doc: "How often every target is scraped." }).default("30s"),
+      evaluationInterval: duration({ minSeconds: 1, doc: "How often rules are evaluated." }).default("30s"),
       retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default("24h"),
       sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(50_000),
       labelLimit: int(10, 1000, "Per-job label_limit.").default(64),
       staticJobs: documented(z.array(staticJobSchema()), { allowed: "a list of static jobs", doc: "Static scrape jobs." }).default([]),
       overrides: section(
         {
-          cpu: quantity("CPU", "500m or 2").optional(),
-          memory: quantity("memory", "4Gi").optional(),
-          diskGiB: int(10, 65536).optional(),
+          cpu: quantity("CPU", "500m or 2", "CPU of each Prometheus container.").optional(),
+          memory: quantity("memory", "4Gi", "Memory of each Prometheus container.").optional(),
+          diskGiB: int(10, 65536, "Volume of each Prometheus pod.").optional(),
         },
         "Per-pod overrides of the sizing function's figures (request and limit).",
       ).prefault({}),
     },
-    "Regional only: the Prometheus shards and replicas.",
+    "The Prometheus shards and replicas.",
   ).prefault({});
 }
 
@@ -191,24 +214,24 @@ export function regionalSchema(identity: StackIdentity) {
   return z
     .strictObject({
       ...baseShape(identity),
-      tier: documented(z.literal("regional"), { allowed: "'regional'" }),
+      tier: tierField(["regional"] as const),
       prometheus: prometheusSchema(),
       expectedLoad: section(
         {
           targets: int(1, 10_000_000, "Scrape targets in the region.").default(200),
           seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(1000),
         },
-        "Regional only: the load the region's Prometheus must carry; sizes shards, requests and disks.",
+        "The load the region's Prometheus must carry; sizes shards, requests and disks.",
       ).prefault({}),
       bucketRetention: section(
         {
-          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true }).default("30d"),
-          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true }).default("180d"),
-          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true }).default("2y"),
+          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true, doc: "Raw samples." }).default("30d"),
+          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true, doc: "5m downsamples." }).default("180d"),
+          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true, doc: "1h downsamples." }).default("2y"),
         },
-        "Regional only: how long the bucket keeps each resolution, each at least as long as the finer one before it.",
+        "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
-      storeGatewayReplicas: int(2, 20, "Regional only: Thanos Store Gateway replicas.").default(2),
+      storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(2),
     })
     .transform(({ expectedLoad, ...config }) => ({
       ...config,
@@ -228,8 +251,8 @@ function resolvedCluster<N extends { minNodes: number; maxNodes?: number }>(name
 function scaling(min: number, doc: string) {
   return section(
     {
-      minReplicas: int(min, 50).default(min),
-      maxReplicas: int(min, 100, "Default: the larger of 6 and minReplicas.").optional(),
+      minReplicas: int(min, 50, "Replicas at least.").default(min),
+      maxReplicas: derivedDefault(int(min, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
     },
     doc,
   ).prefault({});
@@ -243,17 +266,17 @@ function alertingSchema() {
   const receiver = section(
     {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
-      type: oneOf(RECEIVER_TYPES),
+      type: oneOf(RECEIVER_TYPES, "Where notifications go."),
       secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the receiver's URL or key", "The secret config key holding the receiver's URL or key."),
-      channel: text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only (default #alerts).").optional(),
+      channel: derivedDefault(text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."), "#alerts"),
     },
     "An Alertmanager receiver.",
   );
   const route = section(
     {
-      receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed),
-      matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers").default([]),
-      continue: flag().default(false),
+      receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "The receiver of the alerts this route matches."),
+      matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers", "Alertmanager label matchers.").default([]),
+      continue: flag("Whether later routes see the alert too.").default(false),
     },
     "A route below the default one.",
   );
@@ -264,48 +287,47 @@ function alertingSchema() {
         doc: "Alertmanager mesh peers.",
       }).default(3),
       receivers: documented(z.array(receiver).min(1), { allowed: "a list of at least one receiver", doc: "Receivers: name, type, secretKey, channel." }),
-      defaultReceiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route (default: the first receiver).").optional(),
+      defaultReceiver: derivedDefault(text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."), "the first receiver"),
       routes: documented(z.array(route), { allowed: "a list of routes", doc: "Routes: receiver, matchers, continue." }).default([]),
-      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names").default(["alertname", "cluster", "service"]),
-      groupWait: duration({ minSeconds: 0 }).default("30s"),
+      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names", "Labels that group alerts into one notification.").default(["alertname", "cluster", "service"]),
+      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default("30s"),
       // Alertmanager refuses a zero group_interval or repeat_interval.
-      groupInterval: duration({ minSeconds: 1 }).default("5m"),
-      repeatInterval: duration({ minSeconds: 1 }).default("4h"),
+      groupInterval: duration({ minSeconds: 1, doc: "How long a group waits before it notifies of new alerts." }).default("5m"),
+      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default("4h"),
     },
-    "Global only: the Alertmanager mesh, its receivers and routes.",
+    "The Alertmanager mesh, its receivers and routes.",
   );
 }
 
 export function globalSchema(identity: StackIdentity) {
-  const regions = list(text(STACK_REFERENCE, "a regional stack as org/project/stack"), "a list of at least one regional stack as org/project/stack", "Global only: the regional stacks to wire.", 1);
+  const regions = list(text(STACK_REFERENCE, "a regional stack as org/project/stack"), "a list of at least one regional stack as org/project/stack", "The regional stacks to wire.", 1);
   return z
     .strictObject({
       ...baseShape(identity),
-      tier: documented(z.literal("global"), { allowed: "'global'" }),
+      tier: tierField(["global"] as const),
       regions,
-      federationReplicas: int(2, 5, "Global only: replicas of the global federation Prometheus.").default(2),
+      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(2),
       alerting: alertingSchema(),
       grafana: section(
         {
           domain: text(HOST_NAME, "a DNS name such as grafana.example.com", "The DNS name users reach Grafana at; its certificate is issued for it."),
-          minReplicas: int(3, 50).default(3),
-          maxReplicas: int(3, 100, "Default: the larger of 6 and minReplicas.").optional(),
+          minReplicas: int(3, 50, "Replicas at least.").default(3),
+          maxReplicas: derivedDefault(int(3, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
         },
-        "Global only: Grafana.",
+        "Grafana.",
       ),
-      query: scaling(2, "Global only: Thanos Query replicas."),
+      query: scaling(2, "Thanos Query replicas."),
       database: section(
         {
-          instanceClass: documented(databaseClass(identity.cloud).default(CLOUD_FACTS[identity.cloud].defaultDatabaseClass), {
-            allowed: `${CLOUD_FACTS[identity.cloud].nouns.databaseClass} such as ${CLOUD_FACTS[identity.cloud].databaseClass.example}`,
-            doc: "RDS instance class (aws) or Cloud SQL tier (gcp).",
+          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_FACTS[identity.cloud].defaultDatabaseClass), {
+            allowedText: `${CLOUD_FACTS.aws.nouns.databaseClass} such as ${CLOUD_FACTS.aws.databaseClass.example} (aws), ${CLOUD_FACTS.gcp.nouns.databaseClass} such as ${CLOUD_FACTS.gcp.databaseClass.example} (gcp)`,
             defaultText: `${CLOUD_FACTS.aws.defaultDatabaseClass} (aws), ${CLOUD_FACTS.gcp.defaultDatabaseClass} (gcp)`,
           }),
-          storageGiB: int(20, 65536).default(50),
-          backupRetentionDays: int(7, 35).default(7),
-          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"').default("16"),
+          storageGiB: int(20, 65536, "Storage size.").default(50),
+          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(7),
+          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"', "PostgreSQL major version.").default("16"),
         },
-        "Global only: Grafana's managed Postgres.",
+        "Grafana's managed Postgres.",
       ).prefault({}),
       ingressAllowedCidrs: cidrList("Grafana and Thanos Query"),
     })
