@@ -160,9 +160,11 @@ describe("regional Prometheus config", () => {
     assert.throws(() => prometheusConfig(regionalPrometheusParams(config, regionalPlan(config), "c", 0, "r")), /scrape job 'kubelet' is defined twice/);
   });
 
-  it("refuses a job pinned to a shard the region does not run", () => {
-    const config = regionalStack("us-east", { staticJobs: [{ job: "pinned", targets: ["x.internal:1"], shard: 3 }] });
-    assert.throws(() => regionalPlan(config), /stack 'us-east': prometheus.staticJobs 'pinned' is pinned to shard 3, but the region runs 1 shard/);
+  it("never sees a job pinned to a shard the region does not run: config refuses it", () => {
+    assert.throws(
+      () => regionalStack("us-east", { staticJobs: [{ job: "pinned", targets: ["x.internal:1"], shard: 3 }] }),
+      /config key 'monitoring:prometheus\.staticJobs\[0\]\.shard' has the number 3; allowed: a shard from 0 to 0/,
+    );
   });
 
   it("without Kubernetes (local topology) keeps only its own and static jobs", () => {
