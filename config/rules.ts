@@ -2,7 +2,7 @@
  * Rules that relate several keys, or a key and what the cloud or the sizing function make of it. They run on
  * what the schema returned, before any resource exists; each names the key a user changes to fix it.
  */
-import { awsSubnetPlan, gkeAddressPlan } from "../builders/cloud/network";
+import { MAX_ZONES, awsSubnetPlan, gkeAddressPlan } from "../builders/cloud/network";
 import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
 import { CLOUD_FACTS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/facts";
@@ -43,6 +43,8 @@ export function checkRules(config: StackConfig, input: Record<string, unknown>, 
 
 function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void {
   const zones = new Set(cluster.zones);
+  const twice = cluster.zones.find((zone, i) => cluster.zones.indexOf(zone) !== i);
+  if (twice !== undefined) fail(["cluster", "zones"], `each zone once: '${twice}' is listed twice`);
   if (zones.size < 3) fail(["cluster", "zones"], `at least three distinct zones of the region`);
   const { minNodes, maxNodes } = cluster.nodes;
   if (maxNodes < minNodes) fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
@@ -54,8 +56,7 @@ function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void 
     }
     return;
   }
-  const MAX_AWS_ZONES = 6;
-  if (zones.size > MAX_AWS_ZONES) fail(["cluster", "zones"], `at most ${MAX_AWS_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_AWS_ZONES}`);
+  if (zones.size > MAX_ZONES) fail(["cluster", "zones"], `at most ${MAX_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_ZONES}`);
   // The VPC CNI gives every pod an address of its node's subnet; AWS keeps five addresses of each subnet.
   const [plan] = awsSubnetPlan(cluster.vpcCidr, cluster.zones);
   const prefix = Number(plan.privateCidr.split("/")[1]);
@@ -65,7 +66,7 @@ function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void 
   if (perZone * perNode > usable) {
     const most = Math.floor(usable / perNode) * zones.size;
     fail(["cluster", "nodes", "maxNodes"],
-      `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and a ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
+      `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
   }
 }
 

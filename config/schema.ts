@@ -107,7 +107,7 @@ function databaseClass(cloud: Cloud) {
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
   const example = zonesDefault[0] ?? CLOUD_FACTS[cloud].zoneName(region, "a");
-  const zone = documented(z.string().refine((z) => zoneBelongsTo(cloud, region, z)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
+  const zone = documented(z.string().refine((name) => zoneBelongsTo(cloud, region, name)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
   const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
     allowedText: "a list of at least three distinct zones of the region",
     defaultText: "three zones of the region (a region with fewer has none)",
