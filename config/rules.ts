@@ -3,6 +3,8 @@
  * what the schema returned, before any resource exists; each names the key a user changes to fix it.
  */
 import { MAX_ZONES, awsSubnetPlan, gkeAddressPlan } from "../builders/cloud/network";
+import { prometheusConfig } from "../builders/prometheus/config";
+import { regionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
 import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
 import { CLOUD_FACTS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/facts";
@@ -104,6 +106,14 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
       fail(["prometheus", "staticJobs", i, "shard"],
         `a shard from 0 to ${sizing.shards - 1} (prometheus.shards is ${config.prometheus.shards}${config.prometheus.shards === "auto" ? `, which the expected load makes ${sizing.shards}` : ""})`);
     }
+  });
+
+  // Prometheus refuses a config with two jobs of one name: a static job cannot take a name the program's own
+  // jobs have, which are read off the config the builders make for the region's first shard.
+  const ownConfig = { ...config, prometheus: { ...config.prometheus, staticJobs: [] } };
+  const ownJobs = prometheusConfig(regionalPrometheusParams(ownConfig, regionalPlan(ownConfig), config.cluster.name, 0, "0")).scrape_configs.map((j) => j.job_name);
+  config.prometheus.staticJobs.forEach((job, i) => {
+    if (ownJobs.includes(job.job)) fail(["prometheus", "staticJobs", i, "job"], `a job name the program's own jobs do not use (${ownJobs.join(", ")})`);
   });
 
   checkSpread(config.cluster, [[["prometheus", "replicas"], config.prometheus.replicas], [["storeGatewayReplicas"], config.storeGatewayReplicas]], fail);
