@@ -28,8 +28,6 @@ export function defaultZones(cloud: Cloud, region: string): string[] {
   return (facts.zoneLetters[region] ?? ["a", "b", "c"]).map((letter) => facts.zoneName(region, letter));
 }
 
-export const DEFAULT_MACHINE_TYPE: Record<Cloud, string> = { aws: AWS.defaultMachineType, gcp: GCP.defaultMachineType };
-
 export function machineTypeOf(cloud: Cloud, name: string): MachineType | undefined {
   return Object.hasOwn(CLOUD_FACTS[cloud].machineTypes, name) ? CLOUD_FACTS[cloud].machineTypes[name] : undefined;
 }

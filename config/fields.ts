@@ -30,16 +30,12 @@ function numericText(value: unknown): unknown {
   return typeof value === "string" && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 }
 
-export function describeBounds(what: string, min: number, max?: number): string {
-  return max === undefined ? `${what} of at least ${min}` : `${what} from ${min} to ${max}`;
-}
-
 /** A whole number within bounds, numeric text accepted (see numericText), for schemas that add to it. */
 export function wholeNumber(min: number, max: number) {
   return z.preprocess(numericText, z.int().min(min).max(max));
 }
 
-export function int(min: number, max: number, doc?: string, allowed = describeBounds("a whole number", min, max)) {
+export function int(min: number, max: number, doc?: string, allowed = `a whole number from ${min} to ${max}`) {
   return documented(wholeNumber(min, max), { allowed, doc });
 }
 
@@ -62,7 +58,7 @@ export function flag(doc?: string) {
 /** Prometheus' durations reach int64 nanoseconds at about 292 years; no setting here needs a century. */
 const MAX_DURATION_SECONDS = 100 * 365 * 86400;
 
-export function formatSeconds(seconds: number): string {
+function formatSeconds(seconds: number): string {
   if (seconds % 86400 === 0) return `${seconds / 86400}d`;
   if (seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds % 60 === 0) return `${seconds / 60}m`;

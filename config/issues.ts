@@ -32,7 +32,7 @@ function distance(a: string, b: string): number {
 }
 
 /** The known key a mistyped one most likely meant, if any is close enough to be a typo. */
-export function closestKey(key: string, known: readonly string[]): string | undefined {
+function closestKey(key: string, known: readonly string[]): string | undefined {
   const ranked = known.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d);
   const best = ranked[0];
   return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;

@@ -34,14 +34,14 @@ const DAY = 24 * HOUR;
 
 const NAME = { re: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, allowed: "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters" };
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-export const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
+const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
 /** Prometheus' label names, which Alertmanager's group_by and matchers take. */
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
 const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
 
 /** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
-export function defaultNamePrefix(stack: string): string {
+function defaultNamePrefix(stack: string): string {
   return stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
 }
 
