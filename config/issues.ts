@@ -48,8 +48,8 @@ export function unknownKeyAllowed(schema: z.ZodType, section: readonly PropertyK
   const close = closestKey(key, known);
   const elsewhere = close === undefined ? keyPaths(schema).find((p) => p.split(".").pop()!.toLowerCase() === key.toLowerCase()) : undefined;
   const guess = close !== undefined ? `${prefix}${close}` : elsewhere;
-  const keys = `${section.length === 0 ? "a key of this program" : `a key of ${keyPath(section)}`}: ${known.join(", ")}`;
-  return guess ? `'${guess}' (the closest key), or another ${keys.slice(2)}` : keys;
+  const keys = `key of ${section.length === 0 ? "this program" : keyPath(section)}: ${known.join(", ")}`;
+  return guess ? `'${guess}' (the closest key), or another ${keys}` : `a ${keys}`;
 }
 
 /**

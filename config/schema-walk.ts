@@ -89,9 +89,10 @@ export function elementOf(node: Node): Node | undefined {
   return innermost(node).element;
 }
 
-/** Every key path of the schema's sections (`cluster.nodes.minNodes`), list entries' sections included. */
+/** Every key path of the schema's sections (`cluster.nodes.minNodes`), list entries' too (`alerting.receivers[].name`). */
 export function keyPaths(root: Node, prefix = ""): string[] {
-  const def = innermost(root);
-  if (def.element) return keyPaths(def.element, prefix);
-  return Object.entries(def.shape ?? {}).flatMap(([key, node]) => [`${prefix}${key}`, ...keyPaths(node, `${prefix}${key}.`)]);
+  return Object.entries(shapeOf(root)).flatMap(([key, node]) => {
+    const element = elementOf(node);
+    return [`${prefix}${key}`, ...keyPaths(element ?? node, `${prefix}${key}${element ? "[]" : ""}.`)];
+  });
 }
