@@ -118,22 +118,29 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
 
   checkSpread(config.cluster, [[["prometheus", "replicas"], config.prometheus.replicas], [["storeGatewayReplicas"], config.storeGatewayReplicas]], fail);
 
-  // Every node runs a node-exporter; a Prometheus pod (with its sidecar) needs one node's remaining room.
+  // Every node runs a node-exporter; beside it, each of these pods needs the room one node has left.
   const machine = machineTypeOf(config.cloud, config.cluster.nodes.machineType)!;
-  const need = {
-    cpuCores: [sizing.prometheus, sizing.sidecar, sizing.nodeExporter].reduce((sum, pod) => sum + quantity(pod.cpuRequest), 0),
-    memoryBytes: [sizing.prometheus, sizing.sidecar, sizing.nodeExporter].reduce((sum, pod) => sum + quantity(pod.memoryRequest), 0),
-  };
-  if (!fits(config.cloud, machine, need)) {
+  const overridden = config.prometheus.overrides.memory || config.prometheus.overrides.cpu ? ", prometheus.overrides included" : "";
+  const pods = [
+    { what: "Prometheus pod", containers: [sizing.prometheus, sizing.sidecar], load: `${sizing.seriesPerShard} series per shard${overridden}`, remedy: "more prometheus.shards" },
+    { what: "Thanos Store Gateway pod", containers: [sizing.storeGateway], load: `${sizing.totalSeries} series in the region`, remedy: "a smaller expectedLoad" },
+    { what: "Thanos Compactor pod", containers: [sizing.compactor], load: `${sizing.totalSeries} series in the region`, remedy: "a smaller expectedLoad" },
+  ];
+  for (const pod of pods) {
+    const containers = [...pod.containers, sizing.nodeExporter];
+    const need = {
+      cpuCores: containers.reduce((sum, c) => sum + quantity(c.cpuRequest), 0),
+      memoryBytes: containers.reduce((sum, c) => sum + quantity(c.memoryRequest), 0),
+    };
+    if (fits(config.cloud, machine, need)) continue;
     const bigger = Object.entries(CLOUD_FACTS[config.cloud].machineTypes)
       .filter(([, m]) => fits(config.cloud, m, need))
       .sort(([, a], [, b]) => a.memoryGiB - b.memoryGiB || a.vcpu - b.vcpu)[0]?.[0];
     const offer = CLOUD_FACTS[config.cloud].allocatable(machine);
     fail(["cluster", "nodes", "machineType"],
-      `a machine type whose node holds one Prometheus pod, which requests ${gib(need.memoryBytes)} GiB and ${need.cpuCores.toFixed(2)} cores ` +
-        `(${sizing.seriesPerShard} series per shard${config.prometheus.overrides.memory || config.prometheus.overrides.cpu ? ", prometheus.overrides included" : ""}) ` +
-        `where one ${config.cluster.nodes.machineType} node offers ${gib(offer.memoryBytes)} GiB and ${offer.cpuCores.toFixed(2)} cores: ` +
-        (bigger ? `${bigger} or larger, or more prometheus.shards` : "more prometheus.shards"));
+      `a machine type whose node holds one ${pod.what} and a node-exporter, which request ${gib(need.memoryBytes)} GiB and ${need.cpuCores.toFixed(2)} cores ` +
+        `(${pod.load}) where one ${config.cluster.nodes.machineType} node offers ${gib(offer.memoryBytes)} GiB and ${offer.cpuCores.toFixed(2)} cores: ` +
+        (bigger ? `${bigger} or larger, or ${pod.remedy}` : pod.remedy));
   }
 }
 
