@@ -91,6 +91,10 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
   }
 
   const { targets, seriesPerTarget } = config.load;
+  // Prometheus fails a whole scrape when a target returns more samples than sample_limit.
+  if (config.prometheus.sampleLimit < seriesPerTarget) {
+    fail(["prometheus", "sampleLimit"], `a whole number from ${seriesPerTarget} (expectedLoad.seriesPerTarget) to 10000000: a target with more samples than the limit fails every scrape`);
+  }
   const totalSeries = targets * seriesPerTarget;
   if (config.prometheus.shards === "auto" && totalSeries > MAX_SHARDS * MAX_SERIES_PER_SHARD) {
     fail(["expectedLoad", "targets"],
