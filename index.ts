@@ -3,20 +3,38 @@
  * the stack outputs are this module's exports.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./config";
+import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./config";
 import { deployGlobal } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
 
 const NAMESPACE = "monitoring";
 
-// runtime.getConfig reads raw values (secret ones too) without Pulumi's "use getSecret" warning: the
-// validator only checks that a receiver's secret is present, and the value is read as a secret below.
-const config = loadStackConfig(pulumi.getStack(), (key) => pulumi.runtime.getConfig(`${NAMESPACE}:${key}`));
+/**
+ * Whether Pulumi holds a config key as a secret: the SDK's own test (pulumi.Config uses it to warn about
+ * secrets read with get), exported at run time but left out of its type declarations.
+ */
+const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: string): boolean }).isConfigSecret;
+
+/**
+ * The validated config, or a RunError with the ConfigError's sentence: Pulumi's language host prints a
+ * RunError's message alone, and any other error as util.inspect output with its stack trace.
+ * runtime.allConfig reads raw values (secret ones too) without Pulumi's "use getSecret" warning: the
+ * validator only checks that a receiver's secret is present and held as a secret; it is read as one below.
+ */
+function stackConfig(): StackConfig {
+  try {
+    return loadStackConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret));
+  } catch (err) {
+    throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
+  }
+}
 
 function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<string>> {
   const secrets = new pulumi.Config(NAMESPACE);
   return Object.fromEntries(keys.map((key) => [key, secrets.requireSecret(key)]));
 }
+
+const config = stackConfig();
 
 export = config.tier === "regional"
   ? deployRegional(config)

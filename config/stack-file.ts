@@ -1,10 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import type { RawConfig } from "./reader";
+import { PROJECT, RawConfig, receiverSecretKeys } from "./raw";
 
-/** The Pulumi project name, which is also the namespace of every config key. */
-export const PROJECT = "monitoring";
+export { PROJECT, receiverSecretKeys };
 
 /** The repository root (compiled code lives one level deeper, in bin/). */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -24,11 +23,17 @@ export function readStackFile(stack: string, root = REPO_ROOT): Record<string, u
   );
 }
 
-/** Config values as the program reads them: strings as they are, structured values as JSON text. */
-export function rawConfigOf(values: Record<string, unknown>): RawConfig {
-  return (key) => {
-    const value = values[key];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
+/**
+ * Config values as the program reads them: strings as they are, structured values as JSON text, and
+ * `secretKeys` held as secrets, as `pulumi config set --secret` would hold them.
+ */
+export function rawConfigOf(values: Record<string, unknown>, secretKeys: readonly string[] = []): RawConfig {
+  return {
+    values: Object.fromEntries(
+      Object.entries(values)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+    ),
+    isSecret: (key) => secretKeys.includes(key),
   };
 }

@@ -1,5 +1,5 @@
 import { loadStackConfig } from "../config/load";
-import { REPO_ROOT, rawConfigOf, readStackFile } from "../config/stack-file";
+import { REPO_ROOT, rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { GLOBAL_STACK, LOCAL_RECEIVER, LOCAL_TIMING } from "./settings";
 
@@ -12,7 +12,7 @@ function loadWithOverrides(stack: string, overrides: Record<string, unknown>) {
     const base = merged[key];
     merged[key] = isObject(base) && isObject(value) ? { ...base, ...value } : value;
   }
-  return loadStackConfig(stack, rawConfigOf(merged));
+  return loadStackConfig(stack, rawConfigOf(merged, receiverSecretKeys(merged)));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

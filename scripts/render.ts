@@ -18,7 +18,7 @@ import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL 
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
-import { rawConfigOf, readStackFile } from "../config/stack-file";
+import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
@@ -26,9 +26,9 @@ const GENERATED = "generated-at-deploy";
 function readStackConfig(stack: string): StackConfig {
   const values = readStackFile(stack);
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
-  const secretKeys = new Set(((values.alerting as { receivers?: { secretKey?: string }[] })?.receivers ?? []).map((r) => r.secretKey));
-  const raw = rawConfigOf(values);
-  return loadStackConfig(stack, (key) => raw(key) ?? (secretKeys.has(key) ? `<secret ${key}>` : undefined));
+  const secretKeys = receiverSecretKeys(values);
+  const standIns = Object.fromEntries(secretKeys.map((key) => [key, `<secret ${key}>`]));
+  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys));
 }
 
 function renderRegional(config: RegionalStackConfig): Record<string, string> {

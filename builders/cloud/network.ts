@@ -3,7 +3,7 @@
  * that are ever peered never overlap as long as their stacks pick different /16s.
  */
 
-const MAX_ZONES = 6;
+export const MAX_ZONES = 6;
 
 function secondOctet(vpcCidr: string): number {
   const match = /^10\.(\d{1,3})\.0\.0\/16$/.exec(vpcCidr);

@@ -31,14 +31,8 @@ export function regionalPlan(config: RegionalStackConfig): RegionalPlan {
     shards: config.prometheus.shards,
     overrides: config.prometheus.overrides,
   });
+  // Config validation keeps static jobs on shards the sizing gives the region.
   const shards = sizing.shards;
-  for (const job of config.prometheus.staticJobs) {
-    if (job.shard !== undefined && job.shard >= shards) {
-      throw new Error(
-        `stack '${config.stack}': prometheus.staticJobs '${job.job}' is pinned to shard ${job.shard}, but the region runs ${shards} shard(s) (0 to ${shards - 1})`,
-      );
-    }
-  }
   const pods: PrometheusPodRef[] = [];
   for (let shard = 0; shard < shards; shard++) {
     for (let replica = 0; replica < config.prometheus.replicas; replica++) {

@@ -67,6 +67,13 @@ export const CASES: PolicyCase[] = [
     fails: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] } })],
     message: /open to the world: vpcConfig.publicAccessCidrs contains 0.0.0.0\/0/,
   },
+  {
+    policy: eksEndpointRestricted,
+    // Halves that leave a gap between them are not the whole internet.
+    passes: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/2", "203.0.113.0/24"] } })],
+    fails: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } })],
+    message: /open to the world: vpcConfig.publicAccessCidrs together cover every address with 0.0.0.0\/1, 128.0.0.0\/1/,
+  },
   { policy: eksControlPlaneLogging, passes: () => [eksCluster()], fails: () => [eksCluster({ enabledClusterLogTypes: ["api"] })], message: /must enable control-plane logs audit, authenticator/ },
   { policy: eksSecretsEncryption, passes: () => [eksCluster()], fails: () => [eksCluster({ encryptionConfig: undefined })], message: /must encrypt Secrets/ },
   { policy: gcsUniformAccess, passes: () => [gcsBucket()], fails: () => [gcsBucket({ uniformBucketLevelAccess: false })], message: /uniformBucketLevelAccess: true \(got false\)/ },
@@ -172,6 +179,12 @@ export const CASES: PolicyCase[] = [
     passes: () => [awsLoadBalancer("nlb")],
     fails: () => [awsLoadBalancer("external")],
     message: /asks the AWS Load Balancer Controller \(aws-load-balancer-type: external\), which the stacks do not install/,
+  },
+  {
+    policy: loadBalancerSourceRanges,
+    passes: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["0.0.0.0/1", "2001:db8::/32"] } })],
+    fails: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["203.0.113.0/24", "::/1", "8000::/1"] } })],
+    message: /open to the world: spec.loadBalancerSourceRanges together cover every address with ::\/1, 8000::\/1/,
   },
   {
     policy: monitoringNetworkPolicies,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { rawConfigOf, readStackFile } from "../../config/stack-file";
+import { rawConfigOf, readStackFile, receiverSecretKeys } from "../../config/stack-file";
 import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
 import { BaseStackConfig, StackConfig, loadStackConfig } from "../../config";
 
@@ -86,7 +86,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** A stack's validated config from its stack file, with keys overridden as `pulumi config set` would. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
   const raw = { ...readStackFile(stack), ...overrides };
-  return loadStackConfig(stack, rawConfigOf(raw));
+  return loadStackConfig(stack, rawConfigOf(raw, receiverSecretKeys(raw)));
 }
 
 /** Resolves once registrations have stopped arriving: every output the components chain has settled. */

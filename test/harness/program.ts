@@ -213,7 +213,7 @@ async function settled(resources: readonly RecordedResource[], quietMs = 300, ma
  * Inputs plus what the cloud computes, merged one level deep: a computed field nested in an input object
  * (EKS `vpcConfig.clusterSecurityGroupId`) survives beside the fields the program set.
  */
-function withComputed(computed: Record<string, any>, inputs: Record<string, any>): Record<string, any> {
+export function withComputed(computed: Record<string, any>, inputs: Record<string, any>): Record<string, any> {
   const state: Record<string, any> = { ...computed, ...inputs };
   for (const [key, value] of Object.entries(computed)) {
     const given = inputs[key];

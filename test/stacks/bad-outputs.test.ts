@@ -5,6 +5,7 @@
  * before anything is created. Each failing global run has its own process (runStackInChild).
  */
 import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
 import { ProgramFailure, RunOptions, runProgram } from "../harness/program";
 import { ownStackOptions, runStackInChild } from "../harness/stacks";
@@ -41,8 +42,10 @@ describe("stacks that cannot be deployed", () => {
       (err: unknown) => err,
     );
     assert.ok(failure instanceof ProgramFailure, String(failure));
-    assert.ok(failure.errors[0] instanceof ConfigError, String(failure.errors[0]));
-    assert.match(failure.message, /^stack 'us-east': config key 'monitoring:prometheus\.replicas' has the value 1; allowed: a whole number from 2 to /);
+    // A RunError, which the language host prints as its message alone, carrying the ConfigError.
+    assert.ok(pulumi.RunError.isInstance(failure.errors[0]), String(failure.errors[0]));
+    assert.ok((failure.errors[0] as Error).cause instanceof ConfigError, String(failure.errors[0]));
+    assert.match(failure.message, /^stack 'us-east': config key 'monitoring:prometheus\.replicas' has the number 1; allowed: a whole number from 2 to /);
     assert.deepStrictEqual(failure.resources, []);
   });
 

@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { loadStackConfig, StackConfig } from "../../config";
+import { rawConfigOf } from "../../config/stack-file";
 import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
 import { TEST_SECRETS } from "../harness/stacks";
 
@@ -110,11 +111,7 @@ export function providerOf(resource: RecordedResource): string | undefined {
 /** A stack file's config (or the config given instead) as the program reads it: typed, with defaults. */
 export function configOf(stack: string, override?: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
   const raw = { ...(override ?? readStackFile(stack)), ...TEST_SECRETS[stack], ...extra };
-  return loadStackConfig(stack, (key) => {
-    const value = raw[key];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
-  });
+  return loadStackConfig(stack, rawConfigOf(raw, Object.keys(TEST_SECRETS[stack] ?? {})));
 }
 
 /**

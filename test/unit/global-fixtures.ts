@@ -1,5 +1,5 @@
 import { GlobalStackConfig, loadStackConfig } from "../../config";
-import { rawConfigOf } from "../../config/stack-file";
+import { rawConfigOf, receiverSecretKeys } from "../../config/stack-file";
 import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-outputs";
 import type { ExposedRegion, GlobalRenderOptions } from "../../builders/global/render";
 
@@ -25,7 +25,7 @@ export function globalConfig(regions: readonly string[], overrides: Record<strin
     slackWebhookUrl: "https://hooks.slack.com/services/T/B/X",
     ...overrides,
   };
-  return loadStackConfig("global", rawConfigOf(values)) as GlobalStackConfig;
+  return loadStackConfig("global", rawConfigOf(values, receiverSecretKeys(values))) as GlobalStackConfig;
 }
 
 /** A region with `shards` x 2 Prometheus pods, exposed at documentation addresses. */

@@ -1,16 +1,13 @@
 import { loadStackConfig, RegionalStackConfig } from "../../config";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
+import { rawConfigOf } from "../../config/stack-file";
 import { readStackFile } from "../harness/program";
 
 /** A regional stack's config as its stack file gives it, with `prometheus` settings merged over it. */
 export function regionalStack(stack: "us-east" | "eu-west", prometheus: Record<string, unknown> = {}): RegionalStackConfig {
   const file = readStackFile(stack);
   const values: Record<string, unknown> = { ...file, prometheus: { ...(file.prometheus as object), ...prometheus } };
-  const config = loadStackConfig(stack, (key) => {
-    const value = values[key];
-    if (value === undefined) return undefined;
-    return typeof value === "string" ? value : JSON.stringify(value);
-  });
+  const config = loadStackConfig(stack, rawConfigOf(values));
   if (config.tier !== "regional") throw new Error(`${stack} is not a regional stack`);
   return config;
 }

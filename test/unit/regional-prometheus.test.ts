@@ -161,14 +161,18 @@ describe("regional Prometheus config", () => {
     assert.deepStrictEqual(self.tls_config, { ca_file: PATHS.tlsCaFile, server_name: "eu-west.monitoring.internal" });
   });
 
-  it("refuses a static job that reuses a built-in job name", () => {
-    const config = regionalStack("us-east", { shards: 1, staticJobs: [{ job: "kubelet", targets: ["x.internal:1"] }] });
-    assert.throws(() => prometheusConfig(regionalPrometheusParams(config, regionalPlan(config), "c", 0, "r")), /scrape job 'kubelet' is defined twice/);
+  it("refuses a static job that reuses a built-in job name (config refuses it first; the builder holds on its own)", () => {
+    const config = regionalStack("us-east", { shards: 1 });
+    const kubelet = { job: "kubelet", targets: ["x.internal:1"], metricsPath: "/metrics", scheme: "http" as const };
+    const params = { ...regionalPrometheusParams(config, regionalPlan(config), "c", 0, "r"), staticJobs: [kubelet] };
+    assert.throws(() => prometheusConfig(params), /scrape job 'kubelet' is defined twice/);
   });
 
-  it("refuses a job pinned to a shard the region does not run", () => {
-    const config = regionalStack("us-east", { staticJobs: [{ job: "pinned", targets: ["x.internal:1"], shard: 3 }] });
-    assert.throws(() => regionalPlan(config), /stack 'us-east': prometheus.staticJobs 'pinned' is pinned to shard 3, but the region runs 1 shard/);
+  it("never sees a job pinned to a shard the region does not run: config refuses it", () => {
+    assert.throws(
+      () => regionalStack("us-east", { staticJobs: [{ job: "pinned", targets: ["x.internal:1"], shard: 3 }] }),
+      /config key 'monitoring:prometheus\.staticJobs\[0\]\.shard' has the number 3; allowed: a shard from 0 to 0/,
+    );
   });
 
   it("without Kubernetes (local topology) keeps only its own and static jobs", () => {

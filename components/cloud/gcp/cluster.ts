@@ -53,12 +53,8 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     const prefix = config.namePrefix;
     const child = { parent: this, provider };
 
+    // Config validation holds cluster.nodes.maxNodes to what the plan's pods range can address.
     const plan = gkeAddressPlan(settings.vpcCidr);
-    if (settings.nodes.maxNodes > plan.maxNodes) {
-      throw new Error(
-        `stack '${config.stack}': cluster.nodes.maxNodes is ${settings.nodes.maxNodes}; the GKE pods range ${plan.podsCidr} holds at most ${plan.maxNodes} nodes`,
-      );
-    }
     const network = new GcpNetwork(`${prefix}-network`, {
       namePrefix: prefix,
       region: config.region,

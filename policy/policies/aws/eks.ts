@@ -1,5 +1,5 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { isOpenToWorld } from "../../lib/cidr";
+import { describeOpen, openToWorld } from "../../lib/cidr";
 import { propertyPolicy } from "../../lib/policy";
 import { AWS } from "../../lib/types";
 
@@ -15,8 +15,8 @@ export const eksEndpointRestricted = propertyPolicy({
     if (vpc.endpointPublicAccess === false) return undefined;
     const cidrs: string[] = vpc.publicAccessCidrs ?? [];
     if (cidrs.length === 0) return "EKS public endpoint is open to the world: set vpcConfig.publicAccessCidrs or endpointPublicAccess: false";
-    const open = cidrs.filter(isOpenToWorld);
-    return open.length > 0 ? `EKS public endpoint is open to the world: vpcConfig.publicAccessCidrs contains ${open.join(", ")}` : undefined;
+    const open = openToWorld(cidrs);
+    return open.length > 0 ? `EKS public endpoint is open to the world: vpcConfig.publicAccessCidrs ${describeOpen(open)}` : undefined;
   },
 });
 

@@ -1,4 +1,4 @@
-import { isOpenToWorld } from "../../lib/cidr";
+import { describeOpen, openToWorld } from "../../lib/cidr";
 import { propertyPolicy } from "../../lib/policy";
 import { K8S } from "../../lib/types";
 
@@ -10,8 +10,8 @@ export const loadBalancerSourceRanges = propertyPolicy({
     if (service.spec?.type !== "LoadBalancer") return undefined;
     const ranges: string[] = service.spec.loadBalancerSourceRanges ?? [];
     if (ranges.length === 0) return "LoadBalancer Service must set spec.loadBalancerSourceRanges";
-    const open = ranges.filter(isOpenToWorld);
-    return open.length > 0 ? `LoadBalancer Service is open to the world: spec.loadBalancerSourceRanges contains ${open.join(", ")}` : undefined;
+    const open = openToWorld(ranges);
+    return open.length > 0 ? `LoadBalancer Service is open to the world: spec.loadBalancerSourceRanges ${describeOpen(open)}` : undefined;
   },
 });
 

@@ -1,0 +1,93 @@
+/**
+ * What the schema says about each key, in the two forms users read: the `config:` declarations of
+ * Pulumi.yaml and the README's config reference. Both are written by `npm run config:docs` and a unit test
+ * proves the files hold exactly what the schema gives.
+ */
+import type { z } from "zod";
+import { PROJECT } from "./raw";
+import { ANY_IDENTITY, TIERS, Tier, tierKeys, tierSchema } from "./schema";
+import { defaultOf, docOf, elementOf, isRequired, kindOf, nodeAt, shapeOf } from "./schema-walk";
+
+type Node = z.core.$ZodType;
+
+export interface PulumiConfigDeclaration {
+  readonly type: string;
+  readonly items?: { readonly type: string };
+  readonly description: string;
+}
+
+/** Every top-level key, in the schema's order: the keys both tiers have, then the regional ones, then the global ones. */
+function topLevelKeys(): { key: string; tiers: Tier[] }[] {
+  const keys = [...new Set(TIERS.flatMap((tier) => tierKeys(tier)))];
+  return keys.map((key) => ({ key, tiers: TIERS.filter((tier) => tierKeys(tier).includes(key)) }));
+}
+
+function schemaFor(tiers: readonly Tier[]): Node {
+  return tierSchema(tiers[0], ANY_IDENTITY);
+}
+
+function tierWords(tiers: readonly Tier[]): string {
+  return tiers.length === TIERS.length ? "both" : tiers[0];
+}
+
+/** The default as a reference cell says it: a value, words, "required", or the defaults of a section's keys. */
+function defaultWords(node: Node): string {
+  const doc = docOf(node);
+  if (doc?.defaultText) return doc.defaultText;
+  if (isRequired(node)) return "required";
+  if (kindOf(node) === "object") return "the defaults of its keys";
+  const value = defaultOf(node);
+  if (value === undefined) return "none";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The `config:` section of Pulumi.yaml. */
+export function pulumiConfigDeclarations(): Record<string, PulumiConfigDeclaration> {
+  return Object.fromEntries(
+    topLevelKeys().map(({ key, tiers }) => {
+      const node = nodeAt(schemaFor(tiers), [key])!;
+      const type = kindOf(node);
+      const doc = docOf(node);
+      const only = tiers.length === TIERS.length ? "" : `${tiers[0] === "regional" ? "Regional" : "Global"} only: `;
+      const given = defaultWords(node);
+      const what = doc?.doc ?? "";
+      const description = `${only ? `${only}${what.charAt(0).toLowerCase()}${what.slice(1)}` : what} ${given === "required" ? "Required." : `Default: ${given}.`}`;
+      const element = type === "array" ? elementOf(node) : undefined;
+      return [`${PROJECT}:${key}`, { type, ...(element ? { items: { type: kindOf(element) } } : {}), description }];
+    }),
+  );
+}
+
+interface ReferenceRow {
+  readonly key: string;
+  readonly tiers: string;
+  readonly type: string;
+  readonly default: string;
+  readonly allowed: string;
+  readonly doc: string;
+}
+
+function rows(node: Node, key: string, tiers: string): ReferenceRow[] {
+  const doc = docOf(node);
+  const type = kindOf(node);
+  // A section's own `allowed` speaks to a stack file's author ("the README lists them"); here its keys follow.
+  const allowed = type === "object" ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
+  const row: ReferenceRow = { key, tiers, type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
+  const inner = type === "array" ? elementOf(node) : node;
+  const prefix = type === "array" ? `${key}[]` : key;
+  return [row, ...Object.entries(inner ? shapeOf(inner) : {}).flatMap(([field, child]) => rows(child, `${prefix}.${field}`, tiers))];
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|");
+
+/** The README's config reference table. */
+export function configReferenceTable(): string {
+  const all = topLevelKeys().flatMap(({ key, tiers }) => rows(nodeAt(schemaFor(tiers), [key])!, key, tierWords(tiers)));
+  const lines = [
+    "| key | stacks | type | default | allowed | what it is for |",
+    "|---|---|---|---|---|---|",
+    ...all.map((r) => `| \`${r.key}\` | ${r.tiers} | ${r.type} | ${cell(r.default)} | ${cell(r.allowed)} | ${cell(r.doc)} |`),
+    "| `<receiver secretKey>` | global | string, secret | required | the receiver's URL or routing key, set with `pulumi config set --secret <secretKey> <value>` | named by `alerting.receivers[].secretKey` |",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,47 @@
+/**
+ * The stack's config as Pulumi hands it to the program: every key of the project's namespace with its text
+ * (structured values as JSON), and which of them Pulumi holds as secrets.
+ */
+export interface RawConfig {
+  /** Keys without the `monitoring:` namespace. */
+  readonly values: Readonly<Record<string, string>>;
+  readonly isSecret: (key: string) => boolean;
+}
+
+/** The project name, which is also the namespace of every config key. */
+export const PROJECT = "monitoring";
+
+/**
+ * The project's keys of Pulumi's whole config (`pulumi.runtime.allConfig()`), which holds every namespace
+ * (`aws:region` too); `isSecret` is asked with the namespaced key, as Pulumi stores it.
+ */
+export function projectConfig(all: Readonly<Record<string, string>>, isSecret: (namespacedKey: string) => boolean): RawConfig {
+  const prefix = `${PROJECT}:`;
+  return {
+    values: Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value])),
+    isSecret: (key) => isSecret(prefix + key),
+  };
+}
+
+/** A top-level value as the schema reads it: structured values parsed from their JSON text, the rest as text. */
+export function parseRawValue(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * The keys the receivers of a stack's (parsed) config name for their secrets: the only top-level keys beside
+ * the schema's. Tools that stand in for `pulumi config set --secret` hold these as secrets.
+ */
+export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): string[] {
+  const receivers = (values.alerting as { receivers?: unknown } | undefined)?.receivers;
+  if (!Array.isArray(receivers)) return [];
+  return receivers.map((r) => (r as { secretKey?: unknown } | null)?.secretKey).filter((k): k is string => typeof k === "string");
+}

@@ -1,0 +1,365 @@
+/**
+ * The stack config's one schema. The TypeScript types (./types.ts), the validation (./load.ts), the
+ * `config:` declarations of Pulumi.yaml and the README's config reference (./docs.ts) all come from it.
+ *
+ * A schema is built for a stack's identity (its name, cloud and region) because defaults and allowed values
+ * depend on them: the zones of the region, the cloud's machine types. Rules that relate several keys
+ * (retention per resolution, shards, capacity) are in ./rules.ts and run on what this schema returns.
+ */
+import { z } from "zod";
+import { openToWorld, parseCidr } from "../policy/lib/cidr";
+import { CLOUDS, CLOUD_FACTS, Cloud, defaultZones, machineTypeOf, otherCloud, zoneBelongsTo } from "./clouds";
+import { EXPLAINS } from "./issues";
+import { QUANTITY } from "./quantity";
+import { docOf, keysAt } from "./schema-walk";
+import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
+
+export const TIERS = ["regional", "global"] as const;
+export type Tier = (typeof TIERS)[number];
+export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE"] as const;
+export const RECEIVER_TYPES = ["slack", "pagerduty", "webhook"] as const;
+
+/** Who the schema is built for: what the stack file cannot change about its own defaults. */
+export interface StackIdentity {
+  readonly stack: string;
+  readonly cloud: Cloud;
+  readonly region: string;
+}
+
+/** Shards a stack may ask for, or the expected load may need: each is a StatefulSet of its own. */
+export const MAX_SHARDS = 64;
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+const NAME = { re: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, allowed: "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters" };
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
+/** Prometheus' label names, which Alertmanager's group_by and matchers take. */
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
+const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
+
+/** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
+function defaultNamePrefix(stack: string): string {
+  return stack.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}
+
+/** A key left out takes a default that depends on other keys; the schema's transform fills it in. */
+function derivedDefault<T extends z.ZodType>(schema: T, defaultText: string) {
+  return documented(schema.optional(), { ...docOf(schema)!, defaultText });
+}
+
+/** The same schema, documented for the reference in words that hold for every stack. */
+function forReference<T extends z.ZodType>(schema: T, words: { allowedText?: string; defaultText?: string }): T {
+  return documented(schema, { ...docOf(schema)!, ...words });
+}
+
+/** A string whose allowed values are only known from a check that can name what is wrong with this one. */
+function checked(check: (value: string) => string | undefined, allowed: string, doc?: string) {
+  return documented(
+    z.string().superRefine((value, ctx) => {
+      const problem = check(value);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value, params: { [EXPLAINS]: true } });
+    }),
+    { allowed, doc },
+  );
+}
+
+function cidrList(what: string) {
+  const allowed = `a list of IPv4 CIDRs such as 203.0.113.0/24 allowed to reach ${what}, which together leave some of the internet out`;
+  const entry = documented(
+    z.string().refine((cidr) => parseCidr(cidr)?.family === 4),
+    { allowed: "an IPv4 CIDR such as 203.0.113.0/24" },
+  );
+  return documented(
+    z.array(entry).min(1).superRefine((cidrs, ctx) => {
+      const open = openToWorld(cidrs);
+      if (open.length > 0) {
+        const how = open.length === 1 ? `${open[0]} opens` : `${open.join(" and ")} together open`;
+        ctx.addIssue({ code: "custom", input: cidrs, message: `restricted CIDRs: ${how} ${what} to the whole internet`, params: { [EXPLAINS]: true } });
+      }
+    }),
+    { allowed, doc: `Who may reach ${what}: never the whole internet.` },
+  );
+}
+
+function machineType(cloud: Cloud) {
+  const facts = CLOUD_FACTS[cloud];
+  const allowed = `${facts.nouns.machineType} whose capacity this program knows, such as ${facts.defaultMachineType} (the list is in config/cloud/${cloud}.ts)`;
+  return checked((value) => {
+    if (machineTypeOf(cloud, value)) return undefined;
+    const other = otherCloud(cloud);
+    return machineTypeOf(other, value) ? `'${value}' is ${CLOUD_FACTS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
+  }, allowed, "Node machine type (EC2 instance type or GCE machine type); a Prometheus pod must fit on one node.");
+}
+
+function databaseClass(cloud: Cloud) {
+  const facts = CLOUD_FACTS[cloud];
+  const allowed = `${facts.nouns.databaseClass} such as ${facts.databaseClass.example}`;
+  return checked((value) => {
+    if (facts.databaseClass.re.test(value)) return undefined;
+    const other = CLOUD_FACTS[otherCloud(cloud)];
+    return other.databaseClass.re.test(value) ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
+  }, allowed, "RDS instance class (aws) or Cloud SQL tier (gcp).");
+}
+
+function clusterSchema({ cloud, region }: StackIdentity) {
+  const zonesDefault = defaultZones(cloud, region);
+  const example = zonesDefault[0] ?? CLOUD_FACTS[cloud].zoneName(region, "a");
+  const zone = documented(z.string().refine((name) => zoneBelongsTo(cloud, region, name)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
+  const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
+    allowedText: "a list of at least three distinct zones of the region",
+    defaultText: "three zones of the region (a region with fewer has none)",
+  });
+  return optionalSection(section(
+    {
+      name: derivedDefault(text(NAME.re, NAME.allowed, "Cluster name."), "<namePrefix>-monitoring"),
+      kubernetesVersion: text(/^1\.\d{2}$/, 'a Kubernetes minor version such as "1.33"', "Kubernetes minor version.").default("1.33"),
+      // A region without three zones of its own has no default: the stack lists its zones.
+      zones: zonesDefault.length >= 3 ? zones.default(zonesDefault) : zones,
+      vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default("10.0.0.0/16"),
+      nodes: section(
+        {
+          machineType: forReference(machineType(cloud).default(CLOUD_FACTS[cloud].defaultMachineType), {
+            allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
+            defaultText: `${CLOUD_FACTS.aws.defaultMachineType} (aws), ${CLOUD_FACTS.gcp.defaultMachineType} (gcp)`,
+          }),
+          minNodes: int(1, 1000, "Nodes at least, across all zones.").default(3),
+          maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), "the larger of 6 and minNodes"),
+          diskGiB: int(20, 16384, "Node disk size.").default(100),
+        },
+        "The node pool.",
+      ).prefault({}),
+      apiAllowedCidrs: cidrList("the Kubernetes API"),
+      releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default("REGULAR"),
+    },
+    "The Kubernetes cluster.",
+  ));
+}
+
+/** The tier key; a tier's own schema admits only its own name, so the config types tell the tiers apart. */
+function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
+  return documented(z.enum(tiers), {
+    allowed: `one of ${TIERS.map((t) => `'${t}'`).join(", ")}`,
+    doc: "Which tier this stack is: regional (cluster, bucket, Prometheus + Thanos) or global (federation, Query, Alertmanager, Grafana).",
+  });
+}
+
+/** Keys every stack has, whatever its tier. */
+function baseShape(identity: StackIdentity) {
+  return {
+    tier: tierField(TIERS),
+    cloud: oneOf(CLOUDS, "aws or gcp; either tier runs on either cloud."),
+    region: text(/^[a-z0-9-]+$/, "the cloud's region name", "The cloud's region name, such as us-east-1 (aws) or europe-west1 (gcp)."),
+    gcpProject: derivedDefault(
+      text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
+      "required on GCP stacks, none on AWS ones",
+    ),
+    namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
+    cluster: clusterSchema(identity),
+  };
+}
+
+function staticJobSchema() {
+  const target = text(/^[A-Za-z0-9.-]+:\d{1,5}$/, "a host:port target");
+  return section(
+    {
+      job: text(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, "a Prometheus job name (letters, digits, _ and -)", "Job name, unique among static jobs."),
+      targets: list(target, "a list of at least one host:port target", "Targets to scrape.", 1),
+      shard: int(0, 63, "Pins the job to one shard (functional sharding) instead of hashmod sharding.").optional(),
+      scrapeInterval: duration({ minSeconds: 1, doc: "The job's own scrape interval." }).optional(),
+      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default("/metrics"),
+      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default("http"),
+    },
+    "A target list that is not discovered through Kubernetes.",
+  );
+}
+
+const MIN_LOCAL_RETENTION = 3 * 2 * HOUR;
+
+function prometheusSchema() {
+  const quantity = (what: string, example: string, doc: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
+  return section(
+    {
+      replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(2),
+      shards: documented(z.union([z.literal("auto"), wholeNumber(1, MAX_SHARDS)]), {
+        allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
+        doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}).`,
+      }).default("auto"),
+      scrapeInterval: duration({ minSeconds: 1, doc: "How often every target is scraped." }).default("30s"),
+      evaluationInterval: duration({ minSeconds: 1, doc: "How often rules are evaluated." }).default("30s"),
+      retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default("24h"),
+      sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(50_000),
+      labelLimit: int(10, 1000, "Per-job label_limit.").default(64),
+      staticJobs: documented(z.array(staticJobSchema()), { allowed: "a list of static jobs", doc: "Static scrape jobs." }).default([]),
+      overrides: section(
+        {
+          cpu: quantity("CPU", "500m or 2", "CPU of each Prometheus container.").optional(),
+          memory: quantity("memory", "4Gi", "Memory of each Prometheus container.").optional(),
+          diskGiB: int(10, 65536, "Volume of each Prometheus pod.").optional(),
+        },
+        "Per-pod overrides of the sizing function's figures (request and limit).",
+      ).prefault({}),
+    },
+    "The Prometheus shards and replicas.",
+  ).prefault({});
+}
+
+/** The compactor makes 5m blocks from 40h of raw data and 1h blocks from 10d of 5m data, and refuses shorter retention. */
+const MIN_RAW_RETENTION = 40 * HOUR;
+const MIN_FIVE_MINUTE_RETENTION = 10 * DAY;
+
+export function regionalSchema(identity: StackIdentity) {
+  return z
+    .strictObject({
+      ...baseShape(identity),
+      tier: tierField(["regional"] as const),
+      prometheus: prometheusSchema(),
+      expectedLoad: section(
+        {
+          targets: int(1, 10_000_000, "Scrape targets in the region.").default(200),
+          seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(1000),
+        },
+        "The load the region's Prometheus must carry; sizes shards, requests and disks.",
+      ).prefault({}),
+      bucketRetention: section(
+        {
+          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true, doc: "Raw samples." }).default("30d"),
+          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true, doc: "5m downsamples." }).default("180d"),
+          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true, doc: "1h downsamples." }).default("2y"),
+        },
+        "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
+      ).prefault({}),
+      storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(2),
+    })
+    .transform(({ expectedLoad, ...config }) => ({
+      ...config,
+      stack: identity.stack,
+      cluster: { ...config.cluster, ...resolvedCluster(config.namePrefix, config.cluster) },
+      load: expectedLoad,
+    }));
+}
+
+function resolvedCluster<N extends { minNodes: number; maxNodes?: number }>(namePrefix: string, cluster: { name?: string; nodes: N }) {
+  return {
+    name: cluster.name ?? `${namePrefix}-monitoring`,
+    nodes: { ...cluster.nodes, maxNodes: cluster.nodes.maxNodes ?? Math.max(6, cluster.nodes.minNodes) },
+  };
+}
+
+function scaling(min: number, doc: string) {
+  return section(
+    {
+      minReplicas: int(min, 50, "Replicas at least.").default(min),
+      maxReplicas: derivedDefault(int(min, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
+    },
+    doc,
+  ).prefault({});
+}
+
+function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; maxReplicas?: number }) {
+  return { minReplicas, maxReplicas: maxReplicas ?? Math.max(6, minReplicas) };
+}
+
+function alertingSchema() {
+  const receiver = section(
+    {
+      name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
+      type: oneOf(RECEIVER_TYPES, "Where notifications go."),
+      secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the receiver's URL or key", "The secret config key holding the receiver's URL or key."),
+      channel: derivedDefault(text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."), "#alerts"),
+    },
+    "An Alertmanager receiver.",
+  );
+  const route = section(
+    {
+      receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "The receiver of the alerts this route matches."),
+      matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers", "Alertmanager label matchers.").default([]),
+      continue: flag("Whether later routes see the alert too.").default(false),
+    },
+    "A route below the default one.",
+  );
+  return section(
+    {
+      replicas: documented(wholeNumber(3, 9).refine((n) => n % 2 === 1), {
+        allowed: "an odd number from 3 to 9 (a gossip mesh needs a majority)",
+        doc: "Alertmanager mesh peers.",
+      }).default(3),
+      receivers: documented(z.array(receiver).min(1), { allowed: "a list of at least one receiver", doc: "Receivers: name, type, secretKey, channel." }),
+      defaultReceiver: derivedDefault(text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."), "the first receiver"),
+      routes: documented(z.array(route), { allowed: "a list of routes", doc: "Routes: receiver, matchers, continue." }).default([]),
+      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names", "Labels that group alerts into one notification.").default(["alertname", "cluster", "service"]),
+      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default("30s"),
+      // Alertmanager refuses a zero group_interval or repeat_interval.
+      groupInterval: duration({ minSeconds: 1, doc: "How long a group waits before it notifies of new alerts." }).default("5m"),
+      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default("4h"),
+    },
+    "The Alertmanager mesh, its receivers and routes.",
+  );
+}
+
+export function globalSchema(identity: StackIdentity) {
+  const regions = list(text(STACK_REFERENCE, "a regional stack as org/project/stack"), "a list of at least one regional stack as org/project/stack", "The regional stacks to wire.", 1);
+  return z
+    .strictObject({
+      ...baseShape(identity),
+      tier: tierField(["global"] as const),
+      regions,
+      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(2),
+      alerting: alertingSchema(),
+      grafana: section(
+        {
+          domain: text(HOST_NAME, "a DNS name such as grafana.example.com", "The DNS name users reach Grafana at; its certificate is issued for it."),
+          minReplicas: int(3, 50, "Replicas at least.").default(3),
+          maxReplicas: derivedDefault(int(3, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
+        },
+        "Grafana.",
+      ),
+      query: scaling(2, "Thanos Query replicas."),
+      database: section(
+        {
+          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_FACTS[identity.cloud].defaultDatabaseClass), {
+            allowedText: `${CLOUD_FACTS.aws.nouns.databaseClass} such as ${CLOUD_FACTS.aws.databaseClass.example} (aws), ${CLOUD_FACTS.gcp.nouns.databaseClass} such as ${CLOUD_FACTS.gcp.databaseClass.example} (gcp)`,
+            defaultText: `${CLOUD_FACTS.aws.defaultDatabaseClass} (aws), ${CLOUD_FACTS.gcp.defaultDatabaseClass} (gcp)`,
+          }),
+          storageGiB: int(20, 65536, "Storage size.").default(50),
+          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(7),
+          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"', "PostgreSQL major version.").default("16"),
+        },
+        "Grafana's managed Postgres.",
+      ).prefault({}),
+      ingressAllowedCidrs: cidrList("Grafana and Thanos Query"),
+    })
+    .transform((config) => ({
+      ...config,
+      stack: identity.stack,
+      cluster: { ...config.cluster, ...resolvedCluster(config.namePrefix, config.cluster) },
+      regions: config.regions.map((stackReference) => ({ name: STACK_REFERENCE.exec(stackReference)![1], stackReference })),
+      alerting: {
+        ...config.alerting,
+        defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
+        receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? "#alerts" : undefined })),
+      },
+      grafana: { ...config.grafana, ...resolvedScaling(config.grafana) },
+      query: resolvedScaling(config.query),
+    }));
+}
+
+export type RegionalSchema = ReturnType<typeof regionalSchema>;
+export type GlobalSchema = ReturnType<typeof globalSchema>;
+
+/** The schema of a tier: the one whose keys a stack of that tier may set. */
+export function tierSchema(tier: Tier, identity: StackIdentity): RegionalSchema | GlobalSchema {
+  return tier === "regional" ? regionalSchema(identity) : globalSchema(identity);
+}
+
+/** For what does not depend on the stack's identity: the keys of a tier, where a key lives. */
+export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: "aws", region: "us-east-1" };
+
+const TIER_KEYS = new Map<Tier, string[]>();
+
+export function tierKeys(tier: Tier): string[] {
+  if (!TIER_KEYS.has(tier)) TIER_KEYS.set(tier, keysAt(tierSchema(tier, ANY_IDENTITY), []));
+  return TIER_KEYS.get(tier)!;
+}
