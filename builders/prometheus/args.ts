@@ -10,6 +10,11 @@ export interface PrometheusArgsParams {
   readonly webConfigFile: string;
   readonly dataDir: string;
   readonly retention: string;
+  /**
+   * `--storage.tsdb.retention.size` (builders/sizing `retentionSize`): where the volume's size is known, a
+   * full disk makes Prometheus drop its oldest blocks instead of stopping. The local topology has no volume.
+   */
+  readonly retentionSize?: string;
   readonly port: number;
 }
 
@@ -18,10 +23,11 @@ export function prometheusArgs(p: PrometheusArgsParams): string[] {
     `--config.file=${p.configFile}`,
     `--web.config.file=${p.webConfigFile}`,
     `--web.listen-address=0.0.0.0:${p.port}`,
-    // The sidecar's reloader asks for a reload with POST /-/reload.
-    "--web.enable-lifecycle",
+    // No --web.enable-lifecycle: /-/quit and /-/reload would be reachable wherever the web port is (the
+    // federation load balancers). The sidecar's reloader sends SIGHUP instead (builders/thanos/sidecar.ts).
     `--storage.tsdb.path=${p.dataDir}`,
     `--storage.tsdb.retention.time=${p.retention}`,
+    ...(p.retentionSize === undefined ? [] : [`--storage.tsdb.retention.size=${p.retentionSize}`]),
     `--storage.tsdb.min-block-duration=${SIDECAR_BLOCK_DURATION}`,
     `--storage.tsdb.max-block-duration=${SIDECAR_BLOCK_DURATION}`,
   ];

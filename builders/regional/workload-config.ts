@@ -7,7 +7,7 @@ import { prometheusArgs } from "../prometheus/args";
 import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
-import type { RegionalSizing } from "../sizing";
+import { RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
 import type { GrpcServerTls } from "../thanos/grpc-tls";
 import { sidecarArgs } from "../thanos/sidecar";
@@ -23,12 +23,13 @@ export function regionalRuleFiles() {
   return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS) };
 }
 
-export function regionalPrometheusArgs(config: RegionalStackConfig): string[] {
+export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: RegionalSizing): string[] {
   return prometheusArgs({
     configFile: PATHS.configOutFile,
     webConfigFile: PATHS.webConfigFile,
     dataDir: PATHS.prometheusData,
     retention: config.prometheus.retention,
+    retentionSize: retentionSize(sizing.prometheus.diskGiB),
     port: PORTS.prometheusWeb,
   });
 }

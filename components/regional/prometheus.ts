@@ -108,6 +108,8 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
         spec: {
           serviceAccountName: NAMES.prometheusServiceAccount,
           securityContext: podSecurityContext(),
+          // The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP.
+          shareProcessNamespace: true,
           terminationGracePeriodSeconds: 120,
           ...spread(w.selector),
           initContainers: [
@@ -125,7 +127,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
             container({
               name: "prometheus",
               image: IMAGES.prometheus,
-              args: regionalPrometheusArgs(args.config),
+              args: regionalPrometheusArgs(args.config, size),
               ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
               size: size.prometheus,
               volumeMounts: [

@@ -122,6 +122,18 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     }
   });
 
+  it("lets nothing stop or reconfigure Prometheus over HTTP: no lifecycle API, the reloader signals it in a shared process namespace", () => {
+    const shards = prometheusShards(run());
+    assert.ok(shards.length > 0);
+    for (const set of shards) {
+      const args: string[] = containers(set).find((c) => c.name === "prometheus").args;
+      assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), set.name);
+      assert.strictEqual(flag(thanosContainer(set, "sidecar").args, "reloader.method"), "signal", set.name);
+      assert.strictEqual(set.args.spec.template.spec.shareProcessNamespace, true, `${set.name}: the sidecar must see Prometheus' process`);
+      assert.match(flag(args, "storage.tsdb.retention.size") ?? "", /^\d+GB$/, `${set.name}: a full disk drops old blocks instead of stopping Prometheus`);
+    }
+  });
+
   it("gives every workload of more than one pod a PodDisruptionBudget selecting its pods", () => {
     const budgets = ofType(run(), K8S.pdb);
     const ha = workloads(run()).filter((w) => w.args.spec.replicas > 1);

@@ -14,10 +14,16 @@ import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } 
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { regionalPrometheusArgs } from "../../builders/regional/workload-config";
+import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
 import { withTempDir } from "../support/promtool";
 import { regionalStack } from "./regional-fixtures";
+
+/** The value of `--name=value` in an argument list. */
+function flagValue(args: readonly string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
 
 const PINNED: StaticScrapeJob = { job: "mainframe", targets: ["mainframe.internal:9100"], shard: 2, metricsPath: "/metrics", scheme: "http" };
 const SPREAD: StaticScrapeJob = { job: "payments", targets: ["p-0.internal:8080", "p-1.internal:8080"], metricsPath: "/metrics", scheme: "https" };
@@ -217,17 +223,35 @@ describe("Kubernetes service discovery blocks (Prometheus configuration docs)", 
 
 describe("Prometheus arguments and web config", () => {
   it("keeps min and max block durations equal (2h) while the sidecar uploads", () => {
-    const args = regionalPrometheusArgs(regionalStack("us-east"));
+    const config = regionalStack("us-east");
+    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
     assert.ok(args.includes("--storage.tsdb.min-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.max-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.retention.time=24h"));
     assert.ok(args.includes(`--config.file=${PATHS.configOutFile}`), "reads the substituted config, not the template");
     assert.ok(args.includes(`--web.config.file=${PATHS.webConfigFile}`));
-    assert.ok(args.includes("--web.enable-lifecycle"), "the reloader can ask for a reload");
     assert.deepStrictEqual(prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", port: 1 }).filter((a) => a.includes("block-duration")), [
       "--storage.tsdb.min-block-duration=2h",
       "--storage.tsdb.max-block-duration=2h",
     ]);
+  });
+
+  it("never enables the lifecycle API: the sidecar's reloader signals Prometheus instead", () => {
+    const config = regionalStack("us-east");
+    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
+    assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), "/-/quit and /-/reload would be reachable through the federation load balancers");
+    assert.ok(regionalSidecarArgs().includes("--reloader.method=signal"));
+  });
+
+  it("bounds the TSDB by size as well as time, below the volume the sizing function gives it", () => {
+    const config = regionalStack("us-east");
+    const sizing = regionalPlan(config).sizing;
+    const size = flagValue(regionalPrometheusArgs(config, sizing), "storage.tsdb.retention.size");
+    assert.match(size ?? "", /^\d+GB$/);
+    const gib = Number(size!.replace("GB", ""));
+    assert.ok(gib > 0 && gib < sizing.prometheus.diskGiB, `${size} on a ${sizing.prometheus.diskGiB} GiB volume`);
+    assert.strictEqual(retentionSize(100), "80GB");
+    assert.strictEqual(retentionSize(10), "8GB");
   });
 
   it("serves HTTPS with one basic-auth user whose password appears only as a bcrypt hash", () => {
