@@ -134,6 +134,18 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     }
   });
 
+  it("grants Prometheus' ClusterRole only list/watch for discovery and get on nodes/metrics, never nodes/proxy", () => {
+    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
+    assert.ok(roles.length > 0);
+    for (const role of roles) {
+      for (const rule of role.args.rules as any[]) {
+        assert.ok(!rule.nonResourceURLs, `${role.name}: no non-resource URLs`);
+        assert.ok(!rule.resources.includes("nodes/proxy"), `${role.name}: nodes/proxy runs commands in any container`);
+        assert.deepStrictEqual(rule.verbs, rule.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], `${role.name}: ${rule.resources}`);
+      }
+    }
+  });
+
   it("gives every workload of more than one pod a PodDisruptionBudget selecting its pods", () => {
     const budgets = ofType(run(), K8S.pdb);
     const ha = workloads(run()).filter((w) => w.args.spec.replicas > 1);

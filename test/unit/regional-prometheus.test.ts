@@ -6,6 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { prometheusArgs } from "../../builders/prometheus/args";
+import { discoveryRules } from "../../builders/prometheus/rbac";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
@@ -97,11 +98,41 @@ describe("regional Prometheus config", () => {
     }
   });
 
-  it("hashes node targets before their address becomes the API server's, and pod targets after the port rewrite", () => {
+  it("scrapes kubelet and cAdvisor on the kubelet port itself with the token, verifying the cluster CA (no API server proxy)", () => {
     const config = configOf("us-east", 4, 0);
-    const kubelet = job(config, "kubelet").relabel_configs!;
-    const rewrite = kubelet.findIndex((r) => r.target_label === "__address__");
-    assert.ok(kubelet.findIndex((r) => r.action === "hashmod") < rewrite, "kubelet: hash on the node's own address");
+    for (const name of ["kubelet", "cadvisor"]) {
+      const j = job(config, name);
+      assert.strictEqual(j.scheme, "https", name);
+      assert.ok(!(j.relabel_configs ?? []).some((r) => r.target_label === "__address__" || r.target_label === "__metrics_path__"), `${name}: the address node discovery gives (the kubelet port)`);
+      assert.deepStrictEqual(j.authorization, { credentials_file: PATHS.serviceAccountToken }, name);
+      assert.deepStrictEqual(j.tls_config, { ca_file: PATHS.serviceAccountCa }, name);
+    }
+    assert.strictEqual(job(config, "kubelet").metrics_path, "/metrics");
+    assert.strictEqual(job(config, "cadvisor").metrics_path, "/metrics/cadvisor");
+  });
+
+  it("grants discovery exactly what the jobs read: list/watch per discovery role, get on nodes/metrics, never nodes/proxy", () => {
+    const config = configOf("us-east", 4, 0);
+    const rules = discoveryRules(config.scrape_configs);
+    // Each rule and the jobs that use it: a rule no job needs is a test failure.
+    const uses: Record<string, string[]> = {
+      "/nodes": ["kubelet", "cadvisor"],
+      "/nodes/metrics": ["kubelet", "cadvisor"],
+      "/pods": ["kubernetes-pods", "node-exporter", "thanos", "kubernetes-service-endpoints", "kube-state-metrics"],
+      "/services": ["kubernetes-service-endpoints", "kube-state-metrics"],
+      "discovery.k8s.io/endpointslices": ["kubernetes-service-endpoints", "kube-state-metrics"],
+    };
+    const granted = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`));
+    assert.deepStrictEqual([...granted].sort(), Object.keys(uses).sort());
+    for (const r of rules) {
+      assert.deepStrictEqual(r.verbs, r.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], r.resources.join());
+      for (const res of r.resources) for (const name of uses[`${r.apiGroups[0]}/${res}`]) assert.ok(job(config, name), `${res}: used by ${name}`);
+    }
+    assert.ok(!granted.some((g) => g.endsWith("nodes/proxy")));
+  });
+
+  it("hashes pod targets after the port rewrite", () => {
+    const config = configOf("us-east", 4, 0);
     const pods = job(config, "kubernetes-pods").relabel_configs!;
     assert.ok(pods.findIndex((r) => r.action === "hashmod") > pods.findIndex((r) => r.target_label === "__address__"), "pods: hash on the final address");
   });
