@@ -1,4 +1,12 @@
+import { parseDuration } from "../../config/duration";
+import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
 import type { AlertingRule, RuleFile } from "./types";
+
+/**
+ * A sidecar ships one block per block duration; twice that without a successful upload means blocks pile
+ * up locally, where retention (by time or size) deletes them whether they were uploaded or not.
+ */
+export const UPLOAD_SILENCE_SECONDS = 2 * parseDuration(SIDECAR_BLOCK_DURATION)!;
 
 /** Job names the alerts select on; the scrape jobs of builders/prometheus set them. */
 export interface StackJobs {
@@ -13,7 +21,8 @@ const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataL
 /**
  * Alerts on the monitoring stack itself. Each replica evaluates them; the replica label is dropped before
  * they are sent, so the Alertmanagers see one alert per region, shard and target. None uses absent(): with
- * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard.
+ * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard;
+ * the global federation, which sees every shard, alerts on a missing compactor (builders/federation/alerts.ts).
  */
 export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
   return {
@@ -59,6 +68,19 @@ export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
             annotations: {
               summary: "The Thanos sidecar fails to upload blocks to the bucket.",
               description: "Blocks are not reaching object storage; once local retention passes they are lost from long-term queries.",
+            },
+          },
+          {
+            alert: "ThanosSidecarNoRecentUpload",
+            // The gauge is 0 until a sidecar's first upload, so a sidecar younger than the window is left alone.
+            expr:
+              `time() - max without (bucket) (thanos_objstore_bucket_last_successful_upload_time{job="${jobs.sidecar}"}) > ${UPLOAD_SILENCE_SECONDS}` +
+              ` and time() - process_start_time_seconds{job="${jobs.sidecar}"} > ${UPLOAD_SILENCE_SECONDS}`,
+            for: "10m",
+            labels: { severity: "critical" },
+            annotations: {
+              summary: "The Thanos sidecar has uploaded no block for twice the block duration.",
+              description: `{{ $labels.instance }} has shipped nothing to the bucket for more than ${UPLOAD_SILENCE_SECONDS / 3600}h: blocks wait on the Prometheus volume and are lost when local retention deletes them.`,
             },
           },
           {

@@ -41,6 +41,7 @@ function expected(alert: string, fill: Record<string, string>) {
 }
 
 const SIDECAR = `job="${STACK_JOBS.sidecar}",instance="localhost:10902"`;
+const YOUNG_SIDECAR = `job="${STACK_JOBS.sidecar}",instance="10.0.0.7:10902"`;
 const STORE_0 = `job="${STACK_JOBS.storeGateway}",namespace="monitoring",pod="thanos-store-0"`;
 const STORE_1 = `job="${STACK_JOBS.storeGateway}",namespace="monitoring",pod="thanos-store-1"`;
 const SELF = `job="prometheus",instance="localhost:9090"`;
@@ -153,6 +154,33 @@ const GROUPS: TestGroup[] = [
         ],
       },
       { eval_time: "50m", alertname: "ThanosSidecarUploadFailures", exp_alerts: [] },
+    ],
+  },
+  {
+    // Uploads at 2h and 4h, then the bucket refuses them; a second sidecar started at 5h has not uploaded
+    // yet (its gauge is 0) and is not overdue before 9h.
+    name: "a sidecar stops uploading for more than two block durations; a young sidecar has not uploaded yet",
+    interval: "10m",
+    input_series: [
+      { series: `thanos_objstore_bucket_last_successful_upload_time{${SIDECAR},bucket="b"}`, values: "0x11 7200x11 14400x40" },
+      { series: `process_start_time_seconds{${SIDECAR}}`, values: "0x64" },
+      { series: `thanos_objstore_bucket_last_successful_upload_time{${YOUNG_SIDECAR},bucket="b"}`, values: "0x64" },
+      { series: `process_start_time_seconds{${YOUNG_SIDECAR}}`, values: "18000x64" },
+    ],
+    alert_rule_test: [
+      { eval_time: "3h", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
+      { eval_time: "7h", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
+      { eval_time: "8h10m", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
+      {
+        eval_time: "8h20m",
+        alertname: "ThanosSidecarNoRecentUpload",
+        exp_alerts: [
+          {
+            exp_labels: { severity: "critical", job: STACK_JOBS.sidecar, instance: "localhost:10902" },
+            exp_annotations: expected("ThanosSidecarNoRecentUpload", { instance: "localhost:10902" }),
+          },
+        ],
+      },
     ],
   },
   {
