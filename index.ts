@@ -3,6 +3,7 @@
  * the stack outputs are this module's exports.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { alertingSecretKeys } from "./builders/alertmanager/config";
 import { loadStackConfig } from "./config";
 import { deployGlobal } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
@@ -20,4 +21,4 @@ function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<
 
 export = config.tier === "regional"
   ? deployRegional(config)
-  : deployGlobal(config, receiverSecrets(config.alerting.receivers.map((r) => r.secretKey)));
+  : deployGlobal(config, receiverSecrets(alertingSecretKeys(config.alerting)));

@@ -3,10 +3,13 @@ import { parseDuration } from "./duration";
 import { ConfigReader, RawConfig } from "./reader";
 import {
   AlertingSettings,
+  BUILT_IN_RECEIVERS,
   BaseStackConfig,
   BucketRetention,
   ClusterSettings,
   GlobalStackConfig,
+  HEARTBEAT_TYPES,
+  HeartbeatSettings,
   PrometheusSettings,
   RECEIVER_TYPES,
   RELEASE_CHANNELS,
@@ -208,11 +211,14 @@ const RECEIVER_SECRET: Record<ReceiverSettings["type"], string> = {
   webhook: "the webhook URL",
 };
 
+const RESERVED_RECEIVERS: readonly string[] = Object.values(BUILT_IN_RECEIVERS);
+
 /** `root` reads the secret keys receivers name: their values stay out of the config object, only their presence is checked. */
 function readAlerting(alerting: ConfigReader, root: ConfigReader): AlertingSettings {
   const receivers = alerting.objectList("receivers", readReceiver);
   const names = new Set<string>();
   receivers.forEach((r, i) => {
+    if (RESERVED_RECEIVERS.includes(r.name)) alerting.fail(`receivers[${i}].name`, r.name, `a name other than ${RESERVED_RECEIVERS.join(" and ")} (the stack's own receivers)`);
     if (names.has(r.name)) alerting.fail(`receivers[${i}].name`, r.name, "a receiver name not used by another receiver");
     names.add(r.name);
     if (!root.has(r.secretKey)) {
@@ -237,6 +243,7 @@ function readAlerting(alerting: ConfigReader, root: ConfigReader): AlertingSetti
   if (replicas % 2 === 0) alerting.fail("replicas", replicas, "an odd number of at least 3 (a gossip mesh needs a majority)");
   return {
     replicas,
+    heartbeat: alerting.has("heartbeat") ? readHeartbeat(alerting.section("heartbeat"), root) : undefined,
     defaultReceiver,
     receivers,
     routes,
@@ -244,6 +251,25 @@ function readAlerting(alerting: ConfigReader, root: ConfigReader): AlertingSetti
     groupWait: alerting.duration("groupWait", "30s"),
     groupInterval: alerting.duration("groupInterval", "5m"),
     repeatInterval: alerting.duration("repeatInterval", "4h"),
+  };
+}
+
+const HEARTBEAT_SECRET: Record<HeartbeatSettings["type"], string> = {
+  webhook: "the heartbeat's ping URL",
+  opsgenie: "the Opsgenie API key the heartbeat pings with",
+};
+
+function readHeartbeat(heartbeat: ConfigReader, root: ConfigReader): HeartbeatSettings {
+  const type = heartbeat.oneOf("type", HEARTBEAT_TYPES);
+  const secretKey = heartbeat.string("secretKey", "", { re: /^[a-zA-Z][a-zA-Z0-9]*$/, allowed: "the name of a secret config key holding the heartbeat URL or API key" });
+  if (!root.has(secretKey)) root.fail(secretKey, undefined, `${HEARTBEAT_SECRET[type]}, set with: pulumi config set --secret ${secretKey} <value>`);
+  return {
+    type,
+    secretKey,
+    // Alertmanager resends the Watchdog at most this often; the heartbeat service should allow a few missed.
+    interval: heartbeat.duration("interval", "1m", { minSeconds: 30 }),
+    name: type === "opsgenie" ? heartbeat.requireString("name", "the name of the Opsgenie heartbeat") : undefined,
+    apiUrl: type === "opsgenie" ? heartbeat.string("apiUrl", "https://api.opsgenie.com", { re: /^https:\/\/[a-z0-9.-]+$/, allowed: "an https:// base URL such as https://api.eu.opsgenie.com" }) : undefined,
   };
 }
 

@@ -116,8 +116,32 @@ export interface RouteSettings {
   readonly continue: boolean;
 }
 
+/** Receivers the Alertmanager config always has (for the Watchdog); no configured receiver may take their names. */
+export const BUILT_IN_RECEIVERS = { drop: "null", heartbeat: "heartbeat" } as const;
+
+export const HEARTBEAT_TYPES = ["webhook", "opsgenie"] as const;
+export type HeartbeatType = (typeof HEARTBEAT_TYPES)[number];
+
+/**
+ * The dead man's switch: where the always-firing Watchdog goes, every `interval`, so a service outside the
+ * stack pages someone when the pings stop. `webhook` posts to a secret heartbeat URL (Healthchecks.io,
+ * Dead Man's Snitch, Cronitor, Better Stack: what PagerDuty users pair with PagerDuty); `opsgenie` pings
+ * Opsgenie's heartbeat API with the API key as a GenieKey. `secretKey` names the secret config key holding
+ * the URL or the key.
+ */
+export interface HeartbeatSettings {
+  readonly type: HeartbeatType;
+  readonly secretKey: string;
+  readonly interval: string;
+  /** Opsgenie only: the heartbeat's name and the API's base URL (https://api.eu.opsgenie.com in the EU). */
+  readonly name?: string;
+  readonly apiUrl?: string;
+}
+
 export interface AlertingSettings {
   readonly replicas: number;
+  /** Absent: the Watchdog is dropped, and nothing outside the stack notices when the global tier is down. */
+  readonly heartbeat?: HeartbeatSettings;
   readonly defaultReceiver: string;
   readonly receivers: readonly ReceiverSettings[];
   readonly routes: readonly RouteSettings[];

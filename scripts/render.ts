@@ -27,7 +27,8 @@ const GENERATED = "generated-at-deploy";
 function readStackConfig(stack: string): StackConfig {
   const values = readStackFile(stack);
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
-  const secretKeys = new Set(((values.alerting as { receivers?: { secretKey?: string }[] })?.receivers ?? []).map((r) => r.secretKey));
+  const alerting = values.alerting as { receivers?: { secretKey?: string }[]; heartbeat?: { secretKey?: string } } | undefined;
+  const secretKeys = new Set([...(alerting?.receivers ?? []), ...(alerting?.heartbeat ? [alerting.heartbeat] : [])].map((r) => r.secretKey));
   const raw = rawConfigOf(values);
   return loadStackConfig(stack, (key) => raw(key) ?? (secretKeys.has(key) ? `<secret ${key}>` : undefined));
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
-import { receiverSecretFiles } from "../../builders/alertmanager/config";
+import { alertingSecretKeys, receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { denyIngressSpec } from "../../builders/global/network-policies";
@@ -71,10 +71,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const receiver of config.alerting.receivers) {
-      if (args.receiverSecrets[receiver.secretKey] === undefined) {
-        throw new Error(`stack '${config.stack}': receiver '${receiver.name}' needs the secret config key '${receiver.secretKey}'`);
-      }
+    for (const key of alertingSecretKeys(config.alerting)) {
+      if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: GLOBAL_NAMESPACE, labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi" } },

@@ -63,7 +63,7 @@ describe("stack config", () => {
     });
 
     it("global lists both regions, an odd Alertmanager mesh and receivers whose secrets are named", () => {
-      const config = load("global", { ...readStackFile("global"), pagerdutyRoutingKey: "k", slackWebhookUrl: "https://hooks.slack.com/x" }) as GlobalStackConfig;
+      const config = load("global", { ...readStackFile("global"), pagerdutyRoutingKey: "k", slackWebhookUrl: "https://hooks.slack.com/x", heartbeatUrl: "https://hc-ping.example.com/x" }) as GlobalStackConfig;
       assert.deepStrictEqual(config.regions.map((r) => r.name), ["us-east", "eu-west"]);
       assert.strictEqual(config.alerting.replicas, 3);
       assert.deepStrictEqual(config.alerting.receivers.map((r) => r.secretKey), ["pagerdutyRoutingKey", "slackWebhookUrl"]);
