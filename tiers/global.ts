@@ -11,6 +11,8 @@ export interface GlobalStackOutputs {
   readonly grafanaUrl: pulumi.Output<string>;
   readonly grafanaAddress: pulumi.Output<string>;
   readonly thanosQueryUrl: pulumi.Output<string>;
+  readonly thanosQueryUsername: string;
+  readonly thanosQueryPassword: pulumi.Output<string>;
   readonly alertmanagerEndpoints: pulumi.Output<string[]>;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly ingressCaCert: pulumi.Output<string>;
@@ -40,6 +42,8 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAddress: monitoring.grafanaAddress,
     thanosQueryUrl: monitoring.thanosQueryUrl,
+    thanosQueryUsername: monitoring.thanosQueryUsername,
+    thanosQueryPassword: pulumi.secret(monitoring.thanosQueryPassword),
     alertmanagerEndpoints: monitoring.alertmanagerEndpoints,
     grafanaAdminPassword: pulumi.secret(monitoring.grafanaAdminPassword),
     ingressCaCert: monitoring.ingressCaCert,

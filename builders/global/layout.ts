@@ -49,6 +49,9 @@ export const QUERY_FRONTEND = {
   name: "thanos-query-frontend",
   service: "thanos-query-frontend",
   httpPort: 9090,
+  /** Basic-auth users of the frontend: Grafana's own, and the one the stack exports for people and tools. */
+  grafanaUser: "grafana",
+  queryUser: "query",
   configDir: "/etc/thanos/config",
   tlsDir: "/etc/thanos/tls",
 } as const;
@@ -58,6 +61,8 @@ export const GRAFANA = {
   service: "grafana",
   port: 3000,
   provisioningDir: "/etc/grafana/provisioning",
+  /** Credentials Grafana's datasources read with `$__file{}` when it provisions them. */
+  secretsDir: "/etc/grafana/secrets",
   dashboardsDir: "/var/lib/grafana-dashboards",
   tlsDir: "/etc/grafana/tls",
 } as const;

@@ -32,6 +32,8 @@ export interface GrafanaArgs {
   /** Dashboard JSON files by name. */
   readonly dashboards: pulumi.Output<Record<string, string>>;
   readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; caPem: pulumi.Input<string> };
+  /** Grafana's basic-auth password for the Query Frontend, which its Thanos datasource reads from a file. */
+  readonly queryFrontendPassword: pulumi.Input<string>;
 }
 
 /**
@@ -43,7 +45,11 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
   const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, { parent: w.opts.parent });
   const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
     metadata: metadata(w, `${w.id.name}-secrets`),
-    stringData: { "admin-password": admin.result, "database-password": pulumi.secret(a.database.password) },
+    stringData: {
+      "admin-password": admin.result,
+      "database-password": pulumi.secret(a.database.password),
+      [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+    },
   }, w.opts);
   const tls = tlsSecret(w, a.tls, a.tls.caPem);
   const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
@@ -109,6 +115,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
                 { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
                 { name: "dashboards", mountPath: GRAFANA.dashboardsDir, readOnly: true },
                 { name: "tls", mountPath: GRAFANA.tlsDir, readOnly: true },
+                { name: "datasource-secrets", mountPath: GRAFANA.secretsDir, readOnly: true },
                 { name: "data", mountPath: "/var/lib/grafana" },
                 { name: "tmp", mountPath: "/tmp" },
               ],
@@ -128,6 +135,8 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
             },
             { name: "dashboards", configMap: { name: dashboards.metadata.name } },
             { name: "tls", secret: { secretName: tls.metadata.name } },
+            // Only the datasource password: the admin and database passwords stay environment variables.
+            { name: "datasource-secrets", secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] } },
             { name: "data", emptyDir: {} },
             { name: "tmp", emptyDir: {} },
           ],

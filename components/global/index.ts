@@ -59,8 +59,11 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   readonly grafanaUrl: pulumi.Output<string>;
   /** Address of Grafana's load balancer. */
   readonly grafanaAddress: pulumi.Output<string>;
-  /** Query Frontend (in front of Thanos Query) through its load balancer, HTTPS. */
+  /** Query Frontend (in front of Thanos Query) through its load balancer, HTTPS with basic auth. */
   readonly thanosQueryUrl: pulumi.Output<string>;
+  /** The Query Frontend user for people and tools; its password is the secret `thanosQueryPassword`. */
+  readonly thanosQueryUsername = QUERY_FRONTEND.queryUser;
+  readonly thanosQueryPassword: pulumi.Output<string>;
   /** Every Alertmanager peer's own endpoint, as the regions reach it. */
   readonly alertmanagerEndpoints: pulumi.Output<string[]>;
   /** Secret. */
@@ -128,6 +131,13 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       subjectNames([config.grafana.domain, serviceHost(GRAFANA.service)], grafanaAddress.apply((a) => [a])), ingressCa, this);
 
     const federationAlerting = new random.RandomPassword(`${name}-federation-alerting`, { length: 32, special: false }, { parent: this });
+    // The Query Frontend's load balancer admits ingressAllowedCidrs; within them, every client logs in.
+    const frontendGrafana = new random.RandomPassword(`${name}-query-frontend-grafana`, { length: 32, special: false }, { parent: this });
+    const frontendQuery = new random.RandomPassword(`${name}-query-frontend-query`, { length: 32, special: false }, { parent: this });
+    const frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash]).apply(([grafanaHash, queryHash]) => ({
+      [QUERY_FRONTEND.grafanaUser]: grafanaHash,
+      [QUERY_FRONTEND.queryUser]: queryHash,
+    }));
     const regionalUsers = pulumi.all(args.regions.map((r) => pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash])));
     const alertmanagerUsers = pulumi
       .all([federationAlerting.bcryptHash, regionalUsers])
@@ -149,16 +159,17 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         })),
       ),
     );
-    const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers]).apply(([regions, hosts, users]) =>
+    const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers, frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
         alertmanagerVersion: VERSIONS.alertmanager,
         alertmanagerUsers: users,
         federationAlertingUser: FEDERATION_ALERTING_USER,
+        queryFrontendUsers,
       }),
     );
-    // The Alertmanagers' bcrypt hashes (and, below 0.26, webhook URLs) make `files` secret, yet they reach only
-    // the Alertmanager config and web config, which go into a Secret. Every other file is public: keeping it
+    // The bcrypt hashes (and, below Alertmanager 0.26, webhook URLs) make `files` secret, yet they reach only
+    // the Alertmanager config, the Alertmanager and Query Frontend web configs, which go into Secrets. Every other file is public: keeping it
     // secret would hide ConfigMaps and pod specs from previews and policies. (A test checks that no secret
     // value reaches a ConfigMap.)
     const publicFiles = pulumi.unsecret(files);
@@ -212,7 +223,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     queryFrontend(frontendWorkload, {
       bounds: config.query,
       args: list(GLOBAL_FILES.frontendArgs),
-      config: fileData(publicFiles, { "http.yml": GLOBAL_FILES.frontendHttpConfig, "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+      config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+      webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
       tls: frontendCert,
     });
 
@@ -222,6 +234,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
       dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
       tls: { ...grafanaCert, caPem: ingressCa.certPem },
+      queryFrontendPassword: frontendGrafana.result,
     });
 
     // The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region
@@ -242,11 +255,14 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     this.thanosQueryUrl = pulumi.interpolate`https://${frontendAddress}:${QUERY_FRONTEND.httpPort}`;
     this.alertmanagerEndpoints = alertmanagerHosts.apply((hosts) => hosts.map((h) => `https://${h}:${ALERTMANAGER.webPort}`));
     this.grafanaAdminPassword = pulumi.secret(admin.adminPassword);
+    this.thanosQueryPassword = pulumi.secret(frontendQuery.result);
     this.ingressCaCert = ingressCa.certPem;
     this.registerOutputs({
       grafanaUrl: this.grafanaUrl,
       grafanaAddress: this.grafanaAddress,
       thanosQueryUrl: this.thanosQueryUrl,
+      thanosQueryUsername: this.thanosQueryUsername,
+      thanosQueryPassword: this.thanosQueryPassword,
       alertmanagerEndpoints: this.alertmanagerEndpoints,
       grafanaAdminPassword: this.grafanaAdminPassword,
       ingressCaCert: this.ingressCaCert,

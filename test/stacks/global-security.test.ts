@@ -8,8 +8,10 @@ import { HEARTBEAT_RECEIVER, WATCHDOG_ALERT } from "../../builders/alertmanager/
 import type { GlobalStackConfig } from "../../config";
 import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { configOf } from "./graph";
-import { globalFile, withDistinctRegionEgress } from "./global-checks";
+import { QUERY_FRONTEND } from "../../builders/global/layout";
+import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
+import { K8S, configOf, containers, flag, ofType, plain, workloads } from "./graph";
+import { datasources, globalFile, withDistinctRegionEgress } from "./global-checks";
 
 const STACK = "global";
 
@@ -31,5 +33,22 @@ describe("stack global: security and alarms that cannot go silent", () => {
     assert.strictEqual(first.repeat_interval, config.alerting.heartbeat!.interval);
     const receiver = alertmanager.receivers.find((r: { name: string }) => r.name === HEARTBEAT_RECEIVER);
     assert.ok(receiver.webhook_configs[0].url_file.endsWith(`/${config.alerting.heartbeat!.secretKey}`), "the URL comes from the secret file");
+  });
+
+  it("asks every client of the Query Frontend's load balancer for a password, kept in a Secret; Grafana logs in with its own", () => {
+    const frontend = workloads(run).find((w) => containers(w).some((c) => c.args?.[0] === "query-frontend"))!;
+    const args: string[] = containers(frontend).find((c) => c.args?.[0] === "query-frontend").args;
+    const httpConfig = flag(args, "http.config")!;
+    const web = globalFile(run, config, "Query Frontend web config", (c) => c.tls_server_config && c.basic_auth_users?.[QUERY_FRONTEND.grafanaUser]);
+    assert.deepStrictEqual(Object.keys(web.basic_auth_users).sort(), [QUERY_FRONTEND.grafanaUser, QUERY_FRONTEND.queryUser].sort());
+    const volume = frontend.args.spec.template.spec.volumes.find((v: any) => v.projected);
+    assert.ok(volume.projected.sources.some((s: any) => s.secret), "the web config is mounted from a Secret");
+    assert.ok(httpConfig.startsWith(QUERY_FRONTEND.configDir));
+    assert.ok(!ofType(run, K8S.configMap).some((m) => Object.values(plain<Record<string, string>>(m.args.data ?? {})).some((t) => /basic_auth_users/.test(t))),
+      "no ConfigMap holds a password hash");
+    const thanos = datasources(run, config).find((d: any) => d.uid === DATASOURCE_UIDS.thanos);
+    assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);
+    assert.ok(run.secretOutputs.includes("thanosQueryPassword"));
+    assert.strictEqual(run.outputs.thanosQueryUsername, QUERY_FRONTEND.queryUser);
   });
 });

@@ -73,5 +73,6 @@ export function renderOptions(regions: readonly ExposedRegion[], replicas = 3, a
     alertmanagerVersion,
     alertmanagerUsers: { "global-federation": BCRYPT, ...Object.fromEntries(regions.map((r) => [r.outputs.alertingUsername, BCRYPT])) },
     federationAlertingUser: "global-federation",
+    queryFrontendUsers: { grafana: BCRYPT, query: BCRYPT },
   };
 }
