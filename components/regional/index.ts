@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
-import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
@@ -22,8 +22,8 @@ export interface RegionalMonitoringArgs {
   readonly provider: k8s.Provider;
   /** This region's bucket (S3 bucket and region, or GCS bucket). */
   readonly objectStore: pulumi.Input<ObjectStoreLocation>;
-  /** IRSA / Workload Identity annotations for the `prometheus` and `thanos` ServiceAccounts. */
-  readonly identityAnnotations: pulumi.Input<Record<string, string>>;
+  /** IRSA / Workload Identity annotations of each bucket ServiceAccount (BUCKET_IDENTITIES), by its name. */
+  readonly identityAnnotations: Readonly<Record<string, pulumi.Input<Record<string, string>>>>;
   readonly clusterName: pulumi.Input<string>;
   /** The cluster's SSD StorageClass for the TSDB and Thanos volumes. */
   readonly storageClassName: string;
@@ -92,8 +92,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     });
     new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
-    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
-      new k8s.core.v1.ServiceAccount(account, { metadata: meta(account, args.identityAnnotations) }, inNamespace);
+    for (const { serviceAccount } of BUCKET_IDENTITIES) {
+      const annotations = args.identityAnnotations[serviceAccount.name];
+      if (annotations === undefined) throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
+      new k8s.core.v1.ServiceAccount(serviceAccount.name, { metadata: meta(serviceAccount.name, annotations) }, inNamespace);
     }
 
     const credentials = new RegionalCredentials(`${name}-credentials`, { region: config.stack, tlsServerName: this.tlsServerName }, { parent: this });

@@ -45,6 +45,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     this.storeGateway = thanosStatefulSet(store, args, {
       replicas: args.config.storeGatewayReplicas,
       args: regionalStoreArgs(args.plan.sizing),
+      serviceAccount: NAMES.storeGatewayServiceAccount,
       size: args.plan.sizing.storeGateway,
       grpc: true,
     });
@@ -58,6 +59,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
       args: regionalCompactArgs(args.config),
+      serviceAccount: NAMES.compactorServiceAccount,
       size: args.plan.sizing.compactor,
       grpc: false,
     });
@@ -70,6 +72,8 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
 interface ThanosPod {
   readonly replicas: number;
   readonly args: string[];
+  /** Its own ServiceAccount, hence its own bucket identity: the store gateway reads, the compactor deletes. */
+  readonly serviceAccount: string;
   readonly size: RegionalPlan["sizing"]["storeGateway"] | RegionalPlan["sizing"]["compactor"];
   /** Serves the StoreAPI (and so mounts the TLS material). */
   readonly grpc: boolean;
@@ -88,7 +92,7 @@ function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: Th
       template: {
         metadata: { labels: w.labels, annotations: pod.grpc ? { "checksum/tls": checksum(args.tlsChecksum) } : {} },
         spec: {
-          serviceAccountName: NAMES.thanosServiceAccount,
+          serviceAccountName: pod.serviceAccount,
           securityContext: podSecurityContext(),
           ...(pod.replicas > 1 ? spread(w.selector) : {}),
           containers: [

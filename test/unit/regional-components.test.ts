@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
-import { NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
 import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
@@ -21,7 +21,7 @@ interface Recorded {
 }
 
 const BUCKET = "us-east-thanos-blocks-1a2b";
-const IDENTITY = { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/us-east-thanos" };
+const IDENTITY = (account: string) => ({ "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/us-east-${account}` });
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
@@ -55,7 +55,7 @@ async function deploy(
     config,
     provider,
     objectStore,
-    identityAnnotations: IDENTITY,
+    identityAnnotations: Object.fromEntries(BUCKET_IDENTITIES.map((id) => [id.serviceAccount.name, IDENTITY(id.serviceAccount.name)])),
     clusterName: `${stack}-monitoring`,
     storageClassName: "monitoring-ssd",
   });
@@ -161,10 +161,12 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     }
   });
 
-  it("gives the bucket identity to the prometheus and thanos ServiceAccounts", () => {
-    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
-      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY);
+  it("gives each bucket ServiceAccount its own identity, and the store gateway and the compactor each their own ServiceAccount", () => {
+    for (const account of [NAMES.prometheusServiceAccount, NAMES.storeGatewayServiceAccount, NAMES.compactorServiceAccount]) {
+      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY(account));
     }
+    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)).serviceAccountName, NAMES.storeGatewayServiceAccount);
+    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.compactor)).serviceAccountName, NAMES.compactorServiceAccount);
   });
 
   it("hardens every container: pinned image, requests and memory limit, non-root, read-only root filesystem", () => {
