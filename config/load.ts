@@ -59,7 +59,16 @@ function readBase(config: ConfigReader): BaseStackConfig {
   const gcpProject =
     cloud === "gcp" ? config.requireString("gcpProject", "the ID of the GCP project that owns this stack (6-30 characters)") : undefined;
   const namePrefix = config.string("namePrefix", config.stack.toLowerCase().replace(/[^a-z0-9-]/g, "-"), NAME);
-  return { stack: config.stack, cloud, region, gcpProject, namePrefix, cluster: readCluster(config, cloud, region, namePrefix) };
+  return {
+    stack: config.stack,
+    cloud,
+    region,
+    gcpProject,
+    namePrefix,
+    cluster: readCluster(config, cloud, region, namePrefix),
+    // Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet.
+    certificateWarningDays: config.integer("certificateWarningDays", 14, { min: 1, max: 180 }),
+  };
 }
 
 function cloudRegion(cloud: Cloud): string {

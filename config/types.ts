@@ -38,6 +38,8 @@ export interface BaseStackConfig {
   readonly cluster: ClusterSettings;
   /** Pulumi resource names and cloud resource names start with this (defaults to the stack name). */
   readonly namePrefix: string;
+  /** Days before any certificate the stack issued expires that CertificateExpiresSoon fires. */
+  readonly certificateWarningDays: number;
 }
 
 /** A target list of config that is not discovered through Kubernetes. */

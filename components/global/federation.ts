@@ -8,7 +8,8 @@ import { Workload, configChecksum, container, disruptionBudget, fieldEnv, ingres
 export interface FederationPodsArgs {
   readonly replicas: number;
   readonly config: pulumi.Output<string>;
-  readonly rules: pulumi.Output<string>;
+  /** Rule files by name (the global rules, the certificates' expiry). */
+  readonly rules: pulumi.Output<Record<string, string>>;
   /** Every region's federation password and CA, and the Alertmanager client's, by file name. */
   readonly credentials: pulumi.Output<Record<string, string>>;
   readonly sidecarArgs: pulumi.Output<string[]>;
@@ -23,7 +24,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
   }, w.opts);
   const rules = new k8s.core.v1.ConfigMap(`${w.id.name}-rules`, {
     metadata: metadata(w, `${w.id.name}-rules`),
-    data: { "global.rules.yml": a.rules },
+    data: a.rules,
   }, w.opts);
   const credentials = new k8s.core.v1.Secret(`${w.id.name}-credentials`, {
     metadata: metadata(w, `${w.id.name}-credentials`),
@@ -49,7 +50,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
       podManagementPolicy: "Parallel",
       selector: { matchLabels: w.selector },
       template: {
-        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules) } },
+        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules.apply((r) => JSON.stringify(r))) } },
         spec: {
           ...podBasics(w),
           affinity: podAntiAffinity(w.selector),

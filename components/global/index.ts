@@ -8,6 +8,7 @@ import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGl
 import { denyIngressSpec } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
@@ -130,6 +131,15 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const grafanaCert = serverCertificate(`${name}-grafana`, config.grafana.domain,
       subjectNames([config.grafana.domain, serviceHost(GRAFANA.service)], grafanaAddress.apply((a) => [a])), ingressCa, this);
 
+    const issuedCertificates = pulumi.all({
+      "ingress-ca": ingressCa.validityEndTime,
+      "query-frontend": frontendCert.validityEndTime,
+      grafana: grafanaCert.validityEndTime,
+      "alertmanager-intermediate": intermediate.self.validityEndTime,
+      "alertmanager-server": alertmanagerLeaf.validityEndTime,
+      ...Object.fromEntries(Object.entries(intermediate.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
+    }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
+
     const federationAlerting = new random.RandomPassword(`${name}-federation-alerting`, { length: 32, special: false }, { parent: this });
     // The Query Frontend's load balancer admits ingressAllowedCidrs; within them, every client logs in.
     const frontendGrafana = new random.RandomPassword(`${name}-query-frontend-grafana`, { length: 32, special: false }, { parent: this });
@@ -188,7 +198,11 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     federationPods(id(FEDERATION.name, "global-federation", VERSIONS.prometheus), {
       replicas: config.federationReplicas,
       config: file(GLOBAL_FILES.federationConfig),
-      rules: file(GLOBAL_FILES.federationRules),
+      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates]).apply(([rules, issued]): Record<string, string> => ({
+        "global.rules.yml": rules,
+        // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
+        "certificates.yml": YAML.stringify(certificateRules(issued, config.certificateWarningDays), { lineWidth: 0 }),
+      })),
       sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi
         .all([federationAlerting.result, intermediate.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])

@@ -7,6 +7,7 @@ import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-p
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
+import { certificateRules } from "../../builders/rules/certificates";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
@@ -37,6 +38,8 @@ const FILES = {
 } as const;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+/** Beside regionalRuleFiles: its series come from the certificates' validity, known only once they exist. */
+const CERTIFICATE_RULES_FILE = "certificates.yaml";
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
@@ -128,7 +131,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     }, inNamespace);
     new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
       metadata: meta(FILES.rulesConfigMap),
-      data: Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
+      data: credentials.issued.apply((issued) => ({
+        ...Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
+        [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays)),
+      })),
     }, inNamespace);
     new k8s.core.v1.ConfigMap(FILES.objstoreConfigMap, {
       metadata: meta(FILES.objstoreConfigMap),

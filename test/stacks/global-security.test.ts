@@ -10,6 +10,7 @@ import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
 import { QUERY_FRONTEND } from "../../builders/global/layout";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
+import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
 import { K8S, configOf, containers, flag, ofType, plain, workloads } from "./graph";
 import { datasources, globalFile, withDistinctRegionEgress } from "./global-checks";
 
@@ -50,5 +51,16 @@ describe("stack global: security and alarms that cannot go silent", () => {
     assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);
     assert.ok(run.secretOutputs.includes("thanosQueryPassword"));
     assert.strictEqual(run.outputs.thanosQueryUsername, QUERY_FRONTEND.queryUser);
+  });
+
+  it("publishes the expiry of every certificate the stack issued to the federation Prometheus, which alerts before it expires", () => {
+    const certs = [...ofType(run, "tls:index/selfSignedCert:SelfSignedCert"), ...ofType(run, "tls:index/locallySignedCert:LocallySignedCert")];
+    const rules = globalFile(run, config, "certificate rules", (c) => Array.isArray(c.groups) && c.groups.some((g: any) => g.name === "certificates")).groups.flatMap((g: any) => g.rules);
+    const expiries = rules.filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC).map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
+    assert.deepStrictEqual([...expiries].sort(), certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort());
+    assert.ok(rules.some((r: any) => r.alert === CERTIFICATE_EXPIRY_ALERT && r.expr.endsWith(`< ${config.certificateWarningDays * 86400}`)));
+    for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
+      assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
+    }
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as assert from "assert";
 import { regionalPlan } from "../../builders/regional/plan";
+import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
 import type { RegionalStackConfig } from "../../config";
 import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
@@ -143,6 +144,21 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
         assert.ok(!rule.resources.includes("nodes/proxy"), `${role.name}: nodes/proxy runs commands in any container`);
         assert.deepStrictEqual(rule.verbs, rule.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], `${role.name}: ${rule.resources}`);
       }
+    }
+  });
+
+  it("publishes the expiry of every certificate the stack issued, and alerts certificateWarningDays before, inside the leaves' early renewal", () => {
+    const { config } = expected();
+    const certs = [...ofType(run(), "tls:index/selfSignedCert:SelfSignedCert"), ...ofType(run(), "tls:index/locallySignedCert:LocallySignedCert")];
+    assert.ok(certs.length >= 4);
+    const rules = fileOf(k8sObject(run(), K8S.configMap, "prometheus-rules"), "certificates.yaml").groups.flatMap((g: any) => g.rules);
+    const expiries = rules.filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC).map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
+    assert.deepStrictEqual([...expiries].sort(), certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort());
+    const alert = rules.find((r: any) => r.alert === CERTIFICATE_EXPIRY_ALERT);
+    assert.ok(alert.expr.endsWith(`< ${config.certificateWarningDays * 86400}`), alert.expr);
+    for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
+      assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
+      assert.ok(leaf.args.validityPeriodHours > leaf.args.earlyRenewalHours, leaf.name);
     }
   });
 
