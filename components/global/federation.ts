@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, ingressPolicy, metadata, podBasics } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata, podBasics } from "./workload";
 
 export interface FederationPodsArgs {
   readonly replicas: number;
@@ -104,11 +104,6 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
       ],
     },
   }, w.opts);
-  // Grafana reads the web port, Thanos Query the sidecar's StoreAPI; nothing outside the namespace does.
-  ingressPolicy(w, [
-    { port: FEDERATION.port, from: "namespace" },
-    { port: FEDERATION.sidecarGrpcPort, from: "namespace" },
-  ]);
   disruptionBudget(w);
   return set;
 }

@@ -7,7 +7,7 @@ import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -144,7 +144,6 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
       },
     },
   }, w.opts);
-  ingressPolicy(w, [{ port: GRAFANA.port, from: "anywhere" }]);
   disruptionBudget(w);
   autoscaler(w, a.settings);
   return { adminPassword: admin.result };

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { alertingSecretKeys, receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
-import { denyIngressSpec } from "../../builders/global/network-policies";
+import { allowDnsSpec, defaultDenySpec, globalPolicySpec, globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
@@ -19,7 +19,7 @@ import { grafana, grafanaService } from "./grafana";
 import { crossSignedIntermediate, selfSignedCa, serverCertificate, subjectNames } from "./pki";
 import { queryFrontend, queryFrontendService, thanosQuery } from "./query";
 import { RegionExposure } from "./region-exposure";
-import { fileData, loadBalancerServiceAddress, workload } from "./workload";
+import { fileData, loadBalancerServiceAddress, metadata, workload } from "./workload";
 
 
 export interface GlobalRegion {
@@ -81,15 +81,28 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: GLOBAL_NAMESPACE, labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi" } },
     }, { parent: this, provider: args.provider });
-    new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, {
-      metadata: { name: "deny-ingress", namespace: GLOBAL_NAMESPACE },
-      spec: denyIngressSpec(),
-    }, { parent: this, provider: args.provider, dependsOn: [namespace] });
+    const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
+    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() }, inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() }, inNamespace);
     const id = (n: string, component: string, version: string) =>
       workload({ name: n, instance: config.namePrefix, component, version }, this, args.provider, [namespace]);
     const amWorkload = id(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager);
     const frontendWorkload = id(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos);
     const grafanaWorkload = id(GRAFANA.name, "dashboards", VERSIONS.grafana);
+    const federationWorkload = id(FEDERATION.name, "global-federation", VERSIONS.prometheus);
+    const queryWorkload = id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos);
+    const byName = new Map([amWorkload, frontendWorkload, grafanaWorkload, federationWorkload, queryWorkload].map((w) => [w.id.name, w]));
+    const traffic = globalTraffic({
+      alertmanager: amWorkload.selector,
+      federation: federationWorkload.selector,
+      query: queryWorkload.selector,
+      frontend: frontendWorkload.selector,
+      grafana: grafanaWorkload.selector,
+    });
+    for (const t of traffic) {
+      const w = byName.get(t.name)!;
+      new k8s.networking.v1.NetworkPolicy(t.name, { metadata: metadata(w), spec: globalPolicySpec(t, { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones }) }, w.opts);
+    }
 
     const exposures = args.regions.map((r) => ({
       region: r,
@@ -195,7 +208,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       storageClassName: args.storageClassName,
     });
 
-    federationPods(id(FEDERATION.name, "global-federation", VERSIONS.prometheus), {
+    federationPods(federationWorkload, {
       replicas: config.federationReplicas,
       config: file(GLOBAL_FILES.federationConfig),
       rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates]).apply(([rules, issued]): Record<string, string> => ({
@@ -219,7 +232,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       storageClassName: args.storageClassName,
     });
 
-    thanosQuery(id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos), {
+    thanosQuery(queryWorkload, {
       bounds: config.query,
       args: list(GLOBAL_FILES.queryArgs),
       endpoints: file(GLOBAL_FILES.queryEndpoints),

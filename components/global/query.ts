@@ -4,7 +4,7 @@ import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
@@ -71,7 +71,6 @@ export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deploy
       ],
     },
   }, w.opts);
-  ingressPolicy(w, [{ port: THANOS_QUERY.httpPort, from: "namespace" }]);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
     // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
@@ -118,7 +117,6 @@ export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.De
     stringData: pulumi.secret(a.webConfig),
   }, w.opts);
   const tls = tlsSecret(w, a.tls);
-  ingressPolicy(w, [{ port: QUERY_FRONTEND.httpPort, from: "anywhere" }]);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
     checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.config.apply((c) => JSON.stringify(c)), a.webConfig.apply((c) => JSON.stringify(c)), a.tls.certPem),

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
 import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
-import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
+import { RegionNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
@@ -93,6 +93,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       labels,
       ...(annotations ? { annotations } : {}),
     });
+    const network: RegionNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones, prometheusSelector: PROMETHEUS_SELECTOR };
     new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
     for (const { serviceAccount } of BUCKET_IDENTITIES) {
@@ -147,6 +148,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       config,
       plan: this.plan,
       provider: args.provider,
+      network,
       clusterName: args.clusterName,
       storageClassName: args.storageClassName,
       mounts: { ...FILES, tlsChecksum },
@@ -155,13 +157,14 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       config,
       plan: this.plan,
       provider: args.provider,
+      network,
       storageClassName: args.storageClassName,
       objstoreConfigMap: FILES.objstoreConfigMap,
       tlsSecret: FILES.tlsSecret,
       tlsChecksum,
     }, childOpts);
     this.storeGatewaySelector = thanos.storeGatewaySelector;
-    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, sizing: this.plan.sizing }, childOpts);
+    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, sizing: this.plan.sizing }, childOpts);
 
     this.registerOutputs({
       prometheusPods: this.prometheusPods,

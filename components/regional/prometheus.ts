@@ -5,6 +5,7 @@ import { prometheusConfig } from "../../builders/prometheus/config";
 import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
+import type { RegionNetwork } from "../../builders/regional/network-policies";
 import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
@@ -26,6 +27,7 @@ export interface PrometheusShardsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
+  readonly network: RegionNetwork;
   readonly clusterName: pulumi.Input<string>;
   readonly storageClassName: string;
   readonly mounts: PrometheusMounts;
@@ -65,11 +67,12 @@ export class PrometheusShards extends pulumi.ComponentResource {
         ],
       },
     }, common.opts);
+    // Federation and StoreAPI are for the global tier; the sidecar's HTTP port serves the pod itself (its
+    // Prometheus scrapes it on localhost) and the kubelet's probes.
     networkPolicy(common, "prometheus", PROMETHEUS_SELECTOR, [
-      { port: PORTS.prometheusWeb, from: "anywhere" },
-      { port: PORTS.thanosGrpc, from: "anywhere" },
-      { port: PORTS.thanosHttp, from: "namespace" },
-    ], "anywhere");
+      { port: PORTS.prometheusWeb, from: "load-balancer" },
+      { port: PORTS.thanosGrpc, from: "load-balancer" },
+    ], "scrape", args.network);
 
     for (let shard = 0; shard < plan.shards; shard++) {
       const name = shardStatefulSetName(shard);

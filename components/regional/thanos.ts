@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { NAMES, PATHS, PORTS } from "../../builders/regional/layout";
+import type { RegionNetwork } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
@@ -12,6 +13,7 @@ export interface ThanosBucketWorkloadsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
+  readonly network: RegionNetwork;
   readonly storageClassName: string;
   readonly objstoreConfigMap: string;
   readonly tlsSecret: string;
@@ -52,9 +54,9 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     service(store, true);
     disruptionBudget(store, NAMES.storeGateway);
     networkPolicy(store, NAMES.storeGateway, store.selector, [
-      { port: PORTS.thanosGrpc, from: "anywhere" },
-      { port: PORTS.thanosHttp, from: "namespace" },
-    ], "object-store");
+      { port: PORTS.thanosGrpc, from: "load-balancer" },
+      { port: PORTS.thanosHttp, from: "prometheus" },
+    ], "object-store", args.network);
 
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
@@ -64,7 +66,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       grpc: false,
     });
     service(compact, false);
-    networkPolicy(compact, NAMES.compactor, compact.selector, [{ port: PORTS.thanosHttp, from: "namespace" }], "object-store");
+    networkPolicy(compact, NAMES.compactor, compact.selector, [{ port: PORTS.thanosHttp, from: "prometheus" }], "object-store", args.network);
     this.registerOutputs({});
   }
 }

@@ -200,16 +200,26 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(run.outputs.grafanaUrl, "https://grafana.example.com/");
   });
 
-  it("denies ingress in the namespace except on each workload's own ports, gossip from the namespace only", () => {
-    named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-ingress");
-    const am = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "alertmanager").inputs.spec;
-    assert.deepStrictEqual(am.ingress, [
-      { ports: [{ protocol: "TCP", port: 9093 }] },
-      { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] },
+  it("denies all traffic in the namespace both ways, then admits each workload's flows from and to the pods that use them", () => {
+    const policy = (name: string) => named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
+    assert.deepStrictEqual(policy("default-deny"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    assert.deepStrictEqual(policy("allow-dns").egress[0].to[0].podSelector, { matchLabels: { "k8s-app": "kube-dns" } });
+    const am = policy("alertmanager");
+    const selects = (rule: any, name: string) => rule[rule.from ? "from" : "to"].some((p: any) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] === name);
+    assert.ok(am.ingress.some((r: any) => selects(r, "alertmanager") && r.ports.some((p: any) => p.port === 9094 && p.protocol === "UDP")), "gossip from the peers only");
+    assert.ok(policy("federation-prometheus").ingress.every((r: any) => r.from.every((p: any) => p.podSelector)), "the federation Prometheus is reached from pods only");
+    assert.deepStrictEqual(policy("thanos-query-frontend").egress, [
+      { to: [{ podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 10902 }] },
     ]);
-    const federation = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "federation-prometheus").inputs.spec;
-    assert.ok(federation.ingress.every((rule: any) => rule.from), "the federation Prometheus is reached from the namespace only");
-    for (const name of ["thanos-query", "thanos-query-frontend", "grafana"]) named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name);
+    for (const name of ["alertmanager", "federation-prometheus", "thanos-query", "thanos-query-frontend", "grafana"]) {
+      const spec = policy(name);
+      assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], name);
+      for (const rule of spec.egress) {
+        for (const block of rule.to.filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock)) {
+          assert.ok(block.except?.some((c: string) => c.startsWith("169.254.169.254") || c.startsWith("fd00:ec2::254")), `${name}: ${JSON.stringify(block)} reaches instance metadata`);
+        }
+      }
+    }
   });
 
   it("every container has a pinned image, requests, a memory limit and a read-only, non-root root filesystem", () => {

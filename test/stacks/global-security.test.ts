@@ -11,8 +11,9 @@ import { ownStackOptions } from "../harness/stacks";
 import { QUERY_FRONTEND } from "../../builders/global/layout";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
-import { K8S, configOf, containers, flag, ofType, plain, workloads } from "./graph";
+import { K8S, configOf, containers, flag, ofType, plain, providerOf, workloads } from "./graph";
 import { datasources, globalFile, withDistinctRegionEgress } from "./global-checks";
+import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
 
 const STACK = "global";
 
@@ -62,5 +63,11 @@ describe("stack global: security and alarms that cannot go silent", () => {
     for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
       assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
     }
+  });
+
+  it("denies all traffic by default in the global namespace too, admits each workload's flows exactly and blocks instance metadata", () => {
+    const provider = `kubernetes/${config.namePrefix}-k8s`;
+    const mine = (r: { provider?: string }) => providerOf(r as any) === provider;
+    assertExactNetworkPolicies(ofType(run, NETWORK_POLICY).filter(mine), workloads(run).filter(mine), config.cloud);
   });
 });

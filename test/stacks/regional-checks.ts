@@ -9,6 +9,7 @@ import type { RegionalStackConfig } from "../../config";
 import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
+import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
 import { K8S, Resource, assertExplicitProviders, containers, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
 
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
@@ -160,6 +161,13 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
       assert.ok(leaf.args.validityPeriodHours > leaf.args.earlyRenewalHours, leaf.name);
     }
+  });
+
+  it("denies all traffic by default, sends DNS to kube-dns only, admits each workload's flows exactly and blocks instance metadata", () => {
+    const { config } = expected();
+    // node-exporter runs on the host network, where NetworkPolicies do not apply.
+    const pods = workloads(run()).filter((w) => !w.args.spec.template.spec.hostNetwork);
+    assertExactNetworkPolicies(ofType(run(), NETWORK_POLICY), pods, config.cloud);
   });
 
   it("gives every workload of more than one pod a PodDisruptionBudget selecting its pods", () => {

@@ -194,18 +194,23 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
   });
 
-  it("admits federation and StoreAPI ports from outside the namespace, everything else only from inside", () => {
+  it("admits federation and StoreAPI ports from the load balancers only, metrics ports from the region's Prometheus only", () => {
     const policies = ofKind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
     assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress;
-    const ports = (rules: any[], fromAnywhere: boolean) => rules.filter((r) => (r.from === undefined) === fromAnywhere).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.thanosHttp]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosGrpc]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), true), []);
+    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress as any[];
+    const fromPrometheus = (rule: any) => rule.from.some((peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus");
+    const ports = (rules: any[], scraped: boolean) => rules.filter((r) => fromPrometheus(r) === scraped).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), []);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), false), [PORTS.thanosGrpc]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosHttp]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), false), []);
     for (const policy of policies.filter((p) => p.inputs.spec.ingress)) {
-      for (const rule of policy.inputs.spec.ingress.filter((r: any) => r.from)) assert.deepStrictEqual(rule.from, [{ podSelector: {} }], policy.inputs.metadata.name);
+      for (const rule of policy.inputs.spec.ingress) {
+        assert.ok(rule.from?.length > 0, `${policy.inputs.metadata.name}: every ingress rule names its sources`);
+        assert.ok(!rule.from.some((peer: any) => peer.podSelector && Object.keys(peer.podSelector).length === 0), `${policy.inputs.metadata.name}: not the whole namespace`);
+      }
     }
   });
 
