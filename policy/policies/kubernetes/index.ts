@@ -6,6 +6,7 @@ import { containerPolicies } from "./containers";
 import { loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { uniqueReplicaLabels } from "./replica-labels";
+import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
 
 export const kubernetesPolicies: Policies = [
   ...containerPolicies,
@@ -16,4 +17,7 @@ export const kubernetesPolicies: Policies = [
   uniqueReplicaLabels,
   loadBalancerSourceRanges,
   monitoringNetworkPolicies,
+  noNodeProxy,
+  noRemoteLifecycle,
+  egressBlocksMetadata,
 ];
