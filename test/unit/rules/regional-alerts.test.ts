@@ -160,17 +160,17 @@ const GROUPS: TestGroup[] = [
     // Uploads at 2h and 4h, then the bucket refuses them; a second sidecar started at 5h has not uploaded
     // yet (its gauge is 0) and is not overdue before 9h.
     name: "a sidecar stops uploading for more than two block durations; a young sidecar has not uploaded yet",
-    interval: "10m",
+    interval: "1m",
     input_series: [
-      { series: `thanos_objstore_bucket_last_successful_upload_time{${SIDECAR},bucket="b"}`, values: "0x11 7200x11 14400x40" },
-      { series: `process_start_time_seconds{${SIDECAR}}`, values: "0x64" },
-      { series: `thanos_objstore_bucket_last_successful_upload_time{${YOUNG_SIDECAR},bucket="b"}`, values: "0x64" },
-      { series: `process_start_time_seconds{${YOUNG_SIDECAR}}`, values: "18000x64" },
+      { series: `thanos_objstore_bucket_last_successful_upload_time{${SIDECAR},bucket="b"}`, values: "0x119 7200x119 14400x400" },
+      { series: `process_start_time_seconds{${SIDECAR}}`, values: "0x640" },
+      { series: `thanos_objstore_bucket_last_successful_upload_time{${YOUNG_SIDECAR},bucket="b"}`, values: "0x640" },
+      { series: `process_start_time_seconds{${YOUNG_SIDECAR}}`, values: "18000x640" },
     ],
     alert_rule_test: [
       { eval_time: "3h", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
       { eval_time: "7h", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
-      { eval_time: "8h10m", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
+      { eval_time: "8h05m", alertname: "ThanosSidecarNoRecentUpload", exp_alerts: [] },
       {
         eval_time: "8h20m",
         alertname: "ThanosSidecarNoRecentUpload",
