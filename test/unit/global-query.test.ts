@@ -7,6 +7,7 @@ import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { checkWebConfig } from "../support/promtool";
 import { loadThanosFlagReference, thanosFlagProblems } from "../support/thanos-reference";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
 
@@ -77,5 +78,9 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     assert.strictEqual(thanos.basicAuth, true);
     assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);
     assert.strictEqual(thanos.secureJsonData.basicAuthPassword, `$__file{${GRAFANA.secretsDir}/${SECRET_FILES.queryFrontendPassword}}`);
+  });
+
+  it("Query Frontend's web config is one the exporter toolkit loads (promtool check web-config)", () => {
+    assert.match(checkWebConfig(files[GLOBAL_FILES.frontendHttpConfig]), /SUCCESS/);
   });
 });
