@@ -59,5 +59,6 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     alertingPasswordHash: pulumi.secret(monitoring.alertingPasswordHash),
     alertmanagerTargetsConfigMap: monitoring.alertmanagerTargetsConfigMap,
     alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
+    certificateExpiries: monitoring.certificateExpiries,
   };
 }

@@ -152,6 +152,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       "alertmanager-server": alertmanagerLeaf.validityEndTime,
       ...Object.fromEntries(Object.entries(intermediate.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
     }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
+    // The copies of each region's CA and client certificate this stack holds expire on the region's
+    // schedule, and a regional renewal reaches them only with the next global `up`.
+    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
+      regions.flatMap((o) => Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({ name: `region-${o.region}-${certificateName}`, validityEndTime }))));
 
     const federationAlerting = new random.RandomPassword(`${name}-federation-alerting`, { length: 32, special: false }, { parent: this });
     // The Query Frontend's load balancer admits ingressAllowedCidrs; within them, every client logs in.
@@ -211,10 +215,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     federationPods(federationWorkload, {
       replicas: config.federationReplicas,
       config: file(GLOBAL_FILES.federationConfig),
-      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates]).apply(([rules, issued]): Record<string, string> => ({
+      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
         "global.rules.yml": rules,
         // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-        "certificates.yml": YAML.stringify(certificateRules(issued, config.certificateWarningDays), { lineWidth: 0 }),
+        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays), { lineWidth: 0 }),
       })),
       sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi

@@ -72,6 +72,8 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
   readonly alertingPasswordHash: pulumi.Output<string>;
   readonly alertmanagerTargetsConfigMap = NAMES.alertmanagerTargetsConfigMap;
   readonly alertmanagerTargetsKey = NAMES.alertmanagerTargetsKey;
+  /** When each certificate the region issued expires, by name (RFC 3339). */
+  readonly certificateExpiries: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: RegionalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionalMonitoring", name, {}, opts);
@@ -111,6 +113,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.alertingCaKey = credentials.alertingCaKeyPem;
     this.alertingPassword = credentials.alertingPassword;
     this.alertingPasswordHash = credentials.alertingPasswordHash;
+    this.certificateExpiries = credentials.issued.apply((issued) => Object.fromEntries(issued.map((c) => [c.name, c.validityEndTime])));
 
     new k8s.core.v1.Secret(FILES.tlsSecret, {
       metadata: meta(FILES.tlsSecret),

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import { HEARTBEAT_RECEIVER, WATCHDOG_ALERT } from "../../builders/alertmanager/config";
 import type { GlobalStackConfig } from "../../config";
-import { ProgramRun, runProgram } from "../harness/program";
+import { ProgramRun, StackReferenceOutputs, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
 import { QUERY_FRONTEND } from "../../builders/global/layout";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
@@ -19,11 +19,13 @@ const STACK = "global";
 
 describe("stack global: security and alarms that cannot go silent", () => {
   let run: ProgramRun;
+  let references: StackReferenceOutputs;
   const config = configOf(STACK) as GlobalStackConfig;
 
   before(async () => {
     const options = ownStackOptions(STACK);
-    run = await runProgram(STACK, { ...options, stackReferences: withDistinctRegionEgress(options.stackReferences!) });
+    references = withDistinctRegionEgress(options.stackReferences!);
+    run = await runProgram(STACK, { ...options, stackReferences: references });
   });
 
   it("routes the Watchdog first, without continue, to the heartbeat receiver of the stack file", () => {
@@ -54,11 +56,14 @@ describe("stack global: security and alarms that cannot go silent", () => {
     assert.strictEqual(run.outputs.thanosQueryUsername, QUERY_FRONTEND.queryUser);
   });
 
-  it("publishes the expiry of every certificate the stack issued to the federation Prometheus, which alerts before it expires", () => {
+  it("publishes the expiry of every certificate it issued and of the regions' certificates it holds; the federation Prometheus alerts before one expires", () => {
     const certs = [...ofType(run, "tls:index/selfSignedCert:SelfSignedCert"), ...ofType(run, "tls:index/locallySignedCert:LocallySignedCert")];
+    const held = Object.values(references).flatMap((r) => Object.values((r.outputs.certificateExpiries ?? {}) as Record<string, string>));
+    assert.ok(held.length >= 2 * 4, "every region's CA and client certificate");
     const rules = globalFile(run, config, "certificate rules", (c) => Array.isArray(c.groups) && c.groups.some((g: any) => g.name === "certificates")).groups.flatMap((g: any) => g.rules);
     const expiries = rules.filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC).map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
-    assert.deepStrictEqual([...expiries].sort(), certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort());
+    const seconds = (time: string) => Math.floor(Date.parse(time) / 1000);
+    assert.deepStrictEqual([...expiries].sort(), [...certs.map((c) => seconds(c.state.validityEndTime)), ...held.map(seconds)].sort());
     assert.ok(rules.some((r: any) => r.alert === CERTIFICATE_EXPIRY_ALERT && r.expr.endsWith(`< ${config.certificateWarningDays * 86400}`)));
     for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
       assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
