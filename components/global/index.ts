@@ -196,9 +196,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       }),
     );
     // The bcrypt hashes (and, below Alertmanager 0.26, webhook URLs) make `files` secret, yet they reach only
-    // the Alertmanager config, the Alertmanager and Query Frontend web configs, which go into Secrets. Every other file is public: keeping it
-    // secret would hide ConfigMaps and pod specs from previews and policies. (A test checks that no secret
-    // value reaches a ConfigMap.)
+    // the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into Secrets.
+    // Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews and
+    // policies. (A test checks that no secret value reaches a ConfigMap.)
     const publicFiles = pulumi.unsecret(files);
     const file = (path: string) => publicFiles.apply((f) => f[path]);
     const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
