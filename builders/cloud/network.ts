@@ -74,16 +74,20 @@ export function identityMetadataEgress(cloud: Cloud) {
 }
 
 /**
- * Where connections through the load balancers the global tier puts in a region reach the pods from.
- * AWS: the NLB targets pod IPs without client IP preservation (builders/global/load-balancer.ts), so from its
- * addresses in the public subnets, which admit only `loadBalancerSourceRanges`. GCP: the passthrough load
- * balancer keeps the client's address, so from outside the cluster's node and pod ranges (its health checks
- * go to the nodes, not the pods).
+ * Where connections through a cluster's load balancers (which admit only `loadBalancerSourceRanges`) reach
+ * the pods from: never from the cluster's own nodes and pods. AWS: from outside the VPC when the NLB keeps
+ * the client's address (`externalTrafficPolicy: Local`), and from the NLB's own addresses in the public
+ * subnets when it targets pod IPs without keeping it (its health checks too). GCP: the passthrough load
+ * balancer keeps the client's address, so from outside the node and pod ranges (its health checks go to
+ * the nodes, not the pods).
  */
 export function loadBalancerPeers(cloud: Cloud, vpcCidr: string, zones: readonly string[]) {
   switch (cloud) {
     case "aws":
-      return awsSubnetPlan(vpcCidr, zones).map((z) => ({ ipBlock: { cidr: z.publicCidr } }));
+      return [
+        { ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr, METADATA_CIDRS.ipv4] } },
+        ...awsSubnetPlan(vpcCidr, zones).map((z) => ({ ipBlock: { cidr: z.publicCidr } })),
+      ];
     case "gcp": {
       const plan = gkeAddressPlan(vpcCidr);
       return [{ ipBlock: { cidr: "0.0.0.0/0", except: [plan.nodesCidr, plan.podsCidr, METADATA_CIDRS.ipv4] } }];

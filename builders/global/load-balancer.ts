@@ -13,9 +13,6 @@ export function loadBalancerAnnotations(cloud: Cloud): Record<string, string> {
         "service.beta.kubernetes.io/aws-load-balancer-type": "external",
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-        // Connections reach the pods from the NLB's own addresses, which the regions' NetworkPolicies admit
-        // (builders/cloud/network.ts loadBalancerPeers); the NLB's security group admits the source ranges.
-        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false",
       };
     case "gcp":
       return {};

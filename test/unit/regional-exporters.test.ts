@@ -33,10 +33,18 @@ describe("monitoring NetworkPolicies", () => {
     }]);
   });
 
-  it("admit load-balanced ports from the load balancers' addresses only (AWS NLB subnets; on GCP, outside the cluster) and metrics from Prometheus", () => {
+  it("admit load-balanced ports from outside the cluster (and AWS NLBs' own subnets) only, and metrics from Prometheus", () => {
     const ports = [{ port: 10901, from: "load-balancer" as const }, { port: 10902, from: "prometheus" as const }];
     assert.deepStrictEqual(workloadPolicySpec({ app: "x" }, ports, "object-store", aws).ingress, [
-      { from: [{ ipBlock: { cidr: "10.10.192.0/24" } }, { ipBlock: { cidr: "10.10.193.0/24" } }, { ipBlock: { cidr: "10.10.194.0/24" } }], ports: [{ protocol: "TCP", port: 10901 }] },
+      {
+        from: [
+          { ipBlock: { cidr: "0.0.0.0/0", except: ["10.10.0.0/16", "169.254.169.254/32"] } },
+          { ipBlock: { cidr: "10.10.192.0/24" } },
+          { ipBlock: { cidr: "10.10.193.0/24" } },
+          { ipBlock: { cidr: "10.10.194.0/24" } },
+        ],
+        ports: [{ protocol: "TCP", port: 10901 }],
+      },
       { from: [{ podSelector: { matchLabels: { app: "prometheus" } } }], ports: [{ protocol: "TCP", port: 10902 }] },
     ]);
     assert.deepStrictEqual(workloadPolicySpec({ app: "x" }, ports, "object-store", gcp).ingress[0].from, [
