@@ -3,7 +3,7 @@
  * the stack outputs are this module's exports.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { alertingSecretKeys } from "./builders/alertmanager/config";
+import { receiverSecretFiles } from "./builders/alertmanager/config";
 import { loadStackConfig } from "./config";
 import { deployGlobal } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
@@ -21,4 +21,4 @@ function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<
 
 export = config.tier === "regional"
   ? deployRegional(config)
-  : deployGlobal(config, receiverSecrets(alertingSecretKeys(config.alerting)));
+  : deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting)));

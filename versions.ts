@@ -12,6 +12,8 @@ export const VERSIONS = {
   nodeExporter: "1.12.1",
   kubeStateMetrics: "2.16.0",
   grafana: "12.1.1",
+  /** Its minor must be the EKS cluster's Kubernetes minor (`cluster.kubernetesVersion`); the component checks. */
+  clusterAutoscaler: "1.33.0",
 } as const;
 
 /** Where each image lives; the tag is always `v<version>` except Grafana's, which has no `v`. */
@@ -22,6 +24,7 @@ export const IMAGES = {
   kubeStateMetrics: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v${VERSIONS.kubeStateMetrics}`,
   thanos: `quay.io/thanos/thanos:v${VERSIONS.thanos}`,
   grafana: `docker.io/grafana/grafana:${VERSIONS.grafana}`,
+  clusterAutoscaler: `registry.k8s.io/autoscaling/cluster-autoscaler:v${VERSIONS.clusterAutoscaler}`,
 } as const;
 
 /** Local-only servers that stand in for the clouds' object stores (never deployed). */

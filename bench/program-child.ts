@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const run = await runProgram(stack, options);
   const measurement: ProgramMeasurement = { evaluationMs: performance.now() - started, resources: run.resources.length };
-  process.stdout.write(JSON.stringify(measurement));
+  // Written to a pipe, stdout is asynchronous: exit only once the parent has it all.
+  await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(measurement), () => resolve()));
 }
 
 main().then(

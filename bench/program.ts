@@ -39,7 +39,8 @@ function runChild(script: string, args: readonly string[], input: string): Promi
     child.stdout.on("data", (chunk: Buffer) => (out += chunk));
     child.stderr.on("data", (chunk: Buffer) => (err += chunk));
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${err.trim()}`))));
+    // "close", not "exit": exit can come before the child's output has been read from the pipe.
+    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${err.trim()}`))));
     child.stdin.end(input);
   });
 }

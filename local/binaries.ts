@@ -1,49 +1,44 @@
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { LOCAL_TOOL_VERSIONS, VERSIONS } from "../versions";
+import { projectToolsDir } from "./toolchain";
 
 /**
- * Finds the binaries the local topology runs: from an environment variable, else by upstream name, else by
- * Debian's name on PATH. A missing binary stops the runner with the install lines for Debian/Ubuntu and macOS.
- * Thanos and Grafana are not started locally (see local/README.md).
+ * Finds the binaries the local topology and the tests run: from an environment variable, else on PATH, else
+ * in the project's own `.tools/bin` (what `npm run setup` builds at the pinned versions). A missing binary
+ * stops the runner with the command that gets it.
  */
 interface BinarySpec {
-  /** Names tried on PATH in order: upstream first, then the Debian package's. */
-  readonly names: readonly string[];
+  readonly name: string;
   readonly envVar: string;
-  readonly debianPackage: string;
-  readonly brewFormula: string;
+  /** The version the clusters run (or the pinned emulator's), which `--version` should print. */
+  readonly version: string;
 }
 
 const BINARIES = {
-  prometheus: { names: ["prometheus"], envVar: "PROMETHEUS_BIN", debianPackage: "prometheus", brewFormula: "prometheus" },
-  alertmanager: {
-    names: ["alertmanager", "prometheus-alertmanager"],
-    envVar: "ALERTMANAGER_BIN",
-    debianPackage: "prometheus-alertmanager",
-    brewFormula: "alertmanager",
-  },
-  nodeExporter: {
-    names: ["node_exporter", "prometheus-node-exporter"],
-    envVar: "NODE_EXPORTER_BIN",
-    debianPackage: "prometheus-node-exporter",
-    brewFormula: "node_exporter",
-  },
+  prometheus: { name: "prometheus", envVar: "PROMETHEUS_BIN", version: VERSIONS.prometheus },
+  promtool: { name: "promtool", envVar: "PROMTOOL_BIN", version: VERSIONS.prometheus },
+  alertmanager: { name: "alertmanager", envVar: "ALERTMANAGER_BIN", version: VERSIONS.alertmanager },
+  amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
+  nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
+  thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
+  fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer },
+  motoServer: { name: "moto_server", envVar: "MOTO_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.moto },
 } as const satisfies Record<string, BinarySpec>;
 
-export type Binaries = { readonly [K in keyof typeof BINARIES]: string };
+export type BinaryName = keyof typeof BINARIES;
+export type Binaries = { readonly [K in BinaryName]: string };
 
-export const INSTALL_LINES = {
-  debian: `sudo apt-get install -y ${Object.values(BINARIES).map((b) => b.debianPackage).join(" ")}`,
-  macos: `brew install ${Object.values(BINARIES).map((b) => b.brewFormula).join(" ")}`,
-} as const;
+export const SETUP_COMMAND = "npm run setup";
 
 export class MissingBinaryError extends Error {
   constructor(readonly missing: readonly BinarySpec[]) {
     super(
       [
-        ...missing.map((b) => `Missing ${b.names.join(" or ")} (Debian package ${b.debianPackage}, Homebrew ${b.brewFormula}); set ${b.envVar} or install it.`),
-        `  Debian/Ubuntu: ${INSTALL_LINES.debian}`,
-        `  macOS:         ${INSTALL_LINES.macos}`,
+        ...missing.map((b) => `Missing ${b.name} ${b.version}: set ${b.envVar}, put it on PATH, or build the pinned version into .tools/bin.`),
+        `  Every pinned binary, built from its Go module (or PyPI for moto): ${SETUP_COMMAND}`,
+        `  macOS alternative for the Prometheus tools: brew install prometheus alertmanager node_exporter thanos`,
       ].join("\n"),
     );
   }
@@ -58,12 +53,8 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
+function inDirs(name: string, dirs: readonly string[]): string | undefined {
+  return dirs.map((dir) => path.join(dir, name)).find(isExecutable);
 }
 
 function locate(spec: BinarySpec, env: NodeJS.ProcessEnv): string | undefined {
@@ -72,22 +63,38 @@ function locate(spec: BinarySpec, env: NodeJS.ProcessEnv): string | undefined {
     if (!isExecutable(fromEnv)) throw new Error(`${spec.envVar}=${fromEnv} is not an executable file`);
     return fromEnv;
   }
-  for (const name of spec.names) {
-    const found = onPath(name, env);
-    if (found) return found;
-  }
-  return undefined;
+  return inDirs(spec.name, (env.PATH ?? "").split(path.delimiter).filter(Boolean)) ?? inDirs(spec.name, [path.join(projectToolsDir(env), "bin")]);
 }
 
-/** Every binary the topology runs, or a MissingBinaryError naming each missing one with the install lines. */
+/** One binary, or a MissingBinaryError naming it with the command that builds it. */
+export function findBinary(name: BinaryName, env: NodeJS.ProcessEnv = process.env): string {
+  const found = locate(BINARIES[name], env);
+  if (!found) throw new MissingBinaryError([BINARIES[name]]);
+  return found;
+}
+
+/** Every binary the topology runs, or a MissingBinaryError naming each missing one. */
 export function findBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
-  const required: Partial<Record<keyof typeof BINARIES, string>> = {};
+  const found: Partial<Record<BinaryName, string>> = {};
   const missing: BinarySpec[] = [];
-  for (const [key, spec] of Object.entries(BINARIES) as [keyof typeof BINARIES, BinarySpec][]) {
-    const found = locate(spec, env);
-    if (found) required[key] = found;
+  for (const [key, spec] of Object.entries(BINARIES) as [BinaryName, BinarySpec][]) {
+    const file = locate(spec, env);
+    if (file) found[key] = file;
     else missing.push(spec);
   }
   if (missing.length > 0) throw new MissingBinaryError(missing);
-  return required as Binaries;
+  return found as Binaries;
+}
+
+/** The pinned version of a binary, and the one it reports (undefined when it prints none we can read). */
+export function binaryVersion(name: BinaryName, file: string): { readonly pinned: string; readonly actual?: string } {
+  const out = (() => {
+    try {
+      return execFileSync(file, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
+    } catch (err) {
+      const e = err as { stdout?: string; stderr?: string };
+      return `${e.stdout ?? ""}${e.stderr ?? ""}`;
+    }
+  })();
+  return { pinned: BINARIES[name].version, actual: /(\d+\.\d+\.\d+)/.exec(out)?.[1] };
 }

@@ -2,8 +2,10 @@
  * The end-to-end checks of `npm start -- --check`, one function per promise the topology makes. The e2e tests
  * call the same functions around the failures they cause.
  */
-import { request, query } from "./client";
+import * as fs from "fs";
+import { metricValue, request, query, thanosQuery } from "./client";
 import { LocalPrometheus, LocalRegion, address } from "./plan";
+import { EXPECTED_LOCAL_WARNINGS } from "./render";
 import { FLEET_JOB, LOCAL_TIMING } from "./settings";
 import type { Log, Topology } from "./topology";
 import { sleep, waitFor } from "./wait";
@@ -116,6 +118,79 @@ async function everyPeerHolds(topology: Topology, labels: Readonly<Record<string
   }
 }
 
+/** How long the first blocks take to reach a bucket and a store gateway (block duration, cut, 30s ship, sync). */
+const UPLOAD_TIMEOUT_MS = 120_000;
+
+/** The blocks in a region's bucket: the ULIDs with a meta.json (uploaded last, so the block is complete). */
+export async function bucketBlocks(topology: Topology, region: string): Promise<string[]> {
+  return (await topology.bucketObjects(region)).map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1]).filter((b): b is string => b !== undefined);
+}
+
+/** Blocks reach each region's bucket, and every store gateway of the region has loaded some. */
+export async function blocksReachBucketsAndStores(topology: Topology): Promise<void> {
+  for (const region of topology.plan.regions) {
+    await waitFor(`a block in ${region.name}'s bucket`, UPLOAD_TIMEOUT_MS, async () => ((await bucketBlocks(topology, region.name)).length > 0 ? true : undefined));
+    for (const store of region.stores) {
+      await waitFor(`${store.name} to load a block`, UPLOAD_TIMEOUT_MS, async () =>
+        ((await metricValue(topology.access(store.name), "thanos_bucket_store_blocks_loaded")) ?? 0) > 0 ? true : undefined,
+      );
+    }
+  }
+}
+
+/** Each region's compactor has completed a run over its bucket and is not halted. */
+export async function compactorsRunWithoutHalting(topology: Topology): Promise<void> {
+  for (const region of topology.plan.regions) {
+    const access = topology.access(region.compactor.name);
+    await waitFor(`${region.compactor.name} to complete a run`, UPLOAD_TIMEOUT_MS, async () =>
+      ((await metricValue(access, "thanos_compact_iterations_total")) ?? 0) > 0 ? true : undefined,
+    );
+    const halted = await metricValue(access, "thanos_compact_halted");
+    if (halted !== 0) throw new Error(`${region.compactor.name} reports thanos_compact_halted ${halted}`);
+  }
+}
+
+/**
+ * Through the Query Frontend, each target of each region is one series (its shard's replicas deduplicated),
+ * where the raw answer holds one per replica.
+ */
+export async function queryDeduplicatesReplicas(topology: Topology): Promise<void> {
+  const expr = `count by (region) (up{job="${FLEET_JOB}"})`;
+  const counts = (result: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[]) =>
+    new Map(result.map((s) => [s.metric.region, Number(s.value[1])]));
+  const expected = (region: LocalRegion, replicas: number) => region.fleet.targetPorts.length * replicas;
+  await waitFor("Thanos Query to answer for every target of every region through the frontend", ALERT_TIMEOUT_MS, async () => {
+    const [deduplicated, raw] = await Promise.all([
+      thanosQuery(topology.rendered.frontend, expr),
+      thanosQuery(topology.rendered.frontend, expr, { dedup: false }),
+    ]);
+    const d = counts(deduplicated.result);
+    const r = counts(raw.result);
+    return topology.plan.regions.every((region) => d.get(region.name) === expected(region, 1) && r.get(region.name) === expected(region, region.plan.replicas))
+      ? true
+      : undefined;
+  });
+}
+
+/**
+ * Log lines of a Thanos process at level error or warn (its JSON log), e.g. a flag or file it rejected, but
+ * for the warnings the local adaptations cause.
+ */
+export function thanosLogProblems(topology: Topology, processName: string): string[] {
+  const file = topology.supervisor.logFile(processName);
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => /"level":"(error|warn)"/.test(line) && !EXPECTED_LOCAL_WARNINGS.some((expected) => expected.test(line)));
+}
+
+/** No Thanos process has logged an error or warning of its own (each would name a config, flag or file it could not use). */
+export function thanosLogsAreClean(topology: Topology): void {
+  const problems = [...topology.rendered.thanos.keys()].flatMap((name) => thanosLogProblems(topology, name).map((line) => `${name}: ${line.slice(0, 400)}`));
+  if (problems.length > 0) throw new Error(problems.join("\n"));
+}
+
 /** Runs every check and returns what failed, in words. */
 export async function runChecks(topology: Topology, log: Log): Promise<string[]> {
   const failures: string[] = [];
@@ -131,6 +206,10 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
   for (const region of topology.plan.regions) {
     await run(`each ${region.name} target is scraped by exactly one shard`, () => eachTargetScrapedByOneShard(topology, region));
   }
+  await run("a query through the Query Frontend returns each target once, not once per replica", () => queryDeduplicatesReplicas(topology));
+  await run("blocks reach every region's bucket and its store gateways serve them", () => blocksReachBucketsAndStores(topology));
+  await run("every region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
+  await run("no Thanos process logs an error or warning", async () => thanosLogsAreClean(topology));
   const region = topology.plan.regions[0];
   await run(`an alert induced in ${region.name} reaches the webhook exactly once`, () =>
     inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[0]),

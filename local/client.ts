@@ -22,31 +22,32 @@ export interface Series {
 
 const REQUEST_TIMEOUT_MS = 5000;
 
-/** GET or POST to a local server, failing on anything but 2xx. */
-export function request(access: ServerAccess, path: string, method: "GET" | "POST" = "GET"): Promise<string> {
+/** A request to a local server, failing on anything but 2xx. */
+export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string): Promise<string> {
   const url = new URL(path, access.url);
   const headers: Record<string, string> = {};
   if (access.username && access.passwordFile) {
     const password = fs.readFileSync(access.passwordFile, "utf8").trim();
     headers.Authorization = `Basic ${Buffer.from(`${access.username}:${password}`).toString("base64")}`;
   }
+  if (body !== undefined) headers["Content-Type"] = "application/json";
   const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
   if (access.caFile) options.ca = fs.readFileSync(access.caFile);
   const transport = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, options, (res) => {
-      let body = "";
+      let text = "";
       res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
+      res.on("data", (chunk: string) => (text += chunk));
       res.on("end", () => {
         const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(body);
-        else reject(new Error(`${method} ${url.href}: HTTP ${status}: ${body.slice(0, 300)}`));
+        if (status >= 200 && status < 300) resolve(text);
+        else reject(new Error(`${method} ${url.href}: HTTP ${status}: ${text.slice(0, 300)}`));
       });
     });
     req.on("timeout", () => req.destroy(new Error(`${method} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
     req.on("error", reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -56,9 +57,10 @@ async function api<T>(access: ServerAccess, path: string): Promise<T> {
   return body.data;
 }
 
-/** Instant query. */
-export async function query(access: ServerAccess, expr: string): Promise<Sample[]> {
-  return (await api<{ result: Sample[] }>(access, `/api/v1/query?query=${encodeURIComponent(expr)}`)).result;
+/** Instant query, now or at a Unix time in seconds. */
+export async function query(access: ServerAccess, expr: string, time?: number): Promise<Sample[]> {
+  const params = new URLSearchParams({ query: expr, ...(time === undefined ? {} : { time: String(time) }) });
+  return (await api<{ result: Sample[] }>(access, `/api/v1/query?${params}`)).result;
 }
 
 /** Range query between two Unix times in seconds. */
@@ -78,11 +80,35 @@ export async function meshPeers(access: ServerAccess): Promise<number> {
   return status.cluster?.peers?.length ?? 0;
 }
 
-export async function isReady(access: ServerAccess): Promise<boolean> {
-  try {
-    await request(access, "/-/ready");
-    return true;
-  } catch {
-    return false;
+/** An answer of Thanos Query's API: the samples and any warning (a store that did not answer, with partial response on). */
+export interface ThanosAnswer {
+  readonly result: Sample[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Instant query through Thanos Query or its frontend. `dedup` false shows every replica's series as stored;
+ * the default deduplicates on the replica labels Query was started with.
+ */
+export async function thanosQuery(access: ServerAccess, expr: string, options: { readonly dedup?: boolean; readonly time?: number } = {}): Promise<ThanosAnswer> {
+  const params = new URLSearchParams({
+    query: expr,
+    dedup: String(options.dedup ?? true),
+    partial_response: "true",
+    ...(options.time === undefined ? {} : { time: String(options.time) }),
+  });
+  const body = JSON.parse(await request(access, `/api/v1/query?${params}`)) as { status: string; data: { result: Sample[] }; warnings?: string[]; error?: string };
+  if (body.status !== "success") throw new Error(`${access.url}: ${body.error ?? body.status}`);
+  return { result: body.data.result, warnings: body.warnings ?? [] };
+}
+
+/** One metric's value from a process's /metrics page, summed over its series (undefined when absent). */
+export async function metricValue(access: ServerAccess, name: string): Promise<number | undefined> {
+  const text = await request(access, "/metrics");
+  let sum: number | undefined;
+  for (const line of text.split("\n")) {
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)/.exec(line);
+    if (m && m[1] === name) sum = (sum ?? 0) + Number(m[3]);
   }
+  return sum;
 }

@@ -1,13 +1,23 @@
 import * as path from "path";
+import type { Cloud } from "../config/clouds";
 import type { GlobalStackConfig, RegionalStackConfig } from "../config/types";
 import { alertmanagerPodName } from "../builders/global/layout";
 import { NAMES } from "../builders/regional/layout";
 import { RegionalPlan, regionalPlan } from "../builders/regional/plan";
-import { LOOPBACK, PortAllocator } from "./ports";
+import { PortAllocator, address } from "./ports";
+import { LOCAL_OBJECT_STORES } from "./object-stores";
 import { FLEET_JOB, LOCAL_REGIONS, LocalOptions } from "./settings";
 import { localGlobalConfig, localRegionalConfig } from "./stacks";
 
-/** One regional Prometheus: a pod in the clusters, a process here. */
+/** A Thanos process listening on a gRPC (StoreAPI) and an HTTP port. */
+export interface LocalThanos {
+  readonly name: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+  readonly dir: string;
+}
+
+/** One regional Prometheus: a pod in the clusters, a process here, with its Thanos sidecar. */
 export interface LocalPrometheus {
   /** Process name, unique in the topology. */
   readonly name: string;
@@ -17,6 +27,13 @@ export interface LocalPrometheus {
   readonly replica: number;
   readonly port: number;
   readonly dir: string;
+  readonly sidecar: LocalThanos;
+}
+
+/** The region's bucket on its cloud's emulator. */
+export interface LocalBucket {
+  readonly name: string;
+  readonly emulator: LocalEmulator;
 }
 
 export interface LocalRegion {
@@ -26,12 +43,26 @@ export interface LocalRegion {
   readonly prometheus: readonly LocalPrometheus[];
   readonly nodeExporter: { readonly name: string; readonly port: number };
   readonly fleet: { readonly name: string; readonly controlPort: number; readonly targetPorts: readonly number[] };
+  readonly bucket: LocalBucket;
+  /** The store gateway pair on the region's bucket. */
+  readonly stores: readonly LocalThanos[];
+  /** The one compactor of the region's bucket (HTTP only). */
+  readonly compactor: { readonly name: string; readonly httpPort: number; readonly dir: string };
   readonly dir: string;
 }
 
 export interface LocalFederation {
   readonly name: string;
   readonly replica: string;
+  readonly port: number;
+  readonly dir: string;
+  readonly sidecar: LocalThanos;
+}
+
+/** An object-store emulator: one per cloud the local regions run on. */
+export interface LocalEmulator {
+  readonly cloud: Cloud;
+  readonly name: string;
   readonly port: number;
   readonly dir: string;
 }
@@ -48,6 +79,8 @@ export interface LocalGlobal {
   readonly federation: readonly LocalFederation[];
   readonly alertmanagers: readonly LocalAlertmanager[];
   readonly webhookPort: number;
+  readonly query: LocalThanos;
+  readonly frontend: { readonly name: string; readonly httpPort: number; readonly dir: string };
   readonly dir: string;
 }
 
@@ -55,9 +88,12 @@ export interface LocalPlan {
   readonly root: string;
   readonly regions: readonly LocalRegion[];
   readonly global: LocalGlobal;
+  readonly emulators: readonly LocalEmulator[];
+  /** The runner's own endpoint that hands the GCS client its OAuth tokens. */
+  readonly tokenPort: number;
 }
 
-export const address = (port: number) => `${LOOPBACK}:${port}`;
+export { address };
 
 async function takeMany(ports: PortAllocator, count: number): Promise<number[]> {
   const taken: number[] = [];
@@ -65,7 +101,11 @@ async function takeMany(ports: PortAllocator, count: number): Promise<number[]> 
   return taken;
 }
 
-async function planRegion(name: string, root: string, options: LocalOptions, ports: PortAllocator): Promise<LocalRegion> {
+async function thanos(name: string, dir: string, ports: PortAllocator): Promise<LocalThanos> {
+  return { name, grpcPort: await ports.take(), httpPort: await ports.take(), dir };
+}
+
+async function planRegion(name: string, root: string, options: LocalOptions, ports: PortAllocator, emulatorOf: (cloud: Cloud) => Promise<LocalEmulator>): Promise<LocalRegion> {
   const nodeExporterPort = await ports.take();
   const controlPort = await ports.take();
   const targetPorts = await takeMany(ports, options.targetsPerRegion);
@@ -84,8 +124,21 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
   const dir = path.join(root, name);
   const prometheus: LocalPrometheus[] = [];
   for (const pod of plan.pods) {
-    prometheus.push({ ...pod, name: `${name}-${pod.podName}`, port: await ports.take(), dir: path.join(dir, pod.podName) });
+    const podDir = path.join(dir, pod.podName);
+    prometheus.push({
+      ...pod,
+      name: `${name}-${pod.podName}`,
+      port: await ports.take(),
+      dir: podDir,
+      sidecar: await thanos(`${name}-${pod.podName}-sidecar`, path.join(podDir, "sidecar"), ports),
+    });
   }
+  const stores: LocalThanos[] = [];
+  for (let i = 0; i < config.storeGatewayReplicas; i++) {
+    const storeName = `${name}-${NAMES.storeGateway}-${i}`;
+    stores.push(await thanos(storeName, path.join(dir, storeName), ports));
+  }
+  const compactorName = `${name}-${NAMES.compactor}`;
   return {
     name,
     config,
@@ -93,6 +146,9 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
     prometheus,
     nodeExporter: { name: `${name}-${NAMES.nodeExporter}`, port: nodeExporterPort },
     fleet: { name: `${name}-fleet`, controlPort, targetPorts },
+    bucket: { name: `${config.namePrefix}-thanos-local`, emulator: await emulatorOf(config.cloud) },
+    stores,
+    compactor: { name: compactorName, httpPort: await ports.take(), dir: path.join(dir, compactorName) },
     dir,
   };
 }
@@ -112,16 +168,35 @@ export async function planTopology(root: string, options: LocalOptions): Promise
   const federation: LocalFederation[] = [];
   for (let i = 0; i < config.federationReplicas; i++) {
     const name = `federation-prometheus-${i}`;
-    federation.push({ name, replica: name, port: await ports.take(), dir: path.join(globalDir, name) });
+    const dir = path.join(globalDir, name);
+    federation.push({ name, replica: name, port: await ports.take(), dir, sidecar: await thanos(`${name}-sidecar`, path.join(dir, "sidecar"), ports) });
   }
   const alertmanagers: LocalAlertmanager[] = [];
   for (let i = 0; i < config.alerting.replicas; i++) {
     const name = alertmanagerPodName(i);
     alertmanagers.push({ name, webPort: await ports.take(), clusterPort: await ports.take(), dir: path.join(globalDir, name) });
   }
+  const query = await thanos("thanos-query", path.join(globalDir, "thanos-query"), ports);
+  const frontend = { name: "thanos-query-frontend", httpPort: await ports.take(), dir: path.join(globalDir, "thanos-query-frontend") };
+  const tokenPort = await ports.take();
+  const emulators = new Map<Cloud, LocalEmulator>();
+  const emulatorOf = async (cloud: Cloud) => {
+    const known = emulators.get(cloud);
+    if (known) return known;
+    const name = LOCAL_OBJECT_STORES[cloud].emulatorName;
+    const emulator: LocalEmulator = { cloud, name, port: await ports.take(), dir: path.join(root, name) };
+    emulators.set(cloud, emulator);
+    return emulator;
+  };
   const regions: LocalRegion[] = [];
-  for (const name of names) regions.push(await planRegion(name, root, options, ports));
+  for (const name of names) regions.push(await planRegion(name, root, options, ports, emulatorOf));
   const missing = config.regions.map((r) => r.name).filter((r) => !regions.some((region) => region.name === r));
   if (missing.length > 0) throw new Error(`Pulumi.global.yaml lists region(s) ${missing.join(", ")} that the local topology does not run`);
-  return { root, regions, global: { config, federation, alertmanagers, webhookPort, dir: globalDir } };
+  return {
+    root,
+    regions,
+    global: { config, federation, alertmanagers, webhookPort, query, frontend, dir: globalDir },
+    emulators: [...emulators.values()],
+    tokenPort,
+  };
 }

@@ -2,6 +2,8 @@ import * as net from "net";
 
 export const LOOPBACK = "127.0.0.1";
 
+export const address = (port: number) => `${LOOPBACK}:${port}`;
+
 function isFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();

@@ -1,42 +1,64 @@
 /**
- * The one place where the builders' output is bound to this machine: loopback addresses, paths under the run's
- * directory, local credentials and the short intervals of settings.ts. Every config is the builders' own;
- * what changes here, and why, is listed in LOCAL_ADAPTATIONS.
+ * The one place where the builders are bound to this machine: loopback addresses, paths under the run's
+ * directory, local credentials, emulator endpoints and the short intervals of settings.ts, all passed to
+ * the builders as parameters (the clusters' binding is builders/regional and builders/global). What differs
+ * from the clusters, and why, is listed in LOCAL_ADAPTATIONS.
  */
+import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { alertmanagerArgs } from "../builders/alertmanager/args";
 import { alertmanagerConfig } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
-import { alertmanagerFeatures } from "../builders/alertmanager/version";
-import { webConfig as alertmanagerWebConfig } from "../builders/alertmanager/web-config";
+import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
+import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
 import { federationPrometheusConfig } from "../builders/federation/config";
 import { federationRuleFile } from "../builders/federation/rules";
-import { meshLabel } from "../builders/global/render";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER } from "../builders/global/layout";
-import { prometheusArgs } from "../builders/prometheus/args";
+import { federationSidecarArgs } from "../builders/federation/sidecar";
+import { QUERY_SPLIT_INTERVAL, RESPONSE_CACHE_SIZE, meshLabel } from "../builders/global/render";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
+import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
-import { webConfig as prometheusWebConfig } from "../builders/prometheus/web";
-import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, tlsServerName } from "../builders/regional/layout";
+import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
+import { substituteConfigCommand } from "../builders/regional/init-config";
+import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, POD_NAME_PLACEHOLDER, REPLICA_LABEL, tlsServerName } from "../builders/regional/layout";
 import { regionalPrometheusParams } from "../builders/regional/plan";
 import { regionalRuleFiles } from "../builders/regional/workload-config";
+import { compactArgs } from "../builders/thanos/compact";
+import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
+import { objstoreConfig } from "../builders/thanos/objstore";
+import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
+import { queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";
+import { sidecarArgs } from "../builders/thanos/sidecar";
+import { storeArgs } from "../builders/thanos/store";
 import { bcryptHash } from "./bcrypt";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
+import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
 import { Pki } from "./pki";
-import { LocalAlertmanager, LocalPlan, LocalPrometheus, LocalRegion, address } from "./plan";
-import { LOOPBACK } from "./ports";
+import type { LocalAlertmanager, LocalPlan, LocalRegion, LocalThanos } from "./plan";
+import { LOOPBACK, address } from "./ports";
 import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
 import type { ProcessSpec } from "./supervisor";
+import { tokenUrl } from "./token-server";
 
-/** What the local topology changes in the builders' output, each for a reason a reviewer can check. */
+/** What the local topology changes against the clusters, each for a reason a reviewer can check. */
 export const LOCAL_ADAPTATIONS = [
-  "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config; no Thanos sidecar runs, so no sidecar job.",
+  "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
-  "Intervals are seconds (settings.ts) and alert `for` durations are shortened.",
-  "Alertmanager's flags are made here: the args builder names in-cluster paths and peers by DNS; the flags are the same, peers are loopback ports.",
+  "Intervals are seconds (settings.ts), alert `for` durations are shortened, and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
+  "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
+  "Buckets are emulators: us-east's S3 bucket on moto, eu-west's GCS bucket on fake-gcs-server. The objstore config is the clusters' with only the endpoint and test credentials changed (static S3 keys, a GCS service-account key whose token URI is the runner's), and every Thanos process has the metadata address disabled.",
+  "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
 ] as const;
+
+/** Warnings Thanos logs because of LOCAL_ADAPTATIONS, and only those: the checks fail on any other. */
+export const EXPECTED_LOCAL_WARNINGS: readonly RegExp[] = [
+  // The 20s block duration (the clusters' is 2h).
+  /found that TSDB block time is not 2h/,
+];
 
 const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
@@ -72,21 +94,32 @@ function withLocalAlertFor<F extends { groups: readonly { rules: readonly object
   };
 }
 
-/** Prometheus' command line from the builder, listening on loopback, with the short alert resend delay. */
-function localPrometheusArgs(configFile: string, webConfigFile: string, dataDir: string, port: number): string[] {
-  const args = prometheusArgs({ configFile, webConfigFile, dataDir, retention: LOCAL_RETENTION, port });
-  return [
-    ...args.map((arg) => (arg.startsWith("--web.listen-address=") ? `--web.listen-address=${address(port)}` : arg)),
-    `--rules.alert.resend-delay=${LOCAL_TIMING.resendDelay}`,
-  ];
+const listen = (t: LocalThanos) => ({ host: LOOPBACK, grpcPort: t.grpcPort, httpPort: t.httpPort });
+const httpAccess = (port: number): ServerAccess => ({ url: `http://${address(port)}` });
+
+/** A process and how to tell it is ready (an HTTP path that answers 2xx once it serves). */
+export interface ReadinessProbe {
+  readonly access: ServerAccess;
+  readonly path: string;
 }
 
 export interface RenderedTopology {
-  /** Started in this order: everything a later group scrapes or alerts to is up first. */
+  /** Started in this order: everything a later group scrapes, reads or alerts to is up first. */
   readonly startOrder: readonly (readonly ProcessSpec[])[];
   readonly prometheus: ReadonlyMap<string, ServerAccess>;
   readonly federation: ReadonlyMap<string, ServerAccess>;
   readonly alertmanagers: ReadonlyMap<string, ServerAccess>;
+  /** The HTTP side of every Thanos process (metrics, readiness), by process name. */
+  readonly thanos: ReadonlyMap<string, ServerAccess>;
+  /** Thanos Query itself and the Query Frontend in front of it (HTTPS). */
+  readonly query: ServerAccess;
+  readonly frontend: ServerAccess;
+  /** What the regions' StoreAPIs require of a client: each region's CA and the client certificate Query presents. */
+  readonly storeApiTls: ReadonlyMap<string, { readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string }>;
+  /** Every process's readiness probe, by process name. */
+  readonly readiness: ReadonlyMap<string, ReadinessProbe>;
+  /** How the region's Thanos processes reach its bucket: their objstore file and environment. */
+  readonly buckets: ReadonlyMap<string, { readonly objstoreFile: string; readonly env: NodeJS.ProcessEnv }>;
 }
 
 interface AlertingTrust {
@@ -95,11 +128,12 @@ interface AlertingTrust {
   readonly users: Map<string, Credentials>;
 }
 
-function renderRegion(region: LocalRegion, pki: Pki, trust: AlertingTrust, alertmanagerTargetsJson: string, binaries: Binaries) {
+function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: AlertingTrust, alertmanagerTargetsJson: string, binaries: Binaries) {
   const dir = region.dir;
   const ca = pki.rootCa(`${region.name}-ca`, `${region.name} monitoring CA`);
   const serverName = tlsServerName(region.name);
   const server = pki.server(`${region.name}-server`, ca, [serverName, "localhost"], [LOOPBACK]);
+  const queryClient = pki.client(`${region.name}-query-client`, ca, "thanos-query");
   const federation = credentials(FEDERATION_USERNAME, path.join(dir, "secrets", "federation-password"));
   const alerting = credentials(region.plan.alertingUsername, path.join(dir, "secrets", "alerting-password"));
   trust.users.set(alerting.username, alerting);
@@ -114,19 +148,101 @@ function renderRegion(region: LocalRegion, pki: Pki, trust: AlertingTrust, alert
     serviceAccountTokenFile: path.join(dir, "secrets", "no-service-account-token"),
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
   };
-  for (const [name, rules] of Object.entries(regionalRuleFiles())) write(path.join(dir, "rules", name), yaml(withLocalAlertFor(rules)));
+  const rulesDir = path.join(dir, "rules");
+  for (const [name, rules] of Object.entries(regionalRuleFiles(LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const webConfigFile = write(
     path.join(dir, "web-config.yaml"),
     yaml(prometheusWebConfig({ certFile: server.cert, keyFile: server.key, username: federation.username, passwordBcryptHash: federation.bcryptHash })),
   );
+  const localClientFile = write(
+    path.join(dir, "local-client.yaml"),
+    yaml(localClientConfig({ username: federation.username, passwordFile: federation.passwordFile, caFile: ca.cert, serverName })),
+  );
+  const store = LOCAL_OBJECT_STORES[region.config.cloud];
+  const emulator = region.bucket.emulator;
+  const objstoreFile = write(
+    path.join(dir, "objstore.yaml"),
+    yaml(objstoreConfig(store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort)))),
+    0o600,
+  );
+  const thanosEnv = { ...process.env, ...NO_METADATA_ENV, ...store.env(emulator.port) };
+  const grpcTls: GrpcServerTls = { certFile: server.cert, keyFile: server.key, clientCaFile: ca.cert };
+
   const access = new Map<string, ServerAccess>();
-  const specs = region.prometheus.map((p: LocalPrometheus): ProcessSpec => {
-    const params = regionalPrometheusParams(region.config, region.plan, region.config.cluster.name, p.shard, p.podName);
-    // No sidecar port: no Thanos sidecar runs here, so the config has no sidecar job.
-    const config = prometheusConfig({ ...params, kubernetesDiscovery: false, localPorts: { web: p.port }, files });
-    const configFile = write(path.join(p.dir, "prometheus.yaml"), yaml(config));
+  const thanos = new Map<string, ServerAccess>();
+  const prometheusSpecs: ProcessSpec[] = [];
+  const thanosSpecs: ProcessSpec[] = [];
+  for (const p of region.prometheus) {
+    const params = regionalPrometheusParams(region.config, region.plan, region.config.cluster.name, p.shard, POD_NAME_PLACEHOLDER);
+    const config = prometheusConfig({ ...params, kubernetesDiscovery: false, localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort }, files });
+    const templateFile = write(path.join(p.dir, "config", "prometheus.yaml.tmpl"), yaml(config));
+    const configFile = path.join(p.dir, "config_out", "prometheus.yaml");
+    fs.mkdirSync(path.dirname(configFile), { recursive: true });
+    const [shell, ...shellArgs] = substituteConfigCommand(templateFile, configFile);
+    execFileSync(shell, shellArgs, { env: { ...process.env, POD_NAME: p.podName } });
+    const dataDir = path.join(p.dir, "data");
     access.set(p.name, { url: `https://${address(p.port)}`, caFile: ca.cert, username: federation.username, passwordFile: federation.passwordFile });
-    return { name: p.name, command: binaries.prometheus, args: localPrometheusArgs(configFile, webConfigFile, path.join(p.dir, "data"), p.port) };
+    prometheusSpecs.push({
+      name: p.name,
+      command: binaries.prometheus,
+      args: prometheusArgs({
+        configFile,
+        webConfigFile,
+        dataDir,
+        retention: LOCAL_RETENTION,
+        listenAddress: address(p.port),
+        blockDuration: LOCAL_TIMING.blockDuration,
+        alertResendDelay: LOCAL_TIMING.resendDelay,
+      }),
+    });
+    thanos.set(p.sidecar.name, httpAccess(p.sidecar.httpPort));
+    thanosSpecs.push({
+      name: p.sidecar.name,
+      command: binaries.thanos,
+      env: { ...thanosEnv, POD_NAME: p.podName },
+      args: sidecarArgs({
+        listen: listen(p.sidecar),
+        tls: grpcTls,
+        prometheusUrl: `https://${address(p.port)}`,
+        prometheusClientConfigFile: localClientFile,
+        tsdbPath: dataDir,
+        objstoreConfigFile: objstoreFile,
+        configTemplateFile: templateFile,
+        configOutFile: configFile,
+        ruleDir: rulesDir,
+        reloadMethod: reloadMethodFor(address(p.port)),
+      }),
+    });
+  }
+  for (const s of region.stores) {
+    thanos.set(s.name, httpAccess(s.httpPort));
+    thanosSpecs.push({
+      name: s.name,
+      command: binaries.thanos,
+      env: thanosEnv,
+      args: storeArgs({
+        listen: listen(s),
+        tls: grpcTls,
+        dataDir: path.join(s.dir, "data"),
+        objstoreConfigFile: objstoreFile,
+        indexCacheSizeMiB: region.plan.sizing.storeGateway.indexCacheSizeMiB,
+        syncInterval: LOCAL_TIMING.storeSyncInterval,
+      }),
+    });
+  }
+  thanos.set(region.compactor.name, httpAccess(region.compactor.httpPort));
+  thanosSpecs.push({
+    name: region.compactor.name,
+    command: binaries.thanos,
+    env: thanosEnv,
+    args: compactArgs({
+      httpAddress: address(region.compactor.httpPort),
+      dataDir: path.join(region.compactor.dir, "data"),
+      objstoreConfigFile: objstoreFile,
+      retention: region.config.bucketRetention,
+      waitInterval: LOCAL_TIMING.compactWaitInterval,
+      consistencyDelay: LOCAL_TIMING.compactConsistencyDelay,
+    }),
   });
   const exporters: ProcessSpec[] = [
     { name: region.nodeExporter.name, command: binaries.nodeExporter, args: [`--web.listen-address=${address(region.nodeExporter.port)}`] },
@@ -136,25 +252,38 @@ function renderRegion(region: LocalRegion, pki: Pki, trust: AlertingTrust, alert
       args: [path.join(__dirname, "fleet", "main.js"), String(region.fleet.controlPort), ...region.fleet.targetPorts.map(String)],
     },
   ];
-  return { specs, exporters, access, ca: ca.cert, federation, serverName };
+  const storeApis = [...region.prometheus.map((p) => address(p.sidecar.grpcPort)), ...region.stores.map((s) => address(s.grpcPort))];
+  return {
+    prometheusSpecs,
+    thanosSpecs,
+    exporters,
+    access,
+    thanos,
+    ca: ca.cert,
+    federation,
+    serverName,
+    storeApis,
+    storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
+    bucket: { objstoreFile, env: thanosEnv },
+  };
 }
 
-function alertmanagerArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webFile: string, version: string, label: string) {
-  return [
-    `--config.file=${configFile}`,
-    `--web.config.file=${webFile}`,
-    `--storage.path=${path.join(am.dir, "data")}`,
-    `--web.listen-address=${address(am.webPort)}`,
-    `--cluster.listen-address=${address(am.clusterPort)}`,
-    `--cluster.advertise-address=${address(am.clusterPort)}`,
-    ...peers.map((peer) => `--cluster.peer=${address(peer.clusterPort)}`),
-    `--cluster.peer-timeout=${LOCAL_TIMING.peerTimeout}`,
-    ...(alertmanagerFeatures(version).clusterLabel ? [`--cluster.label=${label}`] : []),
-  ];
+function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string) {
+  return alertmanagerArgs({
+    configFile,
+    webConfigFile,
+    dataDir: path.join(am.dir, "data"),
+    webListenAddress: address(am.webPort),
+    clusterListenAddress: address(am.clusterPort),
+    clusterAdvertiseAddress: address(am.clusterPort),
+    peers: peers.map((peer) => address(peer.clusterPort)),
+    clusterLabel,
+    peerTimeout: LOCAL_TIMING.peerTimeout,
+  });
 }
 
 /** Writes every file of the run (TLS material, credentials, configs, rules) and returns the processes to start. */
-export function renderTopology(plan: LocalPlan, binaries: Binaries, alertmanagerVersion: string): RenderedTopology {
+export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTopology {
   const pki = new Pki(path.join(plan.root, "pki"));
   const global = plan.global;
   const alertingCas = plan.regions.map((r) => ({ region: r.name, ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`) }));
@@ -167,76 +296,155 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries, alertmanager
   const amCaBundle = pki.bundle("alerting-cas.crt", alertingCas.map((a) => a.ca.cert));
 
   const targetsJson = JSON.stringify(alertmanagerTargets(global.alertmanagers.map((am) => address(am.webPort))), null, 2);
-  const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, pki, trust, targetsJson, binaries) }));
+  const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, plan, pki, trust, targetsJson, binaries) }));
 
   const secretsDir = path.join(global.dir, "secrets");
   const federationAlerting = credentials(FEDERATION_ALERTING_USER, path.join(secretsDir, "alertmanager-password"));
   trust.users.set(federationAlerting.username, federationAlerting);
 
-  const amConfigFile = write(
-    path.join(global.dir, "alertmanager", "alertmanager.yml"),
-    yaml(
-      alertmanagerConfig({
-        alerting: global.config.alerting,
-        version: alertmanagerVersion,
-        secretsDir,
-        inlineWebhookUrls: { [global.config.alerting.defaultReceiver]: `http://${address(global.webhookPort)}/` },
-      }),
-    ),
-  );
+  // The webhook receiver's URL file, as the Secret of receiver URLs holds it in the cluster.
+  for (const receiver of global.config.alerting.receivers) secret(path.join(secretsDir, receiver.secretKey), `http://${address(global.webhookPort)}/`);
+  const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, secretsDir })));
   const amWebFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
-    yaml(alertmanagerWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),
+    yaml(toolkitWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),
   );
   const amAccess: ServerAccess = { caFile: amCaBundle, username: federationAlerting.username, passwordFile: federationAlerting.passwordFile, url: "" };
   const alertmanagers = new Map<string, ServerAccess>();
   const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
     alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
-    return {
-      name: am.name,
-      command: binaries.alertmanager,
-      args: alertmanagerArgs(am, global.alertmanagers, amConfigFile, amWebFile, alertmanagerVersion, meshLabel(global.config)),
-    };
+    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config)) };
   });
 
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
   write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions))));
-  const federationWeb = write(path.join(global.dir, "federation-web.yml"), yaml({}));
+  const federationConfigFile = write(
+    path.join(global.dir, "federation", "prometheus.yml"),
+    yaml(
+      federationPrometheusConfig({
+        clusterName: global.config.cluster.name,
+        replicaLabel: FEDERATION.replicaLabel,
+        // Expanded by Prometheus from the environment, as in the cluster's pods.
+        replica: "${POD_NAME}",
+        scrapeInterval: LOCAL_TIMING.federationInterval,
+        evaluationInterval: LOCAL_TIMING.evaluationInterval,
+        rulesGlob: path.join(rulesDir, "*.yml"),
+        regions: regions.map((r) => ({
+          name: r.region.name,
+          prometheusTargets: r.region.prometheus.map((p) => address(p.port)),
+          username: r.federation.username,
+          passwordFile: r.federation.passwordFile,
+          caFile: r.ca,
+          tlsServerName: r.serverName,
+        })),
+        alertmanager: {
+          targets: global.alertmanagers.map((am) => address(am.webPort)),
+          username: federationAlerting.username,
+          passwordFile: federationAlerting.passwordFile,
+          caFile: amCaBundle,
+          tlsServerName: ALERTMANAGER.tlsServerName,
+        },
+      }),
+    ),
+  );
   const federation = new Map<string, ServerAccess>();
-  const federationSpecs = global.federation.map((f): ProcessSpec => {
-    const config = federationPrometheusConfig({
-      clusterName: global.config.cluster.name,
-      replicaLabel: FEDERATION.replicaLabel,
-      replica: f.replica,
-      scrapeInterval: LOCAL_TIMING.federationInterval,
-      evaluationInterval: LOCAL_TIMING.evaluationInterval,
-      rulesGlob: path.join(rulesDir, "*.yml"),
-      regions: regions.map((r) => ({
-        name: r.region.name,
-        prometheusTargets: r.region.prometheus.map((p) => address(p.port)),
-        username: r.federation.username,
-        passwordFile: r.federation.passwordFile,
-        caFile: r.ca,
-        tlsServerName: r.serverName,
-      })),
-      alertmanager: {
-        targets: global.alertmanagers.map((am) => address(am.webPort)),
-        username: federationAlerting.username,
-        passwordFile: federationAlerting.passwordFile,
-        caFile: amCaBundle,
-        tlsServerName: ALERTMANAGER.tlsServerName,
-      },
+  const thanos = new Map<string, ServerAccess>(regions.flatMap((r) => [...r.thanos]));
+  const federationSpecs: ProcessSpec[] = [];
+  const federationSidecars: ProcessSpec[] = [];
+  for (const f of global.federation) {
+    federation.set(f.name, httpAccess(f.port));
+    federationSpecs.push({
+      name: f.name,
+      command: binaries.prometheus,
+      env: { ...process.env, POD_NAME: f.replica },
+      args: federationPrometheusArgs({
+        configFile: federationConfigFile,
+        dataDir: path.join(f.dir, "data"),
+        retention: FEDERATION_RETENTION,
+        listenAddress: address(f.port),
+        alertResendDelay: LOCAL_TIMING.resendDelay,
+      }),
     });
-    const configFile = write(path.join(f.dir, "prometheus.yml"), yaml(config));
-    federation.set(f.name, { url: `http://${address(f.port)}` });
-    return { name: f.name, command: binaries.prometheus, args: localPrometheusArgs(configFile, federationWeb, path.join(f.dir, "data"), f.port) };
-  });
+    thanos.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
+    federationSidecars.push({
+      name: f.sidecar.name,
+      command: binaries.thanos,
+      env: { ...process.env, ...NO_METADATA_ENV },
+      args: federationSidecarArgs({ prometheusUrl: `http://${address(f.port)}`, listen: listen(f.sidecar) }),
+    });
+  }
+
+  const queryDir = global.query.dir;
+  const endpointsFile = write(
+    path.join(queryDir, "endpoints.yml"),
+    yaml(
+      endpointSdConfig(
+        regions.map((r) => ({ region: r.region.name, addresses: r.storeApis, ...r.storeApiTls })),
+        global.federation.map((f) => address(f.sidecar.grpcPort)),
+      ),
+    ),
+  );
+  thanos.set(global.query.name, httpAccess(global.query.httpPort));
+  const querySpec: ProcessSpec = {
+    name: global.query.name,
+    command: binaries.thanos,
+    env: { ...process.env, ...NO_METADATA_ENV },
+    args: thanosQueryArgs({ endpointConfigFile: endpointsFile, replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel], listen: listen(global.query) }),
+  };
+  const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
+  const frontendCert = pki.server("query-frontend", ingressCa, ["localhost"], [LOOPBACK]);
+  const frontendDir = global.frontend.dir;
+  // As in the clusters, every client of the frontend logs in (the check and the e2e tests as the `query` user).
+  const frontendUser = credentials(QUERY_FRONTEND.queryUser, path.join(frontendDir, "secrets", "query-password"));
+  const frontendAccess: ServerAccess = {
+    url: `https://${address(global.frontend.httpPort)}`,
+    caFile: ingressCa.cert,
+    username: frontendUser.username,
+    passwordFile: frontendUser.passwordFile,
+  };
+  const frontendSpec: ProcessSpec = {
+    name: global.frontend.name,
+    command: binaries.thanos,
+    env: { ...process.env, ...NO_METADATA_ENV },
+    args: queryFrontendArgs({
+      downstreamUrl: `http://${address(global.query.httpPort)}`,
+      httpAddress: address(global.frontend.httpPort),
+      httpConfigFile: write(path.join(frontendDir, "http.yml"), yaml(toolkitWebConfig({
+        certFile: frontendCert.cert,
+        keyFile: frontendCert.key,
+        users: { [frontendUser.username]: frontendUser.bcryptHash },
+      }))),
+      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(responseCacheConfig(RESPONSE_CACHE_SIZE))),
+      splitInterval: QUERY_SPLIT_INTERVAL,
+    }),
+  };
+  thanos.set(global.frontend.name, frontendAccess);
+
+  const emulatorSpecs = plan.emulators.map((e) => LOCAL_OBJECT_STORES[e.cloud].emulator(binaries, e.port, e.dir));
+  const prometheus = new Map(regions.flatMap((r) => [...r.access]));
+  const readiness = new Map<string, ReadinessProbe>([
+    ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: "/-/ready" }]),
+    ...plan.emulators.map((e): [string, ReadinessProbe] => [e.name, { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath }]),
+    ...plan.regions.map((r): [string, ReadinessProbe] => [r.nodeExporter.name, { access: httpAccess(r.nodeExporter.port), path: "/metrics" }]),
+  ]);
 
   return {
-    startOrder: [[...regions.flatMap((r) => r.exporters), ...amSpecs], regions.flatMap((r) => r.specs), federationSpecs],
-    prometheus: new Map(regions.flatMap((r) => [...r.access])),
+    startOrder: [
+      [...emulatorSpecs, ...regions.flatMap((r) => r.exporters), ...amSpecs],
+      regions.flatMap((r) => r.prometheusSpecs),
+      [...regions.flatMap((r) => r.thanosSpecs), ...federationSpecs],
+      [...federationSidecars, querySpec],
+      [frontendSpec],
+    ],
+    prometheus,
     federation,
     alertmanagers,
+    thanos,
+    query: httpAccess(global.query.httpPort),
+    frontend: frontendAccess,
+    storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),
+    readiness,
+    buckets: new Map(regions.map((r) => [r.region.name, r.bucket])),
   };
 }

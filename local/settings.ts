@@ -15,12 +15,27 @@ export const LOCAL_TIMING = {
   repeatInterval: "1h",
   /** How long a peer waits for the peers before it in the mesh to notify before it does so itself. */
   peerTimeout: "2s",
+  /**
+   * Prometheus' min and max block duration (equal, as beside any uploading sidecar): the head is cut into a
+   * block once it spans one and a half of these, and the sidecar ships it within its 30s sync, so blocks reach
+   * the buckets within a minute of the start instead of after two hours.
+   */
+  blockDuration: "20s",
+  /** The store gateways look for new blocks this often (3m in the clusters). */
+  storeSyncInterval: "5s",
+  /** The compactor runs again after this pause (5m in the clusters). */
+  compactWaitInterval: "10s",
+  /** Blocks younger than this are left to their uploader (30m in the clusters). */
+  compactConsistencyDelay: "5s",
 } as const;
 
 export const LOCAL_REGIONS = ["us-east", "eu-west"] as const;
 export const GLOBAL_STACK = "global";
-/** The Debian binaries keep little data; nothing here outlives a run. */
-export const LOCAL_RETENTION = "6h";
+/**
+ * Each regional Prometheus keeps this little, so the e2e tests can ask for data only the store gateways
+ * still have; nothing here outlives a run. The config's minimum (6h) protects the clusters' 2h blocks.
+ */
+export const LOCAL_RETENTION = "2m";
 /** Job name of the synthetic service fleet in every region. */
 export const FLEET_JOB = "synthetic-service";
 export const LOCAL_RECEIVER = "local-webhook";

@@ -10,6 +10,11 @@ export interface GoTool {
   readonly binaries: readonly { readonly name: string; readonly package: string }[];
   /** Build tags upstream's release builds use. */
   readonly tags: readonly string[];
+  /**
+   * Files the module embeds but does not ship (built web UI assets), as paths in the module: the build uses
+   * a copy of the module with a one-line page in their place. The APIs the project uses need no UI.
+   */
+  readonly missingEmbeds?: readonly string[];
 }
 
 export interface PythonTool {
@@ -39,6 +44,7 @@ export const GO_TOOLS: readonly GoTool[] = [
       { name: "amtool", package: "cmd/amtool" },
     ],
     tags: ["netgo"],
+    missingEmbeds: ["ui/app/dist/elm/index.html", "ui/app/dist/mantine/index.html"],
   },
   {
     name: "node_exporter",
@@ -76,12 +82,12 @@ export function goModuleVersion(tool: Pick<GoTool, "module" | "version">): strin
   return `v${tool.version}`;
 }
 
-/** The repository's own, git-ignored tools directory. */
-export function projectToolsDir(): string {
-  return path.resolve(__dirname, "../../.tools");
+/** The repository's own, git-ignored tools directory (`MONITORING_TOOLS_DIR` moves it). */
+export function projectToolsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MONITORING_TOOLS_DIR ? path.resolve(env.MONITORING_TOOLS_DIR) : path.resolve(__dirname, "../../.tools");
 }
 
 /** Where built tools are kept per version; CI points it at a directory that outlives its fresh clones. */
 export function toolsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MONITORING_TOOLS_CACHE ? path.resolve(env.MONITORING_TOOLS_CACHE) : path.join(projectToolsDir(), "cache");
+  return env.MONITORING_TOOLS_CACHE ? path.resolve(env.MONITORING_TOOLS_CACHE) : path.join(projectToolsDir(env), "cache");
 }

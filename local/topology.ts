@@ -4,23 +4,17 @@ import * as os from "os";
 import * as path from "path";
 import { RECORDED } from "../builders/rules/recording";
 import { Binaries, findBinaries } from "./binaries";
-import { ServerAccess, activeAlertmanagers, isReady, meshPeers, query } from "./client";
+import { ServerAccess, activeAlertmanagers, meshPeers, query, request } from "./client";
+import { LOCAL_OBJECT_STORES } from "./object-stores";
 import { LocalPlan, LocalRegion, planTopology } from "./plan";
 import { RenderedTopology, renderTopology } from "./render";
 import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
 import { Supervisor } from "./supervisor";
 import { WaitAbandoned, waitFor } from "./wait";
+import { TokenServer } from "./token-server";
 import { WebhookReceiver } from "./webhook";
 
 export type Log = (line: string) => void;
-
-/** The release of an Alertmanager binary, which decides the syntax its config and flags use. */
-function alertmanagerVersion(binary: string): string {
-  const out = execFileSync(binary, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const match = /version (\d+\.\d+\.\d+)/.exec(out);
-  if (!match) throw new Error(`cannot tell the version of ${binary} from: ${out.trim()}`);
-  return match[1];
-}
 
 /**
  * Two regions and the global tier on loopback: every process started, watched and stopped by this object.
@@ -35,6 +29,7 @@ export class Topology {
     readonly supervisor: Supervisor,
     readonly webhook: WebhookReceiver,
     readonly binaries: Binaries,
+    private readonly tokens: TokenServer,
   ) {}
 
   /** Plans ports, writes every file under a new temporary directory; starts nothing yet. */
@@ -43,11 +38,11 @@ export class Topology {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-local-"));
     try {
       const plan = await planTopology(root, { ...DEFAULT_OPTIONS, ...options });
-      const rendered = renderTopology(plan, binaries, alertmanagerVersion(binaries.alertmanager));
+      const rendered = renderTopology(plan, binaries);
       const supervisor = new Supervisor(root, (name, code, signal, logFile) =>
         log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`),
       );
-      return new Topology(plan, rendered, supervisor, new WebhookReceiver(log), binaries);
+      return new Topology(plan, rendered, supervisor, new WebhookReceiver(log), binaries, new TokenServer());
     } catch (err) {
       fs.rmSync(root, { recursive: true, force: true });
       throw err;
@@ -57,10 +52,38 @@ export class Topology {
   /** Starts everything, each group once the servers it scrapes or alerts to are listening. */
   async start(timeoutMs = 60_000): Promise<void> {
     await this.webhook.listen(this.plan.global.webhookPort);
-    for (const group of this.rendered.startOrder) {
+    await this.tokens.listen(this.plan.tokenPort);
+    for (const [i, group] of this.rendered.startOrder.entries()) {
       await Promise.all(group.map((spec) => this.supervisor.start(spec)));
       await Promise.all(group.map((spec) => this.waitListening(spec.name, timeoutMs)));
+      // The emulators start first and empty: each region's bucket exists before anything reads or writes it.
+      if (i === 0) await this.createBuckets();
     }
+  }
+
+  private async createBuckets(): Promise<void> {
+    for (const region of this.plan.regions) {
+      const { name, emulator } = region.bucket;
+      await LOCAL_OBJECT_STORES[emulator.cloud].createBucket(emulator.port, name);
+    }
+  }
+
+  /** Every object name in a region's bucket, listed on its emulator. */
+  bucketObjects(regionName: string): Promise<string[]> {
+    const { name, emulator } = this.region(regionName).bucket;
+    return LOCAL_OBJECT_STORES[emulator.cloud].listObjects(emulator.port, name);
+  }
+
+  /** Runs `thanos tools bucket <args>` on a region's bucket as its Thanos processes reach it, and returns its output. */
+  bucketTool(regionName: string, args: readonly string[]): string {
+    const bucket = this.rendered.buckets.get(regionName);
+    if (!bucket) throw new Error(`no bucket for region ${regionName}`);
+    return execFileSync(this.binaries.thanos, ["tools", "bucket", ...args, `--objstore.config-file=${bucket.objstoreFile}`], {
+      encoding: "utf8",
+      env: bucket.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
   }
 
   /**
@@ -102,10 +125,16 @@ export class Topology {
     return region;
   }
 
-  /** Every process of a region: its Prometheus replicas, node-exporter and service fleet. */
+  /** Every process of a region: its Prometheus replicas and sidecars, store gateways, compactor, node-exporter and service fleet. */
   regionProcesses(name: string): string[] {
     const region = this.region(name);
-    return [...region.prometheus.map((p) => p.name), region.nodeExporter.name, region.fleet.name];
+    return [
+      ...region.prometheus.flatMap((p) => [p.sidecar.name, p.name]),
+      ...region.stores.map((s) => s.name),
+      region.compactor.name,
+      region.nodeExporter.name,
+      region.fleet.name,
+    ];
   }
 
   /** How to reach a server of the topology (a Prometheus, a federation Prometheus or an Alertmanager) by process name. */
@@ -116,7 +145,7 @@ export class Topology {
   }
 
   private serverAccess(name: string): ServerAccess | undefined {
-    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name);
+    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name) ?? this.rendered.thanos.get(name);
   }
 
   /** Stops every child (by pid), the webhook receiver, and removes the run's directory. Safe to call twice. */
@@ -132,15 +161,17 @@ export class Topology {
     for (const peer of peers) await this.supervisor.stop(peer);
     await this.supervisor.stopAll();
     await this.webhook.close();
+    await this.tokens.close();
     fs.rmSync(this.plan.root, { recursive: true, force: true });
   }
 
-  private async waitListening(name: string, timeoutMs: number): Promise<void> {
-    const access = this.serverAccess(name);
-    if (!access) return;
-    await waitFor(`${name} to answer /-/ready`, timeoutMs, async () => {
+  /** Waits until a process answers its readiness probe (processes without one are ready once started). */
+  async waitListening(name: string, timeoutMs = 60_000): Promise<void> {
+    const probe = this.rendered.readiness.get(name);
+    if (!probe) return;
+    await waitFor(`${name} to answer ${probe.path}`, timeoutMs, async () => {
       this.assertRunning(name);
-      return (await isReady(access)) ? true : undefined;
+      return (await request(probe.access, probe.path).then(() => true, () => undefined));
     });
   }
 

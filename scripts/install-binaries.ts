@@ -26,7 +26,7 @@ function prepareWrapper(tool: GoTool, dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const env = { GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
   run("go", ["mod", "init", `local.build/${tool.name}`], dir, env);
-  const download = JSON.parse(run("go", ["mod", "download", "-json", `${tool.module}@${version}`], dir, env)) as { GoMod: string };
+  const download = JSON.parse(run("go", ["mod", "download", "-json", `${tool.module}@${version}`], dir, env)) as { GoMod: string; Dir: string };
   const upstream = JSON.parse(run("go", ["mod", "edit", "-json", download.GoMod], dir, env)) as {
     Replace?: { Old: { Path: string; Version?: string }; New: { Path: string; Version?: string } }[];
     Exclude?: { Path: string; Version: string }[];
@@ -36,6 +36,16 @@ function prepareWrapper(tool: GoTool, dir: string): void {
     ...(upstream.Replace ?? []).map((r) => `-replace=${at(r.Old)}=${at(r.New)}`),
     ...(upstream.Exclude ?? []).map((e) => `-exclude=${e.Path}@${e.Version}`),
   ];
+  if (tool.missingEmbeds) {
+    const copy = path.join(dir, "module");
+    fs.cpSync(download.Dir, copy, { recursive: true });
+    run("chmod", ["-R", "u+w", copy], dir);
+    for (const file of tool.missingEmbeds) {
+      fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+      fs.writeFileSync(path.join(copy, file), `<!doctype html><p>${tool.name} ${tool.version} built by npm run setup without its web UI.</p>\n`);
+    }
+    edits.push(`-replace=${tool.module}=./module`);
+  }
   if (edits.length > 0) run("go", ["mod", "edit", ...edits], dir, env);
   run("go", ["get", `${tool.module}@${version}`], dir, env);
 }

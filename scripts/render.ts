@@ -19,7 +19,6 @@ import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
 import { rawConfigOf, readStackFile } from "../config/stack-file";
-import { VERSIONS } from "../versions";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
@@ -85,7 +84,6 @@ function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, str
   const hash = "$2y$10$" + "0".repeat(53);
   return renderGlobalFiles(config, regions, {
     alertmanagerHosts: Array.from({ length: config.alerting.replicas }, (_, i) => `192.0.2.${200 + i}`),
-    alertmanagerVersion: VERSIONS.alertmanager,
     alertmanagerUsers: Object.fromEntries([...regions.map((r) => [r.outputs.alertingUsername, hash]), [FEDERATION_ALERTING_USER, hash]]),
     queryFrontendUsers: { [QUERY_FRONTEND.grafanaUser]: hash, [QUERY_FRONTEND.queryUser]: hash },
     federationAlertingUser: FEDERATION_ALERTING_USER,

@@ -29,6 +29,8 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
   const regions = config.regions.map((region) => readRegion(config, region));
+  // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
+  // every workload in it.
   const monitoring = new GlobalMonitoring(`${config.namePrefix}-monitoring`, {
     config,
     provider: cluster.provider,
@@ -37,7 +39,7 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
     regions,
     receiverSecrets,
     storageClassName: cluster.storageClassName,
-  }, { providers: localProviders(config.namePrefix) });
+  }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
   return {
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAddress: monitoring.grafanaAddress,

@@ -21,6 +21,8 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     id.serviceAccount.name,
     cloud.bucketIdentity({ purpose: id.purpose, access: id.access, cluster, bucket, serviceAccounts: [id.serviceAccount] }).serviceAccountAnnotations,
   ]));
+  // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
+  // every workload in it.
   const monitoring = new RegionalMonitoring(`${config.namePrefix}-monitoring`, {
     config,
     provider: cluster.provider,
@@ -28,7 +30,7 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     identityAnnotations,
     clusterName: cluster.clusterName,
     storageClassName: cluster.storageClassName,
-  }, { providers: localProviders(config.namePrefix) });
+  }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
   return {
     tier: "regional",
     region: config.stack,

@@ -1,29 +1,34 @@
-import { ALERTMANAGER, alertmanagerPeerHosts } from "../global/layout";
-import { alertmanagerFeatures } from "./version";
-
 export interface AlertmanagerArgsParams {
-  readonly version: string;
-  readonly replicas: number;
-  /** Names the mesh, so a peer of another mesh that reaches this one is refused (from 0.26). */
+  readonly configFile: string;
+  readonly webConfigFile: string;
+  readonly dataDir: string;
+  /** `host:port` of the HTTPS API (`:9093` in a pod: every interface). */
+  readonly webListenAddress: string;
+  readonly clusterListenAddress: string;
+  /** The gossip address the other peers reach this one at (`$(POD_IP):9094` in a pod). */
+  readonly clusterAdvertiseAddress: string;
+  /** Every peer's gossip `host:port`, this one included (memberlist ignores itself). */
+  readonly peers: readonly string[];
+  /** Names the mesh, so a peer of another mesh that reaches this one is refused. */
   readonly clusterLabel: string;
+  /** How long a peer waits for the peers before it to notify; Alertmanager's default unless given. */
+  readonly peerTimeout?: string;
 }
 
-/**
- * Command line of every peer: each one lists every peer through the headless Service (itself included,
- * which memberlist ignores), advertises its pod IP, and serves HTTPS with basic auth.
- */
+/** Command line of every peer of the mesh: gossip with every peer, HTTPS with basic auth. */
 export function alertmanagerArgs(p: AlertmanagerArgsParams): string[] {
-  if (p.replicas < 3 || p.replicas % 2 === 0) {
-    throw new Error(`an Alertmanager mesh needs an odd number of at least 3 peers, not ${p.replicas}`);
+  if (p.peers.length < 3 || p.peers.length % 2 === 0) {
+    throw new Error(`an Alertmanager mesh needs an odd number of at least 3 peers, not ${p.peers.length}`);
   }
   return [
-    `--config.file=${ALERTMANAGER.configDir}/alertmanager.yml`,
-    `--web.config.file=${ALERTMANAGER.configDir}/web.yml`,
-    `--storage.path=${ALERTMANAGER.dataDir}`,
-    `--web.listen-address=:${ALERTMANAGER.webPort}`,
-    `--cluster.listen-address=0.0.0.0:${ALERTMANAGER.clusterPort}`,
-    `--cluster.advertise-address=$(POD_IP):${ALERTMANAGER.clusterPort}`,
-    ...alertmanagerPeerHosts(p.replicas).map((host) => `--cluster.peer=${host}:${ALERTMANAGER.clusterPort}`),
-    ...(alertmanagerFeatures(p.version).clusterLabel ? [`--cluster.label=${p.clusterLabel}`] : []),
+    `--config.file=${p.configFile}`,
+    `--web.config.file=${p.webConfigFile}`,
+    `--storage.path=${p.dataDir}`,
+    `--web.listen-address=${p.webListenAddress}`,
+    `--cluster.listen-address=${p.clusterListenAddress}`,
+    `--cluster.advertise-address=${p.clusterAdvertiseAddress}`,
+    ...p.peers.map((peer) => `--cluster.peer=${peer}`),
+    `--cluster.label=${p.clusterLabel}`,
+    ...(p.peerTimeout ? [`--cluster.peer-timeout=${p.peerTimeout}`] : []),
   ];
 }

@@ -1,5 +1,4 @@
 import { AlertingSettings, BUILT_IN_RECEIVERS, HeartbeatSettings, ReceiverSettings } from "../../config/types";
-import { alertmanagerFeatures } from "./version";
 
 /** Receiver that drops what reaches it: the Watchdog goes there when no heartbeat is configured. */
 export const NULL_RECEIVER = BUILT_IN_RECEIVERS.drop;
@@ -18,20 +17,13 @@ export const INHIBIT_EQUAL = ["alertname", "cluster", "service"] as const;
 
 export interface AlertmanagerConfigParams {
   readonly alerting: AlertingSettings;
-  /** The Alertmanager release the config is for (versions.ts in the clusters, 0.25 on Debian). */
-  readonly version: string;
   /** Directory holding one file per receiver secret, named by the receiver's `secretKey`. */
   readonly secretsDir: string;
-  /**
-   * Webhook URLs by receiver name, only for releases before 0.26 that have no `url_file`: the URL is then
-   * written into the config, which is why the whole config is always stored as a Kubernetes Secret.
-   */
-  readonly inlineWebhookUrls?: Readonly<Record<string, string>>;
 }
 
 /**
  * The Alertmanager configuration: one route tree from the stack config, receivers whose URLs and keys are
- * read from files (Slack `api_url_file`, PagerDuty `routing_key_file`, webhook `url_file` from 0.26), and
+ * read from files (Slack `api_url_file`, PagerDuty `routing_key_file`, webhook `url_file`), and
  * the critical-inhibits-warning rule.
  */
 export function alertmanagerConfig(p: AlertmanagerConfigParams) {
@@ -88,23 +80,13 @@ function heartbeatReceiver(h: HeartbeatSettings, p: AlertmanagerConfigParams) {
   const file = `${p.secretsDir}/${h.secretKey}`;
   switch (h.type) {
     case "webhook":
-      return { name: HEARTBEAT_RECEIVER, webhook_configs: [{ ...webhookUrl(HEARTBEAT_RECEIVER, file, p), ...ping }] };
+      return { name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: file, ...ping }] };
     case "opsgenie":
       return {
         name: HEARTBEAT_RECEIVER,
         webhook_configs: [{ url: opsgeniePingUrl(h.apiUrl!, h.name!), http_config: { authorization: { type: "GenieKey", credentials_file: file } }, ...ping }],
       };
   }
-}
-
-/** A webhook's URL: read from `file` from Alertmanager 0.26, else written inline (see `inlineWebhookUrls`). */
-function webhookUrl(receiverName: string, file: string, p: AlertmanagerConfigParams): { url_file: string } | { url: string } {
-  if (alertmanagerFeatures(p.version).webhookUrlFile) return { url_file: file };
-  const url = p.inlineWebhookUrls?.[receiverName];
-  if (url === undefined) {
-    throw new Error(`Alertmanager ${p.version} has no webhook url_file: receiver '${receiverName}' needs its URL in inlineWebhookUrls`);
-  }
-  return { url };
 }
 
 function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
@@ -115,18 +97,14 @@ function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
     case "pagerduty":
       return { name: r.name, pagerduty_configs: [{ routing_key_file: file, send_resolved: true }] };
     case "webhook":
-      return { name: r.name, webhook_configs: [{ ...webhookUrl(r.name, file, p), send_resolved: true }] };
+      return { name: r.name, webhook_configs: [{ url_file: file, send_resolved: true }] };
   }
 }
 
-/** The receiver secret files the config reads, by file name (the receiver's or the heartbeat's `secretKey`). */
-export function receiverSecretFiles(alerting: AlertingSettings, version: string): string[] {
-  const urlFile = alertmanagerFeatures(version).webhookUrlFile;
-  const heartbeat = alerting.heartbeat && (alerting.heartbeat.type !== "webhook" || urlFile) ? [alerting.heartbeat.secretKey] : [];
-  return [...alerting.receivers.filter((r) => r.type !== "webhook" || urlFile).map((r) => r.secretKey), ...heartbeat];
-}
-
-/** Every secret config key the alerting settings name (receivers' and the heartbeat's). */
-export function alertingSecretKeys(alerting: AlertingSettings): string[] {
+/**
+ * The secret files the config reads, by file name: every receiver's and the heartbeat's `secretKey`, which
+ * are also the secret config keys the stack reads them from.
+ */
+export function receiverSecretFiles(alerting: AlertingSettings): string[] {
   return [...alerting.receivers.map((r) => r.secretKey), ...(alerting.heartbeat ? [alerting.heartbeat.secretKey] : [])];
 }

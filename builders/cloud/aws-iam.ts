@@ -105,3 +105,42 @@ export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_P
 /** The EBS CSI driver's controller (its own IRSA role): Prometheus and Thanos volumes are EBS volumes. */
 export const EBS_CSI_POLICIES = ["service-role/AmazonEBSCSIDriverPolicy"] as const;
 export const EBS_CSI_SERVICE_ACCOUNT: KubernetesServiceAccountRef = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
+
+/**
+ * The cluster autoscaler reads every Auto Scaling group and instance type, and resizes or shrinks only the
+ * groups EKS tagged as this cluster's node groups (the upstream least-privilege variant: the tag condition
+ * on the two write actions).
+ */
+export function clusterAutoscalerPolicy(clusterName: string): PolicyDocument {
+  return document(
+    {
+      Sid: "Discover",
+      Effect: "Allow",
+      Action: [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "autoscaling:DescribeTags",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+        "eks:DescribeNodegroup",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "ScaleOwnNodeGroups",
+      Effect: "Allow",
+      Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
+          [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned",
+        },
+      },
+    },
+  );
+}

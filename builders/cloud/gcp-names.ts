@@ -17,9 +17,9 @@ export function gcpServiceAccountId(namePrefix: string, purpose: string): string
   return `${namePrefix.slice(0, room).replace(/-+$/, "")}-${hash}-${purpose}`;
 }
 
-/** The IAM member Workload Identity maps a Kubernetes service account to. */
-export function workloadIdentityMember(project: string, account: KubernetesServiceAccountRef): string {
-  return `serviceAccount:${project}.svc.id.goog[${account.namespace}/${account.name}]`;
+/** The IAM member Workload Identity maps a Kubernetes service account to, in a workload pool (`<project>.svc.id.goog`). */
+export function workloadIdentityMember(pool: string, account: KubernetesServiceAccountRef): string {
+  return `serviceAccount:${pool}[${account.namespace}/${account.name}]`;
 }
 
 export function workloadPool(project: string): string {

@@ -1,10 +1,24 @@
 /**
- * Where a stack's Thanos bucket lives, as the Thanos objstore builder needs it. No credentials: pods reach the
- * bucket through IRSA or Workload Identity.
+ * Where a stack's Thanos bucket lives, as the Thanos objstore builder needs it. The clusters carry no
+ * credentials: pods reach the bucket through IRSA or Workload Identity. The local topology's emulators take
+ * test credentials instead, so no client ever looks for instance credentials.
  */
 export type ObjectStoreLocation =
-  | { readonly type: "S3"; readonly bucket: string; readonly region: string; readonly endpoint: string }
-  | { readonly type: "GCS"; readonly bucket: string };
+  | {
+      readonly type: "S3";
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint: string;
+      /** Plain HTTP: only an emulator on loopback. */
+      readonly insecure?: boolean;
+      readonly staticCredentials?: { readonly accessKey: string; readonly secretKey: string };
+    }
+  | {
+      readonly type: "GCS";
+      readonly bucket: string;
+      /** A service-account key (JSON); the clusters use Workload Identity instead. */
+      readonly serviceAccountJson?: string;
+    };
 
 export function s3Location(bucket: string, region: string): ObjectStoreLocation {
   return { type: "S3", bucket, region, endpoint: `s3.${region}.amazonaws.com` };

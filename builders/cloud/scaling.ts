@@ -15,3 +15,6 @@ export function perZoneScaling(nodes: NodePoolSettings, zoneCount: number): Node
   const minSize = Math.ceil(nodes.minNodes / zoneCount);
   return { minSize, desiredSize: minSize, maxSize: Math.max(minSize, Math.ceil(nodes.maxNodes / zoneCount)) };
 }
+
+/** The label every EKS node group puts on its nodes: the zone the group lives in. */
+export const NODE_ZONE_LABEL = "monitoring/zone";

@@ -37,6 +37,13 @@ export interface FederationConfigParams {
 
 export const ALERTMANAGER_SCRAPE_JOB = "alertmanager";
 
+/**
+ * The federation's own cluster, as an external label no regional series carries: Thanos sets a store's
+ * external labels over the labels of every series it serves, so a federation label named `cluster` would
+ * overwrite the regional `cluster` of each federated series seen through Thanos Query.
+ */
+export const FEDERATION_CLUSTER_LABEL = "federation_cluster";
+
 export function federateJobName(region: string): string {
   return `federate-${region}`;
 }
@@ -52,7 +59,7 @@ export function federationPrometheusConfig(p: FederationConfigParams) {
     global: {
       scrape_interval: p.scrapeInterval,
       evaluation_interval: p.evaluationInterval,
-      external_labels: { cluster: p.clusterName, [p.replicaLabel]: p.replica },
+      external_labels: { [FEDERATION_CLUSTER_LABEL]: p.clusterName, [p.replicaLabel]: p.replica },
     },
     rule_files: [p.rulesGlob],
     alerting: {

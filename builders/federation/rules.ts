@@ -11,11 +11,16 @@ export interface GlobalRecordingRule {
   readonly source: string;
   /** Counters are turned into rates before replicas are merged, so a replica's counter reset is harmless. */
   readonly rate?: string;
+  /**
+   * What every replica does on its own rather than a copy of one shared observation: each replica's sidecar
+   * uploads the blocks of its own TSDB, so the region's upload work is the sum over replicas, not their max.
+   */
+  readonly perReplica?: true;
 }
 
 /**
  * Global series the dashboards read. Each one is deduplicated over the regional replica label and then
- * summed over shards; see dedupedAcrossReplicas and builders/federation/README.md for why that neither
+ * summed over shards (except per-replica work, summed over both); see dedupedAcrossReplicas and builders/federation/README.md for why that neither
  * leaves a gap nor doubles a sum when a regional replica is lost.
  */
 export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
@@ -24,8 +29,8 @@ export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
   { record: "global:http_request_duration_seconds_bucket:rate5m", source: REGIONAL_RECORDING_RULES.latencyBuckets },
   { record: "global:up:sum", source: REGIONAL_RECORDING_RULES.targetsUp },
   { record: "global:up:count", source: REGIONAL_RECORDING_RULES.targetsScraped },
-  { record: "global:thanos_shipper_uploads:rate5m", source: ESSENTIAL_SERIES.sidecarUploads, rate: "5m" },
-  { record: "global:thanos_shipper_upload_failures:rate5m", source: ESSENTIAL_SERIES.sidecarUploadFailures, rate: "5m" },
+  { record: "global:thanos_shipper_uploads:rate5m", source: ESSENTIAL_SERIES.sidecarUploads, rate: "5m", perReplica: true },
+  { record: "global:thanos_shipper_upload_failures:rate5m", source: ESSENTIAL_SERIES.sidecarUploadFailures, rate: "5m", perReplica: true },
   { record: "global:thanos_compact_halted:max", source: ESSENTIAL_SERIES.compactorHalted },
 ];
 
@@ -39,6 +44,11 @@ export function dedupedAcrossReplicas(selector: string): string {
   return `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABEL}) (${selector}))`;
 }
 
+/** Work each replica does itself (its sidecar's uploads): summed over replicas and shards alike. */
+export function summedAcrossReplicas(selector: string): string {
+  return `sum without (${SHARD_LABEL}, ${REPLICA_LABEL}) (${selector})`;
+}
+
 /** The global recording rules, which the dashboards read. */
 export function globalRecordingRules() {
   return {
@@ -47,7 +57,7 @@ export function globalRecordingRules() {
         name: "global-federation",
         rules: GLOBAL_RECORDING_RULES.map((r) => ({
           record: r.record,
-          expr: dedupedAcrossReplicas(r.rate ? `rate(${r.source}[${r.rate}])` : r.source),
+          expr: (r.perReplica ? summedAcrossReplicas : dedupedAcrossReplicas)(r.rate ? `rate(${r.source}[${r.rate}])` : r.source),
         })),
       },
     ],

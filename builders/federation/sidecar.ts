@@ -1,3 +1,5 @@
+import { listenArgs, ThanosListen } from "../thanos/grpc-tls";
+
 /**
  * A Thanos sidecar beside each federation Prometheus replica, serving its TSDB as a StoreAPI (no bucket:
  * nothing is uploaded). Thanos Query deduplicates the replicas on their replica label, so the global
@@ -5,8 +7,7 @@
  */
 export interface FederationSidecarParams {
   readonly prometheusUrl: string;
-  readonly grpcPort: number;
-  readonly httpPort: number;
+  readonly listen: ThanosListen;
 }
 
 export function federationSidecarArgs(p: FederationSidecarParams): string[] {
@@ -14,7 +15,6 @@ export function federationSidecarArgs(p: FederationSidecarParams): string[] {
     "sidecar",
     "--log.format=json",
     `--prometheus.url=${p.prometheusUrl}`,
-    `--grpc-address=0.0.0.0:${p.grpcPort}`,
-    `--http-address=0.0.0.0:${p.httpPort}`,
+    ...listenArgs(p.listen),
   ];
 }

@@ -60,6 +60,10 @@ export const GRAFANA = {
   name: "grafana",
   service: "grafana",
   port: 3000,
+  /** Headless Service whose DNS name lists every replica: the unified-alerting peers find each other through it. */
+  alertingPeersService: "grafana-alerting",
+  /** Unified-alerting gossip (notification log and silences), TCP and UDP, as in Grafana's HA documentation. */
+  alertingPort: 9094,
   provisioningDir: "/etc/grafana/provisioning",
   /** Credentials Grafana's datasources read with `$__file{}` when it provisions them. */
   secretsDir: "/etc/grafana/secrets",

@@ -2,18 +2,17 @@ import type { Cloud } from "../../config/clouds";
 
 /**
  * Annotations a `LoadBalancer` Service needs on each cloud to get a network load balancer that honours
- * `loadBalancerSourceRanges`. AWS: the AWS Load Balancer Controller's NLB, targeting pod IPs, reachable
- * from the internet but only from the listed ranges. GCP: the default external passthrough load balancer
- * already does, so nothing is needed.
+ * `loadBalancerSourceRanges`, from what the cluster serves without an add-on. AWS: the service controller
+ * EKS runs in its control plane (the AWS cloud provider) makes an internet-facing NLB with instance targets
+ * and admits the source ranges in the nodes' security group; `aws-load-balancer-type: external` would hand
+ * the Service to the AWS Load Balancer Controller instead, which EKS does not run, and the Service would
+ * never get an address. GCP: the default external passthrough load balancer already does, so nothing is
+ * needed.
  */
 export function loadBalancerAnnotations(cloud: Cloud): Record<string, string> {
   switch (cloud) {
     case "aws":
-      return {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-      };
+      return { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" };
     case "gcp":
       return {};
   }

@@ -45,7 +45,8 @@ export interface GlobalNetwork {
 }
 
 const tcp = (port: number) => ({ port, protocol: "TCP" as const });
-const gossip = [tcp(ALERTMANAGER.clusterPort), { port: ALERTMANAGER.clusterPort, protocol: "UDP" as const }];
+const gossipOn = (port: number) => [tcp(port), { port, protocol: "UDP" as const }];
+const gossip = gossipOn(ALERTMANAGER.clusterPort);
 /** Managed PostgreSQL (RDS, Cloud SQL), reached at its private address. */
 const POSTGRES_PORT = 5432;
 
@@ -89,8 +90,10 @@ export function globalTraffic(s: GlobalSelectors): WorkloadTraffic[] {
     {
       name: GRAFANA.name,
       selector: s.grafana,
-      ingress: [{ peers: ["load-balancer"], ports: [tcp(GRAFANA.port)] }],
+      // Users through the load balancer; the unified-alerting peers gossip among themselves.
+      ingress: [{ peers: ["load-balancer"], ports: [tcp(GRAFANA.port)] }, { peers: [pods(s.grafana)], ports: gossipOn(GRAFANA.alertingPort) }],
       egress: [
+        { peers: [pods(s.grafana)], ports: gossipOn(GRAFANA.alertingPort) },
         { peers: [pods(s.frontend)], ports: [tcp(QUERY_FRONTEND.httpPort)] },
         { peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] },
         { peers: [pods(s.federation)], ports: [tcp(FEDERATION.port)] },

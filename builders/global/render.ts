@@ -27,18 +27,17 @@ export interface ExposedRegion {
 export interface GlobalRenderOptions {
   /** Address of each Alertmanager peer's own load balancer, as the regions reach it. */
   readonly alertmanagerHosts: readonly string[];
-  readonly alertmanagerVersion: string;
   /** Basic-auth users of the Alertmanagers: every region's alerting user and the federation's, to a bcrypt hash. */
   readonly alertmanagerUsers: Readonly<Record<string, string>>;
   /** The user the federation Prometheus sends alerts as. */
   readonly federationAlertingUser: string;
   /** Basic-auth users of the Query Frontend (QUERY_FRONTEND.grafanaUser, .queryUser), to a bcrypt hash. */
   readonly queryFrontendUsers: Readonly<Record<string, string>>;
-  /** Only for Alertmanager releases without webhook `url_file` (see builders/alertmanager/config.ts). */
-  readonly inlineWebhookUrls?: Readonly<Record<string, string>>;
 }
 
 export const SCRAPE_INTERVAL = "30s";
+/** Pods listen on every interface; NetworkPolicies decide who reaches them. */
+const POD_LISTEN_HOST = "0.0.0.0";
 export const QUERY_SPLIT_INTERVAL = "24h";
 export const RESPONSE_CACHE_SIZE = "512MB";
 
@@ -126,14 +125,15 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
     ),
     [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })))),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(
-      federationSidecarArgs({ prometheusUrl: `http://localhost:${FEDERATION.port}`, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort }),
+      federationSidecarArgs({
+        prometheusUrl: `http://localhost:${FEDERATION.port}`,
+        listen: { host: POD_LISTEN_HOST, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort },
+      }),
     ),
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({
         alerting: config.alerting,
-        version: o.alertmanagerVersion,
         secretsDir: ALERTMANAGER.secretsDir,
-        inlineWebhookUrls: o.inlineWebhookUrls,
       }),
     ),
     [GLOBAL_FILES.alertmanagerWebConfig]: yaml(
@@ -144,7 +144,16 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       }),
     ),
     [GLOBAL_FILES.alertmanagerArgs]: yaml(
-      alertmanagerArgs({ version: o.alertmanagerVersion, replicas: config.alerting.replicas, clusterLabel: meshLabel(config) }),
+      alertmanagerArgs({
+        configFile: `${ALERTMANAGER.configDir}/alertmanager.yml`,
+        webConfigFile: `${ALERTMANAGER.configDir}/web.yml`,
+        dataDir: ALERTMANAGER.dataDir,
+        webListenAddress: `:${ALERTMANAGER.webPort}`,
+        clusterListenAddress: `0.0.0.0:${ALERTMANAGER.clusterPort}`,
+        clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
+        peers: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
+        clusterLabel: meshLabel(config),
+      }),
     ),
     [GLOBAL_FILES.queryEndpoints]: yaml(
       endpointSdConfig(
@@ -163,14 +172,13 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       thanosQueryArgs({
         endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
         replicaLabels: [...regions.map((r) => r.outputs.replicaLabel), FEDERATION.replicaLabel],
-        httpPort: THANOS_QUERY.httpPort,
-        grpcPort: THANOS_QUERY.grpcPort,
+        listen: { host: POD_LISTEN_HOST, grpcPort: THANOS_QUERY.grpcPort, httpPort: THANOS_QUERY.httpPort },
       }),
     ),
     [GLOBAL_FILES.frontendArgs]: yaml(
       queryFrontendArgs({
         downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
-        httpPort: QUERY_FRONTEND.httpPort,
+        httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
         httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
         responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
         splitInterval: QUERY_SPLIT_INTERVAL,

@@ -86,6 +86,13 @@ function kubeletJob(settings: ScrapeJobSettings, job: string, path: string, drop
   };
 }
 
+/**
+ * Targets users bring (annotated workloads, static jobs) may answer without a Content-Type, or with one
+ * Prometheus 3 does not know (a hand-written `/metrics` handler, an old exporter): read those as the classic
+ * text format, as Prometheus 2 did, instead of failing the scrape.
+ */
+const USER_TARGETS = { fallback_scrape_protocol: "PrometheusText0.0.4" } as const;
+
 /** How the two opt-in jobs differ: which object carries the `prometheus.io/*` annotations. */
 interface OptIn {
   readonly job: string;
@@ -105,6 +112,7 @@ function annotatedJob(settings: ScrapeJobSettings, optIn: OptIn): ScrapeConfig {
   const annotation = (name: string) => `__meta_kubernetes_${optIn.object}_annotation_prometheus_io_${name}`;
   return {
     job_name: optIn.job,
+    ...USER_TARGETS,
     ...limits(settings),
     kubernetes_sd_configs: kubernetesSd(optIn.role),
     relabel_configs: [
@@ -271,6 +279,7 @@ export function staticJobs(jobs: readonly StaticScrapeJob[], settings: ScrapeJob
         ...(job.scrapeInterval ? { scrape_interval: job.scrapeInterval, scrape_timeout: scrapeTimeout(job.scrapeInterval) } : {}),
         metrics_path: job.metricsPath,
         scheme: job.scheme,
+        ...USER_TARGETS,
         ...limits(settings),
         static_configs: [{ targets: job.targets }],
         ...(sharding.length > 0 ? { relabel_configs: sharding } : {}),

@@ -48,6 +48,9 @@ export interface StaticConfig {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** The exposition formats Prometheus 3 names in `scrape_protocols` and `fallback_scrape_protocol`. */
+export type ScrapeProtocol = "PrometheusProto" | "OpenMetricsText0.0.1" | "OpenMetricsText1.0.0" | "PrometheusText0.0.4" | "PrometheusText1.0.0";
+
 export interface ScrapeConfig {
   readonly job_name: string;
   readonly scrape_interval?: string;
@@ -55,6 +58,8 @@ export interface ScrapeConfig {
   readonly metrics_path?: string;
   readonly scheme?: "http" | "https";
   readonly honor_labels?: boolean;
+  /** What Prometheus 3 parses a response as when its Content-Type is missing or unknown (it fails the scrape otherwise). */
+  readonly fallback_scrape_protocol?: ScrapeProtocol;
   readonly sample_limit: number;
   readonly label_limit: number;
   readonly basic_auth?: BasicAuth;

@@ -3,7 +3,7 @@
  * components put them into pods and ConfigMaps; renderRegionalFiles writes them out for review.
  */
 import type { RegionalStackConfig } from "../../config/types";
-import { prometheusArgs } from "../prometheus/args";
+import { SIDECAR_BLOCK_DURATION, prometheusArgs, reloadMethodFor } from "../prometheus/args";
 import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
@@ -16,12 +16,27 @@ import { FEDERATION_USERNAME, PATHS, PORTS } from "./layout";
 import { STACK_JOBS } from "./plan";
 
 const GRPC_TLS: GrpcServerTls = { certFile: PATHS.tlsCertFile, keyFile: PATHS.tlsKeyFile, clientCaFile: PATHS.tlsCaFile };
-const THANOS_LISTEN = { grpcPort: PORTS.thanosGrpc, httpPort: PORTS.thanosHttp };
+/** Pods listen on every interface; NetworkPolicies decide who reaches them. */
+const POD_LISTEN_HOST = "0.0.0.0";
+const THANOS_LISTEN = { host: POD_LISTEN_HOST, grpcPort: PORTS.thanosGrpc, httpPort: PORTS.thanosHttp };
 
-/** Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). */
-export function regionalRuleFiles() {
-  return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS) };
+/** The clusters' timing of the region's Thanos components (Thanos' own defaults). */
+export const REGIONAL_THANOS_TIMING = {
+  storeSyncInterval: "3m",
+  compactWaitInterval: "5m",
+  compactConsistencyDelay: "30m",
+} as const;
+
+/**
+ * Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). The upload
+ * alert follows the block duration Prometheus runs with (the clusters' 2h unless given).
+ */
+export function regionalRuleFiles(blockDuration: string = SIDECAR_BLOCK_DURATION) {
+  return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS, blockDuration) };
 }
+
+/** Every address of the pod: the federation load balancers reach Prometheus' web port. */
+const PROMETHEUS_LISTEN_ADDRESS = `${POD_LISTEN_HOST}:${PORTS.prometheusWeb}`;
 
 export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: RegionalSizing): string[] {
   return prometheusArgs({
@@ -30,7 +45,8 @@ export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: Regi
     dataDir: PATHS.prometheusData,
     retention: config.prometheus.retention,
     retentionSize: retentionSize(sizing.prometheus.diskGiB),
-    port: PORTS.prometheusWeb,
+    listenAddress: PROMETHEUS_LISTEN_ADDRESS,
+    blockDuration: SIDECAR_BLOCK_DURATION,
   });
 }
 
@@ -59,6 +75,7 @@ export function regionalSidecarArgs(): string[] {
     configTemplateFile: PATHS.configTemplateFile,
     configOutFile: PATHS.configOutFile,
     ruleDir: PATHS.rulesDir,
+    reloadMethod: reloadMethodFor(PROMETHEUS_LISTEN_ADDRESS),
   });
 }
 
@@ -69,14 +86,17 @@ export function regionalStoreArgs(sizing: RegionalSizing): string[] {
     dataDir: PATHS.thanosData,
     objstoreConfigFile: PATHS.objstoreFile,
     indexCacheSizeMiB: sizing.storeGateway.indexCacheSizeMiB,
+    syncInterval: REGIONAL_THANOS_TIMING.storeSyncInterval,
   });
 }
 
 export function regionalCompactArgs(config: RegionalStackConfig): string[] {
   return compactArgs({
-    httpPort: PORTS.thanosHttp,
+    httpAddress: `${POD_LISTEN_HOST}:${PORTS.thanosHttp}`,
     dataDir: PATHS.thanosData,
     objstoreConfigFile: PATHS.objstoreFile,
     retention: config.bucketRetention,
+    waitInterval: REGIONAL_THANOS_TIMING.compactWaitInterval,
+    consistencyDelay: REGIONAL_THANOS_TIMING.compactConsistencyDelay,
   });
 }

@@ -1,12 +1,5 @@
 import { parseDuration } from "../../config/duration";
-import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
 import type { AlertingRule, RuleFile } from "./types";
-
-/**
- * A sidecar ships one block per block duration; twice that without a successful upload means blocks pile
- * up locally, where retention (by time or size) deletes them whether they were uploaded or not.
- */
-export const UPLOAD_SILENCE_SECONDS = 2 * parseDuration(SIDECAR_BLOCK_DURATION)!;
 
 /** Job names the alerts select on; the scrape jobs of builders/prometheus set them. */
 export interface StackJobs {
@@ -14,6 +7,9 @@ export interface StackJobs {
   readonly storeGateway: string;
   readonly compactor: string;
 }
+
+/** The sidecar's shipper syncs every 30s; a minute covers one missed sync. */
+const SIDECAR_SYNC_SLACK_SECONDS = 60;
 
 /** gRPC codes that mean the server failed, not the client (the Thanos mixin's choice). */
 const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded";
@@ -24,7 +20,13 @@ const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataL
  * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard;
  * the global federation, which sees every shard, alerts on a missing compactor (builders/federation/alerts.ts).
  */
-export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
+export function alertRules(jobs: StackJobs, sidecarBlockDuration: string): RuleFile<AlertingRule> {
+  const blockSeconds = parseDuration(sidecarBlockDuration);
+  if (blockSeconds === undefined || blockSeconds <= 0) throw new Error(`alert rules: '${sidecarBlockDuration}' is not a block duration`);
+  // Prometheus cuts a block every block duration and the sidecar ships it at its next sync (every 30s): two
+  // block durations and a minute without an upload mean blocks pile up locally. A bucket that hangs rather
+  // than fails raises no upload failure (seen with the GCS client, which retries a refused connection on).
+  const silentUploadSeconds = 2 * blockSeconds + SIDECAR_SYNC_SLACK_SECONDS;
   return {
     groups: [
       {
@@ -71,16 +73,15 @@ export function alertRules(jobs: StackJobs): RuleFile<AlertingRule> {
             },
           },
           {
-            alert: "ThanosSidecarNoRecentUpload",
-            // The gauge is 0 until a sidecar's first upload, so a sidecar younger than the window is left alone.
+            alert: "ThanosSidecarNotUploading",
             expr:
-              `time() - max without (bucket) (thanos_objstore_bucket_last_successful_upload_time{job="${jobs.sidecar}"}) > ${UPLOAD_SILENCE_SECONDS}` +
-              ` and time() - process_start_time_seconds{job="${jobs.sidecar}"} > ${UPLOAD_SILENCE_SECONDS}`,
-            for: "10m",
+              `(time() - thanos_objstore_bucket_last_successful_upload_time{job="${jobs.sidecar}"} > ${silentUploadSeconds})` +
+              ` and on (job, instance) (time() - process_start_time_seconds{job="${jobs.sidecar}"} > ${silentUploadSeconds})`,
+            for: "15m",
             labels: { severity: "critical" },
             annotations: {
-              summary: "The Thanos sidecar has uploaded no block for twice the block duration.",
-              description: `{{ $labels.instance }} has shipped nothing to the bucket for more than ${UPLOAD_SILENCE_SECONDS / 3600}h: blocks wait on the Prometheus volume and are lost when local retention deletes them.`,
+              summary: "A Thanos sidecar has uploaded no block for two block durations.",
+              description: `{{ $labels.instance }} has shipped nothing to the bucket for more than ${silentUploadSeconds}s: blocks pile up on the Prometheus disk and are lost from long-term queries once local retention passes.`,
             },
           },
           {

@@ -1,10 +1,15 @@
 import type { BucketRetention } from "../../config/types";
 
 export interface CompactArgsParams {
-  readonly httpPort: number;
+  /** `host:port` of the HTTP server (metrics, probes, bucket UI). */
+  readonly httpAddress: string;
   readonly dataDir: string;
   readonly objstoreConfigFile: string;
   readonly retention: BucketRetention;
+  /** Pause between compaction runs (`--wait-interval`). */
+  readonly waitInterval: string;
+  /** Blocks younger than this are left alone, so a block still being uploaded is never read half-written. */
+  readonly consistencyDelay: string;
 }
 
 /**
@@ -17,7 +22,9 @@ export function compactArgs(p: CompactArgsParams): string[] {
     "compact",
     "--log.format=json",
     "--wait",
-    `--http-address=0.0.0.0:${p.httpPort}`,
+    `--wait-interval=${p.waitInterval}`,
+    `--consistency-delay=${p.consistencyDelay}`,
+    `--http-address=${p.httpAddress}`,
     `--data-dir=${p.dataDir}`,
     `--objstore.config-file=${p.objstoreConfigFile}`,
     `--retention.resolution-raw=${p.retention.raw}`,

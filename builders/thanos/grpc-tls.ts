@@ -14,11 +14,13 @@ export function grpcServerTlsArgs(tls: GrpcServerTls): string[] {
   ];
 }
 
+/** Where a Thanos component listens: every interface in a pod, loopback on a developer's machine. */
 export interface ThanosListen {
+  readonly host: string;
   readonly grpcPort: number;
   readonly httpPort: number;
 }
 
 export function listenArgs(listen: ThanosListen): string[] {
-  return [`--grpc-address=0.0.0.0:${listen.grpcPort}`, `--http-address=0.0.0.0:${listen.httpPort}`];
+  return [`--grpc-address=${listen.host}:${listen.grpcPort}`, `--http-address=${listen.host}:${listen.httpPort}`];
 }

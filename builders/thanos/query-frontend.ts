@@ -5,7 +5,8 @@
  */
 export interface QueryFrontendArgsParams {
   readonly downstreamUrl: string;
-  readonly httpPort: number;
+  /** `host:port` the frontend serves on. */
+  readonly httpAddress: string;
   readonly httpConfigFile: string;
   readonly responseCacheConfigFile: string;
   readonly splitInterval: string;
@@ -15,7 +16,7 @@ export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
   return [
     "query-frontend",
     "--log.format=json",
-    `--http-address=0.0.0.0:${p.httpPort}`,
+    `--http-address=${p.httpAddress}`,
     `--http.config=${p.httpConfigFile}`,
     `--query-frontend.downstream-url=${p.downstreamUrl}`,
     `--query-range.split-interval=${p.splitInterval}`,

@@ -1,7 +1,11 @@
+import { listenArgs, ThanosListen } from "./grpc-tls";
+
 /**
  * Thanos Query of the global tier: one endpoint group per region (every Prometheus pod's sidecar and the
  * store gateway, reached by load-balancer address), each with that region's mutual-TLS client material.
- * Endpoints come from `--endpoint.sd-config-file` (the per-endpoint TLS config of cmd/thanos/endpointset.go);
+ * Endpoints come from `--endpoint.sd-config-file` (the per-endpoint `client_config` of cmd/thanos/endpointset.go,
+ * which Thanos parses leniently: a misspelled key is ignored and the endpoint silently dialled in cleartext,
+ * which is why the local topology runs this file through real mutual TLS);
  * the deprecated `--endpoint`, `--store.sd-files` and `--grpc-client-tls-*` flags are never used.
  */
 export interface RegionStoreEndpoints {
@@ -27,7 +31,7 @@ export function endpointSdConfig(regions: readonly RegionStoreEndpoints[], inClu
         address,
         // Not strict: a region that is down must not keep Query from answering about the others.
         strict: false,
-        grpc_client_config: {
+        client_config: {
           server_name: r.serverName,
           tls_config: { enabled: true, cert_file: r.certFile, key_file: r.keyFile, ca_file: r.caFile },
         },
@@ -40,8 +44,7 @@ export interface ThanosQueryArgsParams {
   readonly endpointConfigFile: string;
   /** The replica labels of every region's Prometheus pods: series differing only in them are one series. */
   readonly replicaLabels: readonly string[];
-  readonly httpPort: number;
-  readonly grpcPort: number;
+  readonly listen: ThanosListen;
 }
 
 export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
@@ -50,8 +53,7 @@ export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
   return [
     "query",
     "--log.format=json",
-    `--http-address=0.0.0.0:${p.httpPort}`,
-    `--grpc-address=0.0.0.0:${p.grpcPort}`,
+    ...listenArgs(p.listen),
     `--endpoint.sd-config-file=${p.endpointConfigFile}`,
     ...replicaLabels.map((label) => `--query.replica-label=${label}`),
     "--deduplication.func=penalty",

@@ -7,6 +7,8 @@ export interface StoreArgsParams {
   readonly objstoreConfigFile: string;
   /** In-memory index cache; the sizing function gives it a share of the pod's memory. */
   readonly indexCacheSizeMiB: number;
+  /** How often the gateway looks for new blocks in the bucket (`--sync-block-duration`). */
+  readonly syncInterval: string;
 }
 
 /** `thanos store`: serves the bucket's blocks over the StoreAPI (mutual TLS). */
@@ -22,6 +24,7 @@ export function storeArgs(p: StoreArgsParams): string[] {
     `--data-dir=${p.dataDir}`,
     `--objstore.config-file=${p.objstoreConfigFile}`,
     `--index-cache-size=${p.indexCacheSizeMiB}MB`,
+    `--sync-block-duration=${p.syncInterval}`,
     // Index headers are loaded when a query needs them, not all at start: memory follows the queries.
     "--store.enable-index-header-lazy-reader",
   ];

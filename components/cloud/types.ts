@@ -18,6 +18,12 @@ export interface KubernetesCluster {
   readonly zones: readonly string[];
   /** A zonal, encrypted SSD StorageClass present on the cluster (the same name on both clouds). */
   readonly storageClassName: string;
+  /**
+   * What workloads wait for: nodes to run on (node groups or pool) and the CSI driver that provisions their
+   * volumes. Without it a StatefulSet is created as soon as the API server answers, and its await times out
+   * on a first run.
+   */
+  readonly workloadsReady: readonly pulumi.Resource[];
 }
 
 /** A bucket for Thanos blocks: private, versioned, encrypted. */

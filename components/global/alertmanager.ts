@@ -63,6 +63,7 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
     stringData: pulumi.secret(pulumi.output(a.receiverSecrets)),
   }, w.opts);
   const tls = tlsSecret(w, a.tls);
+  const socket = { tcpSocket: { port: ALERTMANAGER.webPort }, periodSeconds: 10 };
   const set = new k8s.apps.v1.StatefulSet(w.id.name, {
     metadata: metadata(w),
     spec: {
@@ -95,8 +96,9 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
                 { name: "tls", mountPath: ALERTMANAGER.tlsDir, readOnly: true },
                 { name: "data", mountPath: ALERTMANAGER.dataDir },
               ],
-              // Every HTTP path needs basic auth, so probes check the listening socket.
-              probe: { tcpSocket: { port: ALERTMANAGER.webPort }, periodSeconds: 10 },
+              // Every HTTP path needs basic auth, so probes check the listening socket: the process alone, which
+              // depends on nothing else.
+              probes: { readiness: socket, liveness: { ...socket, failureThreshold: 6 } },
             }),
           ],
           volumes: [

@@ -2,8 +2,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
+import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, metadata, podBasics } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, podBasics } from "./workload";
 
 export interface FederationPodsArgs {
   readonly replicas: number;
@@ -58,12 +59,12 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
             container({
               name: "prometheus",
               image: IMAGES.prometheus,
-              args: [
-                `--config.file=${FEDERATION.configDir}/prometheus.yml`,
-                `--storage.tsdb.path=${FEDERATION.dataDir}`,
-                "--storage.tsdb.retention.time=15d",
-                `--web.listen-address=:${FEDERATION.port}`,
-              ],
+              args: federationPrometheusArgs({
+                configFile: `${FEDERATION.configDir}/prometheus.yml`,
+                dataDir: FEDERATION.dataDir,
+                retention: FEDERATION_RETENTION,
+                listenAddress: `:${FEDERATION.port}`,
+              }),
               // The replica external label is `${POD_NAME}`, which Prometheus 3 expands from the environment.
               env: [fieldEnv("POD_NAME", "metadata.name")],
               ports: [{ name: "web", containerPort: FEDERATION.port }],
@@ -74,7 +75,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
                 { name: "credentials", mountPath: FEDERATION.secretsDir, readOnly: true },
                 { name: "data", mountPath: FEDERATION.dataDir },
               ],
-              probe: { httpGet: { path: "/-/ready", port: FEDERATION.port }, periodSeconds: 10 },
+              probes: httpProbes(FEDERATION.port, "HTTP"),
             }),
             container({
               name: "thanos-sidecar",
@@ -86,7 +87,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
               ],
               resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
               volumeMounts: [{ name: "data", mountPath: FEDERATION.dataDir, readOnly: true }],
-              probe: { httpGet: { path: "/-/ready", port: FEDERATION.sidecarHttpPort }, periodSeconds: 10 },
+              probes: httpProbes(FEDERATION.sidecarHttpPort, "HTTP"),
             }),
           ],
           volumes: [

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { GRAFANA } from "../../builders/global/layout";
+import { GRAFANA, serviceHost } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -37,9 +37,31 @@ export interface GrafanaArgs {
 }
 
 /**
+ * The replicas' unified-alerting peer list: a headless Service (its name resolves to every replica's
+ * address), published before the pods are ready, since readiness follows the database and gossip must not.
+ */
+function alertingPeers(w: Workload): k8s.core.v1.Service {
+  const port = GRAFANA.alertingPort;
+  return new k8s.core.v1.Service(`${w.id.name}-alerting`, {
+    metadata: metadata(w, GRAFANA.alertingPeersService),
+    spec: {
+      clusterIP: "None",
+      publishNotReadyAddresses: true,
+      selector: w.selector,
+      ports: [
+        { name: "gossip-tcp", port, targetPort: port, protocol: "TCP" },
+        { name: "gossip-udp", port, targetPort: port, protocol: "UDP" },
+      ],
+    },
+  }, w.opts);
+}
+
+/**
  * HA Grafana: at least three replicas sharing the managed Postgres (users, dashboards and login sessions all
  * live there, so any replica serves any user), spread over zones, admin password generated and kept in a
- * Secret, provisioning and dashboards from code.
+ * Secret, provisioning and dashboards from code. Every replica evaluates Grafana-managed alert rules; the
+ * replicas gossip as one unified-alerting cluster (Grafana's HA setup on Kubernetes), so a notification is
+ * sent once and a silence holds on all of them.
  */
 export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Output<string> } {
   const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, { parent: w.opts.parent });
@@ -60,12 +82,15 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
     metadata: metadata(w, `${w.id.name}-dashboards`),
     data: a.dashboards,
   }, w.opts);
+  alertingPeers(w);
+  const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
   const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
+  const https = (path: string) => ({ httpGet: { path, port: GRAFANA.port, scheme: "HTTPS" }, periodSeconds: 10 });
   const env = (values: Record<string, pulumi.Input<string>>) => Object.entries(values).map(([name, value]) => ({ name, value }));
   new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
-      replicas: a.settings.minReplicas,
+      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
       selector: { matchLabels: w.selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
@@ -81,6 +106,8 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
               image: IMAGES.grafana,
               args: [],
               env: [
+                // Before the variables that expand it.
+                fieldEnv("POD_IP", "status.podIP"),
                 ...env({
                   GF_SERVER_PROTOCOL: "https",
                   GF_SERVER_HTTP_PORT: String(GRAFANA.port),
@@ -105,11 +132,18 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
                   GF_LOG_MODE: "console",
                   GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
                   GF_PATHS_DATA: "/var/lib/grafana",
+                  GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
+                  GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
+                  GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
                 }),
                 fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
                 fromSecret("GF_DATABASE_PASSWORD", "database-password"),
               ],
-              ports: [{ name: "https", containerPort: GRAFANA.port }],
+              ports: [
+                { name: "https", containerPort: GRAFANA.port },
+                { name: "gossip-tcp", containerPort: GRAFANA.alertingPort, protocol: "TCP" },
+                { name: "gossip-udp", containerPort: GRAFANA.alertingPort, protocol: "UDP" },
+              ],
               resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
               volumeMounts: [
                 { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
@@ -119,7 +153,15 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
                 { name: "data", mountPath: "/var/lib/grafana" },
                 { name: "tmp", mountPath: "/tmp" },
               ],
-              probe: { httpGet: { path: "/api/health", port: GRAFANA.port, scheme: "HTTPS" }, periodSeconds: 10 },
+              probes: {
+                // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,
+                // and must never restart all of them through a database failover.
+                readiness: https("/api/health"),
+                // /healthz answers as long as the web server runs, database or not.
+                liveness: { ...https("/healthz"), failureThreshold: 6 },
+                // The first start migrates the database schema before the web server listens: up to 10 minutes.
+                startup: { ...https("/healthz"), failureThreshold: 60 },
+              },
             }),
           ],
           volumes: [

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as YAML from "yaml";
-import { alertingSecretKeys, receiverSecretFiles } from "../../builders/alertmanager/config";
+import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
 import { allowDnsSpec, defaultDenySpec, globalPolicySpec, globalTraffic } from "../../builders/global/network-policies";
@@ -75,7 +75,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const key of alertingSecretKeys(config.alerting)) {
+    for (const key of receiverSecretFiles(config.alerting)) {
       if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
@@ -189,7 +189,6 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers, frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
-        alertmanagerVersion: VERSIONS.alertmanager,
         alertmanagerUsers: users,
         federationAlertingUser: FEDERATION_ALERTING_USER,
         queryFrontendUsers,
@@ -207,7 +206,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       replicas: config.alerting.replicas,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, VERSIONS.alertmanager).map((key) => [key, args.receiverSecrets[key]])),
+      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting).map((key) => [key, args.receiverSecrets[key]])),
       tls: { certPem: alertmanagerChain, keyPem: alertmanagerLeaf.keyPem },
       storageClassName: args.storageClassName,
     });

@@ -4,18 +4,18 @@ import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, httpProbes, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probe: k8s.types.input.core.v1.Probe; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
+  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
 ): k8s.apps.v1.Deployment {
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
-      replicas: bounds.minReplicas,
+      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
       selector: { matchLabels: w.selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
@@ -30,7 +30,7 @@ function statelessDeployment(
               ports: [{ name: "http", containerPort: spec.port }],
               resources: { cpuRequest: "250m", memoryRequest: spec.memoryRequest, memoryLimit: spec.memoryLimit },
               volumeMounts: [...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true })), { name: "tmp", mountPath: "/tmp" }],
-              probe: spec.probe,
+              probes: spec.probes,
             }),
           ],
           volumes: [...spec.volumes.map((v) => ({ ...v.volume, name: v.name })), { name: "tmp", emptyDir: {} }],
@@ -76,7 +76,7 @@ export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deploy
     // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
     checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
     port: THANOS_QUERY.httpPort,
-    probe: { httpGet: { path: "/-/ready", port: THANOS_QUERY.httpPort, scheme: "HTTP" }, periodSeconds: 10 },
+    probes: httpProbes(THANOS_QUERY.httpPort, "HTTP"),
     memoryRequest: "1Gi",
     memoryLimit: "2Gi",
     volumes: [
@@ -123,7 +123,10 @@ export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.De
     port: QUERY_FRONTEND.httpPort,
     // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
     // from the pod spec: the probe checks that the port accepts connections.
-    probe: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10 },
+    probes: {
+      readiness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10 },
+      liveness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10, failureThreshold: 6 },
+    },
     // The in-memory response cache takes up to RESPONSE_CACHE_SIZE (512MB) on top of the queries in flight.
     memoryRequest: "1Gi",
     memoryLimit: "2Gi",

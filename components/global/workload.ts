@@ -41,7 +41,26 @@ export interface ContainerSpec {
   readonly resources: ContainerResources;
   readonly volumeMounts: k8s.types.input.core.v1.VolumeMount[];
   readonly env?: k8s.types.input.core.v1.EnvVar[];
-  readonly probe: k8s.types.input.core.v1.Probe;
+  readonly probes: Probes;
+}
+
+type Probe = k8s.types.input.core.v1.Probe;
+
+/**
+ * Readiness may follow what a pod serves from (a database, the stores), so traffic avoids it while they are
+ * down; liveness checks the process alone, or a dependency's outage restarts every replica at once; a
+ * startup probe holds liveness off while a first start does slow work (database migrations).
+ */
+export interface Probes {
+  readonly readiness: Probe;
+  readonly liveness: Probe;
+  readonly startup?: Probe;
+}
+
+/** Readiness on `readyPath`, liveness on `healthyPath`, both HTTP(S) on `port` (the Prometheus and Thanos convention). */
+export function httpProbes(port: number, scheme: "HTTP" | "HTTPS", readyPath = "/-/ready", healthyPath = "/-/healthy"): Probes {
+  const get = (path: string) => ({ httpGet: { path, port, scheme }, periodSeconds: 10 });
+  return { readiness: get(readyPath), liveness: { ...get(healthyPath), failureThreshold: 6 } };
 }
 
 /** A hardened container: pinned image, requests and memory limit, non-root read-only root filesystem. */
@@ -55,8 +74,9 @@ export function container(c: ContainerSpec): k8s.types.input.core.v1.Container {
     resources: resources(c.resources),
     securityContext: containerSecurityContext(),
     volumeMounts: c.volumeMounts,
-    readinessProbe: c.probe,
-    livenessProbe: { ...c.probe, failureThreshold: 6, initialDelaySeconds: 30 },
+    readinessProbe: c.probes.readiness,
+    livenessProbe: c.probes.liveness,
+    ...(c.probes.startup ? { startupProbe: c.probes.startup } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { haReplicas, podDisruptionBudgets } from "../policies/kubernetes/availab
 import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
 import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
 import { containerResources, noPrivileged, noPrivilegeEscalation, nonRoot, pinnedImages } from "../policies/kubernetes/containers";
-import { loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
+import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "../policies/kubernetes/security";
@@ -169,6 +169,12 @@ export const CASES: PolicyCase[] = [
     message: /LoadBalancer Service must set spec.loadBalancerSourceRanges/,
   },
   {
+    policy: loadBalancerServed,
+    passes: () => [awsLoadBalancer("nlb")],
+    fails: () => [awsLoadBalancer("external")],
+    message: /asks the AWS Load Balancer Controller \(aws-load-balancer-type: external\), which the stacks do not install/,
+  },
+  {
     policy: monitoringNetworkPolicies,
     passes: regionalMonitoring,
     fails: () => without(regionalMonitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny"),
@@ -210,3 +216,9 @@ function egressPolicy(egress: object[]): FakeResource {
   return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "thanos-store", { spec: { podSelector: { matchLabels: { app: "thanos-store" } }, policyTypes: ["Egress"], egress } });
 }
 
+function awsLoadBalancer(type: string) {
+  return k8s("kubernetes:core/v1:Service", "grafana", {
+    metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-type": type } },
+    spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["203.0.113.0/24"] },
+  });
+}

@@ -86,8 +86,8 @@ describe("k8s-ha-replicas", () => {
     workload("alertmanager", { kind: "StatefulSet", app: "alertmanager", replicas, containers: [container("alertmanager", "quay.io/prometheus/alertmanager:v0.28.1")] }),
     disruptionBudget("alertmanager", "alertmanager"),
   ];
-  const grafanaWithAutoscaler = (minReplicas: number) => [
-    workload("grafana", { kind: "Deployment", app: "grafana", containers: [container("grafana", "docker.io/grafana/grafana:12.1.1")] }),
+  const grafanaWithAutoscaler = (minReplicas: number, replicas?: number) => [
+    workload("grafana", { kind: "Deployment", app: "grafana", replicas, containers: [container("grafana", "docker.io/grafana/grafana:12.1.1")] }),
     k8s("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "grafana", {
       spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "grafana" }, minReplicas, maxReplicas: 6 },
     }),
@@ -101,6 +101,12 @@ describe("k8s-ha-replicas", () => {
   it("counts an autoscaler's minReplicas instead of spec.replicas", async () => {
     assert.deepStrictEqual((await runPolicy(haReplicas, grafanaWithAutoscaler(2))).violations, []);
     assert.match((await runPolicy(haReplicas, grafanaWithAutoscaler(1))).violations[0]?.message ?? "", /grafana Deployment 'grafana' runs 1 replica/);
+  });
+
+  it("rejects spec.replicas below the floor beside an autoscaler: every update scales the Deployment down to it", async () => {
+    const outcome = await runPolicy(haReplicas, grafanaWithAutoscaler(3, 1));
+    assert.match(outcome.violations[0]?.message ?? "", /grafana Deployment 'grafana' sets spec.replicas to 1 beside its autoscaler/);
+    assert.deepStrictEqual((await runPolicy(haReplicas, grafanaWithAutoscaler(3, 3))).violations, []);
   });
 });
 

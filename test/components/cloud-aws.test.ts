@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config";
 import { CloudPlatform, KubernetesCluster, ObjectBucket, BucketIdentity, PostgresDatabase, cloudFor } from "../../components/cloud";
-import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf } from "./cloud-mocks";
+import { IMAGES } from "../../versions";
+import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf, waitsFor } from "./cloud-mocks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
@@ -43,6 +44,14 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       assert.strictEqual(subnets.length, 2 * config.cluster.zones.length);
       assert.deepStrictEqual([...new Set(subnets.map((s) => s.inputs.availabilityZone))].sort(), [...config.cluster.zones].sort());
       for (const subnet of subnets) assert.strictEqual(subnet.inputs.mapPublicIpOnLaunch, false, subnet.name);
+    });
+
+    it("marks every subnet as the cluster's, public ones for internet-facing load balancers, which the cloud provider places there", () => {
+      for (const subnet of ofType(registered, "aws:ec2/subnet:Subnet")) {
+        assert.strictEqual(subnet.inputs.tags[`kubernetes.io/cluster/${config.cluster.name}`], "shared", subnet.name);
+        const role = subnet.name.endsWith("-public") ? "kubernetes.io/role/elb" : "kubernetes.io/role/internal-elb";
+        assert.strictEqual(subnet.inputs.tags[role], "1", subnet.name);
+      }
     });
 
     it("routes each zone's private subnet through the NAT gateway of that zone", () => {
@@ -144,6 +153,44 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       assert.strictEqual(storageClass.inputs.provisioner, "ebs.csi.aws.com");
       assert.strictEqual(storageClass.inputs.parameters.encrypted, "true");
       assert.strictEqual(storageClass.inputs.volumeBindingMode, "WaitForFirstConsumer");
+    });
+
+    it("serves the resource metrics API HPAs scale on (metrics-server add-on), once nodes exist", () => {
+      const addon = byName("aws:eks/addon:Addon", `${prefix}-metrics-server`);
+      assert.strictEqual(addon.inputs.addonName, "metrics-server");
+      assert.strictEqual(addon.inputs.clusterName, config.cluster.name);
+      for (const zone of config.cluster.zones) assert.ok(waitsFor(addon, "aws:eks/nodeGroup:NodeGroup", `${prefix}-${zone}`), zone);
+    });
+
+    describe("cluster autoscaler", () => {
+      const deployment = () => ofType(registered, "kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === "cluster-autoscaler")!;
+      const role = () => byName("aws:iam/role:Role", `${prefix}-cluster-autoscaler`);
+
+      it("runs in kube-system, pinned, discovering this cluster's node groups and keeping the zones balanced", () => {
+        assert.ok(deployment(), "a cluster-autoscaler Deployment");
+        assert.strictEqual(deployment().inputs.metadata.namespace, "kube-system");
+        const container = deployment().inputs.spec.template.spec.containers[0];
+        assert.strictEqual(container.image, IMAGES.clusterAutoscaler);
+        assert.ok(container.args.includes(`--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${config.cluster.name}`));
+        assert.ok(container.args.includes("--balance-similar-node-groups"));
+        // Every label that tells the per-zone groups apart is ignored when comparing them.
+        const groupLabels = Object.keys(byName("aws:eks/nodeGroup:NodeGroup", `${prefix}-${config.cluster.zones[0]}`).inputs.labels);
+        for (const label of groupLabels) assert.ok(container.args.includes(`--balancing-ignore-label=${label}`), label);
+        assert.deepStrictEqual(container.env, [{ name: "AWS_REGION", value: config.region }]);
+        assert.strictEqual(container.securityContext.readOnlyRootFilesystem, true);
+        assert.ok(one(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs.subjects.some((s: any) => s.name === "cluster-autoscaler" && s.namespace === "kube-system"));
+      });
+
+      it("assumes its own IRSA role, which may resize only node groups EKS tagged as this cluster's", () => {
+        const account = ofType(registered, "kubernetes:core/v1:ServiceAccount").find((a) => a.inputs.metadata.name === "cluster-autoscaler")!;
+        assert.strictEqual(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"], role().state.arn);
+        const trust = policyOf(role(), "assumeRolePolicy").Statement[0].Condition.StringEquals;
+        assert.deepStrictEqual(Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1], ["system:serviceaccount:kube-system:cluster-autoscaler"]);
+        const statements = policyOf(byName("aws:iam/rolePolicy:RolePolicy", `${prefix}-cluster-autoscaler`)).Statement;
+        const writes = statements.filter((st: any) => [st.Action].flat().some((a: string) => !/:(Describe|Get)/.test(a)));
+        assert.deepStrictEqual(writes.flatMap((st: any) => st.Action).sort(), ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
+        for (const st of writes) assert.strictEqual(st.Condition.StringEquals[`aws:ResourceTag/k8s.io/cluster-autoscaler/${config.cluster.name}`], "owned");
+      });
     });
 
     it("hands out a secret kubeconfig whose user runs `aws eks get-token` and holds no token", async () => {

@@ -7,8 +7,16 @@ import { awsSubnetPlan, gkeAddressPlan, hostCidrs } from "../../builders/cloud/n
 import { s3Location } from "../../builders/cloud/object-store";
 import { perZoneScaling } from "../../builders/cloud/scaling";
 import { requireServiceAccounts } from "../../builders/cloud/service-accounts";
+import { requireMatchingMinor } from "../../builders/cloud/cluster-autoscaler";
 
 describe("cloud builders", () => {
+  describe("cluster autoscaler", () => {
+    it("refuses a release made for another Kubernetes minor than the cluster's", () => {
+      assert.doesNotThrow(() => requireMatchingMinor("1.33.0", "1.33"));
+      assert.throws(() => requireMatchingMinor("1.33.0", "1.34"), /cluster autoscaler 1\.33\.0 .* supports Kubernetes 1\.33, but cluster\.kubernetesVersion is 1\.34/);
+    });
+  });
+
   describe("kubeconfig", () => {
     const endpoint = { clusterName: "us-east-monitoring", endpoint: "203.0.113.10", certificateAuthorityData: "Q0E=" };
 
@@ -86,7 +94,7 @@ describe("cloud builders", () => {
     });
 
     it("map to the Workload Identity member of the project's pool", () => {
-      assert.strictEqual(workloadIdentityMember("p-1", { namespace: "monitoring", name: "thanos" }), "serviceAccount:p-1.svc.id.goog[monitoring/thanos]");
+      assert.strictEqual(workloadIdentityMember("p-1.svc.id.goog", { namespace: "monitoring", name: "thanos" }), "serviceAccount:p-1.svc.id.goog[monitoring/thanos]");
     });
   });
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import type { GlobalStackConfig, RegionalStackConfig } from "../../config";
 import { BucketIdentity, CloudPlatform, KubernetesCluster, ObjectBucket, PostgresDatabase, cloudFor } from "../../components/cloud";
-import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf } from "./cloud-mocks";
+import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf, waitsFor } from "./cloud-mocks";
 
 describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   const registered = useCloudMocks("eu-west");
@@ -177,6 +177,12 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
         `serviceAccount:${project}.svc.id.goog[monitoring/thanos-compactor]`,
         `serviceAccount:${project}.svc.id.goog[monitoring/thanos]`,
       ]);
+    });
+
+    it("binds them only once the cluster exists: its workload pool is created with it (\"Identity Pool does not exist\" otherwise)", () => {
+      for (const binding of ofType(registered, "gcp:serviceaccount/iAMMember:IAMMember")) {
+        assert.ok(waitsFor(binding, "gcp:container/cluster:Cluster", `${prefix}-gke`), `${binding.name} waits for the GKE cluster`);
+      }
     });
 
     it("annotates the Kubernetes service accounts with the Google service account", async () => {

@@ -11,6 +11,8 @@ export interface Registered {
   readonly inputs: Record<string, any>;
   readonly state: Record<string, any>;
   readonly provider?: string;
+  /** `<type>::<name>` of every resource this one waits for (dependsOn, and the resources its inputs come from). */
+  readonly dependencies: readonly string[];
 }
 
 /**
@@ -21,6 +23,7 @@ export interface Registered {
  */
 export function useCloudMocks(stack: string): Registered[] {
   const registered: Registered[] = [];
+  const dependenciesByResource = new Map<string, string[]>();
   before(async () => {
     registered.length = 0;
     await pulumi.runtime.setMocks(
@@ -33,7 +36,8 @@ export function useCloudMocks(stack: string): Registered[] {
             if (input === undefined) state[key] = value;
             else if (isPlainObject(input) && isPlainObject(value)) state[key] = { ...value, ...input };
           }
-          registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, state, provider: args.provider });
+          const dependencies = dependenciesByResource.get(`${args.type}::${args.name}`) ?? [];
+          registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs, state, provider: args.provider, dependencies });
           return { id: `${args.name}-id`, state };
         },
         call(args: pulumi.runtime.MockCallArgs) {
@@ -47,8 +51,32 @@ export function useCloudMocks(stack: string): Registered[] {
       false,
       "acme",
     );
+    recordDependencies(dependenciesByResource);
   });
   return registered;
+}
+
+/**
+ * The mocks' newResource sees no dependencies, but the registration request the SDK sends the (mocked)
+ * monitor lists them all, as URNs (`urn:pulumi:<stack>::<project>::<parent types$><type>::<name>`).
+ */
+function recordDependencies(into: Map<string, string[]>): void {
+  into.clear();
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    const urns: string[] = req.getDependenciesList();
+    into.set(`${req.getType()}::${req.getName()}`, urns.map((urn) => {
+      const [, , types, name] = urn.split("::");
+      return `${types.split("$").pop()}::${name}`;
+    }));
+    return register(req, callback);
+  };
+}
+
+/** Whether `resource` waits for a resource of `type` (named `name`, when given). */
+export function waitsFor(resource: Registered, type: string, name?: string): boolean {
+  return resource.dependencies.some((d) => (name === undefined ? d.startsWith(`${type}::`) : d === `${type}::${name}`));
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

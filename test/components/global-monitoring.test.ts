@@ -123,7 +123,8 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(pod.inputs.spec.selector["statefulset.kubernetes.io/pod-name"], "prometheus-shard-1-0");
     assert.deepStrictEqual(pod.inputs.spec.ports.map((p: any) => p.port), [9090, 10901]);
     assert.deepStrictEqual(pod.inputs.spec.loadBalancerSourceRanges, GLOBAL_EGRESS);
-    assert.strictEqual(pod.inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-type"], "external");
+    // The NLB of the cloud provider EKS runs: "external" belongs to the AWS Load Balancer Controller, which EKS does not run.
+    assert.deepStrictEqual(pod.inputs.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
     const euWest = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "eu-west-cluster"));
     assert.strictEqual(euWest.length, 3);
     assert.deepStrictEqual(euWest[0].inputs.metadata.annotations, {}, "GCP needs no load-balancer annotations");
@@ -169,7 +170,8 @@ describe("GlobalMonitoring component (under mocks)", function () {
 
   it("keeps Thanos Query at two or more replicas and Grafana at three or more, each with an autoscaler and a disruption budget", () => {
     for (const [name, min] of [["thanos-query", 2], ["thanos-query-frontend", 2], ["grafana", 3]] as const) {
-      assert.ok(named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.replicas >= min, `${name} replicas`);
+      // The autoscaler owns the count: a spec.replicas would be applied again, and the pods above it removed, on every update.
+      assert.ok(!("replicas" in named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec), `${name} leaves replicas to its autoscaler`);
       const hpa = named(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name).inputs.spec;
       assert.ok(hpa.minReplicas >= min && hpa.maxReplicas >= hpa.minReplicas, `${name} autoscaler bounds`);
       named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", name);
@@ -188,6 +190,52 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.ok(env.GF_SECURITY_ADMIN_PASSWORD.secretKeyRef, "admin password comes from a Secret");
     assert.ok(env.GF_DATABASE_PASSWORD.secretKeyRef, "database password comes from a Secret");
     assert.ok(spec.topologySpreadConstraints.some((c: any) => c.topologyKey === "topology.kubernetes.io/zone"));
+  });
+
+  it("checks liveness on the process itself and readiness on what it serves from: a Thanos Query or Postgres outage restarts nothing", () => {
+    const container = (name: string) => named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
+    const path = (probe: any) => probe?.httpGet?.path;
+    assert.strictEqual(path(container("thanos-query").readinessProbe), "/-/ready", "thanos-query readiness");
+    assert.strictEqual(path(container("thanos-query").livenessProbe), "/-/healthy", "thanos-query liveness");
+    // Every path of the frontend asks for basic auth, and a probe could only send the password from the pod
+    // spec: both probes check that its port accepts connections.
+    const frontend = container("thanos-query-frontend");
+    for (const probe of [frontend.readinessProbe, frontend.livenessProbe]) assert.deepStrictEqual(probe.tcpSocket, { port: 9090 });
+    const grafana = container("grafana");
+    assert.strictEqual(path(grafana.readinessProbe), "/api/health", "Grafana is ready while its database answers");
+    assert.strictEqual(path(grafana.livenessProbe), "/healthz", "Grafana is alive while its web server answers, database or not");
+    // The first start migrates the schema before the web server listens.
+    assert.strictEqual(path(grafana.startupProbe), "/healthz");
+    assert.ok(grafana.startupProbe.failureThreshold * grafana.startupProbe.periodSeconds >= 300, "migrations get at least 5 minutes");
+    for (const w of [...ofType(run.resources, "kubernetes:apps/v1:Deployment"), ...ofType(run.resources, "kubernetes:apps/v1:StatefulSet")]) {
+      for (const c of w.inputs.spec.template.spec.containers) {
+        const probe = c.livenessProbe.httpGet?.path;
+        assert.ok(probe === undefined || !["/-/ready", "/api/health"].includes(probe), `${w.inputs.metadata.name}/${c.name}: liveness is not a readiness check (${probe})`);
+      }
+    }
+  });
+
+  it("runs Grafana's unified alerting as one HA cluster: peers through a headless Service, gossip on 9094 TCP and UDP admitted from its peers", () => {
+    const peers = named(run.resources, "kubernetes:core/v1:Service", "grafana-alerting").inputs.spec;
+    assert.strictEqual(peers.clusterIP, "None");
+    assert.strictEqual(peers.publishNotReadyAddresses, true, "peers find each other while the database is down");
+    assert.deepStrictEqual(peers.selector, named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels);
+    assert.deepStrictEqual(peers.ports.map((p: any) => `${p.port}/${p.protocol}`).sort(), ["9094/TCP", "9094/UDP"]);
+    const container = named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec.containers[0];
+    const names: string[] = container.env.map((e: any) => e.name);
+    const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+    assert.strictEqual(env.GF_UNIFIED_ALERTING_HA_PEERS, "grafana-alerting.monitoring.svc:9094");
+    assert.strictEqual(env.GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS, "$(POD_IP):9094");
+    assert.strictEqual(env.GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS, "$(POD_IP):9094");
+    // Kubernetes expands $(POD_IP) only from variables defined earlier in the list.
+    assert.deepStrictEqual(env.POD_IP, { fieldRef: { fieldPath: "status.podIP" } });
+    assert.ok(names.indexOf("POD_IP") < names.indexOf("GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS"));
+    assert.deepStrictEqual(container.ports.filter((p: any) => p.containerPort === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
+    const policy = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "grafana").inputs.spec;
+    const grafanaPods = { podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels } };
+    const gossip = [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }];
+    assert.deepStrictEqual(policy.ingress.find((rule: any) => rule.ports.some((p: any) => p.port === 9094)), { from: [grafanaPods], ports: gossip });
+    assert.deepStrictEqual(policy.egress.find((rule: any) => rule.ports?.some((p: any) => p.port === 9094)), { to: [grafanaPods], ports: gossip });
   });
 
   it("reaches Grafana and Thanos Query through load balancers restricted to the configured ranges", () => {

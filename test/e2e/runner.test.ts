@@ -9,7 +9,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Endpoints } from "../../local/endpoints";
-import { findBinaries, INSTALL_LINES } from "../../local/binaries";
+import { SETUP_COMMAND, findBinaries } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
 
 const MAIN = path.resolve(__dirname, "..", "..", "local", "main.js");
@@ -104,12 +104,12 @@ describe("npm start (the runner)", function () {
     await assertAllGone(endpoints, 10_000);
   });
 
-  it("names a missing binary and the install lines for Debian/Ubuntu and macOS", async () => {
-    const emptyPath = fs.mkdtempSync(path.join(scratch, "path-"));
-    run = startRunner([], { PATH: emptyPath });
+  it("names each missing binary and the command that builds the pinned versions", async () => {
+    const empty = fs.mkdtempSync(path.join(scratch, "empty-"));
+    run = startRunner([], { PATH: empty, MONITORING_TOOLS_DIR: empty });
     const code = await run.exited;
     assert.strictEqual(code, 3, run.output);
-    for (const expected of ["prometheus", "alertmanager or prometheus-alertmanager", "node_exporter or prometheus-node-exporter", INSTALL_LINES.debian, INSTALL_LINES.macos]) {
+    for (const expected of ["prometheus 3.", "alertmanager 0.", "thanos 0.", "fake-gcs-server", "moto_server", SETUP_COMMAND]) {
       assert.ok(run.output.includes(expected), `the message lacks '${expected}':\n${run.output}`);
     }
   });
@@ -128,22 +128,29 @@ describe("binary discovery", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("takes the Debian names when the upstream ones are absent", () => {
-    const expected = { prometheus: fake("prometheus"), alertmanager: fake("prometheus-alertmanager"), nodeExporter: fake("prometheus-node-exporter") };
-    assert.deepStrictEqual(findBinaries({ PATH: dir }), expected);
+  const NAMES = ["prometheus", "promtool", "alertmanager", "amtool", "node_exporter", "thanos", "fake-gcs-server", "moto_server"];
+  const KEYS = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer"];
+  const allIn = (sub: string) => {
+    fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name))]));
+  };
+
+  it("takes the project's own .tools/bin when nothing else has them", () => {
+    const tools = allIn("tools/bin");
+    assert.deepStrictEqual(findBinaries({ PATH: path.join(dir, "empty"), MONITORING_TOOLS_DIR: path.join(dir, "tools") }), tools);
   });
 
-  it("prefers the upstream names, and an environment variable over both", () => {
-    fake("prometheus-alertmanager");
-    fake("prometheus-node-exporter");
-    const upstream = { prometheus: fake("prometheus"), alertmanager: fake("alertmanager"), nodeExporter: fake("node_exporter") };
-    assert.deepStrictEqual(findBinaries({ PATH: dir }), upstream);
+  it("prefers PATH over .tools/bin, and an environment variable over both", () => {
+    allIn("tools/bin");
+    const onPath = allIn("path");
+    const env = { PATH: path.join(dir, "path"), MONITORING_TOOLS_DIR: path.join(dir, "tools") };
+    assert.deepStrictEqual(findBinaries(env), onPath);
     const pinned = fake("my-prometheus");
-    assert.deepStrictEqual(findBinaries({ PATH: dir, PROMETHEUS_BIN: pinned }), { ...upstream, prometheus: pinned });
+    assert.deepStrictEqual(findBinaries({ ...env, PROMETHEUS_BIN: pinned }), { ...onPath, prometheus: pinned });
   });
 
   it("refuses an environment variable that names no executable", () => {
-    fake("prometheus");
-    assert.throws(() => findBinaries({ PATH: dir, PROMETHEUS_BIN: path.join(dir, "missing") }), /PROMETHEUS_BIN=.*missing is not an executable file/);
+    allIn("path");
+    assert.throws(() => findBinaries({ PATH: path.join(dir, "path"), PROMETHEUS_BIN: path.join(dir, "missing") }), /PROMETHEUS_BIN=.*missing is not an executable file/);
   });
 });

@@ -13,6 +13,8 @@ export interface RecordedResource {
   readonly state: Record<string, any>;
   readonly provider?: string;
   readonly parent?: string;
+  /** URNs of the resources it waits for: its dependsOn and the resources its inputs come from. */
+  readonly dependencies: readonly string[];
 }
 
 export interface ProgramRun {
@@ -109,6 +111,8 @@ function rootMessage(error: unknown): string {
 async function runRecorded(stack: string, options: RunOptions, resources: RecordedResource[]): Promise<ProgramRun> {
   const project = options.project ?? PROJECT;
   const org = options.org ?? "acme";
+  const urnOf = (type: string, name: string) => `urn:pulumi:${stack}::${project}::${type}::${name}`;
+  const requests = new Map<string, { parent?: string; dependencies: string[] }>();
   await pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
@@ -121,13 +125,16 @@ async function runRecorded(stack: string, options: RunOptions, resources: Record
           };
         }
         const state = withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
+        const request = requests.get(`${args.type}::${args.name}`);
         resources.push({
           type: args.type,
           name: args.name,
-          urn: `urn:pulumi:${stack}::${project}::${args.type}::${args.name}`,
+          urn: urnOf(args.type, args.name),
           inputs: args.inputs,
           state,
           provider: args.provider,
+          ...(request?.parent ? { parent: request.parent } : {}),
+          dependencies: request?.dependencies ?? [],
         });
         return { id: `${args.name}-id`, state };
       },
@@ -142,6 +149,7 @@ async function runRecorded(stack: string, options: RunOptions, resources: Record
     false,
     org,
   );
+  recordRequests(requests, urnOf);
   const fileConfig = options.configOverride ?? readStackFile(stack);
   const all: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...fileConfig, ...(options.config ?? {}) })) {
@@ -167,6 +175,25 @@ async function runRecorded(stack: string, options: RunOptions, resources: Record
     if (await (output as any).isSecret) secretOutputs.push(key);
   }
   return { stack, resources, outputs, secretOutputs };
+}
+
+/**
+ * The mocks' newResource sees neither parent nor dependencies; the registration request the SDK sends the
+ * mocked monitor has both, as URNs that spell out the parent types (`...::<parent type>$<type>::<name>`),
+ * recorded here in the shorter form the recorded resources carry.
+ */
+function recordRequests(into: Map<string, { parent?: string; dependencies: string[] }>, urnOf: (type: string, name: string) => string): void {
+  const short = (urn: string) => {
+    const [, , types, name] = urn.split("::");
+    return urnOf(types.split("$").pop()!, name);
+  };
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: unknown) => {
+    const parent: string = req.getParent();
+    into.set(`${req.getType()}::${req.getName()}`, { ...(parent ? { parent: short(parent) } : {}), dependencies: req.getDependenciesList().map(short) });
+    return register(req, callback);
+  };
 }
 
 /**

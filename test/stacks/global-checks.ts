@@ -156,11 +156,11 @@ export function assertRegionWiring(run: ProgramRun, config: GlobalStackConfig, r
   assert.strictEqual(job.basic_auth.username, outputs.federationUsername);
 
   // Thanos Query reaches every sidecar and the store gateway of the region over mutual TLS.
-  const endpoints = queryEndpoints(run, config).filter((e) => e.grpc_client_config?.server_name === outputs.tlsServerName);
+  const endpoints = queryEndpoints(run, config).filter((e) => e.client_config?.server_name === outputs.tlsServerName);
   const expectedStores = [...podAddresses, storeAddress].map((a) => `${a}:${outputs.storeApiPort}`).sort();
   assert.deepStrictEqual(endpoints.map((e) => e.address).sort(), expectedStores, `${region}: Thanos Query endpoints`);
   for (const e of endpoints) {
-    const tls = e.grpc_client_config.tls_config;
+    const tls = e.client_config.tls_config;
     assert.strictEqual(tls.enabled, true);
     assert.ok(tls.cert_file && tls.key_file && tls.ca_file, `${region}: client certificate and the region's CA`);
   }

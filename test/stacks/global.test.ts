@@ -8,7 +8,7 @@ import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { K8S, assertExplicitProviders, configOf, containers, flag, ofType, stackFileApiCidrs } from "./graph";
+import { K8S, assertExplicitProviders, configOf, containers, createdAfter, flag, ofType, providerOf, stackFileApiCidrs } from "./graph";
 import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
 
 const STACK = "global";
@@ -44,6 +44,44 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     assert.ok(db.backupRetentionPeriod >= 7, `backups kept ${db.backupRetentionPeriod} days`);
     assert.strictEqual(db.deletionProtection, true);
     assert.strictEqual(db.publiclyAccessible, false);
+  });
+
+  it("creates its workloads only after its node groups and the EBS CSI driver", () => {
+    const ready = [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")];
+    assert.strictEqual(ready.length, config.cluster.zones.length + 1);
+    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter((w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s` && w.args.metadata.namespace === "monitoring");
+    assert.ok(global.length >= 5);
+    for (const w of global) {
+      for (const target of ready) assert.ok(createdAfter(run, w, target), `${w.args.metadata.name} waits for ${target.name}`);
+    }
+  });
+
+  it("gets every load balancer on AWS, in its own cluster and the regions', from the cloud provider EKS runs (no controller the stacks do not install)", () => {
+    const services = ofType(run, K8S.service).filter((s) => s.args.spec.type === "LoadBalancer" && s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] !== undefined);
+    // The global cluster's Alertmanagers, Grafana and Query Frontend, and us-east's (EKS) Prometheus pods and store gateway.
+    assert.ok(services.length >= config.alerting.replicas + 2 + 2);
+    for (const service of services) {
+      assert.deepStrictEqual(service.args.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" }, service.name);
+      assert.strictEqual(service.args.spec.loadBalancerClass, undefined, `${service.name}: no class another controller would have to serve`);
+    }
+  });
+
+  it("keeps the cloud provider's rules for its NLBs within the default security-group quota (60) of every EKS cluster", () => {
+    // What the AWS cloud provider adds to the nodes' security group for an NLB Service with source ranges: a
+    // rule per range and port, an ICMP (path MTU) rule per distinct range, a health-check rule per subnet
+    // (one per zone), on top of the cluster's own self-referencing rule. The README's formulas count the same.
+    const nlbs = ofType(run, K8S.service).filter((s) => s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb");
+    const clusters = [
+      { provider: `kubernetes/${config.namePrefix}-k8s`, zones: config.cluster.zones.length },
+      { provider: `kubernetes/${config.namePrefix}-us-east-k8s`, zones: configOf("us-east").cluster.zones.length },
+    ];
+    for (const { provider, zones } of clusters) {
+      const services = nlbs.filter((s) => providerOf(s) === provider);
+      assert.ok(services.length > 0, provider);
+      const ranges = services.map((s) => s.args.spec.loadBalancerSourceRanges as string[]);
+      const rules = services.reduce((sum, s, i) => sum + s.args.spec.ports.length * ranges[i].length, 0) + new Set(ranges.flat()).size + services.length * zones + 1;
+      assert.ok(rules <= 60, `${provider}: ${rules} security-group rules`);
+    }
   });
 
   it("creates every resource with an explicit provider", () => {

@@ -116,3 +116,23 @@ export function configOf(stack: string, override?: Record<string, unknown>, extr
     return typeof value === "string" ? value : JSON.stringify(value);
   });
 }
+
+/**
+ * Whether `resource` is created only after `target`, as the engine orders them: a resource registers once
+ * its dependencies are created and its parent has registered, which in turn waited for its own.
+ */
+export function createdAfter(run: ProgramRun, resource: RecordedResource, target: RecordedResource): boolean {
+  const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+  const seen = new Set<string>();
+  const pending = [resource.urn];
+  while (pending.length > 0) {
+    const current = byUrn.get(pending.pop()!);
+    if (!current || seen.has(current.urn)) continue;
+    seen.add(current.urn);
+    for (const next of [...current.dependencies, ...(current.parent ? [current.parent] : [])]) {
+      if (next === target.urn) return true;
+      pending.push(next);
+    }
+  }
+  return false;
+}

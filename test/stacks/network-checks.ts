@@ -5,12 +5,17 @@
  */
 import * as assert from "assert";
 import type { Cloud } from "../../config/clouds";
+import { MONITORING_NAMESPACE } from "../../contracts/regional-outputs";
 import { Resource } from "./graph";
 
 export const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const METADATA = ["169.254.169.254/32", "fd00:ec2::254/128"];
 
-export function assertExactNetworkPolicies(policies: readonly Resource[], workloads: readonly Resource[], cloud: Cloud): void {
+/** Checks the monitoring namespace's policies and workloads (cluster add-ons in kube-system are the cloud's). */
+export function assertExactNetworkPolicies(allPolicies: readonly Resource[], allWorkloads: readonly Resource[], cloud: Cloud): void {
+  const inNamespace = (r: Resource) => r.args.metadata?.namespace === MONITORING_NAMESPACE;
+  const [policies, workloads] = [allPolicies.filter(inNamespace), allWorkloads.filter(inNamespace)];
+  assert.ok(workloads.length > 0 && policies.length > 0);
   const specs = policies.map((p) => ({ name: p.args.metadata.name as string, spec: p.args.spec }));
   const everyPod = specs.filter((p) => Object.keys(p.spec.podSelector ?? {}).length === 0);
   assert.ok(everyPod.some((p) => !p.spec.ingress && !p.spec.egress && p.spec.policyTypes.includes("Ingress") && p.spec.policyTypes.includes("Egress")), "a default deny for both directions");

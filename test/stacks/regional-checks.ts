@@ -10,7 +10,7 @@ import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGI
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
 import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
-import { K8S, Resource, assertExplicitProviders, containers, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
+import { K8S, Resource, assertExplicitProviders, containers, createdAfter, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
 
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
 
@@ -81,6 +81,19 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     assert.deepStrictEqual(elsewhere, []);
   });
 
+  it("creates every workload only after the nodes it runs on and the CSI driver that provisions its volumes", () => {
+    const { config } = expected();
+    const ready = config.cloud === "aws"
+      ? [...ofType(run(), "aws:eks/nodeGroup:NodeGroup"), ...ofType(run(), "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")]
+      : ofType(run(), "gcp:container/nodePool:NodePool");
+    assert.ok(ready.length > (config.cloud === "aws" ? config.cluster.zones.length : 0));
+    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter((w) => w.args.metadata.namespace === MONITORING_NAMESPACE);
+    assert.ok(all.length > 0);
+    for (const w of all) {
+      for (const target of ready) assert.ok(createdAfter(run(), w, target), `${w.args.metadata.name} waits for ${target.name}`);
+    }
+  });
+
   it("runs `replicas` Prometheus pods per shard, and the replica label (the pod's name) differs for every pod", () => {
     const { config } = expected();
     const plan = regionalPlan(config);
@@ -137,8 +150,9 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
   });
 
   it("grants Prometheus' ClusterRole only list/watch for discovery and get on nodes/metrics, never nodes/proxy", () => {
-    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole");
-    assert.ok(roles.length > 0);
+    // Prometheus' own role; add-ons (the cluster autoscaler) bring theirs, which policy k8s-no-node-proxy checks.
+    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.args.metadata.name === "monitoring-prometheus");
+    assert.strictEqual(roles.length, 1);
     for (const role of roles) {
       for (const rule of role.args.rules as any[]) {
         assert.ok(!rule.nonResourceURLs, `${role.name}: no non-resource URLs`);

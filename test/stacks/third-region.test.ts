@@ -58,7 +58,7 @@ describe("stack global with a third region listed", () => {
 
   it("has one federation job, one set of Query endpoints, one datasource and one targets file per listed region, no more", () => {
     assert.deepStrictEqual(federationJobs(run, config).map((j) => j.job_name).sort(), regionNames.map((r) => `federate-${r}`).sort());
-    const serverNames = new Set(queryEndpoints(run, config).map((e) => e.grpc_client_config?.server_name).filter(Boolean));
+    const serverNames = new Set(queryEndpoints(run, config).map((e) => e.client_config?.server_name).filter(Boolean));
     assert.deepStrictEqual([...serverNames].sort(), regionNames.map((r) => outputs[r].tlsServerName).sort());
     const regionSources = datasources(run, config).filter((d) => regionNames.some((r) => d.name.includes(r)));
     assert.strictEqual(regionSources.length, regionNames.length);

@@ -1,35 +1,25 @@
 /**
- * Runs Debian's promtool (Prometheus 2.42) on rendered configs and rule files.
+ * Runs the pinned promtool (`npm run setup`) on rendered configs and rule files.
  *
- * That promtool is built without Kubernetes service discovery and insists that every file a config names
- * exists. `standInPrometheusConfig` therefore rewrites a copy of a config: each `kubernetes_sd_configs` block
- * becomes a `file_sd_configs` block of the same length reading an empty target list, and every absolute path
- * (credentials, CAs, certificates, file_sd files, rule files) is moved under a temporary directory where a
- * stand-in file is created. Everything else (relabeling, hashmod, limits, alerting, rule files) is checked
- * for real.
+ * promtool insists that every file a config names exists, so `standInPrometheusConfig` rewrites a copy of a
+ * config: every absolute path (credentials, CAs, certificates, file_sd files, rule files) is moved under a
+ * temporary directory where a stand-in file is created. Everything else, Kubernetes discovery included, is
+ * checked as the clusters' Prometheus reads it.
  *
- * Every function throws with promtool's output when it fails, and with install instructions when promtool
- * is missing; none skips.
+ * Every function throws with promtool's output when it fails, and with the setup command when promtool is
+ * missing; none skips.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { RunOptions, runTool, tempDir } from "./tools";
+import { RunOptions, runBinary, tempDir } from "./tools";
 
 /** Config keys whose value is a path to a file promtool opens. */
 const FILE_KEYS = new Set(["ca_file", "cert_file", "key_file", "password_file", "username_file", "credentials_file", "bearer_token_file", "client_ca_file"]);
 
-/** The promtool binary: `$PROMTOOL`, else `promtool` on PATH. */
-export function promtoolBinary(): string {
-  return process.env.PROMTOOL ?? "promtool";
-}
-
-/** Runs promtool; returns its output, or throws with it (and how to install promtool when absent). */
-export function runPromtool(args: readonly string[], options: Omit<RunOptions, "install"> = {}): string {
-  return runTool(promtoolBinary(), args, {
-    ...options,
-    install: "Debian/Ubuntu `apt-get install prometheus`, macOS `brew install prometheus`, or set PROMTOOL to its path",
-  });
+/** Runs the pinned promtool; returns its output, or throws with it. */
+export function runPromtool(args: readonly string[], options: RunOptions = {}): string {
+  return runBinary("promtool", args, options);
 }
 
 /** Runs `fn` with a fresh temporary directory and removes it afterwards. */
@@ -60,40 +50,32 @@ function standIn(root: string, file: string, content: string): string {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-function rewrite(value: Json, root: string, counter: { sd: number }): Json {
-  if (Array.isArray(value)) return value.map((item) => rewrite(item, root, counter));
+function rewrite(value: Json, root: string): Json {
+  if (Array.isArray(value)) return value.map((item) => rewrite(item, root));
   if (value === null || typeof value !== "object") return value;
   const out: { [key: string]: Json } = {};
   for (const [key, child] of Object.entries(value)) {
-    if (key === "kubernetes_sd_configs" && Array.isArray(child)) {
-      // Same shape: one file_sd block per kubernetes_sd block, so the job keeps the same number of providers.
-      const swapped = child.map(() => ({ files: [standIn(root, `/k8s-sd/${counter.sd++}.json`, "[]\n")] }));
-      const existing = Array.isArray(out.file_sd_configs) ? out.file_sd_configs : [];
-      out.file_sd_configs = [...existing, ...swapped];
-    } else if (key === "file_sd_configs" && Array.isArray(child)) {
-      const existing = Array.isArray(out.file_sd_configs) ? out.file_sd_configs : [];
-      out.file_sd_configs = [...(rewrite(child, root, counter) as Json[]), ...existing];
-    } else if (key === "files" && Array.isArray(child)) {
+    if (key === "files" && Array.isArray(child)) {
       out.files = child.map((file) => standIn(root, String(file), "[]\n"));
     } else if (FILE_KEYS.has(key) && typeof child === "string") {
       out[key] = standIn(root, child, "stand-in\n");
     } else if (key === "rule_files" && Array.isArray(child)) {
       out.rule_files = child.map((glob) => relocate(root, String(glob)));
     } else {
-      out[key] = rewrite(child, root, counter);
+      out[key] = rewrite(child, root);
     }
   }
   return out;
 }
 
 /**
- * A copy of a Prometheus config that Debian's promtool can check, with its stand-in files created under
+ * A copy of a Prometheus config that promtool can check on this machine, with its stand-in files created under
  * `root`. `ruleFiles` (in-pod path -> content) are written where the config's `rule_files` globs find them.
  */
 export function standInPrometheusConfig(config: string | object, root: string, ruleFiles: Record<string, string> = {}): string {
   const parsed = (typeof config === "string" ? YAML.parse(config) : config) as Json;
   for (const [file, content] of Object.entries(ruleFiles)) writeFile(relocate(root, file), content);
-  return YAML.stringify(rewrite(parsed, root, { sd: 0 }), { aliasDuplicateObjects: false });
+  return YAML.stringify(rewrite(parsed, root), { aliasDuplicateObjects: false });
 }
 
 /** `promtool check config` on a Prometheus config (text or object) after the stand-in rewrite. */
@@ -134,7 +116,7 @@ export function checkWebConfig(config: string | object): string {
 
 function selfSignedPair(certFile: string, keyFile: string): void {
   const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=stand-in", "-days", "1", "-keyout", keyFile, "-out", certFile];
-  runTool("openssl", args);
+  runBinary("openssl", args);
 }
 
 /**

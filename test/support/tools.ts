@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { BinaryName, findBinary } from "../../local/binaries";
 
 /** A fresh temporary directory, removed by the caller's `after`. */
 export function tempDir(prefix: string): string {
@@ -12,25 +13,25 @@ export interface RunOptions {
   readonly cwd?: string;
   /** Return standard output alone (for commands that print JSON there and logs on standard error). */
   readonly stdoutOnly?: boolean;
-  /** How to get the command when it is missing. */
-  readonly install?: string;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-/** Runs a tool and returns its output; throws with that output when it exits non-zero, and with `install` when it is missing. */
-export function runTool(command: string, args: readonly string[], options: RunOptions = {}): string {
-  const result = spawnSync(command, args, { cwd: options.cwd, encoding: "utf8" });
-  if (result.error) {
-    const install = options.install ?? "Debian/Ubuntu `apt-get install prometheus prometheus-alertmanager openssl`";
-    throw new Error(`${command} could not run (${result.error.message}). Install it: ${install}.`);
-  }
+/**
+ * Runs a pinned binary (found as the local topology finds it: environment variable, PATH, `.tools/bin`) or
+ * the system's `openssl`, and returns its output; throws with that output when it exits non-zero.
+ */
+export function runBinary(name: BinaryName | "openssl", args: readonly string[], options: RunOptions = {}): string {
+  const command = name === "openssl" ? "openssl" : findBinary(name);
+  const result = spawnSync(command, args, { cwd: options.cwd, encoding: "utf8", env: options.env ?? process.env });
+  if (result.error) throw new Error(`${command} could not run (${result.error.message}).`);
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (exit ${result.status}):\n${output}`);
   return options.stdoutOnly ? result.stdout : output;
 }
 
 /**
- * Copies a config for a Debian checker: every absolute path under one of `prefixes` is moved under `root`
- * (with a stand-in file created there), since promtool and amtool insist that referenced files exist.
+ * Copies a config for a checker: every absolute path under one of `prefixes` is moved under `root` (with a
+ * stand-in file created there), since promtool and amtool insist that referenced files exist.
  */
 export function withStandInFiles(text: string, prefixes: readonly string[], root: string): string {
   const pattern = new RegExp(`(${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})[^\\s"',\\]]*`, "g");

@@ -8,22 +8,24 @@ import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { webConfig } from "../../builders/alertmanager/web-config";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { globalConfig } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "../support/tools";
+import { bcryptHash } from "../../local/bcrypt";
+import { findBinary } from "../../local/binaries";
+import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 /**
  * The trust scheme of the Alertmanager mesh, run for real: two regions' alerting CAs cross-sign one
- * intermediate (as components/global/pki.ts does with @pulumi/tls), the Alertmanager (Debian's 0.25) serves
+ * intermediate (as components/global/pki.ts does with @pulumi/tls), the pinned Alertmanager serves
  * the leaf plus every cross-signed intermediate with the builders' web config, and Go clients (amtool, like
  * Prometheus) of each region verify it against their own CA only, with their own basic-auth user.
  */
-describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25, openssl, amtool)", function () {
+describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanager and amtool, openssl)", function () {
   this.timeout(60000);
   let dir: string;
   let alertmanager: ChildProcess | undefined;
   let url: string;
   const passwords: Record<string, string> = { "us-east-prometheus": "pw-us-east", "eu-west-prometheus": "pw-eu-west", "global-federation": "pw-global" };
 
-  const openssl = (...args: string[]) => runTool("openssl", args, { cwd: dir });
+  const openssl = (...args: string[]) => runBinary("openssl", args, { cwd: dir });
   const file = (name: string) => path.join(dir, name);
   const ext = (name: string, text: string) => (fs.writeFileSync(file(name), text), file(name));
 
@@ -31,12 +33,6 @@ describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`);
     openssl("req", "-x509", "-new", "-key", `${name}.key`, "-subj", subject, "-days", "30", "-out", `${name}.crt`,
       "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
-  }
-
-  function bcrypt(password: string): string {
-    const result = spawnSync("python3", ["-W", "ignore", "-c", "import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))", password], { encoding: "utf8" });
-    assert.strictEqual(result.status, 0, result.stderr);
-    return result.stdout.trim();
   }
 
   function freePort(): Promise<number> {
@@ -54,7 +50,7 @@ describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25
       basic_auth: { username: user, password },
       tls_config: { ca_file: caFile, server_name: ALERTMANAGER.tlsServerName },
     }));
-    return spawnSync("amtool", ["--alertmanager.url", url, "--http.config.file", httpConfig, "config", "show"], { encoding: "utf8" });
+    return spawnSync(findBinary("amtool"), ["--alertmanager.url", url, "--http.config.file", httpConfig, "config", "show"], { encoding: "utf8" });
   }
 
   before(async () => {
@@ -77,14 +73,14 @@ describe("Alertmanager TLS and basic auth across regions (real Alertmanager 0.25
     openssl("x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.crt", "-CAkey", "intermediate.key", "-CAcreateserial", "-days", "30", "-extfile", leafExt, "-out", "leaf.crt");
     fs.writeFileSync(file("chain.crt"), ["leaf.crt", "intermediate-us-east.crt", "intermediate-eu-west.crt"].map((f) => fs.readFileSync(file(f), "utf8")).join(""));
 
-    const users = Object.fromEntries(Object.entries(passwords).map(([user, password]) => [user, bcrypt(password)]));
+    const users = Object.fromEntries(Object.entries(passwords).map(([user, password]) => [user, bcryptHash(password)]));
     fs.writeFileSync(file("web.yml"), YAML.stringify(webConfig({ certFile: file("chain.crt"), keyFile: file("leaf.key"), users })));
-    const config = YAML.stringify(alertmanagerConfig({ alerting: globalConfig(["us-east"]).alerting, version: "0.25.0", secretsDir: ALERTMANAGER.secretsDir }));
+    const config = YAML.stringify(alertmanagerConfig({ alerting: globalConfig(["us-east"]).alerting, secretsDir: ALERTMANAGER.secretsDir }));
     fs.writeFileSync(file("alertmanager.yml"), withStandInFiles(config, [ALERTMANAGER.secretsDir], dir));
 
     const port = await freePort();
     url = `https://127.0.0.1:${port}`;
-    alertmanager = spawn("prometheus-alertmanager", [
+    alertmanager = spawn(findBinary("alertmanager"), [
       `--config.file=${file("alertmanager.yml")}`, `--web.config.file=${file("web.yml")}`, `--storage.path=${file("data")}`,
       `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=",
     ], { stdio: "ignore" });

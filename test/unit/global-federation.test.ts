@@ -7,11 +7,12 @@ import { FEDERATION } from "../../builders/global/layout";
 import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
 import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
 import { federateScrapeTimeout } from "../../builders/federation/config";
+import { externalLabels } from "../../builders/prometheus/config";
 import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "../support/tools";
+import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
@@ -58,6 +59,13 @@ describe("global federation Prometheus", () => {
     assert.throws(() => federateScrapeTimeout("soon"), /'soon' is not a positive Prometheus duration/);
   });
 
+  it("its external labels never collide with a label regional series carry (Thanos overwrites series labels with a store's external labels)", () => {
+    const regional = externalLabels({ region: "us-east", cloud: "aws", cluster: "us-east-monitoring", position: { shard: 0, shards: 1 }, replica: "r" });
+    const own = Object.keys(config.global.external_labels);
+    assert.ok(own.length > 0);
+    for (const name of own) assert.ok(!(name in regional), `the federation's external label '${name}' is also a regional label`);
+  });
+
   it("federates selectively: recording-rule levels and a few named series, never every series", () => {
     const matchers: string[] = job("federate-us-east").params["match[]"];
     assert.deepStrictEqual(matchers, federationMatchers());
@@ -94,9 +102,9 @@ describe("global federation Prometheus", () => {
     fs.writeFileSync(rulesFile, files[GLOBAL_FILES.federationRules]);
     const configFile = path.join(root, "prometheus.yml");
     fs.writeFileSync(configFile, withStandInFiles(files[GLOBAL_FILES.federationConfig], [FEDERATION.secretsDir, FEDERATION.rulesDir], root));
-    const output = runTool("promtool", ["check", "config", configFile]);
+    const output = runBinary("promtool", ["check", "config", configFile]);
     assert.match(output, /SUCCESS: 1 rule files found/);
-    runTool("promtool", ["check", "rules", rulesFile]);
+    runBinary("promtool", ["check", "rules", rulesFile]);
   });
 
   it("losing one regional replica neither leaves a gap nor doubles a global sum (promtool test rules)", () => {
@@ -129,6 +137,37 @@ describe("global federation Prometheus", () => {
     };
     const testFile = path.join(dir, "dedup.test.yml");
     fs.writeFileSync(testFile, YAML.stringify(test));
-    runTool("promtool", ["test", "rules", testFile]);
+    runBinary("promtool", ["test", "rules", testFile]);
+  });
+
+  it("sums the sidecars' upload rates over replicas and shards: each replica's sidecar uploads its own blocks (promtool test rules)", () => {
+    const rulesFile = path.join(dir, "global.rules.yml");
+    fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));
+    const uploads = (shard: number, replica: string) => ({
+      series: `${ESSENTIAL_SERIES.sidecarUploads}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
+      // One block every 2h is rare within a test: one upload every minute, per sidecar.
+      values: "0+1x40",
+    });
+    const test = {
+      rule_files: [rulesFile],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: [uploads(0, "shard-0-a"), uploads(0, "shard-0-b"), uploads(1, "shard-1-a"), uploads(1, "shard-1-b")],
+          promql_expr_test: [
+            {
+              expr: "global:thanos_shipper_uploads:rate5m * 60",
+              eval_time: "20m",
+              // Four sidecars, one upload a minute each; `max` across replicas would say two.
+              exp_samples: [{ labels: `{region="us-east",cluster="us-east-monitoring"}`, value: 4 }],
+            },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(dir, "uploads.test.yml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    runBinary("promtool", ["test", "rules", testFile]);
   });
 });

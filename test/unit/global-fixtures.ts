@@ -67,10 +67,9 @@ export function exposedRegion(name: string, index: number, shards = 1): ExposedR
 
 export const BCRYPT = "$2a$10$" + "h".repeat(53);
 
-export function renderOptions(regions: readonly ExposedRegion[], replicas = 3, alertmanagerVersion = "0.28.1"): GlobalRenderOptions {
+export function renderOptions(regions: readonly ExposedRegion[], replicas = 3): GlobalRenderOptions {
   return {
     alertmanagerHosts: Array.from({ length: replicas }, (_, i) => `am-${i}.lb.example.com`),
-    alertmanagerVersion,
     alertmanagerUsers: { "global-federation": BCRYPT, ...Object.fromEntries(regions.map((r) => [r.outputs.alertingUsername, BCRYPT])) },
     federationAlertingUser: "global-federation",
     queryFrontendUsers: { grafana: BCRYPT, query: BCRYPT },

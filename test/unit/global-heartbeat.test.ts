@@ -6,13 +6,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { HEARTBEAT_RECEIVER, NULL_RECEIVER, WATCHDOG_ALERT, alertingSecretKeys, alertmanagerConfig, opsgeniePingUrl, receiverSecretFiles } from "../../builders/alertmanager/config";
+import { HEARTBEAT_RECEIVER, NULL_RECEIVER, WATCHDOG_ALERT, alertmanagerConfig, opsgeniePingUrl, receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { ConfigError, GlobalStackConfig } from "../../config";
 import { readStackFile } from "../../config/stack-file";
-import { VERSIONS } from "../../versions";
 import { globalConfig } from "./global-fixtures";
-import { runTool, tempDir, withStandInFiles } from "../support/tools";
+import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const webhook = globalConfig(["us-east"], { alerting: { ...baseAlerting(), heartbeat: { type: "webhook", secretKey: "heartbeatUrl" } }, heartbeatUrl: "https://hc-ping.example.com/x" });
 const opsgenie = globalConfig(["us-east"], {
@@ -32,8 +31,7 @@ function baseAlerting() {
   };
 }
 
-const render = (config: GlobalStackConfig, version: string = VERSIONS.alertmanager, inline?: Record<string, string>) =>
-  alertmanagerConfig({ alerting: config.alerting, version, secretsDir: ALERTMANAGER.secretsDir, inlineWebhookUrls: inline });
+const render = (config: GlobalStackConfig) => alertmanagerConfig({ alerting: config.alerting, secretsDir: ALERTMANAGER.secretsDir });
 
 describe("the Watchdog's heartbeat (dead man's switch)", () => {
   let dir: string;
@@ -67,8 +65,7 @@ describe("the Watchdog's heartbeat (dead man's switch)", () => {
       name: HEARTBEAT_RECEIVER,
       webhook_configs: [{ url_file: `${ALERTMANAGER.secretsDir}/heartbeatUrl`, send_resolved: false, max_alerts: 1 }],
     });
-    assert.ok(receiverSecretFiles(webhook.alerting, VERSIONS.alertmanager).includes("heartbeatUrl"));
-    assert.deepStrictEqual(alertingSecretKeys(webhook.alerting), ["pagerdutyRoutingKey", "slackWebhookUrl", "heartbeatUrl"]);
+    assert.deepStrictEqual(receiverSecretFiles(webhook.alerting), ["pagerdutyRoutingKey", "slackWebhookUrl", "heartbeatUrl"]);
   });
 
   it("pings Opsgenie's heartbeat API with the API key as a GenieKey read from a file", () => {
@@ -107,17 +104,16 @@ describe("the Watchdog's heartbeat (dead man's switch)", () => {
     }
   });
 
-  for (const [label, config, version, inline] of [
-    ["a webhook heartbeat, the cluster's Alertmanager", webhook, VERSIONS.alertmanager, undefined],
-    ["an Opsgenie heartbeat, the cluster's Alertmanager", opsgenie, VERSIONS.alertmanager, undefined],
-    ["a webhook heartbeat, Alertmanager 0.25 (URL inline)", webhook, "0.25.0", { [HEARTBEAT_RECEIVER]: "https://hc-ping.example.com/x" }],
+  for (const [label, config] of [
+    ["a webhook heartbeat", webhook],
+    ["an Opsgenie heartbeat", opsgenie],
   ] as const) {
     it(`renders ${label} that amtool check-config accepts`, () => {
       const root = path.join(dir, label.replace(/\W+/g, "-"));
       fs.mkdirSync(root, { recursive: true });
       const file = path.join(root, "alertmanager.yml");
-      fs.writeFileSync(file, withStandInFiles(YAML.stringify(render(config, version, inline)), [ALERTMANAGER.secretsDir], root));
-      assert.match(runTool("amtool", ["check-config", file]), /SUCCESS/);
+      fs.writeFileSync(file, withStandInFiles(YAML.stringify(render(config)), [ALERTMANAGER.secretsDir], root));
+      assert.match(runBinary("amtool", ["check-config", file]), /SUCCESS/);
     });
   }
 });

@@ -8,22 +8,21 @@ import { thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { checkWebConfig } from "../support/promtool";
-import { loadThanosFlagReference, thanosFlagProblems } from "../support/thanos-reference";
+import { thanosFlagProblems } from "../support/thanos-flags";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
-const reference = loadThanosFlagReference();
 
 describe("Thanos Query and Query Frontend of the global tier", () => {
-  it("use only flags Thanos v0.42.4 has and does not deprecate", () => {
-    assert.deepStrictEqual(thanosFlagProblems(reference, "query", YAML.parse(files[GLOBAL_FILES.queryArgs])), []);
-    assert.deepStrictEqual(thanosFlagProblems(reference, "query-frontend", YAML.parse(files[GLOBAL_FILES.frontendArgs])), []);
-    assert.deepStrictEqual(thanosFlagProblems(reference, "sidecar", YAML.parse(files[GLOBAL_FILES.federationSidecarArgs])), []);
+  it("use only flags the pinned Thanos has and does not deprecate", () => {
+    assert.deepStrictEqual(thanosFlagProblems("query", YAML.parse(files[GLOBAL_FILES.queryArgs])), []);
+    assert.deepStrictEqual(thanosFlagProblems("query-frontend", YAML.parse(files[GLOBAL_FILES.frontendArgs])), []);
+    assert.deepStrictEqual(thanosFlagProblems("sidecar", YAML.parse(files[GLOBAL_FILES.federationSidecarArgs])), []);
   });
 
   it("the reference check catches a deprecated endpoint flag (so the test above can fail)", () => {
-    assert.notDeepStrictEqual(thanosFlagProblems(reference, "query", ["--endpoint=a:10901", "--grpc-client-tls-secure"]), []);
+    assert.notDeepStrictEqual(thanosFlagProblems("query", ["--endpoint=a:10901", "--grpc-client-tls-secure"]), []);
   });
 
   it("Query finds its endpoints in the sd-config file and deduplicates on the regional and the federation replica labels", () => {
@@ -33,16 +32,16 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
       `--query.replica-label=${REPLICA_LABEL}`,
       `--query.replica-label=${FEDERATION.replicaLabel}`,
     ], "each label once, though every region names the same");
-    assert.throws(() => thanosQueryArgs({ endpointConfigFile: "f", replicaLabels: [], httpPort: 1, grpcPort: 2 }), /replica label/);
+    assert.throws(() => thanosQueryArgs({ endpointConfigFile: "f", replicaLabels: [], listen: { host: "0.0.0.0", grpcPort: 2, httpPort: 1 } }), /replica label/);
   });
 
   it("lists every region's sidecars and store gateway with that region's mutual-TLS client material", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    const usEast = endpoints.filter((e: any) => e.grpc_client_config?.server_name === "prometheus.us-east.monitoring");
+    const usEast = endpoints.filter((e: any) => e.client_config?.server_name === "prometheus.us-east.monitoring");
     assert.deepStrictEqual(usEast.map((e: any) => e.address), [
       "192.0.2.1:10901", "192.0.2.2:10901", "192.0.2.3:10901", "192.0.2.4:10901", "store-us-east.lb.example.com:10901",
     ]);
-    assert.deepStrictEqual(usEast[0].grpc_client_config.tls_config, {
+    assert.deepStrictEqual(usEast[0].client_config.tls_config, {
       enabled: true,
       cert_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.crt`,
       key_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.key`,
@@ -54,14 +53,14 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
 
   it("also reads both federation Prometheus replicas through their sidecars, inside the cluster", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    assert.deepStrictEqual(endpoints.filter((e: any) => !e.grpc_client_config).map((e: any) => e.address), [
+    assert.deepStrictEqual(endpoints.filter((e: any) => !e.client_config).map((e: any) => e.address), [
       "federation-prometheus-0.federation-prometheus-pods.monitoring.svc:10901",
       "federation-prometheus-1.federation-prometheus-pods.monitoring.svc:10901",
     ]);
   });
 
   it("Query Frontend splits range queries, caches responses in memory, serves HTTPS and forwards to the Query service", () => {
-    const args = queryFrontendArgs({ downstreamUrl: "http://q:10902", httpPort: 9090, httpConfigFile: "/h.yml", responseCacheConfigFile: "/c.yml", splitInterval: "24h" });
+    const args = queryFrontendArgs({ downstreamUrl: "http://q:10902", httpAddress: "0.0.0.0:9090", httpConfigFile: "/h.yml", responseCacheConfigFile: "/c.yml", splitInterval: "24h" });
     assert.ok(args.includes("--query-range.split-interval=24h"));
     assert.ok(args.includes("--query-range.response-cache-config-file=/c.yml"));
     assert.ok(args.includes("--http.config=/h.yml"));

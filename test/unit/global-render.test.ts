@@ -14,7 +14,7 @@ describe("renderGlobalFiles", () => {
     const jobs = (f: Record<string, string>) => YAML.parse(f[GLOBAL_FILES.federationConfig]).scrape_configs.map((j: any) => j.job_name);
     assert.deepStrictEqual(jobs(three).filter((j: string) => !jobs(two).includes(j)), ["federate-ap-south"]);
     const servers = (f: Record<string, string>) =>
-      new Set(YAML.parse(f[GLOBAL_FILES.queryEndpoints]).endpoints.map((e: any) => e.grpc_client_config?.server_name));
+      new Set(YAML.parse(f[GLOBAL_FILES.queryEndpoints]).endpoints.map((e: any) => e.client_config?.server_name));
     assert.deepStrictEqual([...servers(three)].filter((s) => !servers(two).has(s)), ["prometheus.ap-south.monitoring"]);
     const datasources = (f: Record<string, string>) => YAML.parse(f[GLOBAL_FILES.grafanaDatasources]).datasources.map((d: any) => d.uid);
     assert.deepStrictEqual(datasources(three).filter((d: string) => !datasources(two).includes(d)), ["region-ap-south"]);

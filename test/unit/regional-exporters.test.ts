@@ -1,15 +1,16 @@
 /** Exporter command lines and the NetworkPolicy specs of the monitoring namespace. */
 import * as assert from "assert";
+import { findBinary } from "../../local/binaries";
 import { spawnSync } from "child_process";
 import { KUBE_STATE_METRICS_RESOURCES, kubeStateMetricsArgs, nodeExporterArgs } from "../../builders/regional/exporters";
 import { RegionNetwork, allowDnsSpec, defaultDenySpec, workloadPolicySpec } from "../../builders/regional/network-policies";
 
 describe("regional exporters", () => {
-  it("node-exporter accepts its arguments (Debian's prometheus-node-exporter parses them)", () => {
-    const result = spawnSync("prometheus-node-exporter", [...nodeExporterArgs(), "--version"], { encoding: "utf8" });
-    assert.ok(!result.error, `prometheus-node-exporter could not run (apt-get install prometheus-node-exporter): ${result.error?.message}`);
+  it("node-exporter accepts its arguments (the pinned node_exporter parses them)", () => {
+    const result = spawnSync(findBinary("nodeExporter"), [...nodeExporterArgs(), "--version"], { encoding: "utf8" });
+    assert.ok(!result.error, `node_exporter could not run: ${result.error?.message}`);
     assert.strictEqual(result.status, 0, result.stderr);
-    const bad = spawnSync("prometheus-node-exporter", ["--path.nosuch=/x", "--version"], { encoding: "utf8" });
+    const bad = spawnSync(findBinary("nodeExporter"), ["--path.nosuch=/x", "--version"], { encoding: "utf8" });
     assert.notStrictEqual(bad.status, 0, "an unknown flag is rejected, so the check can fail");
   });
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
-import { prometheusArgs } from "../../builders/prometheus/args";
+import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
 import { discoveryRules } from "../../builders/prometheus/rbac";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
@@ -150,6 +150,13 @@ describe("regional Prometheus config", () => {
     }
   });
 
+  it("reads targets users bring (annotated pods and services, static jobs) as classic text when their Content-Type is missing or unknown (Prometheus 3)", () => {
+    const config = configOf("us-east", 4, PINNED.shard!);
+    for (const name of ["kubernetes-pods", "kubernetes-service-endpoints", PINNED.job, SPREAD.job]) {
+      assert.strictEqual(job(config, name).fallback_scrape_protocol, "PrometheusText0.0.4", name);
+    }
+  });
+
   it("sets sample_limit and label_limit on every job; cluster-wide exporters get a larger sample budget", () => {
     const config = configOf("us-east", 1, 0);
     for (const j of config.scrape_configs) {
@@ -261,10 +268,6 @@ describe("Prometheus arguments and web config", () => {
     assert.ok(args.includes("--storage.tsdb.retention.time=24h"));
     assert.ok(args.includes(`--config.file=${PATHS.configOutFile}`), "reads the substituted config, not the template");
     assert.ok(args.includes(`--web.config.file=${PATHS.webConfigFile}`));
-    assert.deepStrictEqual(prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", port: 1 }).filter((a) => a.includes("block-duration")), [
-      "--storage.tsdb.min-block-duration=2h",
-      "--storage.tsdb.max-block-duration=2h",
-    ]);
   });
 
   it("never enables the lifecycle API: the sidecar's reloader signals Prometheus instead", () => {
@@ -272,6 +275,16 @@ describe("Prometheus arguments and web config", () => {
     const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
     assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), "/-/quit and /-/reload would be reachable through the federation load balancers");
     assert.ok(regionalSidecarArgs().includes("--reloader.method=signal"));
+  });
+
+  it("enables the lifecycle API only on a loopback-only listener (the local topology), where the reloader reloads over HTTP", () => {
+    const args = (listenAddress: string) => prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", listenAddress, blockDuration: "2h" });
+    assert.ok(args("127.0.0.1:9090").includes("--web.enable-lifecycle"));
+    assert.strictEqual(reloadMethodFor("127.0.0.1:9090"), "http");
+    for (const address of ["0.0.0.0:9090", ":9090", "10.0.0.5:9090"]) {
+      assert.ok(!args(address).includes("--web.enable-lifecycle"), address);
+      assert.strictEqual(reloadMethodFor(address), "signal", address);
+    }
   });
 
   it("bounds the TSDB by size as well as time, below the volume the sizing function gives it", () => {

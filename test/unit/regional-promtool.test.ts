@@ -81,7 +81,13 @@ describe("hashmod sharding as Prometheus applies it (promtool check service-disc
       withTempDir("promtool-sd-", (dir) => {
         const config = YAML.parse(standInPrometheusConfig(files[`prometheus/shard-${shard}/prometheus-shard-${shard}-0.yaml`], dir, mountedRules(files)));
         const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === "kubernetes-pods");
-        fs.writeFileSync(job.file_sd_configs[0].files[0], JSON.stringify(pods));
+        // The pods the Kubernetes API would list, with the same meta labels, handed to the job's relabeling
+        // through a file instead: no API server runs here.
+        assert.strictEqual(job.kubernetes_sd_configs.length, 1);
+        delete job.kubernetes_sd_configs;
+        const podsFile = path.join(dir, "pods.json");
+        fs.writeFileSync(podsFile, JSON.stringify(pods));
+        job.file_sd_configs = [{ files: [podsFile] }];
         const file = path.join(dir, "prometheus.yaml");
         fs.writeFileSync(file, YAML.stringify(config));
         const results = JSON.parse(runPromtool(["check", "service-discovery", "--timeout=1s", file, "kubernetes-pods"], { stdoutOnly: true }));

@@ -12,10 +12,11 @@ import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 import * as YAML from "yaml";
-import { prometheusArgs } from "../../builders/prometheus/args";
+import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
 import { POD_NAME_PLACEHOLDER } from "../../builders/regional/layout";
 import { sidecarArgs } from "../../builders/thanos/sidecar";
-import { runTool, tempDir } from "../support/tools";
+import { findBinary } from "../../local/binaries";
+import { runBinary, tempDir } from "../support/tools";
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -24,15 +25,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** An executable on PATH, resolved to its file (it is copied under another name). */
-function onPath(command: string): string {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const file = path.join(dir, command);
-    if (fs.existsSync(file)) return file;
-  }
-  throw new Error(`${command} is not on PATH (npm run setup builds the pinned binaries into .tools/bin)`);
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds: number, log: () => string): Promise<T> {
@@ -76,7 +68,7 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     dir = tempDir("reloader-");
     const processName = `prom${process.pid % 100000}r`;
     const binary = path.join(dir, processName);
-    fs.copyFileSync(onPath("prometheus"), binary);
+    fs.copyFileSync(findBinary("prometheus"), binary);
     fs.chmodSync(binary, 0o755);
     const [webPort, grpcPort, httpPort] = [await freePort(), await freePort(), await freePort()];
     web = `http://127.0.0.1:${webPort}`;
@@ -90,15 +82,17 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     write("rules/a.yaml", rules("first"));
     // Plain HTTP here: the pod's TLS and basic auth are tested elsewhere; the reload path is what matters.
     const webConfig = write("web.yaml", "{}\n");
-    const args = prometheusArgs({ configFile: configOut, webConfigFile: webConfig, dataDir: path.join(dir, "data"), retention: "6h", port: webPort });
+    // Listening on every address, as in the pods: no lifecycle API, so the reloader has to signal.
+    const listenAddress = `0.0.0.0:${webPort}`;
+    const args = prometheusArgs({ configFile: configOut, webConfigFile: webConfig, dataDir: path.join(dir, "data"), retention: "6h", listenAddress, blockDuration: "2h" });
     assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")));
-    start(binary, args.map((a) => (a.startsWith("--web.listen-address=") ? `--web.listen-address=127.0.0.1:${webPort}` : a)));
+    start(binary, args);
     await until("Prometheus is ready", async () => ((await fetch(`${web}/-/ready`)).ok ? true : undefined), 30, () => logs.join(""));
 
-    runTool("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=sidecar", "-days", "1",
+    runBinary("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=sidecar", "-days", "1",
       "-keyout", path.join(dir, "tls.key"), "-out", path.join(dir, "tls.crt")]);
     const sidecar = sidecarArgs({
-      listen: { grpcPort, httpPort },
+      listen: { host: "127.0.0.1", grpcPort, httpPort },
       tls: { certFile: path.join(dir, "tls.crt"), keyFile: path.join(dir, "tls.key"), clientCaFile: path.join(dir, "tls.crt") },
       prometheusUrl: web,
       prometheusClientConfigFile: write("client.yaml", "{}\n"),
@@ -108,8 +102,9 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
       configTemplateFile: template,
       configOutFile: configOut,
       ruleDir: path.join(dir, "rules"),
-    }).map((a) => a.replace("0.0.0.0:", "127.0.0.1:"));
-    start("thanos", [...sidecar, `--reloader.process-name=${processName}`, "--reloader.watch-interval=1s"], { POD_NAME: "pod-0" });
+      reloadMethod: reloadMethodFor(listenAddress),
+    });
+    start(findBinary("thanos"), [...sidecar, `--reloader.process-name=${processName}`, "--reloader.watch-interval=1s"], { POD_NAME: "pod-0" });
     await until("the sidecar is ready", async () => ((await fetch(`http://127.0.0.1:${httpPort}/-/ready`)).ok ? true : undefined), 30, () => logs.join(""));
   });
 

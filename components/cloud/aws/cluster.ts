@@ -14,10 +14,11 @@ import {
   serviceAssumeRolePolicy,
 } from "../../../builders/cloud/aws-iam";
 import { eksExecCredential } from "../../../builders/cloud/kubeconfig";
-import { perZoneScaling } from "../../../builders/cloud/scaling";
+import { NODE_ZONE_LABEL, perZoneScaling } from "../../../builders/cloud/scaling";
 import type { BaseStackConfig } from "../../../config";
 import { clusterAccess } from "../cluster-access";
 import type { KubernetesCluster } from "../types";
+import { EksClusterAutoscaler } from "./cluster-autoscaler";
 import { AwsNetwork } from "./network";
 
 /** Every control-plane log type EKS offers; audit and authenticator logs are the ones an incident needs. */
@@ -31,8 +32,8 @@ export interface EksClusterArgs {
 /**
  * An EKS cluster in its own VPC: API endpoint reachable privately and from `cluster.apiAllowedCidrs` only,
  * Secrets envelope-encrypted with a dedicated rotating KMS key, every control-plane log type on, one managed
- * node group per zone in the private subnets, NetworkPolicy enforcement (VPC CNI), the EBS CSI driver, and an
- * OIDC provider so pods assume IAM roles (IRSA).
+ * node group per zone in the private subnets, NetworkPolicy enforcement (VPC CNI), the EBS CSI driver, an
+ * OIDC provider so pods assume IAM roles (IRSA), metrics-server (for HPAs) and the cluster autoscaler.
  */
 export class EksCluster extends pulumi.ComponentResource implements KubernetesCluster {
   readonly cloud = "aws" as const;
@@ -42,6 +43,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
   readonly storageClassName: string;
+  readonly workloadsReady: readonly pulumi.Resource[];
   readonly region: string;
   readonly vpcId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string>[];
@@ -58,7 +60,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     const prefix = config.namePrefix;
     const child = { parent: this, provider };
 
-    const network = new AwsNetwork(`${prefix}-network`, { namePrefix: prefix, vpcCidr: settings.vpcCidr, zones: settings.zones, provider }, { parent: this });
+    const network = new AwsNetwork(`${prefix}-network`, { namePrefix: prefix, clusterName: settings.name, vpcCidr: settings.vpcCidr, zones: settings.zones, provider }, { parent: this });
 
     const secretsKey = new aws.kms.Key(`${prefix}-eks-secrets`, {
       description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
@@ -120,11 +122,11 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         diskSize: settings.nodes.diskGiB,
         scalingConfig: scaling,
         updateConfig: { maxUnavailable: 1 },
-        labels: { "monitoring/zone": zone },
+        labels: { [NODE_ZONE_LABEL]: zone },
       }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] }));
 
     // The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored.
-    new aws.eks.Addon(`${prefix}-vpc-cni`, {
+    const vpcCni = new aws.eks.Addon(`${prefix}-vpc-cni`, {
       clusterName: cluster.name,
       addonName: "vpc-cni",
       configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
@@ -138,7 +140,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     }, child);
     const ebsCsiPolicies = EBS_CSI_POLICIES.map((policy) =>
       new aws.iam.RolePolicyAttachment(`${prefix}-ebs-csi-${policy.split("/").pop()}`, { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) }, child));
-    new aws.eks.Addon(`${prefix}-ebs-csi`, {
+    const ebsCsi = new aws.eks.Addon(`${prefix}-ebs-csi`, {
       clusterName: cluster.name,
       addonName: "aws-ebs-csi-driver",
       serviceAccountRoleArn: ebsCsiRole.arn,
@@ -155,10 +157,29 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
       exec: cluster.name.apply((clusterName) => eksExecCredential(clusterName, config.region)),
     });
 
+    // HPAs read pod CPU from the resource metrics API, which EKS serves only once metrics-server runs.
+    new aws.eks.Addon(`${prefix}-metrics-server`, {
+      clusterName: cluster.name,
+      addonName: "metrics-server",
+    }, { ...child, dependsOn: nodeGroups });
+    // The node groups' maximum is only reached if something grows them.
+    new EksClusterAutoscaler(`${prefix}-cluster-autoscaler`, {
+      namePrefix: prefix,
+      clusterName: settings.name,
+      kubernetesVersion: settings.kubernetesVersion,
+      region: config.region,
+      oidcProviderArn: oidcProvider.arn,
+      oidcIssuerHost,
+      aws: provider,
+      kubernetes: access.provider,
+    }, { parent: this, dependsOn: nodeGroups });
+
     this.clusterName = cluster.name;
     this.kubeconfig = access.kubeconfig;
     this.provider = access.provider;
     this.storageClassName = access.storageClassName;
+    // The CNI too: pods scheduled before the managed CNI takes over would run without NetworkPolicy enforcement.
+    this.workloadsReady = [...nodeGroups, vpcCni, ebsCsi];
     this.egressCidrs = network.egressCidrs;
     this.zones = settings.zones;
     this.region = config.region;

@@ -4,6 +4,8 @@ import { awsSubnetPlan, hostCidrs } from "../../../builders/cloud/network";
 
 export interface AwsNetworkArgs {
   readonly namePrefix: string;
+  /** The EKS cluster whose load balancers the subnets carry (the cloud provider looks subnets up by this tag). */
+  readonly clusterName: string;
   readonly vpcCidr: string;
   readonly zones: readonly string[];
   readonly provider: aws.Provider;
@@ -26,6 +28,8 @@ export class AwsNetwork extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider };
     const prefix = args.namePrefix;
     const tags = (resource: string, extra: Record<string, string> = {}) => ({ Name: `${prefix}-${resource}`, ...extra });
+    // Shared: the VPC outlives no cluster, but the tag marks the subnets as the cluster's to place load balancers in.
+    const clusterTag = { [`kubernetes.io/cluster/${args.clusterName}`]: "shared" };
 
     const vpc = new aws.ec2.Vpc(`${prefix}-vpc`, {
       cidrBlock: args.vpcCidr,
@@ -48,7 +52,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
         availabilityZone: plan.zone,
         // Only NAT gateways and load balancers live here; they get their addresses explicitly.
         mapPublicIpOnLaunch: false,
-        tags: tags(`${plan.zone}-public`, { "kubernetes.io/role/elb": "1" }),
+        tags: tags(`${plan.zone}-public`, { "kubernetes.io/role/elb": "1", ...clusterTag }),
       }, child);
       new aws.ec2.RouteTableAssociation(`${zoneName}-public`, { subnetId: publicSubnet.id, routeTableId: publicRoutes.id }, child);
 
@@ -64,7 +68,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
         cidrBlock: plan.privateCidr,
         availabilityZone: plan.zone,
         mapPublicIpOnLaunch: false,
-        tags: tags(`${plan.zone}-private`, { "kubernetes.io/role/internal-elb": "1" }),
+        tags: tags(`${plan.zone}-private`, { "kubernetes.io/role/internal-elb": "1", ...clusterTag }),
       }, child);
       const privateRoutes = new aws.ec2.RouteTable(`${zoneName}-private`, {
         vpcId: vpc.id,

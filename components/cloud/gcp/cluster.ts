@@ -33,10 +33,15 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
   readonly storageClassName: string;
+  readonly workloadsReady: readonly pulumi.Resource[];
   readonly project: string;
   readonly region: string;
-  /** `<project>.svc.id.goog`: the identity namespace Kubernetes service accounts map into. */
-  readonly workloadPool: string;
+  /**
+   * `<project>.svc.id.goog`: the identity namespace Kubernetes service accounts map into, read from the
+   * cluster, since GKE creates the pool with the project's first Workload Identity cluster: IAM bindings
+   * that name it must wait for the cluster.
+   */
+  readonly workloadPool: pulumi.Output<string>;
   /** The VPC's ID (`projects/<p>/global/networks/<n>`), for private service access. */
   readonly networkId: pulumi.Output<string>;
   readonly subnetworkId: pulumi.Output<string>;
@@ -97,7 +102,7 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
       deletionProtection: true,
     }, child);
 
-    new gcp.container.NodePool(`${prefix}-nodes`, {
+    const nodePool = new gcp.container.NodePool(`${prefix}-nodes`, {
       cluster: cluster.id,
       location: config.region,
       nodeLocations: [...settings.zones],
@@ -135,11 +140,16 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     this.kubeconfig = access.kubeconfig;
     this.provider = access.provider;
     this.storageClassName = access.storageClassName;
+    // The PD CSI driver is a cluster add-on, running once the cluster is; the pool is created after both.
+    this.workloadsReady = [nodePool];
     this.egressCidrs = network.egressCidrs;
     this.zones = settings.zones;
     this.project = project;
     this.region = config.region;
-    this.workloadPool = pool;
+    this.workloadPool = cluster.workloadIdentityConfig.apply((identity) => {
+      if (!identity?.workloadPool) throw new Error(`GKE cluster ${settings.name} reports no workload pool`);
+      return identity.workloadPool;
+    });
     this.networkId = network.network.id;
     this.subnetworkId = network.subnetwork.id;
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, egressCidrs: this.egressCidrs });

@@ -50,7 +50,7 @@ export class WorkloadIdentityBucketIdentity extends pulumi.ComponentResource imp
       new gcp.serviceaccount.IAMMember(`${base}-wi-${serviceAccount.namespace}-${serviceAccount.name}`, {
         serviceAccountId: account.name,
         role: "roles/iam.workloadIdentityUser",
-        member: workloadIdentityMember(args.cluster.project, serviceAccount),
+        member: args.cluster.workloadPool.apply((pool) => workloadIdentityMember(pool, serviceAccount)),
       }, child);
     }
 

@@ -26,22 +26,39 @@ function autoscalerOf(workload: Workload, resources: readonly PolicyResource[]):
 }
 
 interface Scale {
-  /** The fewest pods the workload runs: the autoscaler's minReplicas when one scales it, else spec.replicas. */
+  /**
+   * The fewest pods the workload can run: spec.replicas, or under an autoscaler its minReplicas, unless
+   * spec.replicas is set below that too (every update applies that count again, and the pods above it go,
+   * until the autoscaler scales back up).
+   */
   readonly min: number;
   /** The most it may run, when an autoscaler scales it. */
   readonly max?: number;
+  /** Why `min` is below the autoscaler's minimum: the spec.replicas an update resets it to. */
+  readonly resetTo?: number;
 }
 
 function scaleOf(workload: Workload, resources: readonly PolicyResource[]): Known<Scale> {
   const autoscaler = autoscalerOf(workload, resources);
   if (!autoscaler) return typeof workload.replicas === "number" ? { min: workload.replicas } : UNKNOWN;
-  return known(() => ({ min: autoscaler.props.spec.minReplicas ?? 1, max: autoscaler.props.spec.maxReplicas }));
+  return known(() => {
+    const min: number = autoscaler.props.spec.minReplicas ?? 1;
+    const declared: unknown = workload.resource.props.spec?.replicas;
+    const resetTo = typeof declared === "number" && declared < min ? declared : undefined;
+    return { min: resetTo ?? min, max: autoscaler.props.spec.maxReplicas, ...(resetTo === undefined ? {} : { resetTo }) };
+  });
+}
+
+function replicaCount(scale: Scale): string {
+  return scale.resetTo === undefined
+    ? `runs ${scale.min} replica(s)`
+    : `sets spec.replicas to ${scale.resetTo} beside its autoscaler, so every update scales it down to ${scale.resetTo} replica(s) (leave replicas to the autoscaler)`;
 }
 
 export const haReplicas = stackPolicy<{ minReplicas: number; minAlertmanagerReplicas: number }>({
   name: "k8s-ha-replicas",
   description:
-    "Prometheus, Thanos Query, Thanos Store and Grafana run at least the configured number of replicas (2); Alertmanager an odd number, at least 3.",
+    "Prometheus, Thanos Query, Thanos Store and Grafana run at least the configured number of replicas (2), also across an update of an autoscaled workload; Alertmanager an odd number, at least 3.",
   configSchema: {
     properties: {
       minReplicas: { type: "integer", minimum: 2, default: 2 },
@@ -55,12 +72,12 @@ export const haReplicas = stackPolicy<{ minReplicas: number; minAlertmanagerRepl
       if (scale === UNKNOWN) continue;
       const blame = (message: string) => found.push({ message: `${describe(workload)} ${message}`, urn: workload.resource.urn });
       if (workload.role !== "alertmanager") {
-        if (scale.min < minReplicas) blame(`runs ${scale.min} replica(s): at least ${minReplicas} are required`);
+        if (scale.min < minReplicas) blame(`${replicaCount(scale)}: at least ${minReplicas} are required`);
         continue;
       }
       // A mesh of an even size can split in two halves that each keep notifying.
       if (scale.min < minAlertmanagerReplicas || scale.min % 2 === 0) {
-        blame(`runs ${scale.min} replica(s): an odd number of at least ${minAlertmanagerReplicas} is required`);
+        blame(`${replicaCount(scale)}: an odd number of at least ${minAlertmanagerReplicas} is required`);
       }
       if (scale.max !== undefined && scale.max !== scale.min) blame(`is autoscaled from ${scale.min} to ${scale.max}: the mesh size must stay odd and fixed`);
     }

@@ -3,7 +3,7 @@ import { haReplicas, podDisruptionBudgets } from "./availability";
 import { sidecarBlockDurations } from "./block-durations";
 import { oneCompactorPerBucket } from "./compactors";
 import { containerPolicies } from "./containers";
-import { loadBalancerSourceRanges } from "./load-balancers";
+import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { uniqueReplicaLabels } from "./replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
@@ -16,6 +16,7 @@ export const kubernetesPolicies: Policies = [
   sidecarBlockDurations,
   uniqueReplicaLabels,
   loadBalancerSourceRanges,
+  loadBalancerServed,
   monitoringNetworkPolicies,
   noNodeProxy,
   noRemoteLifecycle,

@@ -1,0 +1,195 @@
+/**
+ * The Thanos path of the local topology under the failures its users worry about: sidecars uploading to the
+ * regions' buckets (S3 and GCS emulators), store gateways, the compactor, Thanos Query with deduplication over
+ * per-region mutual TLS, and the Query Frontend. One topology serves the file; each test mends what it breaks.
+ * Every process is started by the topology and stopped by pid in `after`.
+ */
+import * as assert from "assert";
+import * as fs from "fs";
+import * as tls from "tls";
+import { RECORDED } from "../../builders/rules/recording";
+import { receivedAlerts } from "../../local/check";
+import { ServerAccess, metricValue, query, thanosQuery } from "../../local/client";
+import { address } from "../../local/ports";
+import { FLEET_JOB, LOCAL_RETENTION } from "../../local/settings";
+import { Topology } from "../../local/topology";
+import { waitFor } from "../../local/wait";
+import { parseDuration } from "../../config/duration";
+import { backfillBlock, parseBucketListing } from "../support/backfill";
+import { tempDir } from "../support/tools";
+
+const TARGETS_PER_REGION = 6;
+const FIVE_MINUTES_MS = 300_000;
+
+/** Whether a TLS client holding `cert` (or none) gets a gRPC server's HTTP/2 SETTINGS back, or is refused. */
+function storeApiAnswers(port: number, trust: { caFile: string; serverName: string }, cert?: { certFile: string; keyFile: string }): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host: "127.0.0.1",
+      port,
+      ca: fs.readFileSync(trust.caFile),
+      servername: trust.serverName,
+      ALPNProtocols: ["h2"],
+      ...(cert ? { cert: fs.readFileSync(cert.certFile), key: fs.readFileSync(cert.keyFile) } : {}),
+    });
+    const done = (answered: boolean) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answered);
+    };
+    const timer = setTimeout(() => done(false), 5000);
+    socket.once("secureConnect", () => {
+      // The client preface and an empty SETTINGS frame; a gRPC server that accepted the client answers with its own.
+      socket.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+    });
+    socket.once("data", () => done(true));
+    socket.once("error", () => done(false));
+    socket.once("close", () => done(false));
+  });
+}
+
+describe("Thanos end to end on the local topology", function () {
+  this.timeout(180_000);
+  let topology: Topology;
+  let scratch: string;
+  /** A moment at which every fleet target was scraped, recorded once at the start. */
+  let firstScrape: number;
+  const frontend = (): ServerAccess => topology.rendered.frontend;
+  const fleetCount = `count by (region) (up{job="${FLEET_JOB}"})`;
+  const counts = (result: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[]) =>
+    Object.fromEntries(result.map((s) => [s.metric.region, Number(s.value[1])]));
+  const everyRegion = (n: number) => Object.fromEntries(topology.plan.regions.map((r) => [r.name, n]));
+
+  before(async function () {
+    this.timeout(240_000);
+    scratch = tempDir("thanos-e2e-");
+    topology = await Topology.create({ basePort: 15090, shards: 1, targetsPerRegion: TARGETS_PER_REGION });
+    await topology.start();
+    await topology.waitReady();
+    firstScrape = await waitFor("Thanos Query to see every region's fleet", 60_000, async () => {
+      const answer = await thanosQuery(frontend(), fleetCount);
+      return JSON.stringify(counts(answer.result)) === JSON.stringify(everyRegion(TARGETS_PER_REGION)) ? Math.floor(answer.result[0].value[0]) : undefined;
+    });
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    await topology?.stop();
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("every regional StoreAPI refuses a client without the region's client certificate", async () => {
+    for (const region of topology.plan.regions) {
+      const own = topology.rendered.storeApiTls.get(region.name)!;
+      const other = [...topology.rendered.storeApiTls].find(([name]) => name !== region.name)![1];
+      const ports = [...region.prometheus.map((p) => p.sidecar.grpcPort), ...region.stores.map((s) => s.grpcPort)];
+      for (const port of ports) {
+        assert.strictEqual(await storeApiAnswers(port, own, own), true, `${region.name} :${port} answers Query's own client certificate (so the test can fail)`);
+        assert.strictEqual(await storeApiAnswers(port, own), false, `${region.name} :${port} refuses a client with no certificate`);
+        assert.strictEqual(await storeApiAnswers(port, own, other), false, `${region.name} :${port} refuses another region's client certificate`);
+      }
+    }
+  });
+
+  it("killing one replica leaves the Query result unchanged", async () => {
+    const region = topology.region("us-east");
+    const victim = region.prometheus.find((p) => p.replica === 0)!;
+    const before = counts((await thanosQuery(frontend(), fleetCount)).result);
+    assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
+    await topology.supervisor.kill(victim.name);
+    await topology.supervisor.kill(victim.sidecar.name);
+    try {
+      // Query notices the lost StoreAPI within its health checks; the answer must not change meanwhile or after.
+      for (let i = 0; i < 10; i++) {
+        const answer = await thanosQuery(frontend(), fleetCount);
+        assert.deepStrictEqual(counts(answer.result), before, `answer ${i} after the kill`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    } finally {
+      await topology.supervisor.restart(victim.name);
+      await topology.waitListening(victim.name);
+      await topology.supervisor.restart(victim.sidecar.name);
+      await topology.waitListening(victim.sidecar.name);
+    }
+  });
+
+  it("a stopped region leaves the other answered, with a partial-response warning", async () => {
+    const stopped = topology.region("us-east");
+    const processes = topology.regionProcesses(stopped.name);
+    for (const name of processes) await topology.supervisor.stop(name);
+    try {
+      const answer = await waitFor("Thanos Query to answer without us-east, with a warning", 30_000, async () => {
+        const a = await thanosQuery(frontend(), fleetCount);
+        return a.warnings.length > 0 ? a : undefined;
+      });
+      assert.deepStrictEqual(counts(answer.result), { "eu-west": TARGETS_PER_REGION });
+      assert.ok(answer.warnings.some((w) => /us-east|unavailable|connection|rpc/i.test(w)), `a warning names the lost StoreAPIs: ${answer.warnings.join("; ")}`);
+    } finally {
+      for (const name of [...processes].reverse()) {
+        await topology.supervisor.restart(name);
+        await topology.waitListening(name);
+      }
+    }
+    await waitFor("us-east to be answered again", 60_000, async () =>
+      counts((await thanosQuery(frontend(), fleetCount)).result)["us-east"] === TARGETS_PER_REGION ? true : undefined,
+    );
+  });
+
+  it("the compactor writes a 5m-downsampled block from raw data it finds in the bucket", async () => {
+    const region = topology.region("us-east");
+    const labels = { region: region.name, cloud: region.config.cloud, cluster: region.config.cluster.name, shard: "0", prometheus_replica: "backfill" };
+    const block = backfillBlock(scratch);
+    // Uploaded as a sidecar would, with its external labels, by Thanos' own shipper.
+    topology.bucketTool(region.name, ["upload-blocks", `--path=${block.dir}`, ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`)]);
+    const downsampled = await waitFor("a 5m block of the backfilled data in the bucket", 120_000, async () =>
+      parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"])).find(
+        (m) => m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
+      ),
+    );
+    assert.ok(downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime, "the downsampled block covers the raw block's range");
+    assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
+  });
+
+  it("an unreachable bucket fires the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
+    const region = topology.region("eu-west");
+    const emulator = region.bucket.emulator.name;
+    const uploaded = async () => {
+      const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
+      return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    };
+    const alert = { alertname: "ThanosSidecarNotUploading", region: region.name };
+    assert.deepStrictEqual(topology.webhook.firing(alert), [], "a healthy sidecar is not alerted on (so the test can fail)");
+    await topology.supervisor.stop(emulator);
+    let blocksBefore: number;
+    try {
+      assert.ok((await receivedAlerts(topology, alert, 150_000)).length >= 1);
+      blocksBefore = await uploaded();
+    } finally {
+      await topology.supervisor.restart(emulator);
+      await topology.waitListening(emulator);
+      // A compactor whose bucket fails exits, and Kubernetes would start it again: so does the test.
+      for (const name of topology.regionProcesses(region.name).filter((n) => !topology.supervisor.isRunning(n))) {
+        await topology.supervisor.restart(name);
+        await topology.waitListening(name);
+      }
+    }
+    await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
+  });
+
+  it("data older than a regional Prometheus' local retention is still answered through its store gateway", async () => {
+    const region = topology.region("us-east");
+    const replica = region.prometheus[0];
+    const at = firstScrape + 1;
+    const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
+    const atQuery = `count(up{job="${FLEET_JOB}"})`;
+    // The replica's own TSDB drops the block holding `at` once it is older than the retention.
+    await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
+      (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
+      2000,
+    );
+    const answer = await thanosQuery(frontend(), fleetCount, { time: at });
+    assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
+    const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
+    assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
+  });
+});
