@@ -3,6 +3,7 @@
  * the stack outputs are this module's exports.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { receiverSecretFiles } from "./builders/alertmanager/config";
 import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./config";
 import { deployGlobal } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
@@ -38,4 +39,4 @@ const config = stackConfig();
 
 export = config.tier === "regional"
   ? deployRegional(config)
-  : deployGlobal(config, receiverSecrets(config.alerting.receivers.map((r) => r.secretKey)));
+  : deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting)));

@@ -37,11 +37,12 @@ export function parseRawValue(text: string): unknown {
 }
 
 /**
- * The keys the receivers of a stack's (parsed) config name for their secrets: the only top-level keys beside
- * the schema's. Tools that stand in for `pulumi config set --secret` hold these as secrets.
+ * The keys the receivers and the heartbeat of a stack's (parsed) config name for their secrets: the only
+ * top-level keys beside the schema's. Tools that stand in for `pulumi config set --secret` hold these as secrets.
  */
 export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): string[] {
-  const receivers = (values.alerting as { receivers?: unknown } | undefined)?.receivers;
-  if (!Array.isArray(receivers)) return [];
-  return receivers.map((r) => (r as { secretKey?: unknown } | null)?.secretKey).filter((k): k is string => typeof k === "string");
+  const alerting = values.alerting as { receivers?: unknown; heartbeat?: unknown } | undefined;
+  const receivers = Array.isArray(alerting?.receivers) ? alerting.receivers : [];
+  const named = [...receivers, alerting?.heartbeat].map((r) => (r as { secretKey?: unknown } | null | undefined)?.secretKey);
+  return named.filter((k): k is string => typeof k === "string");
 }

@@ -11,9 +11,9 @@ import type { MachineType } from "./cloud/facts";
 import { parseDuration } from "./duration";
 import { ConfigError } from "./errors";
 import { keyPath, valueAt } from "./issues";
-import { MAX_SHARDS } from "./schema";
+import { BUILT_IN_RECEIVERS, MAX_SHARDS } from "./schema";
 import { quantity } from "./quantity";
-import type { ClusterSettings, GlobalStackConfig, RegionalStackConfig, StackConfig } from "./types";
+import type { ClusterSettings, GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
 import type { RawConfig } from "./raw";
 
 type Fail = (path: readonly PropertyKey[], allowed: string, value?: unknown) => never;
@@ -180,17 +180,21 @@ function checkGlobal(config: GlobalStackConfig, input: Record<string, unknown>, 
     if (receiver.type !== "slack" && valueAt(input, ["alerting", "receivers", i, "channel"]) !== undefined) {
       fail(["alerting", "receivers", i, "channel"], `no value: only slack receivers have a channel, and '${receiver.name}' is a ${receiver.type} receiver`);
     }
-    const secret = receiver.secretKey;
-    const setWith = `pulumi config set --secret ${secret} <value>`;
-    if (raw.values[secret] === undefined) {
-      throw new ConfigError(config.stack, secret, undefined, `${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}', set as a secret with: ${setWith}`);
-    }
-    if (!raw.isSecret(secret)) {
-      throw new ConfigError(config.stack, secret, raw.values[secret],
-        `a secret, not plain text: it holds ${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}'; set it with: ${setWith}`,
-        { hidden: "a value in plain text (not shown here)" });
-    }
+    requireSecret(config.stack, raw, receiver.secretKey, `${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}'`);
   });
+  const reserved: readonly string[] = Object.values(BUILT_IN_RECEIVERS);
+  alerting.receivers.forEach((receiver, i) => {
+    if (reserved.includes(receiver.name)) fail(["alerting", "receivers", i, "name"], `a name other than ${reserved.join(" and ")} (the stack's own receivers)`);
+  });
+  if (alerting.heartbeat) {
+    const { type, secretKey } = alerting.heartbeat;
+    const opsgenie = type === "opsgenie";
+    if (opsgenie && alerting.heartbeat.name === undefined) fail(["alerting", "heartbeat", "name"], "the name of the Opsgenie heartbeat (required for type opsgenie)");
+    for (const key of ["name", "apiUrl"] as const) {
+      if (!opsgenie && valueAt(input, ["alerting", "heartbeat", key]) !== undefined) fail(["alerting", "heartbeat", key], "no value: only opsgenie heartbeats have one");
+    }
+    requireSecret(config.stack, raw, secretKey, HEARTBEAT_SECRET[type]);
+  }
   const known = (name: string) => names.has(name);
   const receiversList = `one of the receivers: ${[...names].join(", ")}`;
   if (!known(alerting.defaultReceiver)) fail(["alerting", "defaultReceiver"], receiversList);
@@ -208,6 +212,22 @@ function checkGlobal(config: GlobalStackConfig, input: Record<string, unknown>, 
     [["query", "minReplicas"], config.query.minReplicas],
   ], fail);
 }
+
+/** A config key a receiver or the heartbeat reads: set, and held by Pulumi as a secret. */
+function requireSecret(stack: string, raw: RawConfig, key: string, holds: string): void {
+  const setWith = `pulumi config set --secret ${key} <value>`;
+  if (raw.values[key] === undefined) throw new ConfigError(stack, key, undefined, `${holds}, set as a secret with: ${setWith}`);
+  if (!raw.isSecret(key)) {
+    throw new ConfigError(stack, key, raw.values[key], `a secret, not plain text: it holds ${holds}; set it with: ${setWith}`, {
+      hidden: "a value in plain text (not shown here)",
+    });
+  }
+}
+
+const HEARTBEAT_SECRET: Record<HeartbeatType, string> = {
+  webhook: "the heartbeat's ping URL",
+  opsgenie: "the Opsgenie API key the heartbeat pings with",
+};
 
 const RECEIVER_SECRET: Record<GlobalStackConfig["alerting"]["receivers"][number]["type"], string> = {
   slack: "the Slack incoming-webhook URL",

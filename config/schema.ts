@@ -18,6 +18,9 @@ export const TIERS = ["regional", "global"] as const;
 export type Tier = (typeof TIERS)[number];
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE"] as const;
 export const RECEIVER_TYPES = ["slack", "pagerduty", "webhook"] as const;
+export const HEARTBEAT_TYPES = ["webhook", "opsgenie"] as const;
+/** Receivers the Alertmanager config always has (for the Watchdog); no configured receiver may take their names. */
+export const BUILT_IN_RECEIVERS = { drop: "null", heartbeat: "heartbeat" } as const;
 
 /** Who the schema is built for: what the stack file cannot change about its own defaults. */
 export interface StackIdentity {
@@ -158,6 +161,8 @@ function baseShape(identity: StackIdentity) {
     ),
     namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
     cluster: clusterSchema(identity),
+    // Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet.
+    certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(14),
   };
 }
 
@@ -280,12 +285,24 @@ function alertingSchema() {
     },
     "A route below the default one.",
   );
+  const heartbeat = section(
+    {
+      type: oneOf(HEARTBEAT_TYPES, "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API."),
+      secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the heartbeat URL or API key", "The secret config key holding the heartbeat's URL (webhook) or API key (opsgenie)."),
+      // Alertmanager resends the Watchdog at most this often; the heartbeat service should allow a few missed.
+      interval: duration({ minSeconds: 30, doc: "How often the Watchdog is sent on." }).default("1m"),
+      name: derivedDefault(text(/^[\w .-]+$/, "the name of the Opsgenie heartbeat", "Opsgenie only: the heartbeat's name."), "required for opsgenie"),
+      apiUrl: derivedDefault(text(/^https:\/\/[a-z0-9.-]+$/, "an https:// base URL such as https://api.eu.opsgenie.com", "Opsgenie only: the API's base URL."), "https://api.opsgenie.com"),
+    },
+    "The dead man's switch: where the always-firing Watchdog goes, so a service outside the stack pages someone when the pings stop.",
+  );
   return section(
     {
       replicas: documented(wholeNumber(3, 9).refine((n) => n % 2 === 1), {
         allowed: "an odd number from 3 to 9 (a gossip mesh needs a majority)",
         doc: "Alertmanager mesh peers.",
       }).default(3),
+      heartbeat: heartbeat.optional(),
       receivers: documented(z.array(receiver).min(1), { allowed: "a list of at least one receiver", doc: "Receivers: name, type, secretKey, channel." }),
       defaultReceiver: derivedDefault(text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."), "the first receiver"),
       routes: documented(z.array(route), { allowed: "a list of routes", doc: "Routes: receiver, matchers, continue." }).default([]),
@@ -340,6 +357,10 @@ export function globalSchema(identity: StackIdentity) {
         ...config.alerting,
         defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
         receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? "#alerts" : undefined })),
+        heartbeat: config.alerting.heartbeat && {
+          ...config.alerting.heartbeat,
+          apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? "https://api.opsgenie.com" : undefined,
+        },
       },
       grafana: { ...config.grafana, ...resolvedScaling(config.grafana) },
       query: resolvedScaling(config.query),

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { GlobalSchema, RegionalSchema } from "./schema";
 
-export { RECEIVER_TYPES, RELEASE_CHANNELS, TIERS, Tier } from "./schema";
+export { BUILT_IN_RECEIVERS, HEARTBEAT_TYPES, RECEIVER_TYPES, RELEASE_CHANNELS, TIERS, Tier } from "./schema";
 
 type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]
@@ -18,7 +18,7 @@ export type GlobalStackConfig = DeepReadonly<z.output<GlobalSchema>>;
 export type StackConfig = RegionalStackConfig | GlobalStackConfig;
 
 /** Settings every stack has, whatever its tier. */
-export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster">;
+export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster" | "certificateWarningDays">;
 export type ClusterSettings = StackConfig["cluster"];
 export type NodePoolSettings = ClusterSettings["nodes"];
 
@@ -40,6 +40,9 @@ export type AlertingSettings = GlobalStackConfig["alerting"];
 export type ReceiverSettings = AlertingSettings["receivers"][number];
 export type ReceiverType = ReceiverSettings["type"];
 export type RouteSettings = AlertingSettings["routes"][number];
+/** Absent: the Watchdog is dropped, and nothing outside the stack notices when the global tier is down. */
+export type HeartbeatSettings = NonNullable<AlertingSettings["heartbeat"]>;
+export type HeartbeatType = HeartbeatSettings["type"];
 export type ScalingBounds = GlobalStackConfig["query"];
 export type GrafanaSettings = GlobalStackConfig["grafana"];
 export type DatabaseSettings = GlobalStackConfig["database"];

@@ -64,6 +64,12 @@ export interface RegionalOutputs {
   /** ConfigMap (in `namespace`) the global tier writes the Alertmanager file_sd targets into, and its key. */
   readonly alertmanagerTargetsConfigMap: string;
   readonly alertmanagerTargetsKey: string;
+  /**
+   * When each certificate the region issued expires (RFC 3339), by name: the global stack alerts on the
+   * copies it holds (the CA, the client certificate), which a regional renewal does not replace until the
+   * next global `up`. Absent from regions deployed before it existed.
+   */
+  readonly certificateExpiries?: Readonly<Record<string, string>>;
 }
 
 export const SECRET_REGIONAL_OUTPUTS = [
@@ -83,6 +89,9 @@ export const REGIONAL_OUTPUT_NAMES = [
   "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword",
   "alertingPasswordHash", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey",
 ] as const satisfies readonly (keyof RegionalOutputs)[];
+
+/** Outputs the global tier reads when a region has them (see each one's comment). */
+export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries"] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */
 export const MONITORING_NAMESPACE = "monitoring";

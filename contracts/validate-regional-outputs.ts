@@ -52,6 +52,12 @@ export function validateRegionalOutputs(globalStack: string, reference: string, 
       fail(name, "is not a map of label names to values");
     }
   }
+  const expiries = raw.certificateExpiries;
+  if (expiries !== undefined && expiries !== null) {
+    if (typeof expiries !== "object" || Array.isArray(expiries) || Object.values(expiries as object).some((v) => typeof v !== "string" || Number.isNaN(Date.parse(v)))) {
+      fail("certificateExpiries", "is not a map of certificate names to RFC 3339 times");
+    }
+  }
   if ((raw.externalLabels as Record<string, string>).region !== regionStack) {
     fail("externalLabels", `has region ${JSON.stringify((raw.externalLabels as Record<string, string>).region)}, not '${regionStack}'`);
   }

@@ -12,14 +12,14 @@ import * as YAML from "yaml";
 import { alertmanagerArgs } from "../builders/alertmanager/args";
 import { alertmanagerConfig } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
-import { webConfig as alertmanagerWebConfig } from "../builders/alertmanager/web-config";
+import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
 import { federationPrometheusConfig } from "../builders/federation/config";
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
 import { QUERY_SPLIT_INTERVAL, RESPONSE_CACHE_SIZE, meshLabel } from "../builders/global/render";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER } from "../builders/global/layout";
-import { prometheusArgs } from "../builders/prometheus/args";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
+import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
 import { substituteConfigCommand } from "../builders/regional/init-config";
@@ -30,7 +30,7 @@ import { compactArgs } from "../builders/thanos/compact";
 import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
-import { httpsServerConfig, queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";
+import { queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";
 import { sidecarArgs } from "../builders/thanos/sidecar";
 import { storeArgs } from "../builders/thanos/store";
 import { bcryptHash } from "./bcrypt";
@@ -210,6 +210,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
         configTemplateFile: templateFile,
         configOutFile: configFile,
         ruleDir: rulesDir,
+        reloadMethod: reloadMethodFor(address(p.port)),
       }),
     });
   }
@@ -306,7 +307,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, secretsDir })));
   const amWebFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
-    yaml(alertmanagerWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),
+    yaml(toolkitWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),
   );
   const amAccess: ServerAccess = { caFile: amCaBundle, username: federationAlerting.username, passwordFile: federationAlerting.passwordFile, url: "" };
   const alertmanagers = new Map<string, ServerAccess>();
@@ -394,7 +395,14 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
   const frontendCert = pki.server("query-frontend", ingressCa, ["localhost"], [LOOPBACK]);
   const frontendDir = global.frontend.dir;
-  const frontendAccess: ServerAccess = { url: `https://${address(global.frontend.httpPort)}`, caFile: ingressCa.cert };
+  // As in the clusters, every client of the frontend logs in (the check and the e2e tests as the `query` user).
+  const frontendUser = credentials(QUERY_FRONTEND.queryUser, path.join(frontendDir, "secrets", "query-password"));
+  const frontendAccess: ServerAccess = {
+    url: `https://${address(global.frontend.httpPort)}`,
+    caFile: ingressCa.cert,
+    username: frontendUser.username,
+    passwordFile: frontendUser.passwordFile,
+  };
   const frontendSpec: ProcessSpec = {
     name: global.frontend.name,
     command: binaries.thanos,
@@ -402,7 +410,11 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     args: queryFrontendArgs({
       downstreamUrl: `http://${address(global.query.httpPort)}`,
       httpAddress: address(global.frontend.httpPort),
-      httpConfigFile: write(path.join(frontendDir, "http.yml"), yaml(httpsServerConfig(frontendCert.cert, frontendCert.key))),
+      httpConfigFile: write(path.join(frontendDir, "http.yml"), yaml(toolkitWebConfig({
+        certFile: frontendCert.cert,
+        keyFile: frontendCert.key,
+        users: { [frontendUser.username]: frontendUser.bcryptHash },
+      }))),
       responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(responseCacheConfig(RESPONSE_CACHE_SIZE))),
       splitInterval: QUERY_SPLIT_INTERVAL,
     }),

@@ -44,6 +44,8 @@ export function localGlobalConfig(webhookUrl: string, regions?: readonly string[
   const secretKey = "localWebhookUrl";
   const config = loadWithOverrides(GLOBAL_STACK, {
     alerting: {
+      // No heartbeat service runs locally: the stack file's heartbeat would need its secret URL.
+      heartbeat: undefined,
       receivers: [{ name: LOCAL_RECEIVER, type: "webhook", secretKey }],
       defaultReceiver: LOCAL_RECEIVER,
       routes: [],

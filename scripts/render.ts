@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { s3Location, gcsLocation } from "../builders/cloud/object-store";
-import { FEDERATION_ALERTING_USER } from "../builders/global/layout";
+import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
 import { selectorLabels } from "../builders/k8s/labels";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL } from "../builders/regional/layout";
@@ -84,6 +84,7 @@ function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, str
   return renderGlobalFiles(config, regions, {
     alertmanagerHosts: Array.from({ length: config.alerting.replicas }, (_, i) => `192.0.2.${200 + i}`),
     alertmanagerUsers: Object.fromEntries([...regions.map((r) => [r.outputs.alertingUsername, hash]), [FEDERATION_ALERTING_USER, hash]]),
+    queryFrontendUsers: { [QUERY_FRONTEND.grafanaUser]: hash, [QUERY_FRONTEND.queryUser]: hash },
     federationAlertingUser: FEDERATION_ALERTING_USER,
   });
 }

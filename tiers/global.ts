@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { cloudFor } from "../components/cloud";
 import { GlobalMonitoring, GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
-import { REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "../contracts/regional-outputs";
+import { OPTIONAL_REGIONAL_OUTPUT_NAMES, REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../contracts/validate-regional-outputs";
 import { localProviders } from "./local-providers";
 
@@ -11,6 +11,8 @@ export interface GlobalStackOutputs {
   readonly grafanaUrl: pulumi.Output<string>;
   readonly grafanaAddress: pulumi.Output<string>;
   readonly thanosQueryUrl: pulumi.Output<string>;
+  readonly thanosQueryUsername: string;
+  readonly thanosQueryPassword: pulumi.Output<string>;
   readonly alertmanagerEndpoints: pulumi.Output<string[]>;
   readonly grafanaAdminPassword: pulumi.Output<string>;
   readonly ingressCaCert: pulumi.Output<string>;
@@ -42,6 +44,8 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAddress: monitoring.grafanaAddress,
     thanosQueryUrl: monitoring.thanosQueryUrl,
+    thanosQueryUsername: monitoring.thanosQueryUsername,
+    thanosQueryPassword: pulumi.secret(monitoring.thanosQueryPassword),
     alertmanagerEndpoints: monitoring.alertmanagerEndpoints,
     grafanaAdminPassword: pulumi.secret(monitoring.grafanaAdminPassword),
     ingressCaCert: monitoring.ingressCaCert,
@@ -53,7 +57,7 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
 function readRegion(config: GlobalStackConfig, region: RegionReference): GlobalRegion {
   const reference = new pulumi.StackReference(`${config.namePrefix}-${region.name}`, { name: region.stackReference });
   const validated = pulumi
-    .all(Object.fromEntries(REGIONAL_OUTPUT_NAMES.map((name) => [name, reference.getOutput(name)])))
+    .all(Object.fromEntries([...REGIONAL_OUTPUT_NAMES, ...OPTIONAL_REGIONAL_OUTPUT_NAMES].map((name) => [name, reference.getOutput(name)])))
     .apply((values): RegionalOutputs => validateRegionalOutputs(config.stack, region.stackReference, values));
   // One secret output would taint every field read from the combined object (load balancer source ranges,
   // ConfigMaps). GlobalMonitoring puts each secret field only into Kubernetes Secrets and TLS resources, which

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_SERVICE_ACCOUNTS } from "../builders/regional/layout";
+import { BUCKET_IDENTITIES } from "../builders/regional/layout";
 import { cloudFor } from "../components/cloud";
 import { RegionalMonitoring } from "../components/regional";
 import type { RegionalStackConfig } from "../config";
@@ -17,14 +17,17 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
   const cloud = cloudFor(config);
   const cluster = cloud.cluster();
   const bucket = cloud.bucket({ purpose: "thanos" });
-  const identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [...BUCKET_SERVICE_ACCOUNTS] });
+  const identityAnnotations = Object.fromEntries(BUCKET_IDENTITIES.map((id) => [
+    id.serviceAccount.name,
+    cloud.bucketIdentity({ purpose: id.purpose, access: id.access, cluster, bucket, serviceAccounts: [id.serviceAccount] }).serviceAccountAnnotations,
+  ]));
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
   const monitoring = new RegionalMonitoring(`${config.namePrefix}-monitoring`, {
     config,
     provider: cluster.provider,
     objectStore: bucket.location,
-    identityAnnotations: identity.serviceAccountAnnotations,
+    identityAnnotations,
     clusterName: cluster.clusterName,
     storageClassName: cluster.storageClassName,
   }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
@@ -58,5 +61,6 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     alertingPasswordHash: pulumi.secret(monitoring.alertingPasswordHash),
     alertmanagerTargetsConfigMap: monitoring.alertmanagerTargetsConfigMap,
     alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
+    certificateExpiries: monitoring.certificateExpiries,
   };
 }

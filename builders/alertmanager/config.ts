@@ -1,7 +1,15 @@
-import type { AlertingSettings, ReceiverSettings } from "../../config/types";
+import { AlertingSettings, BUILT_IN_RECEIVERS, HeartbeatSettings, ReceiverSettings } from "../../config/types";
 
-/** Receiver that drops what reaches it: the Watchdog heartbeat goes there unless a route says otherwise. */
-export const NULL_RECEIVER = "null";
+/** Receiver that drops what reaches it: the Watchdog goes there when no heartbeat is configured. */
+export const NULL_RECEIVER = BUILT_IN_RECEIVERS.drop;
+/** Receiver of the Watchdog when a heartbeat is configured: the dead man's switch. */
+export const HEARTBEAT_RECEIVER = BUILT_IN_RECEIVERS.heartbeat;
+/**
+ * Group interval of the heartbeat route. Alertmanager resends an unchanged group at the first flush after
+ * repeat_interval has passed (notify/dedup_stage.go), so flushes much shorter than the heartbeat's interval
+ * make the pings come every interval rather than every second one.
+ */
+export const HEARTBEAT_GROUP_INTERVAL = "10s";
 /** The alert every Prometheus fires all the time; it proves the alerting path works end to end. */
 export const WATCHDOG_ALERT = "Watchdog";
 /** A critical alert silences the warning of the same alert about the same cluster and service. */
@@ -29,16 +37,56 @@ export function alertmanagerConfig(p: AlertmanagerConfigParams) {
       group_interval: alerting.groupInterval,
       repeat_interval: alerting.repeatInterval,
       routes: [
-        // First, so no configured route (even a catch-all) pages anyone every repeat interval for the heartbeat.
-        { receiver: NULL_RECEIVER, matchers: [`alertname="${WATCHDOG_ALERT}"`] },
+        // First and without continue, so no configured route (even a catch-all) pages anyone for the Watchdog.
+        watchdogRoute(alerting.heartbeat),
         ...alerting.routes.map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue })),
       ],
     },
     inhibit_rules: [
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: [...INHIBIT_EQUAL] },
     ],
-    receivers: [{ name: NULL_RECEIVER }, ...alerting.receivers.map((r) => receiver(r, p))],
+    receivers: [
+      alerting.heartbeat ? heartbeatReceiver(alerting.heartbeat, p) : { name: NULL_RECEIVER },
+      ...alerting.receivers.map((r) => receiver(r, p)),
+    ],
   };
+}
+
+/**
+ * Every Watchdog (each region's and the federation's) in one group, so the heartbeat service gets one ping
+ * per interval as long as any Prometheus reaches the mesh and the mesh can notify. It never resolves: a
+ * "resolved" ping would look like a sign of life.
+ */
+function watchdogRoute(heartbeat: HeartbeatSettings | undefined) {
+  const matchers = [`alertname="${WATCHDOG_ALERT}"`];
+  if (!heartbeat) return { receiver: NULL_RECEIVER, matchers };
+  return {
+    receiver: HEARTBEAT_RECEIVER,
+    matchers,
+    group_by: ["alertname"],
+    group_wait: "0s",
+    group_interval: HEARTBEAT_GROUP_INTERVAL,
+    repeat_interval: heartbeat.interval,
+  };
+}
+
+/** The Opsgenie heartbeat ping (POST /v2/heartbeats/<name>/ping, `Authorization: GenieKey <API key>`). */
+export function opsgeniePingUrl(apiUrl: string, name: string): string {
+  return `${apiUrl}/v2/heartbeats/${encodeURIComponent(name)}/ping`;
+}
+
+function heartbeatReceiver(h: HeartbeatSettings, p: AlertmanagerConfigParams) {
+  const ping = { send_resolved: false, max_alerts: 1 };
+  const file = `${p.secretsDir}/${h.secretKey}`;
+  switch (h.type) {
+    case "webhook":
+      return { name: HEARTBEAT_RECEIVER, webhook_configs: [{ url_file: file, ...ping }] };
+    case "opsgenie":
+      return {
+        name: HEARTBEAT_RECEIVER,
+        webhook_configs: [{ url: opsgeniePingUrl(h.apiUrl!, h.name!), http_config: { authorization: { type: "GenieKey", credentials_file: file } }, ...ping }],
+      };
+  }
 }
 
 function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
@@ -53,7 +101,10 @@ function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
   }
 }
 
-/** The receiver secret files the config reads, by file name (the receiver's `secretKey`). */
+/**
+ * The secret files the config reads, by file name: every receiver's and the heartbeat's `secretKey`, which
+ * are also the secret config keys the stack reads them from.
+ */
 export function receiverSecretFiles(alerting: AlertingSettings): string[] {
-  return alerting.receivers.map((r) => r.secretKey);
+  return [...alerting.receivers.map((r) => r.secretKey), ...(alerting.heartbeat ? [alerting.heartbeat.secretKey] : [])];
 }

@@ -10,7 +10,7 @@ export interface WebConfigParams {
 }
 
 export function webConfig(p: WebConfigParams) {
-  if (Object.keys(p.users).length === 0) throw new Error("an Alertmanager web config needs at least one basic-auth user");
+  if (Object.keys(p.users).length === 0) throw new Error("a web config needs at least one basic-auth user");
   for (const [user, hash] of Object.entries(p.users)) {
     if (!/^\$2[aby]?\$\d\d\$/.test(hash)) throw new Error(`basic-auth user '${user}' needs a bcrypt hash, not a plain password`);
   }

@@ -1,3 +1,4 @@
+import { BucketAccess, kmsActions, s3ObjectActions } from "./bucket-access";
 import type { KubernetesServiceAccountRef } from "./service-accounts";
 
 /**
@@ -62,14 +63,14 @@ export function issuerHost(issuerUrl: string): string {
 }
 
 /**
- * What Thanos needs on its bucket and nothing more: list the bucket, read, write and delete its objects
- * (the compactor deletes blocks), and use the bucket's KMS key for SSE-KMS objects.
+ * What one Thanos component needs on its bucket and nothing more (builders/cloud/bucket-access.ts): list
+ * the bucket, the object actions of its access, and the bucket's KMS key for SSE-KMS objects.
  */
-export function bucketReadWritePolicy(p: { bucketArn: string; kmsKeyArn: string }): PolicyDocument {
+export function bucketAccessPolicy(p: { bucketArn: string; kmsKeyArn: string; access: BucketAccess }): PolicyDocument {
   return document(
     { Sid: "ListBucket", Effect: "Allow", Action: "s3:ListBucket", Resource: p.bucketArn },
-    { Sid: "ReadWriteObjects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: `${p.bucketArn}/*` },
-    { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: p.kmsKeyArn },
+    { Sid: "Objects", Effect: "Allow", Action: s3ObjectActions(p.access), Resource: `${p.bucketArn}/*` },
+    { Sid: "UseBucketKey", Effect: "Allow", Action: kmsActions(p.access), Resource: p.kmsKeyArn },
   );
 }
 

@@ -1,7 +1,7 @@
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
 import { federateJobName } from "./config";
-import { REGIONAL_RECORDING_RULES } from "./series";
+import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** A region as the global alerts name it. */
 export interface AlertedRegion {
@@ -11,6 +11,9 @@ export interface AlertedRegion {
 }
 
 export const REGION_UNREACHABLE = "RegionUnreachable";
+export const COMPACTOR_MISSING = "ThanosCompactMissing";
+/** The `service` label of the missing-compactor alert. */
+export const COMPACTOR_SERVICE = "thanos-compact";
 /** The `service` label of the global alerts: what is lost is the region's Prometheus as the federation reaches it. */
 export const FEDERATION_SERVICE = "federation";
 
@@ -18,8 +21,9 @@ export const FEDERATION_SERVICE = "federation";
  * Alerts the federation Prometheus evaluates about the regions it federates, one pair per region so an
  * absent region is named. Both alerts of a pair are `RegionUnreachable` with the same `cluster` and `service`,
  * so while the critical one fires the Alertmanagers' critical-inhibits-warning rule silences the warning.
- * The Watchdog proves the federation's own path to the Alertmanager mesh; the regional one proves only the
- * region's.
+ * The federation also sees every shard of a region at once, so it is where a missing compactor can be told
+ * from a shard that does not scrape it. The Watchdog proves the federation's own path to the Alertmanager
+ * mesh; the regional one proves only the region's.
  */
 export function globalAlertRules(regions: readonly AlertedRegion[]): RuleFile<AlertingRule> {
   return {
@@ -57,6 +61,19 @@ function regionAlerts(region: AlertedRegion): AlertingRule[] {
       annotations: {
         summary: `Some Prometheus pods of region ${region.name} are unreachable from the global federation.`,
         description: `{{ $value }} Prometheus pod(s) of ${region.name} have failed every federation scrape for 10 minutes: the region runs without a spare replica.`,
+      },
+    },
+    {
+      alert: COMPACTOR_MISSING,
+      // The compactor exports thanos_compact_halted from its start, so the series is absent only when no
+      // compactor is scraped: scaled to zero, deleted, crash-looping or unschedulable. Only while the region
+      // answers: an unreachable region is RegionUnreachable.
+      expr: `absent(${ESSENTIAL_SERIES.compactorHalted}{region="${region.name}"}) and on() count(${answers}) > 0`,
+      for: "15m",
+      labels: { region: region.name, cluster: region.clusterName, service: COMPACTOR_SERVICE, severity: "critical" },
+      annotations: {
+        summary: `Region ${region.name} runs no Thanos compactor.`,
+        description: `No compactor of ${region.name} has been scraped for 15 minutes: its bucket is neither compacted, downsampled nor trimmed to its retention, and nothing says so but this alert.`,
       },
     },
   ];

@@ -49,6 +49,9 @@ export const QUERY_FRONTEND = {
   name: "thanos-query-frontend",
   service: "thanos-query-frontend",
   httpPort: 9090,
+  /** Basic-auth users of the frontend: Grafana's own, and the one the stack exports for people and tools. */
+  grafanaUser: "grafana",
+  queryUser: "query",
   configDir: "/etc/thanos/config",
   tlsDir: "/etc/thanos/tls",
 } as const;
@@ -62,6 +65,8 @@ export const GRAFANA = {
   /** Unified-alerting gossip (notification log and silences), TCP and UDP, as in Grafana's HA documentation. */
   alertingPort: 9094,
   provisioningDir: "/etc/grafana/provisioning",
+  /** Credentials Grafana's datasources read with `$__file{}` when it provisions them. */
+  secretsDir: "/etc/grafana/secrets",
   dashboardsDir: "/var/lib/grafana-dashboards",
   tlsDir: "/etc/grafana/tls",
 } as const;

@@ -11,7 +11,7 @@ import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { endpointSdConfig, thanosQueryArgs } from "../thanos/query";
-import { httpsServerConfig, queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
+import { queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
@@ -31,6 +31,8 @@ export interface GlobalRenderOptions {
   readonly alertmanagerUsers: Readonly<Record<string, string>>;
   /** The user the federation Prometheus sends alerts as. */
   readonly federationAlertingUser: string;
+  /** Basic-auth users of the Query Frontend (QUERY_FRONTEND.grafanaUser, .queryUser), to a bcrypt hash. */
+  readonly queryFrontendUsers: Readonly<Record<string, string>>;
 }
 
 export const SCRAPE_INTERVAL = "30s";
@@ -183,13 +185,19 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       }),
     ),
     [GLOBAL_FILES.frontendHttpConfig]: yaml(
-      httpsServerConfig(`${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsCert}`, `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsKey}`),
+      webConfig({
+        certFile: `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsCert}`,
+        keyFile: `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsKey}`,
+        users: o.queryFrontendUsers,
+      }),
     ),
     [GLOBAL_FILES.frontendResponseCache]: yaml(responseCacheConfig(RESPONSE_CACHE_SIZE)),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
         thanosCaFile: `${GRAFANA.tlsDir}/${SECRET_FILES.ingressCa}`,
+        thanosUser: QUERY_FRONTEND.grafanaUser,
+        thanosPasswordFile: `${GRAFANA.secretsDir}/${SECRET_FILES.queryFrontendPassword}`,
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: SCRAPE_INTERVAL,

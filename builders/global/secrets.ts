@@ -12,6 +12,8 @@ export const SECRET_FILES = {
   /** Federation Prometheus as an Alertmanager client. */
   alertmanagerPassword: "alertmanager-password",
   alertmanagerCa: "alertmanager-ca.crt",
+  /** Grafana's basic-auth password for the Query Frontend. */
+  queryFrontendPassword: "query-frontend-password",
   /** A `kubernetes.io/tls` Secret's keys. */
   tlsCert: "tls.crt",
   tlsKey: "tls.key",

@@ -10,6 +10,9 @@ export interface DatasourcesParams {
   readonly thanosUrl: string;
   /** File holding the CA that signed the Query Frontend certificate. */
   readonly thanosCaFile: string;
+  /** The Query Frontend's basic-auth user for Grafana, and the file holding its password. */
+  readonly thanosUser: string;
+  readonly thanosPasswordFile: string;
   /**
    * Thanos Query itself, in the cluster. Region datasources bypass the frontend: its results cache keys on
    * the query and step but not on `storeMatch[]` (pkg/queryfrontend/cache.go), so a region's panel could
@@ -51,9 +54,11 @@ export function grafanaDatasources(p: DatasourcesParams) {
       {
         ...global,
         isDefault: true,
+        basicAuth: true,
+        basicAuthUser: p.thanosUser,
         jsonData: { ...global.jsonData, tlsAuthWithCACert: true },
-        // Grafana reads the file when it provisions; the CA never sits in the provisioning file.
-        secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}` },
+        // Grafana reads the files when it provisions; neither the CA nor the password sits in the provisioning file.
+        secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}`, basicAuthPassword: `$__file{${p.thanosPasswordFile}}` },
       },
       prometheusApi("Federation Prometheus", DATASOURCE_UIDS.federation, p.federationUrl, "Prometheus"),
       ...p.regions.map((r) => {

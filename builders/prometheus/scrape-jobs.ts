@@ -1,7 +1,7 @@
 import { parseDuration } from "../../config/duration";
 import type { StaticScrapeJob } from "../../config/types";
 import { hashmodSharding, ShardPosition } from "./sharding";
-import type { KubernetesRole, KubernetesSdConfig, RelabelConfig, ScrapeConfig, TlsConfig } from "./types";
+import type { KubernetesRole, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from "./types";
 
 /** What every job needs to know besides its own targets. */
 export interface ScrapeJobSettings {
@@ -60,31 +60,27 @@ function limits(settings: ScrapeJobSettings, factor = 1) {
 }
 
 /**
- * Kubelet and cAdvisor are reached through the API server's node proxy, which needs no network path to the
- * nodes. The target is hashed on the kubelet's own address first: after the rewrite every node has the API
- * server's address and would land on one shard.
+ * Kubelet and cAdvisor, scraped on each node's kubelet port (10250, which node discovery puts into
+ * `__address__`) with the service account token. The kubelet
+ * authorizes `/metrics` and `/metrics/cadvisor` as `nodes/metrics` (pkg/kubelet/server/auth.go), which
+ * allows nothing but reading metrics; the API server's node proxy would need `nodes/proxy`, which lets a
+ * token run commands in any container of the node. The kubelet's serving certificate is verified against
+ * the cluster CA (EKS and GKE nodes get theirs signed by it); a node whose kubelet signs its own fails its
+ * scrapes (TargetDown) rather than receive the token unverified.
  */
-function nodeProxyJob(settings: ScrapeJobSettings, job: string, path: string, dropRegex: string, factor: number): ScrapeConfig {
-  const apiServerTls: TlsConfig = { ca_file: settings.serviceAccountCaFile };
+function kubeletJob(settings: ScrapeJobSettings, job: string, path: string, dropRegex: string, factor: number): ScrapeConfig {
   return {
     job_name: job,
     scheme: "https",
+    metrics_path: path,
     ...limits(settings, factor),
     authorization: { credentials_file: settings.serviceAccountTokenFile },
-    tls_config: apiServerTls,
+    tls_config: { ca_file: settings.serviceAccountCaFile },
     kubernetes_sd_configs: kubernetesSd("node"),
     relabel_configs: [
       ...hashmodSharding(settings.position),
       { source_labels: ["__meta_kubernetes_node_label_topology_kubernetes_io_zone"], target_label: "zone", action: "replace" },
       { source_labels: ["__meta_kubernetes_node_name"], target_label: "node", action: "replace" },
-      { target_label: "__address__", replacement: "kubernetes.default.svc:443", action: "replace" },
-      {
-        source_labels: ["__meta_kubernetes_node_name"],
-        regex: "(.+)",
-        target_label: "__metrics_path__",
-        replacement: `/api/v1/nodes/$1/proxy${path}`,
-        action: "replace",
-      },
     ],
     metric_relabel_configs: [drop(dropRegex)],
   };
@@ -259,8 +255,8 @@ export interface LocalWebAccess {
 /** Jobs every shard runs over the cluster's discovered targets, each shard keeping its hash share. */
 export function kubernetesJobs(settings: ScrapeJobSettings): ScrapeConfig[] {
   return [
-    nodeProxyJob(settings, "kubelet", "/metrics", KUBELET_DROPS, 1),
-    nodeProxyJob(settings, "cadvisor", "/metrics/cadvisor", CADVISOR_DROPS, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
+    kubeletJob(settings, "kubelet", "/metrics", KUBELET_DROPS, 1),
+    kubeletJob(settings, "cadvisor", "/metrics/cadvisor", CADVISOR_DROPS, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
     annotatedJob(settings, ANNOTATED_PODS),
     annotatedJob(settings, ANNOTATED_SERVICES),
     nodeExporterJob(settings),

@@ -3,6 +3,7 @@
  * paths into the files they render and the components mount Secrets and ConfigMaps at them, so both read
  * them from here.
  */
+import type { BucketAccess } from "../cloud/bucket-access";
 import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-outputs";
 
 export { MONITORING_NAMESPACE, REPLICA_LABEL };
@@ -21,7 +22,8 @@ export const PORTS = {
 
 export const NAMES = {
   prometheusServiceAccount: "prometheus",
-  thanosServiceAccount: "thanos",
+  storeGatewayServiceAccount: "thanos-store",
+  compactorServiceAccount: "thanos-compact",
   /** Headless Service governing every shard's StatefulSet. */
   prometheusService: "prometheus",
   storeGateway: "thanos-store",
@@ -101,8 +103,12 @@ export function alertingUsername(region: string): string {
  */
 export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.global";
 
-/** The ServiceAccounts that reach the region's bucket (sidecars; store gateway and compactor): the bucket identity trusts these. */
-export const BUCKET_SERVICE_ACCOUNTS = [
-  { namespace: MONITORING_NAMESPACE, name: NAMES.prometheusServiceAccount },
-  { namespace: MONITORING_NAMESPACE, name: NAMES.thanosServiceAccount },
-] as const;
+/**
+ * The ServiceAccounts that reach the region's bucket, each with its own cloud identity and only the access
+ * its pods need: the sidecars (in the Prometheus pods) write, the store gateway reads, the compactor deletes.
+ */
+export const BUCKET_IDENTITIES: readonly { readonly purpose: string; readonly access: BucketAccess; readonly serviceAccount: { readonly namespace: string; readonly name: string } }[] = [
+  { purpose: "thanos-sidecar", access: "write", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.prometheusServiceAccount } },
+  { purpose: "thanos-store", access: "read", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.storeGatewayServiceAccount } },
+  { purpose: "thanos-compact", access: "delete", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.compactorServiceAccount } },
+];

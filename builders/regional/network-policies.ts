@@ -1,54 +1,58 @@
 /**
- * NetworkPolicy specs of the monitoring namespace: everything is denied, then each workload is admitted on
- * exactly the ports it serves, from where they are used. Ports the global tier reaches through its load
- * balancers (federation, StoreAPI) are admitted from any source: the load balancer restricts the source
- * addresses, and mutual TLS or basic auth guard the port itself. Every other port is for the namespace only.
+ * NetworkPolicy specs of a region's monitoring namespace: everything is denied both ways
+ * (builders/k8s/network-policies.ts), DNS goes to the cluster DNS only, and each workload is admitted on
+ * exactly the ports it serves, from where they are used: the ports the global tier reaches (federation,
+ * StoreAPI) from its load balancers only, the metrics ports from the region's Prometheus pods only. Egress
+ * never reaches instance metadata, except the metadata server a GKE workload identity needs.
  */
+import { identityMetadataEgress, loadBalancerPeers } from "../cloud/network";
+import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
+import type { Cloud } from "../../config/clouds";
+
+export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
 
 export interface PortAccess {
   readonly port: number;
-  readonly from: "anywhere" | "namespace";
+  /** `load-balancer`: the global tier's load balancers; `prometheus`: the region's Prometheus pods (scrapes). */
+  readonly from: "load-balancer" | "prometheus";
 }
 
-/** What a workload may reach besides DNS (which every pod of the namespace may). */
-export type EgressNeed = "anywhere" | "object-store" | "kubernetes-api";
+/**
+ * What a workload may reach besides DNS. `scrape`: every pod and address a target may have (Prometheus, its
+ * sidecar uploading and the global Alertmanagers); `object-store`: the bucket's HTTPS API; `kubernetes-api`.
+ */
+export type EgressNeed = "scrape" | "object-store" | "kubernetes-api";
 
-const tcp = (port: number) => ({ protocol: "TCP", port });
-
-/** Cloud metadata servers: IRSA needs STS over 443; GKE Workload Identity answers on 169.254.169.254 (80, 988). */
-const METADATA_SERVER = { ipBlock: { cidr: "169.254.169.254/32" } };
-
-export function defaultDenySpec() {
-  return { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
+/** Where the region runs: what its load-balancer and identity rules depend on. */
+export interface RegionNetwork {
+  readonly cloud: Cloud;
+  readonly vpcCidr: string;
+  readonly zones: readonly string[];
+  /** Labels of every Prometheus pod of the region. */
+  readonly prometheusSelector: Readonly<Record<string, string>>;
 }
 
-export function allowDnsSpec() {
-  return { podSelector: {}, policyTypes: ["Egress"], egress: [{ ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }] };
-}
-
-function egressRules(need: EgressNeed) {
+function egressRules(need: EgressNeed, network: RegionNetwork) {
   switch (need) {
-    case "anywhere":
-      // Prometheus scrapes wherever targets are and delivers alerts to the global Alertmanagers.
-      return [{}];
+    case "scrape":
+      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...identityMetadataEgress(network.cloud)];
     case "object-store":
-      return [{ ports: [tcp(443)] }, { to: [METADATA_SERVER], ports: [tcp(80), tcp(988)] }];
+      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...identityMetadataEgress(network.cloud)];
     case "kubernetes-api":
-      return [{ ports: [tcp(443), tcp(6443)] }];
+      return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
   }
 }
 
-export function workloadPolicySpec(selector: Record<string, string>, ports: readonly PortAccess[], egress: EgressNeed) {
-  if (ports.length === 0) throw new Error("a workload policy admits at least one port");
-  const anywhere = ports.filter((p) => p.from === "anywhere").map((p) => tcp(p.port));
-  const namespace = ports.filter((p) => p.from === "namespace").map((p) => tcp(p.port));
+export function workloadPolicySpec(selector: Readonly<Record<string, string>>, ports: readonly PortAccess[], egress: EgressNeed, network: RegionNetwork) {
+  const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => tcp(p.port));
+  const [viaLoadBalancer, scraped] = [from("load-balancer"), from("prometheus")];
   return {
-    podSelector: { matchLabels: selector },
+    podSelector: { matchLabels: { ...selector } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      ...(anywhere.length > 0 ? [{ ports: anywhere }] : []),
-      ...(namespace.length > 0 ? [{ from: [{ podSelector: {} }], ports: namespace }] : []),
+      ...(viaLoadBalancer.length > 0 ? [{ from: loadBalancerPeers(network.cloud, network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
+      ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
     ],
-    egress: egressRules(egress),
+    egress: egressRules(egress, network),
   };
 }

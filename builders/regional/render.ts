@@ -51,7 +51,7 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
   for (const [name, rules] of Object.entries(regionalRuleFiles())) files[`rules/${name}`] = toYaml(rules);
   files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
   files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
-  files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config));
+  files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));
   files["thanos/objstore.yaml"] = toYaml(objstoreConfig(inputs.objectStore));
   files["thanos/sidecar.args"] = argsFile(regionalSidecarArgs());
   files["thanos/store.args"] = argsFile(regionalStoreArgs(plan.sizing));

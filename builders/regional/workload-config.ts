@@ -3,11 +3,11 @@
  * components put them into pods and ConfigMaps; renderRegionalFiles writes them out for review.
  */
 import type { RegionalStackConfig } from "../../config/types";
-import { SIDECAR_BLOCK_DURATION, prometheusArgs } from "../prometheus/args";
+import { SIDECAR_BLOCK_DURATION, prometheusArgs, reloadMethodFor } from "../prometheus/args";
 import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
-import type { RegionalSizing } from "../sizing";
+import { RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
 import type { GrpcServerTls } from "../thanos/grpc-tls";
 import { sidecarArgs } from "../thanos/sidecar";
@@ -35,13 +35,17 @@ export function regionalRuleFiles(blockDuration: string = SIDECAR_BLOCK_DURATION
   return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS, blockDuration) };
 }
 
-export function regionalPrometheusArgs(config: RegionalStackConfig): string[] {
+/** Every address of the pod: the federation load balancers reach Prometheus' web port. */
+const PROMETHEUS_LISTEN_ADDRESS = `${POD_LISTEN_HOST}:${PORTS.prometheusWeb}`;
+
+export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: RegionalSizing): string[] {
   return prometheusArgs({
     configFile: PATHS.configOutFile,
     webConfigFile: PATHS.webConfigFile,
     dataDir: PATHS.prometheusData,
     retention: config.prometheus.retention,
-    listenAddress: `${POD_LISTEN_HOST}:${PORTS.prometheusWeb}`,
+    retentionSize: retentionSize(sizing.prometheus.diskGiB),
+    listenAddress: PROMETHEUS_LISTEN_ADDRESS,
     blockDuration: SIDECAR_BLOCK_DURATION,
   });
 }
@@ -71,6 +75,7 @@ export function regionalSidecarArgs(): string[] {
     configTemplateFile: PATHS.configTemplateFile,
     configOutFile: PATHS.configOutFile,
     ruleDir: PATHS.rulesDir,
+    reloadMethod: reloadMethodFor(PROMETHEUS_LISTEN_ADDRESS),
   });
 }
 

@@ -17,7 +17,8 @@ const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataL
 /**
  * Alerts on the monitoring stack itself. Each replica evaluates them; the replica label is dropped before
  * they are sent, so the Alertmanagers see one alert per region, shard and target. None uses absent(): with
- * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard.
+ * hashmod sharding only one shard scrapes a given workload, and absent() would fire on every other shard;
+ * the global federation, which sees every shard, alerts on a missing compactor (builders/federation/alerts.ts).
  */
 export function alertRules(jobs: StackJobs, sidecarBlockDuration: string): RuleFile<AlertingRule> {
   const blockSeconds = parseDuration(sidecarBlockDuration);

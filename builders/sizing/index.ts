@@ -41,6 +41,12 @@ export const WAL_SECONDS = 3 * 3600;
 /** Free space for block writes, WAL checkpoints and growth. */
 export const DISK_HEADROOM = 2;
 export const MIN_PROMETHEUS_DISK_GIB = 10;
+/**
+ * Share of the Prometheus volume `--storage.tsdb.retention.size` lets blocks, WAL and head chunks fill: the
+ * rest is room for the block being written and the WAL checkpoint, which the size limit counts only after
+ * they exist. Past it Prometheus deletes its oldest blocks instead of stopping on a full disk.
+ */
+export const RETENTION_SIZE_SHARE = 0.8;
 /** The compactor's largest job: one stream's 2-week block, downloaded beside the block it writes. */
 export const COMPACTOR_LARGEST_RANGE_SECONDS = 14 * 86400;
 
@@ -53,6 +59,15 @@ export interface SizingInput {
   /** A number from config wins; `auto` asks the load. */
   readonly shards: number | "auto";
   readonly overrides?: { readonly cpu?: string; readonly memory?: string; readonly diskGiB?: number };
+}
+
+/**
+ * `--storage.tsdb.retention.size` for a volume of `diskGiB`. Prometheus reads the unit in powers of two
+ * (units.ParseBase2Bytes: `GB` is GiB), and an integer keeps the flag plain.
+ */
+export function retentionSize(diskGiB: number): string {
+  if (!(diskGiB > 0)) throw new Error(`sizing: a Prometheus volume of ${diskGiB} GiB cannot hold a TSDB`);
+  return `${Math.max(1, Math.floor(diskGiB * RETENTION_SIZE_SHARE))}GB`;
 }
 
 export interface PodSize extends ContainerResources {

@@ -1,6 +1,7 @@
 /**
  * Thanos Query Frontend in front of Thanos Query: splits long range queries by day, caches results in
- * memory, and serves HTTPS (`--http.config`) since it is the tier users and Grafana reach.
+ * memory, and serves HTTPS with basic auth (`--http.config`, the exporter-toolkit web config of
+ * builders/alertmanager/web-config.ts) since it is what users reach through a load balancer and Grafana.
  */
 export interface QueryFrontendArgsParams {
   readonly downstreamUrl: string;
@@ -28,9 +29,4 @@ export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
 /** In-memory results cache of each frontend replica (the `IN-MEMORY` type of docs/components/query-frontend.md). */
 export function responseCacheConfig(maxSize: string) {
   return { type: "IN-MEMORY", config: { max_size: maxSize, max_size_items: 0, validity: "0s" } };
-}
-
-/** `--http.config`: TLS on the frontend's HTTP server. */
-export function httpsServerConfig(certFile: string, keyFile: string) {
-  return { tls_server_config: { cert_file: certFile, key_file: keyFile } };
 }

@@ -1,3 +1,4 @@
+import type { ReloadMethod } from "../prometheus/args";
 import { grpcServerTlsArgs, GrpcServerTls, listenArgs, ThanosListen } from "./grpc-tls";
 
 export interface SidecarArgsParams {
@@ -12,12 +13,18 @@ export interface SidecarArgsParams {
   readonly configTemplateFile: string;
   readonly configOutFile: string;
   readonly ruleDir: string;
+  /**
+   * `signal`: SIGHUP to the process named `prometheus` (pkg/reloader's PIDReloader), which needs the pod's
+   * containers to share one process namespace and one user; `http`: POST /-/reload, which needs the
+   * lifecycle API. builders/prometheus/args.ts `reloadMethodFor` says which, from Prometheus' listen address.
+   */
+  readonly reloadMethod: ReloadMethod;
 }
 
 /**
  * `thanos sidecar`: uploads each 2h block to the bucket, serves the StoreAPI over mutual TLS, and is the
- * config reloader: it substitutes `$(POD_NAME)` into the config template and asks Prometheus to reload when
- * the config or a rule file changes.
+ * config reloader: it substitutes `$(POD_NAME)` into the config template and makes Prometheus reload when
+ * the config or a rule file changes (checking before and after through `--prometheus.url`).
  */
 export function sidecarArgs(p: SidecarArgsParams): string[] {
   return [
@@ -32,5 +39,6 @@ export function sidecarArgs(p: SidecarArgsParams): string[] {
     `--reloader.config-file=${p.configTemplateFile}`,
     `--reloader.config-envsubst-file=${p.configOutFile}`,
     `--reloader.rule-dir=${p.ruleDir}`,
+    `--reloader.method=${p.reloadMethod}`,
   ];
 }

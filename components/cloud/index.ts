@@ -10,7 +10,7 @@ import type { CloudPlatform } from "./types";
  *   const cloud = cloudFor(config);
  *   const cluster = cloud.cluster();
  *   const bucket = cloud.bucket({ purpose: "thanos" });
- *   const identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [{ namespace, name: "thanos" }] });
+ *   const identity = cloud.bucketIdentity({ purpose: "thanos-store", access: "read", cluster, bucket, serviceAccounts: [{ namespace, name: "thanos-store" }] });
  *
  * Call it once per stack: a second call makes a second provider of the same name.
  */

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { BucketAccess } from "../../builders/cloud/bucket-access";
 import type { KubernetesServiceAccountRef } from "../../builders/cloud/service-accounts";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import type { Cloud, DatabaseSettings } from "../../config";
@@ -54,11 +55,13 @@ export interface BucketArgs {
 }
 
 export interface BucketIdentityArgs {
-  /** Part of the identity's names: `thanos`. */
+  /** Part of the identity's names: `thanos-store`. */
   readonly purpose: string;
+  /** What the identity may do with the bucket's objects. */
+  readonly access: BucketAccess;
   readonly cluster: KubernetesCluster;
   readonly bucket: ObjectBucket;
-  /** Every Kubernetes service account allowed to act as this identity (sidecar, store and compactor may share one). */
+  /** Every Kubernetes service account allowed to act as this identity. */
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
 }
 

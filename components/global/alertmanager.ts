@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER, alertmanagerPodName } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, ingressPolicy, loadBalancer, loadBalancerServiceAddress, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, loadBalancerServiceAddress, metadata, podBasics, tlsSecret } from "./workload";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
@@ -116,11 +116,6 @@ export function alertmanagerPods(w: Workload, a: AlertmanagerPodsArgs): k8s.apps
       ],
     },
   }, w.opts);
-  ingressPolicy(w, [
-    { port: ALERTMANAGER.webPort, from: "anywhere" },
-    { port: ALERTMANAGER.clusterPort, protocol: "TCP", from: "namespace" },
-    { port: ALERTMANAGER.clusterPort, protocol: "UDP", from: "namespace" },
-  ]);
   // A majority keeps the mesh's notification log and silences consistent through drains.
   disruptionBudget(w, Math.floor(a.replicas / 2) + 1);
   return set;

@@ -4,12 +4,13 @@ import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
 import { IMAGES } from "../../versions";
-import { Workload, configChecksum, container, disruptionBudget, fieldEnv, httpProbes, ingressPolicy, metadata, podBasics } from "./workload";
+import { Workload, configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, podBasics } from "./workload";
 
 export interface FederationPodsArgs {
   readonly replicas: number;
   readonly config: pulumi.Output<string>;
-  readonly rules: pulumi.Output<string>;
+  /** Rule files by name (the global rules, the certificates' expiry). */
+  readonly rules: pulumi.Output<Record<string, string>>;
   /** Every region's federation password and CA, and the Alertmanager client's, by file name. */
   readonly credentials: pulumi.Output<Record<string, string>>;
   readonly sidecarArgs: pulumi.Output<string[]>;
@@ -24,7 +25,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
   }, w.opts);
   const rules = new k8s.core.v1.ConfigMap(`${w.id.name}-rules`, {
     metadata: metadata(w, `${w.id.name}-rules`),
-    data: { "global.rules.yml": a.rules },
+    data: a.rules,
   }, w.opts);
   const credentials = new k8s.core.v1.Secret(`${w.id.name}-credentials`, {
     metadata: metadata(w, `${w.id.name}-credentials`),
@@ -50,7 +51,7 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
       podManagementPolicy: "Parallel",
       selector: { matchLabels: w.selector },
       template: {
-        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules) } },
+        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": configChecksum(a.config, a.rules.apply((r) => JSON.stringify(r))) } },
         spec: {
           ...podBasics(w),
           affinity: podAntiAffinity(w.selector),
@@ -104,11 +105,6 @@ export function federationPods(w: Workload, a: FederationPodsArgs): k8s.apps.v1.
       ],
     },
   }, w.opts);
-  // Grafana reads the web port, Thanos Query the sidecar's StoreAPI; nothing outside the namespace does.
-  ingressPolicy(w, [
-    { port: FEDERATION.port, from: "namespace" },
-    { port: FEDERATION.sidecarGrpcPort, from: "namespace" },
-  ]);
   disruptionBudget(w);
   return set;
 }

@@ -7,7 +7,7 @@ import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, fieldEnv, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Workload, autoscaler, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -32,6 +32,8 @@ export interface GrafanaArgs {
   /** Dashboard JSON files by name. */
   readonly dashboards: pulumi.Output<Record<string, string>>;
   readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; caPem: pulumi.Input<string> };
+  /** Grafana's basic-auth password for the Query Frontend, which its Thanos datasource reads from a file. */
+  readonly queryFrontendPassword: pulumi.Input<string>;
 }
 
 /**
@@ -65,7 +67,11 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
   const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, { parent: w.opts.parent });
   const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
     metadata: metadata(w, `${w.id.name}-secrets`),
-    stringData: { "admin-password": admin.result, "database-password": pulumi.secret(a.database.password) },
+    stringData: {
+      "admin-password": admin.result,
+      "database-password": pulumi.secret(a.database.password),
+      [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+    },
   }, w.opts);
   const tls = tlsSecret(w, a.tls, a.tls.caPem);
   const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
@@ -143,6 +149,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
                 { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
                 { name: "dashboards", mountPath: GRAFANA.dashboardsDir, readOnly: true },
                 { name: "tls", mountPath: GRAFANA.tlsDir, readOnly: true },
+                { name: "datasource-secrets", mountPath: GRAFANA.secretsDir, readOnly: true },
                 { name: "data", mountPath: "/var/lib/grafana" },
                 { name: "tmp", mountPath: "/tmp" },
               ],
@@ -170,6 +177,8 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
             },
             { name: "dashboards", configMap: { name: dashboards.metadata.name } },
             { name: "tls", secret: { secretName: tls.metadata.name } },
+            // Only the datasource password: the admin and database passwords stay environment variables.
+            { name: "datasource-secrets", secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] } },
             { name: "data", emptyDir: {} },
             { name: "tmp", emptyDir: {} },
           ],
@@ -177,11 +186,6 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
       },
     },
   }, w.opts);
-  ingressPolicy(w, [
-    { port: GRAFANA.port, from: "anywhere" },
-    { port: GRAFANA.alertingPort, protocol: "TCP", from: "namespace" },
-    { port: GRAFANA.alertingPort, protocol: "UDP", from: "namespace" },
-  ]);
   disruptionBudget(w);
   autoscaler(w, a.settings);
   return { adminPassword: admin.result };

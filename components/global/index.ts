@@ -5,9 +5,10 @@ import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
-import { denyIngressSpec } from "../../builders/global/network-policies";
+import { allowDnsSpec, defaultDenySpec, globalPolicySpec, globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
@@ -18,7 +19,7 @@ import { grafana, grafanaService } from "./grafana";
 import { crossSignedIntermediate, selfSignedCa, serverCertificate, subjectNames } from "./pki";
 import { queryFrontend, queryFrontendService, thanosQuery } from "./query";
 import { RegionExposure } from "./region-exposure";
-import { fileData, loadBalancerServiceAddress, workload } from "./workload";
+import { fileData, loadBalancerServiceAddress, metadata, workload } from "./workload";
 
 
 export interface GlobalRegion {
@@ -59,8 +60,11 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   readonly grafanaUrl: pulumi.Output<string>;
   /** Address of Grafana's load balancer. */
   readonly grafanaAddress: pulumi.Output<string>;
-  /** Query Frontend (in front of Thanos Query) through its load balancer, HTTPS. */
+  /** Query Frontend (in front of Thanos Query) through its load balancer, HTTPS with basic auth. */
   readonly thanosQueryUrl: pulumi.Output<string>;
+  /** The Query Frontend user for people and tools; its password is the secret `thanosQueryPassword`. */
+  readonly thanosQueryUsername = QUERY_FRONTEND.queryUser;
+  readonly thanosQueryPassword: pulumi.Output<string>;
   /** Every Alertmanager peer's own endpoint, as the regions reach it. */
   readonly alertmanagerEndpoints: pulumi.Output<string[]>;
   /** Secret. */
@@ -71,23 +75,34 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const receiver of config.alerting.receivers) {
-      if (args.receiverSecrets[receiver.secretKey] === undefined) {
-        throw new Error(`stack '${config.stack}': receiver '${receiver.name}' needs the secret config key '${receiver.secretKey}'`);
-      }
+    for (const key of receiverSecretFiles(config.alerting)) {
+      if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: GLOBAL_NAMESPACE, labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi" } },
     }, { parent: this, provider: args.provider });
-    new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, {
-      metadata: { name: "deny-ingress", namespace: GLOBAL_NAMESPACE },
-      spec: denyIngressSpec(),
-    }, { parent: this, provider: args.provider, dependsOn: [namespace] });
+    const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
+    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() }, inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() }, inNamespace);
     const id = (n: string, component: string, version: string) =>
       workload({ name: n, instance: config.namePrefix, component, version }, this, args.provider, [namespace]);
     const amWorkload = id(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager);
     const frontendWorkload = id(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos);
     const grafanaWorkload = id(GRAFANA.name, "dashboards", VERSIONS.grafana);
+    const federationWorkload = id(FEDERATION.name, "global-federation", VERSIONS.prometheus);
+    const queryWorkload = id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos);
+    const byName = new Map([amWorkload, frontendWorkload, grafanaWorkload, federationWorkload, queryWorkload].map((w) => [w.id.name, w]));
+    const traffic = globalTraffic({
+      alertmanager: amWorkload.selector,
+      federation: federationWorkload.selector,
+      query: queryWorkload.selector,
+      frontend: frontendWorkload.selector,
+      grafana: grafanaWorkload.selector,
+    });
+    for (const t of traffic) {
+      const w = byName.get(t.name)!;
+      new k8s.networking.v1.NetworkPolicy(t.name, { metadata: metadata(w), spec: globalPolicySpec(t, { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones }) }, w.opts);
+    }
 
     const exposures = args.regions.map((r) => ({
       region: r,
@@ -129,7 +144,27 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const grafanaCert = serverCertificate(`${name}-grafana`, config.grafana.domain,
       subjectNames([config.grafana.domain, serviceHost(GRAFANA.service)], grafanaAddress.apply((a) => [a])), ingressCa, this);
 
+    const issuedCertificates = pulumi.all({
+      "ingress-ca": ingressCa.validityEndTime,
+      "query-frontend": frontendCert.validityEndTime,
+      grafana: grafanaCert.validityEndTime,
+      "alertmanager-intermediate": intermediate.self.validityEndTime,
+      "alertmanager-server": alertmanagerLeaf.validityEndTime,
+      ...Object.fromEntries(Object.entries(intermediate.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
+    }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
+    // The copies of each region's CA and client certificate this stack holds expire on the region's
+    // schedule, and a regional renewal reaches them only with the next global `up`.
+    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
+      regions.flatMap((o) => Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({ name: `region-${o.region}-${certificateName}`, validityEndTime }))));
+
     const federationAlerting = new random.RandomPassword(`${name}-federation-alerting`, { length: 32, special: false }, { parent: this });
+    // The Query Frontend's load balancer admits ingressAllowedCidrs; within them, every client logs in.
+    const frontendGrafana = new random.RandomPassword(`${name}-query-frontend-grafana`, { length: 32, special: false }, { parent: this });
+    const frontendQuery = new random.RandomPassword(`${name}-query-frontend-query`, { length: 32, special: false }, { parent: this });
+    const frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash]).apply(([grafanaHash, queryHash]) => ({
+      [QUERY_FRONTEND.grafanaUser]: grafanaHash,
+      [QUERY_FRONTEND.queryUser]: queryHash,
+    }));
     const regionalUsers = pulumi.all(args.regions.map((r) => pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash])));
     const alertmanagerUsers = pulumi
       .all([federationAlerting.bcryptHash, regionalUsers])
@@ -151,17 +186,18 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         })),
       ),
     );
-    const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers]).apply(([regions, hosts, users]) =>
+    const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers, frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
         alertmanagerUsers: users,
         federationAlertingUser: FEDERATION_ALERTING_USER,
+        queryFrontendUsers,
       }),
     );
-    // The Alertmanagers' bcrypt hashes (and, below 0.26, webhook URLs) make `files` secret, yet they reach only
-    // the Alertmanager config and web config, which go into a Secret. Every other file is public: keeping it
-    // secret would hide ConfigMaps and pod specs from previews and policies. (A test checks that no secret
-    // value reaches a ConfigMap.)
+    // The bcrypt hashes (and, below Alertmanager 0.26, webhook URLs) make `files` secret, yet they reach only
+    // the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into Secrets.
+    // Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews and
+    // policies. (A test checks that no secret value reaches a ConfigMap.)
     const publicFiles = pulumi.unsecret(files);
     const file = (path: string) => publicFiles.apply((f) => f[path]);
     const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
@@ -175,10 +211,14 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       storageClassName: args.storageClassName,
     });
 
-    federationPods(id(FEDERATION.name, "global-federation", VERSIONS.prometheus), {
+    federationPods(federationWorkload, {
       replicas: config.federationReplicas,
       config: file(GLOBAL_FILES.federationConfig),
-      rules: file(GLOBAL_FILES.federationRules),
+      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
+        "global.rules.yml": rules,
+        // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
+        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays), { lineWidth: 0 }),
+      })),
       sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi
         .all([federationAlerting.result, intermediate.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
@@ -195,7 +235,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       storageClassName: args.storageClassName,
     });
 
-    thanosQuery(id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos), {
+    thanosQuery(queryWorkload, {
       bounds: config.query,
       args: list(GLOBAL_FILES.queryArgs),
       endpoints: file(GLOBAL_FILES.queryEndpoints),
@@ -213,7 +253,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     queryFrontend(frontendWorkload, {
       bounds: config.query,
       args: list(GLOBAL_FILES.frontendArgs),
-      config: fileData(publicFiles, { "http.yml": GLOBAL_FILES.frontendHttpConfig, "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+      config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+      webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
       tls: frontendCert,
     });
 
@@ -223,6 +264,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
       dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
       tls: { ...grafanaCert, caPem: ingressCa.certPem },
+      queryFrontendPassword: frontendGrafana.result,
     });
 
     // The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region
@@ -243,11 +285,14 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     this.thanosQueryUrl = pulumi.interpolate`https://${frontendAddress}:${QUERY_FRONTEND.httpPort}`;
     this.alertmanagerEndpoints = alertmanagerHosts.apply((hosts) => hosts.map((h) => `https://${h}:${ALERTMANAGER.webPort}`));
     this.grafanaAdminPassword = pulumi.secret(admin.adminPassword);
+    this.thanosQueryPassword = pulumi.secret(frontendQuery.result);
     this.ingressCaCert = ingressCa.certPem;
     this.registerOutputs({
       grafanaUrl: this.grafanaUrl,
       grafanaAddress: this.grafanaAddress,
       thanosQueryUrl: this.thanosQueryUrl,
+      thanosQueryUsername: this.thanosQueryUsername,
+      thanosQueryPassword: this.thanosQueryPassword,
       alertmanagerEndpoints: this.alertmanagerEndpoints,
       grafanaAdminPassword: this.grafanaAdminPassword,
       ingressCaCert: this.ingressCaCert,

@@ -9,6 +9,8 @@ const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
 export interface CertificateAuthority {
   readonly keyPem: pulumi.Output<string>;
   readonly certPem: pulumi.Output<string>;
+  /** RFC 3339, for the CertificateExpiresSoon rules. */
+  readonly validityEndTime: pulumi.Output<string>;
 }
 
 export interface SubjectNames {
@@ -19,6 +21,7 @@ export interface SubjectNames {
 export interface ServerCertificate {
   readonly keyPem: pulumi.Output<string>;
   readonly certPem: pulumi.Output<string>;
+  readonly validityEndTime: pulumi.Output<string>;
 }
 
 function ecdsaKey(name: string, parent: pulumi.Resource): tls.PrivateKey {
@@ -35,7 +38,7 @@ export function selfSignedCa(name: string, commonName: string, parent: pulumi.Re
     validityPeriodHours: FIVE_YEARS,
     allowedUses: CA_USES,
   }, { parent });
-  return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem };
+  return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem, validityEndTime: cert.validityEndTime };
 }
 
 /** A server certificate for the given names and addresses, signed by `ca`. */
@@ -52,10 +55,11 @@ export function serverCertificate(name: string, commonName: string, names: Subje
     caPrivateKeyPem: ca.keyPem,
     caCertPem: ca.certPem,
     validityPeriodHours: ONE_YEAR,
+    // Any `pulumi up` in the last 30 days replaces it (the provider's plan marks it ready for renewal).
     earlyRenewalHours: 30 * 24,
     allowedUses: SERVER_USES,
   }, { parent });
-  return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem };
+  return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem, validityEndTime: cert.validityEndTime };
 }
 
 /**
@@ -70,23 +74,28 @@ export function crossSignedIntermediate(
   commonName: string,
   regionCas: { region: string; caCertPem: pulumi.Input<string>; caKeyPem: pulumi.Input<string> }[],
   parent: pulumi.Resource,
-): { self: CertificateAuthority; crossSigned: pulumi.Output<string>[] } {
+): { self: CertificateAuthority; crossSigned: pulumi.Output<string>[]; crossSignedValidityEndTimes: Record<string, pulumi.Output<string>> } {
   const self = selfSignedCa(name, commonName, parent);
   const request = new tls.CertRequest(`${name}-csr`, {
     privateKeyPem: self.keyPem,
     subject: { commonName, organization: "monitoring" },
   }, { parent });
-  const crossSigned = regionCas.map((r) =>
-    new tls.LocallySignedCert(`${name}-${r.region}`, {
+  const certs = regionCas.map((r) => ({
+    region: r.region,
+    cert: new tls.LocallySignedCert(`${name}-${r.region}`, {
       certRequestPem: request.certRequestPem,
       caCertPem: r.caCertPem,
       caPrivateKeyPem: pulumi.secret(r.caKeyPem),
       isCaCertificate: true,
       validityPeriodHours: FIVE_YEARS,
       allowedUses: CA_USES,
-    }, { parent }).certPem,
-  );
-  return { self, crossSigned };
+    }, { parent }),
+  }));
+  return {
+    self,
+    crossSigned: certs.map((c) => c.cert.certPem),
+    crossSignedValidityEndTimes: Object.fromEntries(certs.map((c) => [c.region, c.cert.validityEndTime])),
+  };
 }
 
 /** Splits load-balancer addresses into the certificate's IP addresses and DNS names. */

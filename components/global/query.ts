@@ -4,13 +4,13 @@ import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, httpProbes, ingressPolicy, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, httpProbes, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probeScheme: "HTTP" | "HTTPS"; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
+  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
 ): k8s.apps.v1.Deployment {
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
@@ -30,8 +30,7 @@ function statelessDeployment(
               ports: [{ name: "http", containerPort: spec.port }],
               resources: { cpuRequest: "250m", memoryRequest: spec.memoryRequest, memoryLimit: spec.memoryLimit },
               volumeMounts: [...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true })), { name: "tmp", mountPath: "/tmp" }],
-              // The frontend is ready only while Thanos Query answers, but it is alive as long as it serves.
-              probes: httpProbes(spec.port, spec.probeScheme),
+              probes: spec.probes,
             }),
           ],
           volumes: [...spec.volumes.map((v) => ({ ...v.volume, name: v.name })), { name: "tmp", emptyDir: {} }],
@@ -72,13 +71,12 @@ export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deploy
       ],
     },
   }, w.opts);
-  ingressPolicy(w, [{ port: THANOS_QUERY.httpPort, from: "namespace" }]);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
     // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
     checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
     port: THANOS_QUERY.httpPort,
-    probeScheme: "HTTP",
+    probes: httpProbes(THANOS_QUERY.httpPort, "HTTP"),
     memoryRequest: "1Gi",
     memoryLimit: "2Gi",
     volumes: [
@@ -91,12 +89,14 @@ export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deploy
 export interface QueryFrontendArgs {
   readonly bounds: ScalingBounds;
   readonly args: pulumi.Output<string[]>;
-  /** http.yml and response-cache.yml. */
+  /** response-cache.yml. */
   readonly config: pulumi.Output<Record<string, string>>;
+  /** http.yml: TLS and the basic-auth users' bcrypt hashes, hence a Secret. */
+  readonly webConfig: pulumi.Output<Record<string, string>>;
   readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> };
 }
 
-/** The Query Frontend behind a load balancer restricted to the configured ranges; TLS ends in the pod. */
+/** The Query Frontend behind a load balancer restricted to the configured ranges; TLS and basic auth end in the pod. */
 export function queryFrontendService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
   return loadBalancer(w.id.name, metadata(w), {
     name: QUERY_FRONTEND.service,
@@ -112,18 +112,30 @@ export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.De
     metadata: metadata(w, `${w.id.name}-config`),
     data: a.config,
   }, w.opts);
+  const web = new k8s.core.v1.Secret(`${w.id.name}-web`, {
+    metadata: metadata(w, `${w.id.name}-web`),
+    stringData: pulumi.secret(a.webConfig),
+  }, w.opts);
   const tls = tlsSecret(w, a.tls);
-  ingressPolicy(w, [{ port: QUERY_FRONTEND.httpPort, from: "anywhere" }]);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
-    checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.config.apply((c) => JSON.stringify(c)), a.tls.certPem),
+    checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.config.apply((c) => JSON.stringify(c)), a.webConfig.apply((c) => JSON.stringify(c)), a.tls.certPem),
     port: QUERY_FRONTEND.httpPort,
-    probeScheme: "HTTPS",
+    // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
+    // from the pod spec: the probe checks that the port accepts connections.
+    probes: {
+      readiness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10 },
+      liveness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10, failureThreshold: 6 },
+    },
     // The in-memory response cache takes up to RESPONSE_CACHE_SIZE (512MB) on top of the queries in flight.
     memoryRequest: "1Gi",
     memoryLimit: "2Gi",
     volumes: [
-      { name: "config", mountPath: QUERY_FRONTEND.configDir, volume: { configMap: { name: config.metadata.name } } },
+      {
+        name: "config",
+        mountPath: QUERY_FRONTEND.configDir,
+        volume: { projected: { sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }] } },
+      },
       { name: "tls", mountPath: QUERY_FRONTEND.tlsDir, volume: { secret: { secretName: tls.metadata.name } } },
     ],
   });

@@ -5,7 +5,6 @@ import { ComponentIdentity, componentLabels, selectorLabels } from "../../builde
 import { ContainerResources, containerSecurityContext, podSecurityContext, resources, zoneSpread } from "../../builders/k8s/pod";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
 import { loadBalancerAddress, loadBalancerAnnotations } from "../../builders/global/load-balancer";
-import { IngressPort, ingressPolicySpec } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
@@ -166,9 +165,4 @@ export function loadBalancerServiceAddress(svc: k8s.core.v1.Service, what: strin
     if (!address) throw new Error(`the load balancer of ${what} has no address yet`);
     return address;
   });
-}
-
-/** Admits a workload's pods on `ports` only (the namespace denies everything else). */
-export function ingressPolicy(w: Workload, ports: readonly IngressPort[]): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(w.id.name, { metadata: metadata(w), spec: ingressPolicySpec(w.selector, ports) }, w.opts);
 }

@@ -1,10 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import type { IssuedCertificate } from "../../builders/rules/certificates";
 
 const TEN_YEARS = 10 * 365 * 24;
 const ONE_YEAR = 365 * 24;
-/** Leaf certificates are re-issued (on the next `pulumi up`) a month before they expire. */
+/**
+ * Leaf certificates are re-issued by any `pulumi up` in their last month: the provider's plan marks them
+ * ready for renewal and replaces them (terraform-provider-tls, modifyPlanIfCertificateReadyForRenewal), no
+ * refresh needed. CertificateExpiresSoon fires when no `up` came in time.
+ */
 const RENEW_BEFORE = 30 * 24;
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
@@ -35,6 +40,8 @@ export class RegionalCredentials extends pulumi.ComponentResource {
   readonly alertingPassword: pulumi.Output<string>;
   /** What the global Alertmanagers' web config needs for this region's user (they accept bcrypt only). */
   readonly alertingPasswordHash: pulumi.Output<string>;
+  /** Every certificate this component issued, with its expiry, for the CertificateExpiresSoon rules. */
+  readonly issued: pulumi.Output<IssuedCertificate[]>;
 
   constructor(name: string, args: RegionalCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionalCredentials", name, {}, opts);
@@ -50,8 +57,10 @@ export class RegionalCredentials extends pulumi.ComponentResource {
         validityPeriodHours: TEN_YEARS,
         allowedUses: CA_USES,
       }, parent);
-      return { certPem: cert.certPem, keyPem: pulumi.secret(caKey.privateKeyPem) };
+      return { certPem: cert.certPem, keyPem: pulumi.secret(caKey.privateKeyPem), issued: issued(caName, cert) };
     };
+    const issued = (certificate: string, cert: tls.SelfSignedCert | tls.LocallySignedCert) =>
+      cert.validityEndTime.apply((validityEndTime): IssuedCertificate => ({ name: certificate, validityEndTime }));
     const ca = selfSignedCa("ca", `${args.region} monitoring CA`);
     const signed = (leafName: string, commonName: string, uses: string[], dnsNames: string[]) => {
       const leafKey = key(leafName);
@@ -64,7 +73,7 @@ export class RegionalCredentials extends pulumi.ComponentResource {
         earlyRenewalHours: RENEW_BEFORE,
         allowedUses: uses,
       }, parent);
-      return { certPem: cert.certPem, keyPem: pulumi.secret(leafKey.privateKeyPem) };
+      return { certPem: cert.certPem, keyPem: pulumi.secret(leafKey.privateKeyPem), issued: issued(leafName, cert) };
     };
     const server = signed("server", args.tlsServerName, SERVER_USES, [args.tlsServerName]);
     const client = signed("query-client", "thanos-query.global", CLIENT_USES, []);
@@ -83,6 +92,7 @@ export class RegionalCredentials extends pulumi.ComponentResource {
     this.alertingCaKeyPem = alertingCa.keyPem;
     this.alertingPassword = pulumi.secret(alerting.result);
     this.alertingPasswordHash = pulumi.secret(alerting.bcryptHash);
+    this.issued = pulumi.all([ca.issued, alertingCa.issued, server.issued, client.issued]);
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

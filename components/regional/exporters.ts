@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import type { RegionNetwork } from "../../builders/regional/network-policies";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { KUBE_STATE_METRICS_RESOURCES, NODE_EXPORTER_HOST_PATHS, kubeStateMetricsArgs, nodeExporterArgs } from "../../builders/regional/exporters";
@@ -10,6 +11,7 @@ import { container, httpProbe, metadata, networkPolicy, workload } from "./workl
 export interface ExportersArgs {
   readonly instance: string;
   readonly provider: k8s.Provider;
+  readonly network: RegionNetwork;
   readonly sizing: RegionalSizing;
 }
 
@@ -124,8 +126,8 @@ export class Exporters extends pulumi.ComponentResource {
       },
     }, w.opts);
     networkPolicy(w, NAMES.kubeStateMetrics, w.selector, [
-      { port: PORTS.kubeStateMetrics, from: "namespace" },
-      { port: PORTS.kubeStateMetricsTelemetry, from: "namespace" },
-    ], "kubernetes-api");
+      { port: PORTS.kubeStateMetrics, from: "prometheus" },
+      { port: PORTS.kubeStateMetricsTelemetry, from: "prometheus" },
+    ], "kubernetes-api", args.network);
   }
 }

@@ -2,11 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
-import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
-import { allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
+import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { RegionNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
+import { certificateRules } from "../../builders/rules/certificates";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
@@ -22,8 +23,8 @@ export interface RegionalMonitoringArgs {
   readonly provider: k8s.Provider;
   /** This region's bucket (S3 bucket and region, or GCS bucket). */
   readonly objectStore: pulumi.Input<ObjectStoreLocation>;
-  /** IRSA / Workload Identity annotations for the `prometheus` and `thanos` ServiceAccounts. */
-  readonly identityAnnotations: pulumi.Input<Record<string, string>>;
+  /** IRSA / Workload Identity annotations of each bucket ServiceAccount (BUCKET_IDENTITIES), by its name. */
+  readonly identityAnnotations: Readonly<Record<string, pulumi.Input<Record<string, string>>>>;
   readonly clusterName: pulumi.Input<string>;
   /** The cluster's SSD StorageClass for the TSDB and Thanos volumes. */
   readonly storageClassName: string;
@@ -37,6 +38,8 @@ const FILES = {
 } as const;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
+/** Beside regionalRuleFiles: its series come from the certificates' validity, known only once they exist. */
+const CERTIFICATE_RULES_FILE = "certificates.yaml";
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
@@ -69,6 +72,8 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
   readonly alertingPasswordHash: pulumi.Output<string>;
   readonly alertmanagerTargetsConfigMap = NAMES.alertmanagerTargetsConfigMap;
   readonly alertmanagerTargetsKey = NAMES.alertmanagerTargetsKey;
+  /** When each certificate the region issued expires, by name (RFC 3339). */
+  readonly certificateExpiries: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: RegionalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionalMonitoring", name, {}, opts);
@@ -90,10 +95,13 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       labels,
       ...(annotations ? { annotations } : {}),
     });
+    const network: RegionNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones, prometheusSelector: PROMETHEUS_SELECTOR };
     new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
-    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
-      new k8s.core.v1.ServiceAccount(account, { metadata: meta(account, args.identityAnnotations) }, inNamespace);
+    for (const { serviceAccount } of BUCKET_IDENTITIES) {
+      const annotations = args.identityAnnotations[serviceAccount.name];
+      if (annotations === undefined) throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
+      new k8s.core.v1.ServiceAccount(serviceAccount.name, { metadata: meta(serviceAccount.name, annotations) }, inNamespace);
     }
 
     const credentials = new RegionalCredentials(`${name}-credentials`, { region: config.stack, tlsServerName: this.tlsServerName }, { parent: this });
@@ -105,6 +113,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.alertingCaKey = credentials.alertingCaKeyPem;
     this.alertingPassword = credentials.alertingPassword;
     this.alertingPasswordHash = credentials.alertingPasswordHash;
+    this.certificateExpiries = credentials.issued.apply((issued) => Object.fromEntries(issued.map((c) => [c.name, c.validityEndTime])));
 
     new k8s.core.v1.Secret(FILES.tlsSecret, {
       metadata: meta(FILES.tlsSecret),
@@ -126,7 +135,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     }, inNamespace);
     new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
       metadata: meta(FILES.rulesConfigMap),
-      data: Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
+      data: credentials.issued.apply((issued) => ({
+        ...Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
+        [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays)),
+      })),
     }, inNamespace);
     new k8s.core.v1.ConfigMap(FILES.objstoreConfigMap, {
       metadata: meta(FILES.objstoreConfigMap),
@@ -139,6 +151,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       config,
       plan: this.plan,
       provider: args.provider,
+      network,
       clusterName: args.clusterName,
       storageClassName: args.storageClassName,
       mounts: { ...FILES, tlsChecksum },
@@ -147,13 +160,14 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       config,
       plan: this.plan,
       provider: args.provider,
+      network,
       storageClassName: args.storageClassName,
       objstoreConfigMap: FILES.objstoreConfigMap,
       tlsSecret: FILES.tlsSecret,
       tlsChecksum,
     }, childOpts);
     this.storeGatewaySelector = thanos.storeGatewaySelector;
-    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, sizing: this.plan.sizing }, childOpts);
+    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, sizing: this.plan.sizing }, childOpts);
 
     this.registerOutputs({
       prometheusPods: this.prometheusPods,

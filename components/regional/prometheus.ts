@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
+import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
+import type { RegionNetwork } from "../../builders/regional/network-policies";
 import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
@@ -25,6 +27,7 @@ export interface PrometheusShardsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
+  readonly network: RegionNetwork;
   readonly clusterName: pulumi.Input<string>;
   readonly storageClassName: string;
   readonly mounts: PrometheusMounts;
@@ -49,7 +52,9 @@ export class PrometheusShards extends pulumi.ComponentResource {
     const { config, plan } = args;
     const common = workload({ name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus }, this, args.provider);
 
-    discoveryRbac(common);
+    // Every shard runs the same jobs (only its share of their targets differs), so shard 0's config says
+    // what discovery reads; the cluster name changes no job.
+    discoveryRbac(common, discoveryRules(prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 0, POD_NAME_PLACEHOLDER)).scrape_configs));
     new k8s.core.v1.Service(NAMES.prometheusService, {
       metadata: metadata(common, NAMES.prometheusService),
       spec: {
@@ -62,11 +67,12 @@ export class PrometheusShards extends pulumi.ComponentResource {
         ],
       },
     }, common.opts);
+    // Federation and StoreAPI are for the global tier; the sidecar's HTTP port serves the pod itself (its
+    // Prometheus scrapes it on localhost) and the kubelet's probes.
     networkPolicy(common, "prometheus", PROMETHEUS_SELECTOR, [
-      { port: PORTS.prometheusWeb, from: "anywhere" },
-      { port: PORTS.thanosGrpc, from: "anywhere" },
-      { port: PORTS.thanosHttp, from: "namespace" },
-    ], "anywhere");
+      { port: PORTS.prometheusWeb, from: "load-balancer" },
+      { port: PORTS.thanosGrpc, from: "load-balancer" },
+    ], "scrape", args.network);
 
     for (let shard = 0; shard < plan.shards; shard++) {
       const name = shardStatefulSetName(shard);
@@ -108,6 +114,8 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
         spec: {
           serviceAccountName: NAMES.prometheusServiceAccount,
           securityContext: podSecurityContext(),
+          // The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP.
+          shareProcessNamespace: true,
           terminationGracePeriodSeconds: 120,
           ...spread(w.selector),
           initContainers: [
@@ -125,7 +133,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
             container({
               name: "prometheus",
               image: IMAGES.prometheus,
-              args: regionalPrometheusArgs(args.config),
+              args: regionalPrometheusArgs(args.config, size),
               ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
               size: size.prometheus,
               volumeMounts: [
@@ -180,20 +188,11 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
   }, w.opts);
 }
 
-/**
- * Read access for service discovery. Kubelet and cAdvisor are scraped through the API server's node proxy
- * (`nodes/proxy`, get only): no network path to the nodes is needed and the API server's certificate is
- * verified.
- */
-function discoveryRbac(w: Workload): void {
+/** Read access for service discovery and the kubelet's metrics, exactly what the scrape jobs use (builders/prometheus/rbac.ts). */
+function discoveryRbac(w: Workload, rules: readonly PolicyRule[]): void {
   const role = new k8s.rbac.v1.ClusterRole("monitoring-prometheus", {
     metadata: { name: "monitoring-prometheus", labels: w.labels },
-    rules: [
-      { apiGroups: [""], resources: ["nodes", "nodes/metrics", "services", "endpoints", "pods"], verbs: ["get", "list", "watch"] },
-      { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] },
-      { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["get", "list", "watch"] },
-      { nonResourceURLs: ["/metrics"], verbs: ["get"] },
-    ],
+    rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
   }, w.opts);
   new k8s.rbac.v1.ClusterRoleBinding("monitoring-prometheus", {
     metadata: { name: "monitoring-prometheus", labels: w.labels },

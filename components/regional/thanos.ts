@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { NAMES, PATHS, PORTS } from "../../builders/regional/layout";
+import type { RegionNetwork } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
@@ -12,6 +13,7 @@ export interface ThanosBucketWorkloadsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
+  readonly network: RegionNetwork;
   readonly storageClassName: string;
   readonly objstoreConfigMap: string;
   readonly tlsSecret: string;
@@ -45,24 +47,26 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     this.storeGateway = thanosStatefulSet(store, args, {
       replicas: args.config.storeGatewayReplicas,
       args: regionalStoreArgs(args.plan.sizing),
+      serviceAccount: NAMES.storeGatewayServiceAccount,
       size: args.plan.sizing.storeGateway,
       grpc: true,
     });
     service(store, true);
     disruptionBudget(store, NAMES.storeGateway);
     networkPolicy(store, NAMES.storeGateway, store.selector, [
-      { port: PORTS.thanosGrpc, from: "anywhere" },
-      { port: PORTS.thanosHttp, from: "namespace" },
-    ], "object-store");
+      { port: PORTS.thanosGrpc, from: "load-balancer" },
+      { port: PORTS.thanosHttp, from: "prometheus" },
+    ], "object-store", args.network);
 
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
       args: regionalCompactArgs(args.config),
+      serviceAccount: NAMES.compactorServiceAccount,
       size: args.plan.sizing.compactor,
       grpc: false,
     });
     service(compact, false);
-    networkPolicy(compact, NAMES.compactor, compact.selector, [{ port: PORTS.thanosHttp, from: "namespace" }], "object-store");
+    networkPolicy(compact, NAMES.compactor, compact.selector, [{ port: PORTS.thanosHttp, from: "prometheus" }], "object-store", args.network);
     this.registerOutputs({});
   }
 }
@@ -70,6 +74,8 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
 interface ThanosPod {
   readonly replicas: number;
   readonly args: string[];
+  /** Its own ServiceAccount, hence its own bucket identity: the store gateway reads, the compactor deletes. */
+  readonly serviceAccount: string;
   readonly size: RegionalPlan["sizing"]["storeGateway"] | RegionalPlan["sizing"]["compactor"];
   /** Serves the StoreAPI (and so mounts the TLS material). */
   readonly grpc: boolean;
@@ -88,7 +94,7 @@ function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: Th
       template: {
         metadata: { labels: w.labels, annotations: pod.grpc ? { "checksum/tls": checksum(args.tlsChecksum) } : {} },
         spec: {
-          serviceAccountName: NAMES.thanosServiceAccount,
+          serviceAccountName: pod.serviceAccount,
           securityContext: podSecurityContext(),
           ...(pod.replicas > 1 ? spread(w.selector) : {}),
           containers: [

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ComponentIdentity, componentLabels, selectorLabels } from "../../builders/k8s/labels";
 import { ContainerResources, containerSecurityContext, podAntiAffinity, resources, zoneSpread } from "../../builders/k8s/pod";
 import { MONITORING_NAMESPACE } from "../../builders/regional/layout";
-import { workloadPolicySpec, EgressNeed, PortAccess } from "../../builders/regional/network-policies";
+import { workloadPolicySpec, EgressNeed, PortAccess, RegionNetwork } from "../../builders/regional/network-policies";
 
 type Container = k8s.types.input.core.v1.Container;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -84,8 +84,8 @@ export function disruptionBudget(w: Workload, name: string): k8s.policy.v1.PodDi
   }, w.opts);
 }
 
-export function networkPolicy(w: Workload, name: string, selector: Record<string, string>, ports: PortAccess[], egress: EgressNeed) {
-  return new k8s.networking.v1.NetworkPolicy(name, { metadata: metadata(w, name), spec: workloadPolicySpec(selector, ports, egress) }, w.opts);
+export function networkPolicy(w: Workload, name: string, selector: Record<string, string>, ports: PortAccess[], egress: EgressNeed, network: RegionNetwork) {
+  return new k8s.networking.v1.NetworkPolicy(name, { metadata: metadata(w, name), spec: workloadPolicySpec(selector, ports, egress, network) }, w.opts);
 }
 
 /** A pod-template annotation that changes with what the pod mounts, so pods roll when it changes. */

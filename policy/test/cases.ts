@@ -13,6 +13,7 @@ import { containerResources, noPrivileged, noPrivilegeEscalation, nonRoot, pinne
 import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
+import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "../policies/kubernetes/security";
 import type { FakeResource } from "./engine";
 import { cloudSqlInstance, eksCluster, gcsBucket, gkeCluster, rdsInstance, s3Bucket } from "./fixtures/cloud";
 import {
@@ -192,7 +193,41 @@ export const CASES: PolicyCase[] = [
     fails: () => without(regionalMonitoring(), "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny"),
     message: /monitoring namespace 'monitoring' has no NetworkPolicy/,
   },
+  {
+    policy: noNodeProxy,
+    passes: () => [clusterRole([{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }, { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] }])],
+    fails: () => [clusterRole([{ apiGroups: [""], resources: ["nodes", "nodes/proxy"], verbs: ["get"] }])],
+    message: /rules\[0\] grants 'nodes\/proxy', which lets its subjects run commands in any container/,
+  },
+  {
+    policy: noRemoteLifecycle,
+    passes: () => [
+      prometheusShard(0, 2, ["--web.listen-address=0.0.0.0:9090", "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]),
+      prometheusShard(1, 2, ["--web.listen-address=127.0.0.1:9090", "--web.enable-lifecycle", "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]),
+    ],
+    fails: () => [prometheusShard(0, 2, ["--web.listen-address=0.0.0.0:9090", "--web.enable-lifecycle"])],
+    message: /container 'prometheus' enables --web.enable-lifecycle on 0.0.0.0:9090: \/-\/quit and \/-\/reload are reachable/,
+  },
+  {
+    policy: egressBlocksMetadata,
+    passes: () => [
+      egressPolicy([
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }, { ipBlock: { cidr: "::/0", except: ["fd00:ec2::254/128"] } }] },
+        { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }, { protocol: "TCP", port: 988 }] },
+      ]),
+    ],
+    fails: () => [egressPolicy([{ ports: [{ protocol: "TCP", port: 443 }] }])],
+    message: /egress\[0\] has no 'to': it admits every address, instance metadata included/,
+  },
 ];
+
+function clusterRole(rules: object[]): FakeResource {
+  return k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "monitoring-prometheus", { metadata: { name: "monitoring-prometheus", namespace: undefined }, rules });
+}
+
+function egressPolicy(egress: object[]): FakeResource {
+  return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "thanos-store", { spec: { podSelector: { matchLabels: { app: "thanos-store" } }, policyTypes: ["Egress"], egress } });
+}
 
 function awsLoadBalancer(type: string) {
   return k8s("kubernetes:core/v1:Service", "grafana", {

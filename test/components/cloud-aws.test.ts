@@ -7,7 +7,7 @@ import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackCo
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
-  const config = stackConfig("global", { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x" }) as GlobalStackConfig;
+  const config = stackConfig("global", { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x", heartbeatUrl: "https://hc-ping.example.com/x" }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const thanos = { namespace: "monitoring", name: "thanos" };
   let cloud: CloudPlatform;
@@ -20,7 +20,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     cloud = cloudFor(config);
     cluster = cloud.cluster();
     bucket = cloud.bucket({ purpose: "thanos" });
-    identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [thanos] });
+    identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: [thanos] });
     database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
     await valueOf(database.host);
     await settled(registered);
@@ -302,7 +302,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("refuses an empty list of service accounts", () => {
-      assert.throws(() => cloud.bucketIdentity({ purpose: "nobody", cluster, bucket, serviceAccounts: [] }), /at least one Kubernetes service account/);
+      assert.throws(() => cloud.bucketIdentity({ purpose: "nobody", access: "read", cluster, bucket, serviceAccounts: [] }), /at least one Kubernetes service account/);
     });
   });
 

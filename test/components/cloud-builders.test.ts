@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { bucketReadWritePolicy, irsaTrustPolicy, issuerHost, tlsOnlyBucketPolicy } from "../../builders/cloud/aws-iam";
+import { bucketAccessPolicy, irsaTrustPolicy, issuerHost, tlsOnlyBucketPolicy } from "../../builders/cloud/aws-iam";
+import { BUCKET_ACCESS, gcsBucketRoles } from "../../builders/cloud/bucket-access";
 import { gcpServiceAccountId, workloadIdentityMember } from "../../builders/cloud/gcp-names";
 import { eksExecCredential, gkeExecCredential, kubeconfig } from "../../builders/cloud/kubeconfig";
 import { awsSubnetPlan, gkeAddressPlan, hostCidrs } from "../../builders/cloud/network";
@@ -57,10 +58,23 @@ describe("cloud builders", () => {
     });
 
     it("bucket access never reaches beyond the bucket and its key", () => {
-      const policy = bucketReadWritePolicy({ bucketArn: "arn:aws:s3:::b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" });
-      const resources = policy.Statement.flatMap((s) => [s.Resource].flat());
-      assert.deepStrictEqual(resources, ["arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:kms:us-east-1:1:key/k"]);
-      assert.ok(policy.Statement.flatMap((s) => [s.Action].flat()).every((a) => !a.endsWith("*")));
+      for (const access of BUCKET_ACCESS) {
+        const policy = bucketAccessPolicy({ bucketArn: "arn:aws:s3:::b", kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k", access });
+        const resources = policy.Statement.flatMap((s) => [s.Resource].flat());
+        assert.deepStrictEqual(resources, ["arn:aws:s3:::b", "arn:aws:s3:::b/*", "arn:aws:kms:us-east-1:1:key/k"], access);
+        assert.ok(policy.Statement.flatMap((s) => [s.Action].flat()).every((a) => !a.endsWith("*")), access);
+      }
+    });
+
+    it("only the compactor's access deletes; the store gateway's only reads; the sidecars' writes without deleting", () => {
+      const actions = (access: (typeof BUCKET_ACCESS)[number]) =>
+        bucketAccessPolicy({ bucketArn: "arn:aws:s3:::b", kmsKeyArn: "k", access }).Statement.flatMap((s) => [s.Action].flat()).sort();
+      assert.deepStrictEqual(actions("read"), ["kms:Decrypt", "s3:GetObject", "s3:ListBucket"]);
+      assert.deepStrictEqual(actions("write"), ["kms:Decrypt", "kms:GenerateDataKey", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+      assert.deepStrictEqual(actions("delete"), ["kms:Decrypt", "kms:GenerateDataKey", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"]);
+      assert.deepStrictEqual(gcsBucketRoles("read"), ["roles/storage.objectViewer"]);
+      assert.deepStrictEqual(gcsBucketRoles("write"), ["roles/storage.objectViewer", "roles/storage.objectCreator"]);
+      assert.deepStrictEqual(gcsBucketRoles("delete"), ["roles/storage.objectAdmin"]);
     });
 
     it("the TLS-only bucket policy denies insecure transport on the bucket and its objects", () => {

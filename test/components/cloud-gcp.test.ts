@@ -14,6 +14,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     gcpProject: "my-monitoring-project",
     pagerdutyRoutingKey: "test-routing-key",
     slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
+    heartbeatUrl: "https://hc-ping.example.com/x",
   }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const project = config.gcpProject!;
@@ -31,7 +32,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     cloud = cloudFor(config);
     cluster = cloud.cluster();
     bucket = cloud.bucket({ purpose: "thanos" });
-    identity = cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: thanosAccounts });
+    identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: thanosAccounts });
     database = cloud.database({ purpose: "grafana", cluster, settings: databaseConfig.database });
     await valueOf(database.host);
     await settled(registered);

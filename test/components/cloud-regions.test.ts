@@ -13,7 +13,7 @@ describe("cloud layer: two regions side by side", () => {
       const cloud = cloudFor(config);
       const cluster = cloud.cluster();
       const bucket = cloud.bucket({ purpose: "thanos" });
-      cloud.bucketIdentity({ purpose: "thanos", cluster, bucket, serviceAccounts: [{ namespace: "monitoring", name: "thanos" }] });
+      cloud.bucketIdentity({ purpose: "thanos", access: "read", cluster, bucket, serviceAccounts: [{ namespace: "monitoring", name: "thanos" }] });
       await valueOf(cluster.kubeconfig);
     }
     await settled(registered);

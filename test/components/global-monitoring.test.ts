@@ -195,10 +195,12 @@ describe("GlobalMonitoring component (under mocks)", function () {
   it("checks liveness on the process itself and readiness on what it serves from: a Thanos Query or Postgres outage restarts nothing", () => {
     const container = (name: string) => named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
     const path = (probe: any) => probe?.httpGet?.path;
-    for (const name of ["thanos-query", "thanos-query-frontend"]) {
-      assert.strictEqual(path(container(name).readinessProbe), "/-/ready", `${name} readiness`);
-      assert.strictEqual(path(container(name).livenessProbe), "/-/healthy", `${name} liveness`);
-    }
+    assert.strictEqual(path(container("thanos-query").readinessProbe), "/-/ready", "thanos-query readiness");
+    assert.strictEqual(path(container("thanos-query").livenessProbe), "/-/healthy", "thanos-query liveness");
+    // Every path of the frontend asks for basic auth, and a probe could only send the password from the pod
+    // spec: both probes check that its port accepts connections.
+    const frontend = container("thanos-query-frontend");
+    for (const probe of [frontend.readinessProbe, frontend.livenessProbe]) assert.deepStrictEqual(probe.tcpSocket, { port: 9090 });
     const grafana = container("grafana");
     assert.strictEqual(path(grafana.readinessProbe), "/api/health", "Grafana is ready while its database answers");
     assert.strictEqual(path(grafana.livenessProbe), "/healthz", "Grafana is alive while its web server answers, database or not");
@@ -213,7 +215,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
     }
   });
 
-  it("runs Grafana's unified alerting as one HA cluster: peers through a headless Service, gossip on 9094 TCP and UDP admitted from the namespace", () => {
+  it("runs Grafana's unified alerting as one HA cluster: peers through a headless Service, gossip on 9094 TCP and UDP admitted from its peers", () => {
     const peers = named(run.resources, "kubernetes:core/v1:Service", "grafana-alerting").inputs.spec;
     assert.strictEqual(peers.clusterIP, "None");
     assert.strictEqual(peers.publishNotReadyAddresses, true, "peers find each other while the database is down");
@@ -230,7 +232,10 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.ok(names.indexOf("POD_IP") < names.indexOf("GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS"));
     assert.deepStrictEqual(container.ports.filter((p: any) => p.containerPort === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
     const policy = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "grafana").inputs.spec;
-    assert.deepStrictEqual(policy.ingress.find((rule: any) => rule.from), { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] });
+    const grafanaPods = { podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels } };
+    const gossip = [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }];
+    assert.deepStrictEqual(policy.ingress.find((rule: any) => rule.ports.some((p: any) => p.port === 9094)), { from: [grafanaPods], ports: gossip });
+    assert.deepStrictEqual(policy.egress.find((rule: any) => rule.ports?.some((p: any) => p.port === 9094)), { to: [grafanaPods], ports: gossip });
   });
 
   it("reaches Grafana and Thanos Query through load balancers restricted to the configured ranges", () => {
@@ -243,16 +248,26 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.strictEqual(run.outputs.grafanaUrl, "https://grafana.example.com/");
   });
 
-  it("denies ingress in the namespace except on each workload's own ports, gossip from the namespace only", () => {
-    named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny-ingress");
-    const am = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "alertmanager").inputs.spec;
-    assert.deepStrictEqual(am.ingress, [
-      { ports: [{ protocol: "TCP", port: 9093 }] },
-      { from: [{ podSelector: {} }], ports: [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }] },
+  it("denies all traffic in the namespace both ways, then admits each workload's flows from and to the pods that use them", () => {
+    const policy = (name: string) => named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
+    assert.deepStrictEqual(policy("default-deny"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+    assert.deepStrictEqual(policy("allow-dns").egress[0].to[0].podSelector, { matchLabels: { "k8s-app": "kube-dns" } });
+    const am = policy("alertmanager");
+    const selects = (rule: any, name: string) => rule[rule.from ? "from" : "to"].some((p: any) => p.podSelector?.matchLabels?.["app.kubernetes.io/name"] === name);
+    assert.ok(am.ingress.some((r: any) => selects(r, "alertmanager") && r.ports.some((p: any) => p.port === 9094 && p.protocol === "UDP")), "gossip from the peers only");
+    assert.ok(policy("federation-prometheus").ingress.every((r: any) => r.from.every((p: any) => p.podSelector)), "the federation Prometheus is reached from pods only");
+    assert.deepStrictEqual(policy("thanos-query-frontend").egress, [
+      { to: [{ podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 10902 }] },
     ]);
-    const federation = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "federation-prometheus").inputs.spec;
-    assert.ok(federation.ingress.every((rule: any) => rule.from), "the federation Prometheus is reached from the namespace only");
-    for (const name of ["thanos-query", "thanos-query-frontend", "grafana"]) named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name);
+    for (const name of ["alertmanager", "federation-prometheus", "thanos-query", "thanos-query-frontend", "grafana"]) {
+      const spec = policy(name);
+      assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], name);
+      for (const rule of spec.egress) {
+        for (const block of rule.to.filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock)) {
+          assert.ok(block.except?.some((c: string) => c.startsWith("169.254.169.254") || c.startsWith("fd00:ec2::254")), `${name}: ${JSON.stringify(block)} reaches instance metadata`);
+        }
+      }
+    }
   });
 
   it("every container has a pinned image, requests, a memory limit and a read-only, non-root root filesystem", () => {

@@ -9,6 +9,13 @@ const FAKE_PEM_CERT = "-----BEGIN CERTIFICATE-----\nMIIBmock\n-----END CERTIFICA
 const FAKE_PEM_KEY = "-----BEGIN PRIVATE KEY-----\nMIIEmock\n-----END PRIVATE KEY-----\n";
 
 let counter = 0;
+/** What @pulumi/tls reports of a new certificate's validity: from now for `validityPeriodHours`. */
+function validity(inputs: Inputs): Inputs {
+  const start = Date.now();
+  const hours = Number(inputs.validityPeriodHours ?? 0);
+  return { validityStartTime: new Date(start).toISOString(), validityEndTime: new Date(start + hours * 3600_000).toISOString(), readyForRenewal: false };
+}
+
 function nextOctet(): number {
   counter = (counter % 250) + 1;
   return counter;
@@ -53,8 +60,8 @@ export const COMPUTED_STATE: Record<string, (name: string, inputs: Inputs) => In
     bcryptHash: "$2a$10$" + "h".repeat(53),
   }),
   "tls:index/privateKey:PrivateKey": () => ({ privateKeyPem: FAKE_PEM_KEY, publicKeyPem: FAKE_PEM_KEY, privateKeyPemPkcs8: FAKE_PEM_KEY }),
-  "tls:index/selfSignedCert:SelfSignedCert": () => ({ certPem: FAKE_PEM_CERT }),
-  "tls:index/locallySignedCert:LocallySignedCert": () => ({ certPem: FAKE_PEM_CERT }),
+  "tls:index/selfSignedCert:SelfSignedCert": (_name, inputs) => ({ certPem: FAKE_PEM_CERT, ...validity(inputs) }),
+  "tls:index/locallySignedCert:LocallySignedCert": (_name, inputs) => ({ certPem: FAKE_PEM_CERT, ...validity(inputs) }),
   "tls:index/certRequest:CertRequest": () => ({ certRequestPem: "-----BEGIN CERTIFICATE REQUEST-----\nMIIBmock\n-----END CERTIFICATE REQUEST-----\n" }),
   "kubernetes:core/v1:Service": (name, inputs) =>
     inputs.spec?.type === "LoadBalancer" ? { status: { loadBalancer: { ingress: [{ ip: `192.0.2.${nextOctet()}`, hostname: `${name}.lb.example.com` }] } } } : {},

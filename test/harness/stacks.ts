@@ -7,6 +7,7 @@ export const TEST_SECRETS: Record<string, Record<string, string>> = {
   global: {
     pagerdutyRoutingKey: "R0UTINGKEY0000000000000000000000",
     slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
+    heartbeatUrl: "https://hc-ping.example.com/00000000-0000-0000-0000-000000000000",
   },
 };
 

@@ -19,14 +19,6 @@ describe("stack eu-west (GCP)", () => {
   const cluster = () => one("gcp:container/cluster:Cluster").args;
   const bucket = () => one("gcp:storage/bucket:Bucket");
   /** The Google service account the bucket grants object access to. */
-  const bucketAccount = () => {
-    const grants = ofType(run, "gcp:storage/bucketIAMMember:BucketIAMMember").filter((g) => g.args.bucket === run.outputs.bucketName);
-    assert.strictEqual(grants.length, 1, "one identity is granted the bucket");
-    const account = ofType(run, "gcp:serviceaccount/account:Account").find((a) => grants[0].args.member === `serviceAccount:${a.state.email}`);
-    assert.ok(account, "the grant names a service account of this stack");
-    return { grant: grants[0].args, account };
-  };
-
   before(async () => {
     run = await runProgram(STACK, ownStackOptions(STACK));
   });
@@ -88,33 +80,50 @@ describe("stack eu-west (GCP)", () => {
     });
   });
 
-  describe("bucket identity (Workload Identity)", () => {
-    it("grants one Google service account object access on this bucket only", () => {
-      const { grant } = bucketAccount();
-      assert.strictEqual(grant.role, "roles/storage.objectAdmin");
+  describe("bucket identities (Workload Identity), one per component", () => {
+    /** Each Google service account granted on the bucket, with its roles and the Kubernetes ServiceAccounts that may impersonate it. */
+    const bucketAccounts = () => {
       const grants = ofType(run, "gcp:storage/bucketIAMMember:BucketIAMMember");
-      assert.deepStrictEqual(grants.map((g) => g.args.bucket), [run.outputs.bucketName]);
-      const projectGrants = ofType(run, "gcp:projects/iAMMember:IAMMember").filter((g) => g.args.member === grant.member);
-      assert.deepStrictEqual(projectGrants, [], "no project-wide role for the bucket identity");
+      assert.ok(grants.every((g) => g.args.bucket === run.outputs.bucketName), "grants on this bucket only");
+      return ofType(run, "gcp:serviceaccount/account:Account")
+        .map((account) => ({
+          account,
+          roles: grants.filter((g) => g.args.member === `serviceAccount:${account.state.email}`).map((g) => g.args.role).sort(),
+          members: ofType(run, "gcp:serviceaccount/iAMMember:IAMMember").filter((b) => b.args.serviceAccountId === account.state.name),
+        }))
+        .filter((a) => a.roles.length > 0);
+    };
+    const member = (name: string) => `serviceAccount:${project}.svc.id.goog[monitoring/${name}]`;
+
+    it("lets only the compactor delete; the store gateway only reads; the sidecars write", () => {
+      const byMember = Object.fromEntries(bucketAccounts().map((a) => [a.members.map((m) => m.args.member).join(), a.roles]));
+      assert.deepStrictEqual(byMember, {
+        [member("prometheus")]: ["roles/storage.objectCreator", "roles/storage.objectViewer"],
+        [member("thanos-store")]: ["roles/storage.objectViewer"],
+        [member("thanos-compact")]: ["roles/storage.objectAdmin"],
+      });
+      for (const { account } of bucketAccounts()) {
+        const projectGrants = ofType(run, "gcp:projects/iAMMember:IAMMember").filter((g) => g.args.member === `serviceAccount:${account.state.email}`);
+        assert.deepStrictEqual(projectGrants, [], "no project-wide role for a bucket identity");
+      }
     });
 
-    it("lets exactly the monitoring ServiceAccounts whose pods read the bucket impersonate it", () => {
-      const { account } = bucketAccount();
-      const bindings = ofType(run, "gcp:serviceaccount/iAMMember:IAMMember").filter((b) => b.args.serviceAccountId === account.state.name);
-      assert.ok(bindings.every((b) => b.args.role === "roles/iam.workloadIdentityUser"));
-      const readers = bucketServiceAccounts(run).map((sa) => `serviceAccount:${project}.svc.id.goog[${sa.args.metadata.namespace}/${sa.args.metadata.name}]`);
-      assert.deepStrictEqual(bindings.map((b) => b.args.member).sort(), readers.sort());
-      assert.deepStrictEqual(readers.sort(), [
-        `serviceAccount:${project}.svc.id.goog[monitoring/prometheus]`,
-        `serviceAccount:${project}.svc.id.goog[monitoring/thanos]`,
-      ]);
+    it("lets exactly one monitoring ServiceAccount impersonate each Google service account", () => {
+      const accounts = bucketAccounts();
+      for (const { members } of accounts) {
+        assert.strictEqual(members.length, 1);
+        assert.strictEqual(members[0].args.role, "roles/iam.workloadIdentityUser");
+      }
+      const readers = bucketServiceAccounts(run).map((sa) => member(sa.args.metadata.name));
+      assert.deepStrictEqual(accounts.map((a) => a.members[0].args.member).sort(), [...readers].sort());
       assert.strictEqual(ofType(run, "gcp:serviceaccount/key:Key").length, 0, "no service account key exists");
     });
 
-    it("annotates those Kubernetes ServiceAccounts with the Google service account", () => {
-      const { account } = bucketAccount();
+    it("annotates each of those Kubernetes ServiceAccounts with its own Google service account", () => {
+      const accounts = bucketAccounts();
       for (const sa of bucketServiceAccounts(run)) {
-        assert.deepStrictEqual(sa.args.metadata.annotations, { "iam.gke.io/gcp-service-account": account.state.email }, sa.args.metadata.name);
+        const own = accounts.find((a) => a.members[0].args.member === member(sa.args.metadata.name))!;
+        assert.deepStrictEqual(sa.args.metadata.annotations, { "iam.gke.io/gcp-service-account": own.account.state.email }, sa.args.metadata.name);
       }
     });
   });

@@ -4,10 +4,12 @@
  */
 import * as assert from "assert";
 import { regionalPlan } from "../../builders/regional/plan";
+import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
 import type { RegionalStackConfig } from "../../config";
 import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
+import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
 import { K8S, Resource, assertExplicitProviders, containers, createdAfter, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
 
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
@@ -133,6 +135,55 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       assert.strictEqual(flag(args, "storage.tsdb.min-block-duration"), "2h", set.name);
       assert.strictEqual(flag(args, "storage.tsdb.max-block-duration"), "2h", set.name);
     }
+  });
+
+  it("lets nothing stop or reconfigure Prometheus over HTTP: no lifecycle API, the reloader signals it in a shared process namespace", () => {
+    const shards = prometheusShards(run());
+    assert.ok(shards.length > 0);
+    for (const set of shards) {
+      const args: string[] = containers(set).find((c) => c.name === "prometheus").args;
+      assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), set.name);
+      assert.strictEqual(flag(thanosContainer(set, "sidecar").args, "reloader.method"), "signal", set.name);
+      assert.strictEqual(set.args.spec.template.spec.shareProcessNamespace, true, `${set.name}: the sidecar must see Prometheus' process`);
+      assert.match(flag(args, "storage.tsdb.retention.size") ?? "", /^\d+GB$/, `${set.name}: a full disk drops old blocks instead of stopping Prometheus`);
+    }
+  });
+
+  it("grants Prometheus' ClusterRole only list/watch for discovery and get on nodes/metrics, never nodes/proxy", () => {
+    // Prometheus' own role; add-ons (the cluster autoscaler) bring theirs, which policy k8s-no-node-proxy checks.
+    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.args.metadata.name === "monitoring-prometheus");
+    assert.strictEqual(roles.length, 1);
+    for (const role of roles) {
+      for (const rule of role.args.rules as any[]) {
+        assert.ok(!rule.nonResourceURLs, `${role.name}: no non-resource URLs`);
+        assert.ok(!rule.resources.includes("nodes/proxy"), `${role.name}: nodes/proxy runs commands in any container`);
+        assert.deepStrictEqual(rule.verbs, rule.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], `${role.name}: ${rule.resources}`);
+      }
+    }
+  });
+
+  it("publishes the expiry of every certificate the stack issued, and alerts certificateWarningDays before, inside the leaves' early renewal", () => {
+    const { config } = expected();
+    const certs = [...ofType(run(), "tls:index/selfSignedCert:SelfSignedCert"), ...ofType(run(), "tls:index/locallySignedCert:LocallySignedCert")];
+    assert.ok(certs.length >= 4);
+    const rules = fileOf(k8sObject(run(), K8S.configMap, "prometheus-rules"), "certificates.yaml").groups.flatMap((g: any) => g.rules);
+    const expiries = rules.filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC).map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
+    assert.deepStrictEqual([...expiries].sort(), certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort());
+    // The global stack holds copies of some of them and alerts on those from this output.
+    assert.deepStrictEqual(Object.values(run().outputs.certificateExpiries as Record<string, string>).sort(), certs.map((c) => c.state.validityEndTime).sort());
+    const alert = rules.find((r: any) => r.alert === CERTIFICATE_EXPIRY_ALERT);
+    assert.ok(alert.expr.endsWith(`< ${config.certificateWarningDays * 86400}`), alert.expr);
+    for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
+      assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
+      assert.ok(leaf.args.validityPeriodHours > leaf.args.earlyRenewalHours, leaf.name);
+    }
+  });
+
+  it("denies all traffic by default, sends DNS to kube-dns only, admits each workload's flows exactly and blocks instance metadata", () => {
+    const { config } = expected();
+    // node-exporter runs on the host network, where NetworkPolicies do not apply.
+    const pods = workloads(run()).filter((w) => !w.args.spec.template.spec.hostNetwork);
+    assertExactNetworkPolicies(ofType(run(), NETWORK_POLICY), pods, config.cloud);
   });
 
   it("gives every workload of more than one pod a PodDisruptionBudget selecting its pods", () => {

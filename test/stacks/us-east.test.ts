@@ -129,34 +129,50 @@ describe("stack us-east (AWS)", () => {
     });
   });
 
-  describe("bucket identity (IRSA)", () => {
-    const bucketRole = () => {
-      const roles = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) =>
-        JSON.stringify(policy(p, "policy")).includes(one("aws:s3/bucket:Bucket").state.arn));
-      assert.strictEqual(roles.length, 1, "one role may use the bucket");
-      return ofType(run, "aws:iam/role:Role").find((r) => `${r.name}-id` === roles[0].args.role)!;
+  describe("bucket identities (IRSA), one per component", () => {
+    const bucketRoles = () => {
+      const arn = one("aws:s3/bucket:Bucket").state.arn;
+      return ofType(run, "aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => JSON.stringify(policy(p, "policy")).includes(arn))
+        .map((p) => {
+          const role = ofType(run, "aws:iam/role:Role").find((r) => `${r.name}-id` === p.args.role)!;
+          const [statement] = policy(role, "assumeRolePolicy").Statement;
+          const conditions = statement.Condition.StringEquals;
+          const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"))![1] as string[];
+          const actions = policy(p, "policy").Statement.flatMap((st: any) => [st.Action].flat()).filter((a: string) => a.startsWith("s3:")).sort();
+          return { role, statement, conditions, sub, actions };
+        });
     };
 
-    it("lets exactly the monitoring ServiceAccounts whose pods read the bucket assume the role", () => {
-      const trust = policy(bucketRole(), "assumeRolePolicy").Statement;
-      assert.strictEqual(trust.length, 1);
-      const [statement] = trust;
-      assert.strictEqual(statement.Action, "sts:AssumeRoleWithWebIdentity");
-      assert.strictEqual(statement.Principal.Federated, one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").state.arn);
-      const conditions = statement.Condition.StringEquals;
-      const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"))![1] as string[];
-      const aud = Object.entries(conditions).find(([k]) => k.endsWith(":aud"))![1];
-      assert.strictEqual(aud, "sts.amazonaws.com");
+    it("gives each ServiceAccount whose pods use the bucket its own role, which only it can assume", () => {
+      const roles = bucketRoles();
+      assert.strictEqual(roles.length, 3);
+      for (const { statement, conditions, sub } of roles) {
+        assert.strictEqual(statement.Action, "sts:AssumeRoleWithWebIdentity");
+        assert.strictEqual(statement.Principal.Federated, one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").state.arn);
+        assert.strictEqual(Object.entries(conditions).find(([k]) => k.endsWith(":aud"))![1], "sts.amazonaws.com");
+        assert.strictEqual(sub.length, 1, "one ServiceAccount per role");
+      }
       const readers = bucketServiceAccounts(run).map((sa) => `system:serviceaccount:${sa.args.metadata.namespace}:${sa.args.metadata.name}`);
-      assert.deepStrictEqual([...sub].sort(), readers.sort());
-      assert.deepStrictEqual(readers.sort(), ["system:serviceaccount:monitoring:prometheus", "system:serviceaccount:monitoring:thanos"]);
+      assert.deepStrictEqual(roles.map((r) => r.sub[0]).sort(), [...readers].sort());
     });
 
-    it("annotates those ServiceAccounts in the monitoring namespace with the role's ARN", () => {
+    it("lets only the compactor delete; the store gateway only reads; the sidecars write", () => {
+      const bySubject = Object.fromEntries(bucketRoles().map((r) => [r.sub[0], r.actions]));
+      assert.deepStrictEqual(bySubject, {
+        "system:serviceaccount:monitoring:prometheus": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+        "system:serviceaccount:monitoring:thanos-store": ["s3:GetObject", "s3:ListBucket"],
+        "system:serviceaccount:monitoring:thanos-compact": ["s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+      });
+    });
+
+    it("annotates each of those ServiceAccounts in the monitoring namespace with its own role's ARN", () => {
       const namespace = ofType(run, "kubernetes:core/v1:Namespace").map((n) => n.args.metadata.name);
       assert.deepStrictEqual(namespace, ["monitoring"]);
+      const roles = bucketRoles();
       for (const sa of bucketServiceAccounts(run)) {
-        assert.deepStrictEqual(sa.args.metadata.annotations, { "eks.amazonaws.com/role-arn": bucketRole().state.arn }, sa.args.metadata.name);
+        const own = roles.find((r) => r.sub[0] === `system:serviceaccount:monitoring:${sa.args.metadata.name}`)!;
+        assert.deepStrictEqual(sa.args.metadata.annotations, { "eks.amazonaws.com/role-arn": own.role.state.arn }, sa.args.metadata.name);
       }
     });
   });

@@ -6,9 +6,9 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { INHIBIT_EQUAL, WATCHDOG_ALERT } from "../../builders/alertmanager/config";
-import { FEDERATION_SERVICE, REGION_UNREACHABLE } from "../../builders/federation/alerts";
+import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, REGION_UNREACHABLE } from "../../builders/federation/alerts";
 import { federateJobName } from "../../builders/federation/config";
-import { REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
+import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import type { AlertingRule } from "../../builders/rules/types";
 import { checkRuleFiles, testRules } from "../support/promtool";
@@ -90,6 +90,37 @@ describe("global federation alerts", () => {
         answers("eu-west", "3x21"),
       ],
       [none("8m"), { eval_time: "12m", alertname: REGION_UNREACHABLE, exp_alerts: [expectedAlert("us-east", "warning", "1")] }],
+    );
+  });
+
+  it("fire ThanosCompactMissing for a region that answers but whose compactor is gone, not for an unreachable region", () => {
+    const rule = alerts.find((r) => r.alert === COMPACTOR_MISSING && r.labels.region === "us-east");
+    assert.ok(rule, `${COMPACTOR_MISSING} for us-east`);
+    const halted = (region: string, values: string) => ({
+      series: `${ESSENTIAL_SERIES.compactorHalted}{region="${region}",cluster="${region}-monitoring",shard="0",prometheus_replica="a",job="thanos-compact",pod="thanos-compact-0"}`,
+      values,
+    });
+    promtoolTest(
+      "us-east's compactor disappears at 5m; eu-west keeps its compactor and then becomes unreachable",
+      [
+        halted("us-east", "0x4"),
+        answers("us-east", "5x40"),
+        halted("eu-west", "0x10"),
+        answers("eu-west", "3x10"),
+      ],
+      [
+        { eval_time: "15m", alertname: COMPACTOR_MISSING, exp_alerts: [] },
+        {
+          eval_time: "30m",
+          alertname: COMPACTOR_MISSING,
+          exp_alerts: [
+            {
+              exp_labels: { severity: "critical", region: "us-east", cluster: "us-east-monitoring", service: COMPACTOR_SERVICE },
+              exp_annotations: { ...rule.annotations },
+            },
+          ],
+        },
+      ],
     );
   });
 

@@ -72,5 +72,6 @@ export function renderOptions(regions: readonly ExposedRegion[], replicas = 3): 
     alertmanagerHosts: Array.from({ length: replicas }, (_, i) => `am-${i}.lb.example.com`),
     alertmanagerUsers: { "global-federation": BCRYPT, ...Object.fromEntries(regions.map((r) => [r.outputs.alertingUsername, BCRYPT])) },
     federationAlertingUser: "global-federation",
+    queryFrontendUsers: { grafana: BCRYPT, query: BCRYPT },
   };
 }

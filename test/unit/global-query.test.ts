@@ -1,10 +1,13 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
-import { FEDERATION, THANOS_QUERY } from "../../builders/global/layout";
+import { FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
+import { SECRET_FILES } from "../../builders/global/secrets";
+import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
+import { checkWebConfig } from "../support/promtool";
 import { thanosFlagProblems } from "../support/thanos-flags";
 import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
 
@@ -64,5 +67,19 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     assert.ok(args.includes("--query-frontend.downstream-url=http://q:10902"));
     assert.deepStrictEqual(YAML.parse(files[GLOBAL_FILES.frontendResponseCache]), { type: "IN-MEMORY", config: { max_size: "512MB", max_size_items: 0, validity: "0s" } });
     assert.ok(YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).tls_server_config.cert_file.endsWith("tls.crt"));
+  });
+
+  it("Query Frontend asks every client for a password (Grafana's user and the exported one), stored only as bcrypt hashes", () => {
+    const web = YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]);
+    assert.deepStrictEqual(Object.keys(web.basic_auth_users).sort(), [QUERY_FRONTEND.grafanaUser, QUERY_FRONTEND.queryUser].sort());
+    for (const hash of Object.values(web.basic_auth_users)) assert.match(String(hash), /^\$2[aby]?\$\d\d\$/);
+    const thanos = YAML.parse(files[GLOBAL_FILES.grafanaDatasources]).datasources.find((d: any) => d.uid === DATASOURCE_UIDS.thanos);
+    assert.strictEqual(thanos.basicAuth, true);
+    assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);
+    assert.strictEqual(thanos.secureJsonData.basicAuthPassword, `$__file{${GRAFANA.secretsDir}/${SECRET_FILES.queryFrontendPassword}}`);
+  });
+
+  it("Query Frontend's web config is one the exporter toolkit loads (promtool check web-config)", () => {
+    assert.match(checkWebConfig(files[GLOBAL_FILES.frontendHttpConfig]), /SUCCESS/);
   });
 });

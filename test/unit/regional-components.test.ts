@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
-import { NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
 import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
@@ -21,7 +21,7 @@ interface Recorded {
 }
 
 const BUCKET = "us-east-thanos-blocks-1a2b";
-const IDENTITY = { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/us-east-thanos" };
+const IDENTITY = (account: string) => ({ "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/us-east-${account}` });
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((v) => resolve(v)));
@@ -55,7 +55,7 @@ async function deploy(
     config,
     provider,
     objectStore,
-    identityAnnotations: IDENTITY,
+    identityAnnotations: Object.fromEntries(BUCKET_IDENTITIES.map((id) => [id.serviceAccount.name, IDENTITY(id.serviceAccount.name)])),
     clusterName: `${stack}-monitoring`,
     storageClassName: "monitoring-ssd",
   });
@@ -161,10 +161,12 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     }
   });
 
-  it("gives the bucket identity to the prometheus and thanos ServiceAccounts", () => {
-    for (const account of [NAMES.prometheusServiceAccount, NAMES.thanosServiceAccount]) {
-      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY);
+  it("gives each bucket ServiceAccount its own identity, and the store gateway and the compactor each their own ServiceAccount", () => {
+    for (const account of [NAMES.prometheusServiceAccount, NAMES.storeGatewayServiceAccount, NAMES.compactorServiceAccount]) {
+      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY(account));
     }
+    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)).serviceAccountName, NAMES.storeGatewayServiceAccount);
+    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.compactor)).serviceAccountName, NAMES.compactorServiceAccount);
   });
 
   it("hardens every container: pinned image, requests and memory limit, non-root, read-only root filesystem", () => {
@@ -192,18 +194,23 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
   });
 
-  it("admits federation and StoreAPI ports from outside the namespace, everything else only from inside", () => {
+  it("admits federation and StoreAPI ports from the load balancers only, metrics ports from the region's Prometheus only", () => {
     const policies = ofKind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
     assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress;
-    const ports = (rules: any[], fromAnywhere: boolean) => rules.filter((r) => (r.from === undefined) === fromAnywhere).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.thanosHttp]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosGrpc]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), true), []);
+    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress as any[];
+    const fromPrometheus = (rule: any) => rule.from.some((peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus");
+    const ports = (rules: any[], scraped: boolean) => rules.filter((r) => fromPrometheus(r) === scraped).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), []);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), false), [PORTS.thanosGrpc]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosHttp]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), false), []);
     for (const policy of policies.filter((p) => p.inputs.spec.ingress)) {
-      for (const rule of policy.inputs.spec.ingress.filter((r: any) => r.from)) assert.deepStrictEqual(rule.from, [{ podSelector: {} }], policy.inputs.metadata.name);
+      for (const rule of policy.inputs.spec.ingress) {
+        assert.ok(rule.from?.length > 0, `${policy.inputs.metadata.name}: every ingress rule names its sources`);
+        assert.ok(!rule.from.some((peer: any) => peer.podSelector && Object.keys(peer.podSelector).length === 0), `${policy.inputs.metadata.name}: not the whole namespace`);
+      }
     }
   });
 

@@ -5,6 +5,8 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
+import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
+import { discoveryRules } from "../../builders/prometheus/rbac";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
 import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
@@ -13,10 +15,16 @@ import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } 
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { regionalPrometheusArgs } from "../../builders/regional/workload-config";
+import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
 import { withTempDir } from "../support/promtool";
 import { regionalStack } from "./regional-fixtures";
+
+/** The value of `--name=value` in an argument list. */
+function flagValue(args: readonly string[], name: string): string | undefined {
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
 
 const PINNED: StaticScrapeJob = { job: "mainframe", targets: ["mainframe.internal:9100"], shard: 2, metricsPath: "/metrics", scheme: "http" };
 const SPREAD: StaticScrapeJob = { job: "payments", targets: ["p-0.internal:8080", "p-1.internal:8080"], metricsPath: "/metrics", scheme: "https" };
@@ -90,11 +98,41 @@ describe("regional Prometheus config", () => {
     }
   });
 
-  it("hashes node targets before their address becomes the API server's, and pod targets after the port rewrite", () => {
+  it("scrapes kubelet and cAdvisor on the kubelet port itself with the token, verifying the cluster CA (no API server proxy)", () => {
     const config = configOf("us-east", 4, 0);
-    const kubelet = job(config, "kubelet").relabel_configs!;
-    const rewrite = kubelet.findIndex((r) => r.target_label === "__address__");
-    assert.ok(kubelet.findIndex((r) => r.action === "hashmod") < rewrite, "kubelet: hash on the node's own address");
+    for (const name of ["kubelet", "cadvisor"]) {
+      const j = job(config, name);
+      assert.strictEqual(j.scheme, "https", name);
+      assert.ok(!(j.relabel_configs ?? []).some((r) => r.target_label === "__address__" || r.target_label === "__metrics_path__"), `${name}: the address node discovery gives (the kubelet port)`);
+      assert.deepStrictEqual(j.authorization, { credentials_file: PATHS.serviceAccountToken }, name);
+      assert.deepStrictEqual(j.tls_config, { ca_file: PATHS.serviceAccountCa }, name);
+    }
+    assert.strictEqual(job(config, "kubelet").metrics_path, "/metrics");
+    assert.strictEqual(job(config, "cadvisor").metrics_path, "/metrics/cadvisor");
+  });
+
+  it("grants discovery exactly what the jobs read: list/watch per discovery role, get on nodes/metrics, never nodes/proxy", () => {
+    const config = configOf("us-east", 4, 0);
+    const rules = discoveryRules(config.scrape_configs);
+    // Each rule and the jobs that use it: a rule no job needs is a test failure.
+    const uses: Record<string, string[]> = {
+      "/nodes": ["kubelet", "cadvisor"],
+      "/nodes/metrics": ["kubelet", "cadvisor"],
+      "/pods": ["kubernetes-pods", "node-exporter", "thanos", "kubernetes-service-endpoints", "kube-state-metrics"],
+      "/services": ["kubernetes-service-endpoints", "kube-state-metrics"],
+      "discovery.k8s.io/endpointslices": ["kubernetes-service-endpoints", "kube-state-metrics"],
+    };
+    const granted = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`));
+    assert.deepStrictEqual([...granted].sort(), Object.keys(uses).sort());
+    for (const r of rules) {
+      assert.deepStrictEqual(r.verbs, r.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], r.resources.join());
+      for (const res of r.resources) for (const name of uses[`${r.apiGroups[0]}/${res}`]) assert.ok(job(config, name), `${res}: used by ${name}`);
+    }
+    assert.ok(!granted.some((g) => g.endsWith("nodes/proxy")));
+  });
+
+  it("hashes pod targets after the port rewrite", () => {
+    const config = configOf("us-east", 4, 0);
     const pods = job(config, "kubernetes-pods").relabel_configs!;
     assert.ok(pods.findIndex((r) => r.action === "hashmod") > pods.findIndex((r) => r.target_label === "__address__"), "pods: hash on the final address");
   });
@@ -227,13 +265,41 @@ describe("Kubernetes service discovery blocks (Prometheus configuration docs)", 
 
 describe("Prometheus arguments and web config", () => {
   it("keeps min and max block durations equal (2h) while the sidecar uploads", () => {
-    const args = regionalPrometheusArgs(regionalStack("us-east"));
+    const config = regionalStack("us-east");
+    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
     assert.ok(args.includes("--storage.tsdb.min-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.max-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.retention.time=24h"));
     assert.ok(args.includes(`--config.file=${PATHS.configOutFile}`), "reads the substituted config, not the template");
     assert.ok(args.includes(`--web.config.file=${PATHS.webConfigFile}`));
-    assert.ok(args.includes("--web.enable-lifecycle"), "the reloader can ask for a reload");
+  });
+
+  it("never enables the lifecycle API: the sidecar's reloader signals Prometheus instead", () => {
+    const config = regionalStack("us-east");
+    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
+    assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), "/-/quit and /-/reload would be reachable through the federation load balancers");
+    assert.ok(regionalSidecarArgs().includes("--reloader.method=signal"));
+  });
+
+  it("enables the lifecycle API only on a loopback-only listener (the local topology), where the reloader reloads over HTTP", () => {
+    const args = (listenAddress: string) => prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", listenAddress, blockDuration: "2h" });
+    assert.ok(args("127.0.0.1:9090").includes("--web.enable-lifecycle"));
+    assert.strictEqual(reloadMethodFor("127.0.0.1:9090"), "http");
+    for (const address of ["0.0.0.0:9090", ":9090", "10.0.0.5:9090"]) {
+      assert.ok(!args(address).includes("--web.enable-lifecycle"), address);
+      assert.strictEqual(reloadMethodFor(address), "signal", address);
+    }
+  });
+
+  it("bounds the TSDB by size as well as time, below the volume the sizing function gives it", () => {
+    const config = regionalStack("us-east");
+    const sizing = regionalPlan(config).sizing;
+    const size = flagValue(regionalPrometheusArgs(config, sizing), "storage.tsdb.retention.size");
+    assert.match(size ?? "", /^\d+GB$/);
+    const gib = Number(size!.replace("GB", ""));
+    assert.ok(gib > 0 && gib < sizing.prometheus.diskGiB, `${size} on a ${sizing.prometheus.diskGiB} GiB volume`);
+    assert.strictEqual(retentionSize(100), "80GB");
+    assert.strictEqual(retentionSize(10), "8GB");
   });
 
   it("serves HTTPS with one basic-auth user whose password appears only as a bcrypt hash", () => {

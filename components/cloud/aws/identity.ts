@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bucketReadWritePolicy, irsaTrustPolicy } from "../../../builders/cloud/aws-iam";
+import { bucketAccessPolicy, irsaTrustPolicy } from "../../../builders/cloud/aws-iam";
+import type { BucketAccess } from "../../../builders/cloud/bucket-access";
 import { KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
 import type { BucketIdentity } from "../types";
 import type { S3Bucket } from "./bucket";
@@ -12,6 +13,7 @@ export const IRSA_ROLE_ANNOTATION = "eks.amazonaws.com/role-arn";
 export interface IrsaBucketIdentityArgs {
   readonly namePrefix: string;
   readonly purpose: string;
+  readonly access: BucketAccess;
   readonly cluster: EksCluster;
   readonly bucket: S3Bucket;
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
@@ -20,7 +22,7 @@ export interface IrsaBucketIdentityArgs {
 
 /**
  * An IAM role only the named Kubernetes service accounts of this cluster can assume (IRSA), allowed to list
- * one bucket and read, write and delete its objects. No access key exists.
+ * one bucket and to do with its objects what `access` says. No access key exists.
  */
 export class IrsaBucketIdentity extends pulumi.ComponentResource implements BucketIdentity {
   readonly roleArn: pulumi.Output<string>;
@@ -40,7 +42,7 @@ export class IrsaBucketIdentity extends pulumi.ComponentResource implements Buck
     new aws.iam.RolePolicy(`${base}-bucket`, {
       role: role.id,
       policy: pulumi.all([args.bucket.bucketArn, args.bucket.kmsKeyArn]).apply(([bucketArn, kmsKeyArn]) =>
-        JSON.stringify(bucketReadWritePolicy({ bucketArn, kmsKeyArn }))),
+        JSON.stringify(bucketAccessPolicy({ bucketArn, kmsKeyArn, access: args.access }))),
     }, child);
 
     this.roleArn = role.arn;

@@ -38,6 +38,7 @@ export class AwsPlatform implements CloudPlatform {
     return new IrsaBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
+      access: args.access,
       cluster: this.eks(args.cluster),
       bucket: args.bucket,
       serviceAccounts: args.serviceAccounts,

@@ -1,5 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { BucketAccess, gcsBucketRoles } from "../../../builders/cloud/bucket-access";
 import { KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
 import { gcpServiceAccountId, workloadIdentityMember } from "../../../builders/cloud/gcp-names";
 import type { BucketIdentity } from "../types";
@@ -8,12 +9,11 @@ import type { GkeCluster } from "./cluster";
 
 /** The annotation GKE Workload Identity reads to map a Kubernetes service account to a Google one. */
 export const WORKLOAD_IDENTITY_ANNOTATION = "iam.gke.io/gcp-service-account";
-/** Read, write, list and delete objects; no bucket settings, no IAM. */
-export const BUCKET_OBJECT_ROLE = "roles/storage.objectAdmin";
 
 export interface WorkloadIdentityBucketArgs {
   readonly namePrefix: string;
   readonly purpose: string;
+  readonly access: BucketAccess;
   readonly cluster: GkeCluster;
   readonly bucket: GcsBucket;
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
@@ -21,8 +21,9 @@ export interface WorkloadIdentityBucketArgs {
 }
 
 /**
- * A Google service account with object access granted on one bucket only, which exactly the named Kubernetes
- * service accounts may impersonate through Workload Identity. No key exists.
+ * A Google service account with the object roles of its `access` granted on one bucket only (never bucket
+ * settings or IAM), which exactly the named Kubernetes service accounts may impersonate through Workload
+ * Identity. No key exists.
  */
 export class WorkloadIdentityBucketIdentity extends pulumi.ComponentResource implements BucketIdentity {
   readonly email: pulumi.Output<string>;
@@ -38,11 +39,13 @@ export class WorkloadIdentityBucketIdentity extends pulumi.ComponentResource imp
       accountId: gcpServiceAccountId(args.namePrefix, args.purpose),
       displayName: `${args.purpose} pods of ${args.namePrefix}`,
     }, child);
-    new gcp.storage.BucketIAMMember(`${base}-objects`, {
-      bucket: args.bucket.bucketName,
-      role: BUCKET_OBJECT_ROLE,
-      member: pulumi.interpolate`serviceAccount:${account.email}`,
-    }, child);
+    for (const role of gcsBucketRoles(args.access)) {
+      new gcp.storage.BucketIAMMember(`${base}-${role.replace("roles/storage.", "")}`, {
+        bucket: args.bucket.bucketName,
+        role,
+        member: pulumi.interpolate`serviceAccount:${account.email}`,
+      }, child);
+    }
     for (const serviceAccount of serviceAccounts) {
       new gcp.serviceaccount.IAMMember(`${base}-wi-${serviceAccount.namespace}-${serviceAccount.name}`, {
         serviceAccountId: account.name,

@@ -43,6 +43,7 @@ export class GcpPlatform implements CloudPlatform {
     return new WorkloadIdentityBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
+      access: args.access,
       cluster: this.gke(args.cluster),
       bucket: args.bucket,
       serviceAccounts: args.serviceAccounts,

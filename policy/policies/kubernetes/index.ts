@@ -6,6 +6,7 @@ import { containerPolicies } from "./containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { uniqueReplicaLabels } from "./replica-labels";
+import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
 
 export const kubernetesPolicies: Policies = [
   ...containerPolicies,
@@ -17,4 +18,7 @@ export const kubernetesPolicies: Policies = [
   loadBalancerSourceRanges,
   loadBalancerServed,
   monitoringNetworkPolicies,
+  noNodeProxy,
+  noRemoteLifecycle,
+  egressBlocksMetadata,
 ];
