@@ -1,9 +1,9 @@
 import * as path from "path";
 import type { Cloud } from "../config/clouds";
-import type { GlobalStackConfig, RegionalStackConfig } from "../config/types";
+import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { alertmanagerPodName } from "../builders/global/layout";
 import { NAMES } from "../builders/regional/layout";
-import { RegionalPlan, regionalPlan } from "../builders/regional/plan";
+import { RegionalPlan, STACK_JOBS, regionalPlan } from "../builders/regional/plan";
 import { PortAllocator, address } from "./ports";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
 import { FLEET_JOB, LOCAL_REGIONS, LocalOptions } from "./settings";
@@ -40,6 +40,8 @@ export interface LocalRegion {
   readonly name: string;
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
+  /** What Kubernetes discovery would find in a cluster (node-exporter, store gateways, compactor), as static jobs. */
+  readonly discoveredStandIns: readonly StaticScrapeJob[];
   readonly prometheus: readonly LocalPrometheus[];
   readonly nodeExporter: { readonly name: string; readonly port: number };
   readonly fleet: { readonly name: string; readonly controlPort: number; readonly targetPorts: readonly number[] };
@@ -114,10 +116,7 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
   const config = localRegionalConfig(
     name,
     options.shards,
-    [
-      { job: FLEET_JOB, targets: targetPorts.map(address), metricsPath: "/metrics", scheme: "http" },
-      { job: NAMES.nodeExporter, targets: [address(nodeExporterPort)], metricsPath: "/metrics", scheme: "http" },
-    ],
+    [{ job: FLEET_JOB, targets: targetPorts.map(address), metricsPath: "/metrics", scheme: "http" }],
     options.regionalInterval,
   );
   const plan = regionalPlan(config);
@@ -139,6 +138,8 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
     stores.push(await thanos(storeName, path.join(dir, storeName), ports));
   }
   const compactorName = `${name}-${NAMES.compactor}`;
+  const compactorPort = await ports.take();
+  const standIn = (job: string, targets: readonly string[]): StaticScrapeJob => ({ job, targets, metricsPath: "/metrics", scheme: "http" });
   return {
     name,
     config,
@@ -148,7 +149,12 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
     fleet: { name: `${name}-fleet`, controlPort, targetPorts },
     bucket: { name: `${config.namePrefix}-thanos-local`, emulator: await emulatorOf(config.cloud) },
     stores,
-    compactor: { name: compactorName, httpPort: await ports.take(), dir: path.join(dir, compactorName) },
+    compactor: { name: compactorName, httpPort: compactorPort, dir: path.join(dir, compactorName) },
+    discoveredStandIns: [
+      standIn(NAMES.nodeExporter, [address(nodeExporterPort)]),
+      standIn(STACK_JOBS.storeGateway, stores.map((s) => address(s.httpPort))),
+      standIn(STACK_JOBS.compactor, [address(compactorPort)]),
+    ],
     dir,
   };
 }

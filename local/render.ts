@@ -46,7 +46,7 @@ import { tokenUrl } from "./token-server";
 
 /** What the local topology changes against the clusters, each for a reason a reviewer can check. */
 export const LOCAL_ADAPTATIONS = [
-  "Kubernetes discovery is off (no cluster): the fleet and node-exporter are static jobs of the region's config.",
+  "Kubernetes discovery is off (no cluster): node-exporter, the store gateways and the compactor are static jobs under the job names discovery gives them; the fleet is a static job of the region's config.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
   "Intervals are seconds (settings.ts), alert `for` durations are shortened, and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
   "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
@@ -174,7 +174,12 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
   const thanosSpecs: ProcessSpec[] = [];
   for (const p of region.prometheus) {
     const params = regionalPrometheusParams(region.config, region.plan, region.config.cluster.name, p.shard, POD_NAME_PLACEHOLDER);
-    const config = prometheusConfig({ ...params, kubernetesDiscovery: false, localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort }, files });
+    const config = prometheusConfig({
+      ...params,
+      discoveredStandIns: region.discoveredStandIns,
+      localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
+      files,
+    });
     const templateFile = write(path.join(p.dir, "config", "prometheus.yaml.tmpl"), yaml(config));
     const configFile = path.join(p.dir, "config_out", "prometheus.yaml");
     fs.mkdirSync(path.dirname(configFile), { recursive: true });

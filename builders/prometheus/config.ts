@@ -48,8 +48,12 @@ export interface PrometheusConfigParams {
   readonly alertingUsername: string;
   /** Name in the Alertmanagers' certificates. */
   readonly alertmanagerServerName: string;
-  /** false where there is no Kubernetes API (the local topology): only self and static jobs remain. */
-  readonly kubernetesDiscovery?: boolean;
+  /**
+   * Where there is no Kubernetes API (the local topology): static jobs, sharded like the rest, standing in
+   * for what the Kubernetes jobs would discover (node-exporter, the Thanos store gateways and compactor),
+   * under the job names the alerts select on. Absent: the Kubernetes jobs.
+   */
+  readonly discoveredStandIns?: readonly StaticScrapeJob[];
   /** Where this Prometheus and its sidecar listen (defaults: the in-pod ports); no sidecar port, no sidecar job. */
   readonly localPorts?: { readonly web: number; readonly sidecarHttp?: number };
   readonly files?: PrometheusFiles;
@@ -82,7 +86,7 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
     caFile: files.tlsCaFile,
     serverName: p.tlsServerName,
   });
-  const discovered = p.kubernetesDiscovery === false ? [] : kubernetesJobs(settings);
+  const discovered = p.discoveredStandIns ? staticJobs(p.discoveredStandIns, settings) : kubernetesJobs(settings);
   const scrapeConfigs = [...self, ...discovered, ...staticJobs(p.staticJobs, settings)];
   const names = scrapeConfigs.map((job) => job.job_name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);

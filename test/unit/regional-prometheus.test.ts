@@ -213,10 +213,11 @@ describe("regional Prometheus config", () => {
     );
   });
 
-  it("without Kubernetes (local topology) keeps only its own and static jobs", () => {
+  it("without Kubernetes (local topology) scrapes static stand-ins for what discovery would find, under the same job names", () => {
     const config = regionalStack("us-east", { shards: 1, staticJobs: [SPREAD] });
-    const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), kubernetesDiscovery: false };
-    assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "payments"]);
+    const standIn = { job: "node-exporter", targets: ["127.0.0.1:9100"], metricsPath: "/metrics", scheme: "http" as const };
+    const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), discoveredStandIns: [standIn] };
+    assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "node-exporter", "payments"]);
     const noSidecar = prometheusConfig({ ...params, localPorts: { web: 19090 } });
     assert.deepStrictEqual(noSidecar.scrape_configs.map((j) => j.job_name), ["prometheus", "payments"]);
     assert.deepStrictEqual(noSidecar.scrape_configs[0].static_configs, [{ targets: ["localhost:19090"] }]);
