@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import { X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -6,14 +7,15 @@ import * as path from "path";
  * Local TLS material, made with the `openssl` CLI (Node can make keys but not certificates). It mirrors the
  * clouds' trust: a CA per region signing its server and client certificates, an alerting CA per region, and
  * one Alertmanager intermediate CA cross-signed by every region's alerting CA, so one certificate chain is
- * trusted by every region. Keys are EC P-256 and live two days: the material is made anew on every start.
+ * trusted by every region. Keys are EC P-256; the material is made anew on every start.
  */
 export interface CertificateFiles {
   readonly cert: string;
   readonly key: string;
 }
 
-const DAYS = "2";
+/** Longer than any certificate warning a stack file may set, so a healthy run raises no expiry alert. */
+const DAYS = 200;
 
 function openssl(args: readonly string[]): void {
   try {
@@ -43,7 +45,7 @@ export class Pki {
     const f = this.files(name);
     this.newKey(f.key);
     openssl([
-      "req", "-x509", "-new", "-key", f.key, "-out", f.cert, "-days", DAYS, "-subj", `/CN=${commonName}`,
+      "req", "-x509", "-new", "-key", f.key, "-out", f.cert, "-days", String(DAYS), "-subj", `/CN=${commonName}`,
       "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     return f;
@@ -62,12 +64,12 @@ export class Pki {
     return { key, certs };
   }
 
-  /** A server certificate for the given DNS names and IP addresses. */
-  server(name: string, issuer: CertificateFiles, dnsNames: readonly string[], ips: readonly string[]): CertificateFiles {
+  /** A server certificate for the given DNS names and IP addresses, valid `days` days. */
+  server(name: string, issuer: CertificateFiles, dnsNames: readonly string[], ips: readonly string[], days = DAYS): CertificateFiles {
     const f = this.files(name);
     this.newKey(f.key);
     const san = [...dnsNames.map((d) => `DNS:${d}`), ...ips.map((ip) => `IP:${ip}`)].join(",");
-    this.sign(name, f.key, dnsNames[0] ?? ips[0], issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=serverAuth", `subjectAltName=${san}`]);
+    this.sign(name, f.key, dnsNames[0] ?? ips[0], issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=serverAuth", `subjectAltName=${san}`], days);
     return f;
   }
 
@@ -79,6 +81,11 @@ export class Pki {
     return f;
   }
 
+  /** When a certificate expires, in RFC 3339 (as @pulumi/tls reports `validityEndTime`). */
+  static validityEnd(certFile: string): string {
+    return new Date(new X509Certificate(fs.readFileSync(certFile)).validTo).toISOString();
+  }
+
   /** Concatenates PEM files (a leaf and its intermediates, or several CAs) into one. */
   bundle(name: string, parts: readonly string[]): string {
     const file = path.join(this.dir, name);
@@ -86,13 +93,13 @@ export class Pki {
     return file;
   }
 
-  private sign(name: string, key: string, commonName: string, issuer: CertificateFiles, extensions: readonly string[]): string {
+  private sign(name: string, key: string, commonName: string, issuer: CertificateFiles, extensions: readonly string[], days = DAYS): string {
     const csr = path.join(this.dir, `${name}.csr`);
     const ext = path.join(this.dir, `${name}.ext`);
     const cert = path.join(this.dir, `${name}.crt`);
     openssl(["req", "-new", "-key", key, "-out", csr, "-subj", `/CN=${commonName}`]);
     fs.writeFileSync(ext, [...extensions, "subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"].join("\n") + "\n");
-    openssl(["x509", "-req", "-in", csr, "-CA", issuer.cert, "-CAkey", issuer.key, "-CAcreateserial", "-days", DAYS, "-extfile", ext, "-out", cert]);
+    openssl(["x509", "-req", "-in", csr, "-CA", issuer.cert, "-CAkey", issuer.key, "-CAcreateserial", "-days", String(days), "-extfile", ext, "-out", cert]);
     fs.rmSync(csr);
     fs.rmSync(ext);
     return cert;

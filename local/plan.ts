@@ -169,7 +169,7 @@ export async function planTopology(root: string, options: LocalOptions): Promise
   // Room for every region's fleet beyond the servers' own ports.
   const ports = new PortAllocator(options.basePort, options.basePort + 2000 + names.length * options.targetsPerRegion);
   const webhookPort = await ports.take();
-  const config = localGlobalConfig(`http://${address(webhookPort)}/`, names);
+  const config = localGlobalConfig(webhookPort, names);
   const globalDir = path.join(root, "global");
   const federation: LocalFederation[] = [];
   for (let i = 0; i < config.federationReplicas; i++) {

@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { alertmanagerArgs } from "../builders/alertmanager/args";
-import { alertmanagerConfig } from "../builders/alertmanager/config";
+import { alertmanagerConfig, receiverSecretFiles } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
@@ -25,7 +25,8 @@ import { localClientConfig, webConfig as prometheusWebConfig } from "../builders
 import { substituteConfigCommand } from "../builders/regional/init-config";
 import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, POD_NAME_PLACEHOLDER, REPLICA_LABEL, tlsServerName } from "../builders/regional/layout";
 import { regionalPrometheusParams } from "../builders/regional/plan";
-import { regionalRuleFiles } from "../builders/regional/workload-config";
+import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
+import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
 import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
 import { objstoreConfig } from "../builders/thanos/objstore";
@@ -41,6 +42,7 @@ import { Pki } from "./pki";
 import type { LocalAlertmanager, LocalPlan, LocalRegion, LocalThanos } from "./plan";
 import { LOOPBACK, address } from "./ports";
 import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
+import { localAlertingSecrets } from "./stacks";
 import type { ProcessSpec } from "./supervisor";
 import { tokenUrl } from "./token-server";
 
@@ -94,6 +96,9 @@ function withLocalAlertFor<F extends { groups: readonly { rules: readonly object
   };
 }
 
+/** The directory every Prometheus of a region loads its rule files from (and its sidecar's reloader watches). */
+export const regionRulesDir = (region: LocalRegion) => path.join(region.dir, "rules");
+
 const listen = (t: LocalThanos) => ({ host: LOOPBACK, grpcPort: t.grpcPort, httpPort: t.httpPort });
 const httpAccess = (port: number): ServerAccess => ({ url: `http://${address(port)}` });
 
@@ -138,7 +143,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
   const alerting = credentials(region.plan.alertingUsername, path.join(dir, "secrets", "alerting-password"));
   trust.users.set(alerting.username, alerting);
   const files = {
-    rulesGlob: path.join(dir, "rules", "*.yaml"),
+    rulesGlob: path.join(regionRulesDir(region), "*.yaml"),
     federationPasswordFile: federation.passwordFile,
     tlsCaFile: ca.cert,
     alertingPasswordFile: alerting.passwordFile,
@@ -148,8 +153,13 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     serviceAccountTokenFile: path.join(dir, "secrets", "no-service-account-token"),
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
   };
-  const rulesDir = path.join(dir, "rules");
+  const rulesDir = regionRulesDir(region);
   for (const [name, rules] of Object.entries(regionalRuleFiles(LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+  const issued = [
+    { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
+    { name: "server", validityEndTime: Pki.validityEnd(server.cert) },
+  ];
+  write(path.join(rulesDir, CERTIFICATE_RULES_FILE), yaml(certificateRules(issued, region.config.certificateWarningDays)));
   const webConfigFile = write(
     path.join(dir, "web-config.yaml"),
     yaml(prometheusWebConfig({ certFile: server.cert, keyFile: server.key, username: federation.username, passwordBcryptHash: federation.bcryptHash })),
@@ -307,8 +317,9 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const federationAlerting = credentials(FEDERATION_ALERTING_USER, path.join(secretsDir, "alertmanager-password"));
   trust.users.set(federationAlerting.username, federationAlerting);
 
-  // The webhook receiver's URL file, as the Secret of receiver URLs holds it in the cluster.
-  for (const receiver of global.config.alerting.receivers) secret(path.join(secretsDir, receiver.secretKey), `http://${address(global.webhookPort)}/`);
+  // The receivers' and the heartbeat's URL files, as the Secret of receiver URLs holds them in the cluster.
+  const secretValues = localAlertingSecrets(global.webhookPort);
+  for (const key of receiverSecretFiles(global.config.alerting)) secret(path.join(secretsDir, key), secretValues[key]);
   const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, secretsDir })));
   const amWebFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),

@@ -13,6 +13,8 @@ export const LOCAL_TIMING = {
   groupWait: "1s",
   groupInterval: "5s",
   repeatInterval: "1h",
+  /** The heartbeat's interval: the shortest the config allows. */
+  heartbeatInterval: "30s",
   /** How long a peer waits for the peers before it in the mesh to notify before it does so itself. */
   peerTimeout: "2s",
   /**

@@ -1,6 +1,7 @@
 import { loadStackConfig } from "../config/load";
 import { REPO_ROOT, rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
+import { address } from "./ports";
 import { GLOBAL_STACK, LOCAL_RECEIVER, LOCAL_TIMING } from "./settings";
 
 export { REPO_ROOT };
@@ -40,13 +41,22 @@ export function localRegionalConfig(stack: string, shards: number, staticJobs: r
  * The global stack as the local topology runs it: every notification goes to the local webhook receiver.
  * With `regions`, it federates only those of its regions.
  */
-export function localGlobalConfig(webhookUrl: string, regions?: readonly string[]): GlobalStackConfig {
-  const secretKey = "localWebhookUrl";
+const WEBHOOK_URL_KEY = "localWebhookUrl";
+const HEARTBEAT_URL_KEY = "localHeartbeatUrl";
+/** The path of the local webhook receiver the heartbeat pings. */
+export const HEARTBEAT_PATH = "/heartbeat";
+
+/** The secret config values of the local global stack: every notification and heartbeat goes to the local webhook receiver. */
+export function localAlertingSecrets(webhookPort: number): Readonly<Record<string, string>> {
+  return { [WEBHOOK_URL_KEY]: `http://${address(webhookPort)}/`, [HEARTBEAT_URL_KEY]: `http://${address(webhookPort)}${HEARTBEAT_PATH}` };
+}
+
+export function localGlobalConfig(webhookPort: number, regions?: readonly string[]): GlobalStackConfig {
   const config = loadWithOverrides(GLOBAL_STACK, {
     alerting: {
-      // No heartbeat service runs locally: the stack file's heartbeat would need its secret URL.
-      heartbeat: undefined,
-      receivers: [{ name: LOCAL_RECEIVER, type: "webhook", secretKey }],
+      // The dead man's switch pings the webhook receiver as often as the config allows.
+      heartbeat: { type: "webhook", secretKey: HEARTBEAT_URL_KEY, interval: LOCAL_TIMING.heartbeatInterval },
+      receivers: [{ name: LOCAL_RECEIVER, type: "webhook", secretKey: WEBHOOK_URL_KEY }],
       defaultReceiver: LOCAL_RECEIVER,
       routes: [],
       // One notification group per alerting target, so each induced alert can be counted on its own.
@@ -55,7 +65,7 @@ export function localGlobalConfig(webhookUrl: string, regions?: readonly string[
       groupInterval: LOCAL_TIMING.groupInterval,
       repeatInterval: LOCAL_TIMING.repeatInterval,
     },
-    [secretKey]: webhookUrl,
+    ...localAlertingSecrets(webhookPort),
   });
   if (config.tier !== "global") throw new Error(`Pulumi.${GLOBAL_STACK}.yaml is not the global stack`);
   return regions ? { ...config, regions: config.regions.filter((r) => regions.includes(r.name)) } : config;

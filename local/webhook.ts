@@ -1,5 +1,6 @@
 import * as http from "http";
 import { LoopbackServer } from "./loopback-server";
+import { HEARTBEAT_PATH } from "./stacks";
 
 /** The body Alertmanager POSTs to a webhook (version 4), reduced to what the checks read. */
 export interface Notification {
@@ -7,8 +8,9 @@ export interface Notification {
   readonly status: "firing" | "resolved";
   readonly groupKey: string;
   readonly alerts: readonly { readonly status: "firing" | "resolved"; readonly labels: Readonly<Record<string, string>>; readonly startsAt: string }[];
-  /** When it arrived here. */
+  /** When it arrived here, and at which path (the heartbeat pings its own). */
   readonly receivedAt: number;
+  readonly path: string;
 }
 
 export interface ReceivedAlert {
@@ -39,11 +41,16 @@ export class WebhookReceiver {
    * replicas' copies of one alert, or one alert notified by two peers, both count twice.
    */
   firing(labels: Readonly<Record<string, string>>): ReceivedAlert[] {
-    return this.notifications.flatMap((notification) =>
+    return this.notifications.filter((n) => n.path !== HEARTBEAT_PATH).flatMap((notification) =>
       notification.alerts
         .filter((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v))
         .map((alert) => ({ alert, receivedAt: notification.receivedAt })),
     );
+  }
+
+  /** When each heartbeat ping arrived (ms since the epoch). */
+  heartbeats(): number[] {
+    return this.notifications.filter((n) => n.path === HEARTBEAT_PATH).map((n) => n.receivedAt);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -57,10 +64,10 @@ export class WebhookReceiver {
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
       try {
-        const notification = { ...(JSON.parse(body) as Omit<Notification, "receivedAt">), receivedAt: Date.now() };
+        const notification = { ...(JSON.parse(body) as Omit<Notification, "receivedAt" | "path">), receivedAt: Date.now(), path: req.url ?? "/" };
         this.notifications.push(notification);
         const names = notification.alerts.map((a) => `${a.labels.alertname}{region=${a.labels.region ?? "-"}}`).join(", ");
-        this.log(`webhook: ${notification.status} ${names}`);
+        this.log(notification.path === HEARTBEAT_PATH ? `webhook: heartbeat (${notification.alerts.length} Watchdogs)` : `webhook: ${notification.status} ${names}`);
         res.writeHead(200).end();
       } catch {
         res.writeHead(400).end();

@@ -27,6 +27,9 @@ export const REGIONAL_THANOS_TIMING = {
   compactConsistencyDelay: "30m",
 } as const;
 
+/** The rule file of the certificates the region issued (builders/rules/certificates.ts), beside the others. */
+export const CERTIFICATE_RULES_FILE = "certificates.yaml";
+
 /**
  * Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). The upload
  * alert follows the block duration Prometheus runs with (the clusters' 2h unless given).

@@ -6,7 +6,7 @@ import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PA
 import { RegionNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
+import { CERTIFICATE_RULES_FILE, regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
 import { certificateRules } from "../../builders/rules/certificates";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
@@ -39,7 +39,7 @@ const FILES = {
 
 const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 /** Beside regionalRuleFiles: its series come from the certificates' validity, known only once they exist. */
-const CERTIFICATE_RULES_FILE = "certificates.yaml";
+
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus

@@ -1,17 +1,25 @@
 /**
  * The Thanos path of the local topology under the failures its users worry about: sidecars uploading to the
  * regions' buckets (S3 and GCS emulators), store gateways, the compactor, Thanos Query with deduplication over
- * per-region mutual TLS, and the Query Frontend. One topology serves the file; each test mends what it breaks.
+ * per-region mutual TLS, and the Query Frontend; then the alarms that must not go silent (a stopped compactor,
+ * a certificate close to expiry, the heartbeat when the global tier stops). One topology serves the file;
+ * each test mends what it breaks, but the last, which stops the global tier.
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
 import * as tls from "tls";
+import { COMPACTOR_MISSING } from "../../builders/federation/alerts";
+import { CERTIFICATE_EXPIRY_ALERT, certificateRules } from "../../builders/rules/certificates";
 import { RECORDED } from "../../builders/rules/recording";
 import { receivedAlerts } from "../../local/check";
 import { ServerAccess, metricValue, query, thanosQuery } from "../../local/client";
 import { address } from "../../local/ports";
-import { FLEET_JOB, LOCAL_RETENTION } from "../../local/settings";
+import { FLEET_JOB, LOCAL_RETENTION, LOCAL_TIMING } from "../../local/settings";
+import { Pki } from "../../local/pki";
+import { regionRulesDir } from "../../local/render";
 import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { parseDuration } from "../../config/duration";
@@ -48,7 +56,7 @@ function storeApiAnswers(port: number, trust: { caFile: string; serverName: stri
   });
 }
 
-describe("Thanos end to end on the local topology", function () {
+describe("Thanos and the stack's own alarms end to end on the local topology", function () {
   this.timeout(180_000);
   let topology: Topology;
   let scratch: string;
@@ -192,5 +200,54 @@ describe("Thanos end to end on the local topology", function () {
     assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
     const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
     assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
+  });
+  it("a stopped compactor raises ThanosCompactMissing, evaluated by the federation over every shard", async () => {
+    const region = topology.region("us-east");
+    const stoppedAt = Date.now();
+    await topology.supervisor.stop(region.compactor.name);
+    try {
+      const received = await receivedAlerts(topology, { alertname: COMPACTOR_MISSING, region: region.name }, 60_000, stoppedAt);
+      assert.strictEqual(received.length, 1, `${COMPACTOR_MISSING} arrived ${received.length} times, not once`);
+    } finally {
+      await topology.supervisor.restart(region.compactor.name);
+      await topology.waitListening(region.compactor.name);
+    }
+  });
+
+  it("a certificate close to expiry raises CertificateExpiresSoon, well before it expires", async () => {
+    const region = topology.region("us-east");
+    assert.deepStrictEqual(topology.webhook.firing({ alertname: CERTIFICATE_EXPIRY_ALERT }), [], "the topology's own certificates are far from expiry (so the test can fail)");
+    const pki = new Pki(path.join(scratch, "pki"));
+    const shortLived = pki.server("short-lived", pki.rootCa("short-lived-ca", "short-lived CA"), ["short-lived.example"], [], 1);
+    const certificate = "e2e-short-lived";
+    const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays);
+    // As `pulumi up` would re-render the rule file: the sidecars' reloaders make Prometheus load it.
+    const file = path.join(regionRulesDir(region), "certificates-e2e.yaml");
+    fs.writeFileSync(file, YAML.stringify(rules));
+    try {
+      const received = await receivedAlerts(topology, { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name }, 60_000);
+      assert.strictEqual(received.length, 1, `${CERTIFICATE_EXPIRY_ALERT} arrived ${received.length} times, not once`);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it("heartbeats reach the heartbeat receiver every interval, and stop when the global tier is stopped", async () => {
+    const intervalMs = (parseDuration(LOCAL_TIMING.heartbeatInterval) ?? 0) * 1000;
+    const since = Date.now();
+    await waitFor("two heartbeats", 3 * intervalMs, async () => (topology.webhook.heartbeats().filter((t) => t >= since).length >= 2 ? true : undefined), 1000);
+    const beats = topology.webhook.heartbeats();
+    const gaps = beats.slice(1).map((t, i) => t - beats[i]);
+    assert.ok(Math.max(...gaps.slice(-3)) < intervalMs + 15_000, `heartbeats arrive every ${intervalMs / 1000}s or so: gaps ${gaps.map((g) => Math.round(g / 1000)).join(", ")} s`);
+    const global = [
+      ...topology.plan.global.federation.flatMap((f) => [f.sidecar.name, f.name]),
+      topology.plan.global.frontend.name,
+      topology.plan.global.query.name,
+      ...topology.plan.global.alertmanagers.map((am) => am.name),
+    ];
+    for (const name of global) await topology.supervisor.stop(name);
+    const stoppedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 2 * intervalMs + 5000));
+    assert.deepStrictEqual(topology.webhook.heartbeats().filter((t) => t > stoppedAt), [], "no heartbeat arrives once the global tier is down: the heartbeat service pages");
   });
 });
