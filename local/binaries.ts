@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { LOCAL_TOOL_VERSIONS, VERSIONS } from "../versions";
@@ -88,13 +88,7 @@ export function findBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
 
 /** The pinned version of a binary, and the one it reports (undefined when it prints none we can read). */
 export function binaryVersion(name: BinaryName, file: string): { readonly pinned: string; readonly actual?: string } {
-  const out = (() => {
-    try {
-      return execFileSync(file, ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 10_000 });
-    } catch (err) {
-      const e = err as { stdout?: string; stderr?: string };
-      return `${e.stdout ?? ""}${e.stderr ?? ""}`;
-    }
-  })();
-  return { pinned: BINARIES[name].version, actual: /(\d+\.\d+\.\d+)/.exec(out)?.[1] };
+  // Some print their version on stderr (kingpin's --version), some on stdout.
+  const result = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 10_000 });
+  return { pinned: BINARIES[name].version, actual: /(\d+\.\d+\.\d+)/.exec(`${result.stdout ?? ""}${result.stderr ?? ""}`)?.[1] };
 }
