@@ -219,7 +219,7 @@ describe("regional Prometheus config", () => {
     const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), discoveredStandIns: [standIn] };
     assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "node-exporter", "payments"]);
     const noSidecar = prometheusConfig({ ...params, localPorts: { web: 19090 } });
-    assert.deepStrictEqual(noSidecar.scrape_configs.map((j) => j.job_name), ["prometheus", "payments"]);
+    assert.deepStrictEqual(noSidecar.scrape_configs.map((j) => j.job_name), ["prometheus", "node-exporter", "payments"]);
     assert.deepStrictEqual(noSidecar.scrape_configs[0].static_configs, [{ targets: ["localhost:19090"] }]);
   });
 });
