@@ -50,7 +50,7 @@ import { tokenUrl } from "./token-server";
 export const LOCAL_ADAPTATIONS = [
   "Kubernetes discovery is off (no cluster): node-exporter, the store gateways and the compactor are static jobs under the job names discovery gives them; the fleet is a static job of the region's config.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
-  "Intervals are seconds (settings.ts), alert `for` durations are shortened, and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
+  "Intervals are seconds (settings.ts), alert `for` durations are shortened (3s, the global alerts' 8s), and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
   "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
   "Buckets are emulators: us-east's S3 bucket on moto, eu-west's GCS bucket on fake-gcs-server. The objstore config is the clusters' with only the endpoint and test credentials changed (static S3 keys, a GCS service-account key whose token URI is the runner's), and every Thanos process has the metadata address disabled.",
   "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
@@ -89,10 +89,10 @@ function credentials(username: string, passwordFile: string): Credentials {
   return { username, passwordFile, bcryptHash: bcryptHash(password) };
 }
 
-function withLocalAlertFor<F extends { groups: readonly { rules: readonly object[] }[] }>(file: F): F {
+function withLocalAlertFor<F extends { groups: readonly { rules: readonly object[] }[] }>(file: F, alertFor: string = LOCAL_TIMING.alertFor): F {
   return {
     ...file,
-    groups: file.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("for" in r ? { ...r, for: LOCAL_TIMING.alertFor } : r)) })),
+    groups: file.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("for" in r ? { ...r, for: alertFor } : r)) })),
   };
 }
 
@@ -334,7 +334,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
 
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
-  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions))));
+  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions), LOCAL_TIMING.globalAlertFor)));
   const federationConfigFile = write(
     path.join(global.dir, "federation", "prometheus.yml"),
     yaml(

@@ -10,6 +10,11 @@ export const LOCAL_TIMING = {
   resendDelay: "2s",
   /** Every alert rule's `for`, so an induced alert fires in seconds rather than minutes. */
   alertFor: "3s",
+  /**
+   * The global alerts' `for`: longer than three federation scrapes, so one scrape a busy machine lets time out
+   * (or the first one after the start) does not raise RegionUnreachable.
+   */
+  globalAlertFor: "8s",
   groupWait: "1s",
   groupInterval: "5s",
   repeatInterval: "1h",
