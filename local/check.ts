@@ -130,7 +130,7 @@ async function everyPeerHolds(topology: Topology, labels: Readonly<Record<string
 const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** The blocks in a region's bucket: the ULIDs with a meta.json (uploaded last, so the block is complete). */
-export async function bucketBlocks(topology: Topology, region: string): Promise<string[]> {
+async function bucketBlocks(topology: Topology, region: string): Promise<string[]> {
   return (await topology.bucketObjects(region)).map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1]).filter((b): b is string => b !== undefined);
 }
 
@@ -184,7 +184,7 @@ export async function queryDeduplicatesReplicas(topology: Topology): Promise<voi
  * Log lines of a Thanos process at level error or warn (its JSON log), e.g. a flag or file it rejected, but
  * for the warnings the local adaptations cause.
  */
-export function thanosLogProblems(topology: Topology, processName: string): string[] {
+function thanosLogProblems(topology: Topology, processName: string): string[] {
   const file = topology.supervisor.logFile(processName);
   if (!fs.existsSync(file)) return [];
   return fs

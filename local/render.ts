@@ -366,6 +366,8 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   );
   const federation = new Map<string, ServerAccess>();
   const thanos = new Map<string, ServerAccess>(regions.flatMap((r) => [...r.thanos]));
+  // The global tier's Thanos processes reach no bucket, and no metadata address either.
+  const globalThanosEnv = { ...process.env, ...NO_METADATA_ENV };
   const federationSpecs: ProcessSpec[] = [];
   const federationSidecars: ProcessSpec[] = [];
   for (const f of global.federation) {
@@ -386,7 +388,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     federationSidecars.push({
       name: f.sidecar.name,
       command: binaries.thanos,
-      env: { ...process.env, ...NO_METADATA_ENV },
+      env: globalThanosEnv,
       args: federationSidecarArgs({ prometheusUrl: `http://${address(f.port)}`, listen: listen(f.sidecar) }),
     });
   }
@@ -405,7 +407,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const querySpec: ProcessSpec = {
     name: global.query.name,
     command: binaries.thanos,
-    env: { ...process.env, ...NO_METADATA_ENV },
+    env: globalThanosEnv,
     args: thanosQueryArgs({ endpointConfigFile: endpointsFile, replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel], listen: listen(global.query) }),
   };
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
@@ -422,7 +424,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const frontendSpec: ProcessSpec = {
     name: global.frontend.name,
     command: binaries.thanos,
-    env: { ...process.env, ...NO_METADATA_ENV },
+    env: globalThanosEnv,
     args: queryFrontendArgs({
       downstreamUrl: `http://${address(global.query.httpPort)}`,
       httpAddress: address(global.frontend.httpPort),
