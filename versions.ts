@@ -12,11 +12,16 @@ export const VERSIONS = {
   nodeExporter: "1.12.1",
   kubeStateMetrics: "2.16.0",
   grafana: "12.1.1",
+  /**
+   * The region gateway. Debian bookworm's HAProxy (2.6, long-term support until 2027) is what the tests and
+   * the local topology run; the clusters run the official image of the same version.
+   */
+  haproxy: "2.6.12",
   /** Its minor must be the EKS cluster's Kubernetes minor (`cluster.kubernetesVersion`); the component checks. */
   clusterAutoscaler: "1.33.0",
 } as const;
 
-/** Where each image lives; the tag is always `v<version>` except Grafana's, which has no `v`. */
+/** Where each image lives; the tag is always `v<version>` except Grafana's and HAProxy's, which have no `v`. */
 export const IMAGES = {
   prometheus: `quay.io/prometheus/prometheus:v${VERSIONS.prometheus}`,
   alertmanager: `quay.io/prometheus/alertmanager:v${VERSIONS.alertmanager}`,
@@ -24,6 +29,7 @@ export const IMAGES = {
   kubeStateMetrics: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v${VERSIONS.kubeStateMetrics}`,
   thanos: `quay.io/thanos/thanos:v${VERSIONS.thanos}`,
   grafana: `docker.io/grafana/grafana:${VERSIONS.grafana}`,
+  haproxy: `docker.io/library/haproxy:${VERSIONS.haproxy}`,
   clusterAutoscaler: `registry.k8s.io/autoscaling/cluster-autoscaler:v${VERSIONS.clusterAutoscaler}`,
 } as const;
 

@@ -23,6 +23,7 @@ const BINARIES = {
   amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
   nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
+  haproxy: { name: "haproxy", envVar: "HAPROXY_BIN", version: VERSIONS.haproxy },
   fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer },
   motoServer: { name: "moto_server", envVar: "MOTO_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.moto },
 } as const satisfies Record<string, BinarySpec>;
