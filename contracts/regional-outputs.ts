@@ -1,7 +1,9 @@
 /**
  * What a regional stack exports and the global stack reads through a StackReference. Regional stacks never
- * read global outputs: everything the global tier places into a region (load balancers exposing federation and
- * StoreAPI, the Alertmanager targets file) it creates itself, with a provider built from `kubeconfig`.
+ * read global outputs: everything the global tier places into a region (the one load balancer in front of the
+ * region gateway, which admits only the global cluster's egress addresses, and the Alertmanager targets file)
+ * it creates itself, with a provider built from `kubeconfig`. The region runs the gateway itself: its routes
+ * (builders/gateway/routes.ts) follow from `prometheusPods` and `tlsServerName`, so both stacks derive them.
  *
  * Every key below is a stack output of the same name. Plain values are public; those listed in
  * SECRET_REGIONAL_OUTPUTS are exported as Pulumi secrets.
@@ -30,15 +32,21 @@ export interface RegionalOutputs {
   readonly externalLabels: Readonly<Record<string, string>>;
   /** Name of the external label unique per Prometheus pod; Thanos Query deduplicates on it. */
   readonly replicaLabel: string;
+  /** Every Prometheus pod; the gateway serves each one's /federate at `/<podName>/federate`. */
   readonly prometheusPods: readonly PrometheusPodRef[];
-  /** Labels selecting one Prometheus pod besides `statefulset.kubernetes.io/pod-name`. */
-  readonly prometheusSelector: Readonly<Record<string, string>>;
-  readonly storeGatewaySelector: Readonly<Record<string, string>>;
-  /** Prometheus web port (HTTPS with basic auth; serves /federate). */
+  /** Labels of the region gateway's pods, which the global tier's one load balancer for the region selects. */
+  readonly gatewaySelector: Readonly<Record<string, string>>;
+  /** The gateway's federation port: HTTPS (the region's server certificate), basic auth checked by Prometheus. */
   readonly federationPort: number;
-  /** Thanos sidecar and store gateway gRPC port (StoreAPI, mutual TLS). */
+  /**
+   * The gateway's StoreAPI port: TLS passthrough routed by server name (`<podName>.<tlsServerName>` for a
+   * sidecar, `thanos-store.<tlsServerName>` for the store gateways), mutual TLS end to end with each StoreAPI.
+   */
   readonly storeApiPort: number;
-  /** Name in the region's server certificates; clients connect by address and verify this name. */
+  /**
+   * Name in the region's server certificates (which also carry `*.<tlsServerName>`); clients connect by
+   * address and verify this name, or a StoreAPI's name under it.
+   */
   readonly tlsServerName: string;
   /** CA that signs the region's server certificates and the client certificate below. */
   readonly tlsCaCert: string;
@@ -84,7 +92,7 @@ export const SECRET_REGIONAL_OUTPUTS = [
 
 export const REGIONAL_OUTPUT_NAMES = [
   "tier", "region", "cloud", "cloudRegion", "clusterName", "kubeconfig", "egressCidrs", "namespace", "bucketName",
-  "externalLabels", "replicaLabel", "prometheusPods", "prometheusSelector", "storeGatewaySelector", "federationPort",
+  "externalLabels", "replicaLabel", "prometheusPods", "gatewaySelector", "federationPort",
   "storeApiPort", "tlsServerName", "tlsCaCert", "storeApiClientCert", "storeApiClientKey", "federationUsername",
   "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword",
   "alertingPasswordHash", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey",

@@ -46,7 +46,7 @@ export function validateRegionalOutputs(globalStack: string, reference: string, 
     if (podNames.has(p.podName as string)) fail("prometheusPods", `lists pod '${p.podName}' twice`);
     podNames.add(p.podName as string);
   }
-  for (const name of ["externalLabels", "prometheusSelector", "storeGatewaySelector"] as const) {
+  for (const name of ["externalLabels", "gatewaySelector"] as const) {
     const labels = raw[name];
     if (typeof labels !== "object" || Array.isArray(labels) || Object.values(labels as object).some((v) => typeof v !== "string")) {
       fail(name, "is not a map of label names to values");

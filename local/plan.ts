@@ -2,6 +2,9 @@ import * as path from "path";
 import type { Cloud } from "../config/clouds";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { alertmanagerPodName } from "../builders/global/layout";
+import { gatewayRoutes } from "../builders/gateway/routes";
+import { ANNOTATED_PODS_JOB } from "../builders/prometheus/scrape-jobs";
+import { GATEWAY } from "../builders/regional/gateway";
 import { NAMES } from "../builders/regional/layout";
 import { RegionalPlan, STACK_JOBS, regionalPlan } from "../builders/regional/plan";
 import { PortAllocator, address } from "./ports";
@@ -30,6 +33,19 @@ export interface LocalPrometheus {
   readonly sidecar: LocalThanos;
 }
 
+/**
+ * The region gateway: its replicas share the federation and StoreAPI ports (HAProxy binds with SO_REUSEPORT,
+ * so the kernel spreads connections over the live ones, as the load balancer does in a cloud), each with its
+ * own metrics port. The StoreAPI listens on one port per route: they stand in for the global cluster's names
+ * that each lead to the one load-balancer port (Thanos Query needs an address per StoreAPI).
+ */
+export interface LocalGateway {
+  readonly replicas: readonly { readonly name: string; readonly metricsPort: number; readonly dir: string }[];
+  readonly federationPort: number;
+  /** By StoreAPI route name (builders/gateway/routes.ts). */
+  readonly storeApiPorts: Readonly<Record<string, number>>;
+}
+
 /** The region's bucket on its cloud's emulator. */
 export interface LocalBucket {
   readonly name: string;
@@ -50,6 +66,7 @@ export interface LocalRegion {
   readonly stores: readonly LocalThanos[];
   /** The one compactor of the region's bucket (HTTP only). */
   readonly compactor: { readonly name: string; readonly httpPort: number; readonly dir: string };
+  readonly gateway: LocalGateway;
   readonly dir: string;
 }
 
@@ -139,6 +156,7 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
   }
   const compactorName = `${name}-${NAMES.compactor}`;
   const compactorPort = await ports.take();
+  const gateway = await planGateway(name, dir, plan, ports);
   const standIn = (job: string, targets: readonly string[]): StaticScrapeJob => ({ job, targets, metricsPath: "/metrics", scheme: "http" });
   return {
     name,
@@ -154,9 +172,23 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
       standIn(NAMES.nodeExporter, [address(nodeExporterPort)]),
       standIn(STACK_JOBS.storeGateway, stores.map((s) => address(s.httpPort))),
       standIn(STACK_JOBS.compactor, [address(compactorPort)]),
+      // The annotated-pods job finds the gateway's pods by their prometheus.io annotations in a cluster.
+      standIn(ANNOTATED_PODS_JOB, gateway.replicas.map((g) => address(g.metricsPort))),
     ],
+    gateway,
     dir,
   };
+}
+
+async function planGateway(region: string, dir: string, plan: RegionalPlan, ports: PortAllocator): Promise<LocalGateway> {
+  const replicas = [];
+  for (let i = 0; i < GATEWAY.replicas; i++) {
+    const name = `${region}-${GATEWAY.name}-${i}`;
+    replicas.push({ name, metricsPort: await ports.take(), dir: path.join(dir, name) });
+  }
+  const storeApiPorts: Record<string, number> = {};
+  for (const route of gatewayRoutes(plan.pods, plan.tlsServerName).storeApi) storeApiPorts[route.name] = await ports.take();
+  return { replicas, federationPort: await ports.take(), storeApiPorts };
 }
 
 /** Every port, directory and stack config of one local run, before any file or process exists. */

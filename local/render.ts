@@ -14,7 +14,9 @@ import { alertmanagerConfig, receiverSecretFiles } from "../builders/alertmanage
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
-import { federationPrometheusConfig } from "../builders/federation/config";
+import { FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
+import { GATEWAY_HEALTH_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
+import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "../builders/gateway/routes";
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
 import { QUERY_SPLIT_INTERVAL, RESPONSE_CACHE_SIZE, meshLabel } from "../builders/global/render";
@@ -30,7 +32,7 @@ import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
 import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
 import { objstoreConfig } from "../builders/thanos/objstore";
-import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
+import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";
 import { sidecarArgs } from "../builders/thanos/sidecar";
 import { storeArgs } from "../builders/thanos/store";
@@ -116,6 +118,8 @@ export interface RenderedTopology {
   readonly alertmanagers: ReadonlyMap<string, ServerAccess>;
   /** The HTTP side of every Thanos process (metrics, readiness), by process name. */
   readonly thanos: ReadonlyMap<string, ServerAccess>;
+  /** Every region gateway replica's metrics and health port, by process name. */
+  readonly gateways: ReadonlyMap<string, ServerAccess>;
   /** Thanos Query itself and the Query Frontend in front of it (HTTPS). */
   readonly query: ServerAccess;
   readonly frontend: ServerAccess;
@@ -137,7 +141,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
   const dir = region.dir;
   const ca = pki.rootCa(`${region.name}-ca`, `${region.name} monitoring CA`);
   const serverName = tlsServerName(region.name);
-  const server = pki.server(`${region.name}-server`, ca, [serverName, "localhost"], [LOOPBACK]);
+  const server = pki.server(`${region.name}-server`, ca, [serverName, storeApiServerNameWildcard(serverName), "localhost"], [LOOPBACK]);
   const queryClient = pki.client(`${region.name}-query-client`, ca, "thanos-query");
   const federation = credentials(FEDERATION_USERNAME, path.join(dir, "secrets", "federation-password"));
   const alerting = credentials(region.plan.alertingUsername, path.join(dir, "secrets", "alerting-password"));
@@ -267,19 +271,68 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
       args: [path.join(__dirname, "fleet", "main.js"), String(region.fleet.controlPort), ...region.fleet.targetPorts.map(String)],
     },
   ];
-  const storeApis = [...region.prometheus.map((p) => address(p.sidecar.grpcPort)), ...region.stores.map((s) => address(s.grpcPort))];
+  const gateway = renderGateway(region, binaries, { server, caFile: ca.cert, serverName, pki });
   return {
     prometheusSpecs,
     thanosSpecs,
+    gatewaySpecs: gateway.specs,
+    gateways: gateway.metrics,
     exporters,
     access,
     thanos,
     ca: ca.cert,
     federation,
     serverName,
-    storeApis,
+    federationTargets: gateway.federationTargets,
+    storeApiEndpoints: gateway.storeApiEndpoints,
     storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
     bucket: { objstoreFile, env: thanosEnv },
+  };
+}
+
+/**
+ * The region gateway's replicas, the same builder the clusters bind: every route to its loopback process,
+ * and what the global tier dials to reach each Prometheus pod and each StoreAPI through it.
+ */
+function renderGateway(region: LocalRegion, binaries: Binaries, tls: { server: { cert: string; key: string }; caFile: string; serverName: string; pki: Pki }) {
+  const routes = gatewayRoutes(region.plan.pods, region.plan.tlsServerName);
+  const podOf = (name: string) => {
+    const p = region.prometheus.find((x) => x.podName === name);
+    if (!p) throw new Error(`region ${region.name} runs no Prometheus pod ${name}`);
+    return p;
+  };
+  const gw = region.gateway;
+  const certFile = tls.pki.bundle(`${region.name}-gateway.pem`, [tls.server.cert, tls.server.key]);
+  const metrics = new Map<string, ServerAccess>();
+  const specs = gw.replicas.map((replica): ProcessSpec => {
+    const configFile = write(path.join(replica.dir, "haproxy.cfg"), haproxyGatewayConfig({
+      federation: {
+        binds: [address(gw.federationPort)],
+        certFile,
+        backendCaFile: tls.caFile,
+        backendServerName: tls.serverName,
+        routes: routes.federation.map((r) => ({ ...r, servers: [{ name: r.name, address: address(podOf(r.name).port) }] })),
+      },
+      storeApi: {
+        binds: routes.storeApi.map((r) => address(gw.storeApiPorts[r.name])),
+        routes: routes.storeApi.map((r) => ({
+          ...r,
+          servers: r.name === STORE_GATEWAY_ROUTE
+            ? region.stores.map((st) => ({ name: st.name, address: address(st.grpcPort) }))
+            : [{ name: r.name, address: address(podOf(r.name).sidecar.grpcPort) }],
+        })),
+      },
+      metricsBind: address(replica.metricsPort),
+      runtimeDns: false,
+    }));
+    metrics.set(replica.name, httpAccess(replica.metricsPort));
+    return { name: replica.name, command: binaries.haproxy, args: ["-db", "-f", configFile] };
+  });
+  return {
+    specs,
+    metrics,
+    federationTargets: routes.federation.map((r): FederationTarget => ({ address: address(gw.federationPort), metricsPath: r.path, name: r.name })),
+    storeApiEndpoints: routes.storeApi.map((r): StoreApiEndpoint => ({ address: address(gw.storeApiPorts[r.name]), serverName: r.serverName })),
   };
 }
 
@@ -348,7 +401,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         rulesGlob: path.join(rulesDir, "*.yml"),
         regions: regions.map((r) => ({
           name: r.region.name,
-          prometheusTargets: r.region.prometheus.map((p) => address(p.port)),
+          prometheusTargets: r.federationTargets,
           username: r.federation.username,
           passwordFile: r.federation.passwordFile,
           caFile: r.ca,
@@ -398,7 +451,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     path.join(queryDir, "endpoints.yml"),
     yaml(
       endpointSdConfig(
-        regions.map((r) => ({ region: r.region.name, addresses: r.storeApis, ...r.storeApiTls })),
+        regions.map((r) => ({ region: r.region.name, endpoints: r.storeApiEndpoints, caFile: r.storeApiTls.caFile, certFile: r.storeApiTls.certFile, keyFile: r.storeApiTls.keyFile })),
         global.federation.map((f) => address(f.sidecar.grpcPort)),
       ),
     ),
@@ -443,6 +496,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const prometheus = new Map(regions.flatMap((r) => [...r.access]));
   const readiness = new Map<string, ReadinessProbe>([
     ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: "/-/ready" }]),
+    ...regions.flatMap((r) => [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_HEALTH_PATH }])),
     ...plan.emulators.map((e): [string, ReadinessProbe] => [e.name, { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath }]),
     ...plan.regions.map((r): [string, ReadinessProbe] => [r.nodeExporter.name, { access: httpAccess(r.nodeExporter.port), path: "/metrics" }]),
   ]);
@@ -451,7 +505,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     startOrder: [
       [...emulatorSpecs, ...regions.flatMap((r) => r.exporters), ...amSpecs],
       regions.flatMap((r) => r.prometheusSpecs),
-      [...regions.flatMap((r) => r.thanosSpecs), ...federationSpecs],
+      [...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]), ...federationSpecs],
       [...federationSidecars, querySpec],
       [frontendSpec],
     ],
@@ -459,6 +513,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     federation,
     alertmanagers,
     thanos,
+    gateways: new Map(regions.flatMap((r) => [...r.gateways])),
     query: httpAccess(global.query.httpPort),
     frontend: frontendAccess,
     storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),

@@ -125,10 +125,11 @@ export class Topology {
     return region;
   }
 
-  /** Every process of a region: its Prometheus replicas and sidecars, store gateways, compactor, node-exporter and service fleet. */
+  /** Every process of a region: its gateway, Prometheus replicas and sidecars, store gateways, compactor, node-exporter and service fleet. */
   regionProcesses(name: string): string[] {
     const region = this.region(name);
     return [
+      ...region.gateway.replicas.map((g) => g.name),
       ...region.prometheus.flatMap((p) => [p.sidecar.name, p.name]),
       ...region.stores.map((s) => s.name),
       region.compactor.name,
@@ -145,7 +146,7 @@ export class Topology {
   }
 
   private serverAccess(name: string): ServerAccess | undefined {
-    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name) ?? this.rendered.thanos.get(name);
+    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name) ?? this.rendered.thanos.get(name) ?? this.rendered.gateways.get(name);
   }
 
   /** Stops every child (by pid), the webhook receiver, and removes the run's directory. Safe to call twice. */

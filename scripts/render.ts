@@ -6,15 +6,17 @@
  * A regional stack renders from its stack file alone. The global stack needs what its regions exported:
  * pass `pulumi stack output --json -s <region> > <file.json>` for each deployed region with --outputs;
  * a region without one is rendered from its own stack file, with documentation-range addresses
- * (192.0.2.0/24, RFC 5737) where its load balancers would be.
+ * (192.0.2.0/24, RFC 5737) where its gateway's load balancer would be.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { s3Location, gcsLocation } from "../builders/cloud/object-store";
 import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
-import { selectorLabels } from "../builders/k8s/labels";
-import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL } from "../builders/regional/layout";
+import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
+import { GATEWAY_PORTS } from "../builders/gateway/routes";
+import { gatewaySelector } from "../builders/regional/gateway";
+import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
@@ -39,10 +41,10 @@ function renderRegional(config: RegionalStackConfig): Record<string, string> {
 
 /** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
 function exposedRegion(name: string, index: number, outputsFile: string | undefined): ExposedRegion {
+  const gatewayHost = `192.0.2.${index + 1}`;
   if (outputsFile) {
     const outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"];
-    const hosts = Object.fromEntries(outputs.prometheusPods.map((p, i) => [p.podName, `192.0.2.${index * 32 + i + 1}`]));
-    return { outputs, prometheusHosts: hosts, storeGatewayHost: `192.0.2.${index * 32 + 31}` };
+    return { outputs, gatewayHost, storeApiAddresses: storeApiAliasAddresses(storeApiAliases(outputs, gatewayHost)) };
   }
   const config = readStackConfig(name);
   if (config.tier !== "regional") throw new Error(`stack '${name}' is listed as a region but its tier is '${config.tier}'`);
@@ -61,10 +63,9 @@ function exposedRegion(name: string, index: number, outputsFile: string | undefi
       externalLabels: { region: name, cloud: config.cloud, cluster: config.cluster.name },
       replicaLabel: REPLICA_LABEL,
       prometheusPods: plan.pods,
-      prometheusSelector: selectorLabels({ name: "prometheus", instance: config.namePrefix }),
-      storeGatewaySelector: selectorLabels({ name: NAMES.storeGateway, instance: config.namePrefix }),
-      federationPort: PORTS.prometheusWeb,
-      storeApiPort: PORTS.thanosGrpc,
+      gatewaySelector: gatewaySelector(config.namePrefix),
+      federationPort: GATEWAY_PORTS.federation,
+      storeApiPort: GATEWAY_PORTS.storeApi,
       tlsServerName: plan.tlsServerName,
       tlsCaCert: placeholderCert,
       federationUsername: FEDERATION_USERNAME,
@@ -73,8 +74,8 @@ function exposedRegion(name: string, index: number, outputsFile: string | undefi
       alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
       alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
     },
-    prometheusHosts: Object.fromEntries(plan.pods.map((p, i) => [p.podName, `192.0.2.${index * 32 + i + 1}`])),
-    storeGatewayHost: `192.0.2.${index * 32 + 31}`,
+    gatewayHost,
+    storeApiAddresses: storeApiAliasAddresses(storeApiAliases({ region: name, prometheusPods: plan.pods, tlsServerName: plan.tlsServerName, storeApiPort: GATEWAY_PORTS.storeApi }, gatewayHost)),
   };
 }
 

@@ -1,11 +1,24 @@
 import { parseDuration } from "../../config/duration";
 import { INSTANCELESS_RULE_LEVELS, federationMatchers } from "./series";
 
+/**
+ * One Prometheus pod as the federation reaches it: through the region gateway, which serves every pod on one
+ * address, each under its own path.
+ */
+export interface FederationTarget {
+  /** `host:port` of the region gateway's load balancer. */
+  readonly address: string;
+  /** The pod's federation path on the gateway (`__metrics_path__`). */
+  readonly metricsPath: string;
+  /** The pod's name: the target's `instance`, since every pod of a region shares the address. */
+  readonly name: string;
+}
+
 /** One region as the federation Prometheus scrapes it. */
 export interface FederatedRegion {
   readonly name: string;
-  /** `host:port` of every Prometheus pod of the region (every shard, every replica), one target each. */
-  readonly prometheusTargets: readonly string[];
+  /** Every Prometheus pod of the region (every shard, every replica), one target each. */
+  readonly prometheusTargets: readonly FederationTarget[];
   readonly username: string;
   readonly passwordFile: string;
   readonly caFile: string;
@@ -98,7 +111,8 @@ function federateJob(region: FederatedRegion, scrapeTimeout: string) {
     params: { "match[]": federationMatchers() },
     scrape_timeout: scrapeTimeout,
     ...httpsClient(region),
-    static_configs: [{ targets: [...region.prometheusTargets] }],
+    // One group per pod: each sets its own path and instance (they all share the gateway's address).
+    static_configs: region.prometheusTargets.map((t) => ({ targets: [t.address], labels: { __metrics_path__: t.metricsPath, instance: t.name } })),
     metric_relabel_configs: [
       // Recording-rule series have no instance label, so the target's address would be attached and differ
       // between the two replicas of a shard; the replica label alone must tell them apart.

@@ -5,12 +5,13 @@ import { alertmanagerArgs } from "../alertmanager/args";
 import { alertmanagerConfig } from "../alertmanager/config";
 import { alertmanagerTargets } from "../alertmanager/targets";
 import { webConfig } from "../alertmanager/web-config";
-import { federationPrometheusConfig } from "../federation/config";
+import { FederationTarget, federationPrometheusConfig } from "../federation/config";
+import { gatewayRoutes } from "../gateway/routes";
 import { federationRuleFile } from "../federation/rules";
 import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
-import { endpointSdConfig, thanosQueryArgs } from "../thanos/query";
+import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
@@ -19,9 +20,13 @@ import { SECRET_FILES } from "./secrets";
 export interface ExposedRegion {
   /** The region's stack outputs (its secrets are not needed to render configs). */
   readonly outputs: Omit<RegionalOutputs, (typeof SECRET_REGIONAL_OUTPUTS)[number]>;
-  /** Load-balancer address (IP or host name) of each Prometheus pod, by pod name. */
-  readonly prometheusHosts: Readonly<Record<string, string>>;
-  readonly storeGatewayHost: string;
+  /** Address (IP or host name) of the load balancer in front of the region gateway. */
+  readonly gatewayHost: string;
+  /**
+   * `host:port` Thanos Query dials for each of the region's StoreAPI routes, by route name: each its own
+   * address leading to the gateway (builders/global/store-api-aliases.ts).
+   */
+  readonly storeApiAddresses: Readonly<Record<string, string>>;
 }
 
 export interface GlobalRenderOptions {
@@ -67,19 +72,20 @@ export function meshLabel(config: GlobalStackConfig): string {
   return `${config.namePrefix}-alertmanager`;
 }
 
-/** `host:port` of each Prometheus pod of a region, in the order of its `prometheusPods`. */
-export function prometheusAddresses(region: ExposedRegion, port: number): string[] {
-  return region.outputs.prometheusPods.map((pod) => {
-    const host = region.prometheusHosts[pod.podName];
-    if (!host) throw new Error(`region '${region.outputs.region}': no load-balancer address for Prometheus pod '${pod.podName}'`);
-    return `${host}:${port}`;
-  });
+/** Each Prometheus pod of a region, in the order of its `prometheusPods`, as its gateway serves it. */
+export function federationTargets(region: ExposedRegion): FederationTarget[] {
+  const o = region.outputs;
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).federation.map((r) => ({ address: `${region.gatewayHost}:${o.federationPort}`, metricsPath: r.path, name: r.name }));
 }
 
-/** Every StoreAPI of a region: each Prometheus pod's sidecar and the store gateway. */
-export function storeApiAddresses(region: ExposedRegion): string[] {
-  const port = region.outputs.storeApiPort;
-  return [...prometheusAddresses(region, port), `${region.storeGatewayHost}:${port}`];
+/** Every StoreAPI of a region: each Prometheus pod's sidecar and the store gateway, with the name the gateway routes on. */
+export function storeApiEndpoints(region: ExposedRegion): StoreApiEndpoint[] {
+  const o = region.outputs;
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).storeApi.map((r) => {
+    const address = region.storeApiAddresses[r.name];
+    if (!address) throw new Error(`region '${o.region}': no address for its StoreAPI '${r.name}'`);
+    return { address, serverName: r.serverName };
+  });
 }
 
 /**
@@ -108,7 +114,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         rulesGlob: `${FEDERATION.rulesDir}/*.yml`,
         regions: regions.map((r) => ({
           name: r.outputs.region,
-          prometheusTargets: prometheusAddresses(r, r.outputs.federationPort),
+          prometheusTargets: federationTargets(r),
           username: r.outputs.federationUsername,
           passwordFile: federationSecret(SECRET_FILES.federationPassword(r.outputs.region)),
           caFile: federationSecret(SECRET_FILES.regionCa(r.outputs.region)),
@@ -159,11 +165,10 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       endpointSdConfig(
         regions.map((r) => ({
           region: r.outputs.region,
-          addresses: storeApiAddresses(r),
+          endpoints: storeApiEndpoints(r),
           certFile: queryTls(SECRET_FILES.storeApiClientCert(r.outputs.region)),
           keyFile: queryTls(SECRET_FILES.storeApiClientKey(r.outputs.region)),
           caFile: queryTls(SECRET_FILES.regionCa(r.outputs.region)),
-          serverName: r.outputs.tlsServerName,
         })),
         federationStoreAddresses(config.federationReplicas),
       ),
@@ -201,7 +206,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: SCRAPE_INTERVAL,
-        regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiAddresses(r) })),
+        regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiEndpoints(r).map((e) => e.address) })),
       }),
     ),
     [GLOBAL_FILES.grafanaDashboardProviders]: yaml(dashboardProviders(GRAFANA.dashboardsDir)),

@@ -136,8 +136,11 @@ function annotatedJob(settings: ScrapeJobSettings, optIn: OptIn): ScrapeConfig {
   };
 }
 
+/** The job of pods that opt in by annotation (the region gateway among them). */
+export const ANNOTATED_PODS_JOB = "kubernetes-pods";
+
 const ANNOTATED_PODS: OptIn = {
-  job: "kubernetes-pods",
+  job: ANNOTATED_PODS_JOB,
   role: "pod",
   object: "pod",
   skip: { source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" },

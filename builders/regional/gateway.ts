@@ -3,6 +3,7 @@
  * its pod or Service, the files where the gateway's pod mounts them. The local topology binds the same
  * builder to loopback (local/render.ts).
  */
+import { selectorLabels } from "../k8s/labels";
 import { haproxyGatewayConfig } from "../gateway/haproxy";
 import { GATEWAY_PORTS, STORE_GATEWAY_ROUTE, gatewayRoutes } from "../gateway/routes";
 import { MONITORING_NAMESPACE, NAMES, PORTS } from "./layout";
@@ -22,6 +23,11 @@ export const GATEWAY = {
   /** The `haproxy` user of the official image. */
   uid: 99,
 } as const;
+
+/** Labels of the gateway's pods: the NetworkPolicies admit them, the global tier's load balancer selects them. */
+export function gatewaySelector(instance: string): Record<string, string> {
+  return selectorLabels({ name: GATEWAY.name, instance });
+}
 
 const clusterHost = (name: string) => `${name}.${MONITORING_NAMESPACE}.svc.cluster.local`;
 const podHost = (podName: string) => clusterHost(`${podName}.${NAMES.prometheusService}`);

@@ -1,27 +1,33 @@
 /**
  * NetworkPolicy specs of a region's monitoring namespace: everything is denied both ways
  * (builders/k8s/network-policies.ts), DNS goes to the cluster DNS only, and each workload is admitted on
- * exactly the ports it serves, from where they are used: the ports the global tier reaches (federation,
- * StoreAPI) from its load balancers only, the metrics ports from the region's Prometheus pods only. Egress
- * never reaches instance metadata, except the metadata server a GKE workload identity needs.
+ * exactly the ports it serves, from where they are used: the gateway's federation and StoreAPI listeners
+ * from its load balancer only, Prometheus' and the store gateways' from the gateway pods only, the metrics
+ * ports from the region's Prometheus pods only. Egress never reaches instance metadata, except the metadata
+ * server a GKE workload identity needs.
  */
 import { identityMetadataEgress, loadBalancerPeers } from "../cloud/network";
 import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
 import type { Cloud } from "../../config/clouds";
+import { PORTS } from "./layout";
 
 export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
 
 export interface PortAccess {
   readonly port: number;
-  /** `load-balancer`: the global tier's load balancers; `prometheus`: the region's Prometheus pods (scrapes). */
-  readonly from: "load-balancer" | "prometheus";
+  /**
+   * `load-balancer`: the load balancer the global tier puts in front of the gateway; `gateway`: the region
+   * gateway's pods; `prometheus`: the region's Prometheus pods (scrapes).
+   */
+  readonly from: "load-balancer" | "gateway" | "prometheus";
 }
 
 /**
  * What a workload may reach besides DNS. `scrape`: every pod and address a target may have (Prometheus, its
- * sidecar uploading and the global Alertmanagers); `object-store`: the bucket's HTTPS API; `kubernetes-api`.
+ * sidecar uploading and the global Alertmanagers); `object-store`: the bucket's HTTPS API; `kubernetes-api`;
+ * `region-endpoints`: the Prometheus web and StoreAPI ports of the namespace's pods (the gateway).
  */
-export type EgressNeed = "scrape" | "object-store" | "kubernetes-api";
+export type EgressNeed = "scrape" | "object-store" | "kubernetes-api" | "region-endpoints";
 
 /** Where the region runs: what its load-balancer and identity rules depend on. */
 export interface RegionNetwork {
@@ -30,6 +36,8 @@ export interface RegionNetwork {
   readonly zones: readonly string[];
   /** Labels of every Prometheus pod of the region. */
   readonly prometheusSelector: Readonly<Record<string, string>>;
+  /** Labels of the region gateway's pods. */
+  readonly gatewaySelector: Readonly<Record<string, string>>;
 }
 
 function egressRules(need: EgressNeed, network: RegionNetwork) {
@@ -40,17 +48,20 @@ function egressRules(need: EgressNeed, network: RegionNetwork) {
       return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...identityMetadataEgress(network.cloud)];
     case "kubernetes-api":
       return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
+    case "region-endpoints":
+      return [{ to: [{ podSelector: {} }], ports: [tcp(PORTS.prometheusWeb), tcp(PORTS.thanosGrpc)] }];
   }
 }
 
 export function workloadPolicySpec(selector: Readonly<Record<string, string>>, ports: readonly PortAccess[], egress: EgressNeed, network: RegionNetwork) {
   const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => tcp(p.port));
-  const [viaLoadBalancer, scraped] = [from("load-balancer"), from("prometheus")];
+  const [viaLoadBalancer, viaGateway, scraped] = [from("load-balancer"), from("gateway"), from("prometheus")];
   return {
     podSelector: { matchLabels: { ...selector } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [
       ...(viaLoadBalancer.length > 0 ? [{ from: loadBalancerPeers(network.cloud, network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
+      ...(viaGateway.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.gatewaySelector } } }], ports: viaGateway }] : []),
       ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
     ],
     egress: egressRules(egress, network),

@@ -1,21 +1,30 @@
 import { listenArgs, ThanosListen } from "./grpc-tls";
 
 /**
- * Thanos Query of the global tier: one endpoint group per region (every Prometheus pod's sidecar and the
- * store gateway, reached by load-balancer address), each with that region's mutual-TLS client material.
+ * Thanos Query of the global tier: every region's StoreAPIs (each Prometheus pod's sidecar and the store
+ * gateway), all reached through the region gateway on one port and told apart by TLS server name, each with
+ * that region's mutual-TLS client material and its own `server_name` (the SNI the gateway routes on).
+ * Thanos keys endpoints by address and drops a second endpoint with the same one (removeDuplicateEndpointSpecs
+ * in cmd/thanos/endpointset.go), so each StoreAPI gets its own address, which leads to the same gateway.
  * Endpoints come from `--endpoint.sd-config-file` (the per-endpoint `client_config` of cmd/thanos/endpointset.go,
  * which Thanos parses leniently: a misspelled key is ignored and the endpoint silently dialled in cleartext,
  * which is why the local topology runs this file through real mutual TLS);
  * the deprecated `--endpoint`, `--store.sd-files` and `--grpc-client-tls-*` flags are never used.
  */
+export interface StoreApiEndpoint {
+  /** `host:port`, unique among all endpoints. */
+  readonly address: string;
+  /** The TLS server name sent (SNI) and verified. */
+  readonly serverName: string;
+}
+
 export interface RegionStoreEndpoints {
   readonly region: string;
-  /** `host:port` of every StoreAPI of the region: each Prometheus pod's sidecar and the store gateway. */
-  readonly addresses: readonly string[];
+  /** Every StoreAPI of the region: each Prometheus pod's sidecar and the store gateway. */
+  readonly endpoints: readonly StoreApiEndpoint[];
   readonly certFile: string;
   readonly keyFile: string;
   readonly caFile: string;
-  readonly serverName: string;
 }
 
 /**
@@ -24,15 +33,18 @@ export interface RegionStoreEndpoints {
  */
 export function endpointSdConfig(regions: readonly RegionStoreEndpoints[], inCluster: readonly string[] = []) {
   if (regions.length === 0) throw new Error("Thanos Query needs the StoreAPIs of at least one region");
+  const all = [...inCluster, ...regions.flatMap((r) => r.endpoints.map((e) => e.address))];
+  const repeated = all.filter((a, i) => all.indexOf(a) !== i);
+  if (repeated.length > 0) throw new Error(`Thanos Query would drop all but one endpoint at ${[...new Set(repeated)].join(", ")}: each StoreAPI needs its own address`);
   return {
     endpoints: [...inCluster.map((address) => ({ address, strict: false })), ...regions.flatMap((r) => {
-      if (r.addresses.length === 0) throw new Error(`region '${r.region}' has no StoreAPI address`);
-      return r.addresses.map((address) => ({
-        address,
+      if (r.endpoints.length === 0) throw new Error(`region '${r.region}' has no StoreAPI address`);
+      return r.endpoints.map((e) => ({
+        address: e.address,
         // Not strict: a region that is down must not keep Query from answering about the others.
         strict: false,
         client_config: {
-          server_name: r.serverName,
+          server_name: e.serverName,
           tls_config: { enabled: true, cert_file: r.certFile, key_file: r.keyFile, ca_file: r.caFile },
         },
       }));

@@ -106,7 +106,13 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 
     const exposures = args.regions.map((r) => ({
       region: r,
-      exposure: new RegionExposure(`${name}-${r.name}`, { provider: r.provider, outputs: r.outputs, globalEgressCidrs: args.globalEgressCidrs }, { parent: this }),
+      exposure: new RegionExposure(`${name}-${r.name}`, {
+        provider: r.provider,
+        globalProvider: args.provider,
+        globalDependsOn: [namespace],
+        outputs: r.outputs,
+        globalEgressCidrs: args.globalEgressCidrs,
+      }, { parent: this }),
     }));
 
     // Alertmanager peers, each behind its own load balancer that admits every region and the global cluster.
@@ -179,10 +185,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 
     const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
       exposures.map(({ region, exposure }) =>
-        pulumi.all([region.outputs, exposure.prometheusHosts, exposure.storeGatewayHost]).apply(([outputs, prometheusHosts, storeGatewayHost]) => ({
+        pulumi.all([region.outputs, exposure.gatewayHost, exposure.storeApiAddresses]).apply(([outputs, gatewayHost, storeApiAddresses]) => ({
           outputs,
-          prometheusHosts,
-          storeGatewayHost,
+          gatewayHost,
+          storeApiAddresses,
         })),
       ),
     );

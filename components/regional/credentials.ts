@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import { storeApiServerNameWildcard } from "../../builders/gateway/routes";
 import type { IssuedCertificate } from "../../builders/rules/certificates";
 
 const TEN_YEARS = 10 * 365 * 24;
@@ -75,7 +76,8 @@ export class RegionalCredentials extends pulumi.ComponentResource {
       }, parent);
       return { certPem: cert.certPem, keyPem: pulumi.secret(leafKey.privateKeyPem), issued: issued(leafName, cert) };
     };
-    const server = signed("server", args.tlsServerName, SERVER_USES, [args.tlsServerName]);
+    // The wildcard is the names clients ask the gateway for to reach one StoreAPI (builders/gateway/routes.ts).
+    const server = signed("server", args.tlsServerName, SERVER_USES, [args.tlsServerName, storeApiServerNameWildcard(args.tlsServerName)]);
     const client = signed("query-client", "thanos-query.global", CLIENT_USES, []);
     const federation = new random.RandomPassword(`${name}-federation-password`, { length: 32, special: false }, parent);
     const alertingCa = selfSignedCa("alerting-ca", `${args.region} alerting CA`);

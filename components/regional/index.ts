@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
+import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
-import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { gatewaySelector } from "../../builders/regional/gateway";
 import { RegionNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
@@ -13,6 +15,7 @@ import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
 import { RegionalCredentials } from "./credentials";
 import { Exporters } from "./exporters";
+import { RegionGateway } from "./gateway";
 import { PROMETHEUS_SELECTOR, PrometheusShards } from "./prometheus";
 import { ThanosBucketWorkloads } from "./thanos";
 import { checksum } from "./workload";
@@ -54,8 +57,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
   readonly prometheusPods: readonly PrometheusPodRef[];
   readonly prometheusSelector: Record<string, string> = { ...PROMETHEUS_SELECTOR };
   readonly storeGatewaySelector: Record<string, string>;
-  readonly federationPort = PORTS.prometheusWeb;
-  readonly storeApiPort = PORTS.thanosGrpc;
+  /** The region gateway's pods: the only pods the global tier's load balancer reaches. */
+  readonly gatewaySelector: Record<string, string>;
+  readonly federationPort = GATEWAY_PORTS.federation;
+  readonly storeApiPort = GATEWAY_PORTS.storeApi;
   /** External labels of every Prometheus of the region besides `shard` and the replica label. */
   readonly externalLabels: pulumi.Output<Record<string, string>>;
   readonly tlsServerName: string;
@@ -95,7 +100,14 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       labels,
       ...(annotations ? { annotations } : {}),
     });
-    const network: RegionNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones, prometheusSelector: PROMETHEUS_SELECTOR };
+    this.gatewaySelector = gatewaySelector(config.namePrefix);
+    const network: RegionNetwork = {
+      cloud: config.cloud,
+      vpcCidr: config.cluster.vpcCidr,
+      zones: config.cluster.zones,
+      prometheusSelector: PROMETHEUS_SELECTOR,
+      gatewaySelector: this.gatewaySelector,
+    };
     new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
     for (const { serviceAccount } of BUCKET_IDENTITIES) {
@@ -167,6 +179,13 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       tlsChecksum,
     }, childOpts);
     this.storeGatewaySelector = thanos.storeGatewaySelector;
+    new RegionGateway(`${name}-gateway`, {
+      instance: config.namePrefix,
+      plan: this.plan,
+      provider: args.provider,
+      network,
+      tls: { certPem: credentials.serverCertPem, keyPem: credentials.serverKeyPem, caPem: credentials.caCertPem },
+    }, childOpts);
     new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, sizing: this.plan.sizing }, childOpts);
 
     this.registerOutputs({

@@ -67,11 +67,11 @@ export class PrometheusShards extends pulumi.ComponentResource {
         ],
       },
     }, common.opts);
-    // Federation and StoreAPI are for the global tier; the sidecar's HTTP port serves the pod itself (its
-    // Prometheus scrapes it on localhost) and the kubelet's probes.
+    // Federation and StoreAPI are for the global tier, which reaches them through the region gateway; the
+    // sidecar's HTTP port serves the pod itself (its Prometheus scrapes it on localhost) and the kubelet's probes.
     networkPolicy(common, "prometheus", PROMETHEUS_SELECTOR, [
-      { port: PORTS.prometheusWeb, from: "load-balancer" },
-      { port: PORTS.thanosGrpc, from: "load-balancer" },
+      { port: PORTS.prometheusWeb, from: "gateway" },
+      { port: PORTS.thanosGrpc, from: "gateway" },
     ], "scrape", args.network);
 
     for (let shard = 0; shard < plan.shards; shard++) {

@@ -54,7 +54,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     service(store, true);
     disruptionBudget(store, NAMES.storeGateway);
     networkPolicy(store, NAMES.storeGateway, store.selector, [
-      { port: PORTS.thanosGrpc, from: "load-balancer" },
+      { port: PORTS.thanosGrpc, from: "gateway" },
       { port: PORTS.thanosHttp, from: "prometheus" },
     ], "object-store", args.network);
 

@@ -113,20 +113,18 @@ describe("GlobalMonitoring component (under mocks)", function () {
   let run: Awaited<ReturnType<typeof deploy>>;
   before(async () => (run = await deploy(["us-east", "eu-west"])));
 
-  it("exposes every Prometheus pod of a region through its own load balancer in the regional cluster, admitting only the global cluster", () => {
+  it("exposes a region through one load balancer in front of its gateway in the regional cluster, admitting only the global cluster", () => {
     const usEast = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "us-east-cluster"));
-    assert.deepStrictEqual(usEast.map((s) => s.inputs.metadata.name).sort(), [
-      "global-prometheus-shard-0-0", "global-prometheus-shard-0-1", "global-prometheus-shard-1-0", "global-prometheus-shard-1-1", "global-thanos-store",
-    ]);
-    const pod = usEast.find((s) => s.inputs.metadata.name === "global-prometheus-shard-1-0")!;
-    assert.strictEqual(pod.inputs.spec.type, "LoadBalancer");
-    assert.strictEqual(pod.inputs.spec.selector["statefulset.kubernetes.io/pod-name"], "prometheus-shard-1-0");
-    assert.deepStrictEqual(pod.inputs.spec.ports.map((p: any) => p.port), [9090, 10901]);
-    assert.deepStrictEqual(pod.inputs.spec.loadBalancerSourceRanges, GLOBAL_EGRESS);
+    assert.deepStrictEqual(usEast.map((s) => s.inputs.metadata.name), ["global-region-gateway"], "one, for 2 shards x 2 replicas");
+    const [lb] = usEast;
+    assert.strictEqual(lb.inputs.spec.type, "LoadBalancer");
+    assert.deepStrictEqual(lb.inputs.spec.selector, { "app.kubernetes.io/name": "region-gateway" });
+    assert.deepStrictEqual(lb.inputs.spec.ports.map((p: any) => p.port), [9090, 10901]);
+    assert.deepStrictEqual(lb.inputs.spec.loadBalancerSourceRanges, GLOBAL_EGRESS);
     // The NLB of the cloud provider EKS runs: "external" belongs to the AWS Load Balancer Controller, which EKS does not run.
-    assert.deepStrictEqual(pod.inputs.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
+    assert.deepStrictEqual(lb.inputs.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" });
     const euWest = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "eu-west-cluster"));
-    assert.strictEqual(euWest.length, 3);
+    assert.strictEqual(euWest.length, 1);
     assert.deepStrictEqual(euWest[0].inputs.metadata.annotations, {}, "GCP needs no load-balancer annotations");
   });
 
@@ -287,11 +285,11 @@ describe("GlobalMonitoring component (under mocks)", function () {
     const three = await deploy(["us-east", "eu-west", "ap-south"]);
     const targets = ofType(three.resources, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === "alertmanager-targets");
     assert.strictEqual(targets.length, 3);
-    assert.strictEqual(ofType(three.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "ap-south-cluster")).length, 3);
+    assert.strictEqual(ofType(three.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "ap-south-cluster")).length, 1);
     const federation = named(three.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"];
     assert.match(federation, /job_name: federate-ap-south/);
     const endpoints = named(three.resources, "kubernetes:core/v1:ConfigMap", "thanos-query-endpoints").inputs.data["endpoints.yml"];
-    assert.match(endpoints, /server_name: prometheus\.ap-south\.monitoring/);
+    assert.match(endpoints, /server_name: thanos-store\.prometheus\.ap-south\.monitoring/);
     const datasources = named(three.resources, "kubernetes:core/v1:ConfigMap", "grafana-provisioning").inputs.data["datasources.yml"];
     assert.match(datasources, /uid: region-ap-south/);
   });

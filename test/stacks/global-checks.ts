@@ -8,6 +8,7 @@ import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import type { ProgramRun, StackReferenceOutputs } from "../harness/program";
+import { gatewayRoutes } from "../../builders/gateway/routes";
 import { K8S, Resource, ofType, plain, providerOf } from "./graph";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
@@ -106,29 +107,17 @@ export function assertRegionWiring(run: ProgramRun, config: GlobalStackConfig, r
   const services = onProvider(run, K8S.service, provider);
   const sourceRanges = (s: Resource) => [...s.args.spec.loadBalancerSourceRanges].sort();
 
-  // One load balancer per Prometheus pod, admitting the global cluster's egress only.
-  const podAddresses: string[] = [];
-  for (const pod of outputs.prometheusPods) {
-    const lbs = services.filter((s) => s.args.spec.selector[POD_NAME_LABEL] === pod.podName);
-    assert.strictEqual(lbs.length, 1, `${region}: one load balancer for pod ${pod.podName}`);
-    const [lb] = lbs;
-    assert.strictEqual(lb.args.spec.type, "LoadBalancer");
-    assert.strictEqual(lb.args.metadata.namespace, outputs.namespace);
-    for (const [k, v] of Object.entries(outputs.prometheusSelector)) assert.strictEqual(lb.args.spec.selector[k], v, `${region}/${pod.podName}: selector ${k}`);
-    const ports = lb.args.spec.ports.map((p: any) => p.port).sort();
-    assert.deepStrictEqual(ports, [outputs.federationPort, outputs.storeApiPort].sort());
-    assert.deepStrictEqual(sourceRanges(lb), globalEgress(run), `${region}/${pod.podName}: admits the global cluster only`);
-    podAddresses.push(loadBalancerAddress(lb));
-  }
-  const sameLabels = (a: Record<string, string>, b: Record<string, string>) =>
-    Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => b[k] === v);
-  const stores = services.filter((s) => sameLabels(s.args.spec.selector, outputs.storeGatewaySelector));
-  assert.strictEqual(stores.length, 1, `${region}: one store gateway load balancer`);
-  assert.strictEqual(stores[0].args.spec.type, "LoadBalancer");
-  assert.deepStrictEqual(stores[0].args.spec.ports.map((p: any) => p.port), [outputs.storeApiPort]);
-  assert.deepStrictEqual(sourceRanges(stores[0]), globalEgress(run), `${region}: the store gateway admits the global cluster only`);
-  assert.strictEqual(services.length, outputs.prometheusPods.length + 1, `${region}: nothing else is exposed`);
-  const storeAddress = loadBalancerAddress(stores[0]);
+  // One load balancer for the region, in front of its gateway, exposing federation and StoreAPI only and
+  // admitting the global cluster's egress only; nothing else is exposed, however many pods the region runs.
+  assert.strictEqual(services.length, 1, `${region}: one load balancer, not one per pod`);
+  const [lb] = services;
+  assert.strictEqual(lb.args.spec.type, "LoadBalancer");
+  assert.strictEqual(lb.args.metadata.namespace, outputs.namespace);
+  assert.deepStrictEqual(lb.args.spec.selector, outputs.gatewaySelector, `${region}: the load balancer selects the gateway's pods`);
+  assert.deepStrictEqual(lb.args.spec.ports.map((p: any) => p.port).sort(), [outputs.federationPort, outputs.storeApiPort].sort());
+  assert.deepStrictEqual(sourceRanges(lb), globalEgress(run), `${region}: admits the global cluster only`);
+  const gatewayAddress = loadBalancerAddress(lb);
+  const routes = gatewayRoutes(outputs.prometheusPods, outputs.tlsServerName);
 
   // The Alertmanager targets file every Prometheus of the region reads, listing every peer.
   const targets = onProvider(run, K8S.configMap, provider);
@@ -141,7 +130,7 @@ export function assertRegionWiring(run: ProgramRun, config: GlobalStackConfig, r
   assert.strictEqual(peers.length, config.alerting.replicas);
   assert.deepStrictEqual(groups.flatMap((g: { targets: string[] }) => g.targets).sort(), peers, `${region}: every Alertmanager peer, each directly`);
 
-  // The federation job scrapes each pod of the region through its own load balancer.
+  // The federation job scrapes each pod of the region through the gateway, each under its own path.
   const jobs = federationJobs(run, config).filter((j) => j.job_name === `federate-${region}`);
   assert.strictEqual(jobs.length, 1, `${region}: one federation job`);
   const [job] = jobs;
@@ -149,16 +138,27 @@ export function assertRegionWiring(run: ProgramRun, config: GlobalStackConfig, r
   const match: string[] = job.params["match[]"];
   assert.ok(match.length > 0, `${region}: the federation asks for named series`);
   for (const selector of match) assert.ok(isSelective(selector), `${region}: federation selector ${selector} pulls every series`);
-  const jobTargets = job.static_configs.flatMap((s: { targets: string[] }) => s.targets).sort();
-  assert.deepStrictEqual(jobTargets, podAddresses.map((a) => `${a}:${outputs.federationPort}`).sort());
+  const jobTargets = job.static_configs.map((s: { targets: string[]; labels: Record<string, string> }) => [s.targets.join(","), s.labels.__metrics_path__, s.labels.instance].join(" "));
+  assert.deepStrictEqual(jobTargets, outputs.prometheusPods.map((p) => `${gatewayAddress}:${outputs.federationPort} /${p.podName}/federate ${p.podName}`));
   assert.strictEqual(job.scheme, "https");
   assert.strictEqual(job.tls_config.server_name, outputs.tlsServerName);
   assert.strictEqual(job.basic_auth.username, outputs.federationUsername);
 
-  // Thanos Query reaches every sidecar and the store gateway of the region over mutual TLS.
-  const endpoints = queryEndpoints(run, config).filter((e) => e.client_config?.server_name === outputs.tlsServerName);
-  const expectedStores = [...podAddresses, storeAddress].map((a) => `${a}:${outputs.storeApiPort}`).sort();
-  assert.deepStrictEqual(endpoints.map((e) => e.address).sort(), expectedStores, `${region}: Thanos Query endpoints`);
+  // Thanos Query reaches every sidecar and the store gateway of the region over mutual TLS, each by its own
+  // name in the global cluster that leads to the gateway, and asks the gateway for it by TLS server name.
+  const serverNames = routes.storeApi.map((r) => r.serverName);
+  const endpoints = queryEndpoints(run, config).filter((e) => serverNames.includes(e.client_config?.server_name));
+  assert.deepStrictEqual(endpoints.map((e) => e.client_config.server_name).sort(), [...serverNames].sort(), `${region}: one endpoint per StoreAPI`);
+  const aliases = onProvider(run, K8S.service, `kubernetes/${config.namePrefix}-k8s`).filter((s) => s.args.metadata.name.startsWith(`store-api-${region}-`));
+  assert.strictEqual(aliases.length, serverNames.length, `${region}: one name in the global cluster per StoreAPI`);
+  for (const alias of aliases) {
+    assert.notStrictEqual(alias.args.spec.type, "LoadBalancer", `${region}: ${alias.args.metadata.name} is no load balancer`);
+    if (alias.args.spec.type === "ExternalName") assert.strictEqual(alias.args.spec.externalName, gatewayAddress);
+  }
+  const slices = ofType(run, "kubernetes:discovery.k8s.io/v1:EndpointSlice").filter((s) => s.args.metadata.name.startsWith(`store-api-${region}-`));
+  for (const slice of slices) assert.deepStrictEqual(slice.args.endpoints, [{ addresses: [gatewayAddress] }], `${region}: ${slice.args.metadata.name} leads to the gateway`);
+  assert.strictEqual(new Set(endpoints.map((e) => e.address)).size, endpoints.length, `${region}: Thanos Query would drop endpoints sharing an address`);
+  const expectedStores = endpoints.map((e) => e.address);
   for (const e of endpoints) {
     const tls = e.client_config.tls_config;
     assert.strictEqual(tls.enabled, true);

@@ -29,8 +29,12 @@ describe("global federation Prometheus", () => {
       config.scrape_configs.map((j: any) => j.job_name).filter((n: string) => n.startsWith("federate-")),
       ["federate-us-east", "federate-eu-west"],
     );
-    assert.deepStrictEqual(job("federate-us-east").static_configs[0].targets, ["192.0.2.1:9090", "192.0.2.2:9090", "192.0.2.3:9090", "192.0.2.4:9090"]);
-    assert.strictEqual(job("federate-eu-west").static_configs[0].targets.length, 2);
+    // Every pod through the region's one gateway address, each under its own path and named by its instance.
+    assert.deepStrictEqual(job("federate-us-east").static_configs, ["0-0", "0-1", "1-0", "1-1"].map((pod) => ({
+      targets: ["gateway-us-east.lb.example.com:9090"],
+      labels: { __metrics_path__: `/prometheus-shard-${pod}/federate`, instance: `prometheus-shard-${pod}` },
+    })));
+    assert.strictEqual(job("federate-eu-west").static_configs.length, 2);
   });
 
   it("keeps the regions' labels (honor_labels) and reaches each region over HTTPS with that region's credentials and CA", () => {

@@ -2,6 +2,7 @@ import { GlobalStackConfig, loadStackConfig } from "../../config";
 import { rawConfigOf, receiverSecretKeys } from "../../config/stack-file";
 import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-outputs";
 import type { ExposedRegion, GlobalRenderOptions } from "../../builders/global/render";
+import { storeApiAliasAddresses, storeApiAliases } from "../../builders/global/store-api-aliases";
 
 /** A global stack config as a user writes it, for the given regions (and any overrides). */
 export function globalConfig(regions: readonly string[], overrides: Record<string, unknown> = {}): GlobalStackConfig {
@@ -48,8 +49,7 @@ export function exposedRegion(name: string, index: number, shards = 1): ExposedR
       externalLabels: { region: name, cloud: index % 2 === 0 ? "aws" : "gcp", cluster: `${name}-monitoring` },
       replicaLabel: REPLICA_LABEL,
       prometheusPods: pods,
-      prometheusSelector: { "app.kubernetes.io/name": "prometheus" },
-      storeGatewaySelector: { "app.kubernetes.io/name": "thanos-store" },
+      gatewaySelector: { "app.kubernetes.io/name": "region-gateway" },
       federationPort: 9090,
       storeApiPort: 10901,
       tlsServerName: `prometheus.${name}.monitoring`,
@@ -60,8 +60,8 @@ export function exposedRegion(name: string, index: number, shards = 1): ExposedR
       alertmanagerTargetsConfigMap: "alertmanager-targets",
       alertmanagerTargetsKey: "alertmanagers.json",
     },
-    prometheusHosts: Object.fromEntries(pods.map((p, i) => [p.podName, `192.0.2.${index * 20 + i + 1}`])),
-    storeGatewayHost: `store-${name}.lb.example.com`,
+    gatewayHost: `gateway-${name}.lb.example.com`,
+    storeApiAddresses: storeApiAliasAddresses(storeApiAliases({ region: name, prometheusPods: pods, tlsServerName: `prometheus.${name}.monitoring`, storeApiPort: 10901 }, `gateway-${name}.lb.example.com`)),
   };
 }
 

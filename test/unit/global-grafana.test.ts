@@ -26,7 +26,8 @@ describe("Grafana provisioning of the global tier", () => {
     const region = datasources.find((d: any) => d.uid === "region-eu-west");
     assert.strictEqual(region.url, "http://thanos-query.monitoring.svc:10902");
     const euWest = decodeURIComponent(region.jsonData.customQueryParameters);
-    assert.strictEqual(euWest, 'storeMatch[]={__address__=~"192\\\\.0\\\\.2\\\\.21:10901|192\\\\.0\\\\.2\\\\.22:10901|store-eu-west\\\\.lb\\\\.example\\\\.com:10901"}');
+    const escaped = (route: string) => `store-api-eu-west-${route}\\\\.monitoring\\\\.svc:10901`;
+    assert.strictEqual(euWest, `storeMatch[]={__address__=~"${["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"].map(escaped).join("|")}"}`);
   });
 
   it("provisions both dashboards from code, read-only", () => {

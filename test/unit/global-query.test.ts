@@ -4,7 +4,7 @@ import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
-import { thanosQueryArgs } from "../../builders/thanos/query";
+import { endpointSdConfig, thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { checkWebConfig } from "../support/promtool";
@@ -35,12 +35,13 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     assert.throws(() => thanosQueryArgs({ endpointConfigFile: "f", replicaLabels: [], listen: { host: "0.0.0.0", grpcPort: 2, httpPort: 1 } }), /replica label/);
   });
 
-  it("lists every region's sidecars and store gateway with that region's mutual-TLS client material", () => {
+  it("lists every region's sidecars and store gateway, each by its own address and gateway server name, with that region's mutual-TLS client material", () => {
     const { endpoints } = YAML.parse(files[GLOBAL_FILES.queryEndpoints]);
-    const usEast = endpoints.filter((e: any) => e.client_config?.server_name === "prometheus.us-east.monitoring");
-    assert.deepStrictEqual(usEast.map((e: any) => e.address), [
-      "192.0.2.1:10901", "192.0.2.2:10901", "192.0.2.3:10901", "192.0.2.4:10901", "store-us-east.lb.example.com:10901",
-    ]);
+    const usEast = endpoints.filter((e: any) => e.client_config?.server_name?.endsWith(".prometheus.us-east.monitoring"));
+    const routes = ["prometheus-shard-0-0", "prometheus-shard-0-1", "prometheus-shard-1-0", "prometheus-shard-1-1", "thanos-store"];
+    assert.deepStrictEqual(usEast.map((e: any) => [e.address, e.client_config.server_name]), routes.map((r) => [
+      `store-api-us-east-${r}.monitoring.svc:10901`, `${r}.prometheus.us-east.monitoring`,
+    ]));
     assert.deepStrictEqual(usEast[0].client_config.tls_config, {
       enabled: true,
       cert_file: `${THANOS_QUERY.tlsDir}/region-us-east-client.crt`,
@@ -49,6 +50,12 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     });
     assert.strictEqual(endpoints.length, 5 + 3 + 2);
     assert.ok(endpoints.every((e: any) => e.strict === false), "a region that is down does not stop queries about the others");
+  });
+
+  it("refuses two endpoints at one address, which Thanos would silently merge into one", () => {
+    const tls = { certFile: "c", keyFile: "k", caFile: "a" };
+    const endpoints = [{ address: "lb:10901", serverName: "a.x" }, { address: "lb:10901", serverName: "b.x" }];
+    assert.throws(() => endpointSdConfig([{ region: "us-east", endpoints, ...tls }]), /drop all but one endpoint at lb:10901/);
   });
 
   it("also reads both federation Prometheus replicas through their sidecars, inside the cluster", () => {

@@ -15,7 +15,7 @@ describe("renderGlobalFiles", () => {
     assert.deepStrictEqual(jobs(three).filter((j: string) => !jobs(two).includes(j)), ["federate-ap-south"]);
     const servers = (f: Record<string, string>) =>
       new Set(YAML.parse(f[GLOBAL_FILES.queryEndpoints]).endpoints.map((e: any) => e.client_config?.server_name));
-    assert.deepStrictEqual([...servers(three)].filter((s) => !servers(two).has(s)), ["prometheus.ap-south.monitoring"]);
+    assert.deepStrictEqual([...servers(three)].filter((s) => !servers(two).has(s)), ["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"].map((r) => `${r}.prometheus.ap-south.monitoring`));
     const datasources = (f: Record<string, string>) => YAML.parse(f[GLOBAL_FILES.grafanaDatasources]).datasources.map((d: any) => d.uid);
     assert.deepStrictEqual(datasources(three).filter((d: string) => !datasources(two).includes(d)), ["region-ap-south"]);
     assert.deepStrictEqual(Object.keys(three).filter((f) => !(f in two)), [regionTargetsFile("ap-south")]);
@@ -26,9 +26,9 @@ describe("renderGlobalFiles", () => {
     assert.throws(() => renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions)), /stack 'global'.*eu-west/);
   });
 
-  it("stops when a Prometheus pod of a region has no load-balancer address", () => {
+  it("stops when a StoreAPI of a region has no address to reach it by", () => {
     const region = exposedRegion("us-east", 0);
-    const broken = { ...region, prometheusHosts: { "prometheus-shard-0-0": "192.0.2.1" } };
+    const broken = { ...region, storeApiAddresses: { "prometheus-shard-0-0": "store-api-us-east-prometheus-shard-0-0.monitoring.svc:10901" } };
     assert.throws(() => renderGlobalFiles(globalConfig(["us-east"]), [broken], renderOptions([broken])), /us-east.*prometheus-shard-0-1/);
   });
 

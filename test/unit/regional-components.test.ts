@@ -172,7 +172,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   it("hardens every container: pinned image, requests and memory limit, non-root, read-only root filesystem", () => {
     const pinned = new Set<string>(Object.values(IMAGES));
     const workloads = [...statefulSets, ...ofKind(resources, "kubernetes:apps/v1:Deployment"), ...ofKind(resources, "kubernetes:apps/v1:DaemonSet")];
-    assert.strictEqual(workloads.length, 4 + 2 + 1 + 1);
+    assert.strictEqual(workloads.length, 4 + 2 + 1 + 1 + 1, "4 shards, the store gateway and compactor, kube-state-metrics, node-exporter, the gateway");
     for (const w of workloads) {
       assert.strictEqual(podSpec(w).securityContext.runAsNonRoot, true);
       for (const c of [...podSpec(w).containers, ...(podSpec(w).initContainers ?? [])]) {

@@ -22,7 +22,7 @@ describe("regional exporters", () => {
 });
 
 describe("monitoring NetworkPolicies", () => {
-  const aws: RegionNetwork = { cloud: "aws", vpcCidr: "10.10.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], prometheusSelector: { app: "prometheus" } };
+  const aws: RegionNetwork = { cloud: "aws", vpcCidr: "10.10.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], prometheusSelector: { app: "prometheus" }, gatewaySelector: { app: "region-gateway" } };
   const gcp: RegionNetwork = { ...aws, cloud: "gcp", vpcCidr: "10.20.0.0/16", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"] };
   const ipBlocks = (rules: any[]) => rules.flatMap((r) => (r.to ?? []).filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock));
 
