@@ -58,8 +58,8 @@ describe("stack global (AWS), over us-east and eu-west", () => {
 
   it("gets every load balancer on AWS, in its own cluster and the regions', from the cloud provider EKS runs (no controller the stacks do not install)", () => {
     const services = ofType(run, K8S.service).filter((s) => s.args.spec.type === "LoadBalancer" && s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] !== undefined);
-    // The global cluster's Alertmanagers, Grafana and Query Frontend, and us-east's (EKS) Prometheus pods and store gateway.
-    assert.ok(services.length >= config.alerting.replicas + 2 + 2);
+    // The global cluster's Alertmanagers, Grafana and Query Frontend, and us-east's (EKS) gateway.
+    assert.strictEqual(services.length, config.alerting.replicas + 2 + 1);
     for (const service of services) {
       assert.deepStrictEqual(service.args.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" }, service.name);
       assert.strictEqual(service.args.spec.loadBalancerClass, undefined, `${service.name}: no class another controller would have to serve`);
@@ -89,7 +89,7 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   });
 
   for (const region of ["us-east", "eu-west"]) {
-    it(`wires ${region}: per-pod and store gateway load balancers in its cluster, targets file, federation job, Query endpoints, datasource`, () => {
+    it(`wires ${region}: one gateway load balancer in its cluster, targets file, federation job, Query endpoints, datasource`, () => {
       assert.ok(regions[region], `${region} is in the stack file's regions`);
       assertRegionWiring(run, config, region, regions[region]);
     });
