@@ -12,16 +12,18 @@ export const VERSIONS = {
   nodeExporter: "1.12.1",
   kubeStateMetrics: "2.16.0",
   grafana: "12.1.1",
-  /**
-   * The region gateway. Debian bookworm's HAProxy (2.6, long-term support until 2027) is what the tests and
-   * the local topology run; the clusters run the official image of the same version.
-   */
-  haproxy: "2.6.12",
   /** Its minor must be the EKS cluster's Kubernetes minor (`cluster.kubernetesVersion`); the component checks. */
   clusterAutoscaler: "1.33.0",
+  /**
+   * The in-region gateway; 2.6 is an LTS line (fixes until Q2 2027) and Debian bookworm's, which the local
+   * topology runs. Debian's build carries security fixes on top of the upstream release the image has.
+   */
+  haproxy: "2.6.12",
+  /** The Query Frontend's shared results cache; Debian bookworm's, which the local topology runs. */
+  memcached: "1.6.18",
 } as const;
 
-/** Where each image lives; the tag is always `v<version>` except Grafana's and HAProxy's, which have no `v`. */
+/** Where each image lives; the tag is always `v<version>` except Grafana's and the Docker official images', which have no `v`. */
 export const IMAGES = {
   prometheus: `quay.io/prometheus/prometheus:v${VERSIONS.prometheus}`,
   alertmanager: `quay.io/prometheus/alertmanager:v${VERSIONS.alertmanager}`,
@@ -29,8 +31,9 @@ export const IMAGES = {
   kubeStateMetrics: `registry.k8s.io/kube-state-metrics/kube-state-metrics:v${VERSIONS.kubeStateMetrics}`,
   thanos: `quay.io/thanos/thanos:v${VERSIONS.thanos}`,
   grafana: `docker.io/grafana/grafana:${VERSIONS.grafana}`,
-  haproxy: `docker.io/library/haproxy:${VERSIONS.haproxy}`,
   clusterAutoscaler: `registry.k8s.io/autoscaling/cluster-autoscaler:v${VERSIONS.clusterAutoscaler}`,
+  haproxy: `docker.io/library/haproxy:${VERSIONS.haproxy}`,
+  memcached: `docker.io/library/memcached:${VERSIONS.memcached}`,
 } as const;
 
 /** Local-only servers that stand in for the clouds' object stores (never deployed). */
