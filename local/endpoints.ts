@@ -32,6 +32,14 @@ export function endpoints(topology: Topology): Endpoints {
     for (const p of region.prometheus) server(p.sidecar.name, `${region.name} Thanos sidecar of shard ${p.shard} replica ${p.replica} (StoreAPI grpc://${address(p.sidecar.grpcPort)}, mutual TLS)`);
     for (const s of region.stores) server(s.name, `${region.name} Thanos store gateway (StoreAPI grpc://${address(s.grpcPort)}, mutual TLS)`);
     server(region.compactor.name, `${region.name} Thanos compactor of bucket ${region.bucket.name}`);
+    const gw = region.gateway;
+    for (const g of gw.replicas) {
+      list.push({
+        name: g.name,
+        role: `${region.name} gateway (federation https://${address(gw.federationPort)}/<pod>/federate, StoreAPI by TLS server name); its metrics`,
+        url: `${topology.access(g.name).url}/metrics`,
+      });
+    }
     list.push({
       name: `${region.name}-bucket`,
       role: `${region.name} bucket ${region.bucket.name} on ${region.bucket.emulator.name}`,

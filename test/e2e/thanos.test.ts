@@ -15,7 +15,9 @@ import { COMPACTOR_MISSING } from "../../builders/federation/alerts";
 import { CERTIFICATE_EXPIRY_ALERT, certificateRules } from "../../builders/rules/certificates";
 import { RECORDED } from "../../builders/rules/recording";
 import { receivedAlerts } from "../../local/check";
-import { ServerAccess, metricValue, query, thanosQuery } from "../../local/client";
+import { federationPath, gatewayRoutes } from "../../builders/gateway/routes";
+import { REPLICA_LABEL } from "../../builders/regional/layout";
+import { ServerAccess, metricValue, query, request, thanosQuery } from "../../local/client";
 import { address } from "../../local/ports";
 import { FLEET_JOB, LOCAL_RETENTION, LOCAL_TIMING } from "../../local/settings";
 import { Pki } from "../../local/pki";
@@ -24,6 +26,7 @@ import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { parseDuration } from "../../config/duration";
 import { backfillBlock, parseBucketListing } from "../support/backfill";
+import { e2eBasePort } from "../support/ports";
 import { tempDir } from "../support/tools";
 
 const TARGETS_PER_REGION = 6;
@@ -71,7 +74,7 @@ describe("Thanos and the stack's own alarms end to end on the local topology", f
   before(async function () {
     this.timeout(240_000);
     scratch = tempDir("thanos-e2e-");
-    topology = await Topology.create({ basePort: 15090, shards: 1, targetsPerRegion: TARGETS_PER_REGION });
+    topology = await Topology.create({ basePort: e2eBasePort(15090), shards: 1, targetsPerRegion: TARGETS_PER_REGION });
     await topology.start();
     await topology.waitReady();
     firstScrape = await waitFor("Thanos Query to see every region's fleet", 60_000, async () => {
@@ -86,16 +89,63 @@ describe("Thanos and the stack's own alarms end to end on the local topology", f
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("every regional StoreAPI refuses a client without the region's client certificate", async () => {
+  it("every regional StoreAPI, reached through the region gateway, refuses a client without the region's client certificate", async () => {
     for (const region of topology.plan.regions) {
       const own = topology.rendered.storeApiTls.get(region.name)!;
       const other = [...topology.rendered.storeApiTls].find(([name]) => name !== region.name)![1];
-      const ports = [...region.prometheus.map((p) => p.sidecar.grpcPort), ...region.stores.map((s) => s.grpcPort)];
-      for (const port of ports) {
-        assert.strictEqual(await storeApiAnswers(port, own, own), true, `${region.name} :${port} answers Query's own client certificate (so the test can fail)`);
-        assert.strictEqual(await storeApiAnswers(port, own), false, `${region.name} :${port} refuses a client with no certificate`);
-        assert.strictEqual(await storeApiAnswers(port, own, other), false, `${region.name} :${port} refuses another region's client certificate`);
+      // The gateway passes TLS through: each StoreAPI's own certificate and its demand for a client's hold end to end.
+      for (const route of gatewayRoutes(region.plan.pods, region.plan.tlsServerName).storeApi) {
+        const port = region.gateway.storeApiPorts[route.name];
+        const trust = { caFile: own.caFile, serverName: route.serverName };
+        const where = `${region.name} ${route.serverName} via :${port}`;
+        assert.strictEqual(await storeApiAnswers(port, trust, own), true, `${where} answers Query's own client certificate (so the test can fail)`);
+        assert.strictEqual(await storeApiAnswers(port, trust), false, `${where} refuses a client with no certificate`);
+        assert.strictEqual(await storeApiAnswers(port, trust, other), false, `${where} refuses another region's client certificate`);
       }
+      const port = Object.values(region.gateway.storeApiPorts)[0];
+      const unknown = { caFile: own.caFile, serverName: `no-such-store.${region.plan.tlsServerName}` };
+      assert.strictEqual(await storeApiAnswers(port, unknown, own), false, `${region.name}: the gateway closes a connection for a name it does not route`);
+    }
+  });
+
+  it("the region gateway serves each pod's /federate and nothing else of Prometheus", async () => {
+    const region = topology.region("us-east");
+    const pod = region.prometheus[0];
+    const gateway = { ...topology.access(pod.name), url: `https://${address(region.gateway.federationPort)}` };
+    const federated = await request(gateway, `${federationPath(pod.podName)}?match[]=${encodeURIComponent("up")}`);
+    assert.match(federated, /^up\{/m, "the federation path answers with the pod's series (so the test can fail)");
+    assert.match(federated, new RegExp(`${REPLICA_LABEL}="${pod.podName}"`), "from that pod and no other");
+    for (const path of ["/api/v1/status/config", `/${pod.podName}/api/v1/query?query=up`, "/federate", "/-/quit"]) {
+      await assert.rejects(request(gateway, path), /HTTP 404/, `${path} is not reachable through the gateway`);
+    }
+    await assert.rejects(request(gateway, federationPath(pod.podName), "POST", "{}"), /HTTP 405/, "only GET passes");
+  });
+
+  it("killing one gateway replica leaves the federation and Thanos Query answering", async () => {
+    const region = topology.region("us-east");
+    const [victim] = region.gateway.replicas;
+    const federation = topology.access(topology.plan.global.federation[0].name);
+    const pods = region.prometheus.length;
+    const federatedUp = `count(up{job="federate-${region.name}"} == 1)`;
+    const before = counts((await thanosQuery(frontend(), fleetCount)).result);
+    assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
+    await topology.supervisor.kill(victim.name);
+    try {
+      // The other replica takes every new connection; connections the dead one held are dialled again.
+      await waitFor("Thanos Query to answer whole through the surviving gateway replica", 30_000, async () =>
+        JSON.stringify(counts((await thanosQuery(frontend(), fleetCount)).result)) === JSON.stringify(before) ? true : undefined);
+      const killedAt = Date.now();
+      await waitFor("the federation to scrape every us-east pod through the surviving replica", 30_000, async () => {
+        const [sample] = await query(federation, federatedUp);
+        return Number(sample?.value[1]) === pods && Number(sample.value[0]) * 1000 > killedAt ? true : undefined;
+      });
+      for (let i = 0; i < 5; i++) {
+        assert.deepStrictEqual(counts((await thanosQuery(frontend(), fleetCount)).result), before, `answer ${i} with one gateway replica`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    } finally {
+      await topology.supervisor.restart(victim.name);
+      await topology.waitListening(victim.name);
     }
   });
 

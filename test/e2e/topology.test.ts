@@ -12,6 +12,7 @@ import { query, queryRange, Series } from "../../local/client";
 import { address } from "../../local/plan";
 import { FLEET_JOB, LOCAL_TIMING } from "../../local/settings";
 import { Topology } from "../../local/topology";
+import { e2eBasePort } from "../support/ports";
 import { sleep, waitFor } from "../../local/wait";
 import { parseDuration } from "../../config/duration";
 
@@ -43,7 +44,7 @@ describe("local topology end to end", function () {
 
   before(async function () {
     this.timeout(180_000);
-    topology = await Topology.create({ basePort: 11090, shards: SHARDS, targetsPerRegion: TARGETS_PER_REGION });
+    topology = await Topology.create({ basePort: e2eBasePort(11090), shards: SHARDS, targetsPerRegion: TARGETS_PER_REGION });
     await topology.start();
     await topology.waitReady();
   });
@@ -67,7 +68,7 @@ describe("local topology end to end", function () {
 
     await topology.supervisor.kill(victim.name);
     await waitFor("the federation to see the killed replica down", 30_000, async () =>
-      (await query(federation(), `up{instance="${address(victim.port)}"} == 0`)).length > 0 ? true : undefined,
+      (await query(federation(), `up{job="federate-${region.name}", instance="${victim.podName}"} == 0`)).length > 0 ? true : undefined,
     );
     // A few more evaluations with the replica gone.
     await sleep(3 * FEDERATION_INTERVAL_MS);
@@ -142,11 +143,11 @@ describe("local topology end to end", function () {
     await Promise.all(stopped.map((name) => topology.supervisor.restart(name)));
 
     await topology.waitReady();
-    const federated = topology.plan.regions.flatMap((r) => r.prometheus.map((p) => address(p.port)));
+    const federated = topology.plan.regions.flatMap((r) => r.prometheus.map((p) => ({ job: `federate-${r.name}`, instance: p.podName })));
     for (const f of topology.plan.global.federation) {
       await waitFor(`${f.name} to federate every regional replica again`, 60_000, async () => {
         const up = await query(topology.access(f.name), `up{job=~"federate-.+"} == 1`);
-        return federated.every((target) => up.some((s) => s.metric.instance === target)) ? true : undefined;
+        return federated.every((target) => up.some((s) => s.metric.job === target.job && s.metric.instance === target.instance)) ? true : undefined;
       });
     }
     for (const region of topology.plan.regions) await eachTargetScrapedByOneShard(topology, region);
