@@ -71,14 +71,14 @@ export function globalTraffic(s: GlobalSelectors): WorkloadTraffic[] {
         { peers: [pods(s.grafana)], ports: [tcp(FEDERATION.port)] },
         { peers: [pods(s.query)], ports: [tcp(FEDERATION.sidecarGrpcPort)] },
       ],
-      // Every region's per-pod load balancers, and every Alertmanager peer.
+      // Every region gateway's load balancer, and every Alertmanager peer.
       egress: [{ peers: ["internet"] }, { peers: [pods(s.alertmanager)], ports: [tcp(ALERTMANAGER.webPort)] }],
     },
     {
       name: THANOS_QUERY.name,
       selector: s.query,
       ingress: [{ peers: [pods(s.frontend), pods(s.grafana)], ports: [tcp(THANOS_QUERY.httpPort)] }],
-      // Every region's StoreAPIs through their load balancers, and the federation's sidecars.
+      // Every region's StoreAPIs through its gateway's load balancer, and the federation's sidecars.
       egress: [{ peers: ["internet"] }, { peers: [pods(s.federation)], ports: [tcp(FEDERATION.sidecarGrpcPort)] }],
     },
     {
