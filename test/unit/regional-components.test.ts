@@ -8,6 +8,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
+import { GATEWAY_PORTS } from "../../builders/gateway/routes";
+import { GATEWAY } from "../../builders/regional/gateway";
 import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
@@ -194,24 +196,47 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
   });
 
-  it("admits federation and StoreAPI ports from the load balancers only, metrics ports from the region's Prometheus only", () => {
+  it("admits the gateway's federation and StoreAPI ports from its load balancer only, the pods' from the gateway only, metrics ports from the region's Prometheus only", () => {
     const policies = ofKind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
     assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress as any[];
-    const fromPrometheus = (rule: any) => rule.from.some((peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus");
-    const ports = (rules: any[], scraped: boolean) => rules.filter((r) => fromPrometheus(r) === scraped).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
-    assert.deepStrictEqual(ports(ingressOf("prometheus"), true), []);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), false), [PORTS.thanosGrpc]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), true), [PORTS.thanosHttp]);
-    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), false), []);
+    const source = (rule: any) =>
+      rule.from.every((peer: any) => peer.ipBlock) ? "load-balancer" : rule.from.map((peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"]).join(",");
+    const ports = (rules: any[], from: string) => rules.filter((r) => source(r) === from).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
+    assert.deepStrictEqual(ports(ingressOf(GATEWAY.name), "load-balancer"), [GATEWAY_PORTS.federation, GATEWAY_PORTS.storeApi].sort());
+    assert.deepStrictEqual(ports(ingressOf(GATEWAY.name), "prometheus"), [GATEWAY_PORTS.metrics]);
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), GATEWAY.name), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
+    assert.deepStrictEqual(ports(ingressOf("prometheus"), "load-balancer"), [], "no Prometheus pod is reached from outside but through the gateway");
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), GATEWAY.name), [PORTS.thanosGrpc]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), "prometheus"), [PORTS.thanosHttp]);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.storeGateway), "load-balancer"), []);
+    assert.deepStrictEqual(ports(ingressOf(NAMES.compactor), "load-balancer"), []);
     for (const policy of policies.filter((p) => p.inputs.spec.ingress)) {
       for (const rule of policy.inputs.spec.ingress) {
         assert.ok(rule.from?.length > 0, `${policy.inputs.metadata.name}: every ingress rule names its sources`);
         assert.ok(!rule.from.some((peer: any) => peer.podSelector && Object.keys(peer.podSelector).length === 0), `${policy.inputs.metadata.name}: not the whole namespace`);
       }
     }
+  });
+
+  it("runs the region gateway as two spread, hardened HAProxy replicas with a PDB, its config rolled into the pods, scraped on its metrics port", () => {
+    const deployment = named(resources, "kubernetes:apps/v1:Deployment", GATEWAY.name).inputs;
+    assert.strictEqual(deployment.spec.replicas, 2);
+    const pod = deployment.spec.template.spec;
+    assert.strictEqual(pod.containers[0].image, IMAGES.haproxy);
+    assert.strictEqual(pod.automountServiceAccountToken, false);
+    assert.ok(pod.topologySpreadConstraints.some((c: any) => c.topologyKey === "topology.kubernetes.io/zone" && c.whenUnsatisfiable === "DoNotSchedule"));
+    assert.ok(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
+    assert.strictEqual(pod.containers[0].readinessProbe.httpGet.port, GATEWAY_PORTS.metrics);
+    const annotations = deployment.spec.template.metadata.annotations;
+    assert.strictEqual(annotations["prometheus.io/port"], String(GATEWAY_PORTS.metrics));
+    assert.match(annotations["checksum/config"], /^[0-9a-f]{64}$/);
+    const pdb = named(resources, "kubernetes:policy/v1:PodDisruptionBudget", GATEWAY.name).inputs;
+    assert.deepStrictEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+    assert.deepStrictEqual(deployment.spec.selector.matchLabels, component.gatewaySelector);
+    const config = named(resources, "kubernetes:core/v1:ConfigMap", GATEWAY.name).inputs.data["haproxy.cfg"];
+    for (const pod of component.prometheusPods) assert.ok(config.includes(`use_backend federate-${pod.podName} if { path /${pod.podName}/federate }`), pod.podName);
   });
 
   it("serves Prometheus over HTTPS with basic auth and Thanos gRPC with mutual TLS from the region's certificates", async () => {
