@@ -3,6 +3,7 @@ import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
 import { objstoreConfig } from "../thanos/objstore";
+import { regionalGatewayConfig } from "./gateway";
 import { prometheusPodName } from "./layout";
 import { regionalPlan, regionalPrometheusParams } from "./plan";
 import {
@@ -32,12 +33,15 @@ export function toYaml(value: unknown): string {
   return YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
+/** The region gateway's HAProxy config, as its pods mount it. */
+export const REGION_GATEWAY_FILE = "gateway/haproxy.cfg";
+
 const argsFile = (args: readonly string[]) => `${args.join("\n")}\n`;
 
 /**
  * Every config file of a region, by relative path: one Prometheus config per pod (the replica label
  * substituted as the pod would see it), the rule files, the web and client configs, the objstore config and
- * the Thanos command lines. No secret is in any of them: they reference files the pods mount.
+ * the Thanos command lines, the region gateway's HAProxy config. No secret is in any of them: they reference files the pods mount.
  */
 export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string, string> {
   const { config } = inputs;
@@ -56,5 +60,6 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
   files["thanos/sidecar.args"] = argsFile(regionalSidecarArgs());
   files["thanos/store.args"] = argsFile(regionalStoreArgs(plan.sizing));
   files["thanos/compact.args"] = argsFile(regionalCompactArgs(config));
+  files[REGION_GATEWAY_FILE] = regionalGatewayConfig(plan);
   return files;
 }

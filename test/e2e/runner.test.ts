@@ -11,6 +11,7 @@ import * as path from "path";
 import type { Endpoints } from "../../local/endpoints";
 import { SETUP_COMMAND, findBinaries } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
+import { e2eBasePort } from "../support/ports";
 
 const MAIN = path.resolve(__dirname, "..", "..", "local", "main.js");
 
@@ -71,7 +72,7 @@ describe("npm start (the runner)", function () {
   const endpointsFile = () => path.join(scratch, "endpoints.json");
   const readEndpoints = () => JSON.parse(fs.readFileSync(endpointsFile(), "utf8")) as Endpoints;
   const startAndWaitForEndpoints = async () => {
-    run = startRunner(["--base-port", "13090", "--endpoints", endpointsFile()]);
+    run = startRunner(["--base-port", String(e2eBasePort(13090)), "--endpoints", endpointsFile()]);
     const current = run;
     await waitFor("the runner to write its endpoints", 90_000, async () => {
       if (current.child.exitCode !== null || current.child.signalCode !== null) throw new Error(`the runner exited early:\n${current.output}`);
@@ -81,7 +82,7 @@ describe("npm start (the runner)", function () {
   };
 
   it("--check passes on a healthy topology, exits 0 and leaves nothing running", async () => {
-    run = startRunner(["--check", "--base-port", "13090", "--endpoints", endpointsFile()]);
+    run = startRunner(["--check", "--base-port", String(e2eBasePort(13090)), "--endpoints", endpointsFile()]);
     const code = await run.exited;
     assert.strictEqual(code, 0, run.output);
     assert.match(run.output, /check passed/);
