@@ -6,9 +6,8 @@
  * ports from the region's Prometheus pods only. Egress never reaches instance metadata, except the metadata
  * server a GKE workload identity needs.
  */
-import { identityMetadataEgress, loadBalancerPeers } from "../cloud/network";
 import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
-import type { Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 import { PORTS } from "./layout";
 
 export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
@@ -43,9 +42,9 @@ export interface RegionNetwork {
 function egressRules(need: EgressNeed, network: RegionNetwork) {
   switch (need) {
     case "scrape":
-      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...identityMetadataEgress(network.cloud)];
+      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
     case "object-store":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...identityMetadataEgress(network.cloud)];
+      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
     case "kubernetes-api":
       return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
     case "region-endpoints":
@@ -60,7 +59,7 @@ export function workloadPolicySpec(selector: Readonly<Record<string, string>>, p
     podSelector: { matchLabels: { ...selector } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      ...(viaLoadBalancer.length > 0 ? [{ from: loadBalancerPeers(network.cloud, network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
+      ...(viaLoadBalancer.length > 0 ? [{ from: CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
       ...(viaGateway.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.gatewaySelector } } }], ports: viaGateway }] : []),
       ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
     ],
