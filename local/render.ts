@@ -28,7 +28,7 @@ import { regionalPrometheusParams } from "../builders/regional/plan";
 import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
-import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
+import type { GrpcServerTls } from "../builders/thanos/common";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";

@@ -9,7 +9,7 @@ import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
 import { RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
-import type { GrpcServerTls } from "../thanos/grpc-tls";
+import type { GrpcServerTls } from "../thanos/common";
 import { sidecarArgs } from "../thanos/sidecar";
 import { storeArgs } from "../thanos/store";
 import { FEDERATION_USERNAME, PATHS, PORTS } from "./layout";
