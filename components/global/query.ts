@@ -127,7 +127,7 @@ export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.De
       readiness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10 },
       liveness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10, failureThreshold: 6 },
     },
-    // The in-memory response cache takes up to RESPONSE_CACHE_SIZE (512MB) on top of the queries in flight.
+    // The in-memory response cache takes up to DEFAULTS.queryFrontend.responseCacheSize (512MB) on top of the queries in flight.
     memoryRequest: "1Gi",
     memoryLimit: "2Gi",
     volumes: [
