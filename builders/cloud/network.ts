@@ -3,7 +3,7 @@
  * that are ever peered never overlap as long as their stacks pick different /16s.
  */
 import type { Cloud } from "../../config/clouds";
-import { METADATA_CIDRS, tcp } from "../k8s/network-policies";
+import { METADATA_CIDRS, tcp } from "../k8s/network-peers";
 
 export const MAX_ZONES = 6;
 
