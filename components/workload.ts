@@ -163,6 +163,16 @@ export function featureAnnotations(features: readonly ContainerFeature[]): Recor
   return Object.assign({}, ...features.map((f) => f.annotations ?? {}));
 }
 
+/** Gossip (memberlist: the Alertmanager mesh, Grafana's alerting peers) speaks TCP and UDP on one port. */
+export function gossipPorts(name: string, port: number): ContainerPort[] {
+  return ["TCP", "UDP"].map((protocol) => ({ name: `${name}-${protocol.toLowerCase()}`, containerPort: port, protocol }));
+}
+
+/** The Service ports of `gossipPorts`. */
+export function gossipServicePorts(name: string, port: number) {
+  return gossipPorts(name, port).map((p) => ({ name: p.name, port, targetPort: port, protocol: p.protocol }));
+}
+
 /** Pod env var holding one of the pod's own fields (its name for external labels, its IP for gossip). */
 export function fieldEnv(name: string, fieldPath: string): EnvVar {
   return { name, valueFrom: { fieldRef: { fieldPath } } };

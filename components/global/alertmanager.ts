@@ -5,7 +5,7 @@ import type { Cloud } from "../../config/clouds";
 import { IMAGES } from "../../versions";
 import { CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
 import {
-  configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, loadBalancer, loadBalancerServiceAddress, metadata, mountedFiles,
+  configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, loadBalancer, loadBalancerServiceAddress, metadata, mountedFiles,
   movedChildOpts, persistentVolumeClaim, podBasics, socketProbes, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
@@ -40,8 +40,7 @@ export class AlertmanagerPeers extends pulumi.ComponentResource {
         selector: w.selector,
         ports: [
           { name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort },
-          { name: "mesh-tcp", port: ALERTMANAGER.clusterPort, targetPort: ALERTMANAGER.clusterPort, protocol: "TCP" },
-          { name: "mesh-udp", port: ALERTMANAGER.clusterPort, targetPort: ALERTMANAGER.clusterPort, protocol: "UDP" },
+          ...gossipServicePorts("mesh", ALERTMANAGER.clusterPort),
         ],
       },
     }, w.opts);
@@ -125,11 +124,7 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
                 image: IMAGES.alertmanager,
                 args: args.args,
                 env: [fieldEnv("POD_IP", "status.podIP")],
-                ports: [
-                  { name: "web", containerPort: ALERTMANAGER.webPort },
-                  { name: "mesh-tcp", containerPort: ALERTMANAGER.clusterPort, protocol: "TCP" },
-                  { name: "mesh-udp", containerPort: ALERTMANAGER.clusterPort, protocol: "UDP" },
-                ],
+                ports: [{ name: "web", containerPort: ALERTMANAGER.webPort }, ...gossipPorts("mesh", ALERTMANAGER.clusterPort)],
                 resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" },
                 features,
                 volumeMounts: [{ name: "data", mountPath: ALERTMANAGER.dataDir }],

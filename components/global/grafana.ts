@@ -9,7 +9,7 @@ import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
-  Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, httpProbe, loadBalancer, loadBalancerServiceAddress,
+  Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, httpProbe, loadBalancer, loadBalancerServiceAddress,
   metadata, mountedFiles, movedChildOpts, podBasics, scratch, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
@@ -47,10 +47,7 @@ function alertingPeers(w: Workload): k8s.core.v1.Service {
       clusterIP: "None",
       publishNotReadyAddresses: true,
       selector: w.selector,
-      ports: [
-        { name: "gossip-tcp", port, targetPort: port, protocol: "TCP" },
-        { name: "gossip-udp", port, targetPort: port, protocol: "UDP" },
-      ],
+      ports: gossipServicePorts("gossip", port),
     },
   }, w.opts);
 }
@@ -178,11 +175,7 @@ export class Grafana extends pulumi.ComponentResource {
                   fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
                   fromSecret("GF_DATABASE_PASSWORD", "database-password"),
                 ],
-                ports: [
-                  { name: "https", containerPort: GRAFANA.port },
-                  { name: "gossip-tcp", containerPort: GRAFANA.alertingPort, protocol: "TCP" },
-                  { name: "gossip-udp", containerPort: GRAFANA.alertingPort, protocol: "UDP" },
-                ],
+                ports: [{ name: "https", containerPort: GRAFANA.port }, ...gossipPorts("gossip", GRAFANA.alertingPort)],
                 resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
                 features,
                 probes: {
