@@ -13,6 +13,14 @@ interface Recorded extends MockedResource {
   secret: boolean;
 }
 
+/** A resource as its constructor saw it: its parent and aliases, which mocks never see. */
+interface Placed {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  parent?: pulumi.Resource;
+  aliases?: pulumi.ResourceOptions["aliases"];
+}
 const GLOBAL_EGRESS = ["203.0.113.50/32"];
 
 /** Fake outputs of a regional stack, as its StackReference would answer them. */
@@ -31,6 +39,11 @@ function regionalOutputs(name: string, index: number, shards = 1): RegionalOutpu
 
 async function deploy(regionNames: readonly string[]) {
   const recorded = await installMocks({ stack: "global" });
+  const placed: Placed[] = [];
+  const place: pulumi.ResourceTransformation = (a) => {
+    placed.push({ type: a.type, name: a.name, resource: a.resource, parent: a.opts.parent, aliases: a.opts.aliases });
+    return undefined;
+  };
   const config = globalConfig(regionNames);
   const monitoring = new GlobalMonitoring("global", {
     config,
@@ -50,7 +63,7 @@ async function deploy(regionNames: readonly string[]) {
       alertingPasswordHash: pulumi.secret("$2a$10$" + "r".repeat(53)),
     })),
     receiverSecrets: { pagerdutyRoutingKey: pulumi.secret("routing-key"), slackWebhookUrl: pulumi.secret("https://hooks.slack.com/x") },
-  });
+  }, { transformations: [place] });
   const outputs: { grafanaUrl: string; thanosQueryUrl: string; alertmanagerEndpoints: string[] } = {
     grafanaUrl: await resolved(monitoring.grafanaUrl),
     thanosQueryUrl: await resolved(monitoring.thanosQueryUrl),
@@ -58,7 +71,7 @@ async function deploy(regionNames: readonly string[]) {
   };
   await settled();
   const resources: Recorded[] = recorded.map((r) => ({ ...r, inputs: revealed(r.inputs), secret: hasSecretInput(r) }));
-  return { outputs, resources };
+  return { outputs, resources, placed, monitoring };
 }
 
 const onProvider = (r: Recorded, providerName: string) => (r.provider ?? "").includes(`::${providerName}::`);
@@ -236,6 +249,36 @@ describe("GlobalMonitoring component (under mocks)", function () {
         assert.strictEqual(c.securityContext.runAsNonRoot, true);
       }
     }
+  });
+
+  it("keeps the URN every object had before the global parts became components, so `pulumi up` on a deployed stack moves it instead of replacing it", () => {
+    const parts = run.placed.filter((p) => p.parent === run.monitoring && p.resource instanceof pulumi.ComponentResource && p.type !== "monitoring:global:RegionExposure");
+    assert.deepStrictEqual(parts.map((p) => p.type).sort(), [
+      "monitoring:global:AlertmanagerMesh", "monitoring:global:AlertmanagerPeers", "monitoring:global:FederationPrometheus", "monitoring:global:GlobalCredentials",
+      "monitoring:global:GlobalPki", "monitoring:global:Grafana", "monitoring:global:ThanosQuery",
+    ]);
+    const partResources = new Set(parts.map((p) => p.resource));
+    const moved = run.placed.filter((p) => p.parent !== undefined && partResources.has(p.parent));
+    // Beside ours, @pulumi/kubernetes adds aliases of its own (former API versions), which name no parent.
+    const parentAliases = (p: Placed) => ((p.aliases ?? []) as { parent?: pulumi.Resource }[]).filter((a) => a.parent !== undefined);
+    for (const m of moved) {
+      assert.ok(parentAliases(m).some((a) => a.parent === run.monitoring), `${m.type} ${m.name} is aliased to its former parent GlobalMonitoring`);
+    }
+    // What used to be made directly by GlobalMonitoring, from each part: an alias that named a wrong parent, or a
+    // part that renamed its objects, would leave one of these without its former URN.
+    const formerUrns = moved.map((m) => `${m.type}::${m.name}`);
+    for (const expected of [
+      "kubernetes:apps/v1:StatefulSet::alertmanager", "kubernetes:core/v1:Service::alertmanager-0", "tls:index/locallySignedCert:LocallySignedCert::global-alertmanager-server-cert",
+      "tls:index/privateKey:PrivateKey::global-ingress-ca-key", "tls:index/locallySignedCert:LocallySignedCert::global-alertmanager-ca-us-east",
+      "random:index/randomPassword:RandomPassword::global-federation-alerting", "random:index/randomPassword:RandomPassword::global-query-frontend-query",
+      "kubernetes:apps/v1:Deployment::thanos-query", "kubernetes:apps/v1:Deployment::thanos-query-frontend", "tls:index/certRequest:CertRequest::global-query-frontend-csr",
+      "kubernetes:apps/v1:Deployment::grafana", "random:index/randomPassword:RandomPassword::grafana-admin", "kubernetes:apps/v1:StatefulSet::federation-prometheus",
+    ]) assert.ok(formerUrns.includes(expected), `${expected} keeps its URN`);
+    assert.strictEqual(new Set(formerUrns).size, formerUrns.length, "no two moved objects claim one former URN");
+    // The namespace, its policies, the exposures and the regions' targets files never moved, and are not aliased.
+    const stayed = run.placed.filter((p) => p.parent === run.monitoring && !partResources.has(p.resource));
+    assert.ok(stayed.some((p) => p.type === "kubernetes:core/v1:Namespace"));
+    assert.ok(stayed.every((p) => parentAliases(p).length === 0), "objects GlobalMonitoring still makes itself keep their URNs without a parent alias");
   });
 
   it("a third region adds its exposure, targets file, federation job, Query endpoints and datasource with no code change", async () => {
