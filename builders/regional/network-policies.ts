@@ -1,16 +1,11 @@
 /**
- * NetworkPolicy specs of a region's monitoring namespace: everything is denied both ways
- * (builders/k8s/network-policies.ts), DNS goes to the cluster DNS only, and each workload is admitted on
- * exactly the ports it serves, from where they are used: the gateway's federation and StoreAPI listeners
- * from its load balancer only, Prometheus' and the store gateways' from the gateway pods only, the metrics
- * ports from the region's Prometheus pods only. Egress never reaches instance metadata, except the metadata
- * server a GKE workload identity needs.
+ * The traffic of a region's monitoring workloads (builders/k8s/network-policies.ts makes it NetworkPolicies):
+ * each workload is admitted on exactly the ports it serves, from where they are used: the gateway's federation
+ * and StoreAPI listeners from its load balancer only, Prometheus' and the store gateways' from the gateway
+ * pods only, the metrics ports from the region's Prometheus pods only.
  */
-import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
 import { PORTS } from "./layout";
-
-export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
 
 export interface PortAccess {
   readonly port: number;
@@ -28,41 +23,35 @@ export interface PortAccess {
  */
 export type EgressNeed = "scrape" | "object-store" | "kubernetes-api" | "region-endpoints";
 
-/** Where the region runs: what its load-balancer and identity rules depend on. */
-export interface RegionNetwork {
-  readonly cloud: Cloud;
-  readonly vpcCidr: string;
-  readonly zones: readonly string[];
-  /** Labels of every Prometheus pod of the region. */
-  readonly prometheusSelector: Readonly<Record<string, string>>;
-  /** Labels of the region gateway's pods. */
-  readonly gatewaySelector: Readonly<Record<string, string>>;
-}
+const EGRESS: Record<EgressNeed, { flows: Flow[]; cloudIdentity: boolean }> = {
+  scrape: { flows: [{ peers: ["all-pods", "internet"] }], cloudIdentity: true },
+  "object-store": { flows: [{ peers: ["internet"], ports: [{ port: 443 }] }], cloudIdentity: true },
+  "kubernetes-api": { flows: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }], cloudIdentity: false },
+  "region-endpoints": { flows: [{ peers: [{ pods: {} }], ports: [{ port: PORTS.prometheusWeb }, { port: PORTS.thanosGrpc }] }], cloudIdentity: false },
+};
 
-function egressRules(need: EgressNeed, network: RegionNetwork) {
-  switch (need) {
-    case "scrape":
-      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
-    case "object-store":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
-    case "kubernetes-api":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
-    case "region-endpoints":
-      return [{ to: [{ podSelector: {} }], ports: [tcp(PORTS.prometheusWeb), tcp(PORTS.thanosGrpc)] }];
-  }
-}
-
-export function workloadPolicySpec(selector: Readonly<Record<string, string>>, ports: readonly PortAccess[], egress: EgressNeed, network: RegionNetwork) {
-  const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => tcp(p.port));
+/**
+ * One regional workload's traffic; `prometheusSelector` matches every Prometheus pod of the region,
+ * `gatewaySelector` the region gateway's pods (needed where a port is admitted from the gateway).
+ */
+export function regionalTraffic(
+  selector: Readonly<Record<string, string>>,
+  ports: readonly PortAccess[],
+  egress: EgressNeed,
+  prometheusSelector: Readonly<Record<string, string>>,
+  gatewaySelector?: Readonly<Record<string, string>>,
+): WorkloadTraffic {
+  const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => ({ port: p.port }));
   const [viaLoadBalancer, viaGateway, scraped] = [from("load-balancer"), from("gateway"), from("prometheus")];
+  if (viaGateway.length > 0 && !gatewaySelector) throw new Error("a port admitted from the region gateway needs the gateway's selector");
   return {
-    podSelector: { matchLabels: { ...selector } },
-    policyTypes: ["Ingress", "Egress"],
+    selector,
     ingress: [
-      ...(viaLoadBalancer.length > 0 ? [{ from: CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
-      ...(viaGateway.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.gatewaySelector } } }], ports: viaGateway }] : []),
-      ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
+      ...(viaLoadBalancer.length > 0 ? [{ peers: ["load-balancer" as const], ports: viaLoadBalancer }] : []),
+      ...(viaGateway.length > 0 && gatewaySelector ? [{ peers: [{ pods: gatewaySelector }], ports: viaGateway }] : []),
+      ...(scraped.length > 0 ? [{ peers: [{ pods: prometheusSelector }], ports: scraped }] : []),
     ],
-    egress: egressRules(egress, network),
+    egress: EGRESS[egress].flows,
+    cloudIdentity: EGRESS[egress].cloudIdentity,
   };
 }

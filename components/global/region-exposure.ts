@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
 import { storeApiAliasAddresses, storeApiAliases } from "../../builders/global/store-api-aliases";
-import { loadBalancer, loadBalancerServiceAddress } from "./workload";
+import { loadBalancer, loadBalancerServiceAddress } from "../workload";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 
 export interface RegionExposureArgs {

@@ -4,16 +4,20 @@ import { GATEWAY_HEALTH_PATH, GATEWAY_METRICS_PATH } from "../../builders/gatewa
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { GATEWAY, regionalGatewayConfig } from "../../builders/regional/gateway";
-import type { RegionNetwork } from "../../builders/regional/network-policies";
+import type { ClusterNetwork } from "../../builders/k8s/network-policies";
+import { MONITORING_NAMESPACE } from "../../builders/regional/layout";
+import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
 import { IMAGES, VERSIONS } from "../../versions";
-import { checksum, container, disruptionBudget, httpProbe, metadata, networkPolicy, spread, workload } from "./workload";
+import { configChecksum, container, disruptionBudget, featureVolumes, httpProbe, metadata, mountedFiles, networkPolicy, spread, workload } from "../workload";
 
 export interface RegionGatewayArgs {
   readonly instance: string;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
-  readonly network: RegionNetwork;
+  readonly network: ClusterNetwork;
+  /** Labels of every Prometheus pod of the region, the only scrapers of the gateway's metrics. */
+  readonly prometheusSelector: Readonly<Record<string, string>>;
   /** The region's server certificate and key (its name is the region's tlsServerName) and its CA. */
   readonly tls: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string>; readonly caPem: pulumi.Input<string> };
 }
@@ -34,7 +38,7 @@ export class RegionGateway extends pulumi.ComponentResource {
 
   constructor(name: string, args: RegionGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionGateway", name, {}, opts);
-    const w = workload({ name: GATEWAY.name, instance: args.instance, component: "region-gateway", version: VERSIONS.haproxy }, this, args.provider);
+    const w = workload({ name: GATEWAY.name, instance: args.instance, component: "region-gateway", version: VERSIONS.haproxy }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
     this.selector = w.selector;
     const configText = regionalGatewayConfig(args.plan);
     const config = new k8s.core.v1.ConfigMap(GATEWAY.name, { metadata: metadata(w, GATEWAY.name), data: { "haproxy.cfg": configText } }, w.opts);
@@ -45,7 +49,10 @@ export class RegionGateway extends pulumi.ComponentResource {
       metadata: metadata(w, tlsName),
       stringData: { [fileName(GATEWAY.certFile)]: pem, [fileName(GATEWAY.caFile)]: args.tls.caPem },
     }, w.opts);
-    const mount = (volume: string, mountPath: string) => ({ name: volume, mountPath, readOnly: true });
+    const features = [
+      mountedFiles("config", GATEWAY.configDir, { configMap: { name: config.metadata.name } }),
+      mountedFiles("tls", GATEWAY.tlsDir, { secret: { secretName: tls.metadata.name } }),
+    ];
 
     new k8s.apps.v1.Deployment(GATEWAY.name, {
       metadata: metadata(w, GATEWAY.name),
@@ -56,8 +63,8 @@ export class RegionGateway extends pulumi.ComponentResource {
           metadata: {
             labels: w.labels,
             annotations: {
-              "checksum/config": checksum(configText),
-              "checksum/tls": pulumi.unsecret(checksum(pem, args.tls.caPem)),
+              "checksum/config": configChecksum(configText),
+              "checksum/tls": configChecksum(pem, args.tls.caPem),
               // Scraped by the region's Prometheus through the annotated-pods job, on the port the load balancer does not expose.
               "prometheus.io/scrape": "true",
               "prometheus.io/port": String(GATEWAY_PORTS.metrics),
@@ -79,26 +86,25 @@ export class RegionGateway extends pulumi.ComponentResource {
                   { name: "store-api", containerPort: GATEWAY_PORTS.storeApi },
                   { name: "metrics", containerPort: GATEWAY_PORTS.metrics },
                 ],
-                size: SIZE,
-                volumeMounts: [mount("config", GATEWAY.configDir), mount("tls", GATEWAY.tlsDir)],
-                liveness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, 6),
-                readiness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, 2),
+                resources: SIZE,
+                features,
+                probes: {
+                  liveness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 6 }),
+                  readiness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 2 }),
+                },
               }),
             ],
-            volumes: [
-              { name: "config", configMap: { name: config.metadata.name } },
-              { name: "tls", secret: { secretName: tls.metadata.name } },
-            ],
+            volumes: featureVolumes(features),
           },
         },
       },
     }, w.opts);
-    disruptionBudget(w, GATEWAY.name);
-    networkPolicy(w, GATEWAY.name, w.selector, [
+    disruptionBudget(w);
+    networkPolicy(w, GATEWAY.name, regionalTraffic(w.selector, [
       { port: GATEWAY_PORTS.federation, from: "load-balancer" },
       { port: GATEWAY_PORTS.storeApi, from: "load-balancer" },
       { port: GATEWAY_PORTS.metrics, from: "prometheus" },
-    ], "region-endpoints", args.network);
+    ], "region-endpoints", args.prometheusSelector), args.network);
     this.registerOutputs({ selector: this.selector });
   }
 }
