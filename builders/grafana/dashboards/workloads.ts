@@ -19,8 +19,10 @@ export function workloadsDashboard() {
       q(`sum(${declared("requests", resource, "")})`, "requests (all namespaces)"),
       q(`sum(${declared("limits", resource, "")})`, "limits (all namespaces)"),
     ]);
-  const ofRequests = (resource: "cpu" | "memory", usage: string) =>
-    `sum by (pod) (${usage}) / sum by (pod) (${declared("requests", resource, inNamespace)})`;
+  // By namespace and pod: with "All" namespaces, pods of the same name in two namespaces stay apart.
+  const perPod = (expr: string) => `sum by (namespace, pod) (${expr})`;
+  const pod = "{{namespace}}/{{pod}}";
+  const ofRequests = (resource: "cpu" | "memory", usage: string) => `${perPod(usage)} / ${perPod(declared("requests", resource, inNamespace))}`;
   return stackDashboard({
     uid: "workloads",
     title: "Workloads: compute resources",
@@ -35,21 +37,21 @@ export function workloadsDashboard() {
       {
         title: "Pods of $namespace",
         panels: [
-          graph("CPU by pod", "short", "CPU cores each pod uses.", [q(`sum by (pod) (${cpu(inNamespace)})`, "{{pod}}")]),
-          graph("CPU of requests", "percentunit", "CPU used as a share of what each pod requests; above 1 the pod borrows idle CPU.", [q(ofRequests("cpu", cpu(inNamespace)), "{{pod}}")]),
-          graph("Memory by pod", "bytes", "Working-set memory of each pod, what the kubelet evicts and the kernel kills on.", [q(`sum by (pod) (${memory(inNamespace)})`, "{{pod}}")]),
+          graph("CPU by pod", "short", "CPU cores each pod uses.", [q(perPod(cpu(inNamespace)), pod)]),
+          graph("CPU of requests", "percentunit", "CPU used as a share of what each pod requests; above 1 the pod borrows idle CPU.", [q(ofRequests("cpu", cpu(inNamespace)), pod)]),
+          graph("Memory by pod", "bytes", "Working-set memory of each pod, what the kubelet evicts and the kernel kills on.", [q(perPod(memory(inNamespace)), pod)]),
           graph("Memory of limits", "percentunit", "Working-set memory as a share of each pod's limit: at 1 the container is OOM-killed.", [
-            q(`sum by (pod) (${memory(inNamespace)}) / sum by (pod) (${declared("limits", "memory", inNamespace)})`, "{{pod}}"),
+            q(`${perPod(memory(inNamespace))} / ${perPod(declared("limits", "memory", inNamespace))}`, pod),
           ], { max: 1 }),
-          graph("Memory of requests", "percentunit", "Working-set memory as a share of what each pod requests; pods above 1 are evicted first.", [q(ofRequests("memory", memory(inNamespace)), "{{pod}}")]),
+          graph("Memory of requests", "percentunit", "Working-set memory as a share of what each pod requests; pods above 1 are evicted first.", [q(ofRequests("memory", memory(inNamespace)), pod)]),
           graph("CPU throttling", "percentunit", "Share of scheduling periods in which each pod hit its CPU limit.", [
             q(
-              `sum by (pod) (rate(container_cpu_cfs_throttled_periods_total{${containers}${inNamespace}}[$__rate_interval])) / sum by (pod) (rate(container_cpu_cfs_periods_total{${containers}${inNamespace}}[$__rate_interval]))`,
-              "{{pod}}",
+              `${perPod(`rate(container_cpu_cfs_throttled_periods_total{${containers}${inNamespace}}[$__rate_interval])`)} / ${perPod(`rate(container_cpu_cfs_periods_total{${containers}${inNamespace}}[$__rate_interval])`)}`,
+              pod,
             ),
           ], { max: 1 }),
           graph("Container restarts", "short", "Restarts of each pod's containers over the last hour.", [
-            q(`sum by (pod) (increase(kube_pod_container_status_restarts_total{${state}${inNamespace}}[1h]))`, "{{pod}}"),
+            q(perPod(`increase(kube_pod_container_status_restarts_total{${state}${inNamespace}}[1h])`), pod),
           ]),
         ],
       },
