@@ -45,6 +45,9 @@ describe("default Grafana dashboards", () => {
     );
     const provisioned = Object.keys(files).filter((name) => name.startsWith(dashboardFile("")));
     assert.deepStrictEqual(provisioned.sort(), boards.map(([name]) => dashboardFile(name)).sort());
+    // They share one ConfigMap, which Kubernetes caps at 1 MiB.
+    const bytes = provisioned.reduce((sum, name) => sum + Buffer.byteLength(files[name]), 0);
+    assert.ok(bytes < 1024 * 1024 / 2, `the dashboards take ${bytes} bytes, within half a ConfigMap`);
     for (const [name, board] of boards) {
       assert.strictEqual(name, `${board.uid}.json`);
       assert.deepStrictEqual(JSON.parse(files[dashboardFile(name)]), JSON.parse(JSON.stringify(board)), `${name} is written as built`);
@@ -71,7 +74,14 @@ describe("default Grafana dashboards", () => {
       assert.ok(board.tags?.includes(STACK_TAG), name);
       const ids = (board.panels ?? []).map((p) => p.id);
       assert.strictEqual(new Set(ids).size, ids.length, `${name}: panel ids are unique`);
-      for (const p of board.panels ?? []) assert.ok(p.gridPos && p.gridPos.x + p.gridPos.w <= 24, `${name}: '${p.title}' fits the grid`);
+      const placed = (board.panels ?? []).map((p) => ({ title: p.title, ...p.gridPos! }));
+      for (const [i, a] of placed.entries()) {
+        assert.ok(a.x + a.w <= 24, `${name}: '${a.title}' fits the grid`);
+        for (const b of placed.slice(i + 1)) {
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          assert.ok(!overlap, `${name}: '${a.title}' and '${b.title}' do not overlap`);
+        }
+      }
     }
   });
 
