@@ -7,7 +7,9 @@
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
+import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
+import { RECORDED } from "../../builders/rules/recording";
 import { request, ServerAccess, thanosQuery } from "../../local/client";
 import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
@@ -38,6 +40,8 @@ describe("default dashboards on the local topology's real binaries", function ()
     await topology.waitReady();
   });
 
+  const valuesOf = (region: Topology["plan"]["regions"][number]) => ({ region: region.name, cluster: region.config.cluster.name, namespace: ".*", __rate_interval: RATE_INTERVAL });
+
   after(async function () {
     this.timeout(60_000);
     await topology?.stop();
@@ -56,9 +60,27 @@ describe("default dashboards on the local topology's real binaries", function ()
     assert.deepStrictEqual(missing, [], "series the dashboards read that the binaries do not expose");
   });
 
+  it("reads a region's recording rules once: the federation's copies are left out of the per-region views", async () => {
+    for (const region of topology.plan.regions) {
+      // The count expected once every copy arrived (the federation's after its first scrapes), or the last seen.
+      const count = async (matcher: string, expected: number) => {
+        const expr = `count(${RECORDED.requestRate}{${interpolate(matcher, valuesOf(region))}})`;
+        let seen: number | undefined;
+        await waitFor(`${expr} = ${expected}`, 30_000, async () => {
+          const sample = (await thanosQuery(frontend(), expr)).result[0];
+          seen = sample ? Number(sample.value[1]) : undefined;
+          return seen === expected ? true : undefined;
+        }).catch(() => undefined);
+        return seen;
+      };
+      // One shard: its replicas deduplicated into one series, and the federation's copy beside it unless excluded.
+      assert.strictEqual(await count(REGION_AND_CLUSTER, 2), 2, `${region.name}: the federation holds a copy (so this test can fail)`);
+      assert.strictEqual(await count(IN_REGION, 1), 1, `${region.name}: the per-region matcher reads the region's own series only`);
+    }
+  });
+
   it("every query on local series runs through the Query Frontend without error and returns series", async () => {
-    const region = topology.plan.regions[0];
-    const values = { region: region.name, cluster: region.config.cluster.name, namespace: ".*", __rate_interval: RATE_INTERVAL };
+    const values = valuesOf(topology.plan.regions[0]);
     const run = async (q: DashboardQuery): Promise<number> => {
       const expr = interpolate(q.expr, values);
       const variable = q.kind === "variable" ? parseLabelValues(expr) : undefined;

@@ -9,7 +9,7 @@ import { GRAFANA } from "../../builders/global/layout";
 import { GLOBAL_FILES, dashboardFile, renderGlobalFiles } from "../../builders/global/render";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { dashboardQueries, grafanaDashboards } from "../../builders/grafana/dashboards";
-import { GLOBAL_SCOPE, IN_REGION, SCHEMA_VERSION, STACK_TAG } from "../../builders/grafana/dashboards/helpers";
+import { GLOBAL_SCOPE, IN_REGION, REGION_AND_CLUSTER, SCHEMA_VERSION, STACK_TAG } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, metricNamesIn, parseLabelValues, variableMetricNames } from "../../builders/grafana/promql";
 import { renderRegionalFiles } from "../../builders/regional/render";
 import { VERSIONS } from "../../versions";
@@ -110,7 +110,12 @@ describe("default Grafana dashboards", () => {
       assert.deepStrictEqual(parseLabelValues(String(region.query)), { selector: 'up{region!=""}', label: "region" });
       assert.deepStrictEqual(parseLabelValues(String(cluster.query)), { selector: 'up{region="$region"}', label: "cluster" });
       for (const v of board.templating!.list!) assert.strictEqual(v.type, "query", `${name}: $${v.name}`);
-      for (const expr of panels) assert.ok(expr.includes(IN_REGION), `${name}: '${expr}' is confined to the region and cluster`);
+      for (const expr of panels) {
+        assert.ok(expr.includes(REGION_AND_CLUSTER), `${name}: '${expr}' is confined to the region and cluster`);
+        // The federation's copies of regional series would be counted twice; only the global rules live there alone.
+        const readsGlobalRules = metricNamesIn(expr).every((metric) => metric.startsWith("global:"));
+        assert.ok(readsGlobalRules || expr.includes(IN_REGION), `${name}: '${expr}' reads the region's own series, not also the federation's copies`);
+      }
     }
   });
 

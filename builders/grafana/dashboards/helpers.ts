@@ -7,6 +7,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { FEDERATION_CLUSTER_LABEL } from "../../federation/config";
 import { DATASOURCE_UIDS } from "../datasources";
 
 /**
@@ -27,8 +28,15 @@ export const STACK_TAG = "monitoring";
 /** The tag of the dashboards that show every region at once (the others show one region and cluster). */
 export const GLOBAL_SCOPE = "global";
 
-/** The matcher every per-region query carries, after the variables below. */
-export const IN_REGION = 'region="$region", cluster="$cluster"';
+/** The region and cluster a per-region dashboard shows, after the variables below. */
+export const REGION_AND_CLUSTER = 'region="$region", cluster="$cluster"';
+
+/**
+ * The region's own series. The federation holds copies of the regional recording rules with the same labels
+ * and its own `federation_cluster`, which Thanos Query's deduplication does not merge with the region's: a
+ * sum would count them twice. Excluding that label also keeps the federation's StoreAPIs out of the query.
+ */
+export const IN_REGION = `${REGION_AND_CLUSTER}, ${FEDERATION_CLUSTER_LABEL}=""`;
 
 /** A PromQL query and the legend of its series. */
 export interface Query {

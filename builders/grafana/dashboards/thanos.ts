@@ -1,5 +1,5 @@
 import { NAMES } from "../../regional/layout";
-import { IN_REGION, q, graph, regionVariables, stackDashboard } from "./helpers";
+import { IN_REGION, REGION_AND_CLUSTER, q, graph, regionVariables, stackDashboard } from "./helpers";
 
 /**
  * The region's Thanos: sidecar uploads, store gateways, the compactor and the StoreAPI calls Thanos Query
@@ -22,11 +22,11 @@ export function thanosDashboard() {
       {
         title: "Sidecar uploads",
         panels: [
-          // The global rules sum over replicas: each sidecar uploads its own replica's blocks, and a per-replica
-          // failure must not disappear in Thanos Query's deduplication.
+          // The global rules (only the federation holds them) sum over replicas: each sidecar uploads its own
+          // replica's blocks, and a per-replica failure must not disappear in Thanos Query's deduplication.
           graph("Blocks uploaded", "ops", "Blocks the region's sidecars upload to its bucket, every replica's counted.", [
-            q(`sum(global:thanos_shipper_uploads:rate5m{${IN_REGION}})`, "uploads"),
-            q(`sum(global:thanos_shipper_upload_failures:rate5m{${IN_REGION}})`, "failures"),
+            q(`sum(global:thanos_shipper_uploads:rate5m{${REGION_AND_CLUSTER}})`, "uploads"),
+            q(`sum(global:thanos_shipper_upload_failures:rate5m{${REGION_AND_CLUSTER}})`, "failures"),
           ]),
           graph("Bucket operations by component", "ops", "Object-store operations per second of the sidecars, store gateways and compactor, and failures.", [
             q(`sum by (job, operation) (${rate("thanos_objstore_bucket_operations_total", IN_REGION)})`, "{{job}} {{operation}}"),
