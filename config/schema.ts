@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { openToWorld, parseCidr } from "../policy/lib/cidr";
-import { CLOUDS, CLOUD_FACTS, Cloud, defaultZones, machineTypeOf, otherCloud, zoneBelongsTo } from "./clouds";
+import { CLOUDS, CLOUD_TRAITS, Cloud, defaultZones, machineTypeOf, otherClouds, perCloud, zoneBelongsTo } from "./clouds";
 import { EXPLAINS } from "./issues";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
@@ -88,28 +88,28 @@ function cidrList(what: string) {
 }
 
 function machineType(cloud: Cloud) {
-  const facts = CLOUD_FACTS[cloud];
+  const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.machineType} whose capacity this program knows, such as ${facts.defaultMachineType} (the list is in config/cloud/${cloud}.ts)`;
   return checked((value) => {
     if (machineTypeOf(cloud, value)) return undefined;
-    const other = otherCloud(cloud);
-    return machineTypeOf(other, value) ? `'${value}' is ${CLOUD_FACTS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
+    const other = otherClouds(cloud).find((c) => machineTypeOf(c, value));
+    return other ? `'${value}' is ${CLOUD_TRAITS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
   }, allowed, "Node machine type (EC2 instance type or GCE machine type); a Prometheus pod must fit on one node.");
 }
 
 function databaseClass(cloud: Cloud) {
-  const facts = CLOUD_FACTS[cloud];
+  const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.databaseClass} such as ${facts.databaseClass.example}`;
   return checked((value) => {
     if (facts.databaseClass.re.test(value)) return undefined;
-    const other = CLOUD_FACTS[otherCloud(cloud)];
-    return other.databaseClass.re.test(value) ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
+    const other = otherClouds(cloud).map((c) => CLOUD_TRAITS[c]).find((traits) => traits.databaseClass.re.test(value));
+    return other ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
   }, allowed, "RDS instance class (aws) or Cloud SQL tier (gcp).");
 }
 
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
-  const example = zonesDefault[0] ?? CLOUD_FACTS[cloud].zoneName(region, "a");
+  const example = zonesDefault[0] ?? CLOUD_TRAITS[cloud].zoneName(region, "a");
   const zone = documented(z.string().refine((name) => zoneBelongsTo(cloud, region, name)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
   const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
     allowedText: "a list of at least three distinct zones of the region",
@@ -124,9 +124,9 @@ function clusterSchema({ cloud, region }: StackIdentity) {
       vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default("10.0.0.0/16"),
       nodes: section(
         {
-          machineType: forReference(machineType(cloud).default(CLOUD_FACTS[cloud].defaultMachineType), {
+          machineType: forReference(machineType(cloud).default(CLOUD_TRAITS[cloud].defaultMachineType), {
             allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
-            defaultText: `${CLOUD_FACTS.aws.defaultMachineType} (aws), ${CLOUD_FACTS.gcp.defaultMachineType} (gcp)`,
+            defaultText: perCloud((traits) => traits.defaultMachineType),
           }),
           minNodes: int(1, 1000, "Nodes at least, across all zones.").default(3),
           maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), "the larger of 6 and minNodes"),
@@ -153,8 +153,8 @@ function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
 function baseShape(identity: StackIdentity) {
   return {
     tier: tierField(TIERS),
-    cloud: oneOf(CLOUDS, "aws or gcp; either tier runs on either cloud."),
-    region: text(/^[a-z0-9-]+$/, "the cloud's region name", "The cloud's region name, such as us-east-1 (aws) or europe-west1 (gcp)."),
+    cloud: oneOf(CLOUDS, `${CLOUDS.join(" or ")}; either tier runs on either cloud.`),
+    region: text(/^[a-z0-9-]+$/, "the cloud's region name", `The cloud's region name, such as ${perCloud((traits) => traits.exampleRegion, " or ")}.`),
     gcpProject: derivedDefault(
       text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
       "required on GCP stacks, none on AWS ones",
@@ -336,9 +336,9 @@ export function globalSchema(identity: StackIdentity) {
       query: scaling(2, "Thanos Query replicas."),
       database: section(
         {
-          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_FACTS[identity.cloud].defaultDatabaseClass), {
-            allowedText: `${CLOUD_FACTS.aws.nouns.databaseClass} such as ${CLOUD_FACTS.aws.databaseClass.example} (aws), ${CLOUD_FACTS.gcp.nouns.databaseClass} such as ${CLOUD_FACTS.gcp.databaseClass.example} (gcp)`,
-            defaultText: `${CLOUD_FACTS.aws.defaultDatabaseClass} (aws), ${CLOUD_FACTS.gcp.defaultDatabaseClass} (gcp)`,
+          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_TRAITS[identity.cloud].defaultDatabaseClass), {
+            allowedText: perCloud((traits) => `${traits.nouns.databaseClass} such as ${traits.databaseClass.example}`),
+            defaultText: perCloud((traits) => traits.defaultDatabaseClass),
           }),
           storageGiB: int(20, 65536, "Storage size.").default(50),
           backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(7),
@@ -376,7 +376,7 @@ export function tierSchema(tier: Tier, identity: StackIdentity): RegionalSchema 
 }
 
 /** For what does not depend on the stack's identity: the keys of a tier, where a key lives. */
-export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: "aws", region: "us-east-1" };
+export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: CLOUDS[0], region: CLOUD_TRAITS[CLOUDS[0]].exampleRegion };
 
 const TIER_KEYS = new Map<Tier, string[]>();
 

@@ -5,9 +5,8 @@
  * in-cluster flows from the pods that use them; egress to the outside (regions' load balancers, receivers,
  * the managed database) never reaches instance metadata.
  */
-import { loadBalancerPeers } from "../cloud/network";
 import { INTERNET_PEERS } from "../k8s/network-policies";
-import type { Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "./layout";
 
 export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
@@ -107,7 +106,7 @@ export function globalTraffic(s: GlobalSelectors): WorkloadTraffic[] {
 export function globalPolicySpec(t: WorkloadTraffic, network: GlobalNetwork) {
   const peers = (list: readonly Peer[]): object[] =>
     list.flatMap((p): object[] =>
-      p === "load-balancer" ? loadBalancerPeers(network.cloud, network.vpcCidr, network.zones)
+      p === "load-balancer" ? CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
         : p === "internet" ? INTERNET_PEERS
         : [{ podSelector: { matchLabels: { ...p.pods } } }]);
   const rule = (direction: "from" | "to", f: Flow) => ({

@@ -5,9 +5,8 @@
  * StoreAPI) from its load balancers only, the metrics ports from the region's Prometheus pods only. Egress
  * never reaches instance metadata, except the metadata server a GKE workload identity needs.
  */
-import { identityMetadataEgress, loadBalancerPeers } from "../cloud/network";
 import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
-import type { Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 
 export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
 
@@ -35,9 +34,9 @@ export interface RegionNetwork {
 function egressRules(need: EgressNeed, network: RegionNetwork) {
   switch (need) {
     case "scrape":
-      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...identityMetadataEgress(network.cloud)];
+      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
     case "object-store":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...identityMetadataEgress(network.cloud)];
+      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...CLOUD_TRAITS[network.cloud].identityMetadataEgress()];
     case "kubernetes-api":
       return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
   }
@@ -50,7 +49,7 @@ export function workloadPolicySpec(selector: Readonly<Record<string, string>>, p
     podSelector: { matchLabels: { ...selector } },
     policyTypes: ["Ingress", "Egress"],
     ingress: [
-      ...(viaLoadBalancer.length > 0 ? [{ from: loadBalancerPeers(network.cloud, network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
+      ...(viaLoadBalancer.length > 0 ? [{ from: CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
       ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
     ],
     egress: egressRules(egress, network),
