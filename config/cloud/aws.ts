@@ -1,7 +1,7 @@
 import { eksExecCredential } from "../../builders/cloud/kubeconfig";
 import { MAX_ZONES, awsSubnetPlan } from "../../builders/cloud/network";
 import { s3Location } from "../../builders/cloud/object-store";
-import { METADATA_CIDRS } from "../../builders/k8s/network-policies";
+import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
 import { CloudTraits, EVICTION_BYTES, GIB, MIB, MachineType, reservedCpuCores } from "./traits";
 
 /** EC2 families a monitoring node group plausibly runs on: memory per vCPU and the VPC CNI's max pods per size. */

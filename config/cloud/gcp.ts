@@ -1,7 +1,7 @@
 import { gkeExecCredential } from "../../builders/cloud/kubeconfig";
 import { gkeAddressPlan } from "../../builders/cloud/network";
 import { gcsLocation } from "../../builders/cloud/object-store";
-import { METADATA_CIDRS, tcp } from "../../builders/k8s/network-policies";
+import { METADATA_CIDRS, tcp } from "../../builders/k8s/network-peers";
 import { CloudTraits, EVICTION_BYTES, GIB, MachineType, reservedCpuCores } from "./traits";
 
 /** GCE families a monitoring node pool plausibly runs on, with memory per vCPU. */

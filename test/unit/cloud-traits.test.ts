@@ -6,7 +6,7 @@ import * as assert from "assert";
 import { EXEC_API_VERSION } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass } from "../../builders/cloud/storage-class";
 import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
-import { METADATA_CIDRS } from "../../builders/k8s/network-policies";
+import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import { CLOUDS, CLOUD_TRAITS, cloudOfRegion, defaultZones, machineTypeOf, otherClouds, zoneBelongsTo } from "../../config/clouds";
 import type { ClusterSettings } from "../../config/types";
