@@ -8,7 +8,7 @@ import type { GlobalStackConfig } from "../../config";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import type { ProgramRun } from "../harness/program";
 import { globalFile, globalFiles } from "./global-checks";
-import { K8S, Resource, containers, ofType, plain } from "./graph";
+import { K8S, Resource, containers, ofType } from "./graph";
 
 const isDashboard = (c: any) => typeof c.uid === "string" && Array.isArray(c.panels) && typeof c.schemaVersion === "number";
 
@@ -16,7 +16,7 @@ const isDashboard = (c: any) => typeof c.uid === "string" && Array.isArray(c.pan
 function grafanaDeployment(run: ProgramRun): { spec: any; env: Map<string, string> } {
   const found = ofType(run, K8S.deployment).filter((d) => containers(d).some((c: any) => c.env?.some((e: any) => e.name === "GF_PATHS_PROVISIONING")));
   assert.strictEqual(found.length, 1, "one Grafana Deployment");
-  const spec = plain<any>(found[0].args.spec.template.spec);
+  const spec = found[0].args.spec.template.spec;
   const grafana = spec.containers.find((c: any) => c.env.some((e: any) => e.name === "GF_PATHS_PROVISIONING"));
   return { spec: { ...spec, grafana }, env: new Map(grafana.env.filter((e: any) => typeof e.value === "string").map((e: any) => [e.name, e.value])) };
 }
@@ -46,7 +46,7 @@ export function assertGrafanaProvisioning(run: ProgramRun, config: GlobalStackCo
   // The provider's path is where the dashboards' ConfigMap is mounted, and that ConfigMap holds every dashboard.
   const folder = mountedConfigMap(spec, providers[0].options.path);
   const dashboards = globalFiles(run, config).filter((f) => f.content && typeof f.content === "object" && isDashboard(f.content));
-  const holders = new Set(dashboards.map((f) => plain<any>((f.object as Resource).args.metadata).name));
+  const holders = new Set(dashboards.map((f) => (f.object as Resource).args.metadata.name));
   assert.deepStrictEqual([...holders], [folder.name], "every dashboard sits in the ConfigMap the provider's folder mounts");
   assert.deepStrictEqual(dashboards.map((f) => f.key).sort(), Object.keys(grafanaDashboards()).sort());
   for (const { key } of dashboards) assert.ok(/\.json$/.test(key), `${key}: Grafana's file provider reads .json files`);
