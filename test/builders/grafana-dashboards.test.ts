@@ -16,8 +16,8 @@ import { VERSIONS } from "../../versions";
 import { CADVISOR, KUBE_STATE_METRICS } from "../fixtures/kubernetes-metrics";
 import { everyDashboardQuery, sourceOf } from "../support/dashboard-series";
 import { checkRuleFiles } from "../support/promtool";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
-import { bucketOf, regionalStack } from "./regional-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
+import { bucketOf, regionalStack } from "../fixtures/regional-fixtures";
 
 const regions = [exposedRegion("us-east", 0), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));

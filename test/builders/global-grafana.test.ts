@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 const regions = [exposedRegion("us-east", 0), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
