@@ -7,7 +7,7 @@ import { regionalGatewayConfig } from "../../builders/regional/gateway";
 import { regionalPlan } from "../../builders/regional/plan";
 import { Pki } from "../../local/pki";
 import { runBinary, tempDir } from "../support/tools";
-import { regionalStack } from "./regional-fixtures";
+import { regionalStack } from "../fixtures/regional-fixtures";
 
 /** `haproxy -c`: the pinned HAProxy parses the file, resolves every option and loads every certificate. */
 function haproxyCheck(config: string, dir: string): string {
