@@ -42,6 +42,13 @@ const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
 const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
+/** Prometheus' alert names are label values of `alertname`; the default alerts' are CamelCase words. */
+const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+/**
+ * The README names no public repository yet: the default is the project's name on GitHub, where the page
+ * docs/runbooks.md of this repository is published. A fork or a mirror sets alerts.runbookBaseUrl to its own copy.
+ */
+export const DEFAULT_RUNBOOK_BASE_URL = "https://github.com/multicloud-monitoring/multicloud-monitoring/blob/main/docs/runbooks.md";
 
 /** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
 function defaultNamePrefix(stack: string): string {
@@ -163,6 +170,17 @@ function baseShape(identity: StackIdentity) {
     cluster: clusterSchema(identity),
     // Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet.
     certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(14),
+    alerts: section(
+      {
+        disabled: list(
+          text(ALERT_NAME, "an alert name such as KubePodCrashLooping"),
+          "a list of alert names",
+          "Default alerts this stack does not evaluate, by name (docs/runbooks.md lists them); the Watchdog and the alerts that warn before data or access is lost cannot be disabled.",
+        ).default([]),
+        runbookBaseUrl: text(/^https?:\/\/[^\s#]+$/, "an http(s) URL without a fragment, such as https://example.com/docs/runbooks.md", "The runbooks page every alert's runbook_url points into, at the alert's own anchor (a copy of docs/runbooks.md).").default(DEFAULT_RUNBOOK_BASE_URL),
+      },
+      "The stack's default alerts.",
+    ).prefault({}),
   };
 }
 

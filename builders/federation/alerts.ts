@@ -1,6 +1,6 @@
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
-import { federateJobName } from "./config";
+import { ALERTMANAGER_SCRAPE_JOB, federateJobName } from "./config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** A region as the global alerts name it. */
@@ -17,6 +17,12 @@ export const COMPACTOR_SERVICE = "thanos-compact";
 /** The `service` label of the global alerts: what is lost is the region's Prometheus as the federation reaches it. */
 export const FEDERATION_SERVICE = "federation";
 
+/** The Alertmanager mesh as the federation Prometheus scrapes it. */
+export interface AlertedMesh {
+  /** Peers the mesh is configured with: each should see all of them. */
+  readonly peers: number;
+}
+
 /**
  * Alerts the federation Prometheus evaluates about the regions it federates, one pair per region so an
  * absent region is named. Both alerts of a pair are `RegionUnreachable` with the same `cluster` and `service`,
@@ -25,12 +31,74 @@ export const FEDERATION_SERVICE = "federation";
  * from a shard that does not scrape it. The Watchdog proves the federation's own path to the Alertmanager
  * mesh; the regional one proves only the region's.
  */
-export function globalAlertRules(regions: readonly AlertedRegion[]): RuleFile<AlertingRule> {
+export function globalAlertRules(regions: readonly AlertedRegion[], mesh: AlertedMesh): RuleFile<AlertingRule> {
   return {
     groups: [
       {
         name: "global-federation-alerts",
         rules: [...regions.flatMap(regionAlerts), watchdog()],
+      },
+      alertmanagerAlerts(ALERTMANAGER_SCRAPE_JOB, mesh),
+    ],
+  };
+}
+
+/** Share of notifications to one integration that may fail before someone should look (the alertmanager-mixin's 1%). */
+const FAILED_NOTIFICATIONS_RATIO = 0.01;
+
+/**
+ * Alerts on the Alertmanager mesh, written after what the alertmanager-mixin covers. Only the federation
+ * scrapes the peers; its `service` label groups the mesh's alerts apart from the regions'.
+ */
+function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
+  const am = `job="${job}"`;
+  // Failures carry a `reason` the totals do not: summed away, each failure ratio is one per peer and integration.
+  const failedRatio = `sum without (reason) (rate(alertmanager_notifications_failed_total{${am}}[5m])) / rate(alertmanager_notifications_total{${am}}[5m])`;
+  const labels = { service: ALERTMANAGER_SCRAPE_JOB };
+  return {
+    name: "alertmanager",
+    rules: [
+      {
+        alert: "AlertmanagerFailedReload",
+        expr: `max_over_time(alertmanager_config_last_reload_successful{${am}}[5m]) == 0`,
+        for: "10m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "An Alertmanager failed to reload its configuration.",
+          description: "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
+        },
+      },
+      {
+        alert: "AlertmanagerMembersInconsistent",
+        // Against the configured count, not the peers' own view: a lost peer lowers what every other one sees.
+        expr: `max_over_time(alertmanager_cluster_members{${am}}[5m]) < ${mesh.peers}`,
+        for: "15m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "An Alertmanager does not see every peer of the mesh.",
+          description: `{{ $labels.instance }} has seen {{ $value }} of the mesh's ${mesh.peers} peers for 15 minutes: notifications may be duplicated or silences lost.`,
+        },
+      },
+      {
+        alert: "AlertmanagerFailedToSendAlerts",
+        expr: `${failedRatio} > ${FAILED_NOTIFICATIONS_RATIO}`,
+        for: "5m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "An Alertmanager fails to send notifications.",
+          description: "{{ $labels.instance }} fails to send {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}.",
+        },
+      },
+      {
+        alert: "AlertmanagerClusterFailedToSendAlerts",
+        // Every peer failing the same integration: it is the receiver (or its credentials), not one peer.
+        expr: `min by (integration) (${failedRatio}) > ${FAILED_NOTIFICATIONS_RATIO}`,
+        for: "5m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "Every Alertmanager fails to send notifications to one integration.",
+          description: "The mesh fails to send at least {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}: alerts routed there do not arrive.",
+        },
       },
     ],
   };

@@ -123,7 +123,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         },
       }),
     ),
-    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })))),
+    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })), { peers: config.alerting.replicas }, config.alerts)),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(
       federationSidecarArgs({
         prometheusUrl: `http://localhost:${FEDERATION.port}`,
