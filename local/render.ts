@@ -361,6 +361,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
           caFile: amCaBundle,
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
+        thanosQuery: { addresses: [address(global.query.httpPort)] },
       }),
     ),
   );

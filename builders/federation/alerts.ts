@@ -1,6 +1,7 @@
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
-import { ALERTMANAGER_SCRAPE_JOB, federateJobName } from "./config";
+import { GRPC_SERVER_ERRORS } from "../rules/thanos";
+import { ALERTMANAGER_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "./config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** A region as the global alerts name it. */
@@ -39,6 +40,7 @@ export function globalAlertRules(regions: readonly AlertedRegion[], mesh: Alerte
         rules: [...regions.flatMap(regionAlerts), watchdog()],
       },
       alertmanagerAlerts(ALERTMANAGER_SCRAPE_JOB, mesh),
+      thanosQueryAlerts(THANOS_QUERY_SCRAPE_JOB),
     ],
   };
 }
@@ -145,6 +147,74 @@ function regionAlerts(region: AlertedRegion): AlertingRule[] {
       },
     },
   ];
+}
+
+/** The thanos-mixin's latency bounds of Thanos Query: 40s for an instant query, 90s for a range query (99th percentile). */
+const QUERY_LATENCY_SECONDS = { query: 40, query_range: 90 } as const;
+
+/**
+ * Alerts on Thanos Query, the global view Grafana and users read through the Query Frontend, written after
+ * what the thanos-mixin covers. Summed over the replicas the autoscaler runs: one replica's errors are a
+ * share of the whole. (The frontend adds caching and splitting in front; its own failures show as Query's.)
+ */
+function thanosQueryAlerts(job: string) {
+  const q = `job="${job}"`;
+  const labels = { service: THANOS_QUERY_SCRAPE_JOB };
+  const latency = (handler: keyof typeof QUERY_LATENCY_SECONDS, alert: string, what: string): AlertingRule => ({
+    alert,
+    expr:
+      `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${q}, handler="${handler}"}[5m]))) > ${QUERY_LATENCY_SECONDS[handler]}` +
+      ` and sum by (job) (rate(http_request_duration_seconds_count{${q}, handler="${handler}"}[5m])) > 0`,
+    for: "10m",
+    labels: { ...labels, severity: "critical" },
+    annotations: {
+      summary: `Thanos Query answers ${what} slowly.`,
+      description: `The 99th percentile of ${what} takes {{ $value | humanize }}s, above ${QUERY_LATENCY_SECONDS[handler]}s: dashboards time out.`,
+    },
+  });
+  return {
+    name: "thanos-query",
+    rules: [
+      {
+        alert: "ThanosQueryHttpRequestErrorRateHigh",
+        expr:
+          `sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range", code=~"5.."}[5m]))` +
+          ` / sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range"}[5m])) > 0.05`,
+        for: "5m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "Thanos Query fails queries.",
+          description: "{{ $value | humanizePercentage }} of the {{ $labels.handler }} requests to Thanos Query fail: dashboards and the global view are broken.",
+        },
+      },
+      {
+        alert: "ThanosQueryGrpcClientErrorRate",
+        expr:
+          `sum by (job) (rate(grpc_client_handled_total{${q}, grpc_code=~"${GRPC_SERVER_ERRORS}"}[5m]))` +
+          ` / sum by (job) (rate(grpc_client_started_total{${q}}[5m])) > 0.05`,
+        for: "5m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "Thanos Query's requests to the StoreAPIs fail.",
+          description: "{{ $value | humanizePercentage }} of Thanos Query's requests to the regions' sidecars and store gateways fail: answers are partial.",
+        },
+      },
+      {
+        alert: "ThanosQueryHighDNSFailures",
+        expr:
+          `sum by (job) (rate(thanos_query_endpoints_dns_failures_total{${q}}[5m]))` +
+          ` / sum by (job) (rate(thanos_query_endpoints_dns_lookups_total{${q}}[5m])) > 0.01`,
+        for: "15m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "Thanos Query fails to resolve its StoreAPI endpoints.",
+          description: "{{ $value | humanizePercentage }} of Thanos Query's DNS lookups of its endpoints fail: the regions behind them are missing from queries.",
+        },
+      },
+      latency("query", "ThanosQueryInstantLatencyHigh", "instant queries"),
+      latency("query_range", "ThanosQueryRangeLatencyHigh", "range queries"),
+    ],
+  };
 }
 
 function watchdog(): AlertingRule {

@@ -18,7 +18,11 @@ const SIDECAR_SYNC_SLACK_SECONDS = 60;
 /** gRPC codes that mean the server failed, not the client (the thanos-mixin's choice). */
 export const GRPC_SERVER_ERRORS = "Unknown|ResourceExhausted|Internal|Unavailable|DataLoss|DeadlineExceeded";
 
-/** The 99th percentile latency, in seconds, past which the thanos-mixin calls a store or bucket slow. */
+/**
+ * The 99th percentile latency, in seconds, past which the thanos-mixin calls a store or bucket slow. (The
+ * mixin's series gate histogram is `..._series_gate_duration_seconds`; Thanos 0.42 names it
+ * `..._series_gate_queries_duration_seconds`, as its store gateway's /metrics shows.)
+ */
 const SLOW_SECONDS = 2;
 
 /** The error ratio of `failures` over `total` per pod of `job`, above `ratio`. */
@@ -150,7 +154,7 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
       },
       {
         alert: "ThanosStoreSeriesGateLatencyHigh",
-        expr: perPodLatencyAbove("thanos_bucket_store_series_gate_duration_seconds", jobs.storeGateway, SLOW_SECONDS),
+        expr: perPodLatencyAbove("thanos_bucket_store_series_gate_queries_duration_seconds", jobs.storeGateway, SLOW_SECONDS),
         for: "10m",
         labels: { severity: "warning" },
         annotations: {

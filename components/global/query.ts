@@ -71,6 +71,10 @@ export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deploy
       ],
     },
   }, w.opts);
+  new k8s.core.v1.Service(`${w.id.name}-pods`, {
+    metadata: metadata(w, THANOS_QUERY.podsService),
+    spec: { clusterIP: "None", selector: w.selector, ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }] },
+  }, w.opts);
   return statelessDeployment(w, a.bounds, {
     args: a.args,
     // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.

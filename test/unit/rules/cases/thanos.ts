@@ -87,7 +87,7 @@ export function thanosCases(firing: Firing): TestGroup[] {
         { eval_time: "30h", alertname: "ThanosCompactHasNotRun", exp_alerts: [firing("ThanosCompactHasNotRun", { job: COMPACT.job, pod: COMPACT.pod })] },
       ],
     },
-    storeLatency(firing, "ThanosStoreSeriesGateLatencyHigh", "thanos_bucket_store_series_gate_duration_seconds", {}),
+    storeLatency(firing, "ThanosStoreSeriesGateLatencyHigh", "thanos_bucket_store_series_gate_queries_duration_seconds", {}),
     storeLatency(firing, "ThanosStoreObjstoreOperationLatencyHigh", "thanos_objstore_bucket_operation_duration_seconds", { operation: "get_range" }),
   ];
 }
