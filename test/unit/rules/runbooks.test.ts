@@ -9,7 +9,7 @@ import { federationAlertNames } from "../../../builders/federation/rules";
 import { regionalAlertNames } from "../../../builders/regional/workload-config";
 import { GUARD_ALERTS } from "../../../builders/rules/guards";
 import { runbookAnchor } from "../../../builders/rules/settings";
-import { DEFAULT_RUNBOOK_BASE_URL } from "../../../config/schema";
+import { DEFAULTS } from "../../../config/defaults";
 
 const RUNBOOKS = "docs/runbooks.md";
 const text = fs.readFileSync(path.join(__dirname, "../../../..", RUNBOOKS), "utf8");
@@ -36,7 +36,7 @@ describe("runbooks", () => {
   });
 
   it("are where the default runbook URL points, each at the anchor its heading gets", () => {
-    assert.ok(DEFAULT_RUNBOOK_BASE_URL.endsWith(`/${RUNBOOKS}`), DEFAULT_RUNBOOK_BASE_URL);
+    assert.ok(DEFAULTS.alerts.runbookBaseUrl.endsWith(`/${RUNBOOKS}`), DEFAULTS.alerts.runbookBaseUrl);
     // GitHub's anchor of a heading: lower case, spaces to dashes, punctuation dropped; alert names are one word.
     for (const alert of alerts) assert.strictEqual(runbookAnchor(alert), alert.toLowerCase().replace(/[^a-z0-9_-]/g, ""));
   });
