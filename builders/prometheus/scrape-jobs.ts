@@ -3,14 +3,17 @@ import type { StaticScrapeJob } from "../../config/types";
 import { hashmodSharding, ShardPosition } from "./sharding";
 import type { KubernetesRole, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from "./types";
 
-/** The job names of the region's own scrape jobs: the stack's alerts select on them (builders/rules). */
+/**
+ * Names of the jobs every regional Prometheus runs over the stack's own exporters and itself, for whatever
+ * reads their series (the dashboards) to select them by. The Thanos job names each series after its workload.
+ */
 export const SCRAPE_JOBS = {
   kubelet: "kubelet",
   cadvisor: "cadvisor",
   nodeExporter: "node-exporter",
   kubeStateMetrics: "kube-state-metrics",
   prometheus: "prometheus",
-  thanosSidecar: "thanos-sidecar",
+  sidecar: "thanos-sidecar",
 } as const;
 
 /** What every job needs to know besides its own targets. */
@@ -243,7 +246,7 @@ export function selfJobs(settings: ScrapeJobSettings, web: LocalWebAccess): Scra
   return [
     prometheus,
     {
-      job_name: SCRAPE_JOBS.thanosSidecar,
+      job_name: SCRAPE_JOBS.sidecar,
       ...limits(settings),
       static_configs: [{ targets: [`localhost:${web.sidecarHttpPort}`] }],
       metric_relabel_configs: [drop(GO_RUNTIME_DROPS)],

@@ -81,7 +81,7 @@ export function regionalPrometheusParams(
 /** The job names the stack's alerts select on, as the scrape jobs set them (the Thanos job names each pod by its workload). */
 export const STACK_JOBS: StackJobs = {
   prometheus: SCRAPE_JOBS.prometheus,
-  sidecar: SCRAPE_JOBS.thanosSidecar,
+  sidecar: SCRAPE_JOBS.sidecar,
   storeGateway: NAMES.storeGateway,
   compactor: NAMES.compactor,
   kubelet: SCRAPE_JOBS.kubelet,
