@@ -70,4 +70,11 @@ export const DEFAULTS = {
   database: { storageGiB: 50, backupRetentionDays: 7, postgresVersion: "16" },
   /** Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet. */
   certificateWarningDays: 14,
+  alerts: {
+    /**
+     * The README names no public repository yet: the default is the project's name on GitHub, where this
+     * repository's docs/runbooks.md is published. A fork or a mirror sets alerts.runbookBaseUrl to its own copy.
+     */
+    runbookBaseUrl: "https://github.com/multicloud-monitoring/multicloud-monitoring/blob/main/docs/runbooks.md",
+  },
 } as const;

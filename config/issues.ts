@@ -31,11 +31,20 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** The known words a mistyped one most likely meant, closest first: at most `count`, each close enough to be a typo. */
+export function closestNames(word: string, known: readonly string[], count: number): string[] {
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  return known
+    .map((k) => ({ k, d: distance(word, k) }))
+    .filter((r) => r.d <= limit)
+    .sort((a, b) => a.d - b.d)
+    .slice(0, count)
+    .map((r) => r.k);
+}
+
 /** The known key a mistyped one most likely meant, if any is close enough to be a typo. */
 function closestKey(key: string, known: readonly string[]): string | undefined {
-  const ranked = known.map((k) => ({ k, d: distance(key, k) })).sort((a, b) => a.d - b.d);
-  const best = ranked[0];
-  return best && best.d <= Math.max(2, Math.floor(key.length / 3)) ? best.k : undefined;
+  return closestNames(key, known, 1)[0];
 }
 
 /**

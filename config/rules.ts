@@ -3,13 +3,16 @@
  * what the schema returned, before any resource exists; each names the key a user changes to fix it.
  */
 import { prometheusConfig } from "../builders/prometheus/config";
+import { federationAlertNames } from "../builders/federation/rules";
 import { regionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
+import { regionalAlertNames } from "../builders/regional/workload-config";
+import { GUARD_ALERTS } from "../builders/rules/guards";
 import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
 import { CLOUDS, CLOUD_TRAITS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/traits";
 import { parseDuration } from "./duration";
 import { ConfigError } from "./errors";
-import { keyPath, valueAt } from "./issues";
+import { closestNames, keyPath, valueAt } from "./issues";
 import { BUILT_IN_RECEIVERS, MAX_SHARDS } from "./schema";
 import { quantity } from "./quantity";
 import type { ClusterSettings, GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
@@ -36,6 +39,7 @@ export function checkRules(config: StackConfig, input: Record<string, unknown>, 
     if (requiredAs !== undefined && valueAt(config, path) === undefined) fail(path, requiredAs);
   }
   checkCluster(config.cluster, config.cloud, fail);
+  checkDisabledAlerts(config, fail);
   if (config.tier === "regional") checkRegional(config, fail);
   else checkGlobal(config, input, raw, fail);
 }
@@ -48,6 +52,22 @@ function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void 
   const { minNodes, maxNodes } = cluster.nodes;
   if (maxNodes < minNodes) fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
   CLOUD_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
+}
+
+/** `alerts.disabled` names default alerts of the stack's own tier, and none that guards against silent loss. */
+function checkDisabledAlerts(config: StackConfig, fail: Fail): void {
+  const known = config.tier === "regional" ? regionalAlertNames() : federationAlertNames();
+  const guarded = GUARD_ALERTS.filter((name) => known.includes(name));
+  config.alerts.disabled.forEach((name, i) => {
+    const path = ["alerts", "disabled", i];
+    if (guarded.includes(name)) {
+      fail(path, `any default alert but ${guarded.join(", ")}: these prove that alerts are delivered or warn before data or access is lost`);
+    }
+    if (!known.includes(name)) {
+      const close = closestNames(name, known, 3).map((n) => `'${n}'`);
+      fail(path, `the name of a default alert of a ${config.tier} stack${close.length > 0 ? ` such as ${close.join(", ")} (the closest names)` : ""}; docs/runbooks.md lists them all`);
+    }
+  });
 }
 
 const forever = (retention: string) => parseDuration(retention) === 0;

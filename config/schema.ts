@@ -43,6 +43,9 @@ const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
 const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
+/** Prometheus' alert names are label values of `alertname`; the default alerts' are CamelCase words. */
+const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+
 
 /** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
 function defaultNamePrefix(stack: string): string {
@@ -163,6 +166,17 @@ function baseShape(identity: StackIdentity) {
     namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
     cluster: clusterSchema(identity),
     certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(DEFAULTS.certificateWarningDays),
+    alerts: section(
+      {
+        disabled: list(
+          text(ALERT_NAME, "an alert name such as KubePodCrashLooping"),
+          "a list of alert names",
+          "Default alerts this stack does not evaluate, by name (docs/runbooks.md lists them); the Watchdog and the alerts that warn before data or access is lost cannot be disabled.",
+        ).default([]),
+        runbookBaseUrl: text(/^https?:\/\/[^\s#]+$/, "an http(s) URL without a fragment, such as https://example.com/docs/runbooks.md", "The runbooks page every alert's runbook_url points into, at the alert's own anchor (a copy of docs/runbooks.md).").default(DEFAULTS.alerts.runbookBaseUrl),
+      },
+      "The stack's default alerts.",
+    ).prefault({}),
   };
 }
 

@@ -3,7 +3,7 @@
  * call the same functions around the failures they cause.
  */
 import * as fs from "fs";
-import { metricValue, request, query, thanosQuery } from "./client";
+import { metricValue, request, query, ruleGroups, thanosQuery } from "./client";
 import { LocalPrometheus, LocalRegion, address } from "./plan";
 import { EXPECTED_LOCAL_WARNINGS } from "./render";
 import { FLEET_JOB, LOCAL_TIMING } from "./settings";
@@ -23,6 +23,29 @@ export async function recordingRulesReachFederation(topology: Topology): Promise
     const missing = expected.filter((r) => !found.includes(r));
     if (missing.length > 0) throw new Error(`${name} has no recording rules from ${missing.join(", ")}`);
   }
+}
+
+/**
+ * Every rule of every Prometheus, regional and federation, evaluates without error: a default alert or
+ * recording rule that fails on real series (many-to-many matching, duplicate label sets) is as silent as a
+ * missing one. Waits until each rule has been evaluated once, then names every rule that reports an error.
+ */
+export async function everyRuleEvaluates(topology: Topology): Promise<void> {
+  const servers = [
+    ...topology.plan.regions.flatMap((r) => r.prometheus.map((p) => [p.name, topology.access(p.name)] as const)),
+    ...topology.rendered.federation,
+  ];
+  const problems: string[] = [];
+  for (const [name, access] of servers) {
+    const groups = await waitFor(`${name} to evaluate every rule once`, ALERT_TIMEOUT_MS, async () => {
+      const found = await ruleGroups(access);
+      return found.length > 0 && found.every((g) => g.rules.every((r) => r.health !== "unknown")) ? found : undefined;
+    });
+    for (const group of groups) {
+      for (const rule of group.rules.filter((r) => r.health !== "ok")) problems.push(`${name}: rule ${rule.name} of group ${group.name}: ${rule.lastError}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.join("; "));
 }
 
 /** The synthetic targets a regional Prometheus scrapes, as `host:port`. */
@@ -211,6 +234,7 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
     }
   };
   await run("every region's recording rules arrive at the global federation Prometheus", () => recordingRulesReachFederation(topology));
+  await run("every rule of every Prometheus evaluates without error", () => everyRuleEvaluates(topology));
   for (const region of topology.plan.regions) {
     await run(`each ${region.name} target is scraped by exactly one shard`, () => eachTargetScrapedByOneShard(topology, region));
   }

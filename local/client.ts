@@ -69,6 +69,18 @@ export async function queryRange(access: ServerAccess, expr: string, start: numb
   return (await api<{ result: Series[] }>(access, `/api/v1/query_range?${params}`)).result;
 }
 
+/** A rule as Prometheus reports it: `health` is `unknown` until its first evaluation. */
+export interface RuleHealth {
+  readonly name: string;
+  readonly health: "ok" | "err" | "unknown";
+  readonly lastError?: string;
+}
+
+/** Every rule group a Prometheus evaluates, with each rule's health. */
+export async function ruleGroups(access: ServerAccess): Promise<{ name: string; file: string; rules: RuleHealth[] }[]> {
+  return (await api<{ groups: { name: string; file: string; rules: RuleHealth[] }[] }>(access, "/api/v1/rules")).groups;
+}
+
 /** The Alertmanagers a Prometheus currently sends to. */
 export async function activeAlertmanagers(access: ServerAccess): Promise<string[]> {
   return (await api<{ activeAlertmanagers: { url: string }[] }>(access, "/api/v1/alertmanagers")).activeAlertmanagers.map((a) => a.url);

@@ -160,12 +160,12 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
   };
   const rulesDir = regionRulesDir(region);
-  for (const [name, rules] of Object.entries(regionalRuleFiles(LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const issued = [
     { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
     { name: "server", validityEndTime: Pki.validityEnd(server.cert) },
   ];
-  write(path.join(rulesDir, CERTIFICATE_RULES_FILE), yaml(certificateRules(issued, region.config.certificateWarningDays)));
+  write(path.join(rulesDir, CERTIFICATE_RULES_FILE), yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)));
   const webConfigFile = write(
     path.join(dir, "web-config.yaml"),
     yaml(prometheusWebConfig({ certFile: server.cert, keyFile: server.key, username: federation.username, passwordBcryptHash: federation.bcryptHash })),
@@ -389,7 +389,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
 
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
-  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions), LOCAL_TIMING.globalAlertFor)));
+  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions, { peers: global.alertmanagers.length }, global.config.alerts), LOCAL_TIMING.globalAlertFor)));
   const federationConfigFile = write(
     path.join(global.dir, "federation", "prometheus.yml"),
     yaml(
@@ -416,6 +416,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
           caFile: amCaBundle,
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
+        thanosQuery: { addresses: [address(global.query.httpPort)] },
       }),
     ),
   );

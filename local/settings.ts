@@ -36,6 +36,20 @@ export const LOCAL_TIMING = {
   compactConsistencyDelay: "5s",
 } as const;
 
+/**
+ * Default alerts the local regions leave out: their node_exporter reports the machine the topology runs on,
+ * whose clock and disks are not the topology's to alert on (a container's clock is often not synchronised),
+ * and the topology's shortened `for` turns predictions over a few seconds of data into noise.
+ */
+export const LOCAL_DISABLED_ALERTS = [
+  "NodeClockNotSynchronising",
+  "NodeClockSkewDetected",
+  "NodeFilesystemSpaceFillingUp",
+  "NodeFilesystemFilesFillingUp",
+  "NodeMemoryHighUtilization",
+];
+
+
 export const LOCAL_REGIONS = ["us-east", "eu-west"] as const;
 export const GLOBAL_STACK = "global";
 /**

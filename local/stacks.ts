@@ -2,7 +2,7 @@ import { loadStackConfig } from "../config/load";
 import { REPO_ROOT, rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { address } from "./ports";
-import { GLOBAL_STACK, LOCAL_RECEIVER, LOCAL_TIMING } from "./settings";
+import { GLOBAL_STACK, LOCAL_DISABLED_ALERTS, LOCAL_RECEIVER, LOCAL_TIMING } from "./settings";
 
 export { REPO_ROOT };
 
@@ -32,6 +32,7 @@ export function localRegionalConfig(stack: string, shards: number, staticJobs: r
       evaluationInterval: interval ?? LOCAL_TIMING.evaluationInterval,
       staticJobs,
     },
+    alerts: { disabled: LOCAL_DISABLED_ALERTS },
   });
   if (config.tier !== "regional") throw new Error(`Pulumi.${stack}.yaml is not a regional stack`);
   return config;

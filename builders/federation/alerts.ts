@@ -1,6 +1,7 @@
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
-import { federateJobName } from "./config";
+import { GRPC_SERVER_ERRORS } from "../rules/thanos";
+import { ALERTMANAGER_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "./config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** A region as the global alerts name it. */
@@ -17,6 +18,12 @@ export const COMPACTOR_SERVICE = "thanos-compact";
 /** The `service` label of the global alerts: what is lost is the region's Prometheus as the federation reaches it. */
 export const FEDERATION_SERVICE = "federation";
 
+/** The Alertmanager mesh as the federation Prometheus scrapes it. */
+export interface AlertedMesh {
+  /** Peers the mesh is configured with: each should see all of them. */
+  readonly peers: number;
+}
+
 /**
  * Alerts the federation Prometheus evaluates about the regions it federates, one pair per region so an
  * absent region is named. Both alerts of a pair are `RegionUnreachable` with the same `cluster` and `service`,
@@ -25,12 +32,75 @@ export const FEDERATION_SERVICE = "federation";
  * from a shard that does not scrape it. The Watchdog proves the federation's own path to the Alertmanager
  * mesh; the regional one proves only the region's.
  */
-export function globalAlertRules(regions: readonly AlertedRegion[]): RuleFile<AlertingRule> {
+export function globalAlertRules(regions: readonly AlertedRegion[], mesh: AlertedMesh): RuleFile<AlertingRule> {
   return {
     groups: [
       {
         name: "global-federation-alerts",
         rules: [...regions.flatMap(regionAlerts), watchdog()],
+      },
+      alertmanagerAlerts(ALERTMANAGER_SCRAPE_JOB, mesh),
+      thanosQueryAlerts(THANOS_QUERY_SCRAPE_JOB),
+    ],
+  };
+}
+
+/** Share of notifications to one integration that may fail before someone should look (the alertmanager-mixin's 1%). */
+const FAILED_NOTIFICATIONS_RATIO = 0.01;
+
+/**
+ * Alerts on the Alertmanager mesh, written after what the alertmanager-mixin covers. Only the federation
+ * scrapes the peers; its `service` label groups the mesh's alerts apart from the regions'.
+ */
+function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
+  const am = `job="${job}"`;
+  // Failures carry a `reason` the totals do not: summed away, each failure ratio is one per peer and integration.
+  const failedRatio = `sum without (reason) (rate(alertmanager_notifications_failed_total{${am}}[5m])) / rate(alertmanager_notifications_total{${am}}[5m])`;
+  const labels = { service: ALERTMANAGER_SCRAPE_JOB };
+  return {
+    name: "alertmanager",
+    rules: [
+      {
+        alert: "AlertmanagerFailedReload",
+        expr: `max_over_time(alertmanager_config_last_reload_successful{${am}}[5m]) == 0`,
+        for: "10m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "An Alertmanager failed to reload its configuration.",
+          description: "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
+        },
+      },
+      {
+        alert: "AlertmanagerMembersInconsistent",
+        // Against the configured count, not the peers' own view: a lost peer lowers what every other one sees.
+        expr: `max_over_time(alertmanager_cluster_members{${am}}[5m]) < ${mesh.peers}`,
+        for: "15m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "An Alertmanager does not see every peer of the mesh.",
+          description: `{{ $labels.instance }} has seen {{ $value }} of the mesh's ${mesh.peers} peers for 15 minutes: notifications may be duplicated or silences lost.`,
+        },
+      },
+      {
+        alert: "AlertmanagerFailedToSendAlerts",
+        expr: `${failedRatio} > ${FAILED_NOTIFICATIONS_RATIO}`,
+        for: "5m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "An Alertmanager fails to send notifications.",
+          description: "{{ $labels.instance }} fails to send {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}.",
+        },
+      },
+      {
+        alert: "AlertmanagerClusterFailedToSendAlerts",
+        // Every peer failing the same integration: it is the receiver (or its credentials), not one peer.
+        expr: `min by (integration) (${failedRatio}) > ${FAILED_NOTIFICATIONS_RATIO}`,
+        for: "5m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "Every Alertmanager fails to send notifications to one integration.",
+          description: "The mesh fails to send at least {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}: alerts routed there do not arrive.",
+        },
       },
     ],
   };
@@ -77,6 +147,74 @@ function regionAlerts(region: AlertedRegion): AlertingRule[] {
       },
     },
   ];
+}
+
+/** The thanos-mixin's latency bounds of Thanos Query: 40s for an instant query, 90s for a range query (99th percentile). */
+const QUERY_LATENCY_SECONDS = { query: 40, query_range: 90 } as const;
+
+/**
+ * Alerts on Thanos Query, the global view Grafana and users read through the Query Frontend, written after
+ * what the thanos-mixin covers. Summed over the replicas the autoscaler runs: one replica's errors are a
+ * share of the whole. (The frontend adds caching and splitting in front; its own failures show as Query's.)
+ */
+function thanosQueryAlerts(job: string) {
+  const q = `job="${job}"`;
+  const labels = { service: THANOS_QUERY_SCRAPE_JOB };
+  const latency = (handler: keyof typeof QUERY_LATENCY_SECONDS, alert: string, what: string): AlertingRule => ({
+    alert,
+    expr:
+      `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${q}, handler="${handler}"}[5m]))) > ${QUERY_LATENCY_SECONDS[handler]}` +
+      ` and sum by (job) (rate(http_request_duration_seconds_count{${q}, handler="${handler}"}[5m])) > 0`,
+    for: "10m",
+    labels: { ...labels, severity: "critical" },
+    annotations: {
+      summary: `Thanos Query answers ${what} slowly.`,
+      description: `The 99th percentile of ${what} takes {{ $value | humanize }}s, above ${QUERY_LATENCY_SECONDS[handler]}s: dashboards time out.`,
+    },
+  });
+  return {
+    name: "thanos-query",
+    rules: [
+      {
+        alert: "ThanosQueryHttpRequestErrorRateHigh",
+        expr:
+          `sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range", code=~"5.."}[5m]))` +
+          ` / sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range"}[5m])) > 0.05`,
+        for: "5m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "Thanos Query fails queries.",
+          description: "{{ $value | humanizePercentage }} of the {{ $labels.handler }} requests to Thanos Query fail: dashboards and the global view are broken.",
+        },
+      },
+      {
+        alert: "ThanosQueryGrpcClientErrorRate",
+        expr:
+          `sum by (job) (rate(grpc_client_handled_total{${q}, grpc_code=~"${GRPC_SERVER_ERRORS}"}[5m]))` +
+          ` / sum by (job) (rate(grpc_client_started_total{${q}}[5m])) > 0.05`,
+        for: "5m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "Thanos Query's requests to the StoreAPIs fail.",
+          description: "{{ $value | humanizePercentage }} of Thanos Query's requests to the regions' sidecars and store gateways fail: answers are partial.",
+        },
+      },
+      {
+        alert: "ThanosQueryHighDNSFailures",
+        expr:
+          `sum by (job) (rate(thanos_query_endpoints_dns_failures_total{${q}}[5m]))` +
+          ` / sum by (job) (rate(thanos_query_endpoints_dns_lookups_total{${q}}[5m])) > 0.01`,
+        for: "15m",
+        labels: { ...labels, severity: "warning" as const },
+        annotations: {
+          summary: "Thanos Query fails to resolve its StoreAPI endpoints.",
+          description: "{{ $value | humanizePercentage }} of Thanos Query's DNS lookups of its endpoints fail: the regions behind them are missing from queries.",
+        },
+      },
+      latency("query", "ThanosQueryInstantLatencyHigh", "instant queries"),
+      latency("query_range", "ThanosQueryRangeLatencyHigh", "range queries"),
+    ],
+  };
 }
 
 function watchdog(): AlertingRule {

@@ -36,6 +36,12 @@ export interface AlertmanagerClient {
   readonly tlsServerName: string;
 }
 
+/**
+ * Where the federation finds the replicas of a global workload it scrapes: a DNS name listing every one (a
+ * headless Service, however many the autoscaler runs), or their addresses (the local topology).
+ */
+export type ScrapedReplicas = { readonly dnsName: string; readonly port: number } | { readonly addresses: readonly string[] };
+
 export interface FederationConfigParams {
   readonly clusterName: string;
   readonly replicaLabel: string;
@@ -46,9 +52,12 @@ export interface FederationConfigParams {
   readonly rulesGlob: string;
   readonly regions: readonly FederatedRegion[];
   readonly alertmanager: AlertmanagerClient;
+  /** Thanos Query's HTTP port, plain HTTP inside the cluster (NetworkPolicies admit the federation). */
+  readonly thanosQuery: ScrapedReplicas;
 }
 
 export const ALERTMANAGER_SCRAPE_JOB = "alertmanager";
+export const THANOS_QUERY_SCRAPE_JOB = "thanos-query";
 
 /**
  * The federation's own cluster, as an external label no regional series carries: Thanos sets a store's
@@ -83,6 +92,7 @@ export function federationPrometheusConfig(p: FederationConfigParams) {
     scrape_configs: [
       ...p.regions.map((region) => federateJob(region, federateScrapeTimeout(p.scrapeInterval))),
       { job_name: ALERTMANAGER_SCRAPE_JOB, ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] },
+      { job_name: THANOS_QUERY_SCRAPE_JOB, ...discovery(p.thanosQuery) },
     ],
   };
 }
@@ -119,6 +129,12 @@ function federateJob(region: FederatedRegion, scrapeTimeout: string) {
       { source_labels: ["__name__"], regex: `(${INSTANCELESS_RULE_LEVELS.join("|")}):.+`, target_label: "instance", replacement: "" },
     ],
   };
+}
+
+function discovery(replicas: ScrapedReplicas) {
+  return "dnsName" in replicas
+    ? { dns_sd_configs: [{ names: [replicas.dnsName], type: "A", port: replicas.port }] }
+    : { static_configs: [{ targets: [...replicas.addresses] }] };
 }
 
 function httpsClient(c: { username: string; passwordFile: string; caFile: string; tlsServerName: string }) {

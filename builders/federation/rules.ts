@@ -1,5 +1,8 @@
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
-import { AlertedRegion, globalAlertRules } from "./alerts";
+import { certificateRules } from "../rules/certificates";
+import type { AlertingRule, RecordingRule, RuleFile } from "../rules/types";
+import { AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
+import { AlertedMesh, AlertedRegion, globalAlertRules } from "./alerts";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** Label every regional Prometheus shard adds; series of different shards are disjoint parts of one sum. */
@@ -64,7 +67,16 @@ export function globalRecordingRules() {
   };
 }
 
-/** The one rule file the global federation Prometheus evaluates: the recording rules and the alerts about the regions. */
-export function federationRuleFile(regions: readonly AlertedRegion[]) {
-  return { groups: [...globalRecordingRules().groups, ...globalAlertRules(regions).groups] };
+/**
+ * The one rule file the global federation Prometheus evaluates: the recording rules and the alerts about the
+ * regions and the global components, with the stack's alert settings applied.
+ */
+export function federationRuleFile(regions: readonly AlertedRegion[], mesh: AlertedMesh, alerts: AlertSettings) {
+  const file: RuleFile<RecordingRule | AlertingRule> = { groups: [...globalRecordingRules().groups, ...globalAlertRules(regions, mesh).groups] };
+  return withAlertSettings(file, alerts);
+}
+
+/** Every alert the global stack evaluates, by name (what `alerts.disabled` may name): its rule file's and its certificates'. */
+export function federationAlertNames(): string[] {
+  return alertNames([globalAlertRules([{ name: "any", clusterName: "any" }], { peers: 3 }), certificateRules([], 1, NO_ALERT_SETTINGS)]);
 }

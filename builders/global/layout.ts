@@ -39,6 +39,8 @@ export const FEDERATION = {
 export const THANOS_QUERY = {
   name: "thanos-query",
   service: "thanos-query",
+  /** Headless Service whose DNS name lists every replica the autoscaler runs: the federation scrapes each. */
+  podsService: "thanos-query-pods",
   httpPort: 10902,
   grpcPort: 10901,
   configDir: "/etc/thanos/config",

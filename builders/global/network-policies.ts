@@ -50,13 +50,17 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
         { peers: [pods(s.grafana)], ports: [tcp(FEDERATION.port)] },
         { peers: [pods(s.query)], ports: [tcp(FEDERATION.sidecarGrpcPort)] },
       ],
-      // Every region gateway's load balancer, and every Alertmanager peer.
-      egress: [{ peers: ["internet"] }, { peers: [pods(s.alertmanager)], ports: [tcp(ALERTMANAGER.webPort)] }],
+      // Every region gateway's load balancer, every Alertmanager peer, and Thanos Query's metrics.
+      egress: [
+        { peers: ["internet"] },
+        { peers: [pods(s.alertmanager)], ports: [tcp(ALERTMANAGER.webPort)] },
+        { peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] },
+      ],
     },
     {
       name: THANOS_QUERY.name,
       selector: s.query,
-      ingress: [{ peers: [pods(s.frontend), pods(s.grafana)], ports: [tcp(THANOS_QUERY.httpPort)] }],
+      ingress: [{ peers: [pods(s.frontend), pods(s.grafana), pods(s.federation)], ports: [tcp(THANOS_QUERY.httpPort)] }],
       // Every region's StoreAPIs through its gateway's load balancer, and the federation's sidecars.
       egress: [{ peers: ["internet"] }, { peers: [pods(s.federation)], ports: [tcp(FEDERATION.sidecarGrpcPort)] }],
     },

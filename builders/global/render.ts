@@ -125,9 +125,10 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
           caFile: federationSecret(SECRET_FILES.alertmanagerCa),
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
+        thanosQuery: { dnsName: serviceHost(THANOS_QUERY.podsService), port: THANOS_QUERY.httpPort },
       }),
     ),
-    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })))),
+    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })), { peers: config.alerting.replicas }, config.alerts)),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(
       federationSidecarArgs({
         prometheusUrl: `http://localhost:${FEDERATION.port}`,

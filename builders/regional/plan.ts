@@ -2,6 +2,7 @@ import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
 import { PrometheusConfigParams } from "../prometheus/config";
 import { SCRAPE_JOBS } from "../prometheus/scrape-jobs";
+import type { StackJobs } from "../rules/alerts";
 import { RegionalSizing, sizeRegion } from "../sizing";
 import {
   ALERTMANAGER_TLS_SERVER_NAME,
@@ -77,5 +78,14 @@ export function regionalPrometheusParams(
   };
 }
 
-/** The job names the stack's alerts select on, as the scrape jobs set them. */
-export const STACK_JOBS = { sidecar: SCRAPE_JOBS.sidecar, storeGateway: NAMES.storeGateway, compactor: NAMES.compactor } as const;
+/** The job names the stack's alerts select on, as the scrape jobs set them (the Thanos job names each pod by its workload). */
+export const STACK_JOBS: StackJobs = {
+  prometheus: SCRAPE_JOBS.prometheus,
+  sidecar: SCRAPE_JOBS.sidecar,
+  storeGateway: NAMES.storeGateway,
+  compactor: NAMES.compactor,
+  kubelet: SCRAPE_JOBS.kubelet,
+  cadvisor: SCRAPE_JOBS.cadvisor,
+  nodeExporter: SCRAPE_JOBS.nodeExporter,
+  kubeStateMetrics: SCRAPE_JOBS.kubeStateMetrics,
+};

@@ -52,7 +52,7 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
     const params = regionalPrometheusParams(config, plan, clusterName, pod.shard, prometheusPodName(pod.shard, pod.replica));
     files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
   }
-  for (const [name, rules] of Object.entries(regionalRuleFiles())) files[`rules/${name}`] = toYaml(rules);
+  for (const [name, rules] of Object.entries(regionalRuleFiles(config.alerts))) files[`rules/${name}`] = toYaml(rules);
   files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
   files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
   files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));

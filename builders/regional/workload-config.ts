@@ -8,6 +8,8 @@ import { SIDECAR_BLOCK_DURATION, prometheusArgs, reloadMethodFor } from "../prom
 import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
+import { certificateRules } from "../rules/certificates";
+import { AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
 import { RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
 import type { GrpcServerTls } from "../thanos/common";
@@ -25,11 +27,17 @@ const THANOS_LISTEN = { host: POD_LISTEN_HOST, grpcPort: PORTS.thanosGrpc, httpP
 export const CERTIFICATE_RULES_FILE = "certificates.yaml";
 
 /**
- * Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob). The upload
- * alert follows the block duration Prometheus runs with (the clusters' 2h unless given).
+ * Rule files by file name (mounted under PATHS.rulesDir, matched by the config's rule_files glob), with the
+ * stack's alert settings applied. The upload alert follows the block duration Prometheus runs with (the
+ * clusters' 2h unless given).
  */
-export function regionalRuleFiles(blockDuration: string = SIDECAR_BLOCK_DURATION) {
-  return { "recording.yaml": recordingRules(), "alerts.yaml": alertRules(STACK_JOBS, blockDuration) };
+export function regionalRuleFiles(alerts: AlertSettings, blockDuration: string = SIDECAR_BLOCK_DURATION) {
+  return { "recording.yaml": recordingRules(), "alerts.yaml": withAlertSettings(alertRules(STACK_JOBS, blockDuration), alerts) };
+}
+
+/** Every alert a regional stack evaluates, by name (what `alerts.disabled` may name); the certificates' rule file is made per stack. */
+export function regionalAlertNames(): string[] {
+  return alertNames([alertRules(STACK_JOBS, SIDECAR_BLOCK_DURATION), certificateRules([], 1, NO_ALERT_SETTINGS)]);
 }
 
 /** Every address of the pod: the federation load balancers reach Prometheus' web port. */

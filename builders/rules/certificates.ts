@@ -1,3 +1,4 @@
+import { AlertSettings, withAlertSettings } from "./settings";
 import type { AlertingRule, RecordingRule, RuleFile } from "./types";
 
 /**
@@ -22,7 +23,7 @@ const DAY = 86400;
  * The warning should lie inside the certificates' early-renewal window, so a routine `pulumi up` (which
  * replaces a leaf in that window) keeps it quiet, and it fires only when nobody ran one in time.
  */
-export function certificateRules(certificates: readonly IssuedCertificate[], warningDays: number): RuleFile<RecordingRule | AlertingRule> {
+export function certificateRules(certificates: readonly IssuedCertificate[], warningDays: number, alerts: AlertSettings): RuleFile<RecordingRule | AlertingRule> {
   if (!(Number.isInteger(warningDays) && warningDays > 0)) throw new Error(`certificate warning: ${warningDays} is not a whole number of days`);
   const names = new Set<string>();
   const records: RecordingRule[] = certificates.map((c) => {
@@ -44,5 +45,5 @@ export function certificateRules(certificates: readonly IssuedCertificate[], war
     },
   };
   // One group: rules of a group run in order, so the alert reads this evaluation's expiry series.
-  return { groups: [{ name: "certificates", rules: [...records, alert] }] };
+  return withAlertSettings({ groups: [{ name: "certificates", rules: [...records, alert] }] }, alerts);
 }

@@ -11,7 +11,8 @@ export interface AlertingRule {
   readonly expr: string;
   readonly for?: string;
   readonly labels: Readonly<Record<string, string>> & { readonly severity: Severity };
-  readonly annotations: { readonly summary: string; readonly description: string };
+  /** `runbook_url` is added last, from the stack's runbook base URL (./settings.ts). */
+  readonly annotations: { readonly summary: string; readonly description: string; readonly runbook_url?: string };
 }
 
 export type Severity = "critical" | "warning" | "info" | "none";

@@ -218,7 +218,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
         "global.rules.yml": rules,
         // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays), { lineWidth: 0 }),
+        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays, config.alerts), { lineWidth: 0 }),
       })),
       sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi

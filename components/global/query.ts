@@ -107,6 +107,11 @@ export class ThanosQuery extends pulumi.ComponentResource {
         ],
       },
     }, query.opts);
+    // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
+    new k8s.core.v1.Service(`${query.id.name}-pods`, {
+      metadata: metadata(query, THANOS_QUERY.podsService),
+      spec: { clusterIP: "None", selector: query.selector, ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }] },
+    }, query.opts);
     statelessDeployment(query, a.bounds, {
       args: a.args,
       // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.

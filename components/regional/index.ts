@@ -142,8 +142,8 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
       metadata: meta(FILES.rulesConfigMap),
       data: credentials.issued.apply((issued) => ({
-        ...Object.fromEntries(Object.entries(regionalRuleFiles()).map(([file, rules]) => [file, toYaml(rules)])),
-        [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays)),
+        ...Object.fromEntries(Object.entries(regionalRuleFiles(config.alerts)).map(([file, rules]) => [file, toYaml(rules)])),
+        [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
       })),
     }, inNamespace);
     new k8s.core.v1.ConfigMap(FILES.objstoreConfigMap, {

@@ -7,10 +7,11 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { INHIBIT_EQUAL, WATCHDOG_ALERT } from "../../builders/alertmanager/config";
 import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, REGION_UNREACHABLE } from "../../builders/federation/alerts";
-import { federateJobName } from "../../builders/federation/config";
+import { ALERTMANAGER_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "../../builders/federation/config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import type { AlertingRule } from "../../builders/rules/types";
+import { TestGroup, expectations } from "../support/alert-tests";
 import { checkRuleFiles, testRules } from "../support/promtool";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
@@ -33,7 +34,7 @@ function expectedAlert(region: string, severity: "critical" | "warning", value: 
   const fill = (text: string) => text.replace("{{ $value }}", value);
   return {
     exp_labels: { severity, region, cluster: `${region}-monitoring`, service: FEDERATION_SERVICE },
-    exp_annotations: { summary: fill(rule.annotations.summary), description: fill(rule.annotations.description) },
+    exp_annotations: { ...rule.annotations, summary: fill(rule.annotations.summary), description: fill(rule.annotations.description) },
   };
 }
 
@@ -142,5 +143,128 @@ describe("global federation alerts", () => {
     promtoolTest("always", [], [
       { eval_time: "1m", alertname: WATCHDOG_ALERT, exp_alerts: [{ exp_labels: { ...rule.labels }, exp_annotations: { ...rule.annotations } }] },
     ]);
+  });
+
+  it("fire the Alertmanager alerts on a failed reload, a peer missing from the mesh and failing notifications, and stay silent otherwise", () => {
+    const firing = expectations(YAML.parse(rulesText));
+    const peers = globalConfig(["us-east", "eu-west"]).alerting.replicas;
+    const peer = (i: number) => ({ job: ALERTMANAGER_SCRAPE_JOB, instance: `alertmanager-${i}.alertmanager-peers.monitoring.svc:9093` });
+    const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+    const webhook = { integration: "webhook" };
+    const failing = (i: number, failures: string) => [
+      { series: series("alertmanager_notifications_total", { ...peer(i), ...webhook }), values: "0+100x30" },
+      { series: series("alertmanager_notifications_failed_total", { ...peer(i), ...webhook, reason: "clientError" }), values: failures },
+    ];
+    const tests: TestGroup[] = [
+      {
+        name: "one peer rejects its configuration and loses sight of another",
+        interval: "1m",
+        input_series: [
+          { series: series("alertmanager_config_last_reload_successful", peer(0)), values: "1x5 0x30" },
+          { series: series("alertmanager_config_last_reload_successful", peer(1)), values: "1x35" },
+          { series: series("alertmanager_cluster_members", peer(0)), values: `${peers}x5 ${peers - 1}x30` },
+          { series: series("alertmanager_cluster_members", peer(1)), values: `${peers}x35` },
+        ],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: "AlertmanagerFailedReload", exp_alerts: [] },
+          { eval_time: "25m", alertname: "AlertmanagerFailedReload", exp_alerts: [firing("AlertmanagerFailedReload", peer(0))] },
+          { eval_time: "15m", alertname: "AlertmanagerMembersInconsistent", exp_alerts: [] },
+          { eval_time: "30m", alertname: "AlertmanagerMembersInconsistent", exp_alerts: [firing("AlertmanagerMembersInconsistent", peer(0), String(peers - 1))] },
+        ],
+      },
+      {
+        name: "one peer fails 5% of its webhook notifications, the other none",
+        interval: "1m",
+        input_series: [...failing(0, "0+5x30"), ...failing(1, "0x30")],
+        alert_rule_test: [
+          { eval_time: "3m", alertname: "AlertmanagerFailedToSendAlerts", exp_alerts: [] },
+          { eval_time: "15m", alertname: "AlertmanagerFailedToSendAlerts", exp_alerts: [firing("AlertmanagerFailedToSendAlerts", { ...peer(0), ...webhook }, "5%")] },
+          { eval_time: "15m", alertname: "AlertmanagerClusterFailedToSendAlerts", exp_alerts: [] },
+        ],
+      },
+      {
+        name: "every peer fails its webhook notifications",
+        interval: "1m",
+        input_series: [...failing(0, "0+5x30"), ...failing(1, "0+10x30")],
+        alert_rule_test: [
+          { eval_time: "3m", alertname: "AlertmanagerClusterFailedToSendAlerts", exp_alerts: [] },
+          { eval_time: "15m", alertname: "AlertmanagerClusterFailedToSendAlerts", exp_alerts: [firing("AlertmanagerClusterFailedToSendAlerts", webhook, "5%")] },
+        ],
+      },
+    ];
+    testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
+  });
+
+  it("fire the Thanos Query alerts on failing and slow queries, failing StoreAPI requests and DNS failures, and stay silent otherwise", () => {
+    const firing = expectations(YAML.parse(rulesText));
+    const replica = (i: number) => ({ job: THANOS_QUERY_SCRAPE_JOB, instance: `10.1.0.${i}:10902` });
+    const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+    const job = { job: THANOS_QUERY_SCRAPE_JOB };
+    /** Two replicas' requests of `handler`: `failing` of replica 0's 100 a minute fail, none of replica 1's. */
+    const requests = (handler: string, failing: number) => [0, 1].flatMap((i) => [
+      { series: series("http_requests_total", { ...replica(i), handler, method: "get", code: "200" }), values: `0+${i === 0 ? 100 - failing : 100}x30` },
+      { series: series("http_requests_total", { ...replica(i), handler, method: "get", code: "503" }), values: `0+${i === 0 ? failing : 0}x30` },
+    ]);
+    /** One replica's latency histogram of `handler`: every request takes between `from` and `to` seconds. */
+    const latency = (handler: string, from: number, to: number) => [
+      { series: series("http_request_duration_seconds_bucket", { ...replica(0), handler, method: "get", code: "200", le: String(from) }), values: "0x30" },
+      { series: series("http_request_duration_seconds_bucket", { ...replica(0), handler, method: "get", code: "200", le: String(to) }), values: "0+10x30" },
+      { series: series("http_request_duration_seconds_bucket", { ...replica(0), handler, method: "get", code: "200", le: "+Inf" }), values: "0+10x30" },
+      { series: series("http_request_duration_seconds_count", { ...replica(0), handler, method: "get", code: "200" }), values: "0+10x30" },
+    ];
+    const tests: TestGroup[] = [
+      {
+        name: "a fifth of one replica's range queries fail (10% of all); instant queries succeed",
+        interval: "1m",
+        input_series: [...requests("query_range", 20), ...requests("query", 0)],
+        alert_rule_test: [
+          { eval_time: "3m", alertname: "ThanosQueryHttpRequestErrorRateHigh", exp_alerts: [] },
+          { eval_time: "15m", alertname: "ThanosQueryHttpRequestErrorRateHigh", exp_alerts: [firing("ThanosQueryHttpRequestErrorRateHigh", { ...job, handler: "query_range" }, "10%")] },
+        ],
+      },
+      {
+        name: "10% of the requests to the StoreAPIs fail on the server; client errors do not count",
+        interval: "1m",
+        input_series: [
+          { series: series("grpc_client_started_total", { ...replica(0), grpc_method: "Series" }), values: "0+100x30" },
+          { series: series("grpc_client_handled_total", { ...replica(0), grpc_method: "Series", grpc_code: "OK" }), values: "0+60x30" },
+          { series: series("grpc_client_handled_total", { ...replica(0), grpc_method: "Series", grpc_code: "Unavailable" }), values: "0+10x30" },
+          { series: series("grpc_client_handled_total", { ...replica(0), grpc_method: "Series", grpc_code: "Canceled" }), values: "0+30x30" },
+        ],
+        alert_rule_test: [
+          { eval_time: "3m", alertname: "ThanosQueryGrpcClientErrorRate", exp_alerts: [] },
+          { eval_time: "15m", alertname: "ThanosQueryGrpcClientErrorRate", exp_alerts: [firing("ThanosQueryGrpcClientErrorRate", job, "10%")] },
+        ],
+      },
+      {
+        name: "5% of the endpoint DNS lookups fail",
+        interval: "1m",
+        input_series: [
+          { series: series("thanos_query_endpoints_dns_lookups_total", replica(0)), values: "0+20x30" },
+          { series: series("thanos_query_endpoints_dns_failures_total", replica(0)), values: "0+1x30" },
+        ],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: "ThanosQueryHighDNSFailures", exp_alerts: [] },
+          { eval_time: "20m", alertname: "ThanosQueryHighDNSFailures", exp_alerts: [firing("ThanosQueryHighDNSFailures", job, "5%")] },
+        ],
+      },
+      {
+        name: "instant queries take 50-60s, range queries 10-20s",
+        interval: "1m",
+        input_series: [...latency("query", 50, 60), ...latency("query_range", 10, 20)],
+        alert_rule_test: [
+          { eval_time: "8m", alertname: "ThanosQueryInstantLatencyHigh", exp_alerts: [] },
+          { eval_time: "20m", alertname: "ThanosQueryInstantLatencyHigh", exp_alerts: [firing("ThanosQueryInstantLatencyHigh", job, "59.9")] },
+          { eval_time: "20m", alertname: "ThanosQueryRangeLatencyHigh", exp_alerts: [] },
+        ],
+      },
+      {
+        name: "range queries take 100-120s",
+        interval: "1m",
+        input_series: latency("query_range", 100, 120),
+        alert_rule_test: [{ eval_time: "20m", alertname: "ThanosQueryRangeLatencyHigh", exp_alerts: [firing("ThanosQueryRangeLatencyHigh", job, "119.8")] }],
+      },
+    ];
+    testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
   });
 });

@@ -86,6 +86,8 @@ describe("npm start (the runner)", function () {
     const code = await run.exited;
     assert.strictEqual(code, 0, run.output);
     assert.match(run.output, /check passed/);
+    // The default alerts and recording rules of every Prometheus evaluate on the topology's real series.
+    assert.match(run.output, /ok: every rule of every Prometheus evaluates without error/);
     await assertAllGone(readEndpoints(), 5_000);
   });
 

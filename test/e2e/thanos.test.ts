@@ -270,7 +270,7 @@ describe("Thanos and the stack's own alarms end to end on the local topology", f
     const pki = new Pki(path.join(scratch, "pki"));
     const shortLived = pki.server("short-lived", pki.rootCa("short-lived-ca", "short-lived CA"), ["short-lived.example"], [], 1);
     const certificate = "e2e-short-lived";
-    const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays);
+    const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays, region.config.alerts);
     // As `pulumi up` would re-render the rule file: the sidecars' reloaders make Prometheus load it.
     const file = path.join(regionRulesDir(region), "certificates-e2e.yaml");
     fs.writeFileSync(file, YAML.stringify(rules));

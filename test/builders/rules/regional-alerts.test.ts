@@ -1,52 +1,30 @@
 /**
- * `promtool test rules` over the regional alert rules: for every alert, series that make it fire and series
- * that must not. A meta-test checks that no alert is left without both cases.
+ * `promtool test rules` over the regional alert rules, as a regional stack renders them: for every alert,
+ * series that make it fire and series that must not. A meta-test checks that no alert is left without both
+ * cases. The stack's own alerts are here; the Kubernetes, node, Prometheus and Thanos ones in ./cases/.
  */
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { alertRules } from "../../../builders/rules/alerts";
-import { SIDECAR_BLOCK_DURATION } from "../../../builders/prometheus/args";
+import { parseDuration } from "../../../config/duration";
 import { STACK_JOBS } from "../../../builders/regional/plan";
+import { regionalRuleFiles } from "../../../builders/regional/workload-config";
+import { TEST_ALERT_SETTINGS, TestGroup, assertEveryAlertTested, expectations } from "../../support/alert-tests";
 import { testRules } from "../../support/promtool";
+import { kubernetesCases } from "./cases/kubernetes";
+import { nodeCases } from "./cases/node";
+import { prometheusCases } from "./cases/prometheus";
+import { thanosCases } from "./cases/thanos";
 
 const RULE_FILE = "alerts.yaml";
-
-interface AlertCase {
-  readonly eval_time: string;
-  readonly alertname: string;
-  readonly exp_alerts: readonly { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }[];
-}
-
-interface TestGroup {
-  readonly name: string;
-  readonly interval: string;
-  readonly input_series: readonly { series: string; values: string }[];
-  readonly alert_rule_test: readonly AlertCase[];
-}
-
-function annotationsOf(alert: string) {
-  const rule = alertRules(STACK_JOBS, SIDECAR_BLOCK_DURATION).groups.flatMap((g) => g.rules).find((r) => r.alert === alert);
-  if (!rule) throw new Error(`no alert ${alert}`);
-  return rule.annotations;
-}
-
-/** The annotations an alert should carry once its templates are filled with `fill`. */
-function expected(alert: string, fill: Record<string, string>) {
-  const { summary, description } = annotationsOf(alert);
-  const expand = (text: string) => text.replace(/\{\{ \$labels\.(\w+) \}\}|\{\{ \$value \| humanizePercentage \}\}/g, (whole, label) => {
-    const key = label ?? "value";
-    if (!(key in fill)) throw new Error(`test of ${alert} does not say what ${whole} is`);
-    return fill[key];
-  });
-  return { summary: expand(summary), description: expand(description) };
-}
+const ALERTS = regionalRuleFiles(TEST_ALERT_SETTINGS)[RULE_FILE];
+const firing = expectations(ALERTS);
 
 const SIDECAR = `job="${STACK_JOBS.sidecar}",instance="localhost:10902"`;
 const STORE_0 = `job="${STACK_JOBS.storeGateway}",namespace="monitoring",pod="thanos-store-0"`;
 const STORE_1 = `job="${STACK_JOBS.storeGateway}",namespace="monitoring",pod="thanos-store-1"`;
 const SELF = `job="prometheus",instance="localhost:9090"`;
 
-const GROUPS: TestGroup[] = [
+const OWN_CASES: TestGroup[] = [
   {
     name: "a node exporter stops answering; its neighbour keeps answering",
     interval: "1m",
@@ -60,10 +38,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "15m",
         alertname: "TargetDown",
         exp_alerts: [
-          {
-            exp_labels: { severity: "warning", job: "node-exporter", instance: "node-a" },
-            exp_annotations: expected("TargetDown", { job: "node-exporter", instance: "node-a" }),
-          },
+          firing("TargetDown", { severity: "warning", job: "node-exporter", instance: "node-a" }),
         ],
       },
     ],
@@ -81,10 +56,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "15m",
         alertname: "PrometheusScrapeLimitExceeded",
         exp_alerts: [
-          {
-            exp_labels: { severity: "warning", job: "prometheus", instance: "localhost:9090" },
-            exp_annotations: expected("PrometheusScrapeLimitExceeded", { instance: "localhost:9090" }),
-          },
+          firing("PrometheusScrapeLimitExceeded", { severity: "warning", job: "prometheus", instance: "localhost:9090" }),
         ],
       },
       { eval_time: "35m", alertname: "PrometheusScrapeLimitExceeded", exp_alerts: [] },
@@ -102,10 +74,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "10m",
         alertname: "PrometheusScrapeLimitExceeded",
         exp_alerts: [
-          {
-            exp_labels: { severity: "warning", job: "prometheus", instance: "localhost:9090" },
-            exp_annotations: expected("PrometheusScrapeLimitExceeded", { instance: "localhost:9090" }),
-          },
+          firing("PrometheusScrapeLimitExceeded", { severity: "warning", job: "prometheus", instance: "localhost:9090" }),
         ],
       },
     ],
@@ -123,15 +92,12 @@ const GROUPS: TestGroup[] = [
         eval_time: "14m",
         alertname: "PrometheusRuleEvaluationFailures",
         exp_alerts: [
-          {
-            exp_labels: {
+          firing("PrometheusRuleEvaluationFailures", {
               severity: "critical",
               job: "prometheus",
               instance: "localhost:9090",
               rule_group: "/etc/prometheus/rules/recording.yaml;region-aggregates",
-            },
-            exp_annotations: expected("PrometheusRuleEvaluationFailures", { rule_group: "/etc/prometheus/rules/recording.yaml;region-aggregates" }),
-          },
+            }),
         ],
       },
       { eval_time: "35m", alertname: "PrometheusRuleEvaluationFailures", exp_alerts: [] },
@@ -154,10 +120,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "6h20m",
         alertname: "ThanosSidecarNotUploading",
         exp_alerts: [
-          {
-            exp_labels: { severity: "critical", job: STACK_JOBS.sidecar, instance: "localhost:10902", bucket: "b" },
-            exp_annotations: expected("ThanosSidecarNotUploading", { instance: "localhost:10902" }),
-          },
+          firing("ThanosSidecarNotUploading", { severity: "critical", job: STACK_JOBS.sidecar, instance: "localhost:10902", bucket: "b" }),
         ],
       },
     ],
@@ -181,10 +144,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "25m",
         alertname: "ThanosSidecarUploadFailures",
         exp_alerts: [
-          {
-            exp_labels: { severity: "critical", job: STACK_JOBS.sidecar, instance: "localhost:10902" },
-            exp_annotations: expected("ThanosSidecarUploadFailures", {}),
-          },
+          firing("ThanosSidecarUploadFailures", { severity: "critical", job: STACK_JOBS.sidecar, instance: "localhost:10902" }),
         ],
       },
       { eval_time: "50m", alertname: "ThanosSidecarUploadFailures", exp_alerts: [] },
@@ -200,10 +160,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "15m",
         alertname: "ThanosCompactHalted",
         exp_alerts: [
-          {
-            exp_labels: { severity: "critical", job: STACK_JOBS.compactor, pod: "thanos-compact-0" },
-            exp_annotations: expected("ThanosCompactHalted", { pod: "thanos-compact-0" }),
-          },
+          firing("ThanosCompactHalted", { severity: "critical", job: STACK_JOBS.compactor, pod: "thanos-compact-0" }),
         ],
       },
     ],
@@ -234,10 +191,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "15m",
         alertname: "ThanosStoreGrpcErrorRate",
         exp_alerts: [
-          {
-            exp_labels: { severity: "warning", job: STACK_JOBS.storeGateway, pod: "thanos-store-0" },
-            exp_annotations: expected("ThanosStoreGrpcErrorRate", { pod: "thanos-store-0", value: "10%" }),
-          },
+          firing("ThanosStoreGrpcErrorRate", { severity: "warning", job: STACK_JOBS.storeGateway, pod: "thanos-store-0" }, "10%"),
         ],
       },
     ],
@@ -257,10 +211,7 @@ const GROUPS: TestGroup[] = [
         eval_time: "25m",
         alertname: "ThanosStoreBucketOperationFailures",
         exp_alerts: [
-          {
-            exp_labels: { severity: "warning", job: STACK_JOBS.storeGateway, pod: "thanos-store-0" },
-            exp_annotations: expected("ThanosStoreBucketOperationFailures", { pod: "thanos-store-0", value: "20%" }),
-          },
+          firing("ThanosStoreBucketOperationFailures", { severity: "warning", job: STACK_JOBS.storeGateway, pod: "thanos-store-0" }, "20%"),
         ],
       },
     ],
@@ -270,30 +221,57 @@ const GROUPS: TestGroup[] = [
     interval: "1m",
     input_series: [],
     alert_rule_test: [
-      { eval_time: "1m", alertname: "Watchdog", exp_alerts: [{ exp_labels: { severity: "none" }, exp_annotations: expected("Watchdog", {}) }] },
+      { eval_time: "1m", alertname: "Watchdog", exp_alerts: [firing("Watchdog", { severity: "none" })] },
     ],
   },
 ];
 
-describe("regional alert rules (promtool test rules)", () => {
-  const rules = YAML.stringify(alertRules(STACK_JOBS, SIDECAR_BLOCK_DURATION));
+const DEFAULT_CASES: TestGroup[] = [...prometheusCases(firing), ...thanosCases(firing), ...kubernetesCases(firing), ...nodeCases(firing)];
+const GROUPS: TestGroup[] = [...OWN_CASES, ...DEFAULT_CASES];
+/**
+ * Cases of the default alerts that play out over hours (a disk filling, a compactor idle for a day) run with a
+ * 10-minute evaluation interval, the others with Prometheus' 1 minute (the sidecar's cases time the upload
+ * alert to the minute): promtool evaluates every rule at every step up to the last eval_time, and hours of
+ * 1-minute steps over every rule take minutes.
+ */
+const isLong = (g: TestGroup) => g.alert_rule_test.some((c) => parseDuration(c.eval_time)! >= 3600);
+const RUNS = [
+  { evaluation_interval: "1m", tests: [...OWN_CASES, ...DEFAULT_CASES.filter((g) => !isLong(g))] },
+  { evaluation_interval: "10m", tests: DEFAULT_CASES.filter(isLong) },
+];
 
-  it("fire on realistic failures and stay silent otherwise", () => {
-    const output = testRules({ [RULE_FILE]: rules }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests: GROUPS });
-    assert.match(output, /SUCCESS/);
-  });
+describe("regional alert rules (promtool test rules)", () => {
+  const rules = YAML.stringify(ALERTS);
+
+  for (const run of RUNS) {
+    it(`fire on realistic failures and stay silent otherwise (${run.tests.length} cases evaluated every ${run.evaluation_interval})`, () => {
+      const output = testRules({ [RULE_FILE]: rules }, { rule_files: [RULE_FILE], ...run });
+      assert.match(output, /SUCCESS/);
+    });
+  }
 
   it("every alert has a case where it fires and a case where it does not", () => {
-    const cases = GROUPS.flatMap((g) => g.alert_rule_test);
-    for (const rule of alertRules(STACK_JOBS, SIDECAR_BLOCK_DURATION).groups.flatMap((g) => g.rules)) {
-      const mine = cases.filter((c) => c.alertname === rule.alert);
-      assert.ok(mine.some((c) => c.exp_alerts.length > 0), `${rule.alert} is never shown to fire`);
-      if (rule.alert !== "Watchdog") assert.ok(mine.some((c) => c.exp_alerts.length === 0), `${rule.alert} is never shown to stay silent`);
-    }
+    assertEveryAlertTested(ALERTS, GROUPS, ["Watchdog"]);
   });
 
   it("a broken expectation fails the run (the harness can fail)", () => {
     const wrong = GROUPS.slice(0, 1).map((g) => ({ ...g, alert_rule_test: [{ ...g.alert_rule_test[1], exp_alerts: [] }] }));
     assert.throws(() => testRules({ [RULE_FILE]: rules }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests: wrong }), /FAILED/);
+  });
+
+  it("every alert links to its runbook and carries a severity", () => {
+    for (const group of ALERTS.groups) {
+      for (const rule of group.rules) {
+        assert.strictEqual(rule.annotations.runbook_url, `${TEST_ALERT_SETTINGS.runbookBaseUrl}#${rule.alert.toLowerCase()}`);
+        assert.ok(["critical", "warning", "info", "none"].includes(rule.labels.severity), rule.alert);
+      }
+    }
+  });
+
+  it("leave out the alerts a stack disables", () => {
+    const file = regionalRuleFiles({ ...TEST_ALERT_SETTINGS, disabled: ["KubePodCrashLooping", "CPUThrottlingHigh"] })[RULE_FILE];
+    const names = file.groups.flatMap((g) => g.rules.map((r) => r.alert));
+    assert.ok(!names.includes("KubePodCrashLooping") && !names.includes("CPUThrottlingHigh"));
+    assert.strictEqual(names.length, ALERTS.groups.flatMap((g) => g.rules).length - 2);
   });
 });
