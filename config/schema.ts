@@ -13,6 +13,7 @@ import { EXPLAINS } from "./issues";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
 import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
+import { teamsSchema } from "./teams-schema";
 
 export const TIERS = ["regional", "global"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -163,6 +164,7 @@ function baseShape(identity: StackIdentity) {
     cluster: clusterSchema(identity),
     // Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet.
     certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(14),
+    teams: teamsSchema({ receiver: receiverSchema(), route: routeSchema() }),
   };
 }
 
@@ -267,8 +269,9 @@ function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; ma
   return { minReplicas, maxReplicas: maxReplicas ?? Math.max(6, minReplicas) };
 }
 
-function alertingSchema() {
-  const receiver = section(
+/** An Alertmanager receiver: the stack's own (alerting.receivers) and the teams' (teams[].receivers). */
+export function receiverSchema() {
+  return section(
     {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
       type: oneOf(RECEIVER_TYPES, "Where notifications go."),
@@ -277,7 +280,11 @@ function alertingSchema() {
     },
     "An Alertmanager receiver.",
   );
-  const route = section(
+}
+
+/** A route below the default one, or below a team's route. */
+export function routeSchema() {
+  return section(
     {
       receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "The receiver of the alerts this route matches."),
       matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers", "Alertmanager label matchers.").default([]),
@@ -285,6 +292,16 @@ function alertingSchema() {
     },
     "A route below the default one.",
   );
+}
+
+/** Slack receivers post to #alerts unless they name a channel; no other type has one. */
+export function withChannel<R extends { type: string; channel?: string }>(r: R): R {
+  return { ...r, channel: r.type === "slack" ? r.channel ?? "#alerts" : undefined };
+}
+
+function alertingSchema() {
+  const receiver = receiverSchema();
+  const route = routeSchema();
   const heartbeat = section(
     {
       type: oneOf(HEARTBEAT_TYPES, "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API."),
@@ -356,12 +373,13 @@ export function globalSchema(identity: StackIdentity) {
       alerting: {
         ...config.alerting,
         defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
-        receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? "#alerts" : undefined })),
+        receivers: config.alerting.receivers.map(withChannel),
         heartbeat: config.alerting.heartbeat && {
           ...config.alerting.heartbeat,
           apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? "https://api.opsgenie.com" : undefined,
         },
       },
+      teams: config.teams.map((team) => ({ ...team, receivers: team.receivers.map(withChannel) })),
       grafana: { ...config.grafana, ...resolvedScaling(config.grafana) },
       query: resolvedScaling(config.query),
     }));

@@ -133,6 +133,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({
         alerting: config.alerting,
+        teams: config.teams,
         secretsDir: ALERTMANAGER.secretsDir,
       }),
     ),

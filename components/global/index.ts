@@ -75,7 +75,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const key of receiverSecretFiles(config.alerting)) {
+    for (const key of receiverSecretFiles(config.alerting, config.teams)) {
       if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
@@ -206,7 +206,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       replicas: config.alerting.replicas,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting).map((key) => [key, args.receiverSecrets[key]])),
+      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]])),
       tls: { certPem: alertmanagerChain, keyPem: alertmanagerLeaf.keyPem },
       storageClassName: args.storageClassName,
     });

@@ -52,7 +52,7 @@ const receivers: any[] = alerting.receivers;
 const prometheusKeys = "replicas, shards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
 const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedCidrs, releaseChannel";
 const alertingKeys = "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
-const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas";
+const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas";
 const durationAtLeast = (min: string, why?: string) => `a duration such as 30s, 6h or 15d of at least ${min} and at most 100y${why ? ` (${why})` : ""}`;
 const quoted = ", in quotes (YAML reads an unquoted 1.30 as the number 1.3)";
 const job = (fields: Record<string, unknown>) => ({ job: "db", targets: ["db.internal:9187"], ...fields });
@@ -78,7 +78,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: "a GCP project on AWS", stack: "us-east", config: { gcpProject: "my-project-1" }, key: "gcpProject", shown: 'the value "my-project-1"', allowed: "no value on an AWS stack: gcpProject applies only to GCP stacks" },
   { name: "a GKE release channel on AWS", stack: "us-east", config: { cluster: { ...awsCluster, releaseChannel: "STABLE" } }, key: "cluster.releaseChannel", shown: 'the value "STABLE"', allowed: "no value on an AWS stack: cluster.releaseChannel applies only to GCP stacks" },
   { name: "a typo in alerting", stack: "global", config: { alerting: { ...alerting, defaultReciever: "oncall" } }, key: "alerting.defaultReciever", shown: 'the value "oncall"', unknown: true, allowed: `'alerting.defaultReceiver' (the closest key), or another key of alerting: ${alertingKeys}` },
-  { name: "a mistyped secret key, shown as secret", stack: "global", secrets: { slackWebhookURL: "https://hooks.slack.com/x" }, key: "slackWebhookURL", shown: "a secret value", unknown: true, allowed: "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl" },
+  { name: "a mistyped secret key, shown as secret", stack: "global", secrets: { slackWebhookURL: "https://hooks.slack.com/x" }, key: "slackWebhookURL", shown: "a secret value", unknown: true, allowed: "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl" },
 
   // Numbers and names as YAML reads them.
   { name: "kubernetesVersion 1.30 read as the number 1.3", stack: "us-east", config: { cluster: { ...awsCluster, kubernetesVersion: 1.3 } }, key: "cluster.kubernetesVersion", shown: "the number 1.3", allowed: `a Kubernetes minor version such as "1.33"${quoted}` },
