@@ -7,6 +7,7 @@ import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
+import { TeamDashboardFiles, teamDashboardVolumes } from "./team-dashboards";
 import { Workload, autoscaler, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
@@ -31,6 +32,8 @@ export interface GrafanaArgs {
   readonly provisioning: pulumi.Output<Record<string, string>>;
   /** Dashboard JSON files by name. */
   readonly dashboards: pulumi.Output<Record<string, string>>;
+  /** The teams' dashboards, each team's in its own folder (dashboards.yml has their providers). */
+  readonly teamDashboards: readonly TeamDashboardFiles[];
   readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; caPem: pulumi.Input<string> };
   /** Grafana's basic-auth password for the Query Frontend, which its Thanos datasource reads from a file. */
   readonly queryFrontendPassword: pulumi.Input<string>;
@@ -82,6 +85,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
     metadata: metadata(w, `${w.id.name}-dashboards`),
     data: a.dashboards,
   }, w.opts);
+  const teams = teamDashboardVolumes(w, a.teamDashboards);
   alertingPeers(w);
   const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
   const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
@@ -96,7 +100,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
       template: {
         metadata: {
           labels: w.labels,
-          annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), a.tls.certPem) },
+          annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), teams.contents, a.tls.certPem) },
         },
         spec: {
           ...podBasics(w, GRAFANA_UID),
@@ -148,6 +152,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
               volumeMounts: [
                 { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
                 { name: "dashboards", mountPath: GRAFANA.dashboardsDir, readOnly: true },
+                ...teams.volumeMounts,
                 { name: "tls", mountPath: GRAFANA.tlsDir, readOnly: true },
                 { name: "datasource-secrets", mountPath: GRAFANA.secretsDir, readOnly: true },
                 { name: "data", mountPath: "/var/lib/grafana" },
@@ -176,6 +181,7 @@ export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Ou
               },
             },
             { name: "dashboards", configMap: { name: dashboards.metadata.name } },
+            ...teams.volumes,
             { name: "tls", secret: { secretName: tls.metadata.name } },
             // Only the datasource password: the admin and database passwords stay environment variables.
             { name: "datasource-secrets", secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] } },

@@ -4,10 +4,11 @@ import * as random from "@pulumi/random";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
-import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
+import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles, teamDashboardFile } from "../../builders/global/render";
 import { allowDnsSpec, defaultDenySpec, globalPolicySpec, globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
@@ -263,6 +264,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       database: args.database,
       provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
       dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
+      teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
+        team,
+        files: fileData(publicFiles, Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)]))),
+      })),
       tls: { ...grafanaCert, caPem: ingressCa.certPem },
       queryFrontendPassword: frontendGrafana.result,
     });

@@ -1,0 +1,34 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { GRAFANA } from "../../builders/global/layout";
+import { teamDashboardsDir } from "../../builders/grafana/team-dashboards";
+import { Workload, metadata } from "./workload";
+
+/** A team's dashboard files by name, as the global render wrote them. */
+export interface TeamDashboardFiles {
+  readonly team: string;
+  readonly files: pulumi.Output<Record<string, string>>;
+}
+
+/**
+ * One ConfigMap per team with dashboards (a ConfigMap holds at most 1 MiB, so a team's dashboards never
+ * crowd out another's), mounted where the team's folder provider reads.
+ */
+export function teamDashboardVolumes(w: Workload, teams: readonly TeamDashboardFiles[]) {
+  const mounted = teams.map((t) => {
+    const name = `${w.id.name}-team-${t.team}-dashboards`;
+    const configMap = new k8s.core.v1.ConfigMap(name, { metadata: metadata(w, name), data: t.files }, w.opts);
+    const volume = `team-${t.team}`;
+    return {
+      volume: { name: volume, configMap: { name: configMap.metadata.name } },
+      mount: { name: volume, mountPath: teamDashboardsDir(GRAFANA.teamDashboardsDir, t.team), readOnly: true },
+      files: t.files,
+    };
+  });
+  return {
+    volumes: mounted.map((m) => m.volume),
+    volumeMounts: mounted.map((m) => m.mount),
+    /** Changes when any team's dashboard does, so the replicas roll and provision it. */
+    contents: pulumi.all(mounted.map((m) => m.files)).apply((all) => JSON.stringify(all)),
+  };
+}
