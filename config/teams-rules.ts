@@ -45,6 +45,10 @@ function checkRegionalTeams(config: RegionalStackConfig, input: Record<string, u
         const imported = m >= declared;
         const check = (path: readonly PropertyKey[], allowed: string): never =>
           imported ? fail(["teams", i, "importDir"], `${allowed} (in the imported ${kind === "services" ? "ServiceMonitor" : "PodMonitor"} '${monitor.name}', field ${path.join(".")})`) : fail(["teams", i, kind, m, ...path], allowed);
+        const { any, matchNames } = monitor.namespaceSelector;
+        if (!any && matchNames.length === 0 && team.namespaces.length === 0) {
+          fail(["teams", i, "namespaces"], `the namespaces the team's workloads run in, where monitor '${monitor.name}' looks without a namespaceSelector (or a namespaceSelector on the monitor)`);
+        }
         checkMonitor(config, team, kind, monitor, check);
       });
     }
@@ -57,9 +61,6 @@ function checkRegionalTeams(config: RegionalStackConfig, input: Record<string, u
 function checkMonitor(config: RegionalStackConfig, team: Team, kind: "services" | "pods", monitor: TeamMonitor, fail: Fail): void {
   const { any, matchNames } = monitor.namespaceSelector;
   if (any && matchNames.length > 0) fail(["namespaceSelector"], "either any or matchNames, not both");
-  if (!any && matchNames.length === 0 && team.namespaces.length === 0) {
-    fail(["namespaceSelector"], `namespaces to look in: namespaceSelector.matchNames, namespaceSelector.any, or the team's namespaces (teams[].namespaces of '${team.name}')`);
-  }
   for (const [key, limit] of [["sampleLimit", config.prometheus.sampleLimit], ["labelLimit", config.prometheus.labelLimit]] as const) {
     const value = monitor[key];
     if (value !== undefined && value > limit) fail([key], `a whole number up to ${limit} (prometheus.${key}): a team cannot raise the stack's per-target limit`);
