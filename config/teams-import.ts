@@ -31,8 +31,8 @@ const MAPPED = {
 
 /** One imported object as the team's config entry it stands for. */
 export type ImportedObject =
-  | { readonly kind: "ServiceMonitor" | "PodMonitor"; readonly file: string; readonly name: string; readonly entry: Record<string, unknown> }
-  | { readonly kind: "PrometheusRule"; readonly file: string; readonly name: string; readonly content: unknown };
+  | { readonly kind: "ServiceMonitor" | "PodMonitor"; readonly name: string; readonly entry: Record<string, unknown> }
+  | { readonly kind: "PrometheusRule"; readonly name: string; readonly content: unknown };
 
 /** A field of an imported object the stack cannot map, or a value it refuses; the message names all of it. */
 export class ImportProblem extends Error {}
@@ -41,22 +41,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 type Path = readonly (string | number)[];
 
-function fieldPath(path: Path): string {
-  return keyPath(path);
-}
-
 /** Refuses the first key of `value` outside `mapped`, naming where it is and what is mapped there. */
 function onlyMapped(value: unknown, mapped: readonly string[], at: Path, fail: (message: string) => never): Record<string, unknown> {
   if (value === undefined) return {};
-  if (!isObject(value)) fail(`${fieldPath(at)} must be a map`);
+  if (!isObject(value)) fail(`${keyPath(at)} must be a map`);
   const extra = Object.keys(value).find((k) => !mapped.includes(k));
-  if (extra !== undefined) fail(`sets ${fieldPath([...at, extra])}, which this stack does not map (mapped there: ${mapped.join(", ")})`);
+  if (extra !== undefined) fail(`sets ${keyPath([...at, extra])}, which this stack does not map (mapped there: ${mapped.join(", ")})`);
   return value;
 }
 
 function relabelings(list: unknown, at: Path, fail: (message: string) => never): unknown[] | undefined {
   if (list === undefined) return undefined;
-  if (!Array.isArray(list)) fail(`${fieldPath(at)} must be a list`);
+  if (!Array.isArray(list)) fail(`${keyPath(at)} must be a list`);
   return list.map((r, i) => {
     const step = onlyMapped(r, MAPPED.relabeling, [...at, i], fail);
     // The CRD accepts `Replace` as well as `replace`; Prometheus' names are lower-case.
@@ -68,7 +64,7 @@ function endpointEntry(kind: "ServiceMonitor" | "PodMonitor", value: unknown, at
   const pod = kind === "PodMonitor";
   const e = onlyMapped(value, pod ? MAPPED.podEndpoint : MAPPED.endpoint, at, fail);
   // Pod targets are always running ones here (pod jobs drop pending and finished pods).
-  if (e.filterRunning === false) fail(`sets ${fieldPath([...at, "filterRunning"])} to false, which this stack does not map (pod jobs scrape running pods only)`);
+  if (e.filterRunning === false) fail(`sets ${keyPath([...at, "filterRunning"])} to false, which this stack does not map (pod jobs scrape running pods only)`);
   const { portNumber, filterRunning: _running, tlsConfig, relabelings: targets, metricRelabelings: series, ...rest } = e;
   const entry: Record<string, unknown> = { ...rest };
   if (portNumber !== undefined) entry.targetPort = portNumber;
@@ -119,7 +115,7 @@ function crdPath(kind: "ServiceMonitor" | "PodMonitor", path: Path): string {
   const [first, ...rest] = path;
   if (first === "name") return "metadata.name";
   const renamed = first === "endpoints" && kind === "PodMonitor" ? "podMetricsEndpoints" : first;
-  return fieldPath(["spec", renamed, ...rest]);
+  return keyPath(["spec", renamed, ...rest]);
 }
 
 /** Every object of one YAML text; `file` is the path the messages name. */
@@ -147,12 +143,12 @@ export function importObjects(file: string, text: string): ImportedObject[] {
     onlyMapped(object, ["apiVersion", "kind", "metadata", "spec"], [], fail);
     if (kind === "PrometheusRule") {
       const spec = onlyMapped(object.spec, MAPPED.ruleSpec, ["spec"], fail);
-      objects.push({ kind, file, name, content: { groups: spec.groups ?? [] } });
+      objects.push({ kind, name, content: { groups: spec.groups ?? [] } });
       return;
     }
     const schema = monitor(kind === "ServiceMonitor" ? "Services" : "Pods");
     const entry = checkedEntry(schema, monitorEntry(kind, name, namespace, object.spec, fail), (path) => crdPath(kind, path), fail);
-    objects.push({ kind, file, name, entry });
+    objects.push({ kind, name, entry });
   });
   return objects;
 }

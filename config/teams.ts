@@ -26,10 +26,11 @@ function checkedRules(team: string, source: string, content: unknown, at: readon
   if (problem) fail(at, `a Prometheus rule file promtool accepts, but ${source}: ${problem}`);
   const groups = (content as TeamRuleFile["content"]).groups;
   for (const group of groups) {
-    for (const rule of group.rules) {
-      const claimed = rule.labels?.[TEAM_LABEL];
+    const groupLabels = group.labels as Record<string, string> | undefined;
+    for (const [labels, what] of [[groupLabels, "the group"], ...group.rules.map((rule) => [rule.labels, rule.alert ?? rule.record] as const)] as const) {
+      const claimed = labels?.[TEAM_LABEL];
       if (claimed !== undefined && claimed !== team) {
-        fail(at, `rules of team '${team}' only, but ${source}: group '${group.name}' sets ${TEAM_LABEL}="${claimed}" on ${rule.alert ?? rule.record} (the stack sets ${TEAM_LABEL}="${team}" on every rule of the team)`);
+        fail(at, `rules of team '${team}' only, but ${source}: group '${group.name}' sets ${TEAM_LABEL}="${claimed}" on ${what} (the stack sets ${TEAM_LABEL}="${team}" on every rule of the team)`);
       }
     }
   }
