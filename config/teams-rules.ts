@@ -4,7 +4,7 @@
  * raise, relabelings Prometheus would refuse, receivers and routes that exist and secrets held as secrets.
  */
 import { parseDuration } from "./duration";
-import { valueAt } from "./issues";
+import { keyPath, valueAt } from "./issues";
 import type { RawConfig } from "./raw";
 import { RECEIVER_SECRET, requireSecret } from "./rules";
 import { BUILT_IN_RECEIVERS } from "./schema";
@@ -44,7 +44,7 @@ function checkRegionalTeams(config: RegionalStackConfig, input: Record<string, u
         // An imported monitor has no key of its own: its messages name importDir and the object.
         const imported = m >= declared;
         const check = (path: readonly PropertyKey[], allowed: string): never =>
-          imported ? fail(["teams", i, "importDir"], `${allowed} (in the imported ${kind === "services" ? "ServiceMonitor" : "PodMonitor"} '${monitor.name}', field ${path.join(".")})`) : fail(["teams", i, kind, m, ...path], allowed);
+          imported ? fail(["teams", i, "importDir"], `${allowed} (in the imported ${kind === "services" ? "ServiceMonitor" : "PodMonitor"} '${monitor.name}', field ${keyPath(path)})`) : fail(["teams", i, kind, m, ...path], allowed);
         const { any, matchNames } = monitor.namespaceSelector;
         if (!any && matchNames.length === 0 && team.namespaces.length === 0) {
           fail(["teams", i, "namespaces"], `the namespaces the team's workloads run in, where monitor '${monitor.name}' looks without a namespaceSelector (or a namespaceSelector on the monitor)`);
