@@ -11,6 +11,7 @@
  * shared, since every path is inside the project directory.
  */
 import { z } from "zod";
+import { DEFAULTS } from "./defaults";
 import { documented, duration, flag, int, list, oneOf, section, text } from "./fields";
 
 /** The label the stack puts on every series of a team's jobs and on every one of its rules. */
@@ -65,10 +66,10 @@ function endpoint() {
         allowed: "a container port name or number from 1 to 65535",
         doc: "The pods' container port, by name or number, where no port name is given.",
       }).optional(),
-      path: text(/^\//, "a path starting with /", "The path metrics are served on.").default("/metrics"),
+      path: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.teamEndpoint.path),
       interval: duration({ minSeconds: 1, doc: "The endpoint's own scrape interval (default: prometheus.scrapeInterval)." }).optional(),
       scrapeTimeout: duration({ minSeconds: 1, doc: "The endpoint's scrape timeout, at most its interval." }).optional(),
-      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default("http"),
+      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.teamEndpoint.scheme),
       tlsConfig: section(
         {
           serverName: text(/^[A-Za-z0-9.-]+$/, "a DNS name", "The name the target's certificate must carry.").optional(),
