@@ -6,7 +6,7 @@ import { GLOBAL_RECORDING_RULES } from "../../builders/federation/rules";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { metricNamesIn } from "../../builders/grafana/promql";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 const regions = [exposedRegion("us-east", 0), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));

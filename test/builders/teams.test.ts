@@ -15,8 +15,8 @@ import { ConfigError, GlobalStackConfig, RegionalStackConfig, loadStackConfig } 
 import { REPO_ROOT, rawConfigOf, readStackFile } from "../../config/stack-file";
 import { checkPrometheusConfig, checkRuleFiles, runPromtool, withTempDir } from "../support/promtool";
 import { runBinary, withStandInFiles } from "../support/tools";
-import { bucketOf } from "./regional-fixtures";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { bucketOf } from "../fixtures/regional-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 import { FIXTURES, PAYMENTS_BY_CONFIG, PAYMENTS_BY_IMPORT, PAYMENTS_GLOBAL, PAYMENTS_SECRETS } from "../fixtures/teams";
 
 function usEast(teams: unknown[]): RegionalStackConfig {
