@@ -39,4 +39,4 @@ const config = stackConfig();
 
 export = config.tier === "regional"
   ? deployRegional(config)
-  : deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting)));
+  : deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting, config.teams)));

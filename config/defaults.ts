@@ -25,6 +25,8 @@ export const DEFAULTS = {
     labelLimit: 64,
   },
   staticJob: { metricsPath: "/metrics", scheme: "http" },
+  /** A team's ServiceMonitor- or PodMonitor-shaped endpoint (config/teams-schema.ts). */
+  teamEndpoint: { path: "/metrics", scheme: "http" },
   expectedLoad: { targets: 200, seriesPerTarget: 1000 },
   bucketRetention: { raw: "30d", fiveMinutes: "180d", oneHour: "2y" },
   /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */

@@ -30,12 +30,15 @@ function tierWords(tiers: readonly Tier[]): string {
   return tiers.length === TIERS.length ? "both" : tiers[0];
 }
 
+/** An object of known keys, which the reference lists below it (a map of any keys is described by its own row). */
+const isSection = (node: Node) => Object.keys(shapeOf(node)).length > 0;
+
 /** The default as a reference cell says it: a value, words, "required", or the defaults of a section's keys. */
 function defaultWords(node: Node): string {
   const doc = docOf(node);
   if (doc?.defaultText) return doc.defaultText;
   if (isRequired(node)) return "required";
-  if (kindOf(node) === "object") return "the defaults of its keys";
+  if (isSection(node)) return "the defaults of its keys";
   const value = defaultOf(node);
   if (value === undefined) return "none";
   return typeof value === "string" ? value : JSON.stringify(value);
@@ -71,7 +74,7 @@ function rows(node: Node, key: string, tiers: string): ReferenceRow[] {
   const doc = docOf(node);
   const type = kindOf(node);
   // A section's own `allowed` speaks to a stack file's author ("the README lists them"); here its keys follow.
-  const allowed = type === "object" ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
+  const allowed = isSection(node) ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
   const row: ReferenceRow = { key, tiers, type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
   const inner = type === "array" ? elementOf(node) : node;
   const prefix = type === "array" ? `${key}[]` : key;

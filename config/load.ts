@@ -2,18 +2,22 @@ import { z } from "zod";
 import { CLOUDS, CLOUD_TRAITS, cloudOfRegion, regionsOf } from "./clouds";
 import { ConfigError } from "./errors";
 import { oneOf } from "./fields";
-import { issueToError, unknownKeyAllowed } from "./issues";
+import { issueToError, keyPath, unknownKeyAllowed, valueAt } from "./issues";
 import { RawConfig, parseRawValue, receiverSecretKeys } from "./raw";
 import { checkRules } from "./rules";
+import { resolveTeams } from "./teams";
+import { checkTeams } from "./teams-rules";
 import { ANY_IDENTITY, StackIdentity, TIERS, Tier, tierKeys, tierSchema } from "./schema";
 import type { StackConfig } from "./types";
 
 /**
  * Reads and validates one stack's config into a frozen object. Throws a ConfigError on the first mistake,
  * before any resource exists: unknown keys first (a typo is why a key looks missing), then the stack's
- * identity (tier, cloud, region), then every key against the tier's schema, then the rules between keys.
+ * identity (tier, cloud, region), then every key against the tier's schema, then the files the teams name
+ * (paths relative to `projectDir`: Pulumi runs the program in the project directory), then the rules
+ * between keys.
  */
-export function loadStackConfig(stack: string, raw: RawConfig): StackConfig {
+export function loadStackConfig(stack: string, raw: RawConfig, projectDir: string = process.cwd()): StackConfig {
   const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw.values).map(([key, text]) => [key, parseRawValue(text)]));
   checkTopLevelKeys(stack, input, raw);
   const { tier, identity } = readIdentity(stack, input);
@@ -28,8 +32,13 @@ export function loadStackConfig(stack: string, raw: RawConfig): StackConfig {
   const keys = Object.fromEntries(Object.entries(input).filter(([key]) => own.includes(key)));
   const parsed = schema.safeParse(keys);
   if (!parsed.success) throw issueToError(stack, schema, keys, parsed.error.issues);
-  checkRules(parsed.data, input, raw);
-  return deepFreeze(parsed.data);
+  const fail = (path: readonly PropertyKey[], allowed: string): never => {
+    throw new ConfigError(stack, keyPath(path), valueAt(input, path), allowed);
+  };
+  const config = { ...parsed.data, teams: resolveTeams(tier, parsed.data.teams, projectDir, fail) } as StackConfig;
+  checkRules(config, input, raw);
+  checkTeams(config, input, raw, fail);
+  return deepFreeze(config);
 }
 
 /** Keys neither tier has, nor a receiver names for its secret, before anything else is read. */

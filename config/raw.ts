@@ -37,12 +37,15 @@ export function parseRawValue(text: string): unknown {
 }
 
 /**
- * The keys the receivers and the heartbeat of a stack's (parsed) config name for their secrets: the only
+ * The keys the receivers (the stack's and its teams') and the heartbeat of a stack's (parsed) config name for their secrets: the only
  * top-level keys beside the schema's. Tools that stand in for `pulumi config set --secret` hold these as secrets.
  */
 export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): string[] {
   const alerting = values.alerting as { receivers?: unknown; heartbeat?: unknown } | undefined;
-  const receivers = Array.isArray(alerting?.receivers) ? alerting.receivers : [];
+  const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  // The teams' receivers (global stack) name theirs the same way.
+  const teamReceivers = listOf(values.teams).flatMap((team) => listOf((team as { receivers?: unknown } | null)?.receivers));
+  const receivers = [...listOf(alerting?.receivers), ...teamReceivers];
   const named = [...receivers, alerting?.heartbeat].map((r) => (r as { secretKey?: unknown } | null | undefined)?.secretKey);
   return named.filter((k): k is string => typeof k === "string");
 }

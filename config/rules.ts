@@ -212,7 +212,7 @@ function checkGlobal(config: GlobalStackConfig, input: Record<string, unknown>, 
 }
 
 /** A config key a receiver or the heartbeat reads: set, and held by Pulumi as a secret. */
-function requireSecret(stack: string, raw: RawConfig, key: string, holds: string): void {
+export function requireSecret(stack: string, raw: RawConfig, key: string, holds: string): void {
   const setWith = `pulumi config set --secret ${key} <value>`;
   if (raw.values[key] === undefined) throw new ConfigError(stack, key, undefined, `${holds}, set as a secret with: ${setWith}`);
   if (!raw.isSecret(key)) {
@@ -227,7 +227,7 @@ const HEARTBEAT_SECRET: Record<HeartbeatType, string> = {
   opsgenie: "the Opsgenie API key the heartbeat pings with",
 };
 
-const RECEIVER_SECRET: Record<GlobalStackConfig["alerting"]["receivers"][number]["type"], string> = {
+export const RECEIVER_SECRET: Record<GlobalStackConfig["alerting"]["receivers"][number]["type"], string> = {
   slack: "the Slack incoming-webhook URL",
   pagerduty: "the PagerDuty Events v2 routing key",
   webhook: "the webhook URL",

@@ -66,6 +66,7 @@ export function kindOf(node: Node): "string" | "integer" | "boolean" | "array" |
   const def = innermost(node);
   switch (def.type) {
     case "object":
+    case "record":
       return "object";
     case "array":
       return "array";

@@ -14,6 +14,7 @@ import { EXPLAINS } from "./issues";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
 import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
+import { teamsSchema } from "./teams-schema";
 
 export const TIERS = ["regional", "global"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -177,6 +178,7 @@ function baseShape(identity: StackIdentity) {
       },
       "The stack's default alerts.",
     ).prefault({}),
+    teams: teamsSchema({ receiver: receiverSchema(), route: routeSchema() }),
   };
 }
 
@@ -284,8 +286,9 @@ function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; ma
   return { minReplicas, maxReplicas: maxReplicas ?? Math.max(defaults.maxReplicasAtLeast, minReplicas) };
 }
 
-function alertingSchema() {
-  const receiver = section(
+/** An Alertmanager receiver: the stack's own (alerting.receivers) and the teams' (teams[].receivers). */
+export function receiverSchema() {
+  return section(
     {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
       type: oneOf(RECEIVER_TYPES, "Where notifications go."),
@@ -294,7 +297,11 @@ function alertingSchema() {
     },
     "An Alertmanager receiver.",
   );
-  const route = section(
+}
+
+/** A route below the default one, or below a team's route. */
+export function routeSchema() {
+  return section(
     {
       receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "The receiver of the alerts this route matches."),
       matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers", "Alertmanager label matchers.").default([]),
@@ -302,6 +309,16 @@ function alertingSchema() {
     },
     "A route below the default one.",
   );
+}
+
+/** Slack receivers post to the default channel unless they name one; no other type has one. */
+export function withChannel<R extends { type: string; channel?: string }>(r: R): R {
+  return { ...r, channel: r.type === "slack" ? r.channel ?? DEFAULTS.alertmanager.slackChannel : undefined };
+}
+
+function alertingSchema() {
+  const receiver = receiverSchema();
+  const route = routeSchema();
   const heartbeat = section(
     {
       type: oneOf(HEARTBEAT_TYPES, "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API."),
@@ -372,12 +389,13 @@ export function globalSchema(identity: StackIdentity) {
       alerting: {
         ...config.alerting,
         defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
-        receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? DEFAULTS.alertmanager.slackChannel : undefined })),
+        receivers: config.alerting.receivers.map(withChannel),
         heartbeat: config.alerting.heartbeat && {
           ...config.alerting.heartbeat,
           apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? DEFAULTS.alertmanager.opsgenieApiUrl : undefined,
         },
       },
+      teams: config.teams.map((team) => ({ ...team, receivers: team.receivers.map(withChannel) })),
       grafana: { ...config.grafana, ...resolvedScaling(config.grafana, DEFAULTS.grafana) },
       query: resolvedScaling(config.query, DEFAULTS.query),
     }));

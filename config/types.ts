@@ -13,8 +13,46 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-export type RegionalStackConfig = DeepReadonly<z.output<RegionalSchema>>;
-export type GlobalStackConfig = DeepReadonly<z.output<GlobalSchema>>;
+/** A team's entry as the schema reads it: paths of the files it brings. */
+export type DeclaredTeam = DeepReadonly<z.output<RegionalSchema>["teams"][number]>;
+/** Services or Pods a team has scraped: a ServiceMonitor's or PodMonitor's spec. */
+export type TeamMonitor = DeclaredTeam["services"][number];
+export type TeamEndpoint = TeamMonitor["endpoints"][number];
+export type TeamRelabeling = TeamEndpoint["relabelings"][number];
+
+/** One rule of a team's file, as promtool's structure check (config/rule-file-check.ts) let it through. */
+export interface TeamRule {
+  readonly record?: string;
+  readonly alert?: string;
+  readonly expr: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly [field: string]: unknown;
+}
+
+/** A team's rule file: where it came from, its name in the rules directory, its groups. */
+export interface TeamRuleFile {
+  readonly source: string;
+  readonly fileName: string;
+  readonly content: { readonly groups: readonly { readonly name: string; readonly rules: readonly TeamRule[]; readonly [field: string]: unknown }[] };
+}
+
+/** A team's dashboard: where it came from, its file name in the team's folder, its JSON. */
+export interface TeamDashboard {
+  readonly source: string;
+  readonly fileName: string;
+  readonly json: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A team with the content of its files (config/teams.ts): imported ServiceMonitors and PodMonitors are among
+ * its services and pods, imported PrometheusRules among its rule files.
+ */
+export type Team = DeclaredTeam & { readonly ruleFiles: readonly TeamRuleFile[]; readonly dashboardFiles: readonly TeamDashboard[] };
+
+type WithTeams<T> = Omit<T, "teams"> & { teams: Team[] };
+
+export type RegionalStackConfig = DeepReadonly<WithTeams<z.output<RegionalSchema>>>;
+export type GlobalStackConfig = DeepReadonly<WithTeams<z.output<GlobalSchema>>>;
 export type StackConfig = RegionalStackConfig | GlobalStackConfig;
 
 /** Settings every stack has, whatever its tier. */
@@ -43,6 +81,7 @@ export type RouteSettings = AlertingSettings["routes"][number];
 /** Absent: the Watchdog is dropped, and nothing outside the stack notices when the global tier is down. */
 export type HeartbeatSettings = NonNullable<AlertingSettings["heartbeat"]>;
 export type HeartbeatType = HeartbeatSettings["type"];
+export type TeamSettings = GlobalStackConfig["teams"][number];
 export type ScalingBounds = GlobalStackConfig["query"];
 export type GrafanaSettings = GlobalStackConfig["grafana"];
 export type DatabaseSettings = GlobalStackConfig["database"];

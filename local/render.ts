@@ -374,8 +374,8 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
 
   // The receivers' and the heartbeat's URL files, as the Secret of receiver URLs holds them in the cluster.
   const secretValues = localAlertingSecrets(global.webhookPort);
-  for (const key of receiverSecretFiles(global.config.alerting)) secret(path.join(secretsDir, key), secretValues[key]);
-  const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, secretsDir })));
+  for (const key of receiverSecretFiles(global.config.alerting, global.config.teams)) secret(path.join(secretsDir, key), secretValues[key]);
+  const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })));
   const amWebFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
     yaml(toolkitWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),

@@ -1,15 +1,20 @@
 /**
  * Writes every rendered config of a stack to a directory, for review and for promtool/amtool:
  *
- *   npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...]
+ *   npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...] [--check]
+ *
+ * --check runs the pinned promtool (`npm run setup`) over the rule files written, the teams' included: the
+ * structure of a team's rule file is checked when the config loads, its PromQL only by promtool.
  *
  * A regional stack renders from its stack file alone. The global stack needs what its regions exported:
  * pass `pulumi stack output --json -s <region> > <file.json>` for each deployed region with --outputs;
  * a region without one is rendered from its own stack file, with documentation-range addresses
  * (192.0.2.0/24, RFC 5737) where its gateway's load balancer would be.
  */
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { findBinary } from "../local/binaries";
 import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
 import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
@@ -90,22 +95,24 @@ function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, str
   });
 }
 
-function parseArgs(argv: string[]): { stack: string; dir: string; outputs: Record<string, string> } {
+function parseArgs(argv: string[]): { stack: string; dir: string; outputs: Record<string, string>; check: boolean } {
   const positional: string[] = [];
   const outputs: Record<string, string> = {};
+  let check = false;
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--outputs") {
+    if (argv[i] === "--check") check = true;
+    else if (argv[i] === "--outputs") {
       const [region, file] = (argv[++i] ?? "").split("=");
       if (!region || !file) throw new Error("--outputs takes <region>=<file.json> (from pulumi stack output --json -s <region>)");
       outputs[region] = file;
     } else positional.push(argv[i]);
   }
-  if (positional.length !== 2) throw new Error("usage: npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...]");
-  return { stack: positional[0], dir: positional[1], outputs };
+  if (positional.length !== 2) throw new Error("usage: npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...] [--check]");
+  return { stack: positional[0], dir: positional[1], outputs, check };
 }
 
 function main(): void {
-  const { stack, dir, outputs } = parseArgs(process.argv.slice(2));
+  const { stack, dir, outputs, check } = parseArgs(process.argv.slice(2));
   const config = readStackConfig(stack);
   const files = config.tier === "regional" ? renderRegional(config) : renderGlobal(config, outputs);
   for (const [relative, content] of Object.entries(files)) {
@@ -114,6 +121,15 @@ function main(): void {
     fs.writeFileSync(target, content);
   }
   process.stdout.write(`${Object.keys(files).length} files of stack '${stack}' written to ${dir}\n`);
+  if (check) checkRules(Object.keys(files).filter((f) => f.startsWith("rules/")).map((f) => path.join(dir, f)));
+}
+
+/** promtool check rules over the written rule files; its report is printed, and a failure fails the command. */
+function checkRules(ruleFiles: readonly string[]): void {
+  if (ruleFiles.length === 0) return;
+  const result = spawnSync(findBinary("promtool"), ["check", "rules", ...ruleFiles], { encoding: "utf8" });
+  process.stdout.write(`${result.stdout}${result.stderr}`);
+  if (result.status !== 0) throw new Error(`promtool check rules failed on the rendered rule files (exit ${result.status})`);
 }
 
 try {

@@ -1,4 +1,5 @@
-import { AlertingSettings, BUILT_IN_RECEIVERS, HeartbeatSettings, ReceiverSettings } from "../../config/types";
+import { AlertingSettings, BUILT_IN_RECEIVERS, HeartbeatSettings, ReceiverSettings, TeamSettings } from "../../config/types";
+import { teamRoutes } from "./team-routes";
 
 /** Receiver that drops what reaches it: the Watchdog goes there when no heartbeat is configured. */
 export const NULL_RECEIVER = BUILT_IN_RECEIVERS.drop;
@@ -17,6 +18,8 @@ export const INHIBIT_EQUAL = ["alertname", "cluster", "service"] as const;
 
 export interface AlertmanagerConfigParams {
   readonly alerting: AlertingSettings;
+  /** Teams with receivers get a route of their own (builders/alertmanager/team-routes.ts). */
+  readonly teams?: readonly TeamSettings[];
   /** Directory holding one file per receiver secret, named by the receiver's `secretKey`. */
   readonly secretsDir: string;
 }
@@ -39,6 +42,7 @@ export function alertmanagerConfig(p: AlertmanagerConfigParams) {
       routes: [
         // First and without continue, so no configured route (even a catch-all) pages anyone for the Watchdog.
         watchdogRoute(alerting.heartbeat),
+        ...teamRoutes(p.teams ?? []),
         ...alerting.routes.map((r) => ({ receiver: r.receiver, matchers: [...r.matchers], continue: r.continue })),
       ],
     },
@@ -47,7 +51,7 @@ export function alertmanagerConfig(p: AlertmanagerConfigParams) {
     ],
     receivers: [
       alerting.heartbeat ? heartbeatReceiver(alerting.heartbeat, p) : { name: NULL_RECEIVER },
-      ...alerting.receivers.map((r) => receiver(r, p)),
+      ...[...alerting.receivers, ...(p.teams ?? []).flatMap((t) => t.receivers)].map((r) => receiver(r, p)),
     ],
   };
 }
@@ -102,9 +106,10 @@ function receiver(r: ReceiverSettings, p: AlertmanagerConfigParams) {
 }
 
 /**
- * The secret files the config reads, by file name: every receiver's and the heartbeat's `secretKey`, which
+ * The secret files the config reads, by file name: every receiver's (the teams' too) and the heartbeat's `secretKey`, which
  * are also the secret config keys the stack reads them from.
  */
-export function receiverSecretFiles(alerting: AlertingSettings): string[] {
-  return [...alerting.receivers.map((r) => r.secretKey), ...(alerting.heartbeat ? [alerting.heartbeat.secretKey] : [])];
+export function receiverSecretFiles(alerting: AlertingSettings, teams: readonly TeamSettings[] = []): string[] {
+  const receivers = [...alerting.receivers, ...teams.flatMap((t) => t.receivers)];
+  return [...receivers.map((r) => r.secretKey), ...(alerting.heartbeat ? [alerting.heartbeat.secretKey] : [])];
 }

@@ -70,6 +70,8 @@ export const GRAFANA = {
   /** Credentials Grafana's datasources read with `$__file{}` when it provisions them. */
   secretsDir: "/etc/grafana/secrets",
   dashboardsDir: "/var/lib/grafana-dashboards",
+  /** One directory per team below it (builders/grafana/team-dashboards.ts), outside dashboardsDir. */
+  teamDashboardsDir: "/var/lib/grafana-team-dashboards",
   tlsDir: "/etc/grafana/tls",
 } as const;
 

@@ -12,6 +12,7 @@ import { federationRuleFile } from "../federation/rules";
 import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
+import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
 import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
@@ -64,6 +65,12 @@ export const GLOBAL_FILES = {
 /** The file of the Alertmanager targets the global tier writes into a region, and each Grafana dashboard. */
 export const regionTargetsFile = (region: string) => `regions/${region}/alertmanager-targets.json`;
 export const dashboardFile = (name: string) => `grafana/dashboards/${name}`;
+export const teamDashboardFile = (team: string, name: string) => `grafana/team-dashboards/${team}/${name}`;
+
+/** The default dashboards' provider and one per team with dashboards. */
+function withTeamProviders(defaults: { apiVersion: number; providers: readonly object[] }, config: GlobalStackConfig) {
+  return { ...defaults, providers: [...defaults.providers, ...teamDashboardProviders(config.teams, GRAFANA.teamDashboardsDir)] };
+}
 
 /** The label that names this stack's Alertmanager mesh (`--cluster.label`). */
 export function meshLabel(config: GlobalStackConfig): string {
@@ -138,6 +145,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({
         alerting: config.alerting,
+        teams: config.teams,
         secretsDir: ALERTMANAGER.secretsDir,
       }),
     ),
@@ -208,9 +216,12 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiEndpoints(r).map((e) => e.address) })),
       }),
     ),
-    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(dashboardProviders(GRAFANA.dashboardsDir)),
+    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(withTeamProviders(dashboardProviders(GRAFANA.dashboardsDir), config)),
   };
   for (const [name, board] of Object.entries(grafanaDashboards())) files[dashboardFile(name)] = JSON.stringify(board, null, 2);
+  for (const [team, boards] of Object.entries(teamDashboards(config.teams))) {
+    for (const [name, board] of Object.entries(boards)) files[teamDashboardFile(team, name)] = board;
+  }
   const peers = o.alertmanagerHosts.map((host) => `${host}:${ALERTMANAGER.webPort}`);
   for (const r of regions) files[regionTargetsFile(r.outputs.region)] = JSON.stringify(alertmanagerTargets(peers), null, 2);
   return files;

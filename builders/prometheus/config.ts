@@ -1,4 +1,5 @@
-import type { StaticScrapeJob } from "../../config/types";
+import type { StaticScrapeJob, Team } from "../../config/types";
+import { teamJobs } from "../teams/jobs";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../regional/layout";
 import { kubernetesJobs, scrapeTimeout, selfJobs, staticJobs, ScrapeJobSettings } from "./scrape-jobs";
 import type { ShardPosition } from "./sharding";
@@ -40,6 +41,8 @@ export interface PrometheusConfigParams {
   readonly sampleLimit: number;
   readonly labelLimit: number;
   readonly staticJobs: readonly StaticScrapeJob[];
+  /** The teams' ServiceMonitor- and PodMonitor-shaped jobs (builders/teams/jobs.ts), discovered through Kubernetes. */
+  readonly teams?: readonly Team[];
   /** Basic-auth user of the region's Prometheus web endpoint (federation, self-scrape). */
   readonly federationUsername: string;
   /** Name in the region's server certificate. */
@@ -87,7 +90,9 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
     serverName: p.tlsServerName,
   });
   const discovered = p.discoveredStandIns ? staticJobs(p.discoveredStandIns, settings) : kubernetesJobs(settings);
-  const scrapeConfigs = [...self, ...discovered, ...staticJobs(p.staticJobs, settings)];
+  // Without a Kubernetes API (discoveredStandIns) nothing discovers the teams' targets.
+  const teams = p.discoveredStandIns ? [] : teamJobs(p.teams ?? [], settings);
+  const scrapeConfigs = [...self, ...discovered, ...staticJobs(p.staticJobs, settings), ...teams];
   const names = scrapeConfigs.map((job) => job.job_name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new Error(`scrape job '${duplicate}' is defined twice: static jobs must not reuse a built-in job name (${names.join(", ")})`);

@@ -52,7 +52,7 @@ function drop(regex: string): RelabelConfig {
   return { source_labels: ["__name__"], regex, action: "drop" };
 }
 
-function kubernetesSd(role: KubernetesRole, namespaces?: readonly string[], labelSelector?: string): KubernetesSdConfig[] {
+export function kubernetesSd(role: KubernetesRole, namespaces?: readonly string[], labelSelector?: string): KubernetesSdConfig[] {
   return [
     {
       role,
@@ -63,12 +63,12 @@ function kubernetesSd(role: KubernetesRole, namespaces?: readonly string[], labe
 }
 
 /** Keeps the namespace and pod of pod-backed targets as labels, so a target can be found in the cluster. */
-const POD_LABELS: RelabelConfig[] = [
+export const POD_LABELS: RelabelConfig[] = [
   { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace", action: "replace" },
   { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod", action: "replace" },
 ];
 
-function limits(settings: ScrapeJobSettings, factor = 1) {
+export function limits(settings: ScrapeJobSettings, factor = 1) {
   return { sample_limit: settings.sampleLimit * factor, label_limit: settings.labelLimit };
 }
 
@@ -104,7 +104,7 @@ function kubeletJob(settings: ScrapeJobSettings, job: string, path: string, drop
  * Prometheus 3 does not know (a hand-written `/metrics` handler, an old exporter): read those as the classic
  * text format, as Prometheus 2 did, instead of failing the scrape.
  */
-const USER_TARGETS = { fallback_scrape_protocol: "PrometheusText0.0.4" } as const;
+export const USER_TARGETS = { fallback_scrape_protocol: "PrometheusText0.0.4" } as const;
 
 /** How the two opt-in jobs differ: which object carries the `prometheus.io/*` annotations. */
 interface OptIn {

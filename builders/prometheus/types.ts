@@ -11,7 +11,7 @@ export interface RelabelConfig {
   readonly modulus?: number;
   readonly target_label?: string;
   readonly replacement?: string;
-  readonly action?: "replace" | "keep" | "drop" | "hashmod" | "labelmap" | "labeldrop" | "labelkeep";
+  readonly action?: "replace" | "keep" | "drop" | "hashmod" | "labelmap" | "labeldrop" | "labelkeep" | "lowercase" | "uppercase" | "keepequal" | "dropequal";
 }
 
 export interface TlsConfig {
@@ -19,6 +19,7 @@ export interface TlsConfig {
   readonly cert_file?: string;
   readonly key_file?: string;
   readonly server_name?: string;
+  readonly insecure_skip_verify?: boolean;
 }
 
 export interface BasicAuth {
@@ -58,6 +59,8 @@ export interface ScrapeConfig {
   readonly metrics_path?: string;
   readonly scheme?: "http" | "https";
   readonly honor_labels?: boolean;
+  /** URL parameters of every scrape request. */
+  readonly params?: Readonly<Record<string, readonly string[]>>;
   /** What Prometheus 3 parses a response as when its Content-Type is missing or unknown (it fails the scrape otherwise). */
   readonly fallback_scrape_protocol?: ScrapeProtocol;
   readonly sample_limit: number;

@@ -71,6 +71,7 @@ export function regionalPrometheusParams(
     sampleLimit: config.prometheus.sampleLimit,
     labelLimit: config.prometheus.labelLimit,
     staticJobs: config.prometheus.staticJobs,
+    teams: config.teams,
     federationUsername: FEDERATION_USERNAME,
     tlsServerName: plan.tlsServerName,
     alertingUsername: plan.alertingUsername,

@@ -2,6 +2,7 @@ import * as YAML from "yaml";
 import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
+import { teamRuleFiles } from "../teams/rules";
 import { objstoreConfig } from "../thanos/objstore";
 import { regionalGatewayConfig } from "./gateway";
 import { prometheusPodName } from "./layout";
@@ -52,7 +53,7 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
     const params = regionalPrometheusParams(config, plan, clusterName, pod.shard, prometheusPodName(pod.shard, pod.replica));
     files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
   }
-  for (const [name, rules] of Object.entries(regionalRuleFiles(config.alerts))) files[`rules/${name}`] = toYaml(rules);
+  for (const [name, rules] of Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) })) files[`rules/${name}`] = toYaml(rules);
   files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
   files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
   files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));

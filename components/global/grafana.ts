@@ -14,6 +14,7 @@ import {
   metadata, mountedFiles, movedChildOpts, podBasics, scratch, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
+import { TeamDashboardFiles, teamDashboardFeatures } from "./team-dashboards";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -27,6 +28,8 @@ export interface GrafanaArgs extends GlobalPartArgs {
   readonly provisioning: pulumi.Output<Record<string, string>>;
   /** Dashboard JSON files by name. */
   readonly dashboards: pulumi.Output<Record<string, string>>;
+  /** The teams' dashboards, each team's in its own folder (dashboards.yml has their providers). */
+  readonly teamDashboards: readonly TeamDashboardFiles[];
   readonly cloud: Cloud;
   /** The only addresses its load balancer admits. */
   readonly allowedCidrs: readonly string[];
@@ -100,6 +103,7 @@ export class Grafana extends pulumi.ComponentResource {
       metadata: metadata(w, `${w.id.name}-dashboards`),
       data: a.dashboards,
     }, w.opts);
+    const teams = teamDashboardFeatures(w, a.teamDashboards);
     alertingPeers(w);
     const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
     const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
@@ -116,6 +120,7 @@ export class Grafana extends pulumi.ComponentResource {
         },
       }),
       mountedFiles("dashboards", GRAFANA.dashboardsDir, { configMap: { name: dashboards.metadata.name } }),
+      ...teams.features,
       mountedFiles("tls", GRAFANA.tlsDir, { secret: { secretName: tls.metadata.name } }),
       // Only the datasource password: the admin and database passwords stay environment variables.
       mountedFiles("datasource-secrets", GRAFANA.secretsDir, {
@@ -133,7 +138,7 @@ export class Grafana extends pulumi.ComponentResource {
         template: {
           metadata: {
             labels: w.labels,
-            annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), cert.certPem) },
+            annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), teams.contents, cert.certPem) },
           },
           spec: {
             ...podBasics(w, GRAFANA_UID),

@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
-import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
+import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles, teamDashboardFile } from "../../builders/global/render";
 import { globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
 import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
@@ -76,7 +77,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const key of receiverSecretFiles(config.alerting)) {
+    for (const key of receiverSecretFiles(config.alerting, config.teams)) {
       if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
@@ -157,7 +158,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       ca: pki.alertmanagerCa,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting).map((key) => [key, args.receiverSecrets[key]])),
+      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]])),
       storageClassName: args.storageClassName,
     }, parent);
 
@@ -192,6 +193,10 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       database: args.database,
       provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
       dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
+      teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
+        team,
+        files: fileData(publicFiles, Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)]))),
+      })),
       cloud: config.cloud,
       allowedCidrs: config.ingressAllowedCidrs,
       ingressCa: pki.ingressCa,

@@ -10,6 +10,7 @@ import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { CERTIFICATE_RULES_FILE, regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
 import { certificateRules } from "../../builders/rules/certificates";
+import { teamRuleFiles } from "../../builders/teams/rules";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
@@ -142,7 +143,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
       metadata: meta(FILES.rulesConfigMap),
       data: credentials.issued.apply((issued) => ({
-        ...Object.fromEntries(Object.entries(regionalRuleFiles(config.alerts)).map(([file, rules]) => [file, toYaml(rules)])),
+        ...Object.fromEntries(Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }).map(([file, rules]) => [file, toYaml(rules)])),
         [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
       })),
     }, inNamespace);
