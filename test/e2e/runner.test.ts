@@ -131,8 +131,8 @@ describe("binary discovery", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const NAMES = ["prometheus", "promtool", "alertmanager", "amtool", "node_exporter", "thanos", "fake-gcs-server", "moto_server"];
-  const KEYS = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer"];
+  const NAMES = ["prometheus", "promtool", "alertmanager", "amtool", "node_exporter", "thanos", "fake-gcs-server", "moto_server", "haproxy", "memcached"];
+  const KEYS = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer", "haproxy", "memcached"];
   const allIn = (sub: string) => {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
     return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name))]));
