@@ -11,7 +11,8 @@ import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { endpointSdConfig, thanosQueryArgs } from "../thanos/query";
-import { queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
+import { queryFrontendArgs } from "../thanos/query-frontend";
+import { inMemoryResponseCacheConfig } from "../thanos/response-cache";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
@@ -191,7 +192,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         users: o.queryFrontendUsers,
       }),
     ),
-    [GLOBAL_FILES.frontendResponseCache]: yaml(responseCacheConfig(RESPONSE_CACHE_SIZE)),
+    [GLOBAL_FILES.frontendResponseCache]: yaml(inMemoryResponseCacheConfig(RESPONSE_CACHE_SIZE)),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
