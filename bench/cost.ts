@@ -12,6 +12,7 @@ import type { RegionalStackConfig } from "../config/types";
 import { LOCAL_REGIONS } from "../local/settings";
 import { loadWithOverrides } from "../local/stacks";
 import type { Log, Topology } from "../local/topology";
+import { waitFor } from "../local/wait";
 import { figure, Section } from "./report";
 import { round } from "./stats";
 
@@ -43,15 +44,21 @@ interface BlockMeta {
   readonly thanos: { readonly source?: string; readonly downsample?: { readonly resolution?: number }; readonly files?: readonly { readonly rel_path: string; readonly size_bytes?: number }[] };
 }
 
-/** Reads every raw block the sidecars uploaded to each region's bucket (`thanos tools bucket ls --output=json`). */
-export function uploadedBlocks(topology: Topology): UploadedBlocks {
-  const metas = topology.plan.regions.flatMap((r) =>
-    topology
-      .bucketTool(r.name, ["ls", "--output=json"])
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line) as BlockMeta),
-  );
+const META_JSON = /^[0-9A-Z]{26}\/meta\.json$/;
+
+/**
+ * Reads the meta.json of every raw block the sidecars uploaded to each region's bucket, once every region's
+ * bucket holds one (the first blocks are cut and shipped within a minute or so of the start).
+ */
+export async function uploadedBlocks(topology: Topology): Promise<UploadedBlocks> {
+  const metas: BlockMeta[] = [];
+  for (const region of topology.plan.regions) {
+    const names = await waitFor(`a block in ${region.name}'s bucket`, 180_000, async () => {
+      const found = (await topology.bucketObjects(region.name)).filter((n) => META_JSON.test(n));
+      return found.length > 0 ? found : undefined;
+    }, 2000);
+    for (const name of names) metas.push(JSON.parse(await topology.bucketObject(region.name, name)) as BlockMeta);
+  }
   const raw = metas.filter((m) => m.thanos.source === "sidecar" && (m.thanos.downsample?.resolution ?? 0) === 0);
   const bytes = (m: BlockMeta, file: (p: string) => boolean) => (m.thanos.files ?? []).filter((f) => file(f.rel_path)).reduce((s, f) => s + (f.size_bytes ?? 0), 0);
   const sum = (value: (m: BlockMeta) => number) => raw.reduce((s, m) => s + value(m), 0);

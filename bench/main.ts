@@ -79,11 +79,12 @@ async function measureAll(settings: BenchSettings, only: readonly string[]): Pro
           await topology.waitReady();
           const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);
           const queries = await globalQueryLatency(topology, settings.queries, log);
-          const queryPath = await queryPathLatency(topology, settings.queryPath, log);
-          const cost = costSection(uploadedBlocks(topology), log);
+          // Sections of their own: a failure there leaves the others' figures.
+          const queryPath = await phase("queryPath", "The query path", async () => [await queryPathLatency(topology, settings.queryPath, log)]);
           // Last: it kills an Alertmanager peer.
           const alerts = await alertPipeline(topology, settings.alerts, log);
-          return [federation, queries, queryPath, cost, alerts];
+          const cost = await phase("cost", "Cost per region", async () => [costSection(await uploadedBlocks(topology), log)]);
+          return [federation, queries, ...queryPath, ...cost, alerts];
         }),
       ),
     shardBalance: () => phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)]),

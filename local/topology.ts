@@ -74,6 +74,12 @@ export class Topology {
     return LOCAL_OBJECT_STORES[emulator.cloud].listObjects(emulator.port, name);
   }
 
+  /** One object of a region's bucket, read from its emulator. */
+  bucketObject(regionName: string, objectName: string): Promise<string> {
+    const { name, emulator } = this.region(regionName).bucket;
+    return LOCAL_OBJECT_STORES[emulator.cloud].readObject(emulator.port, name, objectName);
+  }
+
   /** Runs `thanos tools bucket <args>` on a region's bucket as its Thanos processes reach it, and returns its output. */
   bucketTool(regionName: string, args: readonly string[]): string {
     const bucket = this.rendered.buckets.get(regionName);
