@@ -14,9 +14,16 @@ export const VERSIONS = {
   grafana: "12.1.1",
   /** Its minor must be the EKS cluster's Kubernetes minor (`cluster.kubernetesVersion`); the component checks. */
   clusterAutoscaler: "1.33.0",
+  /**
+   * The in-region gateway; 2.6 is an LTS line (fixes until Q2 2027) and Debian bookworm's, which the local
+   * topology runs. Debian's build carries security fixes on top of the upstream release the image has.
+   */
+  haproxy: "2.6.12",
+  /** The Query Frontend's shared results cache; Debian bookworm's, which the local topology runs. */
+  memcached: "1.6.18",
 } as const;
 
-/** Where each image lives; the tag is always `v<version>` except Grafana's, which has no `v`. */
+/** Where each image lives; the tag is always `v<version>` except Grafana's and the Docker official images', which have no `v`. */
 export const IMAGES = {
   prometheus: `quay.io/prometheus/prometheus:v${VERSIONS.prometheus}`,
   alertmanager: `quay.io/prometheus/alertmanager:v${VERSIONS.alertmanager}`,
@@ -25,6 +32,8 @@ export const IMAGES = {
   thanos: `quay.io/thanos/thanos:v${VERSIONS.thanos}`,
   grafana: `docker.io/grafana/grafana:${VERSIONS.grafana}`,
   clusterAutoscaler: `registry.k8s.io/autoscaling/cluster-autoscaler:v${VERSIONS.clusterAutoscaler}`,
+  haproxy: `docker.io/library/haproxy:${VERSIONS.haproxy}`,
+  memcached: `docker.io/library/memcached:${VERSIONS.memcached}`,
 } as const;
 
 /** Local-only servers that stand in for the clouds' object stores (never deployed). */

@@ -12,8 +12,10 @@ import { projectToolsDir } from "./toolchain";
 interface BinarySpec {
   readonly name: string;
   readonly envVar: string;
-  /** The version the clusters run (or the pinned emulator's), which `--version` should print. */
+  /** The version the clusters run (or the pinned emulator's), which `versionFlag` should print. */
   readonly version: string;
+  /** Default `--version`. */
+  readonly versionFlag?: string;
 }
 
 const BINARIES = {
@@ -25,6 +27,8 @@ const BINARIES = {
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
   fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer },
   motoServer: { name: "moto_server", envVar: "MOTO_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.moto },
+  haproxy: { name: "haproxy", envVar: "HAPROXY_BIN", version: VERSIONS.haproxy, versionFlag: "-v" },
+  memcached: { name: "memcached", envVar: "MEMCACHED_BIN", version: VERSIONS.memcached },
 } as const satisfies Record<string, BinarySpec>;
 
 export type BinaryName = keyof typeof BINARIES;
@@ -37,7 +41,7 @@ export class MissingBinaryError extends Error {
     super(
       [
         ...missing.map((b) => `Missing ${b.name} ${b.version}: set ${b.envVar}, put it on PATH, or build the pinned version into .tools/bin.`),
-        `  Every pinned binary, built from its Go module (or PyPI for moto): ${SETUP_COMMAND}`,
+        `  Every pinned binary, built from its Go module (PyPI for moto, Debian's packages for HAProxy and memcached): ${SETUP_COMMAND}`,
         `  macOS alternative for the Prometheus tools: brew install prometheus alertmanager node_exporter thanos`,
       ].join("\n"),
     );
@@ -89,6 +93,7 @@ export function findBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
 /** The pinned version of a binary, and the one it reports (undefined when it prints none we can read). */
 export function binaryVersion(name: BinaryName, file: string): { readonly pinned: string; readonly actual?: string } {
   // Some print their version on stderr (kingpin's --version), some on stdout.
-  const result = spawnSync(file, ["--version"], { encoding: "utf8", timeout: 10_000 });
-  return { pinned: BINARIES[name].version, actual: /(\d+\.\d+\.\d+)/.exec(`${result.stdout ?? ""}${result.stderr ?? ""}`)?.[1] };
+  const spec: BinarySpec = BINARIES[name];
+  const result = spawnSync(file, [spec.versionFlag ?? "--version"], { encoding: "utf8", timeout: 10_000 });
+  return { pinned: spec.version, actual: /(\d+\.\d+\.\d+)/.exec(`${result.stdout ?? ""}${result.stderr ?? ""}`)?.[1] };
 }

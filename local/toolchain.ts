@@ -24,6 +24,20 @@ export interface PythonTool {
   readonly binaries: readonly string[];
 }
 
+/**
+ * Binaries taken from Debian's packages (no Go module or PyPI release of them): `apt-get download` and
+ * `dpkg-deb -x` need no root, and the libraries the machine may lack are fetched beside the package.
+ */
+export interface DebianTool {
+  readonly name: string;
+  readonly package: string;
+  /** The upstream release; Debian's revision (its security fixes) is whatever the archive serves. */
+  readonly version: string;
+  readonly libraries: readonly string[];
+  /** Each binary's path inside the package. */
+  readonly binaries: readonly { readonly name: string; readonly path: string }[];
+}
+
 export const GO_TOOLS: readonly GoTool[] = [
   {
     name: "prometheus",
@@ -71,6 +85,23 @@ export const GO_TOOLS: readonly GoTool[] = [
 
 export const PYTHON_TOOLS: readonly PythonTool[] = [
   { name: "moto", requirement: "moto[server]", version: LOCAL_TOOL_VERSIONS.moto, binaries: ["moto_server"] },
+];
+
+export const DEBIAN_TOOLS: readonly DebianTool[] = [
+  {
+    name: "haproxy",
+    package: "haproxy",
+    version: VERSIONS.haproxy,
+    libraries: ["liblua5.3-0", "libopentracing-c-wrapper0", "libopentracing1"],
+    binaries: [{ name: "haproxy", path: "usr/sbin/haproxy" }],
+  },
+  {
+    name: "memcached",
+    package: "memcached",
+    version: VERSIONS.memcached,
+    libraries: ["libevent-2.1-7", "libsasl2-2"],
+    binaries: [{ name: "memcached", path: "usr/bin/memcached" }],
+  },
 ];
 
 /** Prometheus 3.x publishes its Go module as v0.3MM.P (3.13.5 is v0.313.5); the others tag their releases. */

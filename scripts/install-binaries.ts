@@ -1,6 +1,7 @@
 /**
  * `npm run setup`: builds the pinned Prometheus, Alertmanager, node-exporter and Thanos binaries from their Go
- * modules and installs the local object-store emulators, into `.tools/bin` (git-ignored).
+ * modules, installs the local object-store emulators and extracts HAProxy and memcached from Debian's
+ * packages, into `.tools/bin` (git-ignored).
  *
  * Each tool is built once per version into a cache directory (`MONITORING_TOOLS_CACHE`, default `.tools/cache`)
  * and linked into `.tools/bin`, so a second run, or CI's fresh clone with a shared cache, takes seconds.
@@ -8,7 +9,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GO_TOOLS, PYTHON_TOOLS, GoTool, PythonTool, goModuleVersion, projectToolsDir, toolsCacheDir } from "../local/toolchain";
+import { DEBIAN_TOOLS, DebianTool, GO_TOOLS, PYTHON_TOOLS, GoTool, PythonTool, goModuleVersion, projectToolsDir, toolsCacheDir } from "../local/toolchain";
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
@@ -77,6 +78,57 @@ function installPythonTool(tool: PythonTool, target: string): void {
   run(path.join(target, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `${tool.requirement}==${tool.version}`], process.cwd());
 }
 
+/** `apt-get download` reads the package lists; a fresh machine may have none, which only root can fetch. */
+function aptDownload(packages: readonly string[], dir: string): void {
+  try {
+    run("apt-get", ["download", ...packages], dir);
+  } catch (err) {
+    if (process.getuid?.() !== 0) throw new Error(`${(err as Error).message}\nIf the package lists are missing, run apt-get update as root once.`);
+    run("apt-get", ["update"], dir);
+    run("apt-get", ["download", ...packages], dir);
+  }
+}
+
+function directoriesWithLibraries(root: string): string[] {
+  const found = new Set<string>();
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else if (/\.so(\.|$)/.test(entry.name)) found.add(dir);
+    }
+  };
+  walk(root);
+  return [...found].sort();
+}
+
+/**
+ * Extracts the package and its libraries under `target/root` and writes, per binary, a script that runs it
+ * with those libraries on the loader path (exec, so the pid a test kills is the binary's own).
+ */
+function installDebianTool(tool: DebianTool, target: string): void {
+  fs.rmSync(target, { recursive: true, force: true });
+  const downloads = path.join(target, "debs");
+  const root = path.join(target, "root");
+  fs.mkdirSync(downloads, { recursive: true });
+  aptDownload([tool.package, ...tool.libraries], downloads);
+  const debs = fs.readdirSync(downloads).filter((f) => f.endsWith(".deb"));
+  const main = debs.find((f) => f.startsWith(`${tool.package}_`));
+  const served = main && run("dpkg-deb", ["-f", path.join(downloads, main), "Version"], downloads).trim();
+  if (!served?.startsWith(`${tool.version}-`)) {
+    throw new Error(`Debian serves ${tool.package} ${served ?? "(nothing)"}, not the pinned ${tool.version}: update versions.ts to what the clusters should run`);
+  }
+  for (const deb of debs) run("dpkg-deb", ["-x", path.join(downloads, deb), root], downloads);
+  fs.rmSync(downloads, { recursive: true, force: true });
+  const libraryPath = directoriesWithLibraries(root).join(":");
+  for (const binary of tool.binaries) {
+    const wrapper = path.join(target, binary.name);
+    fs.writeFileSync(wrapper, `#!/bin/sh\nLD_LIBRARY_PATH="${libraryPath}\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "${path.join(root, binary.path)}" "$@"\n`, { mode: 0o755 });
+    const unresolved = run("sh", ["-c", `LD_LIBRARY_PATH="${libraryPath}" ldd "${path.join(root, binary.path)}" | grep "not found" || true`], target).trim();
+    if (unresolved) throw new Error(`${binary.name} from Debian's ${tool.package} lacks libraries; add their packages to its entry in local/toolchain.ts:\n${unresolved}`);
+  }
+}
+
 function ensure(name: string, version: string, binaries: readonly string[], install: (target: string) => void): string[] {
   const target = path.join(toolsCacheDir(), `${name}-${version}`);
   if (!fs.existsSync(path.join(target, COMPLETE))) {
@@ -108,6 +160,9 @@ function main(): void {
   }
   for (const tool of PYTHON_TOOLS) {
     link(ensure(tool.name, tool.version, tool.binaries.map((b) => path.join("bin", b)), (target) => installPythonTool(tool, target)));
+  }
+  for (const tool of DEBIAN_TOOLS) {
+    link(ensure(tool.name, tool.version, tool.binaries.map((b) => b.name), (target) => installDebianTool(tool, target)));
   }
   console.log(`binaries in ${path.join(projectToolsDir(), "bin")} (${Math.round((Date.now() - started) / 1000)} s)`);
 }

@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { BinaryName, binaryVersion, findBinary } from "../../local/binaries";
 
-const PINNED: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos"];
+const PINNED: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "haproxy", "memcached"];
 
 describe("pinned binaries", () => {
   for (const name of PINNED) {
