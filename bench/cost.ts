@@ -44,20 +44,27 @@ interface BlockMeta {
   readonly thanos: { readonly source?: string; readonly downsample?: { readonly resolution?: number }; readonly files?: readonly { readonly rel_path: string; readonly size_bytes?: number }[] };
 }
 
-const META_JSON = /^[0-9A-Z]{26}\/meta\.json$/;
+/** The tool prints each meta.json indented, one after another: each ends with a line holding only its closing brace. */
+function parseMetas(output: string): BlockMeta[] {
+  return output
+    .split(/^\}$/m)
+    .map((text) => text.trim())
+    .filter((text) => text.startsWith("{"))
+    .map((text) => JSON.parse(`${text}\n}`) as BlockMeta);
+}
 
 /**
- * Reads the meta.json of every raw block the sidecars uploaded to each region's bucket, once every region's
- * bucket holds one (the first blocks are cut and shipped within a minute or so of the start).
+ * Reads the meta.json of every raw block the sidecars uploaded to each region's bucket (`thanos tools bucket ls
+ * --output=json`), once every region's bucket holds one (the first are cut and shipped a minute or so after the start).
  */
 export async function uploadedBlocks(topology: Topology): Promise<UploadedBlocks> {
   const metas: BlockMeta[] = [];
   for (const region of topology.plan.regions) {
-    const names = await waitFor(`a block in ${region.name}'s bucket`, 180_000, async () => {
-      const found = (await topology.bucketObjects(region.name)).filter((n) => META_JSON.test(n));
-      return found.length > 0 ? found : undefined;
-    }, 2000);
-    for (const name of names) metas.push(JSON.parse(await topology.bucketObject(region.name, name)) as BlockMeta);
+    const found = await waitFor(`a block in ${region.name}'s bucket`, 180_000, async () => {
+      const blocks = parseMetas(await topology.bucketToolAsync(region.name, ["ls", "--output=json"]));
+      return blocks.length > 0 ? blocks : undefined;
+    }, 5000);
+    metas.push(...found);
   }
   const raw = metas.filter((m) => m.thanos.source === "sidecar" && (m.thanos.downsample?.resolution ?? 0) === 0);
   const bytes = (m: BlockMeta, file: (p: string) => boolean) => (m.thanos.files ?? []).filter((f) => file(f.rel_path)).reduce((s, f) => s + (f.size_bytes ?? 0), 0);

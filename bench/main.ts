@@ -111,8 +111,7 @@ async function main(): Promise<number> {
   const machine = describeMachine(findBinaries());
   const loadAtStart = loadAverage();
   log(`${quick ? "quick" : "full"} benchmark on ${machine.cores} cores (${machine.cpuModel})`);
-  const memcached = process.env.MEMCACHED_BIN;
-  const sections = await measureAll(quick ? quickSettings(basePort, memcached) : fullSettings(basePort, memcached), only);
+  const sections = await measureAll(quick ? quickSettings(basePort) : fullSettings(basePort), only);
   const report: Report = {
     mode: quick ? "quick" : "full",
     startedAt: new Date(started).toISOString(),

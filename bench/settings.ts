@@ -34,15 +34,15 @@ export interface BenchSettings {
 export const DEFAULT_BASE_PORT = 19000;
 const PORT_OFFSETS = { pipeline: 190, queryPath: 400, capacity: 500, sizing: 700, balance: 1000 } as const;
 
-/** The full run: the loads, one phase at a time, about half an hour on 2 cores. */
-export function fullSettings(basePort: number, memcachedBinary?: string): BenchSettings {
+/** The full run: the loads, one phase at a time, about 25 minutes on 2 cores. */
+export function fullSettings(basePort: number): BenchSettings {
   return {
     balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: basePort + PORT_OFFSETS.balance },
     federationRepetitions: 20,
     // Many cheap targets at a short interval: the limit is CPU and scrape time, not this machine's memory.
     capacity: {
-      targets: 2000,
-      seriesPerTargetSteps: [50, 100, 200, 400, 800, 1600],
+      targets: 1000,
+      seriesPerTargetSteps: [25, 50, 100, 200, 400, 800, 1600],
       interval: "5s",
       shardCounts: [1, 2],
       basePort: basePort + PORT_OFFSETS.capacity,
@@ -51,7 +51,7 @@ export function fullSettings(basePort: number, memcachedBinary?: string): BenchS
     sizing: { targets: 100, seriesPerTargetSteps: [250, 750, 1500], interval: "2s", holdScrapes: 60, basePort: basePort + PORT_OFFSETS.sizing },
     alerts: { alertsPerCondition: 4 },
     queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
-    queryPath: { repetitions: 20, ranges: ["1h", "6h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath, memcachedBinary },
+    queryPath: { repetitions: 20, ranges: ["1h", "6h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
     program: { regionCounts: [2, 10, 50] },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: false,
@@ -63,7 +63,7 @@ export function fullSettings(basePort: number, memcachedBinary?: string): BenchS
  * a few minutes. What it checks is correctness (one shard per target, one notification per alert, linear growth,
  * the sizing ratio, a warm cache faster than a cold one); its timings share the machine and are not the report's.
  */
-export function quickSettings(basePort: number, memcachedBinary?: string): BenchSettings {
+export function quickSettings(basePort: number): BenchSettings {
   return {
     balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "2s", coverageTimeoutMs: 20_000, basePort: basePort + PORT_OFFSETS.balance },
     federationRepetitions: 3,
@@ -71,7 +71,7 @@ export function quickSettings(basePort: number, memcachedBinary?: string): Bench
     sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 5, basePort: basePort + PORT_OFFSETS.sizing },
     alerts: { alertsPerCondition: 1 },
     queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
-    queryPath: { repetitions: 3, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath, memcachedBinary },
+    queryPath: { repetitions: 3, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
     program: { regionCounts: [2, 10, 50] },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: true,

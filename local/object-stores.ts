@@ -24,8 +24,6 @@ export interface LocalObjectStore {
   createBucket(port: number, bucket: string): Promise<void>;
   /** Every object name in the bucket. */
   listObjects(port: number, bucket: string): Promise<string[]>;
-  /** One object's content, as text. */
-  readObject(port: number, bucket: string, name: string): Promise<string>;
 }
 
 /** moto accepts any key pair; Thanos must not fall back to instance credentials (the metadata address). */
@@ -57,7 +55,6 @@ const s3: LocalObjectStore = {
     } while (token);
     return keys;
   },
-  readObject: (port, bucket, name) => request({ url: `http://${address(port)}` }, `/${bucket}/${name.split("/").map(encodeURIComponent).join("/")}`),
 };
 
 /**
@@ -112,7 +109,6 @@ const gcs: LocalObjectStore = {
     } while (token);
     return names;
   },
-  readObject: (port, bucket, name) => request({ url: `http://${address(port)}` }, `/storage/v1/b/${bucket}/o/${encodeURIComponent(name)}?alt=media`),
 };
 
 /** Each cloud's local bucket; a new cloud is a compile error here until it has one. */
