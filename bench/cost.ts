@@ -5,7 +5,7 @@
  */
 import { nodesFor, PodRequest } from "../builders/sizing/nodes";
 import { RegionalSizing, sizeRegion } from "../builders/sizing";
-import { CLOUD_FACTS, machineTypeOf } from "../config/clouds";
+import { CLOUD_TRAITS, machineTypeOf } from "../config/clouds";
 import { parseDuration } from "../config/duration";
 import { quantity } from "../config/quantity";
 import type { RegionalStackConfig } from "../config/types";
@@ -135,7 +135,7 @@ function costRow(stack: string, load: (typeof COST_LOADS)[number], measured: Upl
   if (config.tier !== "regional") throw new Error(`Pulumi.${stack}.yaml is not a regional stack`);
   const sizing = sizeRegion({ ...config.load, ...config.prometheus });
   const machineType = config.cluster.nodes.machineType;
-  const room = CLOUD_FACTS[config.cloud].allocatable(machineTypeOf(config.cloud, machineType)!);
+  const room = CLOUD_TRAITS[config.cloud].allocatable(machineTypeOf(config.cloud, machineType)!);
   const perNode = { cpuCores: quantity(sizing.nodeExporter.cpuRequest), memoryBytes: quantity(sizing.nodeExporter.memoryRequest) };
   const volumes = [
     ...Array.from({ length: sizing.shards * config.prometheus.replicas }, () => sizing.prometheus.diskGiB),

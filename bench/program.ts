@@ -88,7 +88,7 @@ export async function programScaling(settings: ProgramSettings, log: Log): Promi
     method:
       `The global stack's program (index.ts) under Pulumi mocks (test/harness), one child process per region count, with the ` +
       `outputs of the ${SOURCE_REGION} stack (run once) cloned under each region's name. Evaluation time is the harness' runProgram ` +
-      `call (program load, every resource registered, exports resolved, then the harness' 300 ms of quiet); wall time is the whole ` +
+      `call (program load, exports resolved, every registration answered, those made inside an apply included); wall time is the whole ` +
       `child process, Node and module loading included.`,
     tables: [
       {

@@ -6,9 +6,9 @@
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { QUERY_SPLIT_INTERVAL, RESPONSE_CACHE_SIZE } from "../builders/global/render";
 import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
+import { DEFAULTS } from "../config/defaults";
 import { parseDuration } from "../config/duration";
 import { ServerAccess, queryRange } from "../local/client";
 import { LOOPBACK, PortAllocator, address } from "../local/ports";
@@ -123,7 +123,7 @@ async function startFrontend(topology: Topology, name: string, port: number, cac
       httpAddress: address(port),
       httpConfigFile,
       responseCacheConfigFile: cacheFile,
-      splitInterval: QUERY_SPLIT_INTERVAL,
+      splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   });
   const access = { ...topology.rendered.frontend, url: `https://${address(port)}` };
@@ -167,7 +167,7 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
   const cold = await runAll(topology.rendered.frontend, inMemory, end);
   const warm = await runAll(topology.rendered.frontend, inMemory, end);
   const straight = await runAll(topology.rendered.query, scenarioKeys(settings, 1), end);
-  const secondInMemory = await startFrontend(topology, "thanos-query-frontend-in-memory-2", await ports.take(), inMemoryResponseCacheConfig(RESPONSE_CACHE_SIZE));
+  const secondInMemory = await startFrontend(topology, "thanos-query-frontend-in-memory-2", await ports.take(), inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize));
   const otherInMemory = await runAll(secondInMemory, inMemory, end);
   add("Thanos Query straight (no frontend)", straight.ms);
   add("frontend, in-memory cache: cold", cold.ms);
@@ -218,9 +218,9 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
       `${DASHBOARD_RANGE_QUERIES.length} range queries like the default dashboards' panels (sums by region of rates, an error ratio, p50 and p99 ` +
       `latency quantiles) over the last ${settings.ranges.join(" and ")} at about ${settings.pointsPerRange} points, each ${settings.repetitions} times with a ` +
       `step of its own (${keyCount} queries per scenario), one at a time, over both regions: through the Query Frontend (HTTPS, basic ` +
-      `auth; split by ${QUERY_SPLIT_INTERVAL}, results cache) and through Thanos Query straight (HTTP). "Cold" is a key's first run, "warm" the ` +
+      `auth; split by ${DEFAULTS.queryFrontend.splitInterval}, results cache) and through Thanos Query straight (HTTP). "Cold" is a key's first run, "warm" the ` +
       `same key again on the same frontend; "after a change of replica" asks a second frontend replica for the keys the first one cached, ` +
-      `as after a rolling update or behind a load balancer. The in-memory cache is the stack's (${RESPONSE_CACHE_SIZE} per replica); the shared ` +
+      `as after a rolling update or behind a load balancer. The in-memory cache is the stack's (${DEFAULTS.queryFrontend.responseCacheSize} per replica); the shared ` +
       `one is one memcached (${MEMCACHED_MEMORY_MIB} MiB) behind two frontends. The local topology holds minutes of data, so the ranges are mostly ` +
       `empty: what is measured is the path's own cost, not the stores' scan of hours of chunks. The ranges end ${END_AGO_SECONDS} s ago, past the ` +
       `minute the frontend never caches (--query-range.response-cache-max-freshness, 1m), so a warm query is answered from the cache alone; ` +

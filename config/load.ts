@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CLOUDS, CLOUD_FACTS, cloudOfRegion, regionsOf } from "./clouds";
+import { CLOUDS, CLOUD_TRAITS, cloudOfRegion, regionsOf } from "./clouds";
 import { ConfigError } from "./errors";
 import { oneOf } from "./fields";
 import { issueToError, unknownKeyAllowed } from "./issues";
@@ -50,10 +50,10 @@ function readIdentity(stack: string, input: Record<string, unknown>): { tier: Ti
   if (!parsed.success) throw issueToError(stack, identitySchema, input, parsed.error.issues);
   const { tier, cloud } = parsed.data;
   const region = input.region;
-  const allowed = `${CLOUD_FACTS[cloud].nouns.region}: ${regionsOf(cloud).join(", ")}`;
+  const allowed = `${CLOUD_TRAITS[cloud].nouns.region}: ${regionsOf(cloud).join(", ")}`;
   if (typeof region !== "string" || !regionsOf(cloud).includes(region)) {
     const other = typeof region === "string" ? cloudOfRegion(region) : undefined;
-    throw new ConfigError(stack, "region", region, `${other ? `'${region}' is ${CLOUD_FACTS[other].nouns.region}; ` : ""}${allowed}`);
+    throw new ConfigError(stack, "region", region, `${other ? `'${region}' is ${CLOUD_TRAITS[other].nouns.region}; ` : ""}${allowed}`);
   }
   return { tier, identity: { stack, cloud, region } };
 }

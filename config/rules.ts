@@ -2,12 +2,11 @@
  * Rules that relate several keys, or a key and what the cloud or the sizing function make of it. They run on
  * what the schema returned, before any resource exists; each names the key a user changes to fix it.
  */
-import { MAX_ZONES, awsSubnetPlan, gkeAddressPlan } from "../builders/cloud/network";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { regionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
 import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
-import { CLOUD_FACTS, Cloud, machineTypeOf } from "./clouds";
-import type { MachineType } from "./cloud/facts";
+import { CLOUDS, CLOUD_TRAITS, Cloud, machineTypeOf } from "./clouds";
+import type { MachineType } from "./cloud/traits";
 import { parseDuration } from "./duration";
 import { ConfigError } from "./errors";
 import { keyPath, valueAt } from "./issues";
@@ -18,11 +17,6 @@ import type { RawConfig } from "./raw";
 
 type Fail = (path: readonly PropertyKey[], allowed: string, value?: unknown) => never;
 
-/** Keys only one cloud reads: on the other they would be silently ignored. */
-const CLOUD_ONLY: readonly { readonly path: readonly string[]; readonly cloud: Cloud }[] = [
-  { path: ["gcpProject"], cloud: "gcp" },
-  { path: ["cluster", "releaseChannel"], cloud: "gcp" },
-];
 
 export function checkRules(config: StackConfig, input: Record<string, unknown>, raw: RawConfig): void {
   const fail: Fail = (path, allowed, value = valueAt(input, path)) => {
@@ -30,13 +24,16 @@ export function checkRules(config: StackConfig, input: Record<string, unknown>, 
     const defaulted = value === undefined ? valueAt(config, path[0] === "expectedLoad" ? ["load", ...path.slice(1)] : path) : undefined;
     throw new ConfigError(config.stack, keyPath(path), value ?? defaulted, allowed, defaulted === undefined ? {} : { defaulted: true });
   };
-  for (const { path, cloud } of CLOUD_ONLY) {
-    if (config.cloud !== cloud && valueAt(input, path) !== undefined) {
-      fail(path, `no value on ${config.cloud === "aws" ? "an AWS" : "a GCP"} stack: ${keyPath(path)} applies only to ${cloud === "gcp" ? "GCP" : "AWS"} stacks`);
+  // Keys only one cloud reads: on another they would be silently ignored.
+  for (const cloud of CLOUDS) {
+    for (const { path } of CLOUD_TRAITS[cloud].ownKeys) {
+      if (config.cloud !== cloud && valueAt(input, path) !== undefined) {
+        fail(path, `no value on ${CLOUD_TRAITS[config.cloud].nouns.withArticle} stack: ${keyPath(path)} applies only to ${CLOUD_TRAITS[cloud].nouns.name} stacks`);
+      }
     }
   }
-  if (config.cloud === "gcp" && config.gcpProject === undefined) {
-    fail(["gcpProject"], "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)");
+  for (const { path, requiredAs } of CLOUD_TRAITS[config.cloud].ownKeys) {
+    if (requiredAs !== undefined && valueAt(config, path) === undefined) fail(path, requiredAs);
   }
   checkCluster(config.cluster, config.cloud, fail);
   if (config.tier === "regional") checkRegional(config, fail);
@@ -50,26 +47,7 @@ function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void 
   if (zones.size < 3) fail(["cluster", "zones"], `at least three distinct zones of the region`);
   const { minNodes, maxNodes } = cluster.nodes;
   if (maxNodes < minNodes) fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
-  const machine = machineTypeOf(cloud, cluster.nodes.machineType)!;
-  if (cloud === "gcp") {
-    const plan = gkeAddressPlan(cluster.vpcCidr);
-    if (maxNodes > plan.maxNodes) {
-      fail(["cluster", "nodes", "maxNodes"], `at most ${plan.maxNodes}: GKE gives each node a /24 of the pods range ${plan.podsCidr}, which holds ${plan.maxNodes} of them`);
-    }
-    return;
-  }
-  if (zones.size > MAX_ZONES) fail(["cluster", "zones"], `at most ${MAX_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_ZONES}`);
-  // The VPC CNI gives every pod an address of its node's subnet; AWS keeps five addresses of each subnet.
-  const [plan] = awsSubnetPlan(cluster.vpcCidr, cluster.zones);
-  const prefix = Number(plan.privateCidr.split("/")[1]);
-  const usable = 2 ** (32 - prefix) - 5;
-  const perNode = machine.maxPods + 1;
-  const perZone = Math.ceil(maxNodes / zones.size);
-  if (perZone * perNode > usable) {
-    const most = Math.floor(usable / perNode) * zones.size;
-    fail(["cluster", "nodes", "maxNodes"],
-      `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
-  }
+  CLOUD_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
 }
 
 const forever = (retention: string) => parseDuration(retention) === 0;
@@ -137,10 +115,10 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
       memoryBytes: containers.reduce((sum, c) => sum + quantity(c.memoryRequest), 0),
     };
     if (fits(config.cloud, machine, need)) continue;
-    const bigger = Object.entries(CLOUD_FACTS[config.cloud].machineTypes)
+    const bigger = Object.entries(CLOUD_TRAITS[config.cloud].machineTypes)
       .filter(([, m]) => fits(config.cloud, m, need))
       .sort(([, a], [, b]) => a.memoryGiB - b.memoryGiB || a.vcpu - b.vcpu)[0]?.[0];
-    const offer = CLOUD_FACTS[config.cloud].allocatable(machine);
+    const offer = CLOUD_TRAITS[config.cloud].allocatable(machine);
     fail(["cluster", "nodes", "machineType"],
       `a machine type whose node holds one ${pod.what} and a node-exporter, which request ${gib(need.memoryBytes)} GiB and ${need.cpuCores.toFixed(2)} cores ` +
         `(${pod.load}) where one ${config.cluster.nodes.machineType} node offers ${gib(offer.memoryBytes)} GiB and ${offer.cpuCores.toFixed(2)} cores: ` +
@@ -149,7 +127,7 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
 }
 
 function fits(cloud: Cloud, machine: MachineType, need: { cpuCores: number; memoryBytes: number }): boolean {
-  const offer = CLOUD_FACTS[cloud].allocatable(machine);
+  const offer = CLOUD_TRAITS[cloud].allocatable(machine);
   return need.cpuCores <= offer.cpuCores && need.memoryBytes <= offer.memoryBytes;
 }
 

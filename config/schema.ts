@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { openToWorld, parseCidr } from "../policy/lib/cidr";
-import { CLOUDS, CLOUD_FACTS, Cloud, defaultZones, machineTypeOf, otherCloud, zoneBelongsTo } from "./clouds";
+import { CLOUDS, CLOUD_TRAITS, Cloud, defaultZones, machineTypeOf, otherClouds, perCloud, zoneBelongsTo } from "./clouds";
+import { DEFAULTS } from "./defaults";
 import { EXPLAINS } from "./issues";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
@@ -88,28 +89,28 @@ function cidrList(what: string) {
 }
 
 function machineType(cloud: Cloud) {
-  const facts = CLOUD_FACTS[cloud];
+  const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.machineType} whose capacity this program knows, such as ${facts.defaultMachineType} (the list is in config/cloud/${cloud}.ts)`;
   return checked((value) => {
     if (machineTypeOf(cloud, value)) return undefined;
-    const other = otherCloud(cloud);
-    return machineTypeOf(other, value) ? `'${value}' is ${CLOUD_FACTS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
+    const other = otherClouds(cloud).find((c) => machineTypeOf(c, value));
+    return other ? `'${value}' is ${CLOUD_TRAITS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
   }, allowed, "Node machine type (EC2 instance type or GCE machine type); a Prometheus pod must fit on one node.");
 }
 
 function databaseClass(cloud: Cloud) {
-  const facts = CLOUD_FACTS[cloud];
+  const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.databaseClass} such as ${facts.databaseClass.example}`;
   return checked((value) => {
     if (facts.databaseClass.re.test(value)) return undefined;
-    const other = CLOUD_FACTS[otherCloud(cloud)];
-    return other.databaseClass.re.test(value) ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
+    const other = otherClouds(cloud).map((c) => CLOUD_TRAITS[c]).find((traits) => traits.databaseClass.re.test(value));
+    return other ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
   }, allowed, "RDS instance class (aws) or Cloud SQL tier (gcp).");
 }
 
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
-  const example = zonesDefault[0] ?? CLOUD_FACTS[cloud].zoneName(region, "a");
+  const example = zonesDefault[0] ?? CLOUD_TRAITS[cloud].zoneName(region, "a");
   const zone = documented(z.string().refine((name) => zoneBelongsTo(cloud, region, name)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
   const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
     allowedText: "a list of at least three distinct zones of the region",
@@ -118,24 +119,24 @@ function clusterSchema({ cloud, region }: StackIdentity) {
   return optionalSection(section(
     {
       name: derivedDefault(text(NAME.re, NAME.allowed, "Cluster name."), "<namePrefix>-monitoring"),
-      kubernetesVersion: text(/^1\.\d{2}$/, 'a Kubernetes minor version such as "1.33"', "Kubernetes minor version.").default("1.33"),
+      kubernetesVersion: text(/^1\.\d{2}$/, 'a Kubernetes minor version such as "1.33"', "Kubernetes minor version.").default(DEFAULTS.cluster.kubernetesVersion),
       // A region without three zones of its own has no default: the stack lists its zones.
       zones: zonesDefault.length >= 3 ? zones.default(zonesDefault) : zones,
-      vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default("10.0.0.0/16"),
+      vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default(DEFAULTS.cluster.vpcCidr),
       nodes: section(
         {
-          machineType: forReference(machineType(cloud).default(CLOUD_FACTS[cloud].defaultMachineType), {
+          machineType: forReference(machineType(cloud).default(CLOUD_TRAITS[cloud].defaultMachineType), {
             allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
-            defaultText: `${CLOUD_FACTS.aws.defaultMachineType} (aws), ${CLOUD_FACTS.gcp.defaultMachineType} (gcp)`,
+            defaultText: perCloud((traits) => traits.defaultMachineType),
           }),
-          minNodes: int(1, 1000, "Nodes at least, across all zones.").default(3),
-          maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), "the larger of 6 and minNodes"),
-          diskGiB: int(20, 16384, "Node disk size.").default(100),
+          minNodes: int(1, 1000, "Nodes at least, across all zones.").default(DEFAULTS.cluster.minNodes),
+          maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), `the larger of ${DEFAULTS.cluster.maxNodesAtLeast} and minNodes`),
+          diskGiB: int(20, 16384, "Node disk size.").default(DEFAULTS.cluster.nodeDiskGiB),
         },
         "The node pool.",
       ).prefault({}),
       apiAllowedCidrs: cidrList("the Kubernetes API"),
-      releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default("REGULAR"),
+      releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default(DEFAULTS.cluster.releaseChannel),
     },
     "The Kubernetes cluster.",
   ));
@@ -153,16 +154,15 @@ function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
 function baseShape(identity: StackIdentity) {
   return {
     tier: tierField(TIERS),
-    cloud: oneOf(CLOUDS, "aws or gcp; either tier runs on either cloud."),
-    region: text(/^[a-z0-9-]+$/, "the cloud's region name", "The cloud's region name, such as us-east-1 (aws) or europe-west1 (gcp)."),
+    cloud: oneOf(CLOUDS, `${CLOUDS.join(" or ")}; either tier runs on either cloud.`),
+    region: text(/^[a-z0-9-]+$/, "the cloud's region name", `The cloud's region name, such as ${perCloud((traits) => traits.exampleRegion, " or ")}.`),
     gcpProject: derivedDefault(
       text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
       "required on GCP stacks, none on AWS ones",
     ),
     namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
     cluster: clusterSchema(identity),
-    // Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet.
-    certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(14),
+    certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(DEFAULTS.certificateWarningDays),
   };
 }
 
@@ -174,8 +174,8 @@ function staticJobSchema() {
       targets: list(target, "a list of at least one host:port target", "Targets to scrape.", 1),
       shard: int(0, 63, "Pins the job to one shard (functional sharding) instead of hashmod sharding.").optional(),
       scrapeInterval: duration({ minSeconds: 1, doc: "The job's own scrape interval." }).optional(),
-      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default("/metrics"),
-      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default("http"),
+      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.staticJob.metricsPath),
+      scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.staticJob.scheme),
     },
     "A target list that is not discovered through Kubernetes.",
   );
@@ -187,16 +187,16 @@ function prometheusSchema() {
   const quantity = (what: string, example: string, doc: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
   return section(
     {
-      replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(2),
+      replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(DEFAULTS.prometheus.replicas),
       shards: documented(z.union([z.literal("auto"), wholeNumber(1, MAX_SHARDS)]), {
         allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
         doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}).`,
-      }).default("auto"),
-      scrapeInterval: duration({ minSeconds: 1, doc: "How often every target is scraped." }).default("30s"),
-      evaluationInterval: duration({ minSeconds: 1, doc: "How often rules are evaluated." }).default("30s"),
-      retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default("24h"),
-      sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(50_000),
-      labelLimit: int(10, 1000, "Per-job label_limit.").default(64),
+      }).default(DEFAULTS.prometheus.shards),
+      scrapeInterval: duration({ minSeconds: 1, doc: "How often every target is scraped." }).default(DEFAULTS.prometheus.scrapeInterval),
+      evaluationInterval: duration({ minSeconds: 1, doc: "How often rules are evaluated." }).default(DEFAULTS.prometheus.evaluationInterval),
+      retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default(DEFAULTS.prometheus.retention),
+      sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(DEFAULTS.prometheus.sampleLimit),
+      labelLimit: int(10, 1000, "Per-job label_limit.").default(DEFAULTS.prometheus.labelLimit),
       staticJobs: documented(z.array(staticJobSchema()), { allowed: "a list of static jobs", doc: "Static scrape jobs." }).default([]),
       overrides: section(
         {
@@ -223,20 +223,20 @@ export function regionalSchema(identity: StackIdentity) {
       prometheus: prometheusSchema(),
       expectedLoad: section(
         {
-          targets: int(1, 10_000_000, "Scrape targets in the region.").default(200),
-          seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(1000),
+          targets: int(1, 10_000_000, "Scrape targets in the region.").default(DEFAULTS.expectedLoad.targets),
+          seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(DEFAULTS.expectedLoad.seriesPerTarget),
         },
         "The load the region's Prometheus must carry; sizes shards, requests and disks.",
       ).prefault({}),
       bucketRetention: section(
         {
-          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true, doc: "Raw samples." }).default("30d"),
-          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true, doc: "5m downsamples." }).default("180d"),
-          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true, doc: "1h downsamples." }).default("2y"),
+          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true, doc: "Raw samples." }).default(DEFAULTS.bucketRetention.raw),
+          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true, doc: "5m downsamples." }).default(DEFAULTS.bucketRetention.fiveMinutes),
+          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true, doc: "1h downsamples." }).default(DEFAULTS.bucketRetention.oneHour),
         },
         "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
-      storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(2),
+      storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(DEFAULTS.storeGateway.replicas),
     })
     .transform(({ expectedLoad, ...config }) => ({
       ...config,
@@ -249,22 +249,25 @@ export function regionalSchema(identity: StackIdentity) {
 function resolvedCluster<N extends { minNodes: number; maxNodes?: number }>(namePrefix: string, cluster: { name?: string; nodes: N }) {
   return {
     name: cluster.name ?? `${namePrefix}-monitoring`,
-    nodes: { ...cluster.nodes, maxNodes: cluster.nodes.maxNodes ?? Math.max(6, cluster.nodes.minNodes) },
+    nodes: { ...cluster.nodes, maxNodes: cluster.nodes.maxNodes ?? Math.max(DEFAULTS.cluster.maxNodesAtLeast, cluster.nodes.minNodes) },
   };
 }
 
-function scaling(min: number, doc: string) {
-  return section(
-    {
-      minReplicas: int(min, 50, "Replicas at least.").default(min),
-      maxReplicas: derivedDefault(int(min, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
-    },
-    doc,
-  ).prefault({});
+/** Replicas an autoscaler moves between: `defaults.minReplicas` is also the least a stack may ask for. */
+interface ScalingDefaults {
+  readonly minReplicas: number;
+  readonly maxReplicasAtLeast: number;
 }
 
-function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; maxReplicas?: number }) {
-  return { minReplicas, maxReplicas: maxReplicas ?? Math.max(6, minReplicas) };
+function scalingShape(defaults: ScalingDefaults) {
+  return {
+    minReplicas: int(defaults.minReplicas, 50, "Replicas at least.").default(defaults.minReplicas),
+    maxReplicas: derivedDefault(int(defaults.minReplicas, 100, "Replicas at most."), `the larger of ${defaults.maxReplicasAtLeast} and minReplicas`),
+  };
+}
+
+function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; maxReplicas?: number }, defaults: ScalingDefaults) {
+  return { minReplicas, maxReplicas: maxReplicas ?? Math.max(defaults.maxReplicasAtLeast, minReplicas) };
 }
 
 function alertingSchema() {
@@ -273,7 +276,7 @@ function alertingSchema() {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
       type: oneOf(RECEIVER_TYPES, "Where notifications go."),
       secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the receiver's URL or key", "The secret config key holding the receiver's URL or key."),
-      channel: derivedDefault(text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."), "#alerts"),
+      channel: derivedDefault(text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."), DEFAULTS.alertmanager.slackChannel),
     },
     "An Alertmanager receiver.",
   );
@@ -290,9 +293,9 @@ function alertingSchema() {
       type: oneOf(HEARTBEAT_TYPES, "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API."),
       secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the heartbeat URL or API key", "The secret config key holding the heartbeat's URL (webhook) or API key (opsgenie)."),
       // Alertmanager resends the Watchdog at most this often; the heartbeat service should allow a few missed.
-      interval: duration({ minSeconds: 30, doc: "How often the Watchdog is sent on." }).default("1m"),
+      interval: duration({ minSeconds: 30, doc: "How often the Watchdog is sent on." }).default(DEFAULTS.alertmanager.heartbeatInterval),
       name: derivedDefault(text(/^[\w .-]+$/, "the name of the Opsgenie heartbeat", "Opsgenie only: the heartbeat's name."), "required for opsgenie"),
-      apiUrl: derivedDefault(text(/^https:\/\/[a-z0-9.-]+$/, "an https:// base URL such as https://api.eu.opsgenie.com", "Opsgenie only: the API's base URL."), "https://api.opsgenie.com"),
+      apiUrl: derivedDefault(text(/^https:\/\/[a-z0-9.-]+$/, "an https:// base URL such as https://api.eu.opsgenie.com", "Opsgenie only: the API's base URL."), DEFAULTS.alertmanager.opsgenieApiUrl),
     },
     "The dead man's switch: where the always-firing Watchdog goes, so a service outside the stack pages someone when the pings stop.",
   );
@@ -301,16 +304,16 @@ function alertingSchema() {
       replicas: documented(wholeNumber(3, 9).refine((n) => n % 2 === 1), {
         allowed: "an odd number from 3 to 9 (a gossip mesh needs a majority)",
         doc: "Alertmanager mesh peers.",
-      }).default(3),
+      }).default(DEFAULTS.alertmanager.replicas),
       heartbeat: heartbeat.optional(),
       receivers: documented(z.array(receiver).min(1), { allowed: "a list of at least one receiver", doc: "Receivers: name, type, secretKey, channel." }),
       defaultReceiver: derivedDefault(text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."), "the first receiver"),
       routes: documented(z.array(route), { allowed: "a list of routes", doc: "Routes: receiver, matchers, continue." }).default([]),
-      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names", "Labels that group alerts into one notification.").default(["alertname", "cluster", "service"]),
-      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default("30s"),
+      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names", "Labels that group alerts into one notification.").default([...DEFAULTS.alertmanager.groupBy]),
+      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default(DEFAULTS.alertmanager.groupWait),
       // Alertmanager refuses a zero group_interval or repeat_interval.
-      groupInterval: duration({ minSeconds: 1, doc: "How long a group waits before it notifies of new alerts." }).default("5m"),
-      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default("4h"),
+      groupInterval: duration({ minSeconds: 1, doc: "How long a group waits before it notifies of new alerts." }).default(DEFAULTS.alertmanager.groupInterval),
+      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default(DEFAULTS.alertmanager.repeatInterval),
     },
     "The Alertmanager mesh, its receivers and routes.",
   );
@@ -323,26 +326,25 @@ export function globalSchema(identity: StackIdentity) {
       ...baseShape(identity),
       tier: tierField(["global"] as const),
       regions,
-      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(2),
+      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(DEFAULTS.federation.replicas),
       alerting: alertingSchema(),
       grafana: section(
         {
           domain: text(HOST_NAME, "a DNS name such as grafana.example.com", "The DNS name users reach Grafana at; its certificate is issued for it."),
-          minReplicas: int(3, 50, "Replicas at least.").default(3),
-          maxReplicas: derivedDefault(int(3, 100, "Replicas at most."), "the larger of 6 and minReplicas"),
+          ...scalingShape(DEFAULTS.grafana),
         },
         "Grafana.",
       ),
-      query: scaling(2, "Thanos Query replicas."),
+      query: section(scalingShape(DEFAULTS.query), "Thanos Query replicas.").prefault({}),
       database: section(
         {
-          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_FACTS[identity.cloud].defaultDatabaseClass), {
-            allowedText: `${CLOUD_FACTS.aws.nouns.databaseClass} such as ${CLOUD_FACTS.aws.databaseClass.example} (aws), ${CLOUD_FACTS.gcp.nouns.databaseClass} such as ${CLOUD_FACTS.gcp.databaseClass.example} (gcp)`,
-            defaultText: `${CLOUD_FACTS.aws.defaultDatabaseClass} (aws), ${CLOUD_FACTS.gcp.defaultDatabaseClass} (gcp)`,
+          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_TRAITS[identity.cloud].defaultDatabaseClass), {
+            allowedText: perCloud((traits) => `${traits.nouns.databaseClass} such as ${traits.databaseClass.example}`),
+            defaultText: perCloud((traits) => traits.defaultDatabaseClass),
           }),
-          storageGiB: int(20, 65536, "Storage size.").default(50),
-          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(7),
-          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"', "PostgreSQL major version.").default("16"),
+          storageGiB: int(20, 65536, "Storage size.").default(DEFAULTS.database.storageGiB),
+          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(DEFAULTS.database.backupRetentionDays),
+          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"', "PostgreSQL major version.").default(DEFAULTS.database.postgresVersion),
         },
         "Grafana's managed Postgres.",
       ).prefault({}),
@@ -356,14 +358,14 @@ export function globalSchema(identity: StackIdentity) {
       alerting: {
         ...config.alerting,
         defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
-        receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? "#alerts" : undefined })),
+        receivers: config.alerting.receivers.map((r) => ({ ...r, channel: r.type === "slack" ? r.channel ?? DEFAULTS.alertmanager.slackChannel : undefined })),
         heartbeat: config.alerting.heartbeat && {
           ...config.alerting.heartbeat,
-          apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? "https://api.opsgenie.com" : undefined,
+          apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? DEFAULTS.alertmanager.opsgenieApiUrl : undefined,
         },
       },
-      grafana: { ...config.grafana, ...resolvedScaling(config.grafana) },
-      query: resolvedScaling(config.query),
+      grafana: { ...config.grafana, ...resolvedScaling(config.grafana, DEFAULTS.grafana) },
+      query: resolvedScaling(config.query, DEFAULTS.query),
     }));
 }
 
@@ -376,7 +378,7 @@ export function tierSchema(tier: Tier, identity: StackIdentity): RegionalSchema 
 }
 
 /** For what does not depend on the stack's identity: the keys of a tier, where a key lives. */
-export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: "aws", region: "us-east-1" };
+export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: CLOUDS[0], region: CLOUD_TRAITS[CLOUDS[0]].exampleRegion };
 
 const TIER_KEYS = new Map<Tier, string[]>();
 

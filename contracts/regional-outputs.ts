@@ -1,3 +1,5 @@
+import type { Cloud } from "../config/clouds";
+
 /**
  * What a regional stack exports and the global stack reads through a StackReference. Regional stacks never
  * read global outputs: everything the global tier places into a region (load balancers exposing federation and
@@ -17,7 +19,7 @@ export interface RegionalOutputs {
   readonly tier: "regional";
   /** The stack name; every series of the region carries it as the `region` external label. */
   readonly region: string;
-  readonly cloud: "aws" | "gcp";
+  readonly cloud: Cloud;
   readonly cloudRegion: string;
   readonly clusterName: string;
   /** Secret: kubeconfig with exec credentials (aws eks get-token / gke-gcloud-auth-plugin). */

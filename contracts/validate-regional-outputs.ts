@@ -1,3 +1,4 @@
+import { CLOUDS } from "../config/clouds";
 import { REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "./regional-outputs";
 
 /**
@@ -18,7 +19,7 @@ export function validateRegionalOutputs(globalStack: string, reference: string, 
   }
   if (raw.tier !== "regional") fail("tier", `is ${JSON.stringify(raw.tier)}, not "regional"`);
   if (raw.region !== regionStack) fail("region", `is ${JSON.stringify(raw.region)}, but the stack is '${regionStack}'`);
-  if (raw.cloud !== "aws" && raw.cloud !== "gcp") fail("cloud", `is ${JSON.stringify(raw.cloud)}, not "aws" or "gcp"`);
+  if (!(CLOUDS as readonly unknown[]).includes(raw.cloud)) fail("cloud", `is ${JSON.stringify(raw.cloud)}, not ${CLOUDS.map((c) => JSON.stringify(c)).join(" or ")}`);
   for (const name of ["kubeconfig", "tlsServerName", "tlsCaCert", "storeApiClientCert", "storeApiClientKey", "federationUsername",
     "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword", "alertingPasswordHash",
     "namespace", "replicaLabel", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey"] as const) {

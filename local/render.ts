@@ -17,7 +17,7 @@ import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/fede
 import { federationPrometheusConfig } from "../builders/federation/config";
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
-import { QUERY_SPLIT_INTERVAL, RESPONSE_CACHE_SIZE, meshLabel } from "../builders/global/render";
+import { meshLabel } from "../builders/global/render";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
@@ -28,13 +28,14 @@ import { regionalPrometheusParams } from "../builders/regional/plan";
 import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
-import type { GrpcServerTls } from "../builders/thanos/grpc-tls";
+import type { GrpcServerTls } from "../builders/thanos/common";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
 import { sidecarArgs } from "../builders/thanos/sidecar";
 import { storeArgs } from "../builders/thanos/store";
+import { DEFAULTS } from "../config/defaults";
 import { bcryptHash } from "./bcrypt";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
@@ -434,8 +435,8 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         keyFile: frontendCert.key,
         users: { [frontendUser.username]: frontendUser.bcryptHash },
       }))),
-      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(inMemoryResponseCacheConfig(RESPONSE_CACHE_SIZE))),
-      splitInterval: QUERY_SPLIT_INTERVAL,
+      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize))),
+      splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   };
   thanos.set(global.frontend.name, frontendAccess);

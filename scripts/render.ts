@@ -10,7 +10,6 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { s3Location, gcsLocation } from "../builders/cloud/object-store";
 import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
 import { selectorLabels } from "../builders/k8s/labels";
@@ -18,6 +17,7 @@ import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PORTS, REPLICA_LABEL 
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
@@ -33,7 +33,7 @@ function readStackConfig(stack: string): StackConfig {
 
 function renderRegional(config: RegionalStackConfig): Record<string, string> {
   const bucket = `${config.namePrefix}-thanos-${GENERATED}`;
-  const objectStore = config.cloud === "aws" ? s3Location(bucket, config.region) : gcsLocation(bucket);
+  const objectStore = CLOUD_TRAITS[config.cloud].objectStore(bucket, config.region);
   return renderRegionalFiles({ config, objectStore });
 }
 

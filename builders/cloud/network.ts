@@ -2,8 +2,6 @@
  * Address plans carved from the stack's `cluster.vpcCidr` (a private /16, `10.N.0.0/16`), so two regions
  * that are ever peered never overlap as long as their stacks pick different /16s.
  */
-import type { Cloud } from "../../config/clouds";
-import { METADATA_CIDRS, tcp } from "../k8s/network-policies";
 
 export const MAX_ZONES = 6;
 
@@ -57,40 +55,4 @@ export function gkeAddressPlan(vpcCidr: string): GkeAddressPlan {
 /** Egress addresses as the /32 CIDRs firewalls and security groups take. */
 export function hostCidrs(addresses: readonly string[]): string[] {
   return addresses.map((address) => `${address}/32`);
-}
-
-/**
- * Egress a pod with a cloud identity needs to the instance metadata address. GKE Workload Identity: the GKE
- * metadata server answers there on 80 (and on 988 under Dataplane V2). IRSA needs none: the SDK trades the
- * projected token at STS over 443, so on AWS the metadata address stays blocked.
- */
-export function identityMetadataEgress(cloud: Cloud) {
-  switch (cloud) {
-    case "aws":
-      return [];
-    case "gcp":
-      return [{ to: [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }], ports: [tcp(80), tcp(988)] }];
-  }
-}
-
-/**
- * Where connections through a cluster's load balancers (which admit only `loadBalancerSourceRanges`) reach
- * the pods from: never from the cluster's own nodes and pods. AWS: from outside the VPC when the NLB keeps
- * the client's address (`externalTrafficPolicy: Local`), and from the NLB's own addresses in the public
- * subnets when it targets pod IPs without keeping it (its health checks too). GCP: the passthrough load
- * balancer keeps the client's address, so from outside the node and pod ranges (its health checks go to
- * the nodes, not the pods).
- */
-export function loadBalancerPeers(cloud: Cloud, vpcCidr: string, zones: readonly string[]) {
-  switch (cloud) {
-    case "aws":
-      return [
-        { ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr, METADATA_CIDRS.ipv4] } },
-        ...awsSubnetPlan(vpcCidr, zones).map((z) => ({ ipBlock: { cidr: z.publicCidr } })),
-      ];
-    case "gcp": {
-      const plan = gkeAddressPlan(vpcCidr);
-      return [{ ipBlock: { cidr: "0.0.0.0/0", except: [plan.nodesCidr, plan.podsCidr, METADATA_CIDRS.ipv4] } }];
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import type { Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 
 /** The storage class every cluster gets, so workloads name one class whatever the cloud. */
 export const SSD_STORAGE_CLASS = "monitoring-ssd";
@@ -9,13 +9,11 @@ export const SSD_STORAGE_CLASS = "monitoring-ssd";
  * is the durable copy of every TSDB block.
  */
 export function ssdStorageClass(cloud: Cloud) {
-  const driver: { provisioner: string; parameters: Record<string, string> } =
-    cloud === "aws"
-      ? { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } }
-      : { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-ssd" } };
+  const { provisioner, parameters } = CLOUD_TRAITS[cloud].storageClass;
   return {
     metadata: { name: SSD_STORAGE_CLASS },
-    ...driver,
+    provisioner,
+    parameters: { ...parameters },
     reclaimPolicy: "Delete",
     volumeBindingMode: "WaitForFirstConsumer",
     allowVolumeExpansion: true,

@@ -1,4 +1,4 @@
-import { listenArgs, ThanosListen } from "../thanos/grpc-tls";
+import { listenArgs, thanosArgs, ThanosListen } from "../thanos/common";
 
 /**
  * A Thanos sidecar beside each federation Prometheus replica, serving its TSDB as a StoreAPI (no bucket:
@@ -11,10 +11,5 @@ export interface FederationSidecarParams {
 }
 
 export function federationSidecarArgs(p: FederationSidecarParams): string[] {
-  return [
-    "sidecar",
-    "--log.format=json",
-    `--prometheus.url=${p.prometheusUrl}`,
-    ...listenArgs(p.listen),
-  ];
+  return thanosArgs("sidecar", [`--prometheus.url=${p.prometheusUrl}`], listenArgs(p.listen));
 }

@@ -1,32 +1,18 @@
 /**
- * The global namespace's traffic, all of it in one table: the namespace denies everything both ways
- * (builders/k8s/network-policies.ts), DNS goes to the cluster DNS, and each workload gets exactly the flows
- * below. Ports behind a load balancer are admitted from the load balancer's addresses (builders/cloud/network.ts),
- * in-cluster flows from the pods that use them; egress to the outside (regions' load balancers, receivers,
- * the managed database) never reaches instance metadata.
+ * The global namespace's traffic, all of it in one table: the namespace denies everything both ways and
+ * each workload gets exactly the flows below (builders/k8s/network-policies.ts makes them NetworkPolicies).
+ * Ports behind a load balancer are admitted from the load balancer's addresses, in-cluster flows from the
+ * pods that use them; egress to the outside (regions' load balancers, receivers, the managed database)
+ * never reaches instance metadata.
  */
-import { loadBalancerPeers } from "../cloud/network";
-import { INTERNET_PEERS } from "../k8s/network-policies";
-import type { Cloud } from "../../config/clouds";
+import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "./layout";
 
-export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
-
 type Selector = Readonly<Record<string, string>>;
-/** `load-balancer`: the workload's own load balancer; `internet`: outside the cluster, metadata excluded. */
-type Peer = "load-balancer" | "internet" | { readonly pods: Selector };
 
-export interface Flow {
-  readonly peers: readonly Peer[];
-  /** Absent: every port (receivers and webhooks may listen anywhere). */
-  readonly ports?: readonly { readonly port: number; readonly protocol?: "TCP" | "UDP" }[];
-}
-
-export interface WorkloadTraffic {
+/** One global workload's traffic, by the workload's name. */
+export interface GlobalWorkloadTraffic extends WorkloadTraffic {
   readonly name: string;
-  readonly selector: Selector;
-  readonly ingress: readonly Flow[];
-  readonly egress: readonly Flow[];
 }
 
 export interface GlobalSelectors {
@@ -37,21 +23,14 @@ export interface GlobalSelectors {
   readonly grafana: Selector;
 }
 
-/** Where the global cluster runs: its load balancers' addresses depend on it. */
-export interface GlobalNetwork {
-  readonly cloud: Cloud;
-  readonly vpcCidr: string;
-  readonly zones: readonly string[];
-}
-
-const tcp = (port: number) => ({ port, protocol: "TCP" as const });
+const tcp = (port: number): NonNullable<Flow["ports"]>[number] => ({ port, protocol: "TCP" });
 const gossipOn = (port: number) => [tcp(port), { port, protocol: "UDP" as const }];
 const gossip = gossipOn(ALERTMANAGER.clusterPort);
 /** Managed PostgreSQL (RDS, Cloud SQL), reached at its private address. */
 const POSTGRES_PORT = 5432;
 
 /** Who talks to whom in the global tier. */
-export function globalTraffic(s: GlobalSelectors): WorkloadTraffic[] {
+export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
   const pods = (selector: Selector) => ({ pods: selector });
   return [
     {
@@ -101,23 +80,4 @@ export function globalTraffic(s: GlobalSelectors): WorkloadTraffic[] {
       ],
     },
   ];
-}
-
-/** The NetworkPolicy spec of one workload's traffic. */
-export function globalPolicySpec(t: WorkloadTraffic, network: GlobalNetwork) {
-  const peers = (list: readonly Peer[]): object[] =>
-    list.flatMap((p): object[] =>
-      p === "load-balancer" ? loadBalancerPeers(network.cloud, network.vpcCidr, network.zones)
-        : p === "internet" ? INTERNET_PEERS
-        : [{ podSelector: { matchLabels: { ...p.pods } } }]);
-  const rule = (direction: "from" | "to", f: Flow) => ({
-    [direction]: peers(f.peers),
-    ...(f.ports ? { ports: f.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })) } : {}),
-  });
-  return {
-    podSelector: { matchLabels: { ...t.selector } },
-    policyTypes: ["Ingress", "Egress"],
-    ingress: t.ingress.map((f) => rule("from", f)),
-    egress: t.egress.map((f) => rule("to", f)),
-  };
 }

@@ -1,4 +1,5 @@
 import * as YAML from "yaml";
+import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { alertmanagerArgs } from "../alertmanager/args";
@@ -36,11 +37,8 @@ export interface GlobalRenderOptions {
   readonly queryFrontendUsers: Readonly<Record<string, string>>;
 }
 
-export const SCRAPE_INTERVAL = "30s";
 /** Pods listen on every interface; NetworkPolicies decide who reaches them. */
 const POD_LISTEN_HOST = "0.0.0.0";
-export const QUERY_SPLIT_INTERVAL = "24h";
-export const RESPONSE_CACHE_SIZE = "512MB";
 
 /** Paths (relative) of every file renderGlobalFiles returns that is not per region. */
 export const GLOBAL_FILES = {
@@ -104,8 +102,8 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         clusterName: config.cluster.name,
         replicaLabel: FEDERATION.replicaLabel,
         replica: "${POD_NAME}",
-        scrapeInterval: SCRAPE_INTERVAL,
-        evaluationInterval: SCRAPE_INTERVAL,
+        scrapeInterval: DEFAULTS.federation.interval,
+        evaluationInterval: DEFAULTS.federation.interval,
         rulesGlob: `${FEDERATION.rulesDir}/*.yml`,
         regions: regions.map((r) => ({
           name: r.outputs.region,
@@ -182,7 +180,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
         httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
         responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
-        splitInterval: QUERY_SPLIT_INTERVAL,
+        splitInterval: DEFAULTS.queryFrontend.splitInterval,
       }),
     ),
     [GLOBAL_FILES.frontendHttpConfig]: yaml(
@@ -192,7 +190,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         users: o.queryFrontendUsers,
       }),
     ),
-    [GLOBAL_FILES.frontendResponseCache]: yaml(inMemoryResponseCacheConfig(RESPONSE_CACHE_SIZE)),
+    [GLOBAL_FILES.frontendResponseCache]: yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
@@ -201,7 +199,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         thanosPasswordFile: `${GRAFANA.secretsDir}/${SECRET_FILES.queryFrontendPassword}`,
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
-        scrapeInterval: SCRAPE_INTERVAL,
+        scrapeInterval: DEFAULTS.federation.interval,
         regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiAddresses(r) })),
       }),
     ),

@@ -1,3 +1,5 @@
+import { TLS_SECRET_KEYS } from "../k8s/tls-secret";
+
 /**
  * Keys of the Kubernetes Secrets the global tier mounts, which are also the file names the rendered configs
  * read. One place, so a config never points at a file the component did not mount.
@@ -15,8 +17,8 @@ export const SECRET_FILES = {
   /** Grafana's basic-auth password for the Query Frontend. */
   queryFrontendPassword: "query-frontend-password",
   /** A `kubernetes.io/tls` Secret's keys. */
-  tlsCert: "tls.crt",
-  tlsKey: "tls.key",
+  tlsCert: TLS_SECRET_KEYS.cert,
+  tlsKey: TLS_SECRET_KEYS.key,
   /** CA that signed the certificates users and Grafana see (Grafana, Query Frontend). */
-  ingressCa: "ca.crt",
+  ingressCa: TLS_SECRET_KEYS.ca,
 } as const;

@@ -14,8 +14,18 @@ export interface ComponentIdentity {
 
 export const PART_OF = "monitoring";
 
+/** What every object of the monitoring system carries, whether or not it belongs to one component. */
+export function managedLabels(): Record<string, string> {
+  return { "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+}
+
+/** Every pod of one workload, whatever its instance (all shards of a region's Prometheus). */
+export function nameSelector(name: string): Record<string, string> {
+  return { "app.kubernetes.io/name": name };
+}
+
 export function selectorLabels(id: Pick<ComponentIdentity, "name" | "instance">): Record<string, string> {
-  return { "app.kubernetes.io/name": id.name, "app.kubernetes.io/instance": id.instance };
+  return { ...nameSelector(id.name), "app.kubernetes.io/instance": id.instance };
 }
 
 export function componentLabels(id: ComponentIdentity): Record<string, string> {
@@ -23,7 +33,6 @@ export function componentLabels(id: ComponentIdentity): Record<string, string> {
     ...selectorLabels(id),
     "app.kubernetes.io/component": id.component,
     "app.kubernetes.io/version": id.version,
-    "app.kubernetes.io/part-of": PART_OF,
-    "app.kubernetes.io/managed-by": "pulumi",
+    ...managedLabels(),
   };
 }

@@ -1,28 +1,42 @@
 /**
- * NetworkPolicy pieces both tiers share. Each namespace denies all traffic in both directions, lets every
- * pod resolve names at the cluster DNS only, and admits exactly the flows each workload needs.
+ * The NetworkPolicies of both tiers. Each namespace denies all traffic in both directions, lets every pod
+ * resolve names at the cluster DNS only, and admits exactly the flows each workload needs: the tiers say
+ * which flows (builders/global/network-policies.ts, builders/regional/network-policies.ts), this file says
+ * what a flow is in a NetworkPolicy. Egress to the outside never reaches instance metadata, except the
+ * metadata server a GKE workload identity needs.
  */
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { ALL_PODS_PEER, INTERNET_PEERS, KUBE_DNS_PEER, tcp, udp } from "./network-peers";
 
-/** Instance metadata: EC2's and GCE's IPv4 address, and EC2's IPv6 one. */
-export const METADATA_CIDRS = { ipv4: "169.254.169.254/32", ipv6: "fd00:ec2::254/128" } as const;
+type Selector = Readonly<Record<string, string>>;
 
-/** The cluster DNS (CoreDNS on EKS, kube-dns on GKE), which both label `k8s-app: kube-dns` in kube-system. */
-export const KUBE_DNS_PEER = {
-  namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-  podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-};
+/**
+ * `load-balancer`: the cluster's load balancers (which admit only their source ranges); `internet`: outside
+ * the cluster, metadata excluded; `all-pods`: every pod of every namespace (scrape targets); or one workload.
+ */
+export type Peer = "load-balancer" | "internet" | "all-pods" | { readonly pods: Selector };
 
-/** Every address outside the cluster's pods but instance metadata, IPv4 and IPv6. */
-export const INTERNET_PEERS = [
-  { ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDRS.ipv4] } },
-  { ipBlock: { cidr: "::/0", except: [METADATA_CIDRS.ipv6] } },
-];
+export interface Flow {
+  readonly peers: readonly Peer[];
+  /** Absent: every port (scrape targets, receivers and webhooks may listen anywhere). */
+  readonly ports?: readonly { readonly port: number; readonly protocol?: "TCP" | "UDP" }[];
+}
 
-/** Pods of every namespace (ipBlock rules do not reliably match pod addresses, e.g. under Cilium). */
-export const ALL_PODS_PEER = { namespaceSelector: {} };
+/** Who one workload talks to. */
+export interface WorkloadTraffic {
+  readonly selector: Selector;
+  readonly ingress: readonly Flow[];
+  readonly egress: readonly Flow[];
+  /** Reaches the instance metadata address its cloud identity needs (GKE Workload Identity). */
+  readonly cloudIdentity?: boolean;
+}
 
-export const tcp = (port: number) => ({ protocol: "TCP", port });
-export const udp = (port: number) => ({ protocol: "UDP", port });
+/** Where the cluster runs: its load balancers' and metadata server's addresses depend on it. */
+export interface ClusterNetwork {
+  readonly cloud: Cloud;
+  readonly vpcCidr: string;
+  readonly zones: readonly string[];
+}
 
 export function defaultDenySpec() {
   return { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
@@ -30,4 +44,21 @@ export function defaultDenySpec() {
 
 export function allowDnsSpec() {
   return { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [KUBE_DNS_PEER], ports: [udp(53), tcp(53)] }] };
+}
+
+/** The NetworkPolicy spec of one workload's traffic. */
+export function workloadPolicySpec(t: WorkloadTraffic, network: ClusterNetwork) {
+  const peers = (list: readonly Peer[]): object[] =>
+    list.flatMap((p): object[] =>
+      p === "load-balancer" ? CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
+        : p === "internet" ? INTERNET_PEERS
+        : p === "all-pods" ? [ALL_PODS_PEER]
+        : [{ podSelector: { matchLabels: { ...p.pods } } }]);
+  const ports = (f: Flow) => (f.ports ? { ports: f.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })) } : {});
+  return {
+    podSelector: { matchLabels: { ...t.selector } },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: t.ingress.map((f) => ({ from: peers(f.peers), ...ports(f) })),
+    egress: [...t.egress.map((f) => ({ to: peers(f.peers), ...ports(f) })), ...(t.cloudIdentity ? CLOUD_TRAITS[network.cloud].identityMetadataEgress() : [])],
+  };
 }

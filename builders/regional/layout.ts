@@ -8,6 +8,9 @@ import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-ou
 
 export { MONITORING_NAMESPACE, REPLICA_LABEL };
 
+/** Every regional probe gives a check 5 s (a loaded Prometheus answers slowly) and states its readiness failures. */
+export const PROBE_TIMING = { timeoutSeconds: 5, readinessFailureThreshold: 3 } as const;
+
 export const PORTS = {
   /** Prometheus web: HTTPS with basic auth, serves /federate. */
   prometheusWeb: 9090,

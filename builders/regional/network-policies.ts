@@ -1,15 +1,10 @@
 /**
- * NetworkPolicy specs of a region's monitoring namespace: everything is denied both ways
- * (builders/k8s/network-policies.ts), DNS goes to the cluster DNS only, and each workload is admitted on
- * exactly the ports it serves, from where they are used: the ports the global tier reaches (federation,
- * StoreAPI) from its load balancers only, the metrics ports from the region's Prometheus pods only. Egress
- * never reaches instance metadata, except the metadata server a GKE workload identity needs.
+ * The traffic of a region's monitoring workloads (builders/k8s/network-policies.ts makes it NetworkPolicies):
+ * each workload is admitted on exactly the ports it serves, from where they are used: the ports the global
+ * tier reaches (federation, StoreAPI) from its load balancers only, the metrics ports from the region's
+ * Prometheus pods only.
  */
-import { identityMetadataEgress, loadBalancerPeers } from "../cloud/network";
-import { ALL_PODS_PEER, INTERNET_PEERS, tcp } from "../k8s/network-policies";
-import type { Cloud } from "../../config/clouds";
-
-export { allowDnsSpec, defaultDenySpec } from "../k8s/network-policies";
+import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
 
 export interface PortAccess {
   readonly port: number;
@@ -23,36 +18,28 @@ export interface PortAccess {
  */
 export type EgressNeed = "scrape" | "object-store" | "kubernetes-api";
 
-/** Where the region runs: what its load-balancer and identity rules depend on. */
-export interface RegionNetwork {
-  readonly cloud: Cloud;
-  readonly vpcCidr: string;
-  readonly zones: readonly string[];
-  /** Labels of every Prometheus pod of the region. */
-  readonly prometheusSelector: Readonly<Record<string, string>>;
-}
+const EGRESS: Record<EgressNeed, { flows: Flow[]; cloudIdentity: boolean }> = {
+  scrape: { flows: [{ peers: ["all-pods", "internet"] }], cloudIdentity: true },
+  "object-store": { flows: [{ peers: ["internet"], ports: [{ port: 443 }] }], cloudIdentity: true },
+  "kubernetes-api": { flows: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }], cloudIdentity: false },
+};
 
-function egressRules(need: EgressNeed, network: RegionNetwork) {
-  switch (need) {
-    case "scrape":
-      return [{ to: [ALL_PODS_PEER, ...INTERNET_PEERS] }, ...identityMetadataEgress(network.cloud)];
-    case "object-store":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443)] }, ...identityMetadataEgress(network.cloud)];
-    case "kubernetes-api":
-      return [{ to: INTERNET_PEERS, ports: [tcp(443), tcp(6443)] }];
-  }
-}
-
-export function workloadPolicySpec(selector: Readonly<Record<string, string>>, ports: readonly PortAccess[], egress: EgressNeed, network: RegionNetwork) {
-  const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => tcp(p.port));
+/** One regional workload's traffic; `prometheusSelector` matches every Prometheus pod of the region. */
+export function regionalTraffic(
+  selector: Readonly<Record<string, string>>,
+  ports: readonly PortAccess[],
+  egress: EgressNeed,
+  prometheusSelector: Readonly<Record<string, string>>,
+): WorkloadTraffic {
+  const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => ({ port: p.port }));
   const [viaLoadBalancer, scraped] = [from("load-balancer"), from("prometheus")];
   return {
-    podSelector: { matchLabels: { ...selector } },
-    policyTypes: ["Ingress", "Egress"],
+    selector,
     ingress: [
-      ...(viaLoadBalancer.length > 0 ? [{ from: loadBalancerPeers(network.cloud, network.vpcCidr, network.zones), ports: viaLoadBalancer }] : []),
-      ...(scraped.length > 0 ? [{ from: [{ podSelector: { matchLabels: { ...network.prometheusSelector } } }], ports: scraped }] : []),
+      ...(viaLoadBalancer.length > 0 ? [{ peers: ["load-balancer" as const], ports: viaLoadBalancer }] : []),
+      ...(scraped.length > 0 ? [{ peers: [{ pods: prometheusSelector }], ports: scraped }] : []),
     ],
-    egress: egressRules(egress, network),
+    egress: EGRESS[egress].flows,
+    cloudIdentity: EGRESS[egress].cloudIdentity,
   };
 }

@@ -2,6 +2,7 @@
  * The region's builders bound to its in-pod layout: the arguments and files each workload runs with. The
  * components put them into pods and ConfigMaps; renderRegionalFiles writes them out for review.
  */
+import { DEFAULTS } from "../../config/defaults";
 import type { RegionalStackConfig } from "../../config/types";
 import { SIDECAR_BLOCK_DURATION, prometheusArgs, reloadMethodFor } from "../prometheus/args";
 import { localClientConfig, webConfig } from "../prometheus/web";
@@ -9,7 +10,7 @@ import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
 import { RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
-import type { GrpcServerTls } from "../thanos/grpc-tls";
+import type { GrpcServerTls } from "../thanos/common";
 import { sidecarArgs } from "../thanos/sidecar";
 import { storeArgs } from "../thanos/store";
 import { FEDERATION_USERNAME, PATHS, PORTS } from "./layout";
@@ -19,13 +20,6 @@ const GRPC_TLS: GrpcServerTls = { certFile: PATHS.tlsCertFile, keyFile: PATHS.tl
 /** Pods listen on every interface; NetworkPolicies decide who reaches them. */
 const POD_LISTEN_HOST = "0.0.0.0";
 const THANOS_LISTEN = { host: POD_LISTEN_HOST, grpcPort: PORTS.thanosGrpc, httpPort: PORTS.thanosHttp };
-
-/** The clusters' timing of the region's Thanos components (Thanos' own defaults). */
-export const REGIONAL_THANOS_TIMING = {
-  storeSyncInterval: "3m",
-  compactWaitInterval: "5m",
-  compactConsistencyDelay: "30m",
-} as const;
 
 /** The rule file of the certificates the region issued (builders/rules/certificates.ts), beside the others. */
 export const CERTIFICATE_RULES_FILE = "certificates.yaml";
@@ -89,7 +83,7 @@ export function regionalStoreArgs(sizing: RegionalSizing): string[] {
     dataDir: PATHS.thanosData,
     objstoreConfigFile: PATHS.objstoreFile,
     indexCacheSizeMiB: sizing.storeGateway.indexCacheSizeMiB,
-    syncInterval: REGIONAL_THANOS_TIMING.storeSyncInterval,
+    syncInterval: DEFAULTS.storeGateway.syncInterval,
   });
 }
 
@@ -99,7 +93,7 @@ export function regionalCompactArgs(config: RegionalStackConfig): string[] {
     dataDir: PATHS.thanosData,
     objstoreConfigFile: PATHS.objstoreFile,
     retention: config.bucketRetention,
-    waitInterval: REGIONAL_THANOS_TIMING.compactWaitInterval,
-    consistencyDelay: REGIONAL_THANOS_TIMING.compactConsistencyDelay,
+    waitInterval: DEFAULTS.compactor.waitInterval,
+    consistencyDelay: DEFAULTS.compactor.consistencyDelay,
   });
 }

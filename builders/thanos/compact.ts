@@ -1,4 +1,5 @@
 import type { BucketRetention } from "../../config/types";
+import { httpAddressArgs, objstoreArgs, thanosArgs } from "./common";
 
 export interface CompactArgsParams {
   /** `host:port` of the HTTP server (metrics, probes, bucket UI). */
@@ -18,17 +19,16 @@ export interface CompactArgsParams {
  * the component enforces it.
  */
 export function compactArgs(p: CompactArgsParams): string[] {
-  return [
+  return thanosArgs(
     "compact",
-    "--log.format=json",
-    "--wait",
-    `--wait-interval=${p.waitInterval}`,
-    `--consistency-delay=${p.consistencyDelay}`,
-    `--http-address=${p.httpAddress}`,
-    `--data-dir=${p.dataDir}`,
-    `--objstore.config-file=${p.objstoreConfigFile}`,
-    `--retention.resolution-raw=${p.retention.raw}`,
-    `--retention.resolution-5m=${p.retention.fiveMinutes}`,
-    `--retention.resolution-1h=${p.retention.oneHour}`,
-  ];
+    ["--wait", `--wait-interval=${p.waitInterval}`, `--consistency-delay=${p.consistencyDelay}`],
+    httpAddressArgs(p.httpAddress),
+    [`--data-dir=${p.dataDir}`],
+    objstoreArgs(p.objstoreConfigFile),
+    [
+      `--retention.resolution-raw=${p.retention.raw}`,
+      `--retention.resolution-5m=${p.retention.fiveMinutes}`,
+      `--retention.resolution-1h=${p.retention.oneHour}`,
+    ],
+  );
 }

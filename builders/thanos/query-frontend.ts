@@ -1,3 +1,5 @@
+import { httpAddressArgs, thanosArgs } from "./common";
+
 /**
  * Thanos Query Frontend in front of Thanos Query: splits long range queries by day, caches results
  * (./response-cache.ts), and serves HTTPS with basic auth (`--http.config`, the exporter-toolkit web config of
@@ -13,15 +15,12 @@ export interface QueryFrontendArgsParams {
 }
 
 export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
-  return [
-    "query-frontend",
-    "--log.format=json",
-    `--http-address=${p.httpAddress}`,
+  return thanosArgs("query-frontend", httpAddressArgs(p.httpAddress), [
     `--http.config=${p.httpConfigFile}`,
     `--query-frontend.downstream-url=${p.downstreamUrl}`,
     `--query-range.split-interval=${p.splitInterval}`,
     `--query-range.response-cache-config-file=${p.responseCacheConfigFile}`,
     "--query-range.max-retries-per-request=3",
     "--query-frontend.compress-responses",
-  ];
+  ]);
 }

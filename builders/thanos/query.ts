@@ -1,4 +1,4 @@
-import { listenArgs, ThanosListen } from "./grpc-tls";
+import { listenArgs, thanosArgs, ThanosListen } from "./common";
 
 /**
  * Thanos Query of the global tier: one endpoint group per region (every Prometheus pod's sidecar and the
@@ -50,15 +50,12 @@ export interface ThanosQueryArgsParams {
 export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
   const replicaLabels = [...new Set(p.replicaLabels)];
   if (replicaLabels.length === 0) throw new Error("Thanos Query needs the replica label to deduplicate on");
-  return [
-    "query",
-    "--log.format=json",
-    ...listenArgs(p.listen),
+  return thanosArgs("query", listenArgs(p.listen), [
     `--endpoint.sd-config-file=${p.endpointConfigFile}`,
     ...replicaLabels.map((label) => `--query.replica-label=${label}`),
     "--deduplication.func=penalty",
     "--query.auto-downsampling",
     // A region that cannot answer yields a warning and the other regions' data, not an error.
     "--query.partial-response",
-  ];
+  ]);
 }

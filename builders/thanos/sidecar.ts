@@ -1,5 +1,5 @@
 import type { ReloadMethod } from "../prometheus/args";
-import { grpcServerTlsArgs, GrpcServerTls, listenArgs, ThanosListen } from "./grpc-tls";
+import { grpcServerTlsArgs, GrpcServerTls, listenArgs, objstoreArgs, thanosArgs, ThanosListen } from "./common";
 
 export interface SidecarArgsParams {
   readonly listen: ThanosListen;
@@ -27,18 +27,17 @@ export interface SidecarArgsParams {
  * the config or a rule file changes (checking before and after through `--prometheus.url`).
  */
 export function sidecarArgs(p: SidecarArgsParams): string[] {
-  return [
+  return thanosArgs(
     "sidecar",
-    "--log.format=json",
-    ...listenArgs(p.listen),
-    ...grpcServerTlsArgs(p.tls),
-    `--prometheus.url=${p.prometheusUrl}`,
-    `--prometheus.http-client-file=${p.prometheusClientConfigFile}`,
-    `--tsdb.path=${p.tsdbPath}`,
-    `--objstore.config-file=${p.objstoreConfigFile}`,
-    `--reloader.config-file=${p.configTemplateFile}`,
-    `--reloader.config-envsubst-file=${p.configOutFile}`,
-    `--reloader.rule-dir=${p.ruleDir}`,
-    `--reloader.method=${p.reloadMethod}`,
-  ];
+    listenArgs(p.listen),
+    grpcServerTlsArgs(p.tls),
+    [`--prometheus.url=${p.prometheusUrl}`, `--prometheus.http-client-file=${p.prometheusClientConfigFile}`, `--tsdb.path=${p.tsdbPath}`],
+    objstoreArgs(p.objstoreConfigFile),
+    [
+      `--reloader.config-file=${p.configTemplateFile}`,
+      `--reloader.config-envsubst-file=${p.configOutFile}`,
+      `--reloader.rule-dir=${p.ruleDir}`,
+      `--reloader.method=${p.reloadMethod}`,
+    ],
+  );
 }

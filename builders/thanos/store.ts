@@ -1,4 +1,4 @@
-import { grpcServerTlsArgs, GrpcServerTls, listenArgs, ThanosListen } from "./grpc-tls";
+import { grpcServerTlsArgs, GrpcServerTls, listenArgs, objstoreArgs, thanosArgs, ThanosListen } from "./common";
 
 export interface StoreArgsParams {
   readonly listen: ThanosListen;
@@ -16,16 +16,17 @@ export function storeArgs(p: StoreArgsParams): string[] {
   if (!Number.isInteger(p.indexCacheSizeMiB) || p.indexCacheSizeMiB < 1) {
     throw new Error(`store gateway index cache must be a positive number of MiB, got ${p.indexCacheSizeMiB}`);
   }
-  return [
+  return thanosArgs(
     "store",
-    "--log.format=json",
-    ...listenArgs(p.listen),
-    ...grpcServerTlsArgs(p.tls),
-    `--data-dir=${p.dataDir}`,
-    `--objstore.config-file=${p.objstoreConfigFile}`,
-    `--index-cache-size=${p.indexCacheSizeMiB}MB`,
-    `--sync-block-duration=${p.syncInterval}`,
-    // Index headers are loaded when a query needs them, not all at start: memory follows the queries.
-    "--store.enable-index-header-lazy-reader",
-  ];
+    listenArgs(p.listen),
+    grpcServerTlsArgs(p.tls),
+    [`--data-dir=${p.dataDir}`],
+    objstoreArgs(p.objstoreConfigFile),
+    [
+      `--index-cache-size=${p.indexCacheSizeMiB}MB`,
+      `--sync-block-duration=${p.syncInterval}`,
+      // Index headers are loaded when a query needs them, not all at start: memory follows the queries.
+      "--store.enable-index-header-lazy-reader",
+    ],
+  );
 }

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ClusterEndpoint, ExecCredential, kubeconfig } from "../../builders/cloud/kubeconfig";
+import { ClusterEndpoint, kubeconfig } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass, SSD_STORAGE_CLASS } from "../../builders/cloud/storage-class";
-import type { Cloud } from "../../config";
+import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 
 export interface ClusterAccess {
   readonly kubeconfig: pulumi.Output<string>;
@@ -13,14 +13,17 @@ export interface ClusterAccess {
 
 /**
  * What both clusters hand their callers once the control plane exists: the kubeconfig (a secret, although it
- * holds no token: it names the cluster's endpoint and CA), a Kubernetes provider built from it, and the SSD
- * storage class workloads claim volumes from.
+ * holds no token: it names the cluster's endpoint and CA, and runs the cloud's token helper), a Kubernetes
+ * provider built from it, and the SSD storage class workloads claim volumes from.
  */
 export function clusterAccess(
   parent: pulumi.Resource,
-  args: { namePrefix: string; cloud: Cloud; endpoint: pulumi.Output<ClusterEndpoint>; exec: pulumi.Output<ExecCredential> },
+  args: { namePrefix: string; cloud: Cloud; region: string; endpoint: pulumi.Output<ClusterEndpoint> },
 ): ClusterAccess {
-  const document = pulumi.all([args.endpoint, args.exec]).apply(([endpoint, exec]) => YAML.stringify(kubeconfig(endpoint, exec), { lineWidth: 0 }));
+  const document = args.endpoint.apply((endpoint) => {
+    const exec = CLOUD_TRAITS[args.cloud].execCredential(endpoint.clusterName, args.region);
+    return YAML.stringify(kubeconfig(endpoint, exec), { lineWidth: 0 });
+  });
   const secretKubeconfig = pulumi.secret(document);
   const provider = new k8s.Provider(`${args.namePrefix}-k8s`, { kubeconfig: secretKubeconfig }, { parent });
   new k8s.storage.v1.StorageClass(`${args.namePrefix}-${SSD_STORAGE_CLASS}`, ssdStorageClass(args.cloud), { parent, provider });

@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { BaseStackConfig } from "../../config";
+import type { BaseStackConfig, Cloud } from "../../config";
 import { AwsPlatform } from "./aws/platform";
 import { GcpPlatform } from "./gcp/platform";
 import type { CloudPlatform } from "./types";
@@ -15,13 +15,14 @@ import type { CloudPlatform } from "./types";
  * Call it once per stack: a second call makes a second provider of the same name.
  */
 export function cloudFor(config: BaseStackConfig, opts?: pulumi.CustomResourceOptions): CloudPlatform {
-  switch (config.cloud) {
-    case "aws":
-      return new AwsPlatform(config, opts);
-    case "gcp":
-      return new GcpPlatform(config, opts);
-  }
+  return new PLATFORMS[config.cloud](config, opts);
 }
+
+/** Each cloud's platform (components/cloud/<cloud>/platform.ts); a new cloud is a compile error here until it has one. */
+const PLATFORMS: Record<Cloud, new (config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) => CloudPlatform> = {
+  aws: AwsPlatform,
+  gcp: GcpPlatform,
+};
 
 export * from "./types";
 export { AwsPlatform } from "./aws/platform";

@@ -7,31 +7,30 @@ import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { IMAGES } from "../../versions";
-import { Workload, autoscaler, configChecksum, container, disruptionBudget, fieldEnv, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
+import {
+  Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, httpProbe, loadBalancer, loadBalancerServiceAddress,
+  metadata, mountedFiles, movedChildOpts, podBasics, scratch, tlsSecret,
+} from "../workload";
+import { GlobalPartArgs, globalWorkload } from "./part";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
 const HTTPS_PORT = 443;
+const GRAFANA_DATA_DIR = "/var/lib/grafana";
 
-/** Grafana's load balancer, restricted to the configured ranges; TLS ends in the pods. */
-export function grafanaService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
-  return loadBalancer(w.id.name, metadata(w), {
-    name: GRAFANA.service,
-    cloud,
-    selector: w.selector,
-    ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
-    sourceRanges: [...allowedCidrs],
-  }, w.opts);
-}
-
-export interface GrafanaArgs {
+export interface GrafanaArgs extends GlobalPartArgs {
   readonly settings: GrafanaSettings;
   readonly database: PostgresDatabase;
   /** datasources.yml and dashboards.yml. */
   readonly provisioning: pulumi.Output<Record<string, string>>;
   /** Dashboard JSON files by name. */
   readonly dashboards: pulumi.Output<Record<string, string>>;
-  readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string>; caPem: pulumi.Input<string> };
+  readonly cloud: Cloud;
+  /** The only addresses its load balancer admits. */
+  readonly allowedCidrs: readonly string[];
+  /** Signs its server certificate; Grafana trusts it for the Query Frontend too. */
+  readonly ingressCa: CertificateAuthority;
   /** Grafana's basic-auth password for the Query Frontend, which its Thanos datasource reads from a file. */
   readonly queryFrontendPassword: pulumi.Input<string>;
 }
@@ -48,10 +47,7 @@ function alertingPeers(w: Workload): k8s.core.v1.Service {
       clusterIP: "None",
       publishNotReadyAddresses: true,
       selector: w.selector,
-      ports: [
-        { name: "gossip-tcp", port, targetPort: port, protocol: "TCP" },
-        { name: "gossip-udp", port, targetPort: port, protocol: "UDP" },
-      ],
+      ports: gossipServicePorts("gossip", port),
     },
   }, w.opts);
 }
@@ -63,130 +59,145 @@ function alertingPeers(w: Workload): k8s.core.v1.Service {
  * replicas gossip as one unified-alerting cluster (Grafana's HA setup on Kubernetes), so a notification is
  * sent once and a silence holds on all of them.
  */
-export function grafana(w: Workload, a: GrafanaArgs): { adminPassword: pulumi.Output<string> } {
-  const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, { parent: w.opts.parent });
-  const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
-    metadata: metadata(w, `${w.id.name}-secrets`),
-    stringData: {
-      "admin-password": admin.result,
-      "database-password": pulumi.secret(a.database.password),
-      [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
-    },
-  }, w.opts);
-  const tls = tlsSecret(w, a.tls, a.tls.caPem);
-  const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
-    metadata: metadata(w, `${w.id.name}-provisioning`),
-    data: a.provisioning,
-  }, w.opts);
-  const dashboards = new k8s.core.v1.ConfigMap(`${w.id.name}-dashboards`, {
-    metadata: metadata(w, `${w.id.name}-dashboards`),
-    data: a.dashboards,
-  }, w.opts);
-  alertingPeers(w);
-  const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
-  const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
-  const https = (path: string) => ({ httpGet: { path, port: GRAFANA.port, scheme: "HTTPS" }, periodSeconds: 10 });
-  const env = (values: Record<string, pulumi.Input<string>>) => Object.entries(values).map(([name, value]) => ({ name, value }));
-  new k8s.apps.v1.Deployment(w.id.name, {
-    metadata: metadata(w),
-    spec: {
-      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
-      selector: { matchLabels: w.selector },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: {
-          labels: w.labels,
-          annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), a.tls.certPem) },
+export class Grafana extends pulumi.ComponentResource {
+  /** Address of Grafana's load balancer, restricted to the configured ranges; TLS ends in the pods. */
+  readonly address: pulumi.Output<string>;
+  /** Secret. */
+  readonly adminPassword: pulumi.Output<string>;
+  /** When Grafana's server certificate expires (RFC 3339). */
+  readonly certificateEnd: pulumi.Output<string>;
+
+  constructor(name: string, a: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("monitoring:global:Grafana", name, {}, opts);
+    const w = globalWorkload(this, a, opts);
+    const moved = movedChildOpts(this, opts?.parent);
+    const lb = loadBalancer(w.id.name, metadata(w), {
+      name: GRAFANA.service,
+      cloud: a.cloud,
+      selector: w.selector,
+      ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
+      sourceRanges: [...a.allowedCidrs],
+    }, w.opts);
+    this.address = loadBalancerServiceAddress(lb, "Grafana");
+    const cert = signedCertificate(`${name}-grafana`, "server", { commonName: a.settings.domain },
+      subjectNames([a.settings.domain, serviceHost(GRAFANA.service)], this.address.apply((address) => [address])), a.ingressCa, moved);
+    const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, moved);
+    const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
+      metadata: metadata(w, `${w.id.name}-secrets`),
+      stringData: {
+        "admin-password": admin.result,
+        "database-password": pulumi.secret(a.database.password),
+        [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+      },
+    }, w.opts);
+    const tls = tlsSecret(w, cert, a.ingressCa.certPem);
+    const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
+      metadata: metadata(w, `${w.id.name}-provisioning`),
+      data: a.provisioning,
+    }, w.opts);
+    const dashboards = new k8s.core.v1.ConfigMap(`${w.id.name}-dashboards`, {
+      metadata: metadata(w, `${w.id.name}-dashboards`),
+      data: a.dashboards,
+    }, w.opts);
+    alertingPeers(w);
+    const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
+    const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
+    const https = (path: string, failureThreshold?: number) => httpProbe(path, GRAFANA.port, { scheme: "HTTPS", failureThreshold });
+    const env = (values: Record<string, pulumi.Input<string>>) => Object.entries(values).map(([name, value]) => ({ name, value }));
+    const features = [
+      mountedFiles("provisioning", GRAFANA.provisioningDir, {
+        configMap: {
+          name: provisioning.metadata.name,
+          items: [
+            { key: "datasources.yml", path: "datasources/datasources.yml" },
+            { key: "dashboards.yml", path: "dashboards/dashboards.yml" },
+          ],
         },
-        spec: {
-          ...podBasics(w, GRAFANA_UID),
-          containers: [
-            container({
-              name: "grafana",
-              image: IMAGES.grafana,
-              args: [],
-              env: [
-                // Before the variables that expand it.
-                fieldEnv("POD_IP", "status.podIP"),
-                ...env({
-                  GF_SERVER_PROTOCOL: "https",
-                  GF_SERVER_HTTP_PORT: String(GRAFANA.port),
-                  GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
-                  GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
-                  GF_SERVER_DOMAIN: a.settings.domain,
-                  GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
-                  GF_DATABASE_TYPE: "postgres",
-                  GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
-                  GF_DATABASE_NAME: a.database.databaseName,
-                  GF_DATABASE_USER: a.database.username,
-                  GF_DATABASE_SSL_MODE: "require",
-                  // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
-                  // nothing a user depends on stays in one replica's memory.
-                  GF_REMOTE_CACHE_TYPE: "database",
-                  GF_SECURITY_ADMIN_USER: "admin",
-                  GF_SECURITY_COOKIE_SECURE: "true",
-                  GF_AUTH_ANONYMOUS_ENABLED: "false",
-                  GF_ANALYTICS_REPORTING_ENABLED: "false",
-                  GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-                  // Logs go to stdout only: the root filesystem is read-only.
-                  GF_LOG_MODE: "console",
-                  GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
-                  GF_PATHS_DATA: "/var/lib/grafana",
-                  GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
-                  GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
-                  GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
-                }),
-                fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
-                fromSecret("GF_DATABASE_PASSWORD", "database-password"),
-              ],
-              ports: [
-                { name: "https", containerPort: GRAFANA.port },
-                { name: "gossip-tcp", containerPort: GRAFANA.alertingPort, protocol: "TCP" },
-                { name: "gossip-udp", containerPort: GRAFANA.alertingPort, protocol: "UDP" },
-              ],
-              resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
-              volumeMounts: [
-                { name: "provisioning", mountPath: GRAFANA.provisioningDir, readOnly: true },
-                { name: "dashboards", mountPath: GRAFANA.dashboardsDir, readOnly: true },
-                { name: "tls", mountPath: GRAFANA.tlsDir, readOnly: true },
-                { name: "datasource-secrets", mountPath: GRAFANA.secretsDir, readOnly: true },
-                { name: "data", mountPath: "/var/lib/grafana" },
-                { name: "tmp", mountPath: "/tmp" },
-              ],
-              probes: {
-                // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,
-                // and must never restart all of them through a database failover.
-                readiness: https("/api/health"),
-                // /healthz answers as long as the web server runs, database or not.
-                liveness: { ...https("/healthz"), failureThreshold: 6 },
-                // The first start migrates the database schema before the web server listens: up to 10 minutes.
-                startup: { ...https("/healthz"), failureThreshold: 60 },
-              },
-            }),
-          ],
-          volumes: [
-            {
-              name: "provisioning",
-              configMap: {
-                name: provisioning.metadata.name,
-                items: [
-                  { key: "datasources.yml", path: "datasources/datasources.yml" },
-                  { key: "dashboards.yml", path: "dashboards/dashboards.yml" },
+      }),
+      mountedFiles("dashboards", GRAFANA.dashboardsDir, { configMap: { name: dashboards.metadata.name } }),
+      mountedFiles("tls", GRAFANA.tlsDir, { secret: { secretName: tls.metadata.name } }),
+      // Only the datasource password: the admin and database passwords stay environment variables.
+      mountedFiles("datasource-secrets", GRAFANA.secretsDir, {
+        secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] },
+      }),
+      scratch("data", GRAFANA_DATA_DIR),
+      scratch("tmp", "/tmp"),
+    ];
+    new k8s.apps.v1.Deployment(w.id.name, {
+      metadata: metadata(w),
+      spec: {
+        // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
+        selector: { matchLabels: w.selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: {
+            labels: w.labels,
+            annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), cert.certPem) },
+          },
+          spec: {
+            ...podBasics(w, GRAFANA_UID),
+            containers: [
+              container({
+                name: "grafana",
+                image: IMAGES.grafana,
+                args: [],
+                env: [
+                  // Before the variables that expand it.
+                  fieldEnv("POD_IP", "status.podIP"),
+                  ...env({
+                    GF_SERVER_PROTOCOL: "https",
+                    GF_SERVER_HTTP_PORT: String(GRAFANA.port),
+                    GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
+                    GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
+                    GF_SERVER_DOMAIN: a.settings.domain,
+                    GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
+                    GF_DATABASE_TYPE: "postgres",
+                    GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
+                    GF_DATABASE_NAME: a.database.databaseName,
+                    GF_DATABASE_USER: a.database.username,
+                    GF_DATABASE_SSL_MODE: "require",
+                    // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
+                    // nothing a user depends on stays in one replica's memory.
+                    GF_REMOTE_CACHE_TYPE: "database",
+                    GF_SECURITY_ADMIN_USER: "admin",
+                    GF_SECURITY_COOKIE_SECURE: "true",
+                    GF_AUTH_ANONYMOUS_ENABLED: "false",
+                    GF_ANALYTICS_REPORTING_ENABLED: "false",
+                    GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+                    // Logs go to stdout only: the root filesystem is read-only.
+                    GF_LOG_MODE: "console",
+                    GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
+                    GF_PATHS_DATA: GRAFANA_DATA_DIR,
+                    GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
+                    GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
+                    GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
+                  }),
+                  fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
+                  fromSecret("GF_DATABASE_PASSWORD", "database-password"),
                 ],
-              },
-            },
-            { name: "dashboards", configMap: { name: dashboards.metadata.name } },
-            { name: "tls", secret: { secretName: tls.metadata.name } },
-            // Only the datasource password: the admin and database passwords stay environment variables.
-            { name: "datasource-secrets", secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] } },
-            { name: "data", emptyDir: {} },
-            { name: "tmp", emptyDir: {} },
-          ],
+                ports: [{ name: "https", containerPort: GRAFANA.port }, ...gossipPorts("gossip", GRAFANA.alertingPort)],
+                resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+                features,
+                probes: {
+                  // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,
+                  // and must never restart all of them through a database failover.
+                  readiness: https("/api/health"),
+                  // /healthz answers as long as the web server runs, database or not.
+                  liveness: https("/healthz", 6),
+                  // The first start migrates the database schema before the web server listens: up to 10 minutes.
+                  startup: https("/healthz", 60),
+                },
+              }),
+            ],
+            volumes: featureVolumes(features),
+          },
         },
       },
-    },
-  }, w.opts);
-  disruptionBudget(w);
-  autoscaler(w, a.settings);
-  return { adminPassword: admin.result };
+    }, w.opts);
+    disruptionBudget(w);
+    autoscaler(w, a.settings);
+    this.adminPassword = pulumi.secret(admin.result);
+    this.certificateEnd = cert.validityEndTime;
+    this.registerOutputs({ address: this.address, adminPassword: this.adminPassword, certificateEnd: this.certificateEnd });
+  }
 }

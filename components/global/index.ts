@@ -1,26 +1,27 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, serviceHost } from "../../builders/global/layout";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
-import { allowDnsSpec, defaultDenySpec, globalPolicySpec, globalTraffic } from "../../builders/global/network-policies";
+import { globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
+import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
 import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
 import type { PostgresDatabase } from "../cloud/types";
-import { alertmanagerPods, alertmanagerServices } from "./alertmanager";
-import { federationPods } from "./federation";
-import { grafana, grafanaService } from "./grafana";
-import { crossSignedIntermediate, selfSignedCa, serverCertificate, subjectNames } from "./pki";
-import { queryFrontend, queryFrontendService, thanosQuery } from "./query";
+import { networkPolicy, workload } from "../workload";
+import { AlertmanagerMesh, AlertmanagerPeers } from "./alertmanager";
+import { GlobalCredentials } from "./credentials";
+import { FederationPrometheus } from "./federation";
+import { Grafana } from "./grafana";
+import { GlobalPki } from "./pki";
+import { ThanosQuery } from "./query";
 import { RegionExposure } from "./region-exposure";
-import { fileData, loadBalancerServiceAddress, metadata, workload } from "./workload";
-
 
 export interface GlobalRegion {
   /** The region's stack name, as listed in the global config. */
@@ -79,103 +80,44 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-      metadata: { name: GLOBAL_NAMESPACE, labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi" } },
+      metadata: { name: GLOBAL_NAMESPACE, labels: managedLabels() },
     }, { parent: this, provider: args.provider });
     const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
     new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() }, inNamespace);
-    const id = (n: string, component: string, version: string) =>
-      workload({ name: n, instance: config.namePrefix, component, version }, this, args.provider, [namespace]);
-    const amWorkload = id(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager);
-    const frontendWorkload = id(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos);
-    const grafanaWorkload = id(GRAFANA.name, "dashboards", VERSIONS.grafana);
-    const federationWorkload = id(FEDERATION.name, "global-federation", VERSIONS.prometheus);
-    const queryWorkload = id(THANOS_QUERY.name, "query-layer", VERSIONS.thanos);
-    const byName = new Map([amWorkload, frontendWorkload, grafanaWorkload, federationWorkload, queryWorkload].map((w) => [w.id.name, w]));
-    const traffic = globalTraffic({
-      alertmanager: amWorkload.selector,
-      federation: federationWorkload.selector,
-      query: queryWorkload.selector,
-      frontend: frontendWorkload.selector,
-      grafana: grafanaWorkload.selector,
-    });
-    for (const t of traffic) {
-      const w = byName.get(t.name)!;
-      new k8s.networking.v1.NetworkPolicy(t.name, { metadata: metadata(w), spec: globalPolicySpec(t, { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones }) }, w.opts);
-    }
+    const identity = (n: string, component: string, version: string): ComponentIdentity => ({ name: n, instance: config.namePrefix, component, version });
+    const ids = {
+      alertmanager: identity(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager),
+      frontend: identity(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos),
+      grafana: identity(GRAFANA.name, "dashboards", VERSIONS.grafana),
+      federation: identity(FEDERATION.name, "global-federation", VERSIONS.prometheus),
+      query: identity(THANOS_QUERY.name, "query-layer", VERSIONS.thanos),
+    };
+    const workloads = Object.fromEntries(Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]));
+    const traffic = globalTraffic(Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<keyof typeof ids, Record<string, string>>);
+    const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
+    for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
 
     const exposures = args.regions.map((r) => ({
       region: r,
       exposure: new RegionExposure(`${name}-${r.name}`, { provider: r.provider, outputs: r.outputs, globalEgressCidrs: args.globalEgressCidrs }, { parent: this }),
     }));
+    const part = (id: ComponentIdentity) => ({ id, provider: args.provider, namespace });
+    const parent = { parent: this };
+
+    const pki = new GlobalPki(name, {
+      namePrefix: config.namePrefix,
+      regionAlertingCas: args.regions.map((r) => ({ region: r.name, caCertPem: r.outputs.alertingCaCert, caKeyPem: r.outputs.alertingCaKey })),
+    }, parent);
+    const credentials = new GlobalCredentials(name, {
+      regionalAlertingUsers: args.regions.map((r) => pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash])),
+    }, parent);
 
     // Alertmanager peers, each behind its own load balancer that admits every region and the global cluster.
     const alertingSources = pulumi
       .all([pulumi.output(args.globalEgressCidrs), ...args.regions.map((r) => r.outputs.egressCidrs)])
       .apply((lists) => [...new Set(lists.flat())]);
-    const alertmanagerHosts = alertmanagerServices(amWorkload, config.alerting.replicas, config.cloud, alertingSources);
-
-    // Alertmanager TLS: one intermediate CA cross-signed by every region's alerting CA, one leaf for all peers.
-    const intermediate = crossSignedIntermediate(
-      `${name}-alertmanager-ca`,
-      `${config.namePrefix} Alertmanager intermediate CA`,
-      args.regions.map((r) => ({ region: r.name, caCertPem: r.outputs.alertingCaCert, caKeyPem: r.outputs.alertingCaKey })),
-      this,
-    );
-    const alertmanagerLeaf = serverCertificate(
-      `${name}-alertmanager-server`,
-      ALERTMANAGER.tlsServerName,
-      subjectNames([ALERTMANAGER.tlsServerName, ...alertmanagerPeerHosts(config.alerting.replicas)], alertmanagerHosts),
-      intermediate.self,
-      this,
-    );
-    // The server presents its leaf and every cross-signed intermediate, so each region finds a chain to its CA.
-    const alertmanagerChain = pulumi.all([alertmanagerLeaf.certPem, ...intermediate.crossSigned]).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
-
-    // Users reach Grafana and the Query Frontend over TLS from a CA of this stack (no DNS or ACME account
-    // is managed here); the CA is an output for their trust stores.
-    const ingressCa = selfSignedCa(`${name}-ingress-ca`, `${config.namePrefix} monitoring ingress CA`, this);
-    const frontendLb = queryFrontendService(frontendWorkload, config.cloud, config.ingressAllowedCidrs);
-    const grafanaLb = grafanaService(grafanaWorkload, config.cloud, config.ingressAllowedCidrs);
-    const frontendAddress = loadBalancerServiceAddress(frontendLb, "the Thanos Query Frontend");
-    const grafanaAddress = loadBalancerServiceAddress(grafanaLb, "Grafana");
-    const frontendCert = serverCertificate(`${name}-query-frontend`, serviceHost(QUERY_FRONTEND.service),
-      subjectNames([serviceHost(QUERY_FRONTEND.service)], frontendAddress.apply((a) => [a])), ingressCa, this);
-    const grafanaCert = serverCertificate(`${name}-grafana`, config.grafana.domain,
-      subjectNames([config.grafana.domain, serviceHost(GRAFANA.service)], grafanaAddress.apply((a) => [a])), ingressCa, this);
-
-    const issuedCertificates = pulumi.all({
-      "ingress-ca": ingressCa.validityEndTime,
-      "query-frontend": frontendCert.validityEndTime,
-      grafana: grafanaCert.validityEndTime,
-      "alertmanager-intermediate": intermediate.self.validityEndTime,
-      "alertmanager-server": alertmanagerLeaf.validityEndTime,
-      ...Object.fromEntries(Object.entries(intermediate.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
-    }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
-    // The copies of each region's CA and client certificate this stack holds expire on the region's
-    // schedule, and a regional renewal reaches them only with the next global `up`.
-    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
-      regions.flatMap((o) => Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({ name: `region-${o.region}-${certificateName}`, validityEndTime }))));
-
-    const federationAlerting = new random.RandomPassword(`${name}-federation-alerting`, { length: 32, special: false }, { parent: this });
-    // The Query Frontend's load balancer admits ingressAllowedCidrs; within them, every client logs in.
-    const frontendGrafana = new random.RandomPassword(`${name}-query-frontend-grafana`, { length: 32, special: false }, { parent: this });
-    const frontendQuery = new random.RandomPassword(`${name}-query-frontend-query`, { length: 32, special: false }, { parent: this });
-    const frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash]).apply(([grafanaHash, queryHash]) => ({
-      [QUERY_FRONTEND.grafanaUser]: grafanaHash,
-      [QUERY_FRONTEND.queryUser]: queryHash,
-    }));
-    const regionalUsers = pulumi.all(args.regions.map((r) => pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash])));
-    const alertmanagerUsers = pulumi
-      .all([federationAlerting.bcryptHash, regionalUsers])
-      .apply(([federationHash, regional]) => {
-        const users: Record<string, string> = { [FEDERATION_ALERTING_USER]: federationHash };
-        for (const [user, hash] of regional) {
-          if (users[user]) throw new Error(`two clients of the Alertmanagers use the user name '${user}'; each region needs its own alertingUsername`);
-          users[user] = hash;
-        }
-        return users;
-      });
+    const peers = new AlertmanagerPeers(name, { ...part(ids.alertmanager), replicas: config.alerting.replicas, cloud: config.cloud, sourceRanges: alertingSources }, parent);
 
     const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
       exposures.map(({ region, exposure }) =>
@@ -186,7 +128,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         })),
       ),
     );
-    const files = pulumi.all([exposed, alertmanagerHosts, alertmanagerUsers, frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
+    const files = pulumi.all([exposed, peers.hosts, credentials.alertmanagerUsers, credentials.frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
         alertmanagerUsers: users,
@@ -202,40 +144,19 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const file = (path: string) => publicFiles.apply((f) => f[path]);
     const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
 
-    alertmanagerPods(amWorkload, {
+    const mesh = new AlertmanagerMesh(name, {
+      ...part(ids.alertmanager),
       replicas: config.alerting.replicas,
+      hosts: peers.hosts,
+      ca: pki.alertmanagerCa,
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
       receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting).map((key) => [key, args.receiverSecrets[key]])),
-      tls: { certPem: alertmanagerChain, keyPem: alertmanagerLeaf.keyPem },
       storageClassName: args.storageClassName,
-    });
+    }, parent);
 
-    federationPods(federationWorkload, {
-      replicas: config.federationReplicas,
-      config: file(GLOBAL_FILES.federationConfig),
-      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
-        "global.rules.yml": rules,
-        // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays), { lineWidth: 0 }),
-      })),
-      sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
-      credentials: pulumi
-        .all([federationAlerting.result, intermediate.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
-        .apply(([password, alertmanagerCa, regions]): Record<string, string> => ({
-          [SECRET_FILES.alertmanagerPassword]: password,
-          [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
-          ...Object.fromEntries(
-            regions.flatMap((o) => [
-              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
-              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
-            ]),
-          ),
-        })),
-      storageClassName: args.storageClassName,
-    });
-
-    thanosQuery(queryWorkload, {
+    const query = new ThanosQuery(name, {
+      ...part(ids.query),
       bounds: config.query,
       args: list(GLOBAL_FILES.queryArgs),
       endpoints: file(GLOBAL_FILES.queryEndpoints),
@@ -248,24 +169,66 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
           ]),
         ),
       ),
-    });
+      frontend: {
+        id: ids.frontend,
+        args: list(GLOBAL_FILES.frontendArgs),
+        config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+        webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
+        cloud: config.cloud,
+        allowedCidrs: config.ingressAllowedCidrs,
+        ingressCa: pki.ingressCa,
+      },
+    }, parent);
 
-    queryFrontend(frontendWorkload, {
-      bounds: config.query,
-      args: list(GLOBAL_FILES.frontendArgs),
-      config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
-      webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
-      tls: frontendCert,
-    });
-
-    const admin = grafana(grafanaWorkload, {
+    const grafana = new Grafana(name, {
+      ...part(ids.grafana),
       settings: config.grafana,
       database: args.database,
       provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
       dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
-      tls: { ...grafanaCert, caPem: ingressCa.certPem },
-      queryFrontendPassword: frontendGrafana.result,
-    });
+      cloud: config.cloud,
+      allowedCidrs: config.ingressAllowedCidrs,
+      ingressCa: pki.ingressCa,
+      queryFrontendPassword: credentials.frontendGrafanaPassword,
+    }, parent);
+
+    const issuedCertificates = pulumi.all({
+      "ingress-ca": pki.ingressCa.validityEndTime,
+      "query-frontend": query.frontendCertificateEnd,
+      grafana: grafana.certificateEnd,
+      "alertmanager-intermediate": pki.alertmanagerCa.self.validityEndTime,
+      "alertmanager-server": mesh.serverCertificateEnd,
+      ...Object.fromEntries(Object.entries(pki.alertmanagerCa.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
+    }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
+    // The copies of each region's CA and client certificate this stack holds expire on the region's
+    // schedule, and a regional renewal reaches them only with the next global `up`.
+    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
+      regions.flatMap((o) => Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({ name: `region-${o.region}-${certificateName}`, validityEndTime }))));
+
+    new FederationPrometheus(name, {
+      ...part(ids.federation),
+      replicas: config.federationReplicas,
+      config: file(GLOBAL_FILES.federationConfig),
+      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
+        "global.rules.yml": rules,
+        // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
+        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays), { lineWidth: 0 }),
+      })),
+      sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
+      credentials: pulumi
+        .all([credentials.federationAlertingPassword, pki.alertmanagerCa.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
+        .apply(([password, alertmanagerCa, regions]): Record<string, string> => ({
+          [SECRET_FILES.alertmanagerPassword]: password,
+          [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
+          ...Object.fromEntries(
+            regions.flatMap((o) => [
+              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
+              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
+            ]),
+          ),
+        })),
+      storageClassName: args.storageClassName,
+    }, parent);
 
     // The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region
     // never waits for the global stack).
@@ -274,19 +237,19 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         metadata: {
           name: r.outputs.alertmanagerTargetsConfigMap,
           namespace: r.outputs.namespace,
-          labels: { "app.kubernetes.io/part-of": "monitoring", "app.kubernetes.io/managed-by": "pulumi", "monitoring/written-by": "global" },
+          labels: { ...managedLabels(), "monitoring/written-by": "global" },
         },
         data: pulumi.all([r.outputs, publicFiles]).apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
       }, { parent: this, provider: r.provider });
     }
 
     this.grafanaUrl = pulumi.output(`https://${config.grafana.domain}/`);
-    this.grafanaAddress = grafanaAddress;
-    this.thanosQueryUrl = pulumi.interpolate`https://${frontendAddress}:${QUERY_FRONTEND.httpPort}`;
-    this.alertmanagerEndpoints = alertmanagerHosts.apply((hosts) => hosts.map((h) => `https://${h}:${ALERTMANAGER.webPort}`));
-    this.grafanaAdminPassword = pulumi.secret(admin.adminPassword);
-    this.thanosQueryPassword = pulumi.secret(frontendQuery.result);
-    this.ingressCaCert = ingressCa.certPem;
+    this.grafanaAddress = grafana.address;
+    this.thanosQueryUrl = pulumi.interpolate`https://${query.frontendAddress}:${QUERY_FRONTEND.httpPort}`;
+    this.alertmanagerEndpoints = peers.hosts.apply((hosts) => hosts.map((h) => `https://${h}:${ALERTMANAGER.webPort}`));
+    this.grafanaAdminPassword = grafana.adminPassword;
+    this.thanosQueryPassword = credentials.frontendQueryPassword;
+    this.ingressCaCert = pki.ingressCa.certPem;
     this.registerOutputs({
       grafanaUrl: this.grafanaUrl,
       grafanaAddress: this.grafanaAddress,
@@ -298,4 +261,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       ingressCaCert: this.ingressCaCert,
     });
   }
+}
+
+/** The files of `paths` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
+function fileData(files: pulumi.Output<Record<string, string>>, paths: Record<string, string>): pulumi.Output<Record<string, string>> {
+  return files.apply((f) => Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, f[path]])));
 }

@@ -1,17 +1,24 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
+import { QUERY_FRONTEND, THANOS_QUERY, serviceHost } from "../../builders/global/layout";
+import type { ComponentIdentity } from "../../builders/k8s/labels";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { IMAGES } from "../../versions";
-import { Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, httpProbes, loadBalancer, metadata, podBasics, tlsSecret } from "./workload";
+import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
+import {
+  ContainerFeature, Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, httpProbes, loadBalancer,
+  loadBalancerServiceAddress, metadata, mountedFiles, movedChildOpts, podBasics, scratch, socketProbes, tlsSecret,
+} from "../workload";
+import { GlobalPartArgs, globalWorkload } from "./part";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; volumes: { name: string; mountPath: string; volume: Omit<k8s.types.input.core.v1.Volume, "name"> }[]; memoryRequest: string; memoryLimit: string },
+  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; memoryRequest: string; memoryLimit: string },
 ): k8s.apps.v1.Deployment {
+  const features = [...spec.features, scratch("tmp", "/tmp")];
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
@@ -29,11 +36,11 @@ function statelessDeployment(
               args: spec.args,
               ports: [{ name: "http", containerPort: spec.port }],
               resources: { cpuRequest: "250m", memoryRequest: spec.memoryRequest, memoryLimit: spec.memoryLimit },
-              volumeMounts: [...spec.volumes.map((v) => ({ name: v.name, mountPath: v.mountPath, readOnly: true })), { name: "tmp", mountPath: "/tmp" }],
+              features,
               probes: spec.probes,
             }),
           ],
-          volumes: [...spec.volumes.map((v) => ({ ...v.volume, name: v.name })), { name: "tmp", emptyDir: {} }],
+          volumes: featureVolumes(features),
         },
       },
     },
@@ -43,100 +50,115 @@ function statelessDeployment(
   return deployment;
 }
 
-export interface ThanosQueryArgs {
+export interface ThanosQueryArgs extends GlobalPartArgs {
   readonly bounds: ScalingBounds;
   readonly args: pulumi.Output<string[]>;
   readonly endpoints: pulumi.Output<string>;
   /** Every region's StoreAPI client certificate, key and CA, by file name. */
   readonly regionTls: pulumi.Output<Record<string, string>>;
-}
-
-/** Thanos Query over every region's StoreAPIs, reachable in the cluster only (users go through the frontend). */
-export function thanosQuery(w: Workload, a: ThanosQueryArgs): k8s.apps.v1.Deployment {
-  const endpoints = new k8s.core.v1.ConfigMap(`${w.id.name}-endpoints`, {
-    metadata: metadata(w, `${w.id.name}-endpoints`),
-    data: { "endpoints.yml": a.endpoints },
-  }, w.opts);
-  const tls = new k8s.core.v1.Secret(`${w.id.name}-regions`, {
-    metadata: metadata(w, `${w.id.name}-regions`),
-    stringData: pulumi.secret(a.regionTls),
-  }, w.opts);
-  new k8s.core.v1.Service(w.id.name, {
-    metadata: metadata(w, THANOS_QUERY.service),
-    spec: {
-      selector: w.selector,
-      ports: [
-        { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
-        { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
-      ],
-    },
-  }, w.opts);
-  return statelessDeployment(w, a.bounds, {
-    args: a.args,
-    // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
-    checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
-    port: THANOS_QUERY.httpPort,
-    probes: httpProbes(THANOS_QUERY.httpPort, "HTTP"),
-    memoryRequest: "1Gi",
-    memoryLimit: "2Gi",
-    volumes: [
-      { name: "config", mountPath: THANOS_QUERY.configDir, volume: { configMap: { name: endpoints.metadata.name } } },
-      { name: "regions", mountPath: THANOS_QUERY.tlsDir, volume: { secret: { secretName: tls.metadata.name } } },
-    ],
-  });
+  readonly frontend: QueryFrontendArgs;
 }
 
 export interface QueryFrontendArgs {
-  readonly bounds: ScalingBounds;
+  readonly id: ComponentIdentity;
   readonly args: pulumi.Output<string[]>;
   /** response-cache.yml. */
   readonly config: pulumi.Output<Record<string, string>>;
   /** http.yml: TLS and the basic-auth users' bcrypt hashes, hence a Secret. */
   readonly webConfig: pulumi.Output<Record<string, string>>;
-  readonly tls: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> };
+  readonly cloud: Cloud;
+  /** The only addresses its load balancer admits. */
+  readonly allowedCidrs: readonly string[];
+  /** Signs its server certificate; users trust it. */
+  readonly ingressCa: CertificateAuthority;
 }
 
-/** The Query Frontend behind a load balancer restricted to the configured ranges; TLS and basic auth end in the pod. */
-export function queryFrontendService(w: Workload, cloud: Cloud, allowedCidrs: readonly string[]): k8s.core.v1.Service {
-  return loadBalancer(w.id.name, metadata(w), {
-    name: QUERY_FRONTEND.service,
-    cloud,
-    selector: w.selector,
-    ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
-    sourceRanges: [...allowedCidrs],
-  }, w.opts);
-}
+/**
+ * Thanos Query over every region's StoreAPIs, reachable in the cluster only, and the Query Frontend in front
+ * of it, which users reach through a load balancer restricted to the configured ranges (TLS and basic auth
+ * end in its pods).
+ */
+export class ThanosQuery extends pulumi.ComponentResource {
+  /** The Query Frontend's load-balancer address. */
+  readonly frontendAddress: pulumi.Output<string>;
+  /** When the Query Frontend's server certificate expires (RFC 3339). */
+  readonly frontendCertificateEnd: pulumi.Output<string>;
 
-export function queryFrontend(w: Workload, a: QueryFrontendArgs): k8s.apps.v1.Deployment {
-  const config = new k8s.core.v1.ConfigMap(`${w.id.name}-config`, {
-    metadata: metadata(w, `${w.id.name}-config`),
-    data: a.config,
-  }, w.opts);
-  const web = new k8s.core.v1.Secret(`${w.id.name}-web`, {
-    metadata: metadata(w, `${w.id.name}-web`),
-    stringData: pulumi.secret(a.webConfig),
-  }, w.opts);
-  const tls = tlsSecret(w, a.tls);
-  return statelessDeployment(w, a.bounds, {
-    args: a.args,
-    checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.config.apply((c) => JSON.stringify(c)), a.webConfig.apply((c) => JSON.stringify(c)), a.tls.certPem),
-    port: QUERY_FRONTEND.httpPort,
-    // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
-    // from the pod spec: the probe checks that the port accepts connections.
-    probes: {
-      readiness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10 },
-      liveness: { tcpSocket: { port: QUERY_FRONTEND.httpPort }, periodSeconds: 10, failureThreshold: 6 },
-    },
-    // The in-memory response cache takes up to RESPONSE_CACHE_SIZE (512MB) on top of the queries in flight.
-    memoryRequest: "1Gi",
-    memoryLimit: "2Gi",
-    volumes: [
-      {
-        name: "config",
-        mountPath: QUERY_FRONTEND.configDir,
-        volume: { projected: { sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }] } },
+  constructor(name: string, a: ThanosQueryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("monitoring:global:ThanosQuery", name, {}, opts);
+    const query = globalWorkload(this, a, opts);
+    const endpoints = new k8s.core.v1.ConfigMap(`${query.id.name}-endpoints`, {
+      metadata: metadata(query, `${query.id.name}-endpoints`),
+      data: { "endpoints.yml": a.endpoints },
+    }, query.opts);
+    const regions = new k8s.core.v1.Secret(`${query.id.name}-regions`, {
+      metadata: metadata(query, `${query.id.name}-regions`),
+      stringData: pulumi.secret(a.regionTls),
+    }, query.opts);
+    new k8s.core.v1.Service(query.id.name, {
+      metadata: metadata(query, THANOS_QUERY.service),
+      spec: {
+        selector: query.selector,
+        ports: [
+          { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
+          { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
+        ],
       },
-      { name: "tls", mountPath: QUERY_FRONTEND.tlsDir, volume: { secret: { secretName: tls.metadata.name } } },
-    ],
-  });
+    }, query.opts);
+    statelessDeployment(query, a.bounds, {
+      args: a.args,
+      // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
+      checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
+      port: THANOS_QUERY.httpPort,
+      probes: httpProbes(THANOS_QUERY.httpPort),
+      memoryRequest: "1Gi",
+      memoryLimit: "2Gi",
+      features: [
+        mountedFiles("config", THANOS_QUERY.configDir, { configMap: { name: endpoints.metadata.name } }),
+        mountedFiles("regions", THANOS_QUERY.tlsDir, { secret: { secretName: regions.metadata.name } }),
+      ],
+    });
+
+    const f = a.frontend;
+    const frontend = globalWorkload(this, { ...a, id: f.id }, opts);
+    const lb = loadBalancer(frontend.id.name, metadata(frontend), {
+      name: QUERY_FRONTEND.service,
+      cloud: f.cloud,
+      selector: frontend.selector,
+      ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
+      sourceRanges: [...f.allowedCidrs],
+    }, frontend.opts);
+    this.frontendAddress = loadBalancerServiceAddress(lb, "the Thanos Query Frontend");
+    const host = serviceHost(QUERY_FRONTEND.service);
+    const cert = signedCertificate(`${name}-query-frontend`, "server", { commonName: host },
+      subjectNames([host], this.frontendAddress.apply((address) => [address])), f.ingressCa, movedChildOpts(this, opts?.parent));
+    const config = new k8s.core.v1.ConfigMap(`${frontend.id.name}-config`, {
+      metadata: metadata(frontend, `${frontend.id.name}-config`),
+      data: f.config,
+    }, frontend.opts);
+    const web = new k8s.core.v1.Secret(`${frontend.id.name}-web`, {
+      metadata: metadata(frontend, `${frontend.id.name}-web`),
+      stringData: pulumi.secret(f.webConfig),
+    }, frontend.opts);
+    const tls = tlsSecret(frontend, cert);
+    statelessDeployment(frontend, a.bounds, {
+      args: f.args,
+      checksum: configChecksum(f.args.apply((x) => x.join(" ")), f.config.apply((c) => JSON.stringify(c)), f.webConfig.apply((c) => JSON.stringify(c)), cert.certPem),
+      port: QUERY_FRONTEND.httpPort,
+      // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
+      // from the pod spec: the probe checks that the port accepts connections.
+      probes: socketProbes(QUERY_FRONTEND.httpPort),
+      // The in-memory response cache takes up to DEFAULTS.queryFrontend.responseCacheSize (512MB) on top of the queries in flight.
+      memoryRequest: "1Gi",
+      memoryLimit: "2Gi",
+      features: [
+        mountedFiles("config", QUERY_FRONTEND.configDir, {
+          projected: { sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }] },
+        }),
+        mountedFiles("tls", QUERY_FRONTEND.tlsDir, { secret: { secretName: tls.metadata.name } }),
+      ],
+    });
+    this.frontendCertificateEnd = cert.validityEndTime;
+    this.registerOutputs({ frontendAddress: this.frontendAddress, frontendCertificateEnd: this.frontendCertificateEnd });
+  }
 }

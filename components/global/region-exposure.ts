@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { loadBalancer, loadBalancerServiceAddress } from "./workload";
+import { loadBalancer, loadBalancerServiceAddress } from "../workload";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 
 export interface RegionExposureArgs {

@@ -1,19 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import * as tls from "@pulumi/tls";
 import type { IssuedCertificate } from "../../builders/rules/certificates";
+import { IssuedKeyPair, selfSignedCa, signedCertificate } from "../pki";
 
-const TEN_YEARS = 10 * 365 * 24;
-const ONE_YEAR = 365 * 24;
-/**
- * Leaf certificates are re-issued by any `pulumi up` in their last month: the provider's plan marks them
- * ready for renewal and replaces them (terraform-provider-tls, modifyPlanIfCertificateReadyForRenewal), no
- * refresh needed. CertificateExpiresSoon fires when no `up` came in time.
- */
-const RENEW_BEFORE = 30 * 24;
-const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
-const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
-const CLIENT_USES = ["digital_signature", "key_encipherment", "client_auth"];
+/** A region's CAs outlive many deployments; their leaves are re-issued yearly (components/pki.ts). */
+const CA_VALIDITY_YEARS = 10;
 
 export interface RegionalCredentialsArgs {
   readonly region: string;
@@ -46,39 +37,14 @@ export class RegionalCredentials extends pulumi.ComponentResource {
   constructor(name: string, args: RegionalCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:RegionalCredentials", name, {}, opts);
     const parent = { parent: this };
-    const key = (keyName: string) => new tls.PrivateKey(`${name}-${keyName}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
-    const subject = (commonName: string) => ({ commonName, organization: "monitoring", organizationalUnit: args.region });
-    const selfSignedCa = (caName: string, commonName: string) => {
-      const caKey = key(caName);
-      const cert = new tls.SelfSignedCert(`${name}-${caName}-cert`, {
-        privateKeyPem: caKey.privateKeyPem,
-        subject: subject(commonName),
-        isCaCertificate: true,
-        validityPeriodHours: TEN_YEARS,
-        allowedUses: CA_USES,
-      }, parent);
-      return { certPem: cert.certPem, keyPem: pulumi.secret(caKey.privateKeyPem), issued: issued(caName, cert) };
-    };
-    const issued = (certificate: string, cert: tls.SelfSignedCert | tls.LocallySignedCert) =>
-      cert.validityEndTime.apply((validityEndTime): IssuedCertificate => ({ name: certificate, validityEndTime }));
-    const ca = selfSignedCa("ca", `${args.region} monitoring CA`);
-    const signed = (leafName: string, commonName: string, uses: string[], dnsNames: string[]) => {
-      const leafKey = key(leafName);
-      const request = new tls.CertRequest(`${name}-${leafName}-csr`, { privateKeyPem: leafKey.privateKeyPem, subject: subject(commonName), dnsNames }, parent);
-      const cert = new tls.LocallySignedCert(`${name}-${leafName}-cert`, {
-        certRequestPem: request.certRequestPem,
-        caCertPem: ca.certPem,
-        caPrivateKeyPem: ca.keyPem,
-        validityPeriodHours: ONE_YEAR,
-        earlyRenewalHours: RENEW_BEFORE,
-        allowedUses: uses,
-      }, parent);
-      return { certPem: cert.certPem, keyPem: pulumi.secret(leafKey.privateKeyPem), issued: issued(leafName, cert) };
-    };
-    const server = signed("server", args.tlsServerName, SERVER_USES, [args.tlsServerName]);
-    const client = signed("query-client", "thanos-query.global", CLIENT_USES, []);
+    const subject = (commonName: string) => ({ commonName, organizationalUnit: args.region });
+    const issued = (certificate: string, pair: IssuedKeyPair) =>
+      pair.validityEndTime.apply((validityEndTime): IssuedCertificate => ({ name: certificate, validityEndTime }));
+    const ca = selfSignedCa(`${name}-ca`, subject(`${args.region} monitoring CA`), CA_VALIDITY_YEARS, parent);
+    const server = signedCertificate(`${name}-server`, "server", subject(args.tlsServerName), { dnsNames: [args.tlsServerName] }, ca, parent);
+    const client = signedCertificate(`${name}-query-client`, "client", subject("thanos-query.global"), { dnsNames: [] }, ca, parent);
     const federation = new random.RandomPassword(`${name}-federation-password`, { length: 32, special: false }, parent);
-    const alertingCa = selfSignedCa("alerting-ca", `${args.region} alerting CA`);
+    const alertingCa = selfSignedCa(`${name}-alerting-ca`, subject(`${args.region} alerting CA`), CA_VALIDITY_YEARS, parent);
     const alerting = new random.RandomPassword(`${name}-alerting-password`, { length: 32, special: false }, parent);
 
     this.caCertPem = ca.certPem;
@@ -92,7 +58,7 @@ export class RegionalCredentials extends pulumi.ComponentResource {
     this.alertingCaKeyPem = alertingCa.keyPem;
     this.alertingPassword = pulumi.secret(alerting.result);
     this.alertingPasswordHash = pulumi.secret(alerting.bcryptHash);
-    this.issued = pulumi.all([ca.issued, alertingCa.issued, server.issued, client.issued]);
+    this.issued = pulumi.all([issued("ca", ca), issued("alerting-ca", alertingCa), issued("server", server), issued("query-client", client)]);
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

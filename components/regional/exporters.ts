@@ -1,17 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
-import type { RegionNetwork } from "../../builders/regional/network-policies";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { KUBE_STATE_METRICS_RESOURCES, NODE_EXPORTER_HOST_PATHS, kubeStateMetricsArgs, nodeExporterArgs } from "../../builders/regional/exporters";
-import { NAMES, PORTS } from "../../builders/regional/layout";
+import type { ClusterNetwork } from "../../builders/k8s/network-policies";
+import { MONITORING_NAMESPACE, NAMES, PORTS, PROBE_TIMING } from "../../builders/regional/layout";
+import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalSizing } from "../../builders/sizing";
 import { IMAGES } from "../../versions";
-import { container, httpProbe, metadata, networkPolicy, workload } from "./workload";
+import { container, httpProbe, httpProbes, metadata, networkPolicy, workload } from "../workload";
 
 export interface ExportersArgs {
   readonly instance: string;
   readonly provider: k8s.Provider;
-  readonly network: RegionNetwork;
+  readonly network: ClusterNetwork;
+  /** Labels of every Prometheus pod of the region, the only scraper of kube-state-metrics. */
+  readonly prometheusSelector: Readonly<Record<string, string>>;
   readonly sizing: RegionalSizing;
 }
 
@@ -33,7 +36,7 @@ export class Exporters extends pulumi.ComponentResource {
   }
 
   private nodeExporter(args: ExportersArgs): void {
-    const w = workload({ name: NAMES.nodeExporter, instance: args.instance, component: "exporter", version: imageTag(IMAGES.nodeExporter) }, this, args.provider);
+    const w = workload({ name: NAMES.nodeExporter, instance: args.instance, component: "exporter", version: imageTag(IMAGES.nodeExporter) }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
     new k8s.core.v1.ServiceAccount(NAMES.nodeExporter, { metadata: metadata(w, NAMES.nodeExporter), automountServiceAccountToken: false }, w.opts);
     const hostPath = (name: string, path: string) => ({ name, hostPath: { path } });
     new k8s.apps.v1.DaemonSet(NAMES.nodeExporter, {
@@ -57,14 +60,13 @@ export class Exporters extends pulumi.ComponentResource {
                 image: IMAGES.nodeExporter,
                 args: nodeExporterArgs(),
                 ports: [{ name: "metrics", containerPort: PORTS.nodeExporter }],
-                size: args.sizing.nodeExporter,
+                resources: args.sizing.nodeExporter,
                 volumeMounts: [
                   { name: "proc", mountPath: NODE_EXPORTER_HOST_PATHS.proc, readOnly: true },
                   { name: "sys", mountPath: NODE_EXPORTER_HOST_PATHS.sys, readOnly: true },
                   { name: "root", mountPath: NODE_EXPORTER_HOST_PATHS.root, readOnly: true, mountPropagation: "HostToContainer" },
                 ],
-                liveness: httpProbe("/", PORTS.nodeExporter, 6),
-                readiness: httpProbe("/", PORTS.nodeExporter, 3),
+                probes: httpProbes(PORTS.nodeExporter, { ...PROBE_TIMING, readyPath: "/", healthyPath: "/" }),
               }),
             ],
             volumes: [hostPath("proc", "/proc"), hostPath("sys", "/sys"), hostPath("root", "/")],
@@ -76,7 +78,7 @@ export class Exporters extends pulumi.ComponentResource {
 
   /** One replica: two would double every series it exports (Prometheus keeps them apart by instance). */
   private kubeStateMetrics(args: ExportersArgs): void {
-    const w = workload({ name: NAMES.kubeStateMetrics, instance: args.instance, component: "exporter", version: imageTag(IMAGES.kubeStateMetrics) }, this, args.provider);
+    const w = workload({ name: NAMES.kubeStateMetrics, instance: args.instance, component: "exporter", version: imageTag(IMAGES.kubeStateMetrics) }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
     const account = new k8s.core.v1.ServiceAccount(NAMES.kubeStateMetrics, { metadata: metadata(w, NAMES.kubeStateMetrics) }, w.opts);
     const role = new k8s.rbac.v1.ClusterRole(`monitoring-${NAMES.kubeStateMetrics}`, {
       metadata: { name: `monitoring-${NAMES.kubeStateMetrics}`, labels: w.labels },
@@ -106,9 +108,11 @@ export class Exporters extends pulumi.ComponentResource {
                   { name: "http-metrics", containerPort: PORTS.kubeStateMetrics },
                   { name: "telemetry", containerPort: PORTS.kubeStateMetricsTelemetry },
                 ],
-                size: args.sizing.kubeStateMetrics,
-                liveness: httpProbe("/healthz", PORTS.kubeStateMetrics, 6),
-                readiness: httpProbe("/", PORTS.kubeStateMetricsTelemetry, 3),
+                resources: args.sizing.kubeStateMetrics,
+                probes: {
+                  liveness: httpProbe("/healthz", PORTS.kubeStateMetrics, { timeoutSeconds: PROBE_TIMING.timeoutSeconds, failureThreshold: 6 }),
+                  readiness: httpProbe("/", PORTS.kubeStateMetricsTelemetry, { timeoutSeconds: PROBE_TIMING.timeoutSeconds, failureThreshold: PROBE_TIMING.readinessFailureThreshold }),
+                },
               }),
             ],
           },
@@ -125,9 +129,9 @@ export class Exporters extends pulumi.ComponentResource {
         ],
       },
     }, w.opts);
-    networkPolicy(w, NAMES.kubeStateMetrics, w.selector, [
+    networkPolicy(w, NAMES.kubeStateMetrics, regionalTraffic(w.selector, [
       { port: PORTS.kubeStateMetrics, from: "prometheus" },
       { port: PORTS.kubeStateMetricsTelemetry, from: "prometheus" },
-    ], "kubernetes-api", args.network);
+    ], "kubernetes-api", args.prometheusSelector), args.network);
   }
 }

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
-import { PART_OF, selectorLabels } from "../../builders/k8s/labels";
+import { managedLabels, selectorLabels } from "../../builders/k8s/labels";
+import { ClusterNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
 import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
-import { RegionNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/regional/network-policies";
 import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { CERTIFICATE_RULES_FILE, regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
@@ -15,7 +15,7 @@ import { RegionalCredentials } from "./credentials";
 import { Exporters } from "./exporters";
 import { PROMETHEUS_SELECTOR, PrometheusShards } from "./prometheus";
 import { ThanosBucketWorkloads } from "./thanos";
-import { checksum } from "./workload";
+import { configChecksum } from "../workload";
 
 export interface RegionalMonitoringArgs {
   readonly config: RegionalStackConfig;
@@ -86,7 +86,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
 
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
     // The namespace and what all its workloads share belong to no one workload, hence no component or version.
-    const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), "app.kubernetes.io/part-of": PART_OF, "app.kubernetes.io/managed-by": "pulumi" };
+    const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), ...managedLabels() };
     const namespace = new k8s.core.v1.Namespace(MONITORING_NAMESPACE, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8sOpts);
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
     const meta = (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
@@ -95,7 +95,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       labels,
       ...(annotations ? { annotations } : {}),
     });
-    const network: RegionNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones, prometheusSelector: PROMETHEUS_SELECTOR };
+    const network: ClusterNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
     new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
     new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
     for (const { serviceAccount } of BUCKET_IDENTITIES) {
@@ -145,7 +145,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       data: { [fileName(PATHS.objstoreFile)]: pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))) },
     }, inNamespace);
 
-    const tlsChecksum = checksum(credentials.serverCertPem, credentials.caCertPem);
+    const tlsChecksum = configChecksum(credentials.serverCertPem, credentials.caCertPem);
     const childOpts = { parent: this, dependsOn: [namespace] };
     new PrometheusShards(`${name}-prometheus`, {
       config,
@@ -161,13 +161,14 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       plan: this.plan,
       provider: args.provider,
       network,
+      prometheusSelector: PROMETHEUS_SELECTOR,
       storageClassName: args.storageClassName,
       objstoreConfigMap: FILES.objstoreConfigMap,
       tlsSecret: FILES.tlsSecret,
       tlsChecksum,
     }, childOpts);
     this.storeGatewaySelector = thanos.storeGatewaySelector;
-    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, sizing: this.plan.sizing }, childOpts);
+    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, prometheusSelector: PROMETHEUS_SELECTOR, sizing: this.plan.sizing }, childOpts);
 
     this.registerOutputs({
       prometheusPods: this.prometheusPods,

@@ -4,14 +4,16 @@ import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
-import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, shardStatefulSetName } from "../../builders/regional/layout";
-import type { RegionNetwork } from "../../builders/regional/network-policies";
+import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, PROBE_TIMING, shardStatefulSetName } from "../../builders/regional/layout";
+import type { ClusterNetwork } from "../../builders/k8s/network-policies";
+import { nameSelector } from "../../builders/k8s/labels";
+import { regionalTraffic } from "../../builders/regional/network-policies";
 import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
-import { checksum, container, disruptionBudget, fieldEnv, httpProbe, metadata, networkPolicy, persistentVolumeClaim, spread, workload, Workload } from "./workload";
+import { configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, networkPolicy, persistentVolumeClaim, spread, workload, Workload } from "../workload";
 
 /** Kubernetes objects the Prometheus pods mount, created by the aggregate component. */
 export interface PrometheusMounts {
@@ -27,7 +29,7 @@ export interface PrometheusShardsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
-  readonly network: RegionNetwork;
+  readonly network: ClusterNetwork;
   readonly clusterName: pulumi.Input<string>;
   readonly storageClassName: string;
   readonly mounts: PrometheusMounts;
@@ -36,7 +38,7 @@ export interface PrometheusShardsArgs {
 const INIT_SIZE = { cpuRequest: "10m", memoryRequest: "16Mi", memoryLimit: "32Mi" };
 
 /** Labels every Prometheus pod of the region carries, whatever its shard. */
-export const PROMETHEUS_SELECTOR = { "app.kubernetes.io/name": "prometheus" } as const;
+export const PROMETHEUS_SELECTOR: Readonly<Record<string, string>> = nameSelector("prometheus");
 
 /**
  * The region's Prometheus: one StatefulSet per shard (`prometheus-shard-<s>`, `replicas` pods each), every pod
@@ -50,7 +52,7 @@ export class PrometheusShards extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusShardsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:PrometheusShards", name, {}, opts);
     const { config, plan } = args;
-    const common = workload({ name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus }, this, args.provider);
+    const common = workload({ name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
 
     // Every shard runs the same jobs (only its share of their targets differs), so shard 0's config says
     // what discovery reads; the cluster name changes no job.
@@ -69,14 +71,14 @@ export class PrometheusShards extends pulumi.ComponentResource {
     }, common.opts);
     // Federation and StoreAPI are for the global tier; the sidecar's HTTP port serves the pod itself (its
     // Prometheus scrapes it on localhost) and the kubelet's probes.
-    networkPolicy(common, "prometheus", PROMETHEUS_SELECTOR, [
+    networkPolicy(common, "prometheus", regionalTraffic(PROMETHEUS_SELECTOR, [
       { port: PORTS.prometheusWeb, from: "load-balancer" },
       { port: PORTS.thanosGrpc, from: "load-balancer" },
-    ], "scrape", args.network);
+    ], "scrape", PROMETHEUS_SELECTOR), args.network);
 
     for (let shard = 0; shard < plan.shards; shard++) {
       const name = shardStatefulSetName(shard);
-      const w = workload({ name: "prometheus", instance: `${config.namePrefix}-shard-${shard}`, component: "metrics", version: VERSIONS.prometheus }, this, args.provider);
+      const w = workload({ name: "prometheus", instance: `${config.namePrefix}-shard-${shard}`, component: "metrics", version: VERSIONS.prometheus }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
       const template = pulumi.output(args.clusterName).apply((cluster) =>
         toYaml(prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER))),
       );
@@ -85,7 +87,7 @@ export class PrometheusShards extends pulumi.ComponentResource {
         data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
       }, w.opts);
       this.statefulSets.push(shardStatefulSet(w, name, configMap.metadata.name, args));
-      disruptionBudget(w, name);
+      disruptionBudget(w, { name });
     }
     this.registerOutputs({});
   }
@@ -110,7 +112,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
       podManagementPolicy: "Parallel",
       selector: { matchLabels: w.selector },
       template: {
-        metadata: { labels: w.labels, annotations: { "checksum/tls": checksum(mounts.tlsChecksum) } },
+        metadata: { labels: w.labels, annotations: { "checksum/tls": configChecksum(mounts.tlsChecksum) } },
         spec: {
           serviceAccountName: NAMES.prometheusServiceAccount,
           securityContext: podSecurityContext(),
@@ -125,7 +127,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
               command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
               args: [],
               env: [fieldEnv("POD_NAME", "metadata.name")],
-              size: INIT_SIZE,
+              resources: INIT_SIZE,
               volumeMounts: [mount("config", PATHS.configTemplateDir), mount("config-out", PATHS.configOutDir, false)],
             }),
           ],
@@ -135,7 +137,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
               image: IMAGES.prometheus,
               args: regionalPrometheusArgs(args.config, size),
               ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
-              size: size.prometheus,
+              resources: size.prometheus,
               volumeMounts: [
                 mount("config-out", PATHS.configOutDir),
                 mount("rules", PATHS.rulesDir),
@@ -144,8 +146,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
                 mount("alertmanagers", PATHS.alertmanagerTargetsDir),
                 mount("data", PATHS.prometheusData, false),
               ],
-              liveness: probe("healthy", 6),
-              readiness: probe("ready", 3),
+              probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
             }),
             container({
               name: "thanos-sidecar",
@@ -156,7 +157,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
                 { name: "grpc", containerPort: PORTS.thanosGrpc },
                 { name: "sidecar-http", containerPort: PORTS.thanosHttp },
               ],
-              size: size.sidecar,
+              resources: size.sidecar,
               volumeMounts: [
                 mount("config", PATHS.configTemplateDir),
                 mount("config-out", PATHS.configOutDir, false),
@@ -167,8 +168,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
                 // The shipper records what it uploaded in the TSDB directory.
                 mount("data", PATHS.prometheusData, false),
               ],
-              liveness: httpProbe("/-/healthy", PORTS.thanosHttp, 6),
-              readiness: httpProbe("/-/ready", PORTS.thanosHttp, 3),
+              probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
             }),
           ],
           volumes: [

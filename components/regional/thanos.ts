@@ -1,19 +1,25 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { podSecurityContext } from "../../builders/k8s/pod";
-import { NAMES, PATHS, PORTS } from "../../builders/regional/layout";
-import type { RegionNetwork } from "../../builders/regional/network-policies";
+import type { ClusterNetwork } from "../../builders/k8s/network-policies";
+import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, PROBE_TIMING } from "../../builders/regional/layout";
+import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
-import { checksum, container, disruptionBudget, httpProbe, metadata, networkPolicy, persistentVolumeClaim, spread, workload, Workload } from "./workload";
+import {
+  ContainerFeature, configChecksum, container, disruptionBudget, featureAnnotations, featureVolumes, httpProbes, metadata, mountedFiles,
+  networkPolicy, persistentVolumeClaim, spread, workload, Workload,
+} from "../workload";
 
 export interface ThanosBucketWorkloadsArgs {
   readonly config: RegionalStackConfig;
   readonly plan: RegionalPlan;
   readonly provider: k8s.Provider;
-  readonly network: RegionNetwork;
+  readonly network: ClusterNetwork;
+  /** Labels of every Prometheus pod of the region, the only scrapers of these workloads. */
+  readonly prometheusSelector: Readonly<Record<string, string>>;
   readonly storageClassName: string;
   readonly objstoreConfigMap: string;
   readonly tlsSecret: string;
@@ -40,8 +46,10 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       throw new Error(`stack '${args.config.stack}': storeGatewayReplicas is ${args.config.storeGatewayReplicas}; the store gateway needs at least 2 replicas`);
     }
     const instance = args.config.namePrefix;
-    const store = workload({ name: NAMES.storeGateway, instance, component: "object-store-gateway", version: VERSIONS.thanos }, this, args.provider);
-    const compact = workload({ name: NAMES.compactor, instance, component: "compactor", version: VERSIONS.thanos }, this, args.provider);
+    const childOpts = { parent: this, provider: args.provider };
+    const store = workload({ name: NAMES.storeGateway, instance, component: "object-store-gateway", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
+    const compact = workload({ name: NAMES.compactor, instance, component: "compactor", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
+    const objstore = mountedFiles("objstore", PATHS.objstoreDir, { configMap: { name: args.objstoreConfigMap } });
     this.storeGatewaySelector = store.selector;
 
     this.storeGateway = thanosStatefulSet(store, args, {
@@ -49,26 +57,34 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       args: regionalStoreArgs(args.plan.sizing),
       serviceAccount: NAMES.storeGatewayServiceAccount,
       size: args.plan.sizing.storeGateway,
-      grpc: true,
+      // Both replicas start at once: they serve the same blocks, neither waits for the other.
+      podManagementPolicy: "Parallel",
+      features: [objstore, storeApi(args)],
     });
-    service(store, true);
-    disruptionBudget(store, NAMES.storeGateway);
-    networkPolicy(store, NAMES.storeGateway, store.selector, [
+    disruptionBudget(store, { name: NAMES.storeGateway });
+    networkPolicy(store, NAMES.storeGateway, regionalTraffic(store.selector, [
       { port: PORTS.thanosGrpc, from: "load-balancer" },
       { port: PORTS.thanosHttp, from: "prometheus" },
-    ], "object-store", args.network);
+    ], "object-store", args.prometheusSelector), args.network);
 
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
       args: regionalCompactArgs(args.config),
       serviceAccount: NAMES.compactorServiceAccount,
       size: args.plan.sizing.compactor,
-      grpc: false,
+      // A rolling update stops the old compactor before the new one starts.
+      podManagementPolicy: "OrderedReady",
+      features: [objstore],
     });
-    service(compact, false);
-    networkPolicy(compact, NAMES.compactor, compact.selector, [{ port: PORTS.thanosHttp, from: "prometheus" }], "object-store", args.network);
+    networkPolicy(compact, NAMES.compactor, regionalTraffic(compact.selector, [{ port: PORTS.thanosHttp, from: "prometheus" }], "object-store", args.prometheusSelector), args.network);
     this.registerOutputs({});
   }
+}
+
+/** Serving the StoreAPI over mutual TLS: its port, the region's TLS material, and a roll when it changes. */
+function storeApi(args: ThanosBucketWorkloadsArgs): ContainerFeature {
+  const tls = mountedFiles("tls", PATHS.tlsDir, { secret: { secretName: args.tlsSecret } });
+  return { ...tls, ports: [{ name: "grpc", containerPort: PORTS.thanosGrpc }], annotations: { "checksum/tls": configChecksum(args.tlsChecksum) } };
 }
 
 interface ThanosPod {
@@ -77,67 +93,53 @@ interface ThanosPod {
   /** Its own ServiceAccount, hence its own bucket identity: the store gateway reads, the compactor deletes. */
   readonly serviceAccount: string;
   readonly size: RegionalPlan["sizing"]["storeGateway"] | RegionalPlan["sizing"]["compactor"];
-  /** Serves the StoreAPI (and so mounts the TLS material). */
-  readonly grpc: boolean;
+  readonly podManagementPolicy: "Parallel" | "OrderedReady";
+  readonly features: readonly ContainerFeature[];
 }
 
+/**
+ * The workload's StatefulSet and its Service: a ClusterIP one where it serves the StoreAPI, else headless
+ * (it only governs the StatefulSet's pod names).
+ */
 function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: ThanosPod): k8s.apps.v1.StatefulSet {
   const name = w.id.name;
-  const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
+  const thanos = container({
+    name: "thanos",
+    image: IMAGES.thanos,
+    args: pod.args,
+    ports: [{ name: "http", containerPort: PORTS.thanosHttp }],
+    resources: pod.size,
+    volumeMounts: [{ name: "data", mountPath: PATHS.thanosData, readOnly: false }],
+    probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
+    features: pod.features,
+  });
+  const ports = thanos.ports as { name: string; containerPort: number }[];
+  new k8s.core.v1.Service(name, {
+    metadata: metadata(w, name),
+    spec: {
+      ...(ports.some((p) => p.name === "grpc") ? {} : { clusterIP: "None" }),
+      selector: w.selector,
+      ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name })),
+    },
+  }, w.opts);
   return new k8s.apps.v1.StatefulSet(name, {
     metadata: metadata(w, name),
     spec: {
       serviceName: name,
       replicas: pod.replicas,
-      podManagementPolicy: pod.grpc ? "Parallel" : "OrderedReady",
+      podManagementPolicy: pod.podManagementPolicy,
       selector: { matchLabels: w.selector },
       template: {
-        metadata: { labels: w.labels, annotations: pod.grpc ? { "checksum/tls": checksum(args.tlsChecksum) } : {} },
+        metadata: { labels: w.labels, annotations: featureAnnotations(pod.features) },
         spec: {
           serviceAccountName: pod.serviceAccount,
           securityContext: podSecurityContext(),
           ...(pod.replicas > 1 ? spread(w.selector) : {}),
-          containers: [
-            container({
-              name: "thanos",
-              image: IMAGES.thanos,
-              args: pod.args,
-              ports: [
-                ...(pod.grpc ? [{ name: "grpc", containerPort: PORTS.thanosGrpc }] : []),
-                { name: "http", containerPort: PORTS.thanosHttp },
-              ],
-              size: pod.size,
-              volumeMounts: [
-                mount("objstore", PATHS.objstoreDir),
-                ...(pod.grpc ? [mount("tls", PATHS.tlsDir)] : []),
-                mount("data", PATHS.thanosData, false),
-              ],
-              liveness: httpProbe("/-/healthy", PORTS.thanosHttp, 6),
-              readiness: httpProbe("/-/ready", PORTS.thanosHttp, 3),
-            }),
-          ],
-          volumes: [
-            { name: "objstore", configMap: { name: args.objstoreConfigMap } },
-            ...(pod.grpc ? [{ name: "tls", secret: { secretName: args.tlsSecret } }] : []),
-          ],
+          containers: [thanos],
+          volumes: featureVolumes(pod.features),
         },
       },
       volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, pod.size.diskGiB)],
-    },
-  }, w.opts);
-}
-
-/** In-cluster Service (headless for the compactor: it only governs the StatefulSet's pod names). */
-function service(w: Workload, grpc: boolean): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(w.id.name, {
-    metadata: metadata(w, w.id.name),
-    spec: {
-      ...(grpc ? {} : { clusterIP: "None" }),
-      selector: w.selector,
-      ports: [
-        ...(grpc ? [{ name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" }] : []),
-        { name: "http", port: PORTS.thanosHttp, targetPort: "http" },
-      ],
     },
   }, w.opts);
 }

@@ -1,4 +1,8 @@
-import { CloudFacts, EVICTION_BYTES, GIB, MIB, MachineType, reservedCpuCores } from "./facts";
+import { eksExecCredential } from "../../builders/cloud/kubeconfig";
+import { MAX_ZONES, awsSubnetPlan } from "../../builders/cloud/network";
+import { s3Location } from "../../builders/cloud/object-store";
+import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
+import { CloudTraits, EVICTION_BYTES, GIB, MIB, MachineType, reservedCpuCores } from "./traits";
 
 /** EC2 families a monitoring node group plausibly runs on: memory per vCPU and the VPC CNI's max pods per size. */
 const FAMILIES: Record<string, number> = { m5: 4, m6i: 4, m6a: 4, m7i: 4, m7g: 4, r6i: 8, r7i: 8, r6a: 8, c6i: 2, c7i: 2 };
@@ -25,8 +29,8 @@ const MACHINE_TYPES: Record<string, MachineType> = {
   ),
 };
 
-export const AWS: CloudFacts = {
-  nouns: { region: "an AWS region", machineType: "an EC2 instance type", databaseClass: "an RDS instance class" },
+export const AWS: CloudTraits = {
+  nouns: { name: "AWS", withArticle: "an AWS", region: "an AWS region", machineType: "an EC2 instance type", databaseClass: "an RDS instance class" },
   // Commercial regions as of 2026; a region missing here is one line to add, not a code change elsewhere.
   regions: [
     "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1", "mx-central-1",
@@ -36,6 +40,7 @@ export const AWS: CloudFacts = {
     "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1",
     "ap-northeast-2", "ap-northeast-3",
   ],
+  exampleRegion: "us-east-1",
   zoneName: (region, letter) => `${region}${letter}`,
   // us-west-1 has two zones: its stack must list zones, and validation then asks for three.
   zoneLetters: { "ap-northeast-1": ["a", "c", "d"], "ca-central-1": ["a", "b", "d"], "us-west-1": [] },
@@ -48,4 +53,37 @@ export const AWS: CloudFacts = {
   }),
   defaultDatabaseClass: "db.t4g.medium",
   databaseClass: { re: /^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal)$/, example: "db.t4g.medium or db.r6g.large" },
+  ownKeys: [],
+  checkNodeAddresses: (cluster, machine, fail) => {
+    const zones = new Set(cluster.zones);
+    if (zones.size > MAX_ZONES) fail(["cluster", "zones"], `at most ${MAX_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_ZONES}`);
+    // The VPC CNI gives every pod an address of its node's subnet; AWS keeps five addresses of each subnet.
+    const [plan] = awsSubnetPlan(cluster.vpcCidr, cluster.zones);
+    const prefix = Number(plan.privateCidr.split("/")[1]);
+    const usable = 2 ** (32 - prefix) - 5;
+    const perNode = machine.maxPods + 1;
+    const perZone = Math.ceil(cluster.nodes.maxNodes / zones.size);
+    if (perZone * perNode > usable) {
+      const most = Math.floor(usable / perNode) * zones.size;
+      fail(["cluster", "nodes", "maxNodes"],
+        `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
+    }
+  },
+  storageClass: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
+  // The service controller EKS runs in its control plane (the AWS cloud provider) makes an internet-facing
+  // NLB with instance targets and admits the source ranges in the nodes' security group;
+  // `aws-load-balancer-type: external` would hand the Service to the AWS Load Balancer Controller instead,
+  // which EKS does not run, and the Service would never get an address.
+  loadBalancerAnnotations: { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+  // From outside the VPC when the NLB keeps the client's address (`externalTrafficPolicy: Local`), and from
+  // the NLB's own addresses in the public subnets when it targets pod IPs without keeping it (its health
+  // checks too).
+  loadBalancerPeers: (vpcCidr, zones) => [
+    { ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr, METADATA_CIDRS.ipv4] } },
+    ...awsSubnetPlan(vpcCidr, zones).map((z) => ({ ipBlock: { cidr: z.publicCidr } })),
+  ],
+  // IRSA: the SDK trades the projected token at STS over 443, so the metadata address stays blocked.
+  identityMetadataEgress: () => [],
+  objectStore: s3Location,
+  execCredential: eksExecCredential,
 };

@@ -1,4 +1,8 @@
-import { CloudFacts, EVICTION_BYTES, GIB, MachineType, reservedCpuCores } from "./facts";
+import { gkeExecCredential } from "../../builders/cloud/kubeconfig";
+import { gkeAddressPlan } from "../../builders/cloud/network";
+import { gcsLocation } from "../../builders/cloud/object-store";
+import { METADATA_CIDRS, tcp } from "../../builders/k8s/network-peers";
+import { CloudTraits, EVICTION_BYTES, GIB, MachineType, reservedCpuCores } from "./traits";
 
 /** GCE families a monitoring node pool plausibly runs on, with memory per vCPU. */
 const FAMILIES: Record<string, { gibPerVcpu: number; sizes: readonly number[] }> = {
@@ -33,8 +37,8 @@ function reservedMemoryBytes(memoryGiB: number): number {
   return reserved * GIB;
 }
 
-export const GCP: CloudFacts = {
-  nouns: { region: "a GCP region", machineType: "a GCE machine type", databaseClass: "a Cloud SQL tier" },
+export const GCP: CloudTraits = {
+  nouns: { name: "GCP", withArticle: "a GCP", region: "a GCP region", machineType: "a GCE machine type", databaseClass: "a Cloud SQL tier" },
   regions: [
     "us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3",
     "us-west4", "northamerica-northeast1", "northamerica-northeast2", "northamerica-south1",
@@ -45,6 +49,7 @@ export const GCP: CloudFacts = {
     "asia-northeast3", "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2",
     "australia-southeast1", "australia-southeast2",
   ],
+  exampleRegion: "europe-west1",
   zoneName: (region, letter) => `${region}-${letter}`,
   zoneLetters: { "europe-west1": ["b", "c", "d"], "us-east1": ["b", "c", "d"] },
   defaultMachineType: "e2-standard-4",
@@ -56,4 +61,27 @@ export const GCP: CloudFacts = {
   defaultDatabaseClass: "db-custom-2-7680",
   // Cloud SQL Enterprise tiers: custom (vCPUs, MiB), or the shared-core ones.
   databaseClass: { re: /^db-(custom-\d{1,2}-\d{3,6}|f1-micro|g1-small)$/, example: "db-custom-2-7680" },
+  ownKeys: [
+    { path: ["gcpProject"], requiredAs: "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)" },
+    { path: ["cluster", "releaseChannel"] },
+  ],
+  checkNodeAddresses: (cluster, _machine, fail) => {
+    const plan = gkeAddressPlan(cluster.vpcCidr);
+    if (cluster.nodes.maxNodes > plan.maxNodes) {
+      fail(["cluster", "nodes", "maxNodes"], `at most ${plan.maxNodes}: GKE gives each node a /24 of the pods range ${plan.podsCidr}, which holds ${plan.maxNodes} of them`);
+    }
+  },
+  storageClass: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-ssd" } },
+  // The default external passthrough load balancer already honours the source ranges.
+  loadBalancerAnnotations: {},
+  // The passthrough load balancer keeps the client's address, so from outside the node and pod ranges (its
+  // health checks go to the nodes, not the pods).
+  loadBalancerPeers: (vpcCidr) => {
+    const plan = gkeAddressPlan(vpcCidr);
+    return [{ ipBlock: { cidr: "0.0.0.0/0", except: [plan.nodesCidr, plan.podsCidr, METADATA_CIDRS.ipv4] } }];
+  },
+  // Workload Identity: the GKE metadata server answers there on 80 (and on 988 under Dataplane V2).
+  identityMetadataEgress: () => [{ to: [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }], ports: [tcp(80), tcp(988)] }],
+  objectStore: (bucket) => gcsLocation(bucket),
+  execCredential: () => gkeExecCredential(),
 };

@@ -3,7 +3,8 @@ import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config";
 import { CloudPlatform, KubernetesCluster, ObjectBucket, BucketIdentity, PostgresDatabase, cloudFor } from "../../components/cloud";
 import { IMAGES } from "../../versions";
-import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf, waitsFor } from "./cloud-mocks";
+import { MockedResource, isSecret, named, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
+import { onDefaultProviders, stackConfig, useCloudMocks } from "./cloud-mocks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
@@ -22,16 +23,12 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     bucket = cloud.bucket({ purpose: "thanos" });
     identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: [thanos] });
     database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
-    await valueOf(database.host);
-    await settled(registered);
+    await resolved(database.host);
+    await settled();
   });
 
-  const byName = (type: string, name: string): Registered => {
-    const found = ofType(registered, type).find((r) => r.name === name);
-    if (!found) throw new Error(`no ${type} named ${name}: ${ofType(registered, type).map((r) => r.name).join(", ")}`);
-    return found;
-  };
-  const policyOf = (r: Registered, field = "policy") => JSON.parse(r.inputs[field]);
+  const byName = (type: string, name: string) => named(registered, type, name);
+  const policyOf = (r: MockedResource, field = "policy") => JSON.parse(r.inputs[field]);
 
   it("is the AWS platform for an AWS stack", () => {
     assert.strictEqual(cloud.cloud, "aws");
@@ -67,7 +64,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     it("exports the NAT gateways' Elastic IPs as /32 egress CIDRs", async () => {
       const eips = ofType(registered, "aws:ec2/eip:Eip");
       assert.strictEqual(eips.length, config.cluster.zones.length);
-      const egress = await valueOf(cluster.egressCidrs);
+      const egress = await resolved(cluster.egressCidrs);
       assert.deepStrictEqual([...egress].sort(), eips.map((e) => `${e.state.publicIp}/32`).sort());
     });
   });
@@ -195,7 +192,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
 
     it("hands out a secret kubeconfig whose user runs `aws eks get-token` and holds no token", async () => {
       assert.strictEqual(await isSecret(cluster.kubeconfig), true);
-      const doc = YAML.parse(await valueOf(cluster.kubeconfig));
+      const doc = YAML.parse(await resolved(cluster.kubeconfig));
       assert.strictEqual(doc.clusters[0].cluster.server, eks().state.endpoint);
       assert.strictEqual(doc.clusters[0].cluster["certificate-authority-data"], eks().state.certificateAuthority.data);
       const user = doc.users[0].user;
@@ -210,8 +207,8 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
 
     it("builds its Kubernetes provider from that kubeconfig", async () => {
       const k8sProvider = one(registered, "pulumi:providers:kubernetes");
-      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await valueOf(cluster.kubeconfig) });
-      assert.strictEqual(await valueOf(cluster.clusterName), config.cluster.name);
+      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await resolved(cluster.kubeconfig) });
+      assert.strictEqual(await resolved(cluster.clusterName), config.cluster.name);
       assert.deepStrictEqual(cluster.zones, config.cluster.zones);
     });
   });
@@ -265,8 +262,8 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("tells the Thanos objstore builder where the bucket is", async () => {
-      const name = await valueOf(bucket.bucketName);
-      assert.deepStrictEqual(await valueOf(bucket.location), { type: "S3", bucket: name, region: config.region, endpoint: `s3.${config.region}.amazonaws.com` });
+      const name = await resolved(bucket.bucketName);
+      assert.deepStrictEqual(await resolved(bucket.location), { type: "S3", bucket: name, region: config.region, endpoint: `s3.${config.region}.amazonaws.com` });
     });
   });
 
@@ -298,7 +295,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("annotates the Kubernetes service account with the role ARN", async () => {
-      assert.deepStrictEqual(await valueOf(identity.serviceAccountAnnotations), { "eks.amazonaws.com/role-arn": role().state.arn });
+      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), { "eks.amazonaws.com/role-arn": role().state.arn });
     });
 
     it("refuses an empty list of service accounts", () => {
@@ -346,13 +343,13 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("hands out host, port, names and a secret generated password", async () => {
-      assert.strictEqual(await valueOf(database.host), instance().state.address);
-      assert.strictEqual(await valueOf(database.port), 5432);
-      assert.strictEqual(await valueOf(database.databaseName), "grafana");
-      assert.strictEqual(await valueOf(database.username), "grafana");
+      assert.strictEqual(await resolved(database.host), instance().state.address);
+      assert.strictEqual(await resolved(database.port), 5432);
+      assert.strictEqual(await resolved(database.databaseName), "grafana");
+      assert.strictEqual(await resolved(database.username), "grafana");
       assert.strictEqual(await isSecret(database.password), true);
       const password = one(registered, "random:index/randomPassword:RandomPassword");
-      assert.strictEqual(await valueOf(database.password), password.state.result);
+      assert.strictEqual(await resolved(database.password), password.state.result);
       assert.deepStrictEqual(unwrapSecret(instance().inputs.password), { secret: true, value: password.state.result });
     });
   });

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import type { GlobalStackConfig, RegionalStackConfig } from "../../config";
 import { BucketIdentity, CloudPlatform, KubernetesCluster, ObjectBucket, PostgresDatabase, cloudFor } from "../../components/cloud";
-import { Registered, isSecret, one, ofType, onDefaultProviders, settled, stackConfig, unwrapSecret, useCloudMocks, valueOf, waitsFor } from "./cloud-mocks";
+import { MockedResource, isSecret, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
+import { onDefaultProviders, stackConfig, useCloudMocks } from "./cloud-mocks";
 
 describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   const registered = useCloudMocks("eu-west");
@@ -34,8 +35,8 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     bucket = cloud.bucket({ purpose: "thanos" });
     identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: thanosAccounts });
     database = cloud.database({ purpose: "grafana", cluster, settings: databaseConfig.database });
-    await valueOf(database.host);
-    await settled(registered);
+    await resolved(database.host);
+    await settled();
   });
 
   const gke = () => one(registered, "gcp:container/cluster:Cluster");
@@ -66,7 +67,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       assert.strictEqual(nat.inputs.natIpAllocateOption, "MANUAL_ONLY");
       assert.deepStrictEqual([...nat.inputs.natIps].sort(), addresses.map((a) => a.state.selfLink).sort());
       assert.strictEqual(nat.inputs.router, one(registered, "gcp:compute/router:Router").state.name);
-      const egress = await valueOf(cluster.egressCidrs);
+      const egress = await resolved(cluster.egressCidrs);
       assert.deepStrictEqual([...egress].sort(), addresses.map((a) => `${a.state.address}/32`).sort());
     });
   });
@@ -114,7 +115,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
 
     it("hands out a secret kubeconfig whose user runs gke-gcloud-auth-plugin with cluster info", async () => {
       assert.strictEqual(await isSecret(cluster.kubeconfig), true);
-      const doc = YAML.parse(await valueOf(cluster.kubeconfig));
+      const doc = YAML.parse(await resolved(cluster.kubeconfig));
       assert.strictEqual(doc.clusters[0].cluster.server, `https://${gke().state.endpoint}`);
       assert.strictEqual(doc.clusters[0].cluster["certificate-authority-data"], gke().state.masterAuth.clusterCaCertificate);
       assert.deepStrictEqual(Object.keys(doc.users[0].user), ["exec"]);
@@ -123,7 +124,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
       assert.strictEqual(exec.provideClusterInfo, true);
       const k8sProvider = one(registered, "pulumi:providers:kubernetes");
-      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await valueOf(cluster.kubeconfig) });
+      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await resolved(cluster.kubeconfig) });
     });
 
     it("offers the same SSD storage class name as on AWS, through the PD CSI driver", () => {
@@ -154,7 +155,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     });
 
     it("tells the Thanos objstore builder where the bucket is", async () => {
-      assert.deepStrictEqual(await valueOf(bucket.location), { type: "GCS", bucket: gcs().state.name });
+      assert.deepStrictEqual(await resolved(bucket.location), { type: "GCS", bucket: gcs().state.name });
     });
   });
 
@@ -186,7 +187,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     });
 
     it("annotates the Kubernetes service accounts with the Google service account", async () => {
-      assert.deepStrictEqual(await valueOf(identity.serviceAccountAnnotations), { "iam.gke.io/gcp-service-account": account().state.email });
+      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), { "iam.gke.io/gcp-service-account": account().state.email });
     });
   });
 
@@ -231,13 +232,13 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       const password = one(registered, "random:index/randomPassword:RandomPassword");
       assert.deepStrictEqual(unwrapSecret(user.inputs.password), { secret: true, value: password.state.result });
       assert.strictEqual(await isSecret(database.password), true);
-      assert.strictEqual(await valueOf(database.host), instance().state.privateIpAddress);
-      assert.strictEqual(await valueOf(database.port), 5432);
+      assert.strictEqual(await resolved(database.host), instance().state.privateIpAddress);
+      assert.strictEqual(await resolved(database.port), 5432);
     });
   });
 
   it("creates every resource through an explicit provider", () => {
-    assert.deepStrictEqual(onDefaultProviders(registered).map((r: Registered) => `${r.type} ${r.name}`), []);
+    assert.deepStrictEqual(onDefaultProviders(registered).map((r: MockedResource) => `${r.type} ${r.name}`), []);
     const gcp = one(registered, "pulumi:providers:gcp");
     for (const r of registered.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
       assert.match(r.provider!, new RegExp(`::pulumi:providers:gcp::${gcp.name}::`), r.name);

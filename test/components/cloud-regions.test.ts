@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { cloudFor } from "../../components/cloud";
-import { settled, stackConfig, useCloudMocks, valueOf } from "./cloud-mocks";
+import { resolved, settled } from "../harness/mocks";
+import { stackConfig, useCloudMocks } from "./cloud-mocks";
 
 describe("cloud layer: two regions side by side", () => {
   const registered = useCloudMocks("regions");
@@ -14,9 +15,9 @@ describe("cloud layer: two regions side by side", () => {
       const cluster = cloud.cluster();
       const bucket = cloud.bucket({ purpose: "thanos" });
       cloud.bucketIdentity({ purpose: "thanos", access: "read", cluster, bucket, serviceAccounts: [{ namespace: "monitoring", name: "thanos" }] });
-      await valueOf(cluster.kubeconfig);
+      await resolved(cluster.kubeconfig);
     }
-    await settled(registered);
+    await settled();
   });
 
   it("gives no two resources the same type and name", () => {

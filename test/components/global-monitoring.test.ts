@@ -2,22 +2,25 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GlobalMonitoring } from "../../components/global";
-import { COMPUTED_STATE } from "../harness/mock-state";
-import { promiseOf } from "../harness/program";
+import { MockedResource, hasSecretInput, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
 import { exposedRegion, globalConfig } from "../unit/global-fixtures";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { IMAGES } from "../../versions";
 
-interface Recorded {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
+/** A resource with its inputs as the engine would see them once decrypted. */
+interface Recorded extends MockedResource {
   /** Whether any input reached the engine as a Pulumi secret. */
   secret: boolean;
-  provider?: string;
 }
 
-const recorded: Recorded[] = [];
+/** A resource as its constructor saw it: its parent and aliases, which mocks never see. */
+interface Placed {
+  type: string;
+  name: string;
+  resource: pulumi.Resource;
+  parent?: pulumi.Resource;
+  aliases?: pulumi.ResourceOptions["aliases"];
+}
 const GLOBAL_EGRESS = ["203.0.113.50/32"];
 
 /** Fake outputs of a regional stack, as its StackReference would answer them. */
@@ -34,43 +37,13 @@ function regionalOutputs(name: string, index: number, shards = 1): RegionalOutpu
   };
 }
 
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-/** Inputs as the engine would see them once decrypted: secret values are unwrapped. */
-function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") {
-    if (SECRET_SIG_KEY in value) return unwrapSecrets(value.value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}
-
-/** Waits until no new resource has been registered for a while (resources made inside `apply` come late). */
-async function settled(): Promise<void> {
-  let count = -1;
-  for (let i = 0; i < 100 && count !== recorded.length; i++) {
-    count = recorded.length;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 async function deploy(regionNames: readonly string[]) {
-  recorded.length = 0;
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        const computed = COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {};
-        recorded.push({ type: args.type, name: args.name, inputs: unwrapSecrets(args.inputs), secret: JSON.stringify(args.inputs).includes(SECRET_SIG_KEY), provider: args.provider });
-        return { id: `${args.name}-id`, state: { ...computed, ...args.inputs } };
-      },
-      call: () => ({}),
-    },
-    "monitoring",
-    "global",
-    false,
-    "acme",
-  );
+  const recorded = await installMocks({ stack: "global" });
+  const placed: Placed[] = [];
+  const place: pulumi.ResourceTransformation = (a) => {
+    placed.push({ type: a.type, name: a.name, resource: a.resource, parent: a.opts.parent, aliases: a.opts.aliases });
+    return undefined;
+  };
   const config = globalConfig(regionNames);
   const monitoring = new GlobalMonitoring("global", {
     config,
@@ -90,22 +63,17 @@ async function deploy(regionNames: readonly string[]) {
       alertingPasswordHash: pulumi.secret("$2a$10$" + "r".repeat(53)),
     })),
     receiverSecrets: { pagerdutyRoutingKey: pulumi.secret("routing-key"), slackWebhookUrl: pulumi.secret("https://hooks.slack.com/x") },
-  });
+  }, { transformations: [place] });
   const outputs: { grafanaUrl: string; thanosQueryUrl: string; alertmanagerEndpoints: string[] } = {
-    grafanaUrl: await promiseOf(monitoring.grafanaUrl),
-    thanosQueryUrl: await promiseOf(monitoring.thanosQueryUrl),
-    alertmanagerEndpoints: await promiseOf(monitoring.alertmanagerEndpoints),
+    grafanaUrl: await resolved(monitoring.grafanaUrl),
+    thanosQueryUrl: await resolved(monitoring.thanosQueryUrl),
+    alertmanagerEndpoints: await resolved(monitoring.alertmanagerEndpoints),
   };
   await settled();
-  return { outputs, resources: [...recorded] };
+  const resources: Recorded[] = recorded.map((r) => ({ ...r, inputs: revealed(r.inputs), secret: hasSecretInput(r) }));
+  return { outputs, resources, placed, monitoring };
 }
 
-const ofType = (resources: Recorded[], type: string) => resources.filter((r) => r.type === type);
-const named = (resources: Recorded[], type: string, name: string) => {
-  const found = ofType(resources, type).find((r) => r.inputs.metadata?.name === name);
-  assert.ok(found, `a ${type} named ${name}`);
-  return found!;
-};
 const onProvider = (r: Recorded, providerName: string) => (r.provider ?? "").includes(`::${providerName}::`);
 
 describe("GlobalMonitoring component (under mocks)", function () {
@@ -145,19 +113,19 @@ describe("GlobalMonitoring component (under mocks)", function () {
       assert.strictEqual(peer.inputs.spec.type, "LoadBalancer");
       assert.deepStrictEqual([...peer.inputs.spec.loadBalancerSourceRanges].sort(), ["198.51.100.10/32", "198.51.100.11/32", "203.0.113.50/32"]);
     }
-    const set = named(run.resources, "kubernetes:apps/v1:StatefulSet", "alertmanager");
+    const set = k8sNamed(run.resources, "kubernetes:apps/v1:StatefulSet", "alertmanager");
     assert.strictEqual(set.inputs.spec.replicas, 3);
     const args: string[] = set.inputs.spec.template.spec.containers[0].args;
     assert.strictEqual(args.filter((a) => a.startsWith("--cluster.peer=")).length, 3);
     assert.ok(args.some((a) => a.startsWith("--cluster.label=")));
-    assert.strictEqual(named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", "alertmanager").inputs.spec.minAvailable, 2);
+    assert.strictEqual(k8sNamed(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", "alertmanager").inputs.spec.minAvailable, 2);
   });
 
   it("puts receiver keys and credentials only into Secrets, as Pulumi secrets", () => {
-    const receivers = named(run.resources, "kubernetes:core/v1:Secret", "alertmanager-receivers");
+    const receivers = k8sNamed(run.resources, "kubernetes:core/v1:Secret", "alertmanager-receivers");
     assert.deepStrictEqual(receivers.inputs.stringData, { pagerdutyRoutingKey: "routing-key", slackWebhookUrl: "https://hooks.slack.com/x" });
     for (const name of ["alertmanager-receivers", "alertmanager-config", "federation-prometheus-credentials", "thanos-query-regions", "grafana-secrets"]) {
-      assert.ok(named(run.resources, "kubernetes:core/v1:Secret", name).secret, `${name} is a Pulumi secret`);
+      assert.ok(k8sNamed(run.resources, "kubernetes:core/v1:Secret", name).secret, `${name} is a Pulumi secret`);
     }
     const plain = JSON.stringify(ofType(run.resources, "kubernetes:core/v1:ConfigMap").map((c) => c.inputs));
     for (const secret of ["routing-key", "federation-password-us-east", "CLIENT-KEY-us-east", "db-password"]) assert.ok(!plain.includes(secret), `${secret} in no ConfigMap`);
@@ -171,19 +139,19 @@ describe("GlobalMonitoring component (under mocks)", function () {
   it("keeps Thanos Query at two or more replicas and Grafana at three or more, each with an autoscaler and a disruption budget", () => {
     for (const [name, min] of [["thanos-query", 2], ["thanos-query-frontend", 2], ["grafana", 3]] as const) {
       // The autoscaler owns the count: a spec.replicas would be applied again, and the pods above it removed, on every update.
-      assert.ok(!("replicas" in named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec), `${name} leaves replicas to its autoscaler`);
-      const hpa = named(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name).inputs.spec;
+      assert.ok(!("replicas" in k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec), `${name} leaves replicas to its autoscaler`);
+      const hpa = k8sNamed(run.resources, "kubernetes:autoscaling/v2:HorizontalPodAutoscaler", name).inputs.spec;
       assert.ok(hpa.minReplicas >= min && hpa.maxReplicas >= hpa.minReplicas, `${name} autoscaler bounds`);
-      named(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", name);
+      k8sNamed(run.resources, "kubernetes:policy/v1:PodDisruptionBudget", name);
     }
     // The image's entrypoint is the thanos binary: the subcommand comes first.
-    const args = (name: string): string[] => named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].args;
+    const args = (name: string): string[] => k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0].args;
     assert.strictEqual(args("thanos-query")[0], "query");
     assert.strictEqual(args("thanos-query-frontend")[0], "query-frontend");
   });
 
   it("runs Grafana on the managed Postgres with its admin password from a Secret, spread over zones", () => {
-    const spec = named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec;
+    const spec = k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec;
     const env = Object.fromEntries(spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     assert.strictEqual(env.GF_DATABASE_TYPE, "postgres");
     assert.strictEqual(env.GF_DATABASE_HOST, "grafana.abc.us-east-2.rds.amazonaws.com:5432");
@@ -193,7 +161,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
   });
 
   it("checks liveness on the process itself and readiness on what it serves from: a Thanos Query or Postgres outage restarts nothing", () => {
-    const container = (name: string) => named(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
+    const container = (name: string) => k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", name).inputs.spec.template.spec.containers[0];
     const path = (probe: any) => probe?.httpGet?.path;
     assert.strictEqual(path(container("thanos-query").readinessProbe), "/-/ready", "thanos-query readiness");
     assert.strictEqual(path(container("thanos-query").livenessProbe), "/-/healthy", "thanos-query liveness");
@@ -216,12 +184,12 @@ describe("GlobalMonitoring component (under mocks)", function () {
   });
 
   it("runs Grafana's unified alerting as one HA cluster: peers through a headless Service, gossip on 9094 TCP and UDP admitted from its peers", () => {
-    const peers = named(run.resources, "kubernetes:core/v1:Service", "grafana-alerting").inputs.spec;
+    const peers = k8sNamed(run.resources, "kubernetes:core/v1:Service", "grafana-alerting").inputs.spec;
     assert.strictEqual(peers.clusterIP, "None");
     assert.strictEqual(peers.publishNotReadyAddresses, true, "peers find each other while the database is down");
-    assert.deepStrictEqual(peers.selector, named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels);
+    assert.deepStrictEqual(peers.selector, k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels);
     assert.deepStrictEqual(peers.ports.map((p: any) => `${p.port}/${p.protocol}`).sort(), ["9094/TCP", "9094/UDP"]);
-    const container = named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec.containers[0];
+    const container = k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.template.spec.containers[0];
     const names: string[] = container.env.map((e: any) => e.name);
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
     assert.strictEqual(env.GF_UNIFIED_ALERTING_HA_PEERS, "grafana-alerting.monitoring.svc:9094");
@@ -231,8 +199,8 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.deepStrictEqual(env.POD_IP, { fieldRef: { fieldPath: "status.podIP" } });
     assert.ok(names.indexOf("POD_IP") < names.indexOf("GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS"));
     assert.deepStrictEqual(container.ports.filter((p: any) => p.containerPort === 9094).map((p: any) => p.protocol).sort(), ["TCP", "UDP"]);
-    const policy = named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "grafana").inputs.spec;
-    const grafanaPods = { podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels } };
+    const policy = k8sNamed(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "grafana").inputs.spec;
+    const grafanaPods = { podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "grafana").inputs.spec.selector.matchLabels } };
     const gossip = [{ protocol: "TCP", port: 9094 }, { protocol: "UDP", port: 9094 }];
     assert.deepStrictEqual(policy.ingress.find((rule: any) => rule.ports.some((p: any) => p.port === 9094)), { from: [grafanaPods], ports: gossip });
     assert.deepStrictEqual(policy.egress.find((rule: any) => rule.ports?.some((p: any) => p.port === 9094)), { to: [grafanaPods], ports: gossip });
@@ -240,7 +208,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
 
   it("reaches Grafana and Thanos Query through load balancers restricted to the configured ranges", () => {
     for (const name of ["grafana", "thanos-query-frontend"]) {
-      const svc = named(run.resources, "kubernetes:core/v1:Service", name);
+      const svc = k8sNamed(run.resources, "kubernetes:core/v1:Service", name);
       assert.strictEqual(svc.inputs.spec.type, "LoadBalancer");
       assert.deepStrictEqual(svc.inputs.spec.loadBalancerSourceRanges, ["203.0.113.0/24"]);
     }
@@ -249,7 +217,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
   });
 
   it("denies all traffic in the namespace both ways, then admits each workload's flows from and to the pods that use them", () => {
-    const policy = (name: string) => named(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
+    const policy = (name: string) => k8sNamed(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
     assert.deepStrictEqual(policy("default-deny"), { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     assert.deepStrictEqual(policy("allow-dns").egress[0].to[0].podSelector, { matchLabels: { "k8s-app": "kube-dns" } });
     const am = policy("alertmanager");
@@ -257,7 +225,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.ok(am.ingress.some((r: any) => selects(r, "alertmanager") && r.ports.some((p: any) => p.port === 9094 && p.protocol === "UDP")), "gossip from the peers only");
     assert.ok(policy("federation-prometheus").ingress.every((r: any) => r.from.every((p: any) => p.podSelector)), "the federation Prometheus is reached from pods only");
     assert.deepStrictEqual(policy("thanos-query-frontend").egress, [
-      { to: [{ podSelector: { matchLabels: named(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 10902 }] },
+      { to: [{ podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 10902 }] },
     ]);
     for (const name of ["alertmanager", "federation-prometheus", "thanos-query", "thanos-query-frontend", "grafana"]) {
       const spec = policy(name);
@@ -283,16 +251,46 @@ describe("GlobalMonitoring component (under mocks)", function () {
     }
   });
 
+  it("keeps the URN every object had before the global parts became components, so `pulumi up` on a deployed stack moves it instead of replacing it", () => {
+    const parts = run.placed.filter((p) => p.parent === run.monitoring && p.resource instanceof pulumi.ComponentResource && p.type !== "monitoring:global:RegionExposure");
+    assert.deepStrictEqual(parts.map((p) => p.type).sort(), [
+      "monitoring:global:AlertmanagerMesh", "monitoring:global:AlertmanagerPeers", "monitoring:global:FederationPrometheus", "monitoring:global:GlobalCredentials",
+      "monitoring:global:GlobalPki", "monitoring:global:Grafana", "monitoring:global:ThanosQuery",
+    ]);
+    const partResources = new Set(parts.map((p) => p.resource));
+    const moved = run.placed.filter((p) => p.parent !== undefined && partResources.has(p.parent));
+    // Beside ours, @pulumi/kubernetes adds aliases of its own (former API versions), which name no parent.
+    const parentAliases = (p: Placed) => ((p.aliases ?? []) as { parent?: pulumi.Resource }[]).filter((a) => a.parent !== undefined);
+    for (const m of moved) {
+      assert.ok(parentAliases(m).some((a) => a.parent === run.monitoring), `${m.type} ${m.name} is aliased to its former parent GlobalMonitoring`);
+    }
+    // What used to be made directly by GlobalMonitoring, from each part: an alias that named a wrong parent, or a
+    // part that renamed its objects, would leave one of these without its former URN.
+    const formerUrns = moved.map((m) => `${m.type}::${m.name}`);
+    for (const expected of [
+      "kubernetes:apps/v1:StatefulSet::alertmanager", "kubernetes:core/v1:Service::alertmanager-0", "tls:index/locallySignedCert:LocallySignedCert::global-alertmanager-server-cert",
+      "tls:index/privateKey:PrivateKey::global-ingress-ca-key", "tls:index/locallySignedCert:LocallySignedCert::global-alertmanager-ca-us-east",
+      "random:index/randomPassword:RandomPassword::global-federation-alerting", "random:index/randomPassword:RandomPassword::global-query-frontend-query",
+      "kubernetes:apps/v1:Deployment::thanos-query", "kubernetes:apps/v1:Deployment::thanos-query-frontend", "tls:index/certRequest:CertRequest::global-query-frontend-csr",
+      "kubernetes:apps/v1:Deployment::grafana", "random:index/randomPassword:RandomPassword::grafana-admin", "kubernetes:apps/v1:StatefulSet::federation-prometheus",
+    ]) assert.ok(formerUrns.includes(expected), `${expected} keeps its URN`);
+    assert.strictEqual(new Set(formerUrns).size, formerUrns.length, "no two moved objects claim one former URN");
+    // The namespace, its policies, the exposures and the regions' targets files never moved, and are not aliased.
+    const stayed = run.placed.filter((p) => p.parent === run.monitoring && !partResources.has(p.resource));
+    assert.ok(stayed.some((p) => p.type === "kubernetes:core/v1:Namespace"));
+    assert.ok(stayed.every((p) => parentAliases(p).length === 0), "objects GlobalMonitoring still makes itself keep their URNs without a parent alias");
+  });
+
   it("a third region adds its exposure, targets file, federation job, Query endpoints and datasource with no code change", async () => {
     const three = await deploy(["us-east", "eu-west", "ap-south"]);
     const targets = ofType(three.resources, "kubernetes:core/v1:ConfigMap").filter((c) => c.inputs.metadata.name === "alertmanager-targets");
     assert.strictEqual(targets.length, 3);
     assert.strictEqual(ofType(three.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, "ap-south-cluster")).length, 3);
-    const federation = named(three.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"];
+    const federation = k8sNamed(three.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"];
     assert.match(federation, /job_name: federate-ap-south/);
-    const endpoints = named(three.resources, "kubernetes:core/v1:ConfigMap", "thanos-query-endpoints").inputs.data["endpoints.yml"];
+    const endpoints = k8sNamed(three.resources, "kubernetes:core/v1:ConfigMap", "thanos-query-endpoints").inputs.data["endpoints.yml"];
     assert.match(endpoints, /server_name: prometheus\.ap-south\.monitoring/);
-    const datasources = named(three.resources, "kubernetes:core/v1:ConfigMap", "grafana-provisioning").inputs.data["datasources.yml"];
+    const datasources = k8sNamed(three.resources, "kubernetes:core/v1:ConfigMap", "grafana-provisioning").inputs.data["datasources.yml"];
     assert.match(datasources, /uid: region-ap-south/);
   });
 });

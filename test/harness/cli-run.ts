@@ -9,39 +9,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { CALL_RESULTS, COMPUTED_STATE } from "./mock-state";
-import { PROJECT, REPO_ROOT, RunOptions, readStackFile, withComputed } from "./program";
+import { installMocks } from "./mocks";
+import { REPO_ROOT, RunOptions, setStackConfig } from "./program";
 
 async function main(): Promise<void> {
   const stack = process.argv[2];
   const options: RunOptions = JSON.parse(fs.readFileSync(0, "utf8") || "{}");
-  const registered: string[] = [];
-  process.on("exit", () => fs.writeSync(1, JSON.stringify({ registered })));
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push(args.type);
-        if (args.type === "pulumi:pulumi:StackReference") {
-          const ref = options.stackReferences?.[args.inputs.name];
-          return { id: args.inputs.name, state: { ...args.inputs, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] } };
-        }
-        return { id: `${args.name}-id`, state: withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs) };
-      },
-      call: (args) => CALL_RESULTS[args.token]?.(args.inputs) ?? {},
-    },
-    PROJECT,
-    stack,
-    true,
-    options.org ?? "acme",
-  );
-  const values = { ...(options.configOverride ?? readStackFile(stack)), ...(options.config ?? {}) };
-  const all: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (value !== undefined) all[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  for (const [key, value] of Object.entries(options.secrets ?? {})) all[`${PROJECT}:${key}`] = value;
-  pulumi.runtime.setAllConfig(all, Object.keys(options.secrets ?? {}).map((key) => `${PROJECT}:${key}`));
+  const resources = await installMocks({ stack, project: options.project, org: options.org, preview: true, stackReferences: options.stackReferences });
+  process.on("exit", () => fs.writeSync(1, JSON.stringify({ registered: resources.map((r) => r.type) })));
+  setStackConfig(stack, options);
 
   // The language host's command line: the engine's address (the mocks answer instead) and the program.
   // Requiring the entry runs it, as `node .../cmd/run <flags> <program>` does under the CLI.

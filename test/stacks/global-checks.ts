@@ -8,7 +8,8 @@ import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import type { ProgramRun, StackReferenceOutputs } from "../harness/program";
-import { K8S, Resource, ofType, plain, providerOf } from "./graph";
+import { revealed } from "../harness/mocks";
+import { K8S, Resource, ofType, providerOf } from "./graph";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
@@ -52,7 +53,7 @@ export function onProvider(run: ProgramRun, type: string, provider: string): Res
 function globalFiles(run: ProgramRun, config: GlobalStackConfig): { object: Resource; key: string; content: any }[] {
   const provider = `kubernetes/${config.namePrefix}-k8s`;
   return [...onProvider(run, K8S.configMap, provider), ...onProvider(run, K8S.secret, provider)].flatMap((object) =>
-    Object.entries(plain<Record<string, string>>(object.args.data ?? object.args.stringData ?? {})).flatMap(([key, text]) => {
+    Object.entries(revealed<Record<string, string>>(object.args.data ?? object.args.stringData ?? {})).flatMap(([key, text]) => {
       try {
         return [{ object, key, content: YAML.parse(text) }];
       } catch {

@@ -11,7 +11,8 @@ import { ownStackOptions } from "../harness/stacks";
 import { QUERY_FRONTEND } from "../../builders/global/layout";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
-import { K8S, configOf, containers, flag, ofType, plain, providerOf, workloads } from "./graph";
+import { revealed } from "../harness/mocks";
+import { K8S, configOf, containers, flag, ofType, providerOf, workloads } from "./graph";
 import { datasources, globalFile, withDistinctRegionEgress } from "./global-checks";
 import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
 
@@ -48,7 +49,7 @@ describe("stack global: security and alarms that cannot go silent", () => {
     const volume = frontend.args.spec.template.spec.volumes.find((v: any) => v.projected);
     assert.ok(volume.projected.sources.some((s: any) => s.secret), "the web config is mounted from a Secret");
     assert.ok(httpConfig.startsWith(QUERY_FRONTEND.configDir));
-    assert.ok(!ofType(run, K8S.configMap).some((m) => Object.values(plain<Record<string, string>>(m.args.data ?? {})).some((t) => /basic_auth_users/.test(t))),
+    assert.ok(!ofType(run, K8S.configMap).some((m) => Object.values(revealed<Record<string, string>>(m.args.data ?? {})).some((t) => /basic_auth_users/.test(t))),
       "no ConfigMap holds a password hash");
     const thanos = datasources(run, config).find((d: any) => d.uid === DATASOURCE_UIDS.thanos);
     assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);

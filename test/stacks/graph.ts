@@ -6,36 +6,24 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { loadStackConfig, StackConfig } from "../../config";
 import { rawConfigOf } from "../../config/stack-file";
+import * as mocks from "../harness/mocks";
 import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
 import { TEST_SECRETS } from "../harness/stacks";
-
-/** The key Pulumi marks a secret value with on the wire. */
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-
-/** A value as the engine stores it once decrypted: every secret wrapper replaced by its value. */
-export function plain<T = any>(value: unknown): T {
-  if (Array.isArray(value)) return value.map(plain) as T;
-  if (value && typeof value === "object") {
-    if (SECRET_SIGNATURE in value) return plain((value as Record<string, unknown>).value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
-  }
-  return value as T;
-}
 
 export interface Resource extends RecordedResource {
   /** The inputs with secrets decrypted. */
   readonly args: Record<string, any>;
 }
 
+const withArgs = (r: RecordedResource): Resource => ({ ...r, args: mocks.revealed(r.inputs) });
+
 export function ofType(run: ProgramRun, type: string): Resource[] {
-  return run.resources.filter((r) => r.type === type).map((r) => ({ ...r, args: plain(r.inputs) }));
+  return mocks.ofType(run.resources, type).map(withArgs);
 }
 
 /** The one resource of a type the stack has. */
 export function only(run: ProgramRun, type: string): Resource {
-  const found = ofType(run, type);
-  assert.strictEqual(found.length, 1, `expected one ${type}, found ${found.length}`);
-  return found[0];
+  return withArgs(mocks.one(run.resources, type));
 }
 
 /** The `cluster.apiAllowedCidrs` a stack file lists, as the user wrote them. */
@@ -45,9 +33,7 @@ export function stackFileApiCidrs(stack: string): string[] {
 
 /** The one resource of a type with the given Pulumi name. */
 export function named(run: ProgramRun, type: string, name: string): Resource {
-  const found = ofType(run, type).filter((r) => r.name === name);
-  assert.strictEqual(found.length, 1, `expected one ${type} named '${name}', found ${found.length}`);
-  return found[0];
+  return withArgs(mocks.named(run.resources, type, name));
 }
 
 export const K8S = {

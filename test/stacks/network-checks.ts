@@ -11,6 +11,9 @@ import { Resource } from "./graph";
 export const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const METADATA = ["169.254.169.254/32", "fd00:ec2::254/128"];
 
+/** Whether the cloud's workload identity is served at the instance metadata address (IRSA trades tokens at STS instead). */
+const IDENTITY_ON_METADATA: Record<Cloud, boolean> = { aws: false, gcp: true };
+
 /** Checks the monitoring namespace's policies and workloads (cluster add-ons in kube-system are the cloud's). */
 export function assertExactNetworkPolicies(allPolicies: readonly Resource[], allWorkloads: readonly Resource[], cloud: Cloud): void {
   const inNamespace = (r: Resource) => r.args.metadata?.namespace === MONITORING_NAMESPACE;
@@ -37,7 +40,7 @@ export function assertExactNetworkPolicies(allPolicies: readonly Resource[], all
       assert.ok(rule.to?.length > 0, `${name}: an egress rule without destinations admits everything`);
       for (const block of rule.to.filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock)) {
         if (METADATA.includes(block.cidr)) {
-          assert.strictEqual(cloud, "gcp", `${name}: only GKE's metadata server serves a workload identity`);
+          assert.ok(IDENTITY_ON_METADATA[cloud], `${name}: only GKE's metadata server serves a workload identity`);
           assert.deepStrictEqual(rule.ports.map((p: any) => p.port), [80, 988], name);
         } else {
           const wide = block.cidr === "0.0.0.0/0" || block.cidr === "::/0";

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import { regionalPlan } from "../../builders/regional/plan";
 import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
-import type { RegionalStackConfig } from "../../config";
+import type { Cloud, RegionalStackConfig } from "../../config";
 import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
@@ -15,6 +15,19 @@ import { K8S, Resource, assertExplicitProviders, containers, createdAfter, fileO
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
 
 /** The shard StatefulSets: those whose pods run Prometheus beside a Thanos sidecar. */
+/**
+ * What each cloud's workloads must be created after: the nodes they run on and the CSI driver that provisions
+ * their volumes, and how many such resources there are at least (EKS: more than one node group per zone
+ * with the EBS CSI add-on; GKE: the node pool, its PD CSI driver being part of the cluster).
+ */
+const WORKLOADS_WAIT_FOR: Record<Cloud, (run: ProgramRun, config: RegionalStackConfig) => { ready: Resource[]; atLeast: number }> = {
+  aws: (run, config) => ({
+    ready: [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")],
+    atLeast: config.cluster.zones.length,
+  }),
+  gcp: (run) => ({ ready: ofType(run, "gcp:container/nodePool:NodePool"), atLeast: 0 }),
+};
+
 export function prometheusShards(run: ProgramRun): Resource[] {
   return ofType(run, K8S.statefulSet).filter((s) => {
     const names = containers(s).map((c) => c.name);
@@ -83,10 +96,8 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
 
   it("creates every workload only after the nodes it runs on and the CSI driver that provisions its volumes", () => {
     const { config } = expected();
-    const ready = config.cloud === "aws"
-      ? [...ofType(run(), "aws:eks/nodeGroup:NodeGroup"), ...ofType(run(), "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")]
-      : ofType(run(), "gcp:container/nodePool:NodePool");
-    assert.ok(ready.length > (config.cloud === "aws" ? config.cluster.zones.length : 0));
+    const { ready, atLeast } = WORKLOADS_WAIT_FOR[config.cloud](run(), config);
+    assert.ok(ready.length > atLeast);
     const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter((w) => w.args.metadata.namespace === MONITORING_NAMESPACE);
     assert.ok(all.length > 0);
     for (const w of all) {

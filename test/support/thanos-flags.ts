@@ -1,7 +1,5 @@
+import type { ThanosCommand } from "../../builders/thanos/common";
 import { runBinary } from "./tools";
-
-/** Thanos components the stacks run. */
-export type ThanosCommand = "sidecar" | "query" | "query-frontend" | "store" | "compact";
 
 /** What the pinned `thanos <command> --help` lists: every flag, and those its help calls deprecated. */
 export interface ThanosFlags {

@@ -2,6 +2,7 @@ import { GlobalStackConfig, loadStackConfig } from "../../config";
 import { rawConfigOf, receiverSecretKeys } from "../../config/stack-file";
 import { MONITORING_NAMESPACE, REPLICA_LABEL } from "../../contracts/regional-outputs";
 import type { ExposedRegion, GlobalRenderOptions } from "../../builders/global/render";
+import { CLOUDS, CLOUD_TRAITS } from "../../config/clouds";
 
 /** A global stack config as a user writes it, for the given regions (and any overrides). */
 export function globalConfig(regions: readonly string[], overrides: Record<string, unknown> = {}): GlobalStackConfig {
@@ -35,17 +36,19 @@ export function exposedRegion(name: string, index: number, shards = 1): ExposedR
     shard: Math.floor(i / 2),
     replica: i % 2,
   }));
+  // The regions take the clouds in turn.
+  const cloud = CLOUDS[index % CLOUDS.length];
   return {
     outputs: {
       tier: "regional",
       region: name,
-      cloud: index % 2 === 0 ? "aws" : "gcp",
-      cloudRegion: index % 2 === 0 ? "us-east-1" : "europe-west1",
+      cloud,
+      cloudRegion: CLOUD_TRAITS[cloud].exampleRegion,
       clusterName: `${name}-monitoring`,
       egressCidrs: [`198.51.100.${10 + index}/32`],
       namespace: MONITORING_NAMESPACE,
       bucketName: `${name}-metrics`,
-      externalLabels: { region: name, cloud: index % 2 === 0 ? "aws" : "gcp", cluster: `${name}-monitoring` },
+      externalLabels: { region: name, cloud, cluster: `${name}-monitoring` },
       replicaLabel: REPLICA_LABEL,
       prometheusPods: pods,
       prometheusSelector: { "app.kubernetes.io/name": "prometheus" },

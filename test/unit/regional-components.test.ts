@@ -5,50 +5,25 @@
  */
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
 import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
-import { CALL_RESULTS, COMPUTED_STATE } from "../harness/mock-state";
+import { MockedResource, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
 import { regionalStack } from "./regional-fixtures";
-
-interface Recorded {
-  readonly type: string;
-  readonly name: string;
-  readonly inputs: Record<string, any>;
-}
 
 const BUCKET = "us-east-thanos-blocks-1a2b";
 const IDENTITY = (account: string) => ({ "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/us-east-${account}` });
 
-function resolved<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => resolve(v)));
-}
-
-/** Runs the component under mocks and waits until no more resources arrive. */
+/** Runs the component under mocks and waits until every registration has been answered. */
 async function deploy(
   stack: "us-east" | "eu-west",
   objectStore: ObjectStoreLocation,
   shards: number,
   replicas: number,
-): Promise<{ resources: Recorded[]; component: RegionalMonitoring }> {
-  const resources: Recorded[] = [];
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args: pulumi.runtime.MockResourceArgs) {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        return { id: `${args.name}-id`, state: { ...(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}), ...args.inputs } };
-      },
-      call(args: pulumi.runtime.MockCallArgs) {
-        return CALL_RESULTS[args.token]?.(args.inputs) ?? {};
-      },
-    },
-    "monitoring",
-    stack,
-    false,
-  );
+): Promise<{ resources: MockedResource[]; component: RegionalMonitoring }> {
+  const resources = await installMocks({ stack });
   const config = regionalStack(stack, { shards, replicas });
   const provider = new k8s.Provider(`${stack}-cluster`, { kubeconfig: "apiVersion: v1" });
   const component = new RegionalMonitoring(stack, {
@@ -59,40 +34,24 @@ async function deploy(
     clusterName: `${stack}-monitoring`,
     storageClassName: "monitoring-ssd",
   });
-  await resolved(component.urn);
-  let seen = -1;
-  while (seen !== resources.length) {
-    seen = resources.length;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await settled();
   return { resources, component };
 }
 
-const ofKind = (resources: Recorded[], type: string) => resources.filter((r) => r.type === type);
-const named = (resources: Recorded[], type: string, name: string) => {
-  const found = ofKind(resources, type).find((r) => r.inputs.metadata?.name === name);
-  assert.ok(found, `${type} ${name}`);
-  return found;
-};
-/** Mocks hand secret inputs over in Pulumi's wire form: `{ <secret signature>: ..., value }`. */
-const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
-function unwrapSecret(value: any): any {
-  return value && typeof value === "object" && SECRET_SIGNATURE in value ? value.value : value;
-}
 const arg = (args: string[], flag: string) => args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1);
 
 describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   this.timeout(60_000);
-  let resources: Recorded[];
+  let resources: MockedResource[];
   let component: RegionalMonitoring;
-  let statefulSets: Recorded[];
+  let statefulSets: MockedResource[];
   const prometheusSets = () => statefulSets.filter((s) => s.inputs.metadata.name.startsWith("prometheus-shard-"));
-  const podSpec = (r: Recorded) => r.inputs.spec.template.spec;
-  const containerOf = (r: Recorded, name: string) => podSpec(r).containers.find((c: any) => c.name === name);
+  const podSpec = (r: MockedResource) => r.inputs.spec.template.spec;
+  const containerOf = (r: MockedResource, name: string) => podSpec(r).containers.find((c: any) => c.name === name);
 
   before(async () => {
     ({ resources, component } = await deploy("us-east", s3Location(BUCKET, "us-east-1"), 4, 2));
-    statefulSets = ofKind(resources, "kubernetes:apps/v1:StatefulSet");
+    statefulSets = ofType(resources, "kubernetes:apps/v1:StatefulSet");
   });
 
   it("runs replicas x shards Prometheus pods, named as the contract's prometheusPods", () => {
@@ -107,7 +66,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     const labels: string[] = [];
     for (const set of prometheusSets()) {
       const shard = set.inputs.metadata.name.replace("prometheus-shard-", "");
-      const config = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", `${set.inputs.metadata.name}-config`).inputs.data["prometheus.yaml.tmpl"]);
+      const config = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", `${set.inputs.metadata.name}-config`).inputs.data["prometheus.yaml.tmpl"]);
       assert.strictEqual(config.global.external_labels.shard, shard);
       assert.strictEqual(config.global.external_labels[REPLICA_LABEL], "$(POD_NAME)");
       const sidecar = containerOf(set, "thanos-sidecar");
@@ -124,7 +83,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     const compactors = statefulSets.filter((s) => podSpec(s).containers.some((c: any) => c.args?.[0] === "compact"));
     assert.strictEqual(compactors.length, 1);
     assert.strictEqual(compactors[0].inputs.spec.replicas, 1);
-    const deployments = ofKind(resources, "kubernetes:apps/v1:Deployment");
+    const deployments = ofType(resources, "kubernetes:apps/v1:Deployment");
     assert.ok(!deployments.some((d) => podSpec(d).containers.some((c: any) => c.args?.[0] === "compact")));
   });
 
@@ -137,8 +96,8 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   });
 
   it("has a PodDisruptionBudget for every workload with more than one replica", () => {
-    const budgets = ofKind(resources, "kubernetes:policy/v1:PodDisruptionBudget");
-    const ha = [...statefulSets, ...ofKind(resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
+    const budgets = ofType(resources, "kubernetes:policy/v1:PodDisruptionBudget");
+    const ha = [...statefulSets, ...ofType(resources, "kubernetes:apps/v1:Deployment")].filter((w) => w.inputs.spec.replicas > 1);
     assert.ok(ha.length >= 5, "4 shards and the store gateway");
     for (const w of ha) {
       const podLabels = w.inputs.spec.template.metadata.labels;
@@ -149,7 +108,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   });
 
   it("points every sidecar's objstore at this region's bucket", () => {
-    const objstore = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    const objstore = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
     assert.deepStrictEqual(objstore, { type: "S3", config: { bucket: BUCKET, endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true } });
     for (const set of prometheusSets()) {
       const sidecar = containerOf(set, "thanos-sidecar");
@@ -163,15 +122,15 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
 
   it("gives each bucket ServiceAccount its own identity, and the store gateway and the compactor each their own ServiceAccount", () => {
     for (const account of [NAMES.prometheusServiceAccount, NAMES.storeGatewayServiceAccount, NAMES.compactorServiceAccount]) {
-      assert.deepStrictEqual(named(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY(account));
+      assert.deepStrictEqual(k8sNamed(resources, "kubernetes:core/v1:ServiceAccount", account).inputs.metadata.annotations, IDENTITY(account));
     }
-    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)).serviceAccountName, NAMES.storeGatewayServiceAccount);
-    assert.strictEqual(podSpec(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.compactor)).serviceAccountName, NAMES.compactorServiceAccount);
+    assert.strictEqual(podSpec(k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)).serviceAccountName, NAMES.storeGatewayServiceAccount);
+    assert.strictEqual(podSpec(k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.compactor)).serviceAccountName, NAMES.compactorServiceAccount);
   });
 
   it("hardens every container: pinned image, requests and memory limit, non-root, read-only root filesystem", () => {
     const pinned = new Set<string>(Object.values(IMAGES));
-    const workloads = [...statefulSets, ...ofKind(resources, "kubernetes:apps/v1:Deployment"), ...ofKind(resources, "kubernetes:apps/v1:DaemonSet")];
+    const workloads = [...statefulSets, ...ofType(resources, "kubernetes:apps/v1:Deployment"), ...ofType(resources, "kubernetes:apps/v1:DaemonSet")];
     assert.strictEqual(workloads.length, 4 + 2 + 1 + 1);
     for (const w of workloads) {
       assert.strictEqual(podSpec(w).securityContext.runAsNonRoot, true);
@@ -186,19 +145,19 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   });
 
   it("spreads Prometheus and the store gateway over zones and keeps replicas off each other's node", () => {
-    for (const set of [...prometheusSets(), named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
+    for (const set of [...prometheusSets(), k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
       const spec = podSpec(set);
       assert.strictEqual(spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
       assert.ok(spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
     }
-    assert.ok(named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
+    assert.ok(k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.replicas >= 2);
   });
 
   it("admits federation and StoreAPI ports from the load balancers only, metrics ports from the region's Prometheus only", () => {
-    const policies = ofKind(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
-    const deny = named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
+    const policies = ofType(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const deny = k8sNamed(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "default-deny").inputs.spec;
     assert.deepStrictEqual(deny, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-    const ingressOf = (name: string) => named(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress as any[];
+    const ingressOf = (name: string) => k8sNamed(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec.ingress as any[];
     const fromPrometheus = (rule: any) => rule.from.some((peer: any) => peer.podSelector?.matchLabels?.["app.kubernetes.io/name"] === "prometheus");
     const ports = (rules: any[], scraped: boolean) => rules.filter((r) => fromPrometheus(r) === scraped).flatMap((r) => r.ports.map((p: any) => p.port)).sort();
     assert.deepStrictEqual(ports(ingressOf("prometheus"), false), [PORTS.prometheusWeb, PORTS.thanosGrpc].sort());
@@ -215,15 +174,15 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   });
 
   it("serves Prometheus over HTTPS with basic auth and Thanos gRPC with mutual TLS from the region's certificates", async () => {
-    const secret = unwrapSecret(named(resources, "kubernetes:core/v1:Secret", "prometheus-secrets").inputs.stringData);
+    const secret = revealed(k8sNamed(resources, "kubernetes:core/v1:Secret", "prometheus-secrets").inputs.stringData);
     const web = YAML.parse(secret["web-config.yaml"]);
     assert.deepStrictEqual(Object.keys(web.basic_auth_users), ["federation"]);
     assert.match(web.basic_auth_users.federation, /^\$2/);
     assert.strictEqual(web.tls_server_config.cert_file, PATHS.tlsCertFile);
-    const tls = unwrapSecret(named(resources, "kubernetes:core/v1:Secret", "regional-tls").inputs.stringData);
+    const tls = revealed(k8sNamed(resources, "kubernetes:core/v1:Secret", "regional-tls").inputs.stringData);
     assert.deepStrictEqual(Object.keys(tls).sort(), ["ca.crt", "tls.crt", "tls.key"]);
     assert.strictEqual(tls["ca.crt"], await resolved(component.tlsCaCert));
-    for (const set of [...prometheusSets(), named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
+    for (const set of [...prometheusSets(), k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway)]) {
       const thanos = podSpec(set).containers.find((c: any) => c.image === IMAGES.thanos);
       assert.strictEqual(arg(thanos.args, "--grpc-server-tls-client-ca"), PATHS.tlsCaFile, set.inputs.metadata.name);
     }
@@ -232,7 +191,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   it("keeps passwords out of ConfigMaps and exports the credentials as secrets", async () => {
     const password = await resolved(component.federationPassword);
     const alerting = await resolved(component.alertingPassword);
-    for (const map of ofKind(resources, "kubernetes:core/v1:ConfigMap")) {
+    for (const map of ofType(resources, "kubernetes:core/v1:ConfigMap")) {
       const text = JSON.stringify(map.inputs.data);
       assert.ok(!text.includes(password) && !text.includes(alerting), map.inputs.metadata.name);
     }
@@ -249,7 +208,7 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
       const labels = set.inputs.spec.template.metadata.labels;
       for (const [k, v] of Object.entries(component.prometheusSelector)) assert.strictEqual(labels[k], v);
     }
-    const storeLabels = named(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.template.metadata.labels;
+    const storeLabels = k8sNamed(resources, "kubernetes:apps/v1:StatefulSet", NAMES.storeGateway).inputs.spec.template.metadata.labels;
     for (const [k, v] of Object.entries(component.storeGatewaySelector)) assert.strictEqual(storeLabels[k], v);
     assert.strictEqual(component.federationPort, 9090);
     assert.strictEqual(component.storeApiPort, 10901);
@@ -262,14 +221,14 @@ describe("RegionalMonitoring under mocks (eu-west on GCS, 1 shard x 3 replicas)"
 
   it("runs 3 distinct Prometheus pods, one compactor and sidecars on the region's GCS bucket", async () => {
     const { resources, component } = await deploy("eu-west", gcsLocation("eu-west-thanos-blocks"), 1, 3);
-    const sets = ofKind(resources, "kubernetes:apps/v1:StatefulSet");
+    const sets = ofType(resources, "kubernetes:apps/v1:StatefulSet");
     const prometheus = sets.filter((s) => s.inputs.metadata.name.startsWith("prometheus-shard-"));
     assert.deepStrictEqual(prometheus.map((s) => [s.inputs.metadata.name, s.inputs.spec.replicas]), [["prometheus-shard-0", 3]]);
     assert.deepStrictEqual(component.prometheusPods.map((p) => p.podName), ["prometheus-shard-0-0", "prometheus-shard-0-1", "prometheus-shard-0-2"]);
     assert.strictEqual(sets.filter((s) => s.inputs.spec.template.spec.containers.some((c: any) => c.args?.[0] === "compact")).length, 1);
-    const objstore = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    const objstore = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
     assert.deepStrictEqual(objstore, { type: "GCS", config: { bucket: "eu-west-thanos-blocks" } });
-    const config = YAML.parse(named(resources, "kubernetes:core/v1:ConfigMap", "prometheus-shard-0-config").inputs.data["prometheus.yaml.tmpl"]);
+    const config = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "prometheus-shard-0-config").inputs.data["prometheus.yaml.tmpl"]);
     assert.deepStrictEqual(config.global.external_labels, { region: "eu-west", cloud: "gcp", cluster: "eu-west-monitoring", shard: "0", [REPLICA_LABEL]: "$(POD_NAME)" });
   });
 });

@@ -3,7 +3,8 @@ import * as assert from "assert";
 import { findBinary } from "../../local/binaries";
 import { spawnSync } from "child_process";
 import { KUBE_STATE_METRICS_RESOURCES, kubeStateMetricsArgs, nodeExporterArgs } from "../../builders/regional/exporters";
-import { RegionNetwork, allowDnsSpec, defaultDenySpec, workloadPolicySpec } from "../../builders/regional/network-policies";
+import { ClusterNetwork, allowDnsSpec, defaultDenySpec, workloadPolicySpec } from "../../builders/k8s/network-policies";
+import { EgressNeed, PortAccess, regionalTraffic } from "../../builders/regional/network-policies";
 
 describe("regional exporters", () => {
   it("node-exporter accepts its arguments (the pinned node_exporter parses them)", () => {
@@ -22,8 +23,10 @@ describe("regional exporters", () => {
 });
 
 describe("monitoring NetworkPolicies", () => {
-  const aws: RegionNetwork = { cloud: "aws", vpcCidr: "10.10.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], prometheusSelector: { app: "prometheus" } };
-  const gcp: RegionNetwork = { ...aws, cloud: "gcp", vpcCidr: "10.20.0.0/16", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"] };
+  const aws: ClusterNetwork = { cloud: "aws", vpcCidr: "10.10.0.0/16", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] };
+  const gcp: ClusterNetwork = { ...aws, cloud: "gcp", vpcCidr: "10.20.0.0/16", zones: ["europe-west1-b", "europe-west1-c", "europe-west1-d"] };
+  const regionalSpec = (selector: Record<string, string>, ports: PortAccess[], egress: EgressNeed, network: ClusterNetwork) =>
+    workloadPolicySpec(regionalTraffic(selector, ports, egress, { app: "prometheus" }), network);
   const ipBlocks = (rules: any[]) => rules.flatMap((r) => (r.to ?? []).filter((p: any) => p.ipBlock).map((p: any) => p.ipBlock));
 
   it("deny all ingress and egress by default, and let DNS reach the cluster DNS only", () => {
@@ -36,7 +39,7 @@ describe("monitoring NetworkPolicies", () => {
 
   it("admit load-balanced ports from outside the cluster (and AWS NLBs' own subnets) only, and metrics from Prometheus", () => {
     const ports = [{ port: 10901, from: "load-balancer" as const }, { port: 10902, from: "prometheus" as const }];
-    assert.deepStrictEqual(workloadPolicySpec({ app: "x" }, ports, "object-store", aws).ingress, [
+    assert.deepStrictEqual(regionalSpec({ app: "x" }, ports, "object-store", aws).ingress, [
       {
         from: [
           { ipBlock: { cidr: "0.0.0.0/0", except: ["10.10.0.0/16", "169.254.169.254/32"] } },
@@ -48,20 +51,20 @@ describe("monitoring NetworkPolicies", () => {
       },
       { from: [{ podSelector: { matchLabels: { app: "prometheus" } } }], ports: [{ protocol: "TCP", port: 10902 }] },
     ]);
-    assert.deepStrictEqual(workloadPolicySpec({ app: "x" }, ports, "object-store", gcp).ingress[0].from, [
+    assert.deepStrictEqual(regionalSpec({ app: "x" }, ports, "object-store", gcp).ingress[0].from, [
       { ipBlock: { cidr: "0.0.0.0/0", except: ["10.20.0.0/20", "10.20.128.0/17", "169.254.169.254/32"] } },
     ]);
   });
 
   it("never let a workload reach instance metadata, except the GKE metadata server a Workload Identity needs", () => {
     for (const need of ["scrape", "object-store", "kubernetes-api"] as const) {
-      for (const block of ipBlocks(workloadPolicySpec({ app: "x" }, [], need, aws).egress)) {
+      for (const block of ipBlocks(regionalSpec({ app: "x" }, [], need, aws).egress)) {
         assert.ok(block.except?.includes("169.254.169.254/32") || block.except?.includes("fd00:ec2::254/128"), `${need} on AWS: ${JSON.stringify(block)}`);
       }
     }
-    const objectStore = workloadPolicySpec({ app: "x" }, [], "object-store", gcp).egress;
+    const objectStore = regionalSpec({ app: "x" }, [], "object-store", gcp).egress;
     assert.deepStrictEqual(objectStore[1], { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }, { protocol: "TCP", port: 988 }] });
     assert.deepStrictEqual((objectStore[0] as { ports?: unknown }).ports, [{ protocol: "TCP", port: 443 }], "object storage over HTTPS only");
-    assert.ok(!ipBlocks(workloadPolicySpec({ app: "x" }, [], "kubernetes-api", gcp).egress).some((b: any) => b.cidr === "169.254.169.254/32"));
+    assert.ok(!ipBlocks(regionalSpec({ app: "x" }, [], "kubernetes-api", gcp).egress).some((b: any) => b.cidr === "169.254.169.254/32"));
   });
 });

@@ -1,5 +1,6 @@
 import { loadStackConfig, RegionalStackConfig } from "../../config";
-import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
+import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
+import { CLOUD_TRAITS } from "../../config/clouds";
 import { rawConfigOf } from "../../config/stack-file";
 import { readStackFile } from "../harness/program";
 
@@ -15,5 +16,5 @@ export function regionalStack(stack: "us-east" | "eu-west", prometheus: Record<s
 /** The bucket each test region uses, on its own cloud. */
 export function bucketOf(config: RegionalStackConfig): ObjectStoreLocation {
   const name = `${config.namePrefix}-thanos-blocks`;
-  return config.cloud === "aws" ? s3Location(name, config.region) : gcsLocation(name);
+  return CLOUD_TRAITS[config.cloud].objectStore(name, config.region);
 }

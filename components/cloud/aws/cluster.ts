@@ -13,7 +13,6 @@ import {
   managedPolicyArn,
   serviceAssumeRolePolicy,
 } from "../../../builders/cloud/aws-iam";
-import { eksExecCredential } from "../../../builders/cloud/kubeconfig";
 import { NODE_ZONE_LABEL, perZoneScaling } from "../../../builders/cloud/scaling";
 import type { BaseStackConfig } from "../../../config";
 import { clusterAccess } from "../cluster-access";
@@ -148,13 +147,13 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
 
     const access = clusterAccess(this, {
       namePrefix: prefix,
-      cloud: "aws",
+      cloud: this.cloud,
+      region: config.region,
       endpoint: pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => ({
         clusterName,
         endpoint,
         certificateAuthorityData: ca.data!,
       })),
-      exec: cluster.name.apply((clusterName) => eksExecCredential(clusterName, config.region)),
     });
 
     // HPAs read pod CPU from the resource metrics API, which EKS serves only once metrics-server runs.

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
-import { requireClusterOf } from "../cluster-of";
+import { MadeHere } from "../made-here";
 import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
 import { S3Bucket } from "./bucket";
 import { EksCluster } from "./cluster";
@@ -11,6 +11,8 @@ import { IrsaBucketIdentity } from "./identity";
 /** AWS for one stack: every resource goes through one provider pinned to the stack's region. */
 export class AwsPlatform implements CloudPlatform {
   readonly cloud = "aws" as const;
+  private readonly clusters = new MadeHere<EksCluster>(this.cloud, "cluster");
+  private readonly buckets = new MadeHere<S3Bucket>(this.cloud, "bucket");
   readonly provider: aws.Provider;
 
   constructor(private readonly config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) {
@@ -21,26 +23,25 @@ export class AwsPlatform implements CloudPlatform {
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): EksCluster {
-    return new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts);
+    return this.clusters.add(new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts));
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): S3Bucket {
-    return new S3Bucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
+    return this.buckets.add(new S3Bucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
       region: this.config.region,
       provider: this.provider,
-    }, opts);
+    }, opts));
   }
 
   bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): IrsaBucketIdentity {
-    if (!(args.bucket instanceof S3Bucket)) throw new Error("an AWS platform got a bucket it did not make: pass the bucket made by the same cloudFor(config)");
     return new IrsaBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
       access: args.access,
       cluster: this.eks(args.cluster),
-      bucket: args.bucket,
+      bucket: this.buckets.require(args.bucket),
       serviceAccounts: args.serviceAccounts,
       provider: this.provider,
     }, opts);
@@ -59,6 +60,6 @@ export class AwsPlatform implements CloudPlatform {
   }
 
   private eks(cluster: KubernetesCluster): EksCluster {
-    return requireClusterOf(cluster, EksCluster, "aws");
+    return this.clusters.require(cluster, cluster.cloud);
   }
 }

@@ -2,7 +2,6 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpServiceAccountId, workloadPool } from "../../../builders/cloud/gcp-names";
-import { gkeExecCredential } from "../../../builders/cloud/kubeconfig";
 import { gkeAddressPlan } from "../../../builders/cloud/network";
 import { perZoneScaling } from "../../../builders/cloud/scaling";
 import type { BaseStackConfig } from "../../../config";
@@ -123,13 +122,13 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
 
     const access = clusterAccess(this, {
       namePrefix: prefix,
-      cloud: "gcp",
+      cloud: this.cloud,
+      region: config.region,
       endpoint: pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) => ({
         clusterName,
         endpoint,
         certificateAuthorityData: auth.clusterCaCertificate!,
       })),
-      exec: pulumi.output(gkeExecCredential()),
     });
 
     this.clusterName = cluster.name;

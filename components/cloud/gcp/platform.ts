@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
-import { requireClusterOf } from "../cluster-of";
+import { MadeHere } from "../made-here";
 import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
 import { GcsBucket } from "./bucket";
 import { GkeCluster } from "./cluster";
@@ -11,6 +11,8 @@ import { WorkloadIdentityBucketIdentity } from "./identity";
 /** GCP for one stack: every resource goes through one provider pinned to the stack's project and region. */
 export class GcpPlatform implements CloudPlatform {
   readonly cloud = "gcp" as const;
+  private readonly clusters = new MadeHere<GkeCluster>(this.cloud, "cluster");
+  private readonly buckets = new MadeHere<GcsBucket>(this.cloud, "bucket");
   readonly provider: gcp.Provider;
   readonly project: string;
 
@@ -26,26 +28,25 @@ export class GcpPlatform implements CloudPlatform {
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): GkeCluster {
-    return new GkeCluster(`${this.config.namePrefix}-cluster`, { config: this.config, project: this.project, provider: this.provider }, opts);
+    return this.clusters.add(new GkeCluster(`${this.config.namePrefix}-cluster`, { config: this.config, project: this.project, provider: this.provider }, opts));
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): GcsBucket {
-    return new GcsBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
+    return this.buckets.add(new GcsBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
       region: this.config.region,
       provider: this.provider,
-    }, opts);
+    }, opts));
   }
 
   bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): WorkloadIdentityBucketIdentity {
-    if (!(args.bucket instanceof GcsBucket)) throw new Error("a GCP platform got a bucket it did not make: pass the bucket made by the same cloudFor(config)");
     return new WorkloadIdentityBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
       namePrefix: this.config.namePrefix,
       purpose: args.purpose,
       access: args.access,
       cluster: this.gke(args.cluster),
-      bucket: args.bucket,
+      bucket: this.buckets.require(args.bucket),
       serviceAccounts: args.serviceAccounts,
       provider: this.provider,
     }, opts);
@@ -64,6 +65,6 @@ export class GcpPlatform implements CloudPlatform {
   }
 
   private gke(cluster: KubernetesCluster): GkeCluster {
-    return requireClusterOf(cluster, GkeCluster, "gcp");
+    return this.clusters.require(cluster, cluster.cloud);
   }
 }

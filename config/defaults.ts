@@ -1,0 +1,59 @@
+/**
+ * What every component runs with unless a stack says otherwise, by component. config/schema.ts gives each
+ * config key its default from here (and so Pulumi.yaml's `config:` section and the README's reference,
+ * which `npm run config:docs` writes from the schema); the builders read the settings that are not keys.
+ * Defaults that depend on the stack's cloud and region (zones, machine types, database classes) are with
+ * the cloud's facts in ./cloud/.
+ */
+export const DEFAULTS = {
+  cluster: {
+    kubernetesVersion: "1.33",
+    vpcCidr: "10.0.0.0/16",
+    minNodes: 3,
+    /** maxNodes, unless given: this many, or minNodes when that is more. */
+    maxNodesAtLeast: 6,
+    nodeDiskGiB: 100,
+    releaseChannel: "REGULAR",
+  },
+  prometheus: {
+    replicas: 2,
+    shards: "auto",
+    scrapeInterval: "30s",
+    evaluationInterval: "30s",
+    retention: "24h",
+    sampleLimit: 50_000,
+    labelLimit: 64,
+  },
+  staticJob: { metricsPath: "/metrics", scheme: "http" },
+  expectedLoad: { targets: 200, seriesPerTarget: 1000 },
+  bucketRetention: { raw: "30d", fiveMinutes: "180d", oneHour: "2y" },
+  /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */
+  storeGateway: { replicas: 2, syncInterval: "3m" },
+  compactor: { waitInterval: "5m", consistencyDelay: "30m" },
+  /** The global federation Prometheus scrapes and evaluates at one interval. */
+  federation: { replicas: 2, interval: "30s" },
+  query: {
+    minReplicas: 2,
+    /** maxReplicas, unless given: this many, or minReplicas when that is more. */
+    maxReplicasAtLeast: 6,
+  },
+  queryFrontend: { splitInterval: "24h", responseCacheSize: "512MB" },
+  alertmanager: {
+    replicas: 3,
+    groupBy: ["alertname", "cluster", "service"],
+    groupWait: "30s",
+    groupInterval: "5m",
+    repeatInterval: "4h",
+    heartbeatInterval: "1m",
+    slackChannel: "#alerts",
+    opsgenieApiUrl: "https://api.opsgenie.com",
+  },
+  grafana: {
+    minReplicas: 3,
+    /** maxReplicas, unless given: this many, or minReplicas when that is more. */
+    maxReplicasAtLeast: 6,
+  },
+  database: { storageGiB: 50, backupRetentionDays: 7, postgresVersion: "16" },
+  /** Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet. */
+  certificateWarningDays: 14,
+} as const;
