@@ -23,10 +23,9 @@ export interface SizingSettings {
   /** Scrapes each load is held for before it is measured: half a head chunk, a cluster head's average. */
   readonly holdScrapes: number;
   readonly basePort: number;
+  /** The ratio of predicted to measured memory the sizing function must keep at every load. */
+  readonly allowedRatio: readonly [number, number];
 }
-
-/** The ratio of predicted to measured memory the sizing function must keep at every load. */
-export const SIZING_RATIO_RANGE = [1.0, 1.25] as const;
 /** The clusters' block duration: no head compaction during the run, so head and WAL keep every sample. */
 const CLUSTER_BLOCK_DURATION = "2h";
 /** Prometheus cuts a head chunk at 120 samples (tsdb's samplesPerChunk) and maps it to disk. */
@@ -118,7 +117,7 @@ export async function sizingCheck(settings: SizingSettings, log: Log): Promise<S
     const predicted = quantityBytes(sizing.prometheus.memoryRequest);
     return { load: l, predicted, limit: quantityBytes(sizing.prometheus.memoryLimit), sidecarRequest: quantityBytes(sizing.sidecar.memoryRequest), ratio: round(predicted / measuredBytes(l), 2) };
   });
-  const [low, high] = SIZING_RATIO_RANGE;
+  const [low, high] = settings.allowedRatio;
   const checks: Check[] = [
     { what: "memory measured at three loads", passed: rows.length >= 3, detail: `${rows.length} load(s)` },
     {
@@ -167,7 +166,7 @@ export async function sizingCheck(settings: SizingSettings, log: Log): Promise<S
     figures: {
       targets: figure(settings.targets, "targets"),
       interval: figure(settings.interval, "duration"),
-      allowedRatio: SIZING_RATIO_RANGE,
+      allowedRatio: settings.allowedRatio,
       loads: rows.map((r) => ({
         seriesPerTarget: figure(r.load.seriesPerTarget, "series"),
         headSeries: figure(r.load.headSeries, "series"),
