@@ -220,6 +220,11 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
       },
     ],
     checks,
-    notes: ramps.filter((r) => !r.steps.some((s) => !s.passed)).map((r) => `${r.shards} shard(s): no step failed, so the limit on this machine lies above the last step${r.stoppedBy ? `; the ramp stopped for ${r.stoppedBy}` : ""}.`),
+    notes: [
+      ...ramps.filter((r) => !r.steps.some((s) => !s.passed)).map((r) => `${r.shards} shard(s): no step failed, so the limit on this machine lies above the last step${r.stoppedBy ? `; the ramp stopped for ${r.stoppedBy}` : ""}.`),
+      `On ${os.availableParallelism()} cores the shards share the cores with each other, with the fleet (one Node process, at most one core) ` +
+        `and with whatever else the machine runs: a ratio near 1 says the machine's cores are the limit, not the sharding. The CPU columns ` +
+        `(cores each process used over the judged window) say which process ran short; in a cluster each shard has its own node.`,
+    ],
   };
 }
