@@ -3,7 +3,9 @@
  * global recording rules' own expressions) against the federation Prometheus.
  */
 import { globalRecordingRules } from "../builders/federation/rules";
-import { grafanaDashboards } from "../builders/grafana/dashboards";
+import { dashboardQueries, grafanaDashboards } from "../builders/grafana/dashboards";
+import { GLOBAL_SCOPE } from "../builders/grafana/dashboards/helpers";
+import { interpolate } from "../builders/grafana/promql";
 import { query, queryRange } from "../local/client";
 import type { Log, Topology } from "../local/topology";
 import { figure, Section } from "./report";
@@ -16,10 +18,14 @@ export interface QuerySettings {
   readonly stepSeconds: number;
 }
 
-/** Every PromQL expression of the provisioned dashboards, and each global recording rule's expression. */
+/**
+ * Every PromQL expression of the global dashboards (the per-region ones read the regions' own series, which
+ * the federation does not hold), with Grafana's rate interval at the federation's, and each global
+ * recording rule's expression.
+ */
 export function globalQueries(): string[] {
-  const panels = Object.values(grafanaDashboards()) as { panels?: { targets?: { expr: string }[] }[] }[];
-  const dashboardExprs = panels.flatMap((d) => (d.panels ?? []).flatMap((p) => (p.targets ?? []).map((t) => t.expr)));
+  const boards = Object.values(grafanaDashboards()).filter((d) => d.tags?.includes(GLOBAL_SCOPE));
+  const dashboardExprs = boards.flatMap((d) => dashboardQueries(d).panels.map((expr) => interpolate(expr, { __rate_interval: "1m" })));
   const ruleExprs = globalRecordingRules().groups.flatMap((g) => g.rules.map((r) => r.expr));
   return [...new Set([...dashboardExprs, ...ruleExprs])];
 }

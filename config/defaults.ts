@@ -31,13 +31,25 @@ export const DEFAULTS = {
   storeGateway: { replicas: 2, syncInterval: "3m" },
   compactor: { waitInterval: "5m", consistencyDelay: "30m" },
   /** The global federation Prometheus scrapes and evaluates at one interval. */
-  federation: { replicas: 2, interval: "30s" },
+  federation: {
+    replicas: 2,
+    interval: "30s",
+    /** It holds the regions' pre-aggregated series only; the sidecar ships its blocks. */
+    resources: { cpuRequest: "500m", memoryRequest: "2Gi", memoryLimit: "4Gi" },
+    sidecarResources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+  },
   query: {
     minReplicas: 2,
     /** maxReplicas, unless given: this many, or minReplicas when that is more. */
     maxReplicasAtLeast: 6,
+    resources: { cpuRequest: "250m", memoryRequest: "1Gi", memoryLimit: "2Gi" },
   },
-  queryFrontend: { splitInterval: "24h", responseCacheSize: "512MB" },
+  queryFrontend: {
+    splitInterval: "24h",
+    responseCacheSize: "512MB",
+    /** The in-memory response cache takes up to responseCacheSize on top of the queries in flight. */
+    resources: { cpuRequest: "250m", memoryRequest: "1Gi", memoryLimit: "2Gi" },
+  },
   alertmanager: {
     replicas: 3,
     groupBy: ["alertname", "cluster", "service"],
@@ -47,11 +59,13 @@ export const DEFAULTS = {
     heartbeatInterval: "1m",
     slackChannel: "#alerts",
     opsgenieApiUrl: "https://api.opsgenie.com",
+    resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" },
   },
   grafana: {
     minReplicas: 3,
     /** maxReplicas, unless given: this many, or minReplicas when that is more. */
     maxReplicasAtLeast: 6,
+    resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
   },
   database: { storageGiB: 50, backupRetentionDays: 7, postgresVersion: "16" },
   /** Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet. */

@@ -17,3 +17,25 @@ export function metricNamesIn(expr: string): string[] {
   }
   return [...names];
 }
+
+/** A Grafana Prometheus variable query `label_values(selector, label)`, as the selector and the label. */
+export function parseLabelValues(query: string): { selector?: string; label: string } | undefined {
+  const m = /^label_values\(\s*(?:(.+?)\s*,\s*)?([a-zA-Z_][a-zA-Z0-9_]*)\s*\)$/.exec(query.trim());
+  return m ? { selector: m[1], label: m[2] } : undefined;
+}
+
+/** The metric names a variable query reads: the selector of `label_values`, or the query itself. */
+export function variableMetricNames(query: string): string[] {
+  const labelValues = parseLabelValues(query);
+  if (!labelValues) return metricNamesIn(query);
+  return labelValues.selector ? metricNamesIn(labelValues.selector) : [];
+}
+
+/** An expression as Grafana sends it: each `$name` (and `${name}`) replaced by its value. */
+export function interpolate(expr: string, values: Readonly<Record<string, string>>): string {
+  return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (_whole, braced: string | undefined, bare: string | undefined) => {
+    const name = (braced ?? bare) as string;
+    if (!(name in values)) throw new Error(`no value for the Grafana variable '$${name}' in '${expr}'`);
+    return values[name];
+  });
+}

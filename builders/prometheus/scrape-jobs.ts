@@ -3,6 +3,19 @@ import type { StaticScrapeJob } from "../../config/types";
 import { hashmodSharding, ShardPosition } from "./sharding";
 import type { KubernetesRole, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from "./types";
 
+/**
+ * Names of the jobs every regional Prometheus runs over the stack's own exporters and itself, for whatever
+ * reads their series (the dashboards) to select them by. The Thanos job names each series after its workload.
+ */
+export const SCRAPE_JOBS = {
+  kubelet: "kubelet",
+  cadvisor: "cadvisor",
+  nodeExporter: "node-exporter",
+  kubeStateMetrics: "kube-state-metrics",
+  prometheus: "prometheus",
+  sidecar: "thanos-sidecar",
+} as const;
+
 /** What every job needs to know besides its own targets. */
 export interface ScrapeJobSettings {
   readonly position: ShardPosition;
@@ -156,7 +169,7 @@ const ANNOTATED_SERVICES: OptIn = {
 /** The region's node-exporter DaemonSet (host network: the pod address is the node's). */
 function nodeExporterJob(settings: ScrapeJobSettings): ScrapeConfig {
   return {
-    job_name: "node-exporter",
+    job_name: SCRAPE_JOBS.nodeExporter,
     ...limits(settings),
     kubernetes_sd_configs: kubernetesSd("pod", [settings.monitoringNamespace], `app.kubernetes.io/name=${settings.nodeExporterName}`),
     relabel_configs: [
@@ -177,7 +190,7 @@ function nodeExporterJob(settings: ScrapeJobSettings): ScrapeConfig {
 /** kube-state-metrics' main port (object state), through its Service's endpoints. */
 function kubeStateMetricsJob(settings: ScrapeJobSettings): ScrapeConfig {
   return {
-    job_name: "kube-state-metrics",
+    job_name: SCRAPE_JOBS.kubeStateMetrics,
     // Its series describe other objects: their own namespace/pod labels must win over the target's.
     honor_labels: true,
     ...limits(settings, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
@@ -222,7 +235,7 @@ export function scrapeTimeout(interval: string): string {
  */
 export function selfJobs(settings: ScrapeJobSettings, web: LocalWebAccess): ScrapeConfig[] {
   const prometheus: ScrapeConfig = {
-    job_name: "prometheus",
+    job_name: SCRAPE_JOBS.prometheus,
     scheme: "https",
     ...limits(settings),
     basic_auth: { username: web.username, password_file: web.passwordFile },
@@ -233,7 +246,7 @@ export function selfJobs(settings: ScrapeJobSettings, web: LocalWebAccess): Scra
   return [
     prometheus,
     {
-      job_name: "thanos-sidecar",
+      job_name: SCRAPE_JOBS.sidecar,
       ...limits(settings),
       static_configs: [{ targets: [`localhost:${web.sidecarHttpPort}`] }],
       metric_relabel_configs: [drop(GO_RUNTIME_DROPS)],
@@ -255,8 +268,8 @@ export interface LocalWebAccess {
 /** Jobs every shard runs over the cluster's discovered targets, each shard keeping its hash share. */
 export function kubernetesJobs(settings: ScrapeJobSettings): ScrapeConfig[] {
   return [
-    kubeletJob(settings, "kubelet", "/metrics", KUBELET_DROPS, 1),
-    kubeletJob(settings, "cadvisor", "/metrics/cadvisor", CADVISOR_DROPS, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
+    kubeletJob(settings, SCRAPE_JOBS.kubelet, "/metrics", KUBELET_DROPS, 1),
+    kubeletJob(settings, SCRAPE_JOBS.cadvisor, "/metrics/cadvisor", CADVISOR_DROPS, CLUSTER_WIDE_TARGET_SAMPLE_FACTOR),
     annotatedJob(settings, ANNOTATED_PODS),
     annotatedJob(settings, ANNOTATED_SERVICES),
     nodeExporterJob(settings),

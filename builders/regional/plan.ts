@@ -1,6 +1,7 @@
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
 import { PrometheusConfigParams } from "../prometheus/config";
+import { SCRAPE_JOBS } from "../prometheus/scrape-jobs";
 import { RegionalSizing, sizeRegion } from "../sizing";
 import {
   ALERTMANAGER_TLS_SERVER_NAME,
@@ -77,4 +78,4 @@ export function regionalPrometheusParams(
 }
 
 /** The job names the stack's alerts select on, as the scrape jobs set them. */
-export const STACK_JOBS = { sidecar: "thanos-sidecar", storeGateway: NAMES.storeGateway, compactor: NAMES.compactor } as const;
+export const STACK_JOBS = { sidecar: SCRAPE_JOBS.sidecar, storeGateway: NAMES.storeGateway, compactor: NAMES.compactor } as const;

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER, alertmanagerPeerHosts, alertmanagerPodName } from "../../builders/global/layout";
 import type { Cloud } from "../../config/clouds";
+import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
 import {
@@ -125,7 +126,7 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
                 args: args.args,
                 env: [fieldEnv("POD_IP", "status.podIP")],
                 ports: [{ name: "web", containerPort: ALERTMANAGER.webPort }, ...gossipPorts("mesh", ALERTMANAGER.clusterPort)],
-                resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" },
+                resources: DEFAULTS.alertmanager.resources,
                 features,
                 volumeMounts: [{ name: "data", mountPath: ALERTMANAGER.dataDir }],
                 // Every HTTP path needs basic auth, so probes check the listening socket: the process alone, which

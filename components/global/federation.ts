@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
+import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, httpProbes, metadata, mountedFiles, persistentVolumeClaim, podBasics } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
@@ -77,7 +78,7 @@ export class FederationPrometheus extends pulumi.ComponentResource {
                 // The replica external label is `${POD_NAME}`, which Prometheus 3 expands from the environment.
                 env: [fieldEnv("POD_NAME", "metadata.name")],
                 ports: [{ name: "web", containerPort: FEDERATION.port }],
-                resources: { cpuRequest: "500m", memoryRequest: "2Gi", memoryLimit: "4Gi" },
+                resources: DEFAULTS.federation.resources,
                 features,
                 volumeMounts: [{ name: "data", mountPath: FEDERATION.dataDir }],
                 probes: httpProbes(FEDERATION.port),
@@ -90,7 +91,7 @@ export class FederationPrometheus extends pulumi.ComponentResource {
                   { name: "store-api", containerPort: FEDERATION.sidecarGrpcPort },
                   { name: "sidecar-http", containerPort: FEDERATION.sidecarHttpPort },
                 ],
-                resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+                resources: DEFAULTS.federation.sidecarResources,
                 volumeMounts: [{ name: "data", mountPath: FEDERATION.dataDir, readOnly: true }],
                 probes: httpProbes(FEDERATION.sidecarHttpPort),
               }),

@@ -6,6 +6,7 @@ import { SECRET_FILES } from "../../builders/global/secrets";
 import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
+import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
@@ -176,7 +177,7 @@ export class Grafana extends pulumi.ComponentResource {
                   fromSecret("GF_DATABASE_PASSWORD", "database-password"),
                 ],
                 ports: [{ name: "https", containerPort: GRAFANA.port }, ...gossipPorts("gossip", GRAFANA.alertingPort)],
-                resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+                resources: DEFAULTS.grafana.resources,
                 features,
                 probes: {
                   // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,

@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY, serviceHost } from "../../builders/global/layout";
 import type { ComponentIdentity } from "../../builders/k8s/labels";
+import type { ContainerResources } from "../../builders/k8s/pod";
 import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
+import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
@@ -16,7 +18,7 @@ import { GlobalPartArgs, globalWorkload } from "./part";
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; memoryRequest: string; memoryLimit: string },
+  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; resources: ContainerResources },
 ): k8s.apps.v1.Deployment {
   const features = [...spec.features, scratch("tmp", "/tmp")];
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
@@ -35,7 +37,7 @@ function statelessDeployment(
               image: IMAGES.thanos,
               args: spec.args,
               ports: [{ name: "http", containerPort: spec.port }],
-              resources: { cpuRequest: "250m", memoryRequest: spec.memoryRequest, memoryLimit: spec.memoryLimit },
+              resources: spec.resources,
               features,
               probes: spec.probes,
             }),
@@ -111,8 +113,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
       checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
       port: THANOS_QUERY.httpPort,
       probes: httpProbes(THANOS_QUERY.httpPort),
-      memoryRequest: "1Gi",
-      memoryLimit: "2Gi",
+      resources: DEFAULTS.query.resources,
       features: [
         mountedFiles("config", THANOS_QUERY.configDir, { configMap: { name: endpoints.metadata.name } }),
         mountedFiles("regions", THANOS_QUERY.tlsDir, { secret: { secretName: regions.metadata.name } }),
@@ -148,9 +149,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
       // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
       // from the pod spec: the probe checks that the port accepts connections.
       probes: socketProbes(QUERY_FRONTEND.httpPort),
-      // The in-memory response cache takes up to DEFAULTS.queryFrontend.responseCacheSize (512MB) on top of the queries in flight.
-      memoryRequest: "1Gi",
-      memoryLimit: "2Gi",
+      resources: DEFAULTS.queryFrontend.resources,
       features: [
         mountedFiles("config", QUERY_FRONTEND.configDir, {
           projected: { sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }] },

@@ -4,7 +4,7 @@ import type { GlobalStackConfig } from "../../config";
 import { CloudPlatform, KubernetesCluster, ObjectBucket, BucketIdentity, PostgresDatabase, cloudFor } from "../../components/cloud";
 import { IMAGES } from "../../versions";
 import { MockedResource, isSecret, named, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
-import { onDefaultProviders, stackConfig, useCloudMocks } from "./cloud-mocks";
+import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");

@@ -3,7 +3,7 @@ import * as YAML from "yaml";
 import type { GlobalStackConfig, RegionalStackConfig } from "../../config";
 import { BucketIdentity, CloudPlatform, KubernetesCluster, ObjectBucket, PostgresDatabase, cloudFor } from "../../components/cloud";
 import { MockedResource, isSecret, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
-import { onDefaultProviders, stackConfig, useCloudMocks } from "./cloud-mocks";
+import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
 describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   const registered = useCloudMocks("eu-west");

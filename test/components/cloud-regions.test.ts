@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { cloudFor } from "../../components/cloud";
 import { resolved, settled } from "../harness/mocks";
-import { stackConfig, useCloudMocks } from "./cloud-mocks";
+import { stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
 describe("cloud layer: two regions side by side", () => {
   const registered = useCloudMocks("regions");

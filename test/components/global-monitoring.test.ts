@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GlobalMonitoring } from "../../components/global";
 import { MockedResource, hasSecretInput, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
-import { exposedRegion, globalConfig } from "../unit/global-fixtures";
+import { exposedRegion, globalConfig } from "../fixtures/global-fixtures";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { IMAGES } from "../../versions";
 

@@ -1,5 +1,5 @@
 /**
- * Every bad input of test/unit/config-cases.ts, run as `pulumi preview` runs the program: through the
+ * Every bad input of test/config/config-cases.ts, run as `pulumi preview` runs the program: through the
  * Node.js language host's entry (test/harness/cli-run.ts), which prints what the program throws. Each must
  * print exactly its one sentence, with no stack trace, exit as the host does after a reported error, and
  * have registered nothing but the root stack. The program's own stack files pass through the same entry.
@@ -9,7 +9,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { REPO_ROOT, RunOptions } from "../harness/program";
 import { TEST_SECRETS, regionalReferences } from "../harness/stacks";
-import { BAD_INPUTS, expectedMessage, valuesOf } from "../unit/config-cases";
+import { BAD_INPUTS, expectedMessage, valuesOf } from "../config/config-cases";
 
 interface HostRun {
   readonly code: number | null;

@@ -50,7 +50,7 @@ export function onProvider(run: ProgramRun, type: string, provider: string): Res
 }
 
 /** Every file of the global cluster's ConfigMaps and Secrets, parsed when it is YAML or JSON. */
-function globalFiles(run: ProgramRun, config: GlobalStackConfig): { object: Resource; key: string; content: any }[] {
+export function globalFiles(run: ProgramRun, config: GlobalStackConfig): { object: Resource; key: string; content: any }[] {
   const provider = `kubernetes/${config.namePrefix}-k8s`;
   return [...onProvider(run, K8S.configMap, provider), ...onProvider(run, K8S.secret, provider)].flatMap((object) =>
     Object.entries(revealed<Record<string, string>>(object.args.data ?? object.args.stringData ?? {})).flatMap(([key, text]) => {

@@ -9,6 +9,7 @@ import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
 import { K8S, assertExplicitProviders, configOf, containers, createdAfter, flag, ofType, providerOf, stackFileApiCidrs } from "./graph";
+import { assertGrafanaProvisioning } from "./grafana-checks";
 import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
 
 const STACK = "global";
@@ -123,6 +124,10 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     assert.strictEqual(new Set(peers).size, replicas, "every peer is named");
     assert.ok(flag(args, "cluster.listen-address"));
     assert.strictEqual(alertmanagerPeerServices(run, config).length, replicas, "one load balancer per peer");
+  });
+
+  it("provisions Grafana's datasources and every default dashboard where Grafana reads them, each dashboard naming only provisioned datasources", () => {
+    assertGrafanaProvisioning(run, config);
   });
 
   it("exports the Grafana and Thanos Query URLs and every Alertmanager endpoint", () => {

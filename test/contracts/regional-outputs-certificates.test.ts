@@ -1,7 +1,7 @@
 /** The optional `certificateExpiries` regional output: read when a region has it, refused when malformed. */
 import * as assert from "assert";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
-import { exposedRegion } from "./global-fixtures";
+import { exposedRegion } from "../fixtures/global-fixtures";
 
 const outputs = (extra: Record<string, unknown>) => ({
   ...exposedRegion("us-east", 0).outputs,

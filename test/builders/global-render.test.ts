@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 describe("renderGlobalFiles", () => {
   it("a third region in the config adds its federation job, Query endpoints, datasource and Alertmanager targets file", () => {

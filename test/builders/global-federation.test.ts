@@ -11,7 +11,7 @@ import { externalLabels } from "../../builders/prometheus/config";
 import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];

@@ -7,7 +7,7 @@ import { NULL_RECEIVER, alertmanagerConfig, receiverSecretFiles } from "../../bu
 import { webConfig } from "../../builders/alertmanager/web-config";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { GLOBAL_FILES, regionTargetsFile, renderGlobalFiles } from "../../builders/global/render";
-import { BCRYPT, exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { BCRYPT, exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const withWebhook = globalConfig(["us-east"], {

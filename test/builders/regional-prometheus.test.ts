@@ -19,7 +19,7 @@ import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regi
 import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
 import { withTempDir } from "../support/promtool";
-import { regionalStack } from "./regional-fixtures";
+import { regionalStack } from "../fixtures/regional-fixtures";
 
 /** The value of `--name=value` in an argument list. */
 function flagValue(args: readonly string[], name: string): string | undefined {

@@ -10,7 +10,7 @@ import * as YAML from "yaml";
 import { PATHS } from "../../builders/regional/layout";
 import { renderRegionalFiles } from "../../builders/regional/render";
 import { checkPrometheusConfig, checkRuleFiles, checkWebConfig, runPromtool, standInPrometheusConfig, withTempDir } from "../support/promtool";
-import { bucketOf, regionalStack } from "./regional-fixtures";
+import { bucketOf, regionalStack } from "../fixtures/regional-fixtures";
 
 const STATIC_JOBS = [
   { job: "payments-api", targets: ["payments-0.internal:8080", "payments-1.internal:8080"] },

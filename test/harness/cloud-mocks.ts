@@ -1,6 +1,6 @@
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../../config/stack-file";
 import { StackConfig, loadStackConfig } from "../../config";
-import { MockedResource, installMocks } from "../harness/mocks";
+import { MockedResource, installMocks } from "./mocks";
 
 /**
  * Installs the mocks (test/harness/mocks.ts) in a `before` hook, so the cloud test files share one mocha

@@ -11,7 +11,7 @@ import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../bui
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
 import { MockedResource, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
-import { regionalStack } from "./regional-fixtures";
+import { regionalStack } from "../fixtures/regional-fixtures";
 
 const BUCKET = "us-east-thanos-blocks-1a2b";
 const IDENTITY = (account: string) => ({ "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/us-east-${account}` });

@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { webConfig } from "../../builders/alertmanager/web-config";
 import { ALERTMANAGER } from "../../builders/global/layout";
-import { globalConfig } from "./global-fixtures";
+import { globalConfig } from "../fixtures/global-fixtures";
 import { bcryptHash } from "../../local/bcrypt";
 import { findBinary } from "../../local/binaries";
 import { runBinary, tempDir, withStandInFiles } from "../support/tools";

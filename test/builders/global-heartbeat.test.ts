@@ -10,7 +10,7 @@ import { HEARTBEAT_RECEIVER, NULL_RECEIVER, WATCHDOG_ALERT, alertmanagerConfig, 
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { ConfigError, GlobalStackConfig } from "../../config";
 import { readStackFile } from "../../config/stack-file";
-import { globalConfig } from "./global-fixtures";
+import { globalConfig } from "../fixtures/global-fixtures";
 import { runBinary, tempDir, withStandInFiles } from "../support/tools";
 
 const webhook = globalConfig(["us-east"], { alerting: { ...baseAlerting(), heartbeat: { type: "webhook", secretKey: "heartbeatUrl" } }, heartbeatUrl: "https://hc-ping.example.com/x" });

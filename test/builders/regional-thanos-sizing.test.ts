@@ -7,7 +7,7 @@ import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../
 import { MAX_SERIES_PER_SHARD, sizeRegion, SizingInput } from "../../builders/sizing";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import { thanosFlagProblems } from "../support/thanos-flags";
-import { regionalStack } from "./regional-fixtures";
+import { regionalStack } from "../fixtures/regional-fixtures";
 
 describe("regional Thanos arguments", () => {
   const config = regionalStack("us-east");

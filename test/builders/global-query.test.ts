@@ -9,7 +9,7 @@ import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { checkWebConfig } from "../support/promtool";
 import { thanosFlagProblems } from "../support/thanos-flags";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));

@@ -12,7 +12,7 @@ import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/feder
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import type { AlertingRule } from "../../builders/rules/types";
 import { checkRuleFiles, testRules } from "../support/promtool";
-import { exposedRegion, globalConfig, renderOptions } from "./global-fixtures";
+import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const rulesText = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions))[GLOBAL_FILES.federationRules];

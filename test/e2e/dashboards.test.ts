@@ -1,0 +1,104 @@
+/**
+ * The default dashboards against the real binaries of the local topology: every series they read from a
+ * component it runs (Prometheus, node_exporter, Thanos, Alertmanager) and every recording rule exist with
+ * those names, and every query that reads only such series runs through the Query Frontend, as Grafana's
+ * Thanos datasource sends it, without error and with data. The cluster-only components (kube-state-metrics,
+ * cAdvisor) are held against their upstream names in the unit test.
+ * Every process is started by the topology and stopped by pid in `after`.
+ */
+import * as assert from "assert";
+import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
+import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
+import { RECORDED } from "../../builders/rules/recording";
+import { request, ServerAccess, thanosQuery } from "../../local/client";
+import { Topology } from "../../local/topology";
+import { waitFor } from "../../local/wait";
+import { DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
+
+/** Grafana's `$__rate_interval` is at least four scrape intervals; a minute covers the local ones. */
+const RATE_INTERVAL = "1m";
+/** Queries that filter on a value (failures `> 0`) may rightly be empty on a healthy topology. */
+const FILTERS_ON_VALUE = /\s>\s0$/;
+
+async function labelValues(access: ServerAccess, label: string, selector?: string): Promise<string[]> {
+  const params = selector ? `?${new URLSearchParams({ "match[]": selector })}` : "";
+  const body = JSON.parse(await request(access, `/api/v1/label/${label}/values${params}`)) as { status: string; data: string[] };
+  assert.strictEqual(body.status, "success");
+  return body.data;
+}
+
+describe("default dashboards on the local topology's real binaries", function () {
+  this.timeout(180_000);
+  let topology: Topology;
+  const frontend = (): ServerAccess => topology.rendered.frontend;
+  const local = everyDashboardQuery().filter(readsOnlyLocalSeries);
+
+  before(async function () {
+    this.timeout(240_000);
+    topology = await Topology.create({ basePort: 32000, shards: 1, targetsPerRegion: 2 });
+    await topology.start();
+    await topology.waitReady();
+  });
+
+  const valuesOf = (region: Topology["plan"]["regions"][number]) => ({ region: region.name, cluster: region.config.cluster.name, namespace: ".*", __rate_interval: RATE_INTERVAL });
+
+  after(async function () {
+    this.timeout(60_000);
+    await topology?.stop();
+  });
+
+  it("every series the dashboards read from a local component or a recording rule exists under that name", async () => {
+    const wanted = [...new Set(local.flatMap((q) => q.names))].sort();
+    assert.ok(wanted.length > 50, `the dashboards read ${wanted.length} local series`);
+    // Rates and the global rules need a few scrapes and evaluations after start.
+    let missing: string[] = wanted;
+    await waitFor("every dashboard series in Thanos Query", 60_000, async () => {
+      const existing = new Set(await labelValues(frontend(), "__name__"));
+      missing = wanted.filter((name) => !existing.has(name));
+      return missing.length === 0 ? true : undefined;
+    }).catch(() => undefined);
+    assert.deepStrictEqual(missing, [], "series the dashboards read that the binaries do not expose");
+  });
+
+  it("reads a region's recording rules once: the federation's copies are left out of the per-region views", async () => {
+    for (const region of topology.plan.regions) {
+      // The count expected once every copy arrived (the federation's after its first scrapes), or the last seen.
+      const count = async (matcher: string, expected: number) => {
+        const expr = `count(${RECORDED.requestRate}{${interpolate(matcher, valuesOf(region))}})`;
+        let seen: number | undefined;
+        await waitFor(`${expr} = ${expected}`, 30_000, async () => {
+          const sample = (await thanosQuery(frontend(), expr)).result[0];
+          seen = sample ? Number(sample.value[1]) : undefined;
+          return seen === expected ? true : undefined;
+        }).catch(() => undefined);
+        return seen;
+      };
+      // One shard: its replicas deduplicated into one series, and the federation's copy beside it unless excluded.
+      assert.strictEqual(await count(REGION_AND_CLUSTER, 2), 2, `${region.name}: the federation holds a copy (so this test can fail)`);
+      assert.strictEqual(await count(IN_REGION, 1), 1, `${region.name}: the per-region matcher reads the region's own series only`);
+    }
+  });
+
+  it("every query on local series runs through the Query Frontend without error and returns series", async () => {
+    const values = valuesOf(topology.plan.regions[0]);
+    const run = async (q: DashboardQuery): Promise<number> => {
+      const expr = interpolate(q.expr, values);
+      const variable = q.kind === "variable" ? parseLabelValues(expr) : undefined;
+      if (variable) return (await labelValues(frontend(), variable.label, variable.selector)).length;
+      return (await thanosQuery(frontend(), expr)).result.length;
+    };
+    const failed: string[] = [];
+    // Rates over the federated sidecar counters need two federation scrapes in their window: the queries
+    // still empty are asked again, within a bound.
+    let empty = local.filter((q) => !FILTERS_ON_VALUE.test(q.expr));
+    await waitFor("every dashboard query to answer series", 60_000, async () => {
+      const answers = await Promise.all(empty.map((q) => run(q).catch((err: Error) => (failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`), 1))));
+      empty = empty.filter((_, i) => answers[i] === 0);
+      return empty.length === 0 || failed.length > 0 ? true : undefined;
+    }).catch(() => undefined);
+    for (const q of local.filter((q) => FILTERS_ON_VALUE.test(q.expr))) await run(q).catch((err: Error) => failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`));
+    assert.ok(local.length > 60, `${local.length} queries ran`);
+    assert.deepStrictEqual(failed, [], "queries Thanos refused");
+    assert.deepStrictEqual(empty.map((q) => `${q.dashboard}: ${q.expr}`), [], "queries that answered no series (a wrong label name or value)");
+  });
+});
