@@ -1,20 +1,15 @@
-/**
- * 3. Scrape capacity at a 15 s interval, one replica per shard, unsharded against sharded; and
- * 4. the sizing function's predicted memory against the resident memory measured at each load.
- */
+/** 3. Scrape capacity at a 15 s interval, one replica per shard, unsharded against sharded. */
 import * as os from "os";
-import { sizeRegion } from "../builders/sizing";
-import { query } from "../local/client";
 import type { LocalPrometheus, LocalRegion } from "../local/plan";
 import { FLEET_JOB } from "../local/settings";
 import type { Log, Topology } from "../local/topology";
 import { sleep, waitFor } from "../local/wait";
 import { parseDuration } from "../config/duration";
 import { OWN_SERIES_PER_TARGET } from "./federation";
-import { residentBytes } from "./machine";
+import { cpuSeconds, residentBytes } from "./machine";
 import { Check, figure, Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, setFillerSeries, withTopology } from "./topology";
+import { keepOneReplicaPerShard, scalar, setFillerSeries, withTopology } from "./topology";
 
 export interface CapacitySettings {
   readonly targets: number;
@@ -36,6 +31,9 @@ interface Step {
   readonly failedScrapes: number;
   readonly headSeries: readonly number[];
   readonly rssBytes: readonly number[];
+  /** Cores each Prometheus and the fleet used over the judged window: which of them was short of CPU. */
+  readonly prometheusCores: readonly number[];
+  readonly fleetCores: number;
 }
 
 interface Ramp {
@@ -47,7 +45,17 @@ interface Ramp {
 
 const MI = 2 ** 20;
 const mib = (bytes: number) => round(bytes / MI, 0);
-const scalar = async (topology: Topology, p: LocalPrometheus, expr: string) => Number((await query(topology.access(p.name), expr))[0]?.value[1] ?? NaN);
+
+/** Starts counting the CPU time of the named processes; the returned function gives the cores each used since. */
+function cpuMeter(topology: Topology, names: readonly string[]): () => number[] {
+  const pids = names.map((name) => topology.supervisor.pid(name) as number);
+  const started = performance.now();
+  const before = pids.map(cpuSeconds);
+  return () => {
+    const wall = (performance.now() - started) / 1000;
+    return pids.map((pid, i) => round((cpuSeconds(pid) - before[i]) / wall, 2));
+  };
+}
 
 /** Sums an expression over the live replicas, asking again while a replica busy ingesting lets a query time out. */
 function sumOver(topology: Topology, live: readonly LocalPrometheus[], expr: string): Promise<number> {
@@ -69,7 +77,10 @@ async function measureStep(topology: Topology, region: LocalRegion, live: readon
   // The judged window is a fifth longer than the interval: a scrape that starts a few milliseconds late is
   // not slower than the interval, and a window of exactly one interval would miss it.
   const windowSeconds = Math.ceil(interval * 1.2);
+  const cpu = cpuMeter(topology, [...live.map((p) => p.name), region.fleet.name]);
   await sleep(windowSeconds * 1000 + 1000);
+  const cores = cpu();
+  const [prometheusCores, fleetCores] = [cores.slice(0, live.length), cores[live.length]];
   const window = `[${windowSeconds}s]`;
   const atSize = await sumOver(topology, live, `count(min_over_time(scrape_samples_scraped{job="${FLEET_JOB}"}${window}) >= ${seriesPerTarget})`);
   const failedScrapes = await sumOver(topology, live, `count(min_over_time(up{job="${FLEET_JOB}"}${window}) == 0) or vector(0)`);
@@ -85,7 +96,7 @@ async function measureStep(topology: Topology, region: LocalRegion, live: readon
         : maxScrapeSeconds >= interval
           ? `a scrape took ${round(maxScrapeSeconds, 2)} s`
           : undefined;
-  return { seriesPerTarget, totalSeries: seriesPerTarget * settings.targets, passed: why === undefined, why, maxScrapeSeconds, failedScrapes, headSeries: head, rssBytes: rss };
+  return { seriesPerTarget, totalSeries: seriesPerTarget * settings.targets, passed: why === undefined, why, maxScrapeSeconds, failedScrapes, headSeries: head, rssBytes: rss, prometheusCores, fleetCores };
 }
 
 async function ramp(topology: Topology, settings: CapacitySettings, log: Log): Promise<Ramp> {
@@ -114,14 +125,7 @@ async function ramp(topology: Topology, settings: CapacitySettings, log: Log): P
   return { shards: live.length, steps, stoppedBy, retention: region.config.prometheus.retention };
 }
 
-/** Bytes of a Kubernetes memory quantity the sizing function writes (`<n>Mi`). */
-function quantityBytes(quantity: string): number {
-  const match = /^(\d+)Mi$/.exec(quantity);
-  if (!match) throw new Error(`unexpected memory quantity '${quantity}' from the sizing function`);
-  return Number(match[1]) * MI;
-}
-
-export async function scrapeCapacity(settings: CapacitySettings, log: Log): Promise<Section[]> {
+export async function scrapeCapacity(settings: CapacitySettings, log: Log): Promise<Section> {
   const ramps: Ramp[] = [];
   for (const shards of settings.shardCounts) {
     log(`capacity: ${shards} shard(s), ${settings.targets} targets, scrape interval ${settings.interval}`);
@@ -133,7 +137,7 @@ export async function scrapeCapacity(settings: CapacitySettings, log: Log): Prom
       ),
     );
   }
-  return [capacitySection(ramps, settings), sizingSection(ramps[0], settings)];
+  return capacitySection(ramps, settings);
 }
 
 const best = (r: Ramp) => [...r.steps].reverse().find((s) => s.passed);
@@ -171,7 +175,7 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
       `Unsharded and sharded run one after the other on the same machine and fleet.`,
     tables: ramps.map((r) => ({
       title: `${r.shards} shard(s)${r.stoppedBy ? ` (ramp stopped by ${r.stoppedBy})` : ""}`,
-      columns: ["series per target", "series in all", "samples/s in all", "slowest scrape", "failed scrapes", "head series per replica", "resident memory per replica", "result"],
+      columns: ["series per target", "series in all", "samples/s in all", "slowest scrape", "failed scrapes", "head series per replica", "resident memory per replica", "CPU per replica", "CPU of the fleet", "result"],
       rows: r.steps.map((s) => [
         figure(s.seriesPerTarget, "series"),
         figure(s.totalSeries, "series"),
@@ -180,6 +184,8 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
         figure(s.failedScrapes, "targets"),
         s.headSeries.map((n) => n.toLocaleString("en-US")).join(", ") + " series",
         s.rssBytes.map((b) => mib(b).toLocaleString("en-US")).join(", ") + " MiB",
+        s.prometheusCores.join(", ") + " cores",
+        figure(s.fleetCores, "cores"),
         s.passed ? "passed" : `failed: ${s.why}`,
       ]),
     })),
@@ -198,6 +204,8 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
           failedScrapes: figure(s.failedScrapes, "targets"),
           headSeries: s.headSeries.map((n) => figure(n, "series")),
           residentMemory: s.rssBytes.map((b) => figure(mib(b), "MiB")),
+          prometheusCpu: s.prometheusCores.map((c) => figure(c, "cores")),
+          fleetCpu: figure(s.fleetCores, "cores"),
           passed: s.passed,
         })),
       })),
@@ -212,63 +220,11 @@ function capacitySection(ramps: readonly Ramp[], settings: CapacitySettings): Se
       },
     ],
     checks,
-    notes: ramps.filter((r) => !r.steps.some((s) => !s.passed)).map((r) => `${r.shards} shard(s): no step failed, so the limit on this machine lies above the last step${r.stoppedBy ? `; the ramp stopped for ${r.stoppedBy}` : ""}.`),
-  };
-}
-
-function sizingSection(unsharded: Ramp, settings: CapacitySettings): Section {
-  const rows = unsharded.steps.map((s) => {
-    const sizing = sizeRegion({ targets: settings.targets, seriesPerTarget: s.seriesPerTarget, scrapeInterval: settings.interval, retention: unsharded.retention, shards: 1 });
-    const request = quantityBytes(sizing.prometheus.memoryRequest);
-    const limit = quantityBytes(sizing.prometheus.memoryLimit);
-    return { step: s, request, limit, rss: s.rssBytes[0] };
-  });
-  const pair = rows.length >= 2 ? [rows[0], rows[rows.length - 1]] : rows;
-  return {
-    id: "sizingCheck",
-    title: "Sizing check",
-    method:
-      `The sizing function (builders/sizing) given each step of the unsharded ramp above (${settings.targets} targets x series per target, ` +
-      `${settings.interval}, one shard) against the resident memory (VmRSS) of that Prometheus at the end of the step. The head is minutes ` +
-      `old here, with few samples per series: the sizing function plans for a full head (hours of samples) and for the Go heap's growth, ` +
-      `so a ratio above 1 is the headroom it plans, not an error by itself.`,
-    tables: [
-      {
-        columns: ["series per target", "head series", "predicted request", "predicted limit", "measured resident", "request / measured"],
-        rows: rows.map((r) => [
-          figure(r.step.seriesPerTarget, "series"),
-          figure(r.step.headSeries[0], "series"),
-          figure(mib(r.request), "MiB"),
-          figure(mib(r.limit), "MiB"),
-          figure(mib(r.rss), "MiB"),
-          figure(round(r.request / r.rss, 2), "x"),
-        ]),
-      },
-    ],
-    figures: {
-      loads: rows.map((r) => ({
-        targets: figure(settings.targets, "targets"),
-        seriesPerTarget: figure(r.step.seriesPerTarget, "series"),
-        headSeries: figure(r.step.headSeries[0], "series"),
-        predictedRequest: figure(mib(r.request), "MiB"),
-        predictedLimit: figure(mib(r.limit), "MiB"),
-        measuredResident: figure(mib(r.rss), "MiB"),
-        requestOverMeasured: figure(round(r.request / r.rss, 2), "x"),
-      })),
-    },
-    summary: [
-      {
-        measure: "Sizing: predicted memory request vs measured resident memory of Prometheus",
-        result: pair.map((r) => `${r.step.totalSeries.toLocaleString("en-US")} series: ${mib(r.request)} vs ${mib(r.rss)} MiB (${round(r.request / r.rss, 2)}x)`).join("; "),
-      },
-    ],
-    checks: [
-      { what: "memory measured at two loads at least", passed: rows.length >= 2, detail: `${rows.length} load(s)` },
-      {
-        what: "the measured resident memory stays below the predicted limit at every load",
-        passed: rows.every((r) => r.rss < r.limit),
-        detail: rows.map((r) => `${mib(r.rss)} < ${mib(r.limit)} MiB`).join(", "),
-      },
+    notes: [
+      ...ramps.filter((r) => !r.steps.some((s) => !s.passed)).map((r) => `${r.shards} shard(s): no step failed, so the limit on this machine lies above the last step${r.stoppedBy ? `; the ramp stopped for ${r.stoppedBy}` : ""}.`),
+      `On ${os.availableParallelism()} cores the shards share the cores with each other, with the fleet (one Node process, at most one core) ` +
+        `and with whatever else the machine runs: a ratio near 1 says the machine's cores are the limit, not the sharding. The CPU columns ` +
+        `(cores each process used over the judged window) say which process ran short; in a cluster each shard has its own node.`,
     ],
   };
 }

@@ -27,10 +27,24 @@ export function describeMachine(binaries: Binaries): Omit<Machine, "loadAverage"
 /** The 1-minute load average: how many processes wanted a core, the benchmark's own included. */
 export const loadAverage = () => figure(Math.round(os.loadavg()[0] * 100) / 100, "processes");
 
-/** Resident memory of a process, from /proc (Linux, where the benchmark runs). */
-export function residentBytes(pid: number): number {
+/**
+ * Resident memory of a process from /proc (Linux, where the benchmark runs): `VmRSS` now, or `VmHWM`, the
+ * most it has held since it started (a peak between two polls included).
+ */
+export function residentBytes(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
-  const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+  if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
 }
+
+/** CPU seconds a process has used (user and system), from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ, 100 on every Linux the benchmark runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -2,7 +2,8 @@
  * `npm run bench`: measures the stack on the local topology and the program under mocks, and writes
  * docs/benchmark/report.md and report.json. `npm run bench:quick` (CI) runs every measurement on small loads,
  * writes its report to a temporary directory, and exits non-zero when any self-check fails (a target scraped
- * twice, a duplicated alert, ...). Options: --quick, --out DIR.
+ * twice, a duplicated alert, ...). Options: --quick, --out DIR, --base-port N (or BENCH_BASE_PORT; each phase's
+ * ports start at an offset from it), --only PHASE[,PHASE] (a partial run, written to a temporary directory).
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -16,22 +17,43 @@ import { federationEfficiency } from "./federation";
 import { describeMachine, loadAverage } from "./machine";
 import { programScaling } from "./program";
 import { globalQueryLatency } from "./queries";
+import { queryPathLatency } from "./query-path";
+import { costSection, uploadedBlocks } from "./cost";
 import { failedChecks, figure, renderMarkdown, Report, Section, summaryTable } from "./report";
-import { BenchSettings, FULL, QUICK } from "./settings";
+import { BenchSettings, DEFAULT_BASE_PORT, fullSettings, quickSettings } from "./settings";
+import { sizingCheck } from "./sizing";
 import { stopRunningTopologies, withTopology } from "./topology";
 
-/** The issue's order: balance, federation, capacity, sizing, alerts, queries, program. */
-const ORDER = ["shardBalance", "federationEfficiency", "scrapeCapacity", "sizingCheck", "alertPipeline", "globalQueries", "programScaling"];
+/** The report's order: balance, federation, capacity, sizing, alerts, queries, the query path, cost, program. */
+const ORDER = ["shardBalance", "federationEfficiency", "scrapeCapacity", "sizingCheck", "alertPipeline", "globalQueries", "queryPath", "cost", "programScaling"];
+/** The phases `--only` can pick; the pipeline phase makes the federation, query, query path, cost and alert sections. */
+const PHASES = ["programScaling", "pipeline", "shardBalance", "scrapeCapacity", "sizingCheck"] as const;
 
-function parseArgs(argv: readonly string[]): { quick: boolean; out?: string } {
+interface Options {
+  readonly quick: boolean;
+  readonly out?: string;
+  readonly basePort: number;
+  /** Phases to run (their ids); all when empty. */
+  readonly only: readonly string[];
+}
+
+function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
   let quick = false;
   let out: string | undefined;
+  let basePort = env.BENCH_BASE_PORT ?? String(DEFAULT_BASE_PORT);
+  const only: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === "--quick") quick = true;
     else if (argv[i] === "--out") out = argv[++i];
-    else throw new Error(`unknown option '${argv[i]}'; the options are --quick and --out DIR`);
+    else if (argv[i] === "--base-port") basePort = argv[++i];
+    else if (argv[i] === "--only") only.push(...(argv[++i] ?? "").split(","));
+    else throw new Error(`unknown option '${argv[i]}'; the options are --quick, --out DIR, --base-port N and --only PHASE[,PHASE]`);
   }
-  return { quick, out };
+  const port = Number(basePort);
+  if (!Number.isInteger(port) || port < 1024 || port > 21000) throw new Error(`the base port (--base-port or BENCH_BASE_PORT) must be a whole number from 1024 to 21000 (every phase's ports then lie below Linux' ephemeral range), got '${basePort}'`);
+  const unknown = only.filter((id) => !(PHASES as readonly string[]).includes(id));
+  if (unknown.length > 0) throw new Error(`unknown phase(s) ${unknown.join(", ")}; the phases are ${PHASES.join(", ")}`);
+  return { quick, out, basePort: port, only };
 }
 
 const started = Date.now();
@@ -47,33 +69,39 @@ async function phase(id: string, title: string, run: () => Promise<Section[]>): 
   }
 }
 
-async function measureAll(settings: BenchSettings): Promise<Section[]> {
-  const phases: (() => Promise<Section[]>)[] = [
-    () => phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
-    () =>
-      phase("pipeline", "Federation, queries and alerts on the local topology", () =>
+async function measureAll(settings: BenchSettings, only: readonly string[]): Promise<Section[]> {
+  const phases: Record<(typeof PHASES)[number], () => Promise<Section[]>> = {
+    programScaling: () => phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
+    pipeline: () =>
+      phase("pipeline", "Federation, queries, the query path and alerts on the local topology", () =>
         withTopology({ basePort: settings.pipelineBasePort }, log, async (topology) => {
           log("pipeline: waiting until data and alerts flow");
           await topology.waitReady();
           const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);
           const queries = await globalQueryLatency(topology, settings.queries, log);
+          // Sections of their own: a failure there leaves the others' figures.
+          const queryPath = await phase("queryPath", "The query path", async () => [await queryPathLatency(topology, settings.queryPath, log)]);
           // Last: it kills an Alertmanager peer.
           const alerts = await alertPipeline(topology, settings.alerts, log);
-          return [federation, queries, alerts];
+          const cost = await phase("cost", "Cost per region", async () => [costSection(await uploadedBlocks(topology), log)]);
+          return [federation, queries, ...queryPath, ...cost, alerts];
         }),
       ),
-    () => phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)]),
-    () => phase("scrapeCapacity", "Scrape capacity", () => scrapeCapacity(settings.capacity, log)),
-  ];
+    shardBalance: () => phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)]),
+    scrapeCapacity: () => phase("scrapeCapacity", "Scrape capacity", async () => [await scrapeCapacity(settings.capacity, log)]),
+    sizingCheck: () => phase("sizingCheck", "Sizing check", async () => [await sizingCheck(settings.sizing, log)]),
+  };
+  const chosen = PHASES.filter((id) => only.length === 0 || only.includes(id)).map((id) => phases[id]);
   const sections: Section[] = [];
-  if (settings.concurrent) sections.push(...(await Promise.all(phases.map((run) => run()))).flat());
-  else for (const run of phases) sections.push(...(await run()));
+  if (settings.concurrent) sections.push(...(await Promise.all(chosen.map((run) => run()))).flat());
+  else for (const run of chosen) sections.push(...(await run()));
   return sections.sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
 }
 
 async function main(): Promise<number> {
-  const { quick, out } = parseArgs(process.argv.slice(2));
-  const outDir = out ?? (quick ? fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-bench-")) : path.join(REPO_ROOT, "docs", "benchmark"));
+  const { quick, out, basePort, only } = parseArgs(process.argv.slice(2), process.env);
+  // Only a whole full run replaces docs/benchmark; a quick or partial run writes to a temporary directory.
+  const outDir = out ?? (quick || only.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-bench-")) : path.join(REPO_ROOT, "docs", "benchmark"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       log(`${signal}: stopping every process`);
@@ -83,7 +111,7 @@ async function main(): Promise<number> {
   const machine = describeMachine(findBinaries());
   const loadAtStart = loadAverage();
   log(`${quick ? "quick" : "full"} benchmark on ${machine.cores} cores (${machine.cpuModel})`);
-  const sections = await measureAll(quick ? QUICK : FULL);
+  const sections = await measureAll(quick ? quickSettings(basePort) : fullSettings(basePort), only);
   const report: Report = {
     mode: quick ? "quick" : "full",
     startedAt: new Date(started).toISOString(),

@@ -2,16 +2,20 @@ import type { AlertSettings } from "./alerts";
 import type { BalanceSettings } from "./balance";
 import type { CapacitySettings } from "./capacity";
 import type { ProgramSettings } from "./program";
+import type { QueryPathSettings } from "./query-path";
 import type { QuerySettings } from "./queries";
+import type { SizingSettings } from "./sizing";
 
 export interface BenchSettings {
   readonly balance: BalanceSettings;
   readonly federationRepetitions: number;
   readonly capacity: CapacitySettings;
+  readonly sizing: SizingSettings;
   readonly alerts: AlertSettings;
   readonly queries: QuerySettings;
+  readonly queryPath: QueryPathSettings;
   readonly program: ProgramSettings;
-  /** First port of the topology that serves federation, alerts and queries. */
+  /** First port of the topology that serves federation, queries, the query path and alerts. */
   readonly pipelineBasePort: number;
   /**
    * Runs every phase at once (each topology on its own ports): faster, and the figures then share the machine.
@@ -21,39 +25,57 @@ export interface BenchSettings {
 }
 
 /**
- * The full run: the issue's loads, under 15 minutes on 2 cores. The balance run's fleet takes 10,000 ports from
- * 20000 up, below Linux' ephemeral range (32768 and up) so no outgoing connection can hold one of them.
+ * Where each phase's ports start, from the run's base port (`--base-port`, `BENCH_BASE_PORT`). The phases of the
+ * quick run share the machine at once, so their ranges there never overlap; the full run's phases take turns.
+ * The balance run's fleet takes up to 10,000 ports from its offset. Keep every range below Linux' ephemeral
+ * range (32768-60999): there a planned port is often lost before its server binds it, to another process'
+ * outgoing connection or its TIME-WAIT.
  */
-export const FULL: BenchSettings = {
-  balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: 20000 },
-  federationRepetitions: 20,
-  capacity: {
-    targets: 500,
-    seriesPerTargetSteps: [500, 1000, 2000, 4000, 8000, 16000],
-    interval: "15s",
-    shardCounts: [1, 2],
-    basePort: 19500,
-    memoryShare: 0.5,
-  },
-  alerts: { alertsPerCondition: 4 },
-  queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
-  program: { regionCounts: [2, 10, 50] },
-  pipelineBasePort: 19190,
-  concurrent: false,
-};
+export const DEFAULT_BASE_PORT = 19000;
+const PORT_OFFSETS = { pipeline: 190, queryPath: 400, capacity: 500, sizing: 700, balance: 1000 } as const;
+
+/** The full run: the issue's loads, one phase at a time, about 25 minutes on 2 cores. */
+export function fullSettings(basePort: number): BenchSettings {
+  return {
+    balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: basePort + PORT_OFFSETS.balance },
+    federationRepetitions: 20,
+    // Many cheap targets at a short interval: the limit is CPU and scrape time, not this machine's memory.
+    capacity: {
+      targets: 1000,
+      seriesPerTargetSteps: [25, 50, 100, 200, 400, 800, 1600],
+      interval: "5s",
+      shardCounts: [1, 2],
+      basePort: basePort + PORT_OFFSETS.capacity,
+      memoryShare: 0.5,
+    },
+    sizing: { targets: 100, seriesPerTargetSteps: [250, 750, 1500], interval: "2s", holdScrapes: 60, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.25] },
+    alerts: { alertsPerCondition: 4 },
+    queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
+    queryPath: { repetitions: 20, ranges: ["1h", "6h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
+    program: { regionCounts: [2, 10, 50] },
+    pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
+    concurrent: false,
+  };
+}
 
 /**
- * CI's run: every measurement and every self-check on small loads and short intervals, all phases at once, under
- * 2 minutes. What it checks is correctness (one shard per target, one notification per alert, linear growth);
- * its timings share the machine and are not the report's.
+ * CI's run: every measurement and every self-check on small loads and short intervals, all phases at once, in
+ * a few minutes. What it checks is correctness (one shard per target, one notification per alert, linear growth,
+ * the sizing ratio, a warm cache faster than a cold one); its timings share the machine and are not the report's.
  */
-export const QUICK: BenchSettings = {
-  balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "2s", coverageTimeoutMs: 20_000, basePort: 20000 },
-  federationRepetitions: 3,
-  capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: 19600, memoryShare: 0.5 },
-  alerts: { alertsPerCondition: 1 },
-  queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
-  program: { regionCounts: [2, 10, 50] },
-  pipelineBasePort: 19190,
-  concurrent: true,
-};
+export function quickSettings(basePort: number): BenchSettings {
+  return {
+    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "2s", coverageTimeoutMs: 20_000, basePort: basePort + PORT_OFFSETS.balance },
+    federationRepetitions: 3,
+    capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: basePort + PORT_OFFSETS.capacity, memoryShare: 0.5 },
+    // Loads below the range the constants were fitted on (the base dominates) and a short hold: the quick run
+    // checks that the function never asks for less than was measured, and not grossly more.
+    sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 10, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.5] },
+    alerts: { alertsPerCondition: 1 },
+    queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
+    queryPath: { repetitions: 3, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
+    program: { regionCounts: [2, 10, 50] },
+    pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
+    concurrent: true,
+  };
+}

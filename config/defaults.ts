@@ -30,6 +30,8 @@ export const DEFAULTS = {
   expectedLoad: { targets: 200, seriesPerTarget: 1000 },
   bucketRetention: { raw: "30d", fiveMinutes: "180d", oneHour: "2y" },
   /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */
+  /** HAProxy holds connections, not data: a small request covers federation scrapes and StoreAPI streams. */
+  gateway: { resources: { cpuRequest: "100m", memoryRequest: "64Mi", memoryLimit: "256Mi" } },
   storeGateway: { replicas: 2, syncInterval: "3m" },
   compactor: { waitInterval: "5m", consistencyDelay: "30m" },
   /** The global federation Prometheus scrapes and evaluates at one interval. */

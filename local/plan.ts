@@ -9,7 +9,7 @@ import { NAMES } from "../builders/regional/layout";
 import { RegionalPlan, STACK_JOBS, regionalPlan } from "../builders/regional/plan";
 import { PortAllocator, address } from "./ports";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
-import { FLEET_JOB, LOCAL_REGIONS, LocalOptions } from "./settings";
+import { FLEET_JOB, LOCAL_REGIONS, LOCAL_TIMING, LocalOptions } from "./settings";
 import { localGlobalConfig, localRegionalConfig } from "./stacks";
 
 /** A Thanos process listening on a gRPC (StoreAPI) and an HTTP port. */
@@ -110,6 +110,8 @@ export interface LocalPlan {
   readonly emulators: readonly LocalEmulator[];
   /** The runner's own endpoint that hands the GCS client its OAuth tokens. */
   readonly tokenPort: number;
+  /** The regional Prometheus' block duration (LocalOptions.blockDuration or LOCAL_TIMING's). */
+  readonly blockDuration: string;
 }
 
 export { address };
@@ -236,5 +238,6 @@ export async function planTopology(root: string, options: LocalOptions): Promise
     global: { config, federation, alertmanagers, webhookPort, query, frontend, dir: globalDir },
     emulators: [...emulators.values()],
     tokenPort,
+    blockDuration: options.blockDuration ?? LOCAL_TIMING.blockDuration,
   };
 }

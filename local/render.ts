@@ -33,7 +33,8 @@ import { compactArgs } from "../builders/thanos/compact";
 import type { GrpcServerTls } from "../builders/thanos/common";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
-import { queryFrontendArgs, responseCacheConfig } from "../builders/thanos/query-frontend";
+import { queryFrontendArgs } from "../builders/thanos/query-frontend";
+import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
 import { sidecarArgs } from "../builders/thanos/sidecar";
 import { storeArgs } from "../builders/thanos/store";
 import { DEFAULTS } from "../config/defaults";
@@ -160,7 +161,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
   };
   const rulesDir = regionRulesDir(region);
-  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, LOCAL_TIMING.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const issued = [
     { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
     { name: "server", validityEndTime: Pki.validityEnd(server.cert) },
@@ -212,7 +213,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
         dataDir,
         retention: LOCAL_RETENTION,
         listenAddress: address(p.port),
-        blockDuration: LOCAL_TIMING.blockDuration,
+        blockDuration: plan.blockDuration,
         alertResendDelay: LOCAL_TIMING.resendDelay,
       }),
     });
@@ -489,7 +490,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         keyFile: frontendCert.key,
         users: { [frontendUser.username]: frontendUser.bcryptHash },
       }))),
-      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(responseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize))),
+      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize))),
       splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   };

@@ -71,6 +71,11 @@ export interface LocalOptions {
   readonly regions?: readonly string[];
   /** Scrape and rule evaluation interval of the regional Prometheus (default: LOCAL_TIMING's), for loads that 1s cannot carry. */
   readonly regionalInterval?: string;
+  /**
+   * Min and max block duration of the regional Prometheus (default: LOCAL_TIMING's 20s). A benchmark that sizes
+   * memory sets the clusters' 2h, so the head and the WAL keep every sample of the run as in a cluster.
+   */
+  readonly blockDuration?: string;
 }
 
 export const DEFAULT_OPTIONS: LocalOptions = {

@@ -7,7 +7,7 @@ import { GLOBAL_STACK, LOCAL_DISABLED_ALERTS, LOCAL_RECEIVER, LOCAL_TIMING } fro
 export { REPO_ROOT };
 
 /** Loads a stack's own file through the program's config validation, with local values laid over its keys. */
-function loadWithOverrides(stack: string, overrides: Record<string, unknown>) {
+export function loadWithOverrides(stack: string, overrides: Record<string, unknown>) {
   const merged: Record<string, unknown> = { ...readStackFile(stack) };
   for (const [key, value] of Object.entries(overrides)) {
     const base = merged[key];

@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -76,14 +76,22 @@ export class Topology {
 
   /** Runs `thanos tools bucket <args>` on a region's bucket as its Thanos processes reach it, and returns its output. */
   bucketTool(regionName: string, args: readonly string[]): string {
+    const { command, env } = this.bucketToolCommand(regionName, args);
+    return execFileSync(this.binaries.thanos, command, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+  }
+
+  /** The same without blocking the event loop (the servers of the runner keep answering): for long listings. */
+  bucketToolAsync(regionName: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
+    const { command, env } = this.bucketToolCommand(regionName, args);
+    return new Promise((resolve, reject) =>
+      execFile(this.binaries.thanos, command, { encoding: "utf8", env, timeout: timeoutMs, maxBuffer: 256 * 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    );
+  }
+
+  private bucketToolCommand(regionName: string, args: readonly string[]): { command: string[]; env: NodeJS.ProcessEnv } {
     const bucket = this.rendered.buckets.get(regionName);
     if (!bucket) throw new Error(`no bucket for region ${regionName}`);
-    return execFileSync(this.binaries.thanos, ["tools", "bucket", ...args, `--objstore.config-file=${bucket.objstoreFile}`], {
-      encoding: "utf8",
-      env: bucket.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      timeout: 60_000,
-    });
+    return { command: ["tools", "bucket", ...args, `--objstore.config-file=${bucket.objstoreFile}`], env: bucket.env };
   }
 
   /**

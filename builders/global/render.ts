@@ -14,7 +14,8 @@ import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
 import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
-import { queryFrontendArgs, responseCacheConfig } from "../thanos/query-frontend";
+import { queryFrontendArgs } from "../thanos/query-frontend";
+import { inMemoryResponseCacheConfig } from "../thanos/response-cache";
 import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
@@ -203,7 +204,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         users: o.queryFrontendUsers,
       }),
     ),
-    [GLOBAL_FILES.frontendResponseCache]: yaml(responseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
+    [GLOBAL_FILES.frontendResponseCache]: yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,

@@ -23,12 +23,17 @@ const GI = MI * KI;
 /** Active (head) series one Prometheus shard is planned to carry. */
 export const MAX_SERIES_PER_SHARD = 2_000_000;
 /**
- * Resident memory per active series, garbage-collector headroom included (see README): `npm run bench` measured
- * about 1.9 KiB on a young head; a full head (2-3h of chunks) adds about 1 KiB at 15-30s scrape intervals.
+ * Resident memory (VmRSS, the Go collector's headroom included) per active series of the expected load, and of
+ * a Prometheus carrying none: fitted to `npm run bench` (docs/benchmark, the sizing check) on Prometheus 3.13.5
+ * with half-full open head chunks and a WAL replay, then raised a tenth so the request is 1.0-1.25x what was
+ * measured (README, "Memory"). The base holds Prometheus' own series, rules and the Go runtime.
  */
-export const RESIDENT_BYTES_PER_SERIES = 3 * KI;
-export const BASE_MEMORY_BYTES = 256 * MI;
-/** Headroom above the request for queries and head compaction. */
+export const RESIDENT_BYTES_PER_SERIES = 2.3 * KI;
+export const BASE_MEMORY_BYTES = 135 * MI;
+/**
+ * Headroom of the limit above the request (the prediction): queries over the head, the head compaction every
+ * 2h and the WAL checkpoint allocate on top of the steady working set; an OOM kill beats starving the node.
+ */
 export const MEMORY_LIMIT_FACTOR = 1.5;
 /** Ingestion, compression and rule evaluation per core. */
 export const SAMPLES_PER_SECOND_PER_CORE = 100_000;

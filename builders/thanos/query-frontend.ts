@@ -1,8 +1,8 @@
 import { httpAddressArgs, thanosArgs } from "./common";
 
 /**
- * Thanos Query Frontend in front of Thanos Query: splits long range queries by day, caches results in
- * memory, and serves HTTPS with basic auth (`--http.config`, the exporter-toolkit web config of
+ * Thanos Query Frontend in front of Thanos Query: splits long range queries by day, caches results
+ * (./response-cache.ts), and serves HTTPS with basic auth (`--http.config`, the exporter-toolkit web config of
  * builders/alertmanager/web-config.ts) since it is what users reach through a load balancer and Grafana.
  */
 export interface QueryFrontendArgsParams {
@@ -23,9 +23,4 @@ export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
     "--query-range.max-retries-per-request=3",
     "--query-frontend.compress-responses",
   ]);
-}
-
-/** In-memory results cache of each frontend replica (the `IN-MEMORY` type of docs/components/query-frontend.md). */
-export function responseCacheConfig(maxSize: string) {
-  return { type: "IN-MEMORY", config: { max_size: maxSize, max_size_items: 0, validity: "0s" } };
 }

@@ -8,6 +8,7 @@ import type { ClusterNetwork } from "../../builders/k8s/network-policies";
 import { MONITORING_NAMESPACE } from "../../builders/regional/layout";
 import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
+import { DEFAULTS } from "../../config/defaults";
 import { IMAGES, VERSIONS } from "../../versions";
 import { configChecksum, container, disruptionBudget, featureVolumes, httpProbe, metadata, mountedFiles, networkPolicy, spread, workload } from "../workload";
 
@@ -22,7 +23,6 @@ export interface RegionGatewayArgs {
   readonly tls: { readonly certPem: pulumi.Input<string>; readonly keyPem: pulumi.Input<string>; readonly caPem: pulumi.Input<string> };
 }
 
-const SIZE = { cpuRequest: "100m", memoryRequest: "64Mi", memoryLimit: "256Mi" };
 
 
 /**
@@ -86,7 +86,7 @@ export class RegionGateway extends pulumi.ComponentResource {
                   { name: "store-api", containerPort: GATEWAY_PORTS.storeApi },
                   { name: "metrics", containerPort: GATEWAY_PORTS.metrics },
                 ],
-                resources: SIZE,
+                resources: DEFAULTS.gateway.resources,
                 features,
                 probes: {
                   liveness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 6 }),

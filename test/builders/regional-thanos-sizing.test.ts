@@ -97,9 +97,9 @@ describe("sizing", () => {
 
   it("follows the documented formula for Prometheus", () => {
     const sized = sizeRegion(base);
-    // 300k series: 256 MiB + 300k x 3 KiB = 256 + 878.9 MiB; limit x1.5.
-    assert.strictEqual(sized.prometheus.memoryRequest, "1135Mi");
-    assert.strictEqual(sized.prometheus.memoryLimit, "1703Mi");
+    // 300k series: 135 MiB + 300k x 2.3 KiB = 135 + 673.8 MiB; limit x1.5.
+    assert.strictEqual(sized.prometheus.memoryRequest, "809Mi");
+    assert.strictEqual(sized.prometheus.memoryLimit, "1214Mi");
     // 10k samples/s: 0.25 + 0.1 cores.
     assert.strictEqual(sized.prometheus.cpuRequest, "350m");
     assert.strictEqual(sized.prometheus.cpuLimit, "700m");
