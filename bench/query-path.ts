@@ -33,11 +33,12 @@ export interface QueryPathSettings {
  * Range queries like the default dashboards' panels, over the regions' raw series, so each one reaches every
  * region's StoreAPIs (sidecars and store gateways) through Thanos Query.
  */
+/** The synthetic service's series only: Thanos Query, which the federation scrapes, has an http_requests_total of its own. */
 export const DASHBOARD_RANGE_QUERIES = [
-  "sum by (region) (rate(http_requests_total[5m]))",
-  'sum by (region) (rate(http_requests_total{code=~"5.."}[5m])) / sum by (region) (rate(http_requests_total[5m]))',
-  "histogram_quantile(0.99, sum by (region, le) (rate(http_request_duration_seconds_bucket[5m])))",
-  "histogram_quantile(0.5, sum by (region, le) (rate(http_request_duration_seconds_bucket[5m])))",
+  'sum by (region) (rate(http_requests_total{job="synthetic-service"}[5m]))',
+  'sum by (region) (rate(http_requests_total{job="synthetic-service",code=~"5.."}[5m])) / sum by (region) (rate(http_requests_total{job="synthetic-service"}[5m]))',
+  'histogram_quantile(0.99, sum by (region, le) (rate(http_request_duration_seconds_bucket{job="synthetic-service"}[5m])))',
+  'histogram_quantile(0.5, sum by (region, le) (rate(http_request_duration_seconds_bucket{job="synthetic-service"}[5m])))',
   'sum by (region) (up{job="synthetic-service"})',
 ] as const;
 
