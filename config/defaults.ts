@@ -48,6 +48,18 @@ export const DEFAULTS = {
     maxReplicasAtLeast: 6,
     resources: { cpuRequest: "250m", memoryRequest: "1Gi", memoryLimit: "2Gi" },
   },
+  /**
+   * memcached for the frontends' results: two replicas, so a restart loses half the cache, not all of it. Each
+   * holds `memoryMiB` of items; its request covers that and memcached's own connection and slab overhead.
+   */
+  resultsCache: {
+    replicas: 2,
+    memoryMiB: 512,
+    /** Thanos' defaults: a day per cached extent, and memcached's own 1 MiB largest item. */
+    expiration: "24h",
+    maxItemSize: "1MiB",
+    resources: { cpuRequest: "100m", memoryRequest: "640Mi", memoryLimit: "768Mi" },
+  },
   queryFrontend: {
     splitInterval: "24h",
     responseCacheSize: "512MB",

@@ -58,6 +58,14 @@ export const QUERY_FRONTEND = {
   tlsDir: "/etc/thanos/tls",
 } as const;
 
+/** memcached holding the Query Frontend's results, shared by every frontend replica. */
+export const RESULTS_CACHE = {
+  name: "thanos-results-cache",
+  /** Headless Service: its DNS name lists every memcached pod, over which the frontends spread their keys. */
+  service: "thanos-results-cache",
+  port: 11211,
+} as const;
+
 export const GRAFANA = {
   name: "grafana",
   service: "grafana",

@@ -6,7 +6,7 @@
  * never reaches instance metadata.
  */
 import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "./layout";
+import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY } from "./layout";
 
 type Selector = Readonly<Record<string, string>>;
 
@@ -20,6 +20,7 @@ export interface GlobalSelectors {
   readonly federation: Selector;
   readonly query: Selector;
   readonly frontend: Selector;
+  readonly resultsCache: Selector;
   readonly grafana: Selector;
 }
 
@@ -68,7 +69,14 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
       name: QUERY_FRONTEND.name,
       selector: s.frontend,
       ingress: [{ peers: ["load-balancer", pods(s.grafana)], ports: [tcp(QUERY_FRONTEND.httpPort)] }],
-      egress: [{ peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] }],
+      egress: [{ peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] }, { peers: [pods(s.resultsCache)], ports: [tcp(RESULTS_CACHE.port)] }],
+    },
+    {
+      name: RESULTS_CACHE.name,
+      selector: s.resultsCache,
+      // Only the frontends read and write it; it talks to nobody.
+      ingress: [{ peers: [pods(s.frontend)], ports: [tcp(RESULTS_CACHE.port)] }],
+      egress: [],
     },
     {
       name: GRAFANA.name,

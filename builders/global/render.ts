@@ -15,8 +15,8 @@ import { grafanaDashboards } from "../grafana/dashboards";
 import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
 import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { queryFrontendArgs } from "../thanos/query-frontend";
-import { inMemoryResponseCacheConfig } from "../thanos/response-cache";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
+import { memcachedResponseCacheConfig } from "../thanos/response-cache";
+import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
@@ -204,7 +204,12 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         users: o.queryFrontendUsers,
       }),
     ),
-    [GLOBAL_FILES.frontendResponseCache]: yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
+    // Thanos re-resolves the headless Service (dns+), so the frontends follow memcached pods as they come and go.
+    [GLOBAL_FILES.frontendResponseCache]: yaml(memcachedResponseCacheConfig({
+      addresses: [`dns+${serviceHost(RESULTS_CACHE.service)}:${RESULTS_CACHE.port}`],
+      expiration: DEFAULTS.resultsCache.expiration,
+      maxItemSize: DEFAULTS.resultsCache.maxItemSize,
+    })),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,

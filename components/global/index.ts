@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY } from "../../builders/global/layout";
 import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles, teamDashboardFile } from "../../builders/global/render";
 import { globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
@@ -22,6 +22,7 @@ import { FederationPrometheus } from "./federation";
 import { Grafana } from "./grafana";
 import { GlobalPki } from "./pki";
 import { ThanosQuery } from "./query";
+import { ResultsCache } from "./results-cache";
 import { RegionExposure } from "./region-exposure";
 
 export interface GlobalRegion {
@@ -93,6 +94,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       grafana: identity(GRAFANA.name, "dashboards", VERSIONS.grafana),
       federation: identity(FEDERATION.name, "global-federation", VERSIONS.prometheus),
       query: identity(THANOS_QUERY.name, "query-layer", VERSIONS.thanos),
+      resultsCache: identity(RESULTS_CACHE.name, "results-cache", VERSIONS.memcached),
     };
     const workloads = Object.fromEntries(Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]));
     const traffic = globalTraffic(Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<keyof typeof ids, Record<string, string>>);
@@ -186,6 +188,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         ingressCa: pki.ingressCa,
       },
     }, parent);
+
+    new ResultsCache(name, part(ids.resultsCache), parent);
 
     const grafana = new Grafana(name, {
       ...part(ids.grafana),

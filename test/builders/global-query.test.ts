@@ -66,13 +66,17 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     ]);
   });
 
-  it("Query Frontend splits range queries, caches responses in memory, serves HTTPS and forwards to the Query service", () => {
+  it("Query Frontend splits range queries, caches responses in the shared memcached, serves HTTPS and forwards to the Query service", () => {
     const args = queryFrontendArgs({ downstreamUrl: "http://q:10902", httpAddress: "0.0.0.0:9090", httpConfigFile: "/h.yml", responseCacheConfigFile: "/c.yml", splitInterval: "24h" });
     assert.ok(args.includes("--query-range.split-interval=24h"));
     assert.ok(args.includes("--query-range.response-cache-config-file=/c.yml"));
     assert.ok(args.includes("--http.config=/h.yml"));
     assert.ok(args.includes("--query-frontend.downstream-url=http://q:10902"));
-    assert.deepStrictEqual(YAML.parse(files[GLOBAL_FILES.frontendResponseCache]), { type: "IN-MEMORY", config: { max_size: "512MB", max_size_items: 0, validity: "0s" } });
+    // Every frontend replica spreads its keys over every memcached pod the headless Service lists.
+    assert.deepStrictEqual(YAML.parse(files[GLOBAL_FILES.frontendResponseCache]), {
+      type: "MEMCACHED",
+      config: { addresses: ["dns+thanos-results-cache.monitoring.svc:11211"], max_item_size: "1MiB", dns_provider_update_interval: "10s", expiration: "24h" },
+    });
     assert.ok(YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).tls_server_config.cert_file.endsWith("tls.crt"));
   });
 

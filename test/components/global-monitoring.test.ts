@@ -224,8 +224,13 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.ok(policy("federation-prometheus").ingress.every((r: any) => r.from.every((p: any) => p.podSelector)), "the federation Prometheus is reached from pods only");
     assert.deepStrictEqual(policy("thanos-query-frontend").egress, [
       { to: [{ podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 10902 }] },
+      { to: [{ podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-results-cache").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 11211 }] },
     ]);
-    for (const name of ["alertmanager", "federation-prometheus", "thanos-query", "thanos-query-frontend", "grafana"]) {
+    // The results cache is reached by the frontends alone and reaches nothing but DNS.
+    const cache = policy("thanos-results-cache");
+    assert.deepStrictEqual(cache.ingress, [{ from: [{ podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query-frontend").inputs.spec.selector.matchLabels } }], ports: [{ protocol: "TCP", port: 11211 }] }]);
+    assert.deepStrictEqual(cache.egress, []);
+    for (const name of ["alertmanager", "federation-prometheus", "thanos-query", "thanos-query-frontend", "thanos-results-cache", "grafana"]) {
       const spec = policy(name);
       assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"], name);
       for (const rule of spec.egress) {
@@ -238,7 +243,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
 
   it("every container has a pinned image, requests, a memory limit and a read-only, non-root root filesystem", () => {
     const workloads = [...ofType(run.resources, "kubernetes:apps/v1:Deployment"), ...ofType(run.resources, "kubernetes:apps/v1:StatefulSet")];
-    assert.strictEqual(workloads.length, 5);
+    assert.strictEqual(workloads.length, 6);
     for (const w of workloads) {
       for (const c of w.inputs.spec.template.spec.containers) {
         assert.ok(Object.values(IMAGES).includes(c.image), `${w.name}: pinned image ${c.image}`);
@@ -253,9 +258,10 @@ describe("GlobalMonitoring component (under mocks)", function () {
     const parts = run.placed.filter((p) => p.parent === run.monitoring && p.resource instanceof pulumi.ComponentResource && p.type !== "monitoring:global:RegionExposure");
     assert.deepStrictEqual(parts.map((p) => p.type).sort(), [
       "monitoring:global:AlertmanagerMesh", "monitoring:global:AlertmanagerPeers", "monitoring:global:FederationPrometheus", "monitoring:global:GlobalCredentials",
-      "monitoring:global:GlobalPki", "monitoring:global:Grafana", "monitoring:global:ThanosQuery",
+      "monitoring:global:GlobalPki", "monitoring:global:Grafana", "monitoring:global:ResultsCache", "monitoring:global:ThanosQuery",
     ]);
-    const partResources = new Set(parts.map((p) => p.resource));
+    // The results cache was born a component: its objects never had another parent, so they have no alias.
+    const partResources = new Set(parts.filter((p) => p.type !== "monitoring:global:ResultsCache").map((p) => p.resource));
     const moved = run.placed.filter((p) => p.parent !== undefined && partResources.has(p.parent));
     // Beside ours, @pulumi/kubernetes adds aliases of its own (former API versions), which name no parent.
     const parentAliases = (p: Placed) => ((p.aliases ?? []) as { parent?: pulumi.Resource }[]).filter((a) => a.parent !== undefined);
