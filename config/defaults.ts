@@ -62,9 +62,10 @@ export const DEFAULTS = {
   },
   queryFrontend: {
     splitInterval: "24h",
+    /** The local topology's one frontend keeps its results in memory, up to this much. */
     responseCacheSize: "512MB",
-    /** The in-memory response cache takes up to responseCacheSize on top of the queries in flight. */
-    resources: { cpuRequest: "250m", memoryRequest: "1Gi", memoryLimit: "2Gi" },
+    /** In the clusters the results live in memcached (resultsCache): a frontend holds the queries in flight. */
+    resources: { cpuRequest: "250m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
   },
   alertmanager: {
     replicas: 3,
