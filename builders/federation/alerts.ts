@@ -230,6 +230,9 @@ function thanosQueryAlerts(job: string) {
   };
 }
 
+/** The rule group of the Query Frontend's alerts. */
+export const QUERY_FRONTEND_ALERT_GROUP = "thanos-query-frontend";
+
 /**
  * Alerts on the Query Frontend, where Grafana and users enter the global view, after the thanos-mixin's
  * Thanos Query alerts: the mixin (v0.42.4) has no alert of the frontend's own, nor any on its results cache,
@@ -242,7 +245,7 @@ function queryFrontendAlerts(job: string) {
   const frontend = `job="${job}", handler="${QUERY_FRONTEND_HANDLER}"`;
   const labels = { service: QUERY_FRONTEND_SCRAPE_JOB };
   return {
-    name: "thanos-query-frontend",
+    name: QUERY_FRONTEND_ALERT_GROUP,
     rules: [
       {
         alert: "ThanosQueryFrontendHttpRequestErrorRateHigh",

@@ -6,7 +6,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { INHIBIT_EQUAL, WATCHDOG_ALERT } from "../../builders/alertmanager/config";
-import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, REGION_UNREACHABLE } from "../../builders/federation/alerts";
+import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, QUERY_FRONTEND_ALERT_GROUP, REGION_UNREACHABLE } from "../../builders/federation/alerts";
 import { ALERTMANAGER_SCRAPE_JOB, QUERY_FRONTEND_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "../../builders/federation/config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
@@ -319,7 +319,7 @@ describe("global federation alerts", () => {
         alert_rule_test: [{ eval_time: "20m", alertname: LATENCY, exp_alerts: [] }],
       },
     ];
-    const frontendAlerts = { groups: file.groups.filter((g: { name: string }) => g.name === "thanos-query-frontend") };
+    const frontendAlerts = { groups: file.groups.filter((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP) };
     assert.deepStrictEqual(alertingRules(frontendAlerts).map((r) => r.alert), [ERRORS, LATENCY]);
     for (const rule of alertingRules(frontendAlerts)) assert.strictEqual(rule.labels.service, QUERY_FRONTEND_SCRAPE_JOB, rule.alert);
     assertEveryAlertTested(frontendAlerts, tests);
@@ -332,7 +332,7 @@ describe("global federation alerts", () => {
     const file = YAML.parse(renderGlobalFiles(config, regions, renderOptions(regions))[GLOBAL_FILES.federationRules]);
     const names = alertingRules(file).map((r) => r.alert);
     for (const name of disabled) assert.ok(!names.includes(name), `${name} is left out`);
-    assert.ok(!file.groups.some((g: { name: string }) => g.name === "thanos-query-frontend"), "the emptied group goes with them");
+    assert.ok(!file.groups.some((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP), "the emptied group goes with them");
     assert.deepStrictEqual(names, alerts.map((r) => r.alert).filter((n) => !disabled.includes(n)));
   });
 });

@@ -7,13 +7,17 @@
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
+import { QUERY_FRONTEND_ALERT_GROUP } from "../../builders/federation/alerts";
+import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
 import { RECORDED } from "../../builders/rules/recording";
-import { request, ServerAccess, thanosQuery } from "../../local/client";
+import { everyRuleEvaluates } from "../../local/check";
+import { query, request, ruleGroups, ServerAccess, thanosQuery } from "../../local/client";
 import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
+import { e2eBasePort } from "../support/ports";
 
 /** Grafana's `$__rate_interval` is at least four scrape intervals; a minute covers the local ones. */
 const RATE_INTERVAL = "1m";
@@ -35,7 +39,7 @@ describe("default dashboards on the local topology's real binaries", function ()
 
   before(async function () {
     this.timeout(240_000);
-    topology = await Topology.create({ basePort: 32000, shards: 1, targetsPerRegion: 2 });
+    topology = await Topology.create({ basePort: e2eBasePort(32000), shards: 1, targetsPerRegion: 2 });
     await topology.start();
     await topology.waitReady();
   });
@@ -100,5 +104,15 @@ describe("default dashboards on the local topology's real binaries", function ()
     assert.ok(local.length > 60, `${local.length} queries ran`);
     assert.deepStrictEqual(failed, [], "queries Thanos refused");
     assert.deepStrictEqual(empty.map((q) => `${q.dashboard}: ${q.expr}`), [], "queries that answered no series (a wrong label name or value)");
+  });
+
+  it("each federation Prometheus scrapes the Query Frontend with its credentials and evaluates the frontend's alerts, and every rule, without error", async () => {
+    for (const [name, access] of topology.rendered.federation) {
+      const up = `up{job="${QUERY_FRONTEND_SCRAPE_JOB}"}`;
+      await waitFor(`${name}: ${up} == 1`, 30_000, async () => ((await query(access, `${up} == 1`)).length === 1 ? true : undefined));
+      const groups = await ruleGroups(access);
+      assert.ok(groups.some((g) => g.name === QUERY_FRONTEND_ALERT_GROUP && g.rules.length > 0), `${name} evaluates the Query Frontend's alerts`);
+    }
+    await everyRuleEvaluates(topology);
   });
 });
