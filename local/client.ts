@@ -74,6 +74,8 @@ export interface RuleHealth {
   readonly name: string;
   readonly health: "ok" | "err" | "unknown";
   readonly lastError?: string;
+  /** Alerting rules only. */
+  readonly state?: "inactive" | "pending" | "firing";
 }
 
 /** Every rule group a Prometheus evaluates, with each rule's health. */

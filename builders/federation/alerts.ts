@@ -25,6 +25,66 @@ export interface AlertedMesh {
   readonly peers: number;
 }
 
+/** The alerts on the federation's scrapes of the global components: every replica down, or some. */
+export const SCRAPE_ALERTS = {
+  alertmanagerPeersDown: "AlertmanagerPeersDown",
+  queryDown: "ThanosQueryIsDown",
+  queryReplicasDown: "ThanosQueryReplicasDown",
+  frontendDown: "ThanosQueryFrontendIsDown",
+  frontendReplicasDown: "ThanosQueryFrontendReplicasDown",
+} as const;
+
+/** Share of a global component's scraped replicas that may fail their scrapes before someone should look (kube-prometheus' TargetDown: 10%). */
+const REPLICAS_DOWN_RATIO = 0.1;
+
+/** A global component the federation scrapes, as its scrape alerts name it. */
+interface ScrapedComponent {
+  /** Its scrape job: the alerts' `service` label, as on the component's other alerts. */
+  readonly job: string;
+  /** What the component is, to start a sentence: "Thanos Query". */
+  readonly name: string;
+  /** One of its replicas, in the plural: "Thanos Query replicas". */
+  readonly replicas: string;
+}
+
+/**
+ * Every replica of a global component fails the federation's scrapes, or none is discovered at all: the
+ * thanos-mixin's `<Component>IsDown`. On the exact job: the mixin's `job=~".*thanos-query.*"` matches the
+ * frontend's job too, so an answering frontend would hide a Query that is gone. While it fires, the
+ * component's error and latency alerts have no series to fire on.
+ */
+function componentDown(c: ScrapedComponent, alert: string, impact: string): AlertingRule {
+  return {
+    alert,
+    expr: `absent(up{job="${c.job}"} == 1)`,
+    for: "5m",
+    labels: { service: c.job, severity: "critical" },
+    annotations: {
+      summary: `${c.name} is down.`,
+      description: `None of the ${c.replicas} has answered the federation's scrapes for 5 minutes, or none is discovered: ${impact}`,
+    },
+  };
+}
+
+/**
+ * Some replicas of a global component fail the federation's scrapes: the share of its targets with
+ * `up == 0`, as kube-prometheus' TargetDown computes it. Only while another replica answers: every replica
+ * failing is the component's critical alert (for the mesh, the heartbeat's silence).
+ */
+function replicasDown(c: ScrapedComponent, alert: string, impact: string): AlertingRule {
+  const up = `up{job="${c.job}"}`;
+  return {
+    alert,
+    expr: `count by (job) (${up} == 0) / count by (job) (${up}) > ${REPLICAS_DOWN_RATIO} and count by (job) (${up} == 1) > 0`,
+    for: "15m",
+    labels: { service: c.job, severity: "warning" },
+    annotations: {
+      summary: `Some ${c.replicas} fail the federation's scrapes.`,
+      description: `{{ $value | humanizePercentage }} of the ${c.replicas} have failed the federation's scrapes for 15 minutes: ${impact}`,
+    },
+  };
+}
+
 /**
  * Alerts the federation Prometheus evaluates about the regions it federates, one pair per region so an
  * absent region is named. Both alerts of a pair are `RegionUnreachable` with the same `cluster` and `service`,
@@ -52,10 +112,13 @@ const FAILED_NOTIFICATIONS_RATIO = 0.01;
 
 /**
  * Alerts on the Alertmanager mesh, written after what the alertmanager-mixin covers. Only the federation
- * scrapes the peers; its `service` label groups the mesh's alerts apart from the regions'.
+ * scrapes the peers; its `service` label groups the mesh's alerts apart from the regions'. No alert says the
+ * whole mesh is down: no peer would deliver it. The Watchdogs then stop reaching the heartbeat receiver, and
+ * the heartbeat service outside the stack pages on their silence (`alerting.heartbeat`).
  */
 function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
   const am = `job="${job}"`;
+  const peers: ScrapedComponent = { job, name: "The Alertmanager mesh", replicas: "Alertmanager peers" };
   // Failures carry a `reason` the totals do not: summed away, each failure ratio is one per peer and integration.
   const failedRatio = `sum without (reason) (rate(alertmanager_notifications_failed_total{${am}}[5m])) / rate(alertmanager_notifications_total{${am}}[5m])`;
   const labels = { service: ALERTMANAGER_SCRAPE_JOB };
@@ -104,6 +167,9 @@ function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
           description: "The mesh fails to send at least {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}: alerts routed there do not arrive.",
         },
       },
+      // A peer that gossips but refuses the federation's scrape (its credentials, its certificate) is not
+      // missing from the mesh: only its scrapes say the federation no longer sees its reloads and failures.
+      replicasDown(peers, SCRAPE_ALERTS.alertmanagerPeersDown, "the federation sees neither their reloads nor their failed notifications, and Prometheus may fail to send alerts to them too."),
     ],
   };
 }
@@ -176,6 +242,7 @@ function httpLatencyAbove(selector: string, seconds: number): string {
  */
 function thanosQueryAlerts(job: string) {
   const q = `job="${job}"`;
+  const query: ScrapedComponent = { job, name: "Thanos Query", replicas: "Thanos Query replicas" };
   const labels = { service: THANOS_QUERY_SCRAPE_JOB };
   const latency = (handler: keyof typeof QUERY_LATENCY_SECONDS, alert: string, what: string): AlertingRule => ({
     alert,
@@ -226,6 +293,8 @@ function thanosQueryAlerts(job: string) {
       },
       latency("query", "ThanosQueryInstantLatencyHigh", "instant queries"),
       latency("query_range", "ThanosQueryRangeLatencyHigh", "range queries"),
+      componentDown(query, SCRAPE_ALERTS.queryDown, "the Query Frontend has nothing to send queries to, so Grafana's dashboards and the global view are down."),
+      replicasDown(query, SCRAPE_ALERTS.queryReplicasDown, "the others answer every query, without a spare, and the failing ones' errors and latency go unseen."),
     ],
   };
 }
@@ -235,14 +304,15 @@ export const QUERY_FRONTEND_ALERT_GROUP = "thanos-query-frontend";
 
 /**
  * Alerts on the Query Frontend, where Grafana and users enter the global view, after the thanos-mixin's
- * Thanos Query alerts: the mixin (v0.42.4) has no alert of the frontend's own, nor any on its results cache,
- * whose failures the frontend counts as misses and answers from Query. One handler serves every path, so
- * one error ratio and one latency cover them, with the mixin's range-query bound (the frontend exists to
- * split and cache range queries). They fire beside Query's when Query fails, and alone when the frontend
- * cannot reach Query at all (Query then sees no request to fail).
+ * Thanos Query alerts: the mixin (v0.42.4) has no alert of the frontend's own (its IsDown alerts leave the
+ * frontend out too), nor any on its results cache, whose failures the frontend counts as misses and answers
+ * from Query. One handler serves every path, so one error ratio and one latency cover them, with the mixin's
+ * range-query bound (the frontend exists to split and cache range queries). They fire beside Query's when
+ * Query fails, and alone when the frontend cannot reach Query at all (Query then sees no request to fail).
  */
 function queryFrontendAlerts(job: string) {
   const frontend = `job="${job}", handler="${QUERY_FRONTEND_HANDLER}"`;
+  const replicas: ScrapedComponent = { job, name: "The Thanos Query Frontend", replicas: "Query Frontend replicas" };
   const labels = { service: QUERY_FRONTEND_SCRAPE_JOB };
   return {
     name: QUERY_FRONTEND_ALERT_GROUP,
@@ -267,6 +337,10 @@ function queryFrontendAlerts(job: string) {
           description: `The 99th percentile of the Query Frontend's requests takes {{ $value | humanize }}s, above ${QUERY_LATENCY_SECONDS.query_range}s: dashboards time out.`,
         },
       },
+      // The frontend asks its scrapes for basic auth: a password the federation no longer shares fails them
+      // all, and with them every series its error and latency alerts read.
+      componentDown(replicas, SCRAPE_ALERTS.frontendDown, "either every replica is gone, and with them Grafana's dashboards and the global view, or the federation's credentials no longer match (the scrape error says which); either way the frontend's error and latency alerts cannot fire."),
+      replicasDown(replicas, SCRAPE_ALERTS.frontendReplicasDown, "the others serve every request, without a spare, and the failing ones' errors and latency go unseen."),
     ],
   };
 }

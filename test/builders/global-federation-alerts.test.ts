@@ -152,6 +152,7 @@ describe("global federation alerts", () => {
     const peer = (i: number) => ({ job: ALERTMANAGER_SCRAPE_JOB, instance: `alertmanager-${i}.alertmanager-peers.monitoring.svc:9093` });
     const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
     const webhook = { integration: "webhook" };
+    const PEERS_DOWN = "AlertmanagerPeersDown";
     const failing = (i: number, failures: string) => [
       { series: series("alertmanager_notifications_total", { ...peer(i), ...webhook }), values: "0+100x30" },
       { series: series("alertmanager_notifications_failed_total", { ...peer(i), ...webhook, reason: "clientError" }), values: failures },
@@ -192,6 +193,25 @@ describe("global federation alerts", () => {
           { eval_time: "15m", alertname: "AlertmanagerClusterFailedToSendAlerts", exp_alerts: [firing("AlertmanagerClusterFailedToSendAlerts", webhook, "5%")] },
         ],
       },
+      {
+        name: "one of three peers refuses the federation's scrapes from 1m",
+        interval: "1m",
+        input_series: [
+          { series: series("up", peer(0)), values: "1 0x30" },
+          ...[1, 2].map((i) => ({ series: series("up", peer(i)), values: "1x31" })),
+        ],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: PEERS_DOWN, exp_alerts: [] },
+          { eval_time: "20m", alertname: PEERS_DOWN, exp_alerts: [firing(PEERS_DOWN, { job: ALERTMANAGER_SCRAPE_JOB }, "33.33%")] },
+        ],
+      },
+      {
+        // No alert says the whole mesh is down (none would be delivered): the heartbeat's silence does.
+        name: "every peer fails the federation's scrapes from 1m",
+        interval: "1m",
+        input_series: [0, 1, 2].map((i) => ({ series: series("up", peer(i)), values: "1 0x30" })),
+        alert_rule_test: [{ eval_time: "20m", alertname: PEERS_DOWN, exp_alerts: [] }],
+      },
     ];
     testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
   });
@@ -201,6 +221,8 @@ describe("global federation alerts", () => {
     const replica = (i: number) => ({ job: THANOS_QUERY_SCRAPE_JOB, instance: `10.1.0.${i}:10902` });
     const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
     const job = { job: THANOS_QUERY_SCRAPE_JOB };
+    const up = (labels: Record<string, string>, values: string) => ({ series: series("up", labels), values });
+    const frontendUp = up({ job: QUERY_FRONTEND_SCRAPE_JOB, instance: "10.1.1.0:9090" }, "1x31");
     /** Two replicas' requests of `handler`: `failing` of replica 0's 100 a minute fail, none of replica 1's. */
     const requests = (handler: string, failing: number) => [0, 1].flatMap((i) => [
       { series: series("http_requests_total", { ...replica(i), handler, method: "get", code: "200" }), values: `0+${i === 0 ? 100 - failing : 100}x30` },
@@ -265,6 +287,27 @@ describe("global federation alerts", () => {
         input_series: latency("query_range", 100, 120),
         alert_rule_test: [{ eval_time: "20m", alertname: "ThanosQueryRangeLatencyHigh", exp_alerts: [firing("ThanosQueryRangeLatencyHigh", job, "119.8")] }],
       },
+      {
+        name: "one of two replicas fails its scrapes from 1m",
+        interval: "1m",
+        input_series: [up(replica(0), "1 0x30"), up(replica(1), "1x31"), frontendUp],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: "ThanosQueryReplicasDown", exp_alerts: [] },
+          { eval_time: "20m", alertname: "ThanosQueryReplicasDown", exp_alerts: [firing("ThanosQueryReplicasDown", job, "50%")] },
+          { eval_time: "20m", alertname: "ThanosQueryIsDown", exp_alerts: [] },
+        ],
+      },
+      {
+        // The thanos-mixin's `job=~".*thanos-query.*"` would count the answering frontend as a Query replica.
+        name: "every replica fails its scrapes from 1m while the Query Frontend answers",
+        interval: "1m",
+        input_series: [up(replica(0), "1 0x30"), up(replica(1), "1 0x30"), frontendUp],
+        alert_rule_test: [
+          { eval_time: "4m", alertname: "ThanosQueryIsDown", exp_alerts: [] },
+          { eval_time: "10m", alertname: "ThanosQueryIsDown", exp_alerts: [firing("ThanosQueryIsDown", {})] },
+          { eval_time: "20m", alertname: "ThanosQueryReplicasDown", exp_alerts: [] },
+        ],
+      },
     ];
     testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
   });
@@ -287,6 +330,10 @@ describe("global federation alerts", () => {
     ];
     const ERRORS = "ThanosQueryFrontendHttpRequestErrorRateHigh";
     const LATENCY = "ThanosQueryFrontendLatencyHigh";
+    const DOWN = "ThanosQueryFrontendIsDown";
+    const REPLICAS_DOWN = "ThanosQueryFrontendReplicasDown";
+    const up = (i: number, values: string) => ({ series: series("up", { job: QUERY_FRONTEND_SCRAPE_JOB, instance: `10.1.1.${i}:9090` }), values });
+    const queryUp = { series: series("up", { job: THANOS_QUERY_SCRAPE_JOB, instance: "10.1.0.0:10902" }), values: "1x31" };
     const tests: TestGroup[] = [
       {
         name: "a fifth of one replica's requests fail with 503 (10% of all)",
@@ -318,21 +365,57 @@ describe("global federation alerts", () => {
         input_series: latency(60, 90),
         alert_rule_test: [{ eval_time: "20m", alertname: LATENCY, exp_alerts: [] }],
       },
+      {
+        name: "the federation's password for the frontend stops matching at 1m: every replica's scrape fails (401); Query answers",
+        interval: "1m",
+        input_series: [up(0, "1 0x30"), up(1, "1 0x30"), queryUp],
+        alert_rule_test: [
+          { eval_time: "4m", alertname: DOWN, exp_alerts: [] },
+          { eval_time: "10m", alertname: DOWN, exp_alerts: [firing(DOWN, {})] },
+          { eval_time: "20m", alertname: REPLICAS_DOWN, exp_alerts: [] },
+          { eval_time: "10m", alertname: "ThanosQueryIsDown", exp_alerts: [] },
+        ],
+      },
+      {
+        name: "no frontend replica is discovered",
+        interval: "1m",
+        input_series: [queryUp],
+        alert_rule_test: [{ eval_time: "10m", alertname: DOWN, exp_alerts: [firing(DOWN, {})] }],
+      },
+      {
+        name: "one of three replicas fails its scrapes from 1m",
+        interval: "1m",
+        input_series: [up(0, "1 0x30"), up(1, "1x31"), up(2, "1x31"), queryUp],
+        alert_rule_test: [
+          { eval_time: "10m", alertname: REPLICAS_DOWN, exp_alerts: [] },
+          { eval_time: "20m", alertname: REPLICAS_DOWN, exp_alerts: [firing(REPLICAS_DOWN, job, "33.33%")] },
+          { eval_time: "20m", alertname: DOWN, exp_alerts: [] },
+        ],
+      },
     ];
     const frontendAlerts = { groups: file.groups.filter((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP) };
-    assert.deepStrictEqual(alertingRules(frontendAlerts).map((r) => r.alert), [ERRORS, LATENCY]);
+    assert.deepStrictEqual(alertingRules(frontendAlerts).map((r) => r.alert), [ERRORS, LATENCY, DOWN, REPLICAS_DOWN]);
     for (const rule of alertingRules(frontendAlerts)) assert.strictEqual(rule.labels.service, QUERY_FRONTEND_SCRAPE_JOB, rule.alert);
     assertEveryAlertTested(frontendAlerts, tests);
     testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
   });
 
   it("leave out the Query Frontend alerts a stack disables by name, and keep every other", () => {
-    const disabled = ["ThanosQueryFrontendHttpRequestErrorRateHigh", "ThanosQueryFrontendLatencyHigh"];
+    const disabled = ["ThanosQueryFrontendHttpRequestErrorRateHigh", "ThanosQueryFrontendLatencyHigh", "ThanosQueryFrontendIsDown", "ThanosQueryFrontendReplicasDown"];
     const config = globalConfig(["us-east", "eu-west"], { alerts: { disabled } });
     const file = YAML.parse(renderGlobalFiles(config, regions, renderOptions(regions))[GLOBAL_FILES.federationRules]);
     const names = alertingRules(file).map((r) => r.alert);
     for (const name of disabled) assert.ok(!names.includes(name), `${name} is left out`);
     assert.ok(!file.groups.some((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP), "the emptied group goes with them");
     assert.deepStrictEqual(names, alerts.map((r) => r.alert).filter((n) => !disabled.includes(n)));
+  });
+
+  it("leave out a component's scrape alerts disabled by name and keep the rest of its group", () => {
+    const disabled = ["ThanosQueryIsDown", "ThanosQueryReplicasDown", "AlertmanagerPeersDown"];
+    const file = YAML.parse(renderGlobalFiles(globalConfig(["us-east", "eu-west"], { alerts: { disabled } }), regions, renderOptions(regions))[GLOBAL_FILES.federationRules]);
+    const group = (name: string) => alertingRules({ groups: file.groups.filter((g: { name: string }) => g.name === name) }).map((r) => r.alert);
+    assert.deepStrictEqual(group(THANOS_QUERY_SCRAPE_JOB), ["ThanosQueryHttpRequestErrorRateHigh", "ThanosQueryGrpcClientErrorRate", "ThanosQueryHighDNSFailures", "ThanosQueryInstantLatencyHigh", "ThanosQueryRangeLatencyHigh"]);
+    assert.deepStrictEqual(group(ALERTMANAGER_SCRAPE_JOB), ["AlertmanagerFailedReload", "AlertmanagerMembersInconsistent", "AlertmanagerFailedToSendAlerts", "AlertmanagerClusterFailedToSendAlerts"]);
+    assert.deepStrictEqual(alertingRules(file).map((r) => r.alert), alerts.map((r) => r.alert).filter((n) => !disabled.includes(n)));
   });
 });

@@ -8,7 +8,7 @@
  * them first on its own topology rather than starting a second one (a minute on two cores).
  */
 import * as assert from "assert";
-import { QUERY_FRONTEND_ALERT_GROUP } from "../../builders/federation/alerts";
+import { QUERY_FRONTEND_ALERT_GROUP, SCRAPE_ALERTS } from "../../builders/federation/alerts";
 import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
@@ -100,5 +100,15 @@ export function dashboardChecks(current: () => Topology): void {
       assert.ok(groups.some((g) => g.name === QUERY_FRONTEND_ALERT_GROUP && g.rules.length > 0), `${name} evaluates the Query Frontend's alerts`);
     }
     await everyRuleEvaluates(current());
+  });
+
+  it("no alert on the federation's scrapes of the Alertmanagers, Query and the frontend fires on the healthy topology, nor has since the start", async () => {
+    const names: readonly string[] = Object.values(SCRAPE_ALERTS);
+    for (const [name, access] of current().rendered.federation) {
+      const rules = (await ruleGroups(access)).flatMap((g) => g.rules).filter((r) => names.includes(r.name));
+      assert.deepStrictEqual(rules.map((r) => r.name).sort(), [...names].sort(), `${name} evaluates every scrape alert`);
+      assert.deepStrictEqual(rules.filter((r) => r.state !== "inactive").map((r) => `${r.name} ${r.state}`), [], `${name}: scrape alerts pending or firing`);
+    }
+    assert.deepStrictEqual(names.filter((alertname) => current().webhook.firing({ alertname }).length > 0), [], "scrape alerts the webhook received");
   });
 }
