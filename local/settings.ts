@@ -12,9 +12,11 @@ export const LOCAL_TIMING = {
   alertFor: "3s",
   /**
    * The global alerts' `for`: longer than three federation scrapes, so one scrape a busy machine lets time out
-   * (or the first one after the start) does not raise RegionUnreachable.
+   * (or the first one after the start) does not raise RegionUnreachable; and longer than the federation waits
+   * at the start for Thanos Query and the frontend, which start after it (up to 7s seen on two busy cores), so
+   * ThanosQueryIsDown and ThanosQueryFrontendIsDown stay pending.
    */
-  globalAlertFor: "8s",
+  globalAlertFor: "12s",
   groupWait: "1s",
   groupInterval: "5s",
   repeatInterval: "1h",
