@@ -16,7 +16,7 @@ import { REPO_ROOT, rawConfigOf, readStackFile } from "../../config/stack-file";
 import { findBinary } from "../../local/binaries";
 import { Pki } from "../../local/pki";
 import { LEDGER_WITH_CREDENTIALS } from "../fixtures/teams";
-import { tempDir } from "../support/tools";
+import { stopChild, tempDir } from "../support/tools";
 
 /** In this test's own range (below the ephemeral ports). */
 const TARGET_PORT = 24210;
@@ -121,12 +121,7 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
   });
 
   after(async () => {
-    const started = prometheus;
-    if (started?.pid && started.exitCode === null) {
-      const exited = new Promise((resolve) => started.once("exit", resolve));
-      process.kill(started.pid);
-      await exited;
-    }
+    await stopChild(prometheus);
     await new Promise((resolve) => (target ? target.close(resolve) : resolve(undefined)));
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
