@@ -101,12 +101,7 @@ export class Topology {
   async waitReady(timeoutMs = 60_000): Promise<void> {
     const peers = this.plan.global.alertmanagers.length;
     await Promise.all([
-      ...[...this.rendered.alertmanagers].map(([name, access]) =>
-        waitFor(`${name} to see ${peers} mesh peers`, timeoutMs, async () => {
-          this.assertRunning(name);
-          return (await meshPeers(access)) === peers ? true : undefined;
-        }),
-      ),
+      this.waitMeshSettled(timeoutMs),
       ...[...this.rendered.prometheus, ...this.rendered.federation].map(([name, access]) =>
         waitFor(`${name} to find ${peers} Alertmanagers`, timeoutMs, async () => {
           this.assertRunning(name);
@@ -119,6 +114,21 @@ export class Topology {
         )),
       ),
     ]);
+  }
+
+  /**
+   * Waits until every running Alertmanager sees exactly the running peers. Until then the survivors of a lost
+   * peer can disagree on their positions in the mesh, wait the same time and both notify: Alertmanager
+   * delivers at least once while its gossip detects the loss, exactly once after.
+   */
+  async waitMeshSettled(timeoutMs = 60_000): Promise<void> {
+    const running = [...this.rendered.alertmanagers].filter(([name]) => this.supervisor.isRunning(name));
+    await Promise.all(running.map(([name, access]) =>
+      waitFor(`${name} to see the ${running.length} running mesh peers`, timeoutMs, async () => {
+        this.assertRunning(name);
+        return (await meshPeers(access)) === running.length ? true : undefined;
+      }),
+    ));
   }
 
   /** The regions whose `region:*` recording rules a federation Prometheus holds now. */

@@ -2,8 +2,9 @@
  * The Thanos path of the local topology under the failures its users worry about: sidecars uploading to the
  * regions' buckets (S3 and GCS emulators), store gateways, the compactor, Thanos Query with deduplication over
  * per-region mutual TLS, and the Query Frontend; then the alarms that must not go silent (a stopped compactor,
- * a certificate close to expiry, the heartbeat when the global tier stops). One topology serves the file;
- * each test mends what it breaks, but the last, which stops the global tier.
+ * a certificate close to expiry, the heartbeat when the global tier stops). One topology serves the file:
+ * the default dashboards' read-only checks (./dashboards.ts) run first on it while it is healthy; then each
+ * test mends what it breaks, but the last, which stops the global tier.
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
@@ -26,6 +27,7 @@ import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { parseDuration } from "../../config/duration";
 import { backfillBlock, parseBucketListing } from "../support/backfill";
+import { dashboardChecks } from "./dashboards";
 import { e2eBasePort } from "../support/ports";
 import { tempDir } from "../support/tools";
 
@@ -59,7 +61,7 @@ function storeApiAnswers(port: number, trust: { caFile: string; serverName: stri
   });
 }
 
-describe("Thanos and the stack's own alarms end to end on the local topology", function () {
+describe("the local topology's Thanos path, dashboards and alarms", function () {
   this.timeout(180_000);
   let topology: Topology;
   let scratch: string;
@@ -89,215 +91,220 @@ describe("Thanos and the stack's own alarms end to end on the local topology", f
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("every regional StoreAPI, reached through the region gateway, refuses a client without the region's client certificate", async () => {
-    for (const region of topology.plan.regions) {
-      const own = topology.rendered.storeApiTls.get(region.name)!;
-      const other = [...topology.rendered.storeApiTls].find(([name]) => name !== region.name)![1];
-      // The gateway passes TLS through: each StoreAPI's own certificate and its demand for a client's hold end to end.
-      for (const route of gatewayRoutes(region.plan.pods, region.plan.tlsServerName).storeApi) {
-        const port = region.gateway.storeApiPorts[route.name];
-        const trust = { caFile: own.caFile, serverName: route.serverName };
-        const where = `${region.name} ${route.serverName} via :${port}`;
-        assert.strictEqual(await storeApiAnswers(port, trust, own), true, `${where} answers Query's own client certificate (so the test can fail)`);
-        assert.strictEqual(await storeApiAnswers(port, trust), false, `${where} refuses a client with no certificate`);
-        assert.strictEqual(await storeApiAnswers(port, trust, other), false, `${where} refuses another region's client certificate`);
+  // Read-only, so first: the dashboards need the topology healthy, before any test below breaks a part.
+  describe("default dashboards on the local topology's real binaries", () => dashboardChecks(() => topology));
+
+  describe("Thanos and the stack's own alarms end to end", () => {
+    it("every regional StoreAPI, reached through the region gateway, refuses a client without the region's client certificate", async () => {
+      for (const region of topology.plan.regions) {
+        const own = topology.rendered.storeApiTls.get(region.name)!;
+        const other = [...topology.rendered.storeApiTls].find(([name]) => name !== region.name)![1];
+        // The gateway passes TLS through: each StoreAPI's own certificate and its demand for a client's hold end to end.
+        for (const route of gatewayRoutes(region.plan.pods, region.plan.tlsServerName).storeApi) {
+          const port = region.gateway.storeApiPorts[route.name];
+          const trust = { caFile: own.caFile, serverName: route.serverName };
+          const where = `${region.name} ${route.serverName} via :${port}`;
+          assert.strictEqual(await storeApiAnswers(port, trust, own), true, `${where} answers Query's own client certificate (so the test can fail)`);
+          assert.strictEqual(await storeApiAnswers(port, trust), false, `${where} refuses a client with no certificate`);
+          assert.strictEqual(await storeApiAnswers(port, trust, other), false, `${where} refuses another region's client certificate`);
+        }
+        const port = Object.values(region.gateway.storeApiPorts)[0];
+        const unknown = { caFile: own.caFile, serverName: `no-such-store.${region.plan.tlsServerName}` };
+        assert.strictEqual(await storeApiAnswers(port, unknown, own), false, `${region.name}: the gateway closes a connection for a name it does not route`);
       }
-      const port = Object.values(region.gateway.storeApiPorts)[0];
-      const unknown = { caFile: own.caFile, serverName: `no-such-store.${region.plan.tlsServerName}` };
-      assert.strictEqual(await storeApiAnswers(port, unknown, own), false, `${region.name}: the gateway closes a connection for a name it does not route`);
-    }
-  });
+    });
 
-  it("the region gateway serves each pod's /federate and nothing else of Prometheus", async () => {
-    const region = topology.region("us-east");
-    const pod = region.prometheus[0];
-    const gateway = { ...topology.access(pod.name), url: `https://${address(region.gateway.federationPort)}` };
-    const federated = await request(gateway, `${federationPath(pod.podName)}?match[]=${encodeURIComponent("up")}`);
-    assert.match(federated, /^up\{/m, "the federation path answers with the pod's series (so the test can fail)");
-    assert.match(federated, new RegExp(`${REPLICA_LABEL}="${pod.podName}"`), "from that pod and no other");
-    for (const path of ["/api/v1/status/config", `/${pod.podName}/api/v1/query?query=up`, "/federate", "/-/quit"]) {
-      await assert.rejects(request(gateway, path), /HTTP 404/, `${path} is not reachable through the gateway`);
-    }
-    await assert.rejects(request(gateway, federationPath(pod.podName), "POST", "{}"), /HTTP 405/, "only GET passes");
-  });
-
-  it("killing one gateway replica leaves the federation and Thanos Query answering", async () => {
-    const region = topology.region("us-east");
-    const [victim] = region.gateway.replicas;
-    const federation = topology.access(topology.plan.global.federation[0].name);
-    const pods = region.prometheus.length;
-    const federatedUp = `count(up{job="federate-${region.name}"} == 1)`;
-    const before = counts((await thanosQuery(frontend(), fleetCount)).result);
-    assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
-    await topology.supervisor.kill(victim.name);
-    try {
-      // The other replica takes every new connection; connections the dead one held are dialled again.
-      await waitFor("Thanos Query to answer whole through the surviving gateway replica", 30_000, async () =>
-        JSON.stringify(counts((await thanosQuery(frontend(), fleetCount)).result)) === JSON.stringify(before) ? true : undefined);
-      const killedAt = Date.now();
-      await waitFor("the federation to scrape every us-east pod through the surviving replica", 30_000, async () => {
-        const [sample] = await query(federation, federatedUp);
-        return Number(sample?.value[1]) === pods && Number(sample.value[0]) * 1000 > killedAt ? true : undefined;
-      });
-      for (let i = 0; i < 5; i++) {
-        assert.deepStrictEqual(counts((await thanosQuery(frontend(), fleetCount)).result), before, `answer ${i} with one gateway replica`);
-        await new Promise((r) => setTimeout(r, 1000));
+    it("the region gateway serves each pod's /federate and nothing else of Prometheus", async () => {
+      const region = topology.region("us-east");
+      const pod = region.prometheus[0];
+      const gateway = { ...topology.access(pod.name), url: `https://${address(region.gateway.federationPort)}` };
+      const federated = await request(gateway, `${federationPath(pod.podName)}?match[]=${encodeURIComponent("up")}`);
+      assert.match(federated, /^up\{/m, "the federation path answers with the pod's series (so the test can fail)");
+      assert.match(federated, new RegExp(`${REPLICA_LABEL}="${pod.podName}"`), "from that pod and no other");
+      for (const path of ["/api/v1/status/config", `/${pod.podName}/api/v1/query?query=up`, "/federate", "/-/quit"]) {
+        await assert.rejects(request(gateway, path), /HTTP 404/, `${path} is not reachable through the gateway`);
       }
-    } finally {
-      await topology.supervisor.restart(victim.name);
-      await topology.waitListening(victim.name);
-    }
-  });
+      await assert.rejects(request(gateway, federationPath(pod.podName), "POST", "{}"), /HTTP 405/, "only GET passes");
+    });
 
-  it("killing one replica leaves the Query result unchanged", async () => {
-    const region = topology.region("us-east");
-    const victim = region.prometheus.find((p) => p.replica === 0)!;
-    const before = counts((await thanosQuery(frontend(), fleetCount)).result);
-    assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
-    await topology.supervisor.kill(victim.name);
-    await topology.supervisor.kill(victim.sidecar.name);
-    try {
-      // Query notices the lost StoreAPI within its health checks; the answer must not change meanwhile or after.
-      for (let i = 0; i < 10; i++) {
-        const answer = await thanosQuery(frontend(), fleetCount);
-        assert.deepStrictEqual(counts(answer.result), before, `answer ${i} after the kill`);
-        await new Promise((r) => setTimeout(r, 1000));
+    it("killing one gateway replica leaves the federation and Thanos Query answering", async () => {
+      const region = topology.region("us-east");
+      const [victim] = region.gateway.replicas;
+      const federation = topology.access(topology.plan.global.federation[0].name);
+      const pods = region.prometheus.length;
+      const federatedUp = `count(up{job="federate-${region.name}"} == 1)`;
+      const before = counts((await thanosQuery(frontend(), fleetCount)).result);
+      assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
+      await topology.supervisor.kill(victim.name);
+      try {
+        // The other replica takes every new connection; connections the dead one held are dialled again.
+        await waitFor("Thanos Query to answer whole through the surviving gateway replica", 30_000, async () =>
+          JSON.stringify(counts((await thanosQuery(frontend(), fleetCount)).result)) === JSON.stringify(before) ? true : undefined);
+        const killedAt = Date.now();
+        await waitFor("the federation to scrape every us-east pod through the surviving replica", 30_000, async () => {
+          const [sample] = await query(federation, federatedUp);
+          return Number(sample?.value[1]) === pods && Number(sample.value[0]) * 1000 > killedAt ? true : undefined;
+        });
+        for (let i = 0; i < 5; i++) {
+          assert.deepStrictEqual(counts((await thanosQuery(frontend(), fleetCount)).result), before, `answer ${i} with one gateway replica`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        await topology.supervisor.restart(victim.name);
+        await topology.waitListening(victim.name);
       }
-    } finally {
-      await topology.supervisor.restart(victim.name);
-      await topology.waitListening(victim.name);
-      await topology.supervisor.restart(victim.sidecar.name);
-      await topology.waitListening(victim.sidecar.name);
-    }
-  });
+    });
 
-  it("a stopped region leaves the other answered, with a partial-response warning", async () => {
-    const stopped = topology.region("us-east");
-    const processes = topology.regionProcesses(stopped.name);
-    for (const name of processes) await topology.supervisor.stop(name);
-    try {
-      const answer = await waitFor("Thanos Query to answer without us-east, with a warning", 30_000, async () => {
-        const a = await thanosQuery(frontend(), fleetCount);
-        return a.warnings.length > 0 ? a : undefined;
-      });
-      assert.deepStrictEqual(counts(answer.result), { "eu-west": TARGETS_PER_REGION });
-      assert.ok(answer.warnings.some((w) => /us-east|unavailable|connection|rpc/i.test(w)), `a warning names the lost StoreAPIs: ${answer.warnings.join("; ")}`);
-    } finally {
-      for (const name of [...processes].reverse()) {
-        await topology.supervisor.restart(name);
-        await topology.waitListening(name);
+    it("killing one replica leaves the Query result unchanged", async () => {
+      const region = topology.region("us-east");
+      const victim = region.prometheus.find((p) => p.replica === 0)!;
+      const before = counts((await thanosQuery(frontend(), fleetCount)).result);
+      assert.deepStrictEqual(before, everyRegion(TARGETS_PER_REGION));
+      await topology.supervisor.kill(victim.name);
+      await topology.supervisor.kill(victim.sidecar.name);
+      try {
+        // Query notices the lost StoreAPI within its health checks; the answer must not change meanwhile or after.
+        for (let i = 0; i < 10; i++) {
+          const answer = await thanosQuery(frontend(), fleetCount);
+          assert.deepStrictEqual(counts(answer.result), before, `answer ${i} after the kill`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      } finally {
+        await topology.supervisor.restart(victim.name);
+        await topology.waitListening(victim.name);
+        await topology.supervisor.restart(victim.sidecar.name);
+        await topology.waitListening(victim.sidecar.name);
       }
-    }
-    await waitFor("us-east to be answered again", 60_000, async () =>
-      counts((await thanosQuery(frontend(), fleetCount)).result)["us-east"] === TARGETS_PER_REGION ? true : undefined,
-    );
-  });
+    });
 
-  it("the compactor writes a 5m-downsampled block from raw data it finds in the bucket", async () => {
-    const region = topology.region("us-east");
-    const labels = { region: region.name, cloud: region.config.cloud, cluster: region.config.cluster.name, shard: "0", prometheus_replica: "backfill" };
-    const block = backfillBlock(scratch);
-    // Uploaded as a sidecar would, with its external labels, by Thanos' own shipper.
-    topology.bucketTool(region.name, ["upload-blocks", `--path=${block.dir}`, ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`)]);
-    const downsampled = await waitFor("a 5m block of the backfilled data in the bucket", 120_000, async () =>
-      parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"])).find(
-        (m) => m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
-      ),
-    );
-    assert.ok(downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime, "the downsampled block covers the raw block's range");
-    assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
-  });
-
-  it("an unreachable bucket fires the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
-    const region = topology.region("eu-west");
-    const emulator = region.bucket.emulator.name;
-    const uploaded = async () => {
-      const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
-      return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
-    };
-    const alert = { alertname: "ThanosSidecarNotUploading", region: region.name };
-    assert.deepStrictEqual(topology.webhook.firing(alert), [], "a healthy sidecar is not alerted on (so the test can fail)");
-    const stoppedAt = Date.now();
-    await topology.supervisor.stop(emulator);
-    let blocksBefore: number;
-    try {
-      assert.ok((await receivedAlerts(topology, alert, 150_000, stoppedAt)).length >= 1);
-      blocksBefore = await uploaded();
-    } finally {
-      await topology.supervisor.restart(emulator);
-      await topology.waitListening(emulator);
-      // A compactor whose bucket fails exits, and Kubernetes would start it again: so does the test.
-      for (const name of topology.regionProcesses(region.name).filter((n) => !topology.supervisor.isRunning(n))) {
-        await topology.supervisor.restart(name);
-        await topology.waitListening(name);
+    it("a stopped region leaves the other answered, with a partial-response warning", async () => {
+      const stopped = topology.region("us-east");
+      const processes = topology.regionProcesses(stopped.name);
+      for (const name of processes) await topology.supervisor.stop(name);
+      try {
+        const answer = await waitFor("Thanos Query to answer without us-east, with a warning", 30_000, async () => {
+          const a = await thanosQuery(frontend(), fleetCount);
+          return a.warnings.length > 0 ? a : undefined;
+        });
+        assert.deepStrictEqual(counts(answer.result), { "eu-west": TARGETS_PER_REGION });
+        assert.ok(answer.warnings.some((w) => /us-east|unavailable|connection|rpc/i.test(w)), `a warning names the lost StoreAPIs: ${answer.warnings.join("; ")}`);
+      } finally {
+        for (const name of [...processes].reverse()) {
+          await topology.supervisor.restart(name);
+          await topology.waitListening(name);
+        }
       }
-    }
-    await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
-  });
+      await waitFor("us-east to be answered again", 60_000, async () =>
+        counts((await thanosQuery(frontend(), fleetCount)).result)["us-east"] === TARGETS_PER_REGION ? true : undefined,
+      );
+    });
 
-  it("data older than a regional Prometheus' local retention is still answered through its store gateway", async () => {
-    const region = topology.region("us-east");
-    const replica = region.prometheus[0];
-    const at = firstScrape + 1;
-    const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
-    const atQuery = `count(up{job="${FLEET_JOB}"})`;
-    // The replica's own TSDB drops the block holding `at` once it is older than the retention.
-    await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
-      (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
-      2000,
-    );
-    const answer = await thanosQuery(frontend(), fleetCount, { time: at });
-    assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
-    const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
-    assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
-  });
-  it("a stopped compactor raises ThanosCompactMissing, evaluated by the federation over every shard", async () => {
-    const region = topology.region("us-east");
-    const stoppedAt = Date.now();
-    await topology.supervisor.stop(region.compactor.name);
-    try {
-      const received = await receivedAlerts(topology, { alertname: COMPACTOR_MISSING, region: region.name }, 60_000, stoppedAt);
-      assert.strictEqual(received.length, 1, `${COMPACTOR_MISSING} arrived ${received.length} times, not once`);
-    } finally {
-      await topology.supervisor.restart(region.compactor.name);
-      await topology.waitListening(region.compactor.name);
-    }
-  });
+    it("the compactor writes a 5m-downsampled block from raw data it finds in the bucket", async () => {
+      const region = topology.region("us-east");
+      const labels = { region: region.name, cloud: region.config.cloud, cluster: region.config.cluster.name, shard: "0", prometheus_replica: "backfill" };
+      const block = backfillBlock(scratch);
+      // Uploaded as a sidecar would, with its external labels, by Thanos' own shipper.
+      topology.bucketTool(region.name, ["upload-blocks", `--path=${block.dir}`, ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`)]);
+      const downsampled = await waitFor("a 5m block of the backfilled data in the bucket", 120_000, async () =>
+        parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"])).find(
+          (m) => m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
+        ),
+      );
+      assert.ok(downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime, "the downsampled block covers the raw block's range");
+      assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
+    });
 
-  it("a certificate close to expiry raises CertificateExpiresSoon, well before it expires", async () => {
-    const region = topology.region("us-east");
-    assert.deepStrictEqual(topology.webhook.firing({ alertname: CERTIFICATE_EXPIRY_ALERT }), [], "the topology's own certificates are far from expiry (so the test can fail)");
-    const pki = new Pki(path.join(scratch, "pki"));
-    const shortLived = pki.server("short-lived", pki.rootCa("short-lived-ca", "short-lived CA"), ["short-lived.example"], [], 1);
-    const certificate = "e2e-short-lived";
-    const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays, region.config.alerts);
-    // As `pulumi up` would re-render the rule file: the sidecars' reloaders make Prometheus load it.
-    const file = path.join(regionRulesDir(region), "certificates-e2e.yaml");
-    fs.writeFileSync(file, YAML.stringify(rules));
-    try {
-      const received = await receivedAlerts(topology, { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name }, 60_000);
-      assert.strictEqual(received.length, 1, `${CERTIFICATE_EXPIRY_ALERT} arrived ${received.length} times, not once`);
-    } finally {
-      fs.rmSync(file);
-    }
-  });
+    it("an unreachable bucket fires the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
+      const region = topology.region("eu-west");
+      const emulator = region.bucket.emulator.name;
+      const uploaded = async () => {
+        const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
+        return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+      };
+      const alert = { alertname: "ThanosSidecarNotUploading", region: region.name };
+      assert.deepStrictEqual(topology.webhook.firing(alert), [], "a healthy sidecar is not alerted on (so the test can fail)");
+      const stoppedAt = Date.now();
+      await topology.supervisor.stop(emulator);
+      let blocksBefore: number;
+      try {
+        assert.ok((await receivedAlerts(topology, alert, 150_000, stoppedAt)).length >= 1);
+        blocksBefore = await uploaded();
+      } finally {
+        await topology.supervisor.restart(emulator);
+        await topology.waitListening(emulator);
+        // A compactor whose bucket fails exits, and Kubernetes would start it again: so does the test.
+        for (const name of topology.regionProcesses(region.name).filter((n) => !topology.supervisor.isRunning(n))) {
+          await topology.supervisor.restart(name);
+          await topology.waitListening(name);
+        }
+      }
+      await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
+    });
 
-  it("heartbeats reach the heartbeat receiver every interval, and stop when the global tier is stopped", async () => {
-    const intervalMs = (parseDuration(LOCAL_TIMING.heartbeatInterval) ?? 0) * 1000;
-    // The topology has run for minutes by now: the heartbeats so far show their rhythm.
-    await waitFor("three heartbeats", 3 * intervalMs, async () => (topology.webhook.heartbeats().length >= 3 ? true : undefined), 1000);
-    const beats = topology.webhook.heartbeats();
-    const gaps = beats.slice(1).map((t, i) => t - beats[i]);
-    assert.ok(Math.max(...gaps.slice(-3)) < intervalMs + 15_000, `heartbeats arrive every ${intervalMs / 1000}s or so: gaps ${gaps.map((g) => Math.round(g / 1000)).join(", ")} s`);
-    const global = [
-      ...topology.plan.global.federation.flatMap((f) => [f.sidecar.name, f.name]),
-      topology.plan.global.frontend.name,
-      topology.plan.global.query.name,
-      ...topology.plan.global.alertmanagers.map((am) => am.name),
-    ];
-    for (const name of global) await topology.supervisor.stop(name);
-    const stoppedAt = Date.now();
-    await new Promise((r) => setTimeout(r, 2 * intervalMs + 5000));
-    assert.deepStrictEqual(topology.webhook.heartbeats().filter((t) => t > stoppedAt), [], "no heartbeat arrives once the global tier is down: the heartbeat service pages");
+    it("data older than a regional Prometheus' local retention is still answered through its store gateway", async () => {
+      const region = topology.region("us-east");
+      const replica = region.prometheus[0];
+      const at = firstScrape + 1;
+      const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
+      const atQuery = `count(up{job="${FLEET_JOB}"})`;
+      // The replica's own TSDB drops the block holding `at` once it is older than the retention.
+      await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
+        (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
+        2000,
+      );
+      const answer = await thanosQuery(frontend(), fleetCount, { time: at });
+      assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
+      const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
+      assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
+    });
+    it("a stopped compactor raises ThanosCompactMissing, evaluated by the federation over every shard", async () => {
+      const region = topology.region("us-east");
+      const stoppedAt = Date.now();
+      await topology.supervisor.stop(region.compactor.name);
+      try {
+        const received = await receivedAlerts(topology, { alertname: COMPACTOR_MISSING, region: region.name }, 60_000, stoppedAt);
+        assert.strictEqual(received.length, 1, `${COMPACTOR_MISSING} arrived ${received.length} times, not once`);
+      } finally {
+        await topology.supervisor.restart(region.compactor.name);
+        await topology.waitListening(region.compactor.name);
+      }
+    });
+
+    it("a certificate close to expiry raises CertificateExpiresSoon, well before it expires", async () => {
+      const region = topology.region("us-east");
+      assert.deepStrictEqual(topology.webhook.firing({ alertname: CERTIFICATE_EXPIRY_ALERT }), [], "the topology's own certificates are far from expiry (so the test can fail)");
+      const pki = new Pki(path.join(scratch, "pki"));
+      const shortLived = pki.server("short-lived", pki.rootCa("short-lived-ca", "short-lived CA"), ["short-lived.example"], [], 1);
+      const certificate = "e2e-short-lived";
+      const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays, region.config.alerts);
+      // As `pulumi up` would re-render the rule file: the sidecars' reloaders make Prometheus load it.
+      const file = path.join(regionRulesDir(region), "certificates-e2e.yaml");
+      fs.writeFileSync(file, YAML.stringify(rules));
+      try {
+        const received = await receivedAlerts(topology, { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name }, 60_000);
+        assert.strictEqual(received.length, 1, `${CERTIFICATE_EXPIRY_ALERT} arrived ${received.length} times, not once`);
+      } finally {
+        fs.rmSync(file);
+      }
+    });
+
+    it("heartbeats reach the heartbeat receiver every interval, and stop when the global tier is stopped", async () => {
+      const intervalMs = (parseDuration(LOCAL_TIMING.heartbeatInterval) ?? 0) * 1000;
+      // The topology has run for minutes by now: the heartbeats so far show their rhythm.
+      await waitFor("three heartbeats", 3 * intervalMs, async () => (topology.webhook.heartbeats().length >= 3 ? true : undefined), 1000);
+      const beats = topology.webhook.heartbeats();
+      const gaps = beats.slice(1).map((t, i) => t - beats[i]);
+      assert.ok(Math.max(...gaps.slice(-3)) < intervalMs + 15_000, `heartbeats arrive every ${intervalMs / 1000}s or so: gaps ${gaps.map((g) => Math.round(g / 1000)).join(", ")} s`);
+      const global = [
+        ...topology.plan.global.federation.flatMap((f) => [f.sidecar.name, f.name]),
+        topology.plan.global.frontend.name,
+        topology.plan.global.query.name,
+        ...topology.plan.global.alertmanagers.map((am) => am.name),
+      ];
+      for (const name of global) await topology.supervisor.stop(name);
+      const stoppedAt = Date.now();
+      await new Promise((r) => setTimeout(r, 2 * intervalMs + 5000));
+      assert.deepStrictEqual(topology.webhook.heartbeats().filter((t) => t > stoppedAt), [], "no heartbeat arrives once the global tier is down: the heartbeat service pages");
+    });
   });
 });

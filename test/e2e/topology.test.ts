@@ -114,6 +114,7 @@ describe("local topology end to end", function () {
 
   it("losing one Alertmanager peer, a new alert still reaches the webhook exactly once", async () => {
     await topology.supervisor.kill(topology.plan.global.alertmanagers[0].name);
+    await topology.waitMeshSettled();
     const region = topology.region("us-east");
     await inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[1]);
   });

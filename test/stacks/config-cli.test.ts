@@ -1,15 +1,18 @@
 /**
- * Every bad input of test/config/config-cases.ts, run as `pulumi preview` runs the program: through the
- * Node.js language host's entry (test/harness/cli-run.ts), which prints what the program throws. Each must
- * print exactly its one sentence, with no stack trace, exit as the host does after a reported error, and
- * have registered nothing but the root stack. The program's own stack files pass through the same entry.
+ * Bad inputs of test/config/config-cases.ts, run as `pulumi preview` runs the program: through the Node.js
+ * language host's entry (test/harness/cli-run.ts), which prints what the program throws. Each must print
+ * exactly its one sentence, with no stack trace, exit as the host does after a reported error, and have
+ * registered nothing but the root stack. config.test.ts checks every case's sentence in-process; the host
+ * adds only the way out, the same for every case, so one case per stack and top-level key (and per unknown
+ * key) passes through it: each check of the config, from the schema to the cross-field, cloud and teams
+ * rules, at a second per process. The program's own stack files pass through the same entry.
  */
 import * as assert from "assert";
 import { execFile } from "child_process";
 import * as path from "path";
 import { REPO_ROOT, RunOptions } from "../harness/program";
 import { TEST_SECRETS, regionalReferences } from "../harness/stacks";
-import { BAD_INPUTS, expectedMessage, valuesOf } from "../config/config-cases";
+import { BAD_INPUTS, BadInput, expectedMessage, valuesOf } from "../config/config-cases";
 
 interface HostRun {
   readonly code: number | null;
@@ -47,18 +50,33 @@ async function inPairs<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
   return results;
 }
 
+/** The first case of each stack, top-level key and kind of mistake (a bad value, an unknown key). */
+function onePerKey(cases: readonly BadInput[]): BadInput[] {
+  const seen = new Set<string>();
+  return cases.filter((c) => {
+    const kind = `${c.stack} ${c.key.split(/[.[]/)[0]} ${c.unknown === true}`;
+    return seen.has(kind) ? false : (seen.add(kind), true);
+  });
+}
+
 describe("what the Pulumi CLI prints for a bad stack file", function () {
   this.timeout(900_000);
+  const cases = onePerKey(BAD_INPUTS);
   let runs: HostRun[] = [];
 
   before(async () => {
-    runs = await inPairs(BAD_INPUTS.map((c) => () => {
+    runs = await inPairs(cases.map((c) => () => {
       const { config, secrets } = valuesOf(c);
       return runThroughHost(c.stack, { configOverride: config, secrets });
     }));
   });
 
-  BAD_INPUTS.forEach((c, i) => {
+  it("passes a case of every stack and top-level key through the host", () => {
+    assert.ok(cases.length >= 30, `${cases.length} cases`);
+    assert.deepStrictEqual(new Set(cases.map((c) => c.stack)), new Set(BAD_INPUTS.map((c) => c.stack)));
+  });
+
+  cases.forEach((c, i) => {
     it(`${c.stack}: ${c.name}`, () => {
       const run = runs[i];
       assert.strictEqual(run.stderr, `error: [runtime] ${expectedMessage(c)}\n`);

@@ -4,14 +4,15 @@
  * those names, and every query that reads only such series runs through the Query Frontend, as Grafana's
  * Thanos datasource sends it, without error and with data. The cluster-only components (kube-state-metrics,
  * cAdvisor) are held against their upstream names in the unit test.
- * Every process is started by the topology and stopped by pid in `after`.
+ * They need a healthy single-shard topology, as thanos.test.ts does before its first fault: that file runs
+ * them first on its own topology rather than starting a second one (a minute on two cores).
  */
 import * as assert from "assert";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
 import { RECORDED } from "../../builders/rules/recording";
 import { request, ServerAccess, thanosQuery } from "../../local/client";
-import { Topology } from "../../local/topology";
+import type { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
 
@@ -27,25 +28,11 @@ async function labelValues(access: ServerAccess, label: string, selector?: strin
   return body.data;
 }
 
-describe("default dashboards on the local topology's real binaries", function () {
-  this.timeout(180_000);
-  let topology: Topology;
-  const frontend = (): ServerAccess => topology.rendered.frontend;
+/** The checks, as `it`s of the caller's suite, on the healthy topology `current` returns. */
+export function dashboardChecks(current: () => Topology): void {
+  const frontend = (): ServerAccess => current().rendered.frontend;
   const local = everyDashboardQuery().filter(readsOnlyLocalSeries);
-
-  before(async function () {
-    this.timeout(240_000);
-    topology = await Topology.create({ basePort: 32000, shards: 1, targetsPerRegion: 2 });
-    await topology.start();
-    await topology.waitReady();
-  });
-
   const valuesOf = (region: Topology["plan"]["regions"][number]) => ({ region: region.name, cluster: region.config.cluster.name, namespace: ".*", __rate_interval: RATE_INTERVAL });
-
-  after(async function () {
-    this.timeout(60_000);
-    await topology?.stop();
-  });
 
   it("every series the dashboards read from a local component or a recording rule exists under that name", async () => {
     const wanted = [...new Set(local.flatMap((q) => q.names))].sort();
@@ -61,7 +48,7 @@ describe("default dashboards on the local topology's real binaries", function ()
   });
 
   it("reads a region's recording rules once: the federation's copies are left out of the per-region views", async () => {
-    for (const region of topology.plan.regions) {
+    for (const region of current().plan.regions) {
       // The count expected once every copy arrived (the federation's after its first scrapes), or the last seen.
       const count = async (matcher: string, expected: number) => {
         const expr = `count(${RECORDED.requestRate}{${interpolate(matcher, valuesOf(region))}})`;
@@ -80,7 +67,7 @@ describe("default dashboards on the local topology's real binaries", function ()
   });
 
   it("every query on local series runs through the Query Frontend without error and returns series", async () => {
-    const values = valuesOf(topology.plan.regions[0]);
+    const values = valuesOf(current().plan.regions[0]);
     const run = async (q: DashboardQuery): Promise<number> => {
       const expr = interpolate(q.expr, values);
       const variable = q.kind === "variable" ? parseLabelValues(expr) : undefined;
@@ -101,4 +88,4 @@ describe("default dashboards on the local topology's real binaries", function ()
     assert.deepStrictEqual(failed, [], "queries Thanos refused");
     assert.deepStrictEqual(empty.map((q) => `${q.dashboard}: ${q.expr}`), [], "queries that answered no series (a wrong label name or value)");
   });
-});
+}
