@@ -25,7 +25,6 @@ const META = {
   pods: { object: "__meta_kubernetes_pod", portName: "__meta_kubernetes_pod_container_port_name", role: "pod" },
 } as const;
 
-
 /** matchLabels and matchExpressions as keep and drop steps on the object's labels. */
 function selectorSteps(kind: Kind, selector: TeamMonitor["selector"]): RelabelConfig[] {
   const label = (key: string) => `${META[kind].object}_label_${metaName(key)}`;
