@@ -20,7 +20,7 @@ import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
 import { meshLabel } from "../builders/global/render";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
+import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND_SCRAPE_USER } from "../builders/global/layout";
 import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
@@ -390,6 +390,14 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config)) };
   });
 
+  const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
+  const frontendServerName = "localhost";
+  const frontendCert = pki.server("query-frontend", ingressCa, [frontendServerName], [LOOPBACK]);
+  const frontendDir = global.frontend.dir;
+  // As in the clusters, every client of the frontend logs in: the federation as the user it scrapes with there,
+  // and the check and the e2e tests as that same `query` user.
+  const frontendUser = credentials(QUERY_FRONTEND_SCRAPE_USER, path.join(frontendDir, "secrets", "query-password"));
+
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
   write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions, { peers: global.alertmanagers.length }, global.config.alerts), LOCAL_TIMING.globalAlertFor)));
@@ -420,6 +428,13 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
         thanosQuery: { addresses: [address(global.query.httpPort)] },
+        queryFrontend: {
+          replicas: { addresses: [address(global.frontend.httpPort)] },
+          username: frontendUser.username,
+          passwordFile: frontendUser.passwordFile,
+          caFile: ingressCa.cert,
+          tlsServerName: frontendServerName,
+        },
       }),
     ),
   );
@@ -469,11 +484,6 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     env: globalThanosEnv,
     args: thanosQueryArgs({ endpointConfigFile: endpointsFile, replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel], listen: listen(global.query) }),
   };
-  const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
-  const frontendCert = pki.server("query-frontend", ingressCa, ["localhost"], [LOOPBACK]);
-  const frontendDir = global.frontend.dir;
-  // As in the clusters, every client of the frontend logs in (the check and the e2e tests as the `query` user).
-  const frontendUser = credentials(QUERY_FRONTEND.queryUser, path.join(frontendDir, "secrets", "query-password"));
   const frontendAccess: ServerAccess = {
     url: `https://${address(global.frontend.httpPort)}`,
     caFile: ingressCa.cert,

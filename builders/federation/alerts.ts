@@ -1,7 +1,8 @@
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
 import { GRPC_SERVER_ERRORS } from "../rules/thanos";
-import { ALERTMANAGER_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "./config";
+import { QUERY_FRONTEND_HANDLER } from "../thanos/query-frontend";
+import { ALERTMANAGER_SCRAPE_JOB, QUERY_FRONTEND_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "./config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** A region as the global alerts name it. */
@@ -41,6 +42,7 @@ export function globalAlertRules(regions: readonly AlertedRegion[], mesh: Alerte
       },
       alertmanagerAlerts(ALERTMANAGER_SCRAPE_JOB, mesh),
       thanosQueryAlerts(THANOS_QUERY_SCRAPE_JOB),
+      queryFrontendAlerts(QUERY_FRONTEND_SCRAPE_JOB),
     ],
   };
 }
@@ -151,20 +153,33 @@ function regionAlerts(region: AlertedRegion): AlertingRule[] {
 
 /** The thanos-mixin's latency bounds of Thanos Query: 40s for an instant query, 90s for a range query (99th percentile). */
 const QUERY_LATENCY_SECONDS = { query: 40, query_range: 90 } as const;
+/** Share of a Thanos HTTP handler's requests that may fail with a server error (the thanos-mixin's 5%). */
+const HTTP_ERROR_RATIO = 0.05;
+
+/** The share of the HTTP requests `selector` picks that fail with a server error, by `by`. */
+function httpErrorRatio(selector: string, by: string): string {
+  return `sum by (${by}) (rate(http_requests_total{${selector}, code=~"5.."}[5m])) / sum by (${by}) (rate(http_requests_total{${selector}}[5m]))`;
+}
+
+/** The 99th percentile of the HTTP requests `selector` picks, above `seconds`, while there are requests at all. */
+function httpLatencyAbove(selector: string, seconds: number): string {
+  return (
+    `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${selector}}[5m]))) > ${seconds}` +
+    ` and sum by (job) (rate(http_request_duration_seconds_count{${selector}}[5m])) > 0`
+  );
+}
 
 /**
  * Alerts on Thanos Query, the global view Grafana and users read through the Query Frontend, written after
  * what the thanos-mixin covers. Summed over the replicas the autoscaler runs: one replica's errors are a
- * share of the whole. (The frontend adds caching and splitting in front; its own failures show as Query's.)
+ * share of the whole.
  */
 function thanosQueryAlerts(job: string) {
   const q = `job="${job}"`;
   const labels = { service: THANOS_QUERY_SCRAPE_JOB };
   const latency = (handler: keyof typeof QUERY_LATENCY_SECONDS, alert: string, what: string): AlertingRule => ({
     alert,
-    expr:
-      `histogram_quantile(0.99, sum by (job, le) (rate(http_request_duration_seconds_bucket{${q}, handler="${handler}"}[5m]))) > ${QUERY_LATENCY_SECONDS[handler]}` +
-      ` and sum by (job) (rate(http_request_duration_seconds_count{${q}, handler="${handler}"}[5m])) > 0`,
+    expr: httpLatencyAbove(`${q}, handler="${handler}"`, QUERY_LATENCY_SECONDS[handler]),
     for: "10m",
     labels: { ...labels, severity: "critical" },
     annotations: {
@@ -177,9 +192,7 @@ function thanosQueryAlerts(job: string) {
     rules: [
       {
         alert: "ThanosQueryHttpRequestErrorRateHigh",
-        expr:
-          `sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range", code=~"5.."}[5m]))` +
-          ` / sum by (job, handler) (rate(http_requests_total{${q}, handler=~"query|query_range"}[5m])) > 0.05`,
+        expr: `${httpErrorRatio(`${q}, handler=~"query|query_range"`, "job, handler")} > ${HTTP_ERROR_RATIO}`,
         for: "5m",
         labels: { ...labels, severity: "critical" as const },
         annotations: {
@@ -213,6 +226,47 @@ function thanosQueryAlerts(job: string) {
       },
       latency("query", "ThanosQueryInstantLatencyHigh", "instant queries"),
       latency("query_range", "ThanosQueryRangeLatencyHigh", "range queries"),
+    ],
+  };
+}
+
+/** The rule group of the Query Frontend's alerts. */
+export const QUERY_FRONTEND_ALERT_GROUP = "thanos-query-frontend";
+
+/**
+ * Alerts on the Query Frontend, where Grafana and users enter the global view, after the thanos-mixin's
+ * Thanos Query alerts: the mixin (v0.42.4) has no alert of the frontend's own, nor any on its results cache,
+ * whose failures the frontend counts as misses and answers from Query. One handler serves every path, so
+ * one error ratio and one latency cover them, with the mixin's range-query bound (the frontend exists to
+ * split and cache range queries). They fire beside Query's when Query fails, and alone when the frontend
+ * cannot reach Query at all (Query then sees no request to fail).
+ */
+function queryFrontendAlerts(job: string) {
+  const frontend = `job="${job}", handler="${QUERY_FRONTEND_HANDLER}"`;
+  const labels = { service: QUERY_FRONTEND_SCRAPE_JOB };
+  return {
+    name: QUERY_FRONTEND_ALERT_GROUP,
+    rules: [
+      {
+        alert: "ThanosQueryFrontendHttpRequestErrorRateHigh",
+        expr: `${httpErrorRatio(frontend, "job")} > ${HTTP_ERROR_RATIO}`,
+        for: "5m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "The Thanos Query Frontend fails requests.",
+          description: "{{ $value | humanizePercentage }} of the requests to the Query Frontend fail with a server error: Grafana's dashboards and the global view are broken.",
+        },
+      },
+      {
+        alert: "ThanosQueryFrontendLatencyHigh",
+        expr: httpLatencyAbove(frontend, QUERY_LATENCY_SECONDS.query_range),
+        for: "10m",
+        labels: { ...labels, severity: "critical" as const },
+        annotations: {
+          summary: "The Thanos Query Frontend answers slowly.",
+          description: `The 99th percentile of the Query Frontend's requests takes {{ $value | humanize }}s, above ${QUERY_LATENCY_SECONDS.query_range}s: dashboards time out.`,
+        },
+      },
     ],
   };
 }

@@ -14,26 +14,27 @@ export interface FederationTarget {
   readonly name: string;
 }
 
-/** One region as the federation Prometheus scrapes it. */
-export interface FederatedRegion {
-  readonly name: string;
-  /** Every Prometheus pod of the region (every shard, every replica), one target each. */
-  readonly prometheusTargets: readonly FederationTarget[];
+/** How the federation authenticates to a server it scrapes or alerts to: HTTPS, basic auth with a password file. */
+export interface HttpsClient {
   readonly username: string;
+  /** The password as a file the federation pods mount, never inline in the config. */
   readonly passwordFile: string;
   readonly caFile: string;
-  /** Name in the region's server certificate; targets are reached by load-balancer address. */
+  /** A name in the server's certificate: targets are reached by address. */
   readonly tlsServerName: string;
 }
 
+/** One region as the federation Prometheus scrapes it (its server certificate's name, its federation user). */
+export interface FederatedRegion extends HttpsClient {
+  readonly name: string;
+  /** Every Prometheus pod of the region (every shard, every replica), one target each. */
+  readonly prometheusTargets: readonly FederationTarget[];
+}
+
 /** How the federation Prometheus reaches the Alertmanager mesh (and scrapes it for the health board). */
-export interface AlertmanagerClient {
+export interface AlertmanagerClient extends HttpsClient {
   /** `host:port` of every peer: alerts go to each one directly. */
   readonly targets: readonly string[];
-  readonly username: string;
-  readonly passwordFile: string;
-  readonly caFile: string;
-  readonly tlsServerName: string;
 }
 
 /**
@@ -41,6 +42,14 @@ export interface AlertmanagerClient {
  * headless Service, however many the autoscaler runs), or their addresses (the local topology).
  */
 export type ScrapedReplicas = { readonly dnsName: string; readonly port: number } | { readonly addresses: readonly string[] };
+
+/**
+ * The Query Frontend as the federation scrapes it: every replica, over HTTPS with a user of the frontend's
+ * web config, which asks every path (`/metrics` too) for basic auth.
+ */
+export interface QueryFrontendClient extends HttpsClient {
+  readonly replicas: ScrapedReplicas;
+}
 
 export interface FederationConfigParams {
   readonly clusterName: string;
@@ -54,10 +63,13 @@ export interface FederationConfigParams {
   readonly alertmanager: AlertmanagerClient;
   /** Thanos Query's HTTP port, plain HTTP inside the cluster (NetworkPolicies admit the federation). */
   readonly thanosQuery: ScrapedReplicas;
+  readonly queryFrontend: QueryFrontendClient;
 }
 
 export const ALERTMANAGER_SCRAPE_JOB = "alertmanager";
 export const THANOS_QUERY_SCRAPE_JOB = "thanos-query";
+/** The thanos-mixin's selector of the frontend (`job=~".*thanos-query-frontend.*"`) matches it. */
+export const QUERY_FRONTEND_SCRAPE_JOB = "thanos-query-frontend";
 
 /**
  * The federation's own cluster, as an external label no regional series carries: Thanos sets a store's
@@ -93,6 +105,7 @@ export function federationPrometheusConfig(p: FederationConfigParams) {
       ...p.regions.map((region) => federateJob(region, federateScrapeTimeout(p.scrapeInterval))),
       { job_name: ALERTMANAGER_SCRAPE_JOB, ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] },
       { job_name: THANOS_QUERY_SCRAPE_JOB, ...discovery(p.thanosQuery) },
+      { job_name: QUERY_FRONTEND_SCRAPE_JOB, ...httpsClient(p.queryFrontend), ...discovery(p.queryFrontend.replicas) },
     ],
   };
 }
@@ -137,7 +150,7 @@ function discovery(replicas: ScrapedReplicas) {
     : { static_configs: [{ targets: [...replicas.addresses] }] };
 }
 
-function httpsClient(c: { username: string; passwordFile: string; caFile: string; tlsServerName: string }) {
+function httpsClient(c: HttpsClient) {
   return {
     scheme: "https",
     basic_auth: { username: c.username, password_file: c.passwordFile },

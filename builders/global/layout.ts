@@ -50,6 +50,8 @@ export const THANOS_QUERY = {
 export const QUERY_FRONTEND = {
   name: "thanos-query-frontend",
   service: "thanos-query-frontend",
+  /** Headless Service whose DNS name lists every replica the autoscaler runs: the federation scrapes each. */
+  podsService: "thanos-query-frontend-pods",
   httpPort: 9090,
   /** Basic-auth users of the frontend: Grafana's own, and the one the stack exports for people and tools. */
   grafanaUser: "grafana",
@@ -57,6 +59,12 @@ export const QUERY_FRONTEND = {
   configDir: "/etc/thanos/config",
   tlsDir: "/etc/thanos/tls",
 } as const;
+
+/**
+ * The frontend user the federation Prometheus scrapes every replica as: the stack's user for tools, from the
+ * existing credentials (the password Pulumi already generates and exports as `thanosQueryPassword`).
+ */
+export const QUERY_FRONTEND_SCRAPE_USER = QUERY_FRONTEND.queryUser;
 
 /** memcached holding the Query Frontend's results, shared by every frontend replica. */
 export const RESULTS_CACHE = {

@@ -51,11 +51,12 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
         { peers: [pods(s.grafana)], ports: [tcp(FEDERATION.port)] },
         { peers: [pods(s.query)], ports: [tcp(FEDERATION.sidecarGrpcPort)] },
       ],
-      // Every region gateway's load balancer, every Alertmanager peer, and Thanos Query's metrics.
+      // Every region gateway's load balancer, every Alertmanager peer, and the metrics of Thanos Query and its frontend.
       egress: [
         { peers: ["internet"] },
         { peers: [pods(s.alertmanager)], ports: [tcp(ALERTMANAGER.webPort)] },
         { peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] },
+        { peers: [pods(s.frontend)], ports: [tcp(QUERY_FRONTEND.httpPort)] },
       ],
     },
     {
@@ -68,7 +69,8 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
     {
       name: QUERY_FRONTEND.name,
       selector: s.frontend,
-      ingress: [{ peers: ["load-balancer", pods(s.grafana)], ports: [tcp(QUERY_FRONTEND.httpPort)] }],
+      // Users through the load balancer, Grafana, and the federation scraping its metrics (all with basic auth).
+      ingress: [{ peers: ["load-balancer", pods(s.grafana), pods(s.federation)], ports: [tcp(QUERY_FRONTEND.httpPort)] }],
       egress: [{ peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] }, { peers: [pods(s.resultsCache)], ports: [tcp(RESULTS_CACHE.port)] }],
     },
     {

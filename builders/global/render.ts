@@ -16,7 +16,7 @@ import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboar
 import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { queryFrontendArgs } from "../thanos/query-frontend";
 import { memcachedResponseCacheConfig } from "../thanos/response-cache";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
+import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, QUERY_FRONTEND_SCRAPE_USER, RESULTS_CACHE, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
 import { SECRET_FILES } from "./secrets";
 
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
@@ -134,6 +134,14 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
         thanosQuery: { dnsName: serviceHost(THANOS_QUERY.podsService), port: THANOS_QUERY.httpPort },
+        queryFrontend: {
+          replicas: { dnsName: serviceHost(QUERY_FRONTEND.podsService), port: QUERY_FRONTEND.httpPort },
+          username: QUERY_FRONTEND_SCRAPE_USER,
+          passwordFile: federationSecret(SECRET_FILES.queryFrontendScrapePassword),
+          caFile: federationSecret(SECRET_FILES.queryFrontendCa),
+          // Replicas are reached by pod address; the certificate names the frontend's Service.
+          tlsServerName: serviceHost(QUERY_FRONTEND.service),
+        },
       }),
     ),
     [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })), { peers: config.alerting.replicas }, config.alerts)),

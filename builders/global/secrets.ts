@@ -16,6 +16,9 @@ export const SECRET_FILES = {
   alertmanagerCa: "alertmanager-ca.crt",
   /** Grafana's basic-auth password for the Query Frontend. */
   queryFrontendPassword: "query-frontend-password",
+  /** Federation Prometheus as a scraper of the Query Frontend: its user's password and the CA of its certificate. */
+  queryFrontendScrapePassword: "query-frontend-scrape-password",
+  queryFrontendCa: "query-frontend-ca.crt",
   /** A `kubernetes.io/tls` Secret's keys. */
   tlsCert: TLS_SECRET_KEYS.cert,
   tlsKey: TLS_SECRET_KEYS.key,

@@ -14,6 +14,13 @@ export interface QueryFrontendArgsParams {
   readonly splitInterval: string;
 }
 
+/**
+ * The `handler` label of the frontend's `http_requests_total` and `http_request_duration_seconds`: it
+ * instruments every path it serves (instant and range queries, labels, series) as this one handler
+ * (`cmd/thanos/query_frontend.go` at v0.42.4).
+ */
+export const QUERY_FRONTEND_HANDLER = "query-frontend";
+
 export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
   return thanosArgs("query-frontend", httpAddressArgs(p.httpAddress), [
     `--http.config=${p.httpConfigFile}`,

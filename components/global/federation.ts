@@ -13,7 +13,7 @@ export interface FederationPrometheusArgs extends GlobalPartArgs {
   readonly config: pulumi.Output<string>;
   /** Rule files by name (the global rules, the certificates' expiry). */
   readonly rules: pulumi.Output<Record<string, string>>;
-  /** Every region's federation password and CA, and the Alertmanager client's, by file name. */
+  /** Every region's federation password and CA, the Alertmanager client's and the Query Frontend scraper's, by file name. */
   readonly credentials: pulumi.Output<Record<string, string>>;
   readonly sidecarArgs: pulumi.Output<string[]>;
   readonly storageClassName?: string;

@@ -231,10 +231,13 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       })),
       sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
       credentials: pulumi
-        .all([credentials.federationAlertingPassword, pki.alertmanagerCa.self.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
-        .apply(([password, alertmanagerCa, regions]): Record<string, string> => ({
+        .all([credentials.federationAlertingPassword, pki.alertmanagerCa.self.certPem, credentials.frontendQueryPassword, pki.ingressCa.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
+        .apply(([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
           [SECRET_FILES.alertmanagerPassword]: password,
           [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
+          // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
+          [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
+          [SECRET_FILES.queryFrontendCa]: ingressCa,
           ...Object.fromEntries(
             regions.flatMap((o) => [
               [SECRET_FILES.federationPassword(o.region), o.federationPassword],

@@ -135,6 +135,11 @@ export class ThanosQuery extends pulumi.ComponentResource {
       sourceRanges: [...f.allowedCidrs],
     }, frontend.opts);
     this.frontendAddress = loadBalancerServiceAddress(lb, "the Thanos Query Frontend");
+    // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
+    new k8s.core.v1.Service(`${frontend.id.name}-pods`, {
+      metadata: metadata(frontend, QUERY_FRONTEND.podsService),
+      spec: { clusterIP: "None", selector: frontend.selector, ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }] },
+    }, frontend.opts);
     const host = serviceHost(QUERY_FRONTEND.service);
     const cert = signedCertificate(`${name}-query-frontend`, "server", { commonName: host },
       subjectNames([host], this.frontendAddress.apply((address) => [address])), f.ingressCa, movedChildOpts(this, opts?.parent));

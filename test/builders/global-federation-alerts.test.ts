@@ -6,12 +6,13 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { INHIBIT_EQUAL, WATCHDOG_ALERT } from "../../builders/alertmanager/config";
-import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, REGION_UNREACHABLE } from "../../builders/federation/alerts";
-import { ALERTMANAGER_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "../../builders/federation/config";
+import { COMPACTOR_MISSING, COMPACTOR_SERVICE, FEDERATION_SERVICE, QUERY_FRONTEND_ALERT_GROUP, REGION_UNREACHABLE } from "../../builders/federation/alerts";
+import { ALERTMANAGER_SCRAPE_JOB, QUERY_FRONTEND_SCRAPE_JOB, THANOS_QUERY_SCRAPE_JOB, federateJobName } from "../../builders/federation/config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import type { AlertingRule } from "../../builders/rules/types";
-import { TestGroup, expectations } from "../support/alert-tests";
+import { QUERY_FRONTEND_HANDLER } from "../../builders/thanos/query-frontend";
+import { TestGroup, alertingRules, assertEveryAlertTested, expectations } from "../support/alert-tests";
 import { checkRuleFiles, testRules } from "../support/promtool";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
@@ -266,5 +267,72 @@ describe("global federation alerts", () => {
       },
     ];
     testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
+  });
+
+  it("fire the Query Frontend alerts on requests failing with server errors and on slow requests, and stay silent otherwise", () => {
+    const file = YAML.parse(rulesText);
+    const firing = expectations(file);
+    // As the pinned frontend labels them: one handler for every path, and the tenant of its tenancy middleware.
+    const replica = (i: number) => ({ job: QUERY_FRONTEND_SCRAPE_JOB, instance: `10.1.1.${i}:9090`, handler: QUERY_FRONTEND_HANDLER, method: "get", tenant: "default-tenant" });
+    const series = (name: string, labels: Record<string, string>) => `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",")}}`;
+    const job = { job: QUERY_FRONTEND_SCRAPE_JOB };
+    /** Requests a minute of each replica by code. */
+    const requests = (perReplica: Record<string, number>[]) => perReplica.flatMap((codes, i) =>
+      Object.entries(codes).map(([code, perMinute]) => ({ series: series("http_requests_total", { ...replica(i), code }), values: `0+${perMinute}x30` })));
+    /** One replica's latency histogram, in the frontend's own buckets: every request takes between `from` and `to` seconds. */
+    const latency = (from: number, to: number) => [
+      ...["0.001", String(from)].map((le) => ({ series: series("http_request_duration_seconds_bucket", { ...replica(0), code: "200", le }), values: "0x30" })),
+      ...[String(to), "+Inf"].map((le) => ({ series: series("http_request_duration_seconds_bucket", { ...replica(0), code: "200", le }), values: "0+10x30" })),
+      { series: series("http_request_duration_seconds_count", { ...replica(0), code: "200" }), values: "0+10x30" },
+    ];
+    const ERRORS = "ThanosQueryFrontendHttpRequestErrorRateHigh";
+    const LATENCY = "ThanosQueryFrontendLatencyHigh";
+    const tests: TestGroup[] = [
+      {
+        name: "a fifth of one replica's requests fail with 503 (10% of all)",
+        interval: "1m",
+        input_series: requests([{ "200": 80, "503": 20 }, { "200": 100 }]),
+        alert_rule_test: [
+          { eval_time: "3m", alertname: ERRORS, exp_alerts: [] },
+          { eval_time: "15m", alertname: ERRORS, exp_alerts: [firing(ERRORS, job, "10%")] },
+        ],
+      },
+      {
+        name: "a sixth of the requests are bad queries (400) and 1.5% fail with 504: only server errors count, under 5%",
+        interval: "1m",
+        input_series: requests([{ "200": 64, "400": 33, "504": 3 }, { "200": 100 }]),
+        alert_rule_test: [{ eval_time: "15m", alertname: ERRORS, exp_alerts: [] }],
+      },
+      {
+        name: "requests take 90-120s",
+        interval: "1m",
+        input_series: latency(90, 120),
+        alert_rule_test: [
+          { eval_time: "8m", alertname: LATENCY, exp_alerts: [] },
+          { eval_time: "20m", alertname: LATENCY, exp_alerts: [firing(LATENCY, job, "119.7")] },
+        ],
+      },
+      {
+        name: "requests take 60-90s: just within the bound",
+        interval: "1m",
+        input_series: latency(60, 90),
+        alert_rule_test: [{ eval_time: "20m", alertname: LATENCY, exp_alerts: [] }],
+      },
+    ];
+    const frontendAlerts = { groups: file.groups.filter((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP) };
+    assert.deepStrictEqual(alertingRules(frontendAlerts).map((r) => r.alert), [ERRORS, LATENCY]);
+    for (const rule of alertingRules(frontendAlerts)) assert.strictEqual(rule.labels.service, QUERY_FRONTEND_SCRAPE_JOB, rule.alert);
+    assertEveryAlertTested(frontendAlerts, tests);
+    testRules({ [RULE_FILE]: rulesText }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests });
+  });
+
+  it("leave out the Query Frontend alerts a stack disables by name, and keep every other", () => {
+    const disabled = ["ThanosQueryFrontendHttpRequestErrorRateHigh", "ThanosQueryFrontendLatencyHigh"];
+    const config = globalConfig(["us-east", "eu-west"], { alerts: { disabled } });
+    const file = YAML.parse(renderGlobalFiles(config, regions, renderOptions(regions))[GLOBAL_FILES.federationRules]);
+    const names = alertingRules(file).map((r) => r.alert);
+    for (const name of disabled) assert.ok(!names.includes(name), `${name} is left out`);
+    assert.ok(!file.groups.some((g: { name: string }) => g.name === QUERY_FRONTEND_ALERT_GROUP), "the emptied group goes with them");
+    assert.deepStrictEqual(names, alerts.map((r) => r.alert).filter((n) => !disabled.includes(n)));
   });
 });

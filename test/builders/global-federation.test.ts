@@ -3,10 +3,10 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
-import { FEDERATION } from "../../builders/global/layout";
+import { FEDERATION, QUERY_FRONTEND, QUERY_FRONTEND_SCRAPE_USER } from "../../builders/global/layout";
 import { federationMatchers, REGIONAL_RECORDING_RULES, ESSENTIAL_SERIES } from "../../builders/federation/series";
 import { GLOBAL_RECORDING_RULES, globalRecordingRules } from "../../builders/federation/rules";
-import { federateScrapeTimeout } from "../../builders/federation/config";
+import { QUERY_FRONTEND_SCRAPE_JOB, federateScrapeTimeout } from "../../builders/federation/config";
 import { externalLabels } from "../../builders/prometheus/config";
 import { parseDuration } from "../../config/duration";
 import { recordingRules } from "../../builders/rules/recording";
@@ -86,6 +86,18 @@ describe("global federation Prometheus", () => {
     assert.strictEqual(am.static_configs[0].targets.length, 3);
     assert.ok(am.static_configs[0].targets.every((t: string) => /^alertmanager-\d\.alertmanager-peers\.monitoring\.svc:9093$/.test(t)));
     assert.deepStrictEqual(config.alerting.alert_relabel_configs, [{ action: "labeldrop", regex: FEDERATION.replicaLabel }]);
+  });
+
+  it("scrapes every Query Frontend replica through its headless Service over HTTPS, as a user of the frontend's web config whose password is a mounted file", () => {
+    const frontend = job(QUERY_FRONTEND_SCRAPE_JOB);
+    assert.deepStrictEqual(frontend.dns_sd_configs, [{ names: [`${QUERY_FRONTEND.podsService}.monitoring.svc`], type: "A", port: QUERY_FRONTEND.httpPort }]);
+    assert.strictEqual(frontend.scheme, "https");
+    assert.deepStrictEqual(frontend.basic_auth, { username: QUERY_FRONTEND_SCRAPE_USER, password_file: `${FEDERATION.secretsDir}/query-frontend-scrape-password` });
+    // Replicas are reached by pod address: the name checked is the one the frontend's certificate is issued for.
+    assert.deepStrictEqual(frontend.tls_config, { ca_file: `${FEDERATION.secretsDir}/query-frontend-ca.crt`, server_name: `${QUERY_FRONTEND.service}.monitoring.svc` });
+    const users = YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).basic_auth_users;
+    assert.ok(frontend.basic_auth.username in users, "the frontend admits the user the federation scrapes as");
+    for (const j of config.scrape_configs) assert.ok(!("password" in (j.basic_auth ?? {})), `${j.job_name}: no password inline`);
   });
 
   it("every global recording rule reads a series the regional rules record or an essential series, and the federation keeps it", () => {

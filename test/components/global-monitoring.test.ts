@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { GlobalMonitoring } from "../../components/global";
 import { MockedResource, hasSecretInput, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
 import { exposedRegion, globalConfig } from "../fixtures/global-fixtures";
@@ -179,6 +181,34 @@ describe("GlobalMonitoring component (under mocks)", function () {
         assert.ok(probe === undefined || !["/-/ready", "/api/health"].includes(probe), `${w.inputs.metadata.name}/${c.name}: liveness is not a readiness check (${probe})`);
       }
     }
+  });
+
+  it("lets the federation scrape every Query Frontend replica: a headless Service, the frontend's password and CA mounted from the federation's Secret, admitted both ways", () => {
+    const frontendPods = { podSelector: { matchLabels: k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query-frontend").inputs.spec.selector.matchLabels } };
+    const federation = k8sNamed(run.resources, "kubernetes:apps/v1:StatefulSet", "federation-prometheus").inputs.spec;
+    const federationPods = { podSelector: { matchLabels: federation.selector.matchLabels } };
+    const headless = k8sNamed(run.resources, "kubernetes:core/v1:Service", "thanos-query-frontend-pods").inputs.spec;
+    assert.strictEqual(headless.clusterIP, "None");
+    assert.deepStrictEqual(headless.selector, frontendPods.podSelector.matchLabels);
+    assert.deepStrictEqual(headless.ports.map((p: any) => p.port), [9090]);
+    const config = YAML.parse(k8sNamed(run.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"]);
+    const job = config.scrape_configs.find((j: any) => j.job_name === QUERY_FRONTEND_SCRAPE_JOB);
+    assert.deepStrictEqual(job.dns_sd_configs[0].names, ["thanos-query-frontend-pods.monitoring.svc"]);
+    // Each file the job reads is a key of the Secret mounted where the job looks.
+    const secret = k8sNamed(run.resources, "kubernetes:core/v1:Secret", "federation-prometheus-credentials");
+    assert.ok(secret.secret, "the frontend's password reaches the federation as a Pulumi secret");
+    const prometheus = federation.template.spec.containers.find((c: any) => c.name === "prometheus");
+    for (const file of [job.basic_auth.password_file, job.tls_config.ca_file]) {
+      const mount = prometheus.volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+      assert.ok(mount, `${file} is mounted`);
+      const volume = federation.template.spec.volumes.find((v: any) => v.name === mount.name);
+      assert.strictEqual(volume.secret?.secretName, secret.inputs.metadata.name, `${file} comes from the federation's Secret`);
+      assert.ok(secret.inputs.stringData[file.slice(mount.mountPath.length + 1)], `the Secret holds ${file}`);
+    }
+    const policy = (name: string) => k8sNamed(run.resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", name).inputs.spec;
+    const port9090 = (rule: any) => rule.ports?.some((p: any) => p.port === 9090);
+    assert.ok(policy("thanos-query-frontend").ingress.some((r: any) => port9090(r) && r.from.some((p: any) => JSON.stringify(p) === JSON.stringify(federationPods))), "the frontend admits the federation");
+    assert.ok(policy("federation-prometheus").egress.some((r: any) => port9090(r) && JSON.stringify(r.to) === JSON.stringify([frontendPods])), "the federation may reach the frontend pods");
   });
 
   it("runs Grafana's unified alerting as one HA cluster: peers through a headless Service, gossip on 9094 TCP and UDP admitted from its peers", () => {

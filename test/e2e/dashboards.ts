@@ -8,10 +8,13 @@
  * them first on its own topology rather than starting a second one (a minute on two cores).
  */
 import * as assert from "assert";
+import { QUERY_FRONTEND_ALERT_GROUP } from "../../builders/federation/alerts";
+import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
 import { RECORDED } from "../../builders/rules/recording";
-import { request, ServerAccess, thanosQuery } from "../../local/client";
+import { everyRuleEvaluates } from "../../local/check";
+import { query, request, ruleGroups, ServerAccess, thanosQuery } from "../../local/client";
 import type { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
@@ -87,5 +90,15 @@ export function dashboardChecks(current: () => Topology): void {
     assert.ok(local.length > 60, `${local.length} queries ran`);
     assert.deepStrictEqual(failed, [], "queries Thanos refused");
     assert.deepStrictEqual(empty.map((q) => `${q.dashboard}: ${q.expr}`), [], "queries that answered no series (a wrong label name or value)");
+  });
+
+  it("each federation Prometheus scrapes the Query Frontend with its credentials and evaluates the frontend's alerts, and every rule, without error", async () => {
+    for (const [name, access] of current().rendered.federation) {
+      const up = `up{job="${QUERY_FRONTEND_SCRAPE_JOB}"}`;
+      await waitFor(`${name}: ${up} == 1`, 30_000, async () => ((await query(access, `${up} == 1`)).length === 1 ? true : undefined));
+      const groups = await ruleGroups(access);
+      assert.ok(groups.some((g) => g.name === QUERY_FRONTEND_ALERT_GROUP && g.rules.length > 0), `${name} evaluates the Query Frontend's alerts`);
+    }
+    await everyRuleEvaluates(current());
   });
 }

@@ -17,8 +17,9 @@ const LOCAL_PREFIXES: readonly { readonly component: LocalComponent; readonly pa
   // Prometheus writes `up` and `scrape_*` for every target it scrapes.
   { component: "prometheus", pattern: /^(prometheus_|up$|scrape_)/ },
   { component: "node_exporter", pattern: /^node_/ },
-  // Thanos' StoreAPI servers count their gRPC calls with go-grpc-middleware's `grpc_server_*`.
-  { component: "thanos", pattern: /^(thanos_|grpc_server_)/ },
+  // Thanos' StoreAPI servers count their gRPC calls with go-grpc-middleware's `grpc_server_*`; the Query
+  // Frontend its requests as `http_request*` (handler "query-frontend") and its results cache as Cortex's `cortex_cache_*`.
+  { component: "thanos", pattern: /^(thanos_|grpc_server_|http_requests_total$|http_request_duration_seconds_|cortex_cache_)/ },
   { component: "alertmanager", pattern: /^alertmanager_/ },
 ];
 

@@ -38,6 +38,13 @@ export const REGION_AND_CLUSTER = 'region="$region", cluster="$cluster"';
  */
 export const IN_REGION = `${REGION_AND_CLUSTER}, ${FEDERATION_CLUSTER_LABEL}=""`;
 
+/**
+ * The global tier's own components, which only the federation scrapes, on a per-region dashboard: the same
+ * series whichever region is picked. Their series carry the federation's external label, which keeps the
+ * regions' StoreAPIs out of the query as IN_REGION keeps the federation's out.
+ */
+export const GLOBAL_TIER = `${FEDERATION_CLUSTER_LABEL}!=""`;
+
 /** A PromQL query and the legend of its series. */
 export interface Query {
   readonly expr: string;

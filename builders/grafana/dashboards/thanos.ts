@@ -1,10 +1,13 @@
+import { QUERY_FRONTEND_SCRAPE_JOB } from "../../federation/config";
 import { NAMES } from "../../regional/layout";
-import { IN_REGION, REGION_AND_CLUSTER, q, graph, regionVariables, stackDashboard } from "./helpers";
+import { QUERY_FRONTEND_HANDLER } from "../../thanos/query-frontend";
+import { GLOBAL_TIER, IN_REGION, REGION_AND_CLUSTER, q, graph, regionVariables, stackDashboard } from "./helpers";
 
 /**
  * The region's Thanos: sidecar uploads, store gateways, the compactor and the StoreAPI calls Thanos Query
- * makes into the region. Thanos Query and its frontend are not scraped by any Prometheus of the stack, so
- * their side of the queries is read where the region serves them (the StoreAPI servers' gRPC metrics).
+ * makes into the region (read where the region serves them, the StoreAPI servers' gRPC metrics), and the
+ * global Query Frontend every dashboard reads through, which the federation scrapes: its requests, errors,
+ * latency and results cache, after the thanos-mixin's Query Frontend dashboard.
  */
 export function thanosDashboard() {
   const store = `job="${NAMES.storeGateway}", ${IN_REGION}`;
@@ -12,10 +15,14 @@ export function thanosDashboard() {
   const rate = (metric: string, selector: string) => `rate(${metric}{${selector}}[$__rate_interval])`;
   // Thanos Query asks each StoreAPI for series with the Series call; errors are any code but OK.
   const seriesCalls = `grpc_service="thanos.Store", grpc_method="Series", ${IN_REGION}`;
+  const frontend = `job="${QUERY_FRONTEND_SCRAPE_JOB}", ${GLOBAL_TIER}`;
+  const frontendRequests = `${frontend}, handler="${QUERY_FRONTEND_HANDLER}"`;
+  const frontendLatency = (quantile: number) =>
+    q(`histogram_quantile(${quantile}, sum by (le) (${rate("http_request_duration_seconds_bucket", frontendRequests)}))`, `p${quantile * 100}`);
   return stackDashboard({
     uid: "thanos",
     title: "Thanos",
-    description: "Sidecar uploads, store gateways, the compactor and the queries into one region's StoreAPIs.",
+    description: "Sidecar uploads, store gateways, the compactor and the queries into one region's StoreAPIs; the global Query Frontend in front of them.",
     scope: "region",
     variables: regionVariables(),
     sections: [
@@ -75,6 +82,29 @@ export function thanosDashboard() {
           graph("Garbage collection", "ops", "Blocks the compactor garbage-collects per second, and failed collections.", [
             q(`sum(${rate("thanos_compact_garbage_collected_blocks_total", compactor)})`, "blocks collected"),
             q(`sum(${rate("thanos_compact_garbage_collection_failures_total", compactor)})`, "failures"),
+          ]),
+        ],
+      },
+      {
+        // The frontend serves every region: its panels are the same whichever region is picked.
+        title: "Query Frontend (global)",
+        panels: [
+          graph("Query Frontend requests", "reqps", "Requests per second Grafana and users send to the Query Frontend, every replica, by status code.", [
+            q(`sum by (code) (${rate("http_requests_total", frontendRequests)})`, "{{code}}"),
+          ]),
+          graph("Query Frontend errors", "percentunit", "Share of the frontend's requests that fail with a server error, by code; empty while none fails.", [
+            q(`sum by (code) (${rate("http_requests_total", `${frontendRequests}, code=~"5.."`)}) / ignoring (code) group_left () sum(${rate("http_requests_total", frontendRequests)}) > 0`, "{{code}}"),
+          ], { max: 1 }),
+          graph("Query Frontend latency", "s", "99th and 50th percentile of the frontend's requests, answers from its results cache included.", [frontendLatency(0.99), frontendLatency(0.5)]),
+          graph("Queries by type", "ops", "Queries per second through the frontend, by operation (instant, range, labels, series).", [
+            q(`sum by (op) (${rate("thanos_query_frontend_queries_total", frontend)})`, "{{op}}"),
+          ]),
+          graph("Results cache hit ratio", "percentunit", "Share of the keys the frontend looks up in its results cache that it finds there, by kind of request.", [
+            q(`sum by (tripperware) (${rate("cortex_cache_hits_total", frontend)}) / sum by (tripperware) (${rate("cortex_cache_fetched_keys_total", frontend)})`, "{{tripperware}}"),
+          ], { max: 1 }),
+          graph("Results cache lookups", "ops", "Keys per second the frontend looks up in its results cache, and those it finds.", [
+            q(`sum by (tripperware) (${rate("cortex_cache_fetched_keys_total", frontend)})`, "{{tripperware}} looked up"),
+            q(`sum by (tripperware) (${rate("cortex_cache_hits_total", frontend)})`, "{{tripperware}} found"),
           ]),
         ],
       },
