@@ -64,15 +64,22 @@ function copiedLabels(object: "__meta_kubernetes_service" | "__meta_kubernetes_p
 }
 
 /**
- * Where a target is in the cluster, the object labels the monitor copies, and its job: the Service's name (or
- * the monitor's for pods), or the jobLabel's value.
+ * The job, as the operator names it: the Service's name, or `<namespace>/<name>` of a PodMonitor (its name
+ * alone where it has no namespace), then the jobLabel's value where the object carries that label, so
+ * dashboards and rules written against the operator's jobs keep matching after an import.
  */
+function jobSteps(kind: Kind, monitor: TeamMonitor): RelabelConfig[] {
+  const named: RelabelConfig = kind === "services"
+    ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
+    : { target_label: "job", replacement: monitor.namespace !== undefined ? `${monitor.namespace}/${monitor.name}` : monitor.name, action: "replace" };
+  const labeled: RelabelConfig[] = monitor.jobLabel !== undefined
+    ? [{ source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`], regex: "(.+)", target_label: "job", action: "replace" }]
+    : [];
+  return [named, ...labeled];
+}
+
+/** Where a target is in the cluster, the object labels the monitor copies, and its job. */
 function targetLabels(kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint): RelabelConfig[] {
-  const job: RelabelConfig = monitor.jobLabel !== undefined
-    ? { source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`], regex: "(.+)", target_label: "job", action: "replace" }
-    : kind === "services"
-      ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
-      : { target_label: "job", replacement: monitor.name, action: "replace" };
   return [
     ...POD_LABELS,
     { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container", action: "replace" },
@@ -80,7 +87,7 @@ function targetLabels(kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint):
     ...(endpoint.port !== undefined ? [{ target_label: "endpoint", replacement: endpoint.port, action: "replace" } as const] : []),
     ...("targetLabels" in monitor ? copiedLabels("__meta_kubernetes_service", monitor.targetLabels) : []),
     ...copiedLabels("__meta_kubernetes_pod", monitor.podTargetLabels),
-    job,
+    ...jobSteps(kind, monitor),
   ];
 }
 

@@ -52,6 +52,19 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
     assert.ok(worker.relabel_configs!.some((r) => r.action === "keep" && r.regex === "(payments-worker);true"));
   });
 
+  it("names the jobs as the operator does: the Service's name, `<namespace>/<name>` of a PodMonitor, a jobLabel's value over either", () => {
+    const jobSteps = (job: { relabel_configs?: readonly { target_label?: string }[] }) => job.relabel_configs!.filter((r) => r.target_label === "job");
+    const [api, worker] = jobsOf(byConfig);
+    assert.deepStrictEqual(jobSteps(api), [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }]);
+    assert.deepStrictEqual(jobSteps(worker), [{ target_label: "job", replacement: "payments/worker", action: "replace" }], "the pod monitor's namespace defaults to the team's first");
+    const labeled = usEast([{ ...PAYMENTS_BY_CONFIG, pods: PAYMENTS_BY_CONFIG.pods.map((p: object) => ({ ...p, jobLabel: "app.kubernetes.io/name" })) }]);
+    // Replaced only where the pod carries the label (regex (.+)): an unlabeled pod keeps the operator's default.
+    assert.deepStrictEqual(jobSteps(jobsOf(labeled)[1]), [
+      { target_label: "job", replacement: "payments/worker", action: "replace" },
+      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: "(.+)", target_label: "job", action: "replace" },
+    ]);
+  });
+
   it("labels every series with the team after the team's own relabelings, on targets and on scraped series", () => {
     for (const job of jobsOf(byConfig)) {
       const teamStep = { target_label: "team", replacement: "payments", action: "replace" };
