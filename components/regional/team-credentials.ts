@@ -41,7 +41,8 @@ export class TeamCredentials extends pulumi.ComponentResource {
       dataOf(file.source).apply((data): [string, string] => {
         const value = data[file.source.key];
         if (value === undefined) {
-          throw new Error(
+          // A RunError: the CLI prints its sentence alone, as it does the config's.
+          throw new pulumi.RunError(
             `stack '${args.stack}': ${KIND[file.source.kind]} '${file.source.namespace}/${file.source.name}' has no key '${file.source.key}', which ${file.usedBy} reads ` +
               `(its keys: ${Object.keys(data).sort().join(", ") || "none"})`,
           );
