@@ -26,7 +26,7 @@ export const DEFAULTS = {
   },
   staticJob: { metricsPath: "/metrics", scheme: "http" },
   /** A team's ServiceMonitor- or PodMonitor-shaped endpoint (config/teams-schema.ts). */
-  teamEndpoint: { path: "/metrics", scheme: "http" },
+  teamEndpoint: { path: "/metrics", scheme: "http", authorizationType: "Bearer" },
   expectedLoad: { targets: 200, seriesPerTarget: 1000 },
   bucketRetention: { raw: "30d", fiveMinutes: "180d", oneHour: "2y" },
   /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */

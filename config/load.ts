@@ -36,8 +36,9 @@ export function loadStackConfig(stack: string, raw: RawConfig, projectDir: strin
     throw new ConfigError(stack, keyPath(path), valueAt(input, path), allowed);
   };
   const config = { ...parsed.data, teams: resolveTeams(tier, parsed.data.teams, projectDir, fail) } as StackConfig;
-  checkRules(config, input, raw);
+  // The teams first: the rules build the region's jobs, the teams' among them, from entries they trust.
   checkTeams(config, input, raw, fail);
+  checkRules(config, input, raw);
   return deepFreeze(config);
 }
 

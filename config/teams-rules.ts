@@ -8,8 +8,8 @@ import { keyPath, valueAt } from "./issues";
 import type { RawConfig } from "./raw";
 import { RECEIVER_SECRET, requireSecret } from "./rules";
 import { BUILT_IN_RECEIVERS } from "./schema";
-import { TEAM_LABEL } from "./teams-schema";
-import type { GlobalStackConfig, RegionalStackConfig, StackConfig, Team, TeamMonitor } from "./types";
+import { TEAM_LABEL, endpointKeys } from "./teams-schema";
+import type { GlobalStackConfig, RegionalStackConfig, StackConfig, Team, TeamEndpoint, TeamMonitor } from "./types";
 
 type Fail = (path: readonly PropertyKey[], allowed: string) => never;
 
@@ -65,6 +65,13 @@ function checkMonitor(config: RegionalStackConfig, team: Team, kind: "services" 
     const value = monitor[key];
     if (value !== undefined && value > limit) fail([key], `a whole number up to ${limit} (prometheus.${key}): a team cannot raise the stack's per-target limit`);
   }
+  for (const field of ["targetLabels", "podTargetLabels"] as const) {
+    const labels: readonly string[] = field in monitor ? (monitor as Record<typeof field, readonly string[]>)[field] : [];
+    // Copied under its sanitized name, which is `team` for `team` alone.
+    labels.forEach((label, l) => {
+      if (label === TEAM_LABEL) fail([field, l], `a label other than ${TEAM_LABEL}: the stack sets ${TEAM_LABEL}="${team.name}" on every series of the team`);
+    });
+  }
   monitor.endpoints.forEach((endpoint, e) => {
     const at = (...path: PropertyKey[]) => ["endpoints", e, ...path];
     if (endpoint.port === undefined && endpoint.targetPort === undefined) {
@@ -75,6 +82,7 @@ function checkMonitor(config: RegionalStackConfig, team: Team, kind: "services" 
       fail(at("scrapeTimeout"), `a duration of at most the endpoint's interval (${endpoint.interval ?? `${config.prometheus.scrapeInterval}, prometheus.scrapeInterval`})`);
     }
     if (endpoint.tlsConfig !== undefined && endpoint.scheme !== "https") fail(at("tlsConfig"), "no value unless scheme is https");
+    checkCredentials(monitor, endpoint, at, fail);
     for (const list of ["relabelings", "metricRelabelings"] as const) {
       endpoint[list].forEach((step, r) => {
         if (step.targetLabel === TEAM_LABEL) fail(at(list, r, "targetLabel"), `a label other than ${TEAM_LABEL}: the stack sets ${TEAM_LABEL}="${team.name}" on every series of the team`);
@@ -83,6 +91,30 @@ function checkMonitor(config: RegionalStackConfig, team: Team, kind: "services" 
       });
     }
   });
+}
+
+/** The ways an endpoint authenticates; Prometheus takes one. */
+const AUTHENTICATIONS = ["basicAuth", "authorization"] as const;
+
+/** What Prometheus would refuse or could not read of an endpoint's credentials and TLS material. */
+function checkCredentials(monitor: TeamMonitor, endpoint: TeamEndpoint, at: (...path: PropertyKey[]) => PropertyKey[], fail: Fail): void {
+  const tls = endpoint.tlsConfig;
+  for (const field of ["ca", "cert"] as const) {
+    const source = tls?.[field];
+    if (source === undefined) continue;
+    if (source.secret !== undefined && source.configMap !== undefined) fail(at("tlsConfig", field, "configMap"), "no value beside tlsConfig." + field + ".secret: one source, a Secret or a ConfigMap");
+    if (source.secret === undefined && source.configMap === undefined) fail(at("tlsConfig", field), "a secret or a configMap (its name and key)");
+  }
+  if (tls?.cert !== undefined && tls.keySecret === undefined) fail(at("tlsConfig", "keySecret"), "the Secret key of the client certificate's private key: a tlsConfig.cert needs one");
+  if (tls?.keySecret !== undefined && tls.cert === undefined) fail(at("tlsConfig", "cert"), "the client certificate (a secret or configMap) of tlsConfig.keySecret: a key needs its certificate");
+  const ways = AUTHENTICATIONS.filter((way) => endpoint[way] !== undefined);
+  if (ways.length > 1) fail(at(ways[1]), `no value beside ${ways[0]}: Prometheus authenticates a scrape one way`);
+  if (endpoint.authorization !== undefined && endpoint.authorization.type.toLowerCase() === "basic") {
+    fail(at("authorization", "type"), "a scheme other than Basic (Prometheus refuses it in authorization): use basicAuth");
+  }
+  if (monitor.namespace === undefined && endpointKeys(endpoint).length > 0) {
+    fail(["namespace"], `the namespace of the Secrets and ConfigMaps monitor '${monitor.name}' names (or teams[].namespaces, whose first one is the default)`);
+  }
 }
 
 function checkGlobalTeams(config: GlobalStackConfig, input: Record<string, unknown>, raw: RawConfig, fail: Fail): void {

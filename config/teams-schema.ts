@@ -26,6 +26,10 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const PORT_NAME = /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+/** The keys of a Secret's or ConfigMap's data. */
+const DATA_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+/** An HTTP authentication scheme (RFC 9110 token). */
+const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/;
 /** A relative path inside the project directory: no leading slash, no `..` segment. */
 const PROJECT_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+$/;
 
@@ -38,6 +42,28 @@ function projectPath(what: string, ending = "", doc?: string) {
 
 function stringMap(key: RegExp, value: RegExp, allowed: string, doc: string) {
   return documented(z.record(z.string().regex(key), z.string().regex(value)), { allowed, doc }).default({});
+}
+
+/** A key of a Secret or ConfigMap in the monitor's namespace, as Kubernetes' SecretKeySelector and ConfigMapKeySelector write it. */
+function keySelector(what: "Secret" | "ConfigMap", doc: string) {
+  return section(
+    {
+      name: text(OBJECT_NAME, `the name of a ${what} in the monitor's namespace`, `The ${what}.`),
+      key: text(DATA_KEY, `a key of the ${what}'s data (letters, digits, '-', '_' and '.')`, "The key of its data."),
+    },
+    doc,
+  );
+}
+
+/** A key of a Secret or of a ConfigMap (the CRD's SecretOrConfigMap): exactly one of the two. */
+function secretOrConfigMap(doc: string) {
+  return section(
+    {
+      secret: keySelector("Secret", "A key of a Secret.").optional(),
+      configMap: keySelector("ConfigMap", "A key of a ConfigMap.").optional(),
+    },
+    doc,
+  ).optional();
 }
 
 function relabeling() {
@@ -72,10 +98,27 @@ function endpoint() {
       scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.teamEndpoint.scheme),
       tlsConfig: section(
         {
+          ca: secretOrConfigMap("The CA that verifies the target's certificate (default: the system's CAs)."),
+          cert: secretOrConfigMap("The client certificate Prometheus presents (with keySecret)."),
+          keySecret: keySelector("Secret", "The client certificate's private key.").optional(),
           serverName: text(/^[A-Za-z0-9.-]+$/, "a DNS name", "The name the target's certificate must carry.").optional(),
           insecureSkipVerify: flag("Accept any certificate (for targets with self-signed ones).").default(false),
         },
-        "TLS towards the target (https); the system's CAs verify it.",
+        "TLS towards the target (https), its material from Secrets and ConfigMaps of the monitor's namespace.",
+      ).optional(),
+      basicAuth: section(
+        {
+          username: keySelector("Secret", "The user name."),
+          password: keySelector("Secret", "The password."),
+        },
+        "HTTP basic authentication, both parts from Secrets of the monitor's namespace.",
+      ).optional(),
+      authorization: section(
+        {
+          type: text(AUTH_SCHEME, "an HTTP authentication scheme such as Bearer (not Basic: that is basicAuth)", "The scheme of the Authorization header.").default(DEFAULTS.teamEndpoint.authorizationType),
+          credentials: keySelector("Secret", "The credentials sent after the scheme (a token)."),
+        },
+        "An Authorization header, its credentials from a Secret of the monitor's namespace.",
       ).optional(),
       honorLabels: flag("Keep the target's own labels where they clash with the target labels (never `team`).").default(false),
       params: documented(z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.array(z.string()).min(1)), {
@@ -89,8 +132,18 @@ function endpoint() {
   );
 }
 
-/** A ServiceMonitor's or PodMonitor's spec, as a team writes it in the stack file (or imports it). */
-export function monitor(what: "Services" | "Pods") {
+/** Labels of Kubernetes objects a monitor copies onto its targets. */
+function copiedLabels(object: "Service" | "Pod") {
+  return list(
+    text(LABEL_KEY, "a Kubernetes label key"),
+    "a list of Kubernetes label keys",
+    `Labels of the ${object} copied onto its targets, named as Prometheus names them (every character but letters, digits and _ becomes _).`,
+  ).default([]);
+}
+
+/** The fields ServiceMonitors and PodMonitors share: those before the labels they copy, and those after. */
+function monitorFields(what: "Services" | "Pods") {
+  const object = what === "Services" ? "Service" : "Pod";
   const expression = section(
     {
       key: text(LABEL_KEY, "a Kubernetes label key", "The label."),
@@ -99,30 +152,78 @@ export function monitor(what: "Services" | "Pods") {
     },
     "A label selector requirement.",
   );
+  const head = {
+    name: text(OBJECT_NAME, "a Kubernetes object name (lower-case letters, digits, dashes and dots)", "Name of the monitor, unique in the team: the job is named after it."),
+    namespace: text(NAMESPACE, "a Kubernetes namespace name", "The monitor's own namespace, as its object's metadata.namespace: where the Secrets and ConfigMaps its endpoints name are (default: the team's first namespace).").optional(),
+    namespaceSelector: section(
+      {
+        any: flag("Every namespace of the cluster.").default(false),
+        matchNames: list(text(NAMESPACE, "a Kubernetes namespace name"), "a list of namespace names", "These namespaces.").default([]),
+      },
+      "Where the monitor looks; neither key: the team's namespaces.",
+    ).prefault({}),
+    selector: section(
+      {
+        matchLabels: stringMap(LABEL_KEY, LABEL_VALUE, "an object of Kubernetes label keys to values", "Labels the object carries."),
+        matchExpressions: documented(z.array(expression), { allowed: "a list of label selector requirements", doc: "Requirements the object's labels meet." }).default([]),
+      },
+      `Labels of the ${what} to scrape (every one in the namespaces when empty).`,
+    ).prefault({}),
+    jobLabel: text(LABEL_KEY, "a Kubernetes label key", `A label of the ${object} whose value becomes the job label.`).optional(),
+  };
+  const tail = {
+    sampleLimit: int(1, 10_000_000, "Per-target sample_limit, at most prometheus.sampleLimit (its default).").optional(),
+    labelLimit: int(1, 1000, "Per-target label_limit, at most prometheus.labelLimit (its default).").optional(),
+    endpoints: documented(z.array(endpoint()).min(1), { allowed: "a list of at least one endpoint", doc: "The ports to scrape." }),
+  };
+  return { head, tail };
+}
+
+/** A key of a Secret or ConfigMap that an endpoint's credentials or TLS material come from, and where the endpoint names it. */
+export interface EndpointKey {
+  readonly field: "tlsConfig.ca" | "tlsConfig.cert" | "tlsConfig.keySecret" | "basicAuth.username" | "basicAuth.password" | "authorization.credentials";
+  readonly kind: "secret" | "configMap";
+  readonly name: string;
+  readonly key: string;
+}
+
+type KeySelector = { readonly name: string; readonly key: string };
+type SecretOrConfigMap = { readonly secret?: KeySelector; readonly configMap?: KeySelector };
+interface EndpointCredentials {
+  readonly tlsConfig?: { readonly ca?: SecretOrConfigMap; readonly cert?: SecretOrConfigMap; readonly keySecret?: KeySelector };
+  readonly basicAuth?: { readonly username: KeySelector; readonly password: KeySelector };
+  readonly authorization?: { readonly credentials: KeySelector };
+}
+
+/** Every Secret and ConfigMap key an endpoint names, in the order of its fields. */
+export function endpointKeys(endpoint: EndpointCredentials): EndpointKey[] {
+  const tls = endpoint.tlsConfig;
+  const either = (field: EndpointKey["field"], source: SecretOrConfigMap | undefined): EndpointKey[] =>
+    source?.secret ? [{ field, kind: "secret", ...source.secret }] : source?.configMap ? [{ field, kind: "configMap", ...source.configMap }] : [];
+  const secret = (field: EndpointKey["field"], selector: KeySelector | undefined): EndpointKey[] => (selector ? [{ field, kind: "secret", name: selector.name, key: selector.key }] : []);
+  return [
+    ...either("tlsConfig.ca", tls?.ca),
+    ...either("tlsConfig.cert", tls?.cert),
+    ...secret("tlsConfig.keySecret", tls?.keySecret),
+    ...secret("basicAuth.username", endpoint.basicAuth?.username),
+    ...secret("basicAuth.password", endpoint.basicAuth?.password),
+    ...secret("authorization.credentials", endpoint.authorization?.credentials),
+  ];
+}
+
+/** A ServiceMonitor's spec, as a team writes it in the stack file (or imports it). */
+export function serviceMonitor() {
+  const { head, tail } = monitorFields("Services");
   return section(
-    {
-      name: text(OBJECT_NAME, "a Kubernetes object name (lower-case letters, digits, dashes and dots)", "Name of the monitor, unique in the team: the job is named after it."),
-      namespaceSelector: section(
-        {
-          any: flag("Every namespace of the cluster.").default(false),
-          matchNames: list(text(NAMESPACE, "a Kubernetes namespace name"), "a list of namespace names", "These namespaces.").default([]),
-        },
-        "Where the monitor looks; neither key: the team's namespaces.",
-      ).prefault({}),
-      selector: section(
-        {
-          matchLabels: stringMap(LABEL_KEY, LABEL_VALUE, "an object of Kubernetes label keys to values", "Labels the object carries."),
-          matchExpressions: documented(z.array(expression), { allowed: "a list of label selector requirements", doc: "Requirements the object's labels meet." }).default([]),
-        },
-        `Labels of the ${what} to scrape (every one in the namespaces when empty).`,
-      ).prefault({}),
-      jobLabel: text(LABEL_KEY, "a Kubernetes label key", `A label of the ${what === "Services" ? "Service" : "Pod"} whose value becomes the job label.`).optional(),
-      sampleLimit: int(1, 10_000_000, "Per-target sample_limit, at most prometheus.sampleLimit (its default).").optional(),
-      labelLimit: int(1, 1000, "Per-target label_limit, at most prometheus.labelLimit (its default).").optional(),
-      endpoints: documented(z.array(endpoint()).min(1), { allowed: "a list of at least one endpoint", doc: "The ports to scrape." }),
-    },
-    `${what} to scrape, and how (the spec of a ${what === "Services" ? "ServiceMonitor" : "PodMonitor"}).`,
+    { ...head, targetLabels: copiedLabels("Service"), podTargetLabels: copiedLabels("Pod"), ...tail },
+    "Services to scrape, and how (the spec of a ServiceMonitor).",
   );
+}
+
+/** A PodMonitor's spec, as a team writes it in the stack file (or imports it). */
+export function podMonitor() {
+  const { head, tail } = monitorFields("Pods");
+  return section({ ...head, podTargetLabels: copiedLabels("Pod"), ...tail }, "Pods to scrape, and how (the spec of a PodMonitor).");
 }
 
 function team<R extends z.ZodType, T extends z.ZodType>(shapes: { receiver: R; route: T }) {
@@ -130,8 +231,8 @@ function team<R extends z.ZodType, T extends z.ZodType>(shapes: { receiver: R; r
     {
       name: text(TEAM_NAME, "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters", "The team: the `team` label of its series and alerts, its Grafana folder."),
       namespaces: list(text(NAMESPACE, "a Kubernetes namespace name"), "a list of Kubernetes namespace names", "Regional: the namespaces the team's workloads run in.").default([]),
-      services: documented(z.array(monitor("Services")), { allowed: "a list of ServiceMonitor specs", doc: "Regional: Services to scrape through their endpoints." }).default([]),
-      pods: documented(z.array(monitor("Pods")), { allowed: "a list of PodMonitor specs", doc: "Regional: Pods to scrape." }).default([]),
+      services: documented(z.array(serviceMonitor()), { allowed: "a list of ServiceMonitor specs", doc: "Regional: Services to scrape through their endpoints." }).default([]),
+      pods: documented(z.array(podMonitor()), { allowed: "a list of PodMonitor specs", doc: "Regional: Pods to scrape." }).default([]),
       rules: list(projectPath("a Prometheus rule file (.yaml or .yml)", "\\.ya?ml"), "a list of Prometheus rule files (.yaml or .yml) relative to the project directory", "Regional: the team's recording and alerting rule files.").default([]),
       importDir: projectPath("a directory", "", "Regional: a directory of ServiceMonitor, PodMonitor and PrometheusRule YAML files to import.").optional(),
       dashboards: list(projectPath("a dashboard JSON file", "\\.json"), "a list of Grafana dashboard JSON files relative to the project directory", "Global: dashboards for the team's Grafana folder.").default([]),

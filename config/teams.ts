@@ -9,7 +9,7 @@ import * as YAML from "yaml";
 import { ruleFileProblem } from "./rule-file-check";
 import { ImportProblem, importObjects } from "./teams-import";
 import { TEAM_LABEL } from "./teams-schema";
-import type { DeclaredTeam, Team, TeamDashboard, TeamRuleFile } from "./types";
+import type { DeclaredTeam, Team, TeamDashboard, TeamMonitor, TeamRuleFile } from "./types";
 
 
 type Fail = (path: readonly PropertyKey[], allowed: string) => never;
@@ -85,7 +85,10 @@ function regionalTeam(team: DeclaredTeam, i: number, projectDir: string, fail: F
     }
   }
   uniqueNames(ruleFiles, (r) => (r < team.rules.length ? ["teams", i, "rules", r] : ["teams", i, "importDir"]), "a rule file", fail);
-  return { ...team, services, pods, ruleFiles, dashboardFiles: [] };
+  // A monitor's Secrets and ConfigMaps are in its own namespace, as with the operator; a monitor of the
+  // stack file is taken to live in the team's first namespace unless it names one.
+  const placed = <M extends TeamMonitor>(m: M): M => (m.namespace !== undefined || team.namespaces.length === 0 ? m : { ...m, namespace: team.namespaces[0] });
+  return { ...team, services: services.map(placed), pods: pods.map(placed), ruleFiles, dashboardFiles: [] };
 }
 
 function globalTeam(team: DeclaredTeam, i: number, projectDir: string, fail: Fail): Team {

@@ -15,9 +15,14 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
 
 /** A team's entry as the schema reads it: paths of the files it brings. */
 export type DeclaredTeam = DeepReadonly<z.output<RegionalSchema>["teams"][number]>;
-/** Services or Pods a team has scraped: a ServiceMonitor's or PodMonitor's spec. */
-export type TeamMonitor = DeclaredTeam["services"][number];
+/** Services a team has scraped: a ServiceMonitor's spec. */
+export type TeamServiceMonitor = DeclaredTeam["services"][number];
+/** Pods a team has scraped: a PodMonitor's spec. */
+export type TeamPodMonitor = DeclaredTeam["pods"][number];
+export type TeamMonitor = TeamServiceMonitor | TeamPodMonitor;
 export type TeamEndpoint = TeamMonitor["endpoints"][number];
+/** A key of a Secret or ConfigMap in a monitor's namespace. */
+export type TeamKeySelector = NonNullable<TeamEndpoint["authorization"]>["credentials"];
 export type TeamRelabeling = TeamEndpoint["relabelings"][number];
 
 /** One rule of a team's file, as promtool's structure check (config/rule-file-check.ts) let it through. */

@@ -20,7 +20,12 @@ export interface Series {
   readonly values: readonly (readonly [number, string])[];
 }
 
-const REQUEST_TIMEOUT_MS = 5000;
+/**
+ * How long a local server may stay silent before a request fails. A healthy server answers in milliseconds,
+ * but the quick benchmark runs its phases at once on two cores, and the largest answers (a pod's whole head
+ * through /federate, an hour's range through the frontend) then take seconds to start.
+ */
+const REQUEST_TIMEOUT_MS = 15_000;
 
 /** A request to a local server, failing on anything but 2xx. */
 export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string): Promise<string> {

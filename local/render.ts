@@ -160,6 +160,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     // Unused without Kubernetes discovery; the config type still names them.
     serviceAccountTokenFile: path.join(dir, "secrets", "no-service-account-token"),
     serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
+    teamCredentialsDir: path.join(dir, "secrets", "no-team-credentials"),
   };
   const rulesDir = regionRulesDir(region);
   for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));

@@ -15,6 +15,8 @@ export interface PrometheusFiles {
   readonly alertmanagerTargetsFile: string;
   readonly serviceAccountTokenFile: string;
   readonly serviceAccountCaFile: string;
+  /** Where the copy of the teams' credentials and TLS material is mounted (builders/teams/credentials.ts). */
+  readonly teamCredentialsDir: string;
 }
 
 export const IN_POD_FILES: PrometheusFiles = {
@@ -26,6 +28,7 @@ export const IN_POD_FILES: PrometheusFiles = {
   alertmanagerTargetsFile: PATHS.alertmanagerTargetsFile,
   serviceAccountTokenFile: PATHS.serviceAccountToken,
   serviceAccountCaFile: PATHS.serviceAccountCa,
+  teamCredentialsDir: PATHS.teamCredentialsDir,
 };
 
 export interface PrometheusConfigParams {
@@ -91,7 +94,7 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
   });
   const discovered = p.discoveredStandIns ? staticJobs(p.discoveredStandIns, settings) : kubernetesJobs(settings);
   // Without a Kubernetes API (discoveredStandIns) nothing discovers the teams' targets.
-  const teams = p.discoveredStandIns ? [] : teamJobs(p.teams ?? [], settings);
+  const teams = p.discoveredStandIns ? [] : teamJobs(p.teams ?? [], settings, files.teamCredentialsDir);
   const scrapeConfigs = [...self, ...discovered, ...staticJobs(p.staticJobs, settings), ...teams];
   const names = scrapeConfigs.map((job) => job.job_name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);

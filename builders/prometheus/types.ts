@@ -22,12 +22,16 @@ export interface TlsConfig {
   readonly insecure_skip_verify?: boolean;
 }
 
+/** One of username and username_file. */
 export interface BasicAuth {
-  readonly username: string;
+  readonly username?: string;
+  readonly username_file?: string;
   readonly password_file: string;
 }
 
 export interface Authorization {
+  /** The scheme before the credentials; Prometheus' default is Bearer. */
+  readonly type?: string;
   readonly credentials_file: string;
 }
 

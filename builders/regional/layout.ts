@@ -36,6 +36,8 @@ export const NAMES = {
   /** Written by the global stack into the region; mounted optional by every Prometheus pod. */
   alertmanagerTargetsConfigMap: "alertmanager-targets",
   alertmanagerTargetsKey: "alertmanagers.json",
+  /** The copy of the keys of Secrets and ConfigMaps the teams' endpoints name; mounted by every Prometheus pod. */
+  teamCredentialsSecret: "prometheus-team-credentials",
 } as const;
 
 /** One StatefulSet per shard; its pods' names are the replica label values. */
@@ -70,6 +72,8 @@ export const PATHS = {
   alertingCaFile: "/etc/prometheus/secrets/alerting-ca.crt",
   /** HTTP client config (basic auth + TLS) the sidecar and the probes use to reach Prometheus on localhost. */
   localClientConfigFile: "/etc/prometheus/secrets/local-client.yaml",
+  /** Secret: the copy of the keys the teams' endpoints name in their own namespaces (builders/teams/credentials.ts). */
+  teamCredentialsDir: "/etc/prometheus/team-credentials",
   /** Secret: the region's server certificate, key and CA (Prometheus web and Thanos gRPC). */
   tlsDir: "/etc/tls",
   tlsCertFile: "/etc/tls/tls.crt",

@@ -8,6 +8,8 @@ import { TEAM_LABEL } from "../../config/teams-schema";
 import type { Team, TeamEndpoint, TeamMonitor, TeamRelabeling } from "../../config/types";
 import { POD_LABELS, ScrapeJobSettings, USER_TARGETS, kubernetesSd, limits, scrapeTimeout } from "../prometheus/scrape-jobs";
 import { hashmodSharding } from "../prometheus/sharding";
+import { endpointHttpClient } from "./credentials";
+import { teamJobName } from "./names";
 import type { RelabelConfig, ScrapeConfig } from "../prometheus/types";
 
 type Kind = "services" | "pods";
@@ -22,11 +24,6 @@ const META = {
   services: { object: "__meta_kubernetes_service", portName: "__meta_kubernetes_endpointslice_port_name", role: "endpointslice" },
   pods: { object: "__meta_kubernetes_pod", portName: "__meta_kubernetes_pod_container_port_name", role: "pod" },
 } as const;
-
-/** The job name: `<team>/<services|pods>/<monitor>/<endpoint>`, as the operator's `serviceMonitor/<ns>/<name>/<i>`. */
-export function teamJobName(team: string, kind: Kind, monitor: string, endpoint: number): string {
-  return `${team}/${kind}/${monitor}/${endpoint}`;
-}
 
 /** matchLabels and matchExpressions as keep and drop steps on the object's labels. */
 function selectorSteps(kind: Kind, selector: TeamMonitor["selector"]): RelabelConfig[] {
@@ -58,19 +55,39 @@ function portSteps(kind: Kind, endpoint: TeamEndpoint): RelabelConfig[] {
   return steps;
 }
 
-/** Where a target is in the cluster, and its job: the Service's name (or the monitor's for pods), or the jobLabel's value. */
+/**
+ * targetLabels and podTargetLabels: each label of the Service or Pod that has a value, copied onto the target
+ * under its sanitized name, as the operator does.
+ */
+function copiedLabels(object: "__meta_kubernetes_service" | "__meta_kubernetes_pod", labels: readonly string[]): RelabelConfig[] {
+  return labels.map((l) => ({ source_labels: [`${object}_label_${metaName(l)}`], target_label: metaName(l), regex: "(.+)", replacement: "${1}", action: "replace" }));
+}
+
+/**
+ * The job, as the operator names it: the Service's name, or `<namespace>/<name>` of a PodMonitor (its name
+ * alone where it has no namespace), then the jobLabel's value where the object carries that label, so
+ * dashboards and rules written against the operator's jobs keep matching after an import.
+ */
+function jobSteps(kind: Kind, monitor: TeamMonitor): RelabelConfig[] {
+  const named: RelabelConfig = kind === "services"
+    ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
+    : { target_label: "job", replacement: monitor.namespace !== undefined ? `${monitor.namespace}/${monitor.name}` : monitor.name, action: "replace" };
+  const labeled: RelabelConfig[] = monitor.jobLabel !== undefined
+    ? [{ source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`], regex: "(.+)", target_label: "job", action: "replace" }]
+    : [];
+  return [named, ...labeled];
+}
+
+/** Where a target is in the cluster, the object labels the monitor copies, and its job. */
 function targetLabels(kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint): RelabelConfig[] {
-  const job: RelabelConfig = monitor.jobLabel !== undefined
-    ? { source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`], regex: "(.+)", target_label: "job", action: "replace" }
-    : kind === "services"
-      ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
-      : { target_label: "job", replacement: monitor.name, action: "replace" };
   return [
     ...POD_LABELS,
     { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container", action: "replace" },
     ...(kind === "services" ? [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "service", action: "replace" } as const] : []),
     ...(endpoint.port !== undefined ? [{ target_label: "endpoint", replacement: endpoint.port, action: "replace" } as const] : []),
-    job,
+    ...("targetLabels" in monitor ? copiedLabels("__meta_kubernetes_service", monitor.targetLabels) : []),
+    ...copiedLabels("__meta_kubernetes_pod", monitor.podTargetLabels),
+    ...jobSteps(kind, monitor),
   ];
 }
 
@@ -89,9 +106,9 @@ function relabelConfig(r: TeamRelabeling): RelabelConfig {
 /** Written last, so it wins over the team's relabelings and, on series, over a target's own `team` label. */
 const teamLabel = (team: string): RelabelConfig => ({ target_label: TEAM_LABEL, replacement: team, action: "replace" });
 
-function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint, index: number, settings: ScrapeJobSettings, teamNamespaces: readonly string[]): ScrapeConfig {
+function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint, index: number, settings: ScrapeJobSettings, credentialsDir: string): ScrapeConfig {
   const { any, matchNames } = monitor.namespaceSelector;
-  const namespaces = any ? undefined : matchNames.length > 0 ? matchNames : teamNamespaces;
+  const namespaces = any ? undefined : matchNames.length > 0 ? matchNames : team.namespaces;
   const base = limits(settings);
   return {
     job_name: teamJobName(team.name, kind, monitor.name, index),
@@ -104,9 +121,7 @@ function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: Tea
     ...USER_TARGETS,
     sample_limit: monitor.sampleLimit ?? base.sample_limit,
     label_limit: monitor.labelLimit ?? base.label_limit,
-    ...(endpoint.tlsConfig
-      ? { tls_config: { ...(endpoint.tlsConfig.serverName ? { server_name: endpoint.tlsConfig.serverName } : {}), ...(endpoint.tlsConfig.insecureSkipVerify ? { insecure_skip_verify: true } : {}) } }
-      : {}),
+    ...endpointHttpClient(monitor.namespace, endpoint, credentialsDir),
     kubernetes_sd_configs: kubernetesSd(META[kind].role, namespaces),
     relabel_configs: [
       ...(kind === "pods" ? [{ source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" } as const] : []),
@@ -122,11 +137,14 @@ function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: Tea
   };
 }
 
-/** Every team's jobs, in the order of the teams and their monitors. */
-export function teamJobs(teams: readonly Team[], settings: ScrapeJobSettings): ScrapeConfig[] {
+/**
+ * Every team's jobs, in the order of the teams and their monitors; `credentialsDir` is where the Prometheus
+ * pods mount the copy of the teams' credentials (./credentials.ts).
+ */
+export function teamJobs(teams: readonly Team[], settings: ScrapeJobSettings, credentialsDir: string): ScrapeConfig[] {
   return teams.flatMap((team) =>
     (["services", "pods"] as const).flatMap((kind) =>
-      team[kind].flatMap((monitor) => monitor.endpoints.map((endpoint, i) => endpointJob(team, kind, monitor, endpoint, i, settings, team.namespaces))),
+      team[kind].flatMap((monitor: TeamMonitor) => monitor.endpoints.map((endpoint, i) => endpointJob(team, kind, monitor, endpoint, i, settings, credentialsDir))),
     ),
   );
 }

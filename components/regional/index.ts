@@ -10,6 +10,7 @@ import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { CERTIFICATE_RULES_FILE, regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
 import { certificateRules } from "../../builders/rules/certificates";
+import { teamCredentialFiles } from "../../builders/teams/credentials";
 import { teamRuleFiles } from "../../builders/teams/rules";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
@@ -17,6 +18,7 @@ import type { RegionalStackConfig } from "../../config/types";
 import { RegionalCredentials } from "./credentials";
 import { Exporters } from "./exporters";
 import { RegionGateway } from "./gateway";
+import { TeamCredentials } from "./team-credentials";
 import { PROMETHEUS_SELECTOR, PrometheusShards } from "./prometheus";
 import { ThanosBucketWorkloads } from "./thanos";
 import { configChecksum } from "../workload";
@@ -152,6 +154,11 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       data: { [fileName(PATHS.objstoreFile)]: pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))) },
     }, inNamespace);
 
+    const teamFiles = teamCredentialFiles(config.teams);
+    const teamCredentials = teamFiles.length > 0
+      ? new TeamCredentials(`${name}-team-credentials`, { stack: config.stack, files: teamFiles, provider: args.provider, labels }, { parent: this, dependsOn: [namespace] })
+      : undefined;
+
     const tlsChecksum = configChecksum(credentials.serverCertPem, credentials.caCertPem);
     const childOpts = { parent: this, dependsOn: [namespace] };
     new PrometheusShards(`${name}-prometheus`, {
@@ -161,7 +168,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       network,
       clusterName: args.clusterName,
       storageClassName: args.storageClassName,
-      mounts: { ...FILES, tlsChecksum },
+      mounts: { ...FILES, tlsChecksum, ...(teamCredentials ? { teamCredentialsSecret: teamCredentials.secretName } : {}) },
     }, childOpts);
     const thanos = new ThanosBucketWorkloads(`${name}-thanos`, {
       config,

@@ -24,6 +24,8 @@ export interface PrometheusMounts {
   readonly prometheusSecret: string;
   /** Changes when the certificates change: Thanos reads its gRPC key pair at start. */
   readonly tlsChecksum: pulumi.Input<string>;
+  /** The copy of the teams' credentials (TeamCredentials), where a team's endpoint names any. */
+  readonly teamCredentialsSecret?: string;
 }
 
 export interface PrometheusShardsArgs {
@@ -145,6 +147,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
                 mount("secrets", PATHS.prometheusSecretsDir),
                 mount("tls", PATHS.tlsDir),
                 mount("alertmanagers", PATHS.alertmanagerTargetsDir),
+                ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
                 mount("data", PATHS.prometheusData, false),
               ],
               probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
@@ -181,6 +184,8 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
             // Written by the global stack; the region runs (without alert delivery) before it exists.
             { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
             { name: "objstore", configMap: { name: mounts.objstoreConfigMap } },
+            // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
+            ...(mounts.teamCredentialsSecret ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }] : []),
           ],
         },
       },

@@ -20,6 +20,8 @@ export interface DumpedResource {
   /** Provider reference: `<provider urn>::<provider id>`. */
   readonly provider?: string;
   readonly parent?: string;
+  /** Set on an object the program only reads (`get`): the engine runs no policy on reads. */
+  readonly readId?: string;
 }
 
 export interface DumpedGraph {
@@ -31,9 +33,21 @@ export interface DumpedGraph {
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const DUMP_SCRIPT = path.join(REPO_ROOT, "bin", "test", "harness", "dump-graph.js");
 
-/** Runs the program of one stack under mocks in a child process and reads the graph it dumps. */
-export function dumpStack(stack: string): DumpedGraph {
+/**
+ * Runs the program of one stack under mocks in a child process and reads the graph it dumps: as the stack
+ * file says, or with the harness's run options (extra config, objects already in the cluster) from a JSON
+ * file of the main project.
+ */
+export function dumpStack(stack: string, runOptionsFile?: string): DumpedGraph {
   if (!fs.existsSync(DUMP_SCRIPT)) throw new Error(`${DUMP_SCRIPT} is missing: build the main project first (npx tsc -p . at the repository root)`);
+  if (runOptionsFile !== undefined) {
+    try {
+      const input = fs.readFileSync(path.join(REPO_ROOT, runOptionsFile), "utf8");
+      return JSON.parse(execFileSync(process.execPath, [DUMP_SCRIPT, stack, "-"], { cwd: REPO_ROOT, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 })) as DumpedGraph;
+    } catch (err: any) {
+      throw new Error(`dumping stack '${stack}' with ${runOptionsFile} failed: ${err.stderr?.toString() || err.message}`);
+    }
+  }
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-graph-")), `${stack}.json`);
   try {
     execFileSync(process.execPath, [DUMP_SCRIPT, stack, outfile], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
@@ -74,10 +88,14 @@ function unwrapSecrets(value: any): any {
   return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unwrapSecrets(inner)]));
 }
 
+/**
+ * What the policies see of a graph. The engine runs no analyzer on a read (`get`: its step generator's
+ * GenerateReadSteps records no goal), so neither resource nor stack policies see those.
+ */
 export function policyResources(graph: DumpedGraph, view: "inputs" | "state"): FakeResource[] {
   const urnsById = new Map<string, string[]>();
   for (const r of graph.resources) urnsById.set(idOf(r), [...(urnsById.get(idOf(r)) ?? []), r.urn]);
-  return graph.resources.map((r) => ({
+  return graph.resources.filter((r) => r.readId === undefined).map((r) => ({
     type: r.type,
     name: r.name,
     urn: r.urn,

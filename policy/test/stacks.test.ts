@@ -39,18 +39,27 @@ describe("a dumped resource graph", () => {
   });
 });
 
-/** What each of the program's own stacks must contain for the check to mean something. */
-const STACKS: Record<string, readonly string[]> = {
-  "us-east": ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
-  "eu-west": ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
-  global: ["aws:eks/cluster:Cluster", "aws:rds/instance:Instance", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"],
-};
+/**
+ * What each of the program's own stacks must contain for the check to mean something; a stack may run with
+ * the main project's run options (a team that copies its credentials from its namespace into Prometheus').
+ */
+const STACKS: readonly { stack: string; title: string; runOptions?: string; expectedTypes: readonly string[] }[] = [
+  { stack: "us-east", title: "us-east", expectedTypes: ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"] },
+  { stack: "eu-west", title: "eu-west", expectedTypes: ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"] },
+  { stack: "global", title: "global", expectedTypes: ["aws:eks/cluster:Cluster", "aws:rds/instance:Instance", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"] },
+  {
+    stack: "us-east",
+    title: "us-east with the ledger team's credentials",
+    runOptions: "test/fixtures/teams/ledger/stack.json",
+    expectedTypes: ["aws:eks/cluster:Cluster", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Secret", "monitoring:regional:TeamCredentials"],
+  },
+];
 
-for (const [stack, expectedTypes] of Object.entries(STACKS)) {
-  describe(`the program's ${stack} stack`, () => {
+for (const { stack, title, runOptions, expectedTypes } of STACKS) {
+  describe(`the program's ${title} stack`, () => {
     let graph: DumpedGraph;
     before(() => {
-      graph = dumpStack(stack);
+      graph = dumpStack(stack, runOptions);
     });
 
     it("has the resources the policies are about", () => {

@@ -10,7 +10,7 @@ import { ALERTMANAGER } from "../../builders/global/layout";
 import { globalConfig } from "../fixtures/global-fixtures";
 import { bcryptHash } from "../../local/bcrypt";
 import { findBinary } from "../../local/binaries";
-import { runBinary, tempDir, withStandInFiles } from "../support/tools";
+import { runBinary, stopChild, tempDir, withStandInFiles } from "../support/tools";
 
 /**
  * The trust scheme of the Alertmanager mesh, run for real: two regions' alerting CAs cross-sign one
@@ -92,12 +92,7 @@ describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanage
   });
 
   after(async () => {
-    const started = alertmanager;
-    if (started?.pid && started.exitCode === null) {
-      const exited = new Promise((resolve) => started.once("exit", resolve));
-      process.kill(started.pid);
-      await exited;
-    }
+    await stopChild(alertmanager);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -8,6 +8,7 @@ import { ALERTMANAGER, GRAFANA } from "../../builders/global/layout";
 import { GLOBAL_FILES, renderGlobalFiles, teamDashboardFile } from "../../builders/global/render";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { discoveryRules } from "../../builders/prometheus/rbac";
+import type { ScrapeJobSettings } from "../../builders/prometheus/scrape-jobs";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { renderRegionalFiles } from "../../builders/regional/render";
 import { teamJobs } from "../../builders/teams/jobs";
@@ -27,7 +28,9 @@ function shardConfig(config: RegionalStackConfig, shard = 0) {
   return prometheusConfig(regionalPrometheusParams(config, regionalPlan(config), config.cluster.name, shard, "prometheus-shard-0-0"));
 }
 
-const jobsOf = (config: RegionalStackConfig) => shardConfig(config).scrape_configs.filter((j) => j.job_name.startsWith("payments/"));
+const jobsOf = (config: RegionalStackConfig, team = "payments") => shardConfig(config).scrape_configs.filter((j) => j.job_name.startsWith(`${team}/`));
+
+const SETTINGS: ScrapeJobSettings = { position: { shard: 0, shards: 1 }, sampleLimit: 1, labelLimit: 1, monitoringNamespace: "m", serviceAccountTokenFile: "t", serviceAccountCaFile: "c", nodeExporterName: "n", kubeStateMetricsName: "k", thanosWorkloadNames: [] };
 
 describe("teams: scrape targets, rules, dashboards and routes by config", () => {
   const byConfig = usEast([PAYMENTS_BY_CONFIG]);
@@ -47,6 +50,19 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
     assert.ok(api.relabel_configs!.some((r) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_service_label_app_kubernetes_io_name" && r.regex === "payments-api;true"));
     assert.ok(api.relabel_configs!.some((r) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_endpointslice_port_name" && r.regex === "metrics"));
     assert.ok(worker.relabel_configs!.some((r) => r.action === "keep" && r.regex === "(payments-worker);true"));
+  });
+
+  it("names the jobs as the operator does: the Service's name, `<namespace>/<name>` of a PodMonitor, a jobLabel's value over either", () => {
+    const jobSteps = (job: { relabel_configs?: readonly { target_label?: string }[] }) => job.relabel_configs!.filter((r) => r.target_label === "job");
+    const [api, worker] = jobsOf(byConfig);
+    assert.deepStrictEqual(jobSteps(api), [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }]);
+    assert.deepStrictEqual(jobSteps(worker), [{ target_label: "job", replacement: "payments/worker", action: "replace" }], "the pod monitor's namespace defaults to the team's first");
+    const labeled = usEast([{ ...PAYMENTS_BY_CONFIG, pods: PAYMENTS_BY_CONFIG.pods.map((p: object) => ({ ...p, jobLabel: "app.kubernetes.io/name" })) }]);
+    // Replaced only where the pod carries the label (regex (.+)): an unlabeled pod keeps the operator's default.
+    assert.deepStrictEqual(jobSteps(jobsOf(labeled)[1]), [
+      { target_label: "job", replacement: "payments/worker", action: "replace" },
+      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: "(.+)", target_label: "job", action: "replace" },
+    ]);
   });
 
   it("labels every series with the team after the team's own relabelings, on targets and on scraped series", () => {
@@ -75,7 +91,7 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
   });
 
   it("gives Prometheus' ClusterRole what endpointslice and pod discovery read, in every namespace", () => {
-    const rules = discoveryRules(teamJobs(byConfig.teams, { position: { shard: 0, shards: 1 }, sampleLimit: 1, labelLimit: 1, monitoringNamespace: "m", serviceAccountTokenFile: "t", serviceAccountCaFile: "c", nodeExporterName: "n", kubeStateMetricsName: "k", thanosWorkloadNames: [] }));
+    const rules = discoveryRules(teamJobs(byConfig.teams, SETTINGS, "/creds"));
     assert.deepStrictEqual(rules, [
       { apiGroups: [""], resources: ["pods", "services"], verbs: ["list", "watch"] },
       { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: ["list", "watch"] },
@@ -208,8 +224,9 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
       assert.strictEqual(
         message([{ name: "payments", importDir: `${FIXTURES}/unsupported` }]),
         `stack 'us-east': config key 'monitoring:teams[0].importDir' has the value "${FIXTURES}/unsupported"; allowed: ServiceMonitor, PodMonitor and PrometheusRule objects whose fields this stack maps, but ` +
-          `${FIXTURES}/unsupported/monitor.yaml: ServiceMonitor 'payments/ledger' sets spec.endpoints[0].bearerTokenSecret, which this stack does not map ` +
-          "(mapped there: port, targetPort, path, scheme, params, interval, scrapeTimeout, tlsConfig, honorLabels, relabelings, metricRelabelings)",
+          `${FIXTURES}/unsupported/monitor.yaml: ServiceMonitor 'payments/ledger' sets spec.endpoints[0].oauth2, which this stack does not map ` +
+          "(Prometheus 3.13 takes an OAuth2 client_id only written into its config (it has no client_id_file), so the client ID would leave its Secret or ConfigMap for this stack's Prometheus ConfigMap; " +
+          "mapped there: port, targetPort, path, scheme, params, interval, scrapeTimeout, tlsConfig, basicAuth, authorization, bearerTokenSecret, honorLabels, relabelings, metricRelabelings)",
       );
     });
 

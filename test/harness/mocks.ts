@@ -16,6 +16,8 @@ export interface MockedResource {
   readonly urn: string;
   /** A custom resource (a cloud or Kubernetes object, a provider), not a component. */
   readonly custom: boolean;
+  /** An object the program read from the cloud or cluster (`Secret.get`): its id; absent for what the program manages. */
+  readonly readId?: string;
   /** As the engine received them: a secret value in Pulumi's wire form (see `revealed`). */
   readonly inputs: Record<string, any>;
   /** The resource's state as the mocks answered it: inputs plus computed outputs. */
@@ -25,6 +27,12 @@ export interface MockedResource {
   /** URNs of the resources it waits for: its dependsOn and the resources its inputs come from. */
   readonly dependencies: readonly string[];
 }
+
+/**
+ * Objects that exist before the program runs and that it reads (`k8s.core.v1.Secret.get(name, "<ns>/<name>")`):
+ * their state by type token, then by id.
+ */
+export type ExistingObjects = Record<string, Record<string, Record<string, any>>>;
 
 /** Outputs a StackReference answers, keyed by the referenced stack name (`org/project/stack`). */
 export type StackReferenceOutputs = Record<string, { outputs: Record<string, any>; secretOutputNames?: string[] }>;
@@ -36,6 +44,7 @@ export interface MockOptions {
   /** `pulumi preview` rather than `pulumi up`. */
   readonly preview?: boolean;
   readonly stackReferences?: StackReferenceOutputs;
+  readonly existing?: ExistingObjects;
   /**
    * A provider function or StackReference the mocks cannot answer fails the registration, as a missing
    * cloud answer would; otherwise it gets an empty answer.
@@ -61,12 +70,17 @@ export async function installMocks(options: MockOptions, resources: MockedResour
           if (!ref && options.strict) throw new Error(`mock: no outputs for stack reference '${args.inputs.name}'`);
           return { id: args.inputs.name, state: { ...args.inputs, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] } };
         }
-        const state = withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
+        // A read (`get`) carries the object's id; the object must exist, as `pulumi preview` reads it.
+        const readId = args.id ? args.id : undefined;
+        const existing = readId !== undefined ? options.existing?.[args.type]?.[readId] : undefined;
+        if (readId !== undefined && !existing && options.strict) throw new Error(`mock: there is no ${args.type} '${readId}' to read`);
+        const state = existing ? { ...existing } : withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
         const request = requests.get(`${args.type}::${args.name}`);
         resources.push({
           type: args.type,
           name: args.name,
           urn: urnOf(args.type, args.name),
+          ...(readId !== undefined ? { readId } : {}),
           custom: args.custom ?? true,
           inputs: args.inputs,
           state,
@@ -74,7 +88,7 @@ export async function installMocks(options: MockOptions, resources: MockedResour
           ...(request?.parent ? { parent: request.parent } : {}),
           dependencies: request?.dependencies ?? [],
         });
-        return { id: `${args.name}-id`, state };
+        return { id: readId ?? `${args.name}-id`, state };
       },
       call(args: pulumi.runtime.MockCallArgs) {
         const answer = CALL_RESULTS[args.token];
@@ -112,12 +126,15 @@ function recordRequests(into: Map<string, { parent?: string; dependencies: strin
     return urnOf(types.split("$").pop()!, name);
   };
   const monitor = pulumi.runtime.getMonitor() as any;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: unknown) => {
-    const parent: string = req.getParent();
-    into.set(`${req.getType()}::${req.getName()}`, { ...(parent ? { parent: short(parent) } : {}), dependencies: req.getDependenciesList().map(short) });
-    return register(req, callback);
-  };
+  // Registrations and reads (`get`) alike carry their parent and dependencies.
+  for (const method of ["registerResource", "readResource"] as const) {
+    const send = monitor[method].bind(monitor);
+    monitor[method] = (req: any, callback: unknown) => {
+      const parent: string = req.getParent();
+      into.set(`${req.getType()}::${req.getName()}`, { ...(parent ? { parent: short(parent) } : {}), dependencies: req.getDependenciesList().map(short) });
+      return send(req, callback);
+    };
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, REPO_ROOT, readStackFile } from "../../config/stack-file";
-import { MockedResource, StackReferenceOutputs, installMocks, isSecret, resolved, settled } from "./mocks";
+import { ExistingObjects, MockedResource, StackReferenceOutputs, installMocks, isSecret, resolved, settled } from "./mocks";
 
 /** One resource the program registered. */
 export type RecordedResource = MockedResource;
@@ -23,6 +23,8 @@ export interface RunOptions {
   /** Replaces the stack file's config entirely (for a stack file that does not exist, such as a third region). */
   readonly configOverride?: Record<string, unknown>;
   readonly stackReferences?: StackReferenceOutputs;
+  /** Objects already in the clusters that the program reads (a team's Secrets). */
+  readonly existing?: ExistingObjects;
   readonly project?: string;
   readonly org?: string;
 }
@@ -35,7 +37,7 @@ export type { StackReferenceOutputs };
  * program, so a process can run it once: each stack test file runs in its own mocha process.
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
-  const resources = await installMocks({ stack, project: options.project, org: options.org, stackReferences: options.stackReferences, strict: true });
+  const resources = await installMocks({ stack, project: options.project, org: options.org, stackReferences: options.stackReferences, existing: options.existing, strict: true });
   return whileCollectingFailures(stack, resources, () => runRecorded(stack, options, resources));
 }
 

@@ -17,8 +17,14 @@ export interface Resource extends RecordedResource {
 
 const withArgs = (r: RecordedResource): Resource => ({ ...r, args: mocks.revealed(r.inputs) });
 
+/** The objects of a type the stack manages (not those it only reads, see `reads`). */
 export function ofType(run: ProgramRun, type: string): Resource[] {
-  return mocks.ofType(run.resources, type).map(withArgs);
+  return mocks.ofType(run.resources, type).filter((r) => r.readId === undefined).map(withArgs);
+}
+
+/** The objects the stack reads from the cloud or a cluster (`get`), which it does not manage. */
+export function reads(run: ProgramRun): RecordedResource[] {
+  return run.resources.filter((r) => r.readId !== undefined);
 }
 
 /** The one resource of a type the stack has. */

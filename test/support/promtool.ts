@@ -37,9 +37,12 @@ function writeFile(file: string, content: string): void {
   fs.writeFileSync(file, content);
 }
 
-/** Where an in-pod absolute path lives under `root`; relative paths stay as they are. */
+/**
+ * Where an in-pod absolute path lives under `root`; relative paths, and paths already under `root` (files the
+ * caller wrote there itself), stay as they are.
+ */
 function relocate(root: string, file: string): string {
-  return path.isAbsolute(file) ? path.join(root, file) : file;
+  return path.isAbsolute(file) && !file.startsWith(`${root}${path.sep}`) ? path.join(root, file) : file;
 }
 
 function standIn(root: string, file: string, content: string): string {

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { ChildProcess, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -41,4 +41,12 @@ export function withStandInFiles(text: string, prefixes: readonly string[], root
     if (!file.includes("*") && !fs.existsSync(local)) fs.writeFileSync(local, "stand-in\n");
     return local;
   });
+}
+
+/** Stops a process a test started, by its pid, and waits until it has exited. */
+export async function stopChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  process.kill(child.pid);
+  await exited;
 }
