@@ -68,7 +68,7 @@ function componentDown(c: ScrapedComponent, alert: string, impact: string): Aler
 
 /**
  * Some replicas of a global component fail the federation's scrapes: the share of its targets with
- * `up == 0`, as kube-prometheus' TargetDown computes it. Only while another replica answers: every replica
+ * `up == 0` for 10 minutes, as kube-prometheus' TargetDown (and the regions' own) computes it. Only while another replica answers: every replica
  * failing is the component's critical alert (for the mesh, the heartbeat's silence).
  */
 function replicasDown(c: ScrapedComponent, alert: string, impact: string): AlertingRule {
@@ -76,11 +76,11 @@ function replicasDown(c: ScrapedComponent, alert: string, impact: string): Alert
   return {
     alert,
     expr: `count by (job) (${up} == 0) / count by (job) (${up}) > ${REPLICAS_DOWN_RATIO} and count by (job) (${up} == 1) > 0`,
-    for: "15m",
+    for: "10m",
     labels: { service: c.job, severity: "warning" },
     annotations: {
       summary: `Some ${c.replicas} fail the federation's scrapes.`,
-      description: `{{ $value | humanizePercentage }} of the ${c.replicas} have failed the federation's scrapes for 15 minutes: ${impact}`,
+      description: `{{ $value | humanizePercentage }} of the ${c.replicas} have failed the federation's scrapes for 10 minutes: ${impact}`,
     },
   };
 }

@@ -201,7 +201,7 @@ describe("global federation alerts", () => {
           ...[1, 2].map((i) => ({ series: series("up", peer(i)), values: "1x31" })),
         ],
         alert_rule_test: [
-          { eval_time: "10m", alertname: PEERS_DOWN, exp_alerts: [] },
+          { eval_time: "5m", alertname: PEERS_DOWN, exp_alerts: [] },
           { eval_time: "20m", alertname: PEERS_DOWN, exp_alerts: [firing(PEERS_DOWN, { job: ALERTMANAGER_SCRAPE_JOB }, "33.33%")] },
         ],
       },
@@ -292,7 +292,7 @@ describe("global federation alerts", () => {
         interval: "1m",
         input_series: [up(replica(0), "1 0x30"), up(replica(1), "1x31"), frontendUp],
         alert_rule_test: [
-          { eval_time: "10m", alertname: "ThanosQueryReplicasDown", exp_alerts: [] },
+          { eval_time: "5m", alertname: "ThanosQueryReplicasDown", exp_alerts: [] },
           { eval_time: "20m", alertname: "ThanosQueryReplicasDown", exp_alerts: [firing("ThanosQueryReplicasDown", job, "50%")] },
           { eval_time: "20m", alertname: "ThanosQueryIsDown", exp_alerts: [] },
         ],
@@ -387,7 +387,7 @@ describe("global federation alerts", () => {
         interval: "1m",
         input_series: [up(0, "1 0x30"), up(1, "1x31"), up(2, "1x31"), queryUp],
         alert_rule_test: [
-          { eval_time: "10m", alertname: REPLICAS_DOWN, exp_alerts: [] },
+          { eval_time: "5m", alertname: REPLICAS_DOWN, exp_alerts: [] },
           { eval_time: "20m", alertname: REPLICAS_DOWN, exp_alerts: [firing(REPLICAS_DOWN, job, "33.33%")] },
           { eval_time: "20m", alertname: DOWN, exp_alerts: [] },
         ],
