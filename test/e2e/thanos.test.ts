@@ -3,8 +3,9 @@
  * regions' buckets (S3 and GCS emulators), store gateways, the compactor, Thanos Query with deduplication over
  * per-region mutual TLS, and the Query Frontend; then the alarms that must not go silent (a stopped compactor,
  * a certificate close to expiry, the heartbeat when the global tier stops). One topology serves the file:
- * the default dashboards' read-only checks (./dashboards.ts) run first on it while it is healthy; then each
- * test mends what it breaks, but the last, which stops the global tier.
+ * the default dashboards' read-only checks (./dashboards.ts) run first on it while it is healthy; then
+ * eu-west's bucket is stopped, us-east's failures are tested meanwhile (each test mends what it breaks), and
+ * the outage's alert and recovery are checked; last, the global tier is stopped.
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
@@ -14,6 +15,7 @@ import * as YAML from "yaml";
 import * as tls from "tls";
 import { COMPACTOR_MISSING } from "../../builders/federation/alerts";
 import { CERTIFICATE_EXPIRY_ALERT, certificateRules } from "../../builders/rules/certificates";
+import { SIDECAR_NOT_UPLOADING } from "../../builders/rules/thanos";
 import { RECORDED } from "../../builders/rules/recording";
 import { receivedAlerts } from "../../local/check";
 import { federationPath, gatewayRoutes } from "../../builders/gateway/routes";
@@ -32,6 +34,9 @@ import { e2eBasePort } from "../support/ports";
 import { tempDir } from "../support/tools";
 
 const TARGETS_PER_REGION = 6;
+/** The region whose bucket is stopped while the other region's failures are tested. */
+const OUTAGE_REGION = "eu-west";
+const NOT_UPLOADING = { alertname: SIDECAR_NOT_UPLOADING, region: OUTAGE_REGION };
 const FIVE_MINUTES_MS = 300_000;
 
 /** Whether a TLS client holding `cert` (or none) gets a gRPC server's HTTP/2 SETTINGS back, or is refused. */
@@ -94,7 +99,34 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
   // Read-only, so first: the dashboards need the topology healthy, before any test below breaks a part.
   describe("default dashboards on the local topology's real binaries", () => dashboardChecks(() => topology));
 
-  describe("Thanos and the stack's own alarms end to end", () => {
+  /**
+   * The no-upload alert needs the sidecars silent for two block durations and a shipper sync (100 s here):
+   * eu-west's bucket stays down while the tests of us-east's failures run, and its alert is checked last.
+   * Those tests then also show that one region's bucket outage leaves the other region's paths whole.
+   */
+  describe(`Thanos and the stack's own alarms end to end, with ${OUTAGE_REGION}'s bucket unreachable`, () => {
+    let bucketStoppedAt = 0;
+
+    /** Starts the bucket again, and what its outage stopped (a compactor whose bucket fails exits; Kubernetes would restart it). */
+    async function mendBucket(): Promise<void> {
+      const region = topology.region(OUTAGE_REGION);
+      for (const name of [region.bucket.emulator.name, ...topology.regionProcesses(region.name)].filter((n) => !topology.supervisor.isRunning(n))) {
+        await topology.supervisor.restart(name);
+        await topology.waitListening(name);
+      }
+    }
+
+    before(async () => {
+      assert.deepStrictEqual(topology.webhook.firing(NOT_UPLOADING), [], "a healthy sidecar is not alerted on (so the test can fail)");
+      bucketStoppedAt = Date.now();
+      await topology.supervisor.stop(topology.region(OUTAGE_REGION).bucket.emulator.name);
+    });
+
+    after(async function () {
+      this.timeout(60_000);
+      await mendBucket();
+    });
+
     it("every regional StoreAPI, reached through the region gateway, refuses a client without the region's client certificate", async () => {
       for (const region of topology.plan.regions) {
         const own = topology.rendered.storeApiTls.get(region.name)!;
@@ -214,49 +246,6 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
     });
 
-    it("an unreachable bucket fires the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
-      const region = topology.region("eu-west");
-      const emulator = region.bucket.emulator.name;
-      const uploaded = async () => {
-        const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
-        return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
-      };
-      const alert = { alertname: "ThanosSidecarNotUploading", region: region.name };
-      assert.deepStrictEqual(topology.webhook.firing(alert), [], "a healthy sidecar is not alerted on (so the test can fail)");
-      const stoppedAt = Date.now();
-      await topology.supervisor.stop(emulator);
-      let blocksBefore: number;
-      try {
-        assert.ok((await receivedAlerts(topology, alert, 150_000, stoppedAt)).length >= 1);
-        blocksBefore = await uploaded();
-      } finally {
-        await topology.supervisor.restart(emulator);
-        await topology.waitListening(emulator);
-        // A compactor whose bucket fails exits, and Kubernetes would start it again: so does the test.
-        for (const name of topology.regionProcesses(region.name).filter((n) => !topology.supervisor.isRunning(n))) {
-          await topology.supervisor.restart(name);
-          await topology.waitListening(name);
-        }
-      }
-      await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
-    });
-
-    it("data older than a regional Prometheus' local retention is still answered through its store gateway", async () => {
-      const region = topology.region("us-east");
-      const replica = region.prometheus[0];
-      const at = firstScrape + 1;
-      const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
-      const atQuery = `count(up{job="${FLEET_JOB}"})`;
-      // The replica's own TSDB drops the block holding `at` once it is older than the retention.
-      await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
-        (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
-        2000,
-      );
-      const answer = await thanosQuery(frontend(), fleetCount, { time: at });
-      assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
-      const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
-      assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
-    });
     it("a stopped compactor raises ThanosCompactMissing, evaluated by the federation over every shard", async () => {
       const region = topology.region("us-east");
       const stoppedAt = Date.now();
@@ -288,6 +277,42 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       }
     });
 
+    // Late: it waits for the replica to drop data as old as the first scrape, which the tests above overlap.
+    it("data older than a regional Prometheus' local retention is still answered through its store gateway", async () => {
+      const region = topology.region("us-east");
+      const replica = region.prometheus[0];
+      const at = firstScrape + 1;
+      const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
+      const atQuery = `count(up{job="${FLEET_JOB}"})`;
+      // The replica's own TSDB drops the block holding `at` once it is older than the retention.
+      await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
+        (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
+        2000,
+      );
+      const answer = await thanosQuery(frontend(), fleetCount, { time: at });
+      assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
+      const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
+      assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
+    });
+
+    it("the unreachable bucket fired the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
+      const region = topology.region(OUTAGE_REGION);
+      const uploaded = async () => {
+        const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
+        return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+      };
+      let blocksBefore: number;
+      try {
+        assert.ok((await receivedAlerts(topology, NOT_UPLOADING, 150_000, bucketStoppedAt)).length >= 1);
+        blocksBefore = await uploaded();
+      } finally {
+        await mendBucket();
+      }
+      await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
+    });
+  });
+
+  describe("the dead man's switch", () => {
     it("heartbeats reach the heartbeat receiver every interval, and stop when the global tier is stopped", async () => {
       const intervalMs = (parseDuration(LOCAL_TIMING.heartbeatInterval) ?? 0) * 1000;
       // The topology has run for minutes by now: the heartbeats so far show their rhythm.
