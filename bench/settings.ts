@@ -74,7 +74,7 @@ export function quickSettings(basePort: number): BenchSettings {
     sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 10, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.5] },
     alerts: { alertsPerCondition: 1 },
     queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
-    queryPath: { repetitions: 3, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
+    queryPath: { repetitions: 2, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
     // Three points still show linear growth; fifty regions would take the other phases' CPU for a minute.
     program: { regionCounts: [2, 5, 10] },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
