@@ -65,7 +65,8 @@ export function fullSettings(basePort: number): BenchSettings {
  */
 export function quickSettings(basePort: number): BenchSettings {
   return {
-    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "2s", coverageTimeoutMs: 20_000, basePort: basePort + PORT_OFFSETS.balance },
+    // Eight Prometheus starting beside the other phases can take more than 20 s to scrape every target once.
+    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "2s", coverageTimeoutMs: 45_000, basePort: basePort + PORT_OFFSETS.balance },
     // One fetch of each kind per pod: the selective match[] beats the naive one by two orders of magnitude.
     federationRepetitions: 1,
     capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: basePort + PORT_OFFSETS.capacity, memoryShare: 0.5 },
