@@ -80,8 +80,10 @@ async function measureLoads(topology: Topology, settings: SizingSettings, log: L
       (await scalar(topology, p, `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${seriesPerTarget})`)) === settings.targets ? true : undefined,
     1000);
     const held = await holdAndSample(topology, p, settings.holdScrapes * interval);
-    const headSeries = await scalar(topology, p, "prometheus_tsdb_head_series");
-    const appended = await scalar(topology, p, "prometheus_tsdb_head_samples_appended_total");
+    // The last sample, not the instant value: a self-scrape that times out under the machine's load leaves a
+    // staleness marker, and the instant query then finds no series (one CI run reported "NaN series").
+    const headSeries = await scalar(topology, p, "last_over_time(prometheus_tsdb_head_series[1m])");
+    const appended = await scalar(topology, p, "last_over_time(prometheus_tsdb_head_samples_appended_total[1m])");
     const replay = await restartAndReplay(topology, p);
     const load: Load = {
       seriesPerTarget,
@@ -119,7 +121,11 @@ export async function sizingCheck(settings: SizingSettings, log: Log): Promise<S
   });
   const [low, high] = settings.allowedRatio;
   const checks: Check[] = [
-    { what: "memory measured at three loads", passed: rows.length >= 3, detail: `${rows.length} load(s)` },
+    {
+      what: "memory and head series measured at three loads",
+      passed: rows.length >= 3 && rows.every((r) => Number.isFinite(r.load.headSeries)),
+      detail: rows.map((r) => `${r.load.headSeries.toLocaleString("en-US")} series`).join(", "),
+    },
     {
       what: `the sizing function's memory is ${low} to ${high} times the measured memory at every load`,
       passed: rows.length > 0 && rows.every((r) => r.ratio >= low && r.ratio <= high),
