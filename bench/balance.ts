@@ -9,9 +9,9 @@ import { LocalPrometheus, LocalRegion, address } from "../local/plan";
 import { waitFor } from "../local/wait";
 import { Check, figure, Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, withTopology } from "./topology";
+import { keepOneReplicaPerShard, Niced, withTopology } from "./topology";
 
-export interface BalanceSettings {
+export interface BalanceSettings extends Niced {
   readonly targets: number;
   readonly shardCounts: readonly number[];
   /** Long enough for one Prometheus to scrape every target; the test measures assignment, not throughput. */
@@ -92,7 +92,7 @@ export async function shardBalance(settings: BalanceSettings, log: Log): Promise
     log(`balance: ${settings.targets} targets over ${shards} shard(s), scrape interval ${settings.interval}`);
     runs.push(
       await withTopology(
-        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort },
+        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort, niceness: settings.niceness },
         log,
         (topology) => measure(topology, topology.region("us-east"), settings),
       ),

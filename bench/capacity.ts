@@ -9,9 +9,9 @@ import { OWN_SERIES_PER_TARGET } from "./federation";
 import { cpuSeconds, residentBytes } from "./machine";
 import { Check, figure, Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, scalar, setFillerSeries, withTopology } from "./topology";
+import { keepOneReplicaPerShard, Niced, scalar, setFillerSeries, withTopology } from "./topology";
 
-export interface CapacitySettings {
+export interface CapacitySettings extends Niced {
   readonly targets: number;
   /** Series each target serves at each step of the ramp, lowest first. */
   readonly seriesPerTargetSteps: readonly number[];
@@ -131,7 +131,7 @@ export async function scrapeCapacity(settings: CapacitySettings, log: Log): Prom
     log(`capacity: ${shards} shard(s), ${settings.targets} targets, scrape interval ${settings.interval}`);
     ramps.push(
       await withTopology(
-        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort },
+        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort, niceness: settings.niceness },
         log,
         (topology) => ramp(topology, settings, log),
       ),

@@ -4,23 +4,18 @@
  * under each region's name (what contracts/validate-regional-outputs.ts requires of a region).
  */
 import { spawn } from "child_process";
-import * as os from "os";
 import * as path from "path";
 import { readStackFile, REPO_ROOT, StackReferenceOutputs } from "../test/harness/program";
 import { runStackInChild, TEST_SECRETS } from "../test/harness/stacks";
+import { niced } from "../local/supervisor";
 import type { Log } from "../local/topology";
 import { Check, figure, Section } from "./report";
+import type { Niced } from "./topology";
 import type { ProgramMeasurement } from "./program-child";
 import { linearFit, round } from "./stats";
 
-export interface ProgramSettings {
+export interface ProgramSettings extends Niced {
   readonly regionCounts: readonly number[];
-  /**
-   * The children's scheduling priority (nice, 0-19). The quick run measures beside live topologies whose
-   * timing checks (scrapes within their interval, answers within the client's timeout) the program's CPU-bound
-   * runs would starve; at 19 they take only the CPU the topologies leave.
-   */
-  readonly niceness: number;
 }
 
 const SOURCE_REGION = "us-east";
@@ -40,8 +35,8 @@ function cloneOutputs(outputs: Record<string, unknown>, name: string): Record<st
 /** Runs a script of bin/ in a child process with `input` on stdin, and resolves with its stdout. */
 function runChild(script: string, args: readonly string[], input: string, niceness: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", script), ...args], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
-    if (niceness > 0 && child.pid !== undefined) os.setPriority(child.pid, niceness);
+    const [command, argv] = niced(process.execPath, [path.join(REPO_ROOT, "bin", script), ...args], niceness);
+    const child = spawn(command, argv, { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (chunk: Buffer) => (out += chunk));

@@ -34,10 +34,17 @@ export interface BenchSettings {
 export const DEFAULT_BASE_PORT = 19000;
 const PORT_OFFSETS = { pipeline: 190, queryPath: 400, capacity: 500, sizing: 700, balance: 1000 } as const;
 
+/** The full run measures one phase at a time, each at the default priority. */
+const ALONE = 0;
+/** The quick run's phases that count and weigh, below the pipeline whose checks are timings. */
+const BESIDE_THE_PIPELINE = 10;
+/** The program's CPU-bound runs in the quick run: only the CPU every topology leaves. */
+const IDLE_ONLY = 19;
+
 /** The full run: the issue's loads, one phase at a time, about 25 minutes on 2 cores. */
 export function fullSettings(basePort: number): BenchSettings {
   return {
-    balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: basePort + PORT_OFFSETS.balance },
+    balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: basePort + PORT_OFFSETS.balance, niceness: ALONE },
     federationRepetitions: 20,
     // Many cheap targets at a short interval: the limit is CPU and scrape time, not this machine's memory.
     capacity: {
@@ -47,12 +54,13 @@ export function fullSettings(basePort: number): BenchSettings {
       shardCounts: [1, 2],
       basePort: basePort + PORT_OFFSETS.capacity,
       memoryShare: 0.5,
+      niceness: ALONE,
     },
-    sizing: { targets: 100, seriesPerTargetSteps: [250, 750, 1500], interval: "2s", holdScrapes: 60, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.25] },
+    sizing: { targets: 100, seriesPerTargetSteps: [250, 750, 1500], interval: "2s", holdScrapes: 60, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.25], niceness: ALONE },
     alerts: { alertsPerCondition: 4 },
     queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
     queryPath: { repetitions: 20, ranges: ["1h", "6h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
-    program: { regionCounts: [2, 10, 50], niceness: 0 },
+    program: { regionCounts: [2, 10, 50], niceness: ALONE },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: false,
   };
@@ -67,18 +75,18 @@ export function quickSettings(basePort: number): BenchSettings {
   return {
     // Eight Prometheus starting beside the other phases can take more than 20 s to scrape every target once; the
     // phase checks assignment, so a 5 s interval (80 scrapes a second, not 200) leaves the other phases the CPU.
-    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "5s", coverageTimeoutMs: 45_000, basePort: basePort + PORT_OFFSETS.balance },
+    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "5s", coverageTimeoutMs: 45_000, basePort: basePort + PORT_OFFSETS.balance, niceness: BESIDE_THE_PIPELINE },
     // One fetch of each kind per pod: the selective match[] beats the naive one by two orders of magnitude.
     federationRepetitions: 1,
-    capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: basePort + PORT_OFFSETS.capacity, memoryShare: 0.5 },
+    capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: basePort + PORT_OFFSETS.capacity, memoryShare: 0.5, niceness: BESIDE_THE_PIPELINE },
     // Loads below the range the constants were fitted on (the base dominates) and a short hold: the quick run
     // checks that the function never asks for less than was measured, and not grossly more.
-    sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 10, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.5] },
+    sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 10, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.5], niceness: BESIDE_THE_PIPELINE },
     alerts: { alertsPerCondition: 1 },
     queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
     queryPath: { repetitions: 2, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
     // Three points still show linear growth; fifty regions would take the other phases' CPU for a minute.
-    program: { regionCounts: [2, 5, 10], niceness: 19 },
+    program: { regionCounts: [2, 5, 10], niceness: IDLE_ONLY },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: true,
   };

@@ -12,9 +12,9 @@ import { OWN_SERIES_PER_TARGET } from "./federation";
 import { residentBytes } from "./machine";
 import { Check, figure, Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, scalar, setFillerSeries, withTopology } from "./topology";
+import { keepOneReplicaPerShard, Niced, scalar, setFillerSeries, withTopology } from "./topology";
 
-export interface SizingSettings {
+export interface SizingSettings extends Niced {
   readonly targets: number;
   /** Series each target serves at each load, lowest first: the loads the sizing function is checked at. */
   readonly seriesPerTargetSteps: readonly number[];
@@ -109,7 +109,7 @@ function quantityBytes(quantity: string): number {
 
 export async function sizingCheck(settings: SizingSettings, log: Log): Promise<Section> {
   log(`sizing: ${settings.targets} targets at ${settings.interval}, ${settings.seriesPerTargetSteps.join("/")} series per target, ${settings.holdScrapes} scrapes each`);
-  const options = { regions: ["us-east"], shards: 1, targetsPerRegion: settings.targets, regionalInterval: settings.interval, blockDuration: CLUSTER_BLOCK_DURATION, basePort: settings.basePort };
+  const options = { regions: ["us-east"], shards: 1, targetsPerRegion: settings.targets, regionalInterval: settings.interval, blockDuration: CLUSTER_BLOCK_DURATION, basePort: settings.basePort, niceness: settings.niceness };
   const { loads, retention } = await withTopology(options, log, async (topology) => ({
     loads: await measureLoads(topology, settings, log),
     retention: topology.region("us-east").config.prometheus.retention,

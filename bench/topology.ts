@@ -3,6 +3,15 @@ import { LocalPrometheus, LocalRegion, address } from "../local/plan";
 import type { LocalOptions } from "../local/settings";
 import { Log, Topology } from "../local/topology";
 
+/**
+ * A phase's scheduling priority (nice, 0-19). The quick run measures every phase at once: the phases that
+ * count and weigh run below the pipeline, whose checks are timings (alert latency, answers within the client's
+ * timeout), so a CPU-bound start or WAL replay of theirs cannot starve it.
+ */
+export interface Niced {
+  readonly niceness: number;
+}
+
 /** Topologies running now, so an interrupted benchmark stops them all. */
 const running = new Set<Topology>();
 

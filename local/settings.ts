@@ -78,6 +78,11 @@ export interface LocalOptions {
    * memory sets the clusters' 2h, so the head and the WAL keep every sample of the run as in a cluster.
    */
   readonly blockDuration?: string;
+  /**
+   * Scheduling priority of every process (nice, 0-19; default 0). The quick benchmark runs the phases that only
+   * count and weigh below the one whose checks are timings (alert latency, answers within the client's timeout).
+   */
+  readonly niceness?: number;
 }
 
 export const DEFAULT_OPTIONS: LocalOptions = {

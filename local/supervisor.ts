@@ -37,6 +37,8 @@ export class Supervisor {
   constructor(
     runDir: string,
     private readonly onUnexpectedExit: (name: string, code: number | null, signal: string | null, logFile: string) => void = () => undefined,
+    /** Every child's scheduling priority (nice, 0-19). */
+    private readonly niceness = 0,
   ) {
     this.logDir = path.join(runDir, "logs");
     fs.mkdirSync(this.logDir, { recursive: true });
@@ -65,7 +67,8 @@ export class Supervisor {
     if (this.running.has(spec.name)) throw new Error(`${spec.name} is already running`);
     this.specs.set(spec.name, spec);
     const log = fs.openSync(this.logFile(spec.name), "a");
-    const child = spawn(spec.command, spec.args, {
+    const [command, args] = niced(spec.command, spec.args, this.niceness);
+    const child = spawn(command, args, {
       cwd: spec.cwd,
       env: spec.env ?? process.env,
       detached: true,
@@ -127,6 +130,15 @@ export class Supervisor {
   private tellWatchdog(line: string): void {
     this.watchdog.stdin?.write(`${line}\n`);
   }
+}
+
+/**
+ * The command line that runs `command` at `niceness`. Through nice(1), not a renice after the spawn: Linux
+ * keeps a niceness per thread, and a Go binary or Node has started threads of its own by then. nice execs the
+ * command, so the pid stays the command's.
+ */
+export function niced(command: string, args: readonly string[], niceness: number): [string, readonly string[]] {
+  return niceness > 0 ? ["nice", ["-n", String(niceness), command, ...args]] : [command, args];
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

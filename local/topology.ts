@@ -37,10 +37,12 @@ export class Topology {
     const binaries = findBinaries();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-local-"));
     try {
-      const plan = await planTopology(root, { ...DEFAULT_OPTIONS, ...options });
+      const chosen = { ...DEFAULT_OPTIONS, ...options };
+      const plan = await planTopology(root, chosen);
       const rendered = renderTopology(plan, binaries);
       const supervisor = new Supervisor(root, (name, code, signal, logFile) =>
         log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`),
+        chosen.niceness,
       );
       return new Topology(plan, rendered, supervisor, new WebhookReceiver(log), binaries, new TokenServer());
     } catch (err) {
