@@ -5,16 +5,25 @@
  */
 import { AWS } from "./cloud/aws";
 import { GCP } from "./cloud/gcp";
-import type { CloudTraits, MachineType } from "./cloud/traits";
+import { KUBERNETES } from "./cloud/kubernetes";
+import type { CloudTraits, MachineType, ProvisionedTraits } from "./cloud/traits";
 
-const TRAITS = { aws: AWS, gcp: GCP } as const satisfies Record<string, CloudTraits>;
+const TRAITS = { aws: AWS, gcp: GCP, kubernetes: KUBERNETES } as const satisfies Record<string, CloudTraits>;
 
 export type Cloud = keyof typeof TRAITS;
 export const CLOUD_TRAITS: Readonly<Record<Cloud, CloudTraits>> = TRAITS;
 export const CLOUDS = Object.keys(TRAITS) as readonly Cloud[] as readonly [Cloud, ...Cloud[]];
 
-export function regionsOf(cloud: Cloud): readonly string[] {
-  return CLOUD_TRAITS[cloud].regions;
+/** Whether a stack on `cloud` may be in `region`: one of the cloud's regions, or a free name where it takes one. */
+export function regionAllowed(cloud: Cloud, region: string): boolean {
+  const traits = CLOUD_TRAITS[cloud];
+  return traits.regionPattern ? traits.regionPattern.re.test(region) : traits.regions.includes(region);
+}
+
+/** What a region of `cloud` may be, in words. */
+export function allowedRegions(cloud: Cloud): string {
+  const traits = CLOUD_TRAITS[cloud];
+  return traits.regionPattern?.allowed ?? `${traits.nouns.region}: ${traits.regions.join(", ")}`;
 }
 
 /** The cloud whose region list holds `region`, if any (used to say "that is a GCP region"). */
@@ -45,4 +54,11 @@ export function otherClouds(cloud: Cloud): Cloud[] {
 /** One phrase per cloud, for reference text: "m6i.xlarge (aws), e2-standard-4 (gcp)". */
 export function perCloud(phrase: (traits: CloudTraits) => string, separator = ", "): string {
   return CLOUDS.map((cloud) => `${phrase(CLOUD_TRAITS[cloud])} (${cloud})`).join(separator);
+}
+
+/** The traits of a cloud whose cluster and bucket the program creates; a mistake in wiring where it creates none. */
+export function provisionedTraits(cloud: Cloud): ProvisionedTraits {
+  const provisioned = CLOUD_TRAITS[cloud].provisioned;
+  if (provisioned === undefined) throw new Error(`the program creates no cluster or bucket on ${CLOUD_TRAITS[cloud].nouns.name}: the stack names its own`);
+  return provisioned;
 }

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { CLOUDS, CLOUD_TRAITS, cloudOfRegion, regionsOf } from "./clouds";
+import { CLOUDS, CLOUD_TRAITS, allowedRegions, cloudOfRegion, regionAllowed } from "./clouds";
 import { ConfigError } from "./errors";
 import { oneOf } from "./fields";
 import { issueToError, keyPath, unknownKeyAllowed, valueAt } from "./issues";
 import { RawConfig, parseRawValue, receiverSecretKeys } from "./raw";
+import { kubernetesSecretKeys } from "./kubernetes-rules";
 import { checkRules } from "./rules";
 import { resolveTeams } from "./teams";
 import { checkTeams } from "./teams-rules";
@@ -44,7 +45,7 @@ export function loadStackConfig(stack: string, raw: RawConfig, projectDir: strin
 
 /** Keys neither tier has, nor a receiver names for its secret, before anything else is read. */
 function checkTopLevelKeys(stack: string, input: Record<string, unknown>, raw: RawConfig): void {
-  const secrets = receiverSecretKeys(input);
+  const secrets = [...receiverSecretKeys(input), ...kubernetesSecretKeys(input)];
   const known = new Set([...tierKeys("regional"), ...tierKeys("global"), ...secrets]);
   const unknown = Object.keys(input).find((key) => !known.has(key));
   if (unknown === undefined) return;
@@ -60,8 +61,8 @@ function readIdentity(stack: string, input: Record<string, unknown>): { tier: Ti
   if (!parsed.success) throw issueToError(stack, identitySchema, input, parsed.error.issues);
   const { tier, cloud } = parsed.data;
   const region = input.region;
-  const allowed = `${CLOUD_TRAITS[cloud].nouns.region}: ${regionsOf(cloud).join(", ")}`;
-  if (typeof region !== "string" || !regionsOf(cloud).includes(region)) {
+  const allowed = allowedRegions(cloud);
+  if (typeof region !== "string" || !regionAllowed(cloud, region)) {
     const other = typeof region === "string" ? cloudOfRegion(region) : undefined;
     throw new ConfigError(stack, "region", region, `${other ? `'${region}' is ${CLOUD_TRAITS[other].nouns.region}; ` : ""}${allowed}`);
   }

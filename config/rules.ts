@@ -11,6 +11,7 @@ import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
 import { CLOUDS, CLOUD_TRAITS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/traits";
 import { parseDuration } from "./duration";
+import { checkKubernetes } from "./kubernetes-rules";
 import { ConfigError } from "./errors";
 import { closestNames, keyPath, valueAt } from "./issues";
 import { BUILT_IN_RECEIVERS, MAX_SHARDS } from "./schema";
@@ -39,6 +40,7 @@ export function checkRules(config: StackConfig, input: Record<string, unknown>, 
     if (requiredAs !== undefined && valueAt(config, path) === undefined) fail(path, requiredAs);
   }
   checkCluster(config.cluster, config.cloud, fail);
+  checkKubernetes(config, raw, fail);
   checkDisabledAlerts(config, fail);
   if (config.tier === "regional") checkRegional(config, fail);
   else checkGlobal(config, input, raw, fail);

@@ -146,6 +146,64 @@ function clusterSchema({ cloud, region }: StackIdentity) {
   ));
 }
 
+/** Secret config keys a Kubernetes stack reads beside its schema's keys, each set with `pulumi config set --secret`. */
+export const KUBERNETES_SECRET_KEYS = {
+  kubeconfig: "kubeconfig",
+  bucketAccessKey: "bucketAccessKey",
+  bucketSecretKey: "bucketSecretKey",
+  bucketServiceAccount: "bucketServiceAccount",
+  databasePassword: "databasePassword",
+} as const;
+
+const K8S_NAME = { re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, allowed: "a Kubernetes object name (lower-case letters, digits, dashes and dots)" };
+const ENDPOINT = { re: /^[A-Za-z0-9.-]+(:\d{1,5})?$/, allowed: "a host or host:port without a scheme, such as s3.example.internal:9000" };
+
+/** What every stack on a cluster the user already runs says about that cluster. */
+function kubernetesClusterShape() {
+  return {
+    storageClass: text(K8S_NAME.re, `${K8S_NAME.allowed} of a StorageClass the cluster has`, "The StorageClass of every volume; leave it out for the cluster's default StorageClass.").optional(),
+    egressCidrs: cidrList("the other tier's endpoints from this cluster's pods"),
+    loadBalancerAnnotations: documented(z.record(z.string().regex(/^[A-Za-z0-9./-]+$/), z.string()), {
+      allowed: "a map of annotation names to values",
+      doc: "Annotations every LoadBalancer Service of the stack carries, for the cluster's load balancer implementation (MetalLB's address pool, kube-vip, a cloud controller).",
+    }).default({}),
+  };
+}
+
+/** The regional stack's bucket on any S3-compatible or GCS endpoint; its credentials are secret config keys. */
+function kubernetesBucketSchema() {
+  return section(
+    {
+      type: oneOf(["s3", "gcs"] as const, `s3 (any S3-compatible store; secret keys ${KUBERNETES_SECRET_KEYS.bucketAccessKey} and ${KUBERNETES_SECRET_KEYS.bucketSecretKey}) or gcs (secret key ${KUBERNETES_SECRET_KEYS.bucketServiceAccount}: a service-account key's JSON).`),
+      name: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name (3 to 63 lower-case letters, digits, dots and dashes)", "The bucket, which must exist."),
+      endpoint: text(ENDPOINT.re, ENDPOINT.allowed, "S3 only: the store's address.").optional(),
+      region: text(/^[a-z0-9-]+$/, "an S3 region name such as us-east-1", "S3 only: the region the store signs requests for.").default("us-east-1"),
+      insecure: flag("S3 only: plain HTTP, for a store inside a trusted network only.").default(false),
+    },
+    "The bucket Thanos writes to.",
+  );
+}
+
+/** The global stack's existing PostgreSQL for Grafana; its password is a secret config key. */
+function kubernetesDatabaseSchema() {
+  return section(
+    {
+      host: text(/^[A-Za-z0-9.-]+$/, "a host name or address", "The PostgreSQL server."),
+      port: int(1, 65535, "Its port.").default(5432),
+      name: text(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL database name", "The database, which must exist.").default("grafana"),
+      user: text(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL role name", `The role Grafana logs in as; its password is the secret key ${KUBERNETES_SECRET_KEYS.databasePassword}.`).default("grafana"),
+    },
+    "Grafana's PostgreSQL, reached over TLS.",
+  );
+}
+
+function kubernetesSection<T extends z.ZodRawShape>(tierShape: T) {
+  return section(
+    { ...kubernetesClusterShape(), ...tierShape },
+    `Kubernetes only: the cluster the user already runs, reached with the kubeconfig in the secret key ${KUBERNETES_SECRET_KEYS.kubeconfig}.`,
+  ).optional();
+}
+
 /** The tier key; a tier's own schema admits only its own name, so the config types tell the tiers apart. */
 function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
   return documented(z.enum(tiers), {
@@ -158,7 +216,7 @@ function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
 function baseShape(identity: StackIdentity) {
   return {
     tier: tierField(TIERS),
-    cloud: oneOf(CLOUDS, `${CLOUDS.join(" or ")}; either tier runs on either cloud.`),
+    cloud: oneOf(CLOUDS, `${CLOUDS.join(", ")}: either tier runs on any of them; kubernetes deploys into a cluster the stack does not create.`),
     region: text(/^[a-z0-9-]+$/, "the cloud's region name", `The cloud's region name, such as ${perCloud((traits) => traits.exampleRegion, " or ")}.`),
     gcpProject: derivedDefault(
       text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
@@ -253,6 +311,7 @@ export function regionalSchema(identity: StackIdentity) {
         "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
       storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(DEFAULTS.storeGateway.replicas),
+      kubernetes: kubernetesSection({ bucket: kubernetesBucketSchema() }),
     })
     .transform(({ expectedLoad, ...config }) => ({
       ...config,
@@ -380,6 +439,7 @@ export function globalSchema(identity: StackIdentity) {
         "Grafana's managed Postgres.",
       ).prefault({}),
       ingressAllowedCidrs: cidrList("Grafana and Thanos Query"),
+      kubernetes: kubernetesSection({ database: kubernetesDatabaseSchema() }),
     })
     .transform((config) => ({
       ...config,

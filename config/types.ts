@@ -61,7 +61,7 @@ export type GlobalStackConfig = DeepReadonly<WithTeams<z.output<GlobalSchema>>>;
 export type StackConfig = RegionalStackConfig | GlobalStackConfig;
 
 /** Settings every stack has, whatever its tier. */
-export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster" | "certificateWarningDays">;
+export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster" | "certificateWarningDays" | "kubernetes">;
 export type ClusterSettings = StackConfig["cluster"];
 export type NodePoolSettings = ClusterSettings["nodes"];
 

@@ -111,8 +111,11 @@ const gcs: LocalObjectStore = {
   },
 };
 
-/** Each cloud's local bucket; a new cloud is a compile error here until it has one. */
-export const LOCAL_OBJECT_STORES: Record<Cloud, LocalObjectStore> = { aws: s3, gcp: gcs };
+/**
+ * Each cloud's local bucket; a new cloud is a compile error here until it has one. A cluster the user runs
+ * keeps its blocks on any S3-compatible store, which the S3 emulator stands in for.
+ */
+export const LOCAL_OBJECT_STORES: Record<Cloud, LocalObjectStore> = { aws: s3, gcp: gcs, kubernetes: s3 };
 
 /**
  * Set on every Thanos process: should a client ever look for instance credentials, it asks a closed

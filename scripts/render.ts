@@ -23,7 +23,9 @@ import { gatewaySelector } from "../builders/regional/gateway";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
-import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { GlobalStackConfig, KUBERNETES_SECRET_KEYS, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
+import { kubernetesSecretKeys } from "../config/kubernetes-rules";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 
@@ -33,14 +35,24 @@ const GENERATED = "generated-at-deploy";
 function readStackConfig(stack: string): StackConfig {
   const values = readStackFile(stack);
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
-  const secretKeys = receiverSecretKeys(values);
+  const secretKeys = [...receiverSecretKeys(values), ...kubernetesSecretKeys(values)];
   const standIns = Object.fromEntries(secretKeys.map((key) => [key, `<secret ${key}>`]));
   return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys));
 }
 
+/** The bucket the stack's Thanos writes to: the one its cloud creates, or the one it names, with its secrets stood in for. */
+function renderedObjectStore(config: RegionalStackConfig, generatedName: string): ObjectStoreLocation {
+  const provisioned = CLOUD_TRAITS[config.cloud].provisioned;
+  if (provisioned) return provisioned.objectStore(generatedName, config.region);
+  const standIn = (key: keyof typeof KUBERNETES_SECRET_KEYS) => `<secret ${KUBERNETES_SECRET_KEYS[key]}>`;
+  return existingBucketLocation(config.kubernetes!.bucket, config.kubernetes!.bucket.type === "s3"
+    ? { accessKey: standIn("bucketAccessKey"), secretKey: standIn("bucketSecretKey") }
+    : { serviceAccountJson: standIn("bucketServiceAccount") });
+}
+
 function renderRegional(config: RegionalStackConfig): Record<string, string> {
   const bucket = `${config.namePrefix}-thanos-${GENERATED}`;
-  const objectStore = CLOUD_TRAITS[config.cloud].objectStore(bucket, config.region);
+  const objectStore = renderedObjectStore(config, bucket);
   return renderRegionalFiles({ config, objectStore });
 }
 

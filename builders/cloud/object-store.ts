@@ -20,6 +20,27 @@ export type ObjectStoreLocation =
       readonly serviceAccountJson?: string;
     };
 
+/** A bucket that already exists on a store the stack names (the kubernetes platform's `kubernetes.bucket`). */
+export interface ExistingBucketSettings {
+  readonly type: "s3" | "gcs";
+  readonly name: string;
+  readonly endpoint?: string;
+  readonly region: string;
+  readonly insecure: boolean;
+}
+
+/** The secrets an existing bucket is reached with: S3 keys, or a GCS service-account key's JSON. */
+export type BucketCredentials = { readonly accessKey: string; readonly secretKey: string } | { readonly serviceAccountJson: string };
+
+export function existingBucketLocation(bucket: ExistingBucketSettings, credentials: BucketCredentials): ObjectStoreLocation {
+  if (bucket.type === "gcs") {
+    if (!("serviceAccountJson" in credentials)) throw new Error(`bucket ${bucket.name}: a gcs bucket is reached with a service-account key`);
+    return { type: "GCS", bucket: bucket.name, serviceAccountJson: credentials.serviceAccountJson };
+  }
+  if (!("accessKey" in credentials) || bucket.endpoint === undefined) throw new Error(`bucket ${bucket.name}: an s3 bucket needs its endpoint and access keys`);
+  return { type: "S3", bucket: bucket.name, region: bucket.region, endpoint: bucket.endpoint, insecure: bucket.insecure, staticCredentials: credentials };
+}
+
 export function s3Location(bucket: string, region: string): ObjectStoreLocation {
   return { type: "S3", bucket, region, endpoint: `s3.${region}.amazonaws.com` };
 }

@@ -1,4 +1,4 @@
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { Cloud, provisionedTraits } from "../../config/clouds";
 
 /** The storage class every cluster gets, so workloads name one class whatever the cloud. */
 export const SSD_STORAGE_CLASS = "monitoring-ssd";
@@ -9,7 +9,7 @@ export const SSD_STORAGE_CLASS = "monitoring-ssd";
  * is the durable copy of every TSDB block.
  */
 export function ssdStorageClass(cloud: Cloud) {
-  const { provisioner, parameters } = CLOUD_TRAITS[cloud].storageClass;
+  const { provisioner, parameters } = provisionedTraits(cloud).storageClass;
   return {
     metadata: { name: SSD_STORAGE_CLASS },
     provisioner,

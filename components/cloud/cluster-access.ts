@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { ClusterEndpoint, kubeconfig } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass, SSD_STORAGE_CLASS } from "../../builders/cloud/storage-class";
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { Cloud, provisionedTraits } from "../../config/clouds";
 
 export interface ClusterAccess {
   readonly kubeconfig: pulumi.Output<string>;
@@ -21,7 +21,7 @@ export function clusterAccess(
   args: { namePrefix: string; cloud: Cloud; region: string; endpoint: pulumi.Output<ClusterEndpoint> },
 ): ClusterAccess {
   const document = args.endpoint.apply((endpoint) => {
-    const exec = CLOUD_TRAITS[args.cloud].execCredential(endpoint.clusterName, args.region);
+    const exec = provisionedTraits(args.cloud).execCredential(endpoint.clusterName, args.region);
     return YAML.stringify(kubeconfig(endpoint, exec), { lineWidth: 0 });
   });
   const secretKubeconfig = pulumi.secret(document);

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig, Cloud } from "../../config";
 import { AwsPlatform } from "./aws/platform";
 import { GcpPlatform } from "./gcp/platform";
+import { KubernetesPlatform } from "./kubernetes/platform";
 import type { CloudPlatform } from "./types";
 
 /**
@@ -22,6 +23,7 @@ export function cloudFor(config: BaseStackConfig, opts?: pulumi.CustomResourceOp
 const PLATFORMS: Record<Cloud, new (config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) => CloudPlatform> = {
   aws: AwsPlatform,
   gcp: GcpPlatform,
+  kubernetes: KubernetesPlatform,
 };
 
 export * from "./types";

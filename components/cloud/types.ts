@@ -16,8 +16,11 @@ export interface KubernetesCluster {
   /** Addresses the cluster's pods leave from (NAT), as /32 CIDRs. */
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
-  /** A zonal, encrypted SSD StorageClass present on the cluster (the same name on both clouds). */
-  readonly storageClassName: string;
+  /**
+   * A zonal, encrypted SSD StorageClass present on the cluster (the same name on both clouds); on a cluster
+   * the user runs, the one the stack names, or none for the cluster's default.
+   */
+  readonly storageClassName: string | undefined;
   /**
    * What workloads wait for: nodes to run on (node groups or pool) and the CSI driver that provisions their
    * volumes. Without it a StatefulSet is created as soon as the API server answers, and its await times out

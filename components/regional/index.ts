@@ -33,14 +33,14 @@ export interface RegionalMonitoringArgs {
   readonly identityAnnotations: Readonly<Record<string, pulumi.Input<Record<string, string>>>>;
   readonly clusterName: pulumi.Input<string>;
   /** The cluster's SSD StorageClass for the TSDB and Thanos volumes. */
-  readonly storageClassName: string;
+  readonly storageClassName: string | undefined;
 }
 
 const FILES = {
   tlsSecret: "regional-tls",
   prometheusSecret: "prometheus-secrets",
   rulesConfigMap: "prometheus-rules",
-  objstoreConfigMap: "thanos-objstore",
+  objstoreSecret: "thanos-objstore",
 } as const;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
@@ -149,9 +149,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
         [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
       })),
     }, inNamespace);
-    new k8s.core.v1.ConfigMap(FILES.objstoreConfigMap, {
-      metadata: meta(FILES.objstoreConfigMap),
-      data: { [fileName(PATHS.objstoreFile)]: pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))) },
+    // A Secret, since a bucket on a cluster the user runs is reached with credentials inside this file.
+    new k8s.core.v1.Secret(FILES.objstoreSecret, {
+      metadata: meta(FILES.objstoreSecret),
+      stringData: { [fileName(PATHS.objstoreFile)]: pulumi.secret(pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location)))) },
     }, inNamespace);
 
     const teamFiles = teamCredentialFiles(config.teams);
@@ -177,7 +178,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       network,
       prometheusSelector: PROMETHEUS_SELECTOR,
       storageClassName: args.storageClassName,
-      objstoreConfigMap: FILES.objstoreConfigMap,
+      objstoreSecret: FILES.objstoreSecret,
       tlsSecret: FILES.tlsSecret,
       tlsChecksum,
     }, childOpts);

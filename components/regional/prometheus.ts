@@ -19,7 +19,7 @@ import { configChecksum, container, disruptionBudget, fieldEnv, httpProbes, meta
 /** Kubernetes objects the Prometheus pods mount, created by the aggregate component. */
 export interface PrometheusMounts {
   readonly rulesConfigMap: string;
-  readonly objstoreConfigMap: string;
+  readonly objstoreSecret: string;
   readonly tlsSecret: string;
   readonly prometheusSecret: string;
   /** Changes when the certificates change: Thanos reads its gRPC key pair at start. */
@@ -34,7 +34,7 @@ export interface PrometheusShardsArgs {
   readonly provider: k8s.Provider;
   readonly network: ClusterNetwork;
   readonly clusterName: pulumi.Input<string>;
-  readonly storageClassName: string;
+  readonly storageClassName: string | undefined;
   readonly mounts: PrometheusMounts;
 }
 
@@ -183,7 +183,7 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
             { name: "tls", secret: { secretName: mounts.tlsSecret } },
             // Written by the global stack; the region runs (without alert delivery) before it exists.
             { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
-            { name: "objstore", configMap: { name: mounts.objstoreConfigMap } },
+            { name: "objstore", secret: { secretName: mounts.objstoreSecret } },
             // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
             ...(mounts.teamCredentialsSecret ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }] : []),
           ],

@@ -21,8 +21,8 @@ export interface ThanosBucketWorkloadsArgs {
   readonly network: ClusterNetwork;
   /** Labels of every Prometheus pod of the region, the only scrapers of these workloads. */
   readonly prometheusSelector: Readonly<Record<string, string>>;
-  readonly storageClassName: string;
-  readonly objstoreConfigMap: string;
+  readonly storageClassName: string | undefined;
+  readonly objstoreSecret: string;
   readonly tlsSecret: string;
   readonly tlsChecksum: pulumi.Input<string>;
 }
@@ -50,7 +50,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     const childOpts = { parent: this, provider: args.provider };
     const store = workload({ name: NAMES.storeGateway, instance, component: "object-store-gateway", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
     const compact = workload({ name: NAMES.compactor, instance, component: "compactor", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
-    const objstore = mountedFiles("objstore", PATHS.objstoreDir, { configMap: { name: args.objstoreConfigMap } });
+    const objstore = mountedFiles("objstore", PATHS.objstoreDir, { secret: { secretName: args.objstoreSecret } });
     this.storeGatewaySelector = store.selector;
 
     this.storeGateway = thanosStatefulSet(store, args, {

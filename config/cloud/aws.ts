@@ -69,7 +69,6 @@ export const AWS: CloudTraits = {
         `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
     }
   },
-  storageClass: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
   // The service controller EKS runs in its control plane (the AWS cloud provider) makes an internet-facing
   // NLB with instance targets and admits the source ranges in the nodes' security group;
   // `aws-load-balancer-type: external` would hand the Service to the AWS Load Balancer Controller instead,
@@ -84,6 +83,9 @@ export const AWS: CloudTraits = {
   ],
   // IRSA: the SDK trades the projected token at STS over 443, so the metadata address stays blocked.
   identityMetadataEgress: () => [],
-  objectStore: s3Location,
-  execCredential: eksExecCredential,
+  provisioned: {
+    storageClass: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
+    objectStore: s3Location,
+    execCredential: eksExecCredential,
+  },
 };

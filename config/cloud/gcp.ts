@@ -71,7 +71,6 @@ export const GCP: CloudTraits = {
       fail(["cluster", "nodes", "maxNodes"], `at most ${plan.maxNodes}: GKE gives each node a /24 of the pods range ${plan.podsCidr}, which holds ${plan.maxNodes} of them`);
     }
   },
-  storageClass: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-ssd" } },
   // The default external passthrough load balancer already honours the source ranges.
   loadBalancerAnnotations: {},
   // The passthrough load balancer keeps the client's address, so from outside the node and pod ranges (its
@@ -82,6 +81,9 @@ export const GCP: CloudTraits = {
   },
   // Workload Identity: the GKE metadata server answers there on 80 (and on 988 under Dataplane V2).
   identityMetadataEgress: () => [{ to: [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }], ports: [tcp(80), tcp(988)] }],
-  objectStore: (bucket) => gcsLocation(bucket),
-  execCredential: () => gkeExecCredential(),
+  provisioned: {
+    storageClass: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-ssd" } },
+    objectStore: (bucket) => gcsLocation(bucket),
+    execCredential: () => gkeExecCredential(),
+  },
 };

@@ -10,6 +10,16 @@ export interface MachineType {
   readonly maxPods: number;
 }
 
+/** What the program relies on where it creates the cluster and the bucket itself. */
+export interface ProvisionedTraits {
+  /** The CSI driver behind the clusters' SSD storage class (builders/cloud/storage-class.ts). */
+  readonly storageClass: { readonly provisioner: string; readonly parameters: Readonly<Record<string, string>> };
+  /** The stack's Thanos bucket as the objstore builder takes it. */
+  readonly objectStore: (bucket: string, region: string) => ObjectStoreLocation;
+  /** The kubeconfig's user: the cloud's token helper, run on every request. */
+  readonly execCredential: (clusterName: string, region: string) => ExecCredential;
+}
+
 /** What is left for pods once the kubelet, the container runtime and eviction thresholds took their share. */
 export interface Allocatable {
   readonly cpuCores: number;
@@ -41,6 +51,8 @@ export interface CloudTraits {
     readonly databaseClass: string;
   };
   readonly regions: readonly string[];
+  /** Where the stack names its region freely (a cluster the user already runs), what a name looks like. */
+  readonly regionPattern?: { readonly re: RegExp; readonly allowed: string };
   /** The region examples and reference text name for this cloud. */
   readonly exampleRegion: string;
   /** Zone names: AWS appends a letter to the region (us-east-1a), GCP a dash and a letter (europe-west1-b). */
@@ -60,18 +72,17 @@ export interface CloudTraits {
   readonly ownKeys: readonly { readonly path: readonly string[]; readonly requiredAs?: string }[];
   /** Refuses node counts the cloud's address plan of `cluster.vpcCidr` cannot hold. */
   readonly checkNodeAddresses: (cluster: ClusterSettings, machine: MachineType, fail: FailAt) => void;
-  /** The CSI driver behind the clusters' SSD storage class (builders/cloud/storage-class.ts). */
-  readonly storageClass: { readonly provisioner: string; readonly parameters: Readonly<Record<string, string>> };
   /** What a `LoadBalancer` Service needs to get a network load balancer honouring its source ranges. */
   readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Where connections through the cluster's load balancers reach the pods from. */
   readonly loadBalancerPeers: (vpcCidr: string, zones: readonly string[]) => IpBlockPeer[];
+  /**
+   * What a cloud whose cluster and bucket the program creates offers them; absent where the stack deploys
+   * into a cluster, bucket and database that already exist (the kubernetes platform).
+   */
+  readonly provisioned?: ProvisionedTraits;
   /** Egress a pod with a cloud identity needs to the instance metadata address (none where it needs none). */
   readonly identityMetadataEgress: () => { to: IpBlockPeer[]; ports: { protocol: string; port: number }[] }[];
-  /** The stack's Thanos bucket as the objstore builder takes it. */
-  readonly objectStore: (bucket: string, region: string) => ObjectStoreLocation;
-  /** The kubeconfig's user: the cloud's token helper, run on every request. */
-  readonly execCredential: (clusterName: string, region: string) => ExecCredential;
 }
 
 const GIB = 1024 ** 3;

@@ -12,8 +12,15 @@ import { GATEWAY } from "../../builders/regional/gateway";
 import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
-import { MockedResource, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
+import { MockedResource, installMocks, k8sNamed, ofType, resolved, revealed, settled, unwrapSecret } from "../harness/mocks";
 import { regionalStack } from "../fixtures/regional-fixtures";
+
+/** The objstore file every Thanos component mounts, which must reach the engine as a secret (it may hold bucket keys). */
+function objstoreFile(resources: MockedResource[]): unknown {
+  const data = unwrapSecret(k8sNamed(resources, "kubernetes:core/v1:Secret", "thanos-objstore").inputs.stringData);
+  assert.strictEqual(data.secret, true, "the objstore file is a secret");
+  return YAML.parse(unwrapSecret(data.value["objstore.yaml"]).value);
+}
 
 const BUCKET = "us-east-thanos-blocks-1a2b";
 const IDENTITY = (account: string) => ({ "eks.amazonaws.com/role-arn": `arn:aws:iam::123456789012:role/us-east-${account}` });
@@ -110,14 +117,14 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
   });
 
   it("points every sidecar's objstore at this region's bucket", () => {
-    const objstore = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    const objstore = objstoreFile(resources);
     assert.deepStrictEqual(objstore, { type: "S3", config: { bucket: BUCKET, endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true } });
     for (const set of prometheusSets()) {
       const sidecar = containerOf(set, "thanos-sidecar");
       assert.strictEqual(arg(sidecar.args, "--objstore.config-file"), PATHS.objstoreFile);
       const mount = sidecar.volumeMounts.find((m: any) => m.mountPath === PATHS.objstoreDir);
       const volume = podSpec(set).volumes.find((v: any) => v.name === mount.name);
-      assert.strictEqual(volume.configMap.name, "thanos-objstore");
+      assert.strictEqual(volume.secret.secretName, "thanos-objstore");
       assert.strictEqual(podSpec(set).serviceAccountName, NAMES.prometheusServiceAccount);
     }
   });
@@ -251,7 +258,7 @@ describe("RegionalMonitoring under mocks (eu-west on GCS, 1 shard x 3 replicas)"
     assert.deepStrictEqual(prometheus.map((s) => [s.inputs.metadata.name, s.inputs.spec.replicas]), [["prometheus-shard-0", 3]]);
     assert.deepStrictEqual(component.prometheusPods.map((p) => p.podName), ["prometheus-shard-0-0", "prometheus-shard-0-1", "prometheus-shard-0-2"]);
     assert.strictEqual(sets.filter((s) => s.inputs.spec.template.spec.containers.some((c: any) => c.args?.[0] === "compact")).length, 1);
-    const objstore = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
+    const objstore = objstoreFile(resources);
     assert.deepStrictEqual(objstore, { type: "GCS", config: { bucket: "eu-west-thanos-blocks" } });
     const config = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "prometheus-shard-0-config").inputs.data["prometheus.yaml.tmpl"]);
     assert.deepStrictEqual(config.global.external_labels, { region: "eu-west", cloud: "gcp", cluster: "eu-west-monitoring", shard: "0", [REPLICA_LABEL]: "$(POD_NAME)" });

@@ -4,7 +4,7 @@
  * (config.test.ts) loads each in-process; test/stacks/config-cli.test.ts runs each through Pulumi's own
  * language host and checks what it prints and that no resource was registered.
  */
-import { regionsOf } from "../../config/clouds";
+import { allowedRegions } from "../../config/clouds";
 import { readStackFile } from "../harness/program";
 import { TEST_SECRETS } from "../harness/stacks";
 
@@ -52,7 +52,7 @@ const receivers: any[] = alerting.receivers;
 const prometheusKeys = "replicas, shards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
 const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedCidrs, releaseChannel";
 const alertingKeys = "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
-const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas";
+const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas, kubernetes";
 const durationAtLeast = (min: string, why?: string) => `a duration such as 30s, 6h or 15d of at least ${min} and at most 100y${why ? ` (${why})` : ""}`;
 const quoted = ", in quotes (YAML reads an unquoted 1.30 as the number 1.3)";
 const job = (fields: Record<string, unknown>) => ({ job: "db", targets: ["db.internal:9187"], ...fields });
@@ -70,10 +70,10 @@ const withJobs = (jobs: unknown[], extra: Record<string, unknown> = {}) => ({ pr
 export const BAD_INPUTS: BadInput[] = [
   // Identity: tier, cloud, region.
   { name: "an unknown tier", stack: "us-east", config: { tier: "edge" }, key: "tier", shown: 'the value "edge"', allowed: "one of 'regional', 'global'" },
-  { name: "an unknown cloud", stack: "us-east", config: { cloud: "azure" }, key: "cloud", shown: 'the value "azure"', allowed: "one of 'aws', 'gcp'" },
-  { name: "a missing region", stack: "us-east", config: { region: undefined }, key: "region", shown: "no value (it is required)", allowed: `an AWS region: ${regionsOf("aws").join(", ")}` },
-  { name: "a GCP region on AWS", stack: "us-east", config: { region: "europe-west1" }, key: "region", shown: 'the value "europe-west1"', allowed: `'europe-west1' is a GCP region; an AWS region: ${regionsOf("aws").join(", ")}` },
-  { name: "an AWS region on GCP", stack: "eu-west", config: { region: "us-east-1" }, key: "region", shown: 'the value "us-east-1"', allowed: `'us-east-1' is an AWS region; a GCP region: ${regionsOf("gcp").join(", ")}` },
+  { name: "an unknown cloud", stack: "us-east", config: { cloud: "azure" }, key: "cloud", shown: 'the value "azure"', allowed: "one of 'aws', 'gcp', 'kubernetes'" },
+  { name: "a missing region", stack: "us-east", config: { region: undefined }, key: "region", shown: "no value (it is required)", allowed: allowedRegions("aws") },
+  { name: "a GCP region on AWS", stack: "us-east", config: { region: "europe-west1" }, key: "region", shown: 'the value "europe-west1"', allowed: `'europe-west1' is a GCP region; ${allowedRegions("aws")}` },
+  { name: "an AWS region on GCP", stack: "eu-west", config: { region: "us-east-1" }, key: "region", shown: 'the value "us-east-1"', allowed: `'us-east-1' is an AWS region; ${allowedRegions("gcp")}` },
 
   // Strict keys at every depth, and keys of the other tier or cloud.
   { name: "a top-level typo", stack: "us-east", config: { expectedLaod: { targets: 10 } }, key: "expectedLaod", shown: 'the value {"targets":10}', unknown: true, allowed: `'expectedLoad' (the closest key), or another key of this program: ${regionalKeys}` },
@@ -87,7 +87,7 @@ export const BAD_INPUTS: BadInput[] = [
   { name: "a GCP project on AWS", stack: "us-east", config: { gcpProject: "my-project-1" }, key: "gcpProject", shown: 'the value "my-project-1"', allowed: "no value on an AWS stack: gcpProject applies only to GCP stacks" },
   { name: "a GKE release channel on AWS", stack: "us-east", config: { cluster: { ...awsCluster, releaseChannel: "STABLE" } }, key: "cluster.releaseChannel", shown: 'the value "STABLE"', allowed: "no value on an AWS stack: cluster.releaseChannel applies only to GCP stacks" },
   { name: "a typo in alerting", stack: "global", config: { alerting: { ...alerting, defaultReciever: "oncall" } }, key: "alerting.defaultReciever", shown: 'the value "oncall"', unknown: true, allowed: `'alerting.defaultReceiver' (the closest key), or another key of alerting: ${alertingKeys}` },
-  { name: "a mistyped secret key, shown as secret", stack: "global", secrets: { slackWebhookURL: "https://hooks.slack.com/x" }, key: "slackWebhookURL", shown: "a secret value", unknown: true, allowed: "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl" },
+  { name: "a mistyped secret key, shown as secret", stack: "global", secrets: { slackWebhookURL: "https://hooks.slack.com/x" }, key: "slackWebhookURL", shown: "a secret value", unknown: true, allowed: "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, kubernetes, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl" },
 
   // Default alerts: only names of the stack's own tier, never a guard, and a runbook URL.
   { name: "a mistyped alert to disable", stack: "us-east", config: { alerts: { disabled: ["CPUThrottlingHigh", "KubePodCrashLoop"] } }, key: "alerts.disabled[1]", shown: 'the value "KubePodCrashLoop"', allowed: "the name of a default alert of a regional stack such as 'KubePodCrashLooping' (the closest names); docs/runbooks.md lists them all" },

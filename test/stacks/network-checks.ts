@@ -12,7 +12,7 @@ export const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const METADATA = ["169.254.169.254/32", "fd00:ec2::254/128"];
 
 /** Whether the cloud's workload identity is served at the instance metadata address (IRSA trades tokens at STS instead). */
-const IDENTITY_ON_METADATA: Record<Cloud, boolean> = { aws: false, gcp: true };
+const IDENTITY_ON_METADATA: Record<Cloud, boolean> = { aws: false, gcp: true, kubernetes: false };
 
 /** Checks the monitoring namespace's policies and workloads (cluster add-ons in kube-system are the cloud's). */
 export function assertExactNetworkPolicies(allPolicies: readonly Resource[], allWorkloads: readonly Resource[], cloud: Cloud): void {

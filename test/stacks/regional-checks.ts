@@ -26,6 +26,8 @@ const WORKLOADS_WAIT_FOR: Record<Cloud, (run: ProgramRun, config: RegionalStackC
     atLeast: config.cluster.zones.length,
   }),
   gcp: (run) => ({ ready: ofType(run, "gcp:container/nodePool:NodePool"), atLeast: 0 }),
+  // A cluster the user runs has its nodes and storage before the stack exists.
+  kubernetes: () => ({ ready: [], atLeast: 0 }),
 };
 
 export function prometheusShards(run: ProgramRun): Resource[] {

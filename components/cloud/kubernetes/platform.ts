@@ -1,0 +1,38 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { BaseStackConfig } from "../../../config";
+import type { BucketIdentity, BucketArgs, CloudPlatform, DatabaseArgs } from "../types";
+import { ExistingBucket } from "./bucket";
+import { ExistingCluster } from "./cluster";
+import { ExistingPostgres } from "./database";
+import { kubernetesSettings } from "./settings";
+
+/**
+ * A cluster, bucket and database the user already runs: the platform creates none of them, only the
+ * provider that reaches the cluster. Either tier deploys onto it as onto a cloud's.
+ */
+export class KubernetesPlatform implements CloudPlatform {
+  readonly cloud = "kubernetes" as const;
+
+  constructor(private readonly config: BaseStackConfig, private readonly opts?: pulumi.CustomResourceOptions) {}
+
+  cluster(opts?: pulumi.ComponentResourceOptions): ExistingCluster {
+    return new ExistingCluster(`${this.config.namePrefix}-cluster`, { config: this.config }, { ...this.opts, ...opts });
+  }
+
+  bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): ExistingBucket {
+    const settings = kubernetesSettings(this.config);
+    if (!("bucket" in settings)) throw new Error(`stack ${this.config.stack}: only a regional stack has a bucket`);
+    return new ExistingBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, { settings: settings.bucket }, opts);
+  }
+
+  /** The credentials are in the objstore file every Thanos component mounts: no identity to bind. */
+  bucketIdentity(): BucketIdentity {
+    return { serviceAccountAnnotations: pulumi.output<Record<string, string>>({}) };
+  }
+
+  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): ExistingPostgres {
+    const settings = kubernetesSettings(this.config);
+    if (!("database" in settings)) throw new Error(`stack ${this.config.stack}: only the global stack has a database`);
+    return new ExistingPostgres(`${this.config.namePrefix}-${args.purpose}-database`, { settings: settings.database }, opts);
+  }
+}
