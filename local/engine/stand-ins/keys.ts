@@ -99,15 +99,18 @@ function goTrimSpace(bytes: Buffer): Buffer {
   return bytes.subarray(start, end);
 }
 
+/** Bytes of one coordinate, by OpenSSL's curve name. */
+const COORDINATE_BYTES: Record<string, number> = { secp224r1: 28, prime256v1: 32, secp384r1: 48, secp521r1: 66 };
+
 /** Go's generateSubjectKeyID: SHA-1 of the key's marshalled bits (RSA PKCS#1, EC point, ED25519 as an OCTET STRING). */
 export function subjectKeyId(key: KeyObject): Buffer {
   const publicKey = publicOf(key);
-  const jwk = publicKey.export({ format: "jwk" });
-  const bytes = (s: string | undefined) => Buffer.from(s ?? "", "base64url");
+  const spki = spkiDer(publicKey);
   const marshalled =
     publicKey.asymmetricKeyType === "rsa" ? publicKey.export({ type: "pkcs1", format: "der" })
-    : publicKey.asymmetricKeyType === "ec" ? Buffer.concat([Buffer.from([0x04]), bytes(jwk.x), bytes(jwk.y)])
-    : Buffer.concat([Buffer.from([0x04, 0x20]), bytes(jwk.x)]);
+    // The uncompressed point ends the SPKI (its BIT STRING is the last element).
+    : publicKey.asymmetricKeyType === "ec" ? spki.subarray(spki.length - 1 - 2 * COORDINATE_BYTES[publicKey.asymmetricKeyDetails?.namedCurve ?? ""])
+    : Buffer.concat([Buffer.from([0x04, 0x20]), spki.subarray(spki.length - 32)]);
   return createHash("sha1").update(marshalled).digest();
 }
 
