@@ -60,7 +60,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   try {
     return await launch(supervisor, dir, kwokStages, options);
   } catch (err) {
-    await supervisor.stopAll();
+    await stopInReverseOrder(supervisor);
     fs.rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -160,7 +160,19 @@ async function stopControlPlane(supervisor: Supervisor, admin: KubeApi, dir: str
   // Asked while the API server still answers; a cluster that cannot tell leaves its volumes, never a stranger's.
   const volumes = await provisionedDirectories(admin).catch(() => []);
   admin.close();
-  await supervisor.stopAll();
+  await stopInReverseOrder(supervisor);
   removeDirectories(volumes);
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The API server's clients first, then the API server, then etcd, and the watchdog last. An API server whose
+ * etcd is gone does not finish its shutdown and waits for the SIGKILL (11 s); with etcd up it exits in a second.
+ */
+async function stopInReverseOrder(supervisor: Supervisor): Promise<void> {
+  const clients: ComponentName[] = ["kube-controller-manager", "kube-scheduler", "kwok"];
+  await Promise.all(clients.map((name) => supervisor.stop(name)));
+  await supervisor.stop("kube-apiserver");
+  await supervisor.stop("etcd");
+  await supervisor.stopAll();
 }
