@@ -1,7 +1,7 @@
 import * as path from "path";
 import { address, LOOPBACK } from "../ports";
 import { ProcessSpec } from "../supervisor";
-import { ControlPlanePki } from "./control-plane-pki";
+import { CONTROL_PLANE_USERS, ControlPlanePki } from "./control-plane-pki";
 
 /** Where the caller found each binary (the pinned etcd, Kubernetes and KWOK builds). */
 export interface ControlPlaneBinaries {
@@ -91,10 +91,27 @@ function kubeApiserver(l: ControlPlaneLayout): ProcessSpec {
       `--service-account-key-file=${pki.serviceAccount.publicKey}`,
       `--service-account-signing-key-file=${pki.serviceAccount.privateKey}`,
       `--service-cluster-ip-range=${SERVICE_CLUSTER_IP_RANGE}`,
+      ...aggregationArgs(pki),
       // EKS and GKE admit privileged and host-namespace pods (the node-exporter DaemonSet is one); so does this.
       "--allow-privileged=true",
     ],
   };
+}
+
+/**
+ * The aggregation layer as kubeadm sets it up. Without a request-header CA the controller-manager and the
+ * scheduler log an error on every read of the authentication config map, and no aggregated API could serve.
+ */
+function aggregationArgs(pki: ControlPlanePki): string[] {
+  return [
+    `--requestheader-client-ca-file=${pki.frontProxyCa.cert}`,
+    `--requestheader-allowed-names=${CONTROL_PLANE_USERS.frontProxy}`,
+    "--requestheader-username-headers=X-Remote-User",
+    "--requestheader-group-headers=X-Remote-Group",
+    "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+    `--proxy-client-cert-file=${pki.frontProxyClient.cert}`,
+    `--proxy-client-key-file=${pki.frontProxyClient.key}`,
+  ];
 }
 
 /** Serving flags shared by the controller-manager and the scheduler: health on loopback, the cluster's CA and certificate. */

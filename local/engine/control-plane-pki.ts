@@ -10,6 +10,13 @@ export interface ControlPlanePki {
   readonly controllerManager: CertificateFiles;
   readonly scheduler: CertificateFiles;
   readonly kwok: CertificateFiles;
+  /**
+   * The aggregation layer's own CA and the API server's client certificate under it, as kubeadm makes them: the
+   * controller-manager and the scheduler read this CA to authenticate proxied requests, and an aggregated API
+   * (metrics, custom metrics for an HPA) trusts the API server through it.
+   */
+  readonly frontProxyCa: CertificateFiles;
+  readonly frontProxyClient: CertificateFiles;
   readonly serviceAccount: { readonly privateKey: string; readonly publicKey: string };
 }
 
@@ -19,6 +26,7 @@ export const CONTROL_PLANE_USERS = {
   controllerManager: "system:kube-controller-manager",
   scheduler: "system:kube-scheduler",
   kwok: "kwok-controller",
+  frontProxy: "front-proxy-client",
 } as const;
 
 const ADMIN_GROUP = "system:masters";
@@ -27,6 +35,7 @@ const ADMIN_GROUP = "system:masters";
 export function createControlPlanePki(dir: string): ControlPlanePki {
   const pki = new Pki(dir);
   const ca = pki.rootCa("ca", "local-kubernetes-ca");
+  const frontProxyCa = pki.rootCa("front-proxy-ca", "local-front-proxy-ca");
   return {
     ca,
     serving: pki.server("serving", ca, ["localhost"], [LOOPBACK]),
@@ -36,6 +45,8 @@ export function createControlPlanePki(dir: string): ControlPlanePki {
     // KWOK plays the kubelet of every fake node (node and pod status, leases, pod deletion) and has no role in
     // the bootstrap policy; the node authorizer would confine one node identity to one node.
     kwok: pki.client("kwok", ca, CONTROL_PLANE_USERS.kwok, [ADMIN_GROUP]),
+    frontProxyCa,
+    frontProxyClient: pki.client("front-proxy-client", frontProxyCa, CONTROL_PLANE_USERS.frontProxy),
     serviceAccount: pki.keyPair("service-account"),
   };
 }
