@@ -73,12 +73,24 @@ export class Pki {
     return f;
   }
 
-  /** A client certificate (mutual TLS). */
-  client(name: string, issuer: CertificateFiles, commonName: string): CertificateFiles {
+  /**
+   * A client certificate (mutual TLS). Kubernetes reads the user from the common name and the groups from the
+   * organizations (`system:masters` is the admin group).
+   */
+  client(name: string, issuer: CertificateFiles, commonName: string, organizations: readonly string[] = []): CertificateFiles {
     const f = this.files(name);
     this.newKey(f.key);
-    this.sign(name, f.key, commonName, issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=clientAuth"]);
+    this.sign(name, f.key, commonName, issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=clientAuth"], DAYS, organizations);
     return f;
+  }
+
+  /** A bare key pair (no certificate), as Kubernetes signs and verifies service-account tokens with. */
+  keyPair(name: string): { readonly privateKey: string; readonly publicKey: string } {
+    const privateKey = path.join(this.dir, `${name}.key`);
+    const publicKey = path.join(this.dir, `${name}.pub`);
+    this.newKey(privateKey);
+    openssl(["pkey", "-in", privateKey, "-pubout", "-out", publicKey]);
+    return { privateKey, publicKey };
   }
 
   /** When a certificate expires, in RFC 3339 (as @pulumi/tls reports `validityEndTime`). */
@@ -93,11 +105,20 @@ export class Pki {
     return file;
   }
 
-  private sign(name: string, key: string, commonName: string, issuer: CertificateFiles, extensions: readonly string[], days = DAYS): string {
+  private sign(
+    name: string,
+    key: string,
+    commonName: string,
+    issuer: CertificateFiles,
+    extensions: readonly string[],
+    days = DAYS,
+    organizations: readonly string[] = [],
+  ): string {
     const csr = path.join(this.dir, `${name}.csr`);
     const ext = path.join(this.dir, `${name}.ext`);
     const cert = path.join(this.dir, `${name}.crt`);
-    openssl(["req", "-new", "-key", key, "-out", csr, "-subj", `/CN=${commonName}`]);
+    const subject = [...organizations.map((o) => `/O=${o}`), `/CN=${commonName}`].join("");
+    openssl(["req", "-new", "-key", key, "-out", csr, "-subj", subject]);
     fs.writeFileSync(ext, [...extensions, "subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"].join("\n") + "\n");
     openssl(["x509", "-req", "-in", csr, "-CA", issuer.cert, "-CAkey", issuer.key, "-CAcreateserial", "-days", String(days), "-extfile", ext, "-out", cert]);
     fs.rmSync(csr);
