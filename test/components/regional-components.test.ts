@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
+import { GATEWAY_HEALTH_PATH, GATEWAY_READY_PATH } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { GATEWAY } from "../../builders/regional/gateway";
 import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
@@ -188,6 +189,9 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.ok(pod.topologySpreadConstraints.some((c: any) => c.topologyKey === "topology.kubernetes.io/zone" && c.whenUnsatisfiable === "DoNotSchedule"));
     assert.ok(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
     assert.strictEqual(pod.containers[0].readinessProbe.httpGet.port, GATEWAY_PORTS.metrics);
+    // Ready while it reaches a backend, alive while HAProxy answers: losing every backend restarts nothing.
+    assert.strictEqual(pod.containers[0].readinessProbe.httpGet.path, GATEWAY_READY_PATH);
+    assert.strictEqual(pod.containers[0].livenessProbe.httpGet.path, GATEWAY_HEALTH_PATH);
     const annotations = deployment.spec.template.metadata.annotations;
     assert.strictEqual(annotations["prometheus.io/port"], String(GATEWAY_PORTS.metrics));
     assert.match(annotations["checksum/config"], /^[0-9a-f]{64}$/);
