@@ -110,6 +110,19 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     }
   });
 
+  it("governs every StatefulSet by a headless Service selecting its pods, so each pod has its own DNS name", () => {
+    const services = ofType(resources, "kubernetes:core/v1:Service");
+    for (const set of statefulSets) {
+      const governing = services.find((s) => s.inputs.metadata.name === set.inputs.spec.serviceName);
+      assert.ok(governing, `${set.inputs.metadata.name}: no Service named ${set.inputs.spec.serviceName}`);
+      assert.strictEqual(governing.inputs.spec.clusterIP, "None", `${set.inputs.metadata.name}: ${governing.inputs.metadata.name} is not headless`);
+      const podLabels = set.inputs.spec.template.metadata.labels;
+      assert.ok(Object.entries(governing.inputs.spec.selector).every(([k, v]) => podLabels[k] === v), `${governing.inputs.metadata.name} selects ${set.inputs.metadata.name}'s pods`);
+    }
+    // The gateway still reaches any store gateway through one ClusterIP Service.
+    assert.strictEqual(k8sNamed(resources, "kubernetes:core/v1:Service", NAMES.storeGateway).inputs.spec.clusterIP, undefined);
+  });
+
   it("points every sidecar's objstore at this region's bucket", () => {
     const objstore = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "thanos-objstore").inputs.data["objstore.yaml"]);
     assert.deepStrictEqual(objstore, { type: "S3", config: { bucket: BUCKET, endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true } });
