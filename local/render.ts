@@ -341,7 +341,7 @@ function renderGateway(region: LocalRegion, binaries: Binaries, tls: { server: {
   };
 }
 
-function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string) {
+function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string, peerTimeout: string) {
   return alertmanagerArgs({
     configFile,
     webConfigFile,
@@ -351,7 +351,7 @@ function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], conf
     clusterAdvertiseAddress: address(am.clusterPort),
     peers: peers.map((peer) => address(peer.clusterPort)),
     clusterLabel,
-    peerTimeout: LOCAL_TIMING.peerTimeout,
+    peerTimeout,
   });
 }
 
@@ -387,7 +387,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const alertmanagers = new Map<string, ServerAccess>();
   const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
     alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
-    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config)) };
+    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout) };
   });
 
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
