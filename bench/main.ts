@@ -74,7 +74,7 @@ async function measureAll(settings: BenchSettings, only: readonly string[]): Pro
     programScaling: () => phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
     pipeline: () =>
       phase("pipeline", "Federation, queries, the query path and alerts on the local topology", () =>
-        withTopology({ basePort: settings.pipelineBasePort }, log, async (topology) => {
+        withTopology({ basePort: settings.pipelineBasePort, peerTimeout: settings.alerts.peerTimeout }, log, async (topology) => {
           log("pipeline: waiting until data and alerts flow");
           await topology.waitReady();
           const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);

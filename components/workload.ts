@@ -110,9 +110,24 @@ export function mountedFiles(name: string, mountPath: string, volume: Omit<Volum
   return { volumeMounts: [{ name, mountPath, readOnly: true }], volumes: [{ name, ...volume }] };
 }
 
-/** A writable emptyDir (the root filesystem is read-only). */
-export function scratch(name: string, mountPath: string): ContainerFeature {
-  return { volumeMounts: [{ name, mountPath }], volumes: [{ name, emptyDir: {} }] };
+/**
+ * A writable emptyDir (the root filesystem is read-only), limited to `sizeLimit` (a quantity such as `64Mi`):
+ * a pod that outgrows it is evicted alone instead of filling its node's disk under every other pod.
+ */
+export function scratch(name: string, mountPath: string, sizeLimit: string): ContainerFeature {
+  return { volumeMounts: [{ name, mountPath }], volumes: [{ name, emptyDir: { sizeLimit } }] };
+}
+
+/** Go servers that write nothing there keep a little room for temporary files of the runtime and libraries. */
+export const TMP_SIZE = "64Mi";
+
+/**
+ * The sizeLimit of an emptyDir that holds one rendered file of `text`: room for two copies (a reloader writes
+ * the new file beside the old before renaming it), in whole MiB, at least 1.
+ */
+export function renderedFileVolumeSize(text: string): string {
+  const MiB = 1024 * 1024;
+  return `${Math.max(1, Math.ceil((2 * Buffer.byteLength(text)) / MiB))}Mi`;
 }
 
 export interface ContainerSpec {

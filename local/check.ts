@@ -6,7 +6,7 @@ import * as fs from "fs";
 import { metricValue, request, query, ruleGroups, thanosQuery } from "./client";
 import { LocalPrometheus, LocalRegion, address } from "./plan";
 import { EXPECTED_LOCAL_WARNINGS } from "./render";
-import { FLEET_JOB, LOCAL_TIMING } from "./settings";
+import { FLEET_JOB } from "./settings";
 import type { Log, Topology } from "./topology";
 import { sleep, waitFor } from "./wait";
 import type { ReceivedAlert } from "./webhook";
@@ -81,9 +81,21 @@ export async function eachTargetScrapedByOneShard(topology: Topology, region: Lo
 }
 
 /** Time after a first notification within which a peer that missed the mesh's notification log would send its own. */
-export function meshDuplicateWindowMs(peers: number): number {
-  const peerTimeout = (parseDuration(LOCAL_TIMING.peerTimeout) ?? 0) * 1000;
-  return peers * peerTimeout + 2000;
+export function meshDuplicateWindowMs(peers: number, peerTimeout: string): number {
+  return peers * (parseDuration(peerTimeout) ?? 0) * 1000 + 2000;
+}
+
+/**
+ * What Alertmanager promises of one alert's notifications, as a problem or nothing: at least once, and
+ * deduplicated by the mesh only as far as gossip keeps up. A peer that has not heard of the first
+ * notification by its position x the peer timeout sends its own; on a busy machine (a starved peer, the
+ * local topology's 2s) that happens, so at most one copy per peer is what holds everywhere. Exactly once is
+ * a figure of the benchmark's full run, measured with the clusters' peer timeout.
+ */
+export function deliveryProblem(what: string, copies: number, peers: number): string | undefined {
+  if (copies < 1) return `${what} never reached the webhook`;
+  if (copies > peers) return `${what} reached the webhook ${copies} times, more than once per Alertmanager peer (${peers})`;
+  return undefined;
 }
 
 /**
@@ -101,7 +113,7 @@ export async function receivedAlerts(
   const what = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
   const firing = () => topology.webhook.firing(labels).filter((a) => a.receivedAt >= since);
   await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (firing().length > 0 ? true : undefined));
-  await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length));
+  await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length, topology.plan.peerTimeout));
   return firing();
 }
 
@@ -112,15 +124,17 @@ export async function setTargetFailing(region: LocalRegion, targetPort: number, 
 
 /**
  * Breaks one target of the region: both replicas of its shard fire TargetDown to every Alertmanager peer, and
- * the webhook must receive it exactly once. The target is mended afterwards.
+ * the webhook must receive it at least once and at most once per peer (deliveryProblem). The target is
+ * mended afterwards.
  */
-export async function inducedAlertArrivesOnce(topology: Topology, region: LocalRegion, targetPort: number): Promise<void> {
+export async function inducedAlertIsDelivered(topology: Topology, region: LocalRegion, targetPort: number): Promise<void> {
   const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(targetPort) };
   await setTargetFailing(region, targetPort, true);
   try {
     const received = await receivedAlerts(topology, labels);
-    if (received.length !== 1) throw new Error(`the alert about ${labels.instance} in ${region.name} reached the webhook ${received.length} times, not once`);
-    // Once only although every replica of the target's shard fires it, to every Alertmanager peer.
+    const problem = deliveryProblem(`the alert about ${labels.instance} in ${region.name}`, received.length, topology.plan.global.alertmanagers.length);
+    if (problem) throw new Error(problem);
+    // Every replica of the target's shard fires it, to every Alertmanager peer.
     const running = region.prometheus.filter((p) => topology.supervisor.isRunning(p.name));
     const firing = await replicasFiring(topology, running, labels);
     const shards = new Set(firing.map((p) => p.shard));
@@ -243,8 +257,8 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
   await run("every region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
   await run("no Thanos process logs an error or warning", async () => thanosLogsAreClean(topology));
   const region = topology.plan.regions[0];
-  await run(`an alert induced in ${region.name} reaches the webhook exactly once`, () =>
-    inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[0]),
+  await run(`an alert induced in ${region.name} reaches the webhook, at most once per Alertmanager peer`, () =>
+    inducedAlertIsDelivered(topology, region, region.fleet.targetPorts[0]),
   );
   return failures;
 }

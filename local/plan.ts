@@ -112,6 +112,8 @@ export interface LocalPlan {
   readonly tokenPort: number;
   /** The regional Prometheus' block duration (LocalOptions.blockDuration or LOCAL_TIMING's). */
   readonly blockDuration: string;
+  /** The Alertmanager peers' peer timeout (LocalOptions.peerTimeout or LOCAL_TIMING's). */
+  readonly peerTimeout: string;
 }
 
 export { address };
@@ -239,5 +241,6 @@ export async function planTopology(root: string, options: LocalOptions): Promise
     emulators: [...emulators.values()],
     tokenPort,
     blockDuration: options.blockDuration ?? LOCAL_TIMING.blockDuration,
+    peerTimeout: options.peerTimeout ?? LOCAL_TIMING.peerTimeout,
   };
 }

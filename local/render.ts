@@ -15,7 +15,7 @@ import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
 import { FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
-import { GATEWAY_HEALTH_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
+import { GATEWAY_READY_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
 import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "../builders/gateway/routes";
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
@@ -341,7 +341,7 @@ function renderGateway(region: LocalRegion, binaries: Binaries, tls: { server: {
   };
 }
 
-function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string) {
+function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string, peerTimeout: string) {
   return alertmanagerArgs({
     configFile,
     webConfigFile,
@@ -351,7 +351,7 @@ function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], conf
     clusterAdvertiseAddress: address(am.clusterPort),
     peers: peers.map((peer) => address(peer.clusterPort)),
     clusterLabel,
-    peerTimeout: LOCAL_TIMING.peerTimeout,
+    peerTimeout,
   });
 }
 
@@ -387,7 +387,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const alertmanagers = new Map<string, ServerAccess>();
   const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
     alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
-    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config)) };
+    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout) };
   });
 
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
@@ -512,7 +512,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const prometheus = new Map(regions.flatMap((r) => [...r.access]));
   const readiness = new Map<string, ReadinessProbe>([
     ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: "/-/ready" }]),
-    ...regions.flatMap((r) => [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_HEALTH_PATH }])),
+    ...regions.flatMap((r) => [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_READY_PATH }])),
     ...plan.emulators.map((e): [string, ReadinessProbe] => [e.name, { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath }]),
     ...plan.regions.map((r): [string, ReadinessProbe] => [r.nodeExporter.name, { access: httpAccess(r.nodeExporter.port), path: "/metrics" }]),
   ]);

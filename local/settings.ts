@@ -83,6 +83,11 @@ export interface LocalOptions {
    * count and weigh below the one whose checks are timings (alert latency, answers within the client's timeout).
    */
   readonly niceness?: number;
+  /**
+   * The Alertmanager peers' `--cluster.peer-timeout` (default: LOCAL_TIMING's 2s, so a lost peer's alerts still
+   * arrive within the checks' waits). The benchmark's full run sets the clusters' value to measure duplicates.
+   */
+  readonly peerTimeout?: string;
 }
 
 export const DEFAULT_OPTIONS: LocalOptions = {

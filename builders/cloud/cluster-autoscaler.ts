@@ -1,3 +1,5 @@
+import { KUBE_DNS_PEER, tcp, udp } from "../k8s/network-peers";
+import { ClusterNetwork, workloadPolicySpec } from "../k8s/network-policies";
 import { NODE_ZONE_LABEL } from "./scaling";
 import type { KubernetesServiceAccountRef } from "./service-accounts";
 
@@ -68,6 +70,23 @@ export const CLUSTER_AUTOSCALER_NAMESPACE_RULES: readonly PolicyRule[] = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "list", "watch"] },
   { apiGroups: [""], resources: ["configmaps"], resourceNames: ["cluster-autoscaler-status"], verbs: ["delete", "get", "update", "watch"] },
 ];
+
+/**
+ * The autoscaler's NetworkPolicy in kube-system, where no default deny of ours applies, so it names every
+ * flow itself: HTTPS to the API server (443 behind EKS's endpoint, 6443 where a control plane listens on it)
+ * and to the AWS APIs it calls (Auto Scaling, EC2, EKS, and STS for IRSA), whatever the cloud's identity
+ * needs of the metadata address (the cloud's traits), and DNS. Nothing scrapes it (its pod carries no
+ * `prometheus.io/scrape`), so nothing may connect to it; the kubelet's probes come from its node.
+ */
+export function clusterAutoscalerNetworkPolicySpec(selector: Readonly<Record<string, string>>, network: ClusterNetwork) {
+  const spec = workloadPolicySpec({
+    selector,
+    ingress: [],
+    egress: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }],
+    cloudIdentity: true,
+  }, network);
+  return { ...spec, egress: [...spec.egress, { to: [KUBE_DNS_PEER], ports: [udp(53), tcp(53)] }] };
+}
 
 /** The autoscaler supports the Kubernetes minor it was released with; `1.33.0` -> `1.33`. */
 export function requireMatchingMinor(autoscalerVersion: string, kubernetesVersion: string): void {

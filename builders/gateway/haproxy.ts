@@ -9,8 +9,10 @@
  *   to the store gateways. The gateway never terminates this TLS, so each StoreAPI's own certificate and
  *   its demand for a client certificate stay end to end. A connection without TLS or with an unknown name
  *   is closed.
- * - Monitoring: HAProxy's built-in Prometheus exporter (`/metrics`) and `/healthz` for the probes, on a port
- *   the load balancer does not expose. There is no stats page and no runtime API socket.
+ * - Monitoring: HAProxy's built-in Prometheus exporter (`/metrics`), `/healthz` (the process answers: the
+ *   liveness probe) and `/ready` (at least one server of at least one backend passes its health check: the
+ *   readiness probe), on a port the load balancer does not expose. There is no stats page and no runtime
+ *   API socket.
  *
  * Every address, port, file and name is a parameter: the clusters and the local topology bind the same
  * function (components/regional/gateway.ts, local/render.ts).
@@ -60,7 +62,7 @@ export interface HaproxyGatewayParams {
     readonly binds: readonly string[];
     readonly routes: readonly StoreApiRoute[];
   };
-  /** Listen address of the exporter and `/healthz`. */
+  /** Listen address of the exporter, `/healthz` and `/ready`. */
   readonly metricsBind: string;
   /**
    * Resolve host names through the resolvers in /etc/resolv.conf while running (cluster DNS), so a server
@@ -69,8 +71,14 @@ export interface HaproxyGatewayParams {
   readonly runtimeDns: boolean;
 }
 
-/** HAProxy's name for a health-check and metrics path; also what the probes ask. */
+/** Answered while the process runs: the liveness probe. Restarting HAProxy would not bring a backend back. */
 export const GATEWAY_HEALTH_PATH = "/healthz";
+/**
+ * Answered 200 while this replica reaches at least one server of any backend, 503 when every backend is
+ * down: the readiness probe, so a replica that can reach nothing leaves the load balancer's targets. One
+ * Prometheus pod down empties its own backend only, which must not take the whole region's gateway out.
+ */
+export const GATEWAY_READY_PATH = "/ready";
 export const GATEWAY_METRICS_PATH = "/metrics";
 
 /** Backend names HAProxy accepts: letters, digits, `-`, `_`, `.` and `:`. */
@@ -120,6 +128,20 @@ function validate(p: HaproxyGatewayParams): void {
 
 const RESOLVERS = "cluster-dns";
 
+/**
+ * `/ready` from the backends' health: one rule per backend marks the request when that backend has a usable
+ * server, then the answer follows the mark. A `monitor fail if` would need every backend's condition on one
+ * line, and HAProxy takes at most 64 words a line: a region at 8 shards of 2 replicas has 33 backends.
+ */
+function readinessRules(backends: readonly string[]): string[] {
+  return [
+    ...backends.map((b) => `  http-request set-var(txn.backend_up) bool(true) if { path ${GATEWAY_READY_PATH} } { nbsrv(${b}) gt 0 }`),
+    "  acl some_backend_up var(txn.backend_up) -m found",
+    `  http-request return status 503 content-type text/plain string "no backend reachable" if { path ${GATEWAY_READY_PATH} } !some_backend_up`,
+    `  http-request return status 200 content-type text/plain string "ready" if { path ${GATEWAY_READY_PATH} }`,
+  ];
+}
+
 export function haproxyGatewayConfig(p: HaproxyGatewayParams): string {
   validate(p);
   const fed = p.federation;
@@ -151,6 +173,7 @@ export function haproxyGatewayConfig(p: HaproxyGatewayParams): string {
     "  mode http",
     `  bind ${p.metricsBind}`,
     `  monitor-uri ${GATEWAY_HEALTH_PATH}`,
+    ...readinessRules([...fed.routes.map((r) => `federate-${r.name}`), ...p.storeApi.routes.map((r) => `store-api-${r.name}`)]),
     `  http-request use-service prometheus-exporter if { path ${GATEWAY_METRICS_PATH} }`,
     "  http-request deny deny_status 404",
     "",

@@ -18,6 +18,11 @@ export const ALERTMANAGER = {
   dataDir: "/alertmanager",
   /** Name in the Alertmanager certificate besides every peer's addresses, for clients that pin one name. */
   tlsServerName: "alertmanager.monitoring.global",
+  /**
+   * How long a peer waits for the peers before it to notify before it does so itself: Alertmanager's default,
+   * written out so the benchmark's full run measures duplicates with the value the clusters run.
+   */
+  peerTimeout: "15s",
 } as const;
 
 export const FEDERATION = {

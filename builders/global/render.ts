@@ -175,6 +175,7 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
         peers: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
         clusterLabel: meshLabel(config),
+        peerTimeout: ALERTMANAGER.peerTimeout,
       }),
     ),
     [GLOBAL_FILES.queryEndpoints]: yaml(

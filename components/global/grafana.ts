@@ -11,7 +11,7 @@ import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
   Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, httpProbe, loadBalancer, loadBalancerServiceAddress,
-  metadata, mountedFiles, movedChildOpts, podBasics, scratch, tlsSecret,
+  metadata, mountedFiles, movedChildOpts, podBasics, scratch, TMP_SIZE, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
 import { TeamDashboardFiles, teamDashboardFeatures } from "./team-dashboards";
@@ -20,6 +20,7 @@ import { TeamDashboardFiles, teamDashboardFeatures } from "./team-dashboards";
 const GRAFANA_UID = 472;
 const HTTPS_PORT = 443;
 const GRAFANA_DATA_DIR = "/var/lib/grafana";
+const GRAFANA_DATA_SIZE = "256Mi";
 
 export interface GrafanaArgs extends GlobalPartArgs {
   readonly settings: GrafanaSettings;
@@ -126,8 +127,10 @@ export class Grafana extends pulumi.ComponentResource {
       mountedFiles("datasource-secrets", GRAFANA.secretsDir, {
         secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] },
       }),
-      scratch("data", GRAFANA_DATA_DIR),
-      scratch("tmp", "/tmp"),
+      // Dashboards, users and alert state live in Postgres; the data directory keeps only what Grafana
+      // caches or renders locally (no plugins are installed).
+      scratch("data", GRAFANA_DATA_DIR, GRAFANA_DATA_SIZE),
+      scratch("tmp", "/tmp", TMP_SIZE),
     ];
     new k8s.apps.v1.Deployment(w.id.name, {
       metadata: metadata(w),

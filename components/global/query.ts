@@ -10,7 +10,7 @@ import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
   ContainerFeature, Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, httpProbes, loadBalancer,
-  loadBalancerServiceAddress, metadata, mountedFiles, movedChildOpts, podBasics, scratch, socketProbes, tlsSecret,
+  loadBalancerServiceAddress, metadata, mountedFiles, movedChildOpts, podBasics, scratch, socketProbes, TMP_SIZE, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
 
@@ -20,7 +20,7 @@ function statelessDeployment(
   bounds: ScalingBounds,
   spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; resources: ContainerResources },
 ): k8s.apps.v1.Deployment {
-  const features = [...spec.features, scratch("tmp", "/tmp")];
+  const features = [...spec.features, scratch("tmp", "/tmp", TMP_SIZE)];
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {

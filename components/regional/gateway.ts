@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GATEWAY_HEALTH_PATH, GATEWAY_METRICS_PATH } from "../../builders/gateway/haproxy";
+import { GATEWAY_HEALTH_PATH, GATEWAY_METRICS_PATH, GATEWAY_READY_PATH } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { GATEWAY, regionalGatewayConfig } from "../../builders/regional/gateway";
@@ -90,7 +90,8 @@ export class RegionGateway extends pulumi.ComponentResource {
                 features,
                 probes: {
                   liveness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 6 }),
-                  readiness: httpProbe(GATEWAY_HEALTH_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 2 }),
+                  // Not ready while this replica reaches no backend at all; alive all the same (a restart reaches nothing more).
+                  readiness: httpProbe(GATEWAY_READY_PATH, GATEWAY_PORTS.metrics, { failureThreshold: 2 }),
                 },
               }),
             ],

@@ -14,7 +14,7 @@ import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
-import { configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, networkPolicy, persistentVolumeClaim, spread, workload, Workload } from "../workload";
+import { configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, networkPolicy, persistentVolumeClaim, renderedFileVolumeSize, spread, workload, Workload } from "../workload";
 
 /** Kubernetes objects the Prometheus pods mount, created by the aggregate component. */
 export interface PrometheusMounts {
@@ -89,14 +89,20 @@ export class PrometheusShards extends pulumi.ComponentResource {
         metadata: metadata(w, `${name}-config`),
         data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
       }, w.opts);
-      this.statefulSets.push(shardStatefulSet(w, name, configMap.metadata.name, args));
+      this.statefulSets.push(shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, args));
       disruptionBudget(w, { name });
     }
     this.registerOutputs({});
   }
 }
 
-function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input<string>, args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
+/** The shard's config: its ConfigMap and the template it holds, which the pod substitutes into an emptyDir. */
+interface ShardConfig {
+  readonly configMapName: pulumi.Input<string>;
+  readonly template: pulumi.Output<string>;
+}
+
+function shardStatefulSet(w: Workload, name: string, config: ShardConfig, args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
   const { plan, mounts } = args;
   const size = plan.sizing;
   const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
@@ -176,8 +182,9 @@ function shardStatefulSet(w: Workload, name: string, configMapName: pulumi.Input
             }),
           ],
           volumes: [
-            { name: "config", configMap: { name: configMapName } },
-            { name: "config-out", emptyDir: {} },
+            { name: "config", configMap: { name: config.configMapName } },
+            // Holds the substituted config only (the pod's name in place of the placeholder).
+            { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
             { name: "rules", configMap: { name: mounts.rulesConfigMap } },
             { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
             { name: "tls", secret: { secretName: mounts.tlsSecret } },

@@ -99,8 +99,9 @@ interface ThanosPod {
 }
 
 /**
- * The workload's StatefulSet and its Service: a ClusterIP one where it serves the StoreAPI, else headless
- * (it only governs the StatefulSet's pod names).
+ * The workload's StatefulSet and its Services. Where it serves the StoreAPI, a ClusterIP one (the region
+ * gateway's route to any replica) and a headless `<name>-pods` governing the StatefulSet, so each replica has
+ * its own DNS name as the global tier's workloads do; else one headless Service, which only governs.
  */
 function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: ThanosPod): k8s.apps.v1.StatefulSet {
   const name = w.id.name;
@@ -114,19 +115,17 @@ function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: Th
     probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
     features: pod.features,
   });
-  const ports = thanos.ports as { name: string; containerPort: number }[];
-  new k8s.core.v1.Service(name, {
-    metadata: metadata(w, name),
-    spec: {
-      ...(ports.some((p) => p.name === "grpc") ? {} : { clusterIP: "None" }),
-      selector: w.selector,
-      ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name })),
-    },
-  }, w.opts);
+  const ports = (thanos.ports as { name: string; containerPort: number }[]).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name }));
+  const headless = (serviceName: string) =>
+    new k8s.core.v1.Service(serviceName, { metadata: metadata(w, serviceName), spec: { clusterIP: "None", selector: w.selector, ports } }, w.opts);
+  const servesStoreApi = ports.some((p) => p.name === "grpc");
+  if (servesStoreApi) new k8s.core.v1.Service(name, { metadata: metadata(w, name), spec: { selector: w.selector, ports } }, w.opts);
+  const governing = servesStoreApi ? `${name}-pods` : name;
+  headless(governing);
   return new k8s.apps.v1.StatefulSet(name, {
     metadata: metadata(w, name),
     spec: {
-      serviceName: name,
+      serviceName: governing,
       replicas: pod.replicas,
       podManagementPolicy: pod.podManagementPolicy,
       selector: { matchLabels: w.selector },

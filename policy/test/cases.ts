@@ -14,6 +14,7 @@ import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubern
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "../policies/kubernetes/security";
+import { emptyDirSizeLimit } from "../policies/kubernetes/volumes";
 import type { FakeResource } from "./engine";
 import { cloudSqlInstance, eksCluster, gcsBucket, gkeCluster, rdsInstance, s3Bucket } from "./fixtures/cloud";
 import {
@@ -120,6 +121,17 @@ export const CASES: PolicyCase[] = [
     passes: regionalMonitoring,
     fails: () => withPrometheusContainer((c) => (c.resources = { requests: { cpu: "1" } })),
     message: /container 'prometheus': must set resources.requests.memory, resources.limits.memory/,
+  },
+  {
+    policy: emptyDirSizeLimit,
+    passes: regionalMonitoring,
+    fails: () => {
+      const resources = regionalMonitoring();
+      const volumes = named(resources, STATEFUL_SET, "prometheus-shard-0").props.spec.template.spec.volumes;
+      volumes.find((v: any) => v.name === "config-out").emptyDir = {};
+      return resources;
+    },
+    message: /emptyDir volume 'config-out' must set sizeLimit/,
   },
   {
     policy: nonRoot,

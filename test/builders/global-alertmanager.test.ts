@@ -94,6 +94,8 @@ describe("Alertmanager mesh builders", () => {
     assert.deepStrictEqual(peers, [0, 1, 2, 3, 4].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-peers.monitoring.svc:9094`));
     assert.ok(args.includes("--cluster.label=global-alertmanager"));
     assert.ok(args.includes(`--web.config.file=${ALERTMANAGER.configDir}/web.yml`));
+    // The value the benchmark's full run measures duplicates with (bench/settings.ts).
+    assert.ok(args.includes(`--cluster.peer-timeout=${ALERTMANAGER.peerTimeout}`));
   });
 
   it("refuses an even or too small mesh", () => {

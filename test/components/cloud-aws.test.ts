@@ -178,6 +178,20 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
         assert.ok(one(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs.subjects.some((s: any) => s.name === "cluster-autoscaler" && s.namespace === "kube-system"));
       });
 
+      it("has a NetworkPolicy of its own: no ingress, egress to HTTPS (API server, AWS APIs) and DNS only, never instance metadata", () => {
+        const policy = ofType(registered, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => p.inputs.metadata.name === "cluster-autoscaler");
+        assert.ok(policy, "a cluster-autoscaler NetworkPolicy");
+        const spec = policy.inputs.spec;
+        assert.strictEqual(policy.inputs.metadata.namespace, "kube-system");
+        assert.deepStrictEqual(spec.podSelector.matchLabels, deployment().inputs.spec.selector.matchLabels);
+        assert.deepStrictEqual(spec.policyTypes, ["Ingress", "Egress"]);
+        assert.deepStrictEqual(spec.ingress, [], "nothing scrapes it");
+        const ports = spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
+        assert.deepStrictEqual(ports, ["TCP/443", "TCP/53", "TCP/6443", "UDP/53"]);
+        const blocks = spec.egress.flatMap((rule: any) => rule.to.filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock));
+        assert.ok(blocks.length > 0 && blocks.every((b: any) => b.except.includes("169.254.169.254/32") || b.except.includes("fd00:ec2::254/128")), "IRSA: metadata stays blocked");
+      });
+
       it("assumes its own IRSA role, which may resize only node groups EKS tagged as this cluster's", () => {
         const account = ofType(registered, "kubernetes:core/v1:ServiceAccount").find((a) => a.inputs.metadata.name === "cluster-autoscaler")!;
         assert.strictEqual(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"], role().state.arn);

@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as YAML from "yaml";
 import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/cloud/object-store";
+import { GATEWAY_HEALTH_PATH, GATEWAY_READY_PATH } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { GATEWAY } from "../../builders/regional/gateway";
 import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
@@ -116,6 +117,19 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     }
   });
 
+  it("governs every StatefulSet by a headless Service selecting its pods, so each pod has its own DNS name", () => {
+    const services = ofType(resources, "kubernetes:core/v1:Service");
+    for (const set of statefulSets) {
+      const governing = services.find((s) => s.inputs.metadata.name === set.inputs.spec.serviceName);
+      assert.ok(governing, `${set.inputs.metadata.name}: no Service named ${set.inputs.spec.serviceName}`);
+      assert.strictEqual(governing.inputs.spec.clusterIP, "None", `${set.inputs.metadata.name}: ${governing.inputs.metadata.name} is not headless`);
+      const podLabels = set.inputs.spec.template.metadata.labels;
+      assert.ok(Object.entries(governing.inputs.spec.selector).every(([k, v]) => podLabels[k] === v), `${governing.inputs.metadata.name} selects ${set.inputs.metadata.name}'s pods`);
+    }
+    // The gateway still reaches any store gateway through one ClusterIP Service.
+    assert.strictEqual(k8sNamed(resources, "kubernetes:core/v1:Service", NAMES.storeGateway).inputs.spec.clusterIP, undefined);
+  });
+
   it("points every sidecar's objstore at this region's bucket", () => {
     const objstore = objstoreFile(resources);
     assert.deepStrictEqual(objstore, { type: "S3", config: { bucket: BUCKET, endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true } });
@@ -195,6 +209,9 @@ describe("RegionalMonitoring under mocks (4 shards x 2 replicas)", function () {
     assert.ok(pod.topologySpreadConstraints.some((c: any) => c.topologyKey === "topology.kubernetes.io/zone" && c.whenUnsatisfiable === "DoNotSchedule"));
     assert.ok(pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.length > 0);
     assert.strictEqual(pod.containers[0].readinessProbe.httpGet.port, GATEWAY_PORTS.metrics);
+    // Ready while it reaches a backend, alive while HAProxy answers: losing every backend restarts nothing.
+    assert.strictEqual(pod.containers[0].readinessProbe.httpGet.path, GATEWAY_READY_PATH);
+    assert.strictEqual(pod.containers[0].livenessProbe.httpGet.path, GATEWAY_HEALTH_PATH);
     const annotations = deployment.spec.template.metadata.annotations;
     assert.strictEqual(annotations["prometheus.io/port"], String(GATEWAY_PORTS.metrics));
     assert.match(annotations["checksum/config"], /^[0-9a-f]{64}$/);

@@ -17,7 +17,7 @@ import { COMPACTOR_MISSING } from "../../builders/federation/alerts";
 import { CERTIFICATE_EXPIRY_ALERT, certificateRules } from "../../builders/rules/certificates";
 import { SIDECAR_NOT_UPLOADING } from "../../builders/rules/thanos";
 import { RECORDED } from "../../builders/rules/recording";
-import { receivedAlerts } from "../../local/check";
+import { deliveryProblem, receivedAlerts } from "../../local/check";
 import { federationPath, gatewayRoutes } from "../../builders/gateway/routes";
 import { REPLICA_LABEL } from "../../builders/regional/layout";
 import { ServerAccess, metricValue, query, request, thanosQuery } from "../../local/client";
@@ -252,7 +252,7 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       await topology.supervisor.stop(region.compactor.name);
       try {
         const received = await receivedAlerts(topology, { alertname: COMPACTOR_MISSING, region: region.name }, 60_000, stoppedAt);
-        assert.strictEqual(received.length, 1, `${COMPACTOR_MISSING} arrived ${received.length} times, not once`);
+        assert.strictEqual(deliveryProblem(COMPACTOR_MISSING, received.length, topology.plan.global.alertmanagers.length), undefined);
       } finally {
         await topology.supervisor.restart(region.compactor.name);
         await topology.waitListening(region.compactor.name);
@@ -271,7 +271,7 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       fs.writeFileSync(file, YAML.stringify(rules));
       try {
         const received = await receivedAlerts(topology, { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name }, 60_000);
-        assert.strictEqual(received.length, 1, `${CERTIFICATE_EXPIRY_ALERT} arrived ${received.length} times, not once`);
+        assert.strictEqual(deliveryProblem(CERTIFICATE_EXPIRY_ALERT, received.length, topology.plan.global.alertmanagers.length), undefined);
       } finally {
         fs.rmSync(file);
       }

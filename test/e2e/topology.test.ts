@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { REGION_UNREACHABLE } from "../../builders/federation/alerts";
 import { GLOBAL_RECORDING_RULES } from "../../builders/federation/rules";
 import { REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
-import { eachTargetScrapedByOneShard, inducedAlertArrivesOnce, receivedAlerts, setTargetFailing } from "../../local/check";
+import { deliveryProblem, eachTargetScrapedByOneShard, inducedAlertIsDelivered, receivedAlerts, setTargetFailing } from "../../local/check";
 import { query, queryRange, Series } from "../../local/client";
 import { address } from "../../local/plan";
 import { FLEET_JOB, LOCAL_TIMING } from "../../local/settings";
@@ -112,11 +112,11 @@ describe("local topology end to end", function () {
     });
   });
 
-  it("losing one Alertmanager peer, a new alert still reaches the webhook exactly once", async () => {
+  it("losing one Alertmanager peer, a new alert still reaches the webhook, at most once per peer left", async () => {
     await topology.supervisor.kill(topology.plan.global.alertmanagers[0].name);
     await topology.waitMeshSettled();
     const region = topology.region("us-east");
-    await inducedAlertArrivesOnce(topology, region, region.fleet.targetPorts[1]);
+    await inducedAlertIsDelivered(topology, region, region.fleet.targetPorts[1]);
   });
 
   it("losing a whole region, the global tier keeps serving the other one and alerts about the lost one", async () => {
@@ -124,9 +124,9 @@ describe("local topology end to end", function () {
     const stoppedAt = Date.now();
     await Promise.all(topology.regionProcesses(lost.name).map((name) => topology.supervisor.stop(name)));
 
-    // The global tier names the lost region in one critical notification, exactly once.
+    // The global tier names the lost region in a critical notification: at least once, at most once per peer.
     const after = await receivedAlerts(topology, { alertname: REGION_UNREACHABLE, region: lost.name, severity: "critical" }, undefined, stoppedAt);
-    assert.strictEqual(after.length, 1, `${lost.name} lost: ${REGION_UNREACHABLE} arrived ${after.length} times, not once`);
+    assert.strictEqual(deliveryProblem(`${lost.name} lost: ${REGION_UNREACHABLE}`, after.length, topology.plan.global.alertmanagers.length), undefined);
 
     for (const f of topology.plan.global.federation) {
       const access = topology.access(f.name);
@@ -153,6 +153,6 @@ describe("local topology end to end", function () {
     }
     for (const region of topology.plan.regions) await eachTargetScrapedByOneShard(topology, region);
     const restored = topology.region("eu-west");
-    await inducedAlertArrivesOnce(topology, restored, restored.fleet.targetPorts[2]);
+    await inducedAlertIsDelivered(topology, restored, restored.fleet.targetPorts[2]);
   });
 });

@@ -10,8 +10,10 @@ import {
   CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
   PolicyRule,
   clusterAutoscalerArgs,
+  clusterAutoscalerNetworkPolicySpec,
   requireMatchingMinor,
 } from "../../../builders/cloud/cluster-autoscaler";
+import type { ClusterNetwork } from "../../../builders/k8s/network-policies";
 import { containerSecurityContext, podSecurityContext, resources } from "../../../builders/k8s/pod";
 import { IMAGES, VERSIONS } from "../../../versions";
 import { IRSA_ROLE_ANNOTATION } from "./identity";
@@ -26,6 +28,8 @@ export interface EksClusterAutoscalerArgs {
   readonly clusterName: string;
   readonly kubernetesVersion: string;
   readonly region: string;
+  /** The cluster's VPC and zones, for its NetworkPolicy's peers. */
+  readonly network: ClusterNetwork;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuerHost: pulumi.Output<string>;
   readonly aws: aws.Provider;
@@ -35,7 +39,7 @@ export interface EksClusterAutoscalerArgs {
 /**
  * The cluster autoscaler, so the node groups grow to `cluster.nodes.maxNodes` when pods are pending and
  * shrink back: its own IRSA role (resize only this cluster's node groups), RBAC, and one Deployment in
- * kube-system. One replica: it elects a leader anyway, and a restart only delays a scaling decision.
+ * kube-system with its own NetworkPolicy. One replica: it elects a leader anyway, and a restart only delays a scaling decision.
  */
 export class EksClusterAutoscaler extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
@@ -110,6 +114,8 @@ export class EksClusterAutoscaler extends pulumi.ComponentResource {
         },
       },
     }, { ...onCluster, dependsOn: [policy, clusterBinding, namespaceBinding] });
+
+    new k8s.networking.v1.NetworkPolicy(base, { metadata: meta, spec: clusterAutoscalerNetworkPolicySpec(selector, args.network) }, onCluster);
 
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -167,6 +167,7 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
       clusterName: settings.name,
       kubernetesVersion: settings.kubernetesVersion,
       region: config.region,
+      network: { cloud: this.cloud, vpcCidr: settings.vpcCidr, zones: settings.zones },
       oidcProviderArn: oidcProvider.arn,
       oidcIssuerHost,
       aws: provider,

@@ -7,6 +7,7 @@ import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { uniqueReplicaLabels } from "./replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
+import { emptyDirSizeLimit } from "./volumes";
 
 export const kubernetesPolicies: Policies = [
   ...containerPolicies,
@@ -21,4 +22,5 @@ export const kubernetesPolicies: Policies = [
   noNodeProxy,
   noRemoteLifecycle,
   egressBlocksMetadata,
+  emptyDirSizeLimit,
 ];
