@@ -11,6 +11,7 @@ import { openToWorld, parseCidr } from "../policy/lib/cidr";
 import { CLOUDS, CLOUD_TRAITS, Cloud, defaultZones, machineTypeOf, otherClouds, perCloud, zoneBelongsTo } from "./clouds";
 import { DEFAULTS } from "./defaults";
 import { EXPLAINS } from "./issues";
+import type { KeyPath } from "./paths";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
 import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
@@ -230,6 +231,15 @@ function prometheusSchema() {
 /** The compactor makes 5m blocks from 40h of raw data and 1h blocks from 10d of 5m data, and refuses shorter retention. */
 const MIN_RAW_RETENTION = 40 * HOUR;
 const MIN_FIVE_MINUTE_RETENTION = 10 * DAY;
+
+/** Keys the config holds under another name than the stack file's (the regional transform below renames them). */
+const RENAMED_KEYS: Readonly<Record<string, string>> = { expectedLoad: "load" };
+
+/** A stack file's key path as the config names it: `expectedLoad.targets` is `load.targets`. */
+export function configPath(path: KeyPath): KeyPath {
+  const [first, ...rest] = path;
+  return typeof first === "string" && Object.hasOwn(RENAMED_KEYS, first) ? [RENAMED_KEYS[first], ...rest] : path;
+}
 
 export function regionalSchema(identity: StackIdentity) {
   return z
