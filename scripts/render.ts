@@ -26,6 +26,7 @@ import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
+import { SIZING_RULES } from "../tiers/sizing-rules";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
@@ -35,7 +36,7 @@ function readStackConfig(stack: string): StackConfig {
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
   const secretKeys = receiverSecretKeys(values);
   const standIns = Object.fromEntries(secretKeys.map((key) => [key, `<secret ${key}>`]));
-  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys));
+  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd(), SIZING_RULES);
 }
 
 function renderRegional(config: RegionalStackConfig): Record<string, string> {

@@ -54,6 +54,8 @@ const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedC
 const alertingKeys = "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
 const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas";
 const durationAtLeast = (min: string, why?: string) => `a duration such as 30s, 6h or 15d of at least ${min} and at most 100y${why ? ` (${why})` : ""}`;
+/** Scrape and evaluation intervals: at most an hour. */
+const interval = "a duration such as 15s, 30s or 1m of at least 1s and at most 1h (the default rules look at windows of 5m to 1h)";
 const quoted = ", in quotes (YAML reads an unquoted 1.30 as the number 1.3)";
 const job = (fields: Record<string, unknown>) => ({ job: "db", targets: ["db.internal:9187"], ...fields });
 /** The payments team scraping one Service, with `endpoint` laid over its endpoint. */
@@ -133,10 +135,14 @@ export const BAD_INPUTS: BadInput[] = [
 
   // Durations the binaries reject.
   { name: "local retention below three 2h blocks", stack: "us-east", config: { prometheus: { retention: "4h" } }, key: "prometheus.retention", shown: 'the value "4h"', allowed: durationAtLeast("6h", "three 2h blocks, so the Thanos sidecar can upload after an outage") },
-  { name: "a duration in words", stack: "eu-west", config: { prometheus: { scrapeInterval: "30 seconds" } }, key: "prometheus.scrapeInterval", shown: 'the value "30 seconds"', allowed: durationAtLeast("1s") },
-  { name: "a zero scrape interval", stack: "us-east", config: { prometheus: { scrapeInterval: "0s" } }, key: "prometheus.scrapeInterval", shown: 'the value "0s"', allowed: durationAtLeast("1s") },
-  { name: "a zero evaluation interval", stack: "eu-west", config: { prometheus: { evaluationInterval: "0m" } }, key: "prometheus.evaluationInterval", shown: 'the value "0m"', allowed: durationAtLeast("1s") },
-  { name: "a zero static job interval", stack: "us-east", config: withJobs([job({ scrapeInterval: "0s" })]), key: "prometheus.staticJobs[0].scrapeInterval", shown: 'the value "0s"', allowed: durationAtLeast("1s") },
+  { name: "a duration in words", stack: "eu-west", config: { prometheus: { scrapeInterval: "30 seconds" } }, key: "prometheus.scrapeInterval", shown: 'the value "30 seconds"', allowed: interval },
+  { name: "a zero scrape interval", stack: "us-east", config: { prometheus: { scrapeInterval: "0s" } }, key: "prometheus.scrapeInterval", shown: 'the value "0s"', allowed: interval },
+  { name: "a zero evaluation interval", stack: "eu-west", config: { prometheus: { evaluationInterval: "0m" } }, key: "prometheus.evaluationInterval", shown: 'the value "0m"', allowed: interval },
+  { name: "a zero static job interval", stack: "us-east", config: withJobs([job({ scrapeInterval: "0s" })]), key: "prometheus.staticJobs[0].scrapeInterval", shown: 'the value "0s"', allowed: interval },
+  { name: "a scrape interval of hours", stack: "us-east", config: { prometheus: { scrapeInterval: "2h" } }, key: "prometheus.scrapeInterval", shown: 'the value "2h"', allowed: interval },
+  { name: "an evaluation interval longer than an hour", stack: "eu-west", config: { prometheus: { evaluationInterval: "61m" } }, key: "prometheus.evaluationInterval", shown: 'the value "61m"', allowed: interval },
+  { name: "a static job scraped once a day", stack: "us-east", config: withJobs([job({ scrapeInterval: "1d" })]), key: "prometheus.staticJobs[0].scrapeInterval", shown: 'the value "1d"', allowed: interval },
+  { name: "a team endpoint scraped every two hours", stack: "us-east", config: { teams: [teamWith({ interval: "2h" })] }, key: "teams[0].services[0].endpoints[0].interval", shown: 'the value "2h"', allowed: interval },
   { name: "a zero group interval", stack: "global", config: { alerting: { ...alerting, groupInterval: "0s" } }, key: "alerting.groupInterval", shown: 'the value "0s"', allowed: durationAtLeast("1s") },
   { name: "a zero repeat interval", stack: "global", config: { alerting: { ...alerting, repeatInterval: "0h" } }, key: "alerting.repeatInterval", shown: 'the value "0h"', allowed: durationAtLeast("1s") },
   { name: "a retention beyond what a duration holds", stack: "us-east", config: { prometheus: { retention: "500y" } }, key: "prometheus.retention", shown: 'the value "500y"', allowed: durationAtLeast("6h", "three 2h blocks, so the Thanos sidecar can upload after an outage") },
@@ -151,6 +157,8 @@ export const BAD_INPUTS: BadInput[] = [
   // Shards, static jobs, and the load.
   { name: "a static job pinned to a shard past prometheus.shards", stack: "us-east", config: withJobs([job({ shard: 2 })], { shards: 2 }), key: "prometheus.staticJobs[0].shard", shown: "the number 2", allowed: "a shard from 0 to 1 (prometheus.shards is 2)" },
   { name: "a static job pinned to a shard the load does not need", stack: "eu-west", config: { prometheus: { staticJobs: [job({ shard: 1 })] } }, key: "prometheus.staticJobs[0].shard", shown: "the number 1", allowed: "a shard from 0 to 0 (prometheus.shards is auto, which the expected load makes 1)" },
+  { name: "more shards than expected targets", stack: "us-east", config: { prometheus: { shards: 4 }, expectedLoad: { targets: 3 } }, key: "prometheus.shards", shown: "the number 4", allowed: "auto, or a whole number from 1 to 3 (expectedLoad.targets): a shard beyond the targets scrapes nothing; raise expectedLoad.targets if the region will grow to it" },
+  { name: "a volume override too small for the sidecar's upload backlog", stack: "us-east", config: { prometheus: { shards: 1, scrapeInterval: "15s", overrides: { diskGiB: 10 } }, expectedLoad: { targets: 2000 } }, key: "prometheus.overrides.diskGiB", shown: "the number 10", allowed: "a whole number from 12 to 65536, or no value: the retention size (80% of the volume) must hold three 2h blocks of the shard's 133333 samples/s so the Thanos sidecar can upload after an outage" },
   { name: "two static jobs of one name", stack: "us-east", config: withJobs([job({}), job({ targets: ["db2.internal:9187"] })]), key: "prometheus.staticJobs[1].job", shown: 'the value "db"', allowed: "a job name not used by another static job" },
   { name: "a static job named like one of the program's own", stack: "us-east", config: withJobs([job({ job: "node-exporter" })]), key: "prometheus.staticJobs[0].job", shown: 'the value "node-exporter"', allowed: "a job name the program's own jobs do not use (prometheus, thanos-sidecar, kubelet, cadvisor, kubernetes-pods, kubernetes-service-endpoints, node-exporter, kube-state-metrics, thanos)" },
   { name: "a sample limit below the series a target has", stack: "eu-west", config: { prometheus: { sampleLimit: 500 } }, key: "prometheus.sampleLimit", shown: "the number 500", allowed: "a whole number from 1000 (expectedLoad.seriesPerTarget) to 10000000: a target with more samples than the limit fails every scrape" },

@@ -2,11 +2,15 @@ import * as assert from "assert";
 import { ConfigError, GlobalStackConfig, RegionalStackConfig, loadStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
+import { SIZING_RULES } from "../../tiers/sizing-rules";
 import { BAD_INPUTS, expectedMessage, valuesOf } from "./config-cases";
 
-/** Loads a stack's config from plain values, as `pulumi config` hands them over (objects as JSON text). */
+/**
+ * Loads a stack's config from plain values, as `pulumi config` hands them over (objects as JSON text), with
+ * the rules the entry adds above config.
+ */
 function load(stack: string, values: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  return loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)));
+  return loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), SIZING_RULES);
 }
 
 const regional = {
