@@ -66,20 +66,28 @@ function formatSeconds(seconds: number): string {
 }
 
 /**
- * A Prometheus-style duration (`30s`, `6h`, `15d`), kept as written. `minSeconds` is the shortest the
- * component reading it accepts (a zero interval makes Prometheus and Alertmanager refuse their config).
+ * The longest scrape or rule evaluation interval: the default rules' windows are 5m to 1h, so an interval
+ * of hours (a typo of minutes, most often) leaves every alert without the samples it needs.
  */
-export function duration(opts: { minSeconds: number; why?: string; doc?: string; forever?: boolean }) {
-  const { minSeconds, why, doc, forever } = opts;
+export const MAX_INTERVAL = { maxSeconds: 3600, why: "the default rules look at windows of 5m to 1h" } as const;
+
+/**
+ * A Prometheus-style duration (`30s`, `6h`, `15d`), kept as written. `minSeconds` is the shortest the
+ * component reading it accepts (a zero interval makes Prometheus and Alertmanager refuse their config);
+ * `maxSeconds`, where given, the longest a monitoring stack means (an interval of hours is a typo of minutes).
+ */
+export function duration(opts: { minSeconds: number; maxSeconds?: number; why?: string; doc?: string; forever?: boolean }) {
+  const { minSeconds, maxSeconds = MAX_DURATION_SECONDS, why, doc, forever } = opts;
+  const examples = maxSeconds <= 3600 ? "15s, 30s or 1m" : "30s, 6h or 15d";
   const allowed =
-    `a duration such as 30s, 6h or 15d${minSeconds > 0 ? ` of at least ${formatSeconds(minSeconds)}` : ""} and at most 100y` +
+    `a duration such as ${examples}${minSeconds > 0 ? ` of at least ${formatSeconds(minSeconds)}` : ""} and at most ${maxSeconds === MAX_DURATION_SECONDS ? "100y" : formatSeconds(maxSeconds)}` +
     (why ? ` (${why}${forever ? "; 0d keeps it forever" : ""})` : forever ? " (0d keeps it forever)" : "");
   return documented(
     z.string().refine((value) => {
       const seconds = parseDuration(value);
       if (seconds === undefined) return false;
       if (forever && seconds === 0) return true;
-      return seconds >= minSeconds && seconds <= MAX_DURATION_SECONDS;
+      return seconds >= minSeconds && seconds <= maxSeconds;
     }),
     { allowed, doc },
   );

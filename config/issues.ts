@@ -1,19 +1,13 @@
-/** zod's findings turned into the one sentence a ConfigError reads. */
+/** zod's findings turned into the sentences a ConfigError reads, one for each mistake. */
 import type { z } from "zod";
-import { ConfigError } from "./errors";
+import { ConfigMistake } from "./errors";
+import { keyPath, valueAt } from "./paths";
 import { docOf, keyPaths, keysAt, nodeAt } from "./schema-walk";
+
+export { keyPath, valueAt };
 
 /** Marks a custom issue whose message is the `allowed` of the sentence, written for the value at hand. */
 export const EXPLAINS = "explains";
-
-/** `prometheus.staticJobs[0].shard`: the key path as a user finds it in the stack file. */
-export function keyPath(path: readonly PropertyKey[]): string {
-  return path.map((segment, i) => (typeof segment === "number" ? `[${segment}]` : `${i === 0 ? "" : "."}${String(segment)}`)).join("");
-}
-
-export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>((value, segment) => (value !== null && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[segment] : undefined), input);
-}
 
 /** Edit distance, case differences counting half: `defaultreceiver` is closer to `defaultReceiver` than `groupBy` is. */
 function distance(a: string, b: string): number {
@@ -61,24 +55,43 @@ export function unknownKeyAllowed(schema: z.ZodType, section: readonly PropertyK
   return guess ? `'${guess}' (the closest key), or another ${keys}` : `a ${keys}`;
 }
 
+/** A structural mistake and the key it is about: the value there is not what the schema reads. */
+export interface Finding {
+  readonly mistake: ConfigMistake;
+  readonly path: readonly PropertyKey[];
+  /** For an unknown key: the key of its section it most likely means. */
+  readonly meant?: readonly PropertyKey[];
+}
+
+/** An unknown key of the section at `section`, with the key it most likely means. */
+export function unknownKeyFinding(stack: string, schema: z.ZodType, input: unknown, section: readonly PropertyKey[], key: string, extra: { keys?: readonly string[]; hidden?: string } = {}): Finding {
+  const path = [...section, key];
+  const close = closestKey(key, [...keysAt(schema, section), ...(extra.keys ?? [])]);
+  const allowed = unknownKeyAllowed(schema, section, key, extra.keys);
+  const mistake = new ConfigMistake(stack, path, valueAt(input, path), allowed, { unknown: true, hidden: extra.hidden });
+  return { mistake, path, meant: close === undefined ? undefined : [...section, close] };
+}
+
+/** Every mistake zod found, each as its sentence. */
+export function issueFindings(stack: string, schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[]): Finding[] {
+  return issues.flatMap((issue): Finding[] => {
+    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownKeyFinding(stack, schema, input, issue.path, key));
+    const value = valueAt(input, issue.path);
+    const node = nodeAt(schema, issue.path);
+    // A check that explains this very value says so (EXPLAINS); every other check is described by its key's doc.
+    let allowed = issue.code === "custom" && issue.params?.[EXPLAINS] ? issue.message : (node && docOf(node)?.allowed) ?? issue.message;
+    if (issue.code === "invalid_type" && issue.expected === "string" && typeof value === "number") {
+      allowed += `, in quotes (YAML reads an unquoted 1.30 as the number 1.3)`;
+    }
+    return [{ mistake: new ConfigMistake(stack, issue.path, value, allowed), path: issue.path }];
+  });
+}
+
 /**
- * The first mistake zod found, as a ConfigError. An unknown key comes first: a typo is usually why a
- * required key looks missing, and the typo is what the user must fix.
+ * The findings without the missing keys that a misspelt one stands for: `alerting.recievers` is the
+ * mistake to fix, and `alerting.receivers` is missing only because of it.
  */
-export function issueToError(stack: string, schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[]): ConfigError {
-  const unknown = issues.find((i) => i.code === "unrecognized_keys");
-  if (unknown && unknown.code === "unrecognized_keys") {
-    const key = unknown.keys[0];
-    const path = [...unknown.path, key];
-    return new ConfigError(stack, keyPath(path), valueAt(input, path), unknownKeyAllowed(schema, unknown.path, key), { unknown: true });
-  }
-  const issue = issues[0];
-  const value = valueAt(input, issue.path);
-  const node = nodeAt(schema, issue.path);
-  // A check that explains this very value says so (EXPLAINS); every other check is described by its key's doc.
-  let allowed = issue.code === "custom" && issue.params?.[EXPLAINS] ? issue.message : (node && docOf(node)?.allowed) ?? issue.message;
-  if (issue.code === "invalid_type" && issue.expected === "string" && typeof value === "number") {
-    allowed += `, in quotes (YAML reads an unquoted 1.30 as the number 1.3)`;
-  }
-  return new ConfigError(stack, keyPath(issue.path), value, allowed);
+export function withoutTypoEchoes(findings: readonly Finding[], input: unknown): Finding[] {
+  const meant = new Set(findings.flatMap((f) => (f.meant ? [keyPath(f.meant)] : [])));
+  return findings.filter((f) => !(meant.has(keyPath(f.path)) && valueAt(input, f.path) === undefined));
 }

@@ -37,8 +37,11 @@ export function parseRawValue(text: string): unknown {
 }
 
 /**
- * The keys the receivers (the stack's and its teams') and the heartbeat of a stack's (parsed) config name for their secrets: the only
- * top-level keys beside the schema's. Tools that stand in for `pulumi config set --secret` hold these as secrets.
+ * The keys the receivers (the stack's and its teams') and the heartbeat of a stack's (parsed) config name for
+ * their secrets: the only top-level keys beside the schema's. Tools that stand in for
+ * `pulumi config set --secret` hold these as secrets. A `secretKey` anywhere else in the values names one
+ * too: a receiver under a misspelt key (`alerting.recievers`) still names its secret, and the typo, not the
+ * secret, is the mistake to report.
  */
 export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): string[] {
   const alerting = values.alerting as { receivers?: unknown; heartbeat?: unknown } | undefined;
@@ -47,5 +50,12 @@ export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): s
   const teamReceivers = listOf(values.teams).flatMap((team) => listOf((team as { receivers?: unknown } | null)?.receivers));
   const receivers = [...listOf(alerting?.receivers), ...teamReceivers];
   const named = [...receivers, alerting?.heartbeat].map((r) => (r as { secretKey?: unknown } | null | undefined)?.secretKey);
-  return named.filter((k): k is string => typeof k === "string");
+  return [...new Set([...named.filter((k): k is string => typeof k === "string"), ...Object.values(values).flatMap(secretKeysWithin)])];
+}
+
+/** Every string `secretKey` field at any depth of a structured value. */
+function secretKeysWithin(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(secretKeysWithin);
+  if (value === null || typeof value !== "object") return [];
+  return Object.entries(value).flatMap(([key, field]) => (key === "secretKey" && typeof field === "string" ? [field] : secretKeysWithin(field)));
 }

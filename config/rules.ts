@@ -1,34 +1,43 @@
 /**
  * Rules that relate several keys, or a key and what the cloud or the sizing function make of it. They run on
- * what the schema returned, before any resource exists; each names the key a user changes to fix it.
+ * what the schema returned, before any resource exists; each names the key a user changes to fix it, and
+ * each reports its first mistake (./rule-runner.ts runs them all and gathers what they find).
  */
 import { prometheusConfig } from "../builders/prometheus/config";
 import { federationAlertNames } from "../builders/federation/rules";
 import { regionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
 import { regionalAlertNames } from "../builders/regional/workload-config";
 import { GUARD_ALERTS } from "../builders/rules/guards";
-import { MAX_SERIES_PER_SHARD, sizeRegion } from "../builders/sizing";
+import { MAX_SERIES_PER_SHARD } from "../builders/sizing";
 import { CLOUDS, CLOUD_TRAITS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/traits";
 import { parseDuration } from "./duration";
-import { checkKubernetes } from "./kubernetes-rules";
-import { ConfigError } from "./errors";
-import { closestNames, keyPath, valueAt } from "./issues";
+import { ConfigMistake } from "./errors";
+import { closestNames } from "./issues";
+import { keyPath, valueAt } from "./paths";
+import { KUBERNETES_RULES } from "./kubernetes-rules";
+import type { Fail, RuleContext, StackRule } from "./rule-runner";
 import { BUILT_IN_RECEIVERS, MAX_SHARDS } from "./schema";
 import { quantity } from "./quantity";
-import type { ClusterSettings, GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
+import type { GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
 import type { RawConfig } from "./raw";
 
-type Fail = (path: readonly PropertyKey[], allowed: string, value?: unknown) => never;
-
-
-export function checkRules(config: StackConfig, input: Record<string, unknown>, raw: RawConfig): void {
-  const fail: Fail = (path, allowed, value = valueAt(input, path)) => {
-    // A key the stack file left out fails with the default it took.
-    const defaulted = value === undefined ? valueAt(config, path[0] === "expectedLoad" ? ["load", ...path.slice(1)] : path) : undefined;
-    throw new ConfigError(config.stack, keyPath(path), value ?? defaulted, allowed, defaulted === undefined ? {} : { defaulted: true });
+/** A rule of regional stacks only. */
+export function regionalRule(rule: (config: RegionalStackConfig, context: RuleContext) => void): StackRule {
+  return (config, context) => {
+    if (config.tier === "regional") rule(config, context);
   };
-  // Keys only one cloud reads: on another they would be silently ignored.
+}
+
+/** A rule of the global stack only. */
+export function globalRule(rule: (config: GlobalStackConfig, context: RuleContext) => void): StackRule {
+  return (config, context) => {
+    if (config.tier === "global") rule(config, context);
+  };
+}
+
+/** Keys only one cloud reads: on another they would be silently ignored. */
+function otherCloudsKeys(config: StackConfig, { input, fail }: RuleContext): void {
   for (const cloud of CLOUDS) {
     for (const { path } of CLOUD_TRAITS[cloud].ownKeys) {
       if (config.cloud !== cloud && valueAt(input, path) !== undefined) {
@@ -36,28 +45,29 @@ export function checkRules(config: StackConfig, input: Record<string, unknown>, 
       }
     }
   }
+}
+
+function cloudRequiredKeys(config: StackConfig, { fail }: RuleContext): void {
   for (const { path, requiredAs } of CLOUD_TRAITS[config.cloud].ownKeys) {
     if (requiredAs !== undefined && valueAt(config, path) === undefined) fail(path, requiredAs);
   }
-  checkCluster(config.cluster, config.cloud, fail);
-  checkKubernetes(config, raw, fail);
-  checkDisabledAlerts(config, fail);
-  if (config.tier === "regional") checkRegional(config, fail);
-  else checkGlobal(config, input, raw, fail);
 }
 
-function checkCluster(cluster: ClusterSettings, cloud: Cloud, fail: Fail): void {
+function clusterZones({ cluster }: StackConfig, { fail }: RuleContext): void {
   const zones = new Set(cluster.zones);
   const twice = cluster.zones.find((zone, i) => cluster.zones.indexOf(zone) !== i);
   if (twice !== undefined) fail(["cluster", "zones"], `each zone once: '${twice}' is listed twice`);
   if (zones.size < 3) fail(["cluster", "zones"], `at least three distinct zones of the region`);
+}
+
+function clusterNodes({ cluster, cloud }: StackConfig, { fail }: RuleContext): void {
   const { minNodes, maxNodes } = cluster.nodes;
   if (maxNodes < minNodes) fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
   CLOUD_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
 }
 
 /** `alerts.disabled` names default alerts of the stack's own tier, and none that guards against silent loss. */
-function checkDisabledAlerts(config: StackConfig, fail: Fail): void {
+function disabledAlerts(config: StackConfig, { fail }: RuleContext): void {
   const known = config.tier === "regional" ? regionalAlertNames() : federationAlertNames();
   const guarded = GUARD_ALERTS.filter((name) => known.includes(name));
   config.alerts.disabled.forEach((name, i) => {
@@ -75,9 +85,11 @@ function checkDisabledAlerts(config: StackConfig, fail: Fail): void {
 const forever = (retention: string) => parseDuration(retention) === 0;
 const longest = (retention: string) => (forever(retention) ? Infinity : parseDuration(retention)!);
 
-function checkRegional(config: RegionalStackConfig, fail: Fail): void {
-  // The compactor downsamples each resolution from the one before it: a coarser one kept for less time than
-  // a finer one would be deleted while its source still exists, and the long-range view would have holes.
+/**
+ * The compactor downsamples each resolution from the one before it: a coarser one kept for less time than
+ * a finer one would be deleted while its source still exists, and the long-range view would have holes.
+ */
+function bucketRetentionOrder(config: RegionalStackConfig, { fail }: RuleContext): void {
   const order = [["raw", "bucketRetention.raw"], ["fiveMinutes", "bucketRetention.fiveMinutes"], ["oneHour", "bucketRetention.oneHour"]] as const;
   for (let i = 1; i < order.length; i++) {
     const [finerKey, finerName] = order[i - 1];
@@ -89,19 +101,42 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
         : `a duration of at least ${finer} (${finerName}) or 0d for forever: a coarser resolution is kept at least as long as a finer one`);
     }
   }
+}
 
-  const { targets, seriesPerTarget } = config.load;
-  // Prometheus fails a whole scrape when a target returns more samples than sample_limit.
+/** Prometheus fails a whole scrape when a target returns more samples than sample_limit. */
+function sampleLimit(config: RegionalStackConfig, { fail }: RuleContext): void {
+  const { seriesPerTarget } = config.load;
   if (config.prometheus.sampleLimit < seriesPerTarget) {
     fail(["prometheus", "sampleLimit"], `a whole number from ${seriesPerTarget} (expectedLoad.seriesPerTarget) to 10000000: a target with more samples than the limit fails every scrape`);
   }
+}
+
+function automaticShards(config: RegionalStackConfig, { fail }: RuleContext): void {
+  const { targets, seriesPerTarget } = config.load;
   const totalSeries = targets * seriesPerTarget;
   if (config.prometheus.shards === "auto" && totalSeries > MAX_SHARDS * MAX_SERIES_PER_SHARD) {
     fail(["expectedLoad", "targets"],
       `a load of at most ${MAX_SHARDS * MAX_SERIES_PER_SHARD} series (${MAX_SHARDS} shards of ${MAX_SERIES_PER_SHARD}), but ${targets} targets x ${seriesPerTarget} series per target is ${totalSeries}`);
   }
-  const sizing = sizeRegion({ ...config.load, ...config.prometheus });
+}
 
+/**
+ * Hashmod sharding spreads targets over the shards: a shard beyond the targets scrapes nothing and still
+ * runs its replicas, volumes and sidecars. Static jobs pinned to a shard (functional sharding) count as
+ * targets of their own.
+ */
+function shardsWithinTargets(config: RegionalStackConfig, { fail }: RuleContext): void {
+  const { shards, staticJobs } = config.prometheus;
+  const pinned = new Set(staticJobs.flatMap((job) => (job.shard === undefined ? [] : [job.shard]))).size;
+  const most = config.load.targets + pinned;
+  if (shards !== "auto" && shards > most) {
+    fail(["prometheus", "shards"],
+      `auto, or a whole number from 1 to ${most} (expectedLoad.targets${pinned > 0 ? ", plus the shards static jobs are pinned to" : ""}): a shard beyond the targets scrapes nothing; raise expectedLoad.targets if the region will grow to it`);
+  }
+}
+
+function staticJobs(config: RegionalStackConfig, { fail }: RuleContext): void {
+  const { sizing } = regionalPlan(config);
   const seen = new Set<string>();
   config.prometheus.staticJobs.forEach((job, i) => {
     if (seen.has(job.job)) fail(["prometheus", "staticJobs", i, "job"], "a job name not used by another static job");
@@ -111,18 +146,23 @@ function checkRegional(config: RegionalStackConfig, fail: Fail): void {
         `a shard from 0 to ${sizing.shards - 1} (prometheus.shards is ${config.prometheus.shards}${config.prometheus.shards === "auto" ? `, which the expected load makes ${sizing.shards}` : ""})`);
     }
   });
+}
 
-  // Prometheus refuses a config with two jobs of one name: a static job cannot take a name the program's own
-  // jobs have, which are read off the config the builders make for the region's first shard.
+/**
+ * Prometheus refuses a config with two jobs of one name: a static job cannot take a name the program's own
+ * jobs have, which are read off the config the builders make for the region's first shard.
+ */
+function staticJobNamesOfTheirOwn(config: RegionalStackConfig, { fail }: RuleContext): void {
   const ownConfig = { ...config, prometheus: { ...config.prometheus, staticJobs: [] } };
   const ownJobs = prometheusConfig(regionalPrometheusParams(ownConfig, regionalPlan(ownConfig), config.cluster.name, 0, "0")).scrape_configs.map((j) => j.job_name);
   config.prometheus.staticJobs.forEach((job, i) => {
     if (ownJobs.includes(job.job)) fail(["prometheus", "staticJobs", i, "job"], `a job name the program's own jobs do not use (${ownJobs.join(", ")})`);
   });
+}
 
-  checkSpread(config.cluster, [[["prometheus", "replicas"], config.prometheus.replicas], [["storeGatewayReplicas"], config.storeGatewayReplicas]], fail);
-
-  // Every node runs a node-exporter; beside it, each of these pods needs the room one node has left.
+/** Every node runs a node-exporter; beside it, each of these pods needs the room one node has left. */
+function podsFitOneNode(config: RegionalStackConfig, { fail }: RuleContext): void {
+  const { sizing } = regionalPlan(config);
   const machine = machineTypeOf(config.cloud, config.cluster.nodes.machineType)!;
   const overridden = config.prometheus.overrides.memory || config.prometheus.overrides.cpu ? ", prometheus.overrides included" : "";
   const pods = [
@@ -156,23 +196,37 @@ function fits(cloud: Cloud, machine: MachineType, need: { cpuCores: number; memo
 const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 
 /** Replicas of a workload never share a node (hard anti-affinity): the cluster must be able to grow to them. */
-function checkSpread(cluster: ClusterSettings, workloads: readonly [readonly PropertyKey[], number][], fail: Fail): void {
+function spread(config: StackConfig, workloads: readonly [readonly PropertyKey[], number][], fail: Fail): void {
   for (const [path, replicas] of workloads) {
-    if (replicas > cluster.nodes.maxNodes) {
-      fail(path, `at most ${cluster.nodes.maxNodes} (cluster.nodes.maxNodes): no two replicas share a node`);
+    if (replicas > config.cluster.nodes.maxNodes) {
+      fail(path, `at most ${config.cluster.nodes.maxNodes} (cluster.nodes.maxNodes): no two replicas share a node`);
     }
   }
 }
 
-function checkGlobal(config: GlobalStackConfig, input: Record<string, unknown>, raw: RawConfig, fail: Fail): void {
+function regionalSpread(config: RegionalStackConfig, { fail }: RuleContext): void {
+  spread(config, [[["prometheus", "replicas"], config.prometheus.replicas], [["storeGatewayReplicas"], config.storeGatewayReplicas]], fail);
+}
+
+function globalSpread(config: GlobalStackConfig, { fail }: RuleContext): void {
+  spread(config, [
+    [["alerting", "replicas"], config.alerting.replicas],
+    [["federationReplicas"], config.federationReplicas],
+    [["grafana", "minReplicas"], config.grafana.minReplicas],
+    [["query", "minReplicas"], config.query.minReplicas],
+  ], fail);
+}
+
+function regionsOnce(config: GlobalStackConfig, { fail }: RuleContext): void {
   const seen = new Set<string>();
   config.regions.forEach((region, i) => {
     if (seen.has(region.name)) fail(["regions", i], `each region once: '${region.name}' is listed twice`);
     seen.add(region.name);
     if (region.name === config.stack) fail(["regions", i], "regional stacks only: the global stack cannot federate itself");
   });
+}
 
-  const { alerting } = config;
+function receivers({ stack, alerting }: GlobalStackConfig, { input, raw, fail }: RuleContext): void {
   const names = new Set<string>();
   alerting.receivers.forEach((receiver, i) => {
     if (names.has(receiver.name)) fail(["alerting", "receivers", i, "name"], "a receiver name not used by another receiver");
@@ -180,45 +234,70 @@ function checkGlobal(config: GlobalStackConfig, input: Record<string, unknown>, 
     if (receiver.type !== "slack" && valueAt(input, ["alerting", "receivers", i, "channel"]) !== undefined) {
       fail(["alerting", "receivers", i, "channel"], `no value: only slack receivers have a channel, and '${receiver.name}' is a ${receiver.type} receiver`);
     }
-    requireSecret(config.stack, raw, receiver.secretKey, `${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}'`);
+    requireSecret(stack, raw, receiver.secretKey, `${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}'`);
   });
   const reserved: readonly string[] = Object.values(BUILT_IN_RECEIVERS);
   alerting.receivers.forEach((receiver, i) => {
     if (reserved.includes(receiver.name)) fail(["alerting", "receivers", i, "name"], `a name other than ${reserved.join(" and ")} (the stack's own receivers)`);
   });
-  if (alerting.heartbeat) {
-    const { type, secretKey } = alerting.heartbeat;
-    const opsgenie = type === "opsgenie";
-    if (opsgenie && alerting.heartbeat.name === undefined) fail(["alerting", "heartbeat", "name"], "the name of the Opsgenie heartbeat (required for type opsgenie)");
-    for (const key of ["name", "apiUrl"] as const) {
-      if (!opsgenie && valueAt(input, ["alerting", "heartbeat", key]) !== undefined) fail(["alerting", "heartbeat", key], "no value: only opsgenie heartbeats have one");
-    }
-    requireSecret(config.stack, raw, secretKey, HEARTBEAT_SECRET[type]);
-  }
-  const known = (name: string) => names.has(name);
-  const receiversList = `one of the receivers: ${[...names].join(", ")}`;
-  if (!known(alerting.defaultReceiver)) fail(["alerting", "defaultReceiver"], receiversList);
-  alerting.routes.forEach((route, i) => {
-    if (!known(route.receiver)) fail(["alerting", "routes", i, "receiver"], receiversList);
-  });
+}
 
+function heartbeat({ stack, alerting }: GlobalStackConfig, { input, raw, fail }: RuleContext): void {
+  if (!alerting.heartbeat) return;
+  const { type, secretKey } = alerting.heartbeat;
+  const opsgenie = type === "opsgenie";
+  if (opsgenie && alerting.heartbeat.name === undefined) fail(["alerting", "heartbeat", "name"], "the name of the Opsgenie heartbeat (required for type opsgenie)");
+  for (const key of ["name", "apiUrl"] as const) {
+    if (!opsgenie && valueAt(input, ["alerting", "heartbeat", key]) !== undefined) fail(["alerting", "heartbeat", key], "no value: only opsgenie heartbeats have one");
+  }
+  requireSecret(stack, raw, secretKey, HEARTBEAT_SECRET[type]);
+}
+
+function receiversRoutedTo({ alerting }: GlobalStackConfig, { fail }: RuleContext): void {
+  const names = alerting.receivers.map((r) => r.name);
+  const receiversList = `one of the receivers: ${[...new Set(names)].join(", ")}`;
+  if (!names.includes(alerting.defaultReceiver)) fail(["alerting", "defaultReceiver"], receiversList);
+  alerting.routes.forEach((route, i) => {
+    if (!names.includes(route.receiver)) fail(["alerting", "routes", i, "receiver"], receiversList);
+  });
+}
+
+function scalingBounds(config: GlobalStackConfig, { fail }: RuleContext): void {
   for (const [key, bounds] of [["grafana", config.grafana], ["query", config.query]] as const) {
     if (bounds.maxReplicas < bounds.minReplicas) fail([key, "maxReplicas"], `a whole number from ${bounds.minReplicas} (${key}.minReplicas) to 100`);
   }
-  checkSpread(config.cluster, [
-    [["alerting", "replicas"], alerting.replicas],
-    [["federationReplicas"], config.federationReplicas],
-    [["grafana", "minReplicas"], config.grafana.minReplicas],
-    [["query", "minReplicas"], config.query.minReplicas],
-  ], fail);
 }
+
+/** The rules between the stack's keys, the teams' excepted (./teams-rules.ts). */
+export const STACK_RULES: readonly StackRule[] = [
+  otherCloudsKeys,
+  cloudRequiredKeys,
+  clusterZones,
+  clusterNodes,
+  ...KUBERNETES_RULES,
+  disabledAlerts,
+  regionalRule(bucketRetentionOrder),
+  regionalRule(sampleLimit),
+  regionalRule(automaticShards),
+  regionalRule(shardsWithinTargets),
+  regionalRule(staticJobs),
+  regionalRule(staticJobNamesOfTheirOwn),
+  regionalRule(regionalSpread),
+  regionalRule(podsFitOneNode),
+  globalRule(regionsOnce),
+  globalRule(receivers),
+  globalRule(heartbeat),
+  globalRule(receiversRoutedTo),
+  globalRule(scalingBounds),
+  globalRule(globalSpread),
+];
 
 /** A config key a receiver or the heartbeat reads: set, and held by Pulumi as a secret. */
 export function requireSecret(stack: string, raw: RawConfig, key: string, holds: string): void {
   const setWith = `pulumi config set --secret ${key} <value>`;
-  if (raw.values[key] === undefined) throw new ConfigError(stack, key, undefined, `${holds}, set as a secret with: ${setWith}`);
+  if (raw.values[key] === undefined) throw new ConfigMistake(stack, [key], undefined, `${holds}, set as a secret with: ${setWith}`);
   if (!raw.isSecret(key)) {
-    throw new ConfigError(stack, key, raw.values[key], `a secret, not plain text: it holds ${holds}; set it with: ${setWith}`, {
+    throw new ConfigMistake(stack, [key], raw.values[key], `a secret, not plain text: it holds ${holds}; set it with: ${setWith}`, {
       hidden: "a value in plain text (not shown here)",
     });
   }

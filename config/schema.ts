@@ -11,9 +11,10 @@ import { openToWorld, parseCidr } from "../policy/lib/cidr";
 import { CLOUDS, CLOUD_TRAITS, Cloud, defaultZones, machineTypeOf, otherClouds, perCloud, zoneBelongsTo } from "./clouds";
 import { DEFAULTS } from "./defaults";
 import { EXPLAINS } from "./issues";
+import type { KeyPath } from "./paths";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
-import { documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
+import { MAX_INTERVAL, documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
 import { teamsSchema } from "./teams-schema";
 
 export const TIERS = ["regional", "global"] as const;
@@ -247,7 +248,7 @@ function staticJobSchema() {
       job: text(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, "a Prometheus job name (letters, digits, _ and -)", "Job name, unique among static jobs."),
       targets: list(target, "a list of at least one host:port target", "Targets to scrape.", 1),
       shard: int(0, 63, "Pins the job to one shard (functional sharding) instead of hashmod sharding.").optional(),
-      scrapeInterval: duration({ minSeconds: 1, doc: "The job's own scrape interval." }).optional(),
+      scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "The job's own scrape interval." }).optional(),
       metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.staticJob.metricsPath),
       scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.staticJob.scheme),
     },
@@ -255,7 +256,8 @@ function staticJobSchema() {
   );
 }
 
-const MIN_LOCAL_RETENTION = 3 * 2 * HOUR;
+/** Three 2h blocks: what the Thanos sidecar needs kept to upload after an outage. */
+export const MIN_LOCAL_RETENTION = 3 * 2 * HOUR;
 
 function prometheusSchema() {
   const quantity = (what: string, example: string, doc: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
@@ -264,19 +266,19 @@ function prometheusSchema() {
       replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(DEFAULTS.prometheus.replicas),
       shards: documented(z.union([z.literal("auto"), wholeNumber(1, MAX_SHARDS)]), {
         allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
-        doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}).`,
+        doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}). A number is at most expectedLoad.targets (plus the shards static jobs are pinned to): a shard beyond the targets scrapes nothing.`,
       }).default(DEFAULTS.prometheus.shards),
-      scrapeInterval: duration({ minSeconds: 1, doc: "How often every target is scraped." }).default(DEFAULTS.prometheus.scrapeInterval),
-      evaluationInterval: duration({ minSeconds: 1, doc: "How often rules are evaluated." }).default(DEFAULTS.prometheus.evaluationInterval),
+      scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often every target is scraped." }).default(DEFAULTS.prometheus.scrapeInterval),
+      evaluationInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often rules are evaluated." }).default(DEFAULTS.prometheus.evaluationInterval),
       retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default(DEFAULTS.prometheus.retention),
       sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(DEFAULTS.prometheus.sampleLimit),
       labelLimit: int(10, 1000, "Per-job label_limit.").default(DEFAULTS.prometheus.labelLimit),
       staticJobs: documented(z.array(staticJobSchema()), { allowed: "a list of static jobs", doc: "Static scrape jobs." }).default([]),
       overrides: section(
         {
-          cpu: quantity("CPU", "500m or 2", "CPU of each Prometheus container.").optional(),
-          memory: quantity("memory", "4Gi", "Memory of each Prometheus container.").optional(),
-          diskGiB: int(10, 65536, "Volume of each Prometheus pod.").optional(),
+          cpu: quantity("CPU", "500m or 2", "CPU of each Prometheus container; a value below the sizing function's request for the expected load is warned of.").optional(),
+          memory: quantity("memory", "4Gi", "Memory of each Prometheus container; a value below the sizing function's request for the expected load is warned of.").optional(),
+          diskGiB: int(10, 65536, "Volume of each Prometheus pod. Its retention size (80% of it) must hold three 2h blocks of a shard's samples, and a volume that holds less than prometheus.retention is warned of.").optional(),
         },
         "Per-pod overrides of the sizing function's figures (request and limit).",
       ).prefault({}),
@@ -288,6 +290,15 @@ function prometheusSchema() {
 /** The compactor makes 5m blocks from 40h of raw data and 1h blocks from 10d of 5m data, and refuses shorter retention. */
 const MIN_RAW_RETENTION = 40 * HOUR;
 const MIN_FIVE_MINUTE_RETENTION = 10 * DAY;
+
+/** Keys the config holds under another name than the stack file's (the regional transform below renames them). */
+const RENAMED_KEYS: Readonly<Record<string, string>> = { expectedLoad: "load" };
+
+/** A stack file's key path as the config names it: `expectedLoad.targets` is `load.targets`. */
+export function configPath(path: KeyPath): KeyPath {
+  const [first, ...rest] = path;
+  return typeof first === "string" && Object.hasOwn(RENAMED_KEYS, first) ? [RENAMED_KEYS[first], ...rest] : path;
+}
 
 export function regionalSchema(identity: StackIdentity) {
   return z

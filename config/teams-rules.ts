@@ -4,14 +4,12 @@
  * raise, relabelings Prometheus would refuse, receivers and routes that exist and secrets held as secrets.
  */
 import { parseDuration } from "./duration";
-import { keyPath, valueAt } from "./issues";
-import type { RawConfig } from "./raw";
-import { RECEIVER_SECRET, requireSecret } from "./rules";
+import { keyPath, valueAt } from "./paths";
+import type { Fail, RuleContext, StackRule } from "./rule-runner";
+import { RECEIVER_SECRET, globalRule, regionalRule, requireSecret } from "./rules";
 import { BUILT_IN_RECEIVERS } from "./schema";
 import { TEAM_LABEL, endpointKeys } from "./teams-schema";
 import type { GlobalStackConfig, RegionalStackConfig, StackConfig, Team, TeamEndpoint, TeamMonitor } from "./types";
-
-type Fail = (path: readonly PropertyKey[], allowed: string) => never;
 
 /** The keys of a team entry each tier reads. */
 const TIER_FIELDS = {
@@ -22,7 +20,8 @@ const TIER_FIELDS = {
 /** Relabel actions that write `targetLabel`, which Prometheus requires for them. */
 const WRITING_ACTIONS = ["replace", "hashmod", "lowercase", "uppercase"];
 
-export function checkTeams(config: StackConfig, input: Record<string, unknown>, raw: RawConfig, fail: Fail): void {
+/** Team names once, and each entry only with its own tier's keys. */
+function teamEntries(config: StackConfig, { input, fail }: RuleContext): void {
   const other = config.tier === "regional" ? "global" : "regional";
   config.teams.forEach((team, i) => {
     if (config.teams.findIndex((t) => t.name === team.name) !== i) fail(["teams", i, "name"], "a team name no other team has");
@@ -32,11 +31,9 @@ export function checkTeams(config: StackConfig, input: Record<string, unknown>, 
       }
     }
   });
-  if (config.tier === "regional") checkRegionalTeams(config, input, fail);
-  else checkGlobalTeams(config, input, raw, fail);
 }
 
-function checkRegionalTeams(config: RegionalStackConfig, input: Record<string, unknown>, fail: Fail): void {
+function regionalTeams(config: RegionalStackConfig, { input, fail }: RuleContext): void {
   config.teams.forEach((team, i) => {
     for (const kind of ["services", "pods"] as const) {
       const declared = (valueAt(input, ["teams", i, kind]) as unknown[] | undefined)?.length ?? 0;
@@ -117,7 +114,7 @@ function checkCredentials(monitor: TeamMonitor, endpoint: TeamEndpoint, at: (...
   }
 }
 
-function checkGlobalTeams(config: GlobalStackConfig, input: Record<string, unknown>, raw: RawConfig, fail: Fail): void {
+function globalTeams(config: GlobalStackConfig, { input, raw, fail }: RuleContext): void {
   const taken = new Map<string, string>([
     ...Object.values(BUILT_IN_RECEIVERS).map((name): [string, string] => [name, "the stack's own"]),
     ...config.alerting.receivers.map((r): [string, string] => [r.name, "alerting.receivers"]),
@@ -149,3 +146,6 @@ function checkGlobalTeams(config: GlobalStackConfig, input: Record<string, unkno
     });
   });
 }
+
+/** The rules of the teams' entries; they run before the stack's own, which build jobs from these entries. */
+export const TEAM_RULES: readonly StackRule[] = [teamEntries, regionalRule(regionalTeams), globalRule(globalTeams)];

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { DEFAULTS } from "./defaults";
-import { documented, duration, flag, int, list, oneOf, section, text } from "./fields";
+import { MAX_INTERVAL, documented, duration, flag, int, list, oneOf, section, text } from "./fields";
 
 /** The label the stack puts on every series of a team's jobs and on every one of its rules. */
 export const TEAM_LABEL = "team";
@@ -93,7 +93,7 @@ function endpoint() {
         doc: "The pods' container port, by name or number, where no port name is given.",
       }).optional(),
       path: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.teamEndpoint.path),
-      interval: duration({ minSeconds: 1, doc: "The endpoint's own scrape interval (default: prometheus.scrapeInterval)." }).optional(),
+      interval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "The endpoint's own scrape interval (default: prometheus.scrapeInterval)." }).optional(),
       scrapeTimeout: duration({ minSeconds: 1, doc: "The endpoint's scrape timeout, at most its interval." }).optional(),
       scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.teamEndpoint.scheme),
       tlsConfig: section(

@@ -14,6 +14,11 @@ import type { DeclaredTeam, Team, TeamDashboard, TeamMonitor, TeamRuleFile } fro
 
 type Fail = (path: readonly PropertyKey[], allowed: string) => never;
 
+/** A team whose files could not be read: its entry as the stack file has it, with none of their content. */
+export function unresolvedTeam(team: DeclaredTeam): Team {
+  return { ...team, ruleFiles: [], dashboardFiles: [] };
+}
+
 function readProjectFile(projectDir: string, relative: string, what: string, at: readonly PropertyKey[], fail: Fail): string {
   const file = path.join(projectDir, relative);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(at, `${what} in the project directory, but ${relative} does not exist there`);
@@ -114,7 +119,7 @@ function globalTeam(team: DeclaredTeam, i: number, projectDir: string, fail: Fai
   return { ...team, ruleFiles: [], dashboardFiles };
 }
 
-/** The teams with the content of the files they name: rules and imports on regional stacks, dashboards on the global one. */
-export function resolveTeams(tier: "regional" | "global", teams: readonly DeclaredTeam[], projectDir: string, fail: Fail): Team[] {
-  return teams.map((team, i) => (tier === "regional" ? regionalTeam(team, i, projectDir, fail) : globalTeam(team, i, projectDir, fail)));
+/** The team (entry `i`) with the content of the files it names: rules and imports on regional stacks, dashboards on the global one. */
+export function resolveTeam(tier: "regional" | "global", team: DeclaredTeam, i: number, projectDir: string, fail: Fail): Team {
+  return tier === "regional" ? regionalTeam(team, i, projectDir, fail) : globalTeam(team, i, projectDir, fail);
 }

@@ -72,7 +72,25 @@ export interface SizingInput {
  */
 export function retentionSize(diskGiB: number): string {
   if (!(diskGiB > 0)) throw new Error(`sizing: a Prometheus volume of ${diskGiB} GiB cannot hold a TSDB`);
-  return `${Math.max(1, Math.floor(diskGiB * RETENTION_SIZE_SHARE))}GB`;
+  return `${retentionSizeGiB(diskGiB)}GB`;
+}
+
+function retentionSizeGiB(diskGiB: number): number {
+  return Math.max(1, Math.floor(diskGiB * RETENTION_SIZE_SHARE));
+}
+
+/**
+ * The local retention a Prometheus volume of `diskGiB` holds at `samplesPerSecond` before
+ * `--storage.tsdb.retention.size` deletes blocks: the size limit's bytes less the WAL's, at 2 bytes a sample.
+ */
+export function retentionHeldSeconds(diskGiB: number, samplesPerSecond: number): number {
+  return (retentionSizeGiB(diskGiB) * GI) / (samplesPerSecond * BYTES_PER_SAMPLE) - WAL_SECONDS;
+}
+
+/** The smallest Prometheus volume whose size limit holds `retentionSeconds` at `samplesPerSecond`. */
+export function volumeGiBHolding(retentionSeconds: number, samplesPerSecond: number): number {
+  const limitGiB = Math.ceil(((retentionSeconds + WAL_SECONDS) * samplesPerSecond * BYTES_PER_SAMPLE) / GI);
+  return Math.ceil(limitGiB / RETENTION_SIZE_SHARE);
 }
 
 export interface PodSize extends ContainerResources {

@@ -2,11 +2,15 @@ import * as assert from "assert";
 import { ConfigError, GlobalStackConfig, RegionalStackConfig, loadStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
+import { SIZING_RULES } from "../../tiers/sizing-rules";
 import { BAD_INPUTS, expectedMessage, valuesOf } from "./config-cases";
 
-/** Loads a stack's config from plain values, as `pulumi config` hands them over (objects as JSON text). */
+/**
+ * Loads a stack's config from plain values, as `pulumi config` hands them over (objects as JSON text), with
+ * the rules the entry adds above config.
+ */
 function load(stack: string, values: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  return loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)));
+  return loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), SIZING_RULES);
 }
 
 const regional = {
@@ -97,5 +101,64 @@ describe("stack config", () => {
         );
       });
     }
+  });
+
+  describe("every mistake of a stack in one run", () => {
+    /** The sentences of the ConfigError `values` fail with. */
+    function sentences(stack: string, values: Record<string, unknown>, secrets: Record<string, string> = {}): string[] {
+      try {
+        load(stack, values, secrets);
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        assert.strictEqual(err.message, err.mistakes.map((m) => m.message).join("\n"));
+        return err.message.split("\n");
+      }
+      assert.fail("no ConfigError");
+    }
+    const usEast = readStackFile("us-east") as Record<string, any>;
+    const global = readStackFile("global") as Record<string, any>;
+
+    it("an unknown key, a bad type and a rule between keys: all three, the structural ones first in the order of the keys", () => {
+      const found = sentences("us-east", {
+        ...usEast,
+        bucketRetention: { raw: "30d", fiveMinutes: "10d" },
+        prometheus: { ...usEast.prometheus, replcas: 3 },
+        cluster: { ...usEast.cluster, nodes: { diskGiB: "big" } },
+      });
+      assert.deepStrictEqual(found, [
+        "stack 'us-east': config key 'monitoring:cluster.nodes.diskGiB' has the value \"big\"; allowed: a whole number from 20 to 16384",
+        "stack 'us-east': config key 'monitoring:prometheus.replcas' is not a key of this program (set to the number 3); allowed: 'prometheus.replicas' (the closest key), or another key of prometheus: replicas, shards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides",
+        "stack 'us-east': config key 'monitoring:bucketRetention.fiveMinutes' has the value \"10d\"; allowed: a duration of at least 30d (bucketRetention.raw) or 0d for forever: a coarser resolution is kept at least as long as a finer one",
+      ]);
+    });
+
+    it("a misspelt alerting.receivers: the typo with its suggestion, not the receivers' secrets it leaves unread", () => {
+      const { receivers, ...alerting } = global.alerting;
+      const found = sentences("global", { ...global, alerting: { ...alerting, recievers: receivers } }, TEST_SECRETS.global);
+      assert.deepStrictEqual(found, [
+        "stack 'global': config key 'monitoring:alerting.recievers' is not a key of this program (set to the value " +
+          `${JSON.stringify(receivers).slice(0, 120)}...); allowed: 'alerting.receivers' (the closest key), or another key of alerting: ` +
+          "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval",
+      ]);
+    });
+
+    it("a rule that reads a broken key stays silent: a sample limit is not judged by the default that stood in for a broken load", () => {
+      const found = sentences("us-east", { ...usEast, expectedLoad: { seriesPerTarget: "many" }, prometheus: { ...usEast.prometheus, sampleLimit: 500 } });
+      assert.deepStrictEqual(found, ["stack 'us-east': config key 'monitoring:expectedLoad.seriesPerTarget' has the value \"many\"; allowed: a whole number from 1 to 1000000"]);
+    });
+
+    it("rules that read nothing broken still report, each once, in the order of the keys", () => {
+      const found = sentences("global", {
+        ...global,
+        query: { minReplicas: 5, maxReplicas: 3 },
+        regions: ["acme/monitoring/us-east", "acme/monitoring/us-east"],
+        database: { backupRetentionDays: 3 },
+      }, TEST_SECRETS.global);
+      assert.deepStrictEqual(found, [
+        "stack 'global': config key 'monitoring:database.backupRetentionDays' has the number 3; allowed: a whole number from 7 to 35",
+        "stack 'global': config key 'monitoring:regions[1]' has the value \"acme/monitoring/us-east\"; allowed: each region once: 'us-east' is listed twice",
+        "stack 'global': config key 'monitoring:query.maxReplicas' has the number 3; allowed: a whole number from 5 (query.minReplicas) to 100",
+      ]);
+    });
   });
 });
