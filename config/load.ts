@@ -6,7 +6,7 @@ import { Finding, issueFindings, unknownKeyFinding, withoutTypoEchoes } from "./
 import { inKeyOrder } from "./key-order";
 import type { KeyPath } from "./paths";
 import { RawConfig, parseRawValue, receiverSecretKeys } from "./raw";
-import { kubernetesSecretKeys } from "./kubernetes-rules";
+import { kubernetesSecretKeys } from "./cloud/kubernetes/rules";
 import { repair } from "./repair";
 import { StackRule, failFor, runRules } from "./rule-runner";
 import { STACK_RULES } from "./rules";

@@ -12,15 +12,14 @@ import { MAX_SERIES_PER_SHARD } from "../builders/sizing";
 import { CLOUDS, CLOUD_TRAITS, Cloud, machineTypeOf } from "./clouds";
 import type { MachineType } from "./cloud/traits";
 import { parseDuration } from "./duration";
-import { ConfigMistake } from "./errors";
 import { closestNames } from "./issues";
 import { keyPath, valueAt } from "./paths";
-import { KUBERNETES_RULES } from "./kubernetes-rules";
+import { KUBERNETES_RULES } from "./cloud/kubernetes/rules";
+import { requireSecret } from "./secrets";
 import type { Fail, RuleContext, StackRule } from "./rule-runner";
 import { BUILT_IN_RECEIVERS, MAX_SHARDS } from "./schema";
 import { quantity } from "./quantity";
 import type { GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
-import type { RawConfig } from "./raw";
 
 /** A rule of regional stacks only. */
 export function regionalRule(rule: (config: RegionalStackConfig, context: RuleContext) => void): StackRule {
@@ -292,16 +291,6 @@ export const STACK_RULES: readonly StackRule[] = [
   globalRule(globalSpread),
 ];
 
-/** A config key a receiver or the heartbeat reads: set, and held by Pulumi as a secret. */
-export function requireSecret(stack: string, raw: RawConfig, key: string, holds: string): void {
-  const setWith = `pulumi config set --secret ${key} <value>`;
-  if (raw.values[key] === undefined) throw new ConfigMistake(stack, [key], undefined, `${holds}, set as a secret with: ${setWith}`);
-  if (!raw.isSecret(key)) {
-    throw new ConfigMistake(stack, [key], raw.values[key], `a secret, not plain text: it holds ${holds}; set it with: ${setWith}`, {
-      hidden: "a value in plain text (not shown here)",
-    });
-  }
-}
 
 const HEARTBEAT_SECRET: Record<HeartbeatType, string> = {
   webhook: "the heartbeat's ping URL",

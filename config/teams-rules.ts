@@ -6,7 +6,8 @@
 import { parseDuration } from "./duration";
 import { keyPath, valueAt } from "./paths";
 import type { Fail, RuleContext, StackRule } from "./rule-runner";
-import { RECEIVER_SECRET, globalRule, regionalRule, requireSecret } from "./rules";
+import { RECEIVER_SECRET, globalRule, regionalRule } from "./rules";
+import { requireSecret } from "./secrets";
 import { BUILT_IN_RECEIVERS } from "./schema";
 import { TEAM_LABEL, endpointKeys } from "./teams-schema";
 import type { GlobalStackConfig, RegionalStackConfig, StackConfig, Team, TeamEndpoint, TeamMonitor } from "./types";

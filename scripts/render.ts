@@ -25,7 +25,7 @@ import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
 import { GlobalStackConfig, KUBERNETES_SECRET_KEYS, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
 import { ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
-import { kubernetesSecretKeys } from "../config/kubernetes-rules";
+import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 import { SIZING_RULES } from "../tiers/sizing-rules";

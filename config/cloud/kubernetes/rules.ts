@@ -2,10 +2,10 @@
  * What a stack on a cluster the user already runs must say beside its schema's keys: the kubeconfig and the
  * bucket's or database's credentials, each set and held as a secret.
  */
-import type { RuleContext, StackRule } from "./rule-runner";
-import { requireSecret } from "./rules";
-import { KUBERNETES_SECRET_KEYS } from "./schema";
-import type { StackConfig } from "./types";
+import type { RuleContext, StackRule } from "../../rule-runner";
+import { requireSecret } from "../../secrets";
+import { KUBERNETES_SECRET_KEYS } from "../../schema";
+import type { StackConfig } from "../../types";
 
 function kubeconfig(config: StackConfig, { raw }: RuleContext): void {
   if (config.cloud !== "kubernetes") return;
