@@ -1,11 +1,11 @@
 /**
  * Pulumi entry point. The stack's config says which tier it is (regional or global) and on which cloud;
- * the stack outputs are this module's exports.
+ * the stack outputs are what the exported program returns.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { receiverSecretFiles } from "./builders/alertmanager/config";
 import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./config";
-import { deployGlobal } from "./tiers/global";
+import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
 import { SIZING_RULES, sizingWarnings } from "./tiers/sizing-rules";
 
@@ -40,8 +40,15 @@ function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<
   return Object.fromEntries(keys.map((key) => [key, secrets.requireSecret(key)]));
 }
 
-const config = stackConfig();
+/**
+ * The program, as Pulumi's language host and the Automation API's inline programs both run it: an async
+ * function, so the global stack reads and checks every region's outputs before its first resource.
+ */
+async function monitoring(): Promise<Record<string, unknown>> {
+  const config = stackConfig();
+  if (config.tier === "regional") return { ...deployRegional(config) };
+  const regions = await readRegionOutputs(config);
+  return { ...deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting, config.teams)), regions) };
+}
 
-export = config.tier === "regional"
-  ? deployRegional(config)
-  : deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting, config.teams)));
+export = monitoring;

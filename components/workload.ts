@@ -6,12 +6,11 @@
 import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { loadBalancerAddress, loadBalancerAnnotations } from "../builders/global/load-balancer";
+import { loadBalancerAddress } from "../builders/global/load-balancer";
 import { ComponentIdentity, componentLabels, selectorLabels } from "../builders/k8s/labels";
 import { ClusterNetwork, WorkloadTraffic, workloadPolicySpec } from "../builders/k8s/network-policies";
 import { ContainerResources, containerSecurityContext, podAntiAffinity, podSecurityContext, resources, zoneSpread } from "../builders/k8s/pod";
 import { TLS_SECRET_KEYS } from "../builders/k8s/tls-secret";
-import type { Cloud } from "../config/clouds";
 import type { ScalingBounds } from "../config/types";
 
 type Container = k8s.types.input.core.v1.Container;
@@ -266,7 +265,8 @@ export function tlsSecret(w: Workload, cert: { certPem: pulumi.Input<string>; ke
 
 export interface LoadBalancerSpec {
   readonly name: string;
-  readonly cloud: Cloud;
+  /** What the cluster's load balancer implementation reads (builders/global/load-balancer.ts). */
+  readonly annotations: Readonly<Record<string, string>>;
   readonly selector: Record<string, string>;
   readonly ports: { name: string; port: number; targetPort: number }[];
   readonly sourceRanges: pulumi.Input<string[]>;
@@ -278,7 +278,7 @@ export interface LoadBalancerSpec {
  */
 export function loadBalancer(resourceName: string, meta: k8s.types.input.meta.v1.ObjectMeta, lb: LoadBalancerSpec, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
   return new k8s.core.v1.Service(resourceName, {
-    metadata: { ...meta, name: lb.name, annotations: loadBalancerAnnotations(lb.cloud) },
+    metadata: { ...meta, name: lb.name, annotations: lb.annotations },
     spec: {
       type: "LoadBalancer",
       selector: lb.selector,

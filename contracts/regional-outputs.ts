@@ -80,6 +80,12 @@ export interface RegionalOutputs {
    * next global `up`. Absent from regions deployed before it existed.
    */
   readonly certificateExpiries?: Readonly<Record<string, string>>;
+  /**
+   * Annotations the load balancer the global tier puts in front of the region gateway carries, for the
+   * region cluster's load balancer implementation. Absent from regions deployed before it existed: the
+   * cloud's own then.
+   */
+  readonly loadBalancerAnnotations?: Readonly<Record<string, string>>;
 }
 
 export const SECRET_REGIONAL_OUTPUTS = [
@@ -101,7 +107,7 @@ export const REGIONAL_OUTPUT_NAMES = [
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** Outputs the global tier reads when a region has them (see each one's comment). */
-export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries"] as const satisfies readonly (keyof RegionalOutputs)[];
+export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries", "loadBalancerAnnotations"] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */
 export const MONITORING_NAMESPACE = "monitoring";

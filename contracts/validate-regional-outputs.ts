@@ -59,6 +59,12 @@ export function validateRegionalOutputs(globalStack: string, reference: string, 
       fail("certificateExpiries", "is not a map of certificate names to RFC 3339 times");
     }
   }
+  const annotations = raw.loadBalancerAnnotations;
+  if (annotations !== undefined && annotations !== null) {
+    if (typeof annotations !== "object" || Array.isArray(annotations) || Object.values(annotations as object).some((v) => typeof v !== "string")) {
+      fail("loadBalancerAnnotations", "is not a map of annotation names to values");
+    }
+  }
   if ((raw.externalLabels as Record<string, string>).region !== regionStack) {
     fail("externalLabels", `has region ${JSON.stringify((raw.externalLabels as Record<string, string>).region)}, not '${regionStack}'`);
   }

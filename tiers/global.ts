@@ -24,11 +24,15 @@ export interface GlobalStackOutputs {
  * The global tier: its own cluster and managed Postgres, and the wiring of every listed region read through
  * a StackReference. What it places into a region it creates with a provider for that region's cluster.
  */
-export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<string, pulumi.Output<string>>): GlobalStackOutputs {
+export function deployGlobal(
+  config: GlobalStackConfig,
+  receiverSecrets: Record<string, pulumi.Output<string>>,
+  regionOutputs: readonly RegionalOutputs[],
+): GlobalStackOutputs {
   const cloud = cloudFor(config);
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
-  const regions = config.regions.map((region) => readRegion(config, region));
+  const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
   const monitoring = new GlobalMonitoring(`${config.namePrefix}-monitoring`, {
@@ -54,18 +58,44 @@ export function deployGlobal(config: GlobalStackConfig, receiverSecrets: Record<
   };
 }
 
-function readRegion(config: GlobalStackConfig, region: RegionReference): GlobalRegion {
-  const reference = new pulumi.StackReference(`${config.namePrefix}-${region.name}`, { name: region.stackReference });
-  const validated = pulumi
-    .all(Object.fromEntries([...REGIONAL_OUTPUT_NAMES, ...OPTIONAL_REGIONAL_OUTPUT_NAMES].map((name) => [name, reference.getOutput(name)])))
-    .apply((values): RegionalOutputs => validateRegionalOutputs(config.stack, region.stackReference, values));
-  // One secret output would taint every field read from the combined object (load balancer source ranges,
-  // ConfigMaps). GlobalMonitoring puts each secret field only into Kubernetes Secrets and TLS resources, which
-  // it marks secret itself; the provider's kubeconfig is marked here.
-  const outputs = pulumi.unsecret(validated);
+/**
+ * Every listed region's outputs, read through its StackReference and validated before the global stack
+ * creates anything: a region not deployed yet (or not a regional stack of this program) stops the run with
+ * one sentence per region naming the output and what to do, not halfway through with resources registered.
+ */
+export async function readRegionOutputs(config: GlobalStackConfig): Promise<RegionalOutputs[]> {
+  const names = [...REGIONAL_OUTPUT_NAMES, ...OPTIONAL_REGIONAL_OUTPUT_NAMES];
+  const read = await Promise.all(config.regions.map(async (region) => {
+    const reference = new pulumi.StackReference(`${config.namePrefix}-${region.name}`, { name: region.stackReference });
+    try {
+      const details = await Promise.all(names.map((name) => reference.getOutputDetails(name)));
+      const values = Object.fromEntries(names.map((name, i) => [name, details[i].value ?? details[i].secretValue]));
+      return { outputs: validateRegionalOutputs(config.stack, region.stackReference, values) };
+    } catch (err) {
+      return { problem: regionProblem(config, region, err) };
+    }
+  }));
+  const problems = read.flatMap((r) => ("problem" in r ? [r.problem] : []));
+  if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
+  return read.map((r) => (r as { outputs: RegionalOutputs }).outputs);
+}
+
+/** A region that could not be read, as the sentence the CLI prints. */
+function regionProblem(config: GlobalStackConfig, region: RegionReference, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith(`stack '${config.stack}'`)) return message;
+  return `stack '${config.stack}': regional stack '${region.stackReference}' could not be read (${message.split("\n")[0]}); ` +
+    `deploy the region first (pulumi up -s ${region.name}) or fix its name in regions`;
+}
+
+/** A provider for the region's cluster, from its kubeconfig, and the outputs GlobalMonitoring reads. */
+function regionAccess(config: GlobalStackConfig, region: RegionReference, values: RegionalOutputs): GlobalRegion {
+  // Each secret field goes only into Kubernetes Secrets and TLS resources, which GlobalMonitoring marks
+  // secret itself; the provider's kubeconfig is marked here.
+  const outputs = pulumi.output(values);
   const provider = new k8s.Provider(`${config.namePrefix}-${region.name}-k8s`, {
-    kubeconfig: pulumi.secret(outputs.kubeconfig),
+    kubeconfig: pulumi.secret(values.kubeconfig),
     enableServerSideApply: true,
   });
-  return { name: region.name, provider, outputs, alertingPasswordHash: pulumi.secret(outputs.alertingPasswordHash) };
+  return { name: region.name, provider, outputs, alertingPasswordHash: pulumi.secret(values.alertingPasswordHash) };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { loadBalancerAnnotations } from "../builders/global/load-balancer";
 import { BUCKET_IDENTITIES } from "../builders/regional/layout";
 import { cloudFor } from "../components/cloud";
 import { RegionalMonitoring } from "../components/regional";
@@ -61,5 +62,6 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     alertmanagerTargetsConfigMap: monitoring.alertmanagerTargetsConfigMap,
     alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
     certificateExpiries: monitoring.certificateExpiries,
+    loadBalancerAnnotations: loadBalancerAnnotations(config.cloud, config.kubernetes?.loadBalancerAnnotations),
   };
 }

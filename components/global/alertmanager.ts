@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALERTMANAGER, alertmanagerPeerHosts, alertmanagerPodName } from "../../builders/global/layout";
-import type { Cloud } from "../../config/clouds";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
@@ -15,7 +14,8 @@ const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
 export interface AlertmanagerPeersArgs extends GlobalPartArgs {
   readonly replicas: number;
-  readonly cloud: Cloud;
+  /** Every load balancer of the stack carries these (builders/global/load-balancer.ts). */
+  readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Every region's egress and the global cluster's: the only addresses the peers' load balancers admit. */
   readonly sourceRanges: pulumi.Input<string[]>;
 }
@@ -49,7 +49,7 @@ export class AlertmanagerPeers extends pulumi.ComponentResource {
       const pod = alertmanagerPodName(i);
       const svc = loadBalancer(pod, metadata(w), {
         name: pod,
-        cloud: args.cloud,
+        annotations: args.loadBalancerAnnotations,
         selector: { ...w.selector, [POD_NAME_LABEL]: pod },
         ports: [{ name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort }],
         sourceRanges: args.sourceRanges,

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GRAFANA, serviceHost } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
-import type { Cloud } from "../../config/clouds";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { DEFAULTS } from "../../config/defaults";
@@ -31,7 +30,8 @@ export interface GrafanaArgs extends GlobalPartArgs {
   readonly dashboards: pulumi.Output<Record<string, string>>;
   /** The teams' dashboards, each team's in its own folder (dashboards.yml has their providers). */
   readonly teamDashboards: readonly TeamDashboardFiles[];
-  readonly cloud: Cloud;
+  /** Every load balancer of the stack carries these (builders/global/load-balancer.ts). */
+  readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** The only addresses its load balancer admits. */
   readonly allowedCidrs: readonly string[];
   /** Signs its server certificate; Grafana trusts it for the Query Frontend too. */
@@ -78,7 +78,7 @@ export class Grafana extends pulumi.ComponentResource {
     const moved = movedChildOpts(this, opts?.parent);
     const lb = loadBalancer(w.id.name, metadata(w), {
       name: GRAFANA.service,
-      cloud: a.cloud,
+      annotations: a.loadBalancerAnnotations,
       selector: w.selector,
       ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
       sourceRanges: [...a.allowedCidrs],

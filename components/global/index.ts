@@ -15,6 +15,7 @@ import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
 import type { PostgresDatabase } from "../cloud/types";
+import { loadBalancerAnnotations as annotationsFor } from "../../builders/global/load-balancer";
 import { networkPolicy, workload } from "../workload";
 import { AlertmanagerMesh, AlertmanagerPeers } from "./alertmanager";
 import { GlobalCredentials } from "./credentials";
@@ -99,6 +100,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const workloads = Object.fromEntries(Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]));
     const traffic = globalTraffic(Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<keyof typeof ids, Record<string, string>>);
     const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
+    const loadBalancerAnnotations = annotationsFor(config.cloud, config.kubernetes?.loadBalancerAnnotations);
     for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
 
     const exposures = args.regions.map((r) => ({
@@ -126,7 +128,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const alertingSources = pulumi
       .all([pulumi.output(args.globalEgressCidrs), ...args.regions.map((r) => r.outputs.egressCidrs)])
       .apply((lists) => [...new Set(lists.flat())]);
-    const peers = new AlertmanagerPeers(name, { ...part(ids.alertmanager), replicas: config.alerting.replicas, cloud: config.cloud, sourceRanges: alertingSources }, parent);
+    const peers = new AlertmanagerPeers(name, { ...part(ids.alertmanager), replicas: config.alerting.replicas, loadBalancerAnnotations, sourceRanges: alertingSources }, parent);
 
     const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
       exposures.map(({ region, exposure }) =>
@@ -183,7 +185,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         args: list(GLOBAL_FILES.frontendArgs),
         config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
         webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
-        cloud: config.cloud,
+        loadBalancerAnnotations,
         allowedCidrs: config.ingressAllowedCidrs,
         ingressCa: pki.ingressCa,
       },
@@ -201,7 +203,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         team,
         files: fileData(publicFiles, Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)]))),
       })),
-      cloud: config.cloud,
+      loadBalancerAnnotations,
       allowedCidrs: config.ingressAllowedCidrs,
       ingressCa: pki.ingressCa,
       queryFrontendPassword: credentials.frontendGrafanaPassword,

@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY, serviceHost } from "../../builders/global/layout";
 import type { ComponentIdentity } from "../../builders/k8s/labels";
 import type { ContainerResources } from "../../builders/k8s/pod";
-import type { Cloud } from "../../config/clouds";
 import type { ScalingBounds } from "../../config/types";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
@@ -68,7 +67,8 @@ export interface QueryFrontendArgs {
   readonly config: pulumi.Output<Record<string, string>>;
   /** http.yml: TLS and the basic-auth users' bcrypt hashes, hence a Secret. */
   readonly webConfig: pulumi.Output<Record<string, string>>;
-  readonly cloud: Cloud;
+  /** Every load balancer of the stack carries these (builders/global/load-balancer.ts). */
+  readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** The only addresses its load balancer admits. */
   readonly allowedCidrs: readonly string[];
   /** Signs its server certificate; users trust it. */
@@ -129,7 +129,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
     const frontend = globalWorkload(this, { ...a, id: f.id }, opts);
     const lb = loadBalancer(frontend.id.name, metadata(frontend), {
       name: QUERY_FRONTEND.service,
-      cloud: f.cloud,
+      annotations: f.loadBalancerAnnotations,
       selector: frontend.selector,
       ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
       sourceRanges: [...f.allowedCidrs],

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
 import { storeApiAliasAddresses, storeApiAliases } from "../../builders/global/store-api-aliases";
+import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { loadBalancer, loadBalancerServiceAddress } from "../workload";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 
@@ -38,7 +39,7 @@ export class RegionExposure extends pulumi.ComponentResource {
     const lb = args.outputs.apply((o) =>
       loadBalancer(`${name}-gateway`, { namespace: o.namespace, labels: LABELS }, {
         name: "global-region-gateway",
-        cloud: o.cloud,
+        annotations: o.loadBalancerAnnotations ?? loadBalancerAnnotations(o.cloud),
         selector: { ...o.gatewaySelector },
         ports: [
           { name: "federation", port: o.federationPort, targetPort: o.federationPort },

@@ -116,10 +116,10 @@ export function setStackConfig(stack: string, options: RunOptions): void {
 
 async function runRecorded(stack: string, options: RunOptions, resources: RecordedResource[]): Promise<ProgramRun> {
   setStackConfig(stack, options);
-  // The program's module exports are its stack outputs.
+  // The program exports a function whose result is the stack's outputs, as Pulumi's language host runs it.
   const program = require(path.join(REPO_ROOT, "bin", "index.js"));
-  const exportsResolved: Record<string, unknown> =
-    typeof program.default === "function" ? await program.default() : program;
+  const run = typeof program === "function" ? program : program.default;
+  const exportsResolved: Record<string, unknown> = typeof run === "function" ? await run() : program;
   const outputs: Record<string, any> = {};
   const secretOutputs: string[] = [];
   for (const [key, value] of Object.entries(exportsResolved)) {
