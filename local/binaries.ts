@@ -16,7 +16,7 @@ interface BinarySpec {
   readonly version: string;
   /** The argument that prints the version; default `--version`. */
   readonly versionFlag?: string;
-  /** It prints no version (moto_server): a copy on PATH is taken unchecked. */
+  /** It has no way to print its version (no such flag): a copy on PATH is taken unchecked. */
   readonly unversioned?: true;
 }
 
@@ -28,7 +28,7 @@ const TOPOLOGY_BINARIES = {
   amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
   nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
-  fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer },
+  fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer, unversioned: true },
   motoServer: { name: "moto_server", envVar: "MOTO_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.moto, unversioned: true },
   haproxy: { name: "haproxy", envVar: "HAPROXY_BIN", version: VERSIONS.haproxy, versionFlag: "-v" },
   memcached: { name: "memcached", envVar: "MEMCACHED_BIN", version: VERSIONS.memcached },
@@ -37,7 +37,8 @@ const TOPOLOGY_BINARIES = {
 /** What the engine tests run: the Pulumi CLI and provider, and a Kubernetes control plane with KWOK's nodes. */
 const ENGINE_BINARIES = {
   pulumi: { name: "pulumi", envVar: "PULUMI_BIN", version: ENGINE_TOOL_VERSIONS.pulumi, versionFlag: "version" },
-  pulumiResourceKubernetes: { name: "pulumi-resource-kubernetes", envVar: "PULUMI_RESOURCE_KUBERNETES_BIN", version: ENGINE_TOOL_VERSIONS.pulumiKubernetes },
+  // A plugin: it only serves gRPC, and tells the engine its version there.
+  pulumiResourceKubernetes: { name: "pulumi-resource-kubernetes", envVar: "PULUMI_RESOURCE_KUBERNETES_BIN", version: ENGINE_TOOL_VERSIONS.pulumiKubernetes, unversioned: true },
   etcd: { name: "etcd", envVar: "ETCD_BIN", version: ENGINE_TOOL_VERSIONS.etcd },
   kubeApiserver: { name: "kube-apiserver", envVar: "KUBE_APISERVER_BIN", version: ENGINE_TOOL_VERSIONS.kubernetes },
   kubeControllerManager: { name: "kube-controller-manager", envVar: "KUBE_CONTROLLER_MANAGER_BIN", version: ENGINE_TOOL_VERSIONS.kubernetes },
