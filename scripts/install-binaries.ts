@@ -75,8 +75,11 @@ function goProgramRunner(wrapper: string): BuildContext {
   };
 }
 
-/** A wrapper module that requires the upstream module with its own replace and exclude lines. */
-function prepareWrapper(tool: GoTool, dir: string): { readonly moduleDir: string } {
+/**
+ * A wrapper module that requires the upstream module with its own replace and exclude lines; returns the
+ * module's folder the build uses (a patched copy, or the module cache's).
+ */
+function prepareWrapper(tool: GoTool, dir: string): string {
   const version = goModuleVersion(tool);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
@@ -84,15 +87,15 @@ function prepareWrapper(tool: GoTool, dir: string): { readonly moduleDir: string
   if (tool.wrapperMain) fs.writeFileSync(path.join(dir, "main.go"), tool.wrapperMain);
   const download = JSON.parse(go(["mod", "download", "-json", `${tool.module}@${version}`], dir)) as { GoMod: string; Dir: string };
   const edits = upstreamEdits(tool, JSON.parse(go(["mod", "edit", "-json", download.GoMod], dir)) as UpstreamGoMod);
-  const copy = path.join(dir, "module");
+  const moduleDir = tool.patchModule ? path.join(dir, "module") : download.Dir;
   if (tool.patchModule) {
-    copyModule(download.Dir, copy);
+    copyModule(download.Dir, moduleDir);
     edits.push(`-replace=${tool.module}=./module`);
   }
   if (edits.length > 0) go(["mod", "edit", ...edits], dir);
   go(["get", `${tool.module}@${version}`], dir);
-  tool.patchModule?.(copy, goProgramRunner(dir));
-  return { moduleDir: tool.patchModule ? copy : download.Dir };
+  tool.patchModule?.(moduleDir, goProgramRunner(dir));
+  return moduleDir;
 }
 
 /** Copies the files of each shared folder the recipe keeps into `target/<name>`. */
@@ -110,7 +113,7 @@ function copySharedFolders(tool: GoTool, moduleDir: string, target: string): voi
 
 function buildGoTool(tool: GoTool, target: string): void {
   const work = `${target}.build`;
-  const { moduleDir } = prepareWrapper(tool, work);
+  const moduleDir = prepareWrapper(tool, work);
   const ldflags = ["-s", "-w", ...Object.entries(tool.versionStamp).map(([variable, value]) => `-X ${variable}=${value}`)].join(" ");
   for (const binary of tool.binaries) {
     go(["build", "-trimpath", `-tags=${tool.tags.join(",")}`, `-ldflags=${ldflags}`, "-o", path.join(target, binary.name), binary.package], work, { CGO_ENABLED: "0" });
