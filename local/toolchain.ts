@@ -166,7 +166,9 @@ export const TOPOLOGY_GO_TOOLS: readonly GoTool[] = [
 
 const KUBERNETES_COMPONENTS = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
 
-/** The Kubernetes control plane and the Pulumi engine the engine tests run, in the order they start. */
+const KWOK_STAGES = "kwok-stages";
+
+/** What the engine tests run: the control plane in the order it starts (etcd, Kubernetes, KWOK), then the Pulumi engine. */
 export const ENGINE_GO_TOOLS: readonly GoTool[] = [
   {
     name: "etcd",
@@ -211,7 +213,7 @@ func main() { etcdmain.Main(os.Args) }
     // The version is a constant in sigs.k8s.io/kwok/pkg/consts.
     versionStamp: {},
     // The stage definitions (node-fast, pod-fast, heartbeats, chaos): the YAML, without upstream's test data.
-    shared: [{ name: "kwok-stages", from: "kustomize/stage", keep: (file) => file.endsWith(".yaml") && !file.split(path.sep).includes("testdata") }],
+    shared: [{ name: KWOK_STAGES, from: "kustomize/stage", keep: (file) => file.endsWith(".yaml") && !file.split(path.sep).includes("testdata") }],
   },
   {
     name: "pulumi",
@@ -229,9 +231,9 @@ func main() { etcdmain.Main(os.Args) }
     binaries: [{ name: "pulumi-resource-kubernetes", package: "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes" }],
     tags: [],
     versionStamp: { "github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version": ENGINE_TOOL_VERSIONS.pulumiKubernetes },
-    // The commit's SDK (`../sdk`) was never published as such; v4.29.0 is the oldest published SDK that has
-    // everything the provider calls, and it would pull a newer Pulumi SDK than the provider's pkg/v3 v3.215.0
-    // builds against, so the Pulumi SDK stays at that same v3.215.0.
+    // The commit builds against its repository's own SDK folder (`../sdk`), not a release: v4.29.0 is the
+    // published SDK it was measured to build with. That SDK asks for Pulumi's SDK v3.226.0; it stays at the
+    // v3.215.0 of the provider's pkg/v3, since Pulumi releases the two together.
     pinnedModules: {
       "github.com/pulumi/pulumi-kubernetes/sdk/v4": "v4.29.0",
       "github.com/pulumi/pulumi/sdk/v3": "v3.215.0",
@@ -246,9 +248,9 @@ func main() { etcdmain.Main(os.Args) }
   },
 ];
 
-/** KWOK's stage definitions, as `npm run setup` links them (`kustomize/stage` of its module). */
+/** KWOK's stage definitions (`kustomize/stage` of its module, same layout), where `npm run setup` links them. */
 export function kwokStagesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(projectToolsDir(env), "share", "kwok-stages");
+  return path.join(projectToolsDir(env), "share", KWOK_STAGES);
 }
 
 /** The module's version on the proxy. */
