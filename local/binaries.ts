@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ENGINE_TOOL_VERSIONS, LOCAL_TOOL_VERSIONS, VERSIONS } from "../versions";
-import { projectToolsDir } from "./toolchain";
+import { projectBinDir } from "./toolchain";
 
 /**
  * Finds the binaries the local topology, the engine tests and the config tests run: from an environment
@@ -123,7 +123,7 @@ function locate(spec: BinarySpec, env: NodeJS.ProcessEnv): string | undefined {
     if (mismatch) noticeOnce(`warning: ${spec.envVar}=${fromEnv} is ${mismatch}, not the pinned ${spec.version}`);
     return fromEnv;
   }
-  const own = path.join(projectToolsDir(env), "bin", spec.name);
+  const own = path.join(projectBinDir(env), spec.name);
   return onPath(spec, env) ?? (isExecutable(own) ? own : undefined);
 }
 

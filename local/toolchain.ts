@@ -250,7 +250,7 @@ func main() { etcdmain.Main(os.Args) }
 
 /** KWOK's stage definitions (`kustomize/stage` of its module, same layout), where `npm run setup` links them. */
 export function kwokStagesDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(projectToolsDir(env), "share", KWOK_STAGES);
+  return path.join(projectShareDir(env), KWOK_STAGES);
 }
 
 /** The module's version on the proxy. */
@@ -282,6 +282,16 @@ export const DEBIAN_TOOLS: readonly DebianTool[] = [
 /** The repository's own, git-ignored tools directory (`MONITORING_TOOLS_DIR` moves it). */
 export function projectToolsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.MONITORING_TOOLS_DIR ? path.resolve(env.MONITORING_TOOLS_DIR) : path.resolve(__dirname, "../../.tools");
+}
+
+/** Where `npm run setup` links the binaries. */
+export function projectBinDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(projectToolsDir(env), "bin");
+}
+
+/** Where `npm run setup` links the folders tools read at run time (`SharedFolder`). */
+export function projectShareDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(projectToolsDir(env), "share");
 }
 
 /** Where built tools are kept per version; CI points it at a directory that outlives its fresh clones. */

@@ -10,7 +10,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BuildContext, DEBIAN_TOOLS, DebianTool, ENGINE_GO_TOOLS, GoTool, PYTHON_TOOLS, PythonTool, TOPOLOGY_GO_TOOLS, goModuleVersion, projectToolsDir, toolsCacheDir } from "../local/toolchain";
+import { BuildContext, DEBIAN_TOOLS, DebianTool, ENGINE_GO_TOOLS, GoTool, PYTHON_TOOLS, PythonTool, TOPOLOGY_GO_TOOLS, goModuleVersion, projectBinDir, projectShareDir, toolsCacheDir } from "../local/toolchain";
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
@@ -20,6 +20,7 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
 }
 
 const COMPLETE = ".complete";
+
 
 const GO_ENV = { GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
 
@@ -193,8 +194,7 @@ function ensure(name: string, version: string, binaries: readonly string[], inst
   return binaries.map((b) => path.join(target, b));
 }
 
-function link(files: readonly string[], into: string): void {
-  const dir = path.join(projectToolsDir(), into);
+function link(files: readonly string[], dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   for (const file of files) {
     const dest = path.join(dir, path.basename(file));
@@ -206,8 +206,8 @@ function link(files: readonly string[], into: string): void {
 function installGoTools(tools: readonly GoTool[]): void {
   for (const tool of tools) {
     const files = ensure(tool.name, tool.version, [...tool.binaries.map((b) => b.name), ...(tool.shared ?? []).map((s) => s.name)], (target) => buildGoTool(tool, target));
-    link(files.slice(0, tool.binaries.length), "bin");
-    link(files.slice(tool.binaries.length), "share");
+    link(files.slice(0, tool.binaries.length), projectBinDir());
+    link(files.slice(tool.binaries.length), projectShareDir());
   }
 }
 
@@ -215,10 +215,10 @@ function installGoTools(tools: readonly GoTool[]): void {
 function installTopologyTools(): void {
   installGoTools(TOPOLOGY_GO_TOOLS);
   for (const tool of PYTHON_TOOLS) {
-    link(ensure(tool.name, tool.version, tool.binaries.map((b) => path.join("bin", b)), (target) => installPythonTool(tool, target)), "bin");
+    link(ensure(tool.name, tool.version, tool.binaries.map((b) => path.join("bin", b)), (target) => installPythonTool(tool, target)), projectBinDir());
   }
   for (const tool of DEBIAN_TOOLS) {
-    link(ensure(tool.name, tool.version, tool.binaries.map((b) => b.name), (target) => installDebianTool(tool, target)), "bin");
+    link(ensure(tool.name, tool.version, tool.binaries.map((b) => b.name), (target) => installDebianTool(tool, target)), projectBinDir());
   }
 }
 
@@ -230,7 +230,7 @@ function main(args: readonly string[]): void {
   if (unknown.length > 0) throw new Error(`unknown group ${unknown.join(", ")}: npm run setup [-- ${Object.keys(GROUPS).join("|")}]`);
   const started = Date.now();
   for (const [group, install] of Object.entries(GROUPS)) if (args.length === 0 || args.includes(group)) install();
-  console.log(`binaries in ${path.join(projectToolsDir(), "bin")} (${Math.round((Date.now() - started) / 1000)} s)`);
+  console.log(`binaries in ${projectBinDir()} (${Math.round((Date.now() - started) / 1000)} s)`);
 }
 
 try {
