@@ -43,3 +43,26 @@ export const LOCAL_TOOL_VERSIONS = {
   /** S3-compatible server, Apache-2.0, from PyPI (`moto[server]`). */
   moto: "5.2.5",
 } as const;
+
+/**
+ * The Pulumi engine and a Kubernetes control plane, built by `npm run setup` from the Go module proxy for the
+ * engine tests (never deployed).
+ */
+export const ENGINE_TOOL_VERSIONS = {
+  /** The CLI (`github.com/pulumi/pulumi/pkg/v3`): a current release; the CLI drives older SDKs such as the lockfile's 3.248. */
+  pulumi: "3.276.0",
+  /**
+   * The Kubernetes provider: the proxy serves `provider/v4` only at one pseudo-version
+   * (`PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION`). `@pulumi/kubernetes` in package.json is pinned to the same release.
+   */
+  pulumiKubernetes: "4.25.0",
+  /** kube-apiserver's store: Kubernetes 1.36's go.mod requires the etcd 3.6 client; this is a 3.6 patch release. */
+  etcd: "3.6.17",
+  /** kube-apiserver, kube-controller-manager and kube-scheduler: the 1.36 line, which KWOK 0.8.0 targets (its default is 1.36.1). */
+  kubernetes: "1.36.3",
+  /** Fake nodes and pods for the control plane (no kubelet or container runtime here). */
+  kwok: "0.8.0",
+} as const;
+
+/** The provider's Go module is not tagged; this pseudo-version is the commit tagged v4.25.0, the only one served. */
+export const PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION = "v4.0.0-20260115033456-f47bc2d6f199";

@@ -9,7 +9,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import type { Endpoints } from "../../local/endpoints";
-import { SETUP_COMMAND, findBinaries } from "../../local/binaries";
+import { BinaryName, SETUP_COMMAND, findBinaries, pinnedVersion } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
 import { e2eBasePort } from "../support/ports";
 
@@ -120,9 +120,10 @@ describe("npm start (the runner)", function () {
 
 describe("binary discovery", () => {
   let dir: string;
-  const fake = (name: string) => {
+  /** An executable that prints `version` whatever it is asked. */
+  const fake = (name: string, version: string) => {
     const file = path.join(dir, name);
-    fs.writeFileSync(file, "#!/bin/sh\n", { mode: 0o755 });
+    fs.writeFileSync(file, `#!/bin/sh\necho "${path.basename(name)} version ${version}"\n`, { mode: 0o755 });
     return file;
   };
 
@@ -132,10 +133,10 @@ describe("binary discovery", () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const NAMES = ["prometheus", "promtool", "alertmanager", "amtool", "node_exporter", "thanos", "fake-gcs-server", "moto_server", "haproxy", "memcached"];
-  const KEYS = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer", "haproxy", "memcached"];
+  const KEYS: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer", "haproxy", "memcached"];
   const allIn = (sub: string) => {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
-    return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name))]));
+    return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name), pinnedVersion(KEYS[i]))]));
   };
 
   it("takes the project's own .tools/bin when nothing else has them", () => {
@@ -143,12 +144,12 @@ describe("binary discovery", () => {
     assert.deepStrictEqual(findBinaries({ PATH: path.join(dir, "empty"), MONITORING_TOOLS_DIR: path.join(dir, "tools") }), tools);
   });
 
-  it("prefers PATH over .tools/bin, and an environment variable over both", () => {
+  it("prefers the pinned versions on PATH over .tools/bin, and an environment variable over both", () => {
     allIn("tools/bin");
     const onPath = allIn("path");
     const env = { PATH: path.join(dir, "path"), MONITORING_TOOLS_DIR: path.join(dir, "tools") };
     assert.deepStrictEqual(findBinaries(env), onPath);
-    const pinned = fake("my-prometheus");
+    const pinned = fake("my-prometheus", pinnedVersion("prometheus"));
     assert.deepStrictEqual(findBinaries({ ...env, PROMETHEUS_BIN: pinned }), { ...onPath, prometheus: pinned });
   });
 

@@ -1,6 +1,10 @@
 /** The binaries the tests and the local topology run are the versions the clusters run (versions.ts). */
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { BinaryName, binaryVersion, findBinary } from "../../local/binaries";
+import { VERSIONS } from "../../versions";
 
 const PINNED: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "haproxy", "memcached"];
 
@@ -12,4 +16,59 @@ describe("pinned binaries", () => {
       assert.strictEqual(actual, pinned, `${file} is ${actual ?? "of no readable version"}, not the pinned ${pinned}: run npm run setup, or unset the variable or PATH entry that finds it`);
     });
   }
+});
+
+describe("the pinned version wins the lookup (fake executables)", () => {
+  let dir: string;
+  let stderr: string[];
+  const write = process.stderr.write;
+
+  /** A `thanos` in `sub` that prints `version` as the real one does. */
+  const fakeThanos = (sub: string, version: string): string => {
+    fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    const file = path.join(dir, sub, "thanos");
+    fs.writeFileSync(file, `#!/bin/sh\necho "thanos, version ${version} (branch: release)"\n`, { mode: 0o755 });
+    return file;
+  };
+  const env = () => ({ PATH: path.join(dir, "path"), MONITORING_TOOLS_DIR: path.join(dir, "tools") });
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "binaries-"));
+    stderr = [];
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+  });
+  afterEach(() => {
+    process.stderr.write = write;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("skips a PATH copy of another version, with a one-line notice naming it, and takes .tools/bin's", () => {
+    const old = fakeThanos("path", "0.30.2");
+    const own = fakeThanos("tools/bin", VERSIONS.thanos);
+    assert.strictEqual(findBinary("thanos", env()), own);
+    assert.deepStrictEqual(stderr, [`skipping ${old}: it is 0.30.2, not the pinned ${VERSIONS.thanos}\n`]);
+  });
+
+  it("takes a PATH copy that reports the pinned version, silently", () => {
+    const onPath = fakeThanos("path", VERSIONS.thanos);
+    fakeThanos("tools/bin", VERSIONS.thanos);
+    assert.strictEqual(findBinary("thanos", env()), onPath);
+    assert.deepStrictEqual(stderr, []);
+  });
+
+  it("takes THANOS_BIN of another version, with a one-line warning", () => {
+    const chosen = fakeThanos("mine", "0.30.2");
+    fakeThanos("tools/bin", VERSIONS.thanos);
+    assert.strictEqual(findBinary("thanos", { ...env(), THANOS_BIN: chosen }), chosen);
+    assert.deepStrictEqual(stderr, [`warning: THANOS_BIN=${chosen} is 0.30.2, not the pinned ${VERSIONS.thanos}\n`]);
+  });
+
+  it("asks each file its version once per process", () => {
+    const counter = path.join(dir, "asked");
+    const onPath = fakeThanos("path", VERSIONS.thanos);
+    fs.writeFileSync(onPath, `#!/bin/sh\necho x >> "${counter}"\necho "thanos, version ${VERSIONS.thanos}"\n`);
+    findBinary("thanos", env());
+    findBinary("thanos", env());
+    assert.strictEqual(fs.readFileSync(counter, "utf8"), "x\n");
+  });
 });
