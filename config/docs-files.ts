@@ -1,24 +1,15 @@
 /**
- * Pulumi.yaml and the README as the schema has them: the text `npm run config:docs` writes, and the unit test
- * compares with the files in the repository.
+ * The README as the schema has it: the text `npm run config:docs` writes, and the unit test compares with the
+ * file in the repository.
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-import { configReferenceTable, pulumiConfigDeclarations } from "./docs";
+import { configReferenceTable } from "./docs";
 import { REPO_ROOT } from "./stack-file";
 
-export const PROJECT_FILE = path.join(REPO_ROOT, "Pulumi.yaml");
 export const README = path.join(REPO_ROOT, "README.md");
 export const TABLE_START = "<!-- config reference: written by npm run config:docs from config/schema.ts -->";
 export const TABLE_END = "<!-- end of config reference -->";
-
-/** Pulumi.yaml with its `config:` section replaced by the schema's declarations, everything else as it is. */
-export function projectFileWithDeclarations(text: string): string {
-  const doc = YAML.parseDocument(text);
-  doc.set("config", pulumiConfigDeclarations());
-  return doc.toString({ lineWidth: 0 });
-}
 
 /** The README with the text between the reference markers replaced by the schema's table. */
 export function readmeWithReference(text: string): string {
@@ -29,6 +20,5 @@ export function readmeWithReference(text: string): string {
 }
 
 export function writeConfigDocs(): void {
-  fs.writeFileSync(PROJECT_FILE, projectFileWithDeclarations(fs.readFileSync(PROJECT_FILE, "utf8")));
   fs.writeFileSync(README, readmeWithReference(fs.readFileSync(README, "utf8")));
 }

@@ -1,20 +1,14 @@
 /**
- * What the schema says about each key, in the two forms users read: the `config:` declarations of
- * Pulumi.yaml and the README's config reference. Both are written by `npm run config:docs` and a unit test
- * proves the files hold exactly what the schema gives.
+ * What the schema says about each key, as users read it: the README's config reference, written by
+ * `npm run config:docs`; a unit test proves the file holds exactly what the schema gives. Pulumi.yaml declares
+ * no keys: the CLI requires every declared key that has no default in every stack, and the tiers' keys differ.
  */
 import type { z } from "zod";
-import { PROJECT } from "./raw";
 import { ANY_IDENTITY, TIERS, Tier, tierKeys, tierSchema } from "./schema";
 import { defaultOf, docOf, elementOf, isRequired, kindOf, nodeAt, shapeOf } from "./schema-walk";
 
 type Node = z.core.$ZodType;
 
-export interface PulumiConfigDeclaration {
-  readonly type: string;
-  readonly items?: { readonly type: string };
-  readonly description: string;
-}
 
 /** Every top-level key, in the schema's order: the keys both tiers have, then the regional ones, then the global ones. */
 function topLevelKeys(): { key: string; tiers: Tier[] }[] {
@@ -42,23 +36,6 @@ function defaultWords(node: Node): string {
   const value = defaultOf(node);
   if (value === undefined) return "none";
   return typeof value === "string" ? value : JSON.stringify(value);
-}
-
-/** The `config:` section of Pulumi.yaml. */
-export function pulumiConfigDeclarations(): Record<string, PulumiConfigDeclaration> {
-  return Object.fromEntries(
-    topLevelKeys().map(({ key, tiers }) => {
-      const node = nodeAt(schemaFor(tiers), [key])!;
-      const type = kindOf(node);
-      const doc = docOf(node);
-      const only = tiers.length === TIERS.length ? "" : `${tiers[0] === "regional" ? "Regional" : "Global"} only: `;
-      const given = defaultWords(node);
-      const what = doc?.doc ?? "";
-      const description = `${only ? `${only}${what.charAt(0).toLowerCase()}${what.slice(1)}` : what} ${given === "required" ? "Required." : `Default: ${given}.`}`;
-      const element = type === "array" ? elementOf(node) : undefined;
-      return [`${PROJECT}:${key}`, { type, ...(element ? { items: { type: kindOf(element) } } : {}), description }];
-    }),
-  );
 }
 
 interface ReferenceRow {

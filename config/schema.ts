@@ -113,6 +113,11 @@ function databaseClass(cloud: Cloud) {
   }, allowed, "RDS instance class (aws) or Cloud SQL tier (gcp).");
 }
 
+/** A key of the clusters the program creates, which a stack on a cluster it does not create may not set. */
+function notOnExistingClusters(what: string) {
+  return documented(z.array(z.string()).max(0), { allowed: `no value on a stack whose cluster the program does not create: ${what} is the cluster's own` }).default([]);
+}
+
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
   const example = zonesDefault[0] ?? CLOUD_TRAITS[cloud].zoneName(region, "a");
@@ -140,7 +145,8 @@ function clusterSchema({ cloud, region }: StackIdentity) {
         },
         "The node pool.",
       ).prefault({}),
-      apiAllowedCidrs: cidrList("the Kubernetes API"),
+      // A cluster the program does not create keeps its own API access rules: the key is refused there.
+      apiAllowedCidrs: CLOUD_TRAITS[cloud].provisioned ? cidrList("the Kubernetes API") : notOnExistingClusters("the Kubernetes API access"),
       releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default(DEFAULTS.cluster.releaseChannel),
     },
     "The Kubernetes cluster.",

@@ -42,6 +42,11 @@ export class KubeApi {
     return this.call<T>("POST", path, body);
   }
 
+  /** Replaces an object (or a subresource such as `/status`) with `body`, which carries its resourceVersion. */
+  replace<T>(path: string, body: object): Promise<T> {
+    return this.call<T>("PUT", path, body);
+  }
+
   /** The body as text (for /readyz and the like, which answer plain text). */
   text(path: string): Promise<string> {
     return this.send("GET", path);

@@ -1,24 +1,20 @@
 import * as assert from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import * as YAML from "yaml";
-import { pulumiConfigDeclarations } from "../../config/docs";
-import { PROJECT_FILE, README, projectFileWithDeclarations, readmeWithReference } from "../../config/docs-files";
-import { TIERS, tierKeys } from "../../config/schema";
+import { README, readmeWithReference } from "../../config/docs-files";
+import { REPO_ROOT } from "../../config/stack-file";
 
 describe("one schema, one source", () => {
-  it("Pulumi.yaml declares exactly the schema's keys, with its types and descriptions (npm run config:docs)", () => {
-    const text = fs.readFileSync(PROJECT_FILE, "utf8");
-    assert.deepStrictEqual(YAML.parse(text).config, pulumiConfigDeclarations());
-    assert.strictEqual(text, projectFileWithDeclarations(text));
+  it("Pulumi.yaml declares no config key: the CLI would require each one without a default in every stack, and the tiers' keys differ", () => {
+    // Found by the engine tests: with the schema's keys declared, `pulumi up` of a regional stack stopped on
+    // "Stack 'us-east' is missing configuration values 'monitoring:regions', ...".
+    const project = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    assert.strictEqual(project.config, undefined);
   });
 
   it("the README's config reference is the schema's (npm run config:docs)", () => {
     const text = fs.readFileSync(README, "utf8");
     assert.strictEqual(text, readmeWithReference(text));
-  });
-
-  it("declares every key of both tiers", () => {
-    const declared = Object.keys(pulumiConfigDeclarations()).map((key) => key.replace(/^monitoring:/, ""));
-    assert.deepStrictEqual(declared.sort(), [...new Set(TIERS.flatMap((tier) => tierKeys(tier)))].sort());
   });
 });

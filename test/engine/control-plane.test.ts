@@ -11,7 +11,7 @@ import { provisionedDirectories } from "../../local/engine/hostpath-volumes";
 import { KubeApi } from "../../local/engine/kube-api";
 import { PortAllocator } from "../../local/ports";
 import { waitFor } from "../../local/wait";
-import { engineBinariesFromEnv } from "../support/engine-binaries";
+import { controlPlaneTools } from "../support/engine-binaries";
 import { e2eBasePort } from "../support/ports";
 import * as workloads from "./smoke-workloads";
 
@@ -54,7 +54,7 @@ describe("local Kubernetes control plane", function () {
   before(async function () {
     this.timeout(READY_TIMEOUT_MS * 3);
     const started = Date.now();
-    controlPlane = await startControlPlane({ ...engineBinariesFromEnv(), ports: new PortAllocator(e2eBasePort(16443)), log: console.log });
+    controlPlane = await startControlPlane({ ...controlPlaneTools(), ports: new PortAllocator(e2eBasePort(16443)), log: console.log });
     console.log(`    started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     printRss("after start", controlPlane.pids);
     api = new KubeApi(controlPlane.admin);

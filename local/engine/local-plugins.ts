@@ -1,0 +1,22 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { findBinary } from "../binaries";
+import { writeStandInPlugins } from "./stand-ins/plugins";
+
+/**
+ * The CLI environment for a machine without the plugin registry (this project's machines): the Kubernetes
+ * provider `npm run setup` built and the random and tls STAND-INS (local/engine/stand-ins) on PATH, where the
+ * engine takes a plugin before its plugin cache, and no attempt to download one.
+ */
+export function localPluginEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-plugins-"));
+  writeStandInPlugins(dir);
+  const provider = findBinary("pulumiResourceKubernetes", env);
+  fs.symlinkSync(provider, path.join(dir, path.basename(provider)));
+  return {
+    PATH: [dir, env.PATH ?? ""].join(path.delimiter),
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+}
