@@ -49,7 +49,7 @@ const usEastPrometheus = usEast.prometheus;
 const alerting = global.alerting;
 const receivers: any[] = alerting.receivers;
 
-const prometheusKeys = "replicas, shards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
+const prometheusKeys = "replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
 const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedCidrs, releaseChannel";
 const alertingKeys = "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
 const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas";
@@ -150,6 +150,8 @@ export const BAD_INPUTS: BadInput[] = [
 
   // Shards, static jobs, and the load.
   { name: "a static job pinned to a shard past prometheus.shards", stack: "us-east", config: withJobs([job({ shard: 2 })], { shards: 2 }), key: "prometheus.staticJobs[0].shard", shown: "the number 2", allowed: "a shard from 0 to 1 (prometheus.shards is 2)" },
+  { name: "a retiring shard that is still active", stack: "us-east", config: { prometheus: { shards: 2, retiringShards: [1] } }, key: "prometheus.retiringShards[0]", shown: "the number 1", allowed: "a shard number from 2 to 63 listed once: shards 0 to 1 are active (prometheus.shards is 2)" },
+  { name: "a retiring shard listed twice", stack: "us-east", config: { prometheus: { shards: 1, retiringShards: [1, 1] } }, key: "prometheus.retiringShards[1]", shown: "the number 1", allowed: "a shard number from 1 to 63 listed once: shards 0 to 0 are active (prometheus.shards is 1)" },
   { name: "a static job pinned to a shard the load does not need", stack: "eu-west", config: { prometheus: { staticJobs: [job({ shard: 1 })] } }, key: "prometheus.staticJobs[0].shard", shown: "the number 1", allowed: "a shard from 0 to 0 (prometheus.shards is auto, which the expected load makes 1)" },
   { name: "two static jobs of one name", stack: "us-east", config: withJobs([job({}), job({ targets: ["db2.internal:9187"] })]), key: "prometheus.staticJobs[1].job", shown: 'the value "db"', allowed: "a job name not used by another static job" },
   { name: "a static job named like one of the program's own", stack: "us-east", config: withJobs([job({ job: "node-exporter" })]), key: "prometheus.staticJobs[0].job", shown: 'the value "node-exporter"', allowed: "a job name the program's own jobs do not use (prometheus, thanos-sidecar, kubelet, cadvisor, kubernetes-pods, kubernetes-service-endpoints, node-exporter, kube-state-metrics, thanos)" },
