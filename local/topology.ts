@@ -14,7 +14,7 @@ import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
 import { ShardLayout, writePrometheusConfig } from "./shard-configs";
 import { localRegionalConfig } from "./stacks";
 import { Supervisor } from "./supervisor";
-import { WaitAbandoned, waitFor } from "./wait";
+import { WaitAbandoned, sleep, waitFor } from "./wait";
 import { TokenServer } from "./token-server";
 import { WebhookReceiver } from "./webhook";
 
@@ -182,7 +182,7 @@ export class Topology {
         writePrometheusConfig(region, next, p, files, false);
         await waitFor(`${p.name} to reload its shard's new config`, 60_000, async () => ((await metricValue(access, LAST_RELOAD)) ?? 0) > loadedBefore ? true : undefined);
       }));
-      await new Promise((resolve) => setTimeout(resolve, stalenessPauseMs));
+      await sleep(stalenessPauseMs);
     }
     return next;
   }
