@@ -1,8 +1,9 @@
 /**
  * Scaling a region's shards down and up on the local topology's real binaries, as `pulumi up` would with
  * `prometheus.retiringShards`: after 2 -> 1 (shard 1 retiring, then deleted once its head is in the bucket)
- * and after 1 -> 2, Thanos Query answers every fleet target's whole history, from the start of the run to now,
- * with no gap and no doubled series. Scaled time: the local blocks are 20s where the clusters' are 2h (x360),
+ * and after 1 -> 2, Thanos Query answers every fleet target's whole history, from the start of the run to now:
+ * its raw samples leave no gap and never come from two shards at once (series-continuity.ts). What an instant
+ * query sees under the lookback is reported beside it. Scaled time: the local blocks are 20s where the clusters' are 2h (x360),
  * so the window (over two block durations before the scale-down, all of it after) stands for the last 4h and
  * more; the scrape interval is 1s. One region runs; every process is started by the topology and stopped by
  * pid in `after`.
@@ -43,10 +44,10 @@ async function fleetSamples(query: ServerAccess, start: number, end: number): Pr
 
 /**
  * Where a target had more than one series at a step of a range query with the default lookback (a series
- * not ended by staleness markers lingers for 5 minutes), per target and shard: empty unless doubled.
+ * not ended by staleness markers lingers for 5 minutes after its last sample), per target: empty if none did.
  */
-async function doubledUnderLookback(query: ServerAccess, start: number, end: number, dedup: boolean): Promise<string[]> {
-  const params = new URLSearchParams({ query: `count by (instance, shard) (${FLEET})`, start: String(start), end: String(end), step: "1", dedup: String(dedup), partial_response: "true" });
+async function doubledUnderLookback(query: ServerAccess, start: number, end: number): Promise<string[]> {
+  const params = new URLSearchParams({ query: `count by (instance, shard) (${FLEET})`, start: String(start), end: String(end), step: "1", dedup: "true", partial_response: "true" });
   const body = JSON.parse(await request(query, `/api/v1/query_range?${params}`)) as { data: { result: Series[] } };
   const present = new Map<string, Map<number, string[]>>();
   for (const s of body.data.result) {
@@ -78,9 +79,11 @@ describe("shards scaled down and up without losing or doubling a target's histor
       const end = Date.now() / 1000 - 2;
       const histories = targetHistories(await fleetSamples(query(), start, end), start, end, MAX_GAP_SECONDS);
       const violations = histories.length === TARGETS ? continuityViolations(histories, MAX_GAP_SECONDS) : [`${histories.length} targets answered, not ${TARGETS}`];
-      const doubled = await doubledUnderLookback(query(), start, end, true);
-      if (doubled.length > 0) violations.push(...doubled, `without deduplication: ${(await doubledUnderLookback(query(), start, end, false)).join("; ") || "none"}`);
       if (violations.length > 0) throw new Error(violations.join("; "));
+      // Measured, not asserted: Prometheus does not always write staleness markers for targets a reload drops
+      // (README, "Series identity"), and then an instant query sees the old series for the lookback's 5 minutes.
+      const lingering = await doubledUnderLookback(query(), start, end);
+      report(`${what}, under the default lookback: ${lingering.length === 0 ? "one series per target at every step" : lingering.join("; ")}`);
       return { histories, seconds: end - start };
     }, 2000);
   }
