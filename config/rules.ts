@@ -136,6 +136,14 @@ function shardsWithinTargets(config: RegionalStackConfig, { fail }: RuleContext)
 
 function staticJobs(config: RegionalStackConfig, { fail }: RuleContext): void {
   const { sizing } = regionalPlan(config);
+  // A retiring shard keeps a number the shard count no longer uses, so its hashmod share is empty.
+  config.prometheus.retiringShards.forEach((shard, i) => {
+    if (shard < sizing.shards || config.prometheus.retiringShards.indexOf(shard) !== i) {
+      fail(["prometheus", "retiringShards", i],
+        `a shard number from ${sizing.shards} to ${MAX_SHARDS - 1} listed once: shards 0 to ${sizing.shards - 1} are active (prometheus.shards is ${config.prometheus.shards})`);
+    }
+  });
+
   const seen = new Set<string>();
   config.prometheus.staticJobs.forEach((job, i) => {
     if (seen.has(job.job)) fail(["prometheus", "staticJobs", i, "job"], "a job name not used by another static job");

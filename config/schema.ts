@@ -274,6 +274,10 @@ function prometheusSchema() {
         allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
         doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}). A number is at most expectedLoad.targets (plus the shards static jobs are pinned to): a shard beyond the targets scrapes nothing.`,
       }).default(DEFAULTS.prometheus.shards),
+      retiringShards: documented(z.array(wholeNumber(1, MAX_SHARDS - 1)), {
+        allowed: `a list of shard numbers from 1 to ${MAX_SHARDS - 1}, each at least the shard count`,
+        doc: "Shards taken out of `shards` that stay deployed, scraping no target, until their last samples are in the bucket (two block durations, 4h); remove them from the list after that.",
+      }).default([]),
       scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often every target is scraped." }).default(DEFAULTS.prometheus.scrapeInterval),
       evaluationInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often rules are evaluated." }).default(DEFAULTS.prometheus.evaluationInterval),
       retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default(DEFAULTS.prometheus.retention),

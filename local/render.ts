@@ -4,7 +4,6 @@
  * the builders as parameters (the clusters' binding is builders/regional and builders/global). What differs
  * from the clusters, and why, is listed in LOCAL_ADAPTATIONS.
  */
-import { execFileSync } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -22,11 +21,9 @@ import { federationSidecarArgs } from "../builders/federation/sidecar";
 import { meshLabel } from "../builders/global/render";
 import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND_SCRAPE_USER } from "../builders/global/layout";
 import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
-import { prometheusConfig } from "../builders/prometheus/config";
+import type { PrometheusFiles } from "../builders/prometheus/config";
 import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
-import { substituteConfigCommand } from "../builders/regional/init-config";
-import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, POD_NAME_PLACEHOLDER, REPLICA_LABEL, tlsServerName } from "../builders/regional/layout";
-import { regionalPrometheusParams } from "../builders/regional/plan";
+import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, REPLICA_LABEL, tlsServerName } from "../builders/regional/layout";
 import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
@@ -48,6 +45,7 @@ import { LOOPBACK, address } from "./ports";
 import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
 import { localAlertingSecrets } from "./stacks";
 import type { ProcessSpec } from "./supervisor";
+import { writePrometheusConfig } from "./shard-configs";
 import { tokenUrl } from "./token-server";
 
 /** What the local topology changes against the clusters, each for a reason a reviewer can check. */
@@ -131,6 +129,8 @@ export interface RenderedTopology {
   readonly storeApiTls: ReadonlyMap<string, { readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string }>;
   /** Every process's readiness probe, by process name. */
   readonly readiness: ReadonlyMap<string, ReadinessProbe>;
+  /** The files every Prometheus of a region reads, by region: a new shard layout's configs name them too. */
+  readonly prometheusFiles: ReadonlyMap<string, PrometheusFiles>;
   /** How the region's Thanos processes reach its bucket: their objstore file and environment. */
   readonly buckets: ReadonlyMap<string, { readonly objstoreFile: string; readonly env: NodeJS.ProcessEnv }>;
 }
@@ -192,18 +192,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
   const prometheusSpecs: ProcessSpec[] = [];
   const thanosSpecs: ProcessSpec[] = [];
   for (const p of region.prometheus) {
-    const params = regionalPrometheusParams(region.config, region.plan, region.config.cluster.name, p.shard, POD_NAME_PLACEHOLDER);
-    const config = prometheusConfig({
-      ...params,
-      discoveredStandIns: region.discoveredStandIns,
-      localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
-      files,
-    });
-    const templateFile = write(path.join(p.dir, "config", "prometheus.yaml.tmpl"), yaml(config));
-    const configFile = path.join(p.dir, "config_out", "prometheus.yaml");
-    fs.mkdirSync(path.dirname(configFile), { recursive: true });
-    const [shell, ...shellArgs] = substituteConfigCommand(templateFile, configFile);
-    execFileSync(shell, shellArgs, { env: { ...process.env, POD_NAME: p.podName } });
+    const { templateFile, configFile } = writePrometheusConfig(region, region, p, files, true);
     const dataDir = path.join(p.dir, "data");
     access.set(p.name, { url: `https://${address(p.port)}`, caFile: ca.cert, username: federation.username, passwordFile: federation.passwordFile });
     prometheusSpecs.push({
@@ -292,6 +281,7 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     storeApiEndpoints: gateway.storeApiEndpoints,
     storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
     bucket: { objstoreFile, env: thanosEnv },
+    prometheusFiles: files,
   };
 }
 
@@ -535,5 +525,6 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),
     readiness,
     buckets: new Map(regions.map((r) => [r.region.name, r.bucket])),
+    prometheusFiles: new Map(regions.map((r) => [r.region.name, r.prometheusFiles])),
   };
 }

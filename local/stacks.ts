@@ -22,12 +22,14 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * A regional stack as the local topology runs it: its own file, local intervals and shards, local targets.
- * `interval`, when given, is both the scrape and the rule evaluation interval.
+ * `interval`, when given, is both the scrape and the rule evaluation interval; `retiringShards` are kept with no
+ * target (prometheus.retiringShards).
  */
-export function localRegionalConfig(stack: string, shards: number, staticJobs: readonly StaticScrapeJob[], interval?: string): RegionalStackConfig {
+export function localRegionalConfig(stack: string, shards: number, staticJobs: readonly StaticScrapeJob[], interval?: string, retiringShards: readonly number[] = []): RegionalStackConfig {
   const config = loadWithOverrides(stack, {
     prometheus: {
       shards,
+      retiringShards,
       scrapeInterval: interval ?? LOCAL_TIMING.scrapeInterval,
       evaluationInterval: interval ?? LOCAL_TIMING.evaluationInterval,
       staticJobs,

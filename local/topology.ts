@@ -2,19 +2,31 @@ import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { regionalPlan } from "../builders/regional/plan";
 import { RECORDED } from "../builders/rules/recording";
+import { parseDuration } from "../config/duration";
 import { Binaries, findBinaries } from "./binaries";
-import { ServerAccess, activeAlertmanagers, meshPeers, query, request } from "./client";
+import { ServerAccess, activeAlertmanagers, meshPeers, metricValue, query, request } from "./client";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
 import { LocalPlan, LocalRegion, planTopology } from "./plan";
 import { RenderedTopology, renderTopology } from "./render";
 import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
+import { ShardLayout, writePrometheusConfig } from "./shard-configs";
+import { localRegionalConfig } from "./stacks";
 import { Supervisor } from "./supervisor";
-import { WaitAbandoned, waitFor } from "./wait";
+import { WaitAbandoned, sleep, waitFor } from "./wait";
 import { TokenServer } from "./token-server";
 import { WebhookReceiver } from "./webhook";
 
 export type Log = (line: string) => void;
+
+/** Prometheus' metric of its last successful config load (seconds since the epoch). */
+const LAST_RELOAD = "prometheus_config_last_reload_success_timestamp_seconds";
+/**
+ * Scrape intervals a shard that dropped targets needs to end their series: Prometheus writes the staleness
+ * markers just over two intervals after a target's last scrape.
+ */
+const STALENESS_INTERVALS = 3;
 
 /**
  * Two regions and the global tier on loopback: every process started, watched and stopped by this object.
@@ -143,6 +155,36 @@ export class Topology {
     const region = this.plan.regions.find((r) => r.name === name);
     if (!region) throw new Error(`no region ${name}; the local regions are ${this.plan.regions.map((r) => r.name).join(", ")}`);
     return region;
+  }
+
+  /**
+   * Deploys a new shard layout in a region as `pulumi up` would: every pod of the shards in `order` gets its
+   * shard's new config, in that order. A running pod's sidecar reloads it (this waits until Prometheus has);
+   * a stopped one gets the substituted file an init container would write, for the caller to start it. A
+   * shard that gives targets up comes first: after its reload, the pause lets it write the staleness markers
+   * that end its series before another shard starts new ones for the same targets.
+   */
+  async reshard(regionName: string, layout: { readonly shards: number; readonly retiringShards: readonly number[] }, order: readonly number[]): Promise<ShardLayout> {
+    const region = this.region(regionName);
+    const { staticJobs, scrapeInterval } = region.config.prometheus;
+    const config = localRegionalConfig(region.name, layout.shards, staticJobs, scrapeInterval, layout.retiringShards);
+    const next: ShardLayout = { config, plan: regionalPlan(config) };
+    const files = this.rendered.prometheusFiles.get(region.name)!;
+    const stalenessPauseMs = STALENESS_INTERVALS * (parseDuration(scrapeInterval) ?? 1) * 1000;
+    for (const shard of order) {
+      await Promise.all(region.prometheus.filter((p) => p.shard === shard).map(async (p) => {
+        if (!this.supervisor.isRunning(p.name)) {
+          writePrometheusConfig(region, next, p, files, true);
+          return;
+        }
+        const access = this.access(p.name);
+        const loadedBefore = (await metricValue(access, LAST_RELOAD)) ?? 0;
+        writePrometheusConfig(region, next, p, files, false);
+        await waitFor(`${p.name} to reload its shard's new config`, 60_000, async () => ((await metricValue(access, LAST_RELOAD)) ?? 0) > loadedBefore ? true : undefined);
+      }));
+      await sleep(stalenessPauseMs);
+    }
+    return next;
   }
 
   /** Every process of a region: its gateway, Prometheus replicas and sidecars, store gateways, compactor, node-exporter and service fleet. */

@@ -45,6 +45,12 @@ export function shardStatefulSetName(shard: number): string {
   return `prometheus-shard-${shard}`;
 }
 
+/**
+ * On each shard's StatefulSet (not its pod template, so marking a shard retiring restarts no pod): `active`, or
+ * `retiring` for a shard out of the count that is kept until its blocks are in the bucket.
+ */
+export const SHARD_STATE_ANNOTATION = "monitoring/shard-state";
+
 export function prometheusPodName(shard: number, replica: number): string {
   return `${shardStatefulSetName(shard)}-${replica}`;
 }

@@ -16,8 +16,12 @@ import {
 /** What a region's config turns into before any object exists: shard count, pods and their sizes. */
 export interface RegionalPlan {
   readonly region: string;
+  /** Active shards, 0 to shards - 1: they split the targets by hashmod. */
   readonly shards: number;
+  /** Shards taken out of the count that stay deployed, with no target, until their blocks are uploaded. */
+  readonly retiringShards: readonly number[];
   readonly replicas: number;
+  /** Every pod of the active and the retiring shards: each serves its StoreAPI and /federate until deleted. */
   readonly pods: readonly PrometheusPodRef[];
   readonly sizing: RegionalSizing;
   readonly tlsServerName: string;
@@ -35,8 +39,9 @@ export function regionalPlan(config: RegionalStackConfig): RegionalPlan {
   });
   // Config validation keeps static jobs on shards the sizing gives the region.
   const shards = sizing.shards;
+  const retiringShards = config.prometheus.retiringShards;
   const pods: PrometheusPodRef[] = [];
-  for (let shard = 0; shard < shards; shard++) {
+  for (const shard of deployedShards({ shards, retiringShards })) {
     for (let replica = 0; replica < config.prometheus.replicas; replica++) {
       pods.push({ podName: prometheusPodName(shard, replica), shard, replica });
     }
@@ -44,12 +49,18 @@ export function regionalPlan(config: RegionalStackConfig): RegionalPlan {
   return {
     region: config.stack,
     shards,
+    retiringShards,
     replicas: config.prometheus.replicas,
     pods,
     sizing,
     tlsServerName: tlsServerName(config.stack),
     alertingUsername: alertingUsername(config.stack),
   };
+}
+
+/** Every shard that has a StatefulSet: the active ones, then the retiring ones. */
+export function deployedShards(plan: Pick<RegionalPlan, "shards" | "retiringShards">): number[] {
+  return [...Array.from({ length: plan.shards }, (_, shard) => shard), ...plan.retiringShards];
 }
 
 /** The Prometheus config parameters of one shard of a region; `replica` is the replica label's value. */
@@ -64,7 +75,7 @@ export function regionalPrometheusParams(
     region: config.stack,
     cloud: config.cloud,
     cluster: clusterName,
-    position: { shard, shards: plan.shards },
+    position: { shard, shards: plan.shards, retiring: plan.retiringShards.includes(shard) },
     replica,
     scrapeInterval: config.prometheus.scrapeInterval,
     evaluationInterval: config.prometheus.evaluationInterval,

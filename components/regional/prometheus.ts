@@ -4,12 +4,12 @@ import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
-import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, PROBE_TIMING, shardStatefulSetName } from "../../builders/regional/layout";
+import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, PROBE_TIMING, SHARD_STATE_ANNOTATION, shardStatefulSetName } from "../../builders/regional/layout";
 import type { ClusterNetwork } from "../../builders/k8s/network-policies";
 import { nameSelector } from "../../builders/k8s/labels";
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalTraffic } from "../../builders/regional/network-policies";
-import { RegionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
+import { RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
@@ -47,7 +47,10 @@ export const PROMETHEUS_SELECTOR: Readonly<Record<string, string>> = nameSelecto
  * The region's Prometheus: one StatefulSet per shard (`prometheus-shard-<s>`, `replicas` pods each), every pod
  * with a Thanos sidecar that uploads its 2h blocks, serves the StoreAPI over mutual TLS and reloads the
  * config with the pod's name as replica label. Each shard has a PodDisruptionBudget; pods spread over zones
- * and nodes; a ClusterRole lets them discover targets.
+ * and nodes; a ClusterRole lets them discover targets. A retiring shard (`prometheus.retiringShards`) keeps
+ * its StatefulSet with a config that scrapes no target: its head, which holds up to 1.5 block durations its
+ * sidecar has not uploaded, is cut into blocks and shipped on the usual schedule, and Thanos Query reads it
+ * through its StoreAPI meanwhile. Deleting the pods at once would lose that head.
  */
 export class PrometheusShards extends pulumi.ComponentResource {
   readonly statefulSets: k8s.apps.v1.StatefulSet[] = [];
@@ -79,7 +82,7 @@ export class PrometheusShards extends pulumi.ComponentResource {
       { port: PORTS.thanosGrpc, from: "gateway" },
     ], "scrape", PROMETHEUS_SELECTOR, gatewaySelector(config.namePrefix)), args.network);
 
-    for (let shard = 0; shard < plan.shards; shard++) {
+    for (const shard of deployedShards(plan)) {
       const name = shardStatefulSetName(shard);
       const w = workload({ name: "prometheus", instance: `${config.namePrefix}-shard-${shard}`, component: "metrics", version: VERSIONS.prometheus }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
       const template = pulumi.output(args.clusterName).apply((cluster) =>
@@ -89,7 +92,8 @@ export class PrometheusShards extends pulumi.ComponentResource {
         metadata: metadata(w, `${name}-config`),
         data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
       }, w.opts);
-      this.statefulSets.push(shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, args));
+      const state = plan.retiringShards.includes(shard) ? "retiring" : "active";
+      this.statefulSets.push(shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, state, args));
       disruptionBudget(w, { name });
     }
     this.registerOutputs({});
@@ -102,7 +106,7 @@ interface ShardConfig {
   readonly template: pulumi.Output<string>;
 }
 
-function shardStatefulSet(w: Workload, name: string, config: ShardConfig, args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
+function shardStatefulSet(w: Workload, name: string, config: ShardConfig, state: "active" | "retiring", args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
   const { plan, mounts } = args;
   const size = plan.sizing;
   const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
@@ -114,7 +118,7 @@ function shardStatefulSet(w: Workload, name: string, config: ShardConfig, args: 
   });
   const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
   return new k8s.apps.v1.StatefulSet(name, {
-    metadata: metadata(w, name),
+    metadata: metadata(w, name, { [SHARD_STATE_ANNOTATION]: state }),
     spec: {
       serviceName: NAMES.prometheusService,
       replicas: plan.replicas,

@@ -88,6 +88,26 @@ describe("regional Prometheus config", () => {
     assert.throws(() => hashmodSharding({ shard: 4, shards: 4 }), /shard must be an integer from 0 to 3/);
   });
 
+  it("gives a retiring shard no target of any sharded job, and keeps its own self-scrapes, so its head keeps being cut into blocks", () => {
+    assert.deepStrictEqual(hashmodSharding({ shard: 2, shards: 2, retiring: true }), [{ source_labels: ["__address__"], regex: ".*", action: "drop" }]);
+    assert.throws(() => hashmodSharding({ shard: 1, shards: 2, retiring: true }), /retiring shard must be an integer from 2 up/);
+    const config = regionalStack("us-east", { shards: 2, retiringShards: [2, 3], staticJobs: [SPREAD] });
+    const plan = regionalPlan(config);
+    assert.deepStrictEqual(plan.pods.map((p) => p.podName), [0, 1, 2, 3].flatMap((s) => [0, 1].map((r) => prometheusPodName(s, r))), "retiring pods stay reachable (StoreAPI, federation)");
+    const retiring = prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 3, POD_NAME_PLACEHOLDER));
+    assert.strictEqual(retiring.global.external_labels.shard, "3", "its blocks keep the shard they were scraped as");
+    const active = prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 1, POD_NAME_PLACEHOLDER));
+    for (const scrape of retiring.scrape_configs) {
+      const activeJob = job(active, scrape.job_name);
+      const sharded = (activeJob.relabel_configs ?? []).some((r) => r.action === "hashmod");
+      const dropsAll = (scrape.relabel_configs ?? []).some((r) => r.action === "drop" && r.regex === ".*");
+      assert.strictEqual(dropsAll, sharded, `${scrape.job_name}: ${sharded ? "an active shard's hashmod job, dropped whole" : "a job every pod runs on itself, kept"}`);
+      assert.ok(!(scrape.relabel_configs ?? []).some((r) => r.action === "hashmod"), `${scrape.job_name}: the retiring shard takes no hash share`);
+    }
+    assert.ok(retiring.scrape_configs.some((j) => !(j.relabel_configs ?? []).some((r) => r.action === "drop" && r.regex === ".*")), "it still scrapes itself (so the test can fail)");
+    assert.deepStrictEqual(active.scrape_configs.map((j) => j.job_name), retiring.scrape_configs.map((j) => j.job_name), "the same jobs, with no targets");
+  });
+
   it("applies the shard's hashmod to every discovered job and to unpinned static jobs", () => {
     const config = configOf("us-east", 4, 1);
     for (const name of ["kubelet", "cadvisor", "kubernetes-pods", "kubernetes-service-endpoints", "node-exporter", "kube-state-metrics", "thanos", "payments"]) {

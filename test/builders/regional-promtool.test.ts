@@ -68,38 +68,55 @@ describe("rendered regional configs pass Debian's promtool", () => {
   });
 });
 
+/** The pods the Kubernetes API would list, with the same meta labels. */
+const DISCOVERED_PODS = Array.from({ length: 40 }, (_, i) => ({
+  targets: [`10.1.${Math.floor(i / 10)}.${i % 250}:8080`],
+  labels: { __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true", __meta_kubernetes_pod_name: `app-${i}`, __meta_kubernetes_namespace: "apps" },
+}));
+
+/** Which of `shards` keep each discovered pod, as promtool applies each shard's relabeling. */
+function ownersOfPods(files: Record<string, string>, shards: readonly number[]): Map<string, number[]> {
+  const owner = new Map<string, number[]>();
+  for (const shard of shards) {
+    withTempDir("promtool-sd-", (dir) => {
+      const config = YAML.parse(standInPrometheusConfig(files[`prometheus/shard-${shard}/prometheus-shard-${shard}-0.yaml`], dir, mountedRules(files)));
+      const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === "kubernetes-pods");
+      // Handed to the job's relabeling through a file instead of the Kubernetes API: no API server runs here.
+      assert.strictEqual(job.kubernetes_sd_configs.length, 1);
+      delete job.kubernetes_sd_configs;
+      const podsFile = path.join(dir, "pods.json");
+      fs.writeFileSync(podsFile, JSON.stringify(DISCOVERED_PODS));
+      job.file_sd_configs = [{ files: [podsFile] }];
+      const file = path.join(dir, "prometheus.yaml");
+      fs.writeFileSync(file, YAML.stringify(config));
+      const results = JSON.parse(runPromtool(["check", "service-discovery", "--timeout=1s", file, "kubernetes-pods"], { stdoutOnly: true }));
+      for (const target of results) {
+        if (!target.labels?.pod) continue; // dropped by the shard
+        const pod = target.labels.pod as string;
+        owner.set(pod, [...(owner.get(pod) ?? []), shard]);
+      }
+    });
+  }
+  return owner;
+}
+
 describe("hashmod sharding as Prometheus applies it (promtool check service-discovery)", () => {
   it("splits 40 discovered pods over 4 shards: every pod scraped by exactly one shard", () => {
-    const shards = 4;
-    const files = rendered("us-east", shards);
-    const pods = Array.from({ length: 40 }, (_, i) => ({
-      targets: [`10.1.${Math.floor(i / 10)}.${i % 250}:8080`],
-      labels: { __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true", __meta_kubernetes_pod_name: `app-${i}`, __meta_kubernetes_namespace: "apps" },
-    }));
-    const owner = new Map<string, number[]>();
-    for (let shard = 0; shard < shards; shard++) {
-      withTempDir("promtool-sd-", (dir) => {
-        const config = YAML.parse(standInPrometheusConfig(files[`prometheus/shard-${shard}/prometheus-shard-${shard}-0.yaml`], dir, mountedRules(files)));
-        const job = config.scrape_configs.find((j: { job_name: string }) => j.job_name === "kubernetes-pods");
-        // The pods the Kubernetes API would list, with the same meta labels, handed to the job's relabeling
-        // through a file instead: no API server runs here.
-        assert.strictEqual(job.kubernetes_sd_configs.length, 1);
-        delete job.kubernetes_sd_configs;
-        const podsFile = path.join(dir, "pods.json");
-        fs.writeFileSync(podsFile, JSON.stringify(pods));
-        job.file_sd_configs = [{ files: [podsFile] }];
-        const file = path.join(dir, "prometheus.yaml");
-        fs.writeFileSync(file, YAML.stringify(config));
-        const results = JSON.parse(runPromtool(["check", "service-discovery", "--timeout=1s", file, "kubernetes-pods"], { stdoutOnly: true }));
-        for (const target of results) {
-          if (!target.labels?.pod) continue; // dropped by the shard
-          const pod = target.labels.pod as string;
-          owner.set(pod, [...(owner.get(pod) ?? []), shard]);
-        }
-      });
-    }
+    const owner = ownersOfPods(rendered("us-east", 4), [0, 1, 2, 3]);
     assert.strictEqual(owner.size, 40, `every pod is scraped: ${owner.size}`);
     for (const [pod, owners] of owner) assert.strictEqual(owners.length, 1, `${pod} is scraped by shards ${owners}`);
     assert.ok(new Set([...owner.values()].flat()).size > 1, "targets are spread over more than one shard");
+  });
+
+  it("scaled down from 3 shards to 2 with shard 2 retiring: the 2 active shards scrape every pod once, the retiring one none", () => {
+    const config = regionalStack("us-east", { shards: 2, retiringShards: [2], staticJobs: STATIC_JOBS });
+    const files = renderRegionalFiles({ config, objectStore: bucketOf(config) });
+    for (const name of ["prometheus/shard-2/prometheus-shard-2-0.yaml", "prometheus/shard-2/prometheus-shard-2-1.yaml"]) {
+      assert.match(checkPrometheusConfig(files[name], mountedRules(files)), /SUCCESS/, `${name}: promtool check config`);
+    }
+    const owner = ownersOfPods(files, [0, 1, 2]);
+    assert.strictEqual(owner.size, 40, `every pod is scraped: ${owner.size}`);
+    for (const [pod, owners] of owner) assert.deepStrictEqual(owners.length, 1, `${pod} is scraped by shards ${owners}`);
+    assert.deepStrictEqual([...new Set([...owner.values()].flat())].sort(), [0, 1]);
   });
 });

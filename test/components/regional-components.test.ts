@@ -10,7 +10,7 @@ import { gcsLocation, ObjectStoreLocation, s3Location } from "../../builders/clo
 import { GATEWAY_HEALTH_PATH, GATEWAY_READY_PATH } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { GATEWAY } from "../../builders/regional/gateway";
-import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { BUCKET_IDENTITIES, NAMES, PATHS, PORTS, REPLICA_LABEL, SHARD_STATE_ANNOTATION } from "../../builders/regional/layout";
 import { RegionalMonitoring } from "../../components/regional";
 import { IMAGES } from "../../versions";
 import { MockedResource, installMocks, k8sNamed, ofType, resolved, revealed, settled, unwrapSecret } from "../harness/mocks";
@@ -32,9 +32,10 @@ async function deploy(
   objectStore: ObjectStoreLocation,
   shards: number,
   replicas: number,
+  retiringShards: readonly number[] = [],
 ): Promise<{ resources: MockedResource[]; component: RegionalMonitoring }> {
   const resources = await installMocks({ stack });
-  const config = regionalStack(stack, { shards, replicas });
+  const config = regionalStack(stack, { shards, replicas, retiringShards });
   const provider = new k8s.Provider(`${stack}-cluster`, { kubeconfig: "apiVersion: v1" });
   const component = new RegionalMonitoring(stack, {
     config,
@@ -279,5 +280,44 @@ describe("RegionalMonitoring under mocks (eu-west on GCS, 1 shard x 3 replicas)"
     assert.deepStrictEqual(objstore, { type: "GCS", config: { bucket: "eu-west-thanos-blocks" } });
     const config = YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", "prometheus-shard-0-config").inputs.data["prometheus.yaml.tmpl"]);
     assert.deepStrictEqual(config.global.external_labels, { region: "eu-west", cloud: "gcp", cluster: "eu-west-monitoring", shard: "0", [REPLICA_LABEL]: "$(POD_NAME)" });
+  });
+});
+
+describe("RegionalMonitoring under mocks (scaled down from 3 shards to 2, shard 2 retiring)", function () {
+  this.timeout(60_000);
+  let resources: MockedResource[];
+  let component: RegionalMonitoring;
+  const configOf = (shard: number) => YAML.parse(k8sNamed(resources, "kubernetes:core/v1:ConfigMap", `prometheus-shard-${shard}-config`).inputs.data["prometheus.yaml.tmpl"]);
+  const keptShare = (shard: number) => configOf(shard).scrape_configs.flatMap((j: any) => j.relabel_configs ?? []).filter((r: any) => r.action === "keep" && r.source_labels?.[0] === "__tmp_hash").map((r: any) => r.regex);
+
+  before(async () => {
+    ({ resources, component } = await deploy("us-east", s3Location(BUCKET, "us-east-1"), 2, 2, [2]));
+  });
+
+  it("keeps the retiring shard's StatefulSet, its volumes and PDB, marked retiring on the StatefulSet alone (no pod restarts)", () => {
+    const sets = ofType(resources, "kubernetes:apps/v1:StatefulSet").filter((s) => s.inputs.metadata.name.startsWith("prometheus-shard-"));
+    assert.deepStrictEqual(
+      sets.map((s) => [s.inputs.metadata.name, s.inputs.metadata.annotations[SHARD_STATE_ANNOTATION], s.inputs.spec.replicas]),
+      [["prometheus-shard-0", "active", 2], ["prometheus-shard-1", "active", 2], ["prometheus-shard-2", "retiring", 2]],
+    );
+    const retiring = sets[2].inputs.spec;
+    assert.deepStrictEqual(retiring.volumeClaimTemplates.map((v: any) => v.metadata.name), ["data"], "its head and blocks stay on its volume");
+    assert.strictEqual(retiring.template.metadata.annotations[SHARD_STATE_ANNOTATION], undefined);
+    k8sNamed(resources, "kubernetes:policy/v1:PodDisruptionBudget", "prometheus-shard-2");
+  });
+
+  it("splits the targets over the active shards only: the retiring one drops every sharded job's targets", () => {
+    assert.deepStrictEqual([...new Set(keptShare(0))], ["0"]);
+    assert.deepStrictEqual([...new Set(keptShare(1))], ["1"]);
+    assert.ok(configOf(0).scrape_configs.flatMap((j: any) => j.relabel_configs ?? []).some((r: any) => r.action === "hashmod" && r.modulus === 2), "the active shards hash modulo 2");
+    assert.deepStrictEqual(keptShare(2), []);
+    assert.ok(configOf(2).scrape_configs.some((j: any) => (j.relabel_configs ?? []).some((r: any) => r.action === "drop" && r.regex === ".*")));
+    assert.strictEqual(configOf(2).global.external_labels.shard, "2");
+  });
+
+  it("keeps the retiring pods behind the gateway, so Thanos Query reads their heads until their blocks are in the bucket", () => {
+    assert.deepStrictEqual(component.prometheusPods.filter((p) => p.shard === 2).map((p) => p.podName), ["prometheus-shard-2-0", "prometheus-shard-2-1"]);
+    const config = k8sNamed(resources, "kubernetes:core/v1:ConfigMap", GATEWAY.name).inputs.data["haproxy.cfg"];
+    assert.ok(config.includes("prometheus-shard-2-1"), "the gateway routes the retiring pods' StoreAPI and /federate");
   });
 });

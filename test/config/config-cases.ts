@@ -49,7 +49,7 @@ const usEastPrometheus = usEast.prometheus;
 const alerting = global.alerting;
 const receivers: any[] = alerting.receivers;
 
-const prometheusKeys = "replicas, shards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
+const prometheusKeys = "replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
 const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedCidrs, releaseChannel";
 const alertingKeys = "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
 const regionalKeys = "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas, kubernetes";
@@ -156,6 +156,8 @@ export const BAD_INPUTS: BadInput[] = [
 
   // Shards, static jobs, and the load.
   { name: "a static job pinned to a shard past prometheus.shards", stack: "us-east", config: withJobs([job({ shard: 2 })], { shards: 2 }), key: "prometheus.staticJobs[0].shard", shown: "the number 2", allowed: "a shard from 0 to 1 (prometheus.shards is 2)" },
+  { name: "a retiring shard that is still active", stack: "us-east", config: { prometheus: { shards: 2, retiringShards: [1] } }, key: "prometheus.retiringShards[0]", shown: "the number 1", allowed: "a shard number from 2 to 63 listed once: shards 0 to 1 are active (prometheus.shards is 2)" },
+  { name: "a retiring shard listed twice", stack: "us-east", config: { prometheus: { shards: 1, retiringShards: [1, 1] } }, key: "prometheus.retiringShards[1]", shown: "the number 1", allowed: "a shard number from 1 to 63 listed once: shards 0 to 0 are active (prometheus.shards is 1)" },
   { name: "a static job pinned to a shard the load does not need", stack: "eu-west", config: { prometheus: { staticJobs: [job({ shard: 1 })] } }, key: "prometheus.staticJobs[0].shard", shown: "the number 1", allowed: "a shard from 0 to 0 (prometheus.shards is auto, which the expected load makes 1)" },
   { name: "more shards than expected targets", stack: "us-east", config: { prometheus: { shards: 4 }, expectedLoad: { targets: 3 } }, key: "prometheus.shards", shown: "the number 4", allowed: "auto, or a whole number from 1 to 3 (expectedLoad.targets): a shard beyond the targets scrapes nothing; raise expectedLoad.targets if the region will grow to it" },
   { name: "a volume override too small for the sidecar's upload backlog", stack: "us-east", config: { prometheus: { shards: 1, scrapeInterval: "15s", overrides: { diskGiB: 10 } }, expectedLoad: { targets: 2000 } }, key: "prometheus.overrides.diskGiB", shown: "the number 10", allowed: "a whole number from 12 to 65536, or no value: the retention size (80% of the volume) must hold three 2h blocks of the shard's 133333 samples/s so the Thanos sidecar can upload after an outage" },

@@ -1,0 +1,53 @@
+/**
+ * A local Prometheus' config as a cluster writes it: its shard's config template (the ConfigMap, replica label
+ * still `$(POD_NAME)`), which the sidecar's reloader watches and substitutes, and, before the process starts,
+ * the substituted file Prometheus reads (the init container's work). The topology writes them at the start
+ * and again whenever a region's shard layout changes, as `pulumi up` rewrites the shards' ConfigMaps.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PrometheusFiles, prometheusConfig } from "../builders/prometheus/config";
+import { substituteConfigCommand } from "../builders/regional/init-config";
+import { POD_NAME_PLACEHOLDER } from "../builders/regional/layout";
+import { RegionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
+import { toYaml } from "../builders/regional/render";
+import type { RegionalStackConfig } from "../config/types";
+import type { LocalPrometheus, LocalRegion } from "./plan";
+
+/** A region's shards as one `pulumi up` deploys them: its config and the plan made of it. */
+export interface ShardLayout {
+  readonly config: RegionalStackConfig;
+  readonly plan: RegionalPlan;
+}
+
+export interface PrometheusConfigPaths {
+  readonly templateFile: string;
+  readonly configFile: string;
+}
+
+export function prometheusConfigPaths(p: LocalPrometheus): PrometheusConfigPaths {
+  return { templateFile: path.join(p.dir, "config", "prometheus.yaml.tmpl"), configFile: path.join(p.dir, "config_out", "prometheus.yaml") };
+}
+
+/**
+ * Writes a pod's template for its shard in `layout`; with `substitute`, also the file Prometheus reads (for a
+ * pod about to start: a running one has its sidecar's reloader substitute it and reload Prometheus).
+ */
+export function writePrometheusConfig(region: LocalRegion, layout: ShardLayout, p: LocalPrometheus, files: PrometheusFiles, substitute: boolean): PrometheusConfigPaths {
+  const params = regionalPrometheusParams(layout.config, layout.plan, layout.config.cluster.name, p.shard, POD_NAME_PLACEHOLDER);
+  const config = prometheusConfig({
+    ...params,
+    discoveredStandIns: region.discoveredStandIns,
+    localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
+    files,
+  });
+  const paths = prometheusConfigPaths(p);
+  for (const file of [paths.templateFile, paths.configFile]) fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(paths.templateFile, toYaml(config));
+  if (substitute) {
+    const [shell, ...shellArgs] = substituteConfigCommand(paths.templateFile, paths.configFile);
+    execFileSync(shell, shellArgs, { env: { ...process.env, POD_NAME: p.podName } });
+  }
+  return paths;
+}

@@ -1,0 +1,140 @@
+/**
+ * The real Pulumi engine runs the program against local Kubernetes API servers, as a user would with
+ * `npm run deploy`: one control plane per cluster (KWOK's fake nodes run no containers, so a workload is
+ * Ready when Kubernetes says it is), a file backend, the Kubernetes provider built from its Go module and the
+ * random and tls stand-ins. Each case is named after what a user worries about; they run in order on one
+ * set of clusters and stacks.
+ */
+import * as assert from "assert";
+import * as path from "path";
+import { deploy, runInChild } from "../../local/engine/orchestrator";
+import type { Operation, StackResult } from "../../local/engine/stack-run";
+import { EngineProject, GLOBAL_SECRETS, REGIONAL_SECRETS, globalStackConfig, qualified, regionalStackConfig } from "./engine-project";
+
+const POLICY_PACK = path.resolve(__dirname, "../../../policy/analyzer");
+const REGIONS = ["us-east", "eu-west"] as const;
+const NAMESPACE = "monitoring";
+
+interface Workloads {
+  items: { metadata: { name: string }; spec: { replicas?: number }; status: { readyReplicas?: number; numberReady?: number; desiredNumberScheduled?: number } }[];
+}
+
+function changed(result: StackResult): Record<string, number> {
+  return Object.fromEntries(Object.entries(result.changes).filter(([kind, n]) => kind !== "same" && n > 0));
+}
+
+describe("the real engine on local Kubernetes API servers", function () {
+  this.timeout(900_000);
+  const project = new EngineProject();
+  const run = (operation: Operation, stacks: readonly string[], policy = true) =>
+    deploy({ operation, stacks, settings: project.settings, parallel: 2, policyPack: policy ? POLICY_PACK : undefined });
+  const one = (stack: string, operation: Operation, policy = false) =>
+    runInChild(stack, { operation, settings: project.settings, policyPack: policy ? POLICY_PACK : undefined });
+
+  before(async () => {
+    const clusters = await Promise.all([
+      project.startCluster("us-east", "192.0.2.11"),
+      project.startCluster("eu-west", "192.0.2.12"),
+      project.startCluster("global", "192.0.2.20"),
+    ]);
+    for (const [i, region] of REGIONS.entries()) await project.writeStack(region, regionalStackConfig(region), REGIONAL_SECRETS(clusters[i]));
+    await project.writeStack("global", globalStackConfig(REGIONS), GLOBAL_SECRETS(clusters[2]));
+  });
+
+  after(async function () {
+    this.timeout(120_000);
+    await project.stop();
+  });
+
+  it("global before its regions: one sentence per missing region, and nothing created", async () => {
+    const result = await one("global", "up");
+    assert.strictEqual(result.result, "failed");
+    for (const region of REGIONS) {
+      assert.match(result.message!, new RegExp(`regional stack '${qualified(region)}' .*pulumi up -s ${region}`), result.message);
+    }
+    assert.strictEqual(await project.resourceCount("global"), 0);
+  });
+
+  it("a config mistake: the one sentence through the real CLI, and nothing created", async () => {
+    project.editStack("eu-west", (config) => ((config.prometheus as Record<string, unknown>).scrapeInterval = "2h"));
+    const result = await one("eu-west", "up");
+    project.editStack("eu-west", (config) => delete (config.prometheus as Record<string, unknown>).scrapeInterval);
+    assert.strictEqual(result.result, "failed");
+    assert.match(result.message!, /^stack 'eu-west': config key 'monitoring:prometheus\.scrapeInterval' .*"2h".*at most 1h/m, result.message);
+    assert.strictEqual(await project.resourceCount("eu-west"), 0);
+  });
+
+  it("deploy up: both regions, then global through the policy pack; every workload Ready, every StackReference resolved", async () => {
+    const results = await run("up", ["global"]);
+    assert.deepStrictEqual(results.map((r) => [r.stack, r.result]), [[qualified("us-east"), "succeeded"], [qualified("eu-west"), "succeeded"], ["global", "succeeded"]], JSON.stringify(results));
+    for (const cluster of ["us-east", "eu-west", "global"]) {
+      const api = project.cluster(cluster).api;
+      const sets = await api.get<Workloads>(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets`);
+      const deployments = await api.get<Workloads>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`);
+      assert.ok(sets.items.length > 0, `${cluster}: no StatefulSet`);
+      for (const w of [...sets.items, ...deployments.items]) {
+        assert.strictEqual(w.status.readyReplicas, w.spec.replicas, `${cluster}: ${w.metadata.name} is not Ready`);
+      }
+      const daemons = await api.get<Workloads>(`/apis/apps/v1/namespaces/${NAMESPACE}/daemonsets`);
+      for (const d of daemons.items) assert.strictEqual(d.status.numberReady, d.status.desiredNumberScheduled, `${cluster}: ${d.metadata.name}`);
+    }
+    // What the global tier placed into each region through the provider it built from the region's kubeconfig.
+    for (const region of REGIONS) {
+      const gateway = await project.cluster(region).api.get<{ spec: { type: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/global-region-gateway`);
+      assert.strictEqual(gateway.spec.type, "LoadBalancer");
+    }
+  });
+
+  it("a second up changes nothing", async () => {
+    const results = await run("up", ["global"]);
+    for (const r of results) assert.deepStrictEqual(changed(r), {}, `${r.stack}: ${JSON.stringify(r)}`);
+  });
+
+  it("preview with the policy pack passes all three stacks, and blocks a violating config naming the policy", async () => {
+    for (const r of await run("preview", ["global"])) assert.strictEqual(r.result, "succeeded", JSON.stringify(r));
+    // Annotations a user copies from an AWS guide: the AWS Load Balancer Controller's, which this cluster lacks.
+    project.editStack("global", (config) => ((config.kubernetes as Record<string, unknown>).loadBalancerAnnotations = { "service.beta.kubernetes.io/aws-load-balancer-type": "external" }));
+    const blocked = await one("global", "preview", true);
+    project.editStack("global", (config) => delete (config.kubernetes as Record<string, unknown>).loadBalancerAnnotations);
+    assert.strictEqual(blocked.result, "failed");
+    assert.match(blocked.message!, /k8s-load-balancer-served/, blocked.message);
+  });
+
+  it("changing shards, replicas and retention and adding a team is an update, not a replacement storm", async () => {
+    project.editStack("us-east", (config) => {
+      config.prometheus = { replicas: 3, shards: 2, retention: "48h" };
+      config.teams = [{
+        name: "payments",
+        namespaces: ["payments"],
+        services: [{ name: "api", selector: { matchLabels: { "app.kubernetes.io/name": "payments-api" } }, endpoints: [{ port: "metrics" }] }],
+      }];
+    });
+    const result = await one("us-east", "up", true);
+    assert.strictEqual(result.result, "succeeded", JSON.stringify(result));
+    console.log(`    us-east update: ${JSON.stringify(result.changes)}; replaced: ${JSON.stringify(result.replaced ?? [])}`);
+    assert.deepStrictEqual(result.replaced ?? [], [], "no resource is replaced");
+    assert.ok((result.changes.create ?? 0) > 0 && (result.changes.update ?? 0) > 0, JSON.stringify(result.changes));
+  });
+
+  it("a third region joins with a stack file and one line of regions, without touching the others", async () => {
+    const cluster = await project.startCluster("ap-south", "192.0.2.13");
+    await project.writeStack("ap-south", regionalStackConfig("ap-south"), REGIONAL_SECRETS(cluster));
+    project.editStack("global", (config) => (config.regions as string[]).push(qualified("ap-south")));
+    const results = await run("up", ["global"]);
+    const by = Object.fromEntries(results.map((r) => [r.stack, r]));
+    for (const region of REGIONS) assert.deepStrictEqual(changed(by[qualified(region)]), {}, JSON.stringify(by[qualified(region)]));
+    assert.ok((by[qualified("ap-south")].changes.create ?? 0) > 0, JSON.stringify(by[qualified("ap-south")]));
+    assert.strictEqual(by.global.result, "succeeded", JSON.stringify(by.global));
+  });
+
+  it("deploy destroy leaves every cluster and the state empty", async () => {
+    const results = await run("destroy", ["global"]);
+    assert.deepStrictEqual(results.map((r) => r.result), results.map(() => "succeeded"), JSON.stringify(results));
+    assert.strictEqual(results[0].stack, "global", "the global stack goes first");
+    for (const stack of ["global", ...REGIONS, "ap-south"]) assert.strictEqual(await project.resourceCount(stack), 0, stack);
+    for (const cluster of ["us-east", "eu-west", "ap-south", "global"]) {
+      const namespaces = await project.cluster(cluster).api.get<{ items: { metadata: { name: string } }[] }>("/api/v1/namespaces");
+      assert.ok(!namespaces.items.some((n) => n.metadata.name === NAMESPACE), `${cluster} still has the ${NAMESPACE} namespace`);
+    }
+  });
+});
