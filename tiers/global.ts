@@ -1,6 +1,6 @@
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { cloudFor } from "../components/cloud";
+import { clusterProvider } from "../components/cloud/cluster-access";
 import { GlobalMonitoring, GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
 import { OPTIONAL_REGIONAL_OUTPUT_NAMES, REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "../contracts/regional-outputs";
@@ -93,9 +93,6 @@ function regionAccess(config: GlobalStackConfig, region: RegionReference, values
   // Each secret field goes only into Kubernetes Secrets and TLS resources, which GlobalMonitoring marks
   // secret itself; the provider's kubeconfig is marked here.
   const outputs = pulumi.output(values);
-  const provider = new k8s.Provider(`${config.namePrefix}-${region.name}-k8s`, {
-    kubeconfig: pulumi.secret(values.kubeconfig),
-    enableServerSideApply: true,
-  });
+  const provider = clusterProvider(`${config.namePrefix}-${region.name}-k8s`, pulumi.secret(values.kubeconfig), {});
   return { name: region.name, provider, outputs, alertingPasswordHash: pulumi.secret(values.alertingPasswordHash) };
 }

@@ -25,7 +25,18 @@ export function clusterAccess(
     return YAML.stringify(kubeconfig(endpoint, exec), { lineWidth: 0 });
   });
   const secretKubeconfig = pulumi.secret(document);
-  const provider = new k8s.Provider(`${args.namePrefix}-k8s`, { kubeconfig: secretKubeconfig }, { parent });
+  const provider = clusterProvider(`${args.namePrefix}-k8s`, secretKubeconfig, { parent });
   new k8s.storage.v1.StorageClass(`${args.namePrefix}-${SSD_STORAGE_CLASS}`, ssdStorageClass(args.cloud), { parent, provider });
   return { kubeconfig: secretKubeconfig, provider, storageClassName: SSD_STORAGE_CLASS };
+}
+
+/**
+ * The provider of every Kubernetes object of a cluster. ConfigMaps are changed in place: by default the
+ * provider replaces one whose data changed, and replacing an object of a fixed name deletes it first, and with
+ * it every workload that mounts it (found by the engine tests: a shard or retention change replaced the
+ * Prometheus StatefulSets and the gateway). Workloads roll on a changed file through their config checksum
+ * annotations or reload it themselves.
+ */
+export function clusterProvider(name: string, kubeconfig: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.Provider {
+  return new k8s.Provider(name, { kubeconfig, enableServerSideApply: true, enableConfigMapMutable: true }, opts);
 }

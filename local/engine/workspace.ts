@@ -41,10 +41,28 @@ function cliRoot(cli: string): string {
   return root;
 }
 
-/** The sentences of the engine's failure: its `error:` diagnostics, else the command's last lines. */
+/** Generic closing lines the engine adds to the diagnostics that say why. */
+const GENERIC_ERRORS = new Set(["update failed", "preview failed", "refresh failed", "destroy failed"]);
+
+/**
+ * The sentences of the engine's failure, from its output: each mandatory policy violation (policy, resource,
+ * message) and each error diagnostic with its continuation lines (a RunError's sentences, one a line); else
+ * the command's last lines.
+ */
 export function engineMessage(err: unknown, output: string): string {
-  const text = `${output}\n${err instanceof Error ? err.message : String(err)}`;
-  const errors = text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("error:"));
-  const unique = [...new Set(errors.map((l) => l.replace(/^error:\s*/, "")))];
-  return unique.length > 0 ? unique.join("\n") : text.trim().split("\n").slice(-5).join("\n");
+  const lines = `${output}\n${err instanceof Error ? err.message : String(err)}`.split("\n");
+  const found: string[] = [];
+  lines.forEach((line, i) => {
+    const violation = /^\s*- \[mandatory\]\s+(\S+)\s+\((.*)\)\s*$/.exec(line);
+    if (violation) found.push(`policy ${violation[1]} (${violation[2]}): ${(lines[i + 2] ?? "").trim()}`);
+    const error = /^(\s*)error: (.*)$/.exec(line);
+    if (!error || GENERIC_ERRORS.has(error[2].trim())) return;
+    const sentences = [error[2].trim()];
+    const continues = (next: string | undefined) =>
+      next !== undefined && next.startsWith(error[1]) && /^\S/.test(next.slice(error[1].length)) && !/^(error|warning|info):/.test(next.slice(error[1].length));
+    for (let j = i + 1; continues(lines[j]); j++) sentences.push(lines[j].trim());
+    found.push(sentences.join("\n"));
+  });
+  const unique = [...new Set(found)];
+  return unique.length > 0 ? unique.join("\n") : lines.filter((l) => l.trim()).slice(-5).join("\n");
 }

@@ -108,6 +108,17 @@ describe("k8s-ha-replicas", () => {
     assert.match(outcome.violations[0]?.message ?? "", /grafana Deployment 'grafana' sets spec.replicas to 1 beside its autoscaler/);
     assert.deepStrictEqual((await runPolicy(haReplicas, grafanaWithAutoscaler(3, 3))).violations, []);
   });
+
+  it("reads a deployed Deployment's replicas of 1 as the API server's default where the provider does not own the field (found by the engine tests)", async () => {
+    const deployed = (owner: string) => {
+      const resources = grafanaWithAutoscaler(3, 1);
+      const fields = { "f:spec": { "f:template": {}, ...(owner === "pulumi" ? { "f:replicas": {} } : {}) } };
+      resources[0].props.metadata.managedFields = [{ manager: "pulumi-kubernetes-1a2b3c", operation: "Apply", fieldsV1: fields }];
+      return resources;
+    };
+    assert.deepStrictEqual((await runPolicy(haReplicas, deployed("api-server"))).violations, []);
+    assert.match((await runPolicy(haReplicas, deployed("pulumi"))).violations[0]?.message ?? "", /sets spec.replicas to 1 beside its autoscaler/);
+  });
 });
 
 describe("k8s-one-compactor-per-bucket", () => {

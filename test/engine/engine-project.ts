@@ -21,6 +21,9 @@ const REPO = path.resolve(__dirname, "../../..");
 /** How the file backend names a stack of this project to another stack's StackReference. */
 export const qualified = (stack: string) => `organization/monitoring/${stack}`;
 
+/** Resources a stack holds without making anything: its root, and the built-in provider StackReferences read through. */
+const READ_ONLY_TYPES = ["pulumi:pulumi:Stack", "pulumi:providers:pulumi"];
+
 export interface EngineCluster {
   readonly name: string;
   readonly controlPlane: ControlPlane;
@@ -86,10 +89,13 @@ export class EngineProject {
     fs.writeFileSync(this.stackFile(stack), YAML.stringify(doc));
   }
 
-  /** The resources the backend holds for a stack (none for a stack that has none, or does not exist). */
+  /**
+   * The resources the backend holds that the stack made: not its root resource, which the engine registers
+   * first, nor what it only read (StackReferences, through the engine's built-in provider).
+   */
   async resourceCount(stack: string): Promise<number> {
-    const state = (await (await openStack(stack, this.settings, async () => ({}))).exportStack()).deployment as { resources?: unknown[] };
-    return state.resources?.length ?? 0;
+    const state = (await (await openStack(stack, this.settings, async () => ({}))).exportStack()).deployment as { resources?: { type: string; external?: boolean }[] };
+    return (state.resources ?? []).filter((r) => !r.external && !READ_ONLY_TYPES.includes(r.type)).length;
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
+import { clusterProvider } from "../cluster-access";
 import type { KubernetesCluster } from "../types";
 import { kubernetesSettings, platformSecret } from "./settings";
 
@@ -26,7 +27,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
     const settings = kubernetesSettings(args.config);
     this.kubeconfig = platformSecret("kubeconfig");
     this.clusterName = pulumi.output(args.config.cluster.name);
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+    this.provider = clusterProvider(`${name}-k8s`, this.kubeconfig, { parent: this });
     this.egressCidrs = pulumi.output([...settings.egressCidrs]);
     this.zones = args.config.cluster.zones;
     this.storageClassName = settings.storageClass;

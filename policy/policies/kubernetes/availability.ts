@@ -43,10 +43,26 @@ function scaleOf(workload: Workload, resources: readonly PolicyResource[]): Know
   if (!autoscaler) return typeof workload.replicas === "number" ? { min: workload.replicas } : UNKNOWN;
   return known(() => {
     const min: number = autoscaler.props.spec.minReplicas ?? 1;
-    const declared: unknown = workload.resource.props.spec?.replicas;
+    const declared: unknown = declaredReplicas(workload.resource);
     const resetTo = typeof declared === "number" && declared < min ? declared : undefined;
     return { min: resetTo ?? min, max: autoscaler.props.spec.maxReplicas, ...(resetTo === undefined ? {} : { resetTo }) };
   });
+}
+
+/** A server-side-apply field manager of the Pulumi Kubernetes provider (pulumi-kubernetes-<id>). */
+const PULUMI_MANAGER = /^pulumi-kubernetes/;
+
+/**
+ * The spec.replicas the program declares. A deployed object's state carries the API server's default of 1
+ * where the program left replicas to an autoscaler; its managedFields tell whether the provider owns the
+ * field (only then does every update apply it again). Without managedFields (a preview, the program's own
+ * inputs) the value is what the program declared.
+ */
+function declaredReplicas(resource: PolicyResource): unknown {
+  const replicas: unknown = resource.props.spec?.replicas;
+  const managed: { manager?: string; fieldsV1?: { "f:spec"?: Record<string, unknown> } }[] | undefined = resource.props.metadata?.managedFields;
+  if (!Array.isArray(managed) || managed.length === 0) return replicas;
+  return managed.some((m) => PULUMI_MANAGER.test(m.manager ?? "") && m.fieldsV1?.["f:spec"]?.["f:replicas"] !== undefined) ? replicas : undefined;
 }
 
 function replicaCount(scale: Scale): string {
