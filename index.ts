@@ -40,12 +40,15 @@ function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<
   return Object.fromEntries(keys.map((key) => [key, secrets.requireSecret(key)]));
 }
 
+// Read as the module loads: a mistake stops the program before Pulumi starts running it (a rejected program
+// function costs the language host seconds of its own before it exits).
+const config = stackConfig();
+
 /**
  * The program, as Pulumi's language host and the Automation API's inline programs both run it: an async
  * function, so the global stack reads and checks every region's outputs before its first resource.
  */
 async function monitoring(): Promise<Record<string, unknown>> {
-  const config = stackConfig();
   if (config.tier === "regional") return { ...deployRegional(config) };
   const regions = await readRegionOutputs(config);
   return { ...deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting, config.teams)), regions) };
