@@ -42,13 +42,16 @@ function thanosContainer(workload: Resource, command: string): any | undefined {
   return containers(workload).find((c) => c.args?.[0] === command);
 }
 
-/** The ConfigMap a workload's pods mount at the directory of the given in-pod file. */
-function mountedConfigMap(run: ProgramRun, workload: Resource, container: any, file: string): Resource {
+/**
+ * The object a workload's pods mount at the directory of the given in-pod file, of the kind it must be: a
+ * ConfigMap, or a Secret for a file that may hold keys (the objstore file).
+ */
+function mountedObject(run: ProgramRun, workload: Resource, container: any, file: string, kind: "configMap" | "secret"): Resource {
   const mount = (container.volumeMounts as any[]).find((m) => file.startsWith(`${m.mountPath}/`));
   assert.ok(mount, `${workload.name}/${container.name} mounts nothing at ${file}`);
   const volume = (workload.args.spec.template.spec.volumes as any[]).find((v) => v.name === mount.name);
-  assert.ok(volume?.configMap, `${workload.name}: volume '${mount.name}' is not a ConfigMap`);
-  return k8sObject(run, K8S.configMap, volume.configMap.name);
+  assert.ok(volume?.[kind], `${workload.name}: volume '${mount.name}' is not a ${kind}`);
+  return kind === "secret" ? k8sObject(run, K8S.secret, volume.secret.secretName) : k8sObject(run, K8S.configMap, volume.configMap.name);
 }
 
 /** Workloads whose pods read the bucket (any Thanos container given an objstore config). */
@@ -56,7 +59,7 @@ export function bucketReaders(run: ProgramRun): { workload: Resource; objstore: 
   return workloads(run).flatMap((w) =>
     containers(w)
       .filter((c) => flag(c.args ?? [], "objstore.config-file"))
-      .map((c) => ({ workload: w, objstore: mountedConfigMap(run, w, c, flag(c.args, "objstore.config-file")!) })),
+      .map((c) => ({ workload: w, objstore: mountedObject(run, w, c, flag(c.args, "objstore.config-file")!, "secret") })),
   );
 }
 
@@ -224,7 +227,7 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     const shardNames = prometheusShards(run()).map((s) => s.name);
     assert.strictEqual(readers.filter((r) => shardNames.includes(r.workload.name)).length, regionalPlan(config).shards);
     for (const { workload, objstore } of readers) {
-      const file = fileOf(objstore, Object.keys(objstore.args.data)[0]);
+      const file = fileOf(objstore, Object.keys(objstore.args.stringData)[0]);
       assert.strictEqual(file.type, objstoreType, workload.name);
       assert.strictEqual(file.config.bucket, run().outputs.bucketName, workload.name);
       const keys = Object.keys(file.config).map((k) => k.toLowerCase());
@@ -238,7 +241,7 @@ function fileOfMountedTemplate(run: ProgramRun, set: Resource, renderedFile: str
   const reloader = thanosContainer(set, "sidecar");
   assert.strictEqual(flag(reloader.args, "reloader.config-envsubst-file"), renderedFile, `${set.name}: the reloader writes the file Prometheus reads`);
   const template = flag(reloader.args, "reloader.config-file")!;
-  const configMap = mountedConfigMap(run, set, reloader, template);
+  const configMap = mountedObject(run, set, reloader, template, "configMap");
   return fileOf(configMap, template.slice(template.lastIndexOf("/") + 1));
 }
 
