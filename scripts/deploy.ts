@@ -1,6 +1,8 @@
 /**
  * `npm run deploy -- <preview|up|refresh|destroy> [stack...]`: see HELP.
  */
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { findBinary } from "../local/binaries";
 import { localPluginEnv } from "../local/engine/local-plugins";
@@ -69,10 +71,19 @@ async function main(): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const pluginDir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-plugins-"));
+  try {
+    return await run(args, args.localPlugins ? localPluginEnv(pluginDir) : {});
+  } finally {
+    fs.rmSync(pluginDir, { recursive: true, force: true });
+  }
+}
+
+async function run(args: Args, env: Record<string, string>): Promise<number> {
   const results = await deploy({
     operation: args.operation,
     stacks: args.stacks,
-    settings: { projectDir: args.projectDir, pulumiCli: findBinary("pulumi"), env: args.localPlugins ? localPluginEnv() : {} },
+    settings: { projectDir: args.projectDir, pulumiCli: findBinary("pulumi"), env },
     parallel: args.parallel,
     policyPack: args.policy && args.operation !== "refresh" && args.operation !== "destroy" ? POLICY_PACK : undefined,
     progress: (line) => process.stderr.write(`${line}\n`),

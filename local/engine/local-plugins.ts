@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { findBinary } from "../binaries";
 import { writeStandInPlugins } from "./stand-ins/plugins";
@@ -7,10 +6,11 @@ import { writeStandInPlugins } from "./stand-ins/plugins";
 /**
  * The CLI environment for a machine without the plugin registry (this project's machines): the Kubernetes
  * provider `npm run setup` built and the random and tls STAND-INS (local/engine/stand-ins) on PATH, where the
- * engine takes a plugin before its plugin cache, and no attempt to download one.
+ * engine takes a plugin before its plugin cache, and no attempt to download one. The plugins are written
+ * into `dir`, which the caller removes when it is done.
  */
-export function localPluginEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-plugins-"));
+export function localPluginEnv(dir: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  fs.mkdirSync(dir, { recursive: true });
   writeStandInPlugins(dir);
   const provider = findBinary("pulumiResourceKubernetes", env);
   fs.symlinkSync(provider, path.join(dir, path.basename(provider)));

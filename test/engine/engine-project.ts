@@ -49,7 +49,7 @@ export class EngineProject {
       projectDir: this.projectDir,
       pulumiCli: findBinary("pulumi"),
       env: {
-        ...localPluginEnv(),
+        ...localPluginEnv(path.join(this.dir, "plugins")),
         PULUMI_BACKEND_URL: `file://${path.join(this.dir, "state")}`,
         PULUMI_CONFIG_PASSPHRASE: "engine-tests",
         PULUMI_HOME: path.join(this.dir, "home"),
