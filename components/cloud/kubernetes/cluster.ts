@@ -8,7 +8,8 @@ import { kubernetesSettings, platformSecret } from "./settings";
 /**
  * A cluster the user already runs, reached with the kubeconfig the stack holds as a secret. Nothing is
  * created here but the provider: the nodes, the storage and the load balancer implementation are the
- * cluster's own, and the stack names what it needs of them (kubernetes.storageClass, loadBalancerAnnotations).
+ * cluster's own, and the stack names what it needs of them (kubernetes.storageClass here; the tiers read
+ * kubernetes.loadBalancerAnnotations).
  */
 export class ExistingCluster extends pulumi.ComponentResource implements KubernetesCluster {
   readonly cloud = "kubernetes" as const;
@@ -18,7 +19,6 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
   readonly egressCidrs: pulumi.Output<string[]>;
   readonly zones: readonly string[];
   readonly storageClassName: string | undefined;
-  readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Its nodes and storage exist before the stack does. */
   readonly workloadsReady: readonly pulumi.Resource[] = [];
 
@@ -31,7 +31,6 @@ export class ExistingCluster extends pulumi.ComponentResource implements Kuberne
     this.egressCidrs = pulumi.output([...settings.egressCidrs]);
     this.zones = args.config.cluster.zones;
     this.storageClassName = settings.storageClass;
-    this.loadBalancerAnnotations = settings.loadBalancerAnnotations;
     this.registerOutputs({ clusterName: this.clusterName, egressCidrs: this.egressCidrs });
   }
 }
