@@ -165,3 +165,14 @@ export function pinnedVersion(name: BinaryName): string {
 export function binaryVersion(name: BinaryName, file: string): { readonly pinned: string; readonly actual?: string } {
   return { pinned: pinnedVersion(name), actual: reportedVersion(BINARIES[name], file) };
 }
+
+/**
+ * The Pulumi CLI `npm run deploy` drives: PULUMI_BIN, else the first `pulumi` on PATH whatever its version
+ * (a user's own installation, which deploys with the backend and plugins it has), else the pinned build in
+ * `.tools/bin`. Only the tests hold the engine to its pinned version.
+ */
+export function findDeployingPulumi(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.PULUMI_BIN) return findBinary("pulumi", env);
+  const onUsersPath = (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, "pulumi")).find(isExecutable);
+  return onUsersPath ?? findBinary("pulumi", env);
+}

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { findBinary } from "../local/binaries";
+import { findDeployingPulumi } from "../local/binaries";
 import { localPluginEnv } from "../local/engine/local-plugins";
 import { deploy, summaryTable } from "../local/engine/orchestrator";
 import { OPERATIONS, Operation } from "../local/engine/stack-run";
@@ -26,7 +26,7 @@ message; it exits 1 when any stack failed.
 
 It uses the backend and credentials of a normal Pulumi installation: \`pulumi login\` (Pulumi Cloud or any
 self-managed backend), PULUMI_CONFIG_PASSPHRASE for passphrase-encrypted stacks, and the CLI from
-PULUMI_BIN, PATH, or .tools/bin (npm run setup). Stack config is each stack's Pulumi.<stack>.yaml.
+PULUMI_BIN, else PATH (whatever its version), else .tools/bin (npm run setup). Stack config is each stack's Pulumi.<stack>.yaml.
 
 Options:
   --project-dir DIR   where Pulumi.yaml and the stack files are (default: this repository)
@@ -83,7 +83,7 @@ async function run(args: Args, env: Record<string, string>): Promise<number> {
   const results = await deploy({
     operation: args.operation,
     stacks: args.stacks,
-    settings: { projectDir: args.projectDir, pulumiCli: findBinary("pulumi"), env },
+    settings: { projectDir: args.projectDir, pulumiCli: findDeployingPulumi(), env },
     parallel: args.parallel,
     policyPack: args.policy && args.operation !== "refresh" && args.operation !== "destroy" ? POLICY_PACK : undefined,
     progress: (line) => process.stderr.write(`${line}\n`),

@@ -3,8 +3,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BinaryName, binaryVersion, findBinary } from "../../local/binaries";
-import { VERSIONS } from "../../versions";
+import { BinaryName, binaryVersion, findBinary, findDeployingPulumi } from "../../local/binaries";
+import { ENGINE_TOOL_VERSIONS, VERSIONS } from "../../versions";
 
 const PINNED: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "haproxy", "memcached"];
 
@@ -70,5 +70,19 @@ describe("the pinned version wins the lookup (fake executables)", () => {
     findBinary("thanos", env());
     findBinary("thanos", env());
     assert.strictEqual(fs.readFileSync(counter, "utf8"), "x\n");
+  });
+
+  it("npm run deploy takes a user's own pulumi on PATH whatever its version, else the pinned build", () => {
+    const fakePulumi = (sub: string, version: string): string => {
+      fs.mkdirSync(path.join(dir, sub), { recursive: true });
+      const file = path.join(dir, sub, "pulumi");
+      fs.writeFileSync(file, `#!/bin/sh\necho "v${version}"\n`, { mode: 0o755 });
+      return file;
+    };
+    const own = fakePulumi("tools/bin", ENGINE_TOOL_VERSIONS.pulumi);
+    assert.strictEqual(findDeployingPulumi(env()), own);
+    const users = fakePulumi("path", "3.200.0");
+    assert.strictEqual(findDeployingPulumi(env()), users);
+    assert.deepStrictEqual(stderr, []);
   });
 });
