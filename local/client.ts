@@ -36,21 +36,28 @@ export function request(access: ServerAccess, path: string, method: "GET" | "POS
     headers.Authorization = `Basic ${Buffer.from(`${access.username}:${password}`).toString("base64")}`;
   }
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const options: https.RequestOptions = { method, headers, timeout: REQUEST_TIMEOUT_MS };
+  const options: https.RequestOptions = { method, headers };
   if (access.caFile) options.ca = fs.readFileSync(access.caFile);
+  return exchange(url, options, body).then(({ status, text }) => {
+    if (status >= 200 && status < 300) return text;
+    throw new Error(`${method} ${url.href}: HTTP ${status}: ${text.slice(0, 300)}`);
+  });
+}
+
+/**
+ * One HTTP or HTTPS exchange with a local server: its status and its body as text, or an error when it stays
+ * silent longer than REQUEST_TIMEOUT_MS. What a status means is the caller's.
+ */
+export function exchange(url: URL, options: https.RequestOptions, body?: string): Promise<{ status: number; text: string }> {
   const transport = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = transport.request(url, options, (res) => {
+    const req = transport.request(url, { ...options, timeout: REQUEST_TIMEOUT_MS }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (text += chunk));
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(text);
-        else reject(new Error(`${method} ${url.href}: HTTP ${status}: ${text.slice(0, 300)}`));
-      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    req.on("timeout", () => req.destroy(new Error(`${method} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on("timeout", () => req.destroy(new Error(`${options.method ?? "GET"} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
     req.on("error", reject);
     req.end(body);
   });

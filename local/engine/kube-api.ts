@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as https from "https";
+import { exchange } from "../client";
 
 /** Who talks to an API server and how: its URL, the CA that signed its serving certificate, a client certificate. */
 export interface KubeCredentials {
@@ -15,8 +16,6 @@ export class KubeApiError extends Error {
     super(message);
   }
 }
-
-const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * The few REST calls the control plane and its tests make, over plain HTTPS with a client certificate: no
@@ -61,24 +60,12 @@ export class KubeApi {
     return JSON.parse(await this.send(method, path, body)) as T;
   }
 
-  private send(method: string, path: string, body?: object): Promise<string> {
+  private async send(method: string, path: string, body?: object): Promise<string> {
     const url = new URL(path, this.credentials.server);
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    return new Promise((resolve, reject) => {
-      const req = https.request(url, { method, headers, agent: this.agent, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => {
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve(text);
-          else reject(new KubeApiError(status, `${method} ${url.pathname}: HTTP ${status}: ${text.slice(0, 500)}`));
-        });
-      });
-      req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
-      req.on("error", reject);
-      req.end(body === undefined ? undefined : JSON.stringify(body));
-    });
+    const { status, text } = await exchange(url, { method, headers, agent: this.agent }, body === undefined ? undefined : JSON.stringify(body));
+    if (status >= 200 && status < 300) return text;
+    throw new KubeApiError(status, `${method} ${url.pathname}: HTTP ${status}: ${text.slice(0, 500)}`);
   }
 }

@@ -21,11 +21,15 @@ export const PROJECT_NAME = "monitoring";
  * plugin is needed, and the stack's config is its Pulumi.<stack>.yaml in `projectDir`.
  */
 export async function openStack(stackName: string, settings: EngineSettings, program: automation.PulumiFn): Promise<automation.Stack> {
-  const pulumiCommand = await automation.PulumiCommand.get({ root: cliRoot(settings.pulumiCli), skipVersionCheck: true });
   return automation.LocalWorkspace.createOrSelectStack(
     { stackName, projectName: PROJECT_NAME, program },
-    { workDir: settings.projectDir, envVars: { ...settings.env }, pulumiCommand, ...(settings.env.PULUMI_HOME ? { pulumiHome: settings.env.PULUMI_HOME } : {}) },
+    { workDir: settings.projectDir, envVars: { ...settings.env }, pulumiCommand: await pulumiCommand(settings.pulumiCli), ...(settings.env.PULUMI_HOME ? { pulumiHome: settings.env.PULUMI_HOME } : {}) },
   );
+}
+
+/** The Automation API's handle on the CLI at `cli`, whatever its version. */
+export function pulumiCommand(cli: string): Promise<automation.PulumiCommand> {
+  return automation.PulumiCommand.get({ root: cliRoot(cli), skipVersionCheck: true });
 }
 
 /** PulumiCommand takes an installation root holding bin/pulumi: a folder of links beside the CLI's own, made once. */
