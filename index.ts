@@ -7,6 +7,7 @@ import { receiverSecretFiles } from "./builders/alertmanager/config";
 import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./config";
 import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
+import { networkPolicyWarnings } from "./tiers/network-policy-warnings";
 import { SIZING_RULES, sizingWarnings } from "./tiers/sizing-rules";
 
 const NAMESPACE = "monitoring";
@@ -31,7 +32,7 @@ function stackConfig(): StackConfig {
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
   }
-  sizingWarnings(config).forEach((warning) => pulumi.log.warn(warning));
+  [...sizingWarnings(config), ...networkPolicyWarnings(config)].forEach((warning) => pulumi.log.warn(warning));
   return config;
 }
 

@@ -11,13 +11,8 @@ type Node = z.core.$ZodType;
 
 
 /** Every top-level key, in the schema's order: the keys both tiers have, then the regional ones, then the global ones. */
-function topLevelKeys(): { key: string; tiers: Tier[] }[] {
-  const keys = [...new Set(TIERS.flatMap((tier) => tierKeys(tier)))];
-  return keys.map((key) => ({ key, tiers: TIERS.filter((tier) => tierKeys(tier).includes(key)) }));
-}
-
-function schemaFor(tiers: readonly Tier[]): Node {
-  return tierSchema(tiers[0], ANY_IDENTITY);
+function topLevelKeys(): string[] {
+  return [...new Set(TIERS.flatMap((tier) => tierKeys(tier)))];
 }
 
 function tierWords(tiers: readonly Tier[]): string {
@@ -47,22 +42,33 @@ interface ReferenceRow {
   readonly doc: string;
 }
 
-function rows(node: Node, key: string, tiers: string): ReferenceRow[] {
+/**
+ * A key's row and its fields' rows, from the key's node in each tier's schema that has it: a section both
+ * tiers share (kubernetes) lists each field with the tiers that have it.
+ */
+function rows(nodes: Partial<Record<Tier, Node>>, key: string): ReferenceRow[] {
+  const tiers = TIERS.filter((tier) => nodes[tier] !== undefined);
+  const node = nodes[tiers[0]]!;
   const doc = docOf(node);
   const type = kindOf(node);
   // A section's own `allowed` speaks to a stack file's author ("the README lists them"); here its keys follow.
   const allowed = isSection(node) ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
-  const row: ReferenceRow = { key, tiers, type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
-  const inner = type === "array" ? elementOf(node) : node;
+  const row: ReferenceRow = { key, tiers: tierWords(tiers), type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
   const prefix = type === "array" ? `${key}[]` : key;
-  return [row, ...Object.entries(inner ? shapeOf(inner) : {}).flatMap(([field, child]) => rows(child, `${prefix}.${field}`, tiers))];
+  const fieldsOf = (tier: Tier) => {
+    const inner = type === "array" ? elementOf(nodes[tier]!) : nodes[tier]!;
+    return inner ? shapeOf(inner) : {};
+  };
+  const fields = [...new Set(tiers.flatMap((tier) => Object.keys(fieldsOf(tier))))];
+  return [row, ...fields.flatMap((field) => rows(Object.fromEntries(tiers.flatMap((tier) => fieldsOf(tier)[field] ? [[tier, fieldsOf(tier)[field]]] : [])), `${prefix}.${field}`))];
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
 /** The README's config reference table. */
 export function configReferenceTable(): string {
-  const all = topLevelKeys().flatMap(({ key, tiers }) => rows(nodeAt(schemaFor(tiers), [key])!, key, tierWords(tiers)));
+  const all = topLevelKeys().flatMap((key) =>
+    rows(Object.fromEntries(TIERS.flatMap((tier) => tierKeys(tier).includes(key) ? [[tier, nodeAt(tierSchema(tier, ANY_IDENTITY), [key])!]] : [])), key));
   const lines = [
     "| key | stacks | type | default | allowed | what it is for |",
     "|---|---|---|---|---|---|",

@@ -153,6 +153,9 @@ function clusterSchema({ cloud, region }: StackIdentity) {
   ));
 }
 
+export const EXPOSURE_TYPES = ["load-balancer", "node-port", "address"] as const;
+export const NETWORK_POLICY_ENFORCEMENT = ["enforced", "not-enforced"] as const;
+
 /** Secret config keys a Kubernetes stack reads beside its schema's keys, each set with `pulumi config set --secret`. */
 export const KUBERNETES_SECRET_KEYS = {
   kubeconfig: "kubeconfig",
@@ -174,7 +177,21 @@ function kubernetesClusterShape() {
       allowed: "a map of annotation names to values",
       doc: "Annotations every LoadBalancer Service of the stack carries, for the cluster's load balancer implementation (MetalLB's address pool, kube-vip, a cloud controller).",
     }).default({}),
+    networkPolicies: oneOf(NETWORK_POLICY_ENFORCEMENT, "enforced: the cluster's network plugin enforces NetworkPolicies (Calico, Cilium, most managed clusters); not-enforced: it does not (flannel alone, for one): the stack still creates them, and says once which listeners then only TLS and passwords guard.").default("enforced"),
   };
+}
+
+/** How the global tier reaches a region's gateway on a cluster the user runs; the Service is the global stack's, as on a cloud. */
+function kubernetesExposureSchema() {
+  return section(
+    {
+      type: oneOf(EXPOSURE_TYPES, `load-balancer: a LoadBalancer Service the cluster's implementation serves; node-port: a NodePort Service, dialled at host (node ports ${DEFAULTS.exposure.nodePorts.federation} and ${DEFAULTS.exposure.nodePorts.storeApi} unless given); address: a ClusterIP Service, which a route of your own (an ingress controller's TLS passthrough, an appliance) leads host's ports to.`).default(DEFAULTS.exposure.type),
+      host: text(/^[A-Za-z0-9.:-]+$/, "a host name or an IP address", "node-port and address only: where the global tier dials the region (a node's address or a name resolving to the nodes; your route's address).").optional(),
+      federationPort: int(1, 65535, "node-port and address only: the port federation is dialled at (a node port in the cluster's range, by default 30000-32767; your route's port, by default the gateway's own).").optional(),
+      storeApiPort: int(1, 65535, "node-port and address only: the port the StoreAPIs are dialled at, as federationPort.").optional(),
+    },
+    "How the global tier reaches this region's gateway: the one endpoint of the region it dials.",
+  ).prefault({});
 }
 
 /** The regional stack's bucket on any S3-compatible or GCS endpoint; its credentials are secret config keys. */
@@ -332,7 +349,7 @@ export function regionalSchema(identity: StackIdentity) {
         "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
       storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(DEFAULTS.storeGateway.replicas),
-      kubernetes: kubernetesSection({ bucket: kubernetesBucketSchema() }),
+      kubernetes: kubernetesSection({ bucket: kubernetesBucketSchema(), exposure: kubernetesExposureSchema() }),
     })
     .transform(({ expectedLoad, ...config }) => ({
       ...config,

@@ -86,7 +86,21 @@ export interface RegionalOutputs {
    * cloud's own then.
    */
   readonly loadBalancerAnnotations?: Readonly<Record<string, string>>;
+  /**
+   * How the global tier reaches the region gateway, which it puts a Service in front of. Absent from regions
+   * deployed before it existed, and on a cloud: a load balancer then.
+   */
+  readonly gatewayExposure?: GatewayExposure;
 }
+
+/**
+ * The Service the global tier puts in front of a region's gateway and where it dials it: a load balancer
+ * (its address from the cloud, the gateway's own ports), a NodePort Service dialled at `host` on the node
+ * ports, or a ClusterIP Service that a route of the user's own leads `host`'s ports to.
+ */
+export type GatewayExposure =
+  | { readonly type: "load-balancer" }
+  | { readonly type: "node-port" | "address"; readonly host: string; readonly federationPort: number; readonly storeApiPort: number };
 
 export const SECRET_REGIONAL_OUTPUTS = [
   "kubeconfig",
@@ -107,7 +121,7 @@ export const REGIONAL_OUTPUT_NAMES = [
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** Outputs the global tier reads when a region has them (see each one's comment). */
-export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries", "loadBalancerAnnotations"] as const satisfies readonly (keyof RegionalOutputs)[];
+export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries", "loadBalancerAnnotations", "gatewayExposure"] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */
 export const MONITORING_NAMESPACE = "monitoring";

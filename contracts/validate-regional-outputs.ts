@@ -65,8 +65,18 @@ export function validateRegionalOutputs(globalStack: string, reference: string, 
       fail("loadBalancerAnnotations", "is not a map of annotation names to values");
     }
   }
+  const exposure = raw.gatewayExposure as Record<string, unknown> | undefined | null;
+  if (exposure !== undefined && exposure !== null && !isGatewayExposure(exposure)) {
+    fail("gatewayExposure", "is not {type: load-balancer} or {type: node-port or address, host, federationPort, storeApiPort}");
+  }
   if ((raw.externalLabels as Record<string, string>).region !== regionStack) {
     fail("externalLabels", `has region ${JSON.stringify((raw.externalLabels as Record<string, string>).region)}, not '${regionStack}'`);
   }
   return raw as unknown as RegionalOutputs;
+}
+
+function isGatewayExposure(e: Record<string, unknown>): boolean {
+  if (e.type === "load-balancer") return true;
+  const port = (p: unknown) => Number.isInteger(p) && (p as number) > 0 && (p as number) < 65536;
+  return (e.type === "node-port" || e.type === "address") && typeof e.host === "string" && e.host !== "" && port(e.federationPort) && port(e.storeApiPort);
 }

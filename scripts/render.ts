@@ -18,6 +18,8 @@ import { findBinary } from "../local/binaries";
 import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
 import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
 import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
+import { dialledGatewayPorts } from "../builders/global/region-gateway-service";
+import { gatewayExposure } from "../builders/regional/exposure";
 import { GATEWAY_PORTS } from "../builders/gateway/routes";
 import { gatewaySelector } from "../builders/regional/gateway";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
@@ -59,17 +61,21 @@ function renderRegional(config: RegionalStackConfig): Record<string, string> {
 
 /** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
 function exposedRegion(name: string, index: number, outputsFile: string | undefined): ExposedRegion {
-  const gatewayHost = `192.0.2.${index + 1}`;
-  if (outputsFile) {
-    const outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"];
-    return { outputs, gatewayHost, storeApiAddresses: storeApiAliasAddresses(storeApiAliases(outputs, gatewayHost)) };
-  }
+  const outputs = outputsFile ? (JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"]) : plannedOutputs(name, index);
+  // A load balancer's address is the cloud's to give: a documentation address stands in for it.
+  const e = outputs.gatewayExposure;
+  const host = e === undefined || e.type === "load-balancer" ? `192.0.2.${index + 1}` : e.host;
+  const ports = dialledGatewayPorts(outputs);
+  return { outputs, federationAddress: `${host}:${ports.federation}`, storeApiAddresses: storeApiAliasAddresses(storeApiAliases(outputs, host, ports.storeApi)) };
+}
+
+/** A region's outputs before it is deployed, from its stack file. */
+function plannedOutputs(name: string, index: number): ExposedRegion["outputs"] {
   const config = readStackConfig(name);
   if (config.tier !== "regional") throw new Error(`stack '${name}' is listed as a region but its tier is '${config.tier}'`);
   const plan = regionalPlan(config);
   const placeholderCert = `-----BEGIN CERTIFICATE-----\n${GENERATED}\n-----END CERTIFICATE-----\n`;
   return {
-    outputs: {
       tier: "regional",
       region: name,
       cloud: config.cloud,
@@ -91,9 +97,7 @@ function exposedRegion(name: string, index: number, outputsFile: string | undefi
       alertingUsername: plan.alertingUsername,
       alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
       alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
-    },
-    gatewayHost,
-    storeApiAddresses: storeApiAliasAddresses(storeApiAliases({ region: name, prometheusPods: plan.pods, tlsServerName: plan.tlsServerName, storeApiPort: GATEWAY_PORTS.storeApi }, gatewayHost)),
+      gatewayExposure: gatewayExposure(config.kubernetes?.exposure, GATEWAY_PORTS),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerAnnotations } from "../builders/global/load-balancer";
+import { gatewayExposure } from "../builders/regional/exposure";
 import { BUCKET_IDENTITIES } from "../builders/regional/layout";
 import { cloudFor } from "../components/cloud";
 import { RegionalMonitoring } from "../components/regional";
@@ -63,5 +64,6 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
     certificateExpiries: monitoring.certificateExpiries,
     loadBalancerAnnotations: loadBalancerAnnotations(config.cloud, config.kubernetes?.loadBalancerAnnotations),
+    gatewayExposure: gatewayExposure(config.kubernetes?.exposure, { federation: monitoring.federationPort, storeApi: monitoring.storeApiPort }),
   };
 }

@@ -23,8 +23,8 @@ import { SECRET_FILES } from "./secrets";
 export interface ExposedRegion {
   /** The region's stack outputs (its secrets are not needed to render configs). */
   readonly outputs: Omit<RegionalOutputs, (typeof SECRET_REGIONAL_OUTPUTS)[number]>;
-  /** Address (IP or host name) of the load balancer in front of the region gateway. */
-  readonly gatewayHost: string;
+  /** `host:port` the global tier dials the region gateway's federation at (its load balancer's, or the region's gatewayExposure). */
+  readonly federationAddress: string;
   /**
    * `host:port` Thanos Query dials for each of the region's StoreAPI routes, by route name: each its own
    * address leading to the gateway (builders/global/store-api-aliases.ts).
@@ -81,7 +81,7 @@ export function meshLabel(config: GlobalStackConfig): string {
 /** Each Prometheus pod of a region, in the order of its `prometheusPods`, as its gateway serves it. */
 export function federationTargets(region: ExposedRegion): FederationTarget[] {
   const o = region.outputs;
-  return gatewayRoutes(o.prometheusPods, o.tlsServerName).federation.map((r) => ({ address: `${region.gatewayHost}:${o.federationPort}`, metricsPath: r.path, name: r.name }));
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).federation.map((r) => ({ address: region.federationAddress, metricsPath: r.path, name: r.name }));
 }
 
 /** Every StoreAPI of a region: each Prometheus pod's sidecar and the store gateway, with the name the gateway routes on. */

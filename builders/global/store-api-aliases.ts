@@ -52,9 +52,9 @@ export function storeApiAlias(region: string, route: string, loadBalancerAddress
   };
 }
 
-/** The alias of every StoreAPI route of a region whose gateway's load balancer is at `gatewayHost`. */
-export function storeApiAliases(o: Pick<RegionalOutputs, "region" | "prometheusPods" | "tlsServerName" | "storeApiPort">, gatewayHost: string): StoreApiAlias[] {
-  return gatewayRoutes(o.prometheusPods, o.tlsServerName).storeApi.map((r) => storeApiAlias(o.region, r.name, gatewayHost, o.storeApiPort));
+/** The alias of every StoreAPI route of a region whose gateway the global tier dials at `gatewayHost:storeApiPort`. */
+export function storeApiAliases(o: Pick<RegionalOutputs, "region" | "prometheusPods" | "tlsServerName">, gatewayHost: string, storeApiPort: number): StoreApiAlias[] {
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).storeApi.map((r) => storeApiAlias(o.region, r.name, gatewayHost, storeApiPort));
 }
 
 /** What Thanos Query dials for each StoreAPI route, by route name. */

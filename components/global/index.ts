@@ -132,9 +132,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 
     const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
       exposures.map(({ region, exposure }) =>
-        pulumi.all([region.outputs, exposure.gatewayHost, exposure.storeApiAddresses]).apply(([outputs, gatewayHost, storeApiAddresses]) => ({
+        pulumi.all([region.outputs, exposure.gatewayHost, exposure.ports, exposure.storeApiAddresses]).apply(([outputs, host, ports, storeApiAddresses]) => ({
           outputs,
-          gatewayHost,
+          federationAddress: `${host}:${ports.federation}`,
           storeApiAddresses,
         })),
       ),

@@ -31,6 +31,9 @@ export interface IpBlockPeer {
   ipBlock: { cidr: string; except?: string[] };
 }
 
+/** A NetworkPolicy peer of load-balanced traffic: an address range, or every pod of the cluster. */
+export type LoadBalancerPeer = IpBlockPeer | { namespaceSelector: Record<string, never> };
+
 /** Reports a config key and what it allows (config/rules.ts turns it into the stack's ConfigError). */
 export type FailAt = (path: readonly PropertyKey[], allowed: string) => never;
 
@@ -75,7 +78,7 @@ export interface CloudTraits {
   /** What a `LoadBalancer` Service needs to get a network load balancer honouring its source ranges. */
   readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
   /** Where connections through the cluster's load balancers reach the pods from. */
-  readonly loadBalancerPeers: (vpcCidr: string, zones: readonly string[]) => IpBlockPeer[];
+  readonly loadBalancerPeers: (vpcCidr: string, zones: readonly string[]) => LoadBalancerPeer[];
   /**
    * What a cloud whose cluster and bucket the program creates offers them; absent where the stack deploys
    * into a cluster, bucket and database that already exist (the kubernetes platform).

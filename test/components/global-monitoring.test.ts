@@ -6,7 +6,7 @@ import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { GlobalMonitoring } from "../../components/global";
 import { MockedResource, hasSecretInput, installMocks, k8sNamed, ofType, resolved, revealed, settled } from "../harness/mocks";
 import { exposedRegion, globalConfig } from "../fixtures/global-fixtures";
-import type { RegionalOutputs } from "../../contracts/regional-outputs";
+import type { GatewayExposure, RegionalOutputs } from "../../contracts/regional-outputs";
 import { IMAGES } from "../../versions";
 
 /** A resource with its inputs as the engine would see them once decrypted. */
@@ -39,7 +39,7 @@ function regionalOutputs(name: string, index: number, shards = 1): RegionalOutpu
   };
 }
 
-async function deploy(regionNames: readonly string[]) {
+async function deploy(regionNames: readonly string[], exposures: Readonly<Record<string, GatewayExposure>> = {}) {
   const recorded = await installMocks({ stack: "global" });
   const placed: Placed[] = [];
   const place: pulumi.ResourceTransformation = (a) => {
@@ -61,7 +61,7 @@ async function deploy(regionNames: readonly string[]) {
     regions: regionNames.map((name, i) => ({
       name,
       provider: new k8s.Provider(`${name}-cluster`, { kubeconfig: name }),
-      outputs: pulumi.output(regionalOutputs(name, i, i === 0 ? 2 : 1)),
+      outputs: pulumi.output({ ...regionalOutputs(name, i, i === 0 ? 2 : 1), gatewayExposure: exposures[name] }),
       alertingPasswordHash: pulumi.secret("$2a$10$" + "r".repeat(53)),
     })),
     receiverSecrets: { pagerdutyRoutingKey: pulumi.secret("routing-key"), slackWebhookUrl: pulumi.secret("https://hooks.slack.com/x") },
@@ -326,5 +326,36 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.match(endpoints, /server_name: thanos-store\.prometheus\.ap-south\.monitoring/);
     const datasources = k8sNamed(three.resources, "kubernetes:core/v1:ConfigMap", "grafana-provisioning").inputs.data["datasources.yml"];
     assert.match(datasources, /uid: region-ap-south/);
+  });
+
+  it("reaches a region on a cluster the user runs through a NodePort Service at a node's address, or through the user's own route to a ClusterIP Service", async () => {
+    const run = await deploy(["us-east", "eu-west"], {
+      "us-east": { type: "node-port", host: "10.20.0.5", federationPort: 30943, storeApiPort: 30901 },
+      "eu-west": { type: "address", host: "monitoring.eu-west.example.com", federationPort: 443, storeApiPort: 8443 },
+    });
+    const serviceIn = (region: string) => ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => onProvider(s, `${region}-cluster`));
+    const [nodePort] = serviceIn("us-east");
+    assert.strictEqual(nodePort.inputs.metadata.name, "global-region-gateway");
+    assert.strictEqual(nodePort.inputs.spec.type, "NodePort");
+    assert.deepStrictEqual(nodePort.inputs.spec.ports.map((p: any) => [p.port, p.nodePort]), [[9090, 30943], [10901, 30901]]);
+    assert.strictEqual(nodePort.inputs.spec.externalTrafficPolicy, "Cluster", "the dialled node need not run a gateway pod");
+    const [clusterIp] = serviceIn("eu-west");
+    assert.strictEqual(clusterIp.inputs.spec.type, "ClusterIP");
+    assert.deepStrictEqual(clusterIp.inputs.spec.selector, { "app.kubernetes.io/name": "region-gateway" });
+
+    const federation = k8sNamed(run.resources, "kubernetes:core/v1:ConfigMap", "federation-prometheus-config").inputs.data["prometheus.yml"];
+    assert.match(federation, /10\.20\.0\.5:30943/);
+    assert.match(federation, /monitoring\.eu-west\.example\.com:443\b/);
+    const slices = ofType(run.resources, "kubernetes:discovery.k8s.io/v1:EndpointSlice").filter((s) => s.inputs.metadata.name.startsWith("store-api-us-east-"));
+    assert.strictEqual(slices.length, 5, "2 shards x 2 replicas and the store gateways");
+    for (const slice of slices) {
+      assert.deepStrictEqual(slice.inputs.endpoints, [{ addresses: ["10.20.0.5"] }]);
+      assert.deepStrictEqual(slice.inputs.ports.map((p: any) => p.port), [30901]);
+    }
+    const aliases = ofType(run.resources, "kubernetes:core/v1:Service").filter((s) => s.inputs.metadata.name.startsWith("store-api-eu-west-"));
+    assert.ok(aliases.length > 0 && aliases.every((a) => a.inputs.spec.externalName === "monitoring.eu-west.example.com"));
+    const endpoints = k8sNamed(run.resources, "kubernetes:core/v1:ConfigMap", "thanos-query-endpoints").inputs.data["endpoints.yml"];
+    assert.match(endpoints, /store-api-eu-west-thanos-store\.monitoring\.svc:8443/);
+    assert.match(endpoints, /store-api-us-east-thanos-store\.monitoring\.svc:30901/);
   });
 });

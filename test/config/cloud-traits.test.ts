@@ -98,7 +98,9 @@ describe("cloud traits: every cloud of the table has every trait", () => {
         assert.strictEqual(typeof loadBalancerAnnotations(cloud), "object");
         const peers = traits.loadBalancerPeers("10.10.0.0/16", defaultZones(cloud, region));
         assert.ok(peers.length > 0);
-        for (const { ipBlock } of peers.filter((p) => p.ipBlock.cidr === "0.0.0.0/0")) assert.ok(ipBlock.except?.includes(METADATA_CIDRS.ipv4), JSON.stringify(ipBlock));
+        for (const peer of peers) {
+          if ("ipBlock" in peer && peer.ipBlock.cidr === "0.0.0.0/0") assert.ok(peer.ipBlock.except?.includes(METADATA_CIDRS.ipv4), JSON.stringify(peer));
+        }
         for (const rule of traits.identityMetadataEgress()) {
           assert.deepStrictEqual(rule.to, [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }]);
           assert.ok(rule.ports.length > 0);

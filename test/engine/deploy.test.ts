@@ -116,15 +116,35 @@ describe("the real engine on local Kubernetes API servers", function () {
     assert.ok((result.changes.create ?? 0) > 0 && (result.changes.update ?? 0) > 0, JSON.stringify(result.changes));
   });
 
-  it("a third region joins with a stack file and one line of regions, without touching the others", async () => {
+  it("a third region joins with a stack file and one line of regions, without touching the others (reached through a NodePort)", async () => {
     const cluster = await project.startCluster("ap-south", "192.0.2.13");
-    await project.writeStack("ap-south", regionalStackConfig("ap-south"), REGIONAL_SECRETS(cluster));
+    const config = regionalStackConfig("ap-south");
+    (config.kubernetes as Record<string, unknown>).exposure = { type: "node-port", host: "10.13.0.5" };
+    await project.writeStack("ap-south", config, REGIONAL_SECRETS(cluster));
     project.editStack("global", (config) => (config.regions as string[]).push(qualified("ap-south")));
     const results = await run("up", ["global"]);
     const by = Object.fromEntries(results.map((r) => [r.stack, r]));
     for (const region of REGIONS) assert.deepStrictEqual(changed(by[qualified(region)]), {}, JSON.stringify(by[qualified(region)]));
     assert.ok((by[qualified("ap-south")].changes.create ?? 0) > 0, JSON.stringify(by[qualified("ap-south")]));
     assert.strictEqual(by.global.result, "succeeded", JSON.stringify(by.global));
+    const gateway = await cluster.api.get<{ spec: { type: string; ports: { nodePort: number }[] } }>(`/api/v1/namespaces/${NAMESPACE}/services/global-region-gateway`);
+    assert.deepStrictEqual([gateway.spec.type, gateway.spec.ports.map((p) => p.nodePort)], ["NodePort", [30943, 30901]]);
+    const slice = await project.cluster("global").api.get<{ endpoints: { addresses: string[] }[]; ports: { port: number }[] }>(
+      `/apis/discovery.k8s.io/v1/namespaces/${NAMESPACE}/endpointslices/store-api-ap-south-thanos-store`);
+    assert.deepStrictEqual([slice.endpoints[0].addresses, slice.ports[0].port], [["10.13.0.5"], 30901], "Thanos Query dials the node port");
+  });
+
+  it("upgrading the program to a new pinned Prometheus is an in-place update of the Prometheus pods, nothing replaced", async () => {
+    const upgraded = project.upgradedProgram((versions) => versions.replace(/prometheus: "3\.13\.5"/, 'prometheus: "3.13.99"'));
+    const result = await upgraded.runInChild("eu-west", { operation: "up", settings: project.settings, policyPack: POLICY_PACK });
+    assert.strictEqual(result.result, "succeeded", JSON.stringify(result));
+    console.log(`    eu-west upgrade: ${JSON.stringify(result.changes)}; replaced: ${JSON.stringify(result.replaced ?? [])}`);
+    assert.deepStrictEqual(result.replaced ?? [], [], "no resource is replaced");
+    assert.ok((result.changes.update ?? 0) > 0 && (result.changes.create ?? 0) === 0, JSON.stringify(result.changes));
+    const sets = await project.cluster("eu-west").api.get<{ items: { metadata: { name: string }; spec: { template: { spec: { containers: { image: string }[] } } } }[] }>(
+      `/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets`);
+    const images = sets.items.flatMap((s) => s.spec.template.spec.containers.map((c) => c.image)).filter((i) => i.includes("/prometheus/prometheus:"));
+    assert.ok(images.length > 0 && images.every((i) => i.endsWith(":v3.13.99")), images.join(", "));
   });
 
   it("deploy destroy leaves every cluster and the state empty", async () => {

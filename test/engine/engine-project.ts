@@ -98,6 +98,23 @@ export class EngineProject {
     return (state.resources ?? []).filter((r) => !r.external && !READ_ONLY_TYPES.includes(r.type)).length;
   }
 
+  /**
+   * A copy of the compiled program as a user's next release of it would be: `versions.js` with `change`
+   * applied (a new pinned image, say). Its orchestrator forks its own stack runner, which loads this copy.
+   */
+  upgradedProgram(change: (versions: string) => string): typeof import("../../local/engine/orchestrator") {
+    const root = path.join(this.dir, "upgraded-program");
+    const bin = path.join(root, "bin");
+    fs.cpSync(path.join(REPO, "bin"), bin, { recursive: true, filter: (from) => from !== path.join(REPO, "bin", "test") });
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(root, "node_modules"));
+    const versions = path.join(bin, "versions.js");
+    const before = fs.readFileSync(versions, "utf8");
+    const after = change(before);
+    if (after === before) throw new Error("the upgrade changes nothing in versions.js");
+    fs.writeFileSync(versions, after);
+    return require(path.join(bin, "local", "engine", "orchestrator.js")) as typeof import("../../local/engine/orchestrator");
+  }
+
   async stop(): Promise<void> {
     for (const cluster of this.clusters.values()) {
       await cluster.loadBalancers.stop();

@@ -3,6 +3,7 @@
  * bucket's or database's credentials, each set and held as a secret.
  */
 import type { RuleContext, StackRule } from "../../rule-runner";
+import { DEFAULTS } from "../../defaults";
 import { requireSecret } from "../../secrets";
 import { KUBERNETES_SECRET_KEYS } from "../../schema";
 import type { StackConfig } from "../../types";
@@ -35,7 +36,29 @@ function bucketCredentials(config: StackConfig, { raw }: RuleContext): void {
   }
 }
 
-export const KUBERNETES_RULES: readonly StackRule[] = [kubeconfig, databasePassword, bucketEndpoint, bucketCredentials];
+/** A host and ports only where the global tier dials them; a load balancer brings its own address. */
+function exposure(config: StackConfig, { fail }: RuleContext): void {
+  if (config.cloud !== "kubernetes" || config.tier !== "regional" || config.kubernetes === undefined) return;
+  const e = config.kubernetes.exposure;
+  const at = (key: string) => ["kubernetes", "exposure", key];
+  if (e.type === "load-balancer") {
+    for (const key of ["host", "federationPort", "storeApiPort"] as const) {
+      if (e[key] !== undefined) fail(at(key), "no value: a load balancer's address and ports are its own (set it with type node-port or address)");
+    }
+    return;
+  }
+  if (e.host === undefined) fail(at("host"), `the address the global tier dials this region at (required for type ${e.type})`);
+  const nodePorts = DEFAULTS.exposure.nodePorts;
+  const [federation, storeApi] = e.type === "node-port"
+    ? [e.federationPort ?? nodePorts.federation, e.storeApiPort ?? nodePorts.storeApi]
+    : [e.federationPort, e.storeApiPort];
+  if (federation === undefined || federation !== storeApi) return;
+  // Named at the key the stack set: the other may be a default.
+  if (e.storeApiPort === undefined) fail(at("federationPort"), `a port other than storeApiPort's ${storeApi}`);
+  fail(at("storeApiPort"), `a port other than federationPort's ${federation}`);
+}
+
+export const KUBERNETES_RULES: readonly StackRule[] = [kubeconfig, databasePassword, bucketEndpoint, bucketCredentials, exposure];
 
 /** The secret keys a Kubernetes stack's raw config may hold beside the schema's (none on a cloud). */
 export function kubernetesSecretKeys(values: Readonly<Record<string, unknown>>): string[] {

@@ -1,4 +1,4 @@
-/** The optional `certificateExpiries` regional output: read when a region has it, refused when malformed. */
+/** The optional regional outputs: read when a region has them, refused when malformed. */
 import * as assert from "assert";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import { exposedRegion } from "../fixtures/global-fixtures";
@@ -27,3 +27,22 @@ describe("regional output certificateExpiries", () => {
       /output 'certificateExpiries' is not a map of certificate names to RFC 3339 times/);
   });
 });
+
+describe("regional output gatewayExposure", () => {
+  const validate = (gatewayExposure: unknown) => validateRegionalOutputs("global", "acme/monitoring/on-prem-1", { ...outputs({ gatewayExposure }), region: "on-prem-1", externalLabels: { region: "on-prem-1" } });
+
+  it("is optional (a load balancer then), and read as a load balancer or a host with its two ports", () => {
+    assert.strictEqual(validate(undefined).gatewayExposure, undefined);
+    const nodePort = { type: "node-port", host: "10.20.0.5", federationPort: 30943, storeApiPort: 30901 };
+    assert.deepStrictEqual(validate(nodePort).gatewayExposure, nodePort);
+    assert.deepStrictEqual(validate({ type: "load-balancer" }).gatewayExposure, { type: "load-balancer" });
+  });
+
+  it("is refused without a host or with a port that is not one", () => {
+    const refused = /output 'gatewayExposure' is not \{type: load-balancer\} or \{type: node-port or address, host, federationPort, storeApiPort\}/;
+    assert.throws(() => validate({ type: "node-port", federationPort: 30943, storeApiPort: 30901 }), refused);
+    assert.throws(() => validate({ type: "address", host: "a.example.com", federationPort: 443, storeApiPort: 70000 }), refused);
+    assert.throws(() => validate({ type: "ingress" }), refused);
+  });
+});
+
