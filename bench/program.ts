@@ -32,6 +32,9 @@ function cloneOutputs(outputs: Record<string, unknown>, name: string): Record<st
   return JSON.parse(JSON.stringify(outputs).replace(new RegExp(`${SOURCE_REGION}(?!-\\d)`, "g"), name)) as Record<string, unknown>;
 }
 
+/** A run of the program under mocks takes seconds; one that takes this long has been starved or hangs. */
+const CHILD_TIMEOUT_MS = 10 * 60_000;
+
 /** Runs a script of bin/ in a child process with `input` on stdin, and resolves with its stdout. */
 function runChild(script: string, args: readonly string[], input: string, niceness: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -39,11 +42,19 @@ function runChild(script: string, args: readonly string[], input: string, nicene
     const child = spawn(command, argv, { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "pipe"] });
     let out = "";
     let err = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${script} ${args.join(" ")} did not finish in ${CHILD_TIMEOUT_MS / 60_000} minutes at nice ${niceness}; killed (pid ${child.pid})`));
+    }, CHILD_TIMEOUT_MS);
     child.stdout.on("data", (chunk: Buffer) => (out += chunk));
     child.stderr.on("data", (chunk: Buffer) => (err += chunk));
     child.on("error", reject);
     // "close", not "exit": exit can come before the child's output has been read from the pipe.
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${err.trim()}`))));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${script} ${args.join(" ")} exited ${code}: ${err.trim()}`));
+    });
     child.stdin.end(input);
   });
 }

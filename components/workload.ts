@@ -87,6 +87,12 @@ export function httpProbes(
   };
 }
 
+/** Probes that run `command` in the container: for servers whose every HTTP path asks for credentials. */
+export function execProbes(command: pulumi.Input<string>[]): Probes {
+  const exec = { exec: { command }, periodSeconds: 10, timeoutSeconds: 5 };
+  return { readiness: exec, liveness: { ...exec, failureThreshold: LIVENESS_FAILURES } };
+}
+
 /** Probes that check the port accepts connections, for servers whose every HTTP path asks for credentials. */
 export function socketProbes(port: number): Probes {
   const socket = { tcpSocket: { port }, periodSeconds: 10 };

@@ -15,6 +15,10 @@ export const ALERTMANAGER = {
   configDir: "/etc/alertmanager/config",
   secretsDir: "/etc/alertmanager/secrets",
   tlsDir: "/etc/alertmanager/tls",
+  /** The probes' client config, password and CA (builders/alertmanager/probe.ts). */
+  probeDir: "/etc/alertmanager/probe",
+  /** The web config's user the probes log in as; its password is in the probe Secret only. */
+  probeUser: "alertmanager-probe",
   dataDir: "/alertmanager",
   /** Name in the Alertmanager certificate besides every peer's addresses, for clients that pin one name. */
   tlsServerName: "alertmanager.monitoring.global",

@@ -1,12 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { alertmanagerProbeClientConfig, alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
 import { ALERTMANAGER, alertmanagerPeerHosts, alertmanagerPodName } from "../../builders/global/layout";
+import { toYaml } from "../../builders/regional/render";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
 import {
   configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, loadBalancer, loadBalancerServiceAddress, metadata, mountedFiles,
-  movedChildOpts, persistentVolumeClaim, podBasics, socketProbes, tlsSecret,
+  execProbes, movedChildOpts, persistentVolumeClaim, podBasics, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
 
@@ -72,8 +74,12 @@ export interface AlertmanagerMeshArgs extends GlobalPartArgs {
   readonly config: pulumi.Output<Record<string, string>>;
   /** One file per receiver secret, named by its `secretKey`. */
   readonly receiverSecrets: Record<string, pulumi.Input<string>>;
+  /** The password of ALERTMANAGER.probeUser, which the probes log in with. */
+  readonly probePassword: pulumi.Output<string>;
   readonly storageClassName?: string;
 }
+
+const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca.crt" } as const;
 
 /**
  * The peers: a StatefulSet spread over zones, its secrets, one server certificate for all peers, and a
@@ -100,10 +106,26 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
       stringData: pulumi.secret(pulumi.output(args.receiverSecrets)),
     }, w.opts);
     const tls = tlsSecret(w, { certPem: chain, keyPem: leaf.keyPem });
+    const probeFile = (file: string) => `${ALERTMANAGER.probeDir}/${file}`;
+    const probe = new k8s.core.v1.Secret(`${w.id.name}-probe`, {
+      metadata: metadata(w, `${w.id.name}-probe`),
+      stringData: {
+        [PROBE_FILES.clientConfig]: toYaml(alertmanagerProbeClientConfig({
+          username: ALERTMANAGER.probeUser,
+          passwordFile: probeFile(PROBE_FILES.password),
+          caFile: probeFile(PROBE_FILES.ca),
+          serverName: ALERTMANAGER.tlsServerName,
+        })),
+        [PROBE_FILES.password]: args.probePassword,
+        // The intermediate that signs the peers' certificate: the chain the server sends ends at it.
+        [PROBE_FILES.ca]: args.ca.self.certPem,
+      },
+    }, w.opts);
     const features = [
       mountedFiles("config", ALERTMANAGER.configDir, { secret: { secretName: configSecret.metadata.name } }),
       mountedFiles("receivers", ALERTMANAGER.secretsDir, { secret: { secretName: receivers.metadata.name } }),
       mountedFiles("tls", ALERTMANAGER.tlsDir, { secret: { secretName: tls.metadata.name } }),
+      mountedFiles("probe", ALERTMANAGER.probeDir, { secret: { secretName: probe.metadata.name } }),
     ];
     new k8s.apps.v1.StatefulSet(w.id.name, {
       metadata: metadata(w),
@@ -129,9 +151,13 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
                 resources: DEFAULTS.alertmanager.resources,
                 features,
                 volumeMounts: [{ name: "data", mountPath: ALERTMANAGER.dataDir }],
-                // Every HTTP path needs basic auth, so probes check the listening socket: the process alone, which
-                // depends on nothing else.
-                probes: socketProbes(ALERTMANAGER.webPort),
+                // Its API answering an authenticated request over TLS (builders/alertmanager/probe.ts): the
+                // process alone, which depends on nothing else.
+                probes: execProbes(alertmanagerProbeCommand({
+                  amtool: "amtool",
+                  url: `https://localhost:${ALERTMANAGER.webPort}`,
+                  clientConfigFile: probeFile(PROBE_FILES.clientConfig),
+                })),
               }),
             ],
             volumes: featureVolumes(features),

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../../builders/global/layout";
+import { ALERTMANAGER, FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../../builders/global/layout";
 import { movedChildOpts } from "../workload";
 
 export interface GlobalCredentialsArgs {
@@ -15,9 +15,11 @@ export interface GlobalCredentialsArgs {
  */
 export class GlobalCredentials extends pulumi.ComponentResource {
   readonly federationAlertingPassword: pulumi.Output<string>;
+  /** The Alertmanagers' own probes' password (ALERTMANAGER.probeUser). */
+  readonly alertmanagerProbePassword: pulumi.Output<string>;
   readonly frontendGrafanaPassword: pulumi.Output<string>;
   readonly frontendQueryPassword: pulumi.Output<string>;
-  /** The Alertmanagers' users: the federation Prometheus and every region, by user name. */
+  /** The Alertmanagers' users: the federation Prometheus, their own probes and every region, by user name. */
   readonly alertmanagerUsers: pulumi.Output<Record<string, string>>;
   readonly frontendUsers: pulumi.Output<Record<string, string>>;
 
@@ -26,9 +28,11 @@ export class GlobalCredentials extends pulumi.ComponentResource {
     const moved = movedChildOpts(this, opts?.parent);
     const password = (purpose: string) => new random.RandomPassword(`${name}-${purpose}`, { length: 32, special: false }, moved);
     const federationAlerting = password("federation-alerting");
+    const alertmanagerProbe = password("alertmanager-probe");
     const frontendGrafana = password("query-frontend-grafana");
     const frontendQuery = password("query-frontend-query");
     this.federationAlertingPassword = pulumi.secret(federationAlerting.result);
+    this.alertmanagerProbePassword = pulumi.secret(alertmanagerProbe.result);
     this.frontendGrafanaPassword = pulumi.secret(frontendGrafana.result);
     this.frontendQueryPassword = pulumi.secret(frontendQuery.result);
     this.frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash]).apply(([grafanaHash, queryHash]): Record<string, string> => ({
@@ -36,9 +40,9 @@ export class GlobalCredentials extends pulumi.ComponentResource {
       [QUERY_FRONTEND.queryUser]: queryHash,
     }));
     this.alertmanagerUsers = pulumi
-      .all([federationAlerting.bcryptHash, pulumi.all(args.regionalAlertingUsers)])
-      .apply(([federationHash, regional]) => {
-        const users: Record<string, string> = { [FEDERATION_ALERTING_USER]: federationHash };
+      .all([federationAlerting.bcryptHash, alertmanagerProbe.bcryptHash, pulumi.all(args.regionalAlertingUsers)])
+      .apply(([federationHash, probeHash, regional]) => {
+        const users: Record<string, string> = { [FEDERATION_ALERTING_USER]: federationHash, [ALERTMANAGER.probeUser]: probeHash };
         for (const [user, hash] of regional) {
           if (users[user]) throw new Error(`two clients of the Alertmanagers use the user name '${user}'; each region needs its own alertingUsername`);
           users[user] = hash;

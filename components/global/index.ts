@@ -147,7 +147,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         queryFrontendUsers,
       }),
     );
-    // The bcrypt hashes (and, below Alertmanager 0.26, webhook URLs) make `files` secret, yet they reach only
+    // The bcrypt hashes make `files` secret, yet they reach only
     // the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into Secrets.
     // Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews and
     // policies. (A test checks that no secret value reaches a ConfigMap.)
@@ -163,6 +163,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       args: list(GLOBAL_FILES.alertmanagerArgs),
       config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
       receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]])),
+      probePassword: credentials.alertmanagerProbePassword,
       storageClassName: args.storageClassName,
     }, parent);
 

@@ -169,6 +169,18 @@ describe("GlobalMonitoring component (under mocks)", function () {
     // spec: both probes check that its port accepts connections.
     const frontend = container("thanos-query-frontend");
     for (const probe of [frontend.readinessProbe, frontend.livenessProbe]) assert.deepStrictEqual(probe.tcpSocket, { port: 9090 });
+    // Every path of Alertmanager asks for basic auth too: the image's amtool asks its API, logged in with the
+    // probe user's password from a Secret; the web config admits that user.
+    const alertmanager = k8sNamed(run.resources, "kubernetes:apps/v1:StatefulSet", "alertmanager").inputs.spec.template.spec;
+    for (const probe of [alertmanager.containers[0].readinessProbe, alertmanager.containers[0].livenessProbe]) {
+      assert.deepStrictEqual(probe.exec.command, ["amtool", "cluster", "show", "--alertmanager.url=https://localhost:9093", "--http.config.file=/etc/alertmanager/probe/client.yaml"]);
+    }
+    const probeSecret = k8sNamed(run.resources, "kubernetes:core/v1:Secret", "alertmanager-probe");
+    assert.ok(probeSecret.secret, "the probe's password is a Pulumi secret");
+    assert.deepStrictEqual(YAML.parse(probeSecret.inputs.stringData["client.yaml"]).basic_auth, { username: "alertmanager-probe", password_file: "/etc/alertmanager/probe/password" });
+    assert.match(probeSecret.inputs.stringData["ca.crt"], /BEGIN CERTIFICATE/);
+    const webConfig = YAML.parse(k8sNamed(run.resources, "kubernetes:core/v1:Secret", "alertmanager-config").inputs.stringData["web.yml"]);
+    assert.match(webConfig.basic_auth_users["alertmanager-probe"], /^\$2[aby]\$/);
     const grafana = container("grafana");
     assert.strictEqual(path(grafana.readinessProbe), "/api/health", "Grafana is ready while its database answers");
     assert.strictEqual(path(grafana.livenessProbe), "/healthz", "Grafana is alive while its web server answers, database or not");

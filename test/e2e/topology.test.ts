@@ -4,6 +4,12 @@
  * Every process is started by the topology and stopped by pid in `after`.
  */
 import * as assert from "assert";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { alertmanagerProbeClientConfig, alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
+import { ALERTMANAGER } from "../../builders/global/layout";
 import { REGION_UNREACHABLE } from "../../builders/federation/alerts";
 import { GLOBAL_RECORDING_RULES } from "../../builders/federation/rules";
 import { REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
@@ -35,10 +41,27 @@ function byRegion(series: readonly Series[]): Map<string, number[]> {
   return new Map(series.map((s) => [s.metric.region, s.values.map(([, v]) => Number(v))]));
 }
 
+/**
+ * The exit status of the probe the clusters run in an Alertmanager pod (builders/alertmanager/probe.ts), run
+ * here with the local binary and the peer's address and credentials.
+ */
+function alertmanagerProbeOf(topology: Topology): (name: string) => Promise<number | null> {
+  return async (name) => {
+    const access = topology.access(name);
+    const clientConfigFile = path.join(topology.plan.global.dir, `${name}-probe-client.yaml`);
+    fs.writeFileSync(clientConfigFile, YAML.stringify(alertmanagerProbeClientConfig({
+      username: access.username!, passwordFile: access.passwordFile!, caFile: access.caFile!, serverName: ALERTMANAGER.tlsServerName,
+    })));
+    const [command, ...args] = alertmanagerProbeCommand({ amtool: topology.binaries.amtool, url: access.url, clientConfigFile });
+    return new Promise((resolve) => execFile(command, args, { timeout: 10_000 }, (err) => resolve(err ? (typeof err.code === "number" ? err.code : 1) : 0)));
+  };
+}
+
 describe("local topology end to end", function () {
   this.timeout(120_000);
   let topology: Topology;
   const federation = () => topology.access(topology.plan.global.federation[0].name);
+  const alertmanagerProbe = (name: string) => alertmanagerProbeOf(topology)(name);
   /** The global count of the fleet's healthy targets, per region. */
   const fleetUpSum = (region?: string) => `${GLOBAL_TARGETS_UP}{job="${FLEET_JOB}"${region ? `, region="${region}"` : ""}}`;
 
@@ -112,8 +135,11 @@ describe("local topology end to end", function () {
     });
   });
 
-  it("losing one Alertmanager peer, a new alert still reaches the webhook, at most once per peer left", async () => {
-    await topology.supervisor.kill(topology.plan.global.alertmanagers[0].name);
+  it("losing one Alertmanager peer, a new alert still reaches the webhook, at most once per peer left; the lost peer's probe fails, the others' pass", async () => {
+    const [lost, ...left] = topology.plan.global.alertmanagers.map((am) => am.name);
+    assert.deepStrictEqual(await Promise.all([lost, ...left].map(alertmanagerProbe)), [0, ...left.map(() => 0)], "every peer's probe passes");
+    await topology.supervisor.kill(lost);
+    assert.notStrictEqual(await alertmanagerProbe(lost), 0, "the lost peer's probe fails");
     await topology.waitMeshSettled();
     const region = topology.region("us-east");
     await inducedAlertIsDelivered(topology, region, region.fleet.targetPorts[1]);
