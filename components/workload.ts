@@ -13,7 +13,7 @@ import { ContainerResources, containerSecurityContext, podAntiAffinity, podSecur
 import { TLS_SECRET_KEYS } from "../builders/k8s/tls-secret";
 import type { ScalingBounds } from "../config/types";
 
-type Container = k8s.types.input.core.v1.Container;
+export type Container = k8s.types.input.core.v1.Container;
 type ContainerPort = { name: string; containerPort: number; protocol?: string };
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type Probe = k8s.types.input.core.v1.Probe;

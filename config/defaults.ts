@@ -68,6 +68,8 @@ export const DEFAULTS = {
     responseCacheSize: "512MB",
     /** In the clusters the results live in memcached (resultsCache): a frontend holds the queries in flight. */
     resources: { cpuRequest: "250m", memoryRequest: "512Mi", memoryLimit: "1Gi" },
+    /** The container that carries its readiness probe: a shell waiting, and promtool every 10 s. */
+    readyCheckResources: { cpuRequest: "10m", memoryRequest: "32Mi", memoryLimit: "64Mi" },
   },
   alertmanager: {
     replicas: 3,

@@ -67,6 +67,10 @@ export const QUERY_FRONTEND = {
   queryUser: "query",
   configDir: "/etc/thanos/config",
   tlsDir: "/etc/thanos/tls",
+  /** The readiness check's client config, password and CA (components/global/query.ts). */
+  probeDir: "/etc/thanos/probe",
+  /** The web config's user the readiness check logs in as; its password is in the probe Secret only. */
+  probeUser: "query-frontend-probe",
 } as const;
 
 /**

@@ -19,6 +19,8 @@ export class GlobalCredentials extends pulumi.ComponentResource {
   readonly alertmanagerProbePassword: pulumi.Output<string>;
   readonly frontendGrafanaPassword: pulumi.Output<string>;
   readonly frontendQueryPassword: pulumi.Output<string>;
+  /** The frontend's readiness check's password (QUERY_FRONTEND.probeUser). */
+  readonly frontendProbePassword: pulumi.Output<string>;
   /** The Alertmanagers' users: the federation Prometheus, their own probes and every region, by user name. */
   readonly alertmanagerUsers: pulumi.Output<Record<string, string>>;
   readonly frontendUsers: pulumi.Output<Record<string, string>>;
@@ -31,13 +33,16 @@ export class GlobalCredentials extends pulumi.ComponentResource {
     const alertmanagerProbe = password("alertmanager-probe");
     const frontendGrafana = password("query-frontend-grafana");
     const frontendQuery = password("query-frontend-query");
+    const frontendProbe = password("query-frontend-probe");
     this.federationAlertingPassword = pulumi.secret(federationAlerting.result);
     this.alertmanagerProbePassword = pulumi.secret(alertmanagerProbe.result);
     this.frontendGrafanaPassword = pulumi.secret(frontendGrafana.result);
     this.frontendQueryPassword = pulumi.secret(frontendQuery.result);
-    this.frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash]).apply(([grafanaHash, queryHash]): Record<string, string> => ({
+    this.frontendProbePassword = pulumi.secret(frontendProbe.result);
+    this.frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash, frontendProbe.bcryptHash]).apply(([grafanaHash, queryHash, probeHash]): Record<string, string> => ({
       [QUERY_FRONTEND.grafanaUser]: grafanaHash,
       [QUERY_FRONTEND.queryUser]: queryHash,
+      [QUERY_FRONTEND.probeUser]: probeHash,
     }));
     this.alertmanagerUsers = pulumi
       .all([federationAlerting.bcryptHash, alertmanagerProbe.bcryptHash, pulumi.all(args.regionalAlertingUsers)])

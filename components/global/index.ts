@@ -185,6 +185,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         id: ids.frontend,
         args: list(GLOBAL_FILES.frontendArgs),
         config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+        probePassword: credentials.frontendProbePassword,
         webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
         loadBalancerAnnotations,
         allowedCidrs: config.ingressAllowedCidrs,

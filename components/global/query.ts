@@ -1,6 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY, serviceHost } from "../../builders/global/layout";
+import { WAIT_FOR_TERM, promtoolCheckCommand } from "../../builders/prometheus/probe";
+import { localClientConfig } from "../../builders/prometheus/web";
+import { toYaml } from "../../builders/regional/render";
 import type { ComponentIdentity } from "../../builders/k8s/labels";
 import type { ContainerResources } from "../../builders/k8s/pod";
 import type { ScalingBounds } from "../../config/types";
@@ -8,7 +11,7 @@ import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
-  ContainerFeature, Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, httpProbes, loadBalancer,
+  Container, ContainerFeature, Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, httpProbes, loadBalancer,
   loadBalancerServiceAddress, metadata, mountedFiles, movedChildOpts, podBasics, scratch, socketProbes, TMP_SIZE, tlsSecret,
 } from "../workload";
 import { GlobalPartArgs, globalWorkload } from "./part";
@@ -17,9 +20,14 @@ import { GlobalPartArgs, globalWorkload } from "./part";
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
-  spec: { args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; resources: ContainerResources },
+  spec: {
+    args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; resources: ContainerResources;
+    /** Containers beside Thanos', with the features whose volumes they mount. */
+    sidecars?: { containers: Container[]; features: ContainerFeature[] };
+  },
 ): k8s.apps.v1.Deployment {
   const features = [...spec.features, scratch("tmp", "/tmp", TMP_SIZE)];
+  const sidecars = spec.sidecars ?? { containers: [], features: [] };
   const deployment = new k8s.apps.v1.Deployment(w.id.name, {
     metadata: metadata(w),
     spec: {
@@ -40,8 +48,9 @@ function statelessDeployment(
               features,
               probes: spec.probes,
             }),
+            ...sidecars.containers,
           ],
-          volumes: featureVolumes(features),
+          volumes: featureVolumes([...features, ...sidecars.features]),
         },
       },
     },
@@ -73,6 +82,42 @@ export interface QueryFrontendArgs {
   readonly allowedCidrs: readonly string[];
   /** Signs its server certificate; users trust it. */
   readonly ingressCa: CertificateAuthority;
+  /** The password of QUERY_FRONTEND.probeUser, which its readiness check logs in with. */
+  readonly probePassword: pulumi.Output<string>;
+}
+
+const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca.crt" } as const;
+
+/**
+ * The frontend's readiness: its /-/ready follows Thanos Query's (it asks Query's every 10 s), but every path
+ * asks for basic auth and the Thanos image has no HTTP client to probe it with. A container of the Prometheus
+ * image carries a probe that runs promtool against it, logged in as the probe user; a pod is Ready only when
+ * each container is, so the pod leaves the load balancer while its frontend cannot reach Query.
+ */
+function readinessCheck(frontend: Workload, f: QueryFrontendArgs, serverName: string): { containers: Container[]; features: ContainerFeature[] } {
+  const file = (name: string) => `${QUERY_FRONTEND.probeDir}/${name}`;
+  const secret = new k8s.core.v1.Secret(`${frontend.id.name}-probe`, {
+    metadata: metadata(frontend, `${frontend.id.name}-probe`),
+    stringData: {
+      [PROBE_FILES.clientConfig]: toYaml(localClientConfig({ username: QUERY_FRONTEND.probeUser, passwordFile: file(PROBE_FILES.password), caFile: file(PROBE_FILES.ca), serverName })),
+      [PROBE_FILES.password]: f.probePassword,
+      [PROBE_FILES.ca]: f.ingressCa.certPem,
+    },
+  }, frontend.opts);
+  const probe = mountedFiles("probe", QUERY_FRONTEND.probeDir, { secret: { secretName: secret.metadata.name } });
+  const check = promtoolCheckCommand("ready", { promtool: "promtool", url: `https://localhost:${QUERY_FRONTEND.httpPort}`, clientConfigFile: file(PROBE_FILES.clientConfig) });
+  return {
+    containers: [container({
+      name: "ready-check",
+      image: IMAGES.prometheus,
+      command: WAIT_FOR_TERM,
+      args: [],
+      resources: DEFAULTS.queryFrontend.readyCheckResources,
+      features: [probe],
+      probes: { readiness: { exec: { command: check }, periodSeconds: 10, timeoutSeconds: 5 } },
+    })],
+    features: [probe],
+  };
 }
 
 /**
@@ -156,9 +201,10 @@ export class ThanosQuery extends pulumi.ComponentResource {
       args: f.args,
       checksum: configChecksum(f.args.apply((x) => x.join(" ")), f.config.apply((c) => JSON.stringify(c)), f.webConfig.apply((c) => JSON.stringify(c)), cert.certPem),
       port: QUERY_FRONTEND.httpPort,
-      // Every HTTP path asks for basic auth, /-/ready too, and an httpGet probe could only send the password
-      // from the pod spec: the probe checks that the port accepts connections.
+      // Every HTTP path asks for basic auth: the process is alive while its port accepts connections, and the
+      // pod is ready when the readiness check's container says the frontend's /-/ready answers.
       probes: socketProbes(QUERY_FRONTEND.httpPort),
+      sidecars: readinessCheck(frontend, f, host),
       resources: DEFAULTS.queryFrontend.resources,
       features: [
         mountedFiles("config", QUERY_FRONTEND.configDir, {

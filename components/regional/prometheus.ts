@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { promtoolCheckCommand } from "../../builders/prometheus/probe";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
@@ -111,7 +112,7 @@ function shardStatefulSet(w: Workload, name: string, config: ShardConfig, state:
   const size = plan.sizing;
   const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
     // Exec, because the web endpoint wants basic auth, which an httpGet probe could only send in clear text.
-    exec: { command: ["promtool", "check", command, `--url=https://localhost:${PORTS.prometheusWeb}`, `--http.config.file=${PATHS.localClientConfigFile}`] },
+    exec: { command: promtoolCheckCommand(command, { promtool: "promtool", url: `https://localhost:${PORTS.prometheusWeb}`, clientConfigFile: PATHS.localClientConfigFile }) },
     periodSeconds: 15,
     timeoutSeconds: 10,
     failureThreshold,

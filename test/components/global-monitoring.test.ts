@@ -165,10 +165,19 @@ describe("GlobalMonitoring component (under mocks)", function () {
     const path = (probe: any) => probe?.httpGet?.path;
     assert.strictEqual(path(container("thanos-query").readinessProbe), "/-/ready", "thanos-query readiness");
     assert.strictEqual(path(container("thanos-query").livenessProbe), "/-/healthy", "thanos-query liveness");
-    // Every path of the frontend asks for basic auth, and a probe could only send the password from the pod
-    // spec: both probes check that its port accepts connections.
-    const frontend = container("thanos-query-frontend");
-    for (const probe of [frontend.readinessProbe, frontend.livenessProbe]) assert.deepStrictEqual(probe.tcpSocket, { port: 9090 });
+    // Every path of the frontend asks for basic auth and its image has no HTTP client: it is alive while its
+    // port accepts connections, and its pod ready while the readiness check's promtool gets 200 from /-/ready
+    // (which follows Thanos Query's), logged in as the probe user, whose password is in a Secret only.
+    const frontendPod = k8sNamed(run.resources, "kubernetes:apps/v1:Deployment", "thanos-query-frontend").inputs.spec.template.spec;
+    const [frontend, readyCheck] = frontendPod.containers;
+    assert.deepStrictEqual(frontend.livenessProbe.tcpSocket, { port: 9090 });
+    assert.strictEqual(readyCheck.name, "ready-check");
+    assert.deepStrictEqual(readyCheck.readinessProbe.exec.command, ["promtool", "check", "ready", "--url=https://localhost:9090", "--http.config.file=/etc/thanos/probe/client.yaml"]);
+    assert.deepStrictEqual(readyCheck.command, ["sh", "-c", "trap 'kill $! 2>/dev/null; exit 0' TERM; while true; do sleep 3600 & wait $!; done"]);
+    const frontendProbe = k8sNamed(run.resources, "kubernetes:core/v1:Secret", "thanos-query-frontend-probe");
+    assert.ok(frontendProbe.secret);
+    assert.deepStrictEqual(YAML.parse(frontendProbe.inputs.stringData["client.yaml"]).tls_config, { ca_file: "/etc/thanos/probe/ca.crt", server_name: "thanos-query-frontend.monitoring.svc" });
+    assert.ok(frontendPod.volumes.some((v: any) => v.secret?.secretName === "thanos-query-frontend-probe"));
     // Every path of Alertmanager asks for basic auth too: the image's amtool asks its API, logged in with the
     // probe user's password from a Secret; the web config admits that user.
     const alertmanager = k8sNamed(run.resources, "kubernetes:apps/v1:StatefulSet", "alertmanager").inputs.spec.template.spec;
@@ -189,7 +198,7 @@ describe("GlobalMonitoring component (under mocks)", function () {
     assert.ok(grafana.startupProbe.failureThreshold * grafana.startupProbe.periodSeconds >= 300, "migrations get at least 5 minutes");
     for (const w of [...ofType(run.resources, "kubernetes:apps/v1:Deployment"), ...ofType(run.resources, "kubernetes:apps/v1:StatefulSet")]) {
       for (const c of w.inputs.spec.template.spec.containers) {
-        const probe = c.livenessProbe.httpGet?.path;
+        const probe = c.livenessProbe?.httpGet?.path;
         assert.ok(probe === undefined || !["/-/ready", "/api/health"].includes(probe), `${w.inputs.metadata.name}/${c.name}: liveness is not a readiness check (${probe})`);
       }
     }

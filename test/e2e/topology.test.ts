@@ -10,6 +10,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { alertmanagerProbeClientConfig, alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
 import { ALERTMANAGER } from "../../builders/global/layout";
+import { promtoolCheckCommand } from "../../builders/prometheus/probe";
+import { localClientConfig } from "../../builders/prometheus/web";
 import { REGION_UNREACHABLE } from "../../builders/federation/alerts";
 import { GLOBAL_RECORDING_RULES } from "../../builders/federation/rules";
 import { REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
@@ -52,9 +54,13 @@ function alertmanagerProbeOf(topology: Topology): (name: string) => Promise<numb
     fs.writeFileSync(clientConfigFile, YAML.stringify(alertmanagerProbeClientConfig({
       username: access.username!, passwordFile: access.passwordFile!, caFile: access.caFile!, serverName: ALERTMANAGER.tlsServerName,
     })));
-    const [command, ...args] = alertmanagerProbeCommand({ amtool: topology.binaries.amtool, url: access.url, clientConfigFile });
-    return new Promise((resolve) => execFile(command, args, { timeout: 10_000 }, (err) => resolve(err ? (typeof err.code === "number" ? err.code : 1) : 0)));
+    return exitStatus(alertmanagerProbeCommand({ amtool: topology.binaries.amtool, url: access.url, clientConfigFile }));
   };
+}
+
+/** The exit status of a probe's command, as the kubelet reads it. */
+function exitStatus([command, ...args]: readonly string[]): Promise<number> {
+  return new Promise((resolve) => execFile(command, args, { timeout: 10_000 }, (err) => resolve(err ? (typeof err.code === "number" ? err.code : 1) : 0)));
 }
 
 describe("local topology end to end", function () {
@@ -75,6 +81,19 @@ describe("local topology end to end", function () {
   after(async function () {
     this.timeout(30_000);
     await topology?.stop();
+  });
+
+  it("the Query Frontend's readiness check (promtool, logged in from its client config) passes, and fails without the password", async () => {
+    const access = topology.rendered.frontend;
+    const check = (passwordFile: string) => {
+      const clientConfigFile = path.join(topology.plan.global.dir, "frontend-probe-client.yaml");
+      fs.writeFileSync(clientConfigFile, YAML.stringify(localClientConfig({ username: access.username!, passwordFile, caFile: access.caFile!, serverName: "localhost" })));
+      return exitStatus(promtoolCheckCommand("ready", { promtool: topology.binaries.promtool, url: access.url, clientConfigFile }));
+    };
+    assert.strictEqual(await check(access.passwordFile!), 0);
+    const wrong = path.join(topology.plan.global.dir, "frontend-probe-wrong-password");
+    fs.writeFileSync(wrong, "not-the-password");
+    assert.notStrictEqual(await check(wrong), 0);
   });
 
   it("losing one replica of a region neither leaves a gap in the global sums nor doubles them", async () => {
