@@ -89,8 +89,8 @@ export function quickSettings(basePort: number): BenchSettings {
     queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
     queryPath: { repetitions: 2, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
     // Three points still show linear growth; fifty regions would take the other phases' CPU for a minute. Below
-    // the pipeline, not at nice 19: beside other CPU-bound processes at the default priority a nice-19 child
-    // gets about 1% of a core, and the program's runs then outlast any test (seen with two busy loops beside).
+    // the pipeline, not at nice 19: beside CPU-bound processes at the default priority a nice-19 child gets
+    // about 1% of a core (beside two busy loops, one had 1 s of CPU after a minute), and its runs take minutes.
     program: { regionCounts: [2, 5, 10], niceness: BESIDE_THE_PIPELINE },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: true,
