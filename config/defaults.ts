@@ -29,11 +29,11 @@ export const DEFAULTS = {
   teamEndpoint: { path: "/metrics", scheme: "http", authorizationType: "Bearer" },
   expectedLoad: { targets: 200, seriesPerTarget: 1000 },
   bucketRetention: { raw: "30d", fiveMinutes: "180d", oneHour: "2y" },
-  /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */
   /** HAProxy holds connections, not data: a small request covers federation scrapes and StoreAPI streams. */
   gateway: { resources: { cpuRequest: "100m", memoryRequest: "64Mi", memoryLimit: "256Mi" } },
   /** Where a region on a cluster the user runs is reached (kubernetes.exposure), unless its stack says. */
   exposure: { type: "load-balancer" as const, nodePorts: { federation: 30943, storeApi: 30901 } },
+  /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */
   storeGateway: { replicas: 2, syncInterval: "3m" },
   compactor: { waitInterval: "5m", consistencyDelay: "30m" },
   /** The global federation Prometheus scrapes and evaluates at one interval. */

@@ -16,17 +16,15 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
 /** A team's entry as the schema reads it: paths of the files it brings. */
 export type DeclaredTeam = DeepReadonly<z.output<RegionalSchema>["teams"][number]>;
 /** Services a team has scraped: a ServiceMonitor's spec. */
-export type TeamServiceMonitor = DeclaredTeam["services"][number];
+type TeamServiceMonitor = DeclaredTeam["services"][number];
 /** Pods a team has scraped: a PodMonitor's spec. */
-export type TeamPodMonitor = DeclaredTeam["pods"][number];
+type TeamPodMonitor = DeclaredTeam["pods"][number];
 export type TeamMonitor = TeamServiceMonitor | TeamPodMonitor;
 export type TeamEndpoint = TeamMonitor["endpoints"][number];
-/** A key of a Secret or ConfigMap in a monitor's namespace. */
-export type TeamKeySelector = NonNullable<TeamEndpoint["authorization"]>["credentials"];
 export type TeamRelabeling = TeamEndpoint["relabelings"][number];
 
 /** One rule of a team's file, as promtool's structure check (config/rule-file-check.ts) let it through. */
-export interface TeamRule {
+interface TeamRule {
   readonly record?: string;
   readonly alert?: string;
   readonly expr: string;
@@ -65,11 +63,9 @@ export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "
 export type ClusterSettings = StackConfig["cluster"];
 export type NodePoolSettings = ClusterSettings["nodes"];
 
-export type PrometheusSettings = RegionalStackConfig["prometheus"];
+type PrometheusSettings = RegionalStackConfig["prometheus"];
 /** A target list of config that is not discovered through Kubernetes. */
 export type StaticScrapeJob = PrometheusSettings["staticJobs"][number];
-/** What the regional Prometheus pair is expected to carry; the sizing function turns it into pods. */
-export type ExpectedLoad = RegionalStackConfig["load"];
 /** How long the bucket keeps each resolution; `0d` keeps it forever. */
 export type BucketRetention = RegionalStackConfig["bucketRetention"];
 
@@ -81,7 +77,6 @@ export type AlertingSettings = GlobalStackConfig["alerting"];
  * that holds it as a Pulumi secret (`pulumi config set --secret <secretKey> ...`).
  */
 export type ReceiverSettings = AlertingSettings["receivers"][number];
-export type ReceiverType = ReceiverSettings["type"];
 export type RouteSettings = AlertingSettings["routes"][number];
 /** Absent: the Watchdog is dropped, and nothing outside the stack notices when the global tier is down. */
 export type HeartbeatSettings = NonNullable<AlertingSettings["heartbeat"]>;
