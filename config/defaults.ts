@@ -1,6 +1,6 @@
 /**
  * What every component runs with unless a stack says otherwise, by component. config/schema.ts gives each
- * config key its default from here (and so Pulumi.yaml's `config:` section and the README's reference,
+ * config key its default from here (and so Pulumi.yaml's `config:` section and docs/configuration.md's reference,
  * which `npm run config:docs` writes from the schema); the builders read the settings that are not keys.
  * Defaults that depend on the stack's cloud and region (zones, machine types, database classes) are with
  * the cloud's facts in ./cloud/.

@@ -1,7 +1,8 @@
 /**
- * What the schema says about each key, as users read it: the README's config reference, written by
- * `npm run config:docs`; a unit test proves the file holds exactly what the schema gives. Pulumi.yaml declares
- * no keys: the CLI requires every declared key that has no default in every stack, and the tiers' keys differ.
+ * What the schema says about each key, as users read it: the config reference of docs/configuration.md,
+ * written by `npm run config:docs`; a unit test proves the file holds exactly what the schema gives.
+ * Pulumi.yaml declares no keys: the CLI requires every declared key that has no default in every stack, and the
+ * tiers' keys differ.
  */
 import type { z } from "zod";
 import { ANY_IDENTITY, TIERS, Tier, tierKeys, tierSchema } from "./schema";
@@ -51,7 +52,8 @@ function rows(nodes: Partial<Record<Tier, Node>>, key: string): ReferenceRow[] {
   const node = nodes[tiers[0]]!;
   const doc = docOf(node);
   const type = kindOf(node);
-  // A section's own `allowed` speaks to a stack file's author ("the README lists them"); here its keys follow.
+  // A section's own `allowed` speaks to a stack file's author ("docs/configuration.md lists them"); here its
+  // keys follow.
   const allowed = isSection(node) ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
   const row: ReferenceRow = { key, tiers: tierWords(tiers), type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
   const prefix = type === "array" ? `${key}[]` : key;
@@ -65,7 +67,7 @@ function rows(nodes: Partial<Record<Tier, Node>>, key: string): ReferenceRow[] {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
 
-/** The README's config reference table. */
+/** The config reference table of docs/configuration.md. */
 export function configReferenceTable(): string {
   const all = topLevelKeys().flatMap((key) =>
     rows(Object.fromEntries(TIERS.flatMap((tier) => tierKeys(tier).includes(key) ? [[tier, nodeAt(tierSchema(tier, ANY_IDENTITY), [key])!]] : [])), key));

@@ -1,7 +1,7 @@
 /**
  * The building blocks of the config schema (./schema.ts): zod schemas that carry, beside their checks, the
- * sentence a user reads when a value breaks them ("what is allowed") and the line the README and Pulumi.yaml
- * show for them. Every leaf of the schema is made here, so no field can lack either.
+ * sentence a user reads when a value breaks them ("what is allowed") and the line docs/configuration.md and
+ * Pulumi.yaml show for them. Every leaf of the schema is made here, so no field can lack either.
  */
 import { z } from "zod";
 import { parseDuration } from "./duration";
@@ -100,7 +100,7 @@ export function list<T extends z.ZodType<string>>(entry: T, allowed: string, doc
 
 /** An object whose every key is known: any other key is refused, with the closest known key suggested. */
 export function section<T extends z.ZodRawShape>(shape: T, doc: string) {
-  return documented(z.strictObject(shape), { allowed: "an object of fields (the README's config reference lists them)", doc });
+  return documented(z.strictObject(shape), { allowed: "an object of fields (docs/configuration.md lists them)", doc });
 }
 
 /**

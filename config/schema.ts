@@ -1,6 +1,7 @@
 /**
  * The stack config's one schema. The TypeScript types (./types.ts), the validation (./load.ts), the
- * `config:` declarations of Pulumi.yaml and the README's config reference (./docs.ts) all come from it.
+ * `config:` declarations of Pulumi.yaml and the config reference of docs/configuration.md (./docs.ts) all come
+ * from it.
  *
  * A schema is built for a stack's identity (its name, cloud and region) because defaults and allowed values
  * depend on them: the zones of the region, the cloud's machine types. Rules that relate several keys

@@ -1,4 +1,4 @@
-/** Writes the README's config reference from the config schema. */
+/** Writes the config reference of docs/configuration.md from the config schema. */
 import { writeConfigDocs } from "../config/docs-files";
 
 writeConfigDocs();

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { README, readmeWithReference } from "../../config/docs-files";
+import { CONFIG_REFERENCE_DOC, TABLE_START, docWithReference } from "../../config/docs-files";
 import { REPO_ROOT } from "../../config/stack-file";
 
 describe("one schema, one source", () => {
@@ -13,8 +13,12 @@ describe("one schema, one source", () => {
     assert.strictEqual(project.config, undefined);
   });
 
-  it("the README's config reference is the schema's (npm run config:docs)", () => {
-    const text = fs.readFileSync(README, "utf8");
-    assert.strictEqual(text, readmeWithReference(text));
+  it("docs/configuration.md's config reference is the schema's (npm run config:docs)", () => {
+    const text = fs.readFileSync(CONFIG_REFERENCE_DOC, "utf8");
+    assert.strictEqual(text, docWithReference(text));
+  });
+
+  it("the reference is in docs/configuration.md alone: the README holds no second, unchecked copy", () => {
+    assert.ok(!fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8").includes(TABLE_START));
   });
 });

@@ -81,7 +81,8 @@ describe("shards scaled down and up without losing or doubling a target's histor
       const violations = histories.length === TARGETS ? continuityViolations(histories, MAX_GAP_SECONDS) : [`${histories.length} targets answered, not ${TARGETS}`];
       if (violations.length > 0) throw new Error(violations.join("; "));
       // Measured, not asserted: Prometheus does not always write staleness markers for targets a reload drops
-      // (README, "Series identity"), and then an instant query sees the old series for the lookback's 5 minutes.
+      // (docs/architecture.md, "Series identity"), and then an instant query sees the old series for the
+      // lookback's 5 minutes.
       const lingering = await doubledUnderLookback(query(), start, end);
       report(`${what}, under the default lookback: ${lingering.length === 0 ? "one series per target at every step" : lingering.join("; ")}`);
       return { histories, seconds: end - start };
@@ -122,7 +123,8 @@ describe("shards scaled down and up without losing or doubling a target's histor
       assert.ok(unshipped > MAX_GAP_SECONDS, `deleting ${pod.podName} now would leave a gap the check below sees (${unshipped.toFixed(1)}s > ${MAX_GAP_SECONDS}s)`);
     }
 
-    // The README's check before removing a retiring shard: every replica's head starts after the scale-down...
+    // docs/architecture.md's check before removing a retiring shard: every replica's head starts after the
+    // scale-down...
     for (const pod of retiringPods()) {
       await waitFor(`${pod.name}'s head to start after the scale-down`, (2 * blockSeconds() + 60) * 1000, async () =>
         ((await metricValue(topology.access(pod.name), "prometheus_tsdb_head_min_time")) ?? 0) / 1000 > scaledDownAt ? true : undefined, 1000);

@@ -70,7 +70,7 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   it("keeps the cloud provider's rules for its NLBs within the default security-group quota (60) of every EKS cluster", () => {
     // What the AWS cloud provider adds to the nodes' security group for an NLB Service with source ranges: a
     // rule per range and port, an ICMP (path MTU) rule per distinct range, a health-check rule per subnet
-    // (one per zone), on top of the cluster's own self-referencing rule. The README's formulas count the same.
+    // (one per zone), on top of the cluster's own self-referencing rule. docs/deploying.md's formulas count the same.
     const nlbs = ofType(run, K8S.service).filter((s) => s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb");
     const clusters = [
       { provider: `kubernetes/${config.namePrefix}-k8s`, zones: config.cluster.zones.length },
