@@ -32,7 +32,7 @@ function stackConfig(): StackConfig {
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
   }
-  [...sizingWarnings(config), ...networkPolicyWarnings(config)].forEach((warning) => pulumi.log.warn(warning));
+  for (const warning of [...sizingWarnings(config), ...networkPolicyWarnings(config)]) pulumi.log.warn(warning);
   return config;
 }
 

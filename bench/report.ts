@@ -81,11 +81,11 @@ function formatNumber(n: number): string {
 }
 
 function markdownTable(columns: readonly string[], rows: readonly (readonly (Figure | string)[])[]): string {
-  const escape = (s: string) => s.replace(/\|/g, "\\|");
+  const escapePipes = (s: string) => s.replace(/\|/g, "\\|");
   return [
-    `| ${columns.map(escape).join(" | ")} |`,
+    `| ${columns.map(escapePipes).join(" | ")} |`,
     `|${columns.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map((c) => escape(show(c))).join(" | ")} |`),
+    ...rows.map((r) => `| ${r.map((c) => escapePipes(show(c))).join(" | ")} |`),
   ].join("\n");
 }
 

@@ -34,7 +34,7 @@ export class ReadLog {
           return v;
         }
         // Methods of Array.prototype and Object.prototype are not values of the config.
-        if (!Object.prototype.hasOwnProperty.call(target, property) && typeof v === "function") return v;
+        if (!Object.hasOwn(target, property) && typeof v === "function") return v;
         const at = [...path, Array.isArray(target) && /^\d+$/.test(property) ? Number(property) : property];
         if (v !== null && typeof v === "object") {
           // A proxy must hand out a frozen property's own value: such a value counts as read whole.

@@ -45,9 +45,9 @@ export function endpoints(topology: Topology): Endpoints {
       role: `${region.name} bucket ${region.bucket.name} on ${region.bucket.emulator.name}`,
       url: `http://${address(region.bucket.emulator.port)}/${region.bucket.name}`,
     });
-    region.fleet.targetPorts.forEach((port, i) =>
-      list.push({ name: `${region.fleet.name}-target-${i}`, role: `${region.name} synthetic service`, url: `http://${address(port)}/metrics` }),
-    );
+    region.fleet.targetPorts.forEach((port, i) => {
+      list.push({ name: `${region.fleet.name}-target-${i}`, role: `${region.name} synthetic service`, url: `http://${address(port)}/metrics` });
+    });
   }
   for (const f of topology.plan.global.federation) {
     server(f.name, "global federation Prometheus");

@@ -174,7 +174,7 @@ function installDebianTool(tool: DebianTool, target: string): void {
   const libraryPath = directoriesWithLibraries(root).join(":");
   for (const binary of tool.binaries) {
     const wrapper = path.join(target, binary.name);
-    fs.writeFileSync(wrapper, `#!/bin/sh\nLD_LIBRARY_PATH="${libraryPath}\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "${path.join(root, binary.path)}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(wrapper, `#!/bin/sh\nLD_LIBRARY_PATH="${libraryPath}\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "${path.join(root, binary.path)}" "$@"\n`, { mode: 0o755 });
     const unresolved = run("sh", ["-c", `LD_LIBRARY_PATH="${libraryPath}" ldd "${path.join(root, binary.path)}" | grep "not found" || true`], target).trim();
     if (unresolved) throw new Error(`${binary.name} from Debian's ${tool.package} lacks libraries; add their packages to its entry in local/toolchain.ts:\n${unresolved}`);
   }

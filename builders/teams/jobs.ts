@@ -42,6 +42,9 @@ function selectorSteps(kind: Kind, selector: TeamMonitor["selector"]): RelabelCo
           return { source_labels: [present(e.key)], regex: "true", action: "keep" };
         case "DoesNotExist":
           return { source_labels: [present(e.key)], regex: "true", action: "drop" };
+        default:
+          // The schema admits the four operators only; a fifth would fail to compile here.
+          return e.operator satisfies never;
       }
     }),
   ];

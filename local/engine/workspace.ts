@@ -63,7 +63,7 @@ export function engineMessage(err: unknown, output: string): string {
     if (!error || GENERIC_ERRORS.has(error[2].trim())) return;
     const sentences = [error[2].trim()];
     const continues = (next: string | undefined) =>
-      next !== undefined && next.startsWith(error[1]) && /^\S/.test(next.slice(error[1].length)) && !/^(error|warning|info):/.test(next.slice(error[1].length));
+      next?.startsWith(error[1]) === true && /^\S/.test(next.slice(error[1].length)) && !/^(error|warning|info):/.test(next.slice(error[1].length));
     for (let j = i + 1; continues(lines[j]); j++) sentences.push(lines[j].trim());
     found.push(sentences.join("\n"));
   });

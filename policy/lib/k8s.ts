@@ -123,7 +123,7 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
   return (
     Object.entries(matchLabels).every(([key, value]) => labels[key] === value) &&
     expressions.every(({ key, operator, values }) => {
-      const has = Object.prototype.hasOwnProperty.call(labels, key);
+      const has = Object.hasOwn(labels, key);
       switch (operator) {
         case "In": return has && (values ?? []).includes(labels[key]);
         case "NotIn": return !has || !(values ?? []).includes(labels[key]);

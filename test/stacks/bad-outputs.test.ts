@@ -27,7 +27,8 @@ let globalOptions: RunOptions | undefined;
 /** The global stack's own options, with one output of the eu-west region replaced (or deleted with undefined). */
 function globalWithRegionOutput(output: string, value: unknown): RunOptions {
   // The regions' own programs run once for the whole file.
-  const options = (globalOptions ??= ownStackOptions("global"));
+  globalOptions ??= ownStackOptions("global");
+  const options = globalOptions;
   const region = options.stackReferences![REGION];
   const outputs = { ...region.outputs };
   if (value === undefined) delete outputs[output];

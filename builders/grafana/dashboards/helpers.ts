@@ -163,7 +163,9 @@ export function stackDashboard(spec: DashboardSpec): dashboard.Dashboard {
   const board = builder.build();
   board.schemaVersion = SCHEMA_VERSION;
   // Grafana keys a panel's links and state on its id; the builder leaves them unset.
-  (board.panels ?? []).forEach((panel, i) => (panel.id = i + 1));
+  (board.panels ?? []).forEach((panel, i) => {
+    panel.id = i + 1;
+  });
   return board;
 }
 
