@@ -44,8 +44,6 @@ const FILES = {
 } as const;
 
 const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
-/** Beside regionalRuleFiles: its series come from the certificates' validity, known only once they exist. */
-
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
@@ -193,11 +191,31 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     }, childOpts);
     new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, prometheusSelector: PROMETHEUS_SELECTOR, sizing: this.plan.sizing }, childOpts);
 
+    // Every public field but the plan (the config's own figures), the credentials and keys as secrets.
     this.registerOutputs({
+      namespace: this.namespace,
+      replicaLabel: this.replicaLabel,
       prometheusPods: this.prometheusPods,
+      prometheusSelector: this.prometheusSelector,
+      storeGatewaySelector: this.storeGatewaySelector,
+      gatewaySelector: this.gatewaySelector,
+      federationPort: this.federationPort,
+      storeApiPort: this.storeApiPort,
+      externalLabels: this.externalLabels,
+      tlsServerName: this.tlsServerName,
       tlsCaCert: this.tlsCaCert,
+      storeApiClientCert: pulumi.secret(this.storeApiClientCert),
+      storeApiClientKey: pulumi.secret(this.storeApiClientKey),
+      federationUsername: this.federationUsername,
+      federationPassword: pulumi.secret(this.federationPassword),
       alertingCaCert: this.alertingCaCert,
-      federationPassword: this.federationPassword,
+      alertingCaKey: pulumi.secret(this.alertingCaKey),
+      alertingUsername: this.alertingUsername,
+      alertingPassword: pulumi.secret(this.alertingPassword),
+      alertingPasswordHash: pulumi.secret(this.alertingPasswordHash),
+      alertmanagerTargetsConfigMap: this.alertmanagerTargetsConfigMap,
+      alertmanagerTargetsKey: this.alertmanagerTargetsKey,
+      certificateExpiries: this.certificateExpiries,
     });
   }
 }
