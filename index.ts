@@ -8,7 +8,8 @@ import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./conf
 import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
 import { networkPolicyWarnings } from "./tiers/network-policy-warnings";
-import { SIZING_RULES, sizingWarnings } from "./tiers/sizing-rules";
+import { BUILDER_RULES } from "./tiers/builder-rules";
+import { sizingWarnings } from "./tiers/sizing-rules";
 
 const NAMESPACE = "monitoring";
 
@@ -28,7 +29,7 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: strin
 function stackConfig(): StackConfig {
   let config: StackConfig;
   try {
-    config = loadStackConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret), process.cwd(), SIZING_RULES);
+    config = loadStackConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret), process.cwd(), BUILDER_RULES);
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
   }

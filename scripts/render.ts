@@ -30,7 +30,7 @@ import { ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/o
 import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
-import { SIZING_RULES } from "../tiers/sizing-rules";
+import { BUILDER_RULES } from "../tiers/builder-rules";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
@@ -40,7 +40,7 @@ function readStackConfig(stack: string): StackConfig {
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
   const secretKeys = [...receiverSecretKeys(values), ...kubernetesSecretKeys(values)];
   const standIns = Object.fromEntries(secretKeys.map((key) => [key, `<secret ${key}>`]));
-  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd(), SIZING_RULES);
+  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd(), BUILDER_RULES);
 }
 
 /** The bucket the stack's Thanos writes to: the one its cloud creates, or the one it names, with its secrets stood in for. */

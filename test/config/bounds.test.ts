@@ -7,13 +7,14 @@ import * as assert from "assert";
 import { ConfigError, RegionalStackConfig, loadStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
-import { SIZING_RULES, sizingWarnings } from "../../tiers/sizing-rules";
+import { BUILDER_RULES } from "../../tiers/builder-rules";
+import { sizingWarnings } from "../../tiers/sizing-rules";
 
 const usEast = readStackFile("us-east") as Record<string, any>;
 
 /** us-east with `changes` laid over its keys, loaded as the entry loads it. */
 function load(changes: Record<string, unknown>): RegionalStackConfig {
-  return loadStackConfig("us-east", rawConfigOf({ ...usEast, ...changes }), process.cwd(), SIZING_RULES) as RegionalStackConfig;
+  return loadStackConfig("us-east", rawConfigOf({ ...usEast, ...changes }), process.cwd(), BUILDER_RULES) as RegionalStackConfig;
 }
 
 function refusedAt(changes: Record<string, unknown>, key: string): void {
@@ -69,7 +70,7 @@ describe("bounds on values that parse but that no one means", () => {
     for (const stack of ["us-east", "eu-west", "global"]) {
       const values = readStackFile(stack);
       const secrets = TEST_SECRETS[stack] ?? {};
-      const config = loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), SIZING_RULES);
+      const config = loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), BUILDER_RULES);
       assert.deepStrictEqual(sizingWarnings(config), [], stack);
     }
   });

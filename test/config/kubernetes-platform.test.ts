@@ -3,7 +3,7 @@ import { ConfigError, RegionalStackConfig, loadStackConfig } from "../../config"
 import { rawConfigOf } from "../../config/stack-file";
 import { gatewayExposure } from "../../builders/regional/exposure";
 import { networkPolicyWarnings } from "../../tiers/network-policy-warnings";
-import { SIZING_RULES } from "../../tiers/sizing-rules";
+import { BUILDER_RULES } from "../../tiers/builder-rules";
 
 /** A regional stack on a cluster the user runs, as a user would write it. */
 const REGIONAL = {
@@ -17,7 +17,7 @@ const GATEWAY_PORTS = { federation: 9443, storeApi: 10901 };
 
 function load(kubernetes: Record<string, unknown>): RegionalStackConfig {
   const values = { ...REGIONAL, kubernetes: { ...REGIONAL.kubernetes, ...kubernetes } };
-  return loadStackConfig("on-prem-1", rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)), process.cwd(), SIZING_RULES) as RegionalStackConfig;
+  return loadStackConfig("on-prem-1", rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)), process.cwd(), BUILDER_RULES) as RegionalStackConfig;
 }
 
 function mistakes(kubernetes: Record<string, unknown>): string[] {
