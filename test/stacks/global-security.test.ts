@@ -45,7 +45,8 @@ describe("stack global: security and alarms that cannot go silent", () => {
     const args: string[] = containers(frontend).find((c) => c.args?.[0] === "query-frontend").args;
     const httpConfig = flag(args, "http.config")!;
     const web = globalFile(run, config, "Query Frontend web config", (c) => c.tls_server_config && c.basic_auth_users?.[QUERY_FRONTEND.grafanaUser]);
-    assert.deepStrictEqual(Object.keys(web.basic_auth_users).sort(), [QUERY_FRONTEND.grafanaUser, QUERY_FRONTEND.queryUser].sort());
+    // Grafana, people and tools, and the pods' own readiness check.
+    assert.deepStrictEqual(Object.keys(web.basic_auth_users).sort(), [QUERY_FRONTEND.grafanaUser, QUERY_FRONTEND.queryUser, QUERY_FRONTEND.probeUser].sort());
     const volume = frontend.args.spec.template.spec.volumes.find((v: any) => v.projected);
     assert.ok(volume.projected.sources.some((s: any) => s.secret), "the web config is mounted from a Secret");
     assert.ok(httpConfig.startsWith(QUERY_FRONTEND.configDir));
