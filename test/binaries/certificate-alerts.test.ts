@@ -4,9 +4,9 @@
  */
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC, certificateRules } from "../../../builders/rules/certificates";
-import { TEST_ALERT_SETTINGS } from "../../support/alert-tests";
-import { checkRuleFiles, testRules } from "../../support/promtool";
+import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC, certificateRules } from "../../builders/rules/certificates";
+import { TEST_ALERT_SETTINGS } from "../support/alert-tests";
+import { checkRuleFiles, testRules } from "../support/promtool";
 
 // promtool's test clock starts at the epoch: the server certificate expires on day 14, the CA in 10 years.
 const issued = [
