@@ -1,20 +1,14 @@
+/** The region gateway's HAProxy config as the builder writes it (the pinned HAProxy checks it in test/binaries/gateway-haproxy-check.test.ts). */
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { HaproxyGatewayParams, haproxyGatewayConfig } from "../../builders/gateway/haproxy";
-import { GATEWAY_PORTS, gatewayRoutes, loadBalancersPerRegion, storeApiServerName } from "../../builders/gateway/routes";
-import { regionalGatewayConfig } from "../../builders/regional/gateway";
+import { haproxyGatewayConfig } from "../../builders/gateway/haproxy";
+import { gatewayRoutes, loadBalancersPerRegion, storeApiServerName } from "../../builders/gateway/routes";
 import { regionalPlan } from "../../builders/regional/plan";
 import { Pki } from "../../local/pki";
-import { runBinary, tempDir } from "../support/tools";
+import { tempDir } from "../support/tools";
+import { localGatewayParams } from "../fixtures/gateway-fixtures";
 import { regionalStack } from "../fixtures/regional-fixtures";
-
-/** `haproxy -c`: the pinned HAProxy parses the file, resolves every option and loads every certificate. */
-function haproxyCheck(config: string, dir: string): string {
-  const file = path.join(dir, `haproxy-${Math.random().toString(36).slice(2)}.cfg`);
-  fs.writeFileSync(file, config);
-  return runBinary("haproxy", ["-c", "-f", file]);
-}
 
 describe("the region gateway's HAProxy config", () => {
   let dir: string;
@@ -31,45 +25,7 @@ describe("the region gateway's HAProxy config", () => {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const localParams = (): HaproxyGatewayParams => ({
-    federation: {
-      binds: ["127.0.0.1:34101"],
-      certFile,
-      backendCaFile: caFile,
-      backendServerName: "us-east.monitoring.internal",
-      routes: [{ name: "prometheus-shard-0-0", path: "/prometheus-shard-0-0/federate", servers: [{ name: "prometheus-shard-0-0", address: "127.0.0.1:34102" }] }],
-    },
-    storeApi: {
-      binds: ["127.0.0.1:34103", "127.0.0.1:34104"],
-      routes: [
-        { name: "prometheus-shard-0-0", serverName: "prometheus-shard-0-0.us-east.monitoring.internal", servers: [{ name: "sidecar", address: "127.0.0.1:34105" }] },
-        { name: "thanos-store", serverName: "thanos-store.us-east.monitoring.internal", servers: [{ name: "store-0", address: "127.0.0.1:34106" }, { name: "store-1", address: "127.0.0.1:34107" }] },
-      ],
-    },
-    metricsBind: "127.0.0.1:34108",
-    runtimeDns: false,
-  });
-
-  it("is accepted by the pinned HAProxy as the local topology binds it", () => {
-    const output = haproxyCheck(haproxyGatewayConfig(localParams()), dir);
-    assert.match(output, /Configuration file is valid/);
-  });
-
-  it("is accepted by the pinned HAProxy as a cluster binds it, at 8 shards of 2 replicas, with pods not yet resolvable", () => {
-    const config = regionalStack("us-east", { shards: 8 });
-    const plan = regionalPlan(config);
-    const text = regionalGatewayConfig(plan, { certFile, caFile });
-    assert.match(haproxyCheck(text, dir), /Configuration file is valid/);
-    assert.strictEqual((text.match(/^backend federate-/gm) ?? []).length, plan.pods.length);
-    assert.strictEqual((text.match(/^backend store-api-/gm) ?? []).length, plan.pods.length + 1);
-    // Exactly two listeners the load balancer may expose, plus the exporter's.
-    assert.deepStrictEqual(text.match(/^ {2}bind \S+/gm), [`  bind :${GATEWAY_PORTS.metrics}`, `  bind :${GATEWAY_PORTS.federation}`, `  bind :${GATEWAY_PORTS.storeApi}`]);
-  });
-
-  it("the check can fail: HAProxy refuses a config whose certificate file does not exist", () => {
-    const broken = { ...localParams(), federation: { ...localParams().federation, certFile: path.join(dir, "missing.pem") } };
-    assert.throws(() => haproxyCheck(haproxyGatewayConfig(broken), dir), /missing\.pem/);
-  });
+  const localParams = () => localGatewayParams(certFile, caFile);
 
   it("routes each federation path and each StoreAPI server name to its own backend, and nothing else", () => {
     const text = haproxyGatewayConfig(localParams());
