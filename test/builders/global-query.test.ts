@@ -7,24 +7,12 @@ import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { endpointSdConfig, thanosQueryArgs } from "../../builders/thanos/query";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
-import { checkWebConfig } from "../support/promtool";
-import { thanosFlagProblems } from "../support/thanos-flags";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 
 const regions = [exposedRegion("us-east", 0, 2), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
 
 describe("Thanos Query and Query Frontend of the global tier", () => {
-  it("use only flags the pinned Thanos has and does not deprecate", () => {
-    assert.deepStrictEqual(thanosFlagProblems("query", YAML.parse(files[GLOBAL_FILES.queryArgs])), []);
-    assert.deepStrictEqual(thanosFlagProblems("query-frontend", YAML.parse(files[GLOBAL_FILES.frontendArgs])), []);
-    assert.deepStrictEqual(thanosFlagProblems("sidecar", YAML.parse(files[GLOBAL_FILES.federationSidecarArgs])), []);
-  });
-
-  it("the reference check catches a deprecated endpoint flag (so the test above can fail)", () => {
-    assert.notDeepStrictEqual(thanosFlagProblems("query", ["--endpoint=a:10901", "--grpc-client-tls-secure"]), []);
-  });
-
   it("Query finds its endpoints in the sd-config file and deduplicates on the regional and the federation replica labels", () => {
     const args: string[] = YAML.parse(files[GLOBAL_FILES.queryArgs]);
     assert.ok(args.includes(`--endpoint.sd-config-file=${THANOS_QUERY.configDir}/endpoints.yml`));
@@ -88,9 +76,5 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     assert.strictEqual(thanos.basicAuth, true);
     assert.strictEqual(thanos.basicAuthUser, QUERY_FRONTEND.grafanaUser);
     assert.strictEqual(thanos.secureJsonData.basicAuthPassword, `$__file{${GRAFANA.secretsDir}/${SECRET_FILES.queryFrontendPassword}}`);
-  });
-
-  it("Query Frontend's web config is one the exporter toolkit loads (promtool check web-config)", () => {
-    assert.match(checkWebConfig(files[GLOBAL_FILES.frontendHttpConfig]), /SUCCESS/);
   });
 });

@@ -1,4 +1,4 @@
-/** Thanos arguments and objstore of the regional tier, and the sizing function. */
+/** Thanos arguments and objstore of the regional tier, and the sizing function (the pinned Thanos reads the arguments in test/binaries/). */
 import * as assert from "assert";
 import { gcsLocation, s3Location } from "../../builders/cloud/object-store";
 import { PATHS } from "../../builders/regional/layout";
@@ -6,7 +6,6 @@ import { regionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import { MAX_SERIES_PER_SHARD, sizeRegion, SizingInput } from "../../builders/sizing";
 import { objstoreConfig } from "../../builders/thanos/objstore";
-import { thanosFlagProblems } from "../support/thanos-flags";
 import { regionalStack } from "../fixtures/regional-fixtures";
 
 describe("regional Thanos arguments", () => {
@@ -17,19 +16,6 @@ describe("regional Thanos arguments", () => {
     store: regionalStoreArgs(plan.sizing),
     compact: regionalCompactArgs(config),
   } as const;
-
-  for (const [command, args] of Object.entries(commands)) {
-    it(`thanos ${command}: only flags the pinned Thanos has, none deprecated`, () => {
-      assert.strictEqual(args[0], command);
-      assert.deepStrictEqual(thanosFlagProblems(command as keyof typeof commands, args), []);
-    });
-  }
-
-  it("the flag check can fail", () => {
-    assert.deepStrictEqual(thanosFlagProblems("store", ["store", "--store.grpc.series-sample-limit=1"]), [
-      "thanos store deprecates --store.grpc.series-sample-limit",
-    ]);
-  });
 
   for (const command of ["sidecar", "store"] as const) {
     it(`thanos ${command} serves the StoreAPI with mutual TLS`, () => {

@@ -1,0 +1,29 @@
+/** The regional tier's Thanos arguments as the pinned Thanos lists its flags. */
+import * as assert from "assert";
+import { regionalPlan } from "../../builders/regional/plan";
+import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
+import { thanosFlagProblems } from "../support/thanos-flags";
+import { regionalStack } from "../fixtures/regional-fixtures";
+
+describe("regional Thanos arguments", () => {
+  const config = regionalStack("us-east");
+  const plan = regionalPlan(config);
+  const commands = {
+    sidecar: regionalSidecarArgs(),
+    store: regionalStoreArgs(plan.sizing),
+    compact: regionalCompactArgs(config),
+  } as const;
+
+  for (const [command, args] of Object.entries(commands)) {
+    it(`thanos ${command}: only flags the pinned Thanos has, none deprecated`, () => {
+      assert.strictEqual(args[0], command);
+      assert.deepStrictEqual(thanosFlagProblems(command as keyof typeof commands, args), []);
+    });
+  }
+
+  it("the flag check can fail", () => {
+    assert.deepStrictEqual(thanosFlagProblems("store", ["store", "--store.grpc.series-sample-limit=1"]), [
+      "thanos store deprecates --store.grpc.series-sample-limit",
+    ]);
+  });
+});
