@@ -1,28 +1,19 @@
 /**
  * A team's endpoints that authenticate and verify their targets with material from the team's own Secrets and
  * ConfigMaps (the ledger team of test/fixtures/teams.ts): the files the jobs point at, the copy the component
- * makes of them, the labels copied from Services and Pods, promtool on the result, and the import of the
- * same team from its ServiceMonitor and PodMonitor.
+ * makes of them, the labels copied from Services and Pods, and the import of the same team from its
+ * ServiceMonitor and PodMonitor (promtool on the result: test/binaries/teams-credentials-promtool.test.ts).
  */
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
 import { IN_POD_FILES, prometheusConfig } from "../../builders/prometheus/config";
 import { discoveryRules } from "../../builders/prometheus/rbac";
 import type { ScrapeConfig } from "../../builders/prometheus/types";
 import { PATHS } from "../../builders/regional/layout";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { credentialFileName, endpointHttpClient, teamCredentialFiles } from "../../builders/teams/credentials";
-import { RegionalStackConfig, loadStackConfig } from "../../config";
-import { REPO_ROOT, rawConfigOf, readStackFile } from "../../config/stack-file";
+import type { RegionalStackConfig } from "../../config";
 import { ImportProblem, importObjects } from "../../config/teams-import";
-import { Pki } from "../../local/pki";
-import { LEDGER_BY_IMPORT, LEDGER_WITH_CREDENTIALS } from "../fixtures/teams";
-import { runPromtool, standInPrometheusConfig, withTempDir } from "../support/promtool";
-
-function usEast(teams: unknown[]): RegionalStackConfig {
-  return loadStackConfig("us-east", rawConfigOf({ ...readStackFile("us-east"), teams }), REPO_ROOT) as RegionalStackConfig;
-}
+import { LEDGER_BY_IMPORT, LEDGER_WITH_CREDENTIALS, usEastWithTeams } from "../fixtures/teams";
 
 function ledgerJobs(config: RegionalStackConfig, credentialsDir: string = PATHS.teamCredentialsDir): ScrapeConfig[] {
   const params = regionalPrometheusParams(config, regionalPlan(config), config.cluster.name, 0, "prometheus-shard-0-0");
@@ -33,7 +24,7 @@ const byJob = (jobs: readonly ScrapeConfig[]) => Object.fromEntries(jobs.map((j)
 const file = (name: string) => `${PATHS.teamCredentialsDir}/${name}`;
 
 describe("teams: credentials and TLS material from the team's Secrets and ConfigMaps", () => {
-  const ledger = usEast([LEDGER_WITH_CREDENTIALS]);
+  const ledger = usEastWithTeams([LEDGER_WITH_CREDENTIALS]);
 
   it("points every credential and TLS field at the copy's file of the key it names, in the monitor's namespace", () => {
     const jobs = byJob(ledgerJobs(ledger));
@@ -112,41 +103,13 @@ describe("teams: credentials and TLS material from the team's Secrets and Config
     assert.ok(copied < steps.findIndex((r) => r.target_label === "team"));
   });
 
-  it("renders a regional config with every credential kind that the pinned promtool check config accepts, the files in a temp dir", () => {
-    withTempDir("team-credentials-", (dir) => {
-      const credentials = path.join(dir, "team-credentials");
-      const pki = new Pki(path.join(dir, "pki"));
-      const ca = pki.rootCa("ledger-ca", "ledger CA");
-      const client = pki.client("ledger-client", ca, "prometheus");
-      const contents: Record<string, string> = {
-        "configMap_ledger_ledger-ca_ca.crt": fs.readFileSync(ca.cert, "utf8"),
-        "secret_ledger_ledger-client_tls.crt": fs.readFileSync(client.cert, "utf8"),
-        "secret_ledger_ledger-client_tls.key": fs.readFileSync(client.key, "utf8"),
-        "secret_ledger_ledger-client_ca.crt": fs.readFileSync(ca.cert, "utf8"),
-        "secret_ledger_ledger-basic-auth_username": "prometheus",
-        "secret_ledger_ledger-basic-auth_password": "ledger-scrape-password",
-        "secret_ledger_ledger-token_token": "ledger-scrape-token",
-      };
-      assert.deepStrictEqual(Object.keys(contents).sort(), teamCredentialFiles(ledger.teams).map((f) => f.fileName).sort(), "every key the copy holds, and no other");
-      fs.mkdirSync(credentials);
-      for (const [name, content] of Object.entries(contents)) fs.writeFileSync(path.join(credentials, name), content);
-      const params = regionalPrometheusParams(ledger, regionalPlan(ledger), ledger.cluster.name, 0, "prometheus-shard-0-0");
-      const config = prometheusConfig({ ...params, files: { ...IN_POD_FILES, teamCredentialsDir: credentials } });
-      // The stack's own in-pod files get stand-ins; the teams' files are the real ones written above.
-      const checked = path.join(dir, "prometheus.yaml");
-      fs.writeFileSync(checked, standInPrometheusConfig(config, dir));
-      assert.ok(fs.readFileSync(checked, "utf8").includes(`${credentials}/secret_ledger_ledger-token_token`));
-      assert.match(runPromtool(["check", "config", checked]), /SUCCESS/);
-    });
-  });
-
   describe("the import", () => {
     it("maps tlsConfig.ca/cert/keySecret, basicAuth, authorization, bearerTokenSecret, targetLabels, podTargetLabels and the namespace into the same jobs", () => {
-      assert.deepStrictEqual(ledgerJobs(usEast([LEDGER_BY_IMPORT])), ledgerJobs(ledger));
+      assert.deepStrictEqual(ledgerJobs(usEastWithTeams([LEDGER_BY_IMPORT])), ledgerJobs(ledger));
     });
 
     it("takes the monitor's namespace from its metadata, where its Secrets are", () => {
-      const [api] = usEast([LEDGER_BY_IMPORT]).teams[0].services;
+      const [api] = usEastWithTeams([LEDGER_BY_IMPORT]).teams[0].services;
       assert.strictEqual(api.namespace, "ledger");
       assert.deepStrictEqual(api.endpoints[1].authorization, { type: "Bearer", credentials: { name: "ledger-token", key: "token" } }, "bearerTokenSecret is the Bearer authorization it stands for");
     });
