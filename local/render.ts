@@ -56,7 +56,7 @@ export const LOCAL_ADAPTATIONS = [
   "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
   "Buckets are emulators: us-east's S3 bucket on moto, eu-west's GCS bucket on fake-gcs-server. The objstore config is the clusters' with only the endpoint and test credentials changed (static S3 keys, a GCS service-account key whose token URI is the runner's), and every Thanos process has the metadata address disabled.",
   "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
-  "The Query Frontend keeps its results in memory: locally there is one frontend replica, so a shared memcached has nothing to share (the clusters' memcached config is started by the pinned Thanos in test/builders/thanos-response-cache.test.ts, and the benchmark measures both caches side by side).",
+  "The Query Frontend keeps its results in memory: locally there is one frontend replica, so a shared memcached has nothing to share (the clusters' memcached config is started by the pinned Thanos in test/binaries/thanos-response-cache.test.ts, and the benchmark measures both caches side by side).",
   "The region gateway's two replicas share their federation and StoreAPI ports (SO_REUSEPORT) in place of the load balancer, and its StoreAPI listens on one port per route in place of the global cluster's per-StoreAPI names (Thanos Query needs an address per endpoint); each replica has its own metrics port.",
 ] as const;
 
