@@ -1,7 +1,7 @@
 /** The region gateway's HAProxy config as the pinned HAProxy checks it (`haproxy -c`). */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { haproxyGatewayConfig } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { regionalGatewayConfig } from "../../builders/regional/gateway";

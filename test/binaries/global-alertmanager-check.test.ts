@@ -1,7 +1,7 @@
 /** The global tier's Alertmanager config and arguments as the pinned amtool and Alertmanager read them. */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { ALERTMANAGER } from "../../builders/global/layout";
@@ -15,7 +15,7 @@ describe("Alertmanager mesh builders", () => {
   before(() => (dir = tempDir("alertmanager-")));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it("renders a config with every kind of receiver that the pinned amtool check-config accepts", function () {
+  it("renders a config with every kind of receiver that the pinned amtool check-config accepts", () => {
     const root = path.join(dir, "receivers");
     const text = YAML.stringify(alertmanagerConfig({ alerting: EVERY_RECEIVER_KIND.alerting, secretsDir: ALERTMANAGER.secretsDir }));
     const file = path.join(root, "alertmanager.yml");

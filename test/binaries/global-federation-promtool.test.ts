@@ -2,9 +2,9 @@
  * The global federation Prometheus' config and rules as the pinned promtool checks them, and its global
  * recording rules under `promtool test rules`.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { FEDERATION } from "../../builders/global/layout";

@@ -1,7 +1,7 @@
 /** The dead man's switch's Alertmanager configs as the pinned amtool checks them. */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { OPSGENIE_HEARTBEAT, WEBHOOK_HEARTBEAT, clusterAlertmanagerConfig } from "../fixtures/alertmanager-fixtures";

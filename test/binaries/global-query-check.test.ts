@@ -1,5 +1,5 @@
 /** The global tier's Thanos Query and Query Frontend as the pinned Thanos and promtool read their arguments and files. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { checkWebConfig } from "../support/promtool";

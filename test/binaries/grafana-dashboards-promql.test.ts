@@ -1,5 +1,5 @@
 /** Every default dashboard query, its variables filled in as Grafana does, as the pinned promtool parses it. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
 import { everyDashboardQuery } from "../support/dashboard-series";

@@ -1,6 +1,6 @@
 /** The binaries the tests and the local topology run are the versions the clusters run (versions.ts). */
-import * as assert from "assert";
-import { BinaryName, binaryVersion, findBinary } from "../../local/binaries";
+import * as assert from "node:assert";
+import { type BinaryName, binaryVersion, findBinary } from "../../local/binaries";
 
 const PINNED: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "haproxy", "memcached"];
 

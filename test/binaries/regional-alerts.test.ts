@@ -3,7 +3,7 @@
  * series that make it fire and series that must not (the cases: test/fixtures/alert-cases/; that every alert
  * has both is checked in test/builders/rules/regional-alerts.test.ts).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { parseDuration } from "../../config/duration";
 import type { TestGroup } from "../support/alert-tests";

@@ -1,6 +1,6 @@
 /** The regional exporters' command lines as the pinned binaries parse them. */
-import * as assert from "assert";
-import { spawnSync } from "child_process";
+import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
 import { nodeExporterArgs } from "../../builders/regional/exporters";
 import { findBinary } from "../../local/binaries";
 

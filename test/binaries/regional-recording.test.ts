@@ -1,5 +1,5 @@
 /** `promtool test rules` over the recording rules the global tier federates. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { RECORDED, recordingRules } from "../../builders/rules/recording";
 import { testRules } from "../support/promtool";

@@ -1,5 +1,5 @@
 /** The regional tier's Thanos arguments as the pinned Thanos lists its flags. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { regionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import { thanosFlagProblems } from "../support/thanos-flags";

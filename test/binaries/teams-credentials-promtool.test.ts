@@ -2,9 +2,9 @@
  * A regional Prometheus config with every credential kind a team's endpoints use, the files written from a
  * real CA and client certificate, as the pinned promtool checks it.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { IN_POD_FILES, prometheusConfig } from "../../builders/prometheus/config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { teamCredentialFiles } from "../../builders/teams/credentials";

@@ -2,9 +2,9 @@
  * The payments team's part of the rendered configs as the pinned binaries read them: promtool on the
  * regional Prometheus config and the team's rules, amtool on the global stack's Alertmanager config.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
