@@ -2,13 +2,13 @@
  * Pulumi entry point. The stack's config says which tier it is (regional or global) and on which cloud;
  * the stack outputs are what the exported program returns.
  */
+import { loadProgramConfig } from "./tiers/load-config";
 import * as pulumi from "@pulumi/pulumi";
 import { receiverSecretFiles } from "./builders/alertmanager/config";
-import { ConfigError, StackConfig, loadStackConfig, projectConfig } from "./config";
+import { ConfigError, StackConfig, projectConfig } from "./config";
 import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
 import { networkPolicyWarnings } from "./tiers/network-policy-warnings";
-import { BUILDER_RULES } from "./tiers/builder-rules";
 import { sizingWarnings } from "./tiers/sizing-rules";
 
 const NAMESPACE = "monitoring";
@@ -29,7 +29,7 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: strin
 function stackConfig(): StackConfig {
   let config: StackConfig;
   try {
-    config = loadStackConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret), process.cwd(), BUILDER_RULES);
+    config = loadProgramConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret), process.cwd());
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
   }

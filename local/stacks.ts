@@ -1,5 +1,4 @@
-import { loadStackConfig } from "../config/load";
-import { BUILDER_RULES } from "../tiers/builder-rules";
+import { loadProgramConfig } from "../tiers/load-config";
 import { REPO_ROOT, rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { address } from "./ports";
@@ -14,7 +13,7 @@ export function loadWithOverrides(stack: string, overrides: Record<string, unkno
     const base = merged[key];
     merged[key] = isObject(base) && isObject(value) ? { ...base, ...value } : value;
   }
-  return loadStackConfig(stack, rawConfigOf(merged, receiverSecretKeys(merged)), undefined, BUILDER_RULES);
+  return loadProgramConfig(stack, rawConfigOf(merged, receiverSecretKeys(merged)));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

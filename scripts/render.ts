@@ -11,6 +11,7 @@
  * a region without one is rendered from its own stack file, with documentation-range addresses
  * (192.0.2.0/24, RFC 5737) where its gateway's load balancer would be.
  */
+import { loadProgramConfig } from "../tiers/load-config";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -25,12 +26,11 @@ import { gatewaySelector } from "../builders/regional/gateway";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
-import { GlobalStackConfig, KUBERNETES_SECRET_KEYS, RegionalStackConfig, StackConfig, loadStackConfig } from "../config";
+import { GlobalStackConfig, KUBERNETES_SECRET_KEYS, RegionalStackConfig, StackConfig } from "../config";
 import { ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
 import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
-import { BUILDER_RULES } from "../tiers/builder-rules";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
@@ -40,7 +40,7 @@ function readStackConfig(stack: string): StackConfig {
   // Receivers' secrets are referenced by file in the rendered configs, never written: stand in for them.
   const secretKeys = [...receiverSecretKeys(values), ...kubernetesSecretKeys(values)];
   const standIns = Object.fromEntries(secretKeys.map((key) => [key, `<secret ${key}>`]));
-  return loadStackConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd(), BUILDER_RULES);
+  return loadProgramConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd());
 }
 
 /** The bucket the stack's Thanos writes to: the one its cloud creates, or the one it names, with its secrets stood in for. */

@@ -3,6 +3,7 @@
  * demands a client certificate and basic auth, through a job whose TLS and authentication fields are the
  * builder's (endpointHttpClient, for the ledger team's first endpoint) with the copy's files in a temp dir.
  */
+import { loadProgramConfig } from "../../tiers/load-config";
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -11,7 +12,7 @@ import * as https from "https";
 import * as path from "path";
 import * as YAML from "yaml";
 import { credentialFileName, endpointHttpClient, teamCredentialFiles } from "../../builders/teams/credentials";
-import { RegionalStackConfig, loadStackConfig } from "../../config";
+import { RegionalStackConfig } from "../../config";
 import { REPO_ROOT, rawConfigOf, readStackFile } from "../../config/stack-file";
 import { findBinary } from "../../local/binaries";
 import { Pki } from "../../local/pki";
@@ -63,7 +64,7 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
 
   before(async () => {
     dir = tempDir("team-scrape-");
-    const ledger = loadStackConfig("us-east", rawConfigOf({ ...readStackFile("us-east"), teams: [LEDGER_WITH_CREDENTIALS] }), REPO_ROOT) as RegionalStackConfig;
+    const ledger = loadProgramConfig("us-east", rawConfigOf({ ...readStackFile("us-east"), teams: [LEDGER_WITH_CREDENTIALS] }), REPO_ROOT) as RegionalStackConfig;
     const monitor = ledger.teams[0].services[0];
     const endpoint = monitor.endpoints[0];
     const pki = new Pki(path.join(dir, "pki"));

@@ -3,18 +3,18 @@
  * refusals as ConfigErrors (config-cases.ts has their exact sentences), the warnings the entry prints
  * (tiers/sizing-rules.ts) as the sentences themselves.
  */
+import { loadProgramConfig } from "../../tiers/load-config";
 import * as assert from "assert";
-import { ConfigError, RegionalStackConfig, loadStackConfig } from "../../config";
+import { ConfigError, RegionalStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
-import { BUILDER_RULES } from "../../tiers/builder-rules";
 import { sizingWarnings } from "../../tiers/sizing-rules";
 
 const usEast = readStackFile("us-east") as Record<string, any>;
 
 /** us-east with `changes` laid over its keys, loaded as the entry loads it. */
 function load(changes: Record<string, unknown>): RegionalStackConfig {
-  return loadStackConfig("us-east", rawConfigOf({ ...usEast, ...changes }), process.cwd(), BUILDER_RULES) as RegionalStackConfig;
+  return loadProgramConfig("us-east", rawConfigOf({ ...usEast, ...changes }), process.cwd()) as RegionalStackConfig;
 }
 
 function refusedAt(changes: Record<string, unknown>, key: string): void {
@@ -70,7 +70,7 @@ describe("bounds on values that parse but that no one means", () => {
     for (const stack of ["us-east", "eu-west", "global"]) {
       const values = readStackFile(stack);
       const secrets = TEST_SECRETS[stack] ?? {};
-      const config = loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), BUILDER_RULES);
+      const config = loadProgramConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd());
       assert.deepStrictEqual(sizingWarnings(config), [], stack);
     }
   });

@@ -1,8 +1,8 @@
+import { loadProgramConfig } from "../../tiers/load-config";
 import * as assert from "assert";
-import { ConfigError, GlobalStackConfig, RegionalStackConfig, loadStackConfig } from "../../config";
+import { ConfigError, GlobalStackConfig, RegionalStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
-import { BUILDER_RULES } from "../../tiers/builder-rules";
 import { BAD_INPUTS, expectedMessage, valuesOf } from "./config-cases";
 
 /**
@@ -10,7 +10,7 @@ import { BAD_INPUTS, expectedMessage, valuesOf } from "./config-cases";
  * the rules the entry adds above config.
  */
 function load(stack: string, values: Record<string, unknown>, secrets: Record<string, string> = {}) {
-  return loadStackConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd(), BUILDER_RULES);
+  return loadProgramConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd());
 }
 
 const regional = {

@@ -1,9 +1,9 @@
+import { loadProgramConfig } from "../../tiers/load-config";
 import * as assert from "assert";
-import { ConfigError, RegionalStackConfig, loadStackConfig } from "../../config";
+import { ConfigError, RegionalStackConfig } from "../../config";
 import { rawConfigOf } from "../../config/stack-file";
 import { gatewayExposure } from "../../builders/regional/exposure";
 import { networkPolicyWarnings } from "../../tiers/network-policy-warnings";
-import { BUILDER_RULES } from "../../tiers/builder-rules";
 
 /** A regional stack on a cluster the user runs, as a user would write it. */
 const REGIONAL = {
@@ -17,7 +17,7 @@ const GATEWAY_PORTS = { federation: 9443, storeApi: 10901 };
 
 function load(kubernetes: Record<string, unknown>): RegionalStackConfig {
   const values = { ...REGIONAL, kubernetes: { ...REGIONAL.kubernetes, ...kubernetes } };
-  return loadStackConfig("on-prem-1", rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)), process.cwd(), BUILDER_RULES) as RegionalStackConfig;
+  return loadProgramConfig("on-prem-1", rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)), process.cwd()) as RegionalStackConfig;
 }
 
 function mistakes(kubernetes: Record<string, unknown>): string[] {

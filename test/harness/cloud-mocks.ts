@@ -1,6 +1,6 @@
-import { BUILDER_RULES } from "../../tiers/builder-rules";
+import { loadProgramConfig } from "../../tiers/load-config";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../../config/stack-file";
-import { StackConfig, loadStackConfig } from "../../config";
+import { StackConfig } from "../../config";
 import { MockedResource, installMocks } from "./mocks";
 
 /**
@@ -19,7 +19,7 @@ export function useCloudMocks(stack: string): MockedResource[] {
 /** A stack's validated config from its stack file, with keys overridden as `pulumi config set` would. */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
   const raw = { ...readStackFile(stack), ...overrides };
-  return loadStackConfig(stack, rawConfigOf(raw, receiverSecretKeys(raw)), undefined, BUILDER_RULES);
+  return loadProgramConfig(stack, rawConfigOf(raw, receiverSecretKeys(raw)));
 }
 
 /** Custom resources (not components, not providers) whose provider is missing or a default one. */

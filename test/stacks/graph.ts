@@ -2,9 +2,10 @@
  * Reading a recorded stack the way a reviewer reads `pulumi preview --diff`: resources by type and by their
  * Kubernetes name, with secret inputs decrypted, and the config the stack was run with.
  */
+import { loadProgramConfig } from "../../tiers/load-config";
 import * as assert from "assert";
 import * as YAML from "yaml";
-import { loadStackConfig, StackConfig } from "../../config";
+import { StackConfig } from "../../config";
 import { rawConfigOf } from "../../config/stack-file";
 import * as mocks from "../harness/mocks";
 import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
@@ -103,7 +104,7 @@ export function providerOf(resource: RecordedResource): string | undefined {
 /** A stack file's config (or the config given instead) as the program reads it: typed, with defaults. */
 export function configOf(stack: string, override?: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
   const raw = { ...(override ?? readStackFile(stack)), ...TEST_SECRETS[stack], ...extra };
-  return loadStackConfig(stack, rawConfigOf(raw, Object.keys(TEST_SECRETS[stack] ?? {})));
+  return loadProgramConfig(stack, rawConfigOf(raw, Object.keys(TEST_SECRETS[stack] ?? {})));
 }
 
 /**
