@@ -5,7 +5,7 @@
 import { loadProgramConfig } from "./tiers/load-config";
 import * as pulumi from "@pulumi/pulumi";
 import { receiverSecretFiles } from "./builders/alertmanager/config";
-import { ConfigError, StackConfig, projectConfig } from "./config";
+import { ConfigError, type StackConfig, projectConfig } from "./config";
 import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
 import { networkPolicyWarnings } from "./tiers/network-policy-warnings";
@@ -29,7 +29,11 @@ const isConfigSecret = (pulumi.runtime as unknown as { isConfigSecret(key: strin
 function stackConfig(): StackConfig {
   let config: StackConfig;
   try {
-    config = loadProgramConfig(pulumi.getStack(), projectConfig(pulumi.runtime.allConfig(), isConfigSecret), process.cwd());
+    config = loadProgramConfig(
+      pulumi.getStack(),
+      projectConfig(pulumi.runtime.allConfig(), isConfigSecret),
+      process.cwd(),
+    );
   } catch (err) {
     throw err instanceof ConfigError ? new pulumi.RunError(err.message, { cause: err }) : err;
   }

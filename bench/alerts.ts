@@ -4,10 +4,10 @@
  */
 import { parseDuration } from "../config/duration";
 import { deliveryProblem, receivedAlerts, setTargetFailing, TARGET_DOWN } from "../local/check";
-import { LocalRegion, address } from "../local/plan";
+import { type LocalRegion, address } from "../local/plan";
 import { FLEET_JOB, LOCAL_TIMING } from "../local/settings";
 import type { Log, Topology } from "../local/topology";
-import { figure, Section } from "./report";
+import { figure, type Section } from "./report";
 import { mean, percentile, round } from "./stats";
 
 export interface AlertSettings {
@@ -28,7 +28,10 @@ interface Induced {
 }
 
 /** Breaks each target at once, waits for its alert (and for any duplicate), then mends it. */
-async function induce(topology: Topology, targets: readonly { region: LocalRegion; port: number }[]): Promise<Induced[]> {
+async function induce(
+  topology: Topology,
+  targets: readonly { region: LocalRegion; port: number }[],
+): Promise<Induced[]> {
   return Promise.all(
     targets.map(async ({ region, port }) => {
       const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(port) };
@@ -55,11 +58,15 @@ const seconds = (duration: string) => parseDuration(duration) ?? NaN;
  * copy per running peer, since a peer that has not heard of a notification by gossip within its wait sends its own.
  */
 function deliveryCheck(condition: string, alerts: readonly Induced[], runningPeers: number) {
-  const problems = alerts.map((x, i) => deliveryProblem(`alert ${i + 1}`, x.copies, runningPeers)).filter((p) => p !== undefined);
+  const problems = alerts
+    .map((x, i) => deliveryProblem(`alert ${i + 1}`, x.copies, runningPeers))
+    .filter((p) => p !== undefined);
   return {
     what: `every alert reaches the webhook, at least once and at most once per peer, ${condition}`,
     passed: problems.length === 0,
-    detail: problems.length ? problems.join("; ") : `copies per alert: ${alerts.map((x) => x.copies).join(", ")} (at most ${runningPeers})`,
+    detail: problems.length
+      ? problems.join("; ")
+      : `copies per alert: ${alerts.map((x) => x.copies).join(", ")} (at most ${runningPeers})`,
   };
 }
 
@@ -67,8 +74,12 @@ export async function alertPipeline(topology: Topology, settings: AlertSettings,
   const k = settings.alertsPerCondition;
   const regions = topology.plan.regions;
   // Distinct targets for every alert, alternating regions: an alert already sent would not be sent again.
-  const targets = Array.from({ length: 2 * k }, (_, i) => ({ region: regions[i % regions.length], port: regions[i % regions.length].fleet.targetPorts[Math.floor(i / regions.length)] }));
-  if (targets.some((t) => t.port === undefined)) throw new Error(`alerts: ${2 * k} alerts need ${Math.ceil(k)} targets per region`);
+  const targets = Array.from({ length: 2 * k }, (_, i) => ({
+    region: regions[i % regions.length],
+    port: regions[i % regions.length].fleet.targetPorts[Math.floor(i / regions.length)],
+  }));
+  if (targets.some((t) => t.port === undefined))
+    throw new Error(`alerts: ${2 * k} alerts need ${Math.ceil(k)} targets per region`);
   const peers = topology.plan.global.alertmanagers;
   const replicas = regions[0].plan.replicas;
 
@@ -118,16 +129,40 @@ export async function alertPipeline(topology: Topology, settings: AlertSettings,
       `\`group_wait: ${LOCAL_TIMING.groupWait}\`, peer timeout ${topology.plan.peerTimeout} (${settings.exactlyOnce ? "the clusters' own" : "the local topology's, not the clusters'"}); "beyond for + group_wait" subtracts the two configured delays.`,
     tables: [
       {
-        columns: ["mesh", "alerts", "delivered", "notifications per alert", "duplicates", "latency p50", "latency max", "p50 beyond for + group_wait"],
-        rows: [row(`${peers.length} of ${peers.length} peers`, h), row(`${peers.length - 1} of ${peers.length} peers (${victim} killed)`, d)],
+        columns: [
+          "mesh",
+          "alerts",
+          "delivered",
+          "notifications per alert",
+          "duplicates",
+          "latency p50",
+          "latency max",
+          "p50 beyond for + group_wait",
+        ],
+        rows: [
+          row(`${peers.length} of ${peers.length} peers`, h),
+          row(`${peers.length - 1} of ${peers.length} peers (${victim} killed)`, d),
+        ],
       },
     ],
     figures: {
       replicasPerShard: figure(replicas, "replicas"),
       peers: figure(peers.length, "peers"),
       configuredDelay: figure(configuredMs / 1000, "s"),
-      allPeers: { alerts: figure(h.alerts, "alerts"), notificationsPerAlert: figure(h.copiesPerAlert, "notifications/alert"), duplicates: figure(h.duplicates, "duplicates"), latencyP50: figure(round(h.p50 / 1000, 2), "s"), latencyMax: figure(round(h.max / 1000, 2), "s") },
-      onePeerKilled: { alerts: figure(d.alerts, "alerts"), notificationsPerAlert: figure(d.copiesPerAlert, "notifications/alert"), duplicates: figure(d.duplicates, "duplicates"), latencyP50: figure(round(d.p50 / 1000, 2), "s"), latencyMax: figure(round(d.max / 1000, 2), "s") },
+      allPeers: {
+        alerts: figure(h.alerts, "alerts"),
+        notificationsPerAlert: figure(h.copiesPerAlert, "notifications/alert"),
+        duplicates: figure(h.duplicates, "duplicates"),
+        latencyP50: figure(round(h.p50 / 1000, 2), "s"),
+        latencyMax: figure(round(h.max / 1000, 2), "s"),
+      },
+      onePeerKilled: {
+        alerts: figure(d.alerts, "alerts"),
+        notificationsPerAlert: figure(d.copiesPerAlert, "notifications/alert"),
+        duplicates: figure(d.duplicates, "duplicates"),
+        latencyP50: figure(round(d.p50 / 1000, 2), "s"),
+        latencyMax: figure(round(d.max / 1000, 2), "s"),
+      },
     },
     summary: [
       {
@@ -144,8 +179,16 @@ export async function alertPipeline(topology: Topology, settings: AlertSettings,
       deliveryCheck("with one peer killed", degraded, peers.length - 1),
       ...(settings.exactlyOnce
         ? [
-            { what: `every alert reaches the webhook exactly once with ${peers.length} peers (peer timeout ${topology.plan.peerTimeout})`, passed: h.delivered === k && h.duplicates === 0, detail: `${h.delivered}/${k} delivered, ${h.duplicates} duplicates` },
-            { what: `every alert reaches the webhook exactly once with one peer killed (peer timeout ${topology.plan.peerTimeout})`, passed: d.delivered === k && d.duplicates === 0, detail: `${d.delivered}/${k} delivered, ${d.duplicates} duplicates` },
+            {
+              what: `every alert reaches the webhook exactly once with ${peers.length} peers (peer timeout ${topology.plan.peerTimeout})`,
+              passed: h.delivered === k && h.duplicates === 0,
+              detail: `${h.delivered}/${k} delivered, ${h.duplicates} duplicates`,
+            },
+            {
+              what: `every alert reaches the webhook exactly once with one peer killed (peer timeout ${topology.plan.peerTimeout})`,
+              passed: d.delivered === k && d.duplicates === 0,
+              detail: `${d.delivered}/${k} delivered, ${d.duplicates} duplicates`,
+            },
           ]
         : []),
     ],

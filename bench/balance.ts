@@ -5,11 +5,11 @@
 import { request } from "../local/client";
 import { FLEET_JOB } from "../local/settings";
 import type { Log, Topology } from "../local/topology";
-import { LocalPrometheus, LocalRegion, address } from "../local/plan";
+import { type LocalPrometheus, type LocalRegion, address } from "../local/plan";
 import { waitFor } from "../local/wait";
-import { Check, figure, Section } from "./report";
+import { type Check, figure, type Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, Niced, withTopology } from "./topology";
+import { keepOneReplicaPerShard, type Niced, withTopology } from "./topology";
 
 export interface BalanceSettings extends Niced {
   readonly targets: number;
@@ -38,7 +38,9 @@ interface TargetView {
  * that timed out while the machine was loaded is a capacity matter (the capacity phase's), not the sharding's.
  */
 async function fleetTargets(topology: Topology, p: LocalPrometheus): Promise<Map<string, TargetView>> {
-  const body = JSON.parse(await request(topology.access(p.name), "/api/v1/targets?state=active")) as { data: { activeTargets: ActiveTarget[] } };
+  const body = JSON.parse(await request(topology.access(p.name), "/api/v1/targets?state=active")) as {
+    data: { activeTargets: ActiveTarget[] };
+  };
   return new Map(
     body.data.activeTargets
       .filter((t) => t.labels.job === FLEET_JOB)
@@ -63,11 +65,16 @@ async function measure(topology: Topology, region: LocalRegion, settings: Balanc
   const shards = await keepOneReplicaPerShard(topology, region);
   const started = Date.now();
   // Every target is scraped once per interval, at an offset of its own: wait until each shard has scraped all of its own.
-  const views = await waitFor(`every target of ${settings.targets} to be scraped once`, settings.coverageTimeoutMs, async () => {
-    const all = await Promise.all(shards.map((p) => fleetTargets(topology, p)));
-    const scraped = all.reduce((n, view) => n + [...view.values()].filter((t) => t.attempted).length, 0);
-    return scraped >= settings.targets ? all : undefined;
-  }, 2000).catch(() => Promise.all(shards.map((p) => fleetTargets(topology, p))));
+  const views = await waitFor(
+    `every target of ${settings.targets} to be scraped once`,
+    settings.coverageTimeoutMs,
+    async () => {
+      const all = await Promise.all(shards.map((p) => fleetTargets(topology, p)));
+      const scraped = all.reduce((n, view) => n + [...view.values()].filter((t) => t.attempted).length, 0);
+      return scraped >= settings.targets ? all : undefined;
+    },
+    2000,
+  ).catch(() => Promise.all(shards.map((p) => fleetTargets(topology, p))));
   const coverageSeconds = (Date.now() - started) / 1000;
   const owners = new Map<string, number>();
   for (const view of views) for (const target of view.keys()) owners.set(target, (owners.get(target) ?? 0) + 1);
@@ -92,7 +99,14 @@ export async function shardBalance(settings: BalanceSettings, log: Log): Promise
     log(`balance: ${settings.targets} targets over ${shards} shard(s), scrape interval ${settings.interval}`);
     runs.push(
       await withTopology(
-        { regions: ["us-east"], shards, targetsPerRegion: settings.targets, regionalInterval: settings.interval, basePort: settings.basePort, niceness: settings.niceness },
+        {
+          regions: ["us-east"],
+          shards,
+          targetsPerRegion: settings.targets,
+          regionalInterval: settings.interval,
+          basePort: settings.basePort,
+          niceness: settings.niceness,
+        },
         log,
         (topology) => measure(topology, topology.region("us-east"), settings),
       ),
@@ -100,7 +114,13 @@ export async function shardBalance(settings: BalanceSettings, log: Log): Promise
   }
   const rows = runs.map((r) => {
     const mean = r.perShard.reduce((a, b) => a + b, 0) / r.perShard.length;
-    return { ...r, max: Math.max(...r.perShard), min: Math.min(...r.perShard), mean, maxOverMean: round(Math.max(...r.perShard) / mean, 3) };
+    return {
+      ...r,
+      max: Math.max(...r.perShard),
+      min: Math.min(...r.perShard),
+      mean,
+      maxOverMean: round(Math.max(...r.perShard) / mean, 3),
+    };
   });
   const checks: Check[] = rows.map((r) => ({
     what: `${r.shards} shard(s): each of ${settings.targets} targets scraped by exactly one shard`,
@@ -118,7 +138,19 @@ export async function shardBalance(settings: BalanceSettings, log: Log): Promise
       `attempted each of its targets (a last scrape time; a scrape that failed under the machine's load still proves the owner, and is counted apart).`,
     tables: [
       {
-        columns: ["shards", "targets per shard (each shard)", "min", "mean", "max", "max / mean", "scraped by exactly one shard", "by two or more", "by none", "last scrape failed", "time until all scraped"],
+        columns: [
+          "shards",
+          "targets per shard (each shard)",
+          "min",
+          "mean",
+          "max",
+          "max / mean",
+          "scraped by exactly one shard",
+          "by two or more",
+          "by none",
+          "last scrape failed",
+          "time until all scraped",
+        ],
         rows: rows.map((r) => [
           figure(r.shards, "shards"),
           r.perShard.join(", "),

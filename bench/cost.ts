@@ -5,8 +5,8 @@
  */
 import { loadBalancersPerRegion } from "../builders/gateway/routes";
 import { GATEWAY } from "../builders/regional/gateway";
-import { nodesFor, PodRequest } from "../builders/sizing/nodes";
-import { RegionalSizing, sizeRegion } from "../builders/sizing";
+import { nodesFor, type PodRequest } from "../builders/sizing/nodes";
+import { type RegionalSizing, sizeRegion } from "../builders/sizing";
 import { CLOUD_TRAITS, machineTypeOf } from "../config/clouds";
 import { DEFAULTS } from "../config/defaults";
 import { parseDuration } from "../config/duration";
@@ -16,7 +16,7 @@ import { LOCAL_REGIONS } from "../local/settings";
 import { loadWithOverrides } from "../local/stacks";
 import type { Log, Topology } from "../local/topology";
 import { waitFor } from "../local/wait";
-import { figure, Section } from "./report";
+import { figure, type Section } from "./report";
 import { round } from "./stats";
 
 /** The loads of the cost table: a small, a medium and a large region. */
@@ -44,7 +44,11 @@ interface BlockMeta {
   readonly minTime: number;
   readonly maxTime: number;
   readonly stats?: { readonly numSeries?: number; readonly numSamples?: number };
-  readonly thanos: { readonly source?: string; readonly downsample?: { readonly resolution?: number }; readonly files?: readonly { readonly rel_path: string; readonly size_bytes?: number }[] };
+  readonly thanos: {
+    readonly source?: string;
+    readonly downsample?: { readonly resolution?: number };
+    readonly files?: readonly { readonly rel_path: string; readonly size_bytes?: number }[];
+  };
 }
 
 /** The tool prints each meta.json indented, one after another: each ends with a line holding only its closing brace. */
@@ -63,14 +67,20 @@ function parseMetas(output: string): BlockMeta[] {
 export async function uploadedBlocks(topology: Topology): Promise<UploadedBlocks> {
   const metas: BlockMeta[] = [];
   for (const region of topology.plan.regions) {
-    const found = await waitFor(`a block in ${region.name}'s bucket`, 180_000, async () => {
-      const blocks = parseMetas(await topology.bucketToolAsync(region.name, ["ls", "--output=json"]));
-      return blocks.length > 0 ? blocks : undefined;
-    }, 5000);
+    const found = await waitFor(
+      `a block in ${region.name}'s bucket`,
+      180_000,
+      async () => {
+        const blocks = parseMetas(await topology.bucketToolAsync(region.name, ["ls", "--output=json"]));
+        return blocks.length > 0 ? blocks : undefined;
+      },
+      5000,
+    );
     metas.push(...found);
   }
   const raw = metas.filter((m) => m.thanos.source === "sidecar" && (m.thanos.downsample?.resolution ?? 0) === 0);
-  const bytes = (m: BlockMeta, file: (p: string) => boolean) => (m.thanos.files ?? []).filter((f) => file(f.rel_path)).reduce((s, f) => s + (f.size_bytes ?? 0), 0);
+  const bytes = (m: BlockMeta, file: (p: string) => boolean) =>
+    (m.thanos.files ?? []).filter((f) => file(f.rel_path)).reduce((s, f) => s + (f.size_bytes ?? 0), 0);
   const sum = (value: (m: BlockMeta) => number) => raw.reduce((s, m) => s + value(m), 0);
   return {
     blocks: raw.length,
@@ -86,14 +96,19 @@ export async function uploadedBlocks(topology: Topology): Promise<UploadedBlocks
 
 /** Every pod of the regional tier that asks for a node's room, grouped as their anti-affinity keeps them apart. */
 function regionalPods(config: RegionalStackConfig, sizing: RegionalSizing): PodRequest[] {
-  const request = (group: string, containers: readonly { cpuRequest: string; memoryRequest: string }[]): PodRequest => ({
+  const request = (
+    group: string,
+    containers: readonly { cpuRequest: string; memoryRequest: string }[],
+  ): PodRequest => ({
     group,
     cpuCores: containers.reduce((s, c) => s + quantity(c.cpuRequest), 0),
     memoryBytes: containers.reduce((s, c) => s + quantity(c.memoryRequest), 0),
   });
   return [
     ...Array.from({ length: sizing.shards }, (_, shard) =>
-      Array.from({ length: config.prometheus.replicas }, () => request(`prometheus-shard-${shard}`, [sizing.prometheus, sizing.sidecar])),
+      Array.from({ length: config.prometheus.replicas }, () =>
+        request(`prometheus-shard-${shard}`, [sizing.prometheus, sizing.sidecar]),
+      ),
     ).flat(),
     ...Array.from({ length: config.storeGatewayReplicas }, () => request("thanos-store", [sizing.storeGateway])),
     request("thanos-compact", [sizing.compactor]),
@@ -122,17 +137,24 @@ const GI = 2 ** 30;
 function bucketBytesPerDay(config: RegionalStackConfig, totalSeries: number, measured: UploadedBlocks): number {
   const interval = parseDuration(config.prometheus.scrapeInterval) ?? NaN;
   const blocksPerDay = 86400 / (2 * 3600);
-  const perSeries = blocksPerDay * (measured.indexBytes / measured.series) + (86400 / interval) * (measured.chunkBytes / measured.samples);
+  const perSeries =
+    blocksPerDay * (measured.indexBytes / measured.series) +
+    (86400 / interval) * (measured.chunkBytes / measured.samples);
   return config.prometheus.replicas * totalSeries * perSeries;
 }
 
 function costRow(stack: string, load: (typeof COST_LOADS)[number], measured: UploadedBlocks): CostRow {
-  const config = loadWithOverrides(stack, { expectedLoad: { targets: load.targets, seriesPerTarget: load.seriesPerTarget } });
+  const config = loadWithOverrides(stack, {
+    expectedLoad: { targets: load.targets, seriesPerTarget: load.seriesPerTarget },
+  });
   if (config.tier !== "regional") throw new Error(`Pulumi.${stack}.yaml is not a regional stack`);
   const sizing = sizeRegion({ ...config.load, ...config.prometheus });
   const machineType = config.cluster.nodes.machineType;
   const room = CLOUD_TRAITS[config.cloud].allocatable(machineTypeOf(config.cloud, machineType)!);
-  const perNode = { cpuCores: quantity(sizing.nodeExporter.cpuRequest), memoryBytes: quantity(sizing.nodeExporter.memoryRequest) };
+  const perNode = {
+    cpuCores: quantity(sizing.nodeExporter.cpuRequest),
+    memoryBytes: quantity(sizing.nodeExporter.memoryRequest),
+  };
   const volumes = [
     ...Array.from({ length: sizing.shards * config.prometheus.replicas }, () => sizing.prometheus.diskGiB),
     ...Array.from({ length: config.storeGatewayReplicas }, () => sizing.storeGateway.diskGiB),
@@ -154,7 +176,9 @@ function costRow(stack: string, load: (typeof COST_LOADS)[number], measured: Upl
 }
 
 export function costSection(measured: UploadedBlocks, log: Log): Section {
-  log(`cost: ${measured.blocks} uploaded blocks measured; ${LOCAL_REGIONS.length} regions x ${COST_LOADS.length} loads`);
+  log(
+    `cost: ${measured.blocks} uploaded blocks measured; ${LOCAL_REGIONS.length} regions x ${COST_LOADS.length} loads`,
+  );
   const rows = LOCAL_REGIONS.flatMap((stack) => COST_LOADS.map((load) => costRow(stack, load, measured)));
   const bytesPerSample = round(measured.chunkBytes / measured.samples, 2);
   const indexPerSeries = round(measured.indexBytes / measured.series, 0);
@@ -176,7 +200,18 @@ export function costSection(measured: UploadedBlocks, log: Log): Section {
       `than a cluster's 2h blocks: the bucket figure is an upper bound. Prices are left out: they vary by cloud, region and contract.`,
     tables: [
       {
-        columns: ["region", "load", "series", "shards", "load balancers", "machine type", "nodes", "disks", "disk in all", "bucket growth per day"],
+        columns: [
+          "region",
+          "load",
+          "series",
+          "shards",
+          "load balancers",
+          "machine type",
+          "nodes",
+          "disks",
+          "disk in all",
+          "bucket growth per day",
+        ],
         rows: rows.map((r) => [
           `${r.region} (${r.cloud})`,
           `${r.load.name}: ${r.load.targets.toLocaleString("en-US")} x ${r.load.seriesPerTarget.toLocaleString("en-US")}`,
@@ -215,20 +250,34 @@ export function costSection(measured: UploadedBlocks, log: Log): Section {
     },
     summary: [
       {
-        measure: "Cost per region (us-east/aws) at small/medium/large load: load balancers, nodes, disks, bucket growth",
+        measure:
+          "Cost per region (us-east/aws) at small/medium/large load: load balancers, nodes, disks, bucket growth",
         result: rows
           .filter((r) => r.region === LOCAL_REGIONS[0])
-          .map((r) => `${r.load.name} (${r.totalSeries.toLocaleString("en-US")} series): ${r.loadBalancers} LBs, ${r.nodes} x ${r.machineType}, ${r.disks} PVCs / ${r.diskGiB} GiB, ${r.bucketGiBPerDay} GiB/day`)
+          .map(
+            (r) =>
+              `${r.load.name} (${r.totalSeries.toLocaleString("en-US")} series): ${r.loadBalancers} LBs, ${r.nodes} x ${r.machineType}, ${r.disks} PVCs / ${r.diskGiB} GiB, ${r.bucketGiBPerDay} GiB/day`,
+          )
           .join("; "),
       },
     ],
     checks: [
-      { what: "the sidecars uploaded blocks to measure the bucket's growth by", passed: measured.blocks > 0 && measured.samples > 0, detail: `${measured.blocks} blocks, ${measured.samples} samples` },
+      {
+        what: "the sidecars uploaded blocks to measure the bucket's growth by",
+        passed: measured.blocks > 0 && measured.samples > 0,
+        detail: `${measured.blocks} blocks, ${measured.samples} samples`,
+      },
       {
         what: "nodes, disks and bucket growth do not shrink as the load grows, in every region",
         passed: LOCAL_REGIONS.every((stack) => {
           const mine = rows.filter((r) => r.region === stack);
-          return mine.every((r, i) => i === 0 || (r.nodes >= mine[i - 1].nodes && r.diskGiB >= mine[i - 1].diskGiB && r.bucketGiBPerDay > mine[i - 1].bucketGiBPerDay));
+          return mine.every(
+            (r, i) =>
+              i === 0 ||
+              (r.nodes >= mine[i - 1].nodes &&
+                r.diskGiB >= mine[i - 1].diskGiB &&
+                r.bucketGiBPerDay > mine[i - 1].bucketGiBPerDay),
+          );
         }),
       },
     ],

@@ -5,13 +5,13 @@
  */
 import { federateJobName } from "../builders/federation/config";
 import { federationMatchers } from "../builders/federation/series";
-import { request, Series, ServerAccess } from "../local/client";
+import { request, type Series, type ServerAccess } from "../local/client";
 import { exposition } from "../local/fleet/metrics";
 import { FLEET_JOB } from "../local/settings";
 import type { Log, Topology } from "../local/topology";
 import { query } from "../local/client";
 import { waitFor } from "../local/wait";
-import { figure, Section } from "./report";
+import { figure, type Section } from "./report";
 import { percentile, round } from "./stats";
 import { setFillerSeries } from "./topology";
 
@@ -36,25 +36,44 @@ async function federate(access: ServerAccess, matchers: readonly string[]): Prom
   const started = performance.now();
   const body = await request(access, `/federate?${params}`);
   const ms = performance.now() - started;
-  return { series: body.split("\n").filter((line) => line !== "" && !line.startsWith("#")).length, bytes: Buffer.byteLength(body), ms };
+  return {
+    series: body.split("\n").filter((line) => line !== "" && !line.startsWith("#")).length,
+    bytes: Buffer.byteLength(body),
+    ms,
+  };
 }
 
 /** Series of one synthetic target without fillers: what the fleet serves of its own. */
-export const OWN_SERIES_PER_TARGET = exposition(0).split("\n").filter((line) => line !== "" && !line.startsWith("#")).length;
+export const OWN_SERIES_PER_TARGET = exposition(0)
+  .split("\n")
+  .filter((line) => line !== "" && !line.startsWith("#")).length;
 
-export async function federationEfficiency(topology: Topology, settings: FederationSettings, log: Log): Promise<Section> {
+export async function federationEfficiency(
+  topology: Topology,
+  settings: FederationSettings,
+  log: Log,
+): Promise<Section> {
   const fillers = Math.max(0, settings.seriesPerTarget - OWN_SERIES_PER_TARGET);
-  log(`federation: every target serves ${settings.seriesPerTarget} series; ${settings.repetitions} fetches per pod and selector`);
+  log(
+    `federation: every target serves ${settings.seriesPerTarget} series; ${settings.repetitions} fetches per pod and selector`,
+  );
   await Promise.all(topology.plan.regions.map((r) => setFillerSeries(r, fillers)));
   try {
     for (const region of topology.plan.regions) {
-      await waitFor(`${region.name} to scrape ${settings.seriesPerTarget} series from every target`, 30_000, async () => {
-        for (const p of region.prometheus) {
-          const samples = await query(topology.access(p.name), `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${settings.seriesPerTarget})`);
-          if (Number(samples[0]?.value[1] ?? 0) !== region.fleet.targetPorts.length) return undefined;
-        }
-        return true;
-      });
+      await waitFor(
+        `${region.name} to scrape ${settings.seriesPerTarget} series from every target`,
+        30_000,
+        async () => {
+          for (const p of region.prometheus) {
+            const samples = await query(
+              topology.access(p.name),
+              `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${settings.seriesPerTarget})`,
+            );
+            if (Number(samples[0]?.value[1] ?? 0) !== region.fleet.targetPorts.length) return undefined;
+          }
+          return true;
+        },
+      );
     }
     const rows: { region: string; pods: number; selective: Fetch; naive: Fetch }[] = [];
     for (const region of topology.plan.regions) {
@@ -67,7 +86,11 @@ export async function federationEfficiency(topology: Topology, settings: Federat
           naive.push(await federate(topology.access(p.name), NAIVE_MATCHERS));
         }
       }
-      const med = (xs: Fetch[], k: keyof Fetch) => percentile(xs.map((x) => x[k]), 50);
+      const med = (xs: Fetch[], k: keyof Fetch) =>
+        percentile(
+          xs.map((x) => x[k]),
+          50,
+        );
       rows.push({
         region: region.name,
         pods: region.prometheus.length,
@@ -108,7 +131,17 @@ export async function federationEfficiency(topology: Topology, settings: Federat
       tables: [
         {
           title: "One federation scrape of one regional Prometheus (median)",
-          columns: ["region", "selective series", "naive series", "series ratio", "selective bytes", "naive bytes", "bytes ratio", "selective time", "naive time"],
+          columns: [
+            "region",
+            "selective series",
+            "naive series",
+            "series ratio",
+            "selective bytes",
+            "naive bytes",
+            "bytes ratio",
+            "selective time",
+            "naive time",
+          ],
           rows: rows.map((r) => [
             r.region,
             figure(r.selective.series, "series"),
@@ -124,18 +157,37 @@ export async function federationEfficiency(topology: Topology, settings: Federat
         {
           title: "The federation Prometheus' own scrapes (selective, as configured)",
           columns: ["job", "scrapes in the last minute", "p50 duration", "max duration", "samples per scrape"],
-          rows: own.map((o) => [federateJobName(o.region), figure(o.scrapes, "scrapes"), figure(round(o.p50, 2), "ms"), figure(round(o.max, 2), "ms"), figure(o.samples, "samples")]),
+          rows: own.map((o) => [
+            federateJobName(o.region),
+            figure(o.scrapes, "scrapes"),
+            figure(round(o.p50, 2), "ms"),
+            figure(round(o.max, 2), "ms"),
+            figure(o.samples, "samples"),
+          ]),
         },
       ],
       figures: {
         seriesPerTarget: figure(settings.seriesPerTarget, "series"),
         perRegion: rows.map((r) => ({
           region: r.region,
-          selective: { series: figure(r.selective.series, "series"), bytes: figure(r.selective.bytes, "B"), time: figure(round(r.selective.ms, 2), "ms") },
-          naive: { series: figure(r.naive.series, "series"), bytes: figure(r.naive.bytes, "B"), time: figure(round(r.naive.ms, 2), "ms") },
+          selective: {
+            series: figure(r.selective.series, "series"),
+            bytes: figure(r.selective.bytes, "B"),
+            time: figure(round(r.selective.ms, 2), "ms"),
+          },
+          naive: {
+            series: figure(r.naive.series, "series"),
+            bytes: figure(r.naive.bytes, "B"),
+            time: figure(round(r.naive.ms, 2), "ms"),
+          },
         })),
         naiveOverSelective: { series: figure(seriesRatio, "x"), bytes: figure(bytesRatio, "x") },
-        federationScrapes: own.map((o) => ({ job: federateJobName(o.region), p50: figure(round(o.p50, 2), "ms"), max: figure(round(o.max, 2), "ms"), samples: figure(o.samples, "samples") })),
+        federationScrapes: own.map((o) => ({
+          job: federateJobName(o.region),
+          p50: figure(round(o.p50, 2), "ms"),
+          max: figure(round(o.max, 2), "ms"),
+          samples: figure(o.samples, "samples"),
+        })),
       },
       summary: [
         {

@@ -1,8 +1,8 @@
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import type { Binaries } from "../local/binaries";
-import { figure, Machine } from "./report";
+import { figure, type Machine } from "./report";
 
 /** The first line a binary prints for `--version` (Prometheus and Alertmanager print it on stdout or stderr). */
 function versionLine(binary: string): string {

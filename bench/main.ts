@@ -5,9 +5,9 @@
  * twice, a duplicated alert, ...). Options: --quick, --out DIR, --base-port N (or BENCH_BASE_PORT; each phase's
  * ports start at an offset from it), --only PHASE[,PHASE] (a partial run, written to a temporary directory).
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { findBinaries, MissingBinaryError } from "../local/binaries";
 import { REPO_ROOT } from "../local/stacks";
 import { alertPipeline } from "./alerts";
@@ -19,13 +19,23 @@ import { programScaling } from "./program";
 import { globalQueryLatency } from "./queries";
 import { queryPathLatency } from "./query-path";
 import { costSection, uploadedBlocks } from "./cost";
-import { failedChecks, figure, renderMarkdown, Report, Section, summaryTable } from "./report";
-import { BenchSettings, DEFAULT_BASE_PORT, fullSettings, quickSettings } from "./settings";
+import { failedChecks, figure, renderMarkdown, type Report, type Section, summaryTable } from "./report";
+import { type BenchSettings, DEFAULT_BASE_PORT, fullSettings, quickSettings } from "./settings";
 import { sizingCheck } from "./sizing";
 import { stopRunningTopologies, withTopology } from "./topology";
 
 /** The report's order: balance, federation, capacity, sizing, alerts, queries, the query path, cost, program. */
-const ORDER = ["shardBalance", "federationEfficiency", "scrapeCapacity", "sizingCheck", "alertPipeline", "globalQueries", "queryPath", "cost", "programScaling"];
+const ORDER = [
+  "shardBalance",
+  "federationEfficiency",
+  "scrapeCapacity",
+  "sizingCheck",
+  "alertPipeline",
+  "globalQueries",
+  "queryPath",
+  "cost",
+  "programScaling",
+];
 /** The phases `--only` can pick; the pipeline phase makes the federation, query, query path, cost and alert sections. */
 const PHASES = ["programScaling", "pipeline", "shardBalance", "scrapeCapacity", "sizingCheck"] as const;
 
@@ -47,12 +57,19 @@ function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Options {
     else if (argv[i] === "--out") out = argv[++i];
     else if (argv[i] === "--base-port") basePort = argv[++i];
     else if (argv[i] === "--only") only.push(...(argv[++i] ?? "").split(","));
-    else throw new Error(`unknown option '${argv[i]}'; the options are --quick, --out DIR, --base-port N and --only PHASE[,PHASE]`);
+    else
+      throw new Error(
+        `unknown option '${argv[i]}'; the options are --quick, --out DIR, --base-port N and --only PHASE[,PHASE]`,
+      );
   }
   const port = Number(basePort);
-  if (!Number.isInteger(port) || port < 1024 || port > 21000) throw new Error(`the base port (--base-port or BENCH_BASE_PORT) must be a whole number from 1024 to 21000 (every phase's ports then lie below Linux' ephemeral range), got '${basePort}'`);
+  if (!Number.isInteger(port) || port < 1024 || port > 21000)
+    throw new Error(
+      `the base port (--base-port or BENCH_BASE_PORT) must be a whole number from 1024 to 21000 (every phase's ports then lie below Linux' ephemeral range), got '${basePort}'`,
+    );
   const unknown = only.filter((id) => !(PHASES as readonly string[]).includes(id));
-  if (unknown.length > 0) throw new Error(`unknown phase(s) ${unknown.join(", ")}; the phases are ${PHASES.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown phase(s) ${unknown.join(", ")}; the phases are ${PHASES.join(", ")}`);
   return { quick, out, basePort: port, only };
 }
 
@@ -65,31 +82,58 @@ async function phase(id: string, title: string, run: () => Promise<Section[]>): 
     return await run();
   } catch (err) {
     log(`${title} failed: ${(err as Error).message}`);
-    return [{ id, title, method: "The phase stopped with an error.", tables: [], figures: {}, summary: [], checks: [{ what: `${title} ran to the end`, passed: false, detail: (err as Error).message }] }];
+    return [
+      {
+        id,
+        title,
+        method: "The phase stopped with an error.",
+        tables: [],
+        figures: {},
+        summary: [],
+        checks: [{ what: `${title} ran to the end`, passed: false, detail: (err as Error).message }],
+      },
+    ];
   }
 }
 
 async function measureAll(settings: BenchSettings, only: readonly string[]): Promise<Section[]> {
   const phases: Record<(typeof PHASES)[number], () => Promise<Section[]>> = {
-    programScaling: () => phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
+    programScaling: () =>
+      phase("programScaling", "The program itself", async () => [await programScaling(settings.program, log)]),
     pipeline: () =>
       phase("pipeline", "Federation, queries, the query path and alerts on the local topology", () =>
-        withTopology({ basePort: settings.pipelineBasePort, peerTimeout: settings.alerts.peerTimeout }, log, async (topology) => {
-          log("pipeline: waiting until data and alerts flow");
-          await topology.waitReady();
-          const federation = await federationEfficiency(topology, { repetitions: settings.federationRepetitions, seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget }, log);
-          const queries = await globalQueryLatency(topology, settings.queries, log);
-          // Before the query path, which waits for its data to age past the frontend's uncached last minute:
-          // the alerts' peer kill touches nothing the query path or the cost reads.
-          const alerts = await alertPipeline(topology, settings.alerts, log);
-          // Sections of their own: a failure there leaves the others' figures.
-          const queryPath = await phase("queryPath", "The query path", async () => [await queryPathLatency(topology, settings.queryPath, log)]);
-          const cost = await phase("cost", "Cost per region", async () => [costSection(await uploadedBlocks(topology), log)]);
-          return [federation, queries, ...queryPath, ...cost, alerts];
-        }),
+        withTopology(
+          { basePort: settings.pipelineBasePort, peerTimeout: settings.alerts.peerTimeout },
+          log,
+          async (topology) => {
+            log("pipeline: waiting until data and alerts flow");
+            await topology.waitReady();
+            const federation = await federationEfficiency(
+              topology,
+              {
+                repetitions: settings.federationRepetitions,
+                seriesPerTarget: topology.plan.regions[0].config.load.seriesPerTarget,
+              },
+              log,
+            );
+            const queries = await globalQueryLatency(topology, settings.queries, log);
+            // Before the query path, which waits for its data to age past the frontend's uncached last minute:
+            // the alerts' peer kill touches nothing the query path or the cost reads.
+            const alerts = await alertPipeline(topology, settings.alerts, log);
+            // Sections of their own: a failure there leaves the others' figures.
+            const queryPath = await phase("queryPath", "The query path", async () => [
+              await queryPathLatency(topology, settings.queryPath, log),
+            ]);
+            const cost = await phase("cost", "Cost per region", async () => [
+              costSection(await uploadedBlocks(topology), log),
+            ]);
+            return [federation, queries, ...queryPath, ...cost, alerts];
+          },
+        ),
       ),
     shardBalance: () => phase("shardBalance", "Shard balance", async () => [await shardBalance(settings.balance, log)]),
-    scrapeCapacity: () => phase("scrapeCapacity", "Scrape capacity", async () => [await scrapeCapacity(settings.capacity, log)]),
+    scrapeCapacity: () =>
+      phase("scrapeCapacity", "Scrape capacity", async () => [await scrapeCapacity(settings.capacity, log)]),
     sizingCheck: () => phase("sizingCheck", "Sizing check", async () => [await sizingCheck(settings.sizing, log)]),
   };
   const chosen = PHASES.filter((id) => only.length === 0 || only.includes(id)).map((id) => phases[id]);
@@ -102,7 +146,11 @@ async function measureAll(settings: BenchSettings, only: readonly string[]): Pro
 async function main(): Promise<number> {
   const { quick, out, basePort, only } = parseArgs(process.argv.slice(2), process.env);
   // Only a whole full run replaces docs/benchmark; a quick or partial run writes to a temporary directory.
-  const outDir = out ?? (quick || only.length > 0 ? fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-bench-")) : path.join(REPO_ROOT, "docs", "benchmark"));
+  const outDir =
+    out ??
+    (quick || only.length > 0
+      ? fs.mkdtempSync(path.join(os.tmpdir(), "monitoring-bench-"))
+      : path.join(REPO_ROOT, "docs", "benchmark"));
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
       log(`${signal}: stopping every process`);
@@ -121,7 +169,7 @@ async function main(): Promise<number> {
     sections,
   };
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, "report.json"), JSON.stringify(report, null, 2) + "\n");
+  fs.writeFileSync(path.join(outDir, "report.json"), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, "report.md"), renderMarkdown(report));
   console.log(`\n${summaryTable(report)}\n`);
   log(`report written to ${path.join(outDir, "report.md")} and report.json`);

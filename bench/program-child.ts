@@ -3,7 +3,7 @@
  * registered: `node bin/bench/program-child.js <stack>` with the harness' RunOptions as JSON on stdin.
  * One process per run: Node caches the program.
  */
-import { RunOptions, runProgram } from "../test/harness/program";
+import { type RunOptions, runProgram } from "../test/harness/program";
 
 export interface ProgramMeasurement {
   readonly evaluationMs: number;
@@ -23,7 +23,10 @@ async function main(): Promise<void> {
   const options = JSON.parse(await stdin()) as RunOptions;
   const started = performance.now();
   const run = await runProgram(stack, options);
-  const measurement: ProgramMeasurement = { evaluationMs: performance.now() - started, resources: run.resources.length };
+  const measurement: ProgramMeasurement = {
+    evaluationMs: performance.now() - started,
+    resources: run.resources.length,
+  };
   // Written to a pipe, stdout is asynchronous: exit only once the parent has it all.
   await new Promise<void>((resolve) => process.stdout.write(JSON.stringify(measurement), () => resolve()));
 }

@@ -3,13 +3,13 @@
  * count, one child process per N. The regional outputs come from running one regional stack once, cloned
  * under each region's name (what contracts/validate-regional-outputs.ts requires of a region).
  */
-import { spawn } from "child_process";
-import * as path from "path";
-import { readStackFile, REPO_ROOT, StackReferenceOutputs } from "../test/harness/program";
+import { spawn } from "node:child_process";
+import * as path from "node:path";
+import { readStackFile, REPO_ROOT, type StackReferenceOutputs } from "../test/harness/program";
 import { runStackInChild, TEST_SECRETS } from "../test/harness/stacks";
 import { niced } from "../local/supervisor";
 import type { Log } from "../local/topology";
-import { Check, figure, Section } from "./report";
+import { type Check, figure, type Section } from "./report";
 import type { Niced } from "./topology";
 import type { ProgramMeasurement } from "./program-child";
 import { linearFit, round } from "./stats";
@@ -29,7 +29,10 @@ const regionName = (i: number) => `bench-${String(i + 1).padStart(2, "0")}`;
  * region label, cluster, bucket, TLS name, alerting user), the cloud's own region names (`us-east-1`) are kept.
  */
 function cloneOutputs(outputs: Record<string, unknown>, name: string): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(outputs).replace(new RegExp(`${SOURCE_REGION}(?!-\\d)`, "g"), name)) as Record<string, unknown>;
+  return JSON.parse(JSON.stringify(outputs).replace(new RegExp(`${SOURCE_REGION}(?!-\\d)`, "g"), name)) as Record<
+    string,
+    unknown
+  >;
 }
 
 /** A run of the program under mocks takes seconds; one that takes this long has been starved or hangs. */
@@ -44,7 +47,11 @@ function runChild(script: string, args: readonly string[], input: string, nicene
     let err = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${script} ${args.join(" ")} did not finish in ${CHILD_TIMEOUT_MS / 60_000} minutes at nice ${niceness}; killed (pid ${child.pid})`));
+      reject(
+        new Error(
+          `${script} ${args.join(" ")} did not finish in ${CHILD_TIMEOUT_MS / 60_000} minutes at nice ${niceness}; killed (pid ${child.pid})`,
+        ),
+      );
     }, CHILD_TIMEOUT_MS);
     child.stdout.on("data", (chunk: Buffer) => (out += chunk));
     child.stderr.on("data", (chunk: Buffer) => (err += chunk));
@@ -59,13 +66,25 @@ function runChild(script: string, args: readonly string[], input: string, nicene
   });
 }
 
-async function runGlobal(regions: number, source: { outputs: Record<string, unknown>; secretOutputs: string[] }, niceness: number): Promise<ProgramMeasurement & { wallMs: number }> {
+async function runGlobal(
+  regions: number,
+  source: { outputs: Record<string, unknown>; secretOutputs: string[] },
+  niceness: number,
+): Promise<ProgramMeasurement & { wallMs: number }> {
   const org = "acme";
   const references = Array.from({ length: regions }, (_, i) => `${org}/monitoring/${regionName(i)}`);
   const stackReferences: StackReferenceOutputs = Object.fromEntries(
-    references.map((ref, i) => [ref, { outputs: cloneOutputs(source.outputs, regionName(i)), secretOutputNames: source.secretOutputs }]),
+    references.map((ref, i) => [
+      ref,
+      { outputs: cloneOutputs(source.outputs, regionName(i)), secretOutputNames: source.secretOutputs },
+    ]),
   );
-  const options = { configOverride: { ...readStackFile(GLOBAL_STACK), regions: references }, secrets: TEST_SECRETS[GLOBAL_STACK], stackReferences, org };
+  const options = {
+    configOverride: { ...readStackFile(GLOBAL_STACK), regions: references },
+    secrets: TEST_SECRETS[GLOBAL_STACK],
+    stackReferences,
+    org,
+  };
   const started = performance.now();
   const out = await runChild(path.join("bench", "program-child.js"), [GLOBAL_STACK], JSON.stringify(options), niceness);
   return { ...(JSON.parse(out) as ProgramMeasurement), wallMs: performance.now() - started };
@@ -107,18 +126,41 @@ export async function programScaling(settings: ProgramSettings, log: Log): Promi
     tables: [
       {
         columns: ["regions", "resources", "evaluation time", "child process wall time"],
-        rows: runs.map((r) => [figure(r.regions, "regions"), figure(r.resources, "resources"), figure(round(r.evaluationMs, 0), "ms"), figure(round(r.wallMs, 0), "ms")]),
+        rows: runs.map((r) => [
+          figure(r.regions, "regions"),
+          figure(r.resources, "resources"),
+          figure(round(r.evaluationMs, 0), "ms"),
+          figure(round(r.wallMs, 0), "ms"),
+        ]),
       },
       {
         title: "Per added region",
         columns: ["from", "to", "resources per region", "evaluation time per region"],
-        rows: increments.map((i) => [figure(i.from, "regions"), figure(i.to, "regions"), figure(round(i.resources, 2), "resources"), figure(round(i.ms, 1), "ms")]),
+        rows: increments.map((i) => [
+          figure(i.from, "regions"),
+          figure(i.to, "regions"),
+          figure(round(i.resources, 2), "resources"),
+          figure(round(i.ms, 1), "ms"),
+        ]),
       },
     ],
     figures: {
-      runs: runs.map((r) => ({ regions: figure(r.regions, "regions"), resources: figure(r.resources, "resources"), evaluation: figure(round(r.evaluationMs, 0), "ms"), wall: figure(round(r.wallMs, 0), "ms") })),
-      resourcesFit: { perRegion: figure(round(resourcesFit.slope, 2), "resources/region"), fixed: figure(round(resourcesFit.intercept, 1), "resources"), r2: figure(round(resourcesFit.r2, 4), "R²") },
-      evaluationFit: { perRegion: figure(round(timeFit.slope, 1), "ms/region"), fixed: figure(round(timeFit.intercept, 0), "ms"), r2: figure(round(timeFit.r2, 4), "R²") },
+      runs: runs.map((r) => ({
+        regions: figure(r.regions, "regions"),
+        resources: figure(r.resources, "resources"),
+        evaluation: figure(round(r.evaluationMs, 0), "ms"),
+        wall: figure(round(r.wallMs, 0), "ms"),
+      })),
+      resourcesFit: {
+        perRegion: figure(round(resourcesFit.slope, 2), "resources/region"),
+        fixed: figure(round(resourcesFit.intercept, 1), "resources"),
+        r2: figure(round(resourcesFit.r2, 4), "R²"),
+      },
+      evaluationFit: {
+        perRegion: figure(round(timeFit.slope, 1), "ms/region"),
+        fixed: figure(round(timeFit.intercept, 0), "ms"),
+        r2: figure(round(timeFit.r2, 4), "R²"),
+      },
     },
     summary: [
       {

@@ -8,7 +8,7 @@ import { GLOBAL_SCOPE } from "../builders/grafana/dashboards/helpers";
 import { interpolate } from "../builders/grafana/promql";
 import { query, queryRange } from "../local/client";
 import type { Log, Topology } from "../local/topology";
-import { figure, Section } from "./report";
+import { figure, type Section } from "./report";
 import { percentile, round } from "./stats";
 
 export interface QuerySettings {
@@ -25,7 +25,9 @@ export interface QuerySettings {
  */
 export function globalQueries(): string[] {
   const boards = Object.values(grafanaDashboards()).filter((d) => d.tags?.includes(GLOBAL_SCOPE));
-  const dashboardExprs = boards.flatMap((d) => dashboardQueries(d).panels.map((expr) => interpolate(expr, { __rate_interval: "1m" })));
+  const dashboardExprs = boards.flatMap((d) =>
+    dashboardQueries(d).panels.map((expr) => interpolate(expr, { __rate_interval: "1m" })),
+  );
   const ruleExprs = globalRecordingRules().groups.flatMap((g) => g.rules.map((r) => r.expr));
   return [...new Set([...dashboardExprs, ...ruleExprs])];
 }
@@ -39,7 +41,9 @@ async function timed(run: () => Promise<unknown[]>): Promise<{ ms: number; serie
 export async function globalQueryLatency(topology: Topology, settings: QuerySettings, log: Log): Promise<Section> {
   const federation = topology.access(topology.plan.global.federation[0].name);
   const exprs = globalQueries();
-  log(`queries: ${exprs.length} expressions x ${settings.repetitions}, instant and range (${settings.rangeSeconds}s at ${settings.stepSeconds}s steps)`);
+  log(
+    `queries: ${exprs.length} expressions x ${settings.repetitions}, instant and range (${settings.rangeSeconds}s at ${settings.stepSeconds}s steps)`,
+  );
   const instant: number[] = [];
   const range: number[] = [];
   const perQuery: { expr: string; series: number; p50: number; p99: number }[] = [];
@@ -59,7 +63,11 @@ export async function globalQueryLatency(topology: Topology, settings: QuerySett
   }
   const regions = topology.plan.regions.map((r) => r.name);
   const requestRates = await query(federation, "sum by (region) (global:http_requests:rate5m)");
-  const stat = (xs: number[]) => ({ p50: round(percentile(xs, 50), 2), p99: round(percentile(xs, 99), 2), n: xs.length });
+  const stat = (xs: number[]) => ({
+    p50: round(percentile(xs, 50), 2),
+    p99: round(percentile(xs, 99), 2),
+    n: xs.length,
+  });
   const i = stat(instant);
   const r = stat(range);
   return {
@@ -80,13 +88,24 @@ export async function globalQueryLatency(topology: Topology, settings: QuerySett
       {
         title: "Per expression (instant and range together)",
         columns: ["expression", "series returned", "p50", "p99"],
-        rows: perQuery.map((q) => [`\`${q.expr}\``, figure(q.series, "series"), figure(round(q.p50, 2), "ms"), figure(round(q.p99, 2), "ms")]),
+        rows: perQuery.map((q) => [
+          `\`${q.expr}\``,
+          figure(q.series, "series"),
+          figure(round(q.p50, 2), "ms"),
+          figure(round(q.p99, 2), "ms"),
+        ]),
       },
     ],
     figures: {
       expressions: exprs,
       instant: { queries: figure(i.n, "queries"), p50: figure(i.p50, "ms"), p99: figure(i.p99, "ms") },
-      range: { queries: figure(r.n, "queries"), p50: figure(r.p50, "ms"), p99: figure(r.p99, "ms"), rangeSeconds: figure(settings.rangeSeconds, "s"), step: figure(settings.stepSeconds, "s") },
+      range: {
+        queries: figure(r.n, "queries"),
+        p50: figure(r.p50, "ms"),
+        p99: figure(r.p99, "ms"),
+        rangeSeconds: figure(settings.rangeSeconds, "s"),
+        step: figure(settings.stepSeconds, "s"),
+      },
     },
     summary: [
       {

@@ -3,20 +3,20 @@
  * warm results cache, and through Thanos Query straight; then the frontend's in-memory cache against one
  * memcached shared by two frontend replicas (a warm cache that survives a change of replica).
  */
-import * as fs from "fs";
-import * as net from "net";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
 import { DEFAULTS } from "../config/defaults";
 import { parseDuration } from "../config/duration";
-import { ServerAccess, queryRange } from "../local/client";
+import { type ServerAccess, queryRange } from "../local/client";
 import { LOOPBACK, PortAllocator, address } from "../local/ports";
 import type { ProcessSpec } from "../local/supervisor";
 import type { Log, Topology } from "../local/topology";
 import { waitFor } from "../local/wait";
 import { toYaml } from "../builders/regional/render";
-import { Check, figure, Section } from "./report";
+import { type Check, figure, type Section } from "./report";
 import { percentile, round } from "./stats";
 
 export interface QueryPathSettings {
@@ -61,7 +61,11 @@ interface Key {
 type Timings = number[];
 
 /** Runs every key once against one server, one at a time; returns each latency (ms) and the series seen. */
-async function runAll(access: ServerAccess, keys: readonly Key[], end: number): Promise<{ ms: Timings; series: number[] }> {
+async function runAll(
+  access: ServerAccess,
+  keys: readonly Key[],
+  end: number,
+): Promise<{ ms: Timings; series: number[] }> {
   const ms: number[] = [];
   const series: number[] = [];
   for (const k of keys) {
@@ -82,7 +86,11 @@ function scenarioKeys(settings: QueryPathSettings, scenario: number): Key[] {
     settings.ranges.flatMap((range) => {
       const rangeSeconds = parseDuration(range) ?? NaN;
       const base = Math.round(rangeSeconds / settings.pointsPerRange);
-      return Array.from({ length: settings.repetitions }, (_, i) => ({ expr, rangeSeconds, step: base + scenario * settings.repetitions + i }));
+      return Array.from({ length: settings.repetitions }, (_, i) => ({
+        expr,
+        rangeSeconds,
+        step: base + scenario * settings.repetitions + i,
+      }));
     }),
   );
 }
@@ -107,8 +115,15 @@ function memcachedStat(port: number, name: string): Promise<number> {
 }
 
 /** Starts a Query Frontend beside the topology's own, on its own port, with the given results cache. */
-async function startFrontend(topology: Topology, name: string, port: number, cacheConfig: object): Promise<ServerAccess> {
-  const own = topology.rendered.startOrder.flat().find((s) => s.name === topology.plan.global.frontend.name) as ProcessSpec;
+async function startFrontend(
+  topology: Topology,
+  name: string,
+  port: number,
+  cacheConfig: object,
+): Promise<ServerAccess> {
+  const own = topology.rendered.startOrder
+    .flat()
+    .find((s) => s.name === topology.plan.global.frontend.name) as ProcessSpec;
   // The same web config (TLS and the users' bcrypt hashes) as the topology's frontend, so the same client logs in.
   const httpConfigFile = own.args.find((a) => a.startsWith("--http.config="))?.split("=")[1] as string;
   const dir = path.join(topology.plan.global.dir, name);
@@ -128,14 +143,20 @@ async function startFrontend(topology: Topology, name: string, port: number, cac
     }),
   });
   const access = { ...topology.rendered.frontend, url: `https://${address(port)}` };
-  await waitFor(`${name} to answer a range query`, 60_000, () => queryRange(access, "vector(1)", 0, 60, 60).then(() => true));
+  await waitFor(`${name} to answer a range query`, 60_000, () =>
+    queryRange(access, "vector(1)", 0, 60, 60).then(() => true),
+  );
   return access;
 }
 
 async function startMemcached(topology: Topology, binary: string, port: number): Promise<void> {
   // memcached refuses to run as root unless told which user to be; the clusters run it as a non-root user.
   const user = process.getuid?.() === 0 ? ["-u", "root"] : [];
-  await topology.supervisor.start({ name: "memcached", command: binary, args: ["-l", LOOPBACK, "-p", String(port), "-U", "0", "-m", String(MEMCACHED_MEMORY_MIB), "-t", "2", ...user] });
+  await topology.supervisor.start({
+    name: "memcached",
+    command: binary,
+    args: ["-l", LOOPBACK, "-p", String(port), "-U", "0", "-m", String(MEMCACHED_MEMORY_MIB), "-t", "2", ...user],
+  });
   await waitFor("memcached to answer stats", 30_000, () => memcachedStat(port, "pid").then(() => true));
 }
 
@@ -151,15 +172,25 @@ interface Scenario {
 export async function queryPathLatency(topology: Topology, settings: QueryPathSettings, log: Log): Promise<Section> {
   const ports = new PortAllocator(settings.basePort, settings.basePort + 99);
   const keyCount = scenarioKeys(settings, 0).length;
-  log(`query path: ${DASHBOARD_RANGE_QUERIES.length} expressions x ${settings.ranges.join("/")} x ${settings.repetitions}, frontend cold/warm, Thanos Query straight, in-memory vs memcached`);
+  log(
+    `query path: ${DASHBOARD_RANGE_QUERIES.length} expressions x ${settings.ranges.join("/")} x ${settings.repetitions}, frontend cold/warm, Thanos Query straight, in-memory vs memcached`,
+  );
   const regions = topology.plan.regions.length;
   // The frontend aligns a range's end down to its step: data must reach back past the end by the largest step.
   const largestStep = Math.max(...[0, 1, 2].flatMap((scenario) => scenarioKeys(settings, scenario).map((k) => k.step)));
-  const end = await waitFor(`Thanos Query to hold data of all ${regions} regions older than ${END_AGO_SECONDS + largestStep} s`, 300_000, async () => {
-    const end = Date.now() / 1000 - END_AGO_SECONDS;
-    const aligned = end - largestStep;
-    return (await queryRange(topology.rendered.query, DASHBOARD_RANGE_QUERIES[0], aligned - 3600, aligned, 15)).length === regions ? end : undefined;
-  }, 5000);
+  const end = await waitFor(
+    `Thanos Query to hold data of all ${regions} regions older than ${END_AGO_SECONDS + largestStep} s`,
+    300_000,
+    async () => {
+      const end = Date.now() / 1000 - END_AGO_SECONDS;
+      const aligned = end - largestStep;
+      return (await queryRange(topology.rendered.query, DASHBOARD_RANGE_QUERIES[0], aligned - 3600, aligned, 15))
+        .length === regions
+        ? end
+        : undefined;
+    },
+    5000,
+  );
   const scenarios: Scenario[] = [];
   const add = (name: string, ms: Timings) => scenarios.push({ name, ...stat(ms) });
 
@@ -168,7 +199,12 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
   const cold = await runAll(topology.rendered.frontend, inMemory, end);
   const warm = await runAll(topology.rendered.frontend, inMemory, end);
   const straight = await runAll(topology.rendered.query, scenarioKeys(settings, 1), end);
-  const secondInMemory = await startFrontend(topology, "thanos-query-frontend-in-memory-2", await ports.take(), inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize));
+  const secondInMemory = await startFrontend(
+    topology,
+    "thanos-query-frontend-in-memory-2",
+    await ports.take(),
+    inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize),
+  );
   const otherInMemory = await runAll(secondInMemory, inMemory, end);
   add("Thanos Query straight (no frontend)", straight.ms);
   add("frontend, in-memory cache: cold", cold.ms);
@@ -181,12 +217,23 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
       passed: cold.series.every((n) => n === regions),
       detail: `series per answer: ${[...new Set(cold.series)].join(", ")}`,
     },
-    { what: "a warm in-memory results cache answers faster than a cold one (p50)", passed: stat(warm.ms).p50 < stat(cold.ms).p50, detail: `${stat(warm.ms).p50} vs ${stat(cold.ms).p50} ms` },
+    {
+      what: "a warm in-memory results cache answers faster than a cold one (p50)",
+      passed: stat(warm.ms).p50 < stat(cold.ms).p50,
+      detail: `${stat(warm.ms).p50} vs ${stat(cold.ms).p50} ms`,
+    },
   ];
   const memcachedPort = await ports.take();
   await startMemcached(topology, topology.binaries.memcached, memcachedPort);
-  const shared = memcachedResponseCacheConfig({ addresses: [address(memcachedPort)], expiration: "24h", maxItemSize: "1MiB" });
-  const [a, b] = [await startFrontend(topology, "thanos-query-frontend-memcached-0", await ports.take(), shared), await startFrontend(topology, "thanos-query-frontend-memcached-1", await ports.take(), shared)];
+  const shared = memcachedResponseCacheConfig({
+    addresses: [address(memcachedPort)],
+    expiration: "24h",
+    maxItemSize: "1MiB",
+  });
+  const [a, b] = [
+    await startFrontend(topology, "thanos-query-frontend-memcached-0", await ports.take(), shared),
+    await startFrontend(topology, "thanos-query-frontend-memcached-1", await ports.take(), shared),
+  ];
   const keys = scenarioKeys(settings, 2);
   const mcCold = await runAll(a, keys, end);
   const mcWarm = await runAll(a, keys, end);
@@ -209,8 +256,14 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
   const ratios = {
     warmOverColdInMemory: speedUp("frontend, in-memory cache: cold", "frontend, in-memory cache: warm (same replica)"),
     warmOverColdMemcached: speedUp("frontend, memcached cache: cold", "frontend, memcached cache: warm (same replica)"),
-    replicaChangeInMemory: speedUp("frontend, in-memory cache: cold", "frontend, in-memory cache: after a change of replica"),
-    replicaChangeMemcached: speedUp("frontend, memcached cache: cold", "frontend, memcached cache: after a change of replica"),
+    replicaChangeInMemory: speedUp(
+      "frontend, in-memory cache: cold",
+      "frontend, in-memory cache: after a change of replica",
+    ),
+    replicaChangeMemcached: speedUp(
+      "frontend, memcached cache: cold",
+      "frontend, memcached cache: after a change of replica",
+    ),
   };
   return {
     id: "queryPath",
@@ -235,7 +288,11 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
         title: "Speed-up of the p50 over a cold frontend",
         columns: ["cache", "warm (same replica)", "after a change of replica"],
         rows: [
-          ["in-memory (per replica)", figure(ratios.warmOverColdInMemory, "x"), figure(ratios.replicaChangeInMemory, "x")],
+          [
+            "in-memory (per replica)",
+            figure(ratios.warmOverColdInMemory, "x"),
+            figure(ratios.replicaChangeInMemory, "x"),
+          ],
           ["memcached (shared)", figure(ratios.warmOverColdMemcached, "x"), figure(ratios.replicaChangeMemcached, "x")],
         ],
       },
@@ -243,7 +300,12 @@ export async function queryPathLatency(topology: Topology, settings: QueryPathSe
     figures: {
       expressions: DASHBOARD_RANGE_QUERIES,
       ranges: settings.ranges,
-      scenarios: scenarios.map((s) => ({ path: s.name, queries: figure(s.n, "queries"), p50: figure(s.p50, "ms"), p99: figure(s.p99, "ms") })),
+      scenarios: scenarios.map((s) => ({
+        path: s.name,
+        queries: figure(s.n, "queries"),
+        p50: figure(s.p50, "ms"),
+        p99: figure(s.p99, "ms"),
+      })),
       speedUp: Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, figure(v, "x")])),
       memcachedHitsOnOtherReplica: figure(hitsOnOtherReplica, "hits"),
     },

@@ -130,9 +130,13 @@ export function renderMarkdown(report: Report): string {
   ];
   report.sections.forEach((s, i) => {
     out.push("", `## ${i + 1}. ${s.title}`, "", s.method);
-    for (const t of s.tables) out.push("", ...(t.title ? [`**${t.title}**`, ""] : []), markdownTable(t.columns, t.rows));
+    for (const t of s.tables)
+      out.push("", ...(t.title ? [`**${t.title}**`, ""] : []), markdownTable(t.columns, t.rows));
     if (s.notes?.length) out.push("", ...s.notes.map((n) => `- ${n}`));
-    out.push("", ...s.checks.map((c) => `- ${c.passed ? "✔" : "✘ FAILED:"} ${c.what}${c.detail ? ` (${c.detail})` : ""}`));
+    out.push(
+      "",
+      ...s.checks.map((c) => `- ${c.passed ? "✔" : "✘ FAILED:"} ${c.what}${c.detail ? ` (${c.detail})` : ""}`),
+    );
   });
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

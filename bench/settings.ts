@@ -44,7 +44,14 @@ const BESIDE_THE_PIPELINE = 10;
 /** The full run: the issue's loads, one phase at a time, about 25 minutes on 2 cores. */
 export function fullSettings(basePort: number): BenchSettings {
   return {
-    balance: { targets: 10_000, shardCounts: [1, 2, 4, 8], interval: "30s", coverageTimeoutMs: 90_000, basePort: basePort + PORT_OFFSETS.balance, niceness: ALONE },
+    balance: {
+      targets: 10_000,
+      shardCounts: [1, 2, 4, 8],
+      interval: "30s",
+      coverageTimeoutMs: 90_000,
+      basePort: basePort + PORT_OFFSETS.balance,
+      niceness: ALONE,
+    },
     federationRepetitions: 20,
     // Many cheap targets at a short interval: the limit is CPU and scrape time, not this machine's memory.
     capacity: {
@@ -56,11 +63,24 @@ export function fullSettings(basePort: number): BenchSettings {
       memoryShare: 0.5,
       niceness: ALONE,
     },
-    sizing: { targets: 100, seriesPerTargetSteps: [250, 750, 1500], interval: "2s", holdScrapes: 60, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.25], niceness: ALONE },
+    sizing: {
+      targets: 100,
+      seriesPerTargetSteps: [250, 750, 1500],
+      interval: "2s",
+      holdScrapes: 60,
+      basePort: basePort + PORT_OFFSETS.sizing,
+      allowedRatio: [1.0, 1.25],
+      niceness: ALONE,
+    },
     // The clusters' peer timeout: the report's duplicates are the mesh the clusters run, and exactly once is checked.
     alerts: { alertsPerCondition: 4, peerTimeout: ALERTMANAGER.peerTimeout, exactlyOnce: true },
     queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
-    queryPath: { repetitions: 20, ranges: ["1h", "6h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
+    queryPath: {
+      repetitions: 20,
+      ranges: ["1h", "6h"],
+      pointsPerRange: 240,
+      basePort: basePort + PORT_OFFSETS.queryPath,
+    },
     program: { regionCounts: [2, 10, 50], niceness: ALONE },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
     concurrent: false,
@@ -76,13 +96,36 @@ export function quickSettings(basePort: number): BenchSettings {
   return {
     // Eight Prometheus starting beside the other phases can take more than 20 s to scrape every target once; the
     // phase checks assignment, so a 5 s interval (80 scrapes a second, not 200) leaves the other phases the CPU.
-    balance: { targets: 400, shardCounts: [1, 2, 4, 8], interval: "5s", coverageTimeoutMs: 45_000, basePort: basePort + PORT_OFFSETS.balance, niceness: BESIDE_THE_PIPELINE },
+    balance: {
+      targets: 400,
+      shardCounts: [1, 2, 4, 8],
+      interval: "5s",
+      coverageTimeoutMs: 45_000,
+      basePort: basePort + PORT_OFFSETS.balance,
+      niceness: BESIDE_THE_PIPELINE,
+    },
     // One fetch of each kind per pod: the selective match[] beats the naive one by two orders of magnitude.
     federationRepetitions: 1,
-    capacity: { targets: 20, seriesPerTargetSteps: [100, 400], interval: "2s", shardCounts: [1, 2], basePort: basePort + PORT_OFFSETS.capacity, memoryShare: 0.5, niceness: BESIDE_THE_PIPELINE },
+    capacity: {
+      targets: 20,
+      seriesPerTargetSteps: [100, 400],
+      interval: "2s",
+      shardCounts: [1, 2],
+      basePort: basePort + PORT_OFFSETS.capacity,
+      memoryShare: 0.5,
+      niceness: BESIDE_THE_PIPELINE,
+    },
     // Loads below the range the constants were fitted on (the base dominates) and a short hold: the quick run
     // checks that the function never asks for less than was measured, and not grossly more.
-    sizing: { targets: 20, seriesPerTargetSteps: [100, 500, 1500], interval: "2s", holdScrapes: 10, basePort: basePort + PORT_OFFSETS.sizing, allowedRatio: [1.0, 1.5], niceness: BESIDE_THE_PIPELINE },
+    sizing: {
+      targets: 20,
+      seriesPerTargetSteps: [100, 500, 1500],
+      interval: "2s",
+      holdScrapes: 10,
+      basePort: basePort + PORT_OFFSETS.sizing,
+      allowedRatio: [1.0, 1.5],
+      niceness: BESIDE_THE_PIPELINE,
+    },
     // The local 2s peer timeout: under the other phases' load a starved peer may notify before gossip tells it
     // another did, so CI checks what Alertmanager promises (at least once, at most once per peer), not exactly once.
     alerts: { alertsPerCondition: 1, peerTimeout: LOCAL_TIMING.peerTimeout, exactlyOnce: false },

@@ -10,9 +10,9 @@ import type { Log, Topology } from "../local/topology";
 import { sleep, waitFor } from "../local/wait";
 import { OWN_SERIES_PER_TARGET } from "./federation";
 import { residentBytes } from "./machine";
-import { Check, figure, Section } from "./report";
+import { type Check, figure, type Section } from "./report";
 import { round } from "./stats";
-import { keepOneReplicaPerShard, Niced, scalar, setFillerSeries, withTopology } from "./topology";
+import { keepOneReplicaPerShard, type Niced, scalar, setFillerSeries, withTopology } from "./topology";
 
 export interface SizingSettings extends Niced {
   readonly targets: number;
@@ -48,7 +48,11 @@ interface Load {
 const measuredBytes = (l: Load) => Math.max(l.heldPeakBytes, l.replayPeakBytes);
 
 /** Samples the resident memory of the Prometheus and its sidecar once a second for `seconds`; returns the peaks. */
-async function holdAndSample(topology: Topology, p: LocalPrometheus, seconds: number): Promise<{ prometheus: number; sidecar: number }> {
+async function holdAndSample(
+  topology: Topology,
+  p: LocalPrometheus,
+  seconds: number,
+): Promise<{ prometheus: number; sidecar: number }> {
   let prometheus = 0;
   let sidecar = 0;
   const until = Date.now() + seconds * 1000;
@@ -61,12 +65,18 @@ async function holdAndSample(topology: Topology, p: LocalPrometheus, seconds: nu
 }
 
 /** Stops the Prometheus (SIGTERM, as a rolling update does), starts it again, and measures its WAL replay. */
-async function restartAndReplay(topology: Topology, p: LocalPrometheus): Promise<{ peakBytes: number; seconds: number }> {
+async function restartAndReplay(
+  topology: Topology,
+  p: LocalPrometheus,
+): Promise<{ peakBytes: number; seconds: number }> {
   await topology.supervisor.stop(p.name);
   const started = Date.now();
   await topology.supervisor.restart(p.name);
   await topology.waitListening(p.name, 600_000);
-  return { peakBytes: residentBytes(topology.supervisor.pid(p.name) as number, "VmHWM"), seconds: (Date.now() - started) / 1000 };
+  return {
+    peakBytes: residentBytes(topology.supervisor.pid(p.name) as number, "VmHWM"),
+    seconds: (Date.now() - started) / 1000,
+  };
 }
 
 async function measureLoads(topology: Topology, settings: SizingSettings, log: Log): Promise<Load[]> {
@@ -76,9 +86,16 @@ async function measureLoads(topology: Topology, settings: SizingSettings, log: L
   const loads: Load[] = [];
   for (const seriesPerTarget of settings.seriesPerTargetSteps) {
     await setFillerSeries(region, seriesPerTarget - OWN_SERIES_PER_TARGET);
-    await waitFor(`every target scraped at ${seriesPerTarget} series`, 120_000 + 3 * interval * 1000, async () =>
-      (await scalar(topology, p, `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${seriesPerTarget})`)) === settings.targets ? true : undefined,
-    1000);
+    await waitFor(
+      `every target scraped at ${seriesPerTarget} series`,
+      120_000 + 3 * interval * 1000,
+      async () =>
+        (await scalar(topology, p, `count(scrape_samples_scraped{job="${FLEET_JOB}"} >= ${seriesPerTarget})`)) ===
+        settings.targets
+          ? true
+          : undefined,
+      1000,
+    );
     const held = await holdAndSample(topology, p, settings.holdScrapes * interval);
     // The last sample, not the instant value: a self-scrape that times out under the machine's load leaves a
     // staleness marker, and the instant query then finds no series (one CI run reported "NaN series").
@@ -94,7 +111,9 @@ async function measureLoads(topology: Topology, settings: SizingSettings, log: L
       replaySeconds: replay.seconds,
       sidecarPeakBytes: held.sidecar,
     };
-    log(`sizing: ${settings.targets} x ${seriesPerTarget} series: held ${mib(load.heldPeakBytes)} MiB, WAL replay ${mib(load.replayPeakBytes)} MiB in ${round(load.replaySeconds, 1)} s, sidecar ${mib(load.sidecarPeakBytes)} MiB`);
+    log(
+      `sizing: ${settings.targets} x ${seriesPerTarget} series: held ${mib(load.heldPeakBytes)} MiB, WAL replay ${mib(load.replayPeakBytes)} MiB in ${round(load.replaySeconds, 1)} s, sidecar ${mib(load.sidecarPeakBytes)} MiB`,
+    );
     loads.push(load);
   }
   return loads;
@@ -108,16 +127,38 @@ function quantityBytes(quantity: string): number {
 }
 
 export async function sizingCheck(settings: SizingSettings, log: Log): Promise<Section> {
-  log(`sizing: ${settings.targets} targets at ${settings.interval}, ${settings.seriesPerTargetSteps.join("/")} series per target, ${settings.holdScrapes} scrapes each`);
-  const options = { regions: ["us-east"], shards: 1, targetsPerRegion: settings.targets, regionalInterval: settings.interval, blockDuration: CLUSTER_BLOCK_DURATION, basePort: settings.basePort, niceness: settings.niceness };
+  log(
+    `sizing: ${settings.targets} targets at ${settings.interval}, ${settings.seriesPerTargetSteps.join("/")} series per target, ${settings.holdScrapes} scrapes each`,
+  );
+  const options = {
+    regions: ["us-east"],
+    shards: 1,
+    targetsPerRegion: settings.targets,
+    regionalInterval: settings.interval,
+    blockDuration: CLUSTER_BLOCK_DURATION,
+    basePort: settings.basePort,
+    niceness: settings.niceness,
+  };
   const { loads, retention } = await withTopology(options, log, async (topology) => ({
     loads: await measureLoads(topology, settings, log),
     retention: topology.region("us-east").config.prometheus.retention,
   }));
   const rows = loads.map((l) => {
-    const sizing = sizeRegion({ targets: settings.targets, seriesPerTarget: l.seriesPerTarget, scrapeInterval: settings.interval, retention, shards: 1 });
+    const sizing = sizeRegion({
+      targets: settings.targets,
+      seriesPerTarget: l.seriesPerTarget,
+      scrapeInterval: settings.interval,
+      retention,
+      shards: 1,
+    });
     const predicted = quantityBytes(sizing.prometheus.memoryRequest);
-    return { load: l, predicted, limit: quantityBytes(sizing.prometheus.memoryLimit), sidecarRequest: quantityBytes(sizing.sidecar.memoryRequest), ratio: round(predicted / measuredBytes(l), 2) };
+    return {
+      load: l,
+      predicted,
+      limit: quantityBytes(sizing.prometheus.memoryLimit),
+      sidecarRequest: quantityBytes(sizing.sidecar.memoryRequest),
+      ratio: round(predicted / measuredBytes(l), 2),
+    };
   });
   const [low, high] = settings.allowedRatio;
   const checks: Check[] = [
@@ -152,7 +193,20 @@ export async function sizingCheck(settings: SizingSettings, log: Log): Promise<S
       `wants ${low}-${high}x at every load. The sidecar is its own container with its own request, checked apart.`,
     tables: [
       {
-        columns: ["series per target", "head series", "samples per series", "held peak", "WAL replay peak", "replay time", "measured", "predicted (request)", "limit", "predicted / measured", "sidecar peak", "sidecar request"],
+        columns: [
+          "series per target",
+          "head series",
+          "samples per series",
+          "held peak",
+          "WAL replay peak",
+          "replay time",
+          "measured",
+          "predicted (request)",
+          "limit",
+          "predicted / measured",
+          "sidecar peak",
+          "sidecar request",
+        ],
         rows: rows.map((r) => [
           figure(r.load.seriesPerTarget, "series"),
           figure(r.load.headSeries, "series"),
@@ -191,7 +245,12 @@ export async function sizingCheck(settings: SizingSettings, log: Log): Promise<S
     summary: [
       {
         measure: `Sizing: predicted Prometheus memory vs measured (full head, WAL replay), allowed ${low}-${high}x`,
-        result: rows.map((r) => `${r.load.headSeries.toLocaleString("en-US")} series: ${mib(r.predicted)} vs ${mib(measuredBytes(r.load))} MiB (${r.ratio}x)`).join("; "),
+        result: rows
+          .map(
+            (r) =>
+              `${r.load.headSeries.toLocaleString("en-US")} series: ${mib(r.predicted)} vs ${mib(measuredBytes(r.load))} MiB (${r.ratio}x)`,
+          )
+          .join("; "),
       },
     ],
     checks,

@@ -14,7 +14,11 @@ export function mean(samples: readonly number[]): number {
 }
 
 /** Least-squares line through (x, y) points, with R² saying how straight the points lie. */
-export function linearFit(points: readonly (readonly [number, number])[]): { slope: number; intercept: number; r2: number } {
+export function linearFit(points: readonly (readonly [number, number])[]): {
+  slope: number;
+  intercept: number;
+  r2: number;
+} {
   const xs = points.map(([x]) => x);
   const ys = points.map(([, y]) => y);
   const mx = mean(xs);

@@ -1,7 +1,7 @@
 import { query, request } from "../local/client";
-import { LocalPrometheus, LocalRegion, address } from "../local/plan";
+import { type LocalPrometheus, type LocalRegion, address } from "../local/plan";
 import type { LocalOptions } from "../local/settings";
-import { Log, Topology } from "../local/topology";
+import { type Log, Topology } from "../local/topology";
 
 /**
  * A phase's scheduling priority (nice, 0-19). The quick run measures every phase at once: the phases that
@@ -24,7 +24,12 @@ export async function stopRunningTopologies(): Promise<void> {
  * that fails is tried again on fresh ports (twice at most): with a base port in Linux' ephemeral range
  * (32768-60999), an outgoing connection can take a planned port before its server binds it.
  */
-export async function withTopology<T>(options: Partial<LocalOptions>, log: Log, use: (topology: Topology) => Promise<T>, attempts = 3): Promise<T> {
+export async function withTopology<T>(
+  options: Partial<LocalOptions>,
+  log: Log,
+  use: (topology: Topology) => Promise<T>,
+  attempts = 3,
+): Promise<T> {
   const topology = await Topology.create(options, log);
   running.add(topology);
   try {
@@ -49,7 +54,10 @@ export async function withTopology<T>(options: Partial<LocalOptions>, log: Log, 
  * and a measurement of what one replica carries must not share the machine with its twin.
  */
 export async function keepOneReplicaPerShard(topology: Topology, region: LocalRegion): Promise<LocalPrometheus[]> {
-  const [kept, twins] = [region.prometheus.filter((p) => p.replica === 0), region.prometheus.filter((p) => p.replica !== 0)];
+  const [kept, twins] = [
+    region.prometheus.filter((p) => p.replica === 0),
+    region.prometheus.filter((p) => p.replica !== 0),
+  ];
   await Promise.all(twins.map((p) => topology.supervisor.stop(p.name)));
   return kept;
 }

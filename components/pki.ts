@@ -8,7 +8,10 @@ import * as tls from "@pulumi/tls";
 
 const HOURS_PER_YEAR = 365 * 24;
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
-const LEAF_USES = { server: ["digital_signature", "key_encipherment", "server_auth"], client: ["digital_signature", "key_encipherment", "client_auth"] } as const;
+const LEAF_USES = {
+  server: ["digital_signature", "key_encipherment", "server_auth"],
+  client: ["digital_signature", "key_encipherment", "client_auth"],
+} as const;
 /**
  * Leaf certificates are re-issued by any `pulumi up` in their last month: the provider's plan marks them
  * ready for renewal and replaces them (terraform-provider-tls, modifyPlanIfCertificateReadyForRenewal), no
@@ -37,22 +40,35 @@ export interface SubjectNames {
   readonly ipAddresses?: pulumi.Input<string[]>;
 }
 
-const subjectOf = (s: Subject) => ({ commonName: s.commonName, organization: "monitoring", ...(s.organizationalUnit ? { organizationalUnit: s.organizationalUnit } : {}) });
+const subjectOf = (s: Subject) => ({
+  commonName: s.commonName,
+  organization: "monitoring",
+  ...(s.organizationalUnit ? { organizationalUnit: s.organizationalUnit } : {}),
+});
 
 function ecdsaKey(name: string, opts: pulumi.CustomResourceOptions): tls.PrivateKey {
   return new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
 }
 
 /** A self-signed CA (`<name>-key`, `<name>-cert`). */
-export function selfSignedCa(name: string, subject: Subject, validityYears: number, opts: pulumi.CustomResourceOptions): CertificateAuthority {
+export function selfSignedCa(
+  name: string,
+  subject: Subject,
+  validityYears: number,
+  opts: pulumi.CustomResourceOptions,
+): CertificateAuthority {
   const key = ecdsaKey(`${name}-key`, opts);
-  const cert = new tls.SelfSignedCert(`${name}-cert`, {
-    privateKeyPem: key.privateKeyPem,
-    subject: subjectOf(subject),
-    isCaCertificate: true,
-    validityPeriodHours: validityYears * HOURS_PER_YEAR,
-    allowedUses: CA_USES,
-  }, opts);
+  const cert = new tls.SelfSignedCert(
+    `${name}-cert`,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: subjectOf(subject),
+      isCaCertificate: true,
+      validityPeriodHours: validityYears * HOURS_PER_YEAR,
+      allowedUses: CA_USES,
+    },
+    opts,
+  );
   return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem, validityEndTime: cert.validityEndTime };
 }
 
@@ -66,20 +82,28 @@ export function signedCertificate(
   opts: pulumi.CustomResourceOptions,
 ): IssuedKeyPair {
   const key = ecdsaKey(`${name}-key`, opts);
-  const request = new tls.CertRequest(`${name}-csr`, {
-    privateKeyPem: key.privateKeyPem,
-    subject: subjectOf(subject),
-    dnsNames: names.dnsNames,
-    ipAddresses: names.ipAddresses,
-  }, opts);
-  const cert = new tls.LocallySignedCert(`${name}-cert`, {
-    certRequestPem: request.certRequestPem,
-    caPrivateKeyPem: ca.keyPem,
-    caCertPem: ca.certPem,
-    validityPeriodHours: LEAF_VALIDITY_HOURS,
-    earlyRenewalHours: RENEW_BEFORE_HOURS,
-    allowedUses: [...LEAF_USES[use]],
-  }, opts);
+  const request = new tls.CertRequest(
+    `${name}-csr`,
+    {
+      privateKeyPem: key.privateKeyPem,
+      subject: subjectOf(subject),
+      dnsNames: names.dnsNames,
+      ipAddresses: names.ipAddresses,
+    },
+    opts,
+  );
+  const cert = new tls.LocallySignedCert(
+    `${name}-cert`,
+    {
+      certRequestPem: request.certRequestPem,
+      caPrivateKeyPem: ca.keyPem,
+      caCertPem: ca.certPem,
+      validityPeriodHours: LEAF_VALIDITY_HOURS,
+      earlyRenewalHours: RENEW_BEFORE_HOURS,
+      allowedUses: [...LEAF_USES[use]],
+    },
+    opts,
+  );
   return { keyPem: pulumi.secret(key.privateKeyPem), certPem: cert.certPem, validityEndTime: cert.validityEndTime };
 }
 
@@ -107,14 +131,18 @@ export function crossSignedIntermediate(
   const request = new tls.CertRequest(`${name}-csr`, { privateKeyPem: self.keyPem, subject: subjectOf(subject) }, opts);
   const certs = regionCas.map((r) => ({
     region: r.region,
-    cert: new tls.LocallySignedCert(`${name}-${r.region}`, {
-      certRequestPem: request.certRequestPem,
-      caCertPem: r.caCertPem,
-      caPrivateKeyPem: pulumi.secret(r.caKeyPem),
-      isCaCertificate: true,
-      validityPeriodHours: validityYears * HOURS_PER_YEAR,
-      allowedUses: CA_USES,
-    }, opts),
+    cert: new tls.LocallySignedCert(
+      `${name}-${r.region}`,
+      {
+        certRequestPem: request.certRequestPem,
+        caCertPem: r.caCertPem,
+        caPrivateKeyPem: pulumi.secret(r.caKeyPem),
+        isCaCertificate: true,
+        validityPeriodHours: validityYears * HOURS_PER_YEAR,
+        allowedUses: CA_USES,
+      },
+      opts,
+    ),
   }));
   return {
     self,

@@ -3,13 +3,20 @@
  * its identity and options, metadata, containers built from a base and optional features, probes, spread,
  * volumes, disruption budget, autoscaler, NetworkPolicy, config checksum, TLS Secret and load balancers.
  */
-import * as crypto from "crypto";
+import * as crypto from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerAddress } from "../builders/global/load-balancer";
-import { ComponentIdentity, componentLabels, selectorLabels } from "../builders/k8s/labels";
-import { ClusterNetwork, WorkloadTraffic, workloadPolicySpec } from "../builders/k8s/network-policies";
-import { ContainerResources, containerSecurityContext, podAntiAffinity, podSecurityContext, resources, zoneSpread } from "../builders/k8s/pod";
+import { type ComponentIdentity, componentLabels, selectorLabels } from "../builders/k8s/labels";
+import { type ClusterNetwork, type WorkloadTraffic, workloadPolicySpec } from "../builders/k8s/network-policies";
+import {
+  type ContainerResources,
+  containerSecurityContext,
+  podAntiAffinity,
+  podSecurityContext,
+  resources,
+  zoneSpread,
+} from "../builders/k8s/pod";
 import { TLS_SECRET_KEYS } from "../builders/k8s/tls-secret";
 import type { ScalingBounds } from "../config/types";
 
@@ -38,11 +45,18 @@ export function workload(id: ComponentIdentity, namespace: string, opts: pulumi.
  * Options for the children of `component`, which the tier used to create directly under `formerParent`:
  * the alias keeps their URNs, so `pulumi up` on an existing stack moves them instead of replacing them.
  */
-export function movedChildOpts(component: pulumi.Resource, formerParent: pulumi.Resource | undefined): pulumi.CustomResourceOptions {
+export function movedChildOpts(
+  component: pulumi.Resource,
+  formerParent: pulumi.Resource | undefined,
+): pulumi.CustomResourceOptions {
   return { parent: component, ...(formerParent ? { aliases: [{ parent: formerParent }] } : {}) };
 }
 
-export function metadata(w: Workload, name: string = w.id.name, annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>) {
+export function metadata(
+  w: Workload,
+  name: string = w.id.name,
+  annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>,
+) {
   return { name, namespace: w.namespace, labels: w.labels, ...(annotations ? { annotations } : {}) };
 }
 
@@ -78,7 +92,11 @@ const LIVENESS_FAILURES = 6;
 /** Readiness on `readyPath`, liveness on `healthyPath`, both on `port` (the Prometheus and Thanos convention). */
 export function httpProbes(
   port: number,
-  o: Omit<ProbeOptions, "failureThreshold"> & { readyPath?: string; healthyPath?: string; readinessFailureThreshold?: number } = {},
+  o: Omit<ProbeOptions, "failureThreshold"> & {
+    readyPath?: string;
+    healthyPath?: string;
+    readinessFailureThreshold?: number;
+  } = {},
 ): Probes {
   const timing = { scheme: o.scheme, timeoutSeconds: o.timeoutSeconds };
   return {
@@ -185,7 +203,11 @@ export function featureAnnotations(features: readonly ContainerFeature[]): Recor
 
 /** Gossip (memberlist: the Alertmanager mesh, Grafana's alerting peers) speaks TCP and UDP on one port. */
 export function gossipPorts(name: string, port: number): ContainerPort[] {
-  return ["TCP", "UDP"].map((protocol) => ({ name: `${name}-${protocol.toLowerCase()}`, containerPort: port, protocol }));
+  return ["TCP", "UDP"].map((protocol) => ({
+    name: `${name}-${protocol.toLowerCase()}`,
+    containerPort: port,
+    protocol,
+  }));
 }
 
 /** The Service ports of `gossipPorts`. */
@@ -207,10 +229,19 @@ export function spread(selector: Record<string, string>) {
  * What a pod that never talks to the Kubernetes API shares: non-root, spread over zones, and no API token.
  */
 export function podBasics(w: Workload, uid?: number) {
-  return { securityContext: podSecurityContext(uid), topologySpreadConstraints: zoneSpread(w.selector), automountServiceAccountToken: false };
+  return {
+    securityContext: podSecurityContext(uid),
+    topologySpreadConstraints: zoneSpread(w.selector),
+    automountServiceAccountToken: false,
+  };
 }
 
-export function persistentVolumeClaim(name: string, storageClassName: string | undefined, sizeGiB: number, labels?: Record<string, string>) {
+export function persistentVolumeClaim(
+  name: string,
+  storageClassName: string | undefined,
+  sizeGiB: number,
+  labels?: Record<string, string>,
+) {
   return {
     metadata: { name, ...(labels ? { labels } : {}) },
     spec: { accessModes: ["ReadWriteOnce"], storageClassName, resources: { requests: { storage: `${sizeGiB}Gi` } } },
@@ -221,30 +252,56 @@ export function persistentVolumeClaim(name: string, storageClassName: string | u
  * Keeps all but one replica up through voluntary disruptions (node drains, upgrades), or `minAvailable`
  * of them where a quorum matters.
  */
-export function disruptionBudget(w: Workload, o: { name?: string; minAvailable?: number } = {}): k8s.policy.v1.PodDisruptionBudget {
+export function disruptionBudget(
+  w: Workload,
+  o: { name?: string; minAvailable?: number } = {},
+): k8s.policy.v1.PodDisruptionBudget {
   const name = o.name ?? w.id.name;
-  return new k8s.policy.v1.PodDisruptionBudget(name, {
-    metadata: metadata(w, name),
-    spec: { selector: { matchLabels: w.selector }, ...(o.minAvailable === undefined ? { maxUnavailable: 1 } : { minAvailable: o.minAvailable }) },
-  }, w.opts);
+  return new k8s.policy.v1.PodDisruptionBudget(
+    name,
+    {
+      metadata: metadata(w, name),
+      spec: {
+        selector: { matchLabels: w.selector },
+        ...(o.minAvailable === undefined ? { maxUnavailable: 1 } : { minAvailable: o.minAvailable }),
+      },
+    },
+    w.opts,
+  );
 }
 
 /** Scales a stateless Deployment on CPU within the configured bounds. */
 export function autoscaler(w: Workload, bounds: ScalingBounds): k8s.autoscaling.v2.HorizontalPodAutoscaler {
-  return new k8s.autoscaling.v2.HorizontalPodAutoscaler(w.id.name, {
-    metadata: metadata(w),
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: w.id.name },
-      minReplicas: bounds.minReplicas,
-      maxReplicas: bounds.maxReplicas,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+  return new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    w.id.name,
+    {
+      metadata: metadata(w),
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: w.id.name },
+        minReplicas: bounds.minReplicas,
+        maxReplicas: bounds.maxReplicas,
+        metrics: [
+          { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+        ],
+      },
     },
-  }, w.opts);
+    w.opts,
+  );
 }
 
 /** The NetworkPolicy admitting exactly the workload's traffic (builders/k8s/network-policies.ts). */
-export function networkPolicy(w: Workload, name: string, traffic: WorkloadTraffic, network: ClusterNetwork, opts: pulumi.CustomResourceOptions = w.opts): k8s.networking.v1.NetworkPolicy {
-  return new k8s.networking.v1.NetworkPolicy(name, { metadata: metadata(w, name), spec: workloadPolicySpec(traffic, network) }, opts);
+export function networkPolicy(
+  w: Workload,
+  name: string,
+  traffic: WorkloadTraffic,
+  network: ClusterNetwork,
+  opts: pulumi.CustomResourceOptions = w.opts,
+): k8s.networking.v1.NetworkPolicy {
+  return new k8s.networking.v1.NetworkPolicy(
+    name,
+    { metadata: metadata(w, name), spec: workloadPolicySpec(traffic, network) },
+    opts,
+  );
 }
 
 /**
@@ -253,20 +310,30 @@ export function networkPolicy(w: Workload, name: string, traffic: WorkloadTraffi
  * from previews and policies.
  */
 export function configChecksum(...contents: pulumi.Input<string>[]): pulumi.Output<string> {
-  return pulumi.unsecret(pulumi.all(contents).apply((parts) => crypto.createHash("sha256").update(parts.join("\0")).digest("hex")));
+  return pulumi.unsecret(
+    pulumi.all(contents).apply((parts) => crypto.createHash("sha256").update(parts.join("\0")).digest("hex")),
+  );
 }
 
 /** A `kubernetes.io/tls` Secret for a workload's server certificate (and, where clients need it, its CA). */
-export function tlsSecret(w: Workload, cert: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> }, caPem?: pulumi.Input<string>): k8s.core.v1.Secret {
-  return new k8s.core.v1.Secret(`${w.id.name}-tls`, {
-    metadata: metadata(w, `${w.id.name}-tls`),
-    type: "kubernetes.io/tls",
-    stringData: {
-      [TLS_SECRET_KEYS.cert]: cert.certPem,
-      [TLS_SECRET_KEYS.key]: pulumi.secret(cert.keyPem),
-      ...(caPem === undefined ? {} : { [TLS_SECRET_KEYS.ca]: caPem }),
+export function tlsSecret(
+  w: Workload,
+  cert: { certPem: pulumi.Input<string>; keyPem: pulumi.Input<string> },
+  caPem?: pulumi.Input<string>,
+): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    `${w.id.name}-tls`,
+    {
+      metadata: metadata(w, `${w.id.name}-tls`),
+      type: "kubernetes.io/tls",
+      stringData: {
+        [TLS_SECRET_KEYS.cert]: cert.certPem,
+        [TLS_SECRET_KEYS.key]: pulumi.secret(cert.keyPem),
+        ...(caPem === undefined ? {} : { [TLS_SECRET_KEYS.ca]: caPem }),
+      },
     },
-  }, w.opts);
+    w.opts,
+  );
 }
 
 export interface LoadBalancerSpec {
@@ -282,17 +349,26 @@ export interface LoadBalancerSpec {
  * A load balancer that admits only `sourceRanges`, with the cloud's annotations. It keeps the client's
  * address (externalTrafficPolicy Local), which the source ranges are checked against.
  */
-export function loadBalancer(resourceName: string, meta: k8s.types.input.meta.v1.ObjectMeta, lb: LoadBalancerSpec, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
-  return new k8s.core.v1.Service(resourceName, {
-    metadata: { ...meta, name: lb.name, annotations: lb.annotations },
-    spec: {
-      type: "LoadBalancer",
-      selector: lb.selector,
-      ports: lb.ports.map((p) => ({ ...p, protocol: "TCP" })),
-      loadBalancerSourceRanges: lb.sourceRanges,
-      externalTrafficPolicy: "Local",
+export function loadBalancer(
+  resourceName: string,
+  meta: k8s.types.input.meta.v1.ObjectMeta,
+  lb: LoadBalancerSpec,
+  opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Service {
+  return new k8s.core.v1.Service(
+    resourceName,
+    {
+      metadata: { ...meta, name: lb.name, annotations: lb.annotations },
+      spec: {
+        type: "LoadBalancer",
+        selector: lb.selector,
+        ports: lb.ports.map((p) => ({ ...p, protocol: "TCP" })),
+        loadBalancerSourceRanges: lb.sourceRanges,
+        externalTrafficPolicy: "Local",
+      },
     },
-  }, opts);
+    opts,
+  );
 }
 
 /** The address a load-balancer Service is reached at, once the cloud has given it one. */

@@ -59,6 +59,9 @@ export function perCloud(phrase: (traits: CloudTraits) => string, separator = ",
 /** The traits of a cloud whose cluster and bucket the program creates; a mistake in wiring where it creates none. */
 export function provisionedTraits(cloud: Cloud): ProvisionedTraits {
   const provisioned = CLOUD_TRAITS[cloud].provisioned;
-  if (provisioned === undefined) throw new Error(`the program creates no cluster or bucket on ${CLOUD_TRAITS[cloud].nouns.name}: the stack names its own`);
+  if (provisioned === undefined)
+    throw new Error(
+      `the program creates no cluster or bucket on ${CLOUD_TRAITS[cloud].nouns.name}: the stack names its own`,
+    );
   return provisioned;
 }

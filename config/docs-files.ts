@@ -2,8 +2,8 @@
  * docs/configuration.md as the schema has it: the text `npm run config:docs` writes, and the unit test compares
  * with the file in the repository.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { configReferenceTable } from "./docs";
 import { REPO_ROOT } from "./stack-file";
 

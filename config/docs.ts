@@ -5,11 +5,10 @@
  * tiers' keys differ.
  */
 import type { z } from "zod";
-import { ANY_IDENTITY, TIERS, Tier, tierKeys, tierSchema } from "./schema";
+import { ANY_IDENTITY, TIERS, type Tier, tierKeys, tierSchema } from "./schema";
 import { defaultOf, docOf, elementOf, isRequired, kindOf, nodeAt, shapeOf } from "./schema-walk";
 
 type Node = z.core.$ZodType;
-
 
 /** Every top-level key, in the schema's order: the keys both tiers have, then the regional ones, then the global ones. */
 function topLevelKeys(): string[] {
@@ -54,15 +53,30 @@ function rows(nodes: Partial<Record<Tier, Node>>, key: string): ReferenceRow[] {
   const type = kindOf(node);
   // A section's own `allowed` speaks to a stack file's author ("docs/configuration.md lists them"); here its
   // keys follow.
-  const allowed = isSection(node) ? "an object of the keys below" : doc?.allowedText ?? doc?.allowed ?? "";
-  const row: ReferenceRow = { key, tiers: tierWords(tiers), type, default: defaultWords(node), allowed, doc: doc?.doc ?? "" };
+  const allowed = isSection(node) ? "an object of the keys below" : (doc?.allowedText ?? doc?.allowed ?? "");
+  const row: ReferenceRow = {
+    key,
+    tiers: tierWords(tiers),
+    type,
+    default: defaultWords(node),
+    allowed,
+    doc: doc?.doc ?? "",
+  };
   const prefix = type === "array" ? `${key}[]` : key;
   const fieldsOf = (tier: Tier) => {
     const inner = type === "array" ? elementOf(nodes[tier]!) : nodes[tier]!;
     return inner ? shapeOf(inner) : {};
   };
   const fields = [...new Set(tiers.flatMap((tier) => Object.keys(fieldsOf(tier))))];
-  return [row, ...fields.flatMap((field) => rows(Object.fromEntries(tiers.flatMap((tier) => fieldsOf(tier)[field] ? [[tier, fieldsOf(tier)[field]]] : [])), `${prefix}.${field}`))];
+  return [
+    row,
+    ...fields.flatMap((field) =>
+      rows(
+        Object.fromEntries(tiers.flatMap((tier) => (fieldsOf(tier)[field] ? [[tier, fieldsOf(tier)[field]]] : []))),
+        `${prefix}.${field}`,
+      ),
+    ),
+  ];
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");
@@ -70,11 +84,21 @@ const cell = (text: string) => text.replace(/\|/g, "\\|");
 /** The config reference table of docs/configuration.md. */
 export function configReferenceTable(): string {
   const all = topLevelKeys().flatMap((key) =>
-    rows(Object.fromEntries(TIERS.flatMap((tier) => tierKeys(tier).includes(key) ? [[tier, nodeAt(tierSchema(tier, ANY_IDENTITY), [key])!]] : [])), key));
+    rows(
+      Object.fromEntries(
+        TIERS.flatMap((tier) =>
+          tierKeys(tier).includes(key) ? [[tier, nodeAt(tierSchema(tier, ANY_IDENTITY), [key])!]] : [],
+        ),
+      ),
+      key,
+    ),
+  );
   const lines = [
     "| key | stacks | type | default | allowed | what it is for |",
     "|---|---|---|---|---|---|",
-    ...all.map((r) => `| \`${r.key}\` | ${r.tiers} | ${r.type} | ${cell(r.default)} | ${cell(r.allowed)} | ${cell(r.doc)} |`),
+    ...all.map(
+      (r) => `| \`${r.key}\` | ${r.tiers} | ${r.type} | ${cell(r.default)} | ${cell(r.allowed)} | ${cell(r.doc)} |`,
+    ),
     "| `<receiver secretKey>` | global | string, secret | required | the receiver's URL or routing key, set with `pulumi config set --secret <secretKey> <value>` | named by `alerting.receivers[].secretKey` |",
   ];
   return lines.join("\n");

@@ -5,7 +5,7 @@
  * a field named `stack` would replace Error.stack and make Node print an object, not the sentence.
  */
 
-import { KeyPath, keyPath } from "./paths";
+import { type KeyPath, keyPath } from "./paths";
 
 /** How a mistake's value reads. */
 export interface MistakeKind {
@@ -34,7 +34,9 @@ export class ConfigMistake extends Error {
   ) {
     super(
       `stack '${stackName}': config key 'monitoring:${keyPath(path)}' ` +
-        (kind.unknown ? `is not a key of this program (set to ${describe(value, kind.hidden)})` : `has ${describe(value, kind.hidden)}${kind.defaulted ? " (its default)" : ""}`) +
+        (kind.unknown
+          ? `is not a key of this program (set to ${describe(value, kind.hidden)})`
+          : `has ${describe(value, kind.hidden)}${kind.defaulted ? " (its default)" : ""}`) +
         `; allowed: ${allowed}`,
     );
     this.name = "ConfigMistake";
@@ -57,7 +59,13 @@ export class ConfigError extends Error {
 }
 
 /** A value that parses but that few mean, said once in the output: the stack, the key, the value and why it is doubtful. */
-export function configWarning(stackName: string, path: KeyPath, value: unknown, why: string, kind: MistakeKind = {}): string {
+export function configWarning(
+  stackName: string,
+  path: KeyPath,
+  value: unknown,
+  why: string,
+  kind: MistakeKind = {},
+): string {
   return `stack '${stackName}': config key 'monitoring:${keyPath(path)}' has ${describe(value, kind.hidden)}${kind.defaulted ? " (its default)" : ""}; ${why}`;
 }
 

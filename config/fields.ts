@@ -44,7 +44,11 @@ export function text(re: RegExp, allowed: string, doc?: string) {
   return documented(z.string().regex(re), { allowed, doc });
 }
 
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T, doc?: string, allowed = `one of ${values.map((v) => `'${v}'`).join(", ")}`) {
+export function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  doc?: string,
+  allowed = `one of ${values.map((v) => `'${v}'`).join(", ")}`,
+) {
   return documented(z.enum(values), { allowed, doc });
 }
 
@@ -76,7 +80,13 @@ export const MAX_INTERVAL = { maxSeconds: 3600, why: "the default rules look at 
  * component reading it accepts (a zero interval makes Prometheus and Alertmanager refuse their config);
  * `maxSeconds`, where given, the longest a monitoring stack means (an interval of hours is a typo of minutes).
  */
-export function duration(opts: { minSeconds: number; maxSeconds?: number; why?: string; doc?: string; forever?: boolean }) {
+export function duration(opts: {
+  minSeconds: number;
+  maxSeconds?: number;
+  why?: string;
+  doc?: string;
+  forever?: boolean;
+}) {
   const { minSeconds, maxSeconds = MAX_DURATION_SECONDS, why, doc, forever } = opts;
   const examples = maxSeconds <= 3600 ? "15s, 30s or 1m" : "30s, 6h or 15d";
   const allowed =

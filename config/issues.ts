@@ -45,11 +45,19 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
  * What `allowed` says about an unknown key: the key it most likely means (a close spelling in its section,
  * or the same name elsewhere, as `retention` at the top for prometheus.retention), then the section's keys.
  */
-export function unknownKeyAllowed(schema: z.ZodType, section: readonly PropertyKey[], key: string, extraKeys: readonly string[] = []): string {
+export function unknownKeyAllowed(
+  schema: z.ZodType,
+  section: readonly PropertyKey[],
+  key: string,
+  extraKeys: readonly string[] = [],
+): string {
   const known = [...new Set([...keysAt(schema, section), ...extraKeys])];
   const prefix = section.length === 0 ? "" : `${keyPath(section)}.`;
   const close = closestKey(key, known);
-  const elsewhere = close === undefined ? keyPaths(schema).find((p) => p.split(".").pop()!.toLowerCase() === key.toLowerCase()) : undefined;
+  const elsewhere =
+    close === undefined
+      ? keyPaths(schema).find((p) => p.split(".").pop()!.toLowerCase() === key.toLowerCase())
+      : undefined;
   const guess = close !== undefined ? `${prefix}${close}` : elsewhere;
   const keys = `key of ${section.length === 0 ? "this program" : keyPath(section)}: ${known.join(", ")}`;
   return guess ? `'${guess}' (the closest key), or another ${keys}` : `a ${keys}`;
@@ -64,22 +72,41 @@ export interface Finding {
 }
 
 /** An unknown key of the section at `section`, with the key it most likely means. */
-export function unknownKeyFinding(stack: string, schema: z.ZodType, input: unknown, section: readonly PropertyKey[], key: string, extra: { keys?: readonly string[]; hidden?: string } = {}): Finding {
+export function unknownKeyFinding(
+  stack: string,
+  schema: z.ZodType,
+  input: unknown,
+  section: readonly PropertyKey[],
+  key: string,
+  extra: { keys?: readonly string[]; hidden?: string } = {},
+): Finding {
   const path = [...section, key];
   const close = closestKey(key, [...keysAt(schema, section), ...(extra.keys ?? [])]);
   const allowed = unknownKeyAllowed(schema, section, key, extra.keys);
-  const mistake = new ConfigMistake(stack, path, valueAt(input, path), allowed, { unknown: true, hidden: extra.hidden });
+  const mistake = new ConfigMistake(stack, path, valueAt(input, path), allowed, {
+    unknown: true,
+    hidden: extra.hidden,
+  });
   return { mistake, path, meant: close === undefined ? undefined : [...section, close] };
 }
 
 /** Every mistake zod found, each as its sentence. */
-export function issueFindings(stack: string, schema: z.ZodType, input: unknown, issues: readonly z.core.$ZodIssue[]): Finding[] {
+export function issueFindings(
+  stack: string,
+  schema: z.ZodType,
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): Finding[] {
   return issues.flatMap((issue): Finding[] => {
-    if (issue.code === "unrecognized_keys") return issue.keys.map((key) => unknownKeyFinding(stack, schema, input, issue.path, key));
+    if (issue.code === "unrecognized_keys")
+      return issue.keys.map((key) => unknownKeyFinding(stack, schema, input, issue.path, key));
     const value = valueAt(input, issue.path);
     const node = nodeAt(schema, issue.path);
     // A check that explains this very value says so (EXPLAINS); every other check is described by its key's doc.
-    let allowed = issue.code === "custom" && issue.params?.[EXPLAINS] ? issue.message : (node && docOf(node)?.allowed) ?? issue.message;
+    let allowed =
+      issue.code === "custom" && issue.params?.[EXPLAINS]
+        ? issue.message
+        : ((node && docOf(node)?.allowed) ?? issue.message);
     if (issue.code === "invalid_type" && issue.expected === "string" && typeof value === "number") {
       allowed += `, in quotes (YAML reads an unquoted 1.30 as the number 1.3)`;
     }

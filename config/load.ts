@@ -2,17 +2,17 @@ import { z } from "zod";
 import { CLOUDS, CLOUD_TRAITS, allowedRegions, cloudOfRegion, regionAllowed } from "./clouds";
 import { ConfigError, ConfigMistake } from "./errors";
 import { oneOf } from "./fields";
-import { Finding, issueFindings, unknownKeyFinding, withoutTypoEchoes } from "./issues";
+import { type Finding, issueFindings, unknownKeyFinding, withoutTypoEchoes } from "./issues";
 import { inKeyOrder } from "./key-order";
 import type { KeyPath } from "./paths";
-import { RawConfig, parseRawValue, receiverSecretKeys } from "./raw";
+import { type RawConfig, parseRawValue, receiverSecretKeys } from "./raw";
 import { kubernetesSecretKeys } from "./cloud/kubernetes/rules";
 import { repair } from "./repair";
-import { StackRule, failFor, runRules } from "./rule-runner";
+import { type StackRule, failFor, runRules } from "./rule-runner";
 import { STACK_RULES } from "./rules";
 import { resolveTeam, unresolvedTeam } from "./teams";
 import { TEAM_RULES } from "./teams-rules";
-import { ANY_IDENTITY, StackIdentity, TIERS, Tier, tierKeys, tierSchema } from "./schema";
+import { ANY_IDENTITY, type StackIdentity, TIERS, type Tier, tierKeys, tierSchema } from "./schema";
 import type { DeclaredTeam, StackConfig, Team } from "./types";
 
 type Input = Record<string, unknown>;
@@ -24,7 +24,12 @@ type Input = Record<string, unknown>;
  * relative to `projectDir`: Pulumi runs the program in the project directory) and of the rules between keys,
  * this module's and `moreRules` (rules above config, which need what builders make of the config).
  */
-export function loadStackConfig(stack: string, raw: RawConfig, projectDir: string = process.cwd(), moreRules: readonly StackRule[] = []): StackConfig {
+export function loadStackConfig(
+  stack: string,
+  raw: RawConfig,
+  projectDir: string = process.cwd(),
+  moreRules: readonly StackRule[] = [],
+): StackConfig {
   const input: Input = Object.fromEntries(Object.entries(raw.values).map(([key, text]) => [key, parseRawValue(text)]));
   const unknownKeys = unknownTopLevelKeys(stack, input, raw);
   const read = readIdentity(stack, input);
@@ -35,8 +40,17 @@ export function loadStackConfig(stack: string, raw: RawConfig, projectDir: strin
   const keys = Object.fromEntries(Object.entries(input).filter(([key]) => own.includes(key)));
   const parsed = schema.safeParse(keys);
   const schemaFindings = parsed.success ? [] : issueFindings(stack, schema, keys, parsed.error.issues);
-  const structural = withoutTypoEchoes([...unknownKeys, ...otherTierKeys(stack, tier, input, raw), ...schemaFindings], input);
-  const readable = parsed.success ? { data: parsed.data, removed: [] } : repair(schema, keys, schemaFindings.map((f) => f.path));
+  const structural = withoutTypoEchoes(
+    [...unknownKeys, ...otherTierKeys(stack, tier, input, raw), ...schemaFindings],
+    input,
+  );
+  const readable = parsed.success
+    ? { data: parsed.data, removed: [] }
+    : repair(
+        schema,
+        keys,
+        schemaFindings.map((f) => f.path),
+      );
   // A key the tier cannot do without is broken: the rules between keys have nothing to judge.
   if (readable === undefined) throw configError(structural, schema);
 
@@ -44,13 +58,25 @@ export function loadStackConfig(stack: string, raw: RawConfig, projectDir: strin
   const config = { ...readable.data, teams: teams.map((t) => t.team) } as StackConfig;
   const teamMistakes = teams.flatMap((t) => (t.mistake ? [t.mistake] : []));
   const broken = [...readable.removed, ...structural.map((f) => f.path), ...teamMistakes.map((m) => m.path)];
-  const ruleMistakes = [...teamMistakes, ...runRules(config, [...TEAM_RULES, ...STACK_RULES, ...moreRules], input, raw, broken)];
-  if (structural.length + ruleMistakes.length > 0) throw configError(structural, schema, inKeyOrder(schema, ruleMistakes, (m) => m.path));
+  const ruleMistakes = [
+    ...teamMistakes,
+    ...runRules(config, [...TEAM_RULES, ...STACK_RULES, ...moreRules], input, raw, broken),
+  ];
+  if (structural.length + ruleMistakes.length > 0)
+    throw configError(
+      structural,
+      schema,
+      inKeyOrder(schema, ruleMistakes, (m) => m.path),
+    );
   return deepFreeze(config);
 }
 
 /** The stack's ConfigError: structural findings in the order of the keys, then the rules' mistakes as given. */
-function configError(structural: readonly Finding[], schema: z.ZodType, ruleMistakes: readonly ConfigMistake[] = []): ConfigError {
+function configError(
+  structural: readonly Finding[],
+  schema: z.ZodType,
+  ruleMistakes: readonly ConfigMistake[] = [],
+): ConfigError {
   const ordered = inKeyOrder(schema, structural, (f) => f.path).map((f) => f.mistake);
   const unique = [...new Map([...ordered, ...ruleMistakes].map((m) => [m.message, m])).values()];
   return new ConfigError(unique);
@@ -80,7 +106,13 @@ function otherTierKeys(stack: string, tier: Tier, input: Input, raw: RawConfig):
     .filter((key) => !own.includes(key) && tierKeys(otherTier).includes(key))
     .map((key) => ({
       path: [key],
-      mistake: new ConfigMistake(stack, [key], input[key], `no value on a ${tier} stack: ${key} is a key of ${otherTier} stacks`, hide(raw, key)),
+      mistake: new ConfigMistake(
+        stack,
+        [key],
+        input[key],
+        `no value on a ${tier} stack: ${key} is a key of ${otherTier} stacks`,
+        hide(raw, key),
+      ),
     }));
 }
 
@@ -95,14 +127,27 @@ function readIdentity(stack: string, input: Input): { tier: Tier; identity: Stac
   if (cloud !== undefined && (typeof region !== "string" || !regionAllowed(cloud, region))) {
     const other = typeof region === "string" ? cloudOfRegion(region) : undefined;
     const allowed = allowedRegions(cloud);
-    findings.push({ path: ["region"], mistake: new ConfigMistake(stack, ["region"], region, `${other ? `'${region}' is ${CLOUD_TRAITS[other].nouns.region}; ` : ""}${allowed}`) });
+    findings.push({
+      path: ["region"],
+      mistake: new ConfigMistake(
+        stack,
+        ["region"],
+        region,
+        `${other ? `'${region}' is ${CLOUD_TRAITS[other].nouns.region}; ` : ""}${allowed}`,
+      ),
+    });
   }
   if (!parsed.success || findings.length > 0) return { findings };
   return { tier: parsed.data.tier, identity: { stack, cloud: parsed.data.cloud, region: region as string } };
 }
 
 /** Each team with the content of its files, or with none and the mistake that kept them out. */
-function readTeams(tier: Tier, teams: readonly DeclaredTeam[], projectDir: string, fail: (path: KeyPath, allowed: string) => never): { team: Team; mistake?: ConfigMistake }[] {
+function readTeams(
+  tier: Tier,
+  teams: readonly DeclaredTeam[],
+  projectDir: string,
+  fail: (path: KeyPath, allowed: string) => never,
+): { team: Team; mistake?: ConfigMistake }[] {
   return teams.map((team, i) => {
     try {
       return { team: resolveTeam(tier, team, i, projectDir, fail) };

@@ -15,10 +15,17 @@ export const PROJECT = "monitoring";
  * The project's keys of Pulumi's whole config (`pulumi.runtime.allConfig()`), which holds every namespace
  * (`aws:region` too); `isSecret` is asked with the namespaced key, as Pulumi stores it.
  */
-export function projectConfig(all: Readonly<Record<string, string>>, isSecret: (namespacedKey: string) => boolean): RawConfig {
+export function projectConfig(
+  all: Readonly<Record<string, string>>,
+  isSecret: (namespacedKey: string) => boolean,
+): RawConfig {
   const prefix = `${PROJECT}:`;
   return {
-    values: Object.fromEntries(Object.entries(all).filter(([key]) => key.startsWith(prefix)).map(([key, value]) => [key.slice(prefix.length), value])),
+    values: Object.fromEntries(
+      Object.entries(all)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), value]),
+    ),
     isSecret: (key) => isSecret(prefix + key),
   };
 }
@@ -47,15 +54,26 @@ export function receiverSecretKeys(values: Readonly<Record<string, unknown>>): s
   const alerting = values.alerting as { receivers?: unknown; heartbeat?: unknown } | undefined;
   const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
   // The teams' receivers (global stack) name theirs the same way.
-  const teamReceivers = listOf(values.teams).flatMap((team) => listOf((team as { receivers?: unknown } | null)?.receivers));
+  const teamReceivers = listOf(values.teams).flatMap((team) =>
+    listOf((team as { receivers?: unknown } | null)?.receivers),
+  );
   const receivers = [...listOf(alerting?.receivers), ...teamReceivers];
-  const named = [...receivers, alerting?.heartbeat].map((r) => (r as { secretKey?: unknown } | null | undefined)?.secretKey);
-  return [...new Set([...named.filter((k): k is string => typeof k === "string"), ...Object.values(values).flatMap(secretKeysWithin)])];
+  const named = [...receivers, alerting?.heartbeat].map(
+    (r) => (r as { secretKey?: unknown } | null | undefined)?.secretKey,
+  );
+  return [
+    ...new Set([
+      ...named.filter((k): k is string => typeof k === "string"),
+      ...Object.values(values).flatMap(secretKeysWithin),
+    ]),
+  ];
 }
 
 /** Every string `secretKey` field at any depth of a structured value. */
 function secretKeysWithin(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(secretKeysWithin);
   if (value === null || typeof value !== "object") return [];
-  return Object.entries(value).flatMap(([key, field]) => (key === "secretKey" && typeof field === "string" ? [field] : secretKeysWithin(field)));
+  return Object.entries(value).flatMap(([key, field]) =>
+    key === "secretKey" && typeof field === "string" ? [field] : secretKeysWithin(field),
+  );
 }

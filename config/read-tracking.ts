@@ -3,7 +3,7 @@
  * finding would be about the default or the repaired value that stood in for the user's, not about the
  * user's mistake (with `alerting.receivers` misspelt, "the default receiver is no receiver" is noise).
  */
-import { KeyPath as Path, nested } from "./paths";
+import { type KeyPath as Path, nested } from "./paths";
 
 /** A value a rule read (`whole`: it saw a list's length or a section's keys, so every entry counts as read). */
 interface Read {

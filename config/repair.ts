@@ -4,7 +4,7 @@
  * key that is not broken. What was taken out is listed, so no rule speaks about a value that stood in.
  */
 import type { z } from "zod";
-import { KeyPath as Path, keyPath, valueAt } from "./paths";
+import { type KeyPath as Path, keyPath, valueAt } from "./paths";
 
 /** Taking out a key whose section then lacks a required key takes out the section; at most this deep. */
 const MAX_ROUNDS = 6;
@@ -18,10 +18,13 @@ export interface Repaired<T> {
 /** The paths to take out, none inside another, deepest and last entries first (so indices stay valid). */
 function removalOrder(paths: readonly Path[]): Path[] {
   const unique = [...new Map(paths.map((p) => [keyPath(p), p])).values()];
-  const outermost = unique.filter((p) => !unique.some((q) => q !== p && q.length < p.length && q.every((s, i) => p[i] === s)));
+  const outermost = unique.filter(
+    (p) => !unique.some((q) => q !== p && q.length < p.length && q.every((s, i) => p[i] === s)),
+  );
   return outermost.sort((a, b) => {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
-      if (a[i] !== b[i]) return typeof a[i] === "number" && typeof b[i] === "number" ? (b[i] as number) - (a[i] as number) : 0;
+      if (a[i] !== b[i])
+        return typeof a[i] === "number" && typeof b[i] === "number" ? (b[i] as number) - (a[i] as number) : 0;
     }
     return b.length - a.length;
   });
@@ -41,7 +44,11 @@ function repairPaths(issue: z.core.$ZodIssue, value: unknown): Path[] {
 }
 
 /** The schema's reading of `input` without its broken values, or undefined where a key the tier needs is broken. */
-export function repair<S extends z.ZodType>(schema: S, input: Record<string, unknown>, broken: readonly Path[]): Repaired<z.output<S>> | undefined {
+export function repair<S extends z.ZodType>(
+  schema: S,
+  input: Record<string, unknown>,
+  broken: readonly Path[],
+): Repaired<z.output<S>> | undefined {
   const value = structuredClone(input);
   const removed: Path[] = [];
   let next = broken;

@@ -23,25 +23,44 @@ function labelsProblem(value: unknown, what: string): string | undefined {
   if (!isObject(value)) return `${what} must be a map of label names to strings`;
   const bad = Object.entries(value).find(([k, v]) => !LABEL_NAME.test(k) || typeof v !== "string");
   if (!bad) return undefined;
-  return LABEL_NAME.test(bad[0]) ? `${what}: the value of ${bad[0]} must be a string (quote it)` : `${what}: invalid label name ${bad[0]}`;
+  return LABEL_NAME.test(bad[0])
+    ? `${what}: the value of ${bad[0]} must be a string (quote it)`
+    : `${what}: invalid label name ${bad[0]}`;
 }
 
 function durationProblem(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
-  return typeof value === "string" && parseDuration(value) !== undefined ? undefined : `${field} ${JSON.stringify(value)} is not a duration such as 5m`;
+  return typeof value === "string" && parseDuration(value) !== undefined
+    ? undefined
+    : `${field} ${JSON.stringify(value)} is not a duration such as 5m`;
 }
 
 function ruleProblem(rule: unknown, where: string): string | undefined {
   if (!isObject(rule)) return `${where} is not a map`;
-  const name = typeof rule.record === "string" ? `record ${rule.record}` : typeof rule.alert === "string" ? `alert ${rule.alert}` : "";
+  const name =
+    typeof rule.record === "string"
+      ? `record ${rule.record}`
+      : typeof rule.alert === "string"
+        ? `alert ${rule.alert}`
+        : "";
   const at = `${where}${name ? ` (${name})` : ""}`;
   const found = [
     unknownKey(rule, RULE_KEYS, "a rule"),
-    (rule.record === undefined) === (rule.alert === undefined) ? "one of 'record' or 'alert' must be set, not both or neither" : undefined,
-    typeof rule.expr !== "string" || rule.expr.trim() === "" ? "field 'expr' must be a non-empty PromQL expression" : undefined,
-    rule.record !== undefined && (typeof rule.record !== "string" || !METRIC_NAME.test(rule.record)) ? `invalid recording rule name ${JSON.stringify(rule.record)}` : undefined,
-    rule.alert !== undefined && (typeof rule.alert !== "string" || rule.alert.trim() === "") ? "field 'alert' must be a non-empty name" : undefined,
-    rule.record !== undefined && ["for", "keep_firing_for", "annotations"].some((k) => rule[k] !== undefined) ? "invalid field 'for', 'keep_firing_for' or 'annotations' in recording rule" : undefined,
+    (rule.record === undefined) === (rule.alert === undefined)
+      ? "one of 'record' or 'alert' must be set, not both or neither"
+      : undefined,
+    typeof rule.expr !== "string" || rule.expr.trim() === ""
+      ? "field 'expr' must be a non-empty PromQL expression"
+      : undefined,
+    rule.record !== undefined && (typeof rule.record !== "string" || !METRIC_NAME.test(rule.record))
+      ? `invalid recording rule name ${JSON.stringify(rule.record)}`
+      : undefined,
+    rule.alert !== undefined && (typeof rule.alert !== "string" || rule.alert.trim() === "")
+      ? "field 'alert' must be a non-empty name"
+      : undefined,
+    rule.record !== undefined && ["for", "keep_firing_for", "annotations"].some((k) => rule[k] !== undefined)
+      ? "invalid field 'for', 'keep_firing_for' or 'annotations' in recording rule"
+      : undefined,
     durationProblem(rule.for, "for"),
     durationProblem(rule.keep_firing_for, "keep_firing_for"),
     labelsProblem(rule.labels, "labels"),

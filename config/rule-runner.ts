@@ -5,7 +5,7 @@
  * it would say is about a stand-in value, not the user's.
  */
 import { ConfigMistake } from "./errors";
-import { KeyPath, valueAt } from "./paths";
+import { type KeyPath, valueAt } from "./paths";
 import type { RawConfig } from "./raw";
 import { ReadLog } from "./read-tracking";
 import { configPath } from "./schema";
@@ -28,7 +28,13 @@ export type StackRule = (config: StackConfig, context: RuleContext) => void;
 export function failFor(config: { readonly stack: string }, input: Readonly<Record<string, unknown>>): Fail {
   return (path, allowed, value = valueAt(input, path)) => {
     const defaulted = value === undefined ? valueAt(config, configPath(path)) : undefined;
-    throw new ConfigMistake(config.stack, path, value ?? defaulted, allowed, defaulted === undefined ? {} : { defaulted: true });
+    throw new ConfigMistake(
+      config.stack,
+      path,
+      value ?? defaulted,
+      allowed,
+      defaulted === undefined ? {} : { defaulted: true },
+    );
   };
 }
 
@@ -36,7 +42,13 @@ export function failFor(config: { readonly stack: string }, input: Readonly<Reco
  * Every rule's mistake, in the order of the rules. `broken` lists the keys (in the stack file's terms) whose
  * values the rules must not judge by.
  */
-export function runRules(config: StackConfig, rules: readonly StackRule[], input: Readonly<Record<string, unknown>>, raw: RawConfig, broken: readonly KeyPath[]): ConfigMistake[] {
+export function runRules(
+  config: StackConfig,
+  rules: readonly StackRule[],
+  input: Readonly<Record<string, unknown>>,
+  raw: RawConfig,
+  broken: readonly KeyPath[],
+): ConfigMistake[] {
   const context: RuleContext = { input, raw, fail: failFor(config, input) };
   const found: ConfigMistake[] = [];
   for (const rule of rules) {

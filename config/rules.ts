@@ -32,7 +32,10 @@ function otherCloudsKeys(config: StackConfig, { input, fail }: RuleContext): voi
   for (const cloud of CLOUDS) {
     for (const { path } of CLOUD_TRAITS[cloud].ownKeys) {
       if (config.cloud !== cloud && valueAt(input, path) !== undefined) {
-        fail(path, `no value on ${CLOUD_TRAITS[config.cloud].nouns.withArticle} stack: ${keyPath(path)} applies only to ${CLOUD_TRAITS[cloud].nouns.name} stacks`);
+        fail(
+          path,
+          `no value on ${CLOUD_TRAITS[config.cloud].nouns.withArticle} stack: ${keyPath(path)} applies only to ${CLOUD_TRAITS[cloud].nouns.name} stacks`,
+        );
       }
     }
   }
@@ -53,7 +56,8 @@ function clusterZones({ cluster }: StackConfig, { fail }: RuleContext): void {
 
 function clusterNodes({ cluster, cloud }: StackConfig, { fail }: RuleContext): void {
   const { minNodes, maxNodes } = cluster.nodes;
-  if (maxNodes < minNodes) fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
+  if (maxNodes < minNodes)
+    fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
   CLOUD_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
 }
 
@@ -65,15 +69,22 @@ const longest = (retention: string) => (forever(retention) ? Infinity : parseDur
  * a finer one would be deleted while its source still exists, and the long-range view would have holes.
  */
 function bucketRetentionOrder(config: RegionalStackConfig, { fail }: RuleContext): void {
-  const order = [["raw", "bucketRetention.raw"], ["fiveMinutes", "bucketRetention.fiveMinutes"], ["oneHour", "bucketRetention.oneHour"]] as const;
+  const order = [
+    ["raw", "bucketRetention.raw"],
+    ["fiveMinutes", "bucketRetention.fiveMinutes"],
+    ["oneHour", "bucketRetention.oneHour"],
+  ] as const;
   for (let i = 1; i < order.length; i++) {
     const [finerKey, finerName] = order[i - 1];
     const [key] = order[i];
     const finer = config.bucketRetention[finerKey];
     if (longest(config.bucketRetention[key]) < longest(finer)) {
-      fail(["bucketRetention", key], forever(finer)
-        ? `0d (forever), as ${finerName} is 0d: a coarser resolution is kept at least as long as a finer one`
-        : `a duration of at least ${finer} (${finerName}) or 0d for forever: a coarser resolution is kept at least as long as a finer one`);
+      fail(
+        ["bucketRetention", key],
+        forever(finer)
+          ? `0d (forever), as ${finerName} is 0d: a coarser resolution is kept at least as long as a finer one`
+          : `a duration of at least ${finer} (${finerName}) or 0d for forever: a coarser resolution is kept at least as long as a finer one`,
+      );
     }
   }
 }
@@ -82,7 +93,10 @@ function bucketRetentionOrder(config: RegionalStackConfig, { fail }: RuleContext
 function sampleLimit(config: RegionalStackConfig, { fail }: RuleContext): void {
   const { seriesPerTarget } = config.load;
   if (config.prometheus.sampleLimit < seriesPerTarget) {
-    fail(["prometheus", "sampleLimit"], `a whole number from ${seriesPerTarget} (expectedLoad.seriesPerTarget) to 10000000: a target with more samples than the limit fails every scrape`);
+    fail(
+      ["prometheus", "sampleLimit"],
+      `a whole number from ${seriesPerTarget} (expectedLoad.seriesPerTarget) to 10000000: a target with more samples than the limit fails every scrape`,
+    );
   }
 }
 
@@ -96,8 +110,10 @@ function shardsWithinTargets(config: RegionalStackConfig, { fail }: RuleContext)
   const pinned = new Set(staticJobs.flatMap((job) => (job.shard === undefined ? [] : [job.shard]))).size;
   const most = config.load.targets + pinned;
   if (shards !== "auto" && shards > most) {
-    fail(["prometheus", "shards"],
-      `auto, or a whole number from 1 to ${most} (expectedLoad.targets${pinned > 0 ? ", plus the shards static jobs are pinned to" : ""}): a shard beyond the targets scrapes nothing; raise expectedLoad.targets if the region will grow to it`);
+    fail(
+      ["prometheus", "shards"],
+      `auto, or a whole number from 1 to ${most} (expectedLoad.targets${pinned > 0 ? ", plus the shards static jobs are pinned to" : ""}): a shard beyond the targets scrapes nothing; raise expectedLoad.targets if the region will grow to it`,
+    );
   }
 }
 
@@ -111,16 +127,27 @@ function spread(config: StackConfig, workloads: readonly [readonly PropertyKey[]
 }
 
 function regionalSpread(config: RegionalStackConfig, { fail }: RuleContext): void {
-  spread(config, [[["prometheus", "replicas"], config.prometheus.replicas], [["storeGatewayReplicas"], config.storeGatewayReplicas]], fail);
+  spread(
+    config,
+    [
+      [["prometheus", "replicas"], config.prometheus.replicas],
+      [["storeGatewayReplicas"], config.storeGatewayReplicas],
+    ],
+    fail,
+  );
 }
 
 function globalSpread(config: GlobalStackConfig, { fail }: RuleContext): void {
-  spread(config, [
-    [["alerting", "replicas"], config.alerting.replicas],
-    [["federationReplicas"], config.federationReplicas],
-    [["grafana", "minReplicas"], config.grafana.minReplicas],
-    [["query", "minReplicas"], config.query.minReplicas],
-  ], fail);
+  spread(
+    config,
+    [
+      [["alerting", "replicas"], config.alerting.replicas],
+      [["federationReplicas"], config.federationReplicas],
+      [["grafana", "minReplicas"], config.grafana.minReplicas],
+      [["query", "minReplicas"], config.query.minReplicas],
+    ],
+    fail,
+  );
 }
 
 function regionsOnce(config: GlobalStackConfig, { fail }: RuleContext): void {
@@ -128,23 +155,32 @@ function regionsOnce(config: GlobalStackConfig, { fail }: RuleContext): void {
   config.regions.forEach((region, i) => {
     if (seen.has(region.name)) fail(["regions", i], `each region once: '${region.name}' is listed twice`);
     seen.add(region.name);
-    if (region.name === config.stack) fail(["regions", i], "regional stacks only: the global stack cannot federate itself");
+    if (region.name === config.stack)
+      fail(["regions", i], "regional stacks only: the global stack cannot federate itself");
   });
 }
 
 function receivers({ stack, alerting }: GlobalStackConfig, { input, raw, fail }: RuleContext): void {
   const names = new Set<string>();
   alerting.receivers.forEach((receiver, i) => {
-    if (names.has(receiver.name)) fail(["alerting", "receivers", i, "name"], "a receiver name not used by another receiver");
+    if (names.has(receiver.name))
+      fail(["alerting", "receivers", i, "name"], "a receiver name not used by another receiver");
     names.add(receiver.name);
     if (receiver.type !== "slack" && valueAt(input, ["alerting", "receivers", i, "channel"]) !== undefined) {
-      fail(["alerting", "receivers", i, "channel"], `no value: only slack receivers have a channel, and '${receiver.name}' is a ${receiver.type} receiver`);
+      fail(
+        ["alerting", "receivers", i, "channel"],
+        `no value: only slack receivers have a channel, and '${receiver.name}' is a ${receiver.type} receiver`,
+      );
     }
     requireSecret(stack, raw, receiver.secretKey, `${RECEIVER_SECRET[receiver.type]} of receiver '${receiver.name}'`);
   });
   const reserved: readonly string[] = Object.values(BUILT_IN_RECEIVERS);
   alerting.receivers.forEach((receiver, i) => {
-    if (reserved.includes(receiver.name)) fail(["alerting", "receivers", i, "name"], `a name other than ${reserved.join(" and ")} (the stack's own receivers)`);
+    if (reserved.includes(receiver.name))
+      fail(
+        ["alerting", "receivers", i, "name"],
+        `a name other than ${reserved.join(" and ")} (the stack's own receivers)`,
+      );
   });
 }
 
@@ -152,9 +188,11 @@ function heartbeat({ stack, alerting }: GlobalStackConfig, { input, raw, fail }:
   if (!alerting.heartbeat) return;
   const { type, secretKey } = alerting.heartbeat;
   const opsgenie = type === "opsgenie";
-  if (opsgenie && alerting.heartbeat.name === undefined) fail(["alerting", "heartbeat", "name"], "the name of the Opsgenie heartbeat (required for type opsgenie)");
+  if (opsgenie && alerting.heartbeat.name === undefined)
+    fail(["alerting", "heartbeat", "name"], "the name of the Opsgenie heartbeat (required for type opsgenie)");
   for (const key of ["name", "apiUrl"] as const) {
-    if (!opsgenie && valueAt(input, ["alerting", "heartbeat", key]) !== undefined) fail(["alerting", "heartbeat", key], "no value: only opsgenie heartbeats have one");
+    if (!opsgenie && valueAt(input, ["alerting", "heartbeat", key]) !== undefined)
+      fail(["alerting", "heartbeat", key], "no value: only opsgenie heartbeats have one");
   }
   requireSecret(stack, raw, secretKey, HEARTBEAT_SECRET[type]);
 }
@@ -169,8 +207,12 @@ function receiversRoutedTo({ alerting }: GlobalStackConfig, { fail }: RuleContex
 }
 
 function scalingBounds(config: GlobalStackConfig, { fail }: RuleContext): void {
-  for (const [key, bounds] of [["grafana", config.grafana], ["query", config.query]] as const) {
-    if (bounds.maxReplicas < bounds.minReplicas) fail([key, "maxReplicas"], `a whole number from ${bounds.minReplicas} (${key}.minReplicas) to 100`);
+  for (const [key, bounds] of [
+    ["grafana", config.grafana],
+    ["query", config.query],
+  ] as const) {
+    if (bounds.maxReplicas < bounds.minReplicas)
+      fail([key, "maxReplicas"], `a whole number from ${bounds.minReplicas} (${key}.minReplicas) to 100`);
   }
 }
 
@@ -192,7 +234,6 @@ export const STACK_RULES: readonly StackRule[] = [
   globalRule(scalingBounds),
   globalRule(globalSpread),
 ];
-
 
 const HEARTBEAT_SECRET: Record<HeartbeatType, string> = {
   webhook: "the heartbeat's ping URL",

@@ -4,10 +4,19 @@
  * tools that read schemas.
  */
 import type { z } from "zod";
-import { FIELD_DOCS, FieldDoc } from "./fields";
+import { FIELD_DOCS, type FieldDoc } from "./fields";
 
 type Node = z.core.$ZodType;
-type Def = { type: string; innerType?: Node; in?: Node; out?: Node; shape?: Record<string, Node>; element?: Node; options?: Node[]; defaultValue?: unknown };
+type Def = {
+  type: string;
+  innerType?: Node;
+  in?: Node;
+  out?: Node;
+  shape?: Record<string, Node>;
+  element?: Node;
+  options?: Node[];
+  defaultValue?: unknown;
+};
 
 export function defOf(node: Node): Def {
   return node._zod.def as unknown as Def;
@@ -19,7 +28,8 @@ export function layers(node: Node): Node[] {
   for (;;) {
     const def = defOf(chain[chain.length - 1]);
     // A pipe is either `.transform()` (the schema is its input) or `z.preprocess` (the schema is its output).
-    const next = def.innerType ?? (def.type === "pipe" ? (defOf(def.in!).type === "transform" ? def.out : def.in) : undefined);
+    const next =
+      def.innerType ?? (def.type === "pipe" ? (defOf(def.in!).type === "transform" ? def.out : def.in) : undefined);
     if (!next) return chain;
     chain.push(next);
   }
@@ -42,7 +52,9 @@ export function nodeAt(root: Node, path: readonly PropertyKey[]): Node | undefin
 }
 
 export function docOf(node: Node): FieldDoc | undefined {
-  return layers(node).map((layer) => FIELD_DOCS.get(layer)).find((doc) => doc !== undefined);
+  return layers(node)
+    .map((layer) => FIELD_DOCS.get(layer))
+    .find((doc) => doc !== undefined);
 }
 
 /** The fields of a section node, in the schema's order; none where the node is not a section. */
@@ -58,7 +70,9 @@ export function keysAt(root: Node, path: readonly PropertyKey[]): string[] {
 
 /** The default a key takes when the stack file leaves it out, if it has one. */
 export function defaultOf(node: Node): unknown {
-  return layers(node).map((layer) => defOf(layer)).find((def) => def.type === "default")?.defaultValue;
+  return layers(node)
+    .map((layer) => defOf(layer))
+    .find((def) => def.type === "default")?.defaultValue;
 }
 
 /** What a node holds, in the words of Pulumi.yaml's `type` (string, integer, boolean, array, object). */

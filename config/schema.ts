@@ -9,13 +9,34 @@
  */
 import { z } from "zod";
 import { openToWorld, parseCidr } from "../policy/lib/cidr";
-import { CLOUDS, CLOUD_TRAITS, Cloud, defaultZones, machineTypeOf, otherClouds, perCloud, zoneBelongsTo } from "./clouds";
+import {
+  CLOUDS,
+  CLOUD_TRAITS,
+  type Cloud,
+  defaultZones,
+  machineTypeOf,
+  otherClouds,
+  perCloud,
+  zoneBelongsTo,
+} from "./clouds";
 import { DEFAULTS } from "./defaults";
 import { EXPLAINS } from "./issues";
 import type { KeyPath } from "./paths";
 import { QUANTITY } from "./quantity";
 import { docOf, keysAt } from "./schema-walk";
-import { MAX_INTERVAL, documented, duration, flag, int, list, oneOf, optionalSection, section, text, wholeNumber } from "./fields";
+import {
+  MAX_INTERVAL,
+  documented,
+  duration,
+  flag,
+  int,
+  list,
+  oneOf,
+  optionalSection,
+  section,
+  text,
+  wholeNumber,
+} from "./fields";
 import { teamsSchema } from "./teams-schema";
 
 export const TIERS = ["regional", "global"] as const;
@@ -39,7 +60,10 @@ export const MAX_SHARDS = 64;
 const HOUR = 3600;
 const DAY = 24 * HOUR;
 
-const NAME = { re: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/, allowed: "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters" };
+const NAME = {
+  re: /^[a-z][a-z0-9-]{0,38}[a-z0-9]$/,
+  allowed: "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters",
+};
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
 /** Prometheus' label names, which Alertmanager's group_by and matchers take. */
@@ -48,7 +72,6 @@ const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
 const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
 /** Prometheus' alert names are label values of `alertname`; the default alerts' are CamelCase words. */
 const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-
 
 /** The stack name made into a resource-name prefix (us-east stays us-east; My_Stack becomes my-stack). */
 function defaultNamePrefix(stack: string): string {
@@ -70,7 +93,8 @@ function checked(check: (value: string) => string | undefined, allowed: string, 
   return documented(
     z.string().superRefine((value, ctx) => {
       const problem = check(value);
-      if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: value, params: { [EXPLAINS]: true } });
+      if (problem !== undefined)
+        ctx.addIssue({ code: "custom", message: problem, input: value, params: { [EXPLAINS]: true } });
     }),
     { allowed, doc },
   );
@@ -83,13 +107,21 @@ function cidrList(what: string) {
     { allowed: "an IPv4 CIDR such as 203.0.113.0/24" },
   );
   return documented(
-    z.array(entry).min(1).superRefine((cidrs, ctx) => {
-      const open = openToWorld(cidrs);
-      if (open.length > 0) {
-        const how = open.length === 1 ? `${open[0]} opens` : `${open.join(" and ")} together open`;
-        ctx.addIssue({ code: "custom", input: cidrs, message: `restricted CIDRs: ${how} ${what} to the whole internet`, params: { [EXPLAINS]: true } });
-      }
-    }),
+    z
+      .array(entry)
+      .min(1)
+      .superRefine((cidrs, ctx) => {
+        const open = openToWorld(cidrs);
+        if (open.length > 0) {
+          const how = open.length === 1 ? `${open[0]} opens` : `${open.join(" and ")} together open`;
+          ctx.addIssue({
+            code: "custom",
+            input: cidrs,
+            message: `restricted CIDRs: ${how} ${what} to the whole internet`,
+            params: { [EXPLAINS]: true },
+          });
+        }
+      }),
     { allowed, doc: `Who may reach ${what}: never the whole internet.` },
   );
 }
@@ -97,61 +129,100 @@ function cidrList(what: string) {
 function machineType(cloud: Cloud) {
   const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.machineType} whose capacity this program knows, such as ${facts.defaultMachineType} (the list is in config/cloud/${cloud}.ts)`;
-  return checked((value) => {
-    if (machineTypeOf(cloud, value)) return undefined;
-    const other = otherClouds(cloud).find((c) => machineTypeOf(c, value));
-    return other ? `'${value}' is ${CLOUD_TRAITS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}` : allowed;
-  }, allowed, "Node machine type (EC2 instance type or GCE machine type); a Prometheus pod must fit on one node.");
+  return checked(
+    (value) => {
+      if (machineTypeOf(cloud, value)) return undefined;
+      const other = otherClouds(cloud).find((c) => machineTypeOf(c, value));
+      return other
+        ? `'${value}' is ${CLOUD_TRAITS[other].nouns.machineType}, not ${facts.nouns.machineType}; ${allowed}`
+        : allowed;
+    },
+    allowed,
+    "Node machine type (EC2 instance type or GCE machine type); a Prometheus pod must fit on one node.",
+  );
 }
 
 function databaseClass(cloud: Cloud) {
   const facts = CLOUD_TRAITS[cloud];
   const allowed = `${facts.nouns.databaseClass} such as ${facts.databaseClass.example}`;
-  return checked((value) => {
-    if (facts.databaseClass.re.test(value)) return undefined;
-    const other = otherClouds(cloud).map((c) => CLOUD_TRAITS[c]).find((traits) => traits.databaseClass.re.test(value));
-    return other ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}` : allowed;
-  }, allowed, "RDS instance class (aws) or Cloud SQL tier (gcp).");
+  return checked(
+    (value) => {
+      if (facts.databaseClass.re.test(value)) return undefined;
+      const other = otherClouds(cloud)
+        .map((c) => CLOUD_TRAITS[c])
+        .find((traits) => traits.databaseClass.re.test(value));
+      return other
+        ? `'${value}' is ${other.nouns.databaseClass}, not ${facts.nouns.databaseClass}; ${allowed}`
+        : allowed;
+    },
+    allowed,
+    "RDS instance class (aws) or Cloud SQL tier (gcp).",
+  );
 }
 
 /** A key of the clusters the program creates, which a stack on a cluster it does not create may not set. */
 function notOnExistingClusters(what: string) {
-  return documented(z.array(z.string()).max(0), { allowed: `no value on a stack whose cluster the program does not create: ${what} is the cluster's own` }).default([]);
+  return documented(z.array(z.string()).max(0), {
+    allowed: `no value on a stack whose cluster the program does not create: ${what} is the cluster's own`,
+  }).default([]);
 }
 
 function clusterSchema({ cloud, region }: StackIdentity) {
   const zonesDefault = defaultZones(cloud, region);
   const example = zonesDefault[0] ?? CLOUD_TRAITS[cloud].zoneName(region, "a");
-  const zone = documented(z.string().refine((name) => zoneBelongsTo(cloud, region, name)), { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" });
-  const zones = forReference(list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0), {
-    allowedText: "a list of at least three distinct zones of the region",
-    defaultText: "three zones of the region (a region with fewer has none)",
-  });
-  return optionalSection(section(
+  const zone = documented(
+    z.string().refine((name) => zoneBelongsTo(cloud, region, name)),
+    { allowed: `a zone of ${region} (such as ${example})`, allowedText: "a zone of the region" },
+  );
+  const zones = forReference(
+    list(zone, `a list of at least three distinct zones of ${region}`, "Zones nodes and pods spread across.", 0),
     {
-      name: derivedDefault(text(NAME.re, NAME.allowed, "Cluster name."), "<namePrefix>-monitoring"),
-      kubernetesVersion: text(/^1\.\d{2}$/, 'a Kubernetes minor version such as "1.33"', "Kubernetes minor version.").default(DEFAULTS.cluster.kubernetesVersion),
-      // A region without three zones of its own has no default: the stack lists its zones.
-      zones: zonesDefault.length >= 3 ? zones.default(zonesDefault) : zones,
-      vpcCidr: text(/^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/, "a private /16 such as 10.20.0.0/16", "The network's address range, carved into node, pod and service ranges.").default(DEFAULTS.cluster.vpcCidr),
-      nodes: section(
-        {
-          machineType: forReference(machineType(cloud).default(CLOUD_TRAITS[cloud].defaultMachineType), {
-            allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
-            defaultText: perCloud((traits) => traits.defaultMachineType),
-          }),
-          minNodes: int(1, 1000, "Nodes at least, across all zones.").default(DEFAULTS.cluster.minNodes),
-          maxNodes: derivedDefault(int(1, 1000, "Nodes at most, across all zones."), `the larger of ${DEFAULTS.cluster.maxNodesAtLeast} and minNodes`),
-          diskGiB: int(20, 16384, "Node disk size.").default(DEFAULTS.cluster.nodeDiskGiB),
-        },
-        "The node pool.",
-      ).prefault({}),
-      // A cluster the program does not create keeps its own API access rules: the key is refused there.
-      apiAllowedCidrs: CLOUD_TRAITS[cloud].provisioned ? cidrList("the Kubernetes API") : notOnExistingClusters("the Kubernetes API access"),
-      releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default(DEFAULTS.cluster.releaseChannel),
+      allowedText: "a list of at least three distinct zones of the region",
+      defaultText: "three zones of the region (a region with fewer has none)",
     },
-    "The Kubernetes cluster.",
-  ));
+  );
+  return optionalSection(
+    section(
+      {
+        name: derivedDefault(text(NAME.re, NAME.allowed, "Cluster name."), "<namePrefix>-monitoring"),
+        kubernetesVersion: text(
+          /^1\.\d{2}$/,
+          'a Kubernetes minor version such as "1.33"',
+          "Kubernetes minor version.",
+        ).default(DEFAULTS.cluster.kubernetesVersion),
+        // A region without three zones of its own has no default: the stack lists its zones.
+        zones: zonesDefault.length >= 3 ? zones.default(zonesDefault) : zones,
+        vpcCidr: text(
+          /^10\.(25[0-5]|2[0-4]\d|1?\d?\d)\.0\.0\/16$/,
+          "a private /16 such as 10.20.0.0/16",
+          "The network's address range, carved into node, pod and service ranges.",
+        ).default(DEFAULTS.cluster.vpcCidr),
+        nodes: section(
+          {
+            machineType: forReference(machineType(cloud).default(CLOUD_TRAITS[cloud].defaultMachineType), {
+              allowedText: "a machine type of the stack's cloud whose capacity config/cloud/<cloud>.ts lists",
+              defaultText: perCloud((traits) => traits.defaultMachineType),
+            }),
+            minNodes: int(1, 1000, "Nodes at least, across all zones.").default(DEFAULTS.cluster.minNodes),
+            maxNodes: derivedDefault(
+              int(1, 1000, "Nodes at most, across all zones."),
+              `the larger of ${DEFAULTS.cluster.maxNodesAtLeast} and minNodes`,
+            ),
+            diskGiB: int(20, 16384, "Node disk size.").default(DEFAULTS.cluster.nodeDiskGiB),
+          },
+          "The node pool.",
+        ).prefault({}),
+        // A cluster the program does not create keeps its own API access rules: the key is refused there.
+        apiAllowedCidrs: CLOUD_TRAITS[cloud].provisioned
+          ? cidrList("the Kubernetes API")
+          : notOnExistingClusters("the Kubernetes API access"),
+        releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default(
+          DEFAULTS.cluster.releaseChannel,
+        ),
+      },
+      "The Kubernetes cluster.",
+    ),
+  );
 }
 
 export const EXPOSURE_TYPES = ["load-balancer", "node-port", "address"] as const;
@@ -166,19 +237,32 @@ export const KUBERNETES_SECRET_KEYS = {
   databasePassword: "databasePassword",
 } as const;
 
-const K8S_NAME = { re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, allowed: "a Kubernetes object name (lower-case letters, digits, dashes and dots)" };
-const ENDPOINT = { re: /^[A-Za-z0-9.-]+(:\d{1,5})?$/, allowed: "a host or host:port without a scheme, such as s3.example.internal:9000" };
+const K8S_NAME = {
+  re: /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/,
+  allowed: "a Kubernetes object name (lower-case letters, digits, dashes and dots)",
+};
+const ENDPOINT = {
+  re: /^[A-Za-z0-9.-]+(:\d{1,5})?$/,
+  allowed: "a host or host:port without a scheme, such as s3.example.internal:9000",
+};
 
 /** What every stack on a cluster the user already runs says about that cluster. */
 function kubernetesClusterShape() {
   return {
-    storageClass: text(K8S_NAME.re, `${K8S_NAME.allowed} of a StorageClass the cluster has`, "The StorageClass of every volume; leave it out for the cluster's default StorageClass.").optional(),
+    storageClass: text(
+      K8S_NAME.re,
+      `${K8S_NAME.allowed} of a StorageClass the cluster has`,
+      "The StorageClass of every volume; leave it out for the cluster's default StorageClass.",
+    ).optional(),
     egressCidrs: cidrList("the other tier's endpoints from this cluster's pods"),
     loadBalancerAnnotations: documented(z.record(z.string().regex(/^[A-Za-z0-9./-]+$/), z.string()), {
       allowed: "a map of annotation names to values",
       doc: "Annotations every LoadBalancer Service of the stack carries, for the cluster's load balancer implementation (MetalLB's address pool, kube-vip, a cloud controller).",
     }).default({}),
-    networkPolicies: oneOf(NETWORK_POLICY_ENFORCEMENT, "enforced: the cluster's network plugin enforces NetworkPolicies (Calico, Cilium, most managed clusters); not-enforced: it does not (flannel alone, for one): the stack still creates them, and says once which listeners then only TLS and passwords guard.").default("enforced"),
+    networkPolicies: oneOf(
+      NETWORK_POLICY_ENFORCEMENT,
+      "enforced: the cluster's network plugin enforces NetworkPolicies (Calico, Cilium, most managed clusters); not-enforced: it does not (flannel alone, for one): the stack still creates them, and says once which listeners then only TLS and passwords guard.",
+    ).default("enforced"),
   };
 }
 
@@ -186,10 +270,25 @@ function kubernetesClusterShape() {
 function kubernetesExposureSchema() {
   return section(
     {
-      type: oneOf(EXPOSURE_TYPES, `load-balancer: a LoadBalancer Service the cluster's implementation serves; node-port: a NodePort Service, dialled at host (node ports ${DEFAULTS.exposure.nodePorts.federation} and ${DEFAULTS.exposure.nodePorts.storeApi} unless given); address: a ClusterIP Service, which a route of your own (an ingress controller's TLS passthrough, an appliance) leads host's ports to.`).default(DEFAULTS.exposure.type),
-      host: text(/^[A-Za-z0-9.:-]+$/, "a host name or an IP address", "node-port and address only: where the global tier dials the region (a node's address or a name resolving to the nodes; your route's address).").optional(),
-      federationPort: int(1, 65535, "node-port and address only: the port federation is dialled at (a node port in the cluster's range, by default 30000-32767; your route's port, by default the gateway's own).").optional(),
-      storeApiPort: int(1, 65535, "node-port and address only: the port the StoreAPIs are dialled at, as federationPort.").optional(),
+      type: oneOf(
+        EXPOSURE_TYPES,
+        `load-balancer: a LoadBalancer Service the cluster's implementation serves; node-port: a NodePort Service, dialled at host (node ports ${DEFAULTS.exposure.nodePorts.federation} and ${DEFAULTS.exposure.nodePorts.storeApi} unless given); address: a ClusterIP Service, which a route of your own (an ingress controller's TLS passthrough, an appliance) leads host's ports to.`,
+      ).default(DEFAULTS.exposure.type),
+      host: text(
+        /^[A-Za-z0-9.:-]+$/,
+        "a host name or an IP address",
+        "node-port and address only: where the global tier dials the region (a node's address or a name resolving to the nodes; your route's address).",
+      ).optional(),
+      federationPort: int(
+        1,
+        65535,
+        "node-port and address only: the port federation is dialled at (a node port in the cluster's range, by default 30000-32767; your route's port, by default the gateway's own).",
+      ).optional(),
+      storeApiPort: int(
+        1,
+        65535,
+        "node-port and address only: the port the StoreAPIs are dialled at, as federationPort.",
+      ).optional(),
     },
     "How the global tier reaches this region's gateway: the one endpoint of the region it dials.",
   ).prefault({});
@@ -199,10 +298,21 @@ function kubernetesExposureSchema() {
 function kubernetesBucketSchema() {
   return section(
     {
-      type: oneOf(["s3", "gcs"] as const, `s3 (any S3-compatible store; secret keys ${KUBERNETES_SECRET_KEYS.bucketAccessKey} and ${KUBERNETES_SECRET_KEYS.bucketSecretKey}) or gcs (secret key ${KUBERNETES_SECRET_KEYS.bucketServiceAccount}: a service-account key's JSON).`),
-      name: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "a bucket name (3 to 63 lower-case letters, digits, dots and dashes)", "The bucket, which must exist."),
+      type: oneOf(
+        ["s3", "gcs"] as const,
+        `s3 (any S3-compatible store; secret keys ${KUBERNETES_SECRET_KEYS.bucketAccessKey} and ${KUBERNETES_SECRET_KEYS.bucketSecretKey}) or gcs (secret key ${KUBERNETES_SECRET_KEYS.bucketServiceAccount}: a service-account key's JSON).`,
+      ),
+      name: text(
+        /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+        "a bucket name (3 to 63 lower-case letters, digits, dots and dashes)",
+        "The bucket, which must exist.",
+      ),
       endpoint: text(ENDPOINT.re, ENDPOINT.allowed, "S3 only: the store's address.").optional(),
-      region: text(/^[a-z0-9-]+$/, "an S3 region name such as us-east-1", "S3 only: the region the store signs requests for.").default("us-east-1"),
+      region: text(
+        /^[a-z0-9-]+$/,
+        "an S3 region name such as us-east-1",
+        "S3 only: the region the store signs requests for.",
+      ).default("us-east-1"),
       insecure: flag("S3 only: plain HTTP, for a store inside a trusted network only.").default(false),
     },
     "The bucket Thanos writes to.",
@@ -215,8 +325,14 @@ function kubernetesDatabaseSchema() {
     {
       host: text(/^[A-Za-z0-9.-]+$/, "a host name or address", "The PostgreSQL server."),
       port: int(1, 65535, "Its port.").default(5432),
-      name: text(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL database name", "The database, which must exist.").default("grafana"),
-      user: text(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL role name", `The role Grafana logs in as; its password is the secret key ${KUBERNETES_SECRET_KEYS.databasePassword}.`).default("grafana"),
+      name: text(/^[a-z_][a-z0-9_]{0,62}$/, "a PostgreSQL database name", "The database, which must exist.").default(
+        "grafana",
+      ),
+      user: text(
+        /^[a-z_][a-z0-9_]{0,62}$/,
+        "a PostgreSQL role name",
+        `The role Grafana logs in as; its password is the secret key ${KUBERNETES_SECRET_KEYS.databasePassword}.`,
+      ).default("grafana"),
     },
     "Grafana's PostgreSQL, reached over TLS.",
   );
@@ -241,15 +357,33 @@ function tierField<const T extends readonly [Tier, ...Tier[]]>(tiers: T) {
 function baseShape(identity: StackIdentity) {
   return {
     tier: tierField(TIERS),
-    cloud: oneOf(CLOUDS, `${CLOUDS.join(", ")}: either tier runs on any of them; kubernetes deploys into a cluster the stack does not create.`),
-    region: text(/^[a-z0-9-]+$/, "the cloud's region name", `The cloud's region name, such as ${perCloud((traits) => traits.exampleRegion, " or ")}.`),
+    cloud: oneOf(
+      CLOUDS,
+      `${CLOUDS.join(", ")}: either tier runs on any of them; kubernetes deploys into a cluster the stack does not create.`,
+    ),
+    region: text(
+      /^[a-z0-9-]+$/,
+      "the cloud's region name",
+      `The cloud's region name, such as ${perCloud((traits) => traits.exampleRegion, " or ")}.`,
+    ),
     gcpProject: derivedDefault(
-      text(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)", "GCP only: the project ID that owns the stack's resources."),
+      text(
+        /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
+        "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)",
+        "GCP only: the project ID that owns the stack's resources.",
+      ),
       "required on GCP stacks, none on AWS ones",
     ),
-    namePrefix: forReference(text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)), { defaultText: "the stack name" }),
+    namePrefix: forReference(
+      text(NAME.re, NAME.allowed, "Prefix of resource names.").default(defaultNamePrefix(identity.stack)),
+      { defaultText: "the stack name" },
+    ),
     cluster: clusterSchema(identity),
-    certificateWarningDays: int(1, 180, "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.").default(DEFAULTS.certificateWarningDays),
+    certificateWarningDays: int(
+      1,
+      180,
+      "Days before any certificate the stack issued expires that CertificateExpiresSoon fires.",
+    ).default(DEFAULTS.certificateWarningDays),
     alerts: section(
       {
         disabled: list(
@@ -257,7 +391,11 @@ function baseShape(identity: StackIdentity) {
           "a list of alert names",
           "Default alerts this stack does not evaluate, by name (docs/runbooks.md lists them); the Watchdog and the alerts that warn before data or access is lost cannot be disabled.",
         ).default([]),
-        runbookBaseUrl: text(/^https?:\/\/[^\s#]+$/, "an http(s) URL without a fragment, such as https://example.com/docs/runbooks.md", "The runbooks page every alert's runbook_url points into, at the alert's own anchor (a copy of docs/runbooks.md).").default(DEFAULTS.alerts.runbookBaseUrl),
+        runbookBaseUrl: text(
+          /^https?:\/\/[^\s#]+$/,
+          "an http(s) URL without a fragment, such as https://example.com/docs/runbooks.md",
+          "The runbooks page every alert's runbook_url points into, at the alert's own anchor (a copy of docs/runbooks.md).",
+        ).default(DEFAULTS.alerts.runbookBaseUrl),
       },
       "The stack's default alerts.",
     ).prefault({}),
@@ -269,11 +407,17 @@ function staticJobSchema() {
   const target = text(/^[A-Za-z0-9.-]+:\d{1,5}$/, "a host:port target");
   return section(
     {
-      job: text(/^[a-zA-Z_][a-zA-Z0-9_-]*$/, "a Prometheus job name (letters, digits, _ and -)", "Job name, unique among static jobs."),
+      job: text(
+        /^[a-zA-Z_][a-zA-Z0-9_-]*$/,
+        "a Prometheus job name (letters, digits, _ and -)",
+        "Job name, unique among static jobs.",
+      ),
       targets: list(target, "a list of at least one host:port target", "Targets to scrape.", 1),
       shard: int(0, 63, "Pins the job to one shard (functional sharding) instead of hashmod sharding.").optional(),
       scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "The job's own scrape interval." }).optional(),
-      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.staticJob.metricsPath),
+      metricsPath: text(/^\//, "a path starting with /", "The path metrics are served on.").default(
+        DEFAULTS.staticJob.metricsPath,
+      ),
       scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.staticJob.scheme),
     },
     "A target list that is not discovered through Kubernetes.",
@@ -284,10 +428,13 @@ function staticJobSchema() {
 export const MIN_LOCAL_RETENTION = 3 * 2 * HOUR;
 
 function prometheusSchema() {
-  const quantity = (what: string, example: string, doc: string) => text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
+  const quantity = (what: string, example: string, doc: string) =>
+    text(QUANTITY, `a Kubernetes ${what} quantity such as ${example}`, doc);
   return section(
     {
-      replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(DEFAULTS.prometheus.replicas),
+      replicas: int(2, 10, "Identical replicas of every shard, deduplicated by Thanos Query.").default(
+        DEFAULTS.prometheus.replicas,
+      ),
       shards: documented(z.union([z.literal("auto"), wholeNumber(1, MAX_SHARDS)]), {
         allowed: `auto, or a whole number from 1 to ${MAX_SHARDS}`,
         doc: `auto: as many as the expected load needs (at most ${MAX_SHARDS}). A number is at most expectedLoad.targets (plus the shards static jobs are pinned to): a shard beyond the targets scrapes nothing.`,
@@ -296,17 +443,40 @@ function prometheusSchema() {
         allowed: `a list of shard numbers from 1 to ${MAX_SHARDS - 1}, each at least the shard count`,
         doc: "Shards taken out of `shards` that stay deployed, scraping no target, until their last samples are in the bucket (two block durations, 4h); remove them from the list after that.",
       }).default([]),
-      scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often every target is scraped." }).default(DEFAULTS.prometheus.scrapeInterval),
-      evaluationInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often rules are evaluated." }).default(DEFAULTS.prometheus.evaluationInterval),
-      retention: duration({ minSeconds: MIN_LOCAL_RETENTION, why: "three 2h blocks, so the Thanos sidecar can upload after an outage", doc: "Local TSDB retention." }).default(DEFAULTS.prometheus.retention),
+      scrapeInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often every target is scraped." }).default(
+        DEFAULTS.prometheus.scrapeInterval,
+      ),
+      evaluationInterval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "How often rules are evaluated." }).default(
+        DEFAULTS.prometheus.evaluationInterval,
+      ),
+      retention: duration({
+        minSeconds: MIN_LOCAL_RETENTION,
+        why: "three 2h blocks, so the Thanos sidecar can upload after an outage",
+        doc: "Local TSDB retention.",
+      }).default(DEFAULTS.prometheus.retention),
       sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(DEFAULTS.prometheus.sampleLimit),
       labelLimit: int(10, 1000, "Per-job label_limit.").default(DEFAULTS.prometheus.labelLimit),
-      staticJobs: documented(z.array(staticJobSchema()), { allowed: "a list of static jobs", doc: "Static scrape jobs." }).default([]),
+      staticJobs: documented(z.array(staticJobSchema()), {
+        allowed: "a list of static jobs",
+        doc: "Static scrape jobs.",
+      }).default([]),
       overrides: section(
         {
-          cpu: quantity("CPU", "500m or 2", "CPU of each Prometheus container; a value below the sizing function's request for the expected load is warned of.").optional(),
-          memory: quantity("memory", "4Gi", "Memory of each Prometheus container; a value below the sizing function's request for the expected load is warned of.").optional(),
-          diskGiB: int(10, 65536, "Volume of each Prometheus pod. Its retention size (80% of it) must hold three 2h blocks of a shard's samples, and a volume that holds less than prometheus.retention is warned of.").optional(),
+          cpu: quantity(
+            "CPU",
+            "500m or 2",
+            "CPU of each Prometheus container; a value below the sizing function's request for the expected load is warned of.",
+          ).optional(),
+          memory: quantity(
+            "memory",
+            "4Gi",
+            "Memory of each Prometheus container; a value below the sizing function's request for the expected load is warned of.",
+          ).optional(),
+          diskGiB: int(
+            10,
+            65536,
+            "Volume of each Prometheus pod. Its retention size (80% of it) must hold three 2h blocks of a shard's samples, and a volume that holds less than prometheus.retention is warned of.",
+          ).optional(),
         },
         "Per-pod overrides of the sizing function's figures (request and limit).",
       ).prefault({}),
@@ -337,15 +507,32 @@ export function regionalSchema(identity: StackIdentity) {
       expectedLoad: section(
         {
           targets: int(1, 10_000_000, "Scrape targets in the region.").default(DEFAULTS.expectedLoad.targets),
-          seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(DEFAULTS.expectedLoad.seriesPerTarget),
+          seriesPerTarget: int(1, 1_000_000, "Active series per target.").default(
+            DEFAULTS.expectedLoad.seriesPerTarget,
+          ),
         },
         "The load the region's Prometheus must carry; sizes shards, requests and disks.",
       ).prefault({}),
       bucketRetention: section(
         {
-          raw: duration({ minSeconds: MIN_RAW_RETENTION, why: "the compactor downsamples to 5m after 40h", forever: true, doc: "Raw samples." }).default(DEFAULTS.bucketRetention.raw),
-          fiveMinutes: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "the compactor downsamples to 1h after 10d", forever: true, doc: "5m downsamples." }).default(DEFAULTS.bucketRetention.fiveMinutes),
-          oneHour: duration({ minSeconds: MIN_FIVE_MINUTE_RETENTION, why: "at least as long as the 5m resolution", forever: true, doc: "1h downsamples." }).default(DEFAULTS.bucketRetention.oneHour),
+          raw: duration({
+            minSeconds: MIN_RAW_RETENTION,
+            why: "the compactor downsamples to 5m after 40h",
+            forever: true,
+            doc: "Raw samples.",
+          }).default(DEFAULTS.bucketRetention.raw),
+          fiveMinutes: duration({
+            minSeconds: MIN_FIVE_MINUTE_RETENTION,
+            why: "the compactor downsamples to 1h after 10d",
+            forever: true,
+            doc: "5m downsamples.",
+          }).default(DEFAULTS.bucketRetention.fiveMinutes),
+          oneHour: duration({
+            minSeconds: MIN_FIVE_MINUTE_RETENTION,
+            why: "at least as long as the 5m resolution",
+            forever: true,
+            doc: "1h downsamples.",
+          }).default(DEFAULTS.bucketRetention.oneHour),
         },
         "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
@@ -360,10 +547,16 @@ export function regionalSchema(identity: StackIdentity) {
     }));
 }
 
-function resolvedCluster<N extends { minNodes: number; maxNodes?: number }>(namePrefix: string, cluster: { name?: string; nodes: N }) {
+function resolvedCluster<N extends { minNodes: number; maxNodes?: number }>(
+  namePrefix: string,
+  cluster: { name?: string; nodes: N },
+) {
   return {
     name: cluster.name ?? `${namePrefix}-monitoring`,
-    nodes: { ...cluster.nodes, maxNodes: cluster.nodes.maxNodes ?? Math.max(DEFAULTS.cluster.maxNodesAtLeast, cluster.nodes.minNodes) },
+    nodes: {
+      ...cluster.nodes,
+      maxNodes: cluster.nodes.maxNodes ?? Math.max(DEFAULTS.cluster.maxNodesAtLeast, cluster.nodes.minNodes),
+    },
   };
 }
 
@@ -376,11 +569,17 @@ interface ScalingDefaults {
 function scalingShape(defaults: ScalingDefaults) {
   return {
     minReplicas: int(defaults.minReplicas, 50, "Replicas at least.").default(defaults.minReplicas),
-    maxReplicas: derivedDefault(int(defaults.minReplicas, 100, "Replicas at most."), `the larger of ${defaults.maxReplicasAtLeast} and minReplicas`),
+    maxReplicas: derivedDefault(
+      int(defaults.minReplicas, 100, "Replicas at most."),
+      `the larger of ${defaults.maxReplicasAtLeast} and minReplicas`,
+    ),
   };
 }
 
-function resolvedScaling({ minReplicas, maxReplicas }: { minReplicas: number; maxReplicas?: number }, defaults: ScalingDefaults) {
+function resolvedScaling(
+  { minReplicas, maxReplicas }: { minReplicas: number; maxReplicas?: number },
+  defaults: ScalingDefaults,
+) {
   return { minReplicas, maxReplicas: maxReplicas ?? Math.max(defaults.maxReplicasAtLeast, minReplicas) };
 }
 
@@ -390,8 +589,15 @@ export function receiverSchema() {
     {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
       type: oneOf(RECEIVER_TYPES, "Where notifications go."),
-      secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the receiver's URL or key", "The secret config key holding the receiver's URL or key."),
-      channel: derivedDefault(text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."), DEFAULTS.alertmanager.slackChannel),
+      secretKey: text(
+        /^[a-zA-Z][a-zA-Z0-9]*$/,
+        "the name of a secret config key holding the receiver's URL or key",
+        "The secret config key holding the receiver's URL or key.",
+      ),
+      channel: derivedDefault(
+        text(/^[#@][\w-]+$/, "a Slack channel such as #alerts", "Slack only."),
+        DEFAULTS.alertmanager.slackChannel,
+      ),
     },
     "An Alertmanager receiver.",
   );
@@ -402,7 +608,11 @@ export function routeSchema() {
   return section(
     {
       receiver: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "The receiver of the alerts this route matches."),
-      matchers: list(text(MATCHER, 'a matcher such as severity="critical"'), "a list of matchers", "Alertmanager label matchers.").default([]),
+      matchers: list(
+        text(MATCHER, 'a matcher such as severity="critical"'),
+        "a list of matchers",
+        "Alertmanager label matchers.",
+      ).default([]),
       continue: flag("Whether later routes see the alert too.").default(false),
     },
     "A route below the default one.",
@@ -411,7 +621,7 @@ export function routeSchema() {
 
 /** Slack receivers post to the default channel unless they name one; no other type has one. */
 export function withChannel<R extends { type: string; channel?: string }>(r: R): R {
-  return { ...r, channel: r.type === "slack" ? r.channel ?? DEFAULTS.alertmanager.slackChannel : undefined };
+  return { ...r, channel: r.type === "slack" ? (r.channel ?? DEFAULTS.alertmanager.slackChannel) : undefined };
 }
 
 function alertingSchema() {
@@ -419,47 +629,100 @@ function alertingSchema() {
   const route = routeSchema();
   const heartbeat = section(
     {
-      type: oneOf(HEARTBEAT_TYPES, "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API."),
-      secretKey: text(/^[a-zA-Z][a-zA-Z0-9]*$/, "the name of a secret config key holding the heartbeat URL or API key", "The secret config key holding the heartbeat's URL (webhook) or API key (opsgenie)."),
+      type: oneOf(
+        HEARTBEAT_TYPES,
+        "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API.",
+      ),
+      secretKey: text(
+        /^[a-zA-Z][a-zA-Z0-9]*$/,
+        "the name of a secret config key holding the heartbeat URL or API key",
+        "The secret config key holding the heartbeat's URL (webhook) or API key (opsgenie).",
+      ),
       // Alertmanager resends the Watchdog at most this often; the heartbeat service should allow a few missed.
-      interval: duration({ minSeconds: 30, doc: "How often the Watchdog is sent on." }).default(DEFAULTS.alertmanager.heartbeatInterval),
-      name: derivedDefault(text(/^[\w .-]+$/, "the name of the Opsgenie heartbeat", "Opsgenie only: the heartbeat's name."), "required for opsgenie"),
-      apiUrl: derivedDefault(text(/^https:\/\/[a-z0-9.-]+$/, "an https:// base URL such as https://api.eu.opsgenie.com", "Opsgenie only: the API's base URL."), DEFAULTS.alertmanager.opsgenieApiUrl),
+      interval: duration({ minSeconds: 30, doc: "How often the Watchdog is sent on." }).default(
+        DEFAULTS.alertmanager.heartbeatInterval,
+      ),
+      name: derivedDefault(
+        text(/^[\w .-]+$/, "the name of the Opsgenie heartbeat", "Opsgenie only: the heartbeat's name."),
+        "required for opsgenie",
+      ),
+      apiUrl: derivedDefault(
+        text(
+          /^https:\/\/[a-z0-9.-]+$/,
+          "an https:// base URL such as https://api.eu.opsgenie.com",
+          "Opsgenie only: the API's base URL.",
+        ),
+        DEFAULTS.alertmanager.opsgenieApiUrl,
+      ),
     },
     "The dead man's switch: where the always-firing Watchdog goes, so a service outside the stack pages someone when the pings stop.",
   );
   return section(
     {
-      replicas: documented(wholeNumber(3, 9).refine((n) => n % 2 === 1), {
-        allowed: "an odd number from 3 to 9 (a gossip mesh needs a majority)",
-        doc: "Alertmanager mesh peers.",
-      }).default(DEFAULTS.alertmanager.replicas),
+      replicas: documented(
+        wholeNumber(3, 9).refine((n) => n % 2 === 1),
+        {
+          allowed: "an odd number from 3 to 9 (a gossip mesh needs a majority)",
+          doc: "Alertmanager mesh peers.",
+        },
+      ).default(DEFAULTS.alertmanager.replicas),
       heartbeat: heartbeat.optional(),
-      receivers: documented(z.array(receiver).min(1), { allowed: "a list of at least one receiver", doc: "Receivers: name, type, secretKey, channel." }),
-      defaultReceiver: derivedDefault(text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."), "the first receiver"),
-      routes: documented(z.array(route), { allowed: "a list of routes", doc: "Routes: receiver, matchers, continue." }).default([]),
-      groupBy: list(text(LABEL_NAME, "a label name"), "a list of label names", "Labels that group alerts into one notification.").default([...DEFAULTS.alertmanager.groupBy]),
-      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default(DEFAULTS.alertmanager.groupWait),
+      receivers: documented(z.array(receiver).min(1), {
+        allowed: "a list of at least one receiver",
+        doc: "Receivers: name, type, secretKey, channel.",
+      }),
+      defaultReceiver: derivedDefault(
+        text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver of the root route."),
+        "the first receiver",
+      ),
+      routes: documented(z.array(route), {
+        allowed: "a list of routes",
+        doc: "Routes: receiver, matchers, continue.",
+      }).default([]),
+      groupBy: list(
+        text(LABEL_NAME, "a label name"),
+        "a list of label names",
+        "Labels that group alerts into one notification.",
+      ).default([...DEFAULTS.alertmanager.groupBy]),
+      groupWait: duration({ minSeconds: 0, doc: "How long a new group waits for more alerts." }).default(
+        DEFAULTS.alertmanager.groupWait,
+      ),
       // Alertmanager refuses a zero group_interval or repeat_interval.
-      groupInterval: duration({ minSeconds: 1, doc: "How long a group waits before it notifies of new alerts." }).default(DEFAULTS.alertmanager.groupInterval),
-      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default(DEFAULTS.alertmanager.repeatInterval),
+      groupInterval: duration({
+        minSeconds: 1,
+        doc: "How long a group waits before it notifies of new alerts.",
+      }).default(DEFAULTS.alertmanager.groupInterval),
+      repeatInterval: duration({ minSeconds: 1, doc: "How long before a notification is sent again." }).default(
+        DEFAULTS.alertmanager.repeatInterval,
+      ),
     },
     "The Alertmanager mesh, its receivers and routes.",
   );
 }
 
 export function globalSchema(identity: StackIdentity) {
-  const regions = list(text(STACK_REFERENCE, "a regional stack as org/project/stack"), "a list of at least one regional stack as org/project/stack", "The regional stacks to wire.", 1);
+  const regions = list(
+    text(STACK_REFERENCE, "a regional stack as org/project/stack"),
+    "a list of at least one regional stack as org/project/stack",
+    "The regional stacks to wire.",
+    1,
+  );
   return z
     .strictObject({
       ...baseShape(identity),
       tier: tierField(["global"] as const),
       regions,
-      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(DEFAULTS.federation.replicas),
+      federationReplicas: int(2, 5, "Replicas of the global federation Prometheus.").default(
+        DEFAULTS.federation.replicas,
+      ),
       alerting: alertingSchema(),
       grafana: section(
         {
-          domain: text(HOST_NAME, "a DNS name such as grafana.example.com", "The DNS name users reach Grafana at; its certificate is issued for it."),
+          domain: text(
+            HOST_NAME,
+            "a DNS name such as grafana.example.com",
+            "The DNS name users reach Grafana at; its certificate is issued for it.",
+          ),
           ...scalingShape(DEFAULTS.grafana),
         },
         "Grafana.",
@@ -467,13 +730,24 @@ export function globalSchema(identity: StackIdentity) {
       query: section(scalingShape(DEFAULTS.query), "Thanos Query replicas.").prefault({}),
       database: section(
         {
-          instanceClass: forReference(databaseClass(identity.cloud).default(CLOUD_TRAITS[identity.cloud].defaultDatabaseClass), {
-            allowedText: perCloud((traits) => `${traits.nouns.databaseClass} such as ${traits.databaseClass.example}`),
-            defaultText: perCloud((traits) => traits.defaultDatabaseClass),
-          }),
+          instanceClass: forReference(
+            databaseClass(identity.cloud).default(CLOUD_TRAITS[identity.cloud].defaultDatabaseClass),
+            {
+              allowedText: perCloud(
+                (traits) => `${traits.nouns.databaseClass} such as ${traits.databaseClass.example}`,
+              ),
+              defaultText: perCloud((traits) => traits.defaultDatabaseClass),
+            },
+          ),
           storageGiB: int(20, 65536, "Storage size.").default(DEFAULTS.database.storageGiB),
-          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(DEFAULTS.database.backupRetentionDays),
-          postgresVersion: text(/^1[4-7]$/, 'a PostgreSQL major version from 14 to 17, such as "16"', "PostgreSQL major version.").default(DEFAULTS.database.postgresVersion),
+          backupRetentionDays: int(7, 35, "Days automated backups are kept.").default(
+            DEFAULTS.database.backupRetentionDays,
+          ),
+          postgresVersion: text(
+            /^1[4-7]$/,
+            'a PostgreSQL major version from 14 to 17, such as "16"',
+            "PostgreSQL major version.",
+          ).default(DEFAULTS.database.postgresVersion),
         },
         "Grafana's managed Postgres.",
       ).prefault({}),
@@ -484,14 +758,20 @@ export function globalSchema(identity: StackIdentity) {
       ...config,
       stack: identity.stack,
       cluster: { ...config.cluster, ...resolvedCluster(config.namePrefix, config.cluster) },
-      regions: config.regions.map((stackReference) => ({ name: STACK_REFERENCE.exec(stackReference)![1], stackReference })),
+      regions: config.regions.map((stackReference) => ({
+        name: STACK_REFERENCE.exec(stackReference)![1],
+        stackReference,
+      })),
       alerting: {
         ...config.alerting,
         defaultReceiver: config.alerting.defaultReceiver ?? config.alerting.receivers[0].name,
         receivers: config.alerting.receivers.map(withChannel),
         heartbeat: config.alerting.heartbeat && {
           ...config.alerting.heartbeat,
-          apiUrl: config.alerting.heartbeat.type === "opsgenie" ? config.alerting.heartbeat.apiUrl ?? DEFAULTS.alertmanager.opsgenieApiUrl : undefined,
+          apiUrl:
+            config.alerting.heartbeat.type === "opsgenie"
+              ? (config.alerting.heartbeat.apiUrl ?? DEFAULTS.alertmanager.opsgenieApiUrl)
+              : undefined,
         },
       },
       teams: config.teams.map((team) => ({ ...team, receivers: team.receivers.map(withChannel) })),
@@ -509,7 +789,11 @@ export function tierSchema(tier: Tier, identity: StackIdentity): RegionalSchema 
 }
 
 /** For what does not depend on the stack's identity: the keys of a tier, where a key lives. */
-export const ANY_IDENTITY: StackIdentity = { stack: "any", cloud: CLOUDS[0], region: CLOUD_TRAITS[CLOUDS[0]].exampleRegion };
+export const ANY_IDENTITY: StackIdentity = {
+  stack: "any",
+  cloud: CLOUDS[0],
+  region: CLOUD_TRAITS[CLOUDS[0]].exampleRegion,
+};
 
 const TIER_KEYS = new Map<Tier, string[]>();
 

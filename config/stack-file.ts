@@ -1,7 +1,7 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
-import { PROJECT, RawConfig, receiverSecretKeys } from "./raw";
+import { PROJECT, type RawConfig, receiverSecretKeys } from "./raw";
 
 export { PROJECT, receiverSecretKeys };
 

@@ -18,10 +18,50 @@ type Kind = (typeof IMPORTED_KINDS)[number];
 
 /** What each object's spec may set here, by the CRD's field names. */
 const MAPPED = {
-  serviceMonitorSpec: ["jobLabel", "targetLabels", "podTargetLabels", "selector", "namespaceSelector", "sampleLimit", "labelLimit"],
+  serviceMonitorSpec: [
+    "jobLabel",
+    "targetLabels",
+    "podTargetLabels",
+    "selector",
+    "namespaceSelector",
+    "sampleLimit",
+    "labelLimit",
+  ],
   podMonitorSpec: ["jobLabel", "podTargetLabels", "selector", "namespaceSelector", "sampleLimit", "labelLimit"],
-  endpoint: ["port", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout", "tlsConfig", "basicAuth", "authorization", "bearerTokenSecret", "honorLabels", "relabelings", "metricRelabelings"],
-  podEndpoint: ["port", "portNumber", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout", "tlsConfig", "basicAuth", "authorization", "bearerTokenSecret", "honorLabels", "relabelings", "metricRelabelings", "filterRunning"],
+  endpoint: [
+    "port",
+    "targetPort",
+    "path",
+    "scheme",
+    "params",
+    "interval",
+    "scrapeTimeout",
+    "tlsConfig",
+    "basicAuth",
+    "authorization",
+    "bearerTokenSecret",
+    "honorLabels",
+    "relabelings",
+    "metricRelabelings",
+  ],
+  podEndpoint: [
+    "port",
+    "portNumber",
+    "targetPort",
+    "path",
+    "scheme",
+    "params",
+    "interval",
+    "scrapeTimeout",
+    "tlsConfig",
+    "basicAuth",
+    "authorization",
+    "bearerTokenSecret",
+    "honorLabels",
+    "relabelings",
+    "metricRelabelings",
+    "filterRunning",
+  ],
   tlsConfig: ["ca", "cert", "keySecret", "serverName", "insecureSkipVerify"],
   secretOrConfigMap: ["secret", "configMap"],
   keySelector: ["name", "key"],
@@ -38,10 +78,14 @@ const MAPPED = {
 const NOT_MAPPED_BECAUSE: Readonly<Record<string, string>> = {
   oauth2:
     "Prometheus 3.13 takes an OAuth2 client_id only written into its config (it has no client_id_file), so the client ID would leave its Secret or ConfigMap for this stack's Prometheus ConfigMap",
-  caFile: "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret or ConfigMap with tlsConfig.ca",
-  certFile: "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret or ConfigMap with tlsConfig.cert",
-  keyFile: "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret with tlsConfig.keySecret",
-  bearerTokenFile: "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret with authorization.credentials",
+  caFile:
+    "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret or ConfigMap with tlsConfig.ca",
+  certFile:
+    "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret or ConfigMap with tlsConfig.cert",
+  keyFile:
+    "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret with tlsConfig.keySecret",
+  bearerTokenFile:
+    "a path in the operator's Prometheus pod, which this stack's Prometheus does not have; name a Secret with authorization.credentials",
 };
 
 /** One imported object as the team's config entry it stands for. */
@@ -57,13 +101,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 type Path = readonly (string | number)[];
 
 /** Refuses the first key of `value` outside `mapped`, naming where it is and what is mapped there. */
-function onlyMapped(value: unknown, mapped: readonly string[], at: Path, fail: (message: string) => never): Record<string, unknown> {
+function onlyMapped(
+  value: unknown,
+  mapped: readonly string[],
+  at: Path,
+  fail: (message: string) => never,
+): Record<string, unknown> {
   if (value === undefined) return {};
   if (!isObject(value)) fail(`${keyPath(at)} must be a map`);
   const extra = Object.keys(value).find((k) => !mapped.includes(k));
   if (extra !== undefined) {
     const why = NOT_MAPPED_BECAUSE[extra];
-    fail(`sets ${keyPath([...at, extra])}, which this stack does not map (${why ? `${why}; ` : ""}mapped there: ${mapped.join(", ")})`);
+    fail(
+      `sets ${keyPath([...at, extra])}, which this stack does not map (${why ? `${why}; ` : ""}mapped there: ${mapped.join(", ")})`,
+    );
   }
   return value;
 }
@@ -79,29 +130,47 @@ function tlsEntry(value: unknown, at: Path, fail: (message: string) => never): R
   const source = (v: unknown, field: string) => {
     if (v === undefined) return undefined;
     const { secret, configMap } = onlyMapped(v, MAPPED.secretOrConfigMap, [...at, field], fail);
-    return defined({ secret: keySelector(secret, [...at, field, "secret"], fail), configMap: keySelector(configMap, [...at, field, "configMap"], fail) });
+    return defined({
+      secret: keySelector(secret, [...at, field, "secret"], fail),
+      configMap: keySelector(configMap, [...at, field, "configMap"], fail),
+    });
   };
-  return defined({ ...rest, ca: source(ca, "ca"), cert: source(cert, "cert"), keySecret: keySelector(keySecret, [...at, "keySecret"], fail) });
+  return defined({
+    ...rest,
+    ca: source(ca, "ca"),
+    cert: source(cert, "cert"),
+    keySecret: keySelector(keySecret, [...at, "keySecret"], fail),
+  });
 }
 
 /**
  * basicAuth and authorization as the schema takes them; bearerTokenSecret, which the CRD deprecates for
  * authorization, becomes the authorization it stands for (a Bearer token from a Secret).
  */
-function authenticationEntry(e: Record<string, unknown>, at: Path, fail: (message: string) => never): Record<string, unknown> {
+function authenticationEntry(
+  e: Record<string, unknown>,
+  at: Path,
+  fail: (message: string) => never,
+): Record<string, unknown> {
   const { basicAuth, authorization, bearerTokenSecret } = e;
   if (authorization !== undefined && bearerTokenSecret !== undefined) {
-    fail(`sets both ${keyPath([...at, "authorization"])} and ${keyPath([...at, "bearerTokenSecret"])}, which the operator refuses too (bearerTokenSecret is the deprecated form of authorization)`);
+    fail(
+      `sets both ${keyPath([...at, "authorization"])} and ${keyPath([...at, "bearerTokenSecret"])}, which the operator refuses too (bearerTokenSecret is the deprecated form of authorization)`,
+    );
   }
   const auth = (v: unknown, field: string, keys: readonly string[]) => {
     if (v === undefined) return undefined;
     const fields = onlyMapped(v, keys, [...at, field], fail);
-    return Object.fromEntries(Object.entries(fields).map(([k, sel]) => [k, k === "type" ? sel : keySelector(sel, [...at, field, k], fail)]));
+    return Object.fromEntries(
+      Object.entries(fields).map(([k, sel]) => [k, k === "type" ? sel : keySelector(sel, [...at, field, k], fail)]),
+    );
   };
   const bearer = keySelector(bearerTokenSecret, [...at, "bearerTokenSecret"], fail);
   return defined({
     basicAuth: auth(basicAuth, "basicAuth", MAPPED.basicAuth),
-    authorization: bearer ? { type: "Bearer", credentials: bearer } : auth(authorization, "authorization", MAPPED.authorization),
+    authorization: bearer
+      ? { type: "Bearer", credentials: bearer }
+      : auth(authorization, "authorization", MAPPED.authorization),
   });
 }
 
@@ -120,12 +189,30 @@ function relabelings(list: unknown, at: Path, fail: (message: string) => never):
   });
 }
 
-function endpointEntry(kind: "ServiceMonitor" | "PodMonitor", value: unknown, at: Path, fail: (message: string) => never): Record<string, unknown> {
+function endpointEntry(
+  kind: "ServiceMonitor" | "PodMonitor",
+  value: unknown,
+  at: Path,
+  fail: (message: string) => never,
+): Record<string, unknown> {
   const pod = kind === "PodMonitor";
   const e = onlyMapped(value, pod ? MAPPED.podEndpoint : MAPPED.endpoint, at, fail);
   // Pod targets are always running ones here (pod jobs drop pending and finished pods).
-  if (e.filterRunning === false) fail(`sets ${keyPath([...at, "filterRunning"])} to false, which this stack does not map (pod jobs scrape running pods only)`);
-  const { portNumber, filterRunning: _running, tlsConfig, basicAuth: _basic, authorization: _authorization, bearerTokenSecret: _bearer, relabelings: targets, metricRelabelings: series, ...rest } = e;
+  if (e.filterRunning === false)
+    fail(
+      `sets ${keyPath([...at, "filterRunning"])} to false, which this stack does not map (pod jobs scrape running pods only)`,
+    );
+  const {
+    portNumber,
+    filterRunning: _running,
+    tlsConfig,
+    basicAuth: _basic,
+    authorization: _authorization,
+    bearerTokenSecret: _bearer,
+    relabelings: targets,
+    metricRelabelings: series,
+    ...rest
+  } = e;
   const entry: Record<string, unknown> = { ...rest, ...authenticationEntry(e, at, fail) };
   if (portNumber !== undefined) entry.targetPort = portNumber;
   if (tlsConfig !== undefined) entry.tlsConfig = tlsEntry(tlsConfig, [...at, "tlsConfig"], fail);
@@ -137,15 +224,29 @@ function endpointEntry(kind: "ServiceMonitor" | "PodMonitor", value: unknown, at
 }
 
 /** A ServiceMonitor or PodMonitor as the `teams[].services` or `teams[].pods` entry that scrapes the same targets. */
-function monitorEntry(kind: "ServiceMonitor" | "PodMonitor", name: string, namespace: string | undefined, spec: unknown, fail: (message: string) => never): Record<string, unknown> {
+function monitorEntry(
+  kind: "ServiceMonitor" | "PodMonitor",
+  name: string,
+  namespace: string | undefined,
+  spec: unknown,
+  fail: (message: string) => never,
+): Record<string, unknown> {
   const endpointsKey = kind === "ServiceMonitor" ? "endpoints" : "podMetricsEndpoints";
-  const s = onlyMapped(spec, [...(kind === "ServiceMonitor" ? MAPPED.serviceMonitorSpec : MAPPED.podMonitorSpec), endpointsKey], ["spec"], fail);
+  const s = onlyMapped(
+    spec,
+    [...(kind === "ServiceMonitor" ? MAPPED.serviceMonitorSpec : MAPPED.podMonitorSpec), endpointsKey],
+    ["spec"],
+    fail,
+  );
   const endpoints = s[endpointsKey];
   if (!Array.isArray(endpoints) || endpoints.length === 0) fail(`has no spec.${endpointsKey}`);
   const selector = onlyMapped(s.selector, MAPPED.selector, ["spec", "selector"], fail);
   const namespaces = onlyMapped(s.namespaceSelector, MAPPED.namespaceSelector, ["spec", "namespaceSelector"], fail);
   // As the operator does: without a namespace selector a monitor looks in its own namespace.
-  const namespaceSelector = namespaces.any === true || Array.isArray(namespaces.matchNames) || namespace === undefined ? namespaces : { matchNames: [namespace] };
+  const namespaceSelector =
+    namespaces.any === true || Array.isArray(namespaces.matchNames) || namespace === undefined
+      ? namespaces
+      : { matchNames: [namespace] };
   const { endpoints: _e, podMetricsEndpoints: _p, ...rest } = s;
   return {
     ...rest,
@@ -159,17 +260,27 @@ function monitorEntry(kind: "ServiceMonitor" | "PodMonitor", name: string, names
 }
 
 /** The entry through the same schema the stack file's entries take: defaults filled, values checked. */
-function checkedEntry(schema: z.ZodType, entry: Record<string, unknown>, specPath: (path: Path) => string, fail: (message: string) => never): Record<string, unknown> {
+function checkedEntry(
+  schema: z.ZodType,
+  entry: Record<string, unknown>,
+  specPath: (path: Path) => string,
+  fail: (message: string) => never,
+): Record<string, unknown> {
   const parsed = schema.safeParse(entry);
   if (parsed.success) return parsed.data as Record<string, unknown>;
   const issue = parsed.error.issues[0];
   const path = issue.path as (string | number)[];
   const node = nodeAt(schema, path);
-  return fail(`has ${specPath(path)} = ${JSON.stringify(valueAt(entry, path))}; allowed there: ${(node && docOf(node)?.allowed) ?? issue.message}`);
+  return fail(
+    `has ${specPath(path)} = ${JSON.stringify(valueAt(entry, path))}; allowed there: ${(node && docOf(node)?.allowed) ?? issue.message}`,
+  );
 }
 
 function valueAt(value: unknown, path: Path): unknown {
-  return path.reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined), value);
+  return path.reduce<unknown>(
+    (v, k) => (isObject(v) || Array.isArray(v) ? (v as Record<string | number, unknown>)[k] : undefined),
+    value,
+  );
 }
 
 /** Where a field of the entry sits in the CRD object, for the message (endpoints stay podMetricsEndpoints). */
@@ -192,7 +303,9 @@ export function importObjects(file: string, text: string): ImportedObject[] {
     if (!isObject(object)) throw new ImportProblem(`${where} holds no Kubernetes object`);
     const kind = object.kind as Kind;
     if (!IMPORTED_KINDS.includes(kind) || object.apiVersion !== API_VERSION) {
-      throw new ImportProblem(`${where} holds a ${String(object.apiVersion)} ${String(object.kind)}; importable: ${IMPORTED_KINDS.join(", ")} of ${API_VERSION}`);
+      throw new ImportProblem(
+        `${where} holds a ${String(object.apiVersion)} ${String(object.kind)}; importable: ${IMPORTED_KINDS.join(", ")} of ${API_VERSION}`,
+      );
     }
     const metadata = isObject(object.metadata) ? object.metadata : {};
     const name = typeof metadata.name === "string" ? metadata.name : "";
@@ -209,7 +322,12 @@ export function importObjects(file: string, text: string): ImportedObject[] {
       return;
     }
     const schema = kind === "ServiceMonitor" ? serviceMonitor() : podMonitor();
-    const entry = checkedEntry(schema, monitorEntry(kind, name, namespace, object.spec, fail), (path) => crdPath(kind, path), fail);
+    const entry = checkedEntry(
+      schema,
+      monitorEntry(kind, name, namespace, object.spec, fail),
+      (path) => crdPath(kind, path),
+      fail,
+    );
     objects.push({ kind, name, entry });
   });
   return objects;

@@ -33,11 +33,27 @@ const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/;
 /** A relative path inside the project directory: no leading slash, no `..` segment. */
 const PROJECT_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_./-]+$/;
 
-export const RELABEL_ACTIONS = ["replace", "keep", "drop", "hashmod", "labelmap", "labeldrop", "labelkeep", "lowercase", "uppercase", "keepequal", "dropequal"] as const;
+export const RELABEL_ACTIONS = [
+  "replace",
+  "keep",
+  "drop",
+  "hashmod",
+  "labelmap",
+  "labeldrop",
+  "labelkeep",
+  "lowercase",
+  "uppercase",
+  "keepequal",
+  "dropequal",
+] as const;
 export const SELECTOR_OPERATORS = ["In", "NotIn", "Exists", "DoesNotExist"] as const;
 
 function projectPath(what: string, ending = "", doc?: string) {
-  return text(new RegExp(`${PROJECT_PATH.source.slice(0, -1)}${ending}$`), `a path of ${what} relative to the project directory, without '..'`, doc);
+  return text(
+    new RegExp(`${PROJECT_PATH.source.slice(0, -1)}${ending}$`),
+    `a path of ${what} relative to the project directory, without '..'`,
+    doc,
+  );
 }
 
 function stringMap(key: RegExp, value: RegExp, allowed: string, doc: string) {
@@ -69,12 +85,29 @@ function secretOrConfigMap(doc: string) {
 function relabeling() {
   return section(
     {
-      sourceLabels: list(text(PROMETHEUS_LABEL, "a label name"), "a list of label names", "Labels whose values are joined and matched.").optional(),
-      separator: documented(z.string(), { allowed: "a string", doc: "What joins the source labels' values." }).optional(),
-      targetLabel: text(PROMETHEUS_LABEL, "a label name", "The label a replace, hashmod or case action writes.").optional(),
-      regex: documented(z.string(), { allowed: "an RE2 regular expression", doc: "What the joined values must match (anchored)." }).optional(),
+      sourceLabels: list(
+        text(PROMETHEUS_LABEL, "a label name"),
+        "a list of label names",
+        "Labels whose values are joined and matched.",
+      ).optional(),
+      separator: documented(z.string(), {
+        allowed: "a string",
+        doc: "What joins the source labels' values.",
+      }).optional(),
+      targetLabel: text(
+        PROMETHEUS_LABEL,
+        "a label name",
+        "The label a replace, hashmod or case action writes.",
+      ).optional(),
+      regex: documented(z.string(), {
+        allowed: "an RE2 regular expression",
+        doc: "What the joined values must match (anchored).",
+      }).optional(),
       modulus: int(1, 1_000_000, "hashmod only: the modulus.").optional(),
-      replacement: documented(z.string(), { allowed: "a string, $1 for the first group", doc: "What a replace writes." }).optional(),
+      replacement: documented(z.string(), {
+        allowed: "a string, $1 for the first group",
+        doc: "What a replace writes.",
+      }).optional(),
       action: documented(z.enum(RELABEL_ACTIONS), {
         allowed: `one of ${RELABEL_ACTIONS.map((a) => `'${a}'`).join(", ")}`,
         doc: "The relabel action (Prometheus' relabel_config).",
@@ -87,21 +120,38 @@ function relabeling() {
 function endpoint() {
   return section(
     {
-      port: text(PORT_NAME, "a port name (lower-case letters, digits and dashes, at most 15 characters)", "Name of the Service port (services) or container port (pods) to scrape.").optional(),
+      port: text(
+        PORT_NAME,
+        "a port name (lower-case letters, digits and dashes, at most 15 characters)",
+        "Name of the Service port (services) or container port (pods) to scrape.",
+      ).optional(),
       targetPort: documented(z.union([z.string().regex(PORT_NAME), z.int().min(1).max(65535)]), {
         allowed: "a container port name or number from 1 to 65535",
         doc: "The pods' container port, by name or number, where no port name is given.",
       }).optional(),
-      path: text(/^\//, "a path starting with /", "The path metrics are served on.").default(DEFAULTS.teamEndpoint.path),
-      interval: duration({ minSeconds: 1, ...MAX_INTERVAL, doc: "The endpoint's own scrape interval (default: prometheus.scrapeInterval)." }).optional(),
-      scrapeTimeout: duration({ minSeconds: 1, doc: "The endpoint's scrape timeout, at most its interval." }).optional(),
+      path: text(/^\//, "a path starting with /", "The path metrics are served on.").default(
+        DEFAULTS.teamEndpoint.path,
+      ),
+      interval: duration({
+        minSeconds: 1,
+        ...MAX_INTERVAL,
+        doc: "The endpoint's own scrape interval (default: prometheus.scrapeInterval).",
+      }).optional(),
+      scrapeTimeout: duration({
+        minSeconds: 1,
+        doc: "The endpoint's scrape timeout, at most its interval.",
+      }).optional(),
       scheme: oneOf(["http", "https"] as const, "How targets are reached.").default(DEFAULTS.teamEndpoint.scheme),
       tlsConfig: section(
         {
           ca: secretOrConfigMap("The CA that verifies the target's certificate (default: the system's CAs)."),
           cert: secretOrConfigMap("The client certificate Prometheus presents (with keySecret)."),
           keySecret: keySelector("Secret", "The client certificate's private key.").optional(),
-          serverName: text(/^[A-Za-z0-9.-]+$/, "a DNS name", "The name the target's certificate must carry.").optional(),
+          serverName: text(
+            /^[A-Za-z0-9.-]+$/,
+            "a DNS name",
+            "The name the target's certificate must carry.",
+          ).optional(),
           insecureSkipVerify: flag("Accept any certificate (for targets with self-signed ones).").default(false),
         },
         "TLS towards the target (https), its material from Secrets and ConfigMaps of the monitor's namespace.",
@@ -115,18 +165,30 @@ function endpoint() {
       ).optional(),
       authorization: section(
         {
-          type: text(AUTH_SCHEME, "an HTTP authentication scheme such as Bearer (not Basic: that is basicAuth)", "The scheme of the Authorization header.").default(DEFAULTS.teamEndpoint.authorizationType),
+          type: text(
+            AUTH_SCHEME,
+            "an HTTP authentication scheme such as Bearer (not Basic: that is basicAuth)",
+            "The scheme of the Authorization header.",
+          ).default(DEFAULTS.teamEndpoint.authorizationType),
           credentials: keySelector("Secret", "The credentials sent after the scheme (a token)."),
         },
         "An Authorization header, its credentials from a Secret of the monitor's namespace.",
       ).optional(),
-      honorLabels: flag("Keep the target's own labels where they clash with the target labels (never `team`).").default(false),
+      honorLabels: flag("Keep the target's own labels where they clash with the target labels (never `team`).").default(
+        false,
+      ),
       params: documented(z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.array(z.string()).min(1)), {
         allowed: "an object of URL parameter names to lists of values",
         doc: "URL parameters of the scrape request.",
       }).optional(),
-      relabelings: documented(z.array(relabeling()), { allowed: "a list of relabelings", doc: "Relabelings of the targets, before the stack adds team and shard." }).default([]),
-      metricRelabelings: documented(z.array(relabeling()), { allowed: "a list of relabelings", doc: "Relabelings of the scraped series (drop what nobody queries)." }).default([]),
+      relabelings: documented(z.array(relabeling()), {
+        allowed: "a list of relabelings",
+        doc: "Relabelings of the targets, before the stack adds team and shard.",
+      }).default([]),
+      metricRelabelings: documented(z.array(relabeling()), {
+        allowed: "a list of relabelings",
+        doc: "Relabelings of the scraped series (drop what nobody queries).",
+      }).default([]),
     },
     "A port to scrape, as a ServiceMonitor endpoint or PodMonitor podMetricsEndpoint writes it.",
   );
@@ -148,40 +210,81 @@ function monitorFields(what: "Services" | "Pods") {
     {
       key: text(LABEL_KEY, "a Kubernetes label key", "The label."),
       operator: oneOf(SELECTOR_OPERATORS, "How the label is matched."),
-      values: list(text(LABEL_VALUE, "a Kubernetes label value"), "a list of label values", "Values (In and NotIn only).").default([]),
+      values: list(
+        text(LABEL_VALUE, "a Kubernetes label value"),
+        "a list of label values",
+        "Values (In and NotIn only).",
+      ).default([]),
     },
     "A label selector requirement.",
   );
   const head = {
-    name: text(OBJECT_NAME, "a Kubernetes object name (lower-case letters, digits, dashes and dots)", "Name of the monitor, unique in the team: the job is named after it."),
-    namespace: text(NAMESPACE, "a Kubernetes namespace name", "The monitor's own namespace, as its object's metadata.namespace: where the Secrets and ConfigMaps its endpoints name are (default: the team's first namespace).").optional(),
+    name: text(
+      OBJECT_NAME,
+      "a Kubernetes object name (lower-case letters, digits, dashes and dots)",
+      "Name of the monitor, unique in the team: the job is named after it.",
+    ),
+    namespace: text(
+      NAMESPACE,
+      "a Kubernetes namespace name",
+      "The monitor's own namespace, as its object's metadata.namespace: where the Secrets and ConfigMaps its endpoints name are (default: the team's first namespace).",
+    ).optional(),
     namespaceSelector: section(
       {
         any: flag("Every namespace of the cluster.").default(false),
-        matchNames: list(text(NAMESPACE, "a Kubernetes namespace name"), "a list of namespace names", "These namespaces.").default([]),
+        matchNames: list(
+          text(NAMESPACE, "a Kubernetes namespace name"),
+          "a list of namespace names",
+          "These namespaces.",
+        ).default([]),
       },
       "Where the monitor looks; neither key: the team's namespaces.",
     ).prefault({}),
     selector: section(
       {
-        matchLabels: stringMap(LABEL_KEY, LABEL_VALUE, "an object of Kubernetes label keys to values", "Labels the object carries."),
-        matchExpressions: documented(z.array(expression), { allowed: "a list of label selector requirements", doc: "Requirements the object's labels meet." }).default([]),
+        matchLabels: stringMap(
+          LABEL_KEY,
+          LABEL_VALUE,
+          "an object of Kubernetes label keys to values",
+          "Labels the object carries.",
+        ),
+        matchExpressions: documented(z.array(expression), {
+          allowed: "a list of label selector requirements",
+          doc: "Requirements the object's labels meet.",
+        }).default([]),
       },
       `Labels of the ${what} to scrape (every one in the namespaces when empty).`,
     ).prefault({}),
-    jobLabel: text(LABEL_KEY, "a Kubernetes label key", `A label of the ${object} whose value becomes the job label.`).optional(),
+    jobLabel: text(
+      LABEL_KEY,
+      "a Kubernetes label key",
+      `A label of the ${object} whose value becomes the job label.`,
+    ).optional(),
   };
   const tail = {
-    sampleLimit: int(1, 10_000_000, "Per-target sample_limit, at most prometheus.sampleLimit (its default).").optional(),
+    sampleLimit: int(
+      1,
+      10_000_000,
+      "Per-target sample_limit, at most prometheus.sampleLimit (its default).",
+    ).optional(),
     labelLimit: int(1, 1000, "Per-target label_limit, at most prometheus.labelLimit (its default).").optional(),
-    endpoints: documented(z.array(endpoint()).min(1), { allowed: "a list of at least one endpoint", doc: "The ports to scrape." }),
+    endpoints: documented(z.array(endpoint()).min(1), {
+      allowed: "a list of at least one endpoint",
+      doc: "The ports to scrape.",
+    }),
   };
   return { head, tail };
 }
 
 /** A key of a Secret or ConfigMap that an endpoint's credentials or TLS material come from, and where the endpoint names it. */
 export interface EndpointKey {
-  readonly field: "tlsConfig.ca" | "tlsConfig.cert" | "tlsConfig.keySecret" | "basicAuth.username" | "basicAuth.password" | "authorization.credentials";
+  readonly field:
+    | "tlsConfig.ca"
+    | "tlsConfig.cert"
+    | "tlsConfig.keySecret"
+    | "basicAuth.username"
+    | "basicAuth.password"
+    | "authorization.credentials";
   readonly kind: "secret" | "configMap";
   readonly name: string;
   readonly key: string;
@@ -190,7 +293,11 @@ export interface EndpointKey {
 type KeySelector = { readonly name: string; readonly key: string };
 type SecretOrConfigMap = { readonly secret?: KeySelector; readonly configMap?: KeySelector };
 interface EndpointCredentials {
-  readonly tlsConfig?: { readonly ca?: SecretOrConfigMap; readonly cert?: SecretOrConfigMap; readonly keySecret?: KeySelector };
+  readonly tlsConfig?: {
+    readonly ca?: SecretOrConfigMap;
+    readonly cert?: SecretOrConfigMap;
+    readonly keySecret?: KeySelector;
+  };
   readonly basicAuth?: { readonly username: KeySelector; readonly password: KeySelector };
   readonly authorization?: { readonly credentials: KeySelector };
 }
@@ -199,8 +306,13 @@ interface EndpointCredentials {
 export function endpointKeys(endpoint: EndpointCredentials): EndpointKey[] {
   const tls = endpoint.tlsConfig;
   const either = (field: EndpointKey["field"], source: SecretOrConfigMap | undefined): EndpointKey[] =>
-    source?.secret ? [{ field, kind: "secret", ...source.secret }] : source?.configMap ? [{ field, kind: "configMap", ...source.configMap }] : [];
-  const secret = (field: EndpointKey["field"], selector: KeySelector | undefined): EndpointKey[] => (selector ? [{ field, kind: "secret", name: selector.name, key: selector.key }] : []);
+    source?.secret
+      ? [{ field, kind: "secret", ...source.secret }]
+      : source?.configMap
+        ? [{ field, kind: "configMap", ...source.configMap }]
+        : [];
+  const secret = (field: EndpointKey["field"], selector: KeySelector | undefined): EndpointKey[] =>
+    selector ? [{ field, kind: "secret", name: selector.name, key: selector.key }] : [];
   return [
     ...either("tlsConfig.ca", tls?.ca),
     ...either("tlsConfig.cert", tls?.cert),
@@ -223,22 +335,61 @@ export function serviceMonitor() {
 /** A PodMonitor's spec, as a team writes it in the stack file (or imports it). */
 export function podMonitor() {
   const { head, tail } = monitorFields("Pods");
-  return section({ ...head, podTargetLabels: copiedLabels("Pod"), ...tail }, "Pods to scrape, and how (the spec of a PodMonitor).");
+  return section(
+    { ...head, podTargetLabels: copiedLabels("Pod"), ...tail },
+    "Pods to scrape, and how (the spec of a PodMonitor).",
+  );
 }
 
 function team<R extends z.ZodType, T extends z.ZodType>(shapes: { receiver: R; route: T }) {
   return section(
     {
-      name: text(TEAM_NAME, "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters", "The team: the `team` label of its series and alerts, its Grafana folder."),
-      namespaces: list(text(NAMESPACE, "a Kubernetes namespace name"), "a list of Kubernetes namespace names", "Regional: the namespaces the team's workloads run in.").default([]),
-      services: documented(z.array(serviceMonitor()), { allowed: "a list of ServiceMonitor specs", doc: "Regional: Services to scrape through their endpoints." }).default([]),
-      pods: documented(z.array(podMonitor()), { allowed: "a list of PodMonitor specs", doc: "Regional: Pods to scrape." }).default([]),
-      rules: list(projectPath("a Prometheus rule file (.yaml or .yml)", "\\.ya?ml"), "a list of Prometheus rule files (.yaml or .yml) relative to the project directory", "Regional: the team's recording and alerting rule files.").default([]),
-      importDir: projectPath("a directory", "", "Regional: a directory of ServiceMonitor, PodMonitor and PrometheusRule YAML files to import.").optional(),
-      dashboards: list(projectPath("a dashboard JSON file", "\\.json"), "a list of Grafana dashboard JSON files relative to the project directory", "Global: dashboards for the team's Grafana folder.").default([]),
-      receivers: documented(z.array(shapes.receiver), { allowed: "a list of receivers", doc: "Global: the team's receivers (name, type, secretKey, channel)." }).default([]),
-      receiver: text(/^[a-zA-Z0-9_-]+$/, "a receiver name of letters, digits, _ and -", "Global: the receiver of the team's alerts no team route matches (default: its first receiver).").optional(),
-      routes: documented(z.array(shapes.route), { allowed: "a list of routes", doc: "Global: routes below the team's route (receiver, matchers, continue)." }).default([]),
+      name: text(
+        TEAM_NAME,
+        "lower-case letters, digits and dashes, starting with a letter, 2 to 40 characters",
+        "The team: the `team` label of its series and alerts, its Grafana folder.",
+      ),
+      namespaces: list(
+        text(NAMESPACE, "a Kubernetes namespace name"),
+        "a list of Kubernetes namespace names",
+        "Regional: the namespaces the team's workloads run in.",
+      ).default([]),
+      services: documented(z.array(serviceMonitor()), {
+        allowed: "a list of ServiceMonitor specs",
+        doc: "Regional: Services to scrape through their endpoints.",
+      }).default([]),
+      pods: documented(z.array(podMonitor()), {
+        allowed: "a list of PodMonitor specs",
+        doc: "Regional: Pods to scrape.",
+      }).default([]),
+      rules: list(
+        projectPath("a Prometheus rule file (.yaml or .yml)", "\\.ya?ml"),
+        "a list of Prometheus rule files (.yaml or .yml) relative to the project directory",
+        "Regional: the team's recording and alerting rule files.",
+      ).default([]),
+      importDir: projectPath(
+        "a directory",
+        "",
+        "Regional: a directory of ServiceMonitor, PodMonitor and PrometheusRule YAML files to import.",
+      ).optional(),
+      dashboards: list(
+        projectPath("a dashboard JSON file", "\\.json"),
+        "a list of Grafana dashboard JSON files relative to the project directory",
+        "Global: dashboards for the team's Grafana folder.",
+      ).default([]),
+      receivers: documented(z.array(shapes.receiver), {
+        allowed: "a list of receivers",
+        doc: "Global: the team's receivers (name, type, secretKey, channel).",
+      }).default([]),
+      receiver: text(
+        /^[a-zA-Z0-9_-]+$/,
+        "a receiver name of letters, digits, _ and -",
+        "Global: the receiver of the team's alerts no team route matches (default: its first receiver).",
+      ).optional(),
+      routes: documented(z.array(shapes.route), {
+        allowed: "a list of routes",
+        doc: "Global: routes below the team's route (receiver, matchers, continue).",
+      }).default([]),
       continue: flag("Global: whether the stack's own routes see the team's alerts too.").default(false),
     },
     "A team and what it brings.",

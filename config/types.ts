@@ -36,7 +36,13 @@ interface TeamRule {
 export interface TeamRuleFile {
   readonly source: string;
   readonly fileName: string;
-  readonly content: { readonly groups: readonly { readonly name: string; readonly rules: readonly TeamRule[]; readonly [field: string]: unknown }[] };
+  readonly content: {
+    readonly groups: readonly {
+      readonly name: string;
+      readonly rules: readonly TeamRule[];
+      readonly [field: string]: unknown;
+    }[];
+  };
 }
 
 /** A team's dashboard: where it came from, its file name in the team's folder, its JSON. */
@@ -50,7 +56,10 @@ export interface TeamDashboard {
  * A team with the content of its files (config/teams.ts): imported ServiceMonitors and PodMonitors are among
  * its services and pods, imported PrometheusRules among its rule files.
  */
-export type Team = DeclaredTeam & { readonly ruleFiles: readonly TeamRuleFile[]; readonly dashboardFiles: readonly TeamDashboard[] };
+export type Team = DeclaredTeam & {
+  readonly ruleFiles: readonly TeamRuleFile[];
+  readonly dashboardFiles: readonly TeamDashboard[];
+};
 
 type WithTeams<T> = Omit<T, "teams"> & { teams: Team[] };
 
@@ -59,7 +68,10 @@ export type GlobalStackConfig = DeepReadonly<WithTeams<z.output<GlobalSchema>>>;
 export type StackConfig = RegionalStackConfig | GlobalStackConfig;
 
 /** Settings every stack has, whatever its tier. */
-export type BaseStackConfig = Pick<StackConfig, "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster" | "certificateWarningDays" | "kubernetes">;
+export type BaseStackConfig = Pick<
+  StackConfig,
+  "stack" | "cloud" | "region" | "gcpProject" | "namePrefix" | "cluster" | "certificateWarningDays" | "kubernetes"
+>;
 export type ClusterSettings = StackConfig["cluster"];
 export type NodePoolSettings = ClusterSettings["nodes"];
 

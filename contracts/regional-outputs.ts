@@ -100,7 +100,12 @@ export interface RegionalOutputs {
  */
 export type GatewayExposure =
   | { readonly type: "load-balancer" }
-  | { readonly type: "node-port" | "address"; readonly host: string; readonly federationPort: number; readonly storeApiPort: number };
+  | {
+      readonly type: "node-port" | "address";
+      readonly host: string;
+      readonly federationPort: number;
+      readonly storeApiPort: number;
+    };
 
 export const SECRET_REGIONAL_OUTPUTS = [
   "kubeconfig",
@@ -113,15 +118,42 @@ export const SECRET_REGIONAL_OUTPUTS = [
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 export const REGIONAL_OUTPUT_NAMES = [
-  "tier", "region", "cloud", "cloudRegion", "clusterName", "kubeconfig", "egressCidrs", "namespace", "bucketName",
-  "externalLabels", "replicaLabel", "prometheusPods", "gatewaySelector", "federationPort",
-  "storeApiPort", "tlsServerName", "tlsCaCert", "storeApiClientCert", "storeApiClientKey", "federationUsername",
-  "federationPassword", "alertingCaCert", "alertingCaKey", "alertingUsername", "alertingPassword",
-  "alertingPasswordHash", "alertmanagerTargetsConfigMap", "alertmanagerTargetsKey",
+  "tier",
+  "region",
+  "cloud",
+  "cloudRegion",
+  "clusterName",
+  "kubeconfig",
+  "egressCidrs",
+  "namespace",
+  "bucketName",
+  "externalLabels",
+  "replicaLabel",
+  "prometheusPods",
+  "gatewaySelector",
+  "federationPort",
+  "storeApiPort",
+  "tlsServerName",
+  "tlsCaCert",
+  "storeApiClientCert",
+  "storeApiClientKey",
+  "federationUsername",
+  "federationPassword",
+  "alertingCaCert",
+  "alertingCaKey",
+  "alertingUsername",
+  "alertingPassword",
+  "alertingPasswordHash",
+  "alertmanagerTargetsConfigMap",
+  "alertmanagerTargetsKey",
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** Outputs the global tier reads when a region has them (see each one's comment). */
-export const OPTIONAL_REGIONAL_OUTPUT_NAMES = ["certificateExpiries", "loadBalancerAnnotations", "gatewayExposure"] as const satisfies readonly (keyof RegionalOutputs)[];
+export const OPTIONAL_REGIONAL_OUTPUT_NAMES = [
+  "certificateExpiries",
+  "loadBalancerAnnotations",
+  "gatewayExposure",
+] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */
 export const MONITORING_NAMESPACE = "monitoring";

@@ -1,5 +1,5 @@
-import { execFileSync } from "child_process";
-import { randomBytes } from "crypto";
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 
 /** bcrypt's own base64 alphabet, for the 16-byte salt. */
 const BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -16,9 +16,13 @@ function bcryptSalt(): string {
  */
 export function bcryptHash(password: string, cost = 10): string {
   const setting = `$2b$${String(cost).padStart(2, "0")}$${bcryptSalt()}`;
-  const hash = execFileSync("perl", ["-e", "print crypt($ARGV[0], $ARGV[1])", "--", password, setting], { encoding: "utf8" });
+  const hash = execFileSync("perl", ["-e", "print crypt($ARGV[0], $ARGV[1])", "--", password, setting], {
+    encoding: "utf8",
+  });
   if (!hash.startsWith(setting.slice(0, 7)) || hash.length !== 60) {
-    throw new Error("this system's crypt(3) cannot make bcrypt hashes (Debian and Ubuntu's can); basic auth for the local topology needs them");
+    throw new Error(
+      "this system's crypt(3) cannot make bcrypt hashes (Debian and Ubuntu's can); basic auth for the local topology needs them",
+    );
   }
   return hash;
 }

@@ -1,6 +1,6 @@
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { ENGINE_TOOL_VERSIONS, LOCAL_TOOL_VERSIONS, VERSIONS } from "../versions";
 import { projectBinDir } from "./toolchain";
 
@@ -28,7 +28,12 @@ const TOPOLOGY_BINARIES = {
   amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
   nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
-  fakeGcsServer: { name: "fake-gcs-server", envVar: "FAKE_GCS_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.fakeGcsServer, unversioned: true },
+  fakeGcsServer: {
+    name: "fake-gcs-server",
+    envVar: "FAKE_GCS_SERVER_BIN",
+    version: LOCAL_TOOL_VERSIONS.fakeGcsServer,
+    unversioned: true,
+  },
   motoServer: { name: "moto_server", envVar: "MOTO_SERVER_BIN", version: LOCAL_TOOL_VERSIONS.moto, unversioned: true },
   haproxy: { name: "haproxy", envVar: "HAPROXY_BIN", version: VERSIONS.haproxy, versionFlag: "-v" },
   memcached: { name: "memcached", envVar: "MEMCACHED_BIN", version: VERSIONS.memcached },
@@ -38,10 +43,19 @@ const TOPOLOGY_BINARIES = {
 const ENGINE_BINARIES = {
   pulumi: { name: "pulumi", envVar: "PULUMI_BIN", version: ENGINE_TOOL_VERSIONS.pulumi, versionFlag: "version" },
   // A plugin: it only serves gRPC, and tells the engine its version there.
-  pulumiResourceKubernetes: { name: "pulumi-resource-kubernetes", envVar: "PULUMI_RESOURCE_KUBERNETES_BIN", version: ENGINE_TOOL_VERSIONS.pulumiKubernetes, unversioned: true },
+  pulumiResourceKubernetes: {
+    name: "pulumi-resource-kubernetes",
+    envVar: "PULUMI_RESOURCE_KUBERNETES_BIN",
+    version: ENGINE_TOOL_VERSIONS.pulumiKubernetes,
+    unversioned: true,
+  },
   etcd: { name: "etcd", envVar: "ETCD_BIN", version: ENGINE_TOOL_VERSIONS.etcd },
   kubeApiserver: { name: "kube-apiserver", envVar: "KUBE_APISERVER_BIN", version: ENGINE_TOOL_VERSIONS.kubernetes },
-  kubeControllerManager: { name: "kube-controller-manager", envVar: "KUBE_CONTROLLER_MANAGER_BIN", version: ENGINE_TOOL_VERSIONS.kubernetes },
+  kubeControllerManager: {
+    name: "kube-controller-manager",
+    envVar: "KUBE_CONTROLLER_MANAGER_BIN",
+    version: ENGINE_TOOL_VERSIONS.kubernetes,
+  },
   kubeScheduler: { name: "kube-scheduler", envVar: "KUBE_SCHEDULER_BIN", version: ENGINE_TOOL_VERSIONS.kubernetes },
   kwok: { name: "kwok", envVar: "KWOK_BIN", version: ENGINE_TOOL_VERSIONS.kwok },
 } as const satisfies Record<string, BinarySpec>;
@@ -58,7 +72,10 @@ export class MissingBinaryError extends Error {
   constructor(readonly missing: readonly BinarySpec[]) {
     super(
       [
-        ...missing.map((b) => `Missing ${b.name} ${b.version}: set ${b.envVar}, put it on PATH, or build the pinned version into .tools/bin.`),
+        ...missing.map(
+          (b) =>
+            `Missing ${b.name} ${b.version}: set ${b.envVar}, put it on PATH, or build the pinned version into .tools/bin.`,
+        ),
         `  Every pinned binary, built from its Go module (PyPI for moto, Debian's packages for HAProxy and memcached): ${SETUP_COMMAND}`,
         `  macOS alternative for the Prometheus tools: brew install prometheus alertmanager node_exporter thanos`,
       ].join("\n"),
@@ -135,7 +152,10 @@ export function findBinary(name: BinaryName, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Each binary of a set, or a MissingBinaryError naming each missing one. */
-function findAll<K extends BinaryName>(specs: Readonly<Record<K, BinarySpec>>, env: NodeJS.ProcessEnv): Record<K, string> {
+function findAll<K extends BinaryName>(
+  specs: Readonly<Record<K, BinarySpec>>,
+  env: NodeJS.ProcessEnv,
+): Record<K, string> {
   const found: Partial<Record<K, string>> = {};
   const missing: BinarySpec[] = [];
   for (const [key, spec] of Object.entries(specs) as [K, BinarySpec][]) {
@@ -173,6 +193,10 @@ export function binaryVersion(name: BinaryName, file: string): { readonly pinned
  */
 export function findDeployingPulumi(env: NodeJS.ProcessEnv = process.env): string {
   if (env.PULUMI_BIN) return findBinary("pulumi", env);
-  const onUsersPath = (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, "pulumi")).find(isExecutable);
+  const onUsersPath = (env.PATH ?? "")
+    .split(path.delimiter)
+    .filter(Boolean)
+    .map((dir) => path.join(dir, "pulumi"))
+    .find(isExecutable);
   return onUsersPath ?? findBinary("pulumi", env);
 }

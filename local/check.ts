@@ -2,9 +2,9 @@
  * The end-to-end checks of `npm start -- --check`, one function per promise the topology makes. The e2e tests
  * call the same functions around the failures they cause.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 import { metricValue, request, query, ruleGroups, thanosQuery } from "./client";
-import { LocalPrometheus, LocalRegion, address } from "./plan";
+import { type LocalPrometheus, type LocalRegion, address } from "./plan";
 import { EXPECTED_LOCAL_WARNINGS } from "./render";
 import { FLEET_JOB } from "./settings";
 import type { Log, Topology } from "./topology";
@@ -42,7 +42,8 @@ export async function everyRuleEvaluates(topology: Topology): Promise<void> {
       return found.length > 0 && found.every((g) => g.rules.every((r) => r.health !== "unknown")) ? found : undefined;
     });
     for (const group of groups) {
-      for (const rule of group.rules.filter((r) => r.health !== "ok")) problems.push(`${name}: rule ${rule.name} of group ${group.name}: ${rule.lastError}`);
+      for (const rule of group.rules.filter((r) => r.health !== "ok"))
+        problems.push(`${name}: rule ${rule.name} of group ${group.name}: ${rule.lastError}`);
     }
   }
   if (problems.length > 0) throw new Error(problems.join("; "));
@@ -74,7 +75,10 @@ export async function eachTargetScrapedByOneShard(topology: Topology, region: Lo
   for (const [shard, targets] of byShard) for (const t of targets) owners.set(t, [...(owners.get(t) ?? []), shard]);
   const problems = all
     .filter((t) => (owners.get(t) ?? []).length !== 1)
-    .map((t) => `${t} is scraped by ${(owners.get(t) ?? []).length} shards (${(owners.get(t) ?? []).join(", ") || "none"})`);
+    .map(
+      (t) =>
+        `${t} is scraped by ${(owners.get(t) ?? []).length} shards (${(owners.get(t) ?? []).join(", ") || "none"})`,
+    );
   const strangers = [...owners.keys()].filter((t) => !all.includes(t));
   if (strangers.length > 0) problems.push(`unknown targets scraped: ${strangers.join(", ")}`);
   if (problems.length > 0) throw new Error(`${region.name}: ${problems.join("; ")}`);
@@ -94,7 +98,8 @@ export function meshDuplicateWindowMs(peers: number, peerTimeout: string): numbe
  */
 export function deliveryProblem(what: string, copies: number, peers: number): string | undefined {
   if (copies < 1) return `${what} never reached the webhook`;
-  if (copies > peers) return `${what} reached the webhook ${copies} times, more than once per Alertmanager peer (${peers})`;
+  if (copies > peers)
+    return `${what} reached the webhook ${copies} times, more than once per Alertmanager peer (${peers})`;
   return undefined;
 }
 
@@ -110,16 +115,24 @@ export async function receivedAlerts(
   /** Only notifications that arrived at or after this time (ms since the epoch) count. */
   since = 0,
 ): Promise<ReceivedAlert[]> {
-  const what = Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(",");
+  const what = Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
   const firing = () => topology.webhook.firing(labels).filter((a) => a.receivedAt >= since);
-  await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () => (firing().length > 0 ? true : undefined));
+  await waitFor(`a notification of {${what}} at the webhook`, timeoutMs, async () =>
+    firing().length > 0 ? true : undefined,
+  );
   await sleep(meshDuplicateWindowMs(topology.plan.global.alertmanagers.length, topology.plan.peerTimeout));
   return firing();
 }
 
 /** Makes one synthetic target fail its scrapes (or recover). */
 export async function setTargetFailing(region: LocalRegion, targetPort: number, failing: boolean): Promise<void> {
-  await request({ url: `http://${address(region.fleet.controlPort)}` }, `/targets/${targetPort}/${failing ? "fail" : "recover"}`, "POST");
+  await request(
+    { url: `http://${address(region.fleet.controlPort)}` },
+    `/targets/${targetPort}/${failing ? "fail" : "recover"}`,
+    "POST",
+  );
 }
 
 /**
@@ -127,19 +140,29 @@ export async function setTargetFailing(region: LocalRegion, targetPort: number, 
  * the webhook must receive it at least once and at most once per peer (deliveryProblem). The target is
  * mended afterwards.
  */
-export async function inducedAlertIsDelivered(topology: Topology, region: LocalRegion, targetPort: number): Promise<void> {
+export async function inducedAlertIsDelivered(
+  topology: Topology,
+  region: LocalRegion,
+  targetPort: number,
+): Promise<void> {
   const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(targetPort) };
   await setTargetFailing(region, targetPort, true);
   try {
     const received = await receivedAlerts(topology, labels);
-    const problem = deliveryProblem(`the alert about ${labels.instance} in ${region.name}`, received.length, topology.plan.global.alertmanagers.length);
+    const problem = deliveryProblem(
+      `the alert about ${labels.instance} in ${region.name}`,
+      received.length,
+      topology.plan.global.alertmanagers.length,
+    );
     if (problem) throw new Error(problem);
     // Every replica of the target's shard fires it, to every Alertmanager peer.
     const running = region.prometheus.filter((p) => topology.supervisor.isRunning(p.name));
     const firing = await replicasFiring(topology, running, labels);
     const shards = new Set(firing.map((p) => p.shard));
     if (shards.size !== 1 || firing.length !== running.filter((p) => shards.has(p.shard)).length) {
-      throw new Error(`expected every running replica of one shard to fire the alert, got ${firing.map((p) => p.name).join(", ") || "none"}`);
+      throw new Error(
+        `expected every running replica of one shard to fire the alert, got ${firing.map((p) => p.name).join(", ") || "none"}`,
+      );
     }
     await everyPeerHolds(topology, labels);
   } finally {
@@ -148,15 +171,28 @@ export async function inducedAlertIsDelivered(topology: Topology, region: LocalR
 }
 
 /** The replicas among `replicas` where an alert with `labels` is firing now (`region` is an external label, not in ALERTS). */
-async function replicasFiring(topology: Topology, replicas: readonly LocalPrometheus[], labels: Readonly<Record<string, string>>) {
-  const selector = Object.entries({ ...labels, alertstate: "firing" }).filter(([k]) => k !== "region").map(([k, v]) => `${k}="${v}"`).join(",");
-  const firing = await Promise.all(replicas.map(async (p) => ((await query(topology.access(p.name), `ALERTS{${selector}}`)).length > 0 ? p : undefined)));
+async function replicasFiring(
+  topology: Topology,
+  replicas: readonly LocalPrometheus[],
+  labels: Readonly<Record<string, string>>,
+) {
+  const selector = Object.entries({ ...labels, alertstate: "firing" })
+    .filter(([k]) => k !== "region")
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+  const firing = await Promise.all(
+    replicas.map(async (p) =>
+      (await query(topology.access(p.name), `ALERTS{${selector}}`)).length > 0 ? p : undefined,
+    ),
+  );
   return firing.filter((p): p is NonNullable<typeof p> => p !== undefined);
 }
 
 /** Every running Alertmanager peer holds the alert: Prometheus sent it to each one, not through one of them. */
 async function everyPeerHolds(topology: Topology, labels: Readonly<Record<string, string>>): Promise<void> {
-  const filters = Object.entries(labels).map(([k, v]) => `filter=${encodeURIComponent(`${k}="${v}"`)}`).join("&");
+  const filters = Object.entries(labels)
+    .map(([k, v]) => `filter=${encodeURIComponent(`${k}="${v}"`)}`)
+    .join("&");
   for (const am of topology.plan.global.alertmanagers.filter((a) => topology.supervisor.isRunning(a.name))) {
     const alerts = JSON.parse(await request(topology.access(am.name), `/api/v2/alerts?${filters}`)) as unknown[];
     if (alerts.length !== 1) throw new Error(`${am.name} holds ${alerts.length} copies of the alert, not 1`);
@@ -168,16 +204,22 @@ const UPLOAD_TIMEOUT_MS = 120_000;
 
 /** The blocks in a region's bucket: the ULIDs with a meta.json (uploaded last, so the block is complete). */
 async function bucketBlocks(topology: Topology, region: string): Promise<string[]> {
-  return (await topology.bucketObjects(region)).map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1]).filter((b): b is string => b !== undefined);
+  return (await topology.bucketObjects(region))
+    .map((o) => /^([0-9A-HJKMNP-TV-Z]{26})\/meta\.json$/.exec(o)?.[1])
+    .filter((b): b is string => b !== undefined);
 }
 
 /** Blocks reach each region's bucket, and every store gateway of the region has loaded some. */
 export async function blocksReachBucketsAndStores(topology: Topology): Promise<void> {
   for (const region of topology.plan.regions) {
-    await waitFor(`a block in ${region.name}'s bucket`, UPLOAD_TIMEOUT_MS, async () => ((await bucketBlocks(topology, region.name)).length > 0 ? true : undefined));
+    await waitFor(`a block in ${region.name}'s bucket`, UPLOAD_TIMEOUT_MS, async () =>
+      (await bucketBlocks(topology, region.name)).length > 0 ? true : undefined,
+    );
     for (const store of region.stores) {
       await waitFor(`${store.name} to load a block`, UPLOAD_TIMEOUT_MS, async () =>
-        ((await metricValue(topology.access(store.name), "thanos_bucket_store_blocks_loaded")) ?? 0) > 0 ? true : undefined,
+        ((await metricValue(topology.access(store.name), "thanos_bucket_store_blocks_loaded")) ?? 0) > 0
+          ? true
+          : undefined,
       );
     }
   }
@@ -204,17 +246,24 @@ export async function queryDeduplicatesReplicas(topology: Topology): Promise<voi
   const counts = (result: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[]) =>
     new Map(result.map((s) => [s.metric.region, Number(s.value[1])]));
   const expected = (region: LocalRegion, replicas: number) => region.fleet.targetPorts.length * replicas;
-  await waitFor("Thanos Query to answer for every target of every region through the frontend", ALERT_TIMEOUT_MS, async () => {
-    const [deduplicated, raw] = await Promise.all([
-      thanosQuery(topology.rendered.frontend, expr),
-      thanosQuery(topology.rendered.frontend, expr, { dedup: false }),
-    ]);
-    const d = counts(deduplicated.result);
-    const r = counts(raw.result);
-    return topology.plan.regions.every((region) => d.get(region.name) === expected(region, 1) && r.get(region.name) === expected(region, region.plan.replicas))
-      ? true
-      : undefined;
-  });
+  await waitFor(
+    "Thanos Query to answer for every target of every region through the frontend",
+    ALERT_TIMEOUT_MS,
+    async () => {
+      const [deduplicated, raw] = await Promise.all([
+        thanosQuery(topology.rendered.frontend, expr),
+        thanosQuery(topology.rendered.frontend, expr, { dedup: false }),
+      ]);
+      const d = counts(deduplicated.result);
+      const r = counts(raw.result);
+      return topology.plan.regions.every(
+        (region) =>
+          d.get(region.name) === expected(region, 1) && r.get(region.name) === expected(region, region.plan.replicas),
+      )
+        ? true
+        : undefined;
+    },
+  );
 }
 
 /**
@@ -227,12 +276,16 @@ function thanosLogProblems(topology: Topology, processName: string): string[] {
   return fs
     .readFileSync(file, "utf8")
     .split("\n")
-    .filter((line) => /"level":"(error|warn)"/.test(line) && !EXPECTED_LOCAL_WARNINGS.some((expected) => expected.test(line)));
+    .filter(
+      (line) => /"level":"(error|warn)"/.test(line) && !EXPECTED_LOCAL_WARNINGS.some((expected) => expected.test(line)),
+    );
 }
 
 /** No Thanos process has logged an error or warning of its own (each would name a config, flag or file it could not use). */
 export function thanosLogsAreClean(topology: Topology): void {
-  const problems = [...topology.rendered.thanos.keys()].flatMap((name) => thanosLogProblems(topology, name).map((line) => `${name}: ${line.slice(0, 400)}`));
+  const problems = [...topology.rendered.thanos.keys()].flatMap((name) =>
+    thanosLogProblems(topology, name).map((line) => `${name}: ${line.slice(0, 400)}`),
+  );
   if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 
@@ -247,13 +300,21 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
       failures.push(`${what}: ${(err as Error).message}`);
     }
   };
-  await run("every region's recording rules arrive at the global federation Prometheus", () => recordingRulesReachFederation(topology));
+  await run("every region's recording rules arrive at the global federation Prometheus", () =>
+    recordingRulesReachFederation(topology),
+  );
   await run("every rule of every Prometheus evaluates without error", () => everyRuleEvaluates(topology));
   for (const region of topology.plan.regions) {
-    await run(`each ${region.name} target is scraped by exactly one shard`, () => eachTargetScrapedByOneShard(topology, region));
+    await run(`each ${region.name} target is scraped by exactly one shard`, () =>
+      eachTargetScrapedByOneShard(topology, region),
+    );
   }
-  await run("a query through the Query Frontend returns each target once, not once per replica", () => queryDeduplicatesReplicas(topology));
-  await run("blocks reach every region's bucket and its store gateways serve them", () => blocksReachBucketsAndStores(topology));
+  await run("a query through the Query Frontend returns each target once, not once per replica", () =>
+    queryDeduplicatesReplicas(topology),
+  );
+  await run("blocks reach every region's bucket and its store gateways serve them", () =>
+    blocksReachBucketsAndStores(topology),
+  );
   await run("every region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
   await run("no Thanos process logs an error or warning", async () => thanosLogsAreClean(topology));
   const region = topology.plan.regions[0];

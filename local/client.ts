@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as http from "http";
-import * as https from "https";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
 
 /** How to reach a local server: its URL and, for HTTPS with basic auth, the CA and the credentials. */
 export interface ServerAccess {
@@ -28,7 +28,12 @@ export interface Series {
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** A request to a local server, failing on anything but 2xx. */
-export function request(access: ServerAccess, path: string, method: "GET" | "POST" | "PUT" = "GET", body?: string): Promise<string> {
+export function request(
+  access: ServerAccess,
+  path: string,
+  method: "GET" | "POST" | "PUT" = "GET",
+  body?: string,
+): Promise<string> {
   const url = new URL(path, access.url);
   const headers: Record<string, string> = {};
   if (access.username && access.passwordFile) {
@@ -48,7 +53,11 @@ export function request(access: ServerAccess, path: string, method: "GET" | "POS
  * One HTTP or HTTPS exchange with a local server: its status and its body as text, or an error when it stays
  * silent longer than REQUEST_TIMEOUT_MS. What a status means is the caller's.
  */
-export function exchange(url: URL, options: https.RequestOptions, body?: string): Promise<{ status: number; text: string }> {
+export function exchange(
+  url: URL,
+  options: https.RequestOptions,
+  body?: string,
+): Promise<{ status: number; text: string }> {
   const transport = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = transport.request(url, { ...options, timeout: REQUEST_TIMEOUT_MS }, (res) => {
@@ -57,7 +66,9 @@ export function exchange(url: URL, options: https.RequestOptions, body?: string)
       res.on("data", (chunk: string) => (text += chunk));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
     });
-    req.on("timeout", () => req.destroy(new Error(`${options.method ?? "GET"} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on("timeout", () =>
+      req.destroy(new Error(`${options.method ?? "GET"} ${url.href}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -76,8 +87,19 @@ export async function query(access: ServerAccess, expr: string, time?: number): 
 }
 
 /** Range query between two Unix times in seconds. */
-export async function queryRange(access: ServerAccess, expr: string, start: number, end: number, stepSeconds: number): Promise<Series[]> {
-  const params = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(stepSeconds) });
+export async function queryRange(
+  access: ServerAccess,
+  expr: string,
+  start: number,
+  end: number,
+  stepSeconds: number,
+): Promise<Series[]> {
+  const params = new URLSearchParams({
+    query: expr,
+    start: String(start),
+    end: String(end),
+    step: String(stepSeconds),
+  });
   return (await api<{ result: Series[] }>(access, `/api/v1/query_range?${params}`)).result;
 }
 
@@ -97,7 +119,9 @@ export async function ruleGroups(access: ServerAccess): Promise<{ name: string; 
 
 /** The Alertmanagers a Prometheus currently sends to. */
 export async function activeAlertmanagers(access: ServerAccess): Promise<string[]> {
-  return (await api<{ activeAlertmanagers: { url: string }[] }>(access, "/api/v1/alertmanagers")).activeAlertmanagers.map((a) => a.url);
+  return (
+    await api<{ activeAlertmanagers: { url: string }[] }>(access, "/api/v1/alertmanagers")
+  ).activeAlertmanagers.map((a) => a.url);
 }
 
 /** The peers an Alertmanager's gossip currently sees (itself included). */
@@ -116,14 +140,23 @@ export interface ThanosAnswer {
  * Instant query through Thanos Query or its frontend. `dedup` false shows every replica's series as stored;
  * the default deduplicates on the replica labels Query was started with.
  */
-export async function thanosQuery(access: ServerAccess, expr: string, options: { readonly dedup?: boolean; readonly time?: number } = {}): Promise<ThanosAnswer> {
+export async function thanosQuery(
+  access: ServerAccess,
+  expr: string,
+  options: { readonly dedup?: boolean; readonly time?: number } = {},
+): Promise<ThanosAnswer> {
   const params = new URLSearchParams({
     query: expr,
     dedup: String(options.dedup ?? true),
     partial_response: "true",
     ...(options.time === undefined ? {} : { time: String(options.time) }),
   });
-  const body = JSON.parse(await request(access, `/api/v1/query?${params}`)) as { status: string; data: { result: Sample[] }; warnings?: string[]; error?: string };
+  const body = JSON.parse(await request(access, `/api/v1/query?${params}`)) as {
+    status: string;
+    data: { result: Sample[] };
+    warnings?: string[];
+    error?: string;
+  };
   if (body.status !== "success") throw new Error(`${access.url}: ${body.error ?? body.status}`);
   return { result: body.data.result, warnings: body.warnings ?? [] };
 }

@@ -26,11 +26,25 @@ export function endpoints(topology: Topology): Endpoints {
     list.push({ name, role, url, username, passwordFile, caFile });
   };
   for (const region of topology.plan.regions) {
-    for (const p of region.prometheus) server(p.name, `${region.name} Prometheus shard ${p.shard} replica ${p.replica}`);
-    list.push({ name: region.nodeExporter.name, role: `${region.name} node-exporter`, url: `http://${address(region.nodeExporter.port)}/metrics` });
-    list.push({ name: region.fleet.name, role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`, url: `http://${address(region.fleet.controlPort)}` });
-    for (const p of region.prometheus) server(p.sidecar.name, `${region.name} Thanos sidecar of shard ${p.shard} replica ${p.replica} (StoreAPI grpc://${address(p.sidecar.grpcPort)}, mutual TLS)`);
-    for (const s of region.stores) server(s.name, `${region.name} Thanos store gateway (StoreAPI grpc://${address(s.grpcPort)}, mutual TLS)`);
+    for (const p of region.prometheus)
+      server(p.name, `${region.name} Prometheus shard ${p.shard} replica ${p.replica}`);
+    list.push({
+      name: region.nodeExporter.name,
+      role: `${region.name} node-exporter`,
+      url: `http://${address(region.nodeExporter.port)}/metrics`,
+    });
+    list.push({
+      name: region.fleet.name,
+      role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`,
+      url: `http://${address(region.fleet.controlPort)}`,
+    });
+    for (const p of region.prometheus)
+      server(
+        p.sidecar.name,
+        `${region.name} Thanos sidecar of shard ${p.shard} replica ${p.replica} (StoreAPI grpc://${address(p.sidecar.grpcPort)}, mutual TLS)`,
+      );
+    for (const s of region.stores)
+      server(s.name, `${region.name} Thanos store gateway (StoreAPI grpc://${address(s.grpcPort)}, mutual TLS)`);
     server(region.compactor.name, `${region.name} Thanos compactor of bucket ${region.bucket.name}`);
     const gw = region.gateway;
     for (const g of gw.replicas) {
@@ -46,7 +60,11 @@ export function endpoints(topology: Topology): Endpoints {
       url: `http://${address(region.bucket.emulator.port)}/${region.bucket.name}`,
     });
     region.fleet.targetPorts.forEach((port, i) => {
-      list.push({ name: `${region.fleet.name}-target-${i}`, role: `${region.name} synthetic service`, url: `http://${address(port)}/metrics` });
+      list.push({
+        name: `${region.fleet.name}-target-${i}`,
+        role: `${region.name} synthetic service`,
+        url: `http://${address(port)}/metrics`,
+      });
     });
   }
   for (const f of topology.plan.global.federation) {
@@ -56,16 +74,29 @@ export function endpoints(topology: Topology): Endpoints {
   server(topology.plan.global.query.name, "Thanos Query (every region, deduplicated)");
   server(topology.plan.global.frontend.name, "Thanos Query Frontend (HTTPS): what Grafana queries");
   for (const am of topology.plan.global.alertmanagers) server(am.name, "global Alertmanager peer");
-  list.push({ name: "webhook", role: "webhook receiver (GET /notifications)", url: `http://${address(topology.plan.global.webhookPort)}/notifications` });
+  list.push({
+    name: "webhook",
+    role: "webhook receiver (GET /notifications)",
+    url: `http://${address(topology.plan.global.webhookPort)}/notifications`,
+  });
   return { root: topology.plan.root, endpoints: list };
 }
 
 /** The endpoints as an aligned text table, synthetic targets folded into one line per region. */
 export function endpointsTable(e: Endpoints): string {
   const rows = e.endpoints.filter((x) => !/-target-\d+$/.test(x.name) || x.name.endsWith("-target-0"));
-  const cells = rows.map((x) => [x.name.replace(/-target-0$/, "-targets"), x.role, x.url, x.username ? `${x.username} / ${x.passwordFile}` : ""]);
+  const cells = rows.map((x) => [
+    x.name.replace(/-target-0$/, "-targets"),
+    x.role,
+    x.url,
+    x.username ? `${x.username} / ${x.passwordFile}` : "",
+  ]);
   const header = ["NAME", "ROLE", "URL", "BASIC AUTH (user / password file)"];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...cells.map(line), `TLS CAs and logs are under ${e.root}`].join("\n");
 }

@@ -1,4 +1,4 @@
-import * as http from "http";
+import * as http from "node:http";
 import { LOOPBACK } from "./ports";
 
 /** An HTTP server of the runner's own (webhook receiver, token endpoint), on loopback only. */

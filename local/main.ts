@@ -6,12 +6,12 @@
  * Options: --check, --shards N (per region, default 1), --targets N (synthetic targets per region),
  * --base-port N (first port tried), --endpoints FILE (default .local/endpoints.json).
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { MissingBinaryError } from "./binaries";
 import { runChecks } from "./check";
 import { endpoints, endpointsTable } from "./endpoints";
-import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
+import { DEFAULT_OPTIONS, type LocalOptions } from "./settings";
 import { Topology } from "./topology";
 
 function parseArgs(argv: readonly string[]): { check: boolean; options: LocalOptions } {
@@ -19,7 +19,8 @@ function parseArgs(argv: readonly string[]): { check: boolean; options: LocalOpt
   let check = false;
   const integer = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new Error(`${flag} needs an integer of at least ${min}, got '${value ?? ""}'`);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`${flag} needs an integer of at least ${min}, got '${value ?? ""}'`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -29,7 +30,10 @@ function parseArgs(argv: readonly string[]): { check: boolean; options: LocalOpt
     else if (arg === "--targets") options.targetsPerRegion = integer(arg, argv[++i], 1);
     else if (arg === "--base-port") options.basePort = integer(arg, argv[++i], 1024);
     else if (arg === "--endpoints") options.endpointsFile = argv[++i] ?? options.endpointsFile;
-    else throw new Error(`unknown option '${arg}'; the options are --check, --shards N, --targets N, --base-port N, --endpoints FILE`);
+    else
+      throw new Error(
+        `unknown option '${arg}'; the options are --check, --shards N, --targets N, --base-port N, --endpoints FILE`,
+      );
   }
   return { check, options };
 }
@@ -54,7 +58,7 @@ async function main(): Promise<number> {
     await topology.waitReady();
     const list = endpoints(topology);
     fs.mkdirSync(path.dirname(path.resolve(options.endpointsFile)), { recursive: true });
-    fs.writeFileSync(options.endpointsFile, JSON.stringify(list, null, 2) + "\n");
+    fs.writeFileSync(options.endpointsFile, `${JSON.stringify(list, null, 2)}\n`);
     console.log(endpointsTable(list));
     log(`endpoints written to ${options.endpointsFile}`);
     if (!check) {

@@ -3,7 +3,7 @@
  * into Thanos' config (the clusters' own, with only the endpoint and test credentials changed), and the two
  * calls the runner and the checks make on the bucket (create it, list its objects).
  */
-import { generateKeyPairSync } from "crypto";
+import { generateKeyPairSync } from "node:crypto";
 import type { Cloud } from "../config/clouds";
 import type { ObjectStoreLocation } from "../builders/cloud/object-store";
 import type { Binaries } from "./binaries";
@@ -32,7 +32,11 @@ const S3_TEST_CREDENTIALS = { accessKey: "local-test-access-key", secretKey: "lo
 const s3: LocalObjectStore = {
   emulatorName: "s3-emulator",
   readyPath: "/",
-  emulator: (binaries, port) => ({ name: "s3-emulator", command: binaries.motoServer, args: ["-H", LOOPBACK, "-p", String(port)] }),
+  emulator: (binaries, port) => ({
+    name: "s3-emulator",
+    command: binaries.motoServer,
+    args: ["-H", LOOPBACK, "-p", String(port)],
+  }),
   location: (bucket, cloudRegion, port) => ({
     type: "S3",
     bucket,
@@ -49,7 +53,10 @@ const s3: LocalObjectStore = {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await request({ url: `http://${address(port)}` }, `/${bucket}?list-type=2${token ? `&continuation-token=${encodeURIComponent(token)}` : ""}`);
+      const page = await request(
+        { url: `http://${address(port)}` },
+        `/${bucket}?list-type=2${token ? `&continuation-token=${encodeURIComponent(token)}` : ""}`,
+      );
       keys.push(...[...page.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => m[1]));
       token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page)?.[1];
     } while (token);
@@ -92,17 +99,29 @@ const gcs: LocalObjectStore = {
       "-log-level=warn",
     ],
   }),
-  location: (bucket, _cloudRegion, _port, tokenUrl) => ({ type: "GCS", bucket, serviceAccountJson: testServiceAccount(tokenUrl) }),
+  location: (bucket, _cloudRegion, _port, tokenUrl) => ({
+    type: "GCS",
+    bucket,
+    serviceAccountJson: testServiceAccount(tokenUrl),
+  }),
   env: (port) => ({ STORAGE_EMULATOR_HOST: `http://${address(port)}` }),
   createBucket: async (port, bucket) => {
-    await request({ url: `http://${address(port)}` }, `/storage/v1/b?project=local-test`, "POST", JSON.stringify({ name: bucket }));
+    await request(
+      { url: `http://${address(port)}` },
+      `/storage/v1/b?project=local-test`,
+      "POST",
+      JSON.stringify({ name: bucket }),
+    );
   },
   listObjects: async (port, bucket) => {
     const names: string[] = [];
     let token: string | undefined;
     do {
       const page = JSON.parse(
-        await request({ url: `http://${address(port)}` }, `/storage/v1/b/${bucket}/o${token ? `?pageToken=${encodeURIComponent(token)}` : ""}`),
+        await request(
+          { url: `http://${address(port)}` },
+          `/storage/v1/b/${bucket}/o${token ? `?pageToken=${encodeURIComponent(token)}` : ""}`,
+        ),
       ) as { items?: { name: string }[]; nextPageToken?: string };
       names.push(...(page.items ?? []).map((i) => i.name));
       token = page.nextPageToken;

@@ -1,7 +1,7 @@
-import { execFileSync } from "child_process";
-import { X509Certificate } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
+import { execFileSync } from "node:child_process";
+import { X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /**
  * Local TLS material, made with the `openssl` CLI (Node can make keys but not certificates). It mirrors the
@@ -22,7 +22,10 @@ function openssl(args: readonly string[]): void {
     execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"] });
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
-    if (e.code === "ENOENT") throw new Error("the local topology needs the openssl CLI: sudo apt-get install -y openssl (macOS: brew install openssl)");
+    if (e.code === "ENOENT")
+      throw new Error(
+        "the local topology needs the openssl CLI: sudo apt-get install -y openssl (macOS: brew install openssl)",
+      );
     throw new Error(`openssl ${args[0]} failed: ${e.stderr?.toString() ?? e.message}`);
   }
 }
@@ -45,8 +48,21 @@ export class Pki {
     const f = this.files(name);
     this.newKey(f.key);
     openssl([
-      "req", "-x509", "-new", "-key", f.key, "-out", f.cert, "-days", String(DAYS), "-subj", `/CN=${commonName}`,
-      "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      f.key,
+      "-out",
+      f.cert,
+      "-days",
+      String(DAYS),
+      "-subj",
+      `/CN=${commonName}`,
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
     ]);
     return f;
   }
@@ -55,21 +71,41 @@ export class Pki {
    * One intermediate CA key and subject, certified by each signer: the chain served with a leaf lists every
    * version, and a client that trusts any one signer finds its path.
    */
-  crossSignedIntermediate(name: string, commonName: string, signers: readonly CertificateFiles[]): { key: string; certs: string[] } {
+  crossSignedIntermediate(
+    name: string,
+    commonName: string,
+    signers: readonly CertificateFiles[],
+  ): { key: string; certs: string[] } {
     const key = this.files(name).key;
     this.newKey(key);
     const certs = signers.map((signer, i) =>
-      this.sign(`${name}-by-${i}`, key, commonName, signer, ["basicConstraints=critical,CA:TRUE,pathlen:0", "keyUsage=critical,keyCertSign,cRLSign"]),
+      this.sign(`${name}-by-${i}`, key, commonName, signer, [
+        "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "keyUsage=critical,keyCertSign,cRLSign",
+      ]),
     );
     return { key, certs };
   }
 
   /** A server certificate for the given DNS names and IP addresses, valid `days` days. */
-  server(name: string, issuer: CertificateFiles, dnsNames: readonly string[], ips: readonly string[], days = DAYS): CertificateFiles {
+  server(
+    name: string,
+    issuer: CertificateFiles,
+    dnsNames: readonly string[],
+    ips: readonly string[],
+    days = DAYS,
+  ): CertificateFiles {
     const f = this.files(name);
     this.newKey(f.key);
     const san = [...dnsNames.map((d) => `DNS:${d}`), ...ips.map((ip) => `IP:${ip}`)].join(",");
-    this.sign(name, f.key, dnsNames[0] ?? ips[0], issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=serverAuth", `subjectAltName=${san}`], days);
+    this.sign(
+      name,
+      f.key,
+      dnsNames[0] ?? ips[0],
+      issuer,
+      ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=serverAuth", `subjectAltName=${san}`],
+      days,
+    );
     return f;
   }
 
@@ -77,10 +113,23 @@ export class Pki {
    * A client certificate (mutual TLS). Kubernetes reads the user from the common name and the groups from the
    * organizations (`system:masters` is the admin group).
    */
-  client(name: string, issuer: CertificateFiles, commonName: string, organizations: readonly string[] = []): CertificateFiles {
+  client(
+    name: string,
+    issuer: CertificateFiles,
+    commonName: string,
+    organizations: readonly string[] = [],
+  ): CertificateFiles {
     const f = this.files(name);
     this.newKey(f.key);
-    this.sign(name, f.key, commonName, issuer, ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=clientAuth"], DAYS, organizations);
+    this.sign(
+      name,
+      f.key,
+      commonName,
+      issuer,
+      ["basicConstraints=critical,CA:FALSE", "extendedKeyUsage=clientAuth"],
+      DAYS,
+      organizations,
+    );
     return f;
   }
 
@@ -101,7 +150,7 @@ export class Pki {
   /** Concatenates PEM files (a leaf and its intermediates, or several CAs) into one. */
   bundle(name: string, parts: readonly string[]): string {
     const file = path.join(this.dir, name);
-    fs.writeFileSync(file, parts.map((p) => fs.readFileSync(p, "utf8").trimEnd() + "\n").join(""), { mode: 0o600 });
+    fs.writeFileSync(file, parts.map((p) => `${fs.readFileSync(p, "utf8").trimEnd()}\n`).join(""), { mode: 0o600 });
     return file;
   }
 
@@ -119,8 +168,27 @@ export class Pki {
     const cert = path.join(this.dir, `${name}.crt`);
     const subject = [...organizations.map((o) => `/O=${o}`), `/CN=${commonName}`].join("");
     openssl(["req", "-new", "-key", key, "-out", csr, "-subj", subject]);
-    fs.writeFileSync(ext, [...extensions, "subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"].join("\n") + "\n");
-    openssl(["x509", "-req", "-in", csr, "-CA", issuer.cert, "-CAkey", issuer.key, "-CAcreateserial", "-days", String(days), "-extfile", ext, "-out", cert]);
+    fs.writeFileSync(
+      ext,
+      `${[...extensions, "subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"].join("\n")}\n`,
+    );
+    openssl([
+      "x509",
+      "-req",
+      "-in",
+      csr,
+      "-CA",
+      issuer.cert,
+      "-CAkey",
+      issuer.key,
+      "-CAcreateserial",
+      "-days",
+      String(days),
+      "-extfile",
+      ext,
+      "-out",
+      cert,
+    ]);
     fs.rmSync(csr);
     fs.rmSync(ext);
     return cert;

@@ -1,4 +1,4 @@
-import * as path from "path";
+import * as path from "node:path";
 import type { Cloud } from "../config/clouds";
 import type { GlobalStackConfig, RegionalStackConfig, StaticScrapeJob } from "../config/types";
 import { alertmanagerPodName } from "../builders/global/layout";
@@ -6,10 +6,10 @@ import { gatewayRoutes } from "../builders/gateway/routes";
 import { ANNOTATED_PODS_JOB } from "../builders/prometheus/scrape-jobs";
 import { GATEWAY } from "../builders/regional/gateway";
 import { NAMES } from "../builders/regional/layout";
-import { RegionalPlan, STACK_JOBS, regionalPlan } from "../builders/regional/plan";
+import { type RegionalPlan, STACK_JOBS, regionalPlan } from "../builders/regional/plan";
 import { PortAllocator, address } from "./ports";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
-import { FLEET_JOB, LOCAL_REGIONS, LOCAL_TIMING, LocalOptions } from "./settings";
+import { FLEET_JOB, LOCAL_REGIONS, LOCAL_TIMING, type LocalOptions } from "./settings";
 import { localGlobalConfig, localRegionalConfig } from "./stacks";
 
 /** A Thanos process listening on a gRPC (StoreAPI) and an HTTP port. */
@@ -128,7 +128,13 @@ async function thanos(name: string, dir: string, ports: PortAllocator): Promise<
   return { name, grpcPort: await ports.take(), httpPort: await ports.take(), dir };
 }
 
-async function planRegion(name: string, root: string, options: LocalOptions, ports: PortAllocator, emulatorOf: (cloud: Cloud) => Promise<LocalEmulator>): Promise<LocalRegion> {
+async function planRegion(
+  name: string,
+  root: string,
+  options: LocalOptions,
+  ports: PortAllocator,
+  emulatorOf: (cloud: Cloud) => Promise<LocalEmulator>,
+): Promise<LocalRegion> {
   const nodeExporterPort = await ports.take();
   const controlPort = await ports.take();
   const targetPorts = await takeMany(ports, options.targetsPerRegion);
@@ -161,7 +167,12 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
   const compactorName = `${name}-${NAMES.compactor}`;
   const compactorPort = await ports.take();
   const gateway = await planGateway(name, dir, plan, ports);
-  const standIn = (job: string, targets: readonly string[]): StaticScrapeJob => ({ job, targets, metricsPath: "/metrics", scheme: "http" });
+  const standIn = (job: string, targets: readonly string[]): StaticScrapeJob => ({
+    job,
+    targets,
+    metricsPath: "/metrics",
+    scheme: "http",
+  });
   return {
     name,
     config,
@@ -174,24 +185,36 @@ async function planRegion(name: string, root: string, options: LocalOptions, por
     compactor: { name: compactorName, httpPort: compactorPort, dir: path.join(dir, compactorName) },
     discoveredStandIns: [
       standIn(NAMES.nodeExporter, [address(nodeExporterPort)]),
-      standIn(STACK_JOBS.storeGateway, stores.map((s) => address(s.httpPort))),
+      standIn(
+        STACK_JOBS.storeGateway,
+        stores.map((s) => address(s.httpPort)),
+      ),
       standIn(STACK_JOBS.compactor, [address(compactorPort)]),
       // The annotated-pods job finds the gateway's pods by their prometheus.io annotations in a cluster.
-      standIn(ANNOTATED_PODS_JOB, gateway.replicas.map((g) => address(g.metricsPort))),
+      standIn(
+        ANNOTATED_PODS_JOB,
+        gateway.replicas.map((g) => address(g.metricsPort)),
+      ),
     ],
     gateway,
     dir,
   };
 }
 
-async function planGateway(region: string, dir: string, plan: RegionalPlan, ports: PortAllocator): Promise<LocalGateway> {
+async function planGateway(
+  region: string,
+  dir: string,
+  plan: RegionalPlan,
+  ports: PortAllocator,
+): Promise<LocalGateway> {
   const replicas = [];
   for (let i = 0; i < GATEWAY.replicas; i++) {
     const name = `${region}-${GATEWAY.name}-${i}`;
     replicas.push({ name, metricsPort: await ports.take(), dir: path.join(dir, name) });
   }
   const storeApiPorts: Record<string, number> = {};
-  for (const route of gatewayRoutes(plan.pods, plan.tlsServerName).storeApi) storeApiPorts[route.name] = await ports.take();
+  for (const route of gatewayRoutes(plan.pods, plan.tlsServerName).storeApi)
+    storeApiPorts[route.name] = await ports.take();
   return { replicas, federationPort: await ports.take(), storeApiPorts };
 }
 
@@ -211,15 +234,30 @@ export async function planTopology(root: string, options: LocalOptions): Promise
   for (let i = 0; i < config.federationReplicas; i++) {
     const name = `federation-prometheus-${i}`;
     const dir = path.join(globalDir, name);
-    federation.push({ name, replica: name, port: await ports.take(), dir, sidecar: await thanos(`${name}-sidecar`, path.join(dir, "sidecar"), ports) });
+    federation.push({
+      name,
+      replica: name,
+      port: await ports.take(),
+      dir,
+      sidecar: await thanos(`${name}-sidecar`, path.join(dir, "sidecar"), ports),
+    });
   }
   const alertmanagers: LocalAlertmanager[] = [];
   for (let i = 0; i < config.alerting.replicas; i++) {
     const name = alertmanagerPodName(i);
-    alertmanagers.push({ name, webPort: await ports.take(), clusterPort: await ports.take(), dir: path.join(globalDir, name) });
+    alertmanagers.push({
+      name,
+      webPort: await ports.take(),
+      clusterPort: await ports.take(),
+      dir: path.join(globalDir, name),
+    });
   }
   const query = await thanos("thanos-query", path.join(globalDir, "thanos-query"), ports);
-  const frontend = { name: "thanos-query-frontend", httpPort: await ports.take(), dir: path.join(globalDir, "thanos-query-frontend") };
+  const frontend = {
+    name: "thanos-query-frontend",
+    httpPort: await ports.take(),
+    dir: path.join(globalDir, "thanos-query-frontend"),
+  };
   const tokenPort = await ports.take();
   const emulators = new Map<Cloud, LocalEmulator>();
   const emulatorOf = async (cloud: Cloud) => {
@@ -233,7 +271,8 @@ export async function planTopology(root: string, options: LocalOptions): Promise
   const regions: LocalRegion[] = [];
   for (const name of names) regions.push(await planRegion(name, root, options, ports, emulatorOf));
   const missing = config.regions.map((r) => r.name).filter((r) => !regions.some((region) => region.name === r));
-  if (missing.length > 0) throw new Error(`Pulumi.global.yaml lists region(s) ${missing.join(", ")} that the local topology does not run`);
+  if (missing.length > 0)
+    throw new Error(`Pulumi.global.yaml lists region(s) ${missing.join(", ")} that the local topology does not run`);
   return {
     root,
     regions,

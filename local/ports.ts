@@ -1,4 +1,4 @@
-import * as net from "net";
+import * as net from "node:net";
 
 export const LOOPBACK = "127.0.0.1";
 
@@ -19,7 +19,10 @@ function isFree(port: number): Promise<boolean> {
 export class PortAllocator {
   private next: number;
 
-  constructor(readonly first: number, readonly last: number = first + 2000) {
+  constructor(
+    readonly first: number,
+    readonly last: number = first + 2000,
+  ) {
     this.next = first;
   }
 
@@ -28,6 +31,8 @@ export class PortAllocator {
       const port = this.next++;
       if (await isFree(port)) return port;
     }
-    throw new Error(`no free port left on ${LOOPBACK} between ${this.first} and ${this.last}; pass --base-port to use another range`);
+    throw new Error(
+      `no free port left on ${LOOPBACK} between ${this.first} and ${this.last}; pass --base-port to use another range`,
+    );
   }
 }

@@ -4,32 +4,42 @@
  * the builders as parameters (the clusters' binding is builders/regional and builders/global). What differs
  * from the clusters, and why, is listed in LOCAL_ADAPTATIONS.
  */
-import { randomBytes } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { alertmanagerArgs } from "../builders/alertmanager/args";
 import { alertmanagerConfig, receiverSecretFiles } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
-import { FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
+import { type FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
 import { GATEWAY_READY_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
 import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "../builders/gateway/routes";
 import { federationRuleFile } from "../builders/federation/rules";
 import { federationSidecarArgs } from "../builders/federation/sidecar";
 import { meshLabel } from "../builders/global/render";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, QUERY_FRONTEND_SCRAPE_USER } from "../builders/global/layout";
+import {
+  ALERTMANAGER,
+  FEDERATION,
+  FEDERATION_ALERTING_USER,
+  QUERY_FRONTEND_SCRAPE_USER,
+} from "../builders/global/layout";
 import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import type { PrometheusFiles } from "../builders/prometheus/config";
 import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
-import { ALERTMANAGER_TLS_SERVER_NAME, FEDERATION_USERNAME, REPLICA_LABEL, tlsServerName } from "../builders/regional/layout";
+import {
+  ALERTMANAGER_TLS_SERVER_NAME,
+  FEDERATION_USERNAME,
+  REPLICA_LABEL,
+  tlsServerName,
+} from "../builders/regional/layout";
 import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
 import { compactArgs } from "../builders/thanos/compact";
 import type { GrpcServerTls } from "../builders/thanos/common";
 import { objstoreConfig } from "../builders/thanos/objstore";
-import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
+import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
 import { sidecarArgs } from "../builders/thanos/sidecar";
@@ -93,7 +103,10 @@ function credentials(username: string, passwordFile: string): Credentials {
   return { username, passwordFile, bcryptHash: bcryptHash(password) };
 }
 
-function withLocalAlertFor<F extends { groups: readonly { rules: readonly object[] }[] }>(file: F, alertFor: string = LOCAL_TIMING.alertFor): F {
+function withLocalAlertFor<F extends { groups: readonly { rules: readonly object[] }[] }>(
+  file: F,
+  alertFor: string = LOCAL_TIMING.alertFor,
+): F {
   return {
     ...file,
     groups: file.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("for" in r ? { ...r, for: alertFor } : r)) })),
@@ -126,7 +139,10 @@ export interface RenderedTopology {
   readonly query: ServerAccess;
   readonly frontend: ServerAccess;
   /** What the regions' StoreAPIs require of a client: each region's CA and the client certificate Query presents. */
-  readonly storeApiTls: ReadonlyMap<string, { readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string }>;
+  readonly storeApiTls: ReadonlyMap<
+    string,
+    { readonly caFile: string; readonly certFile: string; readonly keyFile: string; readonly serverName: string }
+  >;
   /** Every process's readiness probe, by process name. */
   readonly readiness: ReadonlyMap<string, ReadinessProbe>;
   /** The files every Prometheus of a region reads, by region: a new shard layout's configs name them too. */
@@ -141,11 +157,23 @@ interface AlertingTrust {
   readonly users: Map<string, Credentials>;
 }
 
-function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: AlertingTrust, alertmanagerTargetsJson: string, binaries: Binaries) {
+function renderRegion(
+  region: LocalRegion,
+  plan: LocalPlan,
+  pki: Pki,
+  trust: AlertingTrust,
+  alertmanagerTargetsJson: string,
+  binaries: Binaries,
+) {
   const dir = region.dir;
   const ca = pki.rootCa(`${region.name}-ca`, `${region.name} monitoring CA`);
   const serverName = tlsServerName(region.name);
-  const server = pki.server(`${region.name}-server`, ca, [serverName, storeApiServerNameWildcard(serverName), "localhost"], [LOOPBACK]);
+  const server = pki.server(
+    `${region.name}-server`,
+    ca,
+    [serverName, storeApiServerNameWildcard(serverName), "localhost"],
+    [LOOPBACK],
+  );
   const queryClient = pki.client(`${region.name}-query-client`, ca, "thanos-query");
   const federation = credentials(FEDERATION_USERNAME, path.join(dir, "secrets", "federation-password"));
   const alerting = credentials(region.plan.alertingUsername, path.join(dir, "secrets", "alerting-password"));
@@ -163,25 +191,45 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     teamCredentialsDir: path.join(dir, "secrets", "no-team-credentials"),
   };
   const rulesDir = regionRulesDir(region);
-  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration))) write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration)))
+    write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const issued = [
     { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
     { name: "server", validityEndTime: Pki.validityEnd(server.cert) },
   ];
-  write(path.join(rulesDir, CERTIFICATE_RULES_FILE), yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)));
+  write(
+    path.join(rulesDir, CERTIFICATE_RULES_FILE),
+    yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)),
+  );
   const webConfigFile = write(
     path.join(dir, "web-config.yaml"),
-    yaml(prometheusWebConfig({ certFile: server.cert, keyFile: server.key, username: federation.username, passwordBcryptHash: federation.bcryptHash })),
+    yaml(
+      prometheusWebConfig({
+        certFile: server.cert,
+        keyFile: server.key,
+        username: federation.username,
+        passwordBcryptHash: federation.bcryptHash,
+      }),
+    ),
   );
   const localClientFile = write(
     path.join(dir, "local-client.yaml"),
-    yaml(localClientConfig({ username: federation.username, passwordFile: federation.passwordFile, caFile: ca.cert, serverName })),
+    yaml(
+      localClientConfig({
+        username: federation.username,
+        passwordFile: federation.passwordFile,
+        caFile: ca.cert,
+        serverName,
+      }),
+    ),
   );
   const store = LOCAL_OBJECT_STORES[region.config.cloud];
   const emulator = region.bucket.emulator;
   const objstoreFile = write(
     path.join(dir, "objstore.yaml"),
-    yaml(objstoreConfig(store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort)))),
+    yaml(
+      objstoreConfig(store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort))),
+    ),
     0o600,
   );
   const thanosEnv = { ...process.env, ...NO_METADATA_ENV, ...store.env(emulator.port) };
@@ -194,7 +242,12 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
   for (const p of region.prometheus) {
     const { templateFile, configFile } = writePrometheusConfig(region, region, p, files, true);
     const dataDir = path.join(p.dir, "data");
-    access.set(p.name, { url: `https://${address(p.port)}`, caFile: ca.cert, username: federation.username, passwordFile: federation.passwordFile });
+    access.set(p.name, {
+      url: `https://${address(p.port)}`,
+      caFile: ca.cert,
+      username: federation.username,
+      passwordFile: federation.passwordFile,
+    });
     prometheusSpecs.push({
       name: p.name,
       command: binaries.prometheus,
@@ -258,11 +311,19 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
     }),
   });
   const exporters: ProcessSpec[] = [
-    { name: region.nodeExporter.name, command: binaries.nodeExporter, args: [`--web.listen-address=${address(region.nodeExporter.port)}`] },
+    {
+      name: region.nodeExporter.name,
+      command: binaries.nodeExporter,
+      args: [`--web.listen-address=${address(region.nodeExporter.port)}`],
+    },
     {
       name: region.fleet.name,
       command: process.execPath,
-      args: [path.join(__dirname, "fleet", "main.js"), String(region.fleet.controlPort), ...region.fleet.targetPorts.map(String)],
+      args: [
+        path.join(__dirname, "fleet", "main.js"),
+        String(region.fleet.controlPort),
+        ...region.fleet.targetPorts.map(String),
+      ],
     },
   ];
   const gateway = renderGateway(region, binaries, { server, caFile: ca.cert, serverName, pki });
@@ -289,7 +350,11 @@ function renderRegion(region: LocalRegion, plan: LocalPlan, pki: Pki, trust: Ale
  * The region gateway's replicas, the same builder the clusters bind: every route to its loopback process,
  * and what the global tier dials to reach each Prometheus pod and each StoreAPI through it.
  */
-function renderGateway(region: LocalRegion, binaries: Binaries, tls: { server: { cert: string; key: string }; caFile: string; serverName: string; pki: Pki }) {
+function renderGateway(
+  region: LocalRegion,
+  binaries: Binaries,
+  tls: { server: { cert: string; key: string }; caFile: string; serverName: string; pki: Pki },
+) {
   const routes = gatewayRoutes(region.plan.pods, region.plan.tlsServerName);
   const podOf = (name: string) => {
     const p = region.prometheus.find((x) => x.podName === name);
@@ -300,38 +365,56 @@ function renderGateway(region: LocalRegion, binaries: Binaries, tls: { server: {
   const certFile = tls.pki.bundle(`${region.name}-gateway.pem`, [tls.server.cert, tls.server.key]);
   const metrics = new Map<string, ServerAccess>();
   const specs = gw.replicas.map((replica): ProcessSpec => {
-    const configFile = write(path.join(replica.dir, "haproxy.cfg"), haproxyGatewayConfig({
-      federation: {
-        binds: [address(gw.federationPort)],
-        certFile,
-        backendCaFile: tls.caFile,
-        backendServerName: tls.serverName,
-        routes: routes.federation.map((r) => ({ ...r, servers: [{ name: r.name, address: address(podOf(r.name).port) }] })),
-      },
-      storeApi: {
-        binds: routes.storeApi.map((r) => address(gw.storeApiPorts[r.name])),
-        routes: routes.storeApi.map((r) => ({
-          ...r,
-          servers: r.name === STORE_GATEWAY_ROUTE
-            ? region.stores.map((st) => ({ name: st.name, address: address(st.grpcPort) }))
-            : [{ name: r.name, address: address(podOf(r.name).sidecar.grpcPort) }],
-        })),
-      },
-      metricsBind: address(replica.metricsPort),
-      runtimeDns: false,
-    }));
+    const configFile = write(
+      path.join(replica.dir, "haproxy.cfg"),
+      haproxyGatewayConfig({
+        federation: {
+          binds: [address(gw.federationPort)],
+          certFile,
+          backendCaFile: tls.caFile,
+          backendServerName: tls.serverName,
+          routes: routes.federation.map((r) => ({
+            ...r,
+            servers: [{ name: r.name, address: address(podOf(r.name).port) }],
+          })),
+        },
+        storeApi: {
+          binds: routes.storeApi.map((r) => address(gw.storeApiPorts[r.name])),
+          routes: routes.storeApi.map((r) => ({
+            ...r,
+            servers:
+              r.name === STORE_GATEWAY_ROUTE
+                ? region.stores.map((st) => ({ name: st.name, address: address(st.grpcPort) }))
+                : [{ name: r.name, address: address(podOf(r.name).sidecar.grpcPort) }],
+          })),
+        },
+        metricsBind: address(replica.metricsPort),
+        runtimeDns: false,
+      }),
+    );
     metrics.set(replica.name, httpAccess(replica.metricsPort));
     return { name: replica.name, command: binaries.haproxy, args: ["-db", "-f", configFile] };
   });
   return {
     specs,
     metrics,
-    federationTargets: routes.federation.map((r): FederationTarget => ({ address: address(gw.federationPort), metricsPath: r.path, name: r.name })),
-    storeApiEndpoints: routes.storeApi.map((r): StoreApiEndpoint => ({ address: address(gw.storeApiPorts[r.name]), serverName: r.serverName })),
+    federationTargets: routes.federation.map(
+      (r): FederationTarget => ({ address: address(gw.federationPort), metricsPath: r.path, name: r.name }),
+    ),
+    storeApiEndpoints: routes.storeApi.map(
+      (r): StoreApiEndpoint => ({ address: address(gw.storeApiPorts[r.name]), serverName: r.serverName }),
+    ),
   };
 }
 
-function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], configFile: string, webConfigFile: string, clusterLabel: string, peerTimeout: string) {
+function amArgs(
+  am: LocalAlertmanager,
+  peers: readonly LocalAlertmanager[],
+  configFile: string,
+  webConfigFile: string,
+  clusterLabel: string,
+  peerTimeout: string,
+) {
   return alertmanagerArgs({
     configFile,
     webConfigFile,
@@ -349,16 +432,35 @@ function amArgs(am: LocalAlertmanager, peers: readonly LocalAlertmanager[], conf
 export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTopology {
   const pki = new Pki(path.join(plan.root, "pki"));
   const global = plan.global;
-  const alertingCas = plan.regions.map((r) => ({ region: r.name, ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`) }));
+  const alertingCas = plan.regions.map((r) => ({
+    region: r.name,
+    ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`),
+  }));
   const trust: AlertingTrust = { caByRegion: new Map(alertingCas.map((a) => [a.region, a.ca.cert])), users: new Map() };
 
   // One Alertmanager chain every region trusts: the leaf, then the intermediate as each region's CA signed it.
-  const intermediate = pki.crossSignedIntermediate("alertmanager-intermediate", "Alertmanager intermediate CA", alertingCas.map((a) => a.ca));
-  const amLeaf = pki.server("alertmanager", { cert: intermediate.certs[0], key: intermediate.key }, [ALERTMANAGER_TLS_SERVER_NAME, ALERTMANAGER.tlsServerName], [LOOPBACK]);
+  const intermediate = pki.crossSignedIntermediate(
+    "alertmanager-intermediate",
+    "Alertmanager intermediate CA",
+    alertingCas.map((a) => a.ca),
+  );
+  const amLeaf = pki.server(
+    "alertmanager",
+    { cert: intermediate.certs[0], key: intermediate.key },
+    [ALERTMANAGER_TLS_SERVER_NAME, ALERTMANAGER.tlsServerName],
+    [LOOPBACK],
+  );
   const amChain = pki.bundle("alertmanager-chain.crt", [amLeaf.cert, ...intermediate.certs]);
-  const amCaBundle = pki.bundle("alerting-cas.crt", alertingCas.map((a) => a.ca.cert));
+  const amCaBundle = pki.bundle(
+    "alerting-cas.crt",
+    alertingCas.map((a) => a.ca.cert),
+  );
 
-  const targetsJson = JSON.stringify(alertmanagerTargets(global.alertmanagers.map((am) => address(am.webPort))), null, 2);
+  const targetsJson = JSON.stringify(
+    alertmanagerTargets(global.alertmanagers.map((am) => address(am.webPort))),
+    null,
+    2,
+  );
   const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, plan, pki, trust, targetsJson, binaries) }));
 
   const secretsDir = path.join(global.dir, "secrets");
@@ -367,17 +469,36 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
 
   // The receivers' and the heartbeat's URL files, as the Secret of receiver URLs holds them in the cluster.
   const secretValues = localAlertingSecrets(global.webhookPort);
-  for (const key of receiverSecretFiles(global.config.alerting, global.config.teams)) secret(path.join(secretsDir, key), secretValues[key]);
-  const amConfigFile = write(path.join(global.dir, "alertmanager", "alertmanager.yml"), yaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })));
+  for (const key of receiverSecretFiles(global.config.alerting, global.config.teams))
+    secret(path.join(secretsDir, key), secretValues[key]);
+  const amConfigFile = write(
+    path.join(global.dir, "alertmanager", "alertmanager.yml"),
+    yaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })),
+  );
   const amWebFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
-    yaml(toolkitWebConfig({ certFile: amChain, keyFile: amLeaf.key, users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])) })),
+    yaml(
+      toolkitWebConfig({
+        certFile: amChain,
+        keyFile: amLeaf.key,
+        users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])),
+      }),
+    ),
   );
-  const amAccess: ServerAccess = { caFile: amCaBundle, username: federationAlerting.username, passwordFile: federationAlerting.passwordFile, url: "" };
+  const amAccess: ServerAccess = {
+    caFile: amCaBundle,
+    username: federationAlerting.username,
+    passwordFile: federationAlerting.passwordFile,
+    url: "",
+  };
   const alertmanagers = new Map<string, ServerAccess>();
   const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
     alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
-    return { name: am.name, command: binaries.alertmanager, args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout) };
+    return {
+      name: am.name,
+      command: binaries.alertmanager,
+      args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout),
+    };
   });
 
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
@@ -390,7 +511,15 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
 
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
-  write(path.join(rulesDir, "global.yml"), yaml(withLocalAlertFor(federationRuleFile(alertedRegions, { peers: global.alertmanagers.length }, global.config.alerts), LOCAL_TIMING.globalAlertFor)));
+  write(
+    path.join(rulesDir, "global.yml"),
+    yaml(
+      withLocalAlertFor(
+        federationRuleFile(alertedRegions, { peers: global.alertmanagers.length }, global.config.alerts),
+        LOCAL_TIMING.globalAlertFor,
+      ),
+    ),
+  );
   const federationConfigFile = write(
     path.join(global.dir, "federation", "prometheus.yml"),
     yaml(
@@ -462,7 +591,13 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     path.join(queryDir, "endpoints.yml"),
     yaml(
       endpointSdConfig(
-        regions.map((r) => ({ region: r.region.name, endpoints: r.storeApiEndpoints, caFile: r.storeApiTls.caFile, certFile: r.storeApiTls.certFile, keyFile: r.storeApiTls.keyFile })),
+        regions.map((r) => ({
+          region: r.region.name,
+          endpoints: r.storeApiEndpoints,
+          caFile: r.storeApiTls.caFile,
+          certFile: r.storeApiTls.certFile,
+          keyFile: r.storeApiTls.keyFile,
+        })),
         global.federation.map((f) => address(f.sidecar.grpcPort)),
       ),
     ),
@@ -472,7 +607,11 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     name: global.query.name,
     command: binaries.thanos,
     env: globalThanosEnv,
-    args: thanosQueryArgs({ endpointConfigFile: endpointsFile, replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel], listen: listen(global.query) }),
+    args: thanosQueryArgs({
+      endpointConfigFile: endpointsFile,
+      replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel],
+      listen: listen(global.query),
+    }),
   };
   const frontendAccess: ServerAccess = {
     url: `https://${address(global.frontend.httpPort)}`,
@@ -487,12 +626,20 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     args: queryFrontendArgs({
       downstreamUrl: `http://${address(global.query.httpPort)}`,
       httpAddress: address(global.frontend.httpPort),
-      httpConfigFile: write(path.join(frontendDir, "http.yml"), yaml(toolkitWebConfig({
-        certFile: frontendCert.cert,
-        keyFile: frontendCert.key,
-        users: { [frontendUser.username]: frontendUser.bcryptHash },
-      }))),
-      responseCacheConfigFile: write(path.join(frontendDir, "response-cache.yml"), yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize))),
+      httpConfigFile: write(
+        path.join(frontendDir, "http.yml"),
+        yaml(
+          toolkitWebConfig({
+            certFile: frontendCert.cert,
+            keyFile: frontendCert.key,
+            users: { [frontendUser.username]: frontendUser.bcryptHash },
+          }),
+        ),
+      ),
+      responseCacheConfigFile: write(
+        path.join(frontendDir, "response-cache.yml"),
+        yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
+      ),
       splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   };
@@ -501,10 +648,21 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const emulatorSpecs = plan.emulators.map((e) => LOCAL_OBJECT_STORES[e.cloud].emulator(binaries, e.port, e.dir));
   const prometheus = new Map(regions.flatMap((r) => [...r.access]));
   const readiness = new Map<string, ReadinessProbe>([
-    ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: "/-/ready" }]),
-    ...regions.flatMap((r) => [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_READY_PATH }])),
-    ...plan.emulators.map((e): [string, ReadinessProbe] => [e.name, { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath }]),
-    ...plan.regions.map((r): [string, ReadinessProbe] => [r.nodeExporter.name, { access: httpAccess(r.nodeExporter.port), path: "/metrics" }]),
+    ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [
+      name,
+      { access, path: "/-/ready" },
+    ]),
+    ...regions.flatMap((r) =>
+      [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_READY_PATH }]),
+    ),
+    ...plan.emulators.map((e): [string, ReadinessProbe] => [
+      e.name,
+      { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath },
+    ]),
+    ...plan.regions.map((r): [string, ReadinessProbe] => [
+      r.nodeExporter.name,
+      { access: httpAccess(r.nodeExporter.port), path: "/metrics" },
+    ]),
   ]);
 
   return {

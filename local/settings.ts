@@ -51,7 +51,6 @@ export const LOCAL_DISABLED_ALERTS = [
   "NodeMemoryHighUtilization",
 ];
 
-
 export const LOCAL_REGIONS = ["us-east", "eu-west"] as const;
 export const GLOBAL_STACK = "global";
 /**

@@ -4,13 +4,13 @@
  * the substituted file Prometheus reads (the init container's work). The topology writes them at the start
  * and again whenever a region's shard layout changes, as `pulumi up` rewrites the shards' ConfigMaps.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import { PrometheusFiles, prometheusConfig } from "../builders/prometheus/config";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type PrometheusFiles, prometheusConfig } from "../builders/prometheus/config";
 import { substituteConfigCommand } from "../builders/regional/init-config";
 import { POD_NAME_PLACEHOLDER } from "../builders/regional/layout";
-import { RegionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
+import { type RegionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
 import { toYaml } from "../builders/regional/render";
 import type { RegionalStackConfig } from "../config/types";
 import type { LocalPrometheus, LocalRegion } from "./plan";
@@ -27,15 +27,30 @@ export interface PrometheusConfigPaths {
 }
 
 export function prometheusConfigPaths(p: LocalPrometheus): PrometheusConfigPaths {
-  return { templateFile: path.join(p.dir, "config", "prometheus.yaml.tmpl"), configFile: path.join(p.dir, "config_out", "prometheus.yaml") };
+  return {
+    templateFile: path.join(p.dir, "config", "prometheus.yaml.tmpl"),
+    configFile: path.join(p.dir, "config_out", "prometheus.yaml"),
+  };
 }
 
 /**
  * Writes a pod's template for its shard in `layout`; with `substitute`, also the file Prometheus reads (for a
  * pod about to start: a running one has its sidecar's reloader substitute it and reload Prometheus).
  */
-export function writePrometheusConfig(region: LocalRegion, layout: ShardLayout, p: LocalPrometheus, files: PrometheusFiles, substitute: boolean): PrometheusConfigPaths {
-  const params = regionalPrometheusParams(layout.config, layout.plan, layout.config.cluster.name, p.shard, POD_NAME_PLACEHOLDER);
+export function writePrometheusConfig(
+  region: LocalRegion,
+  layout: ShardLayout,
+  p: LocalPrometheus,
+  files: PrometheusFiles,
+  substitute: boolean,
+): PrometheusConfigPaths {
+  const params = regionalPrometheusParams(
+    layout.config,
+    layout.plan,
+    layout.config.cluster.name,
+    p.shard,
+    POD_NAME_PLACEHOLDER,
+  );
   const config = prometheusConfig({
     ...params,
     discoveredStandIns: region.discoveredStandIns,

@@ -25,7 +25,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
  * `interval`, when given, is both the scrape and the rule evaluation interval; `retiringShards` are kept with no
  * target (prometheus.retiringShards).
  */
-export function localRegionalConfig(stack: string, shards: number, staticJobs: readonly StaticScrapeJob[], interval?: string, retiringShards: readonly number[] = []): RegionalStackConfig {
+export function localRegionalConfig(
+  stack: string,
+  shards: number,
+  staticJobs: readonly StaticScrapeJob[],
+  interval?: string,
+  retiringShards: readonly number[] = [],
+): RegionalStackConfig {
   const config = loadWithOverrides(stack, {
     prometheus: {
       shards,
@@ -51,7 +57,10 @@ export const HEARTBEAT_PATH = "/heartbeat";
 
 /** The secret config values of the local global stack: every notification and heartbeat goes to the local webhook receiver. */
 export function localAlertingSecrets(webhookPort: number): Readonly<Record<string, string>> {
-  return { [WEBHOOK_URL_KEY]: `http://${address(webhookPort)}/`, [HEARTBEAT_URL_KEY]: `http://${address(webhookPort)}${HEARTBEAT_PATH}` };
+  return {
+    [WEBHOOK_URL_KEY]: `http://${address(webhookPort)}/`,
+    [HEARTBEAT_URL_KEY]: `http://${address(webhookPort)}${HEARTBEAT_PATH}`,
+  };
 }
 
 export function localGlobalConfig(webhookPort: number, regions?: readonly string[]): GlobalStackConfig {

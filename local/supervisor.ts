@@ -1,6 +1,6 @@
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 export interface ProcessSpec {
   /** Unique name: the endpoints table, the logs and the tests refer to a process by it. */
@@ -36,13 +36,21 @@ export class Supervisor {
 
   constructor(
     runDir: string,
-    private readonly onUnexpectedExit: (name: string, code: number | null, signal: string | null, logFile: string) => void = () => undefined,
+    private readonly onUnexpectedExit: (
+      name: string,
+      code: number | null,
+      signal: string | null,
+      logFile: string,
+    ) => void = () => undefined,
     /** Every child's scheduling priority (nice, 0-19). */
     private readonly niceness = 0,
   ) {
     this.logDir = path.join(runDir, "logs");
     fs.mkdirSync(this.logDir, { recursive: true });
-    this.watchdog = spawn(process.execPath, [path.join(__dirname, "watchdog.js"), runDir], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    this.watchdog = spawn(process.execPath, [path.join(__dirname, "watchdog.js"), runDir], {
+      detached: true,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
     this.watchdog.unref();
     (this.watchdog.stdin as unknown as { unref(): void }).unref();
   }

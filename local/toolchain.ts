@@ -1,6 +1,11 @@
-import * as fs from "fs";
-import * as path from "path";
-import { ENGINE_TOOL_VERSIONS, LOCAL_TOOL_VERSIONS, PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION, VERSIONS } from "../versions";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  ENGINE_TOOL_VERSIONS,
+  LOCAL_TOOL_VERSIONS,
+  PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION,
+  VERSIONS,
+} from "../versions";
 
 /** A binary a Go recipe builds: its file name and the Go package of its `main`. */
 export interface GoBinary {
@@ -107,7 +112,10 @@ function placeholderPages(tool: string, files: readonly string[]): (copy: string
   return (copy) => {
     for (const file of files) {
       fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
-      fs.writeFileSync(path.join(copy, file), `<!doctype html><p>${tool} built by npm run setup without its web UI.</p>\n`);
+      fs.writeFileSync(
+        path.join(copy, file),
+        `<!doctype html><p>${tool} built by npm run setup without its web UI.</p>\n`,
+      );
     }
   };
 }
@@ -136,7 +144,10 @@ export const TOPOLOGY_GO_TOOLS: readonly GoTool[] = [
     ],
     tags: ["netgo"],
     versionStamp: prometheusVersionStamp(VERSIONS.alertmanager),
-    patchModule: placeholderPages(`alertmanager ${VERSIONS.alertmanager}`, ["ui/app/dist/elm/index.html", "ui/app/dist/mantine/index.html"]),
+    patchModule: placeholderPages(`alertmanager ${VERSIONS.alertmanager}`, [
+      "ui/app/dist/elm/index.html",
+      "ui/app/dist/mantine/index.html",
+    ]),
   },
   {
     name: "node_exporter",
@@ -213,7 +224,13 @@ func main() { etcdmain.Main(os.Args) }
     // The version is a constant in sigs.k8s.io/kwok/pkg/consts.
     versionStamp: {},
     // The stage definitions (node-fast, pod-fast, heartbeats, chaos): the YAML, without upstream's test data.
-    shared: [{ name: KWOK_STAGES, from: "kustomize/stage", keep: (file) => file.endsWith(".yaml") && !file.split(path.sep).includes("testdata") }],
+    shared: [
+      {
+        name: KWOK_STAGES,
+        from: "kustomize/stage",
+        keep: (file) => file.endsWith(".yaml") && !file.split(path.sep).includes("testdata"),
+      },
+    ],
   },
   {
     name: "pulumi",
@@ -228,9 +245,16 @@ func main() { etcdmain.Main(os.Args) }
     module: "github.com/pulumi/pulumi-kubernetes/provider/v4",
     version: ENGINE_TOOL_VERSIONS.pulumiKubernetes,
     moduleVersion: PULUMI_KUBERNETES_PROVIDER_MODULE_VERSION,
-    binaries: [{ name: "pulumi-resource-kubernetes", package: "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes" }],
+    binaries: [
+      {
+        name: "pulumi-resource-kubernetes",
+        package: "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes",
+      },
+    ],
     tags: [],
-    versionStamp: { "github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version": ENGINE_TOOL_VERSIONS.pulumiKubernetes },
+    versionStamp: {
+      "github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version": ENGINE_TOOL_VERSIONS.pulumiKubernetes,
+    },
     // The commit builds against its repository's own SDK folder (`../sdk`), not a release: v4.29.0 is the
     // published SDK it was measured to build with. That SDK asks for Pulumi's SDK v3.226.0; it stays at the
     // v3.215.0 of the provider's pkg/v3, since Pulumi releases the two together.
@@ -243,7 +267,9 @@ func main() { etcdmain.Main(os.Args) }
     // with its version set, the mapping minified.
     patchModule: (copy, build) => {
       const command = path.join(copy, "cmd", "pulumi-resource-kubernetes");
-      build.runGoProgram(path.join(command, "generate.go"), command, { VERSION: ENGINE_TOOL_VERSIONS.pulumiKubernetes });
+      build.runGoProgram(path.join(command, "generate.go"), command, {
+        VERSION: ENGINE_TOOL_VERSIONS.pulumiKubernetes,
+      });
     },
   },
 ];
@@ -296,5 +322,7 @@ export function projectShareDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Where built tools are kept per version; CI points it at a directory that outlives its fresh clones. */
 export function toolsCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MONITORING_TOOLS_CACHE ? path.resolve(env.MONITORING_TOOLS_CACHE) : path.join(projectToolsDir(env), "cache");
+  return env.MONITORING_TOOLS_CACHE
+    ? path.resolve(env.MONITORING_TOOLS_CACHE)
+    : path.join(projectToolsDir(env), "cache");
 }

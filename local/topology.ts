@@ -1,17 +1,17 @@
-import { execFile, execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFile, execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { regionalPlan } from "../builders/regional/plan";
 import { RECORDED } from "../builders/rules/recording";
 import { parseDuration } from "../config/duration";
-import { Binaries, findBinaries } from "./binaries";
-import { ServerAccess, activeAlertmanagers, meshPeers, metricValue, query, request } from "./client";
+import { type Binaries, findBinaries } from "./binaries";
+import { type ServerAccess, activeAlertmanagers, meshPeers, metricValue, query, request } from "./client";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
-import { LocalPlan, LocalRegion, planTopology } from "./plan";
-import { RenderedTopology, renderTopology } from "./render";
-import { DEFAULT_OPTIONS, LocalOptions } from "./settings";
-import { ShardLayout, writePrometheusConfig } from "./shard-configs";
+import { type LocalPlan, type LocalRegion, planTopology } from "./plan";
+import { type RenderedTopology, renderTopology } from "./render";
+import { DEFAULT_OPTIONS, type LocalOptions } from "./settings";
+import { type ShardLayout, writePrometheusConfig } from "./shard-configs";
 import { localRegionalConfig } from "./stacks";
 import { Supervisor } from "./supervisor";
 import { WaitAbandoned, sleep, waitFor } from "./wait";
@@ -52,8 +52,10 @@ export class Topology {
       const chosen = { ...DEFAULT_OPTIONS, ...options };
       const plan = await planTopology(root, chosen);
       const rendered = renderTopology(plan, binaries);
-      const supervisor = new Supervisor(root, (name, code, signal, logFile) =>
-        log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`),
+      const supervisor = new Supervisor(
+        root,
+        (name, code, signal, logFile) =>
+          log(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}`),
         chosen.niceness,
       );
       return new Topology(plan, rendered, supervisor, new WebhookReceiver(log), binaries, new TokenServer());
@@ -91,18 +93,31 @@ export class Topology {
   /** Runs `thanos tools bucket <args>` on a region's bucket as its Thanos processes reach it, and returns its output. */
   bucketTool(regionName: string, args: readonly string[]): string {
     const { command, env } = this.bucketToolCommand(regionName, args);
-    return execFileSync(this.binaries.thanos, command, { encoding: "utf8", env, stdio: ["ignore", "pipe", "pipe"], timeout: 60_000 });
+    return execFileSync(this.binaries.thanos, command, {
+      encoding: "utf8",
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+    });
   }
 
   /** The same without blocking the event loop (the servers of the runner keep answering): for long listings. */
   bucketToolAsync(regionName: string, args: readonly string[], timeoutMs = 300_000): Promise<string> {
     const { command, env } = this.bucketToolCommand(regionName, args);
     return new Promise((resolve, reject) =>
-      execFile(this.binaries.thanos, command, { encoding: "utf8", env, timeout: timeoutMs, maxBuffer: 256 * 2 ** 20 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(
+        this.binaries.thanos,
+        command,
+        { encoding: "utf8", env, timeout: timeoutMs, maxBuffer: 256 * 2 ** 20 },
+        (err, stdout) => (err ? reject(err) : resolve(stdout)),
+      ),
     );
   }
 
-  private bucketToolCommand(regionName: string, args: readonly string[]): { command: string[]; env: NodeJS.ProcessEnv } {
+  private bucketToolCommand(
+    regionName: string,
+    args: readonly string[],
+  ): { command: string[]; env: NodeJS.ProcessEnv } {
     const bucket = this.rendered.buckets.get(regionName);
     if (!bucket) throw new Error(`no bucket for region ${regionName}`);
     return { command: ["tools", "bucket", ...args, `--objstore.config-file=${bucket.objstoreFile}`], env: bucket.env };
@@ -123,9 +138,11 @@ export class Topology {
         }),
       ),
       ...[...this.rendered.federation].map(([name, access]) =>
-        waitFor(`${name} to receive every region's recording rules`, timeoutMs, () => this.regionsWithRecordingRules(access).then((found) =>
-          this.plan.regions.every((r) => found.includes(r.name)) ? true : undefined,
-        )),
+        waitFor(`${name} to receive every region's recording rules`, timeoutMs, () =>
+          this.regionsWithRecordingRules(access).then((found) =>
+            this.plan.regions.every((r) => found.includes(r.name)) ? true : undefined,
+          ),
+        ),
       ),
     ]);
   }
@@ -137,12 +154,14 @@ export class Topology {
    */
   async waitMeshSettled(timeoutMs = 60_000): Promise<void> {
     const running = [...this.rendered.alertmanagers].filter(([name]) => this.supervisor.isRunning(name));
-    await Promise.all(running.map(([name, access]) =>
-      waitFor(`${name} to see the ${running.length} running mesh peers`, timeoutMs, async () => {
-        this.assertRunning(name);
-        return (await meshPeers(access)) === running.length ? true : undefined;
-      }),
-    ));
+    await Promise.all(
+      running.map(([name, access]) =>
+        waitFor(`${name} to see the ${running.length} running mesh peers`, timeoutMs, async () => {
+          this.assertRunning(name);
+          return (await meshPeers(access)) === running.length ? true : undefined;
+        }),
+      ),
+    );
   }
 
   /** The regions whose `region:*` recording rules a federation Prometheus holds now. */
@@ -153,7 +172,8 @@ export class Topology {
 
   region(name: string): LocalRegion {
     const region = this.plan.regions.find((r) => r.name === name);
-    if (!region) throw new Error(`no region ${name}; the local regions are ${this.plan.regions.map((r) => r.name).join(", ")}`);
+    if (!region)
+      throw new Error(`no region ${name}; the local regions are ${this.plan.regions.map((r) => r.name).join(", ")}`);
     return region;
   }
 
@@ -164,7 +184,11 @@ export class Topology {
    * shard that gives targets up comes first: after its reload, the pause lets it write the staleness markers
    * that end its series before another shard starts new ones for the same targets.
    */
-  async reshard(regionName: string, layout: { readonly shards: number; readonly retiringShards: readonly number[] }, order: readonly number[]): Promise<ShardLayout> {
+  async reshard(
+    regionName: string,
+    layout: { readonly shards: number; readonly retiringShards: readonly number[] },
+    order: readonly number[],
+  ): Promise<ShardLayout> {
     const region = this.region(regionName);
     const { staticJobs, scrapeInterval } = region.config.prometheus;
     const config = localRegionalConfig(region.name, layout.shards, staticJobs, scrapeInterval, layout.retiringShards);
@@ -172,16 +196,22 @@ export class Topology {
     const files = this.rendered.prometheusFiles.get(region.name)!;
     const stalenessPauseMs = STALENESS_INTERVALS * (parseDuration(scrapeInterval) ?? 1) * 1000;
     for (const shard of order) {
-      await Promise.all(region.prometheus.filter((p) => p.shard === shard).map(async (p) => {
-        if (!this.supervisor.isRunning(p.name)) {
-          writePrometheusConfig(region, next, p, files, true);
-          return;
-        }
-        const access = this.access(p.name);
-        const loadedBefore = (await metricValue(access, LAST_RELOAD)) ?? 0;
-        writePrometheusConfig(region, next, p, files, false);
-        await waitFor(`${p.name} to reload its shard's new config`, 60_000, async () => ((await metricValue(access, LAST_RELOAD)) ?? 0) > loadedBefore ? true : undefined);
-      }));
+      await Promise.all(
+        region.prometheus
+          .filter((p) => p.shard === shard)
+          .map(async (p) => {
+            if (!this.supervisor.isRunning(p.name)) {
+              writePrometheusConfig(region, next, p, files, true);
+              return;
+            }
+            const access = this.access(p.name);
+            const loadedBefore = (await metricValue(access, LAST_RELOAD)) ?? 0;
+            writePrometheusConfig(region, next, p, files, false);
+            await waitFor(`${p.name} to reload its shard's new config`, 60_000, async () =>
+              ((await metricValue(access, LAST_RELOAD)) ?? 0) > loadedBefore ? true : undefined,
+            );
+          }),
+      );
       await sleep(stalenessPauseMs);
     }
     return next;
@@ -208,7 +238,13 @@ export class Topology {
   }
 
   private serverAccess(name: string): ServerAccess | undefined {
-    return this.rendered.prometheus.get(name) ?? this.rendered.federation.get(name) ?? this.rendered.alertmanagers.get(name) ?? this.rendered.thanos.get(name) ?? this.rendered.gateways.get(name);
+    return (
+      this.rendered.prometheus.get(name) ??
+      this.rendered.federation.get(name) ??
+      this.rendered.alertmanagers.get(name) ??
+      this.rendered.thanos.get(name) ??
+      this.rendered.gateways.get(name)
+    );
   }
 
   /** Stops every child (by pid), the webhook receiver, and removes the run's directory. Safe to call twice. */
@@ -234,7 +270,10 @@ export class Topology {
     if (!probe) return;
     await waitFor(`${name} to answer ${probe.path}`, timeoutMs, async () => {
       this.assertRunning(name);
-      return (await request(probe.access, probe.path).then(() => true, () => undefined));
+      return await request(probe.access, probe.path).then(
+        () => true,
+        () => undefined,
+      );
     });
   }
 
@@ -242,7 +281,9 @@ export class Topology {
   private assertRunning(name: string): void {
     if (this.supervisor.isRunning(name)) return;
     const log = this.supervisor.logFile(name);
-    const tail = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trimEnd().split("\n").slice(-5).join("\n  ") : "(no log)";
+    const tail = fs.existsSync(log)
+      ? fs.readFileSync(log, "utf8").trimEnd().split("\n").slice(-5).join("\n  ")
+      : "(no log)";
     throw new WaitAbandoned(`${name} is not running; the end of its log ${log}:\n  ${tail}`);
   }
 }

@@ -5,7 +5,12 @@ export class WaitAbandoned extends Error {}
  * Polls until `probe` returns a value other than undefined, or fails after `timeoutMs` naming what it waited
  * for and the last error seen. Every wait in the runner and the tests is bounded this way; none sleeps blind.
  */
-export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, intervalMs = 250): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  intervalMs = 250,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

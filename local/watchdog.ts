@@ -4,7 +4,7 @@
  * was SIGKILLed and had no chance to clean up), so every group still listed is killed and the run's directory
  * (argv[2]) removed: nothing outlives it.
  */
-import * as fs from "fs";
+import * as fs from "node:fs";
 
 const groups = new Set<number>();
 let pending = "";

@@ -1,4 +1,4 @@
-import * as http from "http";
+import type * as http from "node:http";
 import { LoopbackServer } from "./loopback-server";
 import { HEARTBEAT_PATH } from "./stacks";
 
@@ -7,7 +7,11 @@ export interface Notification {
   readonly receiver: string;
   readonly status: "firing" | "resolved";
   readonly groupKey: string;
-  readonly alerts: readonly { readonly status: "firing" | "resolved"; readonly labels: Readonly<Record<string, string>>; readonly startsAt: string }[];
+  readonly alerts: readonly {
+    readonly status: "firing" | "resolved";
+    readonly labels: Readonly<Record<string, string>>;
+    readonly startsAt: string;
+  }[];
   /** When it arrived here, and at which path (the heartbeat pings its own). */
   readonly receivedAt: number;
   readonly path: string;
@@ -41,11 +45,13 @@ export class WebhookReceiver {
    * replicas' copies of one alert, or one alert notified by two peers, both count twice.
    */
   firing(labels: Readonly<Record<string, string>>): ReceivedAlert[] {
-    return this.notifications.filter((n) => n.path !== HEARTBEAT_PATH).flatMap((notification) =>
-      notification.alerts
-        .filter((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v))
-        .map((alert) => ({ alert, receivedAt: notification.receivedAt })),
-    );
+    return this.notifications
+      .filter((n) => n.path !== HEARTBEAT_PATH)
+      .flatMap((notification) =>
+        notification.alerts
+          .filter((a) => a.status === "firing" && Object.entries(labels).every(([k, v]) => a.labels[k] === v))
+          .map((alert) => ({ alert, receivedAt: notification.receivedAt })),
+      );
   }
 
   /** When each heartbeat ping arrived (ms since the epoch). */
@@ -64,10 +70,20 @@ export class WebhookReceiver {
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
       try {
-        const notification = { ...(JSON.parse(body) as Omit<Notification, "receivedAt" | "path">), receivedAt: Date.now(), path: req.url ?? "/" };
+        const notification = {
+          ...(JSON.parse(body) as Omit<Notification, "receivedAt" | "path">),
+          receivedAt: Date.now(),
+          path: req.url ?? "/",
+        };
         this.notifications.push(notification);
-        const names = notification.alerts.map((a) => `${a.labels.alertname}{region=${a.labels.region ?? "-"}}`).join(", ");
-        this.log(notification.path === HEARTBEAT_PATH ? `webhook: heartbeat (${notification.alerts.length} Watchdogs)` : `webhook: ${notification.status} ${names}`);
+        const names = notification.alerts
+          .map((a) => `${a.labels.alertname}{region=${a.labels.region ?? "-"}}`)
+          .join(", ");
+        this.log(
+          notification.path === HEARTBEAT_PATH
+            ? `webhook: heartbeat (${notification.alerts.length} Watchdogs)`
+            : `webhook: ${notification.status} ${names}`,
+        );
         res.writeHead(200).end();
       } catch {
         res.writeHead(400).end();

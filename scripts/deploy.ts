@@ -1,13 +1,13 @@
 /**
  * `npm run deploy -- <preview|up|refresh|destroy> [stack...]`: see HELP.
  */
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { findDeployingPulumi } from "../local/binaries";
 import { localPluginEnv } from "../local/engine/local-plugins";
 import { deploy, summaryTable } from "../local/engine/orchestrator";
-import { OPERATIONS, Operation } from "../local/engine/stack-run";
+import { OPERATIONS, type Operation } from "../local/engine/stack-run";
 
 const REPO = path.resolve(__dirname, "../..");
 const POLICY_PACK = path.join(REPO, "policy", "analyzer");
@@ -50,8 +50,16 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args | undefined {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return undefined;
   const [operation, ...rest] = argv;
-  if (!(OPERATIONS as readonly string[]).includes(operation)) throw new Error(`unknown operation '${operation}': one of ${OPERATIONS.join(", ")}`);
-  const args: Args = { operation: operation as Operation, stacks: [], projectDir: REPO, parallel: 2, policy: true, localPlugins: false };
+  if (!(OPERATIONS as readonly string[]).includes(operation))
+    throw new Error(`unknown operation '${operation}': one of ${OPERATIONS.join(", ")}`);
+  const args: Args = {
+    operation: operation as Operation,
+    stacks: [],
+    projectDir: REPO,
+    parallel: 2,
+    policy: true,
+    localPlugins: false,
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === "--project-dir") args.projectDir = path.resolve(rest[++i] ?? "");
@@ -61,7 +69,8 @@ function parseArgs(argv: readonly string[]): Args | undefined {
     else if (arg.startsWith("--")) throw new Error(`unknown option '${arg}' (see --help)`);
     else args.stacks.push(arg);
   }
-  if (!Number.isInteger(args.parallel) || args.parallel < 1) throw new Error("--parallel takes a whole number of at least 1");
+  if (!Number.isInteger(args.parallel) || args.parallel < 1)
+    throw new Error("--parallel takes a whole number of at least 1");
   return args;
 }
 
@@ -92,7 +101,10 @@ async function run(args: Args, env: Record<string, string>): Promise<number> {
   return results.every((r) => r.result === "succeeded") ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: Error) => {
-  process.stderr.write(`${err.message}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  },
+);

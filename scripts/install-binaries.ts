@@ -7,20 +7,40 @@
  * Each tool is built once per version into a cache directory (`MONITORING_TOOLS_CACHE`, default `.tools/cache`)
  * and linked into `.tools/bin`, so a second run, or CI's fresh clone with a shared cache, takes seconds.
  */
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
-import { BuildContext, DEBIAN_TOOLS, DebianTool, ENGINE_GO_TOOLS, GoTool, PYTHON_TOOLS, PythonTool, TOPOLOGY_GO_TOOLS, goModuleVersion, projectBinDir, projectShareDir, toolsCacheDir } from "../local/toolchain";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  type BuildContext,
+  DEBIAN_TOOLS,
+  type DebianTool,
+  ENGINE_GO_TOOLS,
+  type GoTool,
+  PYTHON_TOOLS,
+  type PythonTool,
+  TOPOLOGY_GO_TOOLS,
+  goModuleVersion,
+  projectBinDir,
+  projectShareDir,
+  toolsCacheDir,
+} from "../local/toolchain";
 
 function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.error) throw new Error(`${command} could not run (${result.error.message}); install it first.`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(
+      `${command} ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stdout}${result.stderr}`,
+    );
   return result.stdout;
 }
 
 const COMPLETE = ".complete";
-
 
 const GO_ENV = { GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local" };
 
@@ -48,9 +68,11 @@ function upstreamEdits(tool: GoTool, upstream: UpstreamGoMod): string[] {
   const replaces = new Map<string, string>();
   for (const { Old, New } of upstream.Replace ?? []) {
     if (!isFolder(New)) replaces.set(at(Old), at(New));
-    else if (required.has(Old.Path)) replaces.set(Old.Path, `${Old.Path}@${tool.siblingModulesVersion ?? goModuleVersion(tool)}`);
+    else if (required.has(Old.Path))
+      replaces.set(Old.Path, `${Old.Path}@${tool.siblingModulesVersion ?? goModuleVersion(tool)}`);
   }
-  for (const [module, version] of Object.entries(tool.pinnedModules ?? {})) replaces.set(module, `${module}@${version}`);
+  for (const [module, version] of Object.entries(tool.pinnedModules ?? {}))
+    replaces.set(module, `${module}@${version}`);
   return [
     ...[...replaces].map(([old, replacement]) => `-replace=${old}=${replacement}`),
     ...(upstream.Exclude ?? []).map((e) => `-exclude=${at(e)}`),
@@ -86,7 +108,10 @@ function prepareWrapper(tool: GoTool, dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
   go(["mod", "init", `local.build/${tool.name}`], dir);
   if (tool.wrapperMain) fs.writeFileSync(path.join(dir, "main.go"), tool.wrapperMain);
-  const download = JSON.parse(go(["mod", "download", "-json", `${tool.module}@${version}`], dir)) as { GoMod: string; Dir: string };
+  const download = JSON.parse(go(["mod", "download", "-json", `${tool.module}@${version}`], dir)) as {
+    GoMod: string;
+    Dir: string;
+  };
   const edits = upstreamEdits(tool, JSON.parse(go(["mod", "edit", "-json", download.GoMod], dir)) as UpstreamGoMod);
   const moduleDir = tool.patchModule ? path.join(dir, "module") : download.Dir;
   if (tool.patchModule) {
@@ -115,9 +140,25 @@ function copySharedFolders(tool: GoTool, moduleDir: string, target: string): voi
 function buildGoTool(tool: GoTool, target: string): void {
   const work = `${target}.build`;
   const moduleDir = prepareWrapper(tool, work);
-  const ldflags = ["-s", "-w", ...Object.entries(tool.versionStamp).map(([variable, value]) => `-X ${variable}=${value}`)].join(" ");
+  const ldflags = [
+    "-s",
+    "-w",
+    ...Object.entries(tool.versionStamp).map(([variable, value]) => `-X ${variable}=${value}`),
+  ].join(" ");
   for (const binary of tool.binaries) {
-    go(["build", "-trimpath", `-tags=${tool.tags.join(",")}`, `-ldflags=${ldflags}`, "-o", path.join(target, binary.name), binary.package], work, { CGO_ENABLED: "0" });
+    go(
+      [
+        "build",
+        "-trimpath",
+        `-tags=${tool.tags.join(",")}`,
+        `-ldflags=${ldflags}`,
+        "-o",
+        path.join(target, binary.name),
+        binary.package,
+      ],
+      work,
+      { CGO_ENABLED: "0" },
+    );
   }
   copySharedFolders(tool, moduleDir, target);
   fs.rmSync(work, { recursive: true, force: true });
@@ -126,7 +167,11 @@ function buildGoTool(tool: GoTool, target: string): void {
 function installPythonTool(tool: PythonTool, target: string): void {
   fs.rmSync(target, { recursive: true, force: true });
   run("python3", ["-m", "venv", target], process.cwd());
-  run(path.join(target, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `${tool.requirement}==${tool.version}`], process.cwd());
+  run(
+    path.join(target, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", `${tool.requirement}==${tool.version}`],
+    process.cwd(),
+  );
 }
 
 /** `apt-get download` reads the package lists; a fresh machine may have none, which only root can fetch. */
@@ -134,7 +179,8 @@ function aptDownload(packages: readonly string[], dir: string): void {
   try {
     run("apt-get", ["download", ...packages], dir);
   } catch (err) {
-    if (process.getuid?.() !== 0) throw new Error(`${(err as Error).message}\nIf the package lists are missing, run apt-get update as root once.`);
+    if (process.getuid?.() !== 0)
+      throw new Error(`${(err as Error).message}\nIf the package lists are missing, run apt-get update as root once.`);
     run("apt-get", ["update"], dir);
     run("apt-get", ["download", ...packages], dir);
   }
@@ -167,26 +213,44 @@ function installDebianTool(tool: DebianTool, target: string): void {
   const main = debs.find((f) => f.startsWith(`${tool.package}_`));
   const served = main && run("dpkg-deb", ["-f", path.join(downloads, main), "Version"], downloads).trim();
   if (!served?.startsWith(`${tool.version}-`)) {
-    throw new Error(`Debian serves ${tool.package} ${served ?? "(nothing)"}, not the pinned ${tool.version}: update versions.ts to what the clusters should run`);
+    throw new Error(
+      `Debian serves ${tool.package} ${served ?? "(nothing)"}, not the pinned ${tool.version}: update versions.ts to what the clusters should run`,
+    );
   }
   for (const deb of debs) run("dpkg-deb", ["-x", path.join(downloads, deb), root], downloads);
   fs.rmSync(downloads, { recursive: true, force: true });
   const libraryPath = directoriesWithLibraries(root).join(":");
   for (const binary of tool.binaries) {
     const wrapper = path.join(target, binary.name);
-    fs.writeFileSync(wrapper, `#!/bin/sh\nLD_LIBRARY_PATH="${libraryPath}\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "${path.join(root, binary.path)}" "$@"\n`, { mode: 0o755 });
-    const unresolved = run("sh", ["-c", `LD_LIBRARY_PATH="${libraryPath}" ldd "${path.join(root, binary.path)}" | grep "not found" || true`], target).trim();
-    if (unresolved) throw new Error(`${binary.name} from Debian's ${tool.package} lacks libraries; add their packages to its entry in local/toolchain.ts:\n${unresolved}`);
+    fs.writeFileSync(
+      wrapper,
+      `#!/bin/sh\nLD_LIBRARY_PATH="${libraryPath}\${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" exec "${path.join(root, binary.path)}" "$@"\n`,
+      { mode: 0o755 },
+    );
+    const unresolved = run(
+      "sh",
+      ["-c", `LD_LIBRARY_PATH="${libraryPath}" ldd "${path.join(root, binary.path)}" | grep "not found" || true`],
+      target,
+    ).trim();
+    if (unresolved)
+      throw new Error(
+        `${binary.name} from Debian's ${tool.package} lacks libraries; add their packages to its entry in local/toolchain.ts:\n${unresolved}`,
+      );
   }
 }
 
-function ensure(name: string, version: string, binaries: readonly string[], install: (target: string) => void): string[] {
+function ensure(
+  name: string,
+  version: string,
+  binaries: readonly string[],
+  install: (target: string) => void,
+): string[] {
   const target = path.join(toolsCacheDir(), `${name}-${version}`);
   if (!fs.existsSync(path.join(target, COMPLETE))) {
     const started = Date.now();
     process.stdout.write(`building ${name} ${version} ... `);
     install(target);
-    fs.writeFileSync(path.join(target, COMPLETE), new Date().toISOString() + "\n");
+    fs.writeFileSync(path.join(target, COMPLETE), `${new Date().toISOString()}\n`);
     process.stdout.write(`${Math.round((Date.now() - started) / 1000)} s\n`);
   } else {
     process.stdout.write(`${name} ${version}: cached\n`);
@@ -205,7 +269,12 @@ function link(files: readonly string[], dir: string): void {
 
 function installGoTools(tools: readonly GoTool[]): void {
   for (const tool of tools) {
-    const files = ensure(tool.name, tool.version, [...tool.binaries.map((b) => b.name), ...(tool.shared ?? []).map((s) => s.name)], (target) => buildGoTool(tool, target));
+    const files = ensure(
+      tool.name,
+      tool.version,
+      [...tool.binaries.map((b) => b.name), ...(tool.shared ?? []).map((s) => s.name)],
+      (target) => buildGoTool(tool, target),
+    );
     link(files.slice(0, tool.binaries.length), projectBinDir());
     link(files.slice(tool.binaries.length), projectShareDir());
   }
@@ -215,19 +284,39 @@ function installGoTools(tools: readonly GoTool[]): void {
 function installTopologyTools(): void {
   installGoTools(TOPOLOGY_GO_TOOLS);
   for (const tool of PYTHON_TOOLS) {
-    link(ensure(tool.name, tool.version, tool.binaries.map((b) => path.join("bin", b)), (target) => installPythonTool(tool, target)), projectBinDir());
+    link(
+      ensure(
+        tool.name,
+        tool.version,
+        tool.binaries.map((b) => path.join("bin", b)),
+        (target) => installPythonTool(tool, target),
+      ),
+      projectBinDir(),
+    );
   }
   for (const tool of DEBIAN_TOOLS) {
-    link(ensure(tool.name, tool.version, tool.binaries.map((b) => b.name), (target) => installDebianTool(tool, target)), projectBinDir());
+    link(
+      ensure(
+        tool.name,
+        tool.version,
+        tool.binaries.map((b) => b.name),
+        (target) => installDebianTool(tool, target),
+      ),
+      projectBinDir(),
+    );
   }
 }
 
 /** Groups a user can build alone (`npm run setup -- topology`): the engine's tools take far longer to build cold. */
-const GROUPS: Readonly<Record<string, () => void>> = { topology: installTopologyTools, engine: () => installGoTools(ENGINE_GO_TOOLS) };
+const GROUPS: Readonly<Record<string, () => void>> = {
+  topology: installTopologyTools,
+  engine: () => installGoTools(ENGINE_GO_TOOLS),
+};
 
 function main(args: readonly string[]): void {
   const unknown = args.filter((arg) => !(arg in GROUPS));
-  if (unknown.length > 0) throw new Error(`unknown group ${unknown.join(", ")}: npm run setup [-- ${Object.keys(GROUPS).join("|")}]`);
+  if (unknown.length > 0)
+    throw new Error(`unknown group ${unknown.join(", ")}: npm run setup [-- ${Object.keys(GROUPS).join("|")}]`);
   const started = Date.now();
   for (const [group, install] of Object.entries(GROUPS)) if (args.length === 0 || args.includes(group)) install();
   console.log(`binaries in ${projectBinDir()} (${Math.round((Date.now() - started) / 1000)} s)`);

@@ -12,12 +12,12 @@
  * (192.0.2.0/24, RFC 5737) where its gateway's load balancer would be.
  */
 import { loadProgramConfig } from "../tiers/load-config";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { findBinary } from "../local/binaries";
 import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
-import { ExposedRegion, renderGlobalFiles } from "../builders/global/render";
+import { type ExposedRegion, renderGlobalFiles } from "../builders/global/render";
 import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
 import { dialledGatewayPorts } from "../builders/global/region-gateway-service";
 import { gatewayExposure } from "../builders/regional/exposure";
@@ -26,8 +26,8 @@ import { gatewaySelector } from "../builders/regional/gateway";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { regionalPlan } from "../builders/regional/plan";
 import { renderRegionalFiles } from "../builders/regional/render";
-import { GlobalStackConfig, KUBERNETES_SECRET_KEYS, RegionalStackConfig, StackConfig } from "../config";
-import { ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
+import { type GlobalStackConfig, KUBERNETES_SECRET_KEYS, type RegionalStackConfig, type StackConfig } from "../config";
+import { type ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
 import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
 import { CLOUD_TRAITS } from "../config/clouds";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
@@ -48,9 +48,12 @@ function renderedObjectStore(config: RegionalStackConfig, generatedName: string)
   const provisioned = CLOUD_TRAITS[config.cloud].provisioned;
   if (provisioned) return provisioned.objectStore(generatedName, config.region);
   const standIn = (key: keyof typeof KUBERNETES_SECRET_KEYS) => `<secret ${KUBERNETES_SECRET_KEYS[key]}>`;
-  return existingBucketLocation(config.kubernetes!.bucket, config.kubernetes!.bucket.type === "s3"
-    ? { accessKey: standIn("bucketAccessKey"), secretKey: standIn("bucketSecretKey") }
-    : { serviceAccountJson: standIn("bucketServiceAccount") });
+  return existingBucketLocation(
+    config.kubernetes!.bucket,
+    config.kubernetes!.bucket.type === "s3"
+      ? { accessKey: standIn("bucketAccessKey"), secretKey: standIn("bucketSecretKey") }
+      : { serviceAccountJson: standIn("bucketServiceAccount") },
+  );
 }
 
 function renderRegional(config: RegionalStackConfig): Record<string, string> {
@@ -61,52 +64,62 @@ function renderRegional(config: RegionalStackConfig): Record<string, string> {
 
 /** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
 function exposedRegion(name: string, index: number, outputsFile: string | undefined): ExposedRegion {
-  const outputs = outputsFile ? (JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"]) : plannedOutputs(name, index);
+  const outputs = outputsFile
+    ? (JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"])
+    : plannedOutputs(name, index);
   // A load balancer's address is the cloud's to give: a documentation address stands in for it.
   const e = outputs.gatewayExposure;
   const host = e === undefined || e.type === "load-balancer" ? `192.0.2.${index + 1}` : e.host;
   const ports = dialledGatewayPorts(outputs);
-  return { outputs, federationAddress: `${host}:${ports.federation}`, storeApiAddresses: storeApiAliasAddresses(storeApiAliases(outputs, host, ports.storeApi)) };
+  return {
+    outputs,
+    federationAddress: `${host}:${ports.federation}`,
+    storeApiAddresses: storeApiAliasAddresses(storeApiAliases(outputs, host, ports.storeApi)),
+  };
 }
 
 /** A region's outputs before it is deployed, from its stack file. */
 function plannedOutputs(name: string, index: number): ExposedRegion["outputs"] {
   const config = readStackConfig(name);
-  if (config.tier !== "regional") throw new Error(`stack '${name}' is listed as a region but its tier is '${config.tier}'`);
+  if (config.tier !== "regional")
+    throw new Error(`stack '${name}' is listed as a region but its tier is '${config.tier}'`);
   const plan = regionalPlan(config);
   const placeholderCert = `-----BEGIN CERTIFICATE-----\n${GENERATED}\n-----END CERTIFICATE-----\n`;
   return {
-      tier: "regional",
-      region: name,
-      cloud: config.cloud,
-      cloudRegion: config.region,
-      clusterName: config.cluster.name,
-      egressCidrs: [`198.51.100.${index + 1}/32`],
-      namespace: MONITORING_NAMESPACE,
-      bucketName: `${config.namePrefix}-thanos-${GENERATED}`,
-      externalLabels: { region: name, cloud: config.cloud, cluster: config.cluster.name },
-      replicaLabel: REPLICA_LABEL,
-      prometheusPods: plan.pods,
-      gatewaySelector: gatewaySelector(config.namePrefix),
-      federationPort: GATEWAY_PORTS.federation,
-      storeApiPort: GATEWAY_PORTS.storeApi,
-      tlsServerName: plan.tlsServerName,
-      tlsCaCert: placeholderCert,
-      federationUsername: FEDERATION_USERNAME,
-      alertingCaCert: placeholderCert,
-      alertingUsername: plan.alertingUsername,
-      alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
-      alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
-      gatewayExposure: gatewayExposure(config.kubernetes?.exposure, GATEWAY_PORTS),
+    tier: "regional",
+    region: name,
+    cloud: config.cloud,
+    cloudRegion: config.region,
+    clusterName: config.cluster.name,
+    egressCidrs: [`198.51.100.${index + 1}/32`],
+    namespace: MONITORING_NAMESPACE,
+    bucketName: `${config.namePrefix}-thanos-${GENERATED}`,
+    externalLabels: { region: name, cloud: config.cloud, cluster: config.cluster.name },
+    replicaLabel: REPLICA_LABEL,
+    prometheusPods: plan.pods,
+    gatewaySelector: gatewaySelector(config.namePrefix),
+    federationPort: GATEWAY_PORTS.federation,
+    storeApiPort: GATEWAY_PORTS.storeApi,
+    tlsServerName: plan.tlsServerName,
+    tlsCaCert: placeholderCert,
+    federationUsername: FEDERATION_USERNAME,
+    alertingCaCert: placeholderCert,
+    alertingUsername: plan.alertingUsername,
+    alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
+    alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
+    gatewayExposure: gatewayExposure(config.kubernetes?.exposure, GATEWAY_PORTS),
   };
 }
 
 function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, string>): Record<string, string> {
   const regions = config.regions.map((r, i) => exposedRegion(r.name, i, outputFiles[r.name]));
-  const hash = "$2y$10$" + "0".repeat(53);
+  const hash = `$2y$10$${"0".repeat(53)}`;
   return renderGlobalFiles(config, regions, {
     alertmanagerHosts: Array.from({ length: config.alerting.replicas }, (_, i) => `192.0.2.${200 + i}`),
-    alertmanagerUsers: Object.fromEntries([...regions.map((r) => [r.outputs.alertingUsername, hash]), [FEDERATION_ALERTING_USER, hash]]),
+    alertmanagerUsers: Object.fromEntries([
+      ...regions.map((r) => [r.outputs.alertingUsername, hash]),
+      [FEDERATION_ALERTING_USER, hash],
+    ]),
     queryFrontendUsers: { [QUERY_FRONTEND.grafanaUser]: hash, [QUERY_FRONTEND.queryUser]: hash },
     federationAlertingUser: FEDERATION_ALERTING_USER,
   });
@@ -120,11 +133,13 @@ function parseArgs(argv: string[]): { stack: string; dir: string; outputs: Recor
     if (argv[i] === "--check") check = true;
     else if (argv[i] === "--outputs") {
       const [region, file] = (argv[++i] ?? "").split("=");
-      if (!region || !file) throw new Error("--outputs takes <region>=<file.json> (from pulumi stack output --json -s <region>)");
+      if (!region || !file)
+        throw new Error("--outputs takes <region>=<file.json> (from pulumi stack output --json -s <region>)");
       outputs[region] = file;
     } else positional.push(argv[i]);
   }
-  if (positional.length !== 2) throw new Error("usage: npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...] [--check]");
+  if (positional.length !== 2)
+    throw new Error("usage: npm run render -- <stack> <dir> [--outputs <region>=<file.json> ...] [--check]");
   return { stack: positional[0], dir: positional[1], outputs, check };
 }
 
@@ -138,7 +153,12 @@ function main(): void {
     fs.writeFileSync(target, content);
   }
   process.stdout.write(`${Object.keys(files).length} files of stack '${stack}' written to ${dir}\n`);
-  if (check) checkRules(Object.keys(files).filter((f) => f.startsWith("rules/")).map((f) => path.join(dir, f)));
+  if (check)
+    checkRules(
+      Object.keys(files)
+        .filter((f) => f.startsWith("rules/"))
+        .map((f) => path.join(dir, f)),
+    );
 }
 
 /** promtool check rules over the written rule files; its report is printed, and a failure fails the command. */
@@ -146,7 +166,8 @@ function checkRules(ruleFiles: readonly string[]): void {
   if (ruleFiles.length === 0) return;
   const result = spawnSync(findBinary("promtool"), ["check", "rules", ...ruleFiles], { encoding: "utf8" });
   process.stdout.write(`${result.stdout}${result.stderr}`);
-  if (result.status !== 0) throw new Error(`promtool check rules failed on the rendered rule files (exit ${result.status})`);
+  if (result.status !== 0)
+    throw new Error(`promtool check rules failed on the rendered rule files (exit ${result.status})`);
 }
 
 try {

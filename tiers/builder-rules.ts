@@ -10,7 +10,7 @@ import { regionalAlertNames } from "../builders/regional/workload-config";
 import { GUARD_ALERTS } from "../builders/rules/guards";
 import { MAX_SERIES_PER_SHARD } from "../builders/sizing";
 import type { MachineType } from "../config/cloud/traits";
-import { CLOUD_TRAITS, Cloud, machineTypeOf } from "../config/clouds";
+import { CLOUD_TRAITS, type Cloud, machineTypeOf } from "../config/clouds";
 import { closestNames } from "../config/issues";
 import { quantity } from "../config/quantity";
 import type { RuleContext, StackRule } from "../config/rule-runner";
@@ -26,11 +26,17 @@ function disabledAlerts(config: StackConfig, { fail }: RuleContext): void {
   config.alerts.disabled.forEach((name, i) => {
     const path = ["alerts", "disabled", i];
     if (guarded.includes(name)) {
-      fail(path, `any default alert but ${guarded.join(", ")}: these prove that alerts are delivered or warn before data or access is lost`);
+      fail(
+        path,
+        `any default alert but ${guarded.join(", ")}: these prove that alerts are delivered or warn before data or access is lost`,
+      );
     }
     if (!known.includes(name)) {
       const close = closestNames(name, known, 3).map((n) => `'${n}'`);
-      fail(path, `the name of a default alert of a ${config.tier} stack${close.length > 0 ? ` such as ${close.join(", ")} (the closest names)` : ""}; docs/runbooks.md lists them all`);
+      fail(
+        path,
+        `the name of a default alert of a ${config.tier} stack${close.length > 0 ? ` such as ${close.join(", ")} (the closest names)` : ""}; docs/runbooks.md lists them all`,
+      );
     }
   });
 }
@@ -39,8 +45,10 @@ function automaticShards(config: RegionalStackConfig, { fail }: RuleContext): vo
   const { targets, seriesPerTarget } = config.load;
   const totalSeries = targets * seriesPerTarget;
   if (config.prometheus.shards === "auto" && totalSeries > MAX_SHARDS * MAX_SERIES_PER_SHARD) {
-    fail(["expectedLoad", "targets"],
-      `a load of at most ${MAX_SHARDS * MAX_SERIES_PER_SHARD} series (${MAX_SHARDS} shards of ${MAX_SERIES_PER_SHARD}), but ${targets} targets x ${seriesPerTarget} series per target is ${totalSeries}`);
+    fail(
+      ["expectedLoad", "targets"],
+      `a load of at most ${MAX_SHARDS * MAX_SERIES_PER_SHARD} series (${MAX_SHARDS} shards of ${MAX_SERIES_PER_SHARD}), but ${targets} targets x ${seriesPerTarget} series per target is ${totalSeries}`,
+    );
   }
 }
 
@@ -49,8 +57,10 @@ function staticJobs(config: RegionalStackConfig, { fail }: RuleContext): void {
   // A retiring shard keeps a number the shard count no longer uses, so its hashmod share is empty.
   config.prometheus.retiringShards.forEach((shard, i) => {
     if (shard < sizing.shards || config.prometheus.retiringShards.indexOf(shard) !== i) {
-      fail(["prometheus", "retiringShards", i],
-        `a shard number from ${sizing.shards} to ${MAX_SHARDS - 1} listed once: shards 0 to ${sizing.shards - 1} are active (prometheus.shards is ${config.prometheus.shards})`);
+      fail(
+        ["prometheus", "retiringShards", i],
+        `a shard number from ${sizing.shards} to ${MAX_SHARDS - 1} listed once: shards 0 to ${sizing.shards - 1} are active (prometheus.shards is ${config.prometheus.shards})`,
+      );
     }
   });
 
@@ -59,8 +69,10 @@ function staticJobs(config: RegionalStackConfig, { fail }: RuleContext): void {
     if (seen.has(job.job)) fail(["prometheus", "staticJobs", i, "job"], "a job name not used by another static job");
     seen.add(job.job);
     if (job.shard !== undefined && job.shard >= sizing.shards) {
-      fail(["prometheus", "staticJobs", i, "shard"],
-        `a shard from 0 to ${sizing.shards - 1} (prometheus.shards is ${config.prometheus.shards}${config.prometheus.shards === "auto" ? `, which the expected load makes ${sizing.shards}` : ""})`);
+      fail(
+        ["prometheus", "staticJobs", i, "shard"],
+        `a shard from 0 to ${sizing.shards - 1} (prometheus.shards is ${config.prometheus.shards}${config.prometheus.shards === "auto" ? `, which the expected load makes ${sizing.shards}` : ""})`,
+      );
     }
   });
 }
@@ -71,9 +83,15 @@ function staticJobs(config: RegionalStackConfig, { fail }: RuleContext): void {
  */
 function staticJobNamesOfTheirOwn(config: RegionalStackConfig, { fail }: RuleContext): void {
   const ownConfig = { ...config, prometheus: { ...config.prometheus, staticJobs: [] } };
-  const ownJobs = prometheusConfig(regionalPrometheusParams(ownConfig, regionalPlan(ownConfig), config.cluster.name, 0, "0")).scrape_configs.map((j) => j.job_name);
+  const ownJobs = prometheusConfig(
+    regionalPrometheusParams(ownConfig, regionalPlan(ownConfig), config.cluster.name, 0, "0"),
+  ).scrape_configs.map((j) => j.job_name);
   config.prometheus.staticJobs.forEach((job, i) => {
-    if (ownJobs.includes(job.job)) fail(["prometheus", "staticJobs", i, "job"], `a job name the program's own jobs do not use (${ownJobs.join(", ")})`);
+    if (ownJobs.includes(job.job))
+      fail(
+        ["prometheus", "staticJobs", i, "job"],
+        `a job name the program's own jobs do not use (${ownJobs.join(", ")})`,
+      );
   });
 }
 
@@ -81,11 +99,27 @@ function staticJobNamesOfTheirOwn(config: RegionalStackConfig, { fail }: RuleCon
 function podsFitOneNode(config: RegionalStackConfig, { fail }: RuleContext): void {
   const { sizing } = regionalPlan(config);
   const machine = machineTypeOf(config.cloud, config.cluster.nodes.machineType)!;
-  const overridden = config.prometheus.overrides.memory || config.prometheus.overrides.cpu ? ", prometheus.overrides included" : "";
+  const overridden =
+    config.prometheus.overrides.memory || config.prometheus.overrides.cpu ? ", prometheus.overrides included" : "";
   const pods = [
-    { what: "Prometheus pod", containers: [sizing.prometheus, sizing.sidecar], load: `${sizing.seriesPerShard} series per shard${overridden}`, remedy: "more prometheus.shards" },
-    { what: "Thanos Store Gateway pod", containers: [sizing.storeGateway], load: `${sizing.totalSeries} series in the region`, remedy: "a smaller expectedLoad" },
-    { what: "Thanos Compactor pod", containers: [sizing.compactor], load: `${sizing.totalSeries} series in the region`, remedy: "a smaller expectedLoad" },
+    {
+      what: "Prometheus pod",
+      containers: [sizing.prometheus, sizing.sidecar],
+      load: `${sizing.seriesPerShard} series per shard${overridden}`,
+      remedy: "more prometheus.shards",
+    },
+    {
+      what: "Thanos Store Gateway pod",
+      containers: [sizing.storeGateway],
+      load: `${sizing.totalSeries} series in the region`,
+      remedy: "a smaller expectedLoad",
+    },
+    {
+      what: "Thanos Compactor pod",
+      containers: [sizing.compactor],
+      load: `${sizing.totalSeries} series in the region`,
+      remedy: "a smaller expectedLoad",
+    },
   ];
   for (const pod of pods) {
     const containers = [...pod.containers, sizing.nodeExporter];
@@ -98,10 +132,12 @@ function podsFitOneNode(config: RegionalStackConfig, { fail }: RuleContext): voi
       .filter(([, m]) => fits(config.cloud, m, need))
       .sort(([, a], [, b]) => a.memoryGiB - b.memoryGiB || a.vcpu - b.vcpu)[0]?.[0];
     const offer = CLOUD_TRAITS[config.cloud].allocatable(machine);
-    fail(["cluster", "nodes", "machineType"],
+    fail(
+      ["cluster", "nodes", "machineType"],
       `a machine type whose node holds one ${pod.what} and a node-exporter, which request ${gib(need.memoryBytes)} GiB and ${need.cpuCores.toFixed(2)} cores ` +
         `(${pod.load}) where one ${config.cluster.nodes.machineType} node offers ${gib(offer.memoryBytes)} GiB and ${offer.cpuCores.toFixed(2)} cores: ` +
-        (bigger ? `${bigger} or larger, or ${pod.remedy}` : pod.remedy));
+        (bigger ? `${bigger} or larger, or ${pod.remedy}` : pod.remedy),
+    );
   }
 }
 

@@ -1,9 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { cloudFor } from "../components/cloud";
 import { clusterProvider } from "../components/cloud/cluster-access";
-import { GlobalMonitoring, GlobalRegion } from "../components/global";
+import { GlobalMonitoring, type GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
-import { OPTIONAL_REGIONAL_OUTPUT_NAMES, REGIONAL_OUTPUT_NAMES, RegionalOutputs } from "../contracts/regional-outputs";
+import {
+  OPTIONAL_REGIONAL_OUTPUT_NAMES,
+  REGIONAL_OUTPUT_NAMES,
+  type RegionalOutputs,
+} from "../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../contracts/validate-regional-outputs";
 import { localProviders } from "./local-providers";
 
@@ -35,15 +39,19 @@ export function deployGlobal(
   const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
-  const monitoring = new GlobalMonitoring(`${config.namePrefix}-monitoring`, {
-    config,
-    provider: cluster.provider,
-    database,
-    globalEgressCidrs: cluster.egressCidrs,
-    regions,
-    receiverSecrets,
-    storageClassName: cluster.storageClassName,
-  }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
+  const monitoring = new GlobalMonitoring(
+    `${config.namePrefix}-monitoring`,
+    {
+      config,
+      provider: cluster.provider,
+      database,
+      globalEgressCidrs: cluster.egressCidrs,
+      regions,
+      receiverSecrets,
+      storageClassName: cluster.storageClassName,
+    },
+    { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },
+  );
   return {
     grafanaUrl: monitoring.grafanaUrl,
     grafanaAddress: monitoring.grafanaAddress,
@@ -65,16 +73,20 @@ export function deployGlobal(
  */
 export async function readRegionOutputs(config: GlobalStackConfig): Promise<RegionalOutputs[]> {
   const names = [...REGIONAL_OUTPUT_NAMES, ...OPTIONAL_REGIONAL_OUTPUT_NAMES];
-  const read = await Promise.all(config.regions.map(async (region) => {
-    const reference = new pulumi.StackReference(`${config.namePrefix}-${region.name}`, { name: region.stackReference });
-    try {
-      const details = await Promise.all(names.map((name) => reference.getOutputDetails(name)));
-      const values = Object.fromEntries(names.map((name, i) => [name, details[i].value ?? details[i].secretValue]));
-      return { outputs: validateRegionalOutputs(config.stack, region.stackReference, values) };
-    } catch (err) {
-      return { problem: regionProblem(config, region, err) };
-    }
-  }));
+  const read = await Promise.all(
+    config.regions.map(async (region) => {
+      const reference = new pulumi.StackReference(`${config.namePrefix}-${region.name}`, {
+        name: region.stackReference,
+      });
+      try {
+        const details = await Promise.all(names.map((name) => reference.getOutputDetails(name)));
+        const values = Object.fromEntries(names.map((name, i) => [name, details[i].value ?? details[i].secretValue]));
+        return { outputs: validateRegionalOutputs(config.stack, region.stackReference, values) };
+      } catch (err) {
+        return { problem: regionProblem(config, region, err) };
+      }
+    }),
+  );
   const problems = read.flatMap((r) => ("problem" in r ? [r.problem] : []));
   if (problems.length > 0) throw new pulumi.RunError(problems.join("\n"));
   return read.map((r) => (r as { outputs: RegionalOutputs }).outputs);
@@ -84,8 +96,10 @@ export async function readRegionOutputs(config: GlobalStackConfig): Promise<Regi
 function regionProblem(config: GlobalStackConfig, region: RegionReference, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   if (message.startsWith(`stack '${config.stack}'`)) return message;
-  return `stack '${config.stack}': regional stack '${region.stackReference}' could not be read (${message.split("\n")[0]}); ` +
-    `deploy the region first (pulumi up -s ${region.name}) or fix its name in regions`;
+  return (
+    `stack '${config.stack}': regional stack '${region.stackReference}' could not be read (${message.split("\n")[0]}); ` +
+    `deploy the region first (pulumi up -s ${region.name}) or fix its name in regions`
+  );
 }
 
 /** A provider for the region's cluster, from its kubeconfig, and the outputs GlobalMonitoring reads. */

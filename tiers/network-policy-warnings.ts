@@ -16,7 +16,13 @@ const GUARDED_ONLY_BY_NETWORK_POLICIES: Record<StackConfig["tier"], string> = {
 
 export function networkPolicyWarnings(config: StackConfig): string[] {
   if (config.kubernetes?.networkPolicies !== "not-enforced") return [];
-  return [configWarning(config.stack, ["kubernetes", "networkPolicies"], "not-enforced",
-    `the stack's NetworkPolicies are created but do nothing, so any pod of the cluster can reach ${GUARDED_ONLY_BY_NETWORK_POLICIES[config.tier]}; ` +
-      "use a network plugin that enforces them (Calico, Cilium), or run only pods you trust in this cluster")];
+  return [
+    configWarning(
+      config.stack,
+      ["kubernetes", "networkPolicies"],
+      "not-enforced",
+      `the stack's NetworkPolicies are created but do nothing, so any pod of the cluster can reach ${GUARDED_ONLY_BY_NETWORK_POLICIES[config.tier]}; ` +
+        "use a network plugin that enforces them (Calico, Cilium), or run only pods you trust in this cluster",
+    ),
+  ];
 }

@@ -19,20 +19,32 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
   const cloud = cloudFor(config);
   const cluster = cloud.cluster();
   const bucket = cloud.bucket({ purpose: "thanos" });
-  const identityAnnotations = Object.fromEntries(BUCKET_IDENTITIES.map((id) => [
-    id.serviceAccount.name,
-    cloud.bucketIdentity({ purpose: id.purpose, access: id.access, cluster, bucket, serviceAccounts: [id.serviceAccount] }).serviceAccountAnnotations,
-  ]));
+  const identityAnnotations = Object.fromEntries(
+    BUCKET_IDENTITIES.map((id) => [
+      id.serviceAccount.name,
+      cloud.bucketIdentity({
+        purpose: id.purpose,
+        access: id.access,
+        cluster,
+        bucket,
+        serviceAccounts: [id.serviceAccount],
+      }).serviceAccountAnnotations,
+    ]),
+  );
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
-  const monitoring = new RegionalMonitoring(`${config.namePrefix}-monitoring`, {
-    config,
-    provider: cluster.provider,
-    objectStore: bucket.location,
-    identityAnnotations,
-    clusterName: cluster.clusterName,
-    storageClassName: cluster.storageClassName,
-  }, { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] });
+  const monitoring = new RegionalMonitoring(
+    `${config.namePrefix}-monitoring`,
+    {
+      config,
+      provider: cluster.provider,
+      objectStore: bucket.location,
+      identityAnnotations,
+      clusterName: cluster.clusterName,
+      storageClassName: cluster.storageClassName,
+    },
+    { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },
+  );
   return {
     tier: "regional",
     region: config.stack,
@@ -64,6 +76,9 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
     alertmanagerTargetsKey: monitoring.alertmanagerTargetsKey,
     certificateExpiries: monitoring.certificateExpiries,
     loadBalancerAnnotations: loadBalancerAnnotations(config.cloud, config.kubernetes?.loadBalancerAnnotations),
-    gatewayExposure: gatewayExposure(config.kubernetes?.exposure, { federation: monitoring.federationPort, storeApi: monitoring.storeApiPort }),
+    gatewayExposure: gatewayExposure(config.kubernetes?.exposure, {
+      federation: monitoring.federationPort,
+      storeApi: monitoring.storeApiPort,
+    }),
   };
 }

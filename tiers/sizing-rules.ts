@@ -5,7 +5,7 @@
  * prints the warnings of a config that loaded, once each, for values a user may really mean.
  */
 import { regionalPlan } from "../builders/regional/plan";
-import { RegionalSizing, retentionHeldSeconds, volumeGiBHolding } from "../builders/sizing";
+import { type RegionalSizing, retentionHeldSeconds, volumeGiBHolding } from "../builders/sizing";
 import { configWarning } from "../config/errors";
 import { parseDuration } from "../config/duration";
 import { quantity } from "../config/quantity";
@@ -26,9 +26,11 @@ function volumeHoldsUploadBacklog(config: RegionalStackConfig, { fail }: RuleCon
   if (diskGiB === undefined) return;
   const { samplesPerSecondPerShard } = regionalPlan(config).sizing;
   if (retentionHeldSeconds(diskGiB, samplesPerSecondPerShard) >= MIN_LOCAL_RETENTION) return;
-  fail(["prometheus", "overrides", "diskGiB"],
+  fail(
+    ["prometheus", "overrides", "diskGiB"],
     `a whole number from ${volumeGiBHolding(MIN_LOCAL_RETENTION, samplesPerSecondPerShard)} to 65536, or no value: ` +
-      `the retention size (80% of the volume) must hold three 2h blocks of the shard's ${Math.round(samplesPerSecondPerShard)} samples/s so the Thanos sidecar can upload after an outage`);
+      `the retention size (80% of the volume) must hold three 2h blocks of the shard's ${Math.round(samplesPerSecondPerShard)} samples/s so the Thanos sidecar can upload after an outage`,
+  );
 }
 
 /** The refusals that need the sizing function, for `loadStackConfig`. */
@@ -40,9 +42,15 @@ function retentionCutShort(config: RegionalStackConfig, sizing: RegionalSizing):
   const retention = parseDuration(config.prometheus.retention)!;
   const held = retentionHeldSeconds(sizing.prometheus.diskGiB, sizing.samplesPerSecondPerShard);
   if (diskGiB === undefined || held >= retention) return [];
-  return [configWarning(config.stack, ["prometheus", "overrides", "diskGiB"], diskGiB,
-    `its retention size holds about ${hours(held)} of the shard's samples, so Prometheus deletes blocks by size before prometheus.retention (${config.prometheus.retention}); ` +
-      `${volumeGiBHolding(retention, sizing.samplesPerSecondPerShard)} GiB holds it all, or leave diskGiB out for the computed size`)];
+  return [
+    configWarning(
+      config.stack,
+      ["prometheus", "overrides", "diskGiB"],
+      diskGiB,
+      `its retention size holds about ${hours(held)} of the shard's samples, so Prometheus deletes blocks by size before prometheus.retention (${config.prometheus.retention}); ` +
+        `${volumeGiBHolding(retention, sizing.samplesPerSecondPerShard)} GiB holds it all, or leave diskGiB out for the computed size`,
+    ),
+  ];
 }
 
 /**
@@ -59,8 +67,14 @@ function overridesBelowSizing(config: RegionalStackConfig): string[] {
   return figures.flatMap(([key, figure, risk]) => {
     const value = config.prometheus.overrides[key];
     if (value === undefined || quantity(value) >= quantity(figure)) return [];
-    return [configWarning(config.stack, ["prometheus", "overrides", key], value,
-      `below the ${figure} the sizing function computes for ${computed.seriesPerShard} series per shard (builders/sizing): ${risk} under the expected load; keep it only if you measured less`)];
+    return [
+      configWarning(
+        config.stack,
+        ["prometheus", "overrides", key],
+        value,
+        `below the ${figure} the sizing function computes for ${computed.seriesPerShard} series per shard (builders/sizing): ${risk} under the expected load; keep it only if you measured less`,
+      ),
+    ];
   });
 }
 

@@ -1,4 +1,10 @@
-import { AlertingSettings, BUILT_IN_RECEIVERS, HeartbeatSettings, ReceiverSettings, TeamSettings } from "../../config/types";
+import {
+  type AlertingSettings,
+  BUILT_IN_RECEIVERS,
+  type HeartbeatSettings,
+  type ReceiverSettings,
+  type TeamSettings,
+} from "../../config/types";
 import { teamRoutes } from "./team-routes";
 
 /** Receiver that drops what reaches it: the Watchdog goes there when no heartbeat is configured. */
@@ -88,7 +94,13 @@ function heartbeatReceiver(h: HeartbeatSettings, p: AlertmanagerConfigParams) {
     case "opsgenie":
       return {
         name: HEARTBEAT_RECEIVER,
-        webhook_configs: [{ url: opsgeniePingUrl(h.apiUrl!, h.name!), http_config: { authorization: { type: "GenieKey", credentials_file: file } }, ...ping }],
+        webhook_configs: [
+          {
+            url: opsgeniePingUrl(h.apiUrl!, h.name!),
+            http_config: { authorization: { type: "GenieKey", credentials_file: file } },
+            ...ping,
+          },
+        ],
       };
   }
 }

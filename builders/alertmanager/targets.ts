@@ -4,6 +4,7 @@
  * the path.
  */
 export function alertmanagerTargets(peerAddresses: readonly string[]) {
-  if (peerAddresses.length < 3) throw new Error(`every Alertmanager peer must be a target; got ${peerAddresses.length} addresses`);
+  if (peerAddresses.length < 3)
+    throw new Error(`every Alertmanager peer must be a target; got ${peerAddresses.length} addresses`);
   return [{ targets: [...peerAddresses], labels: {} }];
 }

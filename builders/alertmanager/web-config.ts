@@ -12,7 +12,8 @@ export interface WebConfigParams {
 export function webConfig(p: WebConfigParams) {
   if (Object.keys(p.users).length === 0) throw new Error("a web config needs at least one basic-auth user");
   for (const [user, hash] of Object.entries(p.users)) {
-    if (!/^\$2[aby]?\$\d\d\$/.test(hash)) throw new Error(`basic-auth user '${user}' needs a bcrypt hash, not a plain password`);
+    if (!/^\$2[aby]?\$\d\d\$/.test(hash))
+      throw new Error(`basic-auth user '${user}' needs a bcrypt hash, not a plain password`);
   }
   return {
     tls_server_config: { cert_file: p.certFile, key_file: p.keyFile, min_version: "TLS12" },

@@ -1,4 +1,4 @@
-import { BucketAccess, kmsActions, s3ObjectActions } from "./bucket-access";
+import { type BucketAccess, kmsActions, s3ObjectActions } from "./bucket-access";
 import type { KubernetesServiceAccountRef } from "./service-accounts";
 
 /**
@@ -101,10 +101,17 @@ export function managedPolicyArn(name: string): string {
 }
 
 export const CLUSTER_ROLE_POLICIES = ["AmazonEKSClusterPolicy"] as const;
-export const NODE_ROLE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"] as const;
+export const NODE_ROLE_POLICIES = [
+  "AmazonEKSWorkerNodePolicy",
+  "AmazonEKS_CNI_Policy",
+  "AmazonEC2ContainerRegistryReadOnly",
+] as const;
 /** The EBS CSI driver's controller (its own IRSA role): Prometheus and Thanos volumes are EBS volumes. */
 export const EBS_CSI_POLICIES = ["service-role/AmazonEBSCSIDriverPolicy"] as const;
-export const EBS_CSI_SERVICE_ACCOUNT: KubernetesServiceAccountRef = { namespace: "kube-system", name: "ebs-csi-controller-sa" };
+export const EBS_CSI_SERVICE_ACCOUNT: KubernetesServiceAccountRef = {
+  namespace: "kube-system",
+  name: "ebs-csi-controller-sa",
+};
 
 /**
  * The cluster autoscaler reads every Auto Scaling group and instance type, and resizes or shrinks only the

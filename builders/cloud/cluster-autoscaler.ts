@@ -1,5 +1,5 @@
 import { KUBE_DNS_PEER, tcp, udp } from "../k8s/network-peers";
-import { ClusterNetwork, workloadPolicySpec } from "../k8s/network-policies";
+import { type ClusterNetwork, workloadPolicySpec } from "../k8s/network-policies";
 import { NODE_ZONE_LABEL } from "./scaling";
 import type { KubernetesServiceAccountRef } from "./service-accounts";
 
@@ -10,7 +10,10 @@ import type { KubernetesServiceAccountRef } from "./service-accounts";
  */
 
 export const CLUSTER_AUTOSCALER_NAME = "cluster-autoscaler";
-export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: KubernetesServiceAccountRef = { namespace: "kube-system", name: CLUSTER_AUTOSCALER_NAME };
+export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: KubernetesServiceAccountRef = {
+  namespace: "kube-system",
+  name: CLUSTER_AUTOSCALER_NAME,
+};
 /** Where it serves /metrics and /health-check. */
 export const CLUSTER_AUTOSCALER_PORT = 8085;
 
@@ -56,19 +59,44 @@ export const CLUSTER_AUTOSCALER_CLUSTER_RULES: readonly PolicyRule[] = [
   { apiGroups: [""], resources: ["pods/status"], verbs: ["update"] },
   { apiGroups: [""], resources: ["endpoints"], resourceNames: [CLUSTER_AUTOSCALER_NAME], verbs: ["get", "update"] },
   { apiGroups: [""], resources: ["nodes"], verbs: [...READ, "update"] },
-  { apiGroups: [""], resources: ["namespaces", "pods", "services", "replicationcontrollers", "persistentvolumeclaims", "persistentvolumes"], verbs: READ },
+  {
+    apiGroups: [""],
+    resources: [
+      "namespaces",
+      "pods",
+      "services",
+      "replicationcontrollers",
+      "persistentvolumeclaims",
+      "persistentvolumes",
+    ],
+    verbs: READ,
+  },
   { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: READ },
   { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["list", "watch"] },
   { apiGroups: ["apps"], resources: ["daemonsets", "replicasets", "statefulsets"], verbs: READ },
-  { apiGroups: ["storage.k8s.io"], resources: ["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"], verbs: READ },
+  {
+    apiGroups: ["storage.k8s.io"],
+    resources: ["storageclasses", "csinodes", "csidrivers", "csistoragecapacities", "volumeattachments"],
+    verbs: READ,
+  },
   { apiGroups: ["coordination.k8s.io"], resources: ["leases"], verbs: ["create"] },
-  { apiGroups: ["coordination.k8s.io"], resources: ["leases"], resourceNames: [CLUSTER_AUTOSCALER_NAME], verbs: ["get", "update"] },
+  {
+    apiGroups: ["coordination.k8s.io"],
+    resources: ["leases"],
+    resourceNames: [CLUSTER_AUTOSCALER_NAME],
+    verbs: ["get", "update"],
+  },
 ];
 
 /** In its own namespace: the status ConfigMap it writes. */
 export const CLUSTER_AUTOSCALER_NAMESPACE_RULES: readonly PolicyRule[] = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["create", "list", "watch"] },
-  { apiGroups: [""], resources: ["configmaps"], resourceNames: ["cluster-autoscaler-status"], verbs: ["delete", "get", "update", "watch"] },
+  {
+    apiGroups: [""],
+    resources: ["configmaps"],
+    resourceNames: ["cluster-autoscaler-status"],
+    verbs: ["delete", "get", "update", "watch"],
+  },
 ];
 
 /**
@@ -78,13 +106,19 @@ export const CLUSTER_AUTOSCALER_NAMESPACE_RULES: readonly PolicyRule[] = [
  * needs of the metadata address (the cloud's traits), and DNS. Nothing scrapes it (its pod carries no
  * `prometheus.io/scrape`), so nothing may connect to it; the kubelet's probes come from its node.
  */
-export function clusterAutoscalerNetworkPolicySpec(selector: Readonly<Record<string, string>>, network: ClusterNetwork) {
-  const spec = workloadPolicySpec({
-    selector,
-    ingress: [],
-    egress: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }],
-    cloudIdentity: true,
-  }, network);
+export function clusterAutoscalerNetworkPolicySpec(
+  selector: Readonly<Record<string, string>>,
+  network: ClusterNetwork,
+) {
+  const spec = workloadPolicySpec(
+    {
+      selector,
+      ingress: [],
+      egress: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }],
+      cloudIdentity: true,
+    },
+    network,
+  );
   return { ...spec, egress: [...spec.egress, { to: [KUBE_DNS_PEER], ports: [udp(53), tcp(53)] }] };
 }
 

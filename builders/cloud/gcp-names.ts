@@ -10,7 +10,8 @@ const ACCOUNT_ID_MAX = 30;
  */
 export function gcpServiceAccountId(namePrefix: string, purpose: string): string {
   const id = `${namePrefix}-${purpose}`;
-  if (id.length < ACCOUNT_ID_MIN) throw new Error(`gcpServiceAccountId: '${id}' is shorter than ${ACCOUNT_ID_MIN} characters; use a longer purpose`);
+  if (id.length < ACCOUNT_ID_MIN)
+    throw new Error(`gcpServiceAccountId: '${id}' is shorter than ${ACCOUNT_ID_MIN} characters; use a longer purpose`);
   if (id.length <= ACCOUNT_ID_MAX) return id;
   const hash = fnv1a(namePrefix).toString(36).slice(0, 6);
   const room = ACCOUNT_ID_MAX - purpose.length - hash.length - 2;

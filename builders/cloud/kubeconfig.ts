@@ -28,7 +28,8 @@ export function eksExecCredential(clusterName: string, region: string): ExecCred
     apiVersion: EXEC_API_VERSION,
     command: "aws",
     args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
-    installHint: "Install the AWS CLI v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
+    installHint:
+      "Install the AWS CLI v2: https://docs.aws.amazon.com/cli/latest/userguide/getting-started-install.html",
     interactiveMode: "Never",
   };
 }

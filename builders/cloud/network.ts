@@ -7,7 +7,8 @@ export const MAX_ZONES = 6;
 
 function secondOctet(vpcCidr: string): number {
   const match = /^10\.(\d{1,3})\.0\.0\/16$/.exec(vpcCidr);
-  if (!match || Number(match[1]) > 255) throw new Error(`network plan: cluster.vpcCidr '${vpcCidr}' is not a private /16 such as 10.20.0.0/16`);
+  if (!match || Number(match[1]) > 255)
+    throw new Error(`network plan: cluster.vpcCidr '${vpcCidr}' is not a private /16 such as 10.20.0.0/16`);
   return Number(match[1]);
 }
 
@@ -22,8 +23,15 @@ export interface ZoneSubnets {
 /** AWS: one private /19 and one public /24 per zone, in zone order. */
 export function awsSubnetPlan(vpcCidr: string, zones: readonly string[]): ZoneSubnets[] {
   const n = secondOctet(vpcCidr);
-  if (zones.length > MAX_ZONES) throw new Error(`network plan: ${zones.length} zones in cluster.zones; the /16 holds subnets for at most ${MAX_ZONES}`);
-  return zones.map((zone, i) => ({ zone, privateCidr: `10.${n}.${i * 32}.0/19`, publicCidr: `10.${n}.${192 + i}.0/24` }));
+  if (zones.length > MAX_ZONES)
+    throw new Error(
+      `network plan: ${zones.length} zones in cluster.zones; the /16 holds subnets for at most ${MAX_ZONES}`,
+    );
+  return zones.map((zone, i) => ({
+    zone,
+    privateCidr: `10.${n}.${i * 32}.0/19`,
+    publicCidr: `10.${n}.${192 + i}.0/24`,
+  }));
 }
 
 export interface GkeAddressPlan {

@@ -30,15 +30,29 @@ export interface ExistingBucketSettings {
 }
 
 /** The secrets an existing bucket is reached with: S3 keys, or a GCS service-account key's JSON. */
-export type BucketCredentials = { readonly accessKey: string; readonly secretKey: string } | { readonly serviceAccountJson: string };
+export type BucketCredentials =
+  | { readonly accessKey: string; readonly secretKey: string }
+  | { readonly serviceAccountJson: string };
 
-export function existingBucketLocation(bucket: ExistingBucketSettings, credentials: BucketCredentials): ObjectStoreLocation {
+export function existingBucketLocation(
+  bucket: ExistingBucketSettings,
+  credentials: BucketCredentials,
+): ObjectStoreLocation {
   if (bucket.type === "gcs") {
-    if (!("serviceAccountJson" in credentials)) throw new Error(`bucket ${bucket.name}: a gcs bucket is reached with a service-account key`);
+    if (!("serviceAccountJson" in credentials))
+      throw new Error(`bucket ${bucket.name}: a gcs bucket is reached with a service-account key`);
     return { type: "GCS", bucket: bucket.name, serviceAccountJson: credentials.serviceAccountJson };
   }
-  if (!("accessKey" in credentials) || bucket.endpoint === undefined) throw new Error(`bucket ${bucket.name}: an s3 bucket needs its endpoint and access keys`);
-  return { type: "S3", bucket: bucket.name, region: bucket.region, endpoint: bucket.endpoint, insecure: bucket.insecure, staticCredentials: credentials };
+  if (!("accessKey" in credentials) || bucket.endpoint === undefined)
+    throw new Error(`bucket ${bucket.name}: an s3 bucket needs its endpoint and access keys`);
+  return {
+    type: "S3",
+    bucket: bucket.name,
+    region: bucket.region,
+    endpoint: bucket.endpoint,
+    insecure: bucket.insecure,
+    staticCredentials: credentials,
+  };
 }
 
 export function s3Location(bucket: string, region: string): ObjectStoreLocation {

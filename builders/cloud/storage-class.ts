@@ -1,4 +1,4 @@
-import { Cloud, provisionedTraits } from "../../config/clouds";
+import { type Cloud, provisionedTraits } from "../../config/clouds";
 
 /** The storage class every cluster gets, so workloads name one class whatever the cloud. */
 export const SSD_STORAGE_CLASS = "monitoring-ssd";

@@ -132,7 +132,8 @@ function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
         labels: { ...labels, severity: "critical" as const },
         annotations: {
           summary: "An Alertmanager failed to reload its configuration.",
-          description: "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
+          description:
+            "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
         },
       },
       {
@@ -153,7 +154,8 @@ function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
         labels: { ...labels, severity: "warning" as const },
         annotations: {
           summary: "An Alertmanager fails to send notifications.",
-          description: "{{ $labels.instance }} fails to send {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}.",
+          description:
+            "{{ $labels.instance }} fails to send {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}.",
         },
       },
       {
@@ -164,12 +166,17 @@ function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
         labels: { ...labels, severity: "critical" as const },
         annotations: {
           summary: "Every Alertmanager fails to send notifications to one integration.",
-          description: "The mesh fails to send at least {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}: alerts routed there do not arrive.",
+          description:
+            "The mesh fails to send at least {{ $value | humanizePercentage }} of its notifications to {{ $labels.integration }}: alerts routed there do not arrive.",
         },
       },
       // A peer that gossips but refuses the federation's scrape (its credentials, its certificate) is not
       // missing from the mesh: only its scrapes say the federation no longer sees its reloads and failures.
-      replicasDown(peers, SCRAPE_ALERTS.alertmanagerPeersDown, "the federation sees neither their reloads nor their failed notifications, and Prometheus may fail to send alerts to them too."),
+      replicasDown(
+        peers,
+        SCRAPE_ALERTS.alertmanagerPeersDown,
+        "the federation sees neither their reloads nor their failed notifications, and Prometheus may fail to send alerts to them too.",
+      ),
     ],
   };
 }
@@ -264,7 +271,8 @@ function thanosQueryAlerts(job: string) {
         labels: { ...labels, severity: "critical" as const },
         annotations: {
           summary: "Thanos Query fails queries.",
-          description: "{{ $value | humanizePercentage }} of the {{ $labels.handler }} requests to Thanos Query fail: dashboards and the global view are broken.",
+          description:
+            "{{ $value | humanizePercentage }} of the {{ $labels.handler }} requests to Thanos Query fail: dashboards and the global view are broken.",
         },
       },
       {
@@ -276,7 +284,8 @@ function thanosQueryAlerts(job: string) {
         labels: { ...labels, severity: "warning" as const },
         annotations: {
           summary: "Thanos Query's requests to the StoreAPIs fail.",
-          description: "{{ $value | humanizePercentage }} of Thanos Query's requests to the regions' sidecars and store gateways fail: answers are partial.",
+          description:
+            "{{ $value | humanizePercentage }} of Thanos Query's requests to the regions' sidecars and store gateways fail: answers are partial.",
         },
       },
       {
@@ -288,13 +297,22 @@ function thanosQueryAlerts(job: string) {
         labels: { ...labels, severity: "warning" as const },
         annotations: {
           summary: "Thanos Query fails to resolve its StoreAPI endpoints.",
-          description: "{{ $value | humanizePercentage }} of Thanos Query's DNS lookups of its endpoints fail: the regions behind them are missing from queries.",
+          description:
+            "{{ $value | humanizePercentage }} of Thanos Query's DNS lookups of its endpoints fail: the regions behind them are missing from queries.",
         },
       },
       latency("query", "ThanosQueryInstantLatencyHigh", "instant queries"),
       latency("query_range", "ThanosQueryRangeLatencyHigh", "range queries"),
-      componentDown(query, SCRAPE_ALERTS.queryDown, "the Query Frontend has nothing to send queries to, so Grafana's dashboards and the global view are down."),
-      replicasDown(query, SCRAPE_ALERTS.queryReplicasDown, "the others answer every query, without a spare, and the failing ones' errors and latency go unseen."),
+      componentDown(
+        query,
+        SCRAPE_ALERTS.queryDown,
+        "the Query Frontend has nothing to send queries to, so Grafana's dashboards and the global view are down.",
+      ),
+      replicasDown(
+        query,
+        SCRAPE_ALERTS.queryReplicasDown,
+        "the others answer every query, without a spare, and the failing ones' errors and latency go unseen.",
+      ),
     ],
   };
 }
@@ -324,7 +342,8 @@ function queryFrontendAlerts(job: string) {
         labels: { ...labels, severity: "critical" as const },
         annotations: {
           summary: "The Thanos Query Frontend fails requests.",
-          description: "{{ $value | humanizePercentage }} of the requests to the Query Frontend fail with a server error: Grafana's dashboards and the global view are broken.",
+          description:
+            "{{ $value | humanizePercentage }} of the requests to the Query Frontend fail with a server error: Grafana's dashboards and the global view are broken.",
         },
       },
       {
@@ -339,8 +358,16 @@ function queryFrontendAlerts(job: string) {
       },
       // The frontend asks its scrapes for basic auth: a password the federation no longer shares fails them
       // all, and with them every series its error and latency alerts read.
-      componentDown(replicas, SCRAPE_ALERTS.frontendDown, "either every replica is gone, and with them Grafana's dashboards and the global view, or the federation's credentials no longer match (the scrape error says which); either way the frontend's error and latency alerts cannot fire."),
-      replicasDown(replicas, SCRAPE_ALERTS.frontendReplicasDown, "the others serve every request, without a spare, and the failing ones' errors and latency go unseen."),
+      componentDown(
+        replicas,
+        SCRAPE_ALERTS.frontendDown,
+        "either every replica is gone, and with them Grafana's dashboards and the global view, or the federation's credentials no longer match (the scrape error says which); either way the frontend's error and latency alerts cannot fire.",
+      ),
+      replicasDown(
+        replicas,
+        SCRAPE_ALERTS.frontendReplicasDown,
+        "the others serve every request, without a spare, and the failing ones' errors and latency go unseen.",
+      ),
     ],
   };
 }

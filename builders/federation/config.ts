@@ -41,7 +41,9 @@ export interface AlertmanagerClient extends HttpsClient {
  * Where the federation finds the replicas of a global workload it scrapes: a DNS name listing every one (a
  * headless Service, however many the autoscaler runs), or their addresses (the local topology).
  */
-export type ScrapedReplicas = { readonly dnsName: string; readonly port: number } | { readonly addresses: readonly string[] };
+export type ScrapedReplicas =
+  | { readonly dnsName: string; readonly port: number }
+  | { readonly addresses: readonly string[] };
 
 /**
  * The Query Frontend as the federation scrapes it: every replica, over HTTPS with a user of the frontend's
@@ -99,11 +101,21 @@ export function federationPrometheusConfig(p: FederationConfigParams) {
     alerting: {
       // Both federation replicas send the same alert; without their replica label the mesh sees one.
       alert_relabel_configs: [{ action: "labeldrop", regex: p.replicaLabel }],
-      alertmanagers: [{ api_version: "v2", ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] }],
+      alertmanagers: [
+        {
+          api_version: "v2",
+          ...httpsClient(p.alertmanager),
+          static_configs: [{ targets: [...p.alertmanager.targets] }],
+        },
+      ],
     },
     scrape_configs: [
       ...p.regions.map((region) => federateJob(region, federateScrapeTimeout(p.scrapeInterval))),
-      { job_name: ALERTMANAGER_SCRAPE_JOB, ...httpsClient(p.alertmanager), static_configs: [{ targets: [...p.alertmanager.targets] }] },
+      {
+        job_name: ALERTMANAGER_SCRAPE_JOB,
+        ...httpsClient(p.alertmanager),
+        static_configs: [{ targets: [...p.alertmanager.targets] }],
+      },
       { job_name: THANOS_QUERY_SCRAPE_JOB, ...discovery(p.thanosQuery) },
       { job_name: QUERY_FRONTEND_SCRAPE_JOB, ...httpsClient(p.queryFrontend), ...discovery(p.queryFrontend.replicas) },
     ],
@@ -122,7 +134,8 @@ export function federateScrapeTimeout(scrapeInterval: string): string {
 }
 
 function federateJob(region: FederatedRegion, scrapeTimeout: string) {
-  if (region.prometheusTargets.length === 0) throw new Error(`region '${region.name}' has no Prometheus pod to federate`);
+  if (region.prometheusTargets.length === 0)
+    throw new Error(`region '${region.name}' has no Prometheus pod to federate`);
   return {
     job_name: federateJobName(region.name),
     honor_labels: true,
@@ -135,11 +148,19 @@ function federateJob(region: FederatedRegion, scrapeTimeout: string) {
     scrape_timeout: scrapeTimeout,
     ...httpsClient(region),
     // One group per pod: each sets its own path and instance (they all share the gateway's address).
-    static_configs: region.prometheusTargets.map((t) => ({ targets: [t.address], labels: { __metrics_path__: t.metricsPath, instance: t.name } })),
+    static_configs: region.prometheusTargets.map((t) => ({
+      targets: [t.address],
+      labels: { __metrics_path__: t.metricsPath, instance: t.name },
+    })),
     metric_relabel_configs: [
       // Recording-rule series have no instance label, so the target's address would be attached and differ
       // between the two replicas of a shard; the replica label alone must tell them apart.
-      { source_labels: ["__name__"], regex: `(${INSTANCELESS_RULE_LEVELS.join("|")}):.+`, target_label: "instance", replacement: "" },
+      {
+        source_labels: ["__name__"],
+        regex: `(${INSTANCELESS_RULE_LEVELS.join("|")}):.+`,
+        target_label: "instance",
+        replacement: "",
+      },
     ],
   };
 }

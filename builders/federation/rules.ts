@@ -1,8 +1,8 @@
 import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { certificateRules } from "../rules/certificates";
 import type { AlertingRule, RecordingRule, RuleFile } from "../rules/types";
-import { AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
-import { AlertedMesh, AlertedRegion, globalAlertRules } from "./alerts";
+import { type AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
+import { type AlertedMesh, type AlertedRegion, globalAlertRules } from "./alerts";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "./series";
 
 /** Label every regional Prometheus shard adds; series of different shards are disjoint parts of one sum. */
@@ -32,8 +32,18 @@ export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
   { record: "global:http_request_duration_seconds_bucket:rate5m", source: REGIONAL_RECORDING_RULES.latencyBuckets },
   { record: "global:up:sum", source: REGIONAL_RECORDING_RULES.targetsUp },
   { record: "global:up:count", source: REGIONAL_RECORDING_RULES.targetsScraped },
-  { record: "global:thanos_shipper_uploads:rate5m", source: ESSENTIAL_SERIES.sidecarUploads, rate: "5m", perReplica: true },
-  { record: "global:thanos_shipper_upload_failures:rate5m", source: ESSENTIAL_SERIES.sidecarUploadFailures, rate: "5m", perReplica: true },
+  {
+    record: "global:thanos_shipper_uploads:rate5m",
+    source: ESSENTIAL_SERIES.sidecarUploads,
+    rate: "5m",
+    perReplica: true,
+  },
+  {
+    record: "global:thanos_shipper_upload_failures:rate5m",
+    source: ESSENTIAL_SERIES.sidecarUploadFailures,
+    rate: "5m",
+    perReplica: true,
+  },
   { record: "global:thanos_compact_halted:max", source: ESSENTIAL_SERIES.compactorHalted },
 ];
 
@@ -60,7 +70,9 @@ export function globalRecordingRules() {
         name: "global-federation",
         rules: GLOBAL_RECORDING_RULES.map((r) => ({
           record: r.record,
-          expr: (r.perReplica ? summedAcrossReplicas : dedupedAcrossReplicas)(r.rate ? `rate(${r.source}[${r.rate}])` : r.source),
+          expr: (r.perReplica ? summedAcrossReplicas : dedupedAcrossReplicas)(
+            r.rate ? `rate(${r.source}[${r.rate}])` : r.source,
+          ),
         })),
       },
     ],
@@ -72,11 +84,16 @@ export function globalRecordingRules() {
  * regions and the global components, with the stack's alert settings applied.
  */
 export function federationRuleFile(regions: readonly AlertedRegion[], mesh: AlertedMesh, alerts: AlertSettings) {
-  const file: RuleFile<RecordingRule | AlertingRule> = { groups: [...globalRecordingRules().groups, ...globalAlertRules(regions, mesh).groups] };
+  const file: RuleFile<RecordingRule | AlertingRule> = {
+    groups: [...globalRecordingRules().groups, ...globalAlertRules(regions, mesh).groups],
+  };
   return withAlertSettings(file, alerts);
 }
 
 /** Every alert the global stack evaluates, by name (what `alerts.disabled` may name): its rule file's and its certificates'. */
 export function federationAlertNames(): string[] {
-  return alertNames([globalAlertRules([{ name: "any", clusterName: "any" }], { peers: 3 }), certificateRules([], 1, NO_ALERT_SETTINGS)]);
+  return alertNames([
+    globalAlertRules([{ name: "any", clusterName: "any" }], { peers: 3 }),
+    certificateRules([], 1, NO_ALERT_SETTINGS),
+  ]);
 }

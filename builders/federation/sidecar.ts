@@ -1,4 +1,4 @@
-import { listenArgs, thanosArgs, ThanosListen } from "../thanos/common";
+import { listenArgs, thanosArgs, type ThanosListen } from "../thanos/common";
 
 /**
  * A Thanos sidecar beside each federation Prometheus replica, serving its TSDB as a StoreAPI (no bucket:

@@ -87,7 +87,8 @@ const NAME = /^[A-Za-z0-9_.:-]+$/;
 const TOKEN = /^[^\s"'#\\]+$/;
 
 function check(what: string, value: string, pattern: RegExp): string {
-  if (!pattern.test(value)) throw new Error(`the gateway's ${what} '${value}' cannot be written into the HAProxy config`);
+  if (!pattern.test(value))
+    throw new Error(`the gateway's ${what} '${value}' cannot be written into the HAProxy config`);
   return value;
 }
 
@@ -103,13 +104,18 @@ function validate(p: HaproxyGatewayParams): void {
   if (p.federation.routes.length === 0) throw new Error("the gateway needs at least one federation route");
   if (p.storeApi.routes.length === 0) throw new Error("the gateway needs at least one StoreAPI route");
   for (const b of [...p.federation.binds, ...p.storeApi.binds, p.metricsBind]) check("listen address", b, TOKEN);
-  if (p.federation.binds.length === 0 || p.storeApi.binds.length === 0) throw new Error("the gateway needs a listen address for federation and for StoreAPI");
+  if (p.federation.binds.length === 0 || p.storeApi.binds.length === 0)
+    throw new Error("the gateway needs a listen address for federation and for StoreAPI");
   unique("listen addresses", [...p.federation.binds, ...p.storeApi.binds, p.metricsBind]);
-  for (const f of [p.federation.certFile, p.federation.backendCaFile, p.federation.backendServerName]) check("file or name", f, TOKEN);
+  for (const f of [p.federation.certFile, p.federation.backendCaFile, p.federation.backendServerName])
+    check("file or name", f, TOKEN);
   for (const r of [...p.federation.routes, ...p.storeApi.routes]) {
     check("route name", r.name, NAME);
     if (r.servers.length === 0) throw new Error(`the gateway's route '${r.name}' has no server`);
-    unique(`servers in route '${r.name}' named`, r.servers.map((s) => s.name));
+    unique(
+      `servers in route '${r.name}' named`,
+      r.servers.map((s) => s.name),
+    );
     for (const s of r.servers) {
       check("server name", s.name, NAME);
       check("server address", s.address, TOKEN);
@@ -120,10 +126,22 @@ function validate(p: HaproxyGatewayParams): void {
     if (!r.path.startsWith("/")) throw new Error(`the gateway's federation path '${r.path}' must start with /`);
   }
   for (const r of p.storeApi.routes) check("StoreAPI server name", r.serverName, TOKEN);
-  unique("federation routes", p.federation.routes.map((r) => r.name));
-  unique("federation paths", p.federation.routes.map((r) => r.path));
-  unique("StoreAPI routes", p.storeApi.routes.map((r) => r.name));
-  unique("StoreAPI server names", p.storeApi.routes.map((r) => r.serverName.toLowerCase()));
+  unique(
+    "federation routes",
+    p.federation.routes.map((r) => r.name),
+  );
+  unique(
+    "federation paths",
+    p.federation.routes.map((r) => r.path),
+  );
+  unique(
+    "StoreAPI routes",
+    p.storeApi.routes.map((r) => r.name),
+  );
+  unique(
+    "StoreAPI server names",
+    p.storeApi.routes.map((r) => r.serverName.toLowerCase()),
+  );
 }
 
 const RESOLVERS = "cluster-dns";
@@ -135,7 +153,9 @@ const RESOLVERS = "cluster-dns";
  */
 function readinessRules(backends: readonly string[]): string[] {
   return [
-    ...backends.map((b) => `  http-request set-var(txn.backend_up) bool(true) if { path ${GATEWAY_READY_PATH} } { nbsrv(${b}) gt 0 }`),
+    ...backends.map(
+      (b) => `  http-request set-var(txn.backend_up) bool(true) if { path ${GATEWAY_READY_PATH} } { nbsrv(${b}) gt 0 }`,
+    ),
     "  acl some_backend_up var(txn.backend_up) -m found",
     `  http-request return status 503 content-type text/plain string "no backend reachable" if { path ${GATEWAY_READY_PATH} } !some_backend_up`,
     `  http-request return status 200 content-type text/plain string "ready" if { path ${GATEWAY_READY_PATH} }`,
@@ -146,9 +166,29 @@ export function haproxyGatewayConfig(p: HaproxyGatewayParams): string {
   validate(p);
   const fed = p.federation;
   // Servers are checked every 2s and skipped while down; a name not yet resolvable leaves the server down.
-  const serverOptions = ["check", "inter", "2s", "fall", "2", "rise", "1", ...(p.runtimeDns ? ["resolvers", RESOLVERS, "init-addr", "last,libc,none"] : [])];
-  const tlsToPod = ["ssl", "verify", "required", "ca-file", fed.backendCaFile, "verifyhost", fed.backendServerName, "sni", `str(${fed.backendServerName})`];
-  const server = (s: GatewayServer, extra: readonly string[]) => `  server ${s.name} ${s.address} ${[...extra, ...serverOptions].join(" ")}`;
+  const serverOptions = [
+    "check",
+    "inter",
+    "2s",
+    "fall",
+    "2",
+    "rise",
+    "1",
+    ...(p.runtimeDns ? ["resolvers", RESOLVERS, "init-addr", "last,libc,none"] : []),
+  ];
+  const tlsToPod = [
+    "ssl",
+    "verify",
+    "required",
+    "ca-file",
+    fed.backendCaFile,
+    "verifyhost",
+    fed.backendServerName,
+    "sni",
+    `str(${fed.backendServerName})`,
+  ];
+  const server = (s: GatewayServer, extra: readonly string[]) =>
+    `  server ${s.name} ${s.address} ${[...extra, ...serverOptions].join(" ")}`;
   const lines: string[] = [
     "global",
     "  log stdout format raw local0 notice",
@@ -167,13 +207,25 @@ export function haproxyGatewayConfig(p: HaproxyGatewayParams): string {
     "  timeout http-request 10s",
     "",
     ...(p.runtimeDns
-      ? ["resolvers " + RESOLVERS, "  parse-resolv-conf", "  hold valid 10s", "  hold nx 5s", "  resolve_retries 3", "  timeout resolve 1s", "  timeout retry 1s", ""]
+      ? [
+          `resolvers ${RESOLVERS}`,
+          "  parse-resolv-conf",
+          "  hold valid 10s",
+          "  hold nx 5s",
+          "  resolve_retries 3",
+          "  timeout resolve 1s",
+          "  timeout retry 1s",
+          "",
+        ]
       : []),
     "frontend monitoring",
     "  mode http",
     `  bind ${p.metricsBind}`,
     `  monitor-uri ${GATEWAY_HEALTH_PATH}`,
-    ...readinessRules([...fed.routes.map((r) => `federate-${r.name}`), ...p.storeApi.routes.map((r) => `store-api-${r.name}`)]),
+    ...readinessRules([
+      ...fed.routes.map((r) => `federate-${r.name}`),
+      ...p.storeApi.routes.map((r) => `store-api-${r.name}`),
+    ]),
     `  http-request use-service prometheus-exporter if { path ${GATEWAY_METRICS_PATH} }`,
     "  http-request deny deny_status 404",
     "",

@@ -50,7 +50,10 @@ export function gatewayRoutes(pods: readonly PrometheusPodRef[], tlsServerName: 
   if (pods.length === 0) throw new Error("a region's gateway needs at least one Prometheus pod to route to");
   return {
     federation: pods.map((p) => ({ name: p.podName, path: federationPath(p.podName) })),
-    storeApi: [...pods.map((p) => p.podName), STORE_GATEWAY_ROUTE].map((name) => ({ name, serverName: storeApiServerName(name, tlsServerName) })),
+    storeApi: [...pods.map((p) => p.podName), STORE_GATEWAY_ROUTE].map((name) => ({
+      name,
+      serverName: storeApiServerName(name, tlsServerName),
+    })),
   };
 }
 

@@ -115,12 +115,17 @@ export function alertmanagerPodName(ordinal: number): string {
 
 /** Every Alertmanager peer's stable in-cluster name, through the headless Service. */
 export function alertmanagerPeerHosts(replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => serviceHost(`${alertmanagerPodName(i)}.${ALERTMANAGER.peersService}`));
+  return Array.from({ length: replicas }, (_, i) =>
+    serviceHost(`${alertmanagerPodName(i)}.${ALERTMANAGER.peersService}`),
+  );
 }
 
 /** Every federation Prometheus replica's StoreAPI (its Thanos sidecar), through the headless Service. */
 export function federationStoreAddresses(replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => `${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.sidecarGrpcPort}`);
+  return Array.from(
+    { length: replicas },
+    (_, i) => `${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.sidecarGrpcPort}`,
+  );
 }
 
 /** The user the federation Prometheus sends alerts as; regions use their own `alertingUsername`. */

@@ -1,4 +1,4 @@
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, type Cloud } from "../../config/clouds";
 
 /**
  * Annotations a `LoadBalancer` Service needs on each cloud to get a network load balancer that honours
@@ -6,12 +6,17 @@ import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
  * config/cloud/<cloud>.ts), with the stack's own where it names the cluster's load balancer implementation (the
  * kubernetes platform's `kubernetes.loadBalancerAnnotations`).
  */
-export function loadBalancerAnnotations(cloud: Cloud, own: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function loadBalancerAnnotations(
+  cloud: Cloud,
+  own: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   return { ...CLOUD_TRAITS[cloud].loadBalancerAnnotations, ...own };
 }
 
 /** The address a load balancer is reached at: its IP where the cloud gives one (GCP), else its host name (AWS). */
-export function loadBalancerAddress(ingress: readonly { ip?: string; hostname?: string }[] | undefined): string | undefined {
+export function loadBalancerAddress(
+  ingress: readonly { ip?: string; hostname?: string }[] | undefined,
+): string | undefined {
   const first = ingress?.[0];
   return first?.ip || first?.hostname || undefined;
 }

@@ -62,7 +62,9 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
     {
       name: THANOS_QUERY.name,
       selector: s.query,
-      ingress: [{ peers: [pods(s.frontend), pods(s.grafana), pods(s.federation)], ports: [tcp(THANOS_QUERY.httpPort)] }],
+      ingress: [
+        { peers: [pods(s.frontend), pods(s.grafana), pods(s.federation)], ports: [tcp(THANOS_QUERY.httpPort)] },
+      ],
       // Every region's StoreAPIs through its gateway's load balancer, and the federation's sidecars.
       egress: [{ peers: ["internet"] }, { peers: [pods(s.federation)], ports: [tcp(FEDERATION.sidecarGrpcPort)] }],
     },
@@ -70,8 +72,13 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
       name: QUERY_FRONTEND.name,
       selector: s.frontend,
       // Users through the load balancer, Grafana, and the federation scraping its metrics (all with basic auth).
-      ingress: [{ peers: ["load-balancer", pods(s.grafana), pods(s.federation)], ports: [tcp(QUERY_FRONTEND.httpPort)] }],
-      egress: [{ peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] }, { peers: [pods(s.resultsCache)], ports: [tcp(RESULTS_CACHE.port)] }],
+      ingress: [
+        { peers: ["load-balancer", pods(s.grafana), pods(s.federation)], ports: [tcp(QUERY_FRONTEND.httpPort)] },
+      ],
+      egress: [
+        { peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] },
+        { peers: [pods(s.resultsCache)], ports: [tcp(RESULTS_CACHE.port)] },
+      ],
     },
     {
       name: RESULTS_CACHE.name,
@@ -84,7 +91,10 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
       name: GRAFANA.name,
       selector: s.grafana,
       // Users through the load balancer; the unified-alerting peers gossip among themselves.
-      ingress: [{ peers: ["load-balancer"], ports: [tcp(GRAFANA.port)] }, { peers: [pods(s.grafana)], ports: gossipOn(GRAFANA.alertingPort) }],
+      ingress: [
+        { peers: ["load-balancer"], ports: [tcp(GRAFANA.port)] },
+        { peers: [pods(s.grafana)], ports: gossipOn(GRAFANA.alertingPort) },
+      ],
       egress: [
         { peers: [pods(s.grafana)], ports: gossipOn(GRAFANA.alertingPort) },
         { peers: [pods(s.frontend)], ports: [tcp(QUERY_FRONTEND.httpPort)] },

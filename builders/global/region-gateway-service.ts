@@ -14,19 +14,42 @@ interface GatewayServicePort {
  * every node's gateway pods (externalTrafficPolicy Cluster, since the dialled node need not run one), or a
  * ClusterIP Service a route of the user's own leads to.
  */
-export function regionGatewayServiceSpec(exposure: Exclude<GatewayExposure, { type: "load-balancer" }>, o: Pick<RegionalOutputs, "gatewaySelector" | "federationPort" | "storeApiPort">) {
+export function regionGatewayServiceSpec(
+  exposure: Exclude<GatewayExposure, { type: "load-balancer" }>,
+  o: Pick<RegionalOutputs, "gatewaySelector" | "federationPort" | "storeApiPort">,
+) {
   const nodePort = exposure.type === "node-port";
   const ports: GatewayServicePort[] = [
-    { name: "federation", port: o.federationPort, targetPort: o.federationPort, ...(nodePort ? { nodePort: exposure.federationPort } : {}), protocol: "TCP" },
-    { name: "store-api", port: o.storeApiPort, targetPort: o.storeApiPort, ...(nodePort ? { nodePort: exposure.storeApiPort } : {}), protocol: "TCP" },
+    {
+      name: "federation",
+      port: o.federationPort,
+      targetPort: o.federationPort,
+      ...(nodePort ? { nodePort: exposure.federationPort } : {}),
+      protocol: "TCP",
+    },
+    {
+      name: "store-api",
+      port: o.storeApiPort,
+      targetPort: o.storeApiPort,
+      ...(nodePort ? { nodePort: exposure.storeApiPort } : {}),
+      protocol: "TCP",
+    },
   ];
   return nodePort
-    ? { type: "NodePort" as const, selector: { ...o.gatewaySelector }, ports, externalTrafficPolicy: "Cluster" as const }
+    ? {
+        type: "NodePort" as const,
+        selector: { ...o.gatewaySelector },
+        ports,
+        externalTrafficPolicy: "Cluster" as const,
+      }
     : { type: "ClusterIP" as const, selector: { ...o.gatewaySelector }, ports };
 }
 
 /** The ports the global tier dials a region gateway at: a load balancer's are the gateway's own. */
-export function dialledGatewayPorts(o: Pick<RegionalOutputs, "gatewayExposure" | "federationPort" | "storeApiPort">): { federation: number; storeApi: number } {
+export function dialledGatewayPorts(o: Pick<RegionalOutputs, "gatewayExposure" | "federationPort" | "storeApiPort">): {
+  federation: number;
+  storeApi: number;
+} {
   const e = o.gatewayExposure;
   return e === undefined || e.type === "load-balancer"
     ? { federation: o.federationPort, storeApi: o.storeApiPort }

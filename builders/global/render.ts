@@ -6,17 +6,28 @@ import { alertmanagerArgs } from "../alertmanager/args";
 import { alertmanagerConfig } from "../alertmanager/config";
 import { alertmanagerTargets } from "../alertmanager/targets";
 import { webConfig } from "../alertmanager/web-config";
-import { FederationTarget, federationPrometheusConfig } from "../federation/config";
+import { type FederationTarget, federationPrometheusConfig } from "../federation/config";
 import { gatewayRoutes } from "../gateway/routes";
 import { federationRuleFile } from "../federation/rules";
 import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
-import { StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
+import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
 import { queryFrontendArgs } from "../thanos/query-frontend";
 import { memcachedResponseCacheConfig } from "../thanos/response-cache";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, QUERY_FRONTEND_SCRAPE_USER, RESULTS_CACHE, THANOS_QUERY, alertmanagerPeerHosts, federationStoreAddresses, serviceHost } from "./layout";
+import {
+  ALERTMANAGER,
+  FEDERATION,
+  GRAFANA,
+  QUERY_FRONTEND,
+  QUERY_FRONTEND_SCRAPE_USER,
+  RESULTS_CACHE,
+  THANOS_QUERY,
+  alertmanagerPeerHosts,
+  federationStoreAddresses,
+  serviceHost,
+} from "./layout";
 import { SECRET_FILES } from "./secrets";
 
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
@@ -70,7 +81,10 @@ export const teamDashboardFile = (team: string, name: string) => `grafana/team-d
 
 /** The default dashboards' provider and one per team with dashboards. */
 function withTeamProviders(defaults: { apiVersion: number; providers: readonly object[] }, config: GlobalStackConfig) {
-  return { ...defaults, providers: [...defaults.providers, ...teamDashboardProviders(config.teams, GRAFANA.teamDashboardsDir)] };
+  return {
+    ...defaults,
+    providers: [...defaults.providers, ...teamDashboardProviders(config.teams, GRAFANA.teamDashboardsDir)],
+  };
 }
 
 /** The label that names this stack's Alertmanager mesh (`--cluster.label`). */
@@ -81,7 +95,11 @@ export function meshLabel(config: GlobalStackConfig): string {
 /** Each Prometheus pod of a region, in the order of its `prometheusPods`, as its gateway serves it. */
 export function federationTargets(region: ExposedRegion): FederationTarget[] {
   const o = region.outputs;
-  return gatewayRoutes(o.prometheusPods, o.tlsServerName).federation.map((r) => ({ address: region.federationAddress, metricsPath: r.path, name: r.name }));
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).federation.map((r) => ({
+    address: region.federationAddress,
+    metricsPath: r.path,
+    name: r.name,
+  }));
 }
 
 /** Every StoreAPI of a region: each Prometheus pod's sidecar and the store gateway, with the name the gateway routes on. */
@@ -99,12 +117,19 @@ export function storeApiEndpoints(region: ExposedRegion): StoreApiEndpoint[] {
  * `scripts/render.ts` writes for review and for promtool/amtool. Adding a region to the config adds its
  * federation job, Query endpoints, Grafana datasource and Alertmanager targets file; no code changes.
  */
-export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly ExposedRegion[], o: GlobalRenderOptions): Record<string, string> {
+export function renderGlobalFiles(
+  config: GlobalStackConfig,
+  regions: readonly ExposedRegion[],
+  o: GlobalRenderOptions,
+): Record<string, string> {
   const names = regions.map((r) => r.outputs.region);
   const missing = config.regions.filter((r) => !names.includes(r.name)).map((r) => r.name);
-  if (missing.length > 0) throw new Error(`stack '${config.stack}': no outputs for the configured region(s) ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(`stack '${config.stack}': no outputs for the configured region(s) ${missing.join(", ")}`);
   if (o.alertmanagerHosts.length !== config.alerting.replicas) {
-    throw new Error(`${config.alerting.replicas} Alertmanager peers are configured but ${o.alertmanagerHosts.length} addresses were given`);
+    throw new Error(
+      `${config.alerting.replicas} Alertmanager peers are configured but ${o.alertmanagerHosts.length} addresses were given`,
+    );
   }
   const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0 });
   const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
@@ -144,7 +169,13 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         },
       }),
     ),
-    [GLOBAL_FILES.federationRules]: yaml(federationRuleFile(regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })), { peers: config.alerting.replicas }, config.alerts)),
+    [GLOBAL_FILES.federationRules]: yaml(
+      federationRuleFile(
+        regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })),
+        { peers: config.alerting.replicas },
+        config.alerts,
+      ),
+    ),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(
       federationSidecarArgs({
         prometheusUrl: `http://localhost:${FEDERATION.port}`,
@@ -214,11 +245,13 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
       }),
     ),
     // Thanos re-resolves the headless Service (dns+), so the frontends follow memcached pods as they come and go.
-    [GLOBAL_FILES.frontendResponseCache]: yaml(memcachedResponseCacheConfig({
-      addresses: [`dns+${serviceHost(RESULTS_CACHE.service)}:${RESULTS_CACHE.port}`],
-      expiration: DEFAULTS.resultsCache.expiration,
-      maxItemSize: DEFAULTS.resultsCache.maxItemSize,
-    })),
+    [GLOBAL_FILES.frontendResponseCache]: yaml(
+      memcachedResponseCacheConfig({
+        addresses: [`dns+${serviceHost(RESULTS_CACHE.service)}:${RESULTS_CACHE.port}`],
+        expiration: DEFAULTS.resultsCache.expiration,
+        maxItemSize: DEFAULTS.resultsCache.maxItemSize,
+      }),
+    ),
     [GLOBAL_FILES.grafanaDatasources]: yaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
@@ -228,16 +261,23 @@ export function renderGlobalFiles(config: GlobalStackConfig, regions: readonly E
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: DEFAULTS.federation.interval,
-        regions: regions.map((r) => ({ region: r.outputs.region, storeAddresses: storeApiEndpoints(r).map((e) => e.address) })),
+        regions: regions.map((r) => ({
+          region: r.outputs.region,
+          storeAddresses: storeApiEndpoints(r).map((e) => e.address),
+        })),
       }),
     ),
-    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(withTeamProviders(dashboardProviders(GRAFANA.dashboardsDir), config)),
+    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(
+      withTeamProviders(dashboardProviders(GRAFANA.dashboardsDir), config),
+    ),
   };
-  for (const [name, board] of Object.entries(grafanaDashboards())) files[dashboardFile(name)] = JSON.stringify(board, null, 2);
+  for (const [name, board] of Object.entries(grafanaDashboards()))
+    files[dashboardFile(name)] = JSON.stringify(board, null, 2);
   for (const [team, boards] of Object.entries(teamDashboards(config.teams))) {
     for (const [name, board] of Object.entries(boards)) files[teamDashboardFile(team, name)] = board;
   }
   const peers = o.alertmanagerHosts.map((host) => `${host}:${ALERTMANAGER.webPort}`);
-  for (const r of regions) files[regionTargetsFile(r.outputs.region)] = JSON.stringify(alertmanagerTargets(peers), null, 2);
+  for (const r of regions)
+    files[regionTargetsFile(r.outputs.region)] = JSON.stringify(alertmanagerTargets(peers), null, 2);
   return files;
 }

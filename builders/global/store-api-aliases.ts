@@ -8,7 +8,7 @@
  * balancer's IP (GCP), since an ExternalName must be a DNS name. Neither is a cloud load balancer: they cost
  * nothing, and their count is no cost.
  */
-import { isIP } from "net";
+import { isIP } from "node:net";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { gatewayRoutes } from "../gateway/routes";
 import { serviceHost } from "./layout";
@@ -37,24 +37,37 @@ const PORT_NAME = "store-api";
 export function storeApiAlias(region: string, route: string, loadBalancerAddress: string, port: number): StoreApiAlias {
   const serviceName = `store-api-${region}-${route}`;
   if (!DNS_LABEL.test(serviceName)) {
-    throw new Error(`region '${region}': the Service name '${serviceName}' for its StoreAPI '${route}' is not a DNS label of at most 63 characters; use a shorter stack name`);
+    throw new Error(
+      `region '${region}': the Service name '${serviceName}' for its StoreAPI '${route}' is not a DNS label of at most 63 characters; use a shorter stack name`,
+    );
   }
   const address = `${serviceHost(serviceName)}:${port}`;
   const family = isIP(loadBalancerAddress);
-  if (family === 0) return { route, serviceName, address, service: { type: "ExternalName", externalName: loadBalancerAddress } };
+  if (family === 0)
+    return { route, serviceName, address, service: { type: "ExternalName", externalName: loadBalancerAddress } };
   const ports = [{ name: PORT_NAME, port, protocol: "TCP" as const }];
   return {
     route,
     serviceName,
     address,
     service: { type: "ClusterIP", ports },
-    endpointSlice: { addressType: family === 4 ? "IPv4" : "IPv6", endpoints: [{ addresses: [loadBalancerAddress] }], ports },
+    endpointSlice: {
+      addressType: family === 4 ? "IPv4" : "IPv6",
+      endpoints: [{ addresses: [loadBalancerAddress] }],
+      ports,
+    },
   };
 }
 
 /** The alias of every StoreAPI route of a region whose gateway the global tier dials at `gatewayHost:storeApiPort`. */
-export function storeApiAliases(o: Pick<RegionalOutputs, "region" | "prometheusPods" | "tlsServerName">, gatewayHost: string, storeApiPort: number): StoreApiAlias[] {
-  return gatewayRoutes(o.prometheusPods, o.tlsServerName).storeApi.map((r) => storeApiAlias(o.region, r.name, gatewayHost, storeApiPort));
+export function storeApiAliases(
+  o: Pick<RegionalOutputs, "region" | "prometheusPods" | "tlsServerName">,
+  gatewayHost: string,
+  storeApiPort: number,
+): StoreApiAlias[] {
+  return gatewayRoutes(o.prometheusPods, o.tlsServerName).storeApi.map((r) =>
+    storeApiAlias(o.region, r.name, gatewayHost, storeApiPort),
+  );
 }
 
 /** What Thanos Query dials for each StoreAPI route, by route name. */

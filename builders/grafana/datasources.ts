@@ -58,11 +58,19 @@ export function grafanaDatasources(p: DatasourcesParams) {
         basicAuthUser: p.thanosUser,
         jsonData: { ...global.jsonData, tlsAuthWithCACert: true },
         // Grafana reads the files when it provisions; neither the CA nor the password sits in the provisioning file.
-        secureJsonData: { tlsCACert: `$__file{${p.thanosCaFile}}`, basicAuthPassword: `$__file{${p.thanosPasswordFile}}` },
+        secureJsonData: {
+          tlsCACert: `$__file{${p.thanosCaFile}}`,
+          basicAuthPassword: `$__file{${p.thanosPasswordFile}}`,
+        },
       },
       prometheusApi("Federation Prometheus", DATASOURCE_UIDS.federation, p.federationUrl, "Prometheus"),
       ...p.regions.map((r) => {
-        const region = prometheusApi(`Region ${r.region}`, DATASOURCE_UIDS.region(r.region), p.thanosQueryUrl, "Thanos");
+        const region = prometheusApi(
+          `Region ${r.region}`,
+          DATASOURCE_UIDS.region(r.region),
+          p.thanosQueryUrl,
+          "Thanos",
+        );
         return { ...region, jsonData: { ...region.jsonData, customQueryParameters: storeMatch(r.storeAddresses) } };
       }),
     ],

@@ -29,6 +29,9 @@ export function teamDashboards(teams: readonly TeamSettings[]): Record<string, R
   return Object.fromEntries(
     teams
       .filter((team) => team.dashboardFiles.length > 0)
-      .map((team) => [team.name, Object.fromEntries(team.dashboardFiles.map((d) => [d.fileName, JSON.stringify(d.json, null, 2)]))]),
+      .map((team) => [
+        team.name,
+        Object.fromEntries(team.dashboardFiles.map((d) => [d.fileName, JSON.stringify(d.json, null, 2)])),
+      ]),
   );
 }

@@ -5,7 +5,7 @@
  * what a flow is in a NetworkPolicy. Egress to the outside never reaches instance metadata, except the
  * metadata server a GKE workload identity needs.
  */
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, type Cloud } from "../../config/clouds";
 import { ALL_PODS_PEER, INTERNET_PEERS, KUBE_DNS_PEER, tcp, udp } from "./network-peers";
 
 type Selector = Readonly<Record<string, string>>;
@@ -50,15 +50,23 @@ export function allowDnsSpec() {
 export function workloadPolicySpec(t: WorkloadTraffic, network: ClusterNetwork) {
   const peers = (list: readonly Peer[]): object[] =>
     list.flatMap((p): object[] =>
-      p === "load-balancer" ? CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
-        : p === "internet" ? INTERNET_PEERS
-        : p === "all-pods" ? [ALL_PODS_PEER]
-        : [{ podSelector: { matchLabels: { ...p.pods } } }]);
-  const ports = (f: Flow) => (f.ports ? { ports: f.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })) } : {});
+      p === "load-balancer"
+        ? CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
+        : p === "internet"
+          ? INTERNET_PEERS
+          : p === "all-pods"
+            ? [ALL_PODS_PEER]
+            : [{ podSelector: { matchLabels: { ...p.pods } } }],
+    );
+  const ports = (f: Flow) =>
+    f.ports ? { ports: f.ports.map((p) => ({ protocol: p.protocol ?? "TCP", port: p.port })) } : {};
   return {
     podSelector: { matchLabels: { ...t.selector } },
     policyTypes: ["Ingress", "Egress"],
     ingress: t.ingress.map((f) => ({ from: peers(f.peers), ...ports(f) })),
-    egress: [...t.egress.map((f) => ({ to: peers(f.peers), ...ports(f) })), ...(t.cloudIdentity ? CLOUD_TRAITS[network.cloud].identityMetadataEgress() : [])],
+    egress: [
+      ...t.egress.map((f) => ({ to: peers(f.peers), ...ports(f) })),
+      ...(t.cloudIdentity ? CLOUD_TRAITS[network.cloud].identityMetadataEgress() : []),
+    ],
   };
 }

@@ -5,7 +5,13 @@
 
 /** Runs as `nobody`, as the upstream images expect; fsGroup makes mounted volumes writable to it. */
 export function podSecurityContext(uid = 65534) {
-  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } };
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    fsGroup: uid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
 }
 
 export function containerSecurityContext() {
@@ -21,8 +27,18 @@ export function containerSecurityContext() {
 /** Replicas spread over zones (hard: losing a zone must leave a replica) and over nodes (soft). */
 export function zoneSpread(selector: Record<string, string>) {
   return [
-    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: selector } },
-    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "DoNotSchedule",
+      labelSelector: { matchLabels: selector },
+    },
+    {
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+      labelSelector: { matchLabels: selector },
+    },
   ];
 }
 
@@ -30,7 +46,9 @@ export function zoneSpread(selector: Record<string, string>) {
 export function podAntiAffinity(selector: Record<string, string>) {
   return {
     podAntiAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } }],
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } },
+      ],
     },
   };
 }

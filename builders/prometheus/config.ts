@@ -1,7 +1,7 @@
 import type { StaticScrapeJob, Team } from "../../config/types";
 import { teamJobs } from "../teams/jobs";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../regional/layout";
-import { kubernetesJobs, scrapeTimeout, selfJobs, staticJobs, ScrapeJobSettings } from "./scrape-jobs";
+import { kubernetesJobs, scrapeTimeout, selfJobs, staticJobs, type ScrapeJobSettings } from "./scrape-jobs";
 import type { ShardPosition } from "./sharding";
 import type { PrometheusConfig } from "./types";
 
@@ -66,8 +66,16 @@ export interface PrometheusConfigParams {
 }
 
 /** The external labels of one Prometheus pod: the same for every replica of a region except the replica label. */
-export function externalLabels(p: Pick<PrometheusConfigParams, "region" | "cloud" | "cluster" | "position" | "replica">): Record<string, string> {
-  return { region: p.region, cloud: p.cloud, cluster: p.cluster, shard: String(p.position.shard), [REPLICA_LABEL]: p.replica };
+export function externalLabels(
+  p: Pick<PrometheusConfigParams, "region" | "cloud" | "cluster" | "position" | "replica">,
+): Record<string, string> {
+  return {
+    region: p.region,
+    cloud: p.cloud,
+    cluster: p.cluster,
+    shard: String(p.position.shard),
+    [REPLICA_LABEL]: p.replica,
+  };
 }
 
 /** The Prometheus configuration of one shard and replica of a region. */
@@ -98,7 +106,10 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
   const scrapeConfigs = [...self, ...discovered, ...staticJobs(p.staticJobs, settings), ...teams];
   const names = scrapeConfigs.map((job) => job.job_name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new Error(`scrape job '${duplicate}' is defined twice: static jobs must not reuse a built-in job name (${names.join(", ")})`);
+  if (duplicate)
+    throw new Error(
+      `scrape job '${duplicate}' is defined twice: static jobs must not reuse a built-in job name (${names.join(", ")})`,
+    );
   return {
     global: {
       scrape_interval: p.scrapeInterval,

@@ -20,4 +20,8 @@ export function promtoolCheckCommand(check: "healthy" | "ready", p: PromtoolChec
  * The command of a container that only carries a readiness probe for its pod (a pod is Ready when each of its
  * containers is): it waits, and ends at once on SIGTERM, which a shell as PID 1 would otherwise ignore.
  */
-export const WAIT_FOR_TERM = ["sh", "-c", "trap 'kill $! 2>/dev/null; exit 0' TERM; while true; do sleep 3600 & wait $!; done"];
+export const WAIT_FOR_TERM = [
+  "sh",
+  "-c",
+  "trap 'kill $! 2>/dev/null; exit 0' TERM; while true; do sleep 3600 & wait $!; done",
+];

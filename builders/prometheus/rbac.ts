@@ -21,8 +21,11 @@ const ROLE_READS: Record<KubernetesRole, readonly { group: string; resource: str
 
 /** A job that scrapes node targets where node discovery puts them: the kubelet's own HTTPS port. */
 function scrapesKubelet(job: ScrapeConfig): boolean {
-  return job.scheme === "https" && (job.kubernetes_sd_configs ?? []).some((sd) => sd.role === "node") &&
-    !(job.relabel_configs ?? []).some((r) => r.target_label === "__address__");
+  return (
+    job.scheme === "https" &&
+    (job.kubernetes_sd_configs ?? []).some((sd) => sd.role === "node") &&
+    !(job.relabel_configs ?? []).some((r) => r.target_label === "__address__")
+  );
 }
 
 /**

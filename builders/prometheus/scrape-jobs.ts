@@ -1,6 +1,6 @@
 import { parseDuration } from "../../config/duration";
 import type { StaticScrapeJob } from "../../config/types";
-import { hashmodSharding, ShardPosition } from "./sharding";
+import { hashmodSharding, type ShardPosition } from "./sharding";
 import type { KubernetesRole, KubernetesSdConfig, RelabelConfig, ScrapeConfig } from "./types";
 
 /**
@@ -44,7 +44,8 @@ const CADVISOR_DROPS =
   "container_(tasks_state|memory_failures_total|blkio_device_usage_total|network_tcp_usage_total|network_udp_usage_total|file_descriptors|sockets|threads_max)";
 const KUBELET_DROPS =
   "(kubelet_runtime_operations_duration_seconds_bucket|rest_client_request_duration_seconds_bucket|storage_operation_duration_seconds_bucket|kubelet_pod_worker_duration_seconds_bucket)";
-const KUBE_STATE_METRICS_DROPS = "kube_(pod_status_scheduled_time|pod_tolerations|replicaset_(created|metadata_generation|status_observed_generation))";
+const KUBE_STATE_METRICS_DROPS =
+  "kube_(pod_status_scheduled_time|pod_tolerations|replicaset_(created|metadata_generation|status_observed_generation))";
 /** Go runtime internals every Go exporter repeats; the essentials (heap, goroutines, GC pauses) are kept. */
 const GO_RUNTIME_DROPS = "go_(gc_heap_.*|gc_scan_.*|godebug_.*|sync_mutex_.*|cpu_classes_.*|sched_gomaxprocs_threads)";
 
@@ -52,7 +53,11 @@ function drop(regex: string): RelabelConfig {
   return { source_labels: ["__name__"], regex, action: "drop" };
 }
 
-export function kubernetesSd(role: KubernetesRole, namespaces?: readonly string[], labelSelector?: string): KubernetesSdConfig[] {
+export function kubernetesSd(
+  role: KubernetesRole,
+  namespaces?: readonly string[],
+  labelSelector?: string,
+): KubernetesSdConfig[] {
   return [
     {
       role,
@@ -81,7 +86,13 @@ export function limits(settings: ScrapeJobSettings, factor = 1) {
  * the cluster CA (EKS and GKE nodes get theirs signed by it); a node whose kubelet signs its own fails its
  * scrapes (TargetDown) rather than receive the token unverified.
  */
-function kubeletJob(settings: ScrapeJobSettings, job: string, path: string, dropRegex: string, factor: number): ScrapeConfig {
+function kubeletJob(
+  settings: ScrapeJobSettings,
+  job: string,
+  path: string,
+  dropRegex: string,
+  factor: number,
+): ScrapeConfig {
   return {
     job_name: job,
     scheme: "https",
@@ -92,7 +103,11 @@ function kubeletJob(settings: ScrapeJobSettings, job: string, path: string, drop
     kubernetes_sd_configs: kubernetesSd("node"),
     relabel_configs: [
       ...hashmodSharding(settings.position),
-      { source_labels: ["__meta_kubernetes_node_label_topology_kubernetes_io_zone"], target_label: "zone", action: "replace" },
+      {
+        source_labels: ["__meta_kubernetes_node_label_topology_kubernetes_io_zone"],
+        target_label: "zone",
+        action: "replace",
+      },
       { source_labels: ["__meta_kubernetes_node_name"], target_label: "node", action: "replace" },
     ],
     metric_relabel_configs: [drop(dropRegex)],
@@ -174,7 +189,11 @@ function nodeExporterJob(settings: ScrapeJobSettings): ScrapeConfig {
   return {
     job_name: SCRAPE_JOBS.nodeExporter,
     ...limits(settings),
-    kubernetes_sd_configs: kubernetesSd("pod", [settings.monitoringNamespace], `app.kubernetes.io/name=${settings.nodeExporterName}`),
+    kubernetes_sd_configs: kubernetesSd(
+      "pod",
+      [settings.monitoringNamespace],
+      `app.kubernetes.io/name=${settings.nodeExporterName}`,
+    ),
     relabel_configs: [
       { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: "metrics", action: "keep" },
       ...hashmodSharding(settings.position),
@@ -185,7 +204,11 @@ function nodeExporterJob(settings: ScrapeJobSettings): ScrapeConfig {
       drop(GO_RUNTIME_DROPS),
       // Virtual and container interfaces and filesystems multiply series by the number of pods on a node.
       { source_labels: ["__name__", "device"], regex: "node_network_.+;(veth|cali|eni|lxc|gke).*", action: "drop" },
-      { source_labels: ["__name__", "fstype"], regex: "node_filesystem_.+;(tmpfs|overlay|squashfs|nsfs)", action: "drop" },
+      {
+        source_labels: ["__name__", "fstype"],
+        regex: "node_filesystem_.+;(tmpfs|overlay|squashfs|nsfs)",
+        action: "drop",
+      },
     ],
   };
 }
@@ -214,7 +237,11 @@ function thanosJob(settings: ScrapeJobSettings): ScrapeConfig {
     ...limits(settings),
     kubernetes_sd_configs: kubernetesSd("pod", [settings.monitoringNamespace]),
     relabel_configs: [
-      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: settings.thanosWorkloadNames.join("|"), action: "keep" },
+      {
+        source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+        regex: settings.thanosWorkloadNames.join("|"),
+        action: "keep",
+      },
       { source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: "http", action: "keep" },
       ...hashmodSharding(settings.position),
       // job = the workload, so alerts can tell a store gateway from the compactor.
@@ -292,7 +319,9 @@ export function staticJobs(jobs: readonly StaticScrapeJob[], settings: ScrapeJob
       const sharding = job.shard === undefined ? hashmodSharding(settings.position) : [];
       return {
         job_name: job.job,
-        ...(job.scrapeInterval ? { scrape_interval: job.scrapeInterval, scrape_timeout: scrapeTimeout(job.scrapeInterval) } : {}),
+        ...(job.scrapeInterval
+          ? { scrape_interval: job.scrapeInterval, scrape_timeout: scrapeTimeout(job.scrapeInterval) }
+          : {}),
         metrics_path: job.metricsPath,
         scheme: job.scheme,
         ...USER_TARGETS,

@@ -26,7 +26,9 @@ export function hashmodSharding(position: ShardPosition): RelabelConfig[] {
   }
   if (position.retiring) {
     if (!Number.isInteger(position.shard) || position.shard < position.shards) {
-      throw new Error(`a retiring shard must be an integer from ${position.shards} up (the active shards are 0 to ${position.shards - 1}), got ${position.shard}`);
+      throw new Error(
+        `a retiring shard must be an integer from ${position.shards} up (the active shards are 0 to ${position.shards - 1}), got ${position.shard}`,
+      );
     }
     return [{ source_labels: ["__address__"], regex: ".*", action: "drop" }];
   }

@@ -11,7 +11,18 @@ export interface RelabelConfig {
   readonly modulus?: number;
   readonly target_label?: string;
   readonly replacement?: string;
-  readonly action?: "replace" | "keep" | "drop" | "hashmod" | "labelmap" | "labeldrop" | "labelkeep" | "lowercase" | "uppercase" | "keepequal" | "dropequal";
+  readonly action?:
+    | "replace"
+    | "keep"
+    | "drop"
+    | "hashmod"
+    | "labelmap"
+    | "labeldrop"
+    | "labelkeep"
+    | "lowercase"
+    | "uppercase"
+    | "keepequal"
+    | "dropequal";
 }
 
 export interface TlsConfig {
@@ -54,7 +65,12 @@ export interface StaticConfig {
 }
 
 /** The exposition formats Prometheus 3 names in `scrape_protocols` and `fallback_scrape_protocol`. */
-export type ScrapeProtocol = "PrometheusProto" | "OpenMetricsText0.0.1" | "OpenMetricsText1.0.0" | "PrometheusText0.0.4" | "PrometheusText1.0.0";
+export type ScrapeProtocol =
+  | "PrometheusProto"
+  | "OpenMetricsText0.0.1"
+  | "OpenMetricsText1.0.0"
+  | "PrometheusText0.0.4"
+  | "PrometheusText1.0.0";
 
 export interface ScrapeConfig {
   readonly job_name: string;

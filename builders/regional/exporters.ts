@@ -20,7 +20,17 @@ export function nodeExporterArgs(): string[] {
  * has no business reading (its RBAC grants exactly this list).
  */
 export const KUBE_STATE_METRICS_RESOURCES = {
-  "": ["nodes", "pods", "services", "resourcequotas", "replicationcontrollers", "limitranges", "persistentvolumeclaims", "persistentvolumes", "namespaces"],
+  "": [
+    "nodes",
+    "pods",
+    "services",
+    "resourcequotas",
+    "replicationcontrollers",
+    "limitranges",
+    "persistentvolumeclaims",
+    "persistentvolumes",
+    "namespaces",
+  ],
   apps: ["statefulsets", "daemonsets", "deployments", "replicasets"],
   batch: ["cronjobs", "jobs"],
   autoscaling: ["horizontalpodautoscalers"],
@@ -34,5 +44,9 @@ export const KUBE_STATE_METRICS_RESOURCES = {
 
 export function kubeStateMetricsArgs(): string[] {
   const resources = Object.values(KUBE_STATE_METRICS_RESOURCES).flat().sort();
-  return [`--port=${PORTS.kubeStateMetrics}`, `--telemetry-port=${PORTS.kubeStateMetricsTelemetry}`, `--resources=${resources.join(",")}`];
+  return [
+    `--port=${PORTS.kubeStateMetrics}`,
+    `--telemetry-port=${PORTS.kubeStateMetricsTelemetry}`,
+    `--resources=${resources.join(",")}`,
+  ];
 }

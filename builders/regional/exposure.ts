@@ -13,7 +13,10 @@ export interface ExposureSettings {
  * The `gatewayExposure` output: where the global tier dials the region gateway. A node port defaults to the
  * project's fixed pair (so firewalls can name it); a route of the user's own defaults to the gateway's ports.
  */
-export function gatewayExposure(settings: ExposureSettings | undefined, gatewayPorts: { readonly federation: number; readonly storeApi: number }): GatewayExposure {
+export function gatewayExposure(
+  settings: ExposureSettings | undefined,
+  gatewayPorts: { readonly federation: number; readonly storeApi: number },
+): GatewayExposure {
   if (settings === undefined || settings.type === "load-balancer") return { type: "load-balancer" };
   // Validation requires a host for these types (config/cloud/kubernetes/rules.ts).
   if (settings.host === undefined) throw new Error(`kubernetes.exposure type ${settings.type} has no host`);

@@ -33,7 +33,10 @@ const clusterHost = (name: string) => `${name}.${MONITORING_NAMESPACE}.svc.clust
 const podHost = (podName: string) => clusterHost(`${podName}.${NAMES.prometheusService}`);
 
 /** The gateway's HAProxy config in a cluster; `files` are where its pod finds the certificate and CA. */
-export function regionalGatewayConfig(plan: RegionalPlan, files: { readonly certFile: string; readonly caFile: string } = GATEWAY): string {
+export function regionalGatewayConfig(
+  plan: RegionalPlan,
+  files: { readonly certFile: string; readonly caFile: string } = GATEWAY,
+): string {
   const routes = gatewayRoutes(plan.pods, plan.tlsServerName);
   const storeServer = (name: string) =>
     name === STORE_GATEWAY_ROUTE
@@ -45,7 +48,10 @@ export function regionalGatewayConfig(plan: RegionalPlan, files: { readonly cert
       certFile: files.certFile,
       backendCaFile: files.caFile,
       backendServerName: plan.tlsServerName,
-      routes: routes.federation.map((r) => ({ ...r, servers: [{ name: r.name, address: `${podHost(r.name)}:${PORTS.prometheusWeb}` }] })),
+      routes: routes.federation.map((r) => ({
+        ...r,
+        servers: [{ name: r.name, address: `${podHost(r.name)}:${PORTS.prometheusWeb}` }],
+      })),
     },
     storeApi: {
       binds: [`:${GATEWAY_PORTS.storeApi}`],

@@ -120,8 +120,24 @@ export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.global";
  * The ServiceAccounts that reach the region's bucket, each with its own cloud identity and only the access
  * its pods need: the sidecars (in the Prometheus pods) write, the store gateway reads, the compactor deletes.
  */
-export const BUCKET_IDENTITIES: readonly { readonly purpose: string; readonly access: BucketAccess; readonly serviceAccount: { readonly namespace: string; readonly name: string } }[] = [
-  { purpose: "thanos-sidecar", access: "write", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.prometheusServiceAccount } },
-  { purpose: "thanos-store", access: "read", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.storeGatewayServiceAccount } },
-  { purpose: "thanos-compact", access: "delete", serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.compactorServiceAccount } },
+export const BUCKET_IDENTITIES: readonly {
+  readonly purpose: string;
+  readonly access: BucketAccess;
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
+}[] = [
+  {
+    purpose: "thanos-sidecar",
+    access: "write",
+    serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.prometheusServiceAccount },
+  },
+  {
+    purpose: "thanos-store",
+    access: "read",
+    serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.storeGatewayServiceAccount },
+  },
+  {
+    purpose: "thanos-compact",
+    access: "delete",
+    serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.compactorServiceAccount },
+  },
 ];

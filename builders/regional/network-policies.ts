@@ -27,7 +27,10 @@ const EGRESS: Record<EgressNeed, { flows: Flow[]; cloudIdentity: boolean }> = {
   scrape: { flows: [{ peers: ["all-pods", "internet"] }], cloudIdentity: true },
   "object-store": { flows: [{ peers: ["internet"], ports: [{ port: 443 }] }], cloudIdentity: true },
   "kubernetes-api": { flows: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }], cloudIdentity: false },
-  "region-endpoints": { flows: [{ peers: [{ pods: {} }], ports: [{ port: PORTS.prometheusWeb }, { port: PORTS.thanosGrpc }] }], cloudIdentity: false },
+  "region-endpoints": {
+    flows: [{ peers: [{ pods: {} }], ports: [{ port: PORTS.prometheusWeb }, { port: PORTS.thanosGrpc }] }],
+    cloudIdentity: false,
+  },
 };
 
 /**
@@ -43,7 +46,8 @@ export function regionalTraffic(
 ): WorkloadTraffic {
   const from = (source: PortAccess["from"]) => ports.filter((p) => p.from === source).map((p) => ({ port: p.port }));
   const [viaLoadBalancer, viaGateway, scraped] = [from("load-balancer"), from("gateway"), from("prometheus")];
-  if (viaGateway.length > 0 && !gatewaySelector) throw new Error("a port admitted from the region gateway needs the gateway's selector");
+  if (viaGateway.length > 0 && !gatewaySelector)
+    throw new Error("a port admitted from the region gateway needs the gateway's selector");
   return {
     selector,
     ingress: [

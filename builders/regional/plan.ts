@@ -1,9 +1,9 @@
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
-import { PrometheusConfigParams } from "../prometheus/config";
+import type { PrometheusConfigParams } from "../prometheus/config";
 import { SCRAPE_JOBS } from "../prometheus/scrape-jobs";
 import type { StackJobs } from "../rules/alerts";
-import { RegionalSizing, sizeRegion } from "../sizing";
+import { type RegionalSizing, sizeRegion } from "../sizing";
 import {
   ALERTMANAGER_TLS_SERVER_NAME,
   FEDERATION_USERNAME,

@@ -28,7 +28,7 @@ export interface RegionalRenderInputs {
  * A well-formed bcrypt hash that matches no password anyone knows: rendered files carry it where the deployed
  * Secret carries the hash of the region's random federation password.
  */
-export const PLACEHOLDER_BCRYPT_HASH = "$2y$10$" + "0".repeat(53);
+export const PLACEHOLDER_BCRYPT_HASH = `$2y$10$${"0".repeat(53)}`;
 
 export function toYaml(value: unknown): string {
   return YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
@@ -50,10 +50,17 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
   const clusterName = inputs.clusterName ?? config.cluster.name;
   const files: Record<string, string> = {};
   for (const pod of plan.pods) {
-    const params = regionalPrometheusParams(config, plan, clusterName, pod.shard, prometheusPodName(pod.shard, pod.replica));
+    const params = regionalPrometheusParams(
+      config,
+      plan,
+      clusterName,
+      pod.shard,
+      prometheusPodName(pod.shard, pod.replica),
+    );
     files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
   }
-  for (const [name, rules] of Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) })) files[`rules/${name}`] = toYaml(rules);
+  for (const [name, rules] of Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }))
+    files[`rules/${name}`] = toYaml(rules);
   files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
   files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
   files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));

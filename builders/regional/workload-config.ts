@@ -9,8 +9,8 @@ import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
 import { certificateRules } from "../rules/certificates";
-import { AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
-import { RegionalSizing, retentionSize } from "../sizing";
+import { type AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
+import { type RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
 import type { GrpcServerTls } from "../thanos/common";
 import { sidecarArgs } from "../thanos/sidecar";
@@ -18,7 +18,11 @@ import { storeArgs } from "../thanos/store";
 import { FEDERATION_USERNAME, PATHS, PORTS } from "./layout";
 import { STACK_JOBS } from "./plan";
 
-const GRPC_TLS: GrpcServerTls = { certFile: PATHS.tlsCertFile, keyFile: PATHS.tlsKeyFile, clientCaFile: PATHS.tlsCaFile };
+const GRPC_TLS: GrpcServerTls = {
+  certFile: PATHS.tlsCertFile,
+  keyFile: PATHS.tlsKeyFile,
+  clientCaFile: PATHS.tlsCaFile,
+};
 /** Pods listen on every interface; NetworkPolicies decide who reaches them. */
 const POD_LISTEN_HOST = "0.0.0.0";
 const THANOS_LISTEN = { host: POD_LISTEN_HOST, grpcPort: PORTS.thanosGrpc, httpPort: PORTS.thanosHttp };
@@ -32,7 +36,10 @@ export const CERTIFICATE_RULES_FILE = "certificates.yaml";
  * clusters' 2h unless given).
  */
 export function regionalRuleFiles(alerts: AlertSettings, blockDuration: string = SIDECAR_BLOCK_DURATION) {
-  return { "recording.yaml": recordingRules(), "alerts.yaml": withAlertSettings(alertRules(STACK_JOBS, blockDuration), alerts) };
+  return {
+    "recording.yaml": recordingRules(),
+    "alerts.yaml": withAlertSettings(alertRules(STACK_JOBS, blockDuration), alerts),
+  };
 }
 
 /** Every alert a regional stack evaluates, by name (what `alerts.disabled` may name); the certificates' rule file is made per stack. */
@@ -56,7 +63,12 @@ export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: Regi
 }
 
 export function regionalWebConfig(passwordBcryptHash: string) {
-  return webConfig({ certFile: PATHS.tlsCertFile, keyFile: PATHS.tlsKeyFile, username: FEDERATION_USERNAME, passwordBcryptHash });
+  return webConfig({
+    certFile: PATHS.tlsCertFile,
+    keyFile: PATHS.tlsKeyFile,
+    username: FEDERATION_USERNAME,
+    passwordBcryptHash,
+  });
 }
 
 /** How the sidecar and the probes reach the pod's own Prometheus. */

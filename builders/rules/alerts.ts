@@ -27,7 +27,8 @@ export interface StackJobs {
  */
 export function alertRules(jobs: StackJobs, sidecarBlockDuration: string): RuleFile<AlertingRule> {
   const blockSeconds = parseDuration(sidecarBlockDuration);
-  if (blockSeconds === undefined || blockSeconds <= 0) throw new Error(`alert rules: '${sidecarBlockDuration}' is not a block duration`);
+  if (blockSeconds === undefined || blockSeconds <= 0)
+    throw new Error(`alert rules: '${sidecarBlockDuration}' is not a block duration`);
   return {
     groups: [
       {

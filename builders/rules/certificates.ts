@@ -1,4 +1,4 @@
-import { AlertSettings, withAlertSettings } from "./settings";
+import { type AlertSettings, withAlertSettings } from "./settings";
 import type { AlertingRule, RecordingRule, RuleFile } from "./types";
 
 /**
@@ -23,15 +23,25 @@ const DAY = 86400;
  * The warning should lie inside the certificates' early-renewal window, so a routine `pulumi up` (which
  * replaces a leaf in that window) keeps it quiet, and it fires only when nobody ran one in time.
  */
-export function certificateRules(certificates: readonly IssuedCertificate[], warningDays: number, alerts: AlertSettings): RuleFile<RecordingRule | AlertingRule> {
-  if (!(Number.isInteger(warningDays) && warningDays > 0)) throw new Error(`certificate warning: ${warningDays} is not a whole number of days`);
+export function certificateRules(
+  certificates: readonly IssuedCertificate[],
+  warningDays: number,
+  alerts: AlertSettings,
+): RuleFile<RecordingRule | AlertingRule> {
+  if (!(Number.isInteger(warningDays) && warningDays > 0))
+    throw new Error(`certificate warning: ${warningDays} is not a whole number of days`);
   const names = new Set<string>();
   const records: RecordingRule[] = certificates.map((c) => {
     if (names.has(c.name)) throw new Error(`certificate '${c.name}' is listed twice`);
     names.add(c.name);
     const expiry = Date.parse(c.validityEndTime);
-    if (Number.isNaN(expiry)) throw new Error(`certificate '${c.name}': validityEndTime '${c.validityEndTime}' is not an RFC 3339 time`);
-    return { record: CERTIFICATE_EXPIRY_METRIC, expr: `vector(${Math.floor(expiry / 1000)})`, labels: { certificate: c.name } };
+    if (Number.isNaN(expiry))
+      throw new Error(`certificate '${c.name}': validityEndTime '${c.validityEndTime}' is not an RFC 3339 time`);
+    return {
+      record: CERTIFICATE_EXPIRY_METRIC,
+      expr: `vector(${Math.floor(expiry / 1000)})`,
+      labels: { certificate: c.name },
+    };
   });
   const alert: AlertingRule = {
     alert: CERTIFICATE_EXPIRY_ALERT,

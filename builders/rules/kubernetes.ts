@@ -36,7 +36,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A container is crash looping.",
-          description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes.",
+          description:
+            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} has been in CrashLoopBackOff for 15 minutes.",
         },
       },
       {
@@ -49,7 +50,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A pod has not been running for 15 minutes.",
-          description: "Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending, Failed or Unknown for 15 minutes.",
+          description:
+            "Pod {{ $labels.namespace }}/{{ $labels.pod }} has been Pending, Failed or Unknown for 15 minutes.",
         },
       },
       {
@@ -62,7 +64,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A deployment has fewer available replicas than it asks for.",
-          description: "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} replicas wanted but fewer available for 15 minutes, with no rollout progressing.",
+          description:
+            "Deployment {{ $labels.namespace }}/{{ $labels.deployment }} has had {{ $value }} replicas wanted but fewer available for 15 minutes, with no rollout progressing.",
         },
       },
       {
@@ -74,7 +77,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A statefulset has not the number of ready replicas it asks for.",
-          description: "StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had {{ $value }} ready replicas, not the number it asks for, for 15 minutes.",
+          description:
+            "StatefulSet {{ $labels.namespace }}/{{ $labels.statefulset }} has had {{ $value }} ready replicas, not the number it asks for, for 15 minutes.",
         },
       },
       {
@@ -89,7 +93,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A daemonset rollout is stuck.",
-          description: "DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} has not scheduled, updated or made available a pod on every node it should for 15 minutes.",
+          description:
+            "DaemonSet {{ $labels.namespace }}/{{ $labels.daemonset }} has not scheduled, updated or made available a pod on every node it should for 15 minutes.",
         },
       },
       {
@@ -99,7 +104,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A job failed.",
-          description: "Job {{ $labels.namespace }}/{{ $labels.job_name }} failed to complete; it stays failed until it is removed.",
+          description:
+            "Job {{ $labels.namespace }}/{{ $labels.job_name }} failed to complete; it stays failed until it is removed.",
         },
       },
       {
@@ -110,7 +116,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A container was killed for running out of memory.",
-          description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted after an OOM kill in the last 10 minutes.",
+          description:
+            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} restarted after an OOM kill in the last 10 minutes.",
         },
       },
       {
@@ -120,7 +127,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A node is not ready.",
-          description: "Node {{ $labels.node }} has not been Ready for 15 minutes: its pods are not scheduled or are being evicted.",
+          description:
+            "Node {{ $labels.node }} has not been Ready for 15 minutes: its pods are not scheduled or are being evicted.",
         },
       },
       {
@@ -130,7 +138,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "critical" },
         annotations: {
           summary: "A persistent volume is almost full.",
-          description: "Volume {{ $labels.persistentvolumeclaim }} in namespace {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its space left.",
+          description:
+            "Volume {{ $labels.persistentvolumeclaim }} in namespace {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its space left.",
         },
       },
       {
@@ -142,7 +151,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "warning" },
         annotations: {
           summary: "A persistent volume is filling up and will be full within four days.",
-          description: "Volume {{ $labels.persistentvolumeclaim }} in namespace {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its space left and fills at a rate that leaves none within four days.",
+          description:
+            "Volume {{ $labels.persistentvolumeclaim }} in namespace {{ $labels.namespace }} has {{ $value | humanizePercentage }} of its space left and fills at a rate that leaves none within four days.",
         },
       },
       {
@@ -154,7 +164,8 @@ export function kubernetesAlerts(jobs: KubernetesJobs): RuleGroup<AlertingRule> 
         labels: { severity: "info" },
         annotations: {
           summary: "A container is CPU-throttled.",
-          description: "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} was throttled in {{ $value | humanizePercentage }} of its CPU periods: it runs at its CPU limit.",
+          description:
+            "Container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }} was throttled in {{ $value | humanizePercentage }} of its CPU periods: it runs at its CPU limit.",
         },
       },
     ],

@@ -84,7 +84,8 @@ export function nodeAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "A node is running out of memory.",
-          description: "{{ $labels.instance }} has used {{ $value | humanize }}% of its memory for 15 minutes: pods will be evicted or OOM-killed.",
+          description:
+            "{{ $labels.instance }} has used {{ $value | humanize }}% of its memory for 15 minutes: pods will be evicted or OOM-killed.",
         },
       },
       {
@@ -97,7 +98,8 @@ export function nodeAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "A node's clock is skewed.",
-          description: "The clock of {{ $labels.instance }} is {{ $value | humanize }}s off its time source and not converging.",
+          description:
+            "The clock of {{ $labels.instance }} is {{ $value | humanize }}s off its time source and not converging.",
         },
       },
       {
@@ -108,7 +110,8 @@ export function nodeAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "A node's clock is not synchronising.",
-          description: "The clock of {{ $labels.instance }} has not been synchronised with a time source for 10 minutes.",
+          description:
+            "The clock of {{ $labels.instance }} has not been synchronised with a time source for 10 minutes.",
         },
       },
       networkErrors("NodeNetworkReceiveErrs", "receive"),

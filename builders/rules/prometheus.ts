@@ -18,7 +18,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "critical" },
         annotations: {
           summary: "Prometheus failed to reload its configuration.",
-          description: "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
+          description:
+            "{{ $labels.instance }} has rejected its configuration for 10 minutes: it runs on the last one it accepted, and the next restart fails.",
         },
       },
       {
@@ -27,7 +28,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "critical" },
         annotations: {
           summary: "Prometheus fails to evaluate rules.",
-          description: "Evaluations of rule group {{ $labels.rule_group }} failed in the last 10 minutes: recording rules and alerts are missing.",
+          description:
+            "Evaluations of rule group {{ $labels.rule_group }} failed in the last 10 minutes: recording rules and alerts are missing.",
         },
       },
       {
@@ -37,7 +39,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "Prometheus skips rule group evaluations.",
-          description: "Rule group {{ $labels.rule_group }} takes longer than its interval to evaluate: evaluations are skipped and its alerts fire late.",
+          description:
+            "Rule group {{ $labels.rule_group }} takes longer than its interval to evaluate: evaluations are skipped and its alerts fire late.",
         },
       },
       {
@@ -48,7 +51,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "Scrapes are rejected for exceeding sample_limit or label_limit.",
-          description: "{{ $labels.instance }} dropped whole scrapes in the last 10 minutes: a target grew past its limits (cardinality).",
+          description:
+            "{{ $labels.instance }} dropped whole scrapes in the last 10 minutes: a target grew past its limits (cardinality).",
         },
       },
       {
@@ -58,7 +62,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "critical" },
         annotations: {
           summary: "Prometheus cannot turn discovered targets into scrapes.",
-          description: "Scrape pool {{ $labels.scrape_job }} failed to sync its targets in the last 30 minutes: they are not scraped.",
+          description:
+            "Scrape pool {{ $labels.scrape_job }} failed to sync its targets in the last 30 minutes: they are not scraped.",
         },
       },
       {
@@ -69,7 +74,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "Prometheus fails to compact its TSDB.",
-          description: "{{ $labels.instance }} failed {{ $value | humanize }} compactions in the last 3 hours: no new blocks are cut, so none is uploaded either.",
+          description:
+            "{{ $labels.instance }} failed {{ $value | humanize }} compactions in the last 3 hours: no new blocks are cut, so none is uploaded either.",
         },
       },
       {
@@ -89,7 +95,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "The queue of alerts to send to Alertmanager is filling up.",
-          description: "{{ $labels.instance }}'s alert notification queue will be full within 30 minutes: alerts will be dropped.",
+          description:
+            "{{ $labels.instance }}'s alert notification queue will be full within 30 minutes: alerts will be dropped.",
         },
       },
       {
@@ -99,7 +106,8 @@ export function prometheusAlerts(job: string): RuleGroup<AlertingRule> {
         labels: { severity: "warning" },
         annotations: {
           summary: "Prometheus fails to send alerts to an Alertmanager.",
-          description: "{{ $value | humanizePercentage }} of the alerts {{ $labels.instance }} sends to Alertmanager {{ $labels.alertmanager }} fail.",
+          description:
+            "{{ $value | humanizePercentage }} of the alerts {{ $labels.instance }} sends to Alertmanager {{ $labels.alertmanager }} fail.",
         },
       },
     ],

@@ -42,7 +42,10 @@ export function recordingRules(): RuleFile<RecordingRule> {
           { record: "job:up:count", expr: "count by (job) (up)" },
           { record: "job:scrape_samples_scraped:sum", expr: "sum by (job) (scrape_samples_scraped)" },
           { record: "job:http_requests:rate5m", expr: "sum by (job) (rate(http_requests_total[5m]))" },
-          { record: "job:http_request_errors:rate5m", expr: `sum by (job) (rate(http_requests_total{${SERVER_ERRORS}}[5m]))` },
+          {
+            record: "job:http_request_errors:rate5m",
+            expr: `sum by (job) (rate(http_requests_total{${SERVER_ERRORS}}[5m]))`,
+          },
         ],
       },
       {

@@ -26,13 +26,23 @@ const isAlert = (rule: RecordingRule | AlertingRule): rule is AlertingRule => "a
  * A rule file as the stack evaluates it: the disabled alerts left out (a group left empty goes with them)
  * and every alert linked to its runbook. The config has checked that no guard alert (./guards.ts) is disabled.
  */
-export function withAlertSettings<R extends RecordingRule | AlertingRule>(file: RuleFile<R>, settings: AlertSettings): RuleFile<R> {
+export function withAlertSettings<R extends RecordingRule | AlertingRule>(
+  file: RuleFile<R>,
+  settings: AlertSettings,
+): RuleFile<R> {
   const disabled = new Set(settings.disabled);
   const groups = file.groups.map((group) => ({
     ...group,
     rules: group.rules
       .filter((rule) => !(isAlert(rule) && disabled.has(rule.alert)))
-      .map((rule) => (isAlert(rule) ? { ...rule, annotations: { ...rule.annotations, runbook_url: runbookUrl(settings.runbookBaseUrl, rule.alert) } } : rule)),
+      .map((rule) =>
+        isAlert(rule)
+          ? {
+              ...rule,
+              annotations: { ...rule.annotations, runbook_url: runbookUrl(settings.runbookBaseUrl, rule.alert) },
+            }
+          : rule,
+      ),
   }));
   return { groups: groups.filter((group) => group.rules.length > 0) };
 }

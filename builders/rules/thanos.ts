@@ -58,7 +58,8 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
         labels: { severity: "critical" },
         annotations: {
           summary: "The Thanos sidecar fails to upload blocks to the bucket.",
-          description: "Blocks are not reaching object storage; once local retention passes they are lost from long-term queries.",
+          description:
+            "Blocks are not reaching object storage; once local retention passes they are lost from long-term queries.",
         },
       },
       {
@@ -84,7 +85,8 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
         labels: { severity: "critical" },
         annotations: {
           summary: "A Thanos sidecar cannot reach its Prometheus.",
-          description: "{{ $labels.instance }} has not reached the Prometheus beside it for 5 minutes: Thanos Query gets nothing recent from this replica and no block is uploaded.",
+          description:
+            "{{ $labels.instance }} has not reached the Prometheus beside it for 5 minutes: Thanos Query gets nothing recent from this replica and no block is uploaded.",
         },
       },
       {
@@ -94,12 +96,18 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
         labels: { severity: "critical" },
         annotations: {
           summary: "The Thanos compactor has halted.",
-          description: "{{ $labels.pod }} stopped on an error: no compaction, downsampling or retention runs until it is fixed.",
+          description:
+            "{{ $labels.pod }} stopped on an error: no compaction, downsampling or retention runs until it is fixed.",
         },
       },
       {
         alert: "ThanosCompactHighCompactionFailures",
-        expr: perPodErrorRatio("thanos_compact_group_compactions_failures_total", "thanos_compact_group_compactions_total", jobs.compactor, 0.05),
+        expr: perPodErrorRatio(
+          "thanos_compact_group_compactions_failures_total",
+          "thanos_compact_group_compactions_total",
+          jobs.compactor,
+          0.05,
+        ),
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
@@ -109,7 +117,12 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
       },
       {
         alert: "ThanosCompactBucketHighOperationFailures",
-        expr: perPodErrorRatio("thanos_objstore_bucket_operation_failures_total", "thanos_objstore_bucket_operations_total", jobs.compactor, 0.05),
+        expr: perPodErrorRatio(
+          "thanos_objstore_bucket_operation_failures_total",
+          "thanos_objstore_bucket_operations_total",
+          jobs.compactor,
+          0.05,
+        ),
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
@@ -127,7 +140,8 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
         labels: { severity: "warning" },
         annotations: {
           summary: "The Thanos compactor has uploaded nothing for 24 hours.",
-          description: "{{ $labels.pod }} runs but has compacted or downsampled nothing for a day: queries over long ranges grow slow and the bucket grows.",
+          description:
+            "{{ $labels.pod }} runs but has compacted or downsampled nothing for a day: queries over long ranges grow slow and the bucket grows.",
         },
       },
       {
@@ -139,12 +153,18 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
         labels: { severity: "warning" },
         annotations: {
           summary: "The Thanos store gateway fails StoreAPI requests.",
-          description: "{{ $labels.pod }} fails {{ $value | humanizePercentage }} of its gRPC requests: queries over long ranges are partial.",
+          description:
+            "{{ $labels.pod }} fails {{ $value | humanizePercentage }} of its gRPC requests: queries over long ranges are partial.",
         },
       },
       {
         alert: "ThanosStoreBucketOperationFailures",
-        expr: perPodErrorRatio("thanos_objstore_bucket_operation_failures_total", "thanos_objstore_bucket_operations_total", jobs.storeGateway, 0.05),
+        expr: perPodErrorRatio(
+          "thanos_objstore_bucket_operation_failures_total",
+          "thanos_objstore_bucket_operations_total",
+          jobs.storeGateway,
+          0.05,
+        ),
         for: "15m",
         labels: { severity: "warning" },
         annotations: {
@@ -154,7 +174,11 @@ export function thanosAlerts(jobs: ThanosJobs, blockSeconds: number): RuleGroup<
       },
       {
         alert: "ThanosStoreSeriesGateLatencyHigh",
-        expr: perPodLatencyAbove("thanos_bucket_store_series_gate_queries_duration_seconds", jobs.storeGateway, SLOW_SECONDS),
+        expr: perPodLatencyAbove(
+          "thanos_bucket_store_series_gate_queries_duration_seconds",
+          jobs.storeGateway,
+          SLOW_SECONDS,
+        ),
         for: "10m",
         labels: { severity: "warning" },
         annotations: {

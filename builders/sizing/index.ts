@@ -112,7 +112,8 @@ export interface RegionalSizing {
 
 function seconds(what: string, duration: string): number {
   const value = parseDuration(duration);
-  if (value === undefined || value <= 0) throw new Error(`sizing: ${what} '${duration}' is not a positive Prometheus duration`);
+  if (value === undefined || value <= 0)
+    throw new Error(`sizing: ${what} '${duration}' is not a positive Prometheus duration`);
   return value;
 }
 
@@ -135,7 +136,9 @@ export function shardsFor(totalSeries: number): number {
 
 export function sizeRegion(input: SizingInput): RegionalSizing {
   if (!(input.targets > 0) || !(input.seriesPerTarget > 0)) {
-    throw new Error(`sizing: targets (${input.targets}) and seriesPerTarget (${input.seriesPerTarget}) must be positive`);
+    throw new Error(
+      `sizing: targets (${input.targets}) and seriesPerTarget (${input.seriesPerTarget}) must be positive`,
+    );
   }
   const interval = seconds("scrape interval", input.scrapeInterval);
   const retention = seconds("retention", input.retention);
@@ -145,7 +148,10 @@ export function sizeRegion(input: SizingInput): RegionalSizing {
   const samplesPerSecond = seriesPerShard / interval;
   const millionSeries = totalSeries / 1_000_000;
 
-  const computed = pod(BASE_CPU_CORES + samplesPerSecond / SAMPLES_PER_SECOND_PER_CORE, BASE_MEMORY_BYTES + seriesPerShard * RESIDENT_BYTES_PER_SERIES);
+  const computed = pod(
+    BASE_CPU_CORES + samplesPerSecond / SAMPLES_PER_SECOND_PER_CORE,
+    BASE_MEMORY_BYTES + seriesPerShard * RESIDENT_BYTES_PER_SERIES,
+  );
   const overrides = input.overrides ?? {};
   const prometheus = {
     ...computed,
@@ -154,7 +160,10 @@ export function sizeRegion(input: SizingInput): RegionalSizing {
     ...(overrides.memory ? { memoryRequest: overrides.memory, memoryLimit: overrides.memory } : {}),
     diskGiB:
       overrides.diskGiB ??
-      Math.max(MIN_PROMETHEUS_DISK_GIB, gib((retention + WAL_SECONDS) * samplesPerSecond * BYTES_PER_SAMPLE * DISK_HEADROOM)),
+      Math.max(
+        MIN_PROMETHEUS_DISK_GIB,
+        gib((retention + WAL_SECONDS) * samplesPerSecond * BYTES_PER_SAMPLE * DISK_HEADROOM),
+      ),
   };
 
   const storeMemory = GI + millionSeries * 512 * MI;

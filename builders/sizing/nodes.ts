@@ -26,9 +26,13 @@ export function nodesFor(pods: readonly PodRequest[], room: NodeRoom, perNode: N
   const nodes: { cpuCores: number; memoryBytes: number; groups: Set<string> }[] = [];
   for (const pod of [...pods].sort((a, b) => b.memoryBytes - a.memoryBytes || b.cpuCores - a.cpuCores)) {
     if (pod.cpuCores > free.cpuCores || pod.memoryBytes > free.memoryBytes) {
-      throw new Error(`sizing: a ${pod.group} pod (${pod.cpuCores} cores, ${Math.ceil(pod.memoryBytes / 2 ** 20)} MiB) is larger than one node's room`);
+      throw new Error(
+        `sizing: a ${pod.group} pod (${pod.cpuCores} cores, ${Math.ceil(pod.memoryBytes / 2 ** 20)} MiB) is larger than one node's room`,
+      );
     }
-    let node = nodes.find((n) => !n.groups.has(pod.group) && n.cpuCores >= pod.cpuCores && n.memoryBytes >= pod.memoryBytes);
+    let node = nodes.find(
+      (n) => !n.groups.has(pod.group) && n.cpuCores >= pod.cpuCores && n.memoryBytes >= pod.memoryBytes,
+    );
     if (!node) {
       node = { ...free, groups: new Set() };
       nodes.push(node);

@@ -6,7 +6,7 @@
  * reads these files on every scrape (password, token) or TLS handshake (CA, certificate, key), so a copy that
  * changes reaches it without a restart.
  */
-import { createHash } from "crypto";
+import { createHash } from "node:crypto";
 import { endpointKeys } from "../../config/teams-schema";
 import type { Team, TeamEndpoint } from "../../config/types";
 import type { ScrapeConfig } from "../prometheus/types";
@@ -39,10 +39,16 @@ export function credentialFileName(source: CredentialSource): string {
 }
 
 /** Where each of an endpoint's fields reads from: a key in the monitor's namespace. */
-function sourcesOf(namespace: string | undefined, endpoint: TeamEndpoint): { field: string; source: CredentialSource }[] {
+function sourcesOf(
+  namespace: string | undefined,
+  endpoint: TeamEndpoint,
+): { field: string; source: CredentialSource }[] {
   const keys = endpointKeys(endpoint);
   // The config refuses a monitor that names a key but has no namespace (config/teams-rules.ts).
-  if (keys.length > 0 && namespace === undefined) throw new Error(`an endpoint reads ${keys[0].field} from ${keys[0].kind} '${keys[0].name}' of a monitor without a namespace`);
+  if (keys.length > 0 && namespace === undefined)
+    throw new Error(
+      `an endpoint reads ${keys[0].field} from ${keys[0].kind} '${keys[0].name}' of a monitor without a namespace`,
+    );
   return keys.map(({ field, kind, name, key }) => ({ field, source: { kind, namespace: namespace!, name, key } }));
 }
 
@@ -62,7 +68,12 @@ export function teamCredentialFiles(teams: readonly Team[]): CredentialFile[] {
         monitor.endpoints.forEach((endpoint, i) => {
           for (const { field, source } of sourcesOf(monitor.namespace, endpoint)) {
             const fileName = credentialFileName(source);
-            if (!files.has(fileName)) files.set(fileName, { source, fileName, usedBy: `job '${teamJobName(team.name, kind, monitor.name, i)}' (${field})` });
+            if (!files.has(fileName))
+              files.set(fileName, {
+                source,
+                fileName,
+                usedBy: `job '${teamJobName(team.name, kind, monitor.name, i)}' (${field})`,
+              });
           }
         });
       }
@@ -75,8 +86,17 @@ export function teamCredentialFiles(teams: readonly Team[]): CredentialFile[] {
  * The TLS and authentication fields of one endpoint's job, every credential a file under `credentialsDir`
  * (where the copy is mounted). Exported on its own so a job of any kind can carry it.
  */
-export function endpointHttpClient(namespace: string | undefined, endpoint: TeamEndpoint, credentialsDir: string): HttpClientFields {
-  const file = new Map(sourcesOf(namespace, endpoint).map(({ field, source }) => [field, `${credentialsDir}/${credentialFileName(source)}`]));
+export function endpointHttpClient(
+  namespace: string | undefined,
+  endpoint: TeamEndpoint,
+  credentialsDir: string,
+): HttpClientFields {
+  const file = new Map(
+    sourcesOf(namespace, endpoint).map(({ field, source }) => [
+      field,
+      `${credentialsDir}/${credentialFileName(source)}`,
+    ]),
+  );
   const tls = endpoint.tlsConfig;
   const auth = endpoint.authorization;
   return {
@@ -84,13 +104,19 @@ export function endpointHttpClient(namespace: string | undefined, endpoint: Team
       ? {
           tls_config: {
             ...(file.has("tlsConfig.ca") ? { ca_file: file.get("tlsConfig.ca") } : {}),
-            ...(file.has("tlsConfig.cert") ? { cert_file: file.get("tlsConfig.cert"), key_file: file.get("tlsConfig.keySecret") } : {}),
+            ...(file.has("tlsConfig.cert")
+              ? { cert_file: file.get("tlsConfig.cert"), key_file: file.get("tlsConfig.keySecret") }
+              : {}),
             ...(tls.serverName ? { server_name: tls.serverName } : {}),
             ...(tls.insecureSkipVerify ? { insecure_skip_verify: true } : {}),
           },
         }
       : {}),
-    ...(endpoint.basicAuth ? { basic_auth: { username_file: file.get("basicAuth.username"), password_file: file.get("basicAuth.password")! } } : {}),
+    ...(endpoint.basicAuth
+      ? {
+          basic_auth: { username_file: file.get("basicAuth.username"), password_file: file.get("basicAuth.password")! },
+        }
+      : {}),
     ...(auth ? { authorization: { type: auth.type, credentials_file: file.get("authorization.credentials")! } } : {}),
   };
 }

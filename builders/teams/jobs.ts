@@ -6,7 +6,14 @@
  */
 import { TEAM_LABEL } from "../../config/teams-schema";
 import type { Team, TeamEndpoint, TeamMonitor, TeamRelabeling } from "../../config/types";
-import { POD_LABELS, ScrapeJobSettings, USER_TARGETS, kubernetesSd, limits, scrapeTimeout } from "../prometheus/scrape-jobs";
+import {
+  POD_LABELS,
+  type ScrapeJobSettings,
+  USER_TARGETS,
+  kubernetesSd,
+  limits,
+  scrapeTimeout,
+} from "../prometheus/scrape-jobs";
 import { hashmodSharding } from "../prometheus/sharding";
 import { endpointHttpClient } from "./credentials";
 import { teamJobName } from "./names";
@@ -21,7 +28,11 @@ const literal = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Where each kind of target carries its object's labels and its port. */
 const META = {
-  services: { object: "__meta_kubernetes_service", portName: "__meta_kubernetes_endpointslice_port_name", role: "endpointslice" },
+  services: {
+    object: "__meta_kubernetes_service",
+    portName: "__meta_kubernetes_endpointslice_port_name",
+    role: "endpointslice",
+  },
   pods: { object: "__meta_kubernetes_pod", portName: "__meta_kubernetes_pod_container_port_name", role: "pod" },
 } as const;
 
@@ -31,7 +42,13 @@ function selectorSteps(kind: Kind, selector: TeamMonitor["selector"]): RelabelCo
   const present = (key: string) => `${META[kind].object}_labelpresent_${metaName(key)}`;
   const values = (vs: readonly string[]) => vs.map(literal).join("|");
   return [
-    ...Object.entries(selector.matchLabels).map(([key, value]): RelabelConfig => ({ source_labels: [label(key), present(key)], regex: `${literal(value)};true`, action: "keep" })),
+    ...Object.entries(selector.matchLabels).map(
+      ([key, value]): RelabelConfig => ({
+        source_labels: [label(key), present(key)],
+        regex: `${literal(value)};true`,
+        action: "keep",
+      }),
+    ),
     ...selector.matchExpressions.map((e): RelabelConfig => {
       switch (e.operator) {
         case "In":
@@ -52,9 +69,20 @@ function selectorSteps(kind: Kind, selector: TeamMonitor["selector"]): RelabelCo
 
 function portSteps(kind: Kind, endpoint: TeamEndpoint): RelabelConfig[] {
   const steps: RelabelConfig[] = [];
-  if (endpoint.port !== undefined) steps.push({ source_labels: [META[kind].portName], regex: literal(endpoint.port), action: "keep" });
-  if (typeof endpoint.targetPort === "number") steps.push({ source_labels: ["__meta_kubernetes_pod_container_port_number"], regex: String(endpoint.targetPort), action: "keep" });
-  if (typeof endpoint.targetPort === "string") steps.push({ source_labels: ["__meta_kubernetes_pod_container_port_name"], regex: literal(endpoint.targetPort), action: "keep" });
+  if (endpoint.port !== undefined)
+    steps.push({ source_labels: [META[kind].portName], regex: literal(endpoint.port), action: "keep" });
+  if (typeof endpoint.targetPort === "number")
+    steps.push({
+      source_labels: ["__meta_kubernetes_pod_container_port_number"],
+      regex: String(endpoint.targetPort),
+      action: "keep",
+    });
+  if (typeof endpoint.targetPort === "string")
+    steps.push({
+      source_labels: ["__meta_kubernetes_pod_container_port_name"],
+      regex: literal(endpoint.targetPort),
+      action: "keep",
+    });
   return steps;
 }
 
@@ -62,8 +90,17 @@ function portSteps(kind: Kind, endpoint: TeamEndpoint): RelabelConfig[] {
  * targetLabels and podTargetLabels: each label of the Service or Pod that has a value, copied onto the target
  * under its sanitized name, as the operator does.
  */
-function copiedLabels(object: "__meta_kubernetes_service" | "__meta_kubernetes_pod", labels: readonly string[]): RelabelConfig[] {
-  return labels.map((l) => ({ source_labels: [`${object}_label_${metaName(l)}`], target_label: metaName(l), regex: "(.+)", replacement: "${1}", action: "replace" }));
+function copiedLabels(
+  object: "__meta_kubernetes_service" | "__meta_kubernetes_pod",
+  labels: readonly string[],
+): RelabelConfig[] {
+  return labels.map((l) => ({
+    source_labels: [`${object}_label_${metaName(l)}`],
+    target_label: metaName(l),
+    regex: "(.+)",
+    replacement: "${1}",
+    action: "replace",
+  }));
 }
 
 /**
@@ -72,12 +109,25 @@ function copiedLabels(object: "__meta_kubernetes_service" | "__meta_kubernetes_p
  * dashboards and rules written against the operator's jobs keep matching after an import.
  */
 function jobSteps(kind: Kind, monitor: TeamMonitor): RelabelConfig[] {
-  const named: RelabelConfig = kind === "services"
-    ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
-    : { target_label: "job", replacement: monitor.namespace !== undefined ? `${monitor.namespace}/${monitor.name}` : monitor.name, action: "replace" };
-  const labeled: RelabelConfig[] = monitor.jobLabel !== undefined
-    ? [{ source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`], regex: "(.+)", target_label: "job", action: "replace" }]
-    : [];
+  const named: RelabelConfig =
+    kind === "services"
+      ? { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }
+      : {
+          target_label: "job",
+          replacement: monitor.namespace !== undefined ? `${monitor.namespace}/${monitor.name}` : monitor.name,
+          action: "replace",
+        };
+  const labeled: RelabelConfig[] =
+    monitor.jobLabel !== undefined
+      ? [
+          {
+            source_labels: [`${META[kind].object}_label_${metaName(monitor.jobLabel)}`],
+            regex: "(.+)",
+            target_label: "job",
+            action: "replace",
+          },
+        ]
+      : [];
   return [named, ...labeled];
 }
 
@@ -86,8 +136,12 @@ function targetLabels(kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint):
   return [
     ...POD_LABELS,
     { source_labels: ["__meta_kubernetes_pod_container_name"], target_label: "container", action: "replace" },
-    ...(kind === "services" ? [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "service", action: "replace" } as const] : []),
-    ...(endpoint.port !== undefined ? [{ target_label: "endpoint", replacement: endpoint.port, action: "replace" } as const] : []),
+    ...(kind === "services"
+      ? [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "service", action: "replace" } as const]
+      : []),
+    ...(endpoint.port !== undefined
+      ? [{ target_label: "endpoint", replacement: endpoint.port, action: "replace" } as const]
+      : []),
     ...("targetLabels" in monitor ? copiedLabels("__meta_kubernetes_service", monitor.targetLabels) : []),
     ...copiedLabels("__meta_kubernetes_pod", monitor.podTargetLabels),
     ...jobSteps(kind, monitor),
@@ -109,14 +163,24 @@ function relabelConfig(r: TeamRelabeling): RelabelConfig {
 /** Written last, so it wins over the team's relabelings and, on series, over a target's own `team` label. */
 const teamLabel = (team: string): RelabelConfig => ({ target_label: TEAM_LABEL, replacement: team, action: "replace" });
 
-function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: TeamEndpoint, index: number, settings: ScrapeJobSettings, credentialsDir: string): ScrapeConfig {
+function endpointJob(
+  team: Team,
+  kind: Kind,
+  monitor: TeamMonitor,
+  endpoint: TeamEndpoint,
+  index: number,
+  settings: ScrapeJobSettings,
+  credentialsDir: string,
+): ScrapeConfig {
   const { any, matchNames } = monitor.namespaceSelector;
   const namespaces = any ? undefined : matchNames.length > 0 ? matchNames : team.namespaces;
   const base = limits(settings);
   return {
     job_name: teamJobName(team.name, kind, monitor.name, index),
     ...(endpoint.interval ? { scrape_interval: endpoint.interval } : {}),
-    ...(endpoint.scrapeTimeout || endpoint.interval ? { scrape_timeout: endpoint.scrapeTimeout ?? scrapeTimeout(endpoint.interval!) } : {}),
+    ...(endpoint.scrapeTimeout || endpoint.interval
+      ? { scrape_timeout: endpoint.scrapeTimeout ?? scrapeTimeout(endpoint.interval!) }
+      : {}),
     metrics_path: endpoint.path,
     scheme: endpoint.scheme,
     ...(endpoint.honorLabels ? { honor_labels: true } : {}),
@@ -127,7 +191,15 @@ function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: Tea
     ...endpointHttpClient(monitor.namespace, endpoint, credentialsDir),
     kubernetes_sd_configs: kubernetesSd(META[kind].role, namespaces),
     relabel_configs: [
-      ...(kind === "pods" ? [{ source_labels: ["__meta_kubernetes_pod_phase"], regex: "Pending|Succeeded|Failed", action: "drop" } as const] : []),
+      ...(kind === "pods"
+        ? [
+            {
+              source_labels: ["__meta_kubernetes_pod_phase"],
+              regex: "Pending|Succeeded|Failed",
+              action: "drop",
+            } as const,
+          ]
+        : []),
       ...selectorSteps(kind, monitor.selector),
       ...portSteps(kind, endpoint),
       ...targetLabels(kind, monitor, endpoint),
@@ -147,7 +219,9 @@ function endpointJob(team: Team, kind: Kind, monitor: TeamMonitor, endpoint: Tea
 export function teamJobs(teams: readonly Team[], settings: ScrapeJobSettings, credentialsDir: string): ScrapeConfig[] {
   return teams.flatMap((team) =>
     (["services", "pods"] as const).flatMap((kind) =>
-      team[kind].flatMap((monitor: TeamMonitor) => monitor.endpoints.map((endpoint, i) => endpointJob(team, kind, monitor, endpoint, i, settings, credentialsDir))),
+      team[kind].flatMap((monitor: TeamMonitor) =>
+        monitor.endpoints.map((endpoint, i) => endpointJob(team, kind, monitor, endpoint, i, settings, credentialsDir)),
+      ),
     ),
   );
 }

@@ -17,5 +17,7 @@ function labeled(file: TeamRuleFile, team: string): TeamRuleFile["content"] {
 
 /** Every team's rule files by file name (`team-<team>-<file>.yaml`), beside the stack's own in the rules directory. */
 export function teamRuleFiles(teams: readonly Team[]): Record<string, TeamRuleFile["content"]> {
-  return Object.fromEntries(teams.flatMap((team) => team.ruleFiles.map((file) => [file.fileName, labeled(file, team.name)])));
+  return Object.fromEntries(
+    teams.flatMap((team) => team.ruleFiles.map((file) => [file.fileName, labeled(file, team.name)])),
+  );
 }

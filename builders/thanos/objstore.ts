@@ -23,6 +23,12 @@ export function objstoreConfig(location: ObjectStoreLocation) {
         },
       };
     case "GCS":
-      return { type: "GCS", config: { bucket: location.bucket, ...(location.serviceAccountJson ? { service_account: location.serviceAccountJson } : {}) } };
+      return {
+        type: "GCS",
+        config: {
+          bucket: location.bucket,
+          ...(location.serviceAccountJson ? { service_account: location.serviceAccountJson } : {}),
+        },
+      };
   }
 }

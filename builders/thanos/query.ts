@@ -1,4 +1,4 @@
-import { listenArgs, thanosArgs, ThanosListen } from "./common";
+import { listenArgs, thanosArgs, type ThanosListen } from "./common";
 
 /**
  * Thanos Query of the global tier: every region's StoreAPIs (each Prometheus pod's sidecar and the store
@@ -35,20 +35,26 @@ export function endpointSdConfig(regions: readonly RegionStoreEndpoints[], inClu
   if (regions.length === 0) throw new Error("Thanos Query needs the StoreAPIs of at least one region");
   const all = [...inCluster, ...regions.flatMap((r) => r.endpoints.map((e) => e.address))];
   const repeated = all.filter((a, i) => all.indexOf(a) !== i);
-  if (repeated.length > 0) throw new Error(`Thanos Query would drop all but one endpoint at ${[...new Set(repeated)].join(", ")}: each StoreAPI needs its own address`);
+  if (repeated.length > 0)
+    throw new Error(
+      `Thanos Query would drop all but one endpoint at ${[...new Set(repeated)].join(", ")}: each StoreAPI needs its own address`,
+    );
   return {
-    endpoints: [...inCluster.map((address) => ({ address, strict: false })), ...regions.flatMap((r) => {
-      if (r.endpoints.length === 0) throw new Error(`region '${r.region}' has no StoreAPI address`);
-      return r.endpoints.map((e) => ({
-        address: e.address,
-        // Not strict: a region that is down must not keep Query from answering about the others.
-        strict: false,
-        client_config: {
-          server_name: e.serverName,
-          tls_config: { enabled: true, cert_file: r.certFile, key_file: r.keyFile, ca_file: r.caFile },
-        },
-      }));
-    })],
+    endpoints: [
+      ...inCluster.map((address) => ({ address, strict: false })),
+      ...regions.flatMap((r) => {
+        if (r.endpoints.length === 0) throw new Error(`region '${r.region}' has no StoreAPI address`);
+        return r.endpoints.map((e) => ({
+          address: e.address,
+          // Not strict: a region that is down must not keep Query from answering about the others.
+          strict: false,
+          client_config: {
+            server_name: e.serverName,
+            tls_config: { enabled: true, cert_file: r.certFile, key_file: r.keyFile, ca_file: r.caFile },
+          },
+        }));
+      }),
+    ],
   };
 }
 

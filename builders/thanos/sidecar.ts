@@ -1,5 +1,12 @@
 import type { ReloadMethod } from "../prometheus/args";
-import { grpcServerTlsArgs, GrpcServerTls, listenArgs, objstoreArgs, thanosArgs, ThanosListen } from "./common";
+import {
+  grpcServerTlsArgs,
+  type GrpcServerTls,
+  listenArgs,
+  objstoreArgs,
+  thanosArgs,
+  type ThanosListen,
+} from "./common";
 
 export interface SidecarArgsParams {
   readonly listen: ThanosListen;
@@ -31,7 +38,11 @@ export function sidecarArgs(p: SidecarArgsParams): string[] {
     "sidecar",
     listenArgs(p.listen),
     grpcServerTlsArgs(p.tls),
-    [`--prometheus.url=${p.prometheusUrl}`, `--prometheus.http-client-file=${p.prometheusClientConfigFile}`, `--tsdb.path=${p.tsdbPath}`],
+    [
+      `--prometheus.url=${p.prometheusUrl}`,
+      `--prometheus.http-client-file=${p.prometheusClientConfigFile}`,
+      `--tsdb.path=${p.tsdbPath}`,
+    ],
     objstoreArgs(p.objstoreConfigFile),
     [
       `--reloader.config-file=${p.configTemplateFile}`,

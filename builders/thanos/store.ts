@@ -1,4 +1,11 @@
-import { grpcServerTlsArgs, GrpcServerTls, listenArgs, objstoreArgs, thanosArgs, ThanosListen } from "./common";
+import {
+  grpcServerTlsArgs,
+  type GrpcServerTls,
+  listenArgs,
+  objstoreArgs,
+  thanosArgs,
+  type ThanosListen,
+} from "./common";
 
 export interface StoreArgsParams {
   readonly listen: ThanosListen;

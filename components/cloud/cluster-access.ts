@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
-import { ClusterEndpoint, kubeconfig } from "../../builders/cloud/kubeconfig";
+import { type ClusterEndpoint, kubeconfig } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass, SSD_STORAGE_CLASS } from "../../builders/cloud/storage-class";
-import { Cloud, provisionedTraits } from "../../config/clouds";
+import { type Cloud, provisionedTraits } from "../../config/clouds";
 
 export interface ClusterAccess {
   readonly kubeconfig: pulumi.Output<string>;
@@ -26,7 +26,10 @@ export function clusterAccess(
   });
   const secretKubeconfig = pulumi.secret(document);
   const provider = clusterProvider(`${args.namePrefix}-k8s`, secretKubeconfig, { parent });
-  new k8s.storage.v1.StorageClass(`${args.namePrefix}-${SSD_STORAGE_CLASS}`, ssdStorageClass(args.cloud), { parent, provider });
+  new k8s.storage.v1.StorageClass(`${args.namePrefix}-${SSD_STORAGE_CLASS}`, ssdStorageClass(args.cloud), {
+    parent,
+    provider,
+  });
   return { kubeconfig: secretKubeconfig, provider, storageClassName: SSD_STORAGE_CLASS };
 }
 
@@ -37,6 +40,10 @@ export function clusterAccess(
  * Prometheus StatefulSets and the gateway). Workloads roll on a changed file through their config checksum
  * annotations or reload it themselves.
  */
-export function clusterProvider(name: string, kubeconfig: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): k8s.Provider {
+export function clusterProvider(
+  name: string,
+  kubeconfig: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): k8s.Provider {
   return new k8s.Provider(name, { kubeconfig, enableServerSideApply: true, enableConfigMapMutable: true }, opts);
 }

@@ -1,4 +1,4 @@
-import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
+import { CLOUD_TRAITS, type Cloud } from "../../config/clouds";
 
 /**
  * What one platform made: it builds identities and databases only next to its own clusters and buckets (they
@@ -8,7 +8,10 @@ import { CLOUD_TRAITS, Cloud } from "../../config/clouds";
 export class MadeHere<T extends object> {
   private readonly made = new WeakSet<object>();
 
-  constructor(private readonly cloud: Cloud, private readonly what: "cluster" | "bucket") {}
+  constructor(
+    private readonly cloud: Cloud,
+    private readonly what: "cluster" | "bucket",
+  ) {}
 
   add<U extends T>(resource: U): U {
     this.made.add(resource);
@@ -19,7 +22,9 @@ export class MadeHere<T extends object> {
   require(resource: object, madeOn?: Cloud): T {
     if (!this.made.has(resource)) {
       const on = madeOn === undefined ? "" : ` (on ${CLOUD_TRAITS[madeOn].nouns.name})`;
-      throw new Error(`the ${CLOUD_TRAITS[this.cloud].nouns.name} platform got a ${this.what} it did not make${on}: pass the ${this.what} made by the same cloudFor(config)`);
+      throw new Error(
+        `the ${CLOUD_TRAITS[this.cloud].nouns.name} platform got a ${this.what} it did not make${on}: pass the ${this.what} made by the same cloudFor(config)`,
+      );
     }
     return resource as T;
   }

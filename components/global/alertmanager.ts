@@ -5,12 +5,26 @@ import { ALERTMANAGER, alertmanagerPeerHosts, alertmanagerPodName } from "../../
 import { toYaml } from "../../builders/regional/render";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
-import { CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
+import { type CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
 import {
-  configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, loadBalancer, loadBalancerServiceAddress, metadata, mountedFiles,
-  execProbes, movedChildOpts, persistentVolumeClaim, podBasics, tlsSecret,
+  configChecksum,
+  container,
+  disruptionBudget,
+  featureVolumes,
+  fieldEnv,
+  gossipPorts,
+  gossipServicePorts,
+  loadBalancer,
+  loadBalancerServiceAddress,
+  metadata,
+  mountedFiles,
+  execProbes,
+  movedChildOpts,
+  persistentVolumeClaim,
+  podBasics,
+  tlsSecret,
 } from "../workload";
-import { GlobalPartArgs, globalWorkload } from "./part";
+import { type GlobalPartArgs, globalWorkload } from "./part";
 
 const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 
@@ -34,28 +48,37 @@ export class AlertmanagerPeers extends pulumi.ComponentResource {
   constructor(name: string, args: AlertmanagerPeersArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:AlertmanagerPeers", name, {}, opts);
     const w = globalWorkload(this, args, opts);
-    new k8s.core.v1.Service(`${w.id.name}-peers`, {
-      metadata: metadata(w, ALERTMANAGER.peersService),
-      spec: {
-        clusterIP: "None",
-        // Peers must find each other before they are ready: readiness waits for the mesh to settle.
-        publishNotReadyAddresses: true,
-        selector: w.selector,
-        ports: [
-          { name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort },
-          ...gossipServicePorts("mesh", ALERTMANAGER.clusterPort),
-        ],
+    new k8s.core.v1.Service(
+      `${w.id.name}-peers`,
+      {
+        metadata: metadata(w, ALERTMANAGER.peersService),
+        spec: {
+          clusterIP: "None",
+          // Peers must find each other before they are ready: readiness waits for the mesh to settle.
+          publishNotReadyAddresses: true,
+          selector: w.selector,
+          ports: [
+            { name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort },
+            ...gossipServicePorts("mesh", ALERTMANAGER.clusterPort),
+          ],
+        },
       },
-    }, w.opts);
+      w.opts,
+    );
     const addresses = Array.from({ length: args.replicas }, (_, i) => {
       const pod = alertmanagerPodName(i);
-      const svc = loadBalancer(pod, metadata(w), {
-        name: pod,
-        annotations: args.loadBalancerAnnotations,
-        selector: { ...w.selector, [POD_NAME_LABEL]: pod },
-        ports: [{ name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort }],
-        sourceRanges: args.sourceRanges,
-      }, w.opts);
+      const svc = loadBalancer(
+        pod,
+        metadata(w),
+        {
+          name: pod,
+          annotations: args.loadBalancerAnnotations,
+          selector: { ...w.selector, [POD_NAME_LABEL]: pod },
+          ports: [{ name: "web", port: ALERTMANAGER.webPort, targetPort: ALERTMANAGER.webPort }],
+          sourceRanges: args.sourceRanges,
+        },
+        w.opts,
+      );
       return loadBalancerServiceAddress(svc, `Alertmanager peer ${pod}`);
     });
     this.hosts = pulumi.all(addresses);
@@ -92,80 +115,116 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
   constructor(name: string, args: AlertmanagerMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:AlertmanagerMesh", name, {}, opts);
     const w = globalWorkload(this, args, opts);
-    const leaf = signedCertificate(`${name}-alertmanager-server`, "server", { commonName: ALERTMANAGER.tlsServerName },
-      subjectNames([ALERTMANAGER.tlsServerName, ...alertmanagerPeerHosts(args.replicas)], args.hosts), args.ca.self, movedChildOpts(this, opts?.parent));
+    const leaf = signedCertificate(
+      `${name}-alertmanager-server`,
+      "server",
+      { commonName: ALERTMANAGER.tlsServerName },
+      subjectNames([ALERTMANAGER.tlsServerName, ...alertmanagerPeerHosts(args.replicas)], args.hosts),
+      args.ca.self,
+      movedChildOpts(this, opts?.parent),
+    );
     // The server presents its leaf and every cross-signed intermediate, so each region finds a chain to its CA.
-    const chain = pulumi.all([leaf.certPem, ...args.ca.crossSigned]).apply((pems) => pems.map((p) => p.trim()).join("\n") + "\n");
+    const chain = pulumi
+      .all([leaf.certPem, ...args.ca.crossSigned])
+      .apply((pems) => `${pems.map((p) => p.trim()).join("\n")}\n`);
 
-    const configSecret = new k8s.core.v1.Secret(`${w.id.name}-config`, {
-      metadata: metadata(w, `${w.id.name}-config`),
-      stringData: pulumi.secret(args.config),
-    }, w.opts);
-    const receivers = new k8s.core.v1.Secret(`${w.id.name}-receivers`, {
-      metadata: metadata(w, `${w.id.name}-receivers`),
-      stringData: pulumi.secret(pulumi.output(args.receiverSecrets)),
-    }, w.opts);
+    const configSecret = new k8s.core.v1.Secret(
+      `${w.id.name}-config`,
+      {
+        metadata: metadata(w, `${w.id.name}-config`),
+        stringData: pulumi.secret(args.config),
+      },
+      w.opts,
+    );
+    const receivers = new k8s.core.v1.Secret(
+      `${w.id.name}-receivers`,
+      {
+        metadata: metadata(w, `${w.id.name}-receivers`),
+        stringData: pulumi.secret(pulumi.output(args.receiverSecrets)),
+      },
+      w.opts,
+    );
     const tls = tlsSecret(w, { certPem: chain, keyPem: leaf.keyPem });
     const probeFile = (file: string) => `${ALERTMANAGER.probeDir}/${file}`;
-    const probe = new k8s.core.v1.Secret(`${w.id.name}-probe`, {
-      metadata: metadata(w, `${w.id.name}-probe`),
-      stringData: {
-        [PROBE_FILES.clientConfig]: toYaml(alertmanagerProbeClientConfig({
-          username: ALERTMANAGER.probeUser,
-          passwordFile: probeFile(PROBE_FILES.password),
-          caFile: probeFile(PROBE_FILES.ca),
-          serverName: ALERTMANAGER.tlsServerName,
-        })),
-        [PROBE_FILES.password]: args.probePassword,
-        // The intermediate that signs the peers' certificate: the chain the server sends ends at it.
-        [PROBE_FILES.ca]: args.ca.self.certPem,
+    const probe = new k8s.core.v1.Secret(
+      `${w.id.name}-probe`,
+      {
+        metadata: metadata(w, `${w.id.name}-probe`),
+        stringData: {
+          [PROBE_FILES.clientConfig]: toYaml(
+            alertmanagerProbeClientConfig({
+              username: ALERTMANAGER.probeUser,
+              passwordFile: probeFile(PROBE_FILES.password),
+              caFile: probeFile(PROBE_FILES.ca),
+              serverName: ALERTMANAGER.tlsServerName,
+            }),
+          ),
+          [PROBE_FILES.password]: args.probePassword,
+          // The intermediate that signs the peers' certificate: the chain the server sends ends at it.
+          [PROBE_FILES.ca]: args.ca.self.certPem,
+        },
       },
-    }, w.opts);
+      w.opts,
+    );
     const features = [
       mountedFiles("config", ALERTMANAGER.configDir, { secret: { secretName: configSecret.metadata.name } }),
       mountedFiles("receivers", ALERTMANAGER.secretsDir, { secret: { secretName: receivers.metadata.name } }),
       mountedFiles("tls", ALERTMANAGER.tlsDir, { secret: { secretName: tls.metadata.name } }),
       mountedFiles("probe", ALERTMANAGER.probeDir, { secret: { secretName: probe.metadata.name } }),
     ];
-    new k8s.apps.v1.StatefulSet(w.id.name, {
-      metadata: metadata(w),
-      spec: {
-        serviceName: ALERTMANAGER.peersService,
-        replicas: args.replicas,
-        podManagementPolicy: "Parallel",
-        selector: { matchLabels: w.selector },
-        template: {
-          metadata: {
-            labels: w.labels,
-            annotations: { "monitoring/config-checksum": configChecksum(args.config.apply((c) => JSON.stringify(c)), args.args.apply((x) => x.join(" "))) },
+    new k8s.apps.v1.StatefulSet(
+      w.id.name,
+      {
+        metadata: metadata(w),
+        spec: {
+          serviceName: ALERTMANAGER.peersService,
+          replicas: args.replicas,
+          podManagementPolicy: "Parallel",
+          selector: { matchLabels: w.selector },
+          template: {
+            metadata: {
+              labels: w.labels,
+              annotations: {
+                "monitoring/config-checksum": configChecksum(
+                  args.config.apply((c) => JSON.stringify(c)),
+                  args.args.apply((x) => x.join(" ")),
+                ),
+              },
+            },
+            spec: {
+              ...podBasics(w),
+              containers: [
+                container({
+                  name: "alertmanager",
+                  image: IMAGES.alertmanager,
+                  args: args.args,
+                  env: [fieldEnv("POD_IP", "status.podIP")],
+                  ports: [
+                    { name: "web", containerPort: ALERTMANAGER.webPort },
+                    ...gossipPorts("mesh", ALERTMANAGER.clusterPort),
+                  ],
+                  resources: DEFAULTS.alertmanager.resources,
+                  features,
+                  volumeMounts: [{ name: "data", mountPath: ALERTMANAGER.dataDir }],
+                  // Its API answering an authenticated request over TLS (builders/alertmanager/probe.ts): the
+                  // process alone, which depends on nothing else.
+                  probes: execProbes(
+                    alertmanagerProbeCommand({
+                      amtool: "amtool",
+                      url: `https://localhost:${ALERTMANAGER.webPort}`,
+                      clientConfigFile: probeFile(PROBE_FILES.clientConfig),
+                    }),
+                  ),
+                }),
+              ],
+              volumes: featureVolumes(features),
+            },
           },
-          spec: {
-            ...podBasics(w),
-            containers: [
-              container({
-                name: "alertmanager",
-                image: IMAGES.alertmanager,
-                args: args.args,
-                env: [fieldEnv("POD_IP", "status.podIP")],
-                ports: [{ name: "web", containerPort: ALERTMANAGER.webPort }, ...gossipPorts("mesh", ALERTMANAGER.clusterPort)],
-                resources: DEFAULTS.alertmanager.resources,
-                features,
-                volumeMounts: [{ name: "data", mountPath: ALERTMANAGER.dataDir }],
-                // Its API answering an authenticated request over TLS (builders/alertmanager/probe.ts): the
-                // process alone, which depends on nothing else.
-                probes: execProbes(alertmanagerProbeCommand({
-                  amtool: "amtool",
-                  url: `https://localhost:${ALERTMANAGER.webPort}`,
-                  clientConfigFile: probeFile(PROBE_FILES.clientConfig),
-                })),
-              }),
-            ],
-            volumes: featureVolumes(features),
-          },
+          volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, 2, w.labels)],
         },
-        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, 2, w.labels)],
       },
-    }, w.opts);
+      w.opts,
+    );
     // A majority keeps the mesh's notification log and silences consistent through drains.
     disruptionBudget(w, { minAvailable: Math.floor(args.replicas / 2) + 1 });
     this.serverCertificateEnd = leaf.validityEndTime;

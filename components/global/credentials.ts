@@ -28,7 +28,8 @@ export class GlobalCredentials extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalCredentials", name, {}, opts);
     const moved = movedChildOpts(this, opts?.parent);
-    const password = (purpose: string) => new random.RandomPassword(`${name}-${purpose}`, { length: 32, special: false }, moved);
+    const password = (purpose: string) =>
+      new random.RandomPassword(`${name}-${purpose}`, { length: 32, special: false }, moved);
     const federationAlerting = password("federation-alerting");
     const alertmanagerProbe = password("alertmanager-probe");
     const frontendGrafana = password("query-frontend-grafana");
@@ -39,17 +40,27 @@ export class GlobalCredentials extends pulumi.ComponentResource {
     this.frontendGrafanaPassword = pulumi.secret(frontendGrafana.result);
     this.frontendQueryPassword = pulumi.secret(frontendQuery.result);
     this.frontendProbePassword = pulumi.secret(frontendProbe.result);
-    this.frontendUsers = pulumi.all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash, frontendProbe.bcryptHash]).apply(([grafanaHash, queryHash, probeHash]): Record<string, string> => ({
-      [QUERY_FRONTEND.grafanaUser]: grafanaHash,
-      [QUERY_FRONTEND.queryUser]: queryHash,
-      [QUERY_FRONTEND.probeUser]: probeHash,
-    }));
+    this.frontendUsers = pulumi
+      .all([frontendGrafana.bcryptHash, frontendQuery.bcryptHash, frontendProbe.bcryptHash])
+      .apply(
+        ([grafanaHash, queryHash, probeHash]): Record<string, string> => ({
+          [QUERY_FRONTEND.grafanaUser]: grafanaHash,
+          [QUERY_FRONTEND.queryUser]: queryHash,
+          [QUERY_FRONTEND.probeUser]: probeHash,
+        }),
+      );
     this.alertmanagerUsers = pulumi
       .all([federationAlerting.bcryptHash, alertmanagerProbe.bcryptHash, pulumi.all(args.regionalAlertingUsers)])
       .apply(([federationHash, probeHash, regional]) => {
-        const users: Record<string, string> = { [FEDERATION_ALERTING_USER]: federationHash, [ALERTMANAGER.probeUser]: probeHash };
+        const users: Record<string, string> = {
+          [FEDERATION_ALERTING_USER]: federationHash,
+          [ALERTMANAGER.probeUser]: probeHash,
+        };
         for (const [user, hash] of regional) {
-          if (users[user]) throw new Error(`two clients of the Alertmanagers use the user name '${user}'; each region needs its own alertingUsername`);
+          if (users[user])
+            throw new Error(
+              `two clients of the Alertmanagers use the user name '${user}'; each region needs its own alertingUsername`,
+            );
           users[user] = hash;
         }
         return users;

@@ -7,13 +7,30 @@ import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
-import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
+import { type CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
-  Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, fieldEnv, gossipPorts, gossipServicePorts, httpProbe, loadBalancer, loadBalancerServiceAddress,
-  metadata, mountedFiles, movedChildOpts, podBasics, scratch, TMP_SIZE, tlsSecret,
+  type Workload,
+  autoscaler,
+  configChecksum,
+  container,
+  disruptionBudget,
+  featureVolumes,
+  fieldEnv,
+  gossipPorts,
+  gossipServicePorts,
+  httpProbe,
+  loadBalancer,
+  loadBalancerServiceAddress,
+  metadata,
+  mountedFiles,
+  movedChildOpts,
+  podBasics,
+  scratch,
+  TMP_SIZE,
+  tlsSecret,
 } from "../workload";
-import { GlobalPartArgs, globalWorkload } from "./part";
-import { TeamDashboardFiles, teamDashboardFeatures } from "./team-dashboards";
+import { type GlobalPartArgs, globalWorkload } from "./part";
+import { type TeamDashboardFiles, teamDashboardFeatures } from "./team-dashboards";
 
 /** Grafana's image runs as this user; its data directory belongs to it. */
 const GRAFANA_UID = 472;
@@ -46,15 +63,19 @@ export interface GrafanaArgs extends GlobalPartArgs {
  */
 function alertingPeers(w: Workload): k8s.core.v1.Service {
   const port = GRAFANA.alertingPort;
-  return new k8s.core.v1.Service(`${w.id.name}-alerting`, {
-    metadata: metadata(w, GRAFANA.alertingPeersService),
-    spec: {
-      clusterIP: "None",
-      publishNotReadyAddresses: true,
-      selector: w.selector,
-      ports: gossipServicePorts("gossip", port),
+  return new k8s.core.v1.Service(
+    `${w.id.name}-alerting`,
+    {
+      metadata: metadata(w, GRAFANA.alertingPeersService),
+      spec: {
+        clusterIP: "None",
+        publishNotReadyAddresses: true,
+        selector: w.selector,
+        ports: gossipServicePorts("gossip", port),
+      },
     },
-  }, w.opts);
+    w.opts,
+  );
 }
 
 /**
@@ -76,40 +97,71 @@ export class Grafana extends pulumi.ComponentResource {
     super("monitoring:global:Grafana", name, {}, opts);
     const w = globalWorkload(this, a, opts);
     const moved = movedChildOpts(this, opts?.parent);
-    const lb = loadBalancer(w.id.name, metadata(w), {
-      name: GRAFANA.service,
-      annotations: a.loadBalancerAnnotations,
-      selector: w.selector,
-      ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
-      sourceRanges: [...a.allowedCidrs],
-    }, w.opts);
-    this.address = loadBalancerServiceAddress(lb, "Grafana");
-    const cert = signedCertificate(`${name}-grafana`, "server", { commonName: a.settings.domain },
-      subjectNames([a.settings.domain, serviceHost(GRAFANA.service)], this.address.apply((address) => [address])), a.ingressCa, moved);
-    const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, moved);
-    const secrets = new k8s.core.v1.Secret(`${w.id.name}-secrets`, {
-      metadata: metadata(w, `${w.id.name}-secrets`),
-      stringData: {
-        "admin-password": admin.result,
-        "database-password": pulumi.secret(a.database.password),
-        [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+    const lb = loadBalancer(
+      w.id.name,
+      metadata(w),
+      {
+        name: GRAFANA.service,
+        annotations: a.loadBalancerAnnotations,
+        selector: w.selector,
+        ports: [{ name: "https", port: HTTPS_PORT, targetPort: GRAFANA.port }],
+        sourceRanges: [...a.allowedCidrs],
       },
-    }, w.opts);
+      w.opts,
+    );
+    this.address = loadBalancerServiceAddress(lb, "Grafana");
+    const cert = signedCertificate(
+      `${name}-grafana`,
+      "server",
+      { commonName: a.settings.domain },
+      subjectNames(
+        [a.settings.domain, serviceHost(GRAFANA.service)],
+        this.address.apply((address) => [address]),
+      ),
+      a.ingressCa,
+      moved,
+    );
+    const admin = new random.RandomPassword(`${w.id.name}-admin`, { length: 32, special: false }, moved);
+    const secrets = new k8s.core.v1.Secret(
+      `${w.id.name}-secrets`,
+      {
+        metadata: metadata(w, `${w.id.name}-secrets`),
+        stringData: {
+          "admin-password": admin.result,
+          "database-password": pulumi.secret(a.database.password),
+          [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+        },
+      },
+      w.opts,
+    );
     const tls = tlsSecret(w, cert, a.ingressCa.certPem);
-    const provisioning = new k8s.core.v1.ConfigMap(`${w.id.name}-provisioning`, {
-      metadata: metadata(w, `${w.id.name}-provisioning`),
-      data: a.provisioning,
-    }, w.opts);
-    const dashboards = new k8s.core.v1.ConfigMap(`${w.id.name}-dashboards`, {
-      metadata: metadata(w, `${w.id.name}-dashboards`),
-      data: a.dashboards,
-    }, w.opts);
+    const provisioning = new k8s.core.v1.ConfigMap(
+      `${w.id.name}-provisioning`,
+      {
+        metadata: metadata(w, `${w.id.name}-provisioning`),
+        data: a.provisioning,
+      },
+      w.opts,
+    );
+    const dashboards = new k8s.core.v1.ConfigMap(
+      `${w.id.name}-dashboards`,
+      {
+        metadata: metadata(w, `${w.id.name}-dashboards`),
+        data: a.dashboards,
+      },
+      w.opts,
+    );
     const teams = teamDashboardFeatures(w, a.teamDashboards);
     alertingPeers(w);
     const gossip = `$(POD_IP):${GRAFANA.alertingPort}`;
-    const fromSecret = (name: string, key: string) => ({ name, valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } } });
-    const https = (path: string, failureThreshold?: number) => httpProbe(path, GRAFANA.port, { scheme: "HTTPS", failureThreshold });
-    const env = (values: Record<string, pulumi.Input<string>>) => Object.entries(values).map(([name, value]) => ({ name, value }));
+    const fromSecret = (name: string, key: string) => ({
+      name,
+      valueFrom: { secretKeyRef: { name: secrets.metadata.name, key } },
+    });
+    const https = (path: string, failureThreshold?: number) =>
+      httpProbe(path, GRAFANA.port, { scheme: "HTTPS", failureThreshold });
+    const env = (values: Record<string, pulumi.Input<string>>) =>
+      Object.entries(values).map(([name, value]) => ({ name, value }));
     const features = [
       mountedFiles("provisioning", GRAFANA.provisioningDir, {
         configMap: {
@@ -125,88 +177,109 @@ export class Grafana extends pulumi.ComponentResource {
       mountedFiles("tls", GRAFANA.tlsDir, { secret: { secretName: tls.metadata.name } }),
       // Only the datasource password: the admin and database passwords stay environment variables.
       mountedFiles("datasource-secrets", GRAFANA.secretsDir, {
-        secret: { secretName: secrets.metadata.name, items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }] },
+        secret: {
+          secretName: secrets.metadata.name,
+          items: [{ key: SECRET_FILES.queryFrontendPassword, path: SECRET_FILES.queryFrontendPassword }],
+        },
       }),
       // Dashboards, users and alert state live in Postgres; the data directory keeps only what Grafana
       // caches or renders locally (no plugins are installed).
       scratch("data", GRAFANA_DATA_DIR, GRAFANA_DATA_SIZE),
       scratch("tmp", "/tmp", TMP_SIZE),
     ];
-    new k8s.apps.v1.Deployment(w.id.name, {
-      metadata: metadata(w),
-      spec: {
-        // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
-        selector: { matchLabels: w.selector },
-        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-        template: {
-          metadata: {
-            labels: w.labels,
-            annotations: { "monitoring/config-checksum": configChecksum(a.provisioning.apply((p) => JSON.stringify(p)), a.dashboards.apply((d) => JSON.stringify(d)), teams.contents, cert.certPem) },
-          },
-          spec: {
-            ...podBasics(w, GRAFANA_UID),
-            containers: [
-              container({
-                name: "grafana",
-                image: IMAGES.grafana,
-                args: [],
-                env: [
-                  // Before the variables that expand it.
-                  fieldEnv("POD_IP", "status.podIP"),
-                  ...env({
-                    GF_SERVER_PROTOCOL: "https",
-                    GF_SERVER_HTTP_PORT: String(GRAFANA.port),
-                    GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
-                    GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
-                    GF_SERVER_DOMAIN: a.settings.domain,
-                    GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
-                    GF_DATABASE_TYPE: "postgres",
-                    GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
-                    GF_DATABASE_NAME: a.database.databaseName,
-                    GF_DATABASE_USER: a.database.username,
-                    GF_DATABASE_SSL_MODE: "require",
-                    // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
-                    // nothing a user depends on stays in one replica's memory.
-                    GF_REMOTE_CACHE_TYPE: "database",
-                    GF_SECURITY_ADMIN_USER: "admin",
-                    GF_SECURITY_COOKIE_SECURE: "true",
-                    GF_AUTH_ANONYMOUS_ENABLED: "false",
-                    GF_ANALYTICS_REPORTING_ENABLED: "false",
-                    GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-                    // Logs go to stdout only: the root filesystem is read-only.
-                    GF_LOG_MODE: "console",
-                    GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
-                    GF_PATHS_DATA: GRAFANA_DATA_DIR,
-                    GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
-                    GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
-                    GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
-                  }),
-                  fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
-                  fromSecret("GF_DATABASE_PASSWORD", "database-password"),
-                ],
-                ports: [{ name: "https", containerPort: GRAFANA.port }, ...gossipPorts("gossip", GRAFANA.alertingPort)],
-                resources: DEFAULTS.grafana.resources,
-                features,
-                probes: {
-                  // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,
-                  // and must never restart all of them through a database failover.
-                  readiness: https("/api/health"),
-                  // /healthz answers as long as the web server runs, database or not.
-                  liveness: https("/healthz", 6),
-                  // The first start migrates the database schema before the web server listens: up to 10 minutes.
-                  startup: https("/healthz", 60),
-                },
-              }),
-            ],
-            volumes: featureVolumes(features),
+    new k8s.apps.v1.Deployment(
+      w.id.name,
+      {
+        metadata: metadata(w),
+        spec: {
+          // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
+          selector: { matchLabels: w.selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: {
+              labels: w.labels,
+              annotations: {
+                "monitoring/config-checksum": configChecksum(
+                  a.provisioning.apply((p) => JSON.stringify(p)),
+                  a.dashboards.apply((d) => JSON.stringify(d)),
+                  teams.contents,
+                  cert.certPem,
+                ),
+              },
+            },
+            spec: {
+              ...podBasics(w, GRAFANA_UID),
+              containers: [
+                container({
+                  name: "grafana",
+                  image: IMAGES.grafana,
+                  args: [],
+                  env: [
+                    // Before the variables that expand it.
+                    fieldEnv("POD_IP", "status.podIP"),
+                    ...env({
+                      GF_SERVER_PROTOCOL: "https",
+                      GF_SERVER_HTTP_PORT: String(GRAFANA.port),
+                      GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
+                      GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
+                      GF_SERVER_DOMAIN: a.settings.domain,
+                      GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
+                      GF_DATABASE_TYPE: "postgres",
+                      GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
+                      GF_DATABASE_NAME: a.database.databaseName,
+                      GF_DATABASE_USER: a.database.username,
+                      GF_DATABASE_SSL_MODE: "require",
+                      // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
+                      // nothing a user depends on stays in one replica's memory.
+                      GF_REMOTE_CACHE_TYPE: "database",
+                      GF_SECURITY_ADMIN_USER: "admin",
+                      GF_SECURITY_COOKIE_SECURE: "true",
+                      GF_AUTH_ANONYMOUS_ENABLED: "false",
+                      GF_ANALYTICS_REPORTING_ENABLED: "false",
+                      GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+                      // Logs go to stdout only: the root filesystem is read-only.
+                      GF_LOG_MODE: "console",
+                      GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
+                      GF_PATHS_DATA: GRAFANA_DATA_DIR,
+                      GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
+                      GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
+                      GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
+                    }),
+                    fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
+                    fromSecret("GF_DATABASE_PASSWORD", "database-password"),
+                  ],
+                  ports: [
+                    { name: "https", containerPort: GRAFANA.port },
+                    ...gossipPorts("gossip", GRAFANA.alertingPort),
+                  ],
+                  resources: DEFAULTS.grafana.resources,
+                  features,
+                  probes: {
+                    // /api/health fails while Postgres is unreachable: it takes a replica out of the load balancer,
+                    // and must never restart all of them through a database failover.
+                    readiness: https("/api/health"),
+                    // /healthz answers as long as the web server runs, database or not.
+                    liveness: https("/healthz", 6),
+                    // The first start migrates the database schema before the web server listens: up to 10 minutes.
+                    startup: https("/healthz", 60),
+                  },
+                }),
+              ],
+              volumes: featureVolumes(features),
+            },
           },
         },
       },
-    }, w.opts);
+      w.opts,
+    );
     disruptionBudget(w);
     autoscaler(w, a.settings);
     this.adminPassword = pulumi.secret(admin.result);
     this.certificateEnd = cert.validityEndTime;
-    this.registerOutputs({ address: this.address, adminPassword: this.adminPassword, certificateEnd: this.certificateEnd });
+    this.registerOutputs({
+      address: this.address,
+      adminPassword: this.adminPassword,
+      certificateEnd: this.certificateEnd,
+    });
   }
 }

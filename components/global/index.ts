@@ -2,15 +2,31 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
-import { ALERTMANAGER, FEDERATION, FEDERATION_ALERTING_USER, GLOBAL_NAMESPACE, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY } from "../../builders/global/layout";
-import { ExposedRegion, GLOBAL_FILES, dashboardFile, regionTargetsFile, renderGlobalFiles, teamDashboardFile } from "../../builders/global/render";
+import {
+  ALERTMANAGER,
+  FEDERATION,
+  FEDERATION_ALERTING_USER,
+  GLOBAL_NAMESPACE,
+  GRAFANA,
+  QUERY_FRONTEND,
+  RESULTS_CACHE,
+  THANOS_QUERY,
+} from "../../builders/global/layout";
+import {
+  type ExposedRegion,
+  GLOBAL_FILES,
+  dashboardFile,
+  regionTargetsFile,
+  renderGlobalFiles,
+  teamDashboardFile,
+} from "../../builders/global/render";
 import { globalTraffic } from "../../builders/global/network-policies";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { teamDashboards } from "../../builders/grafana/team-dashboards";
-import { ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
+import { type ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
-import { IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
+import { type IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
@@ -80,15 +96,33 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
     for (const key of receiverSecretFiles(config.alerting, config.teams)) {
-      if (args.receiverSecrets[key] === undefined) throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
+      if (args.receiverSecrets[key] === undefined)
+        throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
     }
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-      metadata: { name: GLOBAL_NAMESPACE, labels: managedLabels() },
-    }, { parent: this, provider: args.provider });
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: { name: GLOBAL_NAMESPACE, labels: managedLabels() },
+      },
+      { parent: this, provider: args.provider },
+    );
     const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
-    new k8s.networking.v1.NetworkPolicy(`${name}-default-deny`, { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() }, inNamespace);
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-dns`, { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() }, inNamespace);
-    const identity = (n: string, component: string, version: string): ComponentIdentity => ({ name: n, instance: config.namePrefix, component, version });
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() },
+      inNamespace,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-dns`,
+      { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() },
+      inNamespace,
+    );
+    const identity = (n: string, component: string, version: string): ComponentIdentity => ({
+      name: n,
+      instance: config.namePrefix,
+      component,
+      version,
+    });
     const ids = {
       alertmanager: identity(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager),
       frontend: identity(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos),
@@ -97,56 +131,94 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       query: identity(THANOS_QUERY.name, "query-layer", VERSIONS.thanos),
       resultsCache: identity(RESULTS_CACHE.name, "results-cache", VERSIONS.memcached),
     };
-    const workloads = Object.fromEntries(Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]));
-    const traffic = globalTraffic(Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<keyof typeof ids, Record<string, string>>);
+    const workloads = Object.fromEntries(
+      Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]),
+    );
+    const traffic = globalTraffic(
+      Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<
+        keyof typeof ids,
+        Record<string, string>
+      >,
+    );
     const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
     const loadBalancerAnnotations = annotationsFor(config.cloud, config.kubernetes?.loadBalancerAnnotations);
     for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
 
     const exposures = args.regions.map((r) => ({
       region: r,
-      exposure: new RegionExposure(`${name}-${r.name}`, {
-        provider: r.provider,
-        globalProvider: args.provider,
-        globalDependsOn: [namespace],
-        outputs: r.outputs,
-        globalEgressCidrs: args.globalEgressCidrs,
-      }, { parent: this }),
+      exposure: new RegionExposure(
+        `${name}-${r.name}`,
+        {
+          provider: r.provider,
+          globalProvider: args.provider,
+          globalDependsOn: [namespace],
+          outputs: r.outputs,
+          globalEgressCidrs: args.globalEgressCidrs,
+        },
+        { parent: this },
+      ),
     }));
     const part = (id: ComponentIdentity) => ({ id, provider: args.provider, namespace });
     const parent = { parent: this };
 
-    const pki = new GlobalPki(name, {
-      namePrefix: config.namePrefix,
-      regionAlertingCas: args.regions.map((r) => ({ region: r.name, caCertPem: r.outputs.alertingCaCert, caKeyPem: r.outputs.alertingCaKey })),
-    }, parent);
-    const credentials = new GlobalCredentials(name, {
-      regionalAlertingUsers: args.regions.map((r) => pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash])),
-    }, parent);
+    const pki = new GlobalPki(
+      name,
+      {
+        namePrefix: config.namePrefix,
+        regionAlertingCas: args.regions.map((r) => ({
+          region: r.name,
+          caCertPem: r.outputs.alertingCaCert,
+          caKeyPem: r.outputs.alertingCaKey,
+        })),
+      },
+      parent,
+    );
+    const credentials = new GlobalCredentials(
+      name,
+      {
+        regionalAlertingUsers: args.regions.map((r) =>
+          pulumi.all([r.outputs.alertingUsername, r.alertingPasswordHash]),
+        ),
+      },
+      parent,
+    );
 
     // Alertmanager peers, each behind its own load balancer that admits every region and the global cluster.
     const alertingSources = pulumi
       .all([pulumi.output(args.globalEgressCidrs), ...args.regions.map((r) => r.outputs.egressCidrs)])
       .apply((lists) => [...new Set(lists.flat())]);
-    const peers = new AlertmanagerPeers(name, { ...part(ids.alertmanager), replicas: config.alerting.replicas, loadBalancerAnnotations, sourceRanges: alertingSources }, parent);
+    const peers = new AlertmanagerPeers(
+      name,
+      {
+        ...part(ids.alertmanager),
+        replicas: config.alerting.replicas,
+        loadBalancerAnnotations,
+        sourceRanges: alertingSources,
+      },
+      parent,
+    );
 
     const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
       exposures.map(({ region, exposure }) =>
-        pulumi.all([region.outputs, exposure.gatewayHost, exposure.ports, exposure.storeApiAddresses]).apply(([outputs, host, ports, storeApiAddresses]) => ({
-          outputs,
-          federationAddress: `${host}:${ports.federation}`,
-          storeApiAddresses,
-        })),
+        pulumi
+          .all([region.outputs, exposure.gatewayHost, exposure.ports, exposure.storeApiAddresses])
+          .apply(([outputs, host, ports, storeApiAddresses]) => ({
+            outputs,
+            federationAddress: `${host}:${ports.federation}`,
+            storeApiAddresses,
+          })),
       ),
     );
-    const files = pulumi.all([exposed, peers.hosts, credentials.alertmanagerUsers, credentials.frontendUsers]).apply(([regions, hosts, users, queryFrontendUsers]) =>
-      renderGlobalFiles(config, regions, {
-        alertmanagerHosts: hosts,
-        alertmanagerUsers: users,
-        federationAlertingUser: FEDERATION_ALERTING_USER,
-        queryFrontendUsers,
-      }),
-    );
+    const files = pulumi
+      .all([exposed, peers.hosts, credentials.alertmanagerUsers, credentials.frontendUsers])
+      .apply(([regions, hosts, users, queryFrontendUsers]) =>
+        renderGlobalFiles(config, regions, {
+          alertmanagerHosts: hosts,
+          alertmanagerUsers: users,
+          federationAlertingUser: FEDERATION_ALERTING_USER,
+          queryFrontendUsers,
+        }),
+      );
     // The bcrypt hashes make `files` secret, yet they reach only
     // the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into Secrets.
     // Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews and
@@ -155,114 +227,178 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const file = (path: string) => publicFiles.apply((f) => f[path]);
     const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
 
-    const mesh = new AlertmanagerMesh(name, {
-      ...part(ids.alertmanager),
-      replicas: config.alerting.replicas,
-      hosts: peers.hosts,
-      ca: pki.alertmanagerCa,
-      args: list(GLOBAL_FILES.alertmanagerArgs),
-      config: fileData(files, { "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig, "web.yml": GLOBAL_FILES.alertmanagerWebConfig }),
-      receiverSecrets: Object.fromEntries(receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]])),
-      probePassword: credentials.alertmanagerProbePassword,
-      storageClassName: args.storageClassName,
-    }, parent);
-
-    const query = new ThanosQuery(name, {
-      ...part(ids.query),
-      bounds: config.query,
-      args: list(GLOBAL_FILES.queryArgs),
-      endpoints: file(GLOBAL_FILES.queryEndpoints),
-      regionTls: pulumi.all(args.regions.map((r) => r.outputs)).apply((regions) =>
-        Object.fromEntries(
-          regions.flatMap((o) => [
-            [SECRET_FILES.storeApiClientCert(o.region), o.storeApiClientCert],
-            [SECRET_FILES.storeApiClientKey(o.region), o.storeApiClientKey],
-            [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
-          ]),
+    const mesh = new AlertmanagerMesh(
+      name,
+      {
+        ...part(ids.alertmanager),
+        replicas: config.alerting.replicas,
+        hosts: peers.hosts,
+        ca: pki.alertmanagerCa,
+        args: list(GLOBAL_FILES.alertmanagerArgs),
+        config: fileData(files, {
+          "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig,
+          "web.yml": GLOBAL_FILES.alertmanagerWebConfig,
+        }),
+        receiverSecrets: Object.fromEntries(
+          receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]]),
         ),
-      ),
-      frontend: {
-        id: ids.frontend,
-        args: list(GLOBAL_FILES.frontendArgs),
-        config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
-        probePassword: credentials.frontendProbePassword,
-        webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
-        loadBalancerAnnotations,
-        allowedCidrs: config.ingressAllowedCidrs,
-        ingressCa: pki.ingressCa,
+        probePassword: credentials.alertmanagerProbePassword,
+        storageClassName: args.storageClassName,
       },
-    }, parent);
+      parent,
+    );
 
-    new ResultsCache(name, part(ids.resultsCache), parent);
-
-    const grafana = new Grafana(name, {
-      ...part(ids.grafana),
-      settings: config.grafana,
-      database: args.database,
-      provisioning: fileData(publicFiles, { "datasources.yml": GLOBAL_FILES.grafanaDatasources, "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders }),
-      dashboards: fileData(publicFiles, Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)]))),
-      teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
-        team,
-        files: fileData(publicFiles, Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)]))),
-      })),
-      loadBalancerAnnotations,
-      allowedCidrs: config.ingressAllowedCidrs,
-      ingressCa: pki.ingressCa,
-      queryFrontendPassword: credentials.frontendGrafanaPassword,
-    }, parent);
-
-    const issuedCertificates = pulumi.all({
-      "ingress-ca": pki.ingressCa.validityEndTime,
-      "query-frontend": query.frontendCertificateEnd,
-      grafana: grafana.certificateEnd,
-      "alertmanager-intermediate": pki.alertmanagerCa.self.validityEndTime,
-      "alertmanager-server": mesh.serverCertificateEnd,
-      ...Object.fromEntries(Object.entries(pki.alertmanagerCa.crossSignedValidityEndTimes).map(([region, end]) => [`alertmanager-intermediate-${region}`, end])),
-    }).apply((ends): IssuedCertificate[] => Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })));
-    // The copies of each region's CA and client certificate this stack holds expire on the region's
-    // schedule, and a regional renewal reaches them only with the next global `up`.
-    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
-      regions.flatMap((o) => Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({ name: `region-${o.region}-${certificateName}`, validityEndTime }))));
-
-    new FederationPrometheus(name, {
-      ...part(ids.federation),
-      replicas: config.federationReplicas,
-      config: file(GLOBAL_FILES.federationConfig),
-      rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(([rules, issued, held]): Record<string, string> => ({
-        "global.rules.yml": rules,
-        // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-        "certificates.yml": YAML.stringify(certificateRules([...issued, ...held], config.certificateWarningDays, config.alerts), { lineWidth: 0 }),
-      })),
-      sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
-      credentials: pulumi
-        .all([credentials.federationAlertingPassword, pki.alertmanagerCa.self.certPem, credentials.frontendQueryPassword, pki.ingressCa.certPem, pulumi.all(args.regions.map((r) => r.outputs))])
-        .apply(([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
-          [SECRET_FILES.alertmanagerPassword]: password,
-          [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
-          // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
-          [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
-          [SECRET_FILES.queryFrontendCa]: ingressCa,
-          ...Object.fromEntries(
+    const query = new ThanosQuery(
+      name,
+      {
+        ...part(ids.query),
+        bounds: config.query,
+        args: list(GLOBAL_FILES.queryArgs),
+        endpoints: file(GLOBAL_FILES.queryEndpoints),
+        regionTls: pulumi.all(args.regions.map((r) => r.outputs)).apply((regions) =>
+          Object.fromEntries(
             regions.flatMap((o) => [
-              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
+              [SECRET_FILES.storeApiClientCert(o.region), o.storeApiClientCert],
+              [SECRET_FILES.storeApiClientKey(o.region), o.storeApiClientKey],
               [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
             ]),
           ),
+        ),
+        frontend: {
+          id: ids.frontend,
+          args: list(GLOBAL_FILES.frontendArgs),
+          config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+          probePassword: credentials.frontendProbePassword,
+          webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
+          loadBalancerAnnotations,
+          allowedCidrs: config.ingressAllowedCidrs,
+          ingressCa: pki.ingressCa,
+        },
+      },
+      parent,
+    );
+
+    new ResultsCache(name, part(ids.resultsCache), parent);
+
+    const grafana = new Grafana(
+      name,
+      {
+        ...part(ids.grafana),
+        settings: config.grafana,
+        database: args.database,
+        provisioning: fileData(publicFiles, {
+          "datasources.yml": GLOBAL_FILES.grafanaDatasources,
+          "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders,
+        }),
+        dashboards: fileData(
+          publicFiles,
+          Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)])),
+        ),
+        teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
+          team,
+          files: fileData(
+            publicFiles,
+            Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)])),
+          ),
         })),
-      storageClassName: args.storageClassName,
-    }, parent);
+        loadBalancerAnnotations,
+        allowedCidrs: config.ingressAllowedCidrs,
+        ingressCa: pki.ingressCa,
+        queryFrontendPassword: credentials.frontendGrafanaPassword,
+      },
+      parent,
+    );
+
+    const issuedCertificates = pulumi
+      .all({
+        "ingress-ca": pki.ingressCa.validityEndTime,
+        "query-frontend": query.frontendCertificateEnd,
+        grafana: grafana.certificateEnd,
+        "alertmanager-intermediate": pki.alertmanagerCa.self.validityEndTime,
+        "alertmanager-server": mesh.serverCertificateEnd,
+        ...Object.fromEntries(
+          Object.entries(pki.alertmanagerCa.crossSignedValidityEndTimes).map(([region, end]) => [
+            `alertmanager-intermediate-${region}`,
+            end,
+          ]),
+        ),
+      })
+      .apply((ends): IssuedCertificate[] =>
+        Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })),
+      );
+    // The copies of each region's CA and client certificate this stack holds expire on the region's
+    // schedule, and a regional renewal reaches them only with the next global `up`.
+    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
+      regions.flatMap((o) =>
+        Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({
+          name: `region-${o.region}-${certificateName}`,
+          validityEndTime,
+        })),
+      ),
+    );
+
+    new FederationPrometheus(
+      name,
+      {
+        ...part(ids.federation),
+        replicas: config.federationReplicas,
+        config: file(GLOBAL_FILES.federationConfig),
+        rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(
+          ([rules, issued, held]): Record<string, string> => ({
+            "global.rules.yml": rules,
+            // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
+            "certificates.yml": YAML.stringify(
+              certificateRules([...issued, ...held], config.certificateWarningDays, config.alerts),
+              { lineWidth: 0 },
+            ),
+          }),
+        ),
+        sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
+        credentials: pulumi
+          .all([
+            credentials.federationAlertingPassword,
+            pki.alertmanagerCa.self.certPem,
+            credentials.frontendQueryPassword,
+            pki.ingressCa.certPem,
+            pulumi.all(args.regions.map((r) => r.outputs)),
+          ])
+          .apply(
+            ([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
+              [SECRET_FILES.alertmanagerPassword]: password,
+              [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
+              // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
+              [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
+              [SECRET_FILES.queryFrontendCa]: ingressCa,
+              ...Object.fromEntries(
+                regions.flatMap((o) => [
+                  [SECRET_FILES.federationPassword(o.region), o.federationPassword],
+                  [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
+                ]),
+              ),
+            }),
+          ),
+        storageClassName: args.storageClassName,
+      },
+      parent,
+    );
 
     // The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region
     // never waits for the global stack).
     for (const r of args.regions) {
-      new k8s.core.v1.ConfigMap(`${name}-${r.name}-alertmanager-targets`, {
-        metadata: {
-          name: r.outputs.alertmanagerTargetsConfigMap,
-          namespace: r.outputs.namespace,
-          labels: { ...managedLabels(), "monitoring/written-by": "global" },
+      new k8s.core.v1.ConfigMap(
+        `${name}-${r.name}-alertmanager-targets`,
+        {
+          metadata: {
+            name: r.outputs.alertmanagerTargetsConfigMap,
+            namespace: r.outputs.namespace,
+            labels: { ...managedLabels(), "monitoring/written-by": "global" },
+          },
+          data: pulumi
+            .all([r.outputs, publicFiles])
+            .apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
         },
-        data: pulumi.all([r.outputs, publicFiles]).apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
-      }, { parent: this, provider: r.provider });
+        { parent: this, provider: r.provider },
+      );
     }
 
     this.grafanaUrl = pulumi.output(`https://${config.grafana.domain}/`);
@@ -286,6 +422,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 }
 
 /** The files of `paths` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
-function fileData(files: pulumi.Output<Record<string, string>>, paths: Record<string, string>): pulumi.Output<Record<string, string>> {
+function fileData(
+  files: pulumi.Output<Record<string, string>>,
+  paths: Record<string, string>,
+): pulumi.Output<Record<string, string>> {
   return files.apply((f) => Object.fromEntries(Object.entries(paths).map(([key, path]) => [key, f[path]])));
 }

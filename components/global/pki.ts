@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CertificateAuthority, CrossSignedIntermediate, crossSignedIntermediate, selfSignedCa } from "../pki";
+import { type CertificateAuthority, type CrossSignedIntermediate, crossSignedIntermediate, selfSignedCa } from "../pki";
 import { movedChildOpts } from "../workload";
 
 /** The global tier's CAs outlive many deployments; the leaves they sign are re-issued yearly (components/pki.ts). */
@@ -23,9 +23,22 @@ export class GlobalPki extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalPkiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalPki", name, {}, opts);
     const moved = movedChildOpts(this, opts?.parent);
-    this.alertmanagerCa = crossSignedIntermediate(`${name}-alertmanager-ca`, { commonName: `${args.namePrefix} Alertmanager intermediate CA` },
-      CA_VALIDITY_YEARS, args.regionAlertingCas, moved);
-    this.ingressCa = selfSignedCa(`${name}-ingress-ca`, { commonName: `${args.namePrefix} monitoring ingress CA` }, CA_VALIDITY_YEARS, moved);
-    this.registerOutputs({ ingressCaCert: this.ingressCa.certPem, alertmanagerCaCert: this.alertmanagerCa.self.certPem });
+    this.alertmanagerCa = crossSignedIntermediate(
+      `${name}-alertmanager-ca`,
+      { commonName: `${args.namePrefix} Alertmanager intermediate CA` },
+      CA_VALIDITY_YEARS,
+      args.regionAlertingCas,
+      moved,
+    );
+    this.ingressCa = selfSignedCa(
+      `${name}-ingress-ca`,
+      { commonName: `${args.namePrefix} monitoring ingress CA` },
+      CA_VALIDITY_YEARS,
+      moved,
+    );
+    this.registerOutputs({
+      ingressCaCert: this.ingressCa.certPem,
+      alertmanagerCaCert: this.alertmanagerCa.self.certPem,
+    });
   }
 }

@@ -9,52 +9,79 @@ import type { ContainerResources } from "../../builders/k8s/pod";
 import type { ScalingBounds } from "../../config/types";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
-import { CertificateAuthority, signedCertificate, subjectNames } from "../pki";
+import { type CertificateAuthority, signedCertificate, subjectNames } from "../pki";
 import {
-  Container, ContainerFeature, Probes, Workload, autoscaler, configChecksum, container, disruptionBudget, featureVolumes, httpProbes, loadBalancer,
-  loadBalancerServiceAddress, metadata, mountedFiles, movedChildOpts, podBasics, scratch, socketProbes, TMP_SIZE, tlsSecret,
+  type Container,
+  type ContainerFeature,
+  type Probes,
+  type Workload,
+  autoscaler,
+  configChecksum,
+  container,
+  disruptionBudget,
+  featureVolumes,
+  httpProbes,
+  loadBalancer,
+  loadBalancerServiceAddress,
+  metadata,
+  mountedFiles,
+  movedChildOpts,
+  podBasics,
+  scratch,
+  socketProbes,
+  TMP_SIZE,
+  tlsSecret,
 } from "../workload";
-import { GlobalPartArgs, globalWorkload } from "./part";
+import { type GlobalPartArgs, globalWorkload } from "./part";
 
 /** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
 function statelessDeployment(
   w: Workload,
   bounds: ScalingBounds,
   spec: {
-    args: pulumi.Output<string[]>; checksum: pulumi.Output<string>; port: number; probes: Probes; features: ContainerFeature[]; resources: ContainerResources;
+    args: pulumi.Output<string[]>;
+    checksum: pulumi.Output<string>;
+    port: number;
+    probes: Probes;
+    features: ContainerFeature[];
+    resources: ContainerResources;
     /** Containers beside Thanos', with the features whose volumes they mount. */
     sidecars?: { containers: Container[]; features: ContainerFeature[] };
   },
 ): k8s.apps.v1.Deployment {
   const features = [...spec.features, scratch("tmp", "/tmp", TMP_SIZE)];
   const sidecars = spec.sidecars ?? { containers: [], features: [] };
-  const deployment = new k8s.apps.v1.Deployment(w.id.name, {
-    metadata: metadata(w),
-    spec: {
-      // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
-      selector: { matchLabels: w.selector },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": spec.checksum } },
-        spec: {
-          ...podBasics(w),
-          containers: [
-            container({
-              name: w.id.name,
-              image: IMAGES.thanos,
-              args: spec.args,
-              ports: [{ name: "http", containerPort: spec.port }],
-              resources: spec.resources,
-              features,
-              probes: spec.probes,
-            }),
-            ...sidecars.containers,
-          ],
-          volumes: featureVolumes([...features, ...sidecars.features]),
+  const deployment = new k8s.apps.v1.Deployment(
+    w.id.name,
+    {
+      metadata: metadata(w),
+      spec: {
+        // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
+        selector: { matchLabels: w.selector },
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels: w.labels, annotations: { "monitoring/config-checksum": spec.checksum } },
+          spec: {
+            ...podBasics(w),
+            containers: [
+              container({
+                name: w.id.name,
+                image: IMAGES.thanos,
+                args: spec.args,
+                ports: [{ name: "http", containerPort: spec.port }],
+                resources: spec.resources,
+                features,
+                probes: spec.probes,
+              }),
+              ...sidecars.containers,
+            ],
+            volumes: featureVolumes([...features, ...sidecars.features]),
+          },
         },
       },
     },
-  }, w.opts);
+    w.opts,
+  );
   disruptionBudget(w);
   autoscaler(w, bounds);
   return deployment;
@@ -94,28 +121,49 @@ const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca
  * image carries a probe that runs promtool against it, logged in as the probe user; a pod is Ready only when
  * each container is, so the pod leaves the load balancer while its frontend cannot reach Query.
  */
-function readinessCheck(frontend: Workload, f: QueryFrontendArgs, serverName: string): { containers: Container[]; features: ContainerFeature[] } {
+function readinessCheck(
+  frontend: Workload,
+  f: QueryFrontendArgs,
+  serverName: string,
+): { containers: Container[]; features: ContainerFeature[] } {
   const file = (name: string) => `${QUERY_FRONTEND.probeDir}/${name}`;
-  const secret = new k8s.core.v1.Secret(`${frontend.id.name}-probe`, {
-    metadata: metadata(frontend, `${frontend.id.name}-probe`),
-    stringData: {
-      [PROBE_FILES.clientConfig]: toYaml(localClientConfig({ username: QUERY_FRONTEND.probeUser, passwordFile: file(PROBE_FILES.password), caFile: file(PROBE_FILES.ca), serverName })),
-      [PROBE_FILES.password]: f.probePassword,
-      [PROBE_FILES.ca]: f.ingressCa.certPem,
+  const secret = new k8s.core.v1.Secret(
+    `${frontend.id.name}-probe`,
+    {
+      metadata: metadata(frontend, `${frontend.id.name}-probe`),
+      stringData: {
+        [PROBE_FILES.clientConfig]: toYaml(
+          localClientConfig({
+            username: QUERY_FRONTEND.probeUser,
+            passwordFile: file(PROBE_FILES.password),
+            caFile: file(PROBE_FILES.ca),
+            serverName,
+          }),
+        ),
+        [PROBE_FILES.password]: f.probePassword,
+        [PROBE_FILES.ca]: f.ingressCa.certPem,
+      },
     },
-  }, frontend.opts);
+    frontend.opts,
+  );
   const probe = mountedFiles("probe", QUERY_FRONTEND.probeDir, { secret: { secretName: secret.metadata.name } });
-  const check = promtoolCheckCommand("ready", { promtool: "promtool", url: `https://localhost:${QUERY_FRONTEND.httpPort}`, clientConfigFile: file(PROBE_FILES.clientConfig) });
+  const check = promtoolCheckCommand("ready", {
+    promtool: "promtool",
+    url: `https://localhost:${QUERY_FRONTEND.httpPort}`,
+    clientConfigFile: file(PROBE_FILES.clientConfig),
+  });
   return {
-    containers: [container({
-      name: "ready-check",
-      image: IMAGES.prometheus,
-      command: WAIT_FOR_TERM,
-      args: [],
-      resources: DEFAULTS.queryFrontend.readyCheckResources,
-      features: [probe],
-      probes: { readiness: { exec: { command: check }, periodSeconds: 10, timeoutSeconds: 5 } },
-    })],
+    containers: [
+      container({
+        name: "ready-check",
+        image: IMAGES.prometheus,
+        command: WAIT_FOR_TERM,
+        args: [],
+        resources: DEFAULTS.queryFrontend.readyCheckResources,
+        features: [probe],
+        probes: { readiness: { exec: { command: check }, periodSeconds: 10, timeoutSeconds: 5 } },
+      }),
+    ],
     features: [probe],
   };
 }
@@ -134,33 +182,56 @@ export class ThanosQuery extends pulumi.ComponentResource {
   constructor(name: string, a: ThanosQueryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:ThanosQuery", name, {}, opts);
     const query = globalWorkload(this, a, opts);
-    const endpoints = new k8s.core.v1.ConfigMap(`${query.id.name}-endpoints`, {
-      metadata: metadata(query, `${query.id.name}-endpoints`),
-      data: { "endpoints.yml": a.endpoints },
-    }, query.opts);
-    const regions = new k8s.core.v1.Secret(`${query.id.name}-regions`, {
-      metadata: metadata(query, `${query.id.name}-regions`),
-      stringData: pulumi.secret(a.regionTls),
-    }, query.opts);
-    new k8s.core.v1.Service(query.id.name, {
-      metadata: metadata(query, THANOS_QUERY.service),
-      spec: {
-        selector: query.selector,
-        ports: [
-          { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
-          { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
-        ],
+    const endpoints = new k8s.core.v1.ConfigMap(
+      `${query.id.name}-endpoints`,
+      {
+        metadata: metadata(query, `${query.id.name}-endpoints`),
+        data: { "endpoints.yml": a.endpoints },
       },
-    }, query.opts);
+      query.opts,
+    );
+    const regions = new k8s.core.v1.Secret(
+      `${query.id.name}-regions`,
+      {
+        metadata: metadata(query, `${query.id.name}-regions`),
+        stringData: pulumi.secret(a.regionTls),
+      },
+      query.opts,
+    );
+    new k8s.core.v1.Service(
+      query.id.name,
+      {
+        metadata: metadata(query, THANOS_QUERY.service),
+        spec: {
+          selector: query.selector,
+          ports: [
+            { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
+            { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
+          ],
+        },
+      },
+      query.opts,
+    );
     // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
-    new k8s.core.v1.Service(`${query.id.name}-pods`, {
-      metadata: metadata(query, THANOS_QUERY.podsService),
-      spec: { clusterIP: "None", selector: query.selector, ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }] },
-    }, query.opts);
+    new k8s.core.v1.Service(
+      `${query.id.name}-pods`,
+      {
+        metadata: metadata(query, THANOS_QUERY.podsService),
+        spec: {
+          clusterIP: "None",
+          selector: query.selector,
+          ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }],
+        },
+      },
+      query.opts,
+    );
     statelessDeployment(query, a.bounds, {
       args: a.args,
       // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
-      checksum: configChecksum(a.args.apply((x) => x.join(" ")), a.regionTls.apply((t) => JSON.stringify(t))),
+      checksum: configChecksum(
+        a.args.apply((x) => x.join(" ")),
+        a.regionTls.apply((t) => JSON.stringify(t)),
+      ),
       port: THANOS_QUERY.httpPort,
       probes: httpProbes(THANOS_QUERY.httpPort),
       resources: DEFAULTS.query.resources,
@@ -172,34 +243,69 @@ export class ThanosQuery extends pulumi.ComponentResource {
 
     const f = a.frontend;
     const frontend = globalWorkload(this, { ...a, id: f.id }, opts);
-    const lb = loadBalancer(frontend.id.name, metadata(frontend), {
-      name: QUERY_FRONTEND.service,
-      annotations: f.loadBalancerAnnotations,
-      selector: frontend.selector,
-      ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
-      sourceRanges: [...f.allowedCidrs],
-    }, frontend.opts);
+    const lb = loadBalancer(
+      frontend.id.name,
+      metadata(frontend),
+      {
+        name: QUERY_FRONTEND.service,
+        annotations: f.loadBalancerAnnotations,
+        selector: frontend.selector,
+        ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
+        sourceRanges: [...f.allowedCidrs],
+      },
+      frontend.opts,
+    );
     this.frontendAddress = loadBalancerServiceAddress(lb, "the Thanos Query Frontend");
     // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
-    new k8s.core.v1.Service(`${frontend.id.name}-pods`, {
-      metadata: metadata(frontend, QUERY_FRONTEND.podsService),
-      spec: { clusterIP: "None", selector: frontend.selector, ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }] },
-    }, frontend.opts);
+    new k8s.core.v1.Service(
+      `${frontend.id.name}-pods`,
+      {
+        metadata: metadata(frontend, QUERY_FRONTEND.podsService),
+        spec: {
+          clusterIP: "None",
+          selector: frontend.selector,
+          ports: [{ name: "https", port: QUERY_FRONTEND.httpPort, targetPort: QUERY_FRONTEND.httpPort }],
+        },
+      },
+      frontend.opts,
+    );
     const host = serviceHost(QUERY_FRONTEND.service);
-    const cert = signedCertificate(`${name}-query-frontend`, "server", { commonName: host },
-      subjectNames([host], this.frontendAddress.apply((address) => [address])), f.ingressCa, movedChildOpts(this, opts?.parent));
-    const config = new k8s.core.v1.ConfigMap(`${frontend.id.name}-config`, {
-      metadata: metadata(frontend, `${frontend.id.name}-config`),
-      data: f.config,
-    }, frontend.opts);
-    const web = new k8s.core.v1.Secret(`${frontend.id.name}-web`, {
-      metadata: metadata(frontend, `${frontend.id.name}-web`),
-      stringData: pulumi.secret(f.webConfig),
-    }, frontend.opts);
+    const cert = signedCertificate(
+      `${name}-query-frontend`,
+      "server",
+      { commonName: host },
+      subjectNames(
+        [host],
+        this.frontendAddress.apply((address) => [address]),
+      ),
+      f.ingressCa,
+      movedChildOpts(this, opts?.parent),
+    );
+    const config = new k8s.core.v1.ConfigMap(
+      `${frontend.id.name}-config`,
+      {
+        metadata: metadata(frontend, `${frontend.id.name}-config`),
+        data: f.config,
+      },
+      frontend.opts,
+    );
+    const web = new k8s.core.v1.Secret(
+      `${frontend.id.name}-web`,
+      {
+        metadata: metadata(frontend, `${frontend.id.name}-web`),
+        stringData: pulumi.secret(f.webConfig),
+      },
+      frontend.opts,
+    );
     const tls = tlsSecret(frontend, cert);
     statelessDeployment(frontend, a.bounds, {
       args: f.args,
-      checksum: configChecksum(f.args.apply((x) => x.join(" ")), f.config.apply((c) => JSON.stringify(c)), f.webConfig.apply((c) => JSON.stringify(c)), cert.certPem),
+      checksum: configChecksum(
+        f.args.apply((x) => x.join(" ")),
+        f.config.apply((c) => JSON.stringify(c)),
+        f.webConfig.apply((c) => JSON.stringify(c)),
+        cert.certPem,
+      ),
       port: QUERY_FRONTEND.httpPort,
       // Every HTTP path asks for basic auth: the process is alive while its port accepts connections, and the
       // pod is ready when the readiness check's container says the frontend's /-/ready answers.
@@ -208,12 +314,17 @@ export class ThanosQuery extends pulumi.ComponentResource {
       resources: DEFAULTS.queryFrontend.resources,
       features: [
         mountedFiles("config", QUERY_FRONTEND.configDir, {
-          projected: { sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }] },
+          projected: {
+            sources: [{ configMap: { name: config.metadata.name } }, { secret: { name: web.metadata.name } }],
+          },
         }),
         mountedFiles("tls", QUERY_FRONTEND.tlsDir, { secret: { secretName: tls.metadata.name } }),
       ],
     });
     this.frontendCertificateEnd = cert.validityEndTime;
-    this.registerOutputs({ frontendAddress: this.frontendAddress, frontendCertificateEnd: this.frontendCertificateEnd });
+    this.registerOutputs({
+      frontendAddress: this.frontendAddress,
+      frontendCertificateEnd: this.frontendCertificateEnd,
+    });
   }
 }

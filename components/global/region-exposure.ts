@@ -22,7 +22,11 @@ export interface RegionExposureArgs {
 /** The Service in front of the gateway, whatever its type (kubernetes.exposure): a route of the user's own names it. */
 const GATEWAY_SERVICE = "global-region-gateway";
 
-const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "monitoring", "monitoring/exposed-to": "global" };
+const LABELS = {
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "monitoring",
+  "monitoring/exposed-to": "global",
+};
 
 /**
  * What the global tier creates to reach one region: one Service in the region's cluster in front of the
@@ -44,10 +48,13 @@ export class RegionExposure extends pulumi.ComponentResource {
     super("monitoring:global:RegionExposure", name, {}, opts);
     // Selector, ports, namespace and exposure are stack outputs, known at preview too (StackReference outputs are).
     const service = args.outputs.apply((o) => this.gatewayService(name, o, args));
-    this.gatewayHost = pulumi.all([args.outputs, service]).apply(([o, svc]) =>
-      o.gatewayExposure === undefined || o.gatewayExposure.type === "load-balancer"
-        ? loadBalancerServiceAddress(svc, `the gateway of region '${name}'`)
-        : pulumi.output(o.gatewayExposure.host));
+    this.gatewayHost = pulumi
+      .all([args.outputs, service])
+      .apply(([o, svc]) =>
+        o.gatewayExposure === undefined || o.gatewayExposure.type === "load-balancer"
+          ? loadBalancerServiceAddress(svc, `the gateway of region '${name}'`)
+          : pulumi.output(o.gatewayExposure.host),
+      );
     this.ports = args.outputs.apply(dialledGatewayPorts);
 
     const inGlobal = { parent: this, provider: args.globalProvider, dependsOn: args.globalDependsOn };
@@ -55,17 +62,29 @@ export class RegionExposure extends pulumi.ComponentResource {
       const aliases = storeApiAliases(o, host, dialledGatewayPorts(o).storeApi);
       for (const alias of aliases) {
         const meta = { name: alias.serviceName, namespace: GLOBAL_NAMESPACE, labels: LABELS };
-        const service = new k8s.core.v1.Service(`${name}-${alias.serviceName}`, { metadata: meta, spec: { ...alias.service } }, inGlobal);
+        const service = new k8s.core.v1.Service(
+          `${name}-${alias.serviceName}`,
+          { metadata: meta, spec: { ...alias.service } },
+          inGlobal,
+        );
         if (alias.endpointSlice) {
-          new k8s.discovery.v1.EndpointSlice(`${name}-${alias.serviceName}`, {
-            metadata: { ...meta, labels: { ...LABELS, "kubernetes.io/service-name": alias.serviceName } },
-            ...alias.endpointSlice,
-          }, { ...inGlobal, dependsOn: [service] });
+          new k8s.discovery.v1.EndpointSlice(
+            `${name}-${alias.serviceName}`,
+            {
+              metadata: { ...meta, labels: { ...LABELS, "kubernetes.io/service-name": alias.serviceName } },
+              ...alias.endpointSlice,
+            },
+            { ...inGlobal, dependsOn: [service] },
+          );
         }
       }
       return storeApiAliasAddresses(aliases);
     });
-    this.registerOutputs({ gatewayHost: this.gatewayHost, ports: this.ports, storeApiAddresses: this.storeApiAddresses });
+    this.registerOutputs({
+      gatewayHost: this.gatewayHost,
+      ports: this.ports,
+      storeApiAddresses: this.storeApiAddresses,
+    });
   }
 
   /** The Service in the region's cluster in front of its gateway, exposing its federation and StoreAPI ports only. */
@@ -75,17 +94,26 @@ export class RegionExposure extends pulumi.ComponentResource {
     const exposure = o.gatewayExposure ?? { type: "load-balancer" };
     if (exposure.type !== "load-balancer") {
       // A NodePort or ClusterIP Service has no source ranges: the gateway's mutual TLS and basic auth guard it.
-      return new k8s.core.v1.Service(`${name}-gateway`, { metadata: { ...meta, name: GATEWAY_SERVICE }, spec: regionGatewayServiceSpec(exposure, o) }, inRegion);
+      return new k8s.core.v1.Service(
+        `${name}-gateway`,
+        { metadata: { ...meta, name: GATEWAY_SERVICE }, spec: regionGatewayServiceSpec(exposure, o) },
+        inRegion,
+      );
     }
-    return loadBalancer(`${name}-gateway`, meta, {
-      name: GATEWAY_SERVICE,
-      annotations: o.loadBalancerAnnotations ?? loadBalancerAnnotations(o.cloud),
-      selector: { ...o.gatewaySelector },
-      ports: [
-        { name: "federation", port: o.federationPort, targetPort: o.federationPort },
-        { name: "store-api", port: o.storeApiPort, targetPort: o.storeApiPort },
-      ],
-      sourceRanges: args.globalEgressCidrs,
-    }, inRegion);
+    return loadBalancer(
+      `${name}-gateway`,
+      meta,
+      {
+        name: GATEWAY_SERVICE,
+        annotations: o.loadBalancerAnnotations ?? loadBalancerAnnotations(o.cloud),
+        selector: { ...o.gatewaySelector },
+        ports: [
+          { name: "federation", port: o.federationPort, targetPort: o.federationPort },
+          { name: "store-api", port: o.storeApiPort, targetPort: o.storeApiPort },
+        ],
+        sourceRanges: args.globalEgressCidrs,
+      },
+      inRegion,
+    );
   }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { storeApiServerNameWildcard } from "../../builders/gateway/routes";
 import type { IssuedCertificate } from "../../builders/rules/certificates";
-import { IssuedKeyPair, selfSignedCa, signedCertificate } from "../pki";
+import { type IssuedKeyPair, selfSignedCa, signedCertificate } from "../pki";
 
 /** A region's CAs outlive many deployments; their leaves are re-issued yearly (components/pki.ts). */
 const CA_VALIDITY_YEARS = 10;
@@ -43,10 +43,29 @@ export class RegionalCredentials extends pulumi.ComponentResource {
       pair.validityEndTime.apply((validityEndTime): IssuedCertificate => ({ name: certificate, validityEndTime }));
     const ca = selfSignedCa(`${name}-ca`, subject(`${args.region} monitoring CA`), CA_VALIDITY_YEARS, parent);
     // The wildcard is the names clients ask the gateway for to reach one StoreAPI (builders/gateway/routes.ts).
-    const server = signedCertificate(`${name}-server`, "server", subject(args.tlsServerName), { dnsNames: [args.tlsServerName, storeApiServerNameWildcard(args.tlsServerName)] }, ca, parent);
-    const client = signedCertificate(`${name}-query-client`, "client", subject("thanos-query.global"), { dnsNames: [] }, ca, parent);
+    const server = signedCertificate(
+      `${name}-server`,
+      "server",
+      subject(args.tlsServerName),
+      { dnsNames: [args.tlsServerName, storeApiServerNameWildcard(args.tlsServerName)] },
+      ca,
+      parent,
+    );
+    const client = signedCertificate(
+      `${name}-query-client`,
+      "client",
+      subject("thanos-query.global"),
+      { dnsNames: [] },
+      ca,
+      parent,
+    );
     const federation = new random.RandomPassword(`${name}-federation-password`, { length: 32, special: false }, parent);
-    const alertingCa = selfSignedCa(`${name}-alerting-ca`, subject(`${args.region} alerting CA`), CA_VALIDITY_YEARS, parent);
+    const alertingCa = selfSignedCa(
+      `${name}-alerting-ca`,
+      subject(`${args.region} alerting CA`),
+      CA_VALIDITY_YEARS,
+      parent,
+    );
     const alerting = new random.RandomPassword(`${name}-alerting-password`, { length: 32, special: false }, parent);
 
     this.caCertPem = ca.certPem;
@@ -60,7 +79,12 @@ export class RegionalCredentials extends pulumi.ComponentResource {
     this.alertingCaKeyPem = alertingCa.keyPem;
     this.alertingPassword = pulumi.secret(alerting.result);
     this.alertingPasswordHash = pulumi.secret(alerting.bcryptHash);
-    this.issued = pulumi.all([issued("ca", ca), issued("alerting-ca", alertingCa), issued("server", server), issued("query-client", client)]);
+    this.issued = pulumi.all([
+      issued("ca", ca),
+      issued("alerting-ca", alertingCa),
+      issued("server", server),
+      issued("query-client", client),
+    ]);
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

@@ -3,12 +3,24 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { managedLabels, selectorLabels } from "../../builders/k8s/labels";
-import { ClusterNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
-import { BUCKET_IDENTITIES, FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, PATHS, REPLICA_LABEL } from "../../builders/regional/layout";
+import { type ClusterNetwork, allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
+import {
+  BUCKET_IDENTITIES,
+  FEDERATION_USERNAME,
+  MONITORING_NAMESPACE,
+  NAMES,
+  PATHS,
+  REPLICA_LABEL,
+} from "../../builders/regional/layout";
 import { gatewaySelector } from "../../builders/regional/gateway";
-import { regionalPlan, RegionalPlan } from "../../builders/regional/plan";
+import { regionalPlan, type RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { CERTIFICATE_RULES_FILE, regionalLocalClientConfig, regionalRuleFiles, regionalWebConfig } from "../../builders/regional/workload-config";
+import {
+  CERTIFICATE_RULES_FILE,
+  regionalLocalClientConfig,
+  regionalRuleFiles,
+  regionalWebConfig,
+} from "../../builders/regional/workload-config";
 import { certificateRules } from "../../builders/rules/certificates";
 import { teamCredentialFiles } from "../../builders/teams/credentials";
 import { teamRuleFiles } from "../../builders/teams/rules";
@@ -88,12 +100,18 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.prometheusPods = this.plan.pods;
     this.tlsServerName = this.plan.tlsServerName;
     this.alertingUsername = this.plan.alertingUsername;
-    this.externalLabels = pulumi.output(args.clusterName).apply((cluster): Record<string, string> => ({ region: config.stack, cloud: config.cloud, cluster }));
+    this.externalLabels = pulumi
+      .output(args.clusterName)
+      .apply((cluster): Record<string, string> => ({ region: config.stack, cloud: config.cloud, cluster }));
 
     const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
     // The namespace and what all its workloads share belong to no one workload, hence no component or version.
     const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), ...managedLabels() };
-    const namespace = new k8s.core.v1.Namespace(MONITORING_NAMESPACE, { metadata: { name: MONITORING_NAMESPACE, labels } }, k8sOpts);
+    const namespace = new k8s.core.v1.Namespace(
+      MONITORING_NAMESPACE,
+      { metadata: { name: MONITORING_NAMESPACE, labels } },
+      k8sOpts,
+    );
     const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
     const meta = (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
       name: objectName,
@@ -102,16 +120,37 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       ...(annotations ? { annotations } : {}),
     });
     this.gatewaySelector = gatewaySelector(config.namePrefix);
-    const network: ClusterNetwork = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
-    new k8s.networking.v1.NetworkPolicy("default-deny", { metadata: meta("default-deny"), spec: defaultDenySpec() }, inNamespace);
-    new k8s.networking.v1.NetworkPolicy("allow-dns", { metadata: meta("allow-dns"), spec: allowDnsSpec() }, inNamespace);
+    const network: ClusterNetwork = {
+      cloud: config.cloud,
+      vpcCidr: config.cluster.vpcCidr,
+      zones: config.cluster.zones,
+    };
+    new k8s.networking.v1.NetworkPolicy(
+      "default-deny",
+      { metadata: meta("default-deny"), spec: defaultDenySpec() },
+      inNamespace,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      "allow-dns",
+      { metadata: meta("allow-dns"), spec: allowDnsSpec() },
+      inNamespace,
+    );
     for (const { serviceAccount } of BUCKET_IDENTITIES) {
       const annotations = args.identityAnnotations[serviceAccount.name];
-      if (annotations === undefined) throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
-      new k8s.core.v1.ServiceAccount(serviceAccount.name, { metadata: meta(serviceAccount.name, annotations) }, inNamespace);
+      if (annotations === undefined)
+        throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
+      new k8s.core.v1.ServiceAccount(
+        serviceAccount.name,
+        { metadata: meta(serviceAccount.name, annotations) },
+        inNamespace,
+      );
     }
 
-    const credentials = new RegionalCredentials(`${name}-credentials`, { region: config.stack, tlsServerName: this.tlsServerName }, { parent: this });
+    const credentials = new RegionalCredentials(
+      `${name}-credentials`,
+      { region: config.stack, tlsServerName: this.tlsServerName },
+      { parent: this },
+    );
     this.tlsCaCert = credentials.caCertPem;
     this.storeApiClientCert = credentials.clientCertPem;
     this.storeApiClientKey = credentials.clientKeyPem;
@@ -120,76 +159,135 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.alertingCaKey = credentials.alertingCaKeyPem;
     this.alertingPassword = credentials.alertingPassword;
     this.alertingPasswordHash = credentials.alertingPasswordHash;
-    this.certificateExpiries = credentials.issued.apply((issued) => Object.fromEntries(issued.map((c) => [c.name, c.validityEndTime])));
+    this.certificateExpiries = credentials.issued.apply((issued) =>
+      Object.fromEntries(issued.map((c) => [c.name, c.validityEndTime])),
+    );
 
-    new k8s.core.v1.Secret(FILES.tlsSecret, {
-      metadata: meta(FILES.tlsSecret),
-      stringData: {
-        [fileName(PATHS.tlsCertFile)]: credentials.serverCertPem,
-        [fileName(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
-        [fileName(PATHS.tlsCaFile)]: credentials.caCertPem,
+    new k8s.core.v1.Secret(
+      FILES.tlsSecret,
+      {
+        metadata: meta(FILES.tlsSecret),
+        stringData: {
+          [fileName(PATHS.tlsCertFile)]: credentials.serverCertPem,
+          [fileName(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
+          [fileName(PATHS.tlsCaFile)]: credentials.caCertPem,
+        },
       },
-    }, inNamespace);
-    new k8s.core.v1.Secret(FILES.prometheusSecret, {
-      metadata: meta(FILES.prometheusSecret),
-      stringData: {
-        [fileName(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) => toYaml(regionalWebConfig(hash))),
-        [fileName(PATHS.federationPasswordFile)]: credentials.federationPassword,
-        [fileName(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
-        [fileName(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
-        [fileName(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
+      inNamespace,
+    );
+    new k8s.core.v1.Secret(
+      FILES.prometheusSecret,
+      {
+        metadata: meta(FILES.prometheusSecret),
+        stringData: {
+          [fileName(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
+            toYaml(regionalWebConfig(hash)),
+          ),
+          [fileName(PATHS.federationPasswordFile)]: credentials.federationPassword,
+          [fileName(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
+          [fileName(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
+          [fileName(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
+        },
       },
-    }, inNamespace);
-    new k8s.core.v1.ConfigMap(FILES.rulesConfigMap, {
-      metadata: meta(FILES.rulesConfigMap),
-      data: credentials.issued.apply((issued) => ({
-        ...Object.fromEntries(Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }).map(([file, rules]) => [file, toYaml(rules)])),
-        [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
-      })),
-    }, inNamespace);
+      inNamespace,
+    );
+    new k8s.core.v1.ConfigMap(
+      FILES.rulesConfigMap,
+      {
+        metadata: meta(FILES.rulesConfigMap),
+        data: credentials.issued.apply((issued) => ({
+          ...Object.fromEntries(
+            Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }).map(
+              ([file, rules]) => [file, toYaml(rules)],
+            ),
+          ),
+          [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
+        })),
+      },
+      inNamespace,
+    );
     // A Secret, since a bucket on a cluster the user runs is reached with credentials inside this file.
-    new k8s.core.v1.Secret(FILES.objstoreSecret, {
-      metadata: meta(FILES.objstoreSecret),
-      stringData: { [fileName(PATHS.objstoreFile)]: pulumi.secret(pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location)))) },
-    }, inNamespace);
+    new k8s.core.v1.Secret(
+      FILES.objstoreSecret,
+      {
+        metadata: meta(FILES.objstoreSecret),
+        stringData: {
+          [fileName(PATHS.objstoreFile)]: pulumi.secret(
+            pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))),
+          ),
+        },
+      },
+      inNamespace,
+    );
 
     const teamFiles = teamCredentialFiles(config.teams);
-    const teamCredentials = teamFiles.length > 0
-      ? new TeamCredentials(`${name}-team-credentials`, { stack: config.stack, files: teamFiles, provider: args.provider, labels }, { parent: this, dependsOn: [namespace] })
-      : undefined;
+    const teamCredentials =
+      teamFiles.length > 0
+        ? new TeamCredentials(
+            `${name}-team-credentials`,
+            { stack: config.stack, files: teamFiles, provider: args.provider, labels },
+            { parent: this, dependsOn: [namespace] },
+          )
+        : undefined;
 
     const tlsChecksum = configChecksum(credentials.serverCertPem, credentials.caCertPem);
     const childOpts = { parent: this, dependsOn: [namespace] };
-    new PrometheusShards(`${name}-prometheus`, {
-      config,
-      plan: this.plan,
-      provider: args.provider,
-      network,
-      clusterName: args.clusterName,
-      storageClassName: args.storageClassName,
-      mounts: { ...FILES, tlsChecksum, ...(teamCredentials ? { teamCredentialsSecret: teamCredentials.secretName } : {}) },
-    }, childOpts);
-    const thanos = new ThanosBucketWorkloads(`${name}-thanos`, {
-      config,
-      plan: this.plan,
-      provider: args.provider,
-      network,
-      prometheusSelector: PROMETHEUS_SELECTOR,
-      storageClassName: args.storageClassName,
-      objstoreSecret: FILES.objstoreSecret,
-      tlsSecret: FILES.tlsSecret,
-      tlsChecksum,
-    }, childOpts);
+    new PrometheusShards(
+      `${name}-prometheus`,
+      {
+        config,
+        plan: this.plan,
+        provider: args.provider,
+        network,
+        clusterName: args.clusterName,
+        storageClassName: args.storageClassName,
+        mounts: {
+          ...FILES,
+          tlsChecksum,
+          ...(teamCredentials ? { teamCredentialsSecret: teamCredentials.secretName } : {}),
+        },
+      },
+      childOpts,
+    );
+    const thanos = new ThanosBucketWorkloads(
+      `${name}-thanos`,
+      {
+        config,
+        plan: this.plan,
+        provider: args.provider,
+        network,
+        prometheusSelector: PROMETHEUS_SELECTOR,
+        storageClassName: args.storageClassName,
+        objstoreSecret: FILES.objstoreSecret,
+        tlsSecret: FILES.tlsSecret,
+        tlsChecksum,
+      },
+      childOpts,
+    );
     this.storeGatewaySelector = thanos.storeGatewaySelector;
-    new RegionGateway(`${name}-gateway`, {
-      instance: config.namePrefix,
-      plan: this.plan,
-      provider: args.provider,
-      network,
-      prometheusSelector: PROMETHEUS_SELECTOR,
-      tls: { certPem: credentials.serverCertPem, keyPem: credentials.serverKeyPem, caPem: credentials.caCertPem },
-    }, childOpts);
-    new Exporters(`${name}-exporters`, { instance: config.namePrefix, provider: args.provider, network, prometheusSelector: PROMETHEUS_SELECTOR, sizing: this.plan.sizing }, childOpts);
+    new RegionGateway(
+      `${name}-gateway`,
+      {
+        instance: config.namePrefix,
+        plan: this.plan,
+        provider: args.provider,
+        network,
+        prometheusSelector: PROMETHEUS_SELECTOR,
+        tls: { certPem: credentials.serverCertPem, keyPem: credentials.serverKeyPem, caPem: credentials.caCertPem },
+      },
+      childOpts,
+    );
+    new Exporters(
+      `${name}-exporters`,
+      {
+        instance: config.namePrefix,
+        provider: args.provider,
+        network,
+        prometheusSelector: PROMETHEUS_SELECTOR,
+        sizing: this.plan.sizing,
+      },
+      childOpts,
+    );
 
     // Every public field but the plan (the config's own figures), the credentials and keys as secrets.
     this.registerOutputs({

@@ -3,19 +3,41 @@ import * as pulumi from "@pulumi/pulumi";
 import { promtoolCheckCommand } from "../../builders/prometheus/probe";
 import { podSecurityContext } from "../../builders/k8s/pod";
 import { prometheusConfig } from "../../builders/prometheus/config";
-import { PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
+import { type PolicyRule, discoveryRules } from "../../builders/prometheus/rbac";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
-import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, POD_NAME_PLACEHOLDER, PROBE_TIMING, SHARD_STATE_ANNOTATION, shardStatefulSetName } from "../../builders/regional/layout";
+import {
+  MONITORING_NAMESPACE,
+  NAMES,
+  PATHS,
+  PORTS,
+  POD_NAME_PLACEHOLDER,
+  PROBE_TIMING,
+  SHARD_STATE_ANNOTATION,
+  shardStatefulSetName,
+} from "../../builders/regional/layout";
 import type { ClusterNetwork } from "../../builders/k8s/network-policies";
 import { nameSelector } from "../../builders/k8s/labels";
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalTraffic } from "../../builders/regional/network-policies";
-import { RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
+import { type RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
-import { configChecksum, container, disruptionBudget, fieldEnv, httpProbes, metadata, networkPolicy, persistentVolumeClaim, renderedFileVolumeSize, spread, workload, Workload } from "../workload";
+import {
+  configChecksum,
+  container,
+  disruptionBudget,
+  fieldEnv,
+  httpProbes,
+  metadata,
+  networkPolicy,
+  persistentVolumeClaim,
+  renderedFileVolumeSize,
+  spread,
+  workload,
+  type Workload,
+} from "../workload";
 
 /** Kubernetes objects the Prometheus pods mount, created by the aggregate component. */
 export interface PrometheusMounts {
@@ -59,42 +81,84 @@ export class PrometheusShards extends pulumi.ComponentResource {
   constructor(name: string, args: PrometheusShardsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:PrometheusShards", name, {}, opts);
     const { config, plan } = args;
-    const common = workload({ name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
+    const common = workload(
+      { name: "prometheus", instance: config.namePrefix, component: "metrics", version: VERSIONS.prometheus },
+      MONITORING_NAMESPACE,
+      { parent: this, provider: args.provider },
+    );
 
     // Every shard runs the same jobs (only its share of their targets differs), so shard 0's config says
     // what discovery reads; the cluster name changes no job.
-    discoveryRbac(common, discoveryRules(prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 0, POD_NAME_PLACEHOLDER)).scrape_configs));
-    new k8s.core.v1.Service(NAMES.prometheusService, {
-      metadata: metadata(common, NAMES.prometheusService),
-      spec: {
-        clusterIP: "None",
-        selector: PROMETHEUS_SELECTOR,
-        ports: [
-          { name: "web", port: PORTS.prometheusWeb, targetPort: "web" },
-          { name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" },
-          { name: "sidecar-http", port: PORTS.thanosHttp, targetPort: "sidecar-http" },
-        ],
+    discoveryRbac(
+      common,
+      discoveryRules(
+        prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 0, POD_NAME_PLACEHOLDER))
+          .scrape_configs,
+      ),
+    );
+    new k8s.core.v1.Service(
+      NAMES.prometheusService,
+      {
+        metadata: metadata(common, NAMES.prometheusService),
+        spec: {
+          clusterIP: "None",
+          selector: PROMETHEUS_SELECTOR,
+          ports: [
+            { name: "web", port: PORTS.prometheusWeb, targetPort: "web" },
+            { name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" },
+            { name: "sidecar-http", port: PORTS.thanosHttp, targetPort: "sidecar-http" },
+          ],
+        },
       },
-    }, common.opts);
+      common.opts,
+    );
     // Federation and StoreAPI are for the global tier, which reaches them through the region gateway; the
     // sidecar's HTTP port serves the pod itself (its Prometheus scrapes it on localhost) and the kubelet's probes.
-    networkPolicy(common, "prometheus", regionalTraffic(PROMETHEUS_SELECTOR, [
-      { port: PORTS.prometheusWeb, from: "gateway" },
-      { port: PORTS.thanosGrpc, from: "gateway" },
-    ], "scrape", PROMETHEUS_SELECTOR, gatewaySelector(config.namePrefix)), args.network);
+    networkPolicy(
+      common,
+      "prometheus",
+      regionalTraffic(
+        PROMETHEUS_SELECTOR,
+        [
+          { port: PORTS.prometheusWeb, from: "gateway" },
+          { port: PORTS.thanosGrpc, from: "gateway" },
+        ],
+        "scrape",
+        PROMETHEUS_SELECTOR,
+        gatewaySelector(config.namePrefix),
+      ),
+      args.network,
+    );
 
     for (const shard of deployedShards(plan)) {
       const name = shardStatefulSetName(shard);
-      const w = workload({ name: "prometheus", instance: `${config.namePrefix}-shard-${shard}`, component: "metrics", version: VERSIONS.prometheus }, MONITORING_NAMESPACE, { parent: this, provider: args.provider });
-      const template = pulumi.output(args.clusterName).apply((cluster) =>
-        toYaml(prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER))),
+      const w = workload(
+        {
+          name: "prometheus",
+          instance: `${config.namePrefix}-shard-${shard}`,
+          component: "metrics",
+          version: VERSIONS.prometheus,
+        },
+        MONITORING_NAMESPACE,
+        { parent: this, provider: args.provider },
       );
-      const configMap = new k8s.core.v1.ConfigMap(`${name}-config`, {
-        metadata: metadata(w, `${name}-config`),
-        data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
-      }, w.opts);
+      const template = pulumi
+        .output(args.clusterName)
+        .apply((cluster) =>
+          toYaml(prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER))),
+        );
+      const configMap = new k8s.core.v1.ConfigMap(
+        `${name}-config`,
+        {
+          metadata: metadata(w, `${name}-config`),
+          data: { [PATHS.configTemplateFile.split("/").pop()!]: template },
+        },
+        w.opts,
+      );
       const state = plan.retiringShards.includes(shard) ? "retiring" : "active";
-      this.statefulSets.push(shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, state, args));
+      this.statefulSets.push(
+        shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, state, args),
+      );
       disruptionBudget(w, { name });
     }
     this.registerOutputs({});
@@ -107,114 +171,143 @@ interface ShardConfig {
   readonly template: pulumi.Output<string>;
 }
 
-function shardStatefulSet(w: Workload, name: string, config: ShardConfig, state: "active" | "retiring", args: PrometheusShardsArgs): k8s.apps.v1.StatefulSet {
+function shardStatefulSet(
+  w: Workload,
+  name: string,
+  config: ShardConfig,
+  state: "active" | "retiring",
+  args: PrometheusShardsArgs,
+): k8s.apps.v1.StatefulSet {
   const { plan, mounts } = args;
   const size = plan.sizing;
   const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
     // Exec, because the web endpoint wants basic auth, which an httpGet probe could only send in clear text.
-    exec: { command: promtoolCheckCommand(command, { promtool: "promtool", url: `https://localhost:${PORTS.prometheusWeb}`, clientConfigFile: PATHS.localClientConfigFile }) },
+    exec: {
+      command: promtoolCheckCommand(command, {
+        promtool: "promtool",
+        url: `https://localhost:${PORTS.prometheusWeb}`,
+        clientConfigFile: PATHS.localClientConfigFile,
+      }),
+    },
     periodSeconds: 15,
     timeoutSeconds: 10,
     failureThreshold,
   });
   const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
-  return new k8s.apps.v1.StatefulSet(name, {
-    metadata: metadata(w, name, { [SHARD_STATE_ANNOTATION]: state }),
-    spec: {
-      serviceName: NAMES.prometheusService,
-      replicas: plan.replicas,
-      podManagementPolicy: "Parallel",
-      selector: { matchLabels: w.selector },
-      template: {
-        metadata: { labels: w.labels, annotations: { "checksum/tls": configChecksum(mounts.tlsChecksum) } },
-        spec: {
-          serviceAccountName: NAMES.prometheusServiceAccount,
-          securityContext: podSecurityContext(),
-          // The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP.
-          shareProcessNamespace: true,
-          terminationGracePeriodSeconds: 120,
-          ...spread(w.selector),
-          initContainers: [
-            container({
-              name: "init-config",
-              image: IMAGES.prometheus,
-              command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
-              args: [],
-              env: [fieldEnv("POD_NAME", "metadata.name")],
-              resources: INIT_SIZE,
-              volumeMounts: [mount("config", PATHS.configTemplateDir), mount("config-out", PATHS.configOutDir, false)],
-            }),
-          ],
-          containers: [
-            container({
-              name: "prometheus",
-              image: IMAGES.prometheus,
-              args: regionalPrometheusArgs(args.config, size),
-              ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
-              resources: size.prometheus,
-              volumeMounts: [
-                mount("config-out", PATHS.configOutDir),
-                mount("rules", PATHS.rulesDir),
-                mount("secrets", PATHS.prometheusSecretsDir),
-                mount("tls", PATHS.tlsDir),
-                mount("alertmanagers", PATHS.alertmanagerTargetsDir),
-                ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
-                mount("data", PATHS.prometheusData, false),
-              ],
-              probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
-            }),
-            container({
-              name: "thanos-sidecar",
-              image: IMAGES.thanos,
-              args: regionalSidecarArgs(),
-              env: [fieldEnv("POD_NAME", "metadata.name")],
-              ports: [
-                { name: "grpc", containerPort: PORTS.thanosGrpc },
-                { name: "sidecar-http", containerPort: PORTS.thanosHttp },
-              ],
-              resources: size.sidecar,
-              volumeMounts: [
-                mount("config", PATHS.configTemplateDir),
-                mount("config-out", PATHS.configOutDir, false),
-                mount("rules", PATHS.rulesDir),
-                mount("secrets", PATHS.prometheusSecretsDir),
-                mount("tls", PATHS.tlsDir),
-                mount("objstore", PATHS.objstoreDir),
-                // The shipper records what it uploaded in the TSDB directory.
-                mount("data", PATHS.prometheusData, false),
-              ],
-              probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
-            }),
-          ],
-          volumes: [
-            { name: "config", configMap: { name: config.configMapName } },
-            // Holds the substituted config only (the pod's name in place of the placeholder).
-            { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
-            { name: "rules", configMap: { name: mounts.rulesConfigMap } },
-            { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
-            { name: "tls", secret: { secretName: mounts.tlsSecret } },
-            // Written by the global stack; the region runs (without alert delivery) before it exists.
-            { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
-            { name: "objstore", secret: { secretName: mounts.objstoreSecret } },
-            // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
-            ...(mounts.teamCredentialsSecret ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }] : []),
-          ],
+  return new k8s.apps.v1.StatefulSet(
+    name,
+    {
+      metadata: metadata(w, name, { [SHARD_STATE_ANNOTATION]: state }),
+      spec: {
+        serviceName: NAMES.prometheusService,
+        replicas: plan.replicas,
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: w.selector },
+        template: {
+          metadata: { labels: w.labels, annotations: { "checksum/tls": configChecksum(mounts.tlsChecksum) } },
+          spec: {
+            serviceAccountName: NAMES.prometheusServiceAccount,
+            securityContext: podSecurityContext(),
+            // The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP.
+            shareProcessNamespace: true,
+            terminationGracePeriodSeconds: 120,
+            ...spread(w.selector),
+            initContainers: [
+              container({
+                name: "init-config",
+                image: IMAGES.prometheus,
+                command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
+                args: [],
+                env: [fieldEnv("POD_NAME", "metadata.name")],
+                resources: INIT_SIZE,
+                volumeMounts: [
+                  mount("config", PATHS.configTemplateDir),
+                  mount("config-out", PATHS.configOutDir, false),
+                ],
+              }),
+            ],
+            containers: [
+              container({
+                name: "prometheus",
+                image: IMAGES.prometheus,
+                args: regionalPrometheusArgs(args.config, size),
+                ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
+                resources: size.prometheus,
+                volumeMounts: [
+                  mount("config-out", PATHS.configOutDir),
+                  mount("rules", PATHS.rulesDir),
+                  mount("secrets", PATHS.prometheusSecretsDir),
+                  mount("tls", PATHS.tlsDir),
+                  mount("alertmanagers", PATHS.alertmanagerTargetsDir),
+                  ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
+                  mount("data", PATHS.prometheusData, false),
+                ],
+                probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
+              }),
+              container({
+                name: "thanos-sidecar",
+                image: IMAGES.thanos,
+                args: regionalSidecarArgs(),
+                env: [fieldEnv("POD_NAME", "metadata.name")],
+                ports: [
+                  { name: "grpc", containerPort: PORTS.thanosGrpc },
+                  { name: "sidecar-http", containerPort: PORTS.thanosHttp },
+                ],
+                resources: size.sidecar,
+                volumeMounts: [
+                  mount("config", PATHS.configTemplateDir),
+                  mount("config-out", PATHS.configOutDir, false),
+                  mount("rules", PATHS.rulesDir),
+                  mount("secrets", PATHS.prometheusSecretsDir),
+                  mount("tls", PATHS.tlsDir),
+                  mount("objstore", PATHS.objstoreDir),
+                  // The shipper records what it uploaded in the TSDB directory.
+                  mount("data", PATHS.prometheusData, false),
+                ],
+                probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
+              }),
+            ],
+            volumes: [
+              { name: "config", configMap: { name: config.configMapName } },
+              // Holds the substituted config only (the pod's name in place of the placeholder).
+              { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
+              { name: "rules", configMap: { name: mounts.rulesConfigMap } },
+              { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
+              { name: "tls", secret: { secretName: mounts.tlsSecret } },
+              // Written by the global stack; the region runs (without alert delivery) before it exists.
+              { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
+              { name: "objstore", secret: { secretName: mounts.objstoreSecret } },
+              // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
+              ...(mounts.teamCredentialsSecret
+                ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }]
+                : []),
+            ],
+          },
         },
+        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
       },
-      volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
     },
-  }, w.opts);
+    w.opts,
+  );
 }
 
 /** Read access for service discovery and the kubelet's metrics, exactly what the scrape jobs use (builders/prometheus/rbac.ts). */
 function discoveryRbac(w: Workload, rules: readonly PolicyRule[]): void {
-  const role = new k8s.rbac.v1.ClusterRole("monitoring-prometheus", {
-    metadata: { name: "monitoring-prometheus", labels: w.labels },
-    rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
-  }, w.opts);
-  new k8s.rbac.v1.ClusterRoleBinding("monitoring-prometheus", {
-    metadata: { name: "monitoring-prometheus", labels: w.labels },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
-    subjects: [{ kind: "ServiceAccount", name: NAMES.prometheusServiceAccount, namespace: MONITORING_NAMESPACE }],
-  }, w.opts);
+  const role = new k8s.rbac.v1.ClusterRole(
+    "monitoring-prometheus",
+    {
+      metadata: { name: "monitoring-prometheus", labels: w.labels },
+      rules: rules.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })),
+    },
+    w.opts,
+  );
+  new k8s.rbac.v1.ClusterRoleBinding(
+    "monitoring-prometheus",
+    {
+      metadata: { name: "monitoring-prometheus", labels: w.labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: NAMES.prometheusServiceAccount, namespace: MONITORING_NAMESPACE }],
+    },
+    w.opts,
+  );
 }

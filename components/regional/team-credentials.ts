@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MONITORING_NAMESPACE, NAMES } from "../../builders/regional/layout";
-import { CredentialFile, CredentialSource } from "../../builders/teams/credentials";
+import type { CredentialFile, CredentialSource } from "../../builders/teams/credentials";
 
 export interface TeamCredentialsArgs {
   /** The stack, for the message when a key is missing. */
@@ -34,7 +34,11 @@ export class TeamCredentials extends pulumi.ComponentResource {
     const dataOf = (source: CredentialSource) => {
       const id = `${source.namespace}/${source.name}`;
       const at = `${source.kind}:${id}`;
-      if (!objects.has(at)) objects.set(at, readData(source.kind, `team-${source.kind.toLowerCase()}-${source.namespace}-${source.name}`, id, readOpts));
+      if (!objects.has(at))
+        objects.set(
+          at,
+          readData(source.kind, `team-${source.kind.toLowerCase()}-${source.namespace}-${source.name}`, id, readOpts),
+        );
       return objects.get(at)!;
     };
     const entries = args.files.map((file) =>
@@ -50,23 +54,34 @@ export class TeamCredentials extends pulumi.ComponentResource {
         return [file.fileName, value];
       }),
     );
-    new k8s.core.v1.Secret(this.secretName, {
-      metadata: { name: this.secretName, namespace: MONITORING_NAMESPACE, labels: args.labels },
-      type: "Opaque",
-      data: pulumi.secret(pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs))),
-    }, { parent: this, provider: args.provider });
+    new k8s.core.v1.Secret(
+      this.secretName,
+      {
+        metadata: { name: this.secretName, namespace: MONITORING_NAMESPACE, labels: args.labels },
+        type: "Opaque",
+        data: pulumi.secret(pulumi.all(entries).apply((pairs) => Object.fromEntries(pairs))),
+      },
+      { parent: this, provider: args.provider },
+    );
     this.registerOutputs({ secretName: this.secretName });
   }
 }
 
 /** The object's data as a Secret's `data` holds it (base64), read from the cluster; a ConfigMap's text is encoded here. */
-function readData(kind: CredentialSource["kind"], name: string, id: string, opts: pulumi.CustomResourceOptions): pulumi.Output<Record<string, string>> {
+function readData(
+  kind: CredentialSource["kind"],
+  name: string,
+  id: string,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<Record<string, string>> {
   if (kind === "secret") {
     return pulumi.secret(k8s.core.v1.Secret.get(name, id, opts).data.apply((data) => ({ ...(data ?? {}) })));
   }
   const configMap = k8s.core.v1.ConfigMap.get(name, id, opts);
   return pulumi.all([configMap.data, configMap.binaryData]).apply(([data, binary]) => ({
-    ...Object.fromEntries(Object.entries(data ?? {}).map(([key, text]) => [key, Buffer.from(text, "utf8").toString("base64")])),
+    ...Object.fromEntries(
+      Object.entries(data ?? {}).map(([key, text]) => [key, Buffer.from(text, "utf8").toString("base64")]),
+    ),
     ...(binary ?? {}),
   }));
 }

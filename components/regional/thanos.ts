@@ -10,8 +10,20 @@ import { regionalCompactArgs, regionalStoreArgs } from "../../builders/regional/
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
 import {
-  ContainerFeature, configChecksum, container, disruptionBudget, featureAnnotations, featureVolumes, httpProbes, metadata, mountedFiles,
-  networkPolicy, persistentVolumeClaim, spread, workload, Workload,
+  type ContainerFeature,
+  configChecksum,
+  container,
+  disruptionBudget,
+  featureAnnotations,
+  featureVolumes,
+  httpProbes,
+  metadata,
+  mountedFiles,
+  networkPolicy,
+  persistentVolumeClaim,
+  spread,
+  workload,
+  type Workload,
 } from "../workload";
 
 export interface ThanosBucketWorkloadsArgs {
@@ -44,12 +56,22 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
   constructor(name: string, args: ThanosBucketWorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:regional:ThanosBucketWorkloads", name, {}, opts);
     if (args.config.storeGatewayReplicas < 2) {
-      throw new Error(`stack '${args.config.stack}': storeGatewayReplicas is ${args.config.storeGatewayReplicas}; the store gateway needs at least 2 replicas`);
+      throw new Error(
+        `stack '${args.config.stack}': storeGatewayReplicas is ${args.config.storeGatewayReplicas}; the store gateway needs at least 2 replicas`,
+      );
     }
     const instance = args.config.namePrefix;
     const childOpts = { parent: this, provider: args.provider };
-    const store = workload({ name: NAMES.storeGateway, instance, component: "object-store-gateway", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
-    const compact = workload({ name: NAMES.compactor, instance, component: "compactor", version: VERSIONS.thanos }, MONITORING_NAMESPACE, childOpts);
+    const store = workload(
+      { name: NAMES.storeGateway, instance, component: "object-store-gateway", version: VERSIONS.thanos },
+      MONITORING_NAMESPACE,
+      childOpts,
+    );
+    const compact = workload(
+      { name: NAMES.compactor, instance, component: "compactor", version: VERSIONS.thanos },
+      MONITORING_NAMESPACE,
+      childOpts,
+    );
     const objstore = mountedFiles("objstore", PATHS.objstoreDir, { secret: { secretName: args.objstoreSecret } });
     this.storeGatewaySelector = store.selector;
 
@@ -63,10 +85,21 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       features: [objstore, storeApi(args)],
     });
     disruptionBudget(store, { name: NAMES.storeGateway });
-    networkPolicy(store, NAMES.storeGateway, regionalTraffic(store.selector, [
-      { port: PORTS.thanosGrpc, from: "gateway" },
-      { port: PORTS.thanosHttp, from: "prometheus" },
-    ], "object-store", args.prometheusSelector, gatewaySelector(args.config.namePrefix)), args.network);
+    networkPolicy(
+      store,
+      NAMES.storeGateway,
+      regionalTraffic(
+        store.selector,
+        [
+          { port: PORTS.thanosGrpc, from: "gateway" },
+          { port: PORTS.thanosHttp, from: "prometheus" },
+        ],
+        "object-store",
+        args.prometheusSelector,
+        gatewaySelector(args.config.namePrefix),
+      ),
+      args.network,
+    );
 
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
@@ -77,7 +110,17 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       podManagementPolicy: "OrderedReady",
       features: [objstore],
     });
-    networkPolicy(compact, NAMES.compactor, regionalTraffic(compact.selector, [{ port: PORTS.thanosHttp, from: "prometheus" }], "object-store", args.prometheusSelector), args.network);
+    networkPolicy(
+      compact,
+      NAMES.compactor,
+      regionalTraffic(
+        compact.selector,
+        [{ port: PORTS.thanosHttp, from: "prometheus" }],
+        "object-store",
+        args.prometheusSelector,
+      ),
+      args.network,
+    );
     this.registerOutputs({});
   }
 }
@@ -85,7 +128,11 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
 /** Serving the StoreAPI over mutual TLS: its port, the region's TLS material, and a roll when it changes. */
 function storeApi(args: ThanosBucketWorkloadsArgs): ContainerFeature {
   const tls = mountedFiles("tls", PATHS.tlsDir, { secret: { secretName: args.tlsSecret } });
-  return { ...tls, ports: [{ name: "grpc", containerPort: PORTS.thanosGrpc }], annotations: { "checksum/tls": configChecksum(args.tlsChecksum) } };
+  return {
+    ...tls,
+    ports: [{ name: "grpc", containerPort: PORTS.thanosGrpc }],
+    annotations: { "checksum/tls": configChecksum(args.tlsChecksum) },
+  };
 }
 
 interface ThanosPod {
@@ -115,31 +162,44 @@ function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: Th
     probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
     features: pod.features,
   });
-  const ports = (thanos.ports as { name: string; containerPort: number }[]).map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name }));
+  const ports = (thanos.ports as { name: string; containerPort: number }[]).map((p) => ({
+    name: p.name,
+    port: p.containerPort,
+    targetPort: p.name,
+  }));
   const headless = (serviceName: string) =>
-    new k8s.core.v1.Service(serviceName, { metadata: metadata(w, serviceName), spec: { clusterIP: "None", selector: w.selector, ports } }, w.opts);
+    new k8s.core.v1.Service(
+      serviceName,
+      { metadata: metadata(w, serviceName), spec: { clusterIP: "None", selector: w.selector, ports } },
+      w.opts,
+    );
   const servesStoreApi = ports.some((p) => p.name === "grpc");
-  if (servesStoreApi) new k8s.core.v1.Service(name, { metadata: metadata(w, name), spec: { selector: w.selector, ports } }, w.opts);
+  if (servesStoreApi)
+    new k8s.core.v1.Service(name, { metadata: metadata(w, name), spec: { selector: w.selector, ports } }, w.opts);
   const governing = servesStoreApi ? `${name}-pods` : name;
   headless(governing);
-  return new k8s.apps.v1.StatefulSet(name, {
-    metadata: metadata(w, name),
-    spec: {
-      serviceName: governing,
-      replicas: pod.replicas,
-      podManagementPolicy: pod.podManagementPolicy,
-      selector: { matchLabels: w.selector },
-      template: {
-        metadata: { labels: w.labels, annotations: featureAnnotations(pod.features) },
-        spec: {
-          serviceAccountName: pod.serviceAccount,
-          securityContext: podSecurityContext(),
-          ...(pod.replicas > 1 ? spread(w.selector) : {}),
-          containers: [thanos],
-          volumes: featureVolumes(pod.features),
+  return new k8s.apps.v1.StatefulSet(
+    name,
+    {
+      metadata: metadata(w, name),
+      spec: {
+        serviceName: governing,
+        replicas: pod.replicas,
+        podManagementPolicy: pod.podManagementPolicy,
+        selector: { matchLabels: w.selector },
+        template: {
+          metadata: { labels: w.labels, annotations: featureAnnotations(pod.features) },
+          spec: {
+            serviceAccountName: pod.serviceAccount,
+            securityContext: podSecurityContext(),
+            ...(pod.replicas > 1 ? spread(w.selector) : {}),
+            containers: [thanos],
+            volumes: featureVolumes(pod.features),
+          },
         },
+        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, pod.size.diskGiB)],
       },
-      volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, pod.size.diskGiB)],
     },
-  }, w.opts);
+    w.opts,
+  );
 }

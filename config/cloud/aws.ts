@@ -2,10 +2,21 @@ import { eksExecCredential } from "../../builders/cloud/kubeconfig";
 import { MAX_ZONES, awsSubnetPlan } from "../../builders/cloud/network";
 import { s3Location } from "../../builders/cloud/object-store";
 import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
-import { CloudTraits, EVICTION_BYTES, GIB, MIB, MachineType, reservedCpuCores } from "./traits";
+import { type CloudTraits, EVICTION_BYTES, GIB, MIB, type MachineType, reservedCpuCores } from "./traits";
 
 /** EC2 families a monitoring node group plausibly runs on: memory per vCPU and the VPC CNI's max pods per size. */
-const FAMILIES: Record<string, number> = { m5: 4, m6i: 4, m6a: 4, m7i: 4, m7g: 4, r6i: 8, r7i: 8, r6a: 8, c6i: 2, c7i: 2 };
+const FAMILIES: Record<string, number> = {
+  m5: 4,
+  m6i: 4,
+  m6a: 4,
+  m7i: 4,
+  m7g: 4,
+  r6i: 8,
+  r7i: 8,
+  r6a: 8,
+  c6i: 2,
+  c7i: 2,
+};
 /** Pods per node from the VPC CNI's ENI limits (eni-max-pods.txt); the same for every family above. */
 const SIZES: Record<string, { vcpu: number; maxPods: number }> = {
   large: { vcpu: 2, maxPods: 29 },
@@ -24,21 +35,57 @@ const MACHINE_TYPES: Record<string, MachineType> = {
   "t3.2xlarge": { vcpu: 8, memoryGiB: 32, maxPods: 58 },
   ...Object.fromEntries(
     Object.entries(FAMILIES).flatMap(([family, gibPerVcpu]) =>
-      Object.entries(SIZES).map(([size, { vcpu, maxPods }]) => [`${family}.${size}`, { vcpu, memoryGiB: vcpu * gibPerVcpu, maxPods }]),
+      Object.entries(SIZES).map(([size, { vcpu, maxPods }]) => [
+        `${family}.${size}`,
+        { vcpu, memoryGiB: vcpu * gibPerVcpu, maxPods },
+      ]),
     ),
   ),
 };
 
 export const AWS: CloudTraits = {
-  nouns: { name: "AWS", withArticle: "an AWS", region: "an AWS region", machineType: "an EC2 instance type", databaseClass: "an RDS instance class" },
+  nouns: {
+    name: "AWS",
+    withArticle: "an AWS",
+    region: "an AWS region",
+    machineType: "an EC2 instance type",
+    databaseClass: "an RDS instance class",
+  },
   // Commercial regions as of 2026; a region missing here is one line to add, not a code change elsewhere.
   regions: [
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1", "mx-central-1",
-    "sa-east-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1",
-    "eu-south-1", "eu-south-2", "il-central-1", "me-south-1", "me-central-1", "af-south-1",
-    "ap-east-1", "ap-east-2", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2",
-    "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-7", "ap-northeast-1",
-    "ap-northeast-2", "ap-northeast-3",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "ca-west-1",
+    "mx-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-south-1",
+    "me-central-1",
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
   ],
   exampleRegion: "us-east-1",
   zoneName: (region, letter) => `${region}${letter}`,
@@ -52,11 +99,18 @@ export const AWS: CloudTraits = {
     memoryBytes: m.memoryGiB * GIB - (255 + 11 * m.maxPods) * MIB - EVICTION_BYTES,
   }),
   defaultDatabaseClass: "db.t4g.medium",
-  databaseClass: { re: /^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal)$/, example: "db.t4g.medium or db.r6g.large" },
+  databaseClass: {
+    re: /^db\.[a-z][a-z0-9-]*\.(micro|small|medium|large|xlarge|\d+xlarge|metal)$/,
+    example: "db.t4g.medium or db.r6g.large",
+  },
   ownKeys: [],
   checkNodeAddresses: (cluster, machine, fail) => {
     const zones = new Set(cluster.zones);
-    if (zones.size > MAX_ZONES) fail(["cluster", "zones"], `at most ${MAX_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_ZONES}`);
+    if (zones.size > MAX_ZONES)
+      fail(
+        ["cluster", "zones"],
+        `at most ${MAX_ZONES} zones: the VPC's /16 holds a private and a public subnet for each of ${MAX_ZONES}`,
+      );
     // The VPC CNI gives every pod an address of its node's subnet; AWS keeps five addresses of each subnet.
     const [plan] = awsSubnetPlan(cluster.vpcCidr, cluster.zones);
     const prefix = Number(plan.privateCidr.split("/")[1]);
@@ -65,8 +119,10 @@ export const AWS: CloudTraits = {
     const perZone = Math.ceil(cluster.nodes.maxNodes / zones.size);
     if (perZone * perNode > usable) {
       const most = Math.floor(usable / perNode) * zones.size;
-      fail(["cluster", "nodes", "maxNodes"],
-        `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`);
+      fail(
+        ["cluster", "nodes", "maxNodes"],
+        `at most ${most}: each zone's /${prefix} subnet has ${usable} addresses and one ${cluster.nodes.machineType} node takes ${perNode} (itself and ${machine.maxPods} pods)`,
+      );
     }
   },
   // The service controller EKS runs in its control plane (the AWS cloud provider) makes an internet-facing

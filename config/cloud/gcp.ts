@@ -2,7 +2,7 @@ import { gkeExecCredential } from "../../builders/cloud/kubeconfig";
 import { gkeAddressPlan } from "../../builders/cloud/network";
 import { gcsLocation } from "../../builders/cloud/object-store";
 import { METADATA_CIDRS, tcp } from "../../builders/k8s/network-peers";
-import { CloudTraits, EVICTION_BYTES, GIB, MachineType, reservedCpuCores } from "./traits";
+import { type CloudTraits, EVICTION_BYTES, GIB, type MachineType, reservedCpuCores } from "./traits";
 
 /** GCE families a monitoring node pool plausibly runs on, with memory per vCPU. */
 const FAMILIES: Record<string, { gibPerVcpu: number; sizes: readonly number[] }> = {
@@ -26,7 +26,13 @@ const MACHINE_TYPES: Record<string, MachineType> = Object.fromEntries(
 
 /** GKE's memory reservation: 25% of the first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of the next 112, 2% above. */
 function reservedMemoryBytes(memoryGiB: number): number {
-  const tiers: [number, number][] = [[4, 0.25], [4, 0.2], [8, 0.1], [112, 0.06], [Infinity, 0.02]];
+  const tiers: [number, number][] = [
+    [4, 0.25],
+    [4, 0.2],
+    [8, 0.1],
+    [112, 0.06],
+    [Infinity, 0.02],
+  ];
   let left = memoryGiB;
   let reserved = 0;
   for (const [gib, share] of tiers) {
@@ -38,16 +44,56 @@ function reservedMemoryBytes(memoryGiB: number): number {
 }
 
 export const GCP: CloudTraits = {
-  nouns: { name: "GCP", withArticle: "a GCP", region: "a GCP region", machineType: "a GCE machine type", databaseClass: "a Cloud SQL tier" },
+  nouns: {
+    name: "GCP",
+    withArticle: "a GCP",
+    region: "a GCP region",
+    machineType: "a GCE machine type",
+    databaseClass: "a Cloud SQL tier",
+  },
   regions: [
-    "us-central1", "us-east1", "us-east4", "us-east5", "us-south1", "us-west1", "us-west2", "us-west3",
-    "us-west4", "northamerica-northeast1", "northamerica-northeast2", "northamerica-south1",
-    "southamerica-east1", "southamerica-west1", "europe-central2", "europe-north1", "europe-north2",
-    "europe-southwest1", "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-west6",
-    "europe-west8", "europe-west9", "europe-west10", "europe-west12", "me-central1", "me-central2",
-    "me-west1", "africa-south1", "asia-east1", "asia-east2", "asia-northeast1", "asia-northeast2",
-    "asia-northeast3", "asia-south1", "asia-south2", "asia-southeast1", "asia-southeast2",
-    "australia-southeast1", "australia-southeast2",
+    "us-central1",
+    "us-east1",
+    "us-east4",
+    "us-east5",
+    "us-south1",
+    "us-west1",
+    "us-west2",
+    "us-west3",
+    "us-west4",
+    "northamerica-northeast1",
+    "northamerica-northeast2",
+    "northamerica-south1",
+    "southamerica-east1",
+    "southamerica-west1",
+    "europe-central2",
+    "europe-north1",
+    "europe-north2",
+    "europe-southwest1",
+    "europe-west1",
+    "europe-west2",
+    "europe-west3",
+    "europe-west4",
+    "europe-west6",
+    "europe-west8",
+    "europe-west9",
+    "europe-west10",
+    "europe-west12",
+    "me-central1",
+    "me-central2",
+    "me-west1",
+    "africa-south1",
+    "asia-east1",
+    "asia-east2",
+    "asia-northeast1",
+    "asia-northeast2",
+    "asia-northeast3",
+    "asia-south1",
+    "asia-south2",
+    "asia-southeast1",
+    "asia-southeast2",
+    "australia-southeast1",
+    "australia-southeast2",
   ],
   exampleRegion: "europe-west1",
   zoneName: (region, letter) => `${region}-${letter}`,
@@ -62,13 +108,19 @@ export const GCP: CloudTraits = {
   // Cloud SQL Enterprise tiers: custom (vCPUs, MiB), or the shared-core ones.
   databaseClass: { re: /^db-(custom-\d{1,2}-\d{3,6}|f1-micro|g1-small)$/, example: "db-custom-2-7680" },
   ownKeys: [
-    { path: ["gcpProject"], requiredAs: "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)" },
+    {
+      path: ["gcpProject"],
+      requiredAs: "the ID of the GCP project that owns this stack (6-30 lower-case letters, digits and dashes)",
+    },
     { path: ["cluster", "releaseChannel"] },
   ],
   checkNodeAddresses: (cluster, _machine, fail) => {
     const plan = gkeAddressPlan(cluster.vpcCidr);
     if (cluster.nodes.maxNodes > plan.maxNodes) {
-      fail(["cluster", "nodes", "maxNodes"], `at most ${plan.maxNodes}: GKE gives each node a /24 of the pods range ${plan.podsCidr}, which holds ${plan.maxNodes} of them`);
+      fail(
+        ["cluster", "nodes", "maxNodes"],
+        `at most ${plan.maxNodes}: GKE gives each node a /24 of the pods range ${plan.podsCidr}, which holds ${plan.maxNodes} of them`,
+      );
     }
   },
   // The default external passthrough load balancer already honours the source ranges.

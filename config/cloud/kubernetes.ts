@@ -1,5 +1,5 @@
 import { ALL_PODS_PEER, METADATA_CIDRS } from "../../builders/k8s/network-peers";
-import { CloudTraits, EVICTION_BYTES, GIB, MachineType, reservedCpuCores } from "./traits";
+import { type CloudTraits, EVICTION_BYTES, GIB, type MachineType, reservedCpuCores } from "./traits";
 
 /**
  * Node shapes of a cluster the user already runs (on premises, kind, k3s, a cloud cluster made elsewhere):
@@ -14,7 +14,10 @@ const SHAPES: readonly { vcpu: number; gibPerVcpu: number }[] = [2, 4, 8, 16, 32
 const KUBELET_MAX_PODS = 110;
 
 const MACHINE_TYPES: Record<string, MachineType> = Object.fromEntries(
-  SHAPES.map(({ vcpu, gibPerVcpu }) => [`${vcpu}cpu-${vcpu * gibPerVcpu}gi`, { vcpu, memoryGiB: vcpu * gibPerVcpu, maxPods: KUBELET_MAX_PODS }]),
+  SHAPES.map(({ vcpu, gibPerVcpu }) => [
+    `${vcpu}cpu-${vcpu * gibPerVcpu}gi`,
+    { vcpu, memoryGiB: vcpu * gibPerVcpu, maxPods: KUBELET_MAX_PODS },
+  ]),
 );
 
 /** What a kubeadm-style node reserves unless its kubelet says otherwise: the clouds' CPU formula and 10% of memory. */
@@ -30,7 +33,10 @@ export const KUBERNETES: CloudTraits = {
   },
   // The cluster already exists wherever it is: the region is only the name the stack's labels carry.
   regions: [],
-  regionPattern: { re: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, allowed: "a region name of your choosing: lower-case letters, digits and dashes, such as on-prem-1" },
+  regionPattern: {
+    re: /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/,
+    allowed: "a region name of your choosing: lower-case letters, digits and dashes, such as on-prem-1",
+  },
   exampleRegion: "on-prem-1",
   // Only the schema reads them: the workloads spread over the nodes' own zone labels, whatever they are called.
   zoneName: (region, letter) => `${region}-zone-${letter}`,
@@ -44,7 +50,13 @@ export const KUBERNETES: CloudTraits = {
   // The database is the user's own PostgreSQL (kubernetes.database); no class is chosen here.
   defaultDatabaseClass: "existing",
   databaseClass: { re: /^existing$/, example: "existing" },
-  ownKeys: [{ path: ["kubernetes"], requiredAs: "the kubernetes section: the cluster's egress addresses and, per tier, the bucket or the database to use" }],
+  ownKeys: [
+    {
+      path: ["kubernetes"],
+      requiredAs:
+        "the kubernetes section: the cluster's egress addresses and, per tier, the bucket or the database to use",
+    },
+  ],
   // The cluster's address plan is its own.
   checkNodeAddresses: () => undefined,
   // The stack's own (kubernetes.loadBalancerAnnotations): MetalLB, kube-vip or a cloud controller each read theirs.

@@ -96,7 +96,12 @@ const MIB = 1024 ** 2;
  * the next two and 0.25% of every core above four.
  */
 export function reservedCpuCores(vcpu: number): number {
-  const tiers: [number, number][] = [[1, 0.06], [1, 0.01], [2, 0.005], [Infinity, 0.0025]];
+  const tiers: [number, number][] = [
+    [1, 0.06],
+    [1, 0.01],
+    [2, 0.005],
+    [Infinity, 0.0025],
+  ];
   let left = vcpu;
   let reserved = 0;
   for (const [cores, share] of tiers) {

@@ -1,5 +1,5 @@
 import { KWOK_NODE_ANNOTATION } from "./components";
-import { KubeApi } from "./kube-api";
+import type { KubeApi } from "./kube-api";
 
 /** One fake node per zone, as the program's zone spread and anti-affinity expect of a regional cluster. */
 export const ZONES = ["zone-a", "zone-b", "zone-c"] as const;
@@ -63,14 +63,19 @@ export async function createClusterObjects(api: KubeApi): Promise<void> {
 }
 
 interface NodeList {
-  readonly items: readonly { readonly metadata: { readonly name: string }; readonly status?: { readonly conditions?: readonly { type: string; status: string }[] } }[];
+  readonly items: readonly {
+    readonly metadata: { readonly name: string };
+    readonly status?: { readonly conditions?: readonly { type: string; status: string }[] };
+  }[];
 }
 
 /** The fake nodes KWOK has not made Ready yet (all of them until it runs). */
 export async function unreadyNodes(api: KubeApi): Promise<string[]> {
   const nodes = await api.get<NodeList>("/api/v1/nodes");
   const ready = new Set(
-    nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True")).map((n) => n.metadata.name),
+    nodes.items
+      .filter((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"))
+      .map((n) => n.metadata.name),
   );
   return ZONES.map(nodeName).filter((name) => !ready.has(name));
 }

@@ -1,7 +1,7 @@
-import * as path from "path";
+import * as path from "node:path";
 import { address, LOOPBACK } from "../ports";
-import { ProcessSpec } from "../supervisor";
-import { CONTROL_PLANE_USERS, ControlPlanePki } from "./control-plane-pki";
+import type { ProcessSpec } from "../supervisor";
+import { CONTROL_PLANE_USERS, type ControlPlanePki } from "./control-plane-pki";
 
 /** Where the caller found each binary (the pinned etcd, Kubernetes and KWOK builds). */
 export interface ControlPlaneBinaries {

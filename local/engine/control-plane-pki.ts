@@ -1,4 +1,4 @@
-import { CertificateFiles, Pki } from "../pki";
+import { type CertificateFiles, Pki } from "../pki";
 import { LOOPBACK } from "../ports";
 
 /** Every certificate and key one local control plane needs, as files in its own PKI directory. */

@@ -1,13 +1,20 @@
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { PortAllocator, LOOPBACK } from "../ports";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type PortAllocator, LOOPBACK } from "../ports";
 import { Supervisor } from "../supervisor";
 import { createClusterObjects, unreadyNodes } from "./cluster-objects";
-import { COMPONENTS, ComponentName, ControlPlaneBinaries, ControlPlaneLayout, ControlPlanePorts, controlPlaneProcesses } from "./components";
-import { CONTROL_PLANE_USERS, ControlPlanePki, createControlPlanePki } from "./control-plane-pki";
+import {
+  COMPONENTS,
+  type ComponentName,
+  type ControlPlaneBinaries,
+  type ControlPlaneLayout,
+  type ControlPlanePorts,
+  controlPlaneProcesses,
+} from "./components";
+import { CONTROL_PLANE_USERS, type ControlPlanePki, createControlPlanePki } from "./control-plane-pki";
 import { provisionedDirectories, removeDirectories } from "./hostpath-volumes";
-import { KubeApi, KubeCredentials } from "./kube-api";
+import { KubeApi, type KubeCredentials } from "./kube-api";
 import { kubeconfig } from "./kubeconfig";
 import { kwokStageFiles } from "./kwok-stages";
 import { answersOk, waitComponentReady } from "./readiness";
@@ -66,7 +73,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
 }
 
-async function launch(supervisor: Supervisor, dir: string, kwokStages: readonly string[], options: ControlPlaneOptions): Promise<ControlPlane> {
+async function launch(
+  supervisor: Supervisor,
+  dir: string,
+  kwokStages: readonly string[],
+  options: ControlPlaneOptions,
+): Promise<ControlPlane> {
   const pki = createControlPlanePki(path.join(dir, "pki"));
   const ports = await takePorts(options.ports);
   const apiServerUrl = `https://${LOOPBACK}:${ports.apiServer}`;
@@ -78,7 +90,12 @@ async function launch(supervisor: Supervisor, dir: string, kwokStages: readonly 
     kubeconfigs: writeComponentKubeconfigs(dir, apiServerUrl, pki),
     kwokStages,
   };
-  const adminCredentials: KubeCredentials = { server: apiServerUrl, caFile: pki.ca.cert, certFile: pki.admin.cert, keyFile: pki.admin.key };
+  const adminCredentials: KubeCredentials = {
+    server: apiServerUrl,
+    caFile: pki.ca.cert,
+    certFile: pki.admin.cert,
+    keyFile: pki.admin.key,
+  };
   const admin = new KubeApi(adminCredentials);
   try {
     await startComponents(supervisor, layout, admin, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
@@ -111,7 +128,11 @@ async function takePorts(ports: PortAllocator): Promise<ControlPlanePorts> {
   };
 }
 
-function writeComponentKubeconfigs(dir: string, server: string, pki: ControlPlanePki): ControlPlaneLayout["kubeconfigs"] {
+function writeComponentKubeconfigs(
+  dir: string,
+  server: string,
+  pki: ControlPlanePki,
+): ControlPlaneLayout["kubeconfigs"] {
   const write = (name: keyof ControlPlaneLayout["kubeconfigs"]) => {
     const file = path.join(dir, `${name}.kubeconfig`);
     fs.writeFileSync(file, kubeconfig(server, pki.ca.cert, CONTROL_PLANE_USERS[name], pki[name]), { mode: 0o600 });
@@ -121,10 +142,17 @@ function writeComponentKubeconfigs(dir: string, server: string, pki: ControlPlan
 }
 
 /** etcd, then the API server, then the rest at once: each waits only for what it cannot start without. */
-async function startComponents(supervisor: Supervisor, layout: ControlPlaneLayout, admin: KubeApi, timeoutMs: number): Promise<void> {
+async function startComponents(
+  supervisor: Supervisor,
+  layout: ControlPlaneLayout,
+  admin: KubeApi,
+  timeoutMs: number,
+): Promise<void> {
   const [etcd, apiServer, ...clients] = controlPlaneProcesses(layout);
   await supervisor.start(etcd);
-  await waitComponentReady(supervisor, etcd.name, timeoutMs, () => answersOk(`http://${LOOPBACK}:${layout.ports.etcdClient}/health`));
+  await waitComponentReady(supervisor, etcd.name, timeoutMs, () =>
+    answersOk(`http://${LOOPBACK}:${layout.ports.etcdClient}/health`),
+  );
   await supervisor.start(apiServer);
   await waitComponentReady(supervisor, apiServer.name, timeoutMs, async () => (await admin.text("/readyz")) === "ok");
   await createClusterObjects(admin);
@@ -137,7 +165,13 @@ async function startComponents(supervisor: Supervisor, layout: ControlPlaneLayou
 }
 
 /** A component's own /healthz on its loopback port, served with the cluster's certificate. */
-async function waitHealthy(supervisor: Supervisor, name: ComponentName, port: number, admin: KubeApi, timeoutMs: number): Promise<void> {
+async function waitHealthy(
+  supervisor: Supervisor,
+  name: ComponentName,
+  port: number,
+  admin: KubeApi,
+  timeoutMs: number,
+): Promise<void> {
   const own = new KubeApi({ ...admin.credentials, server: `https://${LOOPBACK}:${port}` });
   try {
     await waitComponentReady(supervisor, name, timeoutMs, async () => (await own.text("/healthz")) === "ok");

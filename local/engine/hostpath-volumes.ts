@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import { KubeApi } from "./kube-api";
+import * as fs from "node:fs";
+import type { KubeApi } from "./kube-api";
 
 /** Where the controller-manager's host-path provisioner creates a directory per volume (a UUID under it). */
 const PROVISIONED_PATH = /^\/tmp\/hostpath_pv\/[0-9a-f-]{36}$/;

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as https from "https";
+import * as fs from "node:fs";
+import * as https from "node:https";
 import { exchange } from "../client";
 
 /** Who talks to an API server and how: its URL, the CA that signed its serving certificate, a client certificate. */
@@ -12,7 +12,10 @@ export interface KubeCredentials {
 
 /** An API error with its HTTP status, so a caller can tell "not found" or "already exists" from a failure. */
 export class KubeApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -64,7 +67,11 @@ export class KubeApi {
     const url = new URL(path, this.credentials.server);
     const headers: Record<string, string> = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const { status, text } = await exchange(url, { method, headers, agent: this.agent }, body === undefined ? undefined : JSON.stringify(body));
+    const { status, text } = await exchange(
+      url,
+      { method, headers, agent: this.agent },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
     if (status >= 200 && status < 300) return text;
     throw new KubeApiError(status, `${method} ${url.pathname}: HTTP ${status}: ${text.slice(0, 500)}`);
   }

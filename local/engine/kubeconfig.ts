@@ -1,6 +1,6 @@
-import * as fs from "fs";
+import * as fs from "node:fs";
 import * as YAML from "yaml";
-import { CertificateFiles } from "../pki";
+import type { CertificateFiles } from "../pki";
 
 const base64File = (file: string) => fs.readFileSync(file).toString("base64");
 
@@ -13,7 +13,12 @@ export function kubeconfig(server: string, caFile: string, user: string, client:
     apiVersion: "v1",
     kind: "Config",
     clusters: [{ name: "local", cluster: { server, "certificate-authority-data": base64File(caFile) } }],
-    users: [{ name: user, user: { "client-certificate-data": base64File(client.cert), "client-key-data": base64File(client.key) } }],
+    users: [
+      {
+        name: user,
+        user: { "client-certificate-data": base64File(client.cert), "client-key-data": base64File(client.key) },
+      },
+    ],
     contexts: [{ name: "local", context: { cluster: "local", user } }],
     "current-context": "local",
   });

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /**
  * The stages `kwokctl` loads by default, as paths under KWOK's `kustomize/stage/` folder: nodes become Ready
@@ -18,6 +18,9 @@ const DEFAULT_STAGES = [
 export function kwokStageFiles(stagesDir: string): string[] {
   const files = DEFAULT_STAGES.map((stage) => path.join(stagesDir, stage));
   const missing = files.filter((file) => !fs.existsSync(file));
-  if (missing.length > 0) throw new Error(`KWOK stage files missing (expected KWOK's kustomize/stage/ folder in ${stagesDir}): ${missing.join(", ")}`);
+  if (missing.length > 0)
+    throw new Error(
+      `KWOK stage files missing (expected KWOK's kustomize/stage/ folder in ${stagesDir}): ${missing.join(", ")}`,
+    );
   return files;
 }

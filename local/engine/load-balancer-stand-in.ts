@@ -1,4 +1,4 @@
-import { KubeApi, KubeApiError } from "./kube-api";
+import { type KubeApi, KubeApiError } from "./kube-api";
 
 interface ServiceList {
   items: {
@@ -22,11 +22,16 @@ export class LoadBalancerStandIn {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
 
-  constructor(private readonly api: KubeApi, private readonly address: string) {}
+  constructor(
+    private readonly api: KubeApi,
+    private readonly address: string,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.assignAddresses().catch(() => undefined).finally(() => (this.running = undefined));
+      this.running ??= this.assignAddresses()
+        .catch(() => undefined)
+        .finally(() => (this.running = undefined));
     }, POLL_MS);
   }
 
@@ -41,7 +46,12 @@ export class LoadBalancerStandIn {
       if (svc.spec.type !== "LoadBalancer" || (svc.status?.loadBalancer?.ingress?.length ?? 0) > 0) continue;
       const path = `/api/v1/namespaces/${svc.metadata.namespace}/services/${svc.metadata.name}/status`;
       try {
-        await this.api.replace(path, { ...svc, apiVersion: "v1", kind: "Service", status: { loadBalancer: { ingress: [{ ip: this.address }] } } });
+        await this.api.replace(path, {
+          ...svc,
+          apiVersion: "v1",
+          kind: "Service",
+          status: { loadBalancer: { ingress: [{ ip: this.address }] } },
+        });
       } catch (err) {
         // Changed or deleted since it was listed: the next round sees it as it is now.
         if (!(err instanceof KubeApiError && (err.status === 409 || err.status === 404))) throw err;

@@ -1,6 +1,6 @@
-import { fork } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import { fork } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { readStackFile } from "../../config/stack-file";
 import type { EngineSettings } from "./workspace";
 import type { Operation, StackResult, StackRunRequest } from "./stack-run";
@@ -35,7 +35,10 @@ export function deployPlan(projectDir: string, named: readonly string[]): Deploy
   const all = fs.readdirSync(projectDir).flatMap((f) => STACK_FILE.exec(f)?.[1] ?? []);
   const tierOf = (stack: string) => readStackFile(shortName(stack), projectDir).tier;
   for (const stack of named) {
-    if (!all.includes(shortName(stack))) throw new Error(`no stack file Pulumi.${shortName(stack)}.yaml in ${projectDir}: '${stack}' is not a stack of this project`);
+    if (!all.includes(shortName(stack)))
+      throw new Error(
+        `no stack file Pulumi.${shortName(stack)}.yaml in ${projectDir}: '${stack}' is not a stack of this project`,
+      );
   }
   const chosen = named.length > 0 ? named : all.filter((s) => tierOf(s) === "global");
   const globals = chosen.filter((s) => tierOf(s) === "global");
@@ -65,9 +68,18 @@ export async function deploy(options: DeployOptions): Promise<StackResult[]> {
   for (const phase of phases) {
     const failed = results.filter((r) => r.result !== "succeeded").map((r) => r.stack);
     if (failed.length > 0) {
-      results.push(...phase.map((stack): StackResult => ({
-        stack, operation: options.operation, result: "skipped", changes: {}, seconds: 0, message: `not run: ${failed.join(", ")} did not succeed`,
-      })));
+      results.push(
+        ...phase.map(
+          (stack): StackResult => ({
+            stack,
+            operation: options.operation,
+            result: "skipped",
+            changes: {},
+            seconds: 0,
+            message: `not run: ${failed.join(", ")} did not succeed`,
+          }),
+        ),
+      );
       continue;
     }
     results.push(...(await inParallel(phase, options.parallel, (stack) => runInChild(stack, options))));
@@ -86,8 +98,16 @@ async function inParallel<T, R>(items: readonly T[], limit: number, run: (item: 
 }
 
 /** One stack's operation in a process of its own. */
-export function runInChild(stack: string, options: Pick<DeployOptions, "operation" | "settings" | "policyPack" | "progress">): Promise<StackResult> {
-  const request: StackRunRequest = { operation: options.operation, stack, settings: options.settings, policyPack: options.policyPack };
+export function runInChild(
+  stack: string,
+  options: Pick<DeployOptions, "operation" | "settings" | "policyPack" | "progress">,
+): Promise<StackResult> {
+  const request: StackRunRequest = {
+    operation: options.operation,
+    stack,
+    settings: options.settings,
+    policyPack: options.policyPack,
+  };
   options.progress?.(`${stack}: ${options.operation} ...`);
   return new Promise((resolve) => {
     const child = fork(path.join(__dirname, "stack-run.js"), [], { stdio: ["ignore", "ignore", "pipe", "ipc"] });
@@ -97,7 +117,11 @@ export function runInChild(stack: string, options: Pick<DeployOptions, "operatio
     child.on("message", (message: StackResult) => (result = message));
     child.on("exit", (code, signal) => {
       const done = result ?? {
-        stack, operation: options.operation, result: "failed" as const, changes: {}, seconds: 0,
+        stack,
+        operation: options.operation,
+        result: "failed" as const,
+        changes: {},
+        seconds: 0,
         message: `the stack's process ended (${signal ?? `exit ${code}`}) before it reported: ${stderr.trim().split("\n").slice(-3).join(" ")}`,
       };
       options.progress?.(`${stack}: ${done.result} in ${done.seconds} s`);
@@ -109,9 +133,17 @@ export function runInChild(stack: string, options: Pick<DeployOptions, "operatio
 
 /** One line per stack: its name, the result, what changed and how long it took; then why any failed. */
 export function summaryTable(results: readonly StackResult[]): string {
-  const rows = [["stack", "result", "changes", "time"], ...results.map((r) => [r.stack, r.result, changesText(r.changes), `${r.seconds} s`])];
+  const rows = [
+    ["stack", "result", "changes", "time"],
+    ...results.map((r) => [r.stack, r.result, changesText(r.changes), `${r.seconds} s`]),
+  ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  const lines = rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd(),
+  );
   const reasons = results.filter((r) => r.message).map((r) => `${r.stack}: ${r.message}`);
   return [...lines, ...(reasons.length > 0 ? ["", ...reasons] : [])].join("\n");
 }

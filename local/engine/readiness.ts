@@ -1,6 +1,6 @@
-import * as fs from "fs";
-import * as http from "http";
-import { Supervisor } from "../supervisor";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import type { Supervisor } from "../supervisor";
 import { WaitAbandoned, waitFor } from "../wait";
 
 const LOG_TAIL_LINES = 25;
@@ -18,7 +18,12 @@ export function logTail(file: string, lines = LOG_TAIL_LINES): string {
  * Waits until `probe` says a supervised component is ready; gives up at once if it exits, and fails naming
  * the component with the tail of its log.
  */
-export async function waitComponentReady(supervisor: Supervisor, name: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+export async function waitComponentReady(
+  supervisor: Supervisor,
+  name: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   try {
     await waitFor(`${name} to be ready`, timeoutMs, async () => {
       if (!supervisor.isRunning(name)) throw new WaitAbandoned(`${name} exited`);

@@ -3,9 +3,9 @@
  * runs inline in this process, and Pulumi's Node runtime keeps its state per process, so stacks that run at
  * once each need theirs. Reports one StackResult to the parent.
  */
-import * as path from "path";
+import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
-import { EngineSettings, engineMessage, openStack } from "./workspace";
+import { type EngineSettings, engineMessage, openStack } from "./workspace";
 
 export const OPERATIONS = ["preview", "up", "refresh", "destroy"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -57,7 +57,9 @@ export async function runStack(request: StackRunRequest): Promise<StackResult> {
   try {
     // Pulumi runs a program in its project directory; the config's team files are read relative to it.
     process.chdir(request.settings.projectDir);
-    const stack = await openStack(request.stack, request.settings, () => (require(PROGRAM) as () => Promise<Record<string, unknown>>)());
+    const stack = await openStack(request.stack, request.settings, () =>
+      (require(PROGRAM) as () => Promise<Record<string, unknown>>)(),
+    );
     return done("succeeded", await operate(stack, request, events));
   } catch (err) {
     return done("failed", {}, engineMessage(err, output.join("")));
@@ -72,7 +74,11 @@ interface Events {
 /** The engine's steps that replace a resource (create the new one, delete the old one, or both at once). */
 const REPLACING: readonly string[] = ["replace", "create-replacement", "delete-replaced"];
 
-async function operate(stack: automation.Stack, request: StackRunRequest, events: Events): Promise<Record<string, number>> {
+async function operate(
+  stack: automation.Stack,
+  request: StackRunRequest,
+  events: Events,
+): Promise<Record<string, number>> {
   const policyPacks = request.policyPack ? [request.policyPack] : undefined;
   switch (request.operation) {
     case "preview":

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as automation from "@pulumi/pulumi/automation";
 
 /** Where a stack's program and config live, and the CLI and environment the engine runs with. */
@@ -20,10 +20,19 @@ export const PROJECT_NAME = "monitoring";
  * first use, running `program` inline: the Node process serves the language runtime, so no language host
  * plugin is needed, and the stack's config is its Pulumi.<stack>.yaml in `projectDir`.
  */
-export async function openStack(stackName: string, settings: EngineSettings, program: automation.PulumiFn): Promise<automation.Stack> {
+export async function openStack(
+  stackName: string,
+  settings: EngineSettings,
+  program: automation.PulumiFn,
+): Promise<automation.Stack> {
   return automation.LocalWorkspace.createOrSelectStack(
     { stackName, projectName: PROJECT_NAME, program },
-    { workDir: settings.projectDir, envVars: { ...settings.env }, pulumiCommand: await pulumiCommand(settings.pulumiCli), ...(settings.env.PULUMI_HOME ? { pulumiHome: settings.env.PULUMI_HOME } : {}) },
+    {
+      workDir: settings.projectDir,
+      envVars: { ...settings.env },
+      pulumiCommand: await pulumiCommand(settings.pulumiCli),
+      ...(settings.env.PULUMI_HOME ? { pulumiHome: settings.env.PULUMI_HOME } : {}),
+    },
   );
 }
 
@@ -63,10 +72,17 @@ export function engineMessage(err: unknown, output: string): string {
     if (!error || GENERIC_ERRORS.has(error[2].trim())) return;
     const sentences = [error[2].trim()];
     const continues = (next: string | undefined) =>
-      next?.startsWith(error[1]) === true && /^\S/.test(next.slice(error[1].length)) && !/^(error|warning|info):/.test(next.slice(error[1].length));
+      next?.startsWith(error[1]) === true &&
+      /^\S/.test(next.slice(error[1].length)) &&
+      !/^(error|warning|info):/.test(next.slice(error[1].length));
     for (let j = i + 1; continues(lines[j]); j++) sentences.push(lines[j].trim());
     found.push(sentences.join("\n"));
   });
   const unique = [...new Set(found)];
-  return unique.length > 0 ? unique.join("\n") : lines.filter((l) => l.trim()).slice(-5).join("\n");
+  return unique.length > 0
+    ? unique.join("\n")
+    : lines
+        .filter((l) => l.trim())
+        .slice(-5)
+        .join("\n");
 }

@@ -6,7 +6,7 @@
  * fails and `up` drops to 0) and mend it again: POST /targets/<port>/fail, POST /targets/<port>/recover.
  * POST /series/<n> makes every target also serve n filler series (a benchmark's load; 0 by default).
  */
-import * as http from "http";
+import * as http from "node:http";
 import { LOOPBACK } from "../ports";
 import { exposition } from "./metrics";
 
@@ -25,7 +25,9 @@ for (const port of targetPorts) {
     .createServer((req, res) => {
       if (req.url !== "/metrics") return void res.writeHead(404).end();
       if (failing.has(port)) return void res.writeHead(503).end("failing on purpose\n");
-      res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4" }).end(exposition((Date.now() - startedAt) / 1000, fillers));
+      res
+        .writeHead(200, { "Content-Type": "text/plain; version=0.0.4" })
+        .end(exposition((Date.now() - startedAt) / 1000, fillers));
     })
     .listen(port, LOOPBACK);
 }
@@ -44,6 +46,8 @@ http
     else failing.delete(port);
     res.writeHead(204).end();
   })
-  .listen(controlPort, LOOPBACK, () => console.log(`fleet: ${targetPorts.length} targets on ${LOOPBACK}, control on ${controlPort}`));
+  .listen(controlPort, LOOPBACK, () =>
+    console.log(`fleet: ${targetPorts.length} targets on ${LOOPBACK}, control on ${controlPort}`),
+  );
 
 process.on("SIGTERM", () => process.exit(0));

@@ -28,7 +28,8 @@ export const FILLER_METRIC = "synthetic_filler_total";
 /** Each filler series up to its value, built once per count: a scrape only appends the values. */
 let fillerNames: readonly string[] = [];
 function fillerSeries(count: number): readonly string[] {
-  if (fillerNames.length !== count) fillerNames = Array.from({ length: count }, (_, i) => `${FILLER_METRIC}{series="${i}"} `);
+  if (fillerNames.length !== count)
+    fillerNames = Array.from({ length: count }, (_, i) => `${FILLER_METRIC}{series="${i}"} `);
   return fillerNames;
 }
 
@@ -41,14 +42,18 @@ export function exposition(uptimeSeconds: number, fillers = 0): string {
   const lines = [
     "# HELP http_requests_total Requests handled, by status code.",
     "# TYPE http_requests_total counter",
-    ...Object.entries(STATUS_SHARES).map(([code, share]) => `http_requests_total{code="${code}",method="GET"} ${Math.floor(total * share)}`),
+    ...Object.entries(STATUS_SHARES).map(
+      ([code, share]) => `http_requests_total{code="${code}",method="GET"} ${Math.floor(total * share)}`,
+    ),
     "# HELP http_request_duration_seconds Time to handle a request.",
     "# TYPE http_request_duration_seconds histogram",
-    ...LATENCY_BUCKETS.map(([le, share]) => `http_request_duration_seconds_bucket{le="${le}"} ${Math.floor(total * share)}`),
+    ...LATENCY_BUCKETS.map(
+      ([le, share]) => `http_request_duration_seconds_bucket{le="${le}"} ${Math.floor(total * share)}`,
+    ),
     `http_request_duration_seconds_sum ${(total * MEAN_LATENCY_SECONDS).toFixed(3)}`,
     `http_request_duration_seconds_count ${total}`,
   ];
   if (fillers > 0) lines.push(`# TYPE ${FILLER_METRIC} counter`, ...fillerSeries(fillers).map((name) => name + total));
-  latest = { total, fillers, text: lines.join("\n") + "\n" };
+  latest = { total, fillers, text: `${lines.join("\n")}\n` };
   return latest.text;
 }

@@ -59,7 +59,13 @@ export function openToWorld(cidrs: readonly string[]): string[] {
   const open: string[] = [];
   for (const family of [4, 6] as const) {
     const entries = cidrs.map((cidr) => ({ cidr, parsed: parseCidr(cidr) })).filter((e) => e.parsed?.family === family);
-    if (coversEverything(entries.map((e) => e.parsed!.range), family === 4 ? V4_BITS : V6_BITS)) open.push(...entries.map((e) => e.cidr));
+    if (
+      coversEverything(
+        entries.map((e) => e.parsed!.range),
+        family === 4 ? V4_BITS : V6_BITS,
+      )
+    )
+      open.push(...entries.map((e) => e.cidr));
   }
   return open;
 }

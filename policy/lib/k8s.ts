@@ -1,5 +1,5 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { Known, known } from "./known";
+import { type Known, known } from "./known";
 import { K8S } from "./types";
 
 /** Where each workload kind keeps its pod template. */
@@ -125,11 +125,16 @@ export function selects(selector: any, labels: Record<string, string>): boolean 
     expressions.every(({ key, operator, values }) => {
       const has = Object.hasOwn(labels, key);
       switch (operator) {
-        case "In": return has && (values ?? []).includes(labels[key]);
-        case "NotIn": return !has || !(values ?? []).includes(labels[key]);
-        case "Exists": return has;
-        case "DoesNotExist": return !has;
-        default: return false;
+        case "In":
+          return has && (values ?? []).includes(labels[key]);
+        case "NotIn":
+          return !has || !(values ?? []).includes(labels[key]);
+        case "Exists":
+          return has;
+        case "DoesNotExist":
+          return !has;
+        default:
+          return false;
       }
     })
   );

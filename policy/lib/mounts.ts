@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { Known, known } from "./known";
-import { clusterOf, namespaceOf, objectName, Workload } from "./k8s";
+import { type Known, known } from "./known";
+import { clusterOf, namespaceOf, objectName, type Workload } from "./k8s";
 import { K8S } from "./types";
 
 /** A key of a ConfigMap or Secret, as a pod sees it. */
@@ -15,7 +15,8 @@ function volumeSources(volume: any): { type: MountedKey["type"]; name: string; i
   const sources: { type: MountedKey["type"]; name: string; items?: any[] }[] = [];
   const add = (configMap: any, secret: any) => {
     if (configMap?.name) sources.push({ type: K8S.configMap, name: configMap.name, items: configMap.items });
-    if (secret?.secretName ?? secret?.name) sources.push({ type: K8S.secret, name: secret.secretName ?? secret.name, items: secret.items });
+    if (secret?.secretName ?? secret?.name)
+      sources.push({ type: K8S.secret, name: secret.secretName ?? secret.name, items: secret.items });
   };
   add(volume.configMap, volume.secret);
   for (const projected of volume.projected?.sources ?? []) add(projected.configMap, projected.secret);
@@ -24,7 +25,9 @@ function volumeSources(volume: any): { type: MountedKey["type"]; name: string; i
 
 /** Which ConfigMap or Secret key a container reads at a file path, through its volume mounts. */
 export function keyAtPath(podSpec: any, container: any, path: string): MountedKey | undefined {
-  const mounts: any[] = (container.volumeMounts ?? []).filter((m: any) => path === m.mountPath || path.startsWith(`${m.mountPath}/`));
+  const mounts: any[] = (container.volumeMounts ?? []).filter(
+    (m: any) => path === m.mountPath || path.startsWith(`${m.mountPath}/`),
+  );
   const mount = mounts.sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
   if (!mount) return undefined;
   const volume = (podSpec.volumes ?? []).find((v: any) => v.name === mount.name);
@@ -43,9 +46,17 @@ export function mountedSources(podSpec: any): { type: MountedKey["type"]; name: 
 }
 
 /** The ConfigMap or Secret resource of the stack that a workload's mount refers to. */
-export function sourceResource(resources: readonly PolicyResource[], workload: Workload, source: { type: string; name: string }): PolicyResource | undefined {
+export function sourceResource(
+  resources: readonly PolicyResource[],
+  workload: Workload,
+  source: { type: string; name: string },
+): PolicyResource | undefined {
   return resources.find(
-    (r) => r.type === source.type && clusterOf(r) === workload.cluster && namespaceOf(r) === workload.namespace && objectName(r) === source.name,
+    (r) =>
+      r.type === source.type &&
+      clusterOf(r) === workload.cluster &&
+      namespaceOf(r) === workload.namespace &&
+      objectName(r) === source.name,
   );
 }
 

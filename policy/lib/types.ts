@@ -1,7 +1,10 @@
 /** Type tokens the policies match, as the providers' schemas spell them (no provider package is loaded). */
 export const AWS = {
   bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"] as readonly string[],
-  versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"] as readonly string[],
+  versioning: [
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
+  ] as readonly string[],
   encryption: [
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",

@@ -3,13 +3,25 @@ import type { Policy } from "@pulumi/policy";
 import { eksControlPlaneLogging, eksEndpointRestricted, eksSecretsEncryption } from "../policies/aws/eks";
 import { rdsBackupRetention, rdsDeletionProtection, rdsEncrypted, rdsMultiAz, rdsNotPublic } from "../policies/aws/rds";
 import { s3BucketEncrypted, s3BucketPublicAccessBlock, s3BucketVersioned } from "../policies/aws/s3";
-import { cloudSqlBackups, cloudSqlDeletionProtection, cloudSqlNoPublicIp, cloudSqlRegional, cloudSqlSslRequired } from "../policies/gcp/cloud-sql";
+import {
+  cloudSqlBackups,
+  cloudSqlDeletionProtection,
+  cloudSqlNoPublicIp,
+  cloudSqlRegional,
+  cloudSqlSslRequired,
+} from "../policies/gcp/cloud-sql";
 import { gcsPublicAccessPrevention, gcsUniformAccess, gcsVersioning } from "../policies/gcp/gcs";
 import { gkePrivateNodes, gkeReleaseChannel, gkeWorkloadIdentity } from "../policies/gcp/gke";
 import { haReplicas, podDisruptionBudgets } from "../policies/kubernetes/availability";
 import { sidecarBlockDurations } from "../policies/kubernetes/block-durations";
 import { oneCompactorPerBucket } from "../policies/kubernetes/compactors";
-import { containerResources, noPrivileged, noPrivilegeEscalation, nonRoot, pinnedImages } from "../policies/kubernetes/containers";
+import {
+  containerResources,
+  noPrivileged,
+  noPrivilegeEscalation,
+  nonRoot,
+  pinnedImages,
+} from "../policies/kubernetes/containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
@@ -49,8 +61,18 @@ export function without(resources: FakeResource[], type: string, name: string): 
 }
 
 export const CASES: PolicyCase[] = [
-  { policy: s3BucketEncrypted, passes: () => s3Bucket("metrics"), fails: () => s3Bucket("metrics", ["encryption"]), message: /S3 bucket 'metrics' has no BucketServerSideEncryptionConfiguration/ },
-  { policy: s3BucketVersioned, passes: () => s3Bucket("metrics"), fails: () => s3Bucket("metrics", ["versioning"]), message: /S3 bucket 'metrics' has no BucketVersioning/ },
+  {
+    policy: s3BucketEncrypted,
+    passes: () => s3Bucket("metrics"),
+    fails: () => s3Bucket("metrics", ["encryption"]),
+    message: /S3 bucket 'metrics' has no BucketServerSideEncryptionConfiguration/,
+  },
+  {
+    policy: s3BucketVersioned,
+    passes: () => s3Bucket("metrics"),
+    fails: () => s3Bucket("metrics", ["versioning"]),
+    message: /S3 bucket 'metrics' has no BucketVersioning/,
+  },
   {
     policy: s3BucketPublicAccessBlock,
     passes: () => s3Bucket("metrics"),
@@ -58,11 +80,36 @@ export const CASES: PolicyCase[] = [
     fails: () => [...s3Bucket("metrics", ["publicAccessBlock"]), ...s3Bucket("other")],
     message: /S3 bucket 'metrics' has no BucketPublicAccessBlock/,
   },
-  { policy: rdsMultiAz, passes: () => [rdsInstance()], fails: () => [rdsInstance({ multiAz: false })], message: /must set multiAz: true \(got false\)/ },
-  { policy: rdsEncrypted, passes: () => [rdsInstance()], fails: () => [rdsInstance({ storageEncrypted: undefined })], message: /must set storageEncrypted: true/ },
-  { policy: rdsBackupRetention, passes: () => [rdsInstance()], fails: () => [rdsInstance({ backupRetentionPeriod: 3 })], message: /at least 7 days: backupRetentionPeriod is 3/ },
-  { policy: rdsDeletionProtection, passes: () => [rdsInstance()], fails: () => [rdsInstance({ deletionProtection: false })], message: /must set deletionProtection: true/ },
-  { policy: rdsNotPublic, passes: () => [rdsInstance()], fails: () => [rdsInstance({ publiclyAccessible: true })], message: /must not set publiclyAccessible: true/ },
+  {
+    policy: rdsMultiAz,
+    passes: () => [rdsInstance()],
+    fails: () => [rdsInstance({ multiAz: false })],
+    message: /must set multiAz: true \(got false\)/,
+  },
+  {
+    policy: rdsEncrypted,
+    passes: () => [rdsInstance()],
+    fails: () => [rdsInstance({ storageEncrypted: undefined })],
+    message: /must set storageEncrypted: true/,
+  },
+  {
+    policy: rdsBackupRetention,
+    passes: () => [rdsInstance()],
+    fails: () => [rdsInstance({ backupRetentionPeriod: 3 })],
+    message: /at least 7 days: backupRetentionPeriod is 3/,
+  },
+  {
+    policy: rdsDeletionProtection,
+    passes: () => [rdsInstance()],
+    fails: () => [rdsInstance({ deletionProtection: false })],
+    message: /must set deletionProtection: true/,
+  },
+  {
+    policy: rdsNotPublic,
+    passes: () => [rdsInstance()],
+    fails: () => [rdsInstance({ publiclyAccessible: true })],
+    message: /must not set publiclyAccessible: true/,
+  },
   {
     policy: eksEndpointRestricted,
     passes: () => [eksCluster()],
@@ -72,20 +119,59 @@ export const CASES: PolicyCase[] = [
   {
     policy: eksEndpointRestricted,
     // Halves that leave a gap between them are not the whole internet.
-    passes: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/2", "203.0.113.0/24"] } })],
-    fails: () => [eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } })],
-    message: /open to the world: vpcConfig.publicAccessCidrs together cover every address with 0.0.0.0\/1, 128.0.0.0\/1/,
+    passes: () => [
+      eksCluster({
+        vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/2", "203.0.113.0/24"] },
+      }),
+    ],
+    fails: () => [
+      eksCluster({ vpcConfig: { endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }),
+    ],
+    message:
+      /open to the world: vpcConfig.publicAccessCidrs together cover every address with 0.0.0.0\/1, 128.0.0.0\/1/,
   },
-  { policy: eksControlPlaneLogging, passes: () => [eksCluster()], fails: () => [eksCluster({ enabledClusterLogTypes: ["api"] })], message: /must enable control-plane logs audit, authenticator/ },
-  { policy: eksSecretsEncryption, passes: () => [eksCluster()], fails: () => [eksCluster({ encryptionConfig: undefined })], message: /must encrypt Secrets/ },
-  { policy: gcsUniformAccess, passes: () => [gcsBucket()], fails: () => [gcsBucket({ uniformBucketLevelAccess: false })], message: /uniformBucketLevelAccess: true \(got false\)/ },
-  { policy: gcsPublicAccessPrevention, passes: () => [gcsBucket()], fails: () => [gcsBucket({ publicAccessPrevention: "inherited" })], message: /publicAccessPrevention: "enforced" \(got inherited\)/ },
-  { policy: gcsVersioning, passes: () => [gcsBucket()], fails: () => [gcsBucket({ versioning: undefined })], message: /versioning: \{ enabled: true \}/ },
-  { policy: cloudSqlRegional, passes: () => [cloudSqlInstance()], fails: () => [cloudSqlInstance({ availabilityType: "ZONAL" })], message: /availabilityType: "REGIONAL" \(got ZONAL\)/ },
+  {
+    policy: eksControlPlaneLogging,
+    passes: () => [eksCluster()],
+    fails: () => [eksCluster({ enabledClusterLogTypes: ["api"] })],
+    message: /must enable control-plane logs audit, authenticator/,
+  },
+  {
+    policy: eksSecretsEncryption,
+    passes: () => [eksCluster()],
+    fails: () => [eksCluster({ encryptionConfig: undefined })],
+    message: /must encrypt Secrets/,
+  },
+  {
+    policy: gcsUniformAccess,
+    passes: () => [gcsBucket()],
+    fails: () => [gcsBucket({ uniformBucketLevelAccess: false })],
+    message: /uniformBucketLevelAccess: true \(got false\)/,
+  },
+  {
+    policy: gcsPublicAccessPrevention,
+    passes: () => [gcsBucket()],
+    fails: () => [gcsBucket({ publicAccessPrevention: "inherited" })],
+    message: /publicAccessPrevention: "enforced" \(got inherited\)/,
+  },
+  {
+    policy: gcsVersioning,
+    passes: () => [gcsBucket()],
+    fails: () => [gcsBucket({ versioning: undefined })],
+    message: /versioning: \{ enabled: true \}/,
+  },
+  {
+    policy: cloudSqlRegional,
+    passes: () => [cloudSqlInstance()],
+    fails: () => [cloudSqlInstance({ availabilityType: "ZONAL" })],
+    message: /availabilityType: "REGIONAL" \(got ZONAL\)/,
+  },
   {
     policy: cloudSqlBackups,
     passes: () => [cloudSqlInstance()],
-    fails: () => [cloudSqlInstance({ backupConfiguration: { enabled: true, backupRetentionSettings: { retainedBackups: 3 } } })],
+    fails: () => [
+      cloudSqlInstance({ backupConfiguration: { enabled: true, backupRetentionSettings: { retainedBackups: 3 } } }),
+    ],
     message: /at least 7 daily backups: backupRetentionSettings.retainedBackups is 3/,
   },
   {
@@ -98,7 +184,9 @@ export const CASES: PolicyCase[] = [
   {
     policy: cloudSqlSslRequired,
     passes: () => [cloudSqlInstance()],
-    fails: () => [cloudSqlInstance({ ipConfiguration: { ipv4Enabled: false, sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } })],
+    fails: () => [
+      cloudSqlInstance({ ipConfiguration: { ipv4Enabled: false, sslMode: "ALLOW_UNENCRYPTED_AND_ENCRYPTED" } }),
+    ],
     message: /sslMode to ENCRYPTED_ONLY or TRUSTED_CLIENT_CERTIFICATE_REQUIRED \(got ALLOW_UNENCRYPTED_AND_ENCRYPTED\)/,
   },
   {
@@ -107,9 +195,24 @@ export const CASES: PolicyCase[] = [
     fails: () => [cloudSqlInstance({ deletionProtectionEnabled: false })],
     message: /settings.deletionProtectionEnabled: true/,
   },
-  { policy: gkePrivateNodes, passes: () => [gkeCluster()], fails: () => [gkeCluster({ privateClusterConfig: undefined })], message: /enablePrivateNodes: true/ },
-  { policy: gkeWorkloadIdentity, passes: () => [gkeCluster()], fails: () => [gkeCluster({ workloadIdentityConfig: undefined })], message: /workloadIdentityConfig.workloadPool/ },
-  { policy: gkeReleaseChannel, passes: () => [gkeCluster()], fails: () => [gkeCluster({ releaseChannel: { channel: "UNSPECIFIED" } })], message: /\(got UNSPECIFIED\)/ },
+  {
+    policy: gkePrivateNodes,
+    passes: () => [gkeCluster()],
+    fails: () => [gkeCluster({ privateClusterConfig: undefined })],
+    message: /enablePrivateNodes: true/,
+  },
+  {
+    policy: gkeWorkloadIdentity,
+    passes: () => [gkeCluster()],
+    fails: () => [gkeCluster({ workloadIdentityConfig: undefined })],
+    message: /workloadIdentityConfig.workloadPool/,
+  },
+  {
+    policy: gkeReleaseChannel,
+    passes: () => [gkeCluster()],
+    fails: () => [gkeCluster({ releaseChannel: { channel: "UNSPECIFIED" } })],
+    message: /\(got UNSPECIFIED\)/,
+  },
   {
     policy: pinnedImages,
     passes: regionalMonitoring,
@@ -136,7 +239,10 @@ export const CASES: PolicyCase[] = [
   {
     policy: nonRoot,
     passes: regionalMonitoring,
-    fails: () => withPrometheusContainer((c) => (c.securityContext = { ...c.securityContext, runAsNonRoot: undefined, runAsUser: 0 })),
+    fails: () =>
+      withPrometheusContainer(
+        (c) => (c.securityContext = { ...c.securityContext, runAsNonRoot: undefined, runAsUser: 0 }),
+      ),
     message: /container 'prometheus': runs as root/,
   },
   {
@@ -167,36 +273,61 @@ export const CASES: PolicyCase[] = [
     policy: oneCompactorPerBucket,
     passes: regionalMonitoring,
     fails: () => [...regionalMonitoring(), thanos("thanos-compact-extra", "compact", 1)],
-    message: /2 Thanos Compactor pods \('thanos-compact', 'thanos-compact-extra'\) run on bucket 'us-east-metrics-a1b2c3'/,
+    message:
+      /2 Thanos Compactor pods \('thanos-compact', 'thanos-compact-extra'\) run on bucket 'us-east-metrics-a1b2c3'/,
   },
   {
     policy: sidecarBlockDurations,
     passes: regionalMonitoring,
-    fails: () => [prometheusShard(0, 2, ["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=1d"])],
+    fails: () => [
+      prometheusShard(0, 2, ["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=1d"]),
+    ],
     message: /equal block durations: --storage.tsdb.min-block-duration=2h, --storage.tsdb.max-block-duration=1d/,
   },
   {
     policy: uniqueReplicaLabels,
     passes: regionalMonitoring,
-    fails: () => [...without(regionalMonitoring(), "kubernetes:core/v1:ConfigMap", "prometheus-shard-1-config"), prometheusConfig(1, "replica-a")],
+    fails: () => [
+      ...without(regionalMonitoring(), "kubernetes:core/v1:ConfigMap", "prometheus-shard-1-config"),
+      prometheusConfig(1, "replica-a"),
+    ],
     message: /2 Prometheus pods of 'prometheus-shard-1' share the replica label prometheus_replica="replica-a"/,
   },
   {
     policy: loadBalancerSourceRanges,
     passes: regionalMonitoring,
-    fails: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }] } })],
+    fails: () => [
+      k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }] } }),
+    ],
     message: /LoadBalancer Service must set spec.loadBalancerSourceRanges/,
   },
   {
     policy: loadBalancerServed,
     passes: () => [awsLoadBalancer("nlb")],
     fails: () => [awsLoadBalancer("external")],
-    message: /asks the AWS Load Balancer Controller \(aws-load-balancer-type: external\), which the stacks do not install/,
+    message:
+      /asks the AWS Load Balancer Controller \(aws-load-balancer-type: external\), which the stacks do not install/,
   },
   {
     policy: loadBalancerSourceRanges,
-    passes: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["0.0.0.0/1", "2001:db8::/32"] } })],
-    fails: () => [k8s("kubernetes:core/v1:Service", "grafana", { spec: { type: "LoadBalancer", ports: [{ port: 443 }], loadBalancerSourceRanges: ["203.0.113.0/24", "::/1", "8000::/1"] } })],
+    passes: () => [
+      k8s("kubernetes:core/v1:Service", "grafana", {
+        spec: {
+          type: "LoadBalancer",
+          ports: [{ port: 443 }],
+          loadBalancerSourceRanges: ["0.0.0.0/1", "2001:db8::/32"],
+        },
+      }),
+    ],
+    fails: () => [
+      k8s("kubernetes:core/v1:Service", "grafana", {
+        spec: {
+          type: "LoadBalancer",
+          ports: [{ port: 443 }],
+          loadBalancerSourceRanges: ["203.0.113.0/24", "::/1", "8000::/1"],
+        },
+      }),
+    ],
     message: /open to the world: spec.loadBalancerSourceRanges together cover every address with ::\/1, 8000::\/1/,
   },
   {
@@ -207,25 +338,51 @@ export const CASES: PolicyCase[] = [
   },
   {
     policy: noNodeProxy,
-    passes: () => [clusterRole([{ apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] }, { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] }])],
+    passes: () => [
+      clusterRole([
+        { apiGroups: [""], resources: ["nodes", "pods"], verbs: ["list", "watch"] },
+        { apiGroups: [""], resources: ["nodes/metrics"], verbs: ["get"] },
+      ]),
+    ],
     fails: () => [clusterRole([{ apiGroups: [""], resources: ["nodes", "nodes/proxy"], verbs: ["get"] }])],
     message: /rules\[0\] grants 'nodes\/proxy', which lets its subjects run commands in any container/,
   },
   {
     policy: noRemoteLifecycle,
     passes: () => [
-      prometheusShard(0, 2, ["--web.listen-address=0.0.0.0:9090", "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]),
-      prometheusShard(1, 2, ["--web.listen-address=127.0.0.1:9090", "--web.enable-lifecycle", "--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=2h"]),
+      prometheusShard(0, 2, [
+        "--web.listen-address=0.0.0.0:9090",
+        "--storage.tsdb.min-block-duration=2h",
+        "--storage.tsdb.max-block-duration=2h",
+      ]),
+      prometheusShard(1, 2, [
+        "--web.listen-address=127.0.0.1:9090",
+        "--web.enable-lifecycle",
+        "--storage.tsdb.min-block-duration=2h",
+        "--storage.tsdb.max-block-duration=2h",
+      ]),
     ],
     fails: () => [prometheusShard(0, 2, ["--web.listen-address=0.0.0.0:9090", "--web.enable-lifecycle"])],
-    message: /container 'prometheus' enables --web.enable-lifecycle on 0.0.0.0:9090: \/-\/quit and \/-\/reload are reachable/,
+    message:
+      /container 'prometheus' enables --web.enable-lifecycle on 0.0.0.0:9090: \/-\/quit and \/-\/reload are reachable/,
   },
   {
     policy: egressBlocksMetadata,
     passes: () => [
       egressPolicy([
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } }, { ipBlock: { cidr: "::/0", except: ["fd00:ec2::254/128"] } }] },
-        { to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [{ protocol: "TCP", port: 80 }, { protocol: "TCP", port: 988 }] },
+        {
+          to: [
+            { ipBlock: { cidr: "0.0.0.0/0", except: ["169.254.169.254/32"] } },
+            { ipBlock: { cidr: "::/0", except: ["fd00:ec2::254/128"] } },
+          ],
+        },
+        {
+          to: [{ ipBlock: { cidr: "169.254.169.254/32" } }],
+          ports: [
+            { protocol: "TCP", port: 80 },
+            { protocol: "TCP", port: 988 },
+          ],
+        },
       ]),
     ],
     fails: () => [egressPolicy([{ ports: [{ protocol: "TCP", port: 443 }] }])],
@@ -234,11 +391,16 @@ export const CASES: PolicyCase[] = [
 ];
 
 function clusterRole(rules: object[]): FakeResource {
-  return k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "monitoring-prometheus", { metadata: { name: "monitoring-prometheus", namespace: undefined }, rules });
+  return k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "monitoring-prometheus", {
+    metadata: { name: "monitoring-prometheus", namespace: undefined },
+    rules,
+  });
 }
 
 function egressPolicy(egress: object[]): FakeResource {
-  return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "thanos-store", { spec: { podSelector: { matchLabels: { app: "thanos-store" } }, policyTypes: ["Egress"], egress } });
+  return k8s("kubernetes:networking.k8s.io/v1:NetworkPolicy", "thanos-store", {
+    spec: { podSelector: { matchLabels: { app: "thanos-store" } }, policyTypes: ["Egress"], egress },
+  });
 }
 
 function awsLoadBalancer(type: string) {

@@ -21,7 +21,11 @@ const { unknownCheckingProxy, UnknownValueError } = require("@pulumi/policy") as
   UnknownValueError: new (...args: any[]) => Error;
 };
 // The sentinels the engine's deserializer puts where a value is unknown during preview.
-const sentinels = require("@pulumi/policy/proxy") as { unknownStringValue: string; unknownArrayValue: string; unknownObjectValue: string };
+const sentinels = require("@pulumi/policy/proxy") as {
+  unknownStringValue: string;
+  unknownArrayValue: string;
+  unknownObjectValue: string;
+};
 
 /** A string input that is unknown during preview (an id or ARN of a resource not created yet). */
 export const UNKNOWN_STRING: any = sentinels.unknownStringValue;
@@ -66,7 +70,12 @@ function options(resource: FakeResource): PolicyResourceOptions {
 function providerOf(resource: FakeResource): PolicyProviderResource | undefined {
   if (!resource.provider) return undefined;
   const parts = resource.provider.split("::");
-  return { type: parts[parts.length - 2] ?? "", name: parts[parts.length - 1] ?? "", urn: resource.provider, props: {} };
+  return {
+    type: parts[parts.length - 2] ?? "",
+    name: parts[parts.length - 1] ?? "",
+    urn: resource.provider,
+    props: {},
+  };
 }
 
 function typeCheck(type: string) {
@@ -93,7 +102,12 @@ function described(resource: FakeResource) {
 }
 
 export function resourceArgs(resource: FakeResource, config: object = {}): ResourceValidationArgs {
-  return { ...described(resource), stackTags: STACK_TAGS, getConfig: <T extends object>() => config as T, notApplicable };
+  return {
+    ...described(resource),
+    stackTags: STACK_TAGS,
+    getConfig: <T extends object>() => config as T,
+    notApplicable,
+  };
 }
 
 export function stackArgs(resources: readonly FakeResource[], config: object = {}): StackValidationArgs {
@@ -104,12 +118,14 @@ export function stackArgs(resources: readonly FakeResource[], config: object = {
     return policyResource;
   });
   // As the engine does: parents and dependencies become references to the resource objects themselves.
-  const resolve = (urns: readonly string[] = []) => urns.map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
+  const resolve = (urns: readonly string[] = []) =>
+    urns.map((urn) => byUrn.get(urn)).filter((r): r is PolicyResource => r !== undefined);
   resources.forEach((resource, i) => {
     const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
     if (parent) built[i].parent = parent;
     built[i].dependencies = resolve(resource.dependencies);
-    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) built[i].propertyDependencies[property] = resolve(urns);
+    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {}))
+      built[i].propertyDependencies[property] = resolve(urns);
   });
   return { resources: built, stackTags: STACK_TAGS, getConfig: <T extends object>() => config as T, notApplicable };
 }
@@ -132,10 +148,15 @@ export function isStackPolicy(policy: Policy): policy is StackValidationPolicy {
 }
 
 /** Runs one policy over resources: a resource policy on each of them, a stack policy once on all. */
-export async function runPolicy(policy: Policy, resources: readonly FakeResource[], config: object = {}): Promise<Outcome> {
+export async function runPolicy(
+  policy: Policy,
+  resources: readonly FakeResource[],
+  config: object = {},
+): Promise<Outcome> {
   const outcome: Outcome = { violations: [], notApplicable: [], previewSkipped: [] };
   const attempt = async (subject: string, run: (report: ReportViolation) => unknown) => {
-    const report: ReportViolation = (message, urn) => outcome.violations.push({ message, urn: urn ?? (subject === "stack" ? undefined : subject) });
+    const report: ReportViolation = (message, urn) =>
+      outcome.violations.push({ message, urn: urn ?? (subject === "stack" ? undefined : subject) });
     try {
       await run(report);
     } catch (err) {
@@ -150,7 +171,8 @@ export async function runPolicy(policy: Policy, resources: readonly FakeResource
   }
   const validations = [(policy as ResourceValidationPolicy).validateResource ?? []].flat();
   for (const resource of resources) {
-    for (const validate of validations) await attempt(urnOf(resource), (report) => validate(resourceArgs(resource, config), report));
+    for (const validate of validations)
+      await attempt(urnOf(resource), (report) => validate(resourceArgs(resource, config), report));
   }
   return outcome;
 }

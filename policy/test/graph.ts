@@ -4,10 +4,10 @@
  * would hand the policies: inputs to resource policies, outputs (state) to stack policies, providers and
  * property dependencies resolved.
  */
-import { execFileSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { FakeResource } from "./engine";
 
 export interface DumpedResource {
@@ -39,18 +39,33 @@ export const DUMP_SCRIPT = path.join(REPO_ROOT, "bin", "test", "harness", "dump-
  * file of the main project.
  */
 export function dumpStack(stack: string, runOptionsFile?: string): DumpedGraph {
-  if (!fs.existsSync(DUMP_SCRIPT)) throw new Error(`${DUMP_SCRIPT} is missing: build the main project first (npx tsc -p . at the repository root)`);
+  if (!fs.existsSync(DUMP_SCRIPT))
+    throw new Error(`${DUMP_SCRIPT} is missing: build the main project first (npx tsc -p . at the repository root)`);
   if (runOptionsFile !== undefined) {
     try {
       const input = fs.readFileSync(path.join(REPO_ROOT, runOptionsFile), "utf8");
-      return JSON.parse(execFileSync(process.execPath, [DUMP_SCRIPT, stack, "-"], { cwd: REPO_ROOT, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"], maxBuffer: 64 * 1024 * 1024 })) as DumpedGraph;
+      return JSON.parse(
+        execFileSync(process.execPath, [DUMP_SCRIPT, stack, "-"], {
+          cwd: REPO_ROOT,
+          input,
+          encoding: "utf8",
+          stdio: ["pipe", "pipe", "pipe"],
+          maxBuffer: 64 * 1024 * 1024,
+        }),
+      ) as DumpedGraph;
     } catch (err: any) {
-      throw new Error(`dumping stack '${stack}' with ${runOptionsFile} failed: ${err.stderr?.toString() || err.message}`);
+      throw new Error(
+        `dumping stack '${stack}' with ${runOptionsFile} failed: ${err.stderr?.toString() || err.message}`,
+      );
     }
   }
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-graph-")), `${stack}.json`);
   try {
-    execFileSync(process.execPath, [DUMP_SCRIPT, stack, outfile], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "pipe"], maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(process.execPath, [DUMP_SCRIPT, stack, outfile], {
+      cwd: REPO_ROOT,
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return JSON.parse(fs.readFileSync(outfile, "utf8")) as DumpedGraph;
   } catch (err: any) {
     throw new Error(`dumping stack '${stack}' failed: ${err.stderr?.toString() || err.message}`);
@@ -72,7 +87,7 @@ function propertyDependencies(resource: DumpedResource, urnsById: Map<string, st
   const dependencies: Record<string, string[]> = {};
   for (const [property, value] of Object.entries(resource.inputs)) {
     // Resources of one name share a mocked id (a bucket and its companions): each may be the source.
-    const urns = (typeof value === "string" ? urnsById.get(value) ?? [] : []).filter((urn) => urn !== resource.urn);
+    const urns = (typeof value === "string" ? (urnsById.get(value) ?? []) : []).filter((urn) => urn !== resource.urn);
     if (urns.length > 0) dependencies[property] = urns;
   }
   return dependencies;
@@ -95,13 +110,15 @@ function unwrapSecrets(value: any): any {
 export function policyResources(graph: DumpedGraph, view: "inputs" | "state"): FakeResource[] {
   const urnsById = new Map<string, string[]>();
   for (const r of graph.resources) urnsById.set(idOf(r), [...(urnsById.get(idOf(r)) ?? []), r.urn]);
-  return graph.resources.filter((r) => r.readId === undefined).map((r) => ({
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    props: unwrapSecrets(view === "inputs" ? r.inputs : r.state),
-    ...(r.provider ? { provider: r.provider.slice(0, r.provider.lastIndexOf("::")) } : {}),
-    ...(r.parent ? { parent: r.parent } : {}),
-    propertyDependencies: propertyDependencies(r, urnsById),
-  }));
+  return graph.resources
+    .filter((r) => r.readId === undefined)
+    .map((r) => ({
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props: unwrapSecrets(view === "inputs" ? r.inputs : r.state),
+      ...(r.provider ? { provider: r.provider.slice(0, r.provider.lastIndexOf("::")) } : {}),
+      ...(r.parent ? { parent: r.parent } : {}),
+      propertyDependencies: propertyDependencies(r, urnsById),
+    }));
 }

@@ -1,11 +1,11 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { mandatoryPolicies } from "../policies";
 import { s3BucketVersioned } from "../policies/aws/s3";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
-import { isStackPolicy, Outcome, runPolicy } from "./engine";
-import { DumpedGraph, dumpStack, policyResources } from "./graph";
+import { isStackPolicy, type Outcome, runPolicy } from "./engine";
+import { type DumpedGraph, dumpStack, policyResources } from "./graph";
 
 /** Every mandatory policy over a graph, each with the view the engine gives it; the violations of all. */
 async function runAll(graph: DumpedGraph): Promise<Record<string, Outcome>> {
@@ -24,7 +24,8 @@ function problems(outcomes: Record<string, Outcome>): string[] {
 }
 
 describe("a dumped resource graph", () => {
-  const sample = (): DumpedGraph => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "graph-sample.json"), "utf8"));
+  const sample = (): DumpedGraph =>
+    JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "test", "fixtures", "graph-sample.json"), "utf8"));
 
   // The sample's BucketVersioning carries its settings in the mocks' secret wire form, as a secret input would.
   it("links a bucket's companions to it by the id the mocks gave it, unwraps secrets, and places objects in their cluster", async () => {
@@ -33,9 +34,20 @@ describe("a dumped resource graph", () => {
 
   it("still fails a policy when the graph breaks it", async () => {
     const graph = sample();
-    const broken = { ...graph, resources: graph.resources.filter((r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning" && !r.type.includes("NetworkPolicy")) };
-    assert.match((await runPolicy(s3BucketVersioned, policyResources(broken, "state"))).violations[0]?.message ?? "", /'sample-metrics' has no BucketVersioning/);
-    assert.match((await runPolicy(monitoringNetworkPolicies, policyResources(broken, "state"))).violations[0]?.message ?? "", /'monitoring' has no NetworkPolicy/);
+    const broken = {
+      ...graph,
+      resources: graph.resources.filter(
+        (r) => r.type !== "aws:s3/bucketVersioning:BucketVersioning" && !r.type.includes("NetworkPolicy"),
+      ),
+    };
+    assert.match(
+      (await runPolicy(s3BucketVersioned, policyResources(broken, "state"))).violations[0]?.message ?? "",
+      /'sample-metrics' has no BucketVersioning/,
+    );
+    assert.match(
+      (await runPolicy(monitoringNetworkPolicies, policyResources(broken, "state"))).violations[0]?.message ?? "",
+      /'monitoring' has no NetworkPolicy/,
+    );
   });
 });
 
@@ -44,14 +56,36 @@ describe("a dumped resource graph", () => {
  * the main project's run options (a team that copies its credentials from its namespace into Prometheus').
  */
 const STACKS: readonly { stack: string; title: string; runOptions?: string; expectedTypes: readonly string[] }[] = [
-  { stack: "us-east", title: "us-east", expectedTypes: ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"] },
-  { stack: "eu-west", title: "eu-west", expectedTypes: ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"] },
-  { stack: "global", title: "global", expectedTypes: ["aws:eks/cluster:Cluster", "aws:rds/instance:Instance", "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment"] },
+  {
+    stack: "us-east",
+    title: "us-east",
+    expectedTypes: ["aws:eks/cluster:Cluster", "aws:s3/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
+  },
+  {
+    stack: "eu-west",
+    title: "eu-west",
+    expectedTypes: ["gcp:container/cluster:Cluster", "gcp:storage/bucket:Bucket", "kubernetes:apps/v1:StatefulSet"],
+  },
+  {
+    stack: "global",
+    title: "global",
+    expectedTypes: [
+      "aws:eks/cluster:Cluster",
+      "aws:rds/instance:Instance",
+      "kubernetes:apps/v1:StatefulSet",
+      "kubernetes:apps/v1:Deployment",
+    ],
+  },
   {
     stack: "us-east",
     title: "us-east with the ledger team's credentials",
     runOptions: "test/fixtures/teams/ledger/stack.json",
-    expectedTypes: ["aws:eks/cluster:Cluster", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Secret", "monitoring:regional:TeamCredentials"],
+    expectedTypes: [
+      "aws:eks/cluster:Cluster",
+      "kubernetes:apps/v1:StatefulSet",
+      "kubernetes:core/v1:Secret",
+      "monitoring:regional:TeamCredentials",
+    ],
   },
 ];
 
@@ -64,7 +98,10 @@ for (const { stack, title, runOptions, expectedTypes } of STACKS) {
 
     it("has the resources the policies are about", () => {
       const types = new Set(graph.resources.map((r) => r.type));
-      assert.deepStrictEqual(expectedTypes.filter((t) => !types.has(t)), []);
+      assert.deepStrictEqual(
+        expectedTypes.filter((t) => !types.has(t)),
+        [],
+      );
     });
 
     it("passes every mandatory policy with no violation", async () => {

@@ -4,9 +4,9 @@
  * cloud it is on. A question that compiles but quietly falls back to one cloud (a ternary, an if, a switch,
  * an instanceof on a cloud's class) is exactly what the compiler cannot point a new cloud to.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { CLOUDS } from "../../config/clouds";
 import { REPO_ROOT } from "../../config/stack-file";
 
@@ -30,7 +30,9 @@ function sourceFiles(dir: string): string[] {
 function cloudClasses(): string[] {
   return CLOUDS.flatMap((cloud) => {
     const dir = path.join(REPO_ROOT, "components", "cloud", cloud);
-    return sourceFiles(dir).flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/export (?:abstract )?class (\w+)/g)].map((m) => m[1]));
+    return sourceFiles(dir).flatMap((file) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/export (?:abstract )?class (\w+)/g)].map((m) => m[1]),
+    );
   });
 }
 
@@ -48,7 +50,9 @@ function conditionals(classes: readonly string[]): RegExp[] {
 }
 
 function offendingLines(text: string, patterns: readonly RegExp[]): string[] {
-  return text.split("\n").flatMap((line, i) => (patterns.some((p) => p.test(line)) ? [`${i + 1}: ${line.trim()}`] : []));
+  return text
+    .split("\n")
+    .flatMap((line, i) => (patterns.some((p) => p.test(line)) ? [`${i + 1}: ${line.trim()}`] : []));
 }
 
 describe("cloud conditionals: only a cloud's own folders and the traits table know which cloud they are on", () => {
@@ -67,17 +71,28 @@ describe("cloud conditionals: only a cloud's own folders and the traits table kn
       `if (!(cluster instanceof ${classes[0]})) throw`,
     ];
     for (const question of questions) assert.strictEqual(offendingLines(question, patterns).length, 1, question);
-    for (const fine of [`cloud: "${first}",`, `CLOUD_TRAITS[config.cloud].objectStore(bucket, region)`, `err instanceof Error`]) {
+    for (const fine of [
+      `cloud: "${first}",`,
+      `CLOUD_TRAITS[config.cloud].objectStore(bucket, region)`,
+      `err instanceof Error`,
+    ]) {
       assert.deepStrictEqual(offendingLines(fine, patterns), [], fine);
     }
   });
 
   it("finds none anywhere else in the source tree", () => {
     const files = sourceFiles(REPO_ROOT).map((file) => path.relative(REPO_ROOT, file).split(path.sep).join("/"));
-    assert.ok(files.includes("index.ts") && files.includes("config/rules.ts"), "the scan missed the program's own files");
+    assert.ok(
+      files.includes("index.ts") && files.includes("config/rules.ts"),
+      "the scan missed the program's own files",
+    );
     const found = files
-      .filter((file) => !ALLOWED.some((allowed) => (allowed.endsWith("/") ? file.startsWith(allowed) : file === allowed)))
-      .flatMap((file) => offendingLines(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), patterns).map((line) => `${file}:${line}`));
+      .filter(
+        (file) => !ALLOWED.some((allowed) => (allowed.endsWith("/") ? file.startsWith(allowed) : file === allowed)),
+      )
+      .flatMap((file) =>
+        offendingLines(fs.readFileSync(path.join(REPO_ROOT, file), "utf8"), patterns).map((line) => `${file}:${line}`),
+      );
     assert.deepStrictEqual(found, [], "look the difference up in the cloud's traits (config/clouds.ts) instead");
   });
 });

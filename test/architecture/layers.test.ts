@@ -3,16 +3,22 @@
  * tiers (index.ts, local/, bench/ and scripts/ bind them). A builder has no Pulumi import: it renders, and a
  * component creates objects from what it rendered.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { REPO_ROOT } from "../../config/stack-file";
 
 const LAYERS = ["config", "contracts", "builders", "components", "tiers"] as const;
 type Layer = (typeof LAYERS)[number];
 
 /** What each layer may import besides itself and the layers below it: versions.ts holds what components deploy. */
-const ALSO_ALLOWED: Record<Layer, readonly string[]> = { config: [], contracts: [], builders: [], components: ["versions.ts"], tiers: ["versions.ts"] };
+const ALSO_ALLOWED: Record<Layer, readonly string[]> = {
+  config: [],
+  contracts: [],
+  builders: [],
+  components: ["versions.ts"],
+  tiers: ["versions.ts"],
+};
 
 /**
  * Imports from config into builders and the policy pack that are still there, each one the rest of a move
@@ -71,7 +77,12 @@ describe("the layers' imports", () => {
   });
 
   it("a builder imports no Pulumi SDK", () => {
-    const pulumi = sourceFiles(path.join(REPO_ROOT, "builders")).filter((file) => /from "@pulumi\//.test(fs.readFileSync(file, "utf8")));
-    assert.deepStrictEqual(pulumi.map((file) => path.relative(REPO_ROOT, file)), []);
+    const pulumi = sourceFiles(path.join(REPO_ROOT, "builders")).filter((file) =>
+      /from "@pulumi\//.test(fs.readFileSync(file, "utf8")),
+    );
+    assert.deepStrictEqual(
+      pulumi.map((file) => path.relative(REPO_ROOT, file)),
+      [],
+    );
   });
 });

@@ -2,9 +2,13 @@
  * The certificate expiry rules each stack publishes from its certificates' validityEndTime: promtool checks
  * them and `promtool test rules` shows CertificateExpiresSoon silent until `warningDays` before the expiry.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
-import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC, certificateRules } from "../../builders/rules/certificates";
+import {
+  CERTIFICATE_EXPIRY_ALERT,
+  CERTIFICATE_EXPIRY_METRIC,
+  certificateRules,
+} from "../../builders/rules/certificates";
 import { TEST_ALERT_SETTINGS } from "../support/alert-tests";
 import { checkRuleFiles, testRules } from "../support/promtool";
 
@@ -35,29 +39,38 @@ describe("certificate expiry rules", () => {
 
   it("fire CertificateExpiresSoon for the certificate within warningDays of its expiry, not before, and never for the CA", () => {
     const { summary, description, runbook_url } = alertRule().annotations;
-    testRules({ [FILE]: text }, {
-      rule_files: [FILE],
-      evaluation_interval: "1h",
-      tests: [
-        {
-          name: "the server certificate nears its expiry on day 14, with a 7-day warning",
-          interval: "1h",
-          input_series: [],
-          alert_rule_test: [
-            { eval_time: "6d", alertname: CERTIFICATE_EXPIRY_ALERT, exp_alerts: [] },
-            {
-              eval_time: "8d",
-              alertname: CERTIFICATE_EXPIRY_ALERT,
-              exp_alerts: [
-                {
-                  exp_labels: { severity: "critical", certificate: "server" },
-                  exp_annotations: { summary, runbook_url, description: description.replace("{{ $labels.certificate }}", "server").replace("{{ $value | humanizeDuration }}", "6d 0h 0m 0s") },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    });
+    testRules(
+      { [FILE]: text },
+      {
+        rule_files: [FILE],
+        evaluation_interval: "1h",
+        tests: [
+          {
+            name: "the server certificate nears its expiry on day 14, with a 7-day warning",
+            interval: "1h",
+            input_series: [],
+            alert_rule_test: [
+              { eval_time: "6d", alertname: CERTIFICATE_EXPIRY_ALERT, exp_alerts: [] },
+              {
+                eval_time: "8d",
+                alertname: CERTIFICATE_EXPIRY_ALERT,
+                exp_alerts: [
+                  {
+                    exp_labels: { severity: "critical", certificate: "server" },
+                    exp_annotations: {
+                      summary,
+                      runbook_url,
+                      description: description
+                        .replace("{{ $labels.certificate }}", "server")
+                        .replace("{{ $value | humanizeDuration }}", "6d 0h 0m 0s"),
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    );
   });
 });

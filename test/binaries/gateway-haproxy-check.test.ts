@@ -48,11 +48,18 @@ describe("the region gateway's HAProxy config", () => {
     assert.strictEqual((text.match(/^backend federate-/gm) ?? []).length, plan.pods.length);
     assert.strictEqual((text.match(/^backend store-api-/gm) ?? []).length, plan.pods.length + 1);
     // Exactly two listeners the load balancer may expose, plus the exporter's.
-    assert.deepStrictEqual(text.match(/^ {2}bind \S+/gm), [`  bind :${GATEWAY_PORTS.metrics}`, `  bind :${GATEWAY_PORTS.federation}`, `  bind :${GATEWAY_PORTS.storeApi}`]);
+    assert.deepStrictEqual(text.match(/^ {2}bind \S+/gm), [
+      `  bind :${GATEWAY_PORTS.metrics}`,
+      `  bind :${GATEWAY_PORTS.federation}`,
+      `  bind :${GATEWAY_PORTS.storeApi}`,
+    ]);
   });
 
   it("the check can fail: HAProxy refuses a config whose certificate file does not exist", () => {
-    const broken = { ...localParams(), federation: { ...localParams().federation, certFile: path.join(dir, "missing.pem") } };
+    const broken = {
+      ...localParams(),
+      federation: { ...localParams().federation, certFile: path.join(dir, "missing.pem") },
+    };
     assert.throws(() => haproxyCheck(haproxyGatewayConfig(broken), dir), /missing\.pem/);
   });
 });

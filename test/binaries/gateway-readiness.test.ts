@@ -4,12 +4,17 @@
  * whose backends are all down answers `/ready` with 503 and stays alive on `/healthz`; one server coming
  * up makes it ready again.
  */
-import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as path from "path";
-import { GATEWAY_HEALTH_PATH, GATEWAY_READY_PATH, HaproxyGatewayParams, haproxyGatewayConfig } from "../../builders/gateway/haproxy";
+import * as assert from "node:assert";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
+import {
+  GATEWAY_HEALTH_PATH,
+  GATEWAY_READY_PATH,
+  type HaproxyGatewayParams,
+  haproxyGatewayConfig,
+} from "../../builders/gateway/haproxy";
 import { findBinary } from "../../local/binaries";
 import { Pki } from "../../local/pki";
 import { address } from "../../local/ports";
@@ -51,7 +56,12 @@ describe("the region gateway's readiness (the pinned HAProxy)", function () {
     const pki = new Pki(path.join(dir, "pki"));
     const ca = pki.rootCa("ca", "test CA");
     const server = pki.server("server", ca, ["us-east.monitoring.internal"], []);
-    const [federationPort, prometheusPort, storeApiPort, sidecarPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [federationPort, prometheusPort, storeApiPort, sidecarPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     [metricsPort, storePort] = [await freePort(), await freePort()];
     const params: HaproxyGatewayParams = {
       federation: {
@@ -59,13 +69,27 @@ describe("the region gateway's readiness (the pinned HAProxy)", function () {
         certFile: pki.bundle("gateway.pem", [server.cert, server.key]),
         backendCaFile: ca.cert,
         backendServerName: "us-east.monitoring.internal",
-        routes: [{ name: "prometheus-0", path: "/prometheus-0/federate", servers: [{ name: "prometheus-0", address: address(prometheusPort) }] }],
+        routes: [
+          {
+            name: "prometheus-0",
+            path: "/prometheus-0/federate",
+            servers: [{ name: "prometheus-0", address: address(prometheusPort) }],
+          },
+        ],
       },
       storeApi: {
         binds: [address(storeApiPort)],
         routes: [
-          { name: "prometheus-0", serverName: "prometheus-0.us-east.monitoring.internal", servers: [{ name: "sidecar", address: address(sidecarPort) }] },
-          { name: "thanos-store", serverName: "thanos-store.us-east.monitoring.internal", servers: [{ name: "store-0", address: address(storePort) }] },
+          {
+            name: "prometheus-0",
+            serverName: "prometheus-0.us-east.monitoring.internal",
+            servers: [{ name: "sidecar", address: address(sidecarPort) }],
+          },
+          {
+            name: "thanos-store",
+            serverName: "thanos-store.us-east.monitoring.internal",
+            servers: [{ name: "store-0", address: address(storePort) }],
+          },
         ],
       },
       metricsBind: address(metricsPort),
@@ -74,7 +98,9 @@ describe("the region gateway's readiness (the pinned HAProxy)", function () {
     const configFile = path.join(dir, "haproxy.cfg");
     fs.writeFileSync(configFile, haproxyGatewayConfig(params));
     haproxy = spawn(findBinary("haproxy"), ["-db", "-f", configFile], { stdio: "ignore" });
-    await waitFor("the gateway's liveness path", 10000, async () => ((await status(metricsPort, GATEWAY_HEALTH_PATH)) === 200 ? true : undefined));
+    await waitFor("the gateway's liveness path", 10000, async () =>
+      (await status(metricsPort, GATEWAY_HEALTH_PATH)) === 200 ? true : undefined,
+    );
   });
 
   after(async () => {
@@ -84,12 +110,16 @@ describe("the region gateway's readiness (the pinned HAProxy)", function () {
   });
 
   it("is not ready while every backend is down, and stays alive", async () => {
-    await waitFor("/ready to answer 503 with no backend up", 20000, async () => ((await status(metricsPort, GATEWAY_READY_PATH)) === 503 ? true : undefined));
+    await waitFor("/ready to answer 503 with no backend up", 20000, async () =>
+      (await status(metricsPort, GATEWAY_READY_PATH)) === 503 ? true : undefined,
+    );
     assert.strictEqual(await status(metricsPort, GATEWAY_HEALTH_PATH), 200);
   });
 
   it("is ready again once one server of one backend is up", async () => {
     store = await listen(storePort);
-    await waitFor("/ready to answer 200 with the store gateway up", 20000, async () => ((await status(metricsPort, GATEWAY_READY_PATH)) === 200 ? true : undefined));
+    await waitFor("/ready to answer 200 with the store gateway up", 20000, async () =>
+      (await status(metricsPort, GATEWAY_READY_PATH)) === 200 ? true : undefined,
+    );
   });
 });

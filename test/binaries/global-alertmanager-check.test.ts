@@ -17,7 +17,9 @@ describe("Alertmanager mesh builders", () => {
 
   it("renders a config with every kind of receiver that the pinned amtool check-config accepts", () => {
     const root = path.join(dir, "receivers");
-    const text = YAML.stringify(alertmanagerConfig({ alerting: EVERY_RECEIVER_KIND.alerting, secretsDir: ALERTMANAGER.secretsDir }));
+    const text = YAML.stringify(
+      alertmanagerConfig({ alerting: EVERY_RECEIVER_KIND.alerting, secretsDir: ALERTMANAGER.secretsDir }),
+    );
     const file = path.join(root, "alertmanager.yml");
     fs.mkdirSync(root, { recursive: true });
     fs.writeFileSync(file, withStandInFiles(text, [ALERTMANAGER.secretsDir], root));

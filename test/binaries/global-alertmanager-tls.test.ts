@@ -1,8 +1,8 @@
-import * as assert from "assert";
-import { ChildProcess, spawn, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as path from "path";
+import * as assert from "node:assert";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { webConfig } from "../../builders/alertmanager/web-config";
@@ -23,16 +23,38 @@ describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanage
   let dir: string;
   let alertmanager: ChildProcess | undefined;
   let url: string;
-  const passwords: Record<string, string> = { "us-east-prometheus": "pw-us-east", "eu-west-prometheus": "pw-eu-west", "global-federation": "pw-global" };
+  const passwords: Record<string, string> = {
+    "us-east-prometheus": "pw-us-east",
+    "eu-west-prometheus": "pw-eu-west",
+    "global-federation": "pw-global",
+  };
 
   const openssl = (...args: string[]) => runBinary("openssl", args, { cwd: dir });
   const file = (name: string) => path.join(dir, name);
-  const ext = (name: string, text: string) => (fs.writeFileSync(file(name), text), file(name));
+  const ext = (name: string, text: string) => {
+    fs.writeFileSync(file(name), text);
+    return file(name);
+  };
 
   function selfSignedCa(name: string, subject: string) {
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`);
-    openssl("req", "-x509", "-new", "-key", `${name}.key`, "-subj", subject, "-days", "30", "-out", `${name}.crt`,
-      "-addext", "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+    openssl(
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      `${name}.key`,
+      "-subj",
+      subject,
+      "-days",
+      "30",
+      "-out",
+      `${name}.crt`,
+      "-addext",
+      "basicConstraints=critical,CA:true",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+    );
   }
 
   function freePort(): Promise<number> {
@@ -46,11 +68,18 @@ describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanage
 
   /** amtool as a region's Prometheus would connect: its own CA, the mesh's server name, its own user. */
   function query(caFile: string, user: string, password: string) {
-    const httpConfig = ext(`client-${user}-${path.basename(caFile)}.yml`, YAML.stringify({
-      basic_auth: { username: user, password },
-      tls_config: { ca_file: caFile, server_name: ALERTMANAGER.tlsServerName },
-    }));
-    return spawnSync(findBinary("amtool"), ["--alertmanager.url", url, "--http.config.file", httpConfig, "config", "show"], { encoding: "utf8" });
+    const httpConfig = ext(
+      `client-${user}-${path.basename(caFile)}.yml`,
+      YAML.stringify({
+        basic_auth: { username: user, password },
+        tls_config: { ca_file: caFile, server_name: ALERTMANAGER.tlsServerName },
+      }),
+    );
+    return spawnSync(
+      findBinary("amtool"),
+      ["--alertmanager.url", url, "--http.config.file", httpConfig, "config", "show"],
+      { encoding: "utf8" },
+    );
   }
 
   before(async () => {
@@ -61,29 +90,92 @@ describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanage
     // One intermediate key and subject; a self-signed certificate of it (the global tier's own trust) and
     // one certificate per region signed with that region's CA key.
     selfSignedCa("intermediate", "/CN=global Alertmanager intermediate CA");
-    openssl("req", "-new", "-key", "intermediate.key", "-subj", "/CN=global Alertmanager intermediate CA", "-out", "intermediate.csr");
-    const caExt = ext("ca.ext", "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n");
+    openssl(
+      "req",
+      "-new",
+      "-key",
+      "intermediate.key",
+      "-subj",
+      "/CN=global Alertmanager intermediate CA",
+      "-out",
+      "intermediate.csr",
+    );
+    const caExt = ext(
+      "ca.ext",
+      "basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    );
     for (const region of ["us-east", "eu-west"]) {
-      openssl("x509", "-req", "-in", "intermediate.csr", "-CA", `${region}-ca.crt`, "-CAkey", `${region}-ca.key`, "-CAcreateserial",
-        "-days", "30", "-extfile", caExt, "-out", `intermediate-${region}.crt`);
+      openssl(
+        "x509",
+        "-req",
+        "-in",
+        "intermediate.csr",
+        "-CA",
+        `${region}-ca.crt`,
+        "-CAkey",
+        `${region}-ca.key`,
+        "-CAcreateserial",
+        "-days",
+        "30",
+        "-extfile",
+        caExt,
+        "-out",
+        `intermediate-${region}.crt`,
+      );
     }
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "leaf.key");
     openssl("req", "-new", "-key", "leaf.key", "-subj", `/CN=${ALERTMANAGER.tlsServerName}`, "-out", "leaf.csr");
-    const leafExt = ext("leaf.ext", `basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${ALERTMANAGER.tlsServerName},IP:127.0.0.1\nauthorityKeyIdentifier=keyid\n`);
-    openssl("x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.crt", "-CAkey", "intermediate.key", "-CAcreateserial", "-days", "30", "-extfile", leafExt, "-out", "leaf.crt");
-    fs.writeFileSync(file("chain.crt"), ["leaf.crt", "intermediate-us-east.crt", "intermediate-eu-west.crt"].map((f) => fs.readFileSync(file(f), "utf8")).join(""));
+    const leafExt = ext(
+      "leaf.ext",
+      `basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${ALERTMANAGER.tlsServerName},IP:127.0.0.1\nauthorityKeyIdentifier=keyid\n`,
+    );
+    openssl(
+      "x509",
+      "-req",
+      "-in",
+      "leaf.csr",
+      "-CA",
+      "intermediate.crt",
+      "-CAkey",
+      "intermediate.key",
+      "-CAcreateserial",
+      "-days",
+      "30",
+      "-extfile",
+      leafExt,
+      "-out",
+      "leaf.crt",
+    );
+    fs.writeFileSync(
+      file("chain.crt"),
+      ["leaf.crt", "intermediate-us-east.crt", "intermediate-eu-west.crt"]
+        .map((f) => fs.readFileSync(file(f), "utf8"))
+        .join(""),
+    );
 
     const users = Object.fromEntries(Object.entries(passwords).map(([user, password]) => [user, bcryptHash(password)]));
-    fs.writeFileSync(file("web.yml"), YAML.stringify(webConfig({ certFile: file("chain.crt"), keyFile: file("leaf.key"), users })));
-    const config = YAML.stringify(alertmanagerConfig({ alerting: globalConfig(["us-east"]).alerting, secretsDir: ALERTMANAGER.secretsDir }));
+    fs.writeFileSync(
+      file("web.yml"),
+      YAML.stringify(webConfig({ certFile: file("chain.crt"), keyFile: file("leaf.key"), users })),
+    );
+    const config = YAML.stringify(
+      alertmanagerConfig({ alerting: globalConfig(["us-east"]).alerting, secretsDir: ALERTMANAGER.secretsDir }),
+    );
     fs.writeFileSync(file("alertmanager.yml"), withStandInFiles(config, [ALERTMANAGER.secretsDir], dir));
 
     const port = await freePort();
     url = `https://127.0.0.1:${port}`;
-    alertmanager = spawn(findBinary("alertmanager"), [
-      `--config.file=${file("alertmanager.yml")}`, `--web.config.file=${file("web.yml")}`, `--storage.path=${file("data")}`,
-      `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=",
-    ], { stdio: "ignore" });
+    alertmanager = spawn(
+      findBinary("alertmanager"),
+      [
+        `--config.file=${file("alertmanager.yml")}`,
+        `--web.config.file=${file("web.yml")}`,
+        `--storage.path=${file("data")}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        "--cluster.listen-address=",
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       if (query(file("us-east-ca.crt"), "us-east-prometheus", passwords["us-east-prometheus"]).status === 0) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -111,7 +203,10 @@ describe("Alertmanager TLS and basic auth across regions (the pinned Alertmanage
 
   it("refuses a wrong password and is refused by a client that trusts another CA", () => {
     assert.notStrictEqual(query(file("us-east-ca.crt"), "us-east-prometheus", "wrong").status, 0);
-    assert.notStrictEqual(query(file("eu-west-ca.crt"), "us-east-prometheus", passwords["eu-west-prometheus"]).status, 0);
+    assert.notStrictEqual(
+      query(file("eu-west-ca.crt"), "us-east-prometheus", passwords["eu-west-prometheus"]).status,
+      0,
+    );
     const untrusted = query(file("other-ca.crt"), "us-east-prometheus", passwords["us-east-prometheus"]);
     assert.notStrictEqual(untrusted.status, 0);
     assert.match(untrusted.stderr, /certificate|x509|tls/i);

@@ -28,7 +28,10 @@ describe("global federation Prometheus", () => {
     fs.mkdirSync(path.dirname(rulesFile), { recursive: true });
     fs.writeFileSync(rulesFile, files[GLOBAL_FILES.federationRules]);
     const configFile = path.join(root, "prometheus.yml");
-    fs.writeFileSync(configFile, withStandInFiles(files[GLOBAL_FILES.federationConfig], [FEDERATION.secretsDir, FEDERATION.rulesDir], root));
+    fs.writeFileSync(
+      configFile,
+      withStandInFiles(files[GLOBAL_FILES.federationConfig], [FEDERATION.secretsDir, FEDERATION.rulesDir], root),
+    );
     const output = runBinary("promtool", ["check", "config", configFile]);
     assert.match(output, /SUCCESS: 1 rule files found/);
     runBinary("promtool", ["check", "rules", rulesFile]);
@@ -41,7 +44,9 @@ describe("global federation Prometheus", () => {
       series: `${REGIONAL_RECORDING_RULES.requests}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
       values,
     });
-    const expected = [{ labels: `global:http_requests:rate5m{region="us-east",cluster="us-east-monitoring"}`, value: 15 }];
+    const expected = [
+      { labels: `global:http_requests:rate5m{region="us-east",cluster="us-east-monitoring"}`, value: 15 },
+    ];
     const test = {
       rule_files: [rulesFile],
       evaluation_interval: "30s",
@@ -81,7 +86,12 @@ describe("global federation Prometheus", () => {
       tests: [
         {
           interval: "1m",
-          input_series: [uploads(0, "shard-0-a"), uploads(0, "shard-0-b"), uploads(1, "shard-1-a"), uploads(1, "shard-1-b")],
+          input_series: [
+            uploads(0, "shard-0-a"),
+            uploads(0, "shard-0-b"),
+            uploads(1, "shard-1-a"),
+            uploads(1, "shard-1-b"),
+          ],
           promql_expr_test: [
             {
               expr: "global:thanos_shipper_uploads:rate5m * 60",

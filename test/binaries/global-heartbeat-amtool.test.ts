@@ -20,7 +20,10 @@ describe("the Watchdog's heartbeat (dead man's switch)", () => {
       const root = path.join(dir, label.replace(/\W+/g, "-"));
       fs.mkdirSync(root, { recursive: true });
       const file = path.join(root, "alertmanager.yml");
-      fs.writeFileSync(file, withStandInFiles(YAML.stringify(clusterAlertmanagerConfig(config)), [ALERTMANAGER.secretsDir], root));
+      fs.writeFileSync(
+        file,
+        withStandInFiles(YAML.stringify(clusterAlertmanagerConfig(config)), [ALERTMANAGER.secretsDir], root),
+      );
       assert.match(runBinary("amtool", ["check-config", file]), /SUCCESS/);
     });
   }

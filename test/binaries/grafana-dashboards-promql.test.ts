@@ -10,7 +10,10 @@ describe("default Grafana dashboards", () => {
     const values = { region: "us-east", cluster: "us-east-monitoring", namespace: ".*", __rate_interval: "1m" };
     const rules = everyDashboardQuery().map((q, i) => {
       const expr = interpolate(q.expr, values);
-      return { record: `dashboard:query_${i}`, expr: q.kind === "variable" ? (parseLabelValues(expr)?.selector ?? "vector(1)") : expr };
+      return {
+        record: `dashboard:query_${i}`,
+        expr: q.kind === "variable" ? (parseLabelValues(expr)?.selector ?? "vector(1)") : expr,
+      };
     });
     assert.ok(rules.length > 100);
     checkRuleFiles({ "dashboards.yaml": YAML.stringify({ groups: [{ name: "dashboards", rules }] }) });

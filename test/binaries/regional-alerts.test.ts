@@ -33,7 +33,13 @@ describe("regional alert rules (promtool test rules)", () => {
   }
 
   it("a broken expectation fails the run (the harness can fail)", () => {
-    const wrong = GROUPS.slice(0, 1).map((g) => ({ ...g, alert_rule_test: [{ ...g.alert_rule_test[1], exp_alerts: [] }] }));
-    assert.throws(() => testRules({ [RULE_FILE]: rules }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests: wrong }), /FAILED/);
+    const wrong = GROUPS.slice(0, 1).map((g) => ({
+      ...g,
+      alert_rule_test: [{ ...g.alert_rule_test[1], exp_alerts: [] }],
+    }));
+    assert.throws(
+      () => testRules({ [RULE_FILE]: rules }, { rule_files: [RULE_FILE], evaluation_interval: "1m", tests: wrong }),
+      /FAILED/,
+    );
   });
 });

@@ -29,11 +29,23 @@ describe("regional recording rules (promtool test rules)", () => {
             { series: 'node_memory_MemTotal_bytes{job="node-exporter",instance="node-a"}', values: "100x20" },
           ],
           promql_expr_test: [
-            { expr: RECORDED.requestRate, eval_time: "10m", exp_samples: [{ labels: RECORDED.requestRate, value: 11 }] },
+            {
+              expr: RECORDED.requestRate,
+              eval_time: "10m",
+              exp_samples: [{ labels: RECORDED.requestRate, value: 11 }],
+            },
             { expr: RECORDED.errorRate, eval_time: "10m", exp_samples: [{ labels: RECORDED.errorRate, value: 1 }] },
-            { expr: RECORDED.errorRatio, eval_time: "10m", exp_samples: [{ labels: RECORDED.errorRatio, value: 1 / 11 }] },
+            {
+              expr: RECORDED.errorRatio,
+              eval_time: "10m",
+              exp_samples: [{ labels: RECORDED.errorRatio, value: 1 / 11 }],
+            },
             // Interpolation within the 0.1-0.5 bucket lands on its upper bound; rounded past float noise.
-            { expr: `round(${RECORDED.latencyP95}, 0.001)`, eval_time: "10m", exp_samples: [{ labels: "{}", value: 0.5 }] },
+            {
+              expr: `round(${RECORDED.latencyP95}, 0.001)`,
+              eval_time: "10m",
+              exp_samples: [{ labels: "{}", value: 0.5 }],
+            },
             {
               expr: `${RECORDED.latencyBuckets}{le="+Inf"}`,
               eval_time: "10m",
@@ -49,7 +61,12 @@ describe("regional recording rules (promtool test rules)", () => {
             {
               expr: "instance:node_memory_utilisation:ratio",
               eval_time: "10m",
-              exp_samples: [{ labels: 'instance:node_memory_utilisation:ratio{job="node-exporter",instance="node-a"}', value: 0.75 }],
+              exp_samples: [
+                {
+                  labels: 'instance:node_memory_utilisation:ratio{job="node-exporter",instance="node-a"}',
+                  value: 0.75,
+                },
+              ],
             },
           ],
         },

@@ -6,11 +6,11 @@
  * The reloader signals the process by executable name; so that it can only ever reach the Prometheus of this
  * test, that Prometheus runs from a copy of the binary under a name of its own.
  */
-import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as path from "path";
+import * as assert from "node:assert";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
 import { POD_NAME_PLACEHOLDER } from "../../builders/regional/layout";
@@ -27,7 +27,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, seconds: number, log: () => string): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  seconds: number,
+  log: () => string,
+): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     const value = await probe().catch(() => undefined);
@@ -51,7 +56,11 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     return file;
   };
   const start = (command: string, args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(command, args, { cwd: dir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     child.stdout!.on("data", (d) => logs.push(String(d)));
     child.stderr!.on("data", (d) => logs.push(String(d)));
     children.push(child);
@@ -62,7 +71,8 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     const body = (await response.json()) as { data: { groups: { name: string }[] } };
     return body.data.groups.map((g) => g.name);
   };
-  const rules = (...names: string[]) => YAML.stringify({ groups: names.map((name) => ({ name, rules: [{ record: `${name}:up`, expr: "vector(1)" }] })) });
+  const rules = (...names: string[]) =>
+    YAML.stringify({ groups: names.map((name) => ({ name, rules: [{ record: `${name}:up`, expr: "vector(1)" }] })) });
 
   before(async () => {
     dir = tempDir("reloader-");
@@ -73,10 +83,13 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     const [webPort, grpcPort, httpPort] = [await freePort(), await freePort(), await freePort()];
     web = `http://127.0.0.1:${webPort}`;
 
-    const template = write("config/prometheus.yaml.tmpl", YAML.stringify({
-      global: { evaluation_interval: "1s", external_labels: { prometheus_replica: POD_NAME_PLACEHOLDER } },
-      rule_files: [path.join(dir, "rules", "*.yaml")],
-    }));
+    const template = write(
+      "config/prometheus.yaml.tmpl",
+      YAML.stringify({
+        global: { evaluation_interval: "1s", external_labels: { prometheus_replica: POD_NAME_PLACEHOLDER } },
+        rule_files: [path.join(dir, "rules", "*.yaml")],
+      }),
+    );
     const configOut = path.join(dir, "config_out", "prometheus.yaml");
     write("config_out/prometheus.yaml", fs.readFileSync(template, "utf8").replace(POD_NAME_PLACEHOLDER, "pod-0"));
     write("rules/a.yaml", rules("first"));
@@ -84,16 +97,47 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
     const webConfig = write("web.yaml", "{}\n");
     // Listening on every address, as in the pods: no lifecycle API, so the reloader has to signal.
     const listenAddress = `0.0.0.0:${webPort}`;
-    const args = prometheusArgs({ configFile: configOut, webConfigFile: webConfig, dataDir: path.join(dir, "data"), retention: "6h", listenAddress, blockDuration: "2h" });
+    const args = prometheusArgs({
+      configFile: configOut,
+      webConfigFile: webConfig,
+      dataDir: path.join(dir, "data"),
+      retention: "6h",
+      listenAddress,
+      blockDuration: "2h",
+    });
     assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")));
     start(binary, args);
-    await until("Prometheus is ready", async () => ((await fetch(`${web}/-/ready`)).ok ? true : undefined), 30, () => logs.join(""));
+    await until(
+      "Prometheus is ready",
+      async () => ((await fetch(`${web}/-/ready`)).ok ? true : undefined),
+      30,
+      () => logs.join(""),
+    );
 
-    runBinary("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=sidecar", "-days", "1",
-      "-keyout", path.join(dir, "tls.key"), "-out", path.join(dir, "tls.crt")]);
+    runBinary("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=sidecar",
+      "-days",
+      "1",
+      "-keyout",
+      path.join(dir, "tls.key"),
+      "-out",
+      path.join(dir, "tls.crt"),
+    ]);
     const sidecar = sidecarArgs({
       listen: { host: "127.0.0.1", grpcPort, httpPort },
-      tls: { certFile: path.join(dir, "tls.crt"), keyFile: path.join(dir, "tls.key"), clientCaFile: path.join(dir, "tls.crt") },
+      tls: {
+        certFile: path.join(dir, "tls.crt"),
+        keyFile: path.join(dir, "tls.key"),
+        clientCaFile: path.join(dir, "tls.crt"),
+      },
       prometheusUrl: web,
       prometheusClientConfigFile: write("client.yaml", "{}\n"),
       tsdbPath: path.join(dir, "data"),
@@ -104,8 +148,17 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
       ruleDir: path.join(dir, "rules"),
       reloadMethod: reloadMethodFor(listenAddress),
     });
-    start(findBinary("thanos"), [...sidecar, `--reloader.process-name=${processName}`, "--reloader.watch-interval=1s"], { POD_NAME: "pod-0" });
-    await until("the sidecar is ready", async () => ((await fetch(`http://127.0.0.1:${httpPort}/-/ready`)).ok ? true : undefined), 30, () => logs.join(""));
+    start(
+      findBinary("thanos"),
+      [...sidecar, `--reloader.process-name=${processName}`, "--reloader.watch-interval=1s"],
+      { POD_NAME: "pod-0" },
+    );
+    await until(
+      "the sidecar is ready",
+      async () => ((await fetch(`http://127.0.0.1:${httpPort}/-/ready`)).ok ? true : undefined),
+      30,
+      () => logs.join(""),
+    );
   });
 
   after(() => {
@@ -123,10 +176,15 @@ describe("Prometheus reloads through the sidecar's signal, with no lifecycle API
 
   it("loads a changed rule file once the sidecar's reloader has signalled it", async () => {
     write("rules/a.yaml", rules("first", "second"));
-    const loaded = await until("Prometheus loads the new rule group", async () => {
-      const names = await groups();
-      return names.includes("second") ? names : undefined;
-    }, 45, () => logs.join(""));
+    const loaded = await until(
+      "Prometheus loads the new rule group",
+      async () => {
+        const names = await groups();
+        return names.includes("second") ? names : undefined;
+      },
+      45,
+      () => logs.join(""),
+    );
     assert.deepStrictEqual(loaded, ["first", "second"]);
     assert.match(logs.join(""), /Completed loading of configuration file|SIGHUP|Reload triggered|reloaded/i);
   });

@@ -30,10 +30,22 @@ describe("teams: credentials and TLS material from the team's Secrets and Config
         "secret_ledger_ledger-basic-auth_password": "ledger-scrape-password",
         "secret_ledger_ledger-token_token": "ledger-scrape-token",
       };
-      assert.deepStrictEqual(Object.keys(contents).sort(), teamCredentialFiles(ledger.teams).map((f) => f.fileName).sort(), "every key the copy holds, and no other");
+      assert.deepStrictEqual(
+        Object.keys(contents).sort(),
+        teamCredentialFiles(ledger.teams)
+          .map((f) => f.fileName)
+          .sort(),
+        "every key the copy holds, and no other",
+      );
       fs.mkdirSync(credentials);
       for (const [name, content] of Object.entries(contents)) fs.writeFileSync(path.join(credentials, name), content);
-      const params = regionalPrometheusParams(ledger, regionalPlan(ledger), ledger.cluster.name, 0, "prometheus-shard-0-0");
+      const params = regionalPrometheusParams(
+        ledger,
+        regionalPlan(ledger),
+        ledger.cluster.name,
+        0,
+        "prometheus-shard-0-0",
+      );
       const config = prometheusConfig({ ...params, files: { ...IN_POD_FILES, teamCredentialsDir: credentials } });
       // The stack's own in-pod files get stand-ins; the teams' files are the real ones written above.
       const checked = path.join(dir, "prometheus.yaml");

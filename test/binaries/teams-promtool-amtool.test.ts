@@ -55,7 +55,10 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
                 exp_alerts: [
                   {
                     exp_labels: { severity: "critical", team: "payments" },
-                    exp_annotations: { summary: "More than 5% of payment requests fail.", description: "10% of payment requests answered 5xx for 5 minutes." },
+                    exp_annotations: {
+                      summary: "More than 5% of payment requests fail.",
+                      description: "10% of payment requests answered 5xx for 5 minutes.",
+                    },
                   },
                 ],
               },
@@ -76,10 +79,19 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
     it("amtool check-config accepts it and amtool config routes test sends the team's alerts to the team", () => {
       withTempDir("team-am-", (dir) => {
         const file = path.join(dir, "alertmanager.yml");
-        fs.writeFileSync(file, withStandInFiles(files[GLOBAL_FILES.alertmanagerConfig], [ALERTMANAGER.secretsDir], dir));
+        fs.writeFileSync(
+          file,
+          withStandInFiles(files[GLOBAL_FILES.alertmanagerConfig], [ALERTMANAGER.secretsDir], dir),
+        );
         assert.match(runBinary("amtool", ["check-config", file]), /SUCCESS/);
-        const route = (...labels: string[]) => runBinary("amtool", ["config", "routes", "test", `--config.file=${file}`, ...labels], { stdoutOnly: true }).trim();
-        assert.strictEqual(route("alertname=PaymentsErrorsHigh", "team=payments", "severity=critical"), "payments-pager");
+        const route = (...labels: string[]) =>
+          runBinary("amtool", ["config", "routes", "test", `--config.file=${file}`, ...labels], {
+            stdoutOnly: true,
+          }).trim();
+        assert.strictEqual(
+          route("alertname=PaymentsErrorsHigh", "team=payments", "severity=critical"),
+          "payments-pager",
+        );
         assert.strictEqual(route("alertname=PaymentsSlow", "team=payments", "severity=warning"), "payments-slack");
         assert.strictEqual(route("alertname=TargetDown", "severity=critical"), "oncall");
       });

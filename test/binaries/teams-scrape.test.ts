@@ -4,15 +4,15 @@
  * builder's (endpointHttpClient, for the ledger team's first endpoint) with the copy's files in a temp dir.
  */
 import { loadProgramConfig } from "../../tiers/load-config";
-import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as http from "http";
-import * as https from "https";
-import * as path from "path";
+import * as assert from "node:assert";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as http from "node:http";
+import * as https from "node:https";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { credentialFileName, endpointHttpClient, teamCredentialFiles } from "../../builders/teams/credentials";
-import { RegionalStackConfig } from "../../config";
+import type { RegionalStackConfig } from "../../config";
 import { REPO_ROOT, rawConfigOf, readStackFile } from "../../config/stack-file";
 import { findBinary } from "../../local/binaries";
 import { Pki } from "../../local/pki";
@@ -27,18 +27,22 @@ const PASSWORD = "ledger-scrape-password";
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, (res) => {
-      let body = "";
-      res.on("data", (chunk) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on("error", reject);
+    http
+      .get(url, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
   });
 }
 
 /** The latest `up` of the job, once Prometheus has one. */
 async function up(): Promise<string | undefined> {
   try {
-    const { status, body } = await get(`http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query?query=${encodeURIComponent('up{job="ledger"}')}`);
+    const { status, body } = await get(
+      `http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query?query=${encodeURIComponent('up{job="ledger"}')}`,
+    );
     if (status !== 200) return undefined;
     return JSON.parse(body).data.result[0]?.value[1];
   } catch {
@@ -64,7 +68,11 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
 
   before(async () => {
     dir = tempDir("team-scrape-");
-    const ledger = loadProgramConfig("us-east", rawConfigOf({ ...readStackFile("us-east"), teams: [LEDGER_WITH_CREDENTIALS] }), REPO_ROOT) as RegionalStackConfig;
+    const ledger = loadProgramConfig(
+      "us-east",
+      rawConfigOf({ ...readStackFile("us-east"), teams: [LEDGER_WITH_CREDENTIALS] }),
+      REPO_ROOT,
+    ) as RegionalStackConfig;
     const monitor = ledger.teams[0].services[0];
     const endpoint = monitor.endpoints[0];
     const pki = new Pki(path.join(dir, "pki"));
@@ -85,11 +93,20 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
     const files = teamCredentialFiles(ledger.teams).filter((f) => f.usedBy.startsWith("job 'ledger/services/api/0'"));
     assert.strictEqual(files.length, Object.keys(values).length);
     for (const f of files) fs.writeFileSync(path.join(credentials, f.fileName), values[/\((.+)\)$/.exec(f.usedBy)![1]]);
-    passwordFile = path.join(credentials, credentialFileName({ kind: "secret", namespace: "ledger", name: "ledger-basic-auth", key: "password" }));
+    passwordFile = path.join(
+      credentials,
+      credentialFileName({ kind: "secret", namespace: "ledger", name: "ledger-basic-auth", key: "password" }),
+    );
 
     const expected = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString("base64")}`;
     target = https.createServer(
-      { cert: fs.readFileSync(server.cert), key: fs.readFileSync(server.key), ca: fs.readFileSync(ca.cert), requestCert: true, rejectUnauthorized: true },
+      {
+        cert: fs.readFileSync(server.cert),
+        key: fs.readFileSync(server.key),
+        ca: fs.readFileSync(ca.cert),
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       (req, res) => {
         if (req.headers.authorization !== expected) {
           scrapes.refused++;
@@ -100,7 +117,9 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
         res.writeHead(200, { "content-type": "text/plain; version=0.0.4" }).end("ledger_entries_total 42\n");
       },
     );
-    await new Promise<void>((resolve, reject) => target!.once("error", reject).listen(TARGET_PORT, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) =>
+      target!.once("error", reject).listen(TARGET_PORT, "127.0.0.1", resolve),
+    );
 
     const config = {
       global: { scrape_interval: "1s", scrape_timeout: "1s" },
@@ -115,10 +134,15 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
       ],
     };
     fs.writeFileSync(path.join(dir, "prometheus.yaml"), YAML.stringify(config));
-    prometheus = spawn(findBinary("prometheus"), [
-      `--config.file=${path.join(dir, "prometheus.yaml")}`, `--storage.tsdb.path=${path.join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`,
-    ], { stdio: "ignore" });
+    prometheus = spawn(
+      findBinary("prometheus"),
+      [
+        `--config.file=${path.join(dir, "prometheus.yaml")}`,
+        `--storage.tsdb.path=${path.join(dir, "data")}`,
+        `--web.listen-address=127.0.0.1:${PROMETHEUS_PORT}`,
+      ],
+      { stdio: "ignore" },
+    );
   });
 
   after(async () => {
@@ -129,7 +153,17 @@ describe("a team's client certificate and basic auth, scraped by the pinned Prom
 
   it("refuses a client without the certificate: the target really demands one", async () => {
     const refused = await new Promise<boolean>((resolve) => {
-      https.get({ host: "127.0.0.1", port: TARGET_PORT, path: "/metrics", ca: fs.readFileSync(path.join(dir, "pki", "ca.crt")), servername: "ledger-api.ledger.svc" }, () => resolve(false))
+      https
+        .get(
+          {
+            host: "127.0.0.1",
+            port: TARGET_PORT,
+            path: "/metrics",
+            ca: fs.readFileSync(path.join(dir, "pki", "ca.crt")),
+            servername: "ledger-api.ledger.svc",
+          },
+          () => resolve(false),
+        )
         .on("error", () => resolve(true));
     });
     assert.ok(refused, "a TLS client without a certificate got an answer");

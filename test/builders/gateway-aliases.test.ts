@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { storeApiAlias, storeApiAliases } from "../../builders/global/store-api-aliases";
 
 describe("the global cluster's names for each region's StoreAPIs", () => {
@@ -7,9 +7,13 @@ describe("the global cluster's names for each region's StoreAPIs", () => {
 
   it("gives every StoreAPI of a region its own address, all leading to the gateway's load balancer", () => {
     const aliases = storeApiAliases(region, "abc.elb.us-east-1.amazonaws.com", 10901);
-    assert.deepStrictEqual(aliases.map((a) => a.route), ["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"]);
+    assert.deepStrictEqual(
+      aliases.map((a) => a.route),
+      ["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"],
+    );
     assert.strictEqual(new Set(aliases.map((a) => a.address)).size, 3);
-    for (const a of aliases) assert.deepStrictEqual(a.service, { type: "ExternalName", externalName: "abc.elb.us-east-1.amazonaws.com" });
+    for (const a of aliases)
+      assert.deepStrictEqual(a.service, { type: "ExternalName", externalName: "abc.elb.us-east-1.amazonaws.com" });
     assert.strictEqual(aliases[0].address, "store-api-us-east-prometheus-shard-0-0.monitoring.svc:10901");
   });
 
@@ -31,6 +35,9 @@ describe("the global cluster's names for each region's StoreAPIs", () => {
   });
 
   it("names the stack when a Service name would not be a DNS label", () => {
-    assert.throws(() => storeApiAlias("a-region-name-far-too-long-for-kubernetes", "prometheus-shard-63-1", "192.0.2.7", 10901), /region 'a-region-name-far-too-long-for-kubernetes'.*63 characters/);
+    assert.throws(
+      () => storeApiAlias("a-region-name-far-too-long-for-kubernetes", "prometheus-shard-63-1", "192.0.2.7", 10901),
+      /region 'a-region-name-far-too-long-for-kubernetes'.*63 characters/,
+    );
   });
 });

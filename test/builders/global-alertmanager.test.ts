@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { NULL_RECEIVER, alertmanagerConfig, receiverSecretFiles } from "../../builders/alertmanager/config";
 import { webConfig } from "../../builders/alertmanager/web-config";
@@ -18,7 +18,11 @@ describe("Alertmanager mesh builders", () => {
       { receiver: "hooks", matchers: ['team=~"infra|db"'], continue: false },
     ]);
     assert.deepStrictEqual(config.inhibit_rules, [
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname", "cluster", "service"] },
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity="warning"'],
+        equal: ["alertname", "cluster", "service"],
+      },
     ]);
   });
 
@@ -28,7 +32,11 @@ describe("Alertmanager mesh builders", () => {
     assert.match(text, /api_url_file: \/s\/slackWebhookUrl/);
     assert.match(text, /url_file: \/s\/hookUrl/);
     assert.ok(!text.includes("hooks.example.com"));
-    assert.deepStrictEqual(receiverSecretFiles(EVERY_RECEIVER_KIND.alerting), ["pagerdutyRoutingKey", "slackWebhookUrl", "hookUrl"]);
+    assert.deepStrictEqual(receiverSecretFiles(EVERY_RECEIVER_KIND.alerting), [
+      "pagerdutyRoutingKey",
+      "slackWebhookUrl",
+      "hookUrl",
+    ]);
   });
 
   it("lists every peer of the mesh and names the mesh with --cluster.label", () => {
@@ -36,7 +44,10 @@ describe("Alertmanager mesh builders", () => {
     const files = renderGlobalFiles(EVERY_RECEIVER_KIND, regions, renderOptions(regions, 5));
     const args = YAML.parse(files[GLOBAL_FILES.alertmanagerArgs]) as string[];
     const peers = args.filter((a) => a.startsWith("--cluster.peer="));
-    assert.deepStrictEqual(peers, [0, 1, 2, 3, 4].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-peers.monitoring.svc:9094`));
+    assert.deepStrictEqual(
+      peers,
+      [0, 1, 2, 3, 4].map((i) => `--cluster.peer=alertmanager-${i}.alertmanager-peers.monitoring.svc:9094`),
+    );
     assert.ok(args.includes("--cluster.label=global-alertmanager"));
     assert.ok(args.includes(`--web.config.file=${ALERTMANAGER.configDir}/web.yml`));
     // The value the benchmark's full run measures duplicates with (bench/settings.ts).
@@ -60,6 +71,8 @@ describe("Alertmanager mesh builders", () => {
     const regions = [exposedRegion("us-east", 0), exposedRegion("eu-west", 1)];
     const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
     const targets = JSON.parse(files[regionTargetsFile("eu-west")]);
-    assert.deepStrictEqual(targets, [{ targets: ["am-0.lb.example.com:9093", "am-1.lb.example.com:9093", "am-2.lb.example.com:9093"], labels: {} }]);
+    assert.deepStrictEqual(targets, [
+      { targets: ["am-0.lb.example.com:9093", "am-1.lb.example.com:9093", "am-2.lb.example.com:9093"], labels: {} },
+    ]);
   });
 });

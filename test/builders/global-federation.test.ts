@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { FEDERATION, QUERY_FRONTEND, QUERY_FRONTEND_SCRAPE_USER } from "../../builders/global/layout";
@@ -22,10 +22,13 @@ describe("global federation Prometheus", () => {
       ["federate-us-east", "federate-eu-west"],
     );
     // Every pod through the region's one gateway address, each under its own path and named by its instance.
-    assert.deepStrictEqual(job("federate-us-east").static_configs, ["0-0", "0-1", "1-0", "1-1"].map((pod) => ({
-      targets: ["gateway-us-east.lb.example.com:9090"],
-      labels: { __metrics_path__: `/prometheus-shard-${pod}/federate`, instance: `prometheus-shard-${pod}` },
-    })));
+    assert.deepStrictEqual(
+      job("federate-us-east").static_configs,
+      ["0-0", "0-1", "1-0", "1-1"].map((pod) => ({
+        targets: ["gateway-us-east.lb.example.com:9090"],
+        labels: { __metrics_path__: `/prometheus-shard-${pod}/federate`, instance: `prometheus-shard-${pod}` },
+      })),
+    );
     assert.strictEqual(job("federate-eu-west").static_configs.length, 2);
   });
 
@@ -34,15 +37,22 @@ describe("global federation Prometheus", () => {
     assert.strictEqual(usEast.honor_labels, true);
     assert.strictEqual(usEast.metrics_path, "/federate");
     assert.strictEqual(usEast.scheme, "https");
-    assert.deepStrictEqual(usEast.basic_auth, { username: "federation", password_file: `${FEDERATION.secretsDir}/region-us-east-federation-password` });
-    assert.deepStrictEqual(usEast.tls_config, { ca_file: `${FEDERATION.secretsDir}/region-us-east-ca.crt`, server_name: "prometheus.us-east.monitoring" });
+    assert.deepStrictEqual(usEast.basic_auth, {
+      username: "federation",
+      password_file: `${FEDERATION.secretsDir}/region-us-east-federation-password`,
+    });
+    assert.deepStrictEqual(usEast.tls_config, {
+      ca_file: `${FEDERATION.secretsDir}/region-us-east-ca.crt`,
+      server_name: "prometheus.us-east.monitoring",
+    });
     assert.notStrictEqual(job("federate-eu-west").basic_auth.password_file, usEast.basic_auth.password_file);
   });
 
   it("stamps federated samples with its own scrape time, so a lost replica's series go stale at once (honor_timestamps: false)", () => {
     const federateJobs = config.scrape_configs.filter((j: any) => j.job_name.startsWith("federate-"));
     assert.strictEqual(federateJobs.length, 2);
-    for (const j of federateJobs) assert.strictEqual(j.honor_timestamps, false, `${j.job_name} ignores the regions' sample timestamps`);
+    for (const j of federateJobs)
+      assert.strictEqual(j.honor_timestamps, false, `${j.job_name} ignores the regions' sample timestamps`);
   });
 
   it("gives each federate scrape a timeout within the scrape interval, whatever the interval", () => {
@@ -50,16 +60,26 @@ describe("global federation Prometheus", () => {
     assert.strictEqual(config.global.scrape_interval, "30s");
     for (const interval of ["2s", "15s", "1m", "1m30s"]) {
       const timeout = federateScrapeTimeout(interval);
-      assert.ok(parseDuration(timeout)! > 0 && parseDuration(timeout)! <= parseDuration(interval)!, `${timeout} fits in ${interval}`);
+      assert.ok(
+        parseDuration(timeout)! > 0 && parseDuration(timeout)! <= parseDuration(interval)!,
+        `${timeout} fits in ${interval}`,
+      );
     }
     assert.throws(() => federateScrapeTimeout("soon"), /'soon' is not a positive Prometheus duration/);
   });
 
   it("its external labels never collide with a label regional series carry (Thanos overwrites series labels with a store's external labels)", () => {
-    const regional = externalLabels({ region: "us-east", cloud: "aws", cluster: "us-east-monitoring", position: { shard: 0, shards: 1 }, replica: "r" });
+    const regional = externalLabels({
+      region: "us-east",
+      cloud: "aws",
+      cluster: "us-east-monitoring",
+      position: { shard: 0, shards: 1 },
+      replica: "r",
+    });
     const own = Object.keys(config.global.external_labels);
     assert.ok(own.length > 0);
-    for (const name of own) assert.ok(!(name in regional), `the federation's external label '${name}' is also a regional label`);
+    for (const name of own)
+      assert.ok(!(name in regional), `the federation's external label '${name}' is also a regional label`);
   });
 
   it("federates selectively: recording-rule levels and a few named series, never every series", () => {
@@ -76,29 +96,49 @@ describe("global federation Prometheus", () => {
   it("sends alerts to every Alertmanager peer directly, without its own replica label", () => {
     const am = config.alerting.alertmanagers[0];
     assert.strictEqual(am.static_configs[0].targets.length, 3);
-    assert.ok(am.static_configs[0].targets.every((t: string) => /^alertmanager-\d\.alertmanager-peers\.monitoring\.svc:9093$/.test(t)));
-    assert.deepStrictEqual(config.alerting.alert_relabel_configs, [{ action: "labeldrop", regex: FEDERATION.replicaLabel }]);
+    assert.ok(
+      am.static_configs[0].targets.every((t: string) =>
+        /^alertmanager-\d\.alertmanager-peers\.monitoring\.svc:9093$/.test(t),
+      ),
+    );
+    assert.deepStrictEqual(config.alerting.alert_relabel_configs, [
+      { action: "labeldrop", regex: FEDERATION.replicaLabel },
+    ]);
   });
 
   it("scrapes every Query Frontend replica through its headless Service over HTTPS, as a user of the frontend's web config whose password is a mounted file", () => {
     const frontend = job(QUERY_FRONTEND_SCRAPE_JOB);
-    assert.deepStrictEqual(frontend.dns_sd_configs, [{ names: [`${QUERY_FRONTEND.podsService}.monitoring.svc`], type: "A", port: QUERY_FRONTEND.httpPort }]);
+    assert.deepStrictEqual(frontend.dns_sd_configs, [
+      { names: [`${QUERY_FRONTEND.podsService}.monitoring.svc`], type: "A", port: QUERY_FRONTEND.httpPort },
+    ]);
     assert.strictEqual(frontend.scheme, "https");
-    assert.deepStrictEqual(frontend.basic_auth, { username: QUERY_FRONTEND_SCRAPE_USER, password_file: `${FEDERATION.secretsDir}/query-frontend-scrape-password` });
+    assert.deepStrictEqual(frontend.basic_auth, {
+      username: QUERY_FRONTEND_SCRAPE_USER,
+      password_file: `${FEDERATION.secretsDir}/query-frontend-scrape-password`,
+    });
     // Replicas are reached by pod address: the name checked is the one the frontend's certificate is issued for.
-    assert.deepStrictEqual(frontend.tls_config, { ca_file: `${FEDERATION.secretsDir}/query-frontend-ca.crt`, server_name: `${QUERY_FRONTEND.service}.monitoring.svc` });
+    assert.deepStrictEqual(frontend.tls_config, {
+      ca_file: `${FEDERATION.secretsDir}/query-frontend-ca.crt`,
+      server_name: `${QUERY_FRONTEND.service}.monitoring.svc`,
+    });
     const users = YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).basic_auth_users;
     assert.ok(frontend.basic_auth.username in users, "the frontend admits the user the federation scrapes as");
-    for (const j of config.scrape_configs) assert.ok(!("password" in (j.basic_auth ?? {})), `${j.job_name}: no password inline`);
+    for (const j of config.scrape_configs)
+      assert.ok(!("password" in (j.basic_auth ?? {})), `${j.job_name}: no password inline`);
   });
 
   it("every global recording rule reads a series the regional rules record or an essential series, and the federation keeps it", () => {
     const regional = new Set(recordingRules().groups.flatMap((g) => g.rules.map((r) => r.record)));
-    for (const name of Object.values(REGIONAL_RECORDING_RULES)) assert.ok(regional.has(name), `the regional rules record ${name}`);
-    const kept = (name: string) => federationMatchers().some((m) => new RegExp(`^(?:${/"(.+)"/.exec(m)![1]})$`).test(name));
+    for (const name of Object.values(REGIONAL_RECORDING_RULES))
+      assert.ok(regional.has(name), `the regional rules record ${name}`);
+    const kept = (name: string) =>
+      federationMatchers().some((m) => new RegExp(`^(?:${/"(.+)"/.exec(m)![1]})$`).test(name));
     const essential = new Set<string>(Object.values(ESSENTIAL_SERIES));
     for (const rule of GLOBAL_RECORDING_RULES) {
-      assert.ok(regional.has(rule.source) || essential.has(rule.source), `${rule.record} reads ${rule.source}, which a region has`);
+      assert.ok(
+        regional.has(rule.source) || essential.has(rule.source),
+        `${rule.record} reads ${rule.source}, which a region has`,
+      );
       assert.ok(kept(rule.source), `the federation keeps ${rule.source}`);
     }
   });

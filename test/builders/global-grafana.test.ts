@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
@@ -9,8 +9,14 @@ const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, r
 describe("Grafana provisioning of the global tier", () => {
   it("provisions Thanos Query as the default datasource, the federation Prometheus and one datasource per region", () => {
     const { datasources } = YAML.parse(files[GLOBAL_FILES.grafanaDatasources]);
-    assert.deepStrictEqual(datasources.map((d: any) => d.uid), ["thanos-query", "federation-prometheus", "region-us-east", "region-eu-west"]);
-    assert.deepStrictEqual(datasources.filter((d: any) => d.isDefault).map((d: any) => d.uid), ["thanos-query"]);
+    assert.deepStrictEqual(
+      datasources.map((d: any) => d.uid),
+      ["thanos-query", "federation-prometheus", "region-us-east", "region-eu-west"],
+    );
+    assert.deepStrictEqual(
+      datasources.filter((d: any) => d.isDefault).map((d: any) => d.uid),
+      ["thanos-query"],
+    );
     assert.match(datasources[0].url, /^https:\/\/thanos-query-frontend\.monitoring\.svc:9090$/);
     assert.match(datasources[0].secureJsonData.tlsCACert, /^\$__file\{\/etc\/grafana\/tls\/ca\.crt\}$/);
   });
@@ -21,6 +27,9 @@ describe("Grafana provisioning of the global tier", () => {
     assert.strictEqual(region.url, "http://thanos-query.monitoring.svc:10902");
     const euWest = decodeURIComponent(region.jsonData.customQueryParameters);
     const escaped = (route: string) => `store-api-eu-west-${route}\\\\.monitoring\\\\.svc:10901`;
-    assert.strictEqual(euWest, `storeMatch[]={__address__=~"${["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"].map(escaped).join("|")}"}`);
+    assert.strictEqual(
+      euWest,
+      `storeMatch[]={__address__=~"${["prometheus-shard-0-0", "prometheus-shard-0-1", "thanos-store"].map(escaped).join("|")}"}`,
+    );
   });
 });

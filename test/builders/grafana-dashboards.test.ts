@@ -3,13 +3,20 @@
  * uids and titles, the schema version Grafana 12.1 knows, datasources that the provisioning defines, the
  * per-region variables, and every query reading a series the stack records or scrapes (and does not drop).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { GRAFANA } from "../../builders/global/layout";
 import { GLOBAL_FILES, dashboardFile, renderGlobalFiles } from "../../builders/global/render";
 import { DATASOURCE_UIDS } from "../../builders/grafana/datasources";
 import { dashboardQueries, grafanaDashboards } from "../../builders/grafana/dashboards";
-import { GLOBAL_SCOPE, GLOBAL_TIER, IN_REGION, REGION_AND_CLUSTER, SCHEMA_VERSION, STACK_TAG } from "../../builders/grafana/dashboards/helpers";
+import {
+  GLOBAL_SCOPE,
+  GLOBAL_TIER,
+  IN_REGION,
+  REGION_AND_CLUSTER,
+  SCHEMA_VERSION,
+  STACK_TAG,
+} from "../../builders/grafana/dashboards/helpers";
 import { interpolate, metricNamesIn, parseLabelValues, variableMetricNames } from "../../builders/grafana/promql";
 import { renderRegionalFiles } from "../../builders/regional/render";
 import { VERSIONS } from "../../versions";
@@ -23,13 +30,17 @@ const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, r
 const boards = Object.entries(grafanaDashboards());
 /** Grafana's own variables, which it fills in itself. */
 const BUILT_IN = new Set(["__rate_interval", "__interval", "__range"]);
-const variablesUsed = (expr: string) => [...expr.matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1]).filter((name) => !BUILT_IN.has(name));
+const variablesUsed = (expr: string) =>
+  [...expr.matchAll(/\$\{?(\w+)\}?/g)].map((m) => m[1]).filter((name) => !BUILT_IN.has(name));
 
 /** Every datasource reference of a dashboard: panels, their queries, and variables. */
 function datasourceRefs(board: any): { where: string; uid: string; type: string }[] {
   const panels = board.panels.filter((p: any) => p.type !== "row");
   return [
-    ...panels.flatMap((p: any) => [{ where: p.title, ...p.datasource }, ...p.targets.map((t: any) => ({ where: `${p.title} ${t.refId}`, ...t.datasource }))]),
+    ...panels.flatMap((p: any) => [
+      { where: p.title, ...p.datasource },
+      ...p.targets.map((t: any) => ({ where: `${p.title} ${t.refId}`, ...t.datasource })),
+    ]),
     ...(board.templating.list ?? []).map((v: any) => ({ where: `$${v.name}`, ...v.datasource })),
   ];
 }
@@ -39,24 +50,42 @@ describe("default Grafana dashboards", () => {
     const { providers } = YAML.parse(files[GLOBAL_FILES.grafanaDashboardProviders]);
     assert.strictEqual(providers.length, 1);
     assert.deepStrictEqual(
-      { type: providers[0].type, folder: providers[0].folder, path: providers[0].options.path, allowUiUpdates: providers[0].allowUiUpdates },
+      {
+        type: providers[0].type,
+        folder: providers[0].folder,
+        path: providers[0].options.path,
+        allowUiUpdates: providers[0].allowUiUpdates,
+      },
       { type: "file", folder: "Monitoring", path: GRAFANA.dashboardsDir, allowUiUpdates: false },
     );
     const provisioned = Object.keys(files).filter((name) => name.startsWith(dashboardFile("")));
     assert.deepStrictEqual(provisioned.sort(), boards.map(([name]) => dashboardFile(name)).sort());
     // They share one ConfigMap, which Kubernetes caps at 1 MiB.
     const bytes = provisioned.reduce((sum, name) => sum + Buffer.byteLength(files[name]), 0);
-    assert.ok(bytes < 1024 * 1024 / 2, `the dashboards take ${bytes} bytes, within half a ConfigMap`);
+    assert.ok(bytes < (1024 * 1024) / 2, `the dashboards take ${bytes} bytes, within half a ConfigMap`);
     for (const [name, board] of boards) {
       assert.strictEqual(name, `${board.uid}.json`);
-      assert.deepStrictEqual(JSON.parse(files[dashboardFile(name)]), JSON.parse(JSON.stringify(board)), `${name} is written as built`);
+      assert.deepStrictEqual(
+        JSON.parse(files[dashboardFile(name)]),
+        JSON.parse(JSON.stringify(board)),
+        `${name} is written as built`,
+      );
     }
   });
 
   it("gives every dashboard a unique uid Grafana accepts, a unique title, its schema version, the stack's tag, read-only", () => {
     assert.deepStrictEqual(
       boards.map(([name]) => name).sort(),
-      ["alertmanager", "global-overview", "monitoring-stack-health", "nodes", "prometheus", "region-overview", "thanos", "workloads"].map((n) => `${n}.json`),
+      [
+        "alertmanager",
+        "global-overview",
+        "monitoring-stack-health",
+        "nodes",
+        "prometheus",
+        "region-overview",
+        "thanos",
+        "workloads",
+      ].map((n) => `${n}.json`),
     );
     // The newest schema Grafana 12.1 migrates to; a newer Grafana needs the constant read again.
     assert.match(VERSIONS.grafana, /^12\.1\./);
@@ -85,12 +114,18 @@ describe("default Grafana dashboards", () => {
   });
 
   it("names only datasources the provisioning defines, by uid: Thanos Query for every panel and variable", () => {
-    const provisioned = new Map<string, string>(YAML.parse(files[GLOBAL_FILES.grafanaDatasources]).datasources.map((d: any) => [d.uid, d.type]));
+    const provisioned = new Map<string, string>(
+      YAML.parse(files[GLOBAL_FILES.grafanaDatasources]).datasources.map((d: any) => [d.uid, d.type]),
+    );
     for (const [name, board] of boards) {
       const refs = datasourceRefs(board);
       assert.ok(refs.length > 3, name);
       for (const ref of refs) {
-        assert.strictEqual(provisioned.get(ref.uid), ref.type, `${name}: ${ref.where} names datasource '${ref.uid}' (${ref.type})`);
+        assert.strictEqual(
+          provisioned.get(ref.uid),
+          ref.type,
+          `${name}: ${ref.where} names datasource '${ref.uid}' (${ref.type})`,
+        );
         assert.strictEqual(ref.uid, DATASOURCE_UIDS.thanos, `${name}: ${ref.where} reads Thanos Query`);
       }
     }
@@ -107,7 +142,10 @@ describe("default Grafana dashboards", () => {
       assert.deepStrictEqual(variables.slice(0, 2), ["region", "cluster"], name);
       const [region, cluster] = board.templating!.list!;
       assert.deepStrictEqual(parseLabelValues(String(region.query)), { selector: 'up{region!=""}', label: "region" });
-      assert.deepStrictEqual(parseLabelValues(String(cluster.query)), { selector: 'up{region="$region"}', label: "cluster" });
+      assert.deepStrictEqual(parseLabelValues(String(cluster.query)), {
+        selector: 'up{region="$region"}',
+        label: "cluster",
+      });
       for (const v of board.templating!.list!) assert.strictEqual(v.type, "query", `${name}: $${v.name}`);
       for (const expr of panels) {
         // The global tier's own components (the Query Frontend) are the same whichever region is picked.
@@ -118,7 +156,10 @@ describe("default Grafana dashboards", () => {
         assert.ok(expr.includes(REGION_AND_CLUSTER), `${name}: '${expr}' is confined to the region and cluster`);
         // The federation's copies of regional series would be counted twice; only the global rules live there alone.
         const readsGlobalRules = metricNamesIn(expr).every((metric) => metric.startsWith("global:"));
-        assert.ok(readsGlobalRules || expr.includes(IN_REGION), `${name}: '${expr}' reads the region's own series, not also the federation's copies`);
+        assert.ok(
+          readsGlobalRules || expr.includes(IN_REGION),
+          `${name}: '${expr}' reads the region's own series, not also the federation's copies`,
+        );
       }
     }
   });
@@ -128,13 +169,23 @@ describe("default Grafana dashboards", () => {
       const defined = new Set((board.templating?.list ?? []).map((v) => v.name));
       const { panels, variables } = dashboardQueries(board);
       const rowTitles = (board.panels ?? []).filter((p) => p.type === "row").map((p) => p.title ?? "");
-      for (const text of [...panels, ...variables, ...rowTitles]) for (const used of variablesUsed(text)) assert.ok(defined.has(used), `${name}: '${text}' uses $${used}`);
+      for (const text of [...panels, ...variables, ...rowTitles])
+        for (const used of variablesUsed(text)) assert.ok(defined.has(used), `${name}: '${text}' uses $${used}`);
     }
   });
 
   it("reads only series the stack records or scrapes: its recording rules, the binaries it runs, kube-state-metrics and cAdvisor at their pinned versions", () => {
-    assert.strictEqual(KUBE_STATE_METRICS.version, VERSIONS.kubeStateMetrics, "the kube-state-metrics fixture was read at the pinned version");
-    for (const stack of ["us-east", "eu-west"] as const) assert.strictEqual(regionalStack(stack).cluster.kubernetesVersion, CADVISOR.kubernetesMinor, `${stack}'s cAdvisor is the fixture's`);
+    assert.strictEqual(
+      KUBE_STATE_METRICS.version,
+      VERSIONS.kubeStateMetrics,
+      "the kube-state-metrics fixture was read at the pinned version",
+    );
+    for (const stack of ["us-east", "eu-west"] as const)
+      assert.strictEqual(
+        regionalStack(stack).cluster.kubernetesVersion,
+        CADVISOR.kubernetesMinor,
+        `${stack}'s cAdvisor is the fixture's`,
+      );
     const queries = everyDashboardQuery();
     const sources = new Set<string>();
     for (const q of queries) {
@@ -145,19 +196,32 @@ describe("default Grafana dashboards", () => {
         sources.add(source);
       }
     }
-    assert.deepStrictEqual([...sources].sort(), ["alertmanager", "cadvisor", "kube-state-metrics", "node_exporter", "prometheus", "recording rule", "thanos"]);
+    assert.deepStrictEqual([...sources].sort(), [
+      "alertmanager",
+      "cadvisor",
+      "kube-state-metrics",
+      "node_exporter",
+      "prometheus",
+      "recording rule",
+      "thanos",
+    ]);
   });
 
   it("reads no series a scrape job drops", () => {
     const config = regionalStack("us-east");
     const rendered = renderRegionalFiles({ config, objectStore: bucketOf(config) });
-    const prometheus = YAML.parse(rendered[Object.keys(rendered).find((n) => /^prometheus\/shard-0\/.+\.yaml$/.test(n))!]);
+    const prometheus = YAML.parse(
+      rendered[Object.keys(rendered).find((n) => /^prometheus\/shard-0\/.+\.yaml$/.test(n))!],
+    );
     const drops = prometheus.scrape_configs.flatMap((job: any) =>
       (job.metric_relabel_configs ?? [])
         .filter((r: any) => r.action === "drop" && r.source_labels?.length === 1 && r.source_labels[0] === "__name__")
         .map((r: any) => ({ job: job.job_name, regex: new RegExp(`^(?:${r.regex})$`) })),
     );
-    assert.ok(drops.some((d: any) => d.job === "cadvisor"), "the cAdvisor job drops series (so this test can fail)");
+    assert.ok(
+      drops.some((d: any) => d.job === "cadvisor"),
+      "the cAdvisor job drops series (so this test can fail)",
+    );
     for (const q of everyDashboardQuery()) {
       for (const name of q.names) {
         const dropping = drops.filter((d: any) => d.regex.test(name)).map((d: any) => d.job);
@@ -167,12 +231,37 @@ describe("default Grafana dashboards", () => {
   });
 
   it("shows what each dashboard is for", () => {
-    const reads = (file: string) => new Set(everyDashboardQuery().filter((q) => q.dashboard === file).flatMap((q) => q.names));
+    const reads = (file: string) =>
+      new Set(
+        everyDashboardQuery()
+          .filter((q) => q.dashboard === file)
+          .flatMap((q) => q.names),
+      );
     const expected: Record<string, readonly string[]> = {
-      "global-overview.json": ["global:http_requests:rate5m", "global:http_request_errors:rate5m", "global:http_request_duration_seconds_bucket:rate5m"],
-      "region-overview.json": ["region:http_requests:rate5m", "job:up:sum", "instance:node_cpu_utilisation:rate5m", "instance:node_memory_utilisation:ratio"],
-      "nodes.json": ["node_cpu_seconds_total", "node_memory_MemAvailable_bytes", "node_disk_read_bytes_total", "node_filesystem_avail_bytes", "node_network_receive_bytes_total"],
-      "workloads.json": ["container_cpu_usage_seconds_total", "container_memory_working_set_bytes", "kube_pod_container_resource_requests", "kube_pod_container_resource_limits"],
+      "global-overview.json": [
+        "global:http_requests:rate5m",
+        "global:http_request_errors:rate5m",
+        "global:http_request_duration_seconds_bucket:rate5m",
+      ],
+      "region-overview.json": [
+        "region:http_requests:rate5m",
+        "job:up:sum",
+        "instance:node_cpu_utilisation:rate5m",
+        "instance:node_memory_utilisation:ratio",
+      ],
+      "nodes.json": [
+        "node_cpu_seconds_total",
+        "node_memory_MemAvailable_bytes",
+        "node_disk_read_bytes_total",
+        "node_filesystem_avail_bytes",
+        "node_network_receive_bytes_total",
+      ],
+      "workloads.json": [
+        "container_cpu_usage_seconds_total",
+        "container_memory_working_set_bytes",
+        "kube_pod_container_resource_requests",
+        "kube_pod_container_resource_limits",
+      ],
       "prometheus.json": [
         "prometheus_tsdb_head_samples_appended_total",
         "prometheus_tsdb_head_series",
@@ -193,29 +282,49 @@ describe("default Grafana dashboards", () => {
         "thanos_query_frontend_queries_total",
         "cortex_cache_hits_total",
       ],
-      "alertmanager.json": ["alertmanager_alerts", "alertmanager_notifications_total", "alertmanager_notifications_failed_total", "alertmanager_cluster_members"],
+      "alertmanager.json": [
+        "alertmanager_alerts",
+        "alertmanager_notifications_total",
+        "alertmanager_notifications_failed_total",
+        "alertmanager_cluster_members",
+      ],
     };
-    for (const [file, names] of Object.entries(expected)) for (const name of names) assert.ok(reads(file).has(name), `${file} reads ${name}`);
+    for (const [file, names] of Object.entries(expected))
+      for (const name of names) assert.ok(reads(file).has(name), `${file} reads ${name}`);
   });
 });
 
 describe("PromQL as the dashboard tests read it", () => {
   it("finds metric names in PromQL, and only those", () => {
-    assert.deepStrictEqual(metricNamesIn('histogram_quantile(0.95, sum by (region, le) (rate(a:b_bucket{job="x", le!="+Inf"}[5m])))'), ["a:b_bucket"]);
-    assert.deepStrictEqual(metricNamesIn("sum by (region) (x) / on (region) group_left sum without (shard) (y offset 5m) > bool 1e3"), ["x", "y"]);
+    assert.deepStrictEqual(
+      metricNamesIn('histogram_quantile(0.95, sum by (region, le) (rate(a:b_bucket{job="x", le!="+Inf"}[5m])))'),
+      ["a:b_bucket"],
+    );
+    assert.deepStrictEqual(
+      metricNamesIn("sum by (region) (x) / on (region) group_left sum without (shard) (y offset 5m) > bool 1e3"),
+      ["x", "y"],
+    );
     assert.deepStrictEqual(metricNamesIn('count(up{job="alertmanager"} == 1)'), ["up"]);
-    assert.deepStrictEqual(metricNamesIn('node_load1{a="$x"} / on (instance) count by (instance) (n{mode="idle"}[$__rate_interval])'), ["node_load1", "n"]);
+    assert.deepStrictEqual(
+      metricNamesIn('node_load1{a="$x"} / on (instance) count by (instance) (n{mode="idle"}[$__rate_interval])'),
+      ["node_load1", "n"],
+    );
   });
 
   it("reads the selector of a label_values variable, not its label", () => {
-    assert.deepStrictEqual(variableMetricNames('label_values(kube_pod_info{cluster="$cluster"}, namespace)'), ["kube_pod_info"]);
+    assert.deepStrictEqual(variableMetricNames('label_values(kube_pod_info{cluster="$cluster"}, namespace)'), [
+      "kube_pod_info",
+    ]);
     assert.deepStrictEqual(variableMetricNames("label_values(region)"), []);
     assert.deepStrictEqual(parseLabelValues("label_values(up, job)"), { selector: "up", label: "job" });
     assert.strictEqual(parseLabelValues("sum(up)"), undefined);
   });
 
   it("fills in Grafana variables, and refuses one without a value", () => {
-    assert.strictEqual(interpolate('rate(x{r="$region"}[$__rate_interval]) ${region}', { region: "eu", __rate_interval: "1m" }), 'rate(x{r="eu"}[1m]) eu');
+    assert.strictEqual(
+      interpolate('rate(x{r="$region"}[$__rate_interval]) ${region}', { region: "eu", __rate_interval: "1m" }),
+      'rate(x{r="eu"}[1m]) eu',
+    );
     assert.throws(() => interpolate('x{c="$cluster"}', {}), /\$cluster/);
   });
 });

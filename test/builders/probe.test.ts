@@ -1,5 +1,5 @@
-import * as assert from "assert";
-import { spawn } from "child_process";
+import * as assert from "node:assert";
+import { spawn } from "node:child_process";
 import { WAIT_FOR_TERM } from "../../builders/prometheus/probe";
 
 describe("the container that only carries its pod's readiness probe", () => {
@@ -8,7 +8,12 @@ describe("the container that only carries its pod's readiness probe", () => {
     const child = spawn(command, args, { stdio: "ignore" });
     const ended = new Promise<{ code: number | null; ms: number }>((resolve) => {
       let signalledAt = 0;
-      child.once("spawn", () => setTimeout(() => { signalledAt = Date.now(); child.kill("SIGTERM"); }, 300));
+      child.once("spawn", () =>
+        setTimeout(() => {
+          signalledAt = Date.now();
+          child.kill("SIGTERM");
+        }, 300),
+      );
       child.once("exit", (code) => resolve({ code, ms: Date.now() - signalledAt }));
     });
     try {

@@ -1,8 +1,8 @@
 /** The Prometheus config builder of the regional tier: labels, sharding, limits, alerting, discovery. */
-import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { prometheusConfig } from "../../builders/prometheus/config";
 import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
@@ -26,11 +26,30 @@ function flagValue(args: readonly string[], name: string): string | undefined {
   return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
-const PINNED: StaticScrapeJob = { job: "mainframe", targets: ["mainframe.internal:9100"], shard: 2, metricsPath: "/metrics", scheme: "http" };
-const SPREAD: StaticScrapeJob = { job: "payments", targets: ["p-0.internal:8080", "p-1.internal:8080"], metricsPath: "/metrics", scheme: "https" };
+const PINNED: StaticScrapeJob = {
+  job: "mainframe",
+  targets: ["mainframe.internal:9100"],
+  shard: 2,
+  metricsPath: "/metrics",
+  scheme: "http",
+};
+const SPREAD: StaticScrapeJob = {
+  job: "payments",
+  targets: ["p-0.internal:8080", "p-1.internal:8080"],
+  metricsPath: "/metrics",
+  scheme: "https",
+};
 
-function configOf(stack: "us-east" | "eu-west", shards: number, shard: number, replica = POD_NAME_PLACEHOLDER): PrometheusConfig {
-  const config = regionalStack(stack, { shards, staticJobs: [PINNED, SPREAD].filter((j) => j.shard === undefined || j.shard < shards) });
+function configOf(
+  stack: "us-east" | "eu-west",
+  shards: number,
+  shard: number,
+  replica = POD_NAME_PLACEHOLDER,
+): PrometheusConfig {
+  const config = regionalStack(stack, {
+    shards,
+    staticJobs: [PINNED, SPREAD].filter((j) => j.shard === undefined || j.shard < shards),
+  });
   const plan = regionalPlan(config);
   return prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, shard, replica));
 }
@@ -63,7 +82,10 @@ describe("regional Prometheus config", () => {
       const out = path.join(dir, "prometheus.yaml");
       fs.writeFileSync(template, toYaml(configOf("us-east", 4, 3)));
       const [shell, flag, script] = substituteConfigCommand(template, out);
-      const result = spawnSync(shell, [flag, script], { env: { PATH: process.env.PATH, POD_NAME: "prometheus-shard-3-1" }, encoding: "utf8" });
+      const result = spawnSync(shell, [flag, script], {
+        env: { PATH: process.env.PATH, POD_NAME: "prometheus-shard-3-1" },
+        encoding: "utf8",
+      });
       assert.strictEqual(result.status, 0, result.stderr);
       const substituted = YAML.parse(fs.readFileSync(out, "utf8"));
       assert.deepStrictEqual(substituted, configOf("us-east", 4, 3, "prometheus-shard-3-1"));
@@ -89,28 +111,66 @@ describe("regional Prometheus config", () => {
   });
 
   it("gives a retiring shard no target of any sharded job, and keeps its own self-scrapes, so its head keeps being cut into blocks", () => {
-    assert.deepStrictEqual(hashmodSharding({ shard: 2, shards: 2, retiring: true }), [{ source_labels: ["__address__"], regex: ".*", action: "drop" }]);
-    assert.throws(() => hashmodSharding({ shard: 1, shards: 2, retiring: true }), /retiring shard must be an integer from 2 up/);
+    assert.deepStrictEqual(hashmodSharding({ shard: 2, shards: 2, retiring: true }), [
+      { source_labels: ["__address__"], regex: ".*", action: "drop" },
+    ]);
+    assert.throws(
+      () => hashmodSharding({ shard: 1, shards: 2, retiring: true }),
+      /retiring shard must be an integer from 2 up/,
+    );
     const config = regionalStack("us-east", { shards: 2, retiringShards: [2, 3], staticJobs: [SPREAD] });
     const plan = regionalPlan(config);
-    assert.deepStrictEqual(plan.pods.map((p) => p.podName), [0, 1, 2, 3].flatMap((s) => [0, 1].map((r) => prometheusPodName(s, r))), "retiring pods stay reachable (StoreAPI, federation)");
-    const retiring = prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 3, POD_NAME_PLACEHOLDER));
+    assert.deepStrictEqual(
+      plan.pods.map((p) => p.podName),
+      [0, 1, 2, 3].flatMap((s) => [0, 1].map((r) => prometheusPodName(s, r))),
+      "retiring pods stay reachable (StoreAPI, federation)",
+    );
+    const retiring = prometheusConfig(
+      regionalPrometheusParams(config, plan, config.cluster.name, 3, POD_NAME_PLACEHOLDER),
+    );
     assert.strictEqual(retiring.global.external_labels.shard, "3", "its blocks keep the shard they were scraped as");
-    const active = prometheusConfig(regionalPrometheusParams(config, plan, config.cluster.name, 1, POD_NAME_PLACEHOLDER));
+    const active = prometheusConfig(
+      regionalPrometheusParams(config, plan, config.cluster.name, 1, POD_NAME_PLACEHOLDER),
+    );
     for (const scrape of retiring.scrape_configs) {
       const activeJob = job(active, scrape.job_name);
       const sharded = (activeJob.relabel_configs ?? []).some((r) => r.action === "hashmod");
       const dropsAll = (scrape.relabel_configs ?? []).some((r) => r.action === "drop" && r.regex === ".*");
-      assert.strictEqual(dropsAll, sharded, `${scrape.job_name}: ${sharded ? "an active shard's hashmod job, dropped whole" : "a job every pod runs on itself, kept"}`);
-      assert.ok(!(scrape.relabel_configs ?? []).some((r) => r.action === "hashmod"), `${scrape.job_name}: the retiring shard takes no hash share`);
+      assert.strictEqual(
+        dropsAll,
+        sharded,
+        `${scrape.job_name}: ${sharded ? "an active shard's hashmod job, dropped whole" : "a job every pod runs on itself, kept"}`,
+      );
+      assert.ok(
+        !(scrape.relabel_configs ?? []).some((r) => r.action === "hashmod"),
+        `${scrape.job_name}: the retiring shard takes no hash share`,
+      );
     }
-    assert.ok(retiring.scrape_configs.some((j) => !(j.relabel_configs ?? []).some((r) => r.action === "drop" && r.regex === ".*")), "it still scrapes itself (so the test can fail)");
-    assert.deepStrictEqual(active.scrape_configs.map((j) => j.job_name), retiring.scrape_configs.map((j) => j.job_name), "the same jobs, with no targets");
+    assert.ok(
+      retiring.scrape_configs.some(
+        (j) => !(j.relabel_configs ?? []).some((r) => r.action === "drop" && r.regex === ".*"),
+      ),
+      "it still scrapes itself (so the test can fail)",
+    );
+    assert.deepStrictEqual(
+      active.scrape_configs.map((j) => j.job_name),
+      retiring.scrape_configs.map((j) => j.job_name),
+      "the same jobs, with no targets",
+    );
   });
 
   it("applies the shard's hashmod to every discovered job and to unpinned static jobs", () => {
     const config = configOf("us-east", 4, 1);
-    for (const name of ["kubelet", "cadvisor", "kubernetes-pods", "kubernetes-service-endpoints", "node-exporter", "kube-state-metrics", "thanos", "payments"]) {
+    for (const name of [
+      "kubelet",
+      "cadvisor",
+      "kubernetes-pods",
+      "kubernetes-service-endpoints",
+      "node-exporter",
+      "kube-state-metrics",
+      "thanos",
+      "payments",
+    ]) {
       const relabel = job(config, name).relabel_configs ?? [];
       const hash = relabel.findIndex((r) => r.action === "hashmod");
       assert.ok(hash >= 0, `${name} is sharded`);
@@ -123,7 +183,12 @@ describe("regional Prometheus config", () => {
     for (const name of ["kubelet", "cadvisor"]) {
       const j = job(config, name);
       assert.strictEqual(j.scheme, "https", name);
-      assert.ok(!(j.relabel_configs ?? []).some((r) => r.target_label === "__address__" || r.target_label === "__metrics_path__"), `${name}: the address node discovery gives (the kubelet port)`);
+      assert.ok(
+        !(j.relabel_configs ?? []).some(
+          (r) => r.target_label === "__address__" || r.target_label === "__metrics_path__",
+        ),
+        `${name}: the address node discovery gives (the kubelet port)`,
+      );
       assert.deepStrictEqual(j.authorization, { credentials_file: PATHS.serviceAccountToken }, name);
       assert.deepStrictEqual(j.tls_config, { ca_file: PATHS.serviceAccountCa }, name);
     }
@@ -145,8 +210,13 @@ describe("regional Prometheus config", () => {
     const granted = rules.flatMap((r) => r.resources.map((res) => `${r.apiGroups[0]}/${res}`));
     assert.deepStrictEqual([...granted].sort(), Object.keys(uses).sort());
     for (const r of rules) {
-      assert.deepStrictEqual(r.verbs, r.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], r.resources.join());
-      for (const res of r.resources) for (const name of uses[`${r.apiGroups[0]}/${res}`]) assert.ok(job(config, name), `${res}: used by ${name}`);
+      assert.deepStrictEqual(
+        r.verbs,
+        r.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"],
+        r.resources.join(),
+      );
+      for (const res of r.resources)
+        for (const name of uses[`${r.apiGroups[0]}/${res}`]) assert.ok(job(config, name), `${res}: used by ${name}`);
     }
     assert.ok(!granted.some((g) => g.endsWith("nodes/proxy")));
   });
@@ -154,7 +224,10 @@ describe("regional Prometheus config", () => {
   it("hashes pod targets after the port rewrite", () => {
     const config = configOf("us-east", 4, 0);
     const pods = job(config, "kubernetes-pods").relabel_configs!;
-    assert.ok(pods.findIndex((r) => r.action === "hashmod") > pods.findIndex((r) => r.target_label === "__address__"), "pods: hash on the final address");
+    assert.ok(
+      pods.findIndex((r) => r.action === "hashmod") > pods.findIndex((r) => r.target_label === "__address__"),
+      "pods: hash on the final address",
+    );
   });
 
   it("scrapes a pinned static job only on its shard, whole (functional sharding)", () => {
@@ -190,7 +263,10 @@ describe("regional Prometheus config", () => {
 
   it("drops high-cardinality series it does not need (metric relabeling)", () => {
     const config = configOf("us-east", 1, 0);
-    const drops = (name: string) => (job(config, name).metric_relabel_configs ?? []).filter((r) => r.action === "drop").map((r) => new RegExp(`^(?:${r.regex})$`));
+    const drops = (name: string) =>
+      (job(config, name).metric_relabel_configs ?? [])
+        .filter((r) => r.action === "drop")
+        .map((r) => new RegExp(`^(?:${r.regex})$`));
     assert.ok(drops("cadvisor").some((re) => re.test("container_tasks_state")));
     assert.ok(!drops("cadvisor").some((re) => re.test("container_cpu_usage_seconds_total")), "keeps container CPU");
     assert.ok(drops("kubelet").some((re) => re.test("rest_client_request_duration_seconds_bucket")));
@@ -206,9 +282,18 @@ describe("regional Prometheus config", () => {
     assert.strictEqual(alerting.alertmanagers.length, 1);
     const am = alerting.alertmanagers[0];
     assert.strictEqual(am.scheme, "https");
-    assert.deepStrictEqual(am.basic_auth, { username: "prometheus-us-east", password_file: PATHS.alertingPasswordFile });
-    assert.deepStrictEqual(am.tls_config, { ca_file: PATHS.alertingCaFile, server_name: ALERTMANAGER.tlsServerName }, "the name the global Alertmanagers' certificate carries");
-    assert.deepStrictEqual(am.file_sd_configs?.[0].files, [`/etc/prometheus/alertmanagers/${NAMES.alertmanagerTargetsKey}`]);
+    assert.deepStrictEqual(am.basic_auth, {
+      username: "prometheus-us-east",
+      password_file: PATHS.alertingPasswordFile,
+    });
+    assert.deepStrictEqual(
+      am.tls_config,
+      { ca_file: PATHS.alertingCaFile, server_name: ALERTMANAGER.tlsServerName },
+      "the name the global Alertmanagers' certificate carries",
+    );
+    assert.deepStrictEqual(am.file_sd_configs?.[0].files, [
+      `/etc/prometheus/alertmanagers/${NAMES.alertmanagerTargetsKey}`,
+    ]);
     assert.strictEqual(am.static_configs, undefined, "no load balancer in front of the mesh");
   });
 
@@ -235,11 +320,25 @@ describe("regional Prometheus config", () => {
 
   it("without Kubernetes (local topology) scrapes static stand-ins for what discovery would find, under the same job names", () => {
     const config = regionalStack("us-east", { shards: 1, staticJobs: [SPREAD] });
-    const standIn = { job: "node-exporter", targets: ["127.0.0.1:9100"], metricsPath: "/metrics", scheme: "http" as const };
-    const params = { ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"), discoveredStandIns: [standIn] };
-    assert.deepStrictEqual(prometheusConfig(params).scrape_configs.map((j) => j.job_name), ["prometheus", "thanos-sidecar", "node-exporter", "payments"]);
+    const standIn = {
+      job: "node-exporter",
+      targets: ["127.0.0.1:9100"],
+      metricsPath: "/metrics",
+      scheme: "http" as const,
+    };
+    const params = {
+      ...regionalPrometheusParams(config, regionalPlan(config), "local", 0, "local-0"),
+      discoveredStandIns: [standIn],
+    };
+    assert.deepStrictEqual(
+      prometheusConfig(params).scrape_configs.map((j) => j.job_name),
+      ["prometheus", "thanos-sidecar", "node-exporter", "payments"],
+    );
     const noSidecar = prometheusConfig({ ...params, localPorts: { web: 19090 } });
-    assert.deepStrictEqual(noSidecar.scrape_configs.map((j) => j.job_name), ["prometheus", "node-exporter", "payments"]);
+    assert.deepStrictEqual(
+      noSidecar.scrape_configs.map((j) => j.job_name),
+      ["prometheus", "node-exporter", "payments"],
+    );
     assert.deepStrictEqual(noSidecar.scrape_configs[0].static_configs, [{ targets: ["localhost:19090"] }]);
   });
 });
@@ -249,14 +348,27 @@ describe("regional Prometheus config", () => {
  * the Prometheus configuration docs: roles, fields, selector roles, and the meta labels each role provides.
  */
 describe("Kubernetes service discovery blocks (Prometheus configuration docs)", () => {
-  const DOCUMENTED_FIELDS = new Set(["role", "api_server", "kubeconfig_file", "namespaces", "selectors", "attach_metadata"]);
+  const DOCUMENTED_FIELDS = new Set([
+    "role",
+    "api_server",
+    "kubeconfig_file",
+    "namespaces",
+    "selectors",
+    "attach_metadata",
+  ]);
   // Selector roles each discovery role accepts; endpointslice also takes pod and service selectors.
-  const SELECTOR_ROLES: Record<string, string[]> = { node: ["node"], pod: ["pod"], service: ["service"], endpointslice: ["endpointslice", "pod", "service"] };
+  const SELECTOR_ROLES: Record<string, string[]> = {
+    node: ["node"],
+    pod: ["pod"],
+    service: ["service"],
+    endpointslice: ["endpointslice", "pod", "service"],
+  };
   // Meta label prefixes the docs list for each role (endpointslice targets carry their pod's and service's too).
   const META: Record<string, RegExp> = {
     node: /^__meta_kubernetes_node_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|address_\w+|provider_id)$/,
     pod: /^__meta_kubernetes_(namespace|pod_(name|ip|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|container_(init|name|id|image|port_name|port_number|port_protocol)|ready|phase|node_name|host_ip|uid|controller_kind|controller_name))$/,
-    endpointslice: /^__meta_kubernetes_(namespace|endpointslice_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|address_target_kind|address_target_name|address_type|endpoint_conditions_(ready|serving|terminating)|endpoint_hostname|endpoint_node_name|endpoint_zone|port|port_name|port_protocol|port_app_protocol)|service_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|cluster_ip|port_name|type)|pod_\w+)$/,
+    endpointslice:
+      /^__meta_kubernetes_(namespace|endpointslice_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|address_target_kind|address_target_name|address_type|endpoint_conditions_(ready|serving|terminating)|endpoint_hostname|endpoint_node_name|endpoint_zone|port|port_name|port_protocol|port_app_protocol)|service_(name|label_\w+|labelpresent_\w+|annotation_\w+|annotationpresent_\w+|cluster_ip|port_name|type)|pod_\w+)$/,
   };
 
   const config = configOf("us-east", 4, 0);
@@ -273,10 +385,15 @@ describe("Kubernetes service discovery blocks (Prometheus configuration docs)", 
       for (const sd of j.kubernetes_sd_configs as KubernetesSdConfig[]) {
         for (const field of Object.keys(sd)) assert.ok(DOCUMENTED_FIELDS.has(field), `${j.job_name}: field ${field}`);
         for (const selector of sd.selectors ?? []) {
-          assert.ok(SELECTOR_ROLES[sd.role].includes(selector.role), `${j.job_name}: selector role ${selector.role} under ${sd.role}`);
+          assert.ok(
+            SELECTOR_ROLES[sd.role].includes(selector.role),
+            `${j.job_name}: selector role ${selector.role} under ${sd.role}`,
+          );
           assert.match(selector.label ?? selector.field ?? "", /^[\w./-]+(=|!=)[\w.-]+$/);
         }
-        for (const name of j.relabel_configs!.flatMap((r) => r.source_labels ?? []).filter((l) => l.startsWith("__meta_"))) {
+        for (const name of j
+          .relabel_configs!.flatMap((r) => r.source_labels ?? [])
+          .filter((l) => l.startsWith("__meta_"))) {
           assert.match(name, META[sd.role], `${j.job_name} (${sd.role}) reads ${name}`);
         }
       }
@@ -298,12 +415,23 @@ describe("Prometheus arguments and web config", () => {
   it("never enables the lifecycle API: the sidecar's reloader signals Prometheus instead", () => {
     const config = regionalStack("us-east");
     const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
-    assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), "/-/quit and /-/reload would be reachable through the federation load balancers");
+    assert.ok(
+      !args.some((a) => a.startsWith("--web.enable-lifecycle")),
+      "/-/quit and /-/reload would be reachable through the federation load balancers",
+    );
     assert.ok(regionalSidecarArgs().includes("--reloader.method=signal"));
   });
 
   it("enables the lifecycle API only on a loopback-only listener (the local topology), where the reloader reloads over HTTP", () => {
-    const args = (listenAddress: string) => prometheusArgs({ configFile: "c", webConfigFile: "w", dataDir: "d", retention: "6h", listenAddress, blockDuration: "2h" });
+    const args = (listenAddress: string) =>
+      prometheusArgs({
+        configFile: "c",
+        webConfigFile: "w",
+        dataDir: "d",
+        retention: "6h",
+        listenAddress,
+        blockDuration: "2h",
+      });
     assert.ok(args("127.0.0.1:9090").includes("--web.enable-lifecycle"));
     assert.strictEqual(reloadMethodFor("127.0.0.1:9090"), "http");
     for (const address of ["0.0.0.0:9090", ":9090", "10.0.0.5:9090"]) {
@@ -324,12 +452,18 @@ describe("Prometheus arguments and web config", () => {
   });
 
   it("serves HTTPS with one basic-auth user whose password appears only as a bcrypt hash", () => {
-    const hash = "$2a$10$" + "h".repeat(53);
-    assert.deepStrictEqual(webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: hash }), {
-      tls_server_config: { cert_file: "/c", key_file: "/k", min_version: "TLS12" },
-      basic_auth_users: { federation: hash },
-    });
-    assert.throws(() => webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: "hunter2" }), /bcrypt hash/);
+    const hash = `$2a$10$${"h".repeat(53)}`;
+    assert.deepStrictEqual(
+      webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: hash }),
+      {
+        tls_server_config: { cert_file: "/c", key_file: "/k", min_version: "TLS12" },
+        basic_auth_users: { federation: hash },
+      },
+    );
+    assert.throws(
+      () => webConfig({ certFile: "/c", keyFile: "/k", username: "federation", passwordBcryptHash: "hunter2" }),
+      /bcrypt hash/,
+    );
   });
 
   it("names pods after their shard and replica", () => {

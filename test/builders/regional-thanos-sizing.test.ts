@@ -1,10 +1,10 @@
 /** Thanos arguments and objstore of the regional tier, and the sizing function (the pinned Thanos reads the arguments in test/binaries/). */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { gcsLocation, s3Location } from "../../builders/cloud/object-store";
 import { PATHS } from "../../builders/regional/layout";
 import { regionalPlan } from "../../builders/regional/plan";
 import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
-import { MAX_SERIES_PER_SHARD, sizeRegion, SizingInput } from "../../builders/sizing";
+import { MAX_SERIES_PER_SHARD, sizeRegion, type SizingInput } from "../../builders/sizing";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import { regionalStack } from "../fixtures/regional-fixtures";
 
@@ -32,7 +32,10 @@ describe("regional Thanos arguments", () => {
     assert.ok(args.includes(`--reloader.config-file=${PATHS.configTemplateFile}`));
     assert.ok(args.includes(`--reloader.config-envsubst-file=${PATHS.configOutFile}`));
     assert.ok(args.includes(`--reloader.rule-dir=${PATHS.rulesDir}`));
-    assert.ok(args.includes(`--prometheus.http-client-file=${PATHS.localClientConfigFile}`), "authenticates to its HTTPS Prometheus");
+    assert.ok(
+      args.includes(`--prometheus.http-client-file=${PATHS.localClientConfigFile}`),
+      "authenticates to its HTTPS Prometheus",
+    );
     assert.ok(args.includes(`--objstore.config-file=${PATHS.objstoreFile}`));
   });
 
@@ -51,12 +54,20 @@ describe("objstore config", () => {
   it("S3: this region's bucket through the SDK credential chain (IRSA), no keys", () => {
     assert.deepStrictEqual(objstoreConfig(s3Location("us-east-thanos", "us-east-1")), {
       type: "S3",
-      config: { bucket: "us-east-thanos", endpoint: "s3.us-east-1.amazonaws.com", region: "us-east-1", aws_sdk_auth: true },
+      config: {
+        bucket: "us-east-thanos",
+        endpoint: "s3.us-east-1.amazonaws.com",
+        region: "us-east-1",
+        aws_sdk_auth: true,
+      },
     });
   });
 
   it("GCS: the bucket alone (Workload Identity)", () => {
-    assert.deepStrictEqual(objstoreConfig(gcsLocation("eu-west-thanos")), { type: "GCS", config: { bucket: "eu-west-thanos" } });
+    assert.deepStrictEqual(objstoreConfig(gcsLocation("eu-west-thanos")), {
+      type: "GCS",
+      config: { bucket: "eu-west-thanos" },
+    });
   });
 
   it("refuses an empty bucket name", () => {
@@ -65,13 +76,22 @@ describe("objstore config", () => {
 });
 
 describe("sizing", () => {
-  const base: SizingInput = { targets: 300, seriesPerTarget: 1000, scrapeInterval: "30s", retention: "24h", shards: "auto" };
+  const base: SizingInput = {
+    targets: 300,
+    seriesPerTarget: 1000,
+    scrapeInterval: "30s",
+    retention: "24h",
+    shards: "auto",
+  };
   const mib = (q: string) => Number(/^(\d+)Mi$/.exec(q)![1]);
   const milli = (q: string) => Number(/^(\d+)m$/.exec(q)![1]);
 
   it("one shard while the series fit in one, as many as needed beyond", () => {
     assert.strictEqual(sizeRegion(base).shards, 1);
-    assert.strictEqual(sizeRegion({ ...base, targets: 2000, seriesPerTarget: 2500 }).shards, Math.ceil(5_000_000 / MAX_SERIES_PER_SHARD));
+    assert.strictEqual(
+      sizeRegion({ ...base, targets: 2000, seriesPerTarget: 2500 }).shards,
+      Math.ceil(5_000_000 / MAX_SERIES_PER_SHARD),
+    );
     assert.strictEqual(sizeRegion({ ...base, targets: 2000, seriesPerTarget: 2500 }).shards, 3);
   });
 
@@ -109,7 +129,13 @@ describe("sizing", () => {
   it("config overrides win over the computed figures", () => {
     const sized = sizeRegion({ ...base, overrides: { cpu: "2", memory: "8Gi", diskGiB: 200 } });
     assert.deepStrictEqual(
-      [sized.prometheus.cpuRequest, sized.prometheus.cpuLimit, sized.prometheus.memoryRequest, sized.prometheus.memoryLimit, sized.prometheus.diskGiB],
+      [
+        sized.prometheus.cpuRequest,
+        sized.prometheus.cpuLimit,
+        sized.prometheus.memoryRequest,
+        sized.prometheus.memoryLimit,
+        sized.prometheus.diskGiB,
+      ],
       ["2", "2", "8Gi", "8Gi", 200],
     );
   });
@@ -121,8 +147,17 @@ describe("sizing", () => {
 
   it("every pod gets cpu and memory requests and a memory limit", () => {
     const sized = sizeRegion(base);
-    for (const pod of [sized.prometheus, sized.sidecar, sized.storeGateway, sized.compactor, sized.nodeExporter, sized.kubeStateMetrics]) {
-      assert.ok(milli(pod.cpuRequest) > 0 && mib(pod.memoryRequest) > 0 && mib(pod.memoryLimit) >= mib(pod.memoryRequest));
+    for (const pod of [
+      sized.prometheus,
+      sized.sidecar,
+      sized.storeGateway,
+      sized.compactor,
+      sized.nodeExporter,
+      sized.kubeStateMetrics,
+    ]) {
+      assert.ok(
+        milli(pod.cpuRequest) > 0 && mib(pod.memoryRequest) > 0 && mib(pod.memoryLimit) >= mib(pod.memoryRequest),
+      );
     }
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import { alertmanagerConfig } from "../../builders/alertmanager/config";
 import { federationMatchers } from "../../builders/federation/series";
@@ -9,24 +9,47 @@ import { discoveryRules } from "../../builders/prometheus/rbac";
 import type { ScrapeJobSettings } from "../../builders/prometheus/scrape-jobs";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { teamJobs } from "../../builders/teams/jobs";
-import { ConfigError, GlobalStackConfig, RegionalStackConfig } from "../../config";
+import { ConfigError, type GlobalStackConfig, type RegionalStackConfig } from "../../config";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
-import { FIXTURES, PAYMENTS_BY_CONFIG, PAYMENTS_BY_IMPORT, PAYMENTS_GLOBAL, PAYMENTS_SECRETS, usEastWithTeams } from "../fixtures/teams";
+import {
+  FIXTURES,
+  PAYMENTS_BY_CONFIG,
+  PAYMENTS_BY_IMPORT,
+  PAYMENTS_GLOBAL,
+  PAYMENTS_SECRETS,
+  usEastWithTeams,
+} from "../fixtures/teams";
 
 function shardConfig(config: RegionalStackConfig, shard = 0) {
-  return prometheusConfig(regionalPrometheusParams(config, regionalPlan(config), config.cluster.name, shard, "prometheus-shard-0-0"));
+  return prometheusConfig(
+    regionalPrometheusParams(config, regionalPlan(config), config.cluster.name, shard, "prometheus-shard-0-0"),
+  );
 }
 
-const jobsOf = (config: RegionalStackConfig, team = "payments") => shardConfig(config).scrape_configs.filter((j) => j.job_name.startsWith(`${team}/`));
+const jobsOf = (config: RegionalStackConfig, team = "payments") =>
+  shardConfig(config).scrape_configs.filter((j) => j.job_name.startsWith(`${team}/`));
 
-const SETTINGS: ScrapeJobSettings = { position: { shard: 0, shards: 1 }, sampleLimit: 1, labelLimit: 1, monitoringNamespace: "m", serviceAccountTokenFile: "t", serviceAccountCaFile: "c", nodeExporterName: "n", kubeStateMetricsName: "k", thanosWorkloadNames: [] };
+const SETTINGS: ScrapeJobSettings = {
+  position: { shard: 0, shards: 1 },
+  sampleLimit: 1,
+  labelLimit: 1,
+  monitoringNamespace: "m",
+  serviceAccountTokenFile: "t",
+  serviceAccountCaFile: "c",
+  nodeExporterName: "n",
+  kubeStateMetricsName: "k",
+  thanosWorkloadNames: [],
+};
 
 describe("teams: scrape targets, rules, dashboards and routes by config", () => {
   const byConfig = usEastWithTeams([PAYMENTS_BY_CONFIG]);
 
   it("makes one job per endpoint, discovered through Kubernetes in the team's namespaces, limited like the built-in jobs", () => {
     const jobs = jobsOf(byConfig);
-    assert.deepStrictEqual(jobs.map((j) => j.job_name), ["payments/services/api/0", "payments/pods/worker/0"]);
+    assert.deepStrictEqual(
+      jobs.map((j) => j.job_name),
+      ["payments/services/api/0", "payments/pods/worker/0"],
+    );
     const [api, worker] = jobs;
     assert.deepStrictEqual(api.kubernetes_sd_configs, [{ role: "endpointslice", namespaces: { names: ["payments"] } }]);
     assert.deepStrictEqual(worker.kubernetes_sd_configs, [{ role: "pod", namespaces: { names: ["payments"] } }]);
@@ -36,21 +59,52 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
       assert.strictEqual(job.sample_limit, byConfig.prometheus.sampleLimit);
       assert.strictEqual(job.label_limit, byConfig.prometheus.labelLimit);
     }
-    assert.ok(api.relabel_configs!.some((r) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_service_label_app_kubernetes_io_name" && r.regex === "payments-api;true"));
-    assert.ok(api.relabel_configs!.some((r) => r.action === "keep" && r.source_labels?.[0] === "__meta_kubernetes_endpointslice_port_name" && r.regex === "metrics"));
+    assert.ok(
+      api.relabel_configs!.some(
+        (r) =>
+          r.action === "keep" &&
+          r.source_labels?.[0] === "__meta_kubernetes_service_label_app_kubernetes_io_name" &&
+          r.regex === "payments-api;true",
+      ),
+    );
+    assert.ok(
+      api.relabel_configs!.some(
+        (r) =>
+          r.action === "keep" &&
+          r.source_labels?.[0] === "__meta_kubernetes_endpointslice_port_name" &&
+          r.regex === "metrics",
+      ),
+    );
     assert.ok(worker.relabel_configs!.some((r) => r.action === "keep" && r.regex === "(payments-worker);true"));
   });
 
   it("names the jobs as the operator does: the Service's name, `<namespace>/<name>` of a PodMonitor, a jobLabel's value over either", () => {
-    const jobSteps = (job: { relabel_configs?: readonly { target_label?: string }[] }) => job.relabel_configs!.filter((r) => r.target_label === "job");
+    const jobSteps = (job: { relabel_configs?: readonly { target_label?: string }[] }) =>
+      job.relabel_configs!.filter((r) => r.target_label === "job");
     const [api, worker] = jobsOf(byConfig);
-    assert.deepStrictEqual(jobSteps(api), [{ source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" }]);
-    assert.deepStrictEqual(jobSteps(worker), [{ target_label: "job", replacement: "payments/worker", action: "replace" }], "the pod monitor's namespace defaults to the team's first");
-    const labeled = usEastWithTeams([{ ...PAYMENTS_BY_CONFIG, pods: PAYMENTS_BY_CONFIG.pods.map((p: object) => ({ ...p, jobLabel: "app.kubernetes.io/name" })) }]);
+    assert.deepStrictEqual(jobSteps(api), [
+      { source_labels: ["__meta_kubernetes_service_name"], target_label: "job", action: "replace" },
+    ]);
+    assert.deepStrictEqual(
+      jobSteps(worker),
+      [{ target_label: "job", replacement: "payments/worker", action: "replace" }],
+      "the pod monitor's namespace defaults to the team's first",
+    );
+    const labeled = usEastWithTeams([
+      {
+        ...PAYMENTS_BY_CONFIG,
+        pods: PAYMENTS_BY_CONFIG.pods.map((p: object) => ({ ...p, jobLabel: "app.kubernetes.io/name" })),
+      },
+    ]);
     // Replaced only where the pod carries the label (regex (.+)): an unlabeled pod keeps the operator's default.
     assert.deepStrictEqual(jobSteps(jobsOf(labeled)[1]), [
       { target_label: "job", replacement: "payments/worker", action: "replace" },
-      { source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"], regex: "(.+)", target_label: "job", action: "replace" },
+      {
+        source_labels: ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+        regex: "(.+)",
+        target_label: "job",
+        action: "replace",
+      },
     ]);
   });
 
@@ -133,7 +187,10 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
         options: { path: `${GRAFANA.teamDashboardsDir}/payments`, foldersFromFilesStructure: false },
       });
       assert.ok(!team.options.path.startsWith(`${GRAFANA.dashboardsDir}/`));
-      assert.strictEqual(JSON.parse(files[teamDashboardFile("payments", "payments-overview.json")]).uid, "payments-overview");
+      assert.strictEqual(
+        JSON.parse(files[teamDashboardFile("payments", "payments-overview.json")]).uid,
+        "payments-overview",
+      );
     });
   });
 

@@ -1,14 +1,35 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import type { GlobalStackConfig } from "../../config";
-import { CloudPlatform, KubernetesCluster, ObjectBucket, BucketIdentity, PostgresDatabase, cloudFor } from "../../components/cloud";
+import {
+  type CloudPlatform,
+  type KubernetesCluster,
+  type ObjectBucket,
+  type BucketIdentity,
+  type PostgresDatabase,
+  cloudFor,
+} from "../../components/cloud";
 import { IMAGES } from "../../versions";
-import { MockedResource, isSecret, named, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
+import {
+  type MockedResource,
+  isSecret,
+  named,
+  one,
+  ofType,
+  resolved,
+  settled,
+  unwrapSecret,
+  waitsFor,
+} from "../harness/mocks";
 import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
-  const config = stackConfig("global", { pagerdutyRoutingKey: "test-routing-key", slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x", heartbeatUrl: "https://hc-ping.example.com/x" }) as GlobalStackConfig;
+  const config = stackConfig("global", {
+    pagerdutyRoutingKey: "test-routing-key",
+    slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
+    heartbeatUrl: "https://hc-ping.example.com/x",
+  }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const thanos = { namespace: "monitoring", name: "thanos" };
   let cloud: CloudPlatform;
@@ -21,7 +42,13 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     cloud = cloudFor(config);
     cluster = cloud.cluster();
     bucket = cloud.bucket({ purpose: "thanos" });
-    identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: [thanos] });
+    identity = cloud.bucketIdentity({
+      purpose: "thanos",
+      access: "delete",
+      cluster,
+      bucket,
+      serviceAccounts: [thanos],
+    });
     database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
     await resolved(database.host);
     await settled();
@@ -39,7 +66,10 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     it("has a public and a private subnet in every configured zone, none giving instances public addresses", () => {
       const subnets = ofType(registered, "aws:ec2/subnet:Subnet");
       assert.strictEqual(subnets.length, 2 * config.cluster.zones.length);
-      assert.deepStrictEqual([...new Set(subnets.map((s) => s.inputs.availabilityZone))].sort(), [...config.cluster.zones].sort());
+      assert.deepStrictEqual(
+        [...new Set(subnets.map((s) => s.inputs.availabilityZone))].sort(),
+        [...config.cluster.zones].sort(),
+      );
       for (const subnet of subnets) assert.strictEqual(subnet.inputs.mapPublicIpOnLaunch, false, subnet.name);
     });
 
@@ -56,8 +86,13 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       assert.strictEqual(nats.length, config.cluster.zones.length);
       for (const zone of config.cluster.zones) {
         const routes = byName("aws:ec2/routeTable:RouteTable", `${prefix}-${zone}-private`);
-        assert.deepStrictEqual(routes.inputs.routes, [{ cidrBlock: "0.0.0.0/0", natGatewayId: `${prefix}-${zone}-nat-id` }]);
-        assert.strictEqual(byName("aws:ec2/natGateway:NatGateway", `${prefix}-${zone}-nat`).inputs.subnetId, `${prefix}-${zone}-public-id`);
+        assert.deepStrictEqual(routes.inputs.routes, [
+          { cidrBlock: "0.0.0.0/0", natGatewayId: `${prefix}-${zone}-nat-id` },
+        ]);
+        assert.strictEqual(
+          byName("aws:ec2/natGateway:NatGateway", `${prefix}-${zone}-nat`).inputs.subnetId,
+          `${prefix}-${zone}-public-id`,
+        );
       }
     });
 
@@ -88,27 +123,42 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("sends all five control-plane log types", () => {
-      assert.deepStrictEqual([...eks().inputs.enabledClusterLogTypes].sort(), ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+      assert.deepStrictEqual([...eks().inputs.enabledClusterLogTypes].sort(), [
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+      ]);
     });
 
     it("envelope-encrypts Secrets with its own rotating KMS key", () => {
       const key = byName("aws:kms/key:Key", `${prefix}-eks-secrets`);
       assert.strictEqual(key.inputs.enableKeyRotation, true);
-      assert.deepStrictEqual(eks().inputs.encryptionConfig, { provider: { keyArn: key.state.arn }, resources: ["secrets"] });
+      assert.deepStrictEqual(eks().inputs.encryptionConfig, {
+        provider: { keyArn: key.state.arn },
+        resources: ["secrets"],
+      });
       const encryption = byName("aws:iam/rolePolicy:RolePolicy", `${prefix}-eks-cluster-encryption`);
       assert.deepStrictEqual(policyOf(encryption).Statement[0].Resource, key.state.arn);
     });
 
     it("gives the cluster and node roles the AWS managed policies EKS requires", () => {
       const attached = (role: string) =>
-        ofType(registered, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === `${role}-id`).map((a) => a.inputs.policyArn).sort();
+        ofType(registered, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+          .filter((a) => a.inputs.role === `${role}-id`)
+          .map((a) => a.inputs.policyArn)
+          .sort();
       assert.deepStrictEqual(attached(`${prefix}-eks-cluster`), ["arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"]);
       assert.deepStrictEqual(attached(`${prefix}-eks-nodes`), [
         "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
         "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
         "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
       ]);
-      assert.strictEqual(policyOf(byName("aws:iam/role:Role", `${prefix}-eks-nodes`), "assumeRolePolicy").Statement[0].Principal.Service, "ec2.amazonaws.com");
+      assert.strictEqual(
+        policyOf(byName("aws:iam/role:Role", `${prefix}-eks-nodes`), "assumeRolePolicy").Statement[0].Principal.Service,
+        "ec2.amazonaws.com",
+      );
     });
 
     it("has one managed node group per zone, in that zone's private subnet, scaled from config", () => {
@@ -144,7 +194,9 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       const role = byName("aws:iam/role:Role", `${prefix}-ebs-csi`);
       assert.strictEqual(addon.inputs.serviceAccountRoleArn, role.state.arn);
       const trust = policyOf(role, "assumeRolePolicy").Statement[0].Condition.StringEquals;
-      assert.deepStrictEqual(Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1], ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]);
+      assert.deepStrictEqual(Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1], [
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+      ]);
       const storageClass = one(registered, "kubernetes:storage.k8s.io/v1:StorageClass");
       assert.strictEqual(storageClass.inputs.metadata.name, cluster.storageClassName);
       assert.strictEqual(storageClass.inputs.provisioner, "ebs.csi.aws.com");
@@ -156,11 +208,15 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       const addon = byName("aws:eks/addon:Addon", `${prefix}-metrics-server`);
       assert.strictEqual(addon.inputs.addonName, "metrics-server");
       assert.strictEqual(addon.inputs.clusterName, config.cluster.name);
-      for (const zone of config.cluster.zones) assert.ok(waitsFor(addon, "aws:eks/nodeGroup:NodeGroup", `${prefix}-${zone}`), zone);
+      for (const zone of config.cluster.zones)
+        assert.ok(waitsFor(addon, "aws:eks/nodeGroup:NodeGroup", `${prefix}-${zone}`), zone);
     });
 
     describe("cluster autoscaler", () => {
-      const deployment = () => ofType(registered, "kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === "cluster-autoscaler")!;
+      const deployment = () =>
+        ofType(registered, "kubernetes:apps/v1:Deployment").find(
+          (d) => d.inputs.metadata.name === "cluster-autoscaler",
+        )!;
       const role = () => byName("aws:iam/role:Role", `${prefix}-cluster-autoscaler`);
 
       it("runs in kube-system, pinned, discovering this cluster's node groups and keeping the zones balanced", () => {
@@ -168,18 +224,30 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
         assert.strictEqual(deployment().inputs.metadata.namespace, "kube-system");
         const container = deployment().inputs.spec.template.spec.containers[0];
         assert.strictEqual(container.image, IMAGES.clusterAutoscaler);
-        assert.ok(container.args.includes(`--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${config.cluster.name}`));
+        assert.ok(
+          container.args.includes(
+            `--node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/${config.cluster.name}`,
+          ),
+        );
         assert.ok(container.args.includes("--balance-similar-node-groups"));
         // Every label that tells the per-zone groups apart is ignored when comparing them.
-        const groupLabels = Object.keys(byName("aws:eks/nodeGroup:NodeGroup", `${prefix}-${config.cluster.zones[0]}`).inputs.labels);
+        const groupLabels = Object.keys(
+          byName("aws:eks/nodeGroup:NodeGroup", `${prefix}-${config.cluster.zones[0]}`).inputs.labels,
+        );
         for (const label of groupLabels) assert.ok(container.args.includes(`--balancing-ignore-label=${label}`), label);
         assert.deepStrictEqual(container.env, [{ name: "AWS_REGION", value: config.region }]);
         assert.strictEqual(container.securityContext.readOnlyRootFilesystem, true);
-        assert.ok(one(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs.subjects.some((s: any) => s.name === "cluster-autoscaler" && s.namespace === "kube-system"));
+        assert.ok(
+          one(registered, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding").inputs.subjects.some(
+            (s: any) => s.name === "cluster-autoscaler" && s.namespace === "kube-system",
+          ),
+        );
       });
 
       it("has a NetworkPolicy of its own: no ingress, egress to HTTPS (API server, AWS APIs) and DNS only, never instance metadata", () => {
-        const policy = ofType(registered, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find((p) => p.inputs.metadata.name === "cluster-autoscaler");
+        const policy = ofType(registered, "kubernetes:networking.k8s.io/v1:NetworkPolicy").find(
+          (p) => p.inputs.metadata.name === "cluster-autoscaler",
+        );
         assert.ok(policy, "a cluster-autoscaler NetworkPolicy");
         const spec = policy.inputs.spec;
         assert.strictEqual(policy.inputs.metadata.namespace, "kube-system");
@@ -188,19 +256,38 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
         assert.deepStrictEqual(spec.ingress, [], "nothing scrapes it");
         const ports = spec.egress.flatMap((rule: any) => rule.ports.map((p: any) => `${p.protocol}/${p.port}`)).sort();
         assert.deepStrictEqual(ports, ["TCP/443", "TCP/53", "TCP/6443", "UDP/53"]);
-        const blocks = spec.egress.flatMap((rule: any) => rule.to.filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock));
-        assert.ok(blocks.length > 0 && blocks.every((b: any) => b.except.includes("169.254.169.254/32") || b.except.includes("fd00:ec2::254/128")), "IRSA: metadata stays blocked");
+        const blocks = spec.egress.flatMap((rule: any) =>
+          rule.to.filter((peer: any) => peer.ipBlock).map((peer: any) => peer.ipBlock),
+        );
+        assert.ok(
+          blocks.length > 0 &&
+            blocks.every((b: any) => b.except.includes("169.254.169.254/32") || b.except.includes("fd00:ec2::254/128")),
+          "IRSA: metadata stays blocked",
+        );
       });
 
       it("assumes its own IRSA role, which may resize only node groups EKS tagged as this cluster's", () => {
-        const account = ofType(registered, "kubernetes:core/v1:ServiceAccount").find((a) => a.inputs.metadata.name === "cluster-autoscaler")!;
+        const account = ofType(registered, "kubernetes:core/v1:ServiceAccount").find(
+          (a) => a.inputs.metadata.name === "cluster-autoscaler",
+        )!;
         assert.strictEqual(account.inputs.metadata.annotations["eks.amazonaws.com/role-arn"], role().state.arn);
         const trust = policyOf(role(), "assumeRolePolicy").Statement[0].Condition.StringEquals;
-        assert.deepStrictEqual(Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1], ["system:serviceaccount:kube-system:cluster-autoscaler"]);
+        assert.deepStrictEqual(Object.entries(trust).find(([k]) => k.endsWith(":sub"))![1], [
+          "system:serviceaccount:kube-system:cluster-autoscaler",
+        ]);
         const statements = policyOf(byName("aws:iam/rolePolicy:RolePolicy", `${prefix}-cluster-autoscaler`)).Statement;
-        const writes = statements.filter((st: any) => [st.Action].flat().some((a: string) => !/:(Describe|Get)/.test(a)));
-        assert.deepStrictEqual(writes.flatMap((st: any) => st.Action).sort(), ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]);
-        for (const st of writes) assert.strictEqual(st.Condition.StringEquals[`aws:ResourceTag/k8s.io/cluster-autoscaler/${config.cluster.name}`], "owned");
+        const writes = statements.filter((st: any) =>
+          [st.Action].flat().some((a: string) => !/:(Describe|Get)/.test(a)),
+        );
+        assert.deepStrictEqual(writes.flatMap((st: any) => st.Action).sort(), [
+          "autoscaling:SetDesiredCapacity",
+          "autoscaling:TerminateInstanceInAutoScalingGroup",
+        ]);
+        for (const st of writes)
+          assert.strictEqual(
+            st.Condition.StringEquals[`aws:ResourceTag/k8s.io/cluster-autoscaler/${config.cluster.name}`],
+            "owned",
+          );
       });
     });
 
@@ -221,7 +308,10 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
 
     it("builds its Kubernetes provider from that kubeconfig", async () => {
       const k8sProvider = one(registered, "pulumi:providers:kubernetes");
-      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await resolved(cluster.kubeconfig) });
+      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), {
+        secret: true,
+        value: await resolved(cluster.kubeconfig),
+      });
       assert.strictEqual(await resolved(cluster.clusterName), config.cluster.name);
       assert.deepStrictEqual(cluster.zones, config.cluster.zones);
     });
@@ -247,9 +337,15 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       assert.strictEqual(key.inputs.enableKeyRotation, true);
       const sse = part("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
       assert.deepStrictEqual(sse.inputs.rules, [
-        { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true },
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn },
+          bucketKeyEnabled: true,
+        },
       ]);
-      assert.strictEqual(part("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status, "Enabled");
+      assert.strictEqual(
+        part("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration.status,
+        "Enabled",
+      );
       assert.strictEqual(bucketResource().inputs.forceDestroy, false);
     });
 
@@ -277,7 +373,12 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
 
     it("tells the Thanos objstore builder where the bucket is", async () => {
       const name = await resolved(bucket.bucketName);
-      assert.deepStrictEqual(await resolved(bucket.location), { type: "S3", bucket: name, region: config.region, endpoint: `s3.${config.region}.amazonaws.com` });
+      assert.deepStrictEqual(await resolved(bucket.location), {
+        type: "S3",
+        bucket: name,
+        region: config.region,
+        endpoint: `s3.${config.region}.amazonaws.com`,
+      });
     });
   });
 
@@ -291,7 +392,10 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       assert.strictEqual(statement.Action, "sts:AssumeRoleWithWebIdentity");
       assert.deepStrictEqual(statement.Principal, { Federated: oidc.state.arn });
       assert.deepStrictEqual(statement.Condition, {
-        StringEquals: { [`${host}:sub`]: ["system:serviceaccount:monitoring:thanos"], [`${host}:aud`]: "sts.amazonaws.com" },
+        StringEquals: {
+          [`${host}:sub`]: ["system:serviceaccount:monitoring:thanos"],
+          [`${host}:aud`]: "sts.amazonaws.com",
+        },
       });
     });
 
@@ -299,21 +403,33 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       const arn = one(registered, "aws:s3/bucket:Bucket").state.arn;
       const policy = policyOf(byName("aws:iam/rolePolicy:RolePolicy", `${prefix}-thanos-bucket`));
       const s3 = policy.Statement.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith("s3:")));
-      assert.deepStrictEqual(s3.map((s: any) => [s.Action, s.Resource]), [
-        ["s3:ListBucket", arn],
-        [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], `${arn}/*`],
-      ]);
+      assert.deepStrictEqual(
+        s3.map((s: any) => [s.Action, s.Resource]),
+        [
+          ["s3:ListBucket", arn],
+          [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], `${arn}/*`],
+        ],
+      );
       const kms = policy.Statement.find((s: any) => [s.Action].flat().some((a: string) => a.startsWith("kms:")));
       assert.strictEqual(kms.Resource, byName("aws:kms/key:Key", `${prefix}-thanos-bucket`).state.arn);
-      assert.ok(policy.Statement.every((s: any) => s.Effect === "Allow" && !String(s.Resource).includes("*/") && s.Resource !== "*"));
+      assert.ok(
+        policy.Statement.every(
+          (s: any) => s.Effect === "Allow" && !String(s.Resource).includes("*/") && s.Resource !== "*",
+        ),
+      );
     });
 
     it("annotates the Kubernetes service account with the role ARN", async () => {
-      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), { "eks.amazonaws.com/role-arn": role().state.arn });
+      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), {
+        "eks.amazonaws.com/role-arn": role().state.arn,
+      });
     });
 
     it("refuses an empty list of service accounts", () => {
-      assert.throws(() => cloud.bucketIdentity({ purpose: "nobody", access: "read", cluster, bucket, serviceAccounts: [] }), /at least one Kubernetes service account/);
+      assert.throws(
+        () => cloud.bucketIdentity({ purpose: "nobody", access: "read", cluster, bucket, serviceAccounts: [] }),
+        /at least one Kubernetes service account/,
+      );
     });
   });
 
@@ -336,7 +452,10 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
 
     it("lives in the private subnets and requires TLS", () => {
       const subnetGroup = one(registered, "aws:rds/subnetGroup:SubnetGroup");
-      assert.deepStrictEqual(subnetGroup.inputs.subnetIds, config.cluster.zones.map((z) => `${prefix}-${z}-private-id`));
+      assert.deepStrictEqual(
+        subnetGroup.inputs.subnetIds,
+        config.cluster.zones.map((z) => `${prefix}-${z}-private-id`),
+      );
       assert.strictEqual(instance().inputs.dbSubnetGroupName, `${subnetGroup.name}-id`);
       const parameters = one(registered, "aws:rds/parameterGroup:ParameterGroup");
       assert.deepStrictEqual(parameters.inputs.parameters, [{ name: "rds.force_ssl", value: "1" }]);
@@ -350,7 +469,10 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
       const [rule, ...others] = ofType(registered, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
       assert.strictEqual(others.length, 0);
       assert.strictEqual(rule.inputs.securityGroupId, `${group.name}-id`);
-      assert.strictEqual(rule.inputs.referencedSecurityGroupId, one(registered, "aws:eks/cluster:Cluster").state.vpcConfig.clusterSecurityGroupId);
+      assert.strictEqual(
+        rule.inputs.referencedSecurityGroupId,
+        one(registered, "aws:eks/cluster:Cluster").state.vpcConfig.clusterSecurityGroupId,
+      );
       assert.ok(rule.inputs.referencedSecurityGroupId);
       assert.strictEqual(rule.inputs.cidrIpv4, undefined);
       assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 5432, 5432]);
@@ -369,16 +491,23 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   });
 
   it("creates every resource through an explicit provider, the AWS one pinned to the stack's region", () => {
-    assert.deepStrictEqual(onDefaultProviders(registered).map((r) => `${r.type} ${r.name}`), []);
+    assert.deepStrictEqual(
+      onDefaultProviders(registered).map((r) => `${r.type} ${r.name}`),
+      [],
+    );
     const aws = one(registered, "pulumi:providers:aws");
     assert.strictEqual(aws.inputs.region, config.region);
     const awsResources = registered.filter((r) => r.custom && r.type.startsWith("aws:"));
     assert.ok(awsResources.length > 30);
-    for (const r of awsResources) assert.match(r.provider!, new RegExp(`::pulumi:providers:aws::${aws.name}::`), r.name);
+    for (const r of awsResources)
+      assert.match(r.provider!, new RegExp(`::pulumi:providers:aws::${aws.name}::`), r.name);
   });
 
   it("names every resource from the stack's prefix", () => {
     const unprefixed = registered.filter((r) => !r.name.startsWith(`${prefix}-`));
-    assert.deepStrictEqual(unprefixed.map((r) => `${r.type} ${r.name}`), []);
+    assert.deepStrictEqual(
+      unprefixed.map((r) => `${r.type} ${r.name}`),
+      [],
+    );
   });
 });

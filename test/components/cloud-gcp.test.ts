@@ -1,8 +1,24 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
 import type { GlobalStackConfig, RegionalStackConfig } from "../../config";
-import { BucketIdentity, CloudPlatform, KubernetesCluster, ObjectBucket, PostgresDatabase, cloudFor } from "../../components/cloud";
-import { MockedResource, isSecret, one, ofType, resolved, settled, unwrapSecret, waitsFor } from "../harness/mocks";
+import {
+  type BucketIdentity,
+  type CloudPlatform,
+  type KubernetesCluster,
+  type ObjectBucket,
+  type PostgresDatabase,
+  cloudFor,
+} from "../../components/cloud";
+import {
+  type MockedResource,
+  isSecret,
+  one,
+  ofType,
+  resolved,
+  settled,
+  unwrapSecret,
+  waitsFor,
+} from "../harness/mocks";
 import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
 describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
@@ -33,7 +49,13 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     cloud = cloudFor(config);
     cluster = cloud.cluster();
     bucket = cloud.bucket({ purpose: "thanos" });
-    identity = cloud.bucketIdentity({ purpose: "thanos", access: "delete", cluster, bucket, serviceAccounts: thanosAccounts });
+    identity = cloud.bucketIdentity({
+      purpose: "thanos",
+      access: "delete",
+      cluster,
+      bucket,
+      serviceAccounts: thanosAccounts,
+    });
     database = cloud.database({ purpose: "grafana", cluster, settings: databaseConfig.database });
     await resolved(database.host);
     await settled();
@@ -56,7 +78,10 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       assert.strictEqual(subnet.inputs.region, config.region);
       assert.strictEqual(subnet.inputs.privateIpGoogleAccess, true);
       assert.deepStrictEqual(subnet.inputs.secondaryIpRanges.map((r: any) => r.rangeName).sort(), ["pods", "services"]);
-      assert.deepStrictEqual(gke().inputs.ipAllocationPolicy, { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" });
+      assert.deepStrictEqual(gke().inputs.ipAllocationPolicy, {
+        clusterSecondaryRangeName: "pods",
+        servicesSecondaryRangeName: "services",
+      });
     });
 
     it("sends the nodes' traffic through Cloud NAT on reserved addresses, which are the egress CIDRs", async () => {
@@ -105,26 +130,40 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       assert.deepStrictEqual(pool.nodeLocations, [...config.cluster.zones]);
       assert.strictEqual(pool.autoscaling.totalMinNodeCount, config.cluster.nodes.minNodes);
       assert.strictEqual(pool.autoscaling.totalMaxNodeCount, config.cluster.nodes.maxNodes);
-      assert.deepStrictEqual(pool.nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
+      assert.deepStrictEqual(pool.nodeConfig.shieldedInstanceConfig, {
+        enableSecureBoot: true,
+        enableIntegrityMonitoring: true,
+      });
       assert.strictEqual(pool.nodeConfig.machineType, config.cluster.nodes.machineType);
-      const nodeAccount = ofType(registered, "gcp:serviceaccount/account:Account").find((a) => a.name === `${prefix}-gke-nodes`)!;
+      const nodeAccount = ofType(registered, "gcp:serviceaccount/account:Account").find(
+        (a) => a.name === `${prefix}-gke-nodes`,
+      )!;
       assert.strictEqual(pool.nodeConfig.serviceAccount, nodeAccount.state.email);
       const grant = one(registered, "gcp:projects/iAMMember:IAMMember");
-      assert.deepStrictEqual([grant.inputs.role, grant.inputs.member], ["roles/container.defaultNodeServiceAccount", `serviceAccount:${nodeAccount.state.email}`]);
+      assert.deepStrictEqual(
+        [grant.inputs.role, grant.inputs.member],
+        ["roles/container.defaultNodeServiceAccount", `serviceAccount:${nodeAccount.state.email}`],
+      );
     });
 
     it("hands out a secret kubeconfig whose user runs gke-gcloud-auth-plugin with cluster info", async () => {
       assert.strictEqual(await isSecret(cluster.kubeconfig), true);
       const doc = YAML.parse(await resolved(cluster.kubeconfig));
       assert.strictEqual(doc.clusters[0].cluster.server, `https://${gke().state.endpoint}`);
-      assert.strictEqual(doc.clusters[0].cluster["certificate-authority-data"], gke().state.masterAuth.clusterCaCertificate);
+      assert.strictEqual(
+        doc.clusters[0].cluster["certificate-authority-data"],
+        gke().state.masterAuth.clusterCaCertificate,
+      );
       assert.deepStrictEqual(Object.keys(doc.users[0].user), ["exec"]);
       const exec = doc.users[0].user.exec;
       assert.strictEqual(exec.apiVersion, "client.authentication.k8s.io/v1beta1");
       assert.strictEqual(exec.command, "gke-gcloud-auth-plugin");
       assert.strictEqual(exec.provideClusterInfo, true);
       const k8sProvider = one(registered, "pulumi:providers:kubernetes");
-      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), { secret: true, value: await resolved(cluster.kubeconfig) });
+      assert.deepStrictEqual(unwrapSecret(k8sProvider.inputs.kubeconfig), {
+        secret: true,
+        value: await resolved(cluster.kubeconfig),
+      });
     });
 
     it("offers the same SSD storage class name as on AWS, through the PD CSI driver", () => {
@@ -149,8 +188,18 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
 
     it("deletes noncurrent versions after a grace period and aborts abandoned uploads", () => {
       const rules = gcs().inputs.lifecycleRules;
-      assert.ok(rules.some((r: any) => r.action.type === "Delete" && r.condition.withState === "ARCHIVED" && r.condition.daysSinceNoncurrentTime > 0));
-      assert.ok(rules.every((r: any) => !(r.action.type === "Delete" && r.condition.withState !== "ARCHIVED")), "live objects are never deleted by age");
+      assert.ok(
+        rules.some(
+          (r: any) =>
+            r.action.type === "Delete" &&
+            r.condition.withState === "ARCHIVED" &&
+            r.condition.daysSinceNoncurrentTime > 0,
+        ),
+      );
+      assert.ok(
+        rules.every((r: any) => !(r.action.type === "Delete" && r.condition.withState !== "ARCHIVED")),
+        "live objects are never deleted by age",
+      );
       assert.ok(rules.some((r: any) => r.action.type === "AbortIncompleteMultipartUpload"));
     });
 
@@ -160,7 +209,8 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   });
 
   describe("Workload Identity bucket access", () => {
-    const account = () => ofType(registered, "gcp:serviceaccount/account:Account").find((a) => a.name === `${prefix}-thanos`)!;
+    const account = () =>
+      ofType(registered, "gcp:serviceaccount/account:Account").find((a) => a.name === `${prefix}-thanos`)!;
 
     it("grants object access on this bucket only", () => {
       const [grant, ...others] = ofType(registered, "gcp:storage/bucketIAMMember:BucketIAMMember");
@@ -168,26 +218,40 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
       assert.strictEqual(grant.inputs.bucket, one(registered, "gcp:storage/bucket:Bucket").state.name);
       assert.strictEqual(grant.inputs.role, "roles/storage.objectAdmin");
       assert.strictEqual(grant.inputs.member, `serviceAccount:${account().state.email}`);
-      assert.strictEqual(ofType(registered, "gcp:projects/iAMMember:IAMMember").filter((m) => m.inputs.member === grant.inputs.member).length, 0);
+      assert.strictEqual(
+        ofType(registered, "gcp:projects/iAMMember:IAMMember").filter((m) => m.inputs.member === grant.inputs.member)
+          .length,
+        0,
+      );
     });
 
     it("lets exactly the named Kubernetes service accounts impersonate it", () => {
       const bindings = ofType(registered, "gcp:serviceaccount/iAMMember:IAMMember");
-      assert.ok(bindings.every((b) => b.inputs.role === "roles/iam.workloadIdentityUser" && b.inputs.serviceAccountId === account().state.name));
+      assert.ok(
+        bindings.every(
+          (b) =>
+            b.inputs.role === "roles/iam.workloadIdentityUser" && b.inputs.serviceAccountId === account().state.name,
+        ),
+      );
       assert.deepStrictEqual(bindings.map((b) => b.inputs.member).sort(), [
         `serviceAccount:${project}.svc.id.goog[monitoring/thanos-compactor]`,
         `serviceAccount:${project}.svc.id.goog[monitoring/thanos]`,
       ]);
     });
 
-    it("binds them only once the cluster exists: its workload pool is created with it (\"Identity Pool does not exist\" otherwise)", () => {
+    it('binds them only once the cluster exists: its workload pool is created with it ("Identity Pool does not exist" otherwise)', () => {
       for (const binding of ofType(registered, "gcp:serviceaccount/iAMMember:IAMMember")) {
-        assert.ok(waitsFor(binding, "gcp:container/cluster:Cluster", `${prefix}-gke`), `${binding.name} waits for the GKE cluster`);
+        assert.ok(
+          waitsFor(binding, "gcp:container/cluster:Cluster", `${prefix}-gke`),
+          `${binding.name} waits for the GKE cluster`,
+        );
       }
     });
 
     it("annotates the Kubernetes service accounts with the Google service account", async () => {
-      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), { "iam.gke.io/gcp-service-account": account().state.email });
+      assert.deepStrictEqual(await resolved(identity.serviceAccountAnnotations), {
+        "iam.gke.io/gcp-service-account": account().state.email,
+      });
     });
   });
 
@@ -238,7 +302,10 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   });
 
   it("creates every resource through an explicit provider", () => {
-    assert.deepStrictEqual(onDefaultProviders(registered).map((r: MockedResource) => `${r.type} ${r.name}`), []);
+    assert.deepStrictEqual(
+      onDefaultProviders(registered).map((r: MockedResource) => `${r.type} ${r.name}`),
+      [],
+    );
     const gcp = one(registered, "pulumi:providers:gcp");
     for (const r of registered.filter((x) => x.custom && x.type.startsWith("gcp:"))) {
       assert.match(r.provider!, new RegExp(`::pulumi:providers:gcp::${gcp.name}::`), r.name);
@@ -246,11 +313,17 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   });
 
   it("names every resource from the stack's prefix", () => {
-    assert.deepStrictEqual(registered.filter((r) => !r.name.startsWith(`${prefix}-`)).map((r) => `${r.type} ${r.name}`), []);
+    assert.deepStrictEqual(
+      registered.filter((r) => !r.name.startsWith(`${prefix}-`)).map((r) => `${r.type} ${r.name}`),
+      [],
+    );
   });
 
   it("refuses a cluster of the other cloud", () => {
     const stranger = { ...cluster, cloud: "aws" } as KubernetesCluster;
-    assert.throws(() => cloud.database({ purpose: "other", cluster: stranger, settings: databaseConfig.database }), /GCP platform got a cluster it did not make \(on AWS\)/);
+    assert.throws(
+      () => cloud.database({ purpose: "other", cluster: stranger, settings: databaseConfig.database }),
+      /GCP platform got a cluster it did not make \(on AWS\)/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { cloudFor } from "../../components/cloud";
 import { resolved, settled } from "../harness/mocks";
 import { stackConfig, useCloudMocks } from "../harness/cloud-mocks";
@@ -7,14 +7,24 @@ describe("cloud layer: two regions side by side", () => {
   const registered = useCloudMocks("regions");
   // Two AWS stacks in one program (as a preview of both would see them): nothing may collide.
   const usEast = stackConfig("us-east");
-  const other = stackConfig("us-east", { namePrefix: "us-east-canary", region: "us-east-2", cluster: { apiAllowedCidrs: ["198.51.100.0/24"], vpcCidr: "10.40.0.0/16" } });
+  const other = stackConfig("us-east", {
+    namePrefix: "us-east-canary",
+    region: "us-east-2",
+    cluster: { apiAllowedCidrs: ["198.51.100.0/24"], vpcCidr: "10.40.0.0/16" },
+  });
 
   before(async () => {
     for (const config of [usEast, other]) {
       const cloud = cloudFor(config);
       const cluster = cloud.cluster();
       const bucket = cloud.bucket({ purpose: "thanos" });
-      cloud.bucketIdentity({ purpose: "thanos", access: "read", cluster, bucket, serviceAccounts: [{ namespace: "monitoring", name: "thanos" }] });
+      cloud.bucketIdentity({
+        purpose: "thanos",
+        access: "read",
+        cluster,
+        bucket,
+        serviceAccounts: [{ namespace: "monitoring", name: "thanos" }],
+      });
       await resolved(cluster.kubeconfig);
     }
     await settled();
@@ -23,7 +33,10 @@ describe("cloud layer: two regions side by side", () => {
   it("gives no two resources the same type and name", () => {
     const seen = new Map<string, number>();
     for (const r of registered) seen.set(`${r.type}::${r.name}`, (seen.get(`${r.type}::${r.name}`) ?? 0) + 1);
-    assert.deepStrictEqual([...seen].filter(([, n]) => n > 1), []);
+    assert.deepStrictEqual(
+      [...seen].filter(([, n]) => n > 1),
+      [],
+    );
   });
 
   it("leaves globally unique cloud names (buckets, IAM roles, KMS keys) to auto-naming", () => {
@@ -34,6 +47,9 @@ describe("cloud layer: two regions side by side", () => {
 
   it("gives each stack its own provider in its own region", () => {
     const providers = registered.filter((r) => r.type === "pulumi:providers:aws");
-    assert.deepStrictEqual(providers.map((p) => [p.name, p.inputs.region]).sort(), [["us-east-aws", "us-east-1"], ["us-east-canary-aws", "us-east-2"]]);
+    assert.deepStrictEqual(providers.map((p) => [p.name, p.inputs.region]).sort(), [
+      ["us-east-aws", "us-east-1"],
+      ["us-east-canary-aws", "us-east-2"],
+    ]);
   });
 });

@@ -4,8 +4,8 @@
  * (tiers/sizing-rules.ts) as the sentences themselves.
  */
 import { loadProgramConfig } from "../../tiers/load-config";
-import * as assert from "assert";
-import { ConfigError, RegionalStackConfig } from "../../config";
+import * as assert from "node:assert";
+import { ConfigError, type RegionalStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
 import { sizingWarnings } from "../../tiers/sizing-rules";
@@ -18,7 +18,11 @@ function load(changes: Record<string, unknown>): RegionalStackConfig {
 }
 
 function refusedAt(changes: Record<string, unknown>, key: string): void {
-  assert.throws(() => load(changes), (err: unknown) => err instanceof ConfigError && err.mistakes.some((m) => m.key === key) && err.mistakes.length === 1);
+  assert.throws(
+    () => load(changes),
+    (err: unknown) =>
+      err instanceof ConfigError && err.mistakes.some((m) => m.key === key) && err.mistakes.length === 1,
+  );
 }
 
 /** One shard of 2,000,000 series scraped every 15 s: 133,333 samples/s, for which 12 GiB hold three 2h blocks. */
@@ -29,7 +33,10 @@ const heavyShard = (prometheus: Record<string, unknown>) => ({
 
 describe("bounds on values that parse but that no one means", () => {
   it("scrape and evaluation intervals: 1h passes, a minute more is refused", () => {
-    assert.strictEqual(load({ prometheus: { scrapeInterval: "1h", evaluationInterval: "60m" } }).prometheus.scrapeInterval, "1h");
+    assert.strictEqual(
+      load({ prometheus: { scrapeInterval: "1h", evaluationInterval: "60m" } }).prometheus.scrapeInterval,
+      "1h",
+    );
     refusedAt({ prometheus: { scrapeInterval: "61m" } }, "prometheus.scrapeInterval");
     refusedAt({ prometheus: { evaluationInterval: "1h1s" } }, "prometheus.evaluationInterval");
   });
@@ -38,7 +45,10 @@ describe("bounds on values that parse but that no one means", () => {
     assert.strictEqual(load({ prometheus: { shards: 3 }, expectedLoad: { targets: 3 } }).prometheus.shards, 3);
     refusedAt({ prometheus: { shards: 4 }, expectedLoad: { targets: 3 } }, "prometheus.shards");
     const pinned = { job: "db", targets: ["db.internal:9187"], shard: 3 };
-    assert.strictEqual(load({ prometheus: { shards: 4, staticJobs: [pinned] }, expectedLoad: { targets: 3 } }).prometheus.shards, 4);
+    assert.strictEqual(
+      load({ prometheus: { shards: 4, staticJobs: [pinned] }, expectedLoad: { targets: 3 } }).prometheus.shards,
+      4,
+    );
   });
 
   it("a volume override: 12 GiB holds three 2h blocks of a heavy shard, 11 GiB is refused", () => {
@@ -70,7 +80,11 @@ describe("bounds on values that parse but that no one means", () => {
     for (const stack of ["us-east", "eu-west", "global"]) {
       const values = readStackFile(stack);
       const secrets = TEST_SECRETS[stack] ?? {};
-      const config = loadProgramConfig(stack, rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)), process.cwd());
+      const config = loadProgramConfig(
+        stack,
+        rawConfigOf({ ...values, ...secrets }, Object.keys(secrets)),
+        process.cwd(),
+      );
       assert.deepStrictEqual(sizingWarnings(config), [], stack);
     }
   });

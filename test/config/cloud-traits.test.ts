@@ -2,13 +2,22 @@
  * Every cloud of the traits table has every trait, and each yields a usable value: the compiler sees that a
  * trait exists, these tests see that it answers (zones of a region, a storage class, an objstore config...).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { EXEC_API_VERSION } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass } from "../../builders/cloud/storage-class";
 import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
 import { objstoreConfig } from "../../builders/thanos/objstore";
-import { CLOUDS, CLOUD_TRAITS, cloudOfRegion, defaultZones, machineTypeOf, otherClouds, regionAllowed, zoneBelongsTo } from "../../config/clouds";
+import {
+  CLOUDS,
+  CLOUD_TRAITS,
+  cloudOfRegion,
+  defaultZones,
+  machineTypeOf,
+  otherClouds,
+  regionAllowed,
+  zoneBelongsTo,
+} from "../../config/clouds";
 import type { ClusterSettings } from "../../config/types";
 import { ANY_IDENTITY, tierSchema } from "../../config/schema";
 import { keysAt } from "../../config/schema-walk";
@@ -48,7 +57,11 @@ describe("cloud traits: every cloud of the table has every trait", () => {
         assert.ok(traits.nouns.withArticle.endsWith(` ${traits.nouns.name}`), traits.nouns.withArticle);
         for (const other of otherClouds(cloud)) {
           for (const noun of Object.keys(traits.nouns) as (keyof typeof traits.nouns)[]) {
-            assert.notStrictEqual(traits.nouns[noun], CLOUD_TRAITS[other].nouns[noun], `nouns.${noun} of ${cloud} and ${other}`);
+            assert.notStrictEqual(
+              traits.nouns[noun],
+              CLOUD_TRAITS[other].nouns[noun],
+              `nouns.${noun} of ${cloud} and ${other}`,
+            );
           }
         }
       });
@@ -60,7 +73,8 @@ describe("cloud traits: every cloud of the table has every trait", () => {
         assert.strictEqual(new Set(zones).size, 3, String(zones));
         for (const zone of zones) {
           assert.ok(zoneBelongsTo(cloud, region, zone), zone);
-          for (const other of otherClouds(cloud)) assert.ok(!zoneBelongsTo(other, region, zone), `${zone} reads as a zone of ${other}`);
+          for (const other of otherClouds(cloud))
+            assert.ok(!zoneBelongsTo(other, region, zone), `${zone} reads as a zone of ${other}`);
         }
       });
 
@@ -71,20 +85,28 @@ describe("cloud traits: every cloud of the table has every trait", () => {
         assert.ok(offer.cpuCores > 0 && offer.cpuCores < machine.vcpu, JSON.stringify(offer));
         assert.ok(offer.memoryBytes > 0 && offer.memoryBytes < machine.memoryGiB * 1024 ** 3, JSON.stringify(offer));
         assert.match(traits.defaultDatabaseClass, traits.databaseClass.re);
-        for (const example of traits.databaseClass.example.split(" or ")) assert.match(example, traits.databaseClass.re);
-        for (const other of otherClouds(cloud)) assert.doesNotMatch(traits.defaultDatabaseClass, CLOUD_TRAITS[other].databaseClass.re);
+        for (const example of traits.databaseClass.example.split(" or "))
+          assert.match(example, traits.databaseClass.re);
+        for (const other of otherClouds(cloud))
+          assert.doesNotMatch(traits.defaultDatabaseClass, CLOUD_TRAITS[other].databaseClass.re);
       });
 
       it("names only keys the config schema has as its own keys", () => {
         const schema = tierSchema("regional", { ...ANY_IDENTITY, cloud, region });
-        for (const { path } of traits.ownKeys) assert.ok(keysAt(schema, path.slice(0, -1)).includes(path[path.length - 1]), path.join("."));
+        for (const { path } of traits.ownKeys)
+          assert.ok(keysAt(schema, path.slice(0, -1)).includes(path[path.length - 1]), path.join("."));
       });
 
       it("holds the default cluster in its address plan and, where it makes the network, refuses one of 1000 nodes", () => {
-        assert.doesNotThrow(() => traits.checkNodeAddresses(cluster(cloud, 6), machineTypeOf(cloud, traits.defaultMachineType)!, failWith));
+        assert.doesNotThrow(() =>
+          traits.checkNodeAddresses(cluster(cloud, 6), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
+        );
         if (!traits.provisioned) return;
-        assert.throws(() => traits.checkNodeAddresses(cluster(cloud, 1000), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
-          (err: { path?: readonly PropertyKey[] }) => err.path?.join(".") === "cluster.nodes.maxNodes");
+        assert.throws(
+          () =>
+            traits.checkNodeAddresses(cluster(cloud, 1000), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
+          (err: { path?: readonly PropertyKey[] }) => err.path?.join(".") === "cluster.nodes.maxNodes",
+        );
       });
 
       it("gives the SSD storage class a CSI provisioner, where it makes the cluster", () => {
@@ -99,7 +121,8 @@ describe("cloud traits: every cloud of the table has every trait", () => {
         const peers = traits.loadBalancerPeers("10.10.0.0/16", defaultZones(cloud, region));
         assert.ok(peers.length > 0);
         for (const peer of peers) {
-          if ("ipBlock" in peer && peer.ipBlock.cidr === "0.0.0.0/0") assert.ok(peer.ipBlock.except?.includes(METADATA_CIDRS.ipv4), JSON.stringify(peer));
+          if ("ipBlock" in peer && peer.ipBlock.cidr === "0.0.0.0/0")
+            assert.ok(peer.ipBlock.except?.includes(METADATA_CIDRS.ipv4), JSON.stringify(peer));
         }
         for (const rule of traits.identityMetadataEgress()) {
           assert.deepStrictEqual(rule.to, [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }]);
@@ -116,11 +139,12 @@ describe("cloud traits: every cloud of the table has every trait", () => {
       });
 
       const provisioned = traits.provisioned;
-      if (provisioned) it("writes kubeconfigs that run the cloud's token helper", () => {
-        const exec = provisioned.execCredential("c-monitoring", region);
-        assert.strictEqual(exec.apiVersion, EXEC_API_VERSION);
-        assert.ok(exec.command.length > 0 && exec.installHint.length > 0);
-      });
+      if (provisioned)
+        it("writes kubeconfigs that run the cloud's token helper", () => {
+          const exec = provisioned.execCredential("c-monitoring", region);
+          assert.strictEqual(exec.apiVersion, EXEC_API_VERSION);
+          assert.ok(exec.command.length > 0 && exec.installHint.length > 0);
+        });
     });
   }
 });

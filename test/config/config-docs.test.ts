@@ -1,6 +1,6 @@
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { CONFIG_REFERENCE_DOC, TABLE_START, docWithReference } from "../../config/docs-files";
 import { REPO_ROOT } from "../../config/stack-file";

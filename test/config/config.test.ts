@@ -1,6 +1,6 @@
 import { loadProgramConfig } from "../../tiers/load-config";
-import * as assert from "assert";
-import { ConfigError, GlobalStackConfig, RegionalStackConfig } from "../../config";
+import * as assert from "node:assert";
+import { ConfigError, type GlobalStackConfig, type RegionalStackConfig } from "../../config";
 import { rawConfigOf, readStackFile } from "../../config/stack-file";
 import { TEST_SECRETS } from "../harness/stacks";
 import { BAD_INPUTS, expectedMessage, valuesOf } from "./config-cases";
@@ -29,7 +29,12 @@ describe("stack config", () => {
       assert.strictEqual(config.region, "us-east-1");
       assert.deepStrictEqual(config.cluster.zones, ["us-east-1a", "us-east-1b", "us-east-1c"]);
       assert.strictEqual(config.cluster.name, "us-east-monitoring");
-      assert.deepStrictEqual(config.cluster.nodes, { machineType: "m6i.xlarge", minNodes: 3, maxNodes: 6, diskGiB: 100 });
+      assert.deepStrictEqual(config.cluster.nodes, {
+        machineType: "m6i.xlarge",
+        minNodes: 3,
+        maxNodes: 6,
+        diskGiB: 100,
+      });
       assert.strictEqual(config.prometheus.replicas, 2);
       assert.strictEqual(config.prometheus.shards, "auto");
       assert.strictEqual(config.prometheus.retention, "24h");
@@ -49,12 +54,26 @@ describe("stack config", () => {
 
     it("global lists both regions, an odd Alertmanager mesh and receivers whose secrets are named", () => {
       const config = load("global", readStackFile("global"), TEST_SECRETS.global) as GlobalStackConfig;
-      assert.deepStrictEqual(config.regions.map((r) => r.name), ["us-east", "eu-west"]);
+      assert.deepStrictEqual(
+        config.regions.map((r) => r.name),
+        ["us-east", "eu-west"],
+      );
       assert.strictEqual(config.alerting.replicas, 3);
       assert.strictEqual(config.alerting.defaultReceiver, "team-slack");
-      assert.deepStrictEqual(config.alerting.receivers.map((r) => [r.secretKey, r.channel]), [["pagerdutyRoutingKey", undefined], ["slackWebhookUrl", "#monitoring"]]);
+      assert.deepStrictEqual(
+        config.alerting.receivers.map((r) => [r.secretKey, r.channel]),
+        [
+          ["pagerdutyRoutingKey", undefined],
+          ["slackWebhookUrl", "#monitoring"],
+        ],
+      );
       assert.deepStrictEqual(config.grafana, { domain: "grafana.example.com", minReplicas: 3, maxReplicas: 6 });
-      assert.deepStrictEqual(config.database, { instanceClass: "db.t4g.medium", storageGiB: 50, backupRetentionDays: 7, postgresVersion: "16" });
+      assert.deepStrictEqual(config.database, {
+        instanceClass: "db.t4g.medium",
+        storageGiB: 50,
+        backupRetentionDays: 7,
+        postgresVersion: "16",
+      });
     });
 
     it("is frozen, so no component can change what another one reads", () => {
@@ -64,21 +83,33 @@ describe("stack config", () => {
   });
 
   it("a new region on either cloud needs only its config", () => {
-    const gcp = load("asia", { ...regional, cloud: "gcp", region: "asia-southeast1", gcpProject: "p-123456" }) as RegionalStackConfig;
+    const gcp = load("asia", {
+      ...regional,
+      cloud: "gcp",
+      region: "asia-southeast1",
+      gcpProject: "p-123456",
+    }) as RegionalStackConfig;
     assert.deepStrictEqual(gcp.cluster.zones, ["asia-southeast1-a", "asia-southeast1-b", "asia-southeast1-c"]);
     const aws = load("eu-central", { ...regional, region: "eu-central-1" }) as RegionalStackConfig;
     assert.strictEqual(aws.namePrefix, "eu-central");
   });
 
   it("accepts what `pulumi config set` stores as text: numbers and booleans of nested keys", () => {
-    const config = load("us-east", { ...regional, prometheus: { replicas: "3", shards: "2" }, storeGatewayReplicas: "3" }) as RegionalStackConfig;
+    const config = load("us-east", {
+      ...regional,
+      prometheus: { replicas: "3", shards: "2" },
+      storeGatewayReplicas: "3",
+    }) as RegionalStackConfig;
     assert.strictEqual(config.prometheus.replicas, 3);
     assert.strictEqual(config.prometheus.shards, 2);
     assert.strictEqual(config.storeGatewayReplicas, 3);
   });
 
   it("keeps data forever at every resolution with 0d", () => {
-    const config = load("us-east", { ...regional, bucketRetention: { raw: "0d", fiveMinutes: "0d", oneHour: "0d" } }) as RegionalStackConfig;
+    const config = load("us-east", {
+      ...regional,
+      bucketRetention: { raw: "0d", fiveMinutes: "0d", oneHour: "0d" },
+    }) as RegionalStackConfig;
     assert.deepStrictEqual(config.bucketRetention, { raw: "0d", fiveMinutes: "0d", oneHour: "0d" });
   });
 
@@ -93,7 +124,10 @@ describe("stack config", () => {
         assert.throws(
           () => load(c.stack, config, secrets),
           (err: unknown) => {
-            assert.ok(err instanceof ConfigError, `expected a ConfigError, got ${err instanceof Error ? err.stack : err}`);
+            assert.ok(
+              err instanceof ConfigError,
+              `expected a ConfigError, got ${err instanceof Error ? err.stack : err}`,
+            );
             assert.strictEqual(err.message, expectedMessage(c));
             assert.ok(!err.message.includes("\n"), "one line");
             return true;
@@ -134,7 +168,11 @@ describe("stack config", () => {
 
     it("a misspelt alerting.receivers: the typo with its suggestion, not the receivers' secrets it leaves unread", () => {
       const { receivers, ...alerting } = global.alerting;
-      const found = sentences("global", { ...global, alerting: { ...alerting, recievers: receivers } }, TEST_SECRETS.global);
+      const found = sentences(
+        "global",
+        { ...global, alerting: { ...alerting, recievers: receivers } },
+        TEST_SECRETS.global,
+      );
       assert.deepStrictEqual(found, [
         "stack 'global': config key 'monitoring:alerting.recievers' is not a key of this program (set to the value " +
           `${JSON.stringify(receivers).slice(0, 120)}...); allowed: 'alerting.receivers' (the closest key), or another key of alerting: ` +
@@ -143,17 +181,27 @@ describe("stack config", () => {
     });
 
     it("a rule that reads a broken key stays silent: a sample limit is not judged by the default that stood in for a broken load", () => {
-      const found = sentences("us-east", { ...usEast, expectedLoad: { seriesPerTarget: "many" }, prometheus: { ...usEast.prometheus, sampleLimit: 500 } });
-      assert.deepStrictEqual(found, ["stack 'us-east': config key 'monitoring:expectedLoad.seriesPerTarget' has the value \"many\"; allowed: a whole number from 1 to 1000000"]);
+      const found = sentences("us-east", {
+        ...usEast,
+        expectedLoad: { seriesPerTarget: "many" },
+        prometheus: { ...usEast.prometheus, sampleLimit: 500 },
+      });
+      assert.deepStrictEqual(found, [
+        "stack 'us-east': config key 'monitoring:expectedLoad.seriesPerTarget' has the value \"many\"; allowed: a whole number from 1 to 1000000",
+      ]);
     });
 
     it("rules that read nothing broken still report, each once, in the order of the keys", () => {
-      const found = sentences("global", {
-        ...global,
-        query: { minReplicas: 5, maxReplicas: 3 },
-        regions: ["acme/monitoring/us-east", "acme/monitoring/us-east"],
-        database: { backupRetentionDays: 3 },
-      }, TEST_SECRETS.global);
+      const found = sentences(
+        "global",
+        {
+          ...global,
+          query: { minReplicas: 5, maxReplicas: 3 },
+          regions: ["acme/monitoring/us-east", "acme/monitoring/us-east"],
+          database: { backupRetentionDays: 3 },
+        },
+        TEST_SECRETS.global,
+      );
       assert.deepStrictEqual(found, [
         "stack 'global': config key 'monitoring:database.backupRetentionDays' has the number 3; allowed: a whole number from 7 to 35",
         "stack 'global': config key 'monitoring:regions[1]' has the value \"acme/monitoring/us-east\"; allowed: each region once: 'us-east' is listed twice",

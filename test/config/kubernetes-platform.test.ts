@@ -1,6 +1,6 @@
 import { loadProgramConfig } from "../../tiers/load-config";
-import * as assert from "assert";
-import { ConfigError, RegionalStackConfig } from "../../config";
+import * as assert from "node:assert";
+import { ConfigError, type RegionalStackConfig } from "../../config";
 import { rawConfigOf } from "../../config/stack-file";
 import { gatewayExposure } from "../../builders/regional/exposure";
 import { networkPolicyWarnings } from "../../tiers/network-policy-warnings";
@@ -10,14 +10,21 @@ const REGIONAL = {
   tier: "regional",
   cloud: "kubernetes",
   region: "on-prem-1",
-  kubernetes: { egressCidrs: ["198.51.100.0/24"], bucket: { type: "s3", name: "on-prem-1-thanos", endpoint: "s3.example.internal:9000" } },
+  kubernetes: {
+    egressCidrs: ["198.51.100.0/24"],
+    bucket: { type: "s3", name: "on-prem-1-thanos", endpoint: "s3.example.internal:9000" },
+  },
 };
 const SECRETS = { kubeconfig: "apiVersion: v1", bucketAccessKey: "key-id", bucketSecretKey: "key" };
 const GATEWAY_PORTS = { federation: 9443, storeApi: 10901 };
 
 function load(kubernetes: Record<string, unknown>): RegionalStackConfig {
   const values = { ...REGIONAL, kubernetes: { ...REGIONAL.kubernetes, ...kubernetes } };
-  return loadProgramConfig("on-prem-1", rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)), process.cwd()) as RegionalStackConfig;
+  return loadProgramConfig(
+    "on-prem-1",
+    rawConfigOf({ ...values, ...SECRETS }, Object.keys(SECRETS)),
+    process.cwd(),
+  ) as RegionalStackConfig;
 }
 
 function mistakes(kubernetes: Record<string, unknown>): string[] {
@@ -39,15 +46,28 @@ describe("a region on a cluster the user runs: how the global tier reaches it", 
   });
 
   it("a NodePort Service is dialled at the host on the project's fixed node ports, or the stack's", () => {
-    assert.deepStrictEqual(gatewayExposure(load({ exposure: { type: "node-port", host: "10.20.0.5" } }).kubernetes?.exposure, GATEWAY_PORTS),
-      { type: "node-port", host: "10.20.0.5", federationPort: 30943, storeApiPort: 30901 });
-    assert.deepStrictEqual(gatewayExposure(load({ exposure: { type: "node-port", host: "nodes.example.internal", federationPort: 31000 } }).kubernetes?.exposure, GATEWAY_PORTS),
-      { type: "node-port", host: "nodes.example.internal", federationPort: 31000, storeApiPort: 30901 });
+    assert.deepStrictEqual(
+      gatewayExposure(load({ exposure: { type: "node-port", host: "10.20.0.5" } }).kubernetes?.exposure, GATEWAY_PORTS),
+      { type: "node-port", host: "10.20.0.5", federationPort: 30943, storeApiPort: 30901 },
+    );
+    assert.deepStrictEqual(
+      gatewayExposure(
+        load({ exposure: { type: "node-port", host: "nodes.example.internal", federationPort: 31000 } }).kubernetes
+          ?.exposure,
+        GATEWAY_PORTS,
+      ),
+      { type: "node-port", host: "nodes.example.internal", federationPort: 31000, storeApiPort: 30901 },
+    );
   });
 
   it("a route of the user's own is dialled at its host, on the gateway's ports unless given", () => {
-    assert.deepStrictEqual(gatewayExposure(load({ exposure: { type: "address", host: "monitoring.on-prem-1.example.com" } }).kubernetes?.exposure, GATEWAY_PORTS),
-      { type: "address", host: "monitoring.on-prem-1.example.com", ...{ federationPort: 9443, storeApiPort: 10901 } });
+    assert.deepStrictEqual(
+      gatewayExposure(
+        load({ exposure: { type: "address", host: "monitoring.on-prem-1.example.com" } }).kubernetes?.exposure,
+        GATEWAY_PORTS,
+      ),
+      { type: "address", host: "monitoring.on-prem-1.example.com", ...{ federationPort: 9443, storeApiPort: 10901 } },
+    );
   });
 
   it("refuses a node port or an address without a host, a host for a load balancer, and one port for both", () => {
@@ -60,9 +80,12 @@ describe("a region on a cluster the user runs: how the global tier reaches it", 
     assert.deepStrictEqual(mistakes({ exposure: { type: "node-port", host: "10.20.0.5", federationPort: 30901 } }), [
       "stack 'on-prem-1': config key 'monitoring:kubernetes.exposure.federationPort' has the number 30901; allowed: a port other than storeApiPort's 30901",
     ]);
-    assert.deepStrictEqual(mistakes({ exposure: { type: "address", host: "10.20.0.5", federationPort: 443, storeApiPort: 443 } }), [
-      "stack 'on-prem-1': config key 'monitoring:kubernetes.exposure.storeApiPort' has the number 443; allowed: a port other than federationPort's 443",
-    ]);
+    assert.deepStrictEqual(
+      mistakes({ exposure: { type: "address", host: "10.20.0.5", federationPort: 443, storeApiPort: 443 } }),
+      [
+        "stack 'on-prem-1': config key 'monitoring:kubernetes.exposure.storeApiPort' has the number 443; allowed: a port other than federationPort's 443",
+      ],
+    );
   });
 });
 
@@ -71,6 +94,9 @@ describe("a cluster whose network plugin does not enforce NetworkPolicies", () =
     assert.deepStrictEqual(networkPolicyWarnings(load({})), []);
     const [warning, ...more] = networkPolicyWarnings(load({ networkPolicies: "not-enforced" }));
     assert.deepStrictEqual(more, []);
-    assert.match(warning, /^stack 'on-prem-1': config key 'monitoring:kubernetes.networkPolicies' has the value "not-enforced"; .*any pod of the cluster can reach kube-state-metrics/);
+    assert.match(
+      warning,
+      /^stack 'on-prem-1': config key 'monitoring:kubernetes.networkPolicies' has the value "not-enforced"; .*any pod of the cluster can reach kube-state-metrics/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** The optional regional outputs: read when a region has them, refused when malformed. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import { exposedRegion } from "../fixtures/global-fixtures";
 
@@ -11,25 +11,44 @@ const outputs = (extra: Record<string, unknown>) => ({
   federationPassword: "p",
   alertingCaKey: "key",
   alertingPassword: "p",
-  alertingPasswordHash: "$2a$10$" + "r".repeat(53),
+  alertingPasswordHash: `$2a$10$${"r".repeat(53)}`,
   ...extra,
 });
 
 describe("regional output certificateExpiries", () => {
   it("is optional: a region deployed before it existed still validates", () => {
-    assert.strictEqual(validateRegionalOutputs("global", "acme/monitoring/us-east", outputs({})).certificateExpiries, undefined);
+    assert.strictEqual(
+      validateRegionalOutputs("global", "acme/monitoring/us-east", outputs({})).certificateExpiries,
+      undefined,
+    );
   });
 
   it("is read as certificate names to RFC 3339 times, and refused otherwise", () => {
     const good = { ca: "2036-01-01T00:00:00Z", "query-client": "2027-06-01T12:00:00Z" };
-    assert.deepStrictEqual(validateRegionalOutputs("global", "acme/monitoring/us-east", outputs({ certificateExpiries: good })).certificateExpiries, good);
-    assert.throws(() => validateRegionalOutputs("global", "acme/monitoring/us-east", outputs({ certificateExpiries: { ca: "someday" } })),
-      /output 'certificateExpiries' is not a map of certificate names to RFC 3339 times/);
+    assert.deepStrictEqual(
+      validateRegionalOutputs("global", "acme/monitoring/us-east", outputs({ certificateExpiries: good }))
+        .certificateExpiries,
+      good,
+    );
+    assert.throws(
+      () =>
+        validateRegionalOutputs(
+          "global",
+          "acme/monitoring/us-east",
+          outputs({ certificateExpiries: { ca: "someday" } }),
+        ),
+      /output 'certificateExpiries' is not a map of certificate names to RFC 3339 times/,
+    );
   });
 });
 
 describe("regional output gatewayExposure", () => {
-  const validate = (gatewayExposure: unknown) => validateRegionalOutputs("global", "acme/monitoring/on-prem-1", { ...outputs({ gatewayExposure }), region: "on-prem-1", externalLabels: { region: "on-prem-1" } });
+  const validate = (gatewayExposure: unknown) =>
+    validateRegionalOutputs("global", "acme/monitoring/on-prem-1", {
+      ...outputs({ gatewayExposure }),
+      region: "on-prem-1",
+      externalLabels: { region: "on-prem-1" },
+    });
 
   it("is optional (a load balancer then), and read as a load balancer or a host with its two ports", () => {
     assert.strictEqual(validate(undefined).gatewayExposure, undefined);
@@ -39,10 +58,13 @@ describe("regional output gatewayExposure", () => {
   });
 
   it("is refused without a host or with a port that is not one", () => {
-    const refused = /output 'gatewayExposure' is not \{type: load-balancer\} or \{type: node-port or address, host, federationPort, storeApiPort\}/;
+    const refused =
+      /output 'gatewayExposure' is not \{type: load-balancer\} or \{type: node-port or address, host, federationPort, storeApiPort\}/;
     assert.throws(() => validate({ type: "node-port", federationPort: 30943, storeApiPort: 30901 }), refused);
-    assert.throws(() => validate({ type: "address", host: "a.example.com", federationPort: 443, storeApiPort: 70000 }), refused);
+    assert.throws(
+      () => validate({ type: "address", host: "a.example.com", federationPort: 443, storeApiPort: 70000 }),
+      refused,
+    );
     assert.throws(() => validate({ type: "ingress" }), refused);
   });
 });
-

@@ -7,17 +7,17 @@
  * They need a healthy single-shard topology, as thanos.test.ts does before its first fault: that file runs
  * them first on its own topology rather than starting a second one (a minute on two cores).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { QUERY_FRONTEND_ALERT_GROUP, SCRAPE_ALERTS } from "../../builders/federation/alerts";
 import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
 import { RECORDED } from "../../builders/rules/recording";
 import { everyRuleEvaluates } from "../../local/check";
-import { query, request, ruleGroups, ServerAccess, thanosQuery } from "../../local/client";
+import { query, request, ruleGroups, type ServerAccess, thanosQuery } from "../../local/client";
 import type { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
-import { DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
+import { type DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
 
 /** Grafana's `$__rate_interval` is at least four scrape intervals; a minute covers the local ones. */
 const RATE_INTERVAL = "1m";
@@ -26,7 +26,10 @@ const FILTERS_ON_VALUE = /\s>\s0$/;
 
 async function labelValues(access: ServerAccess, label: string, selector?: string): Promise<string[]> {
   const params = selector ? `?${new URLSearchParams({ "match[]": selector })}` : "";
-  const body = JSON.parse(await request(access, `/api/v1/label/${label}/values${params}`)) as { status: string; data: string[] };
+  const body = JSON.parse(await request(access, `/api/v1/label/${label}/values${params}`)) as {
+    status: string;
+    data: string[];
+  };
   assert.strictEqual(body.status, "success");
   return body.data;
 }
@@ -35,7 +38,12 @@ async function labelValues(access: ServerAccess, label: string, selector?: strin
 export function dashboardChecks(current: () => Topology): void {
   const frontend = (): ServerAccess => current().rendered.frontend;
   const local = everyDashboardQuery().filter(readsOnlyLocalSeries);
-  const valuesOf = (region: Topology["plan"]["regions"][number]) => ({ region: region.name, cluster: region.config.cluster.name, namespace: ".*", __rate_interval: RATE_INTERVAL });
+  const valuesOf = (region: Topology["plan"]["regions"][number]) => ({
+    region: region.name,
+    cluster: region.config.cluster.name,
+    namespace: ".*",
+    __rate_interval: RATE_INTERVAL,
+  });
 
   it("every series the dashboards read from a local component or a recording rule exists under that name", async () => {
     const wanted = [...new Set(local.flatMap((q) => q.names))].sort();
@@ -64,8 +72,16 @@ export function dashboardChecks(current: () => Topology): void {
         return seen;
       };
       // One shard: its replicas deduplicated into one series, and the federation's copy beside it unless excluded.
-      assert.strictEqual(await count(REGION_AND_CLUSTER, 2), 2, `${region.name}: the federation holds a copy (so this test can fail)`);
-      assert.strictEqual(await count(IN_REGION, 1), 1, `${region.name}: the per-region matcher reads the region's own series only`);
+      assert.strictEqual(
+        await count(REGION_AND_CLUSTER, 2),
+        2,
+        `${region.name}: the federation holds a copy (so this test can fail)`,
+      );
+      assert.strictEqual(
+        await count(IN_REGION, 1),
+        1,
+        `${region.name}: the per-region matcher reads the region's own series only`,
+      );
     }
   });
 
@@ -82,22 +98,39 @@ export function dashboardChecks(current: () => Topology): void {
     // still empty are asked again, within a bound.
     let empty = local.filter((q) => !FILTERS_ON_VALUE.test(q.expr));
     await waitFor("every dashboard query to answer series", 60_000, async () => {
-      const answers = await Promise.all(empty.map((q) => run(q).catch((err: Error) => (failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`), 1))));
+      const answers = await Promise.all(
+        empty.map((q) =>
+          run(q).catch((err: Error) => {
+            failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`);
+            return 1;
+          }),
+        ),
+      );
       empty = empty.filter((_, i) => answers[i] === 0);
       return empty.length === 0 || failed.length > 0 ? true : undefined;
     }).catch(() => undefined);
-    for (const q of local.filter((q) => FILTERS_ON_VALUE.test(q.expr))) await run(q).catch((err: Error) => failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`));
+    for (const q of local.filter((q) => FILTERS_ON_VALUE.test(q.expr)))
+      await run(q).catch((err: Error) => failed.push(`${q.dashboard}: '${q.expr}': ${err.message}`));
     assert.ok(local.length > 60, `${local.length} queries ran`);
     assert.deepStrictEqual(failed, [], "queries Thanos refused");
-    assert.deepStrictEqual(empty.map((q) => `${q.dashboard}: ${q.expr}`), [], "queries that answered no series (a wrong label name or value)");
+    assert.deepStrictEqual(
+      empty.map((q) => `${q.dashboard}: ${q.expr}`),
+      [],
+      "queries that answered no series (a wrong label name or value)",
+    );
   });
 
   it("each federation Prometheus scrapes the Query Frontend with its credentials and evaluates the frontend's alerts, and every rule, without error", async () => {
     for (const [name, access] of current().rendered.federation) {
       const up = `up{job="${QUERY_FRONTEND_SCRAPE_JOB}"}`;
-      await waitFor(`${name}: ${up} == 1`, 30_000, async () => ((await query(access, `${up} == 1`)).length === 1 ? true : undefined));
+      await waitFor(`${name}: ${up} == 1`, 30_000, async () =>
+        (await query(access, `${up} == 1`)).length === 1 ? true : undefined,
+      );
       const groups = await ruleGroups(access);
-      assert.ok(groups.some((g) => g.name === QUERY_FRONTEND_ALERT_GROUP && g.rules.length > 0), `${name} evaluates the Query Frontend's alerts`);
+      assert.ok(
+        groups.some((g) => g.name === QUERY_FRONTEND_ALERT_GROUP && g.rules.length > 0),
+        `${name} evaluates the Query Frontend's alerts`,
+      );
     }
     await everyRuleEvaluates(current());
   });
@@ -111,10 +144,15 @@ export function dashboardChecks(current: () => Topology): void {
         const rules = (await ruleGroups(access)).flatMap((g) => g.rules).filter((r) => names.includes(r.name));
         const missing = names.filter((n) => !rules.some((r) => r.name === n));
         const active = rules.filter((r) => r.state !== "inactive").map((r) => `${r.name} ${r.state}`);
-        if (missing.length > 0 || active.length > 0) throw new Error(`not evaluated: [${missing.join(", ")}]; pending or firing: [${active.join(", ")}]`);
+        if (missing.length > 0 || active.length > 0)
+          throw new Error(`not evaluated: [${missing.join(", ")}]; pending or firing: [${active.join(", ")}]`);
         return true;
       });
     }
-    assert.deepStrictEqual(names.filter((alertname) => current().webhook.firing({ alertname }).length > 0), [], "scrape alerts the webhook received");
+    assert.deepStrictEqual(
+      names.filter((alertname) => current().webhook.firing({ alertname }).length > 0),
+      [],
+      "scrape alerts the webhook received",
+    );
   });
 }

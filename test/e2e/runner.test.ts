@@ -2,14 +2,14 @@
  * `npm start` as a user runs it: the runner process itself, its exit codes and what it leaves behind. Every
  * runner a test starts is stopped by pid in `afterEach`, and the runner stops its own children.
  */
-import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as fs from "fs";
-import * as net from "net";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import { type ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { Endpoints } from "../../local/endpoints";
-import { BinaryName, SETUP_COMMAND, findBinaries, pinnedVersion } from "../../local/binaries";
+import { type BinaryName, SETUP_COMMAND, findBinaries, pinnedVersion } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
 import { e2eBasePort } from "../support/ports";
 
@@ -75,7 +75,8 @@ describe("npm start (the runner)", function () {
     run = startRunner(["--base-port", String(e2eBasePort(13090)), "--endpoints", endpointsFile()]);
     const current = run;
     await waitFor("the runner to write its endpoints", 90_000, async () => {
-      if (current.child.exitCode !== null || current.child.signalCode !== null) throw new Error(`the runner exited early:\n${current.output}`);
+      if (current.child.exitCode !== null || current.child.signalCode !== null)
+        throw new Error(`the runner exited early:\n${current.output}`);
       return fs.existsSync(endpointsFile()) ? true : undefined;
     });
     return readEndpoints();
@@ -93,8 +94,15 @@ describe("npm start (the runner)", function () {
 
   it("SIGTERM (as Ctrl-C) stops every child it started and removes its files", async () => {
     const endpoints = await startAndWaitForEndpoints();
-    assert.ok(endpoints.endpoints.length >= 15, `expected the whole topology in the endpoints file, got ${endpoints.endpoints.length}`);
-    assert.deepStrictEqual(await stillListening(endpoints), endpoints.endpoints.map((e) => e.name), "every endpoint listens while it runs");
+    assert.ok(
+      endpoints.endpoints.length >= 15,
+      `expected the whole topology in the endpoints file, got ${endpoints.endpoints.length}`,
+    );
+    assert.deepStrictEqual(
+      await stillListening(endpoints),
+      endpoints.endpoints.map((e) => e.name),
+      "every endpoint listens while it runs",
+    );
     process.kill(run!.child.pid!, "SIGTERM");
     await run!.exited;
     await assertAllGone(endpoints, 5_000);
@@ -112,7 +120,14 @@ describe("npm start (the runner)", function () {
     run = startRunner([], { PATH: empty, MONITORING_TOOLS_DIR: empty });
     const code = await run.exited;
     assert.strictEqual(code, 3, run.output);
-    for (const expected of ["prometheus 3.", "alertmanager 0.", "thanos 0.", "fake-gcs-server", "moto_server", SETUP_COMMAND]) {
+    for (const expected of [
+      "prometheus 3.",
+      "alertmanager 0.",
+      "thanos 0.",
+      "fake-gcs-server",
+      "moto_server",
+      SETUP_COMMAND,
+    ]) {
       assert.ok(run.output.includes(expected), `the message lacks '${expected}':\n${run.output}`);
     }
   });
@@ -132,8 +147,30 @@ describe("binary discovery", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const NAMES = ["prometheus", "promtool", "alertmanager", "amtool", "node_exporter", "thanos", "fake-gcs-server", "moto_server", "haproxy", "memcached"];
-  const KEYS: readonly BinaryName[] = ["prometheus", "promtool", "alertmanager", "amtool", "nodeExporter", "thanos", "fakeGcsServer", "motoServer", "haproxy", "memcached"];
+  const NAMES = [
+    "prometheus",
+    "promtool",
+    "alertmanager",
+    "amtool",
+    "node_exporter",
+    "thanos",
+    "fake-gcs-server",
+    "moto_server",
+    "haproxy",
+    "memcached",
+  ];
+  const KEYS: readonly BinaryName[] = [
+    "prometheus",
+    "promtool",
+    "alertmanager",
+    "amtool",
+    "nodeExporter",
+    "thanos",
+    "fakeGcsServer",
+    "motoServer",
+    "haproxy",
+    "memcached",
+  ];
   const allIn = (sub: string) => {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
     return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name), pinnedVersion(KEYS[i]))]));
@@ -141,7 +178,10 @@ describe("binary discovery", () => {
 
   it("takes the project's own .tools/bin when nothing else has them", () => {
     const tools = allIn("tools/bin");
-    assert.deepStrictEqual(findBinaries({ PATH: path.join(dir, "empty"), MONITORING_TOOLS_DIR: path.join(dir, "tools") }), tools);
+    assert.deepStrictEqual(
+      findBinaries({ PATH: path.join(dir, "empty"), MONITORING_TOOLS_DIR: path.join(dir, "tools") }),
+      tools,
+    );
   });
 
   it("prefers the pinned versions on PATH over .tools/bin, and an environment variable over both", () => {
@@ -155,6 +195,9 @@ describe("binary discovery", () => {
 
   it("refuses an environment variable that names no executable", () => {
     allIn("path");
-    assert.throws(() => findBinaries({ PATH: path.join(dir, "path"), PROMETHEUS_BIN: path.join(dir, "missing") }), /PROMETHEUS_BIN=.*missing is not an executable file/);
+    assert.throws(
+      () => findBinaries({ PATH: path.join(dir, "path"), PROMETHEUS_BIN: path.join(dir, "missing") }),
+      /PROMETHEUS_BIN=.*missing is not an executable file/,
+    );
   });
 });

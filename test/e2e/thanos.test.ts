@@ -8,11 +8,11 @@
  * the outage's alert and recovery are checked; last, the global tier is stopped.
  * Every process is started by the topology and stopped by pid in `after`.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
-import * as tls from "tls";
+import * as tls from "node:tls";
 import { COMPACTOR_MISSING } from "../../builders/federation/alerts";
 import { CERTIFICATE_EXPIRY_ALERT, certificateRules } from "../../builders/rules/certificates";
 import { SIDECAR_NOT_UPLOADING } from "../../builders/rules/thanos";
@@ -20,7 +20,7 @@ import { RECORDED } from "../../builders/rules/recording";
 import { deliveryProblem, receivedAlerts } from "../../local/check";
 import { federationPath, gatewayRoutes } from "../../builders/gateway/routes";
 import { REPLICA_LABEL } from "../../builders/regional/layout";
-import { ServerAccess, metricValue, query, request, thanosQuery } from "../../local/client";
+import { type ServerAccess, metricValue, query, request, thanosQuery } from "../../local/client";
 import { address } from "../../local/ports";
 import { FLEET_JOB, LOCAL_RETENTION, LOCAL_TIMING } from "../../local/settings";
 import { Pki } from "../../local/pki";
@@ -40,7 +40,11 @@ const NOT_UPLOADING = { alertname: SIDECAR_NOT_UPLOADING, region: OUTAGE_REGION 
 const FIVE_MINUTES_MS = 300_000;
 
 /** Whether a TLS client holding `cert` (or none) gets a gRPC server's HTTP/2 SETTINGS back, or is refused. */
-function storeApiAnswers(port: number, trust: { caFile: string; serverName: string }, cert?: { certFile: string; keyFile: string }): Promise<boolean> {
+function storeApiAnswers(
+  port: number,
+  trust: { caFile: string; serverName: string },
+  cert?: { certFile: string; keyFile: string },
+): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = tls.connect({
       host: "127.0.0.1",
@@ -58,7 +62,9 @@ function storeApiAnswers(port: number, trust: { caFile: string; serverName: stri
     const timer = setTimeout(() => done(false), 5000);
     socket.once("secureConnect", () => {
       // The client preface and an empty SETTINGS frame; a gRPC server that accepted the client answers with its own.
-      socket.write(Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]));
+      socket.write(
+        Buffer.concat([Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]),
+      );
     });
     socket.once("data", () => done(true));
     socket.once("error", () => done(false));
@@ -86,7 +92,9 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
     await topology.waitReady();
     firstScrape = await waitFor("Thanos Query to see every region's fleet", 60_000, async () => {
       const answer = await thanosQuery(frontend(), fleetCount);
-      return JSON.stringify(counts(answer.result)) === JSON.stringify(everyRegion(TARGETS_PER_REGION)) ? Math.floor(answer.result[0].value[0]) : undefined;
+      return JSON.stringify(counts(answer.result)) === JSON.stringify(everyRegion(TARGETS_PER_REGION))
+        ? Math.floor(answer.result[0].value[0])
+        : undefined;
     });
   });
 
@@ -110,14 +118,20 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
     /** Starts the bucket again, and what its outage stopped (a compactor whose bucket fails exits; Kubernetes would restart it). */
     async function mendBucket(): Promise<void> {
       const region = topology.region(OUTAGE_REGION);
-      for (const name of [region.bucket.emulator.name, ...topology.regionProcesses(region.name)].filter((n) => !topology.supervisor.isRunning(n))) {
+      for (const name of [region.bucket.emulator.name, ...topology.regionProcesses(region.name)].filter(
+        (n) => !topology.supervisor.isRunning(n),
+      )) {
         await topology.supervisor.restart(name);
         await topology.waitListening(name);
       }
     }
 
     before(async () => {
-      assert.deepStrictEqual(topology.webhook.firing(NOT_UPLOADING), [], "a healthy sidecar is not alerted on (so the test can fail)");
+      assert.deepStrictEqual(
+        topology.webhook.firing(NOT_UPLOADING),
+        [],
+        "a healthy sidecar is not alerted on (so the test can fail)",
+      );
       bucketStoppedAt = Date.now();
       await topology.supervisor.stop(topology.region(OUTAGE_REGION).bucket.emulator.name);
     });
@@ -136,13 +150,29 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
           const port = region.gateway.storeApiPorts[route.name];
           const trust = { caFile: own.caFile, serverName: route.serverName };
           const where = `${region.name} ${route.serverName} via :${port}`;
-          assert.strictEqual(await storeApiAnswers(port, trust, own), true, `${where} answers Query's own client certificate (so the test can fail)`);
-          assert.strictEqual(await storeApiAnswers(port, trust), false, `${where} refuses a client with no certificate`);
-          assert.strictEqual(await storeApiAnswers(port, trust, other), false, `${where} refuses another region's client certificate`);
+          assert.strictEqual(
+            await storeApiAnswers(port, trust, own),
+            true,
+            `${where} answers Query's own client certificate (so the test can fail)`,
+          );
+          assert.strictEqual(
+            await storeApiAnswers(port, trust),
+            false,
+            `${where} refuses a client with no certificate`,
+          );
+          assert.strictEqual(
+            await storeApiAnswers(port, trust, other),
+            false,
+            `${where} refuses another region's client certificate`,
+          );
         }
         const port = Object.values(region.gateway.storeApiPorts)[0];
         const unknown = { caFile: own.caFile, serverName: `no-such-store.${region.plan.tlsServerName}` };
-        assert.strictEqual(await storeApiAnswers(port, unknown, own), false, `${region.name}: the gateway closes a connection for a name it does not route`);
+        assert.strictEqual(
+          await storeApiAnswers(port, unknown, own),
+          false,
+          `${region.name}: the gateway closes a connection for a name it does not route`,
+        );
       }
     });
 
@@ -171,14 +201,21 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       try {
         // The other replica takes every new connection; connections the dead one held are dialled again.
         await waitFor("Thanos Query to answer whole through the surviving gateway replica", 30_000, async () =>
-          JSON.stringify(counts((await thanosQuery(frontend(), fleetCount)).result)) === JSON.stringify(before) ? true : undefined);
+          JSON.stringify(counts((await thanosQuery(frontend(), fleetCount)).result)) === JSON.stringify(before)
+            ? true
+            : undefined,
+        );
         const killedAt = Date.now();
         await waitFor("the federation to scrape every us-east pod through the surviving replica", 30_000, async () => {
           const [sample] = await query(federation, federatedUp);
           return Number(sample?.value[1]) === pods && Number(sample.value[0]) * 1000 > killedAt ? true : undefined;
         });
         for (let i = 0; i < 5; i++) {
-          assert.deepStrictEqual(counts((await thanosQuery(frontend(), fleetCount)).result), before, `answer ${i} with one gateway replica`);
+          assert.deepStrictEqual(
+            counts((await thanosQuery(frontend(), fleetCount)).result),
+            before,
+            `answer ${i} with one gateway replica`,
+          );
           await new Promise((r) => setTimeout(r, 1000));
         }
       } finally {
@@ -219,7 +256,10 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
           return a.warnings.length > 0 ? a : undefined;
         });
         assert.deepStrictEqual(counts(answer.result), { "eu-west": TARGETS_PER_REGION });
-        assert.ok(answer.warnings.some((w) => /us-east|unavailable|connection|rpc/i.test(w)), `a warning names the lost StoreAPIs: ${answer.warnings.join("; ")}`);
+        assert.ok(
+          answer.warnings.some((w) => /us-east|unavailable|connection|rpc/i.test(w)),
+          `a warning names the lost StoreAPIs: ${answer.warnings.join("; ")}`,
+        );
       } finally {
         for (const name of [...processes].reverse()) {
           await topology.supervisor.restart(name);
@@ -233,16 +273,30 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
 
     it("the compactor writes a 5m-downsampled block from raw data it finds in the bucket", async () => {
       const region = topology.region("us-east");
-      const labels = { region: region.name, cloud: region.config.cloud, cluster: region.config.cluster.name, shard: "0", prometheus_replica: "backfill" };
+      const labels = {
+        region: region.name,
+        cloud: region.config.cloud,
+        cluster: region.config.cluster.name,
+        shard: "0",
+        prometheus_replica: "backfill",
+      };
       const block = backfillBlock(scratch);
       // Uploaded as a sidecar would, with its external labels, by Thanos' own shipper.
-      topology.bucketTool(region.name, ["upload-blocks", `--path=${block.dir}`, ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`)]);
+      topology.bucketTool(region.name, [
+        "upload-blocks",
+        `--path=${block.dir}`,
+        ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`),
+      ]);
       const downsampled = await waitFor("a 5m block of the backfilled data in the bucket", 120_000, async () =>
         parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"])).find(
-          (m) => m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
+          (m) =>
+            m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
         ),
       );
-      assert.ok(downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime, "the downsampled block covers the raw block's range");
+      assert.ok(
+        downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime,
+        "the downsampled block covers the raw block's range",
+      );
       assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
     });
 
@@ -251,8 +305,16 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       const stoppedAt = Date.now();
       await topology.supervisor.stop(region.compactor.name);
       try {
-        const received = await receivedAlerts(topology, { alertname: COMPACTOR_MISSING, region: region.name }, 60_000, stoppedAt);
-        assert.strictEqual(deliveryProblem(COMPACTOR_MISSING, received.length, topology.plan.global.alertmanagers.length), undefined);
+        const received = await receivedAlerts(
+          topology,
+          { alertname: COMPACTOR_MISSING, region: region.name },
+          60_000,
+          stoppedAt,
+        );
+        assert.strictEqual(
+          deliveryProblem(COMPACTOR_MISSING, received.length, topology.plan.global.alertmanagers.length),
+          undefined,
+        );
       } finally {
         await topology.supervisor.restart(region.compactor.name);
         await topology.waitListening(region.compactor.name);
@@ -261,17 +323,38 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
 
     it("a certificate close to expiry raises CertificateExpiresSoon, well before it expires", async () => {
       const region = topology.region("us-east");
-      assert.deepStrictEqual(topology.webhook.firing({ alertname: CERTIFICATE_EXPIRY_ALERT }), [], "the topology's own certificates are far from expiry (so the test can fail)");
+      assert.deepStrictEqual(
+        topology.webhook.firing({ alertname: CERTIFICATE_EXPIRY_ALERT }),
+        [],
+        "the topology's own certificates are far from expiry (so the test can fail)",
+      );
       const pki = new Pki(path.join(scratch, "pki"));
-      const shortLived = pki.server("short-lived", pki.rootCa("short-lived-ca", "short-lived CA"), ["short-lived.example"], [], 1);
+      const shortLived = pki.server(
+        "short-lived",
+        pki.rootCa("short-lived-ca", "short-lived CA"),
+        ["short-lived.example"],
+        [],
+        1,
+      );
       const certificate = "e2e-short-lived";
-      const rules = certificateRules([{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }], region.config.certificateWarningDays, region.config.alerts);
+      const rules = certificateRules(
+        [{ name: certificate, validityEndTime: Pki.validityEnd(shortLived.cert) }],
+        region.config.certificateWarningDays,
+        region.config.alerts,
+      );
       // As `pulumi up` would re-render the rule file: the sidecars' reloaders make Prometheus load it.
       const file = path.join(regionRulesDir(region), "certificates-e2e.yaml");
       fs.writeFileSync(file, YAML.stringify(rules));
       try {
-        const received = await receivedAlerts(topology, { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name }, 60_000);
-        assert.strictEqual(deliveryProblem(CERTIFICATE_EXPIRY_ALERT, received.length, topology.plan.global.alertmanagers.length), undefined);
+        const received = await receivedAlerts(
+          topology,
+          { alertname: CERTIFICATE_EXPIRY_ALERT, certificate, region: region.name },
+          60_000,
+        );
+        assert.strictEqual(
+          deliveryProblem(CERTIFICATE_EXPIRY_ALERT, received.length, topology.plan.global.alertmanagers.length),
+          undefined,
+        );
       } finally {
         fs.rmSync(file);
       }
@@ -285,12 +368,18 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       const retentionMs = (parseDuration(LOCAL_RETENTION) ?? 0) * 1000;
       const atQuery = `count(up{job="${FLEET_JOB}"})`;
       // The replica's own TSDB drops the block holding `at` once it is older than the retention.
-      await waitFor(`${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`, retentionMs + 120_000, async () =>
-        (await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined,
+      await waitFor(
+        `${replica.name} to have dropped the data of ${new Date(at * 1000).toISOString()}`,
+        retentionMs + 120_000,
+        async () => ((await query(topology.access(replica.name), atQuery, at)).length === 0 ? true : undefined),
         2000,
       );
       const answer = await thanosQuery(frontend(), fleetCount, { time: at });
-      assert.strictEqual(counts(answer.result)[region.name], TARGETS_PER_REGION, `Thanos answers for ${address(replica.port)}'s past from the bucket`);
+      assert.strictEqual(
+        counts(answer.result)[region.name],
+        TARGETS_PER_REGION,
+        `Thanos answers for ${address(replica.port)}'s past from the bucket`,
+      );
       const recorded = await thanosQuery(frontend(), `count(${RECORDED.requestRate})`, { time: at + 30 });
       assert.ok(recorded.result.length > 0, "recording rules of the past are answered too");
     });
@@ -298,7 +387,9 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
     it("the unreachable bucket fired the sidecar's no-upload alert, and the backlog is uploaded once it is back", async () => {
       const region = topology.region(OUTAGE_REGION);
       const uploaded = async () => {
-        const all = await Promise.all(region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")));
+        const all = await Promise.all(
+          region.prometheus.map((p) => metricValue(topology.access(p.sidecar.name), "thanos_shipper_uploads_total")),
+        );
         return all.reduce<number>((sum, v) => sum + (v ?? 0), 0);
       };
       let blocksBefore: number;
@@ -308,7 +399,9 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       } finally {
         await mendBucket();
       }
-      await waitFor("the sidecars to upload their backlog", 90_000, async () => ((await uploaded()) > blocksBefore! ? true : undefined));
+      await waitFor("the sidecars to upload their backlog", 90_000, async () =>
+        (await uploaded()) > blocksBefore! ? true : undefined,
+      );
     });
   });
 
@@ -316,12 +409,20 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
     it("heartbeats reach the heartbeat receiver every interval, and stop when the global tier is stopped", async () => {
       const intervalMs = (parseDuration(LOCAL_TIMING.heartbeatInterval) ?? 0) * 1000;
       // The topology has run for minutes by now: the heartbeats so far show their rhythm.
-      await waitFor("three heartbeats", 3 * intervalMs, async () => (topology.webhook.heartbeats().length >= 3 ? true : undefined), 1000);
+      await waitFor(
+        "three heartbeats",
+        3 * intervalMs,
+        async () => (topology.webhook.heartbeats().length >= 3 ? true : undefined),
+        1000,
+      );
       const beats = topology.webhook.heartbeats();
       const gaps = beats.slice(1).map((t, i) => t - beats[i]);
       // The longest a healthy tier leaves between two beats: the interval and Alertmanager's group_interval tick.
       const longestGap = intervalMs + 15_000;
-      assert.ok(Math.max(...gaps.slice(-3)) < longestGap, `heartbeats arrive every ${intervalMs / 1000}s or so: gaps ${gaps.map((g) => Math.round(g / 1000)).join(", ")} s`);
+      assert.ok(
+        Math.max(...gaps.slice(-3)) < longestGap,
+        `heartbeats arrive every ${intervalMs / 1000}s or so: gaps ${gaps.map((g) => Math.round(g / 1000)).join(", ")} s`,
+      );
       const global = [
         ...topology.plan.global.federation.flatMap((f) => [f.sidecar.name, f.name]),
         topology.plan.global.frontend.name,
@@ -333,7 +434,11 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       // Silence for longer than any healthy gap since the last beat: the beats stopped, not merely lagged.
       const lastBeat = Math.max(...topology.webhook.heartbeats());
       await new Promise((r) => setTimeout(r, Math.max(0, lastBeat + longestGap - Date.now())));
-      assert.deepStrictEqual(topology.webhook.heartbeats().filter((t) => t > stoppedAt), [], "no heartbeat arrives once the global tier is down: the heartbeat service pages");
+      assert.deepStrictEqual(
+        topology.webhook.heartbeats().filter((t) => t > stoppedAt),
+        [],
+        "no heartbeat arrives once the global tier is down: the heartbeat service pages",
+      );
     });
   });
 });

@@ -3,10 +3,10 @@
  * of the program's shapes must become ready on KWOK's fake nodes, spread over the zones, with bound volumes;
  * stopping it must leave no process and no directory behind.
  */
-import * as assert from "assert";
-import * as fs from "fs";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
 import { ZONES, nodeName } from "../../local/engine/cluster-objects";
-import { ControlPlane, startControlPlane } from "../../local/engine/control-plane";
+import { type ControlPlane, startControlPlane } from "../../local/engine/control-plane";
 import { provisionedDirectories } from "../../local/engine/hostpath-volumes";
 import { KubeApi } from "../../local/engine/kube-api";
 import { PortAllocator } from "../../local/ports";
@@ -47,14 +47,18 @@ function isAlive(pid: number): boolean {
   }
 }
 
-describe("local Kubernetes control plane", function () {
+describe("local Kubernetes control plane", () => {
   let controlPlane: ControlPlane;
   let api: KubeApi;
 
   before(async function () {
     this.timeout(READY_TIMEOUT_MS * 3);
     const started = Date.now();
-    controlPlane = await startControlPlane({ ...controlPlaneTools(), ports: new PortAllocator(e2eBasePort(16443)), log: console.log });
+    controlPlane = await startControlPlane({
+      ...controlPlaneTools(),
+      ports: new PortAllocator(e2eBasePort(16443)),
+      log: console.log,
+    });
     console.log(`    started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     printRss("after start", controlPlane.pids);
     api = new KubeApi(controlPlane.admin);
@@ -82,9 +86,13 @@ describe("local Kubernetes control plane", function () {
     await api.create(`/api/v1${ns}/services`, workloads.service);
     await api.create(`/api/v1${ns}/services`, workloads.headlessService);
 
-    const replicasReady = async (path: string, want: number) => (await api.get<Status>(path)).status?.readyReplicas === want;
+    const replicasReady = async (path: string, want: number) =>
+      (await api.get<Status>(path)).status?.readyReplicas === want;
     await waitFor("the Deployment and the StatefulSet to have every replica ready", READY_TIMEOUT_MS, async () =>
-      (await replicasReady(`/apis/apps/v1${ns}/deployments/web`, 2)) && (await replicasReady(`/apis/apps/v1${ns}/statefulsets/db`, 2)) ? true : undefined,
+      (await replicasReady(`/apis/apps/v1${ns}/deployments/web`, 2)) &&
+      (await replicasReady(`/apis/apps/v1${ns}/statefulsets/db`, 2))
+        ? true
+        : undefined,
     );
     await waitFor("the DaemonSet to have a ready pod on each node", READY_TIMEOUT_MS, async () => {
       const status = (await api.get<Status>(`/apis/apps/v1${ns}/daemonsets/agent`)).status;
@@ -92,23 +100,35 @@ describe("local Kubernetes control plane", function () {
     });
 
     const claims = await api.get<{ items: { status: { phase: string } }[] }>(`/api/v1${ns}/persistentvolumeclaims`);
-    assert.deepStrictEqual(claims.items.map((c) => c.status.phase), ["Bound", "Bound"]);
+    assert.deepStrictEqual(
+      claims.items.map((c) => c.status.phase),
+      ["Bound", "Bound"],
+    );
 
     const pods = (await api.get<{ items: Pod[] }>(`/api/v1${ns}/pods`)).items;
-    const nodesOf = (app: string) => pods.filter((p) => p.metadata.labels?.app === app).map((p) => p.spec.nodeName ?? "unscheduled").sort();
+    const nodesOf = (app: string) =>
+      pods
+        .filter((p) => p.metadata.labels?.app === app)
+        .map((p) => p.spec.nodeName ?? "unscheduled")
+        .sort();
     const zoneNodes = ZONES.map(nodeName);
     assert.deepStrictEqual(nodesOf("agent"), zoneNodes);
     for (const app of ["web", "db"]) {
       const nodes = nodesOf(app);
       assert.strictEqual(new Set(nodes).size, 2, `${app} replicas share a zone: ${nodes.join(", ")}`);
-      assert.ok(nodes.every((n) => zoneNodes.includes(n)), `${app} runs off the fake nodes: ${nodes.join(", ")}`);
+      assert.ok(
+        nodes.every((n) => zoneNodes.includes(n)),
+        `${app} runs off the fake nodes: ${nodes.join(", ")}`,
+      );
     }
 
     await waitFor("the Service to list both ready replicas", 30_000, async () => {
       const slices = await api.get<{ items: { endpoints?: { conditions?: { ready?: boolean } }[] }[] }>(
         `/apis/discovery.k8s.io/v1${ns}/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dweb`,
       );
-      return slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).length === 2 ? true : undefined;
+      return slices.items.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready).length === 2
+        ? true
+        : undefined;
     });
     printRss("with the workloads running", controlPlane.pids);
   });
@@ -120,6 +140,9 @@ describe("local Kubernetes control plane", function () {
     assert.strictEqual(volumes.length, 2, `provisioned: ${volumes.join(", ")}`);
     await controlPlane.stop();
     assert.deepStrictEqual(pids.filter(isAlive), []);
-    assert.deepStrictEqual([controlPlane.dir, ...volumes].filter((dir) => fs.existsSync(dir)), []);
+    assert.deepStrictEqual(
+      [controlPlane.dir, ...volumes].filter((dir) => fs.existsSync(dir)),
+      [],
+    );
   });
 });

@@ -3,15 +3,15 @@
  * project directory with the program's Pulumi.yaml and kubernetes-platform stack files whose secrets are set
  * through the CLI, a file backend and the local plugins. Everything lives in one temporary directory.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
 import { findBinary } from "../../local/binaries";
-import { ControlPlane, startControlPlane } from "../../local/engine/control-plane";
+import { type ControlPlane, startControlPlane } from "../../local/engine/control-plane";
 import { KubeApi } from "../../local/engine/kube-api";
 import { LoadBalancerStandIn } from "../../local/engine/load-balancer-stand-in";
 import { localPluginEnv } from "../../local/engine/local-plugins";
-import { EngineSettings, openStack } from "../../local/engine/workspace";
+import { type EngineSettings, openStack } from "../../local/engine/workspace";
 import { PortAllocator } from "../../local/ports";
 import { controlPlaneTools } from "../support/engine-binaries";
 import { e2eBasePort } from "../support/ports";
@@ -59,7 +59,11 @@ export class EngineProject {
 
   /** Starts a cluster's control plane, whose load balancers get `address` (a documentation-range IP). */
   async startCluster(name: string, address: string): Promise<EngineCluster> {
-    const controlPlane = await startControlPlane({ ...controlPlaneTools(), ports: this.ports, log: (line) => console.log(`    [${name}] ${line}`) });
+    const controlPlane = await startControlPlane({
+      ...controlPlaneTools(),
+      ports: this.ports,
+      log: (line) => console.log(`    [${name}] ${line}`),
+    });
     const api = new KubeApi(controlPlane.admin);
     const loadBalancers = new LoadBalancerStandIn(api, address);
     loadBalancers.start();
@@ -74,7 +78,9 @@ export class EngineProject {
 
   /** Writes Pulumi.<stack>.yaml with `config` (keys without the project prefix) and sets `secrets` as secrets. */
   async writeStack(stack: string, config: Record<string, unknown>, secrets: Record<string, string>): Promise<void> {
-    const doc = { config: Object.fromEntries(Object.entries(config).map(([key, value]) => [`monitoring:${key}`, value])) };
+    const doc = {
+      config: Object.fromEntries(Object.entries(config).map(([key, value]) => [`monitoring:${key}`, value])),
+    };
     fs.writeFileSync(this.stackFile(stack), YAML.stringify(doc));
     const handle = await openStack(stack, this.settings, async () => ({}));
     for (const [key, value] of Object.entries(secrets)) await handle.setConfig(key, { value, secret: true });
@@ -83,7 +89,9 @@ export class EngineProject {
   /** Changes keys of a stack file, keeping its secrets. */
   editStack(stack: string, change: (config: Record<string, unknown>) => void): void {
     const doc = YAML.parse(fs.readFileSync(this.stackFile(stack), "utf8")) as { config: Record<string, unknown> };
-    const plain = Object.fromEntries(Object.entries(doc.config).map(([key, value]) => [key.replace(/^monitoring:/, ""), value]));
+    const plain = Object.fromEntries(
+      Object.entries(doc.config).map(([key, value]) => [key.replace(/^monitoring:/, ""), value]),
+    );
     change(plain);
     doc.config = Object.fromEntries(Object.entries(plain).map(([key, value]) => [`monitoring:${key}`, value]));
     fs.writeFileSync(this.stackFile(stack), YAML.stringify(doc));
@@ -94,7 +102,9 @@ export class EngineProject {
    * first, nor what it only read (StackReferences, through the engine's built-in provider).
    */
   async resourceCount(stack: string): Promise<number> {
-    const state = (await (await openStack(stack, this.settings, async () => ({}))).exportStack()).deployment as { resources?: { type: string; external?: boolean }[] };
+    const state = (await (await openStack(stack, this.settings, async () => ({}))).exportStack()).deployment as {
+      resources?: { type: string; external?: boolean }[];
+    };
     return (state.resources ?? []).filter((r) => !r.external && !READ_ONLY_TYPES.includes(r.type)).length;
   }
 
@@ -105,14 +115,19 @@ export class EngineProject {
   upgradedProgram(change: (versions: string) => string): typeof import("../../local/engine/orchestrator") {
     const root = path.join(this.dir, "upgraded-program");
     const bin = path.join(root, "bin");
-    fs.cpSync(path.join(REPO, "bin"), bin, { recursive: true, filter: (from) => from !== path.join(REPO, "bin", "test") });
+    fs.cpSync(path.join(REPO, "bin"), bin, {
+      recursive: true,
+      filter: (from) => from !== path.join(REPO, "bin", "test"),
+    });
     fs.symlinkSync(path.join(REPO, "node_modules"), path.join(root, "node_modules"));
     const versions = path.join(bin, "versions.js");
     const before = fs.readFileSync(versions, "utf8");
     const after = change(before);
     if (after === before) throw new Error("the upgrade changes nothing in versions.js");
     fs.writeFileSync(versions, after);
-    return require(path.join(bin, "local", "engine", "orchestrator.js")) as typeof import("../../local/engine/orchestrator");
+    return require(
+      path.join(bin, "local", "engine", "orchestrator.js"),
+    ) as typeof import("../../local/engine/orchestrator");
   }
 
   async stop(): Promise<void> {

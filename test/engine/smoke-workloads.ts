@@ -7,13 +7,28 @@ const IMAGE = "registry.k8s.io/pause:3.10";
 
 const labels = (app: string) => ({ app });
 
-function podTemplate(app: string, options: { readonly volumeMounts?: object[]; readonly spreadOverZones?: boolean } = {}) {
+function podTemplate(
+  app: string,
+  options: { readonly volumeMounts?: object[]; readonly spreadOverZones?: boolean } = {},
+) {
   // As the program's replicas spread (builders/k8s/pod.ts): a zone may hold at most one more replica than another.
-  const spread = { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: labels(app) } };
+  const spread = {
+    maxSkew: 1,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: "DoNotSchedule",
+    labelSelector: { matchLabels: labels(app) },
+  };
   return {
     metadata: { labels: labels(app) },
     spec: {
-      containers: [{ name: app, image: IMAGE, resources: { requests: { cpu: "100m", memory: "64Mi" } }, volumeMounts: options.volumeMounts ?? [] }],
+      containers: [
+        {
+          name: app,
+          image: IMAGE,
+          resources: { requests: { cpu: "100m", memory: "64Mi" } },
+          volumeMounts: options.volumeMounts ?? [],
+        },
+      ],
       topologySpreadConstraints: options.spreadOverZones === false ? [] : [spread],
     },
   };
@@ -52,7 +67,14 @@ export const statefulSet = {
     selector: { matchLabels: labels("db") },
     template: podTemplate("db", { volumeMounts: [{ name: "data", mountPath: "/data" }] }),
     volumeClaimTemplates: [
-      { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], storageClassName: "standard", resources: { requests: { storage: "1Gi" } } } },
+      {
+        metadata: { name: "data" },
+        spec: {
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: "standard",
+          resources: { requests: { storage: "1Gi" } },
+        },
+      },
     ],
   },
 };

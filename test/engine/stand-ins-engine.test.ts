@@ -2,10 +2,10 @@
  * The stand-ins under the real engine: an Automation API inline program with explicit random and tls
  * providers on a file backend, through up, a no-change up, a replacement and destroy.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import * as automation from "@pulumi/pulumi/automation";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
@@ -22,30 +22,48 @@ function program(leafValidityHours: number): automation.PulumiFn {
     const randomProvider = new random.Provider("random", {});
     const opts = (provider: pulumi.ProviderResource) => ({ provider });
     const caKey = new tls.PrivateKey("ca-key", { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts(tlsProvider));
-    const ca = new tls.SelfSignedCert("ca", {
-      privateKeyPem: caKey.privateKeyPem,
-      subject: { commonName: "stand-in CA", organization: "monitoring" },
-      isCaCertificate: true,
-      validityPeriodHours: 48,
-      allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
-    }, opts(tlsProvider));
+    const ca = new tls.SelfSignedCert(
+      "ca",
+      {
+        privateKeyPem: caKey.privateKeyPem,
+        subject: { commonName: "stand-in CA", organization: "monitoring" },
+        isCaCertificate: true,
+        validityPeriodHours: 48,
+        allowedUses: ["cert_signing", "crl_signing", "digital_signature"],
+      },
+      opts(tlsProvider),
+    );
     const leafKey = new tls.PrivateKey("leaf-key", { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts(tlsProvider));
-    const request = new tls.CertRequest("leaf-csr", {
-      privateKeyPem: leafKey.privateKeyPem,
-      subject: { commonName: "leaf", organization: "monitoring" },
-      dnsNames: ["leaf.test"],
-      ipAddresses: ["127.0.0.1"],
-    }, opts(tlsProvider));
-    const leaf = new tls.LocallySignedCert("leaf", {
-      certRequestPem: request.certRequestPem,
-      caPrivateKeyPem: caKey.privateKeyPem,
-      caCertPem: ca.certPem,
-      validityPeriodHours: leafValidityHours,
-      earlyRenewalHours: 1,
-      allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
-    }, opts(tlsProvider));
+    const request = new tls.CertRequest(
+      "leaf-csr",
+      {
+        privateKeyPem: leafKey.privateKeyPem,
+        subject: { commonName: "leaf", organization: "monitoring" },
+        dnsNames: ["leaf.test"],
+        ipAddresses: ["127.0.0.1"],
+      },
+      opts(tlsProvider),
+    );
+    const leaf = new tls.LocallySignedCert(
+      "leaf",
+      {
+        certRequestPem: request.certRequestPem,
+        caPrivateKeyPem: caKey.privateKeyPem,
+        caCertPem: ca.certPem,
+        validityPeriodHours: leafValidityHours,
+        earlyRenewalHours: 1,
+        allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+      },
+      opts(tlsProvider),
+    );
     const password = new random.RandomPassword("password", { length: 24, special: false }, opts(randomProvider));
-    return { caCertPem: ca.certPem, leafCertPem: leaf.certPem, leafId: leaf.id, password: password.result, bcryptHash: password.bcryptHash };
+    return {
+      caCertPem: ca.certPem,
+      leafCertPem: leaf.certPem,
+      leafId: leaf.id,
+      password: password.result,
+      bcryptHash: password.bcryptHash,
+    };
   };
 }
 
@@ -75,7 +93,9 @@ describe("random and tls stand-ins under the real engine", function () {
 
   before(function () {
     if (!cli) {
-      console.log("    skipped: no Pulumi CLI (set PULUMI_BIN, put pulumi on PATH, or run npm run setup for .tools/bin/pulumi)");
+      console.log(
+        "    skipped: no Pulumi CLI (set PULUMI_BIN, put pulumi on PATH, or run npm run setup for .tools/bin/pulumi)",
+      );
       this.skip();
     }
   });
@@ -113,7 +133,10 @@ describe("random and tls stand-ins under the real engine", function () {
     try {
       const first = await timed("up", () => stack.up({ onOutput }));
       assert.deepStrictEqual(first.summary.resourceChanges, { create: 9 }, logs.join(""));
-      assert.ok(first.outputs.password.secret && first.outputs.bcryptHash.secret, "the password outputs are not secret");
+      assert.ok(
+        first.outputs.password.secret && first.outputs.bcryptHash.secret,
+        "the password outputs are not secret",
+      );
       assert.match(first.outputs.password.value as string, /^[A-Za-z0-9]{24}$/);
       const caFile = path.join(dir, "ca.pem");
       const leafFile = path.join(dir, "leaf.pem");
@@ -123,9 +146,14 @@ describe("random and tls stand-ins under the real engine", function () {
 
       // What the file backend stores (`stack export` would decrypt it): secrets as ciphertext only.
       const stored = storedState(path.join(dir, "state"));
-      const passwordState = stored.checkpoint.latest.resources.find((r) => r.type === "random:index/randomPassword:RandomPassword");
+      const passwordState = stored.checkpoint.latest.resources.find(
+        (r) => r.type === "random:index/randomPassword:RandomPassword",
+      );
       assert.ok(passwordState?.outputs.result[SECRET_SIGNATURE_KEY], "the stored password is not marked secret");
-      assert.ok(!JSON.stringify(stored).includes(first.outputs.password.value as string), "the password is stored in plain text");
+      assert.ok(
+        !JSON.stringify(stored).includes(first.outputs.password.value as string),
+        "the password is stored in plain text",
+      );
 
       const second = await timed("up (no change)", () => stack.up({ onOutput }));
       assert.deepStrictEqual(second.summary.resourceChanges, { same: 9 }, logs.join(""));
@@ -138,7 +166,10 @@ describe("random and tls stand-ins under the real engine", function () {
       assert.deepStrictEqual(destroyed.summary.resourceChanges, { delete: 9 }, logs.join(""));
     } finally {
       console.log(`    timings (s): ${JSON.stringify(timings)}`);
-      const warnings = logs.join("").split("\n").filter((l) => /warning/i.test(l));
+      const warnings = logs
+        .join("")
+        .split("\n")
+        .filter((l) => /warning/i.test(l));
       if (warnings.length > 0) console.log(`    engine warnings:\n      ${warnings.join("\n      ")}`);
     }
   });

@@ -1,14 +1,14 @@
 /** The random and tls stand-ins, called as the engine calls them (check, create, diff), checked by openssl and bcryptjs. */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as bcrypt from "bcryptjs";
-import { createPrivateKey, createPublicKey, X509Certificate } from "crypto";
-import * as fs from "fs";
-import * as path from "path";
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type * as provider from "@pulumi/pulumi/provider";
 import { randomStandIn } from "../../local/engine/stand-ins/random";
 import { hashForState } from "../../local/engine/stand-ins/keys";
 import { tlsStandIn } from "../../local/engine/stand-ins/tls";
-import { isSecret, Properties, reveal } from "../../local/engine/stand-ins/wire";
+import { isSecret, type Properties, reveal } from "../../local/engine/stand-ins/wire";
 import { runBinary, tempDir } from "../support/tools";
 
 const TYPES = {
@@ -22,14 +22,23 @@ const TYPES = {
 const urnOf = (type: string) => `urn:pulumi:test::stand-ins::${type}::x`;
 
 /** check then create, as the engine does; returns the ID and the outputs as they go back on the wire. */
-async function create(p: provider.Provider, type: string, inputs: Properties): Promise<{ id: string; outs: Properties; inputs: Properties }> {
+async function create(
+  p: provider.Provider,
+  type: string,
+  inputs: Properties,
+): Promise<{ id: string; outs: Properties; inputs: Properties }> {
   const checked = await p.check!(urnOf(type), {}, inputs);
   assert.deepStrictEqual(checked.failures, [], `check of ${type} failed`);
   const created = await p.create!(urnOf(type), checked.inputs);
   return { id: created.id, outs: created.outs as Properties, inputs: checked.inputs as Properties };
 }
 
-async function diffOf(p: provider.Provider, type: string, state: Properties, inputs: Properties): Promise<provider.DiffResult> {
+async function diffOf(
+  p: provider.Provider,
+  type: string,
+  state: Properties,
+  inputs: Properties,
+): Promise<provider.DiffResult> {
   const checked = await p.check!(urnOf(type), state, inputs);
   return p.diff!("id", urnOf(type), state, checked.inputs);
 }
@@ -56,7 +65,8 @@ describe("tls stand-in", function () {
 
   it("makes ECDSA P256 keys with the real provider's encodings, ID and secret outputs", async () => {
     const { id, outs } = await create(tls, TYPES.key, { algorithm: "ECDSA", ecdsaCurve: "P256" });
-    for (const name of ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"]) assert.ok(isSecret(outs[name]), `${name} is not secret`);
+    for (const name of ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"])
+      assert.ok(isSecret(outs[name]), `${name} is not secret`);
     assert.match(text(outs.privateKeyPem), /^-----BEGIN EC PRIVATE KEY-----\n[\s\S]+\n-----END EC PRIVATE KEY-----\n$/);
     assert.match(text(outs.privateKeyPemPkcs8), /^-----BEGIN PRIVATE KEY-----\n/);
     assert.match(text(outs.privateKeyOpenssh), /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
@@ -65,10 +75,17 @@ describe("tls stand-in", function () {
     assert.match(text(outs.publicKeyFingerprintSha256), /^SHA256:[A-Za-z0-9+/]{43}$/);
     const spki = createPublicKey(text(outs.publicKeyPem)).export({ type: "spki", format: "der" });
     assert.strictEqual(id, hashForState(spki));
-    assert.deepStrictEqual(createPublicKey(createPrivateKey(text(outs.privateKeyPem))).export({ type: "spki", format: "der" }), spki);
+    assert.deepStrictEqual(
+      createPublicKey(createPrivateKey(text(outs.privateKeyPem))).export({ type: "spki", format: "der" }),
+      spki,
+    );
   });
 
-  for (const [algorithm, extra, pemType] of [["RSA", { rsaBits: 2048 }, "RSA PRIVATE KEY"], ["ED25519", {}, "PRIVATE KEY"], ["ECDSA", { ecdsaCurve: "P384" }, "EC PRIVATE KEY"]] as const) {
+  for (const [algorithm, extra, pemType] of [
+    ["RSA", { rsaBits: 2048 }, "RSA PRIVATE KEY"],
+    ["ED25519", {}, "PRIVATE KEY"],
+    ["ECDSA", { ecdsaCurve: "P384" }, "EC PRIVATE KEY"],
+  ] as const) {
     it(`makes ${algorithm} keys whose privateKeyPem is "${pemType}"`, async () => {
       const { outs } = await create(tls, TYPES.key, { algorithm, ...extra });
       assert.ok(text(outs.privateKeyPem).startsWith(`-----BEGIN ${pemType}-----\n`));
@@ -113,7 +130,10 @@ describe("tls stand-in", function () {
     const caFile = file("ca.pem", text(ca.outs.certPem));
     const leafFile = file("leaf.pem", text(leaf.outs.certPem));
     assert.match(runBinary("openssl", ["verify", "-CAfile", caFile, leafFile]), /leaf.pem: OK/);
-    assert.match(runBinary("openssl", ["req", "-in", file("leaf.csr", text(request.outs.certRequestPem)), "-noout", "-verify"]), /verify OK/);
+    assert.match(
+      runBinary("openssl", ["req", "-in", file("leaf.csr", text(request.outs.certRequestPem)), "-noout", "-verify"]),
+      /verify OK/,
+    );
 
     const caText = runBinary("openssl", ["x509", "-in", caFile, "-noout", "-text"]);
     assert.match(caText, /Basic Constraints: critical\s+CA:TRUE/);
@@ -132,7 +152,10 @@ describe("tls stand-in", function () {
     const x509 = new X509Certificate(text(leaf.outs.certPem));
     assert.strictEqual(leaf.id, BigInt(`0x${x509.serialNumber}`).toString(10));
     const start = Date.parse(text(leaf.outs.validityStartTime));
-    assert.ok(start >= before && start <= Date.now(), `validityStartTime ${leaf.outs.validityStartTime} is not the time of issue`);
+    assert.ok(
+      start >= before && start <= Date.now(),
+      `validityStartTime ${leaf.outs.validityStartTime} is not the time of issue`,
+    );
     assert.strictEqual(Date.parse(text(leaf.outs.validityEndTime)) - start, 24 * 3_600_000);
     assert.strictEqual(Date.parse(x509.validTo), Math.floor(Date.parse(text(leaf.outs.validityEndTime)) / 1000) * 1000);
   });
@@ -141,10 +164,17 @@ describe("tls stand-in", function () {
     const key = await create(tls, TYPES.key, { algorithm: "ECDSA", ecdsaCurve: "P256" });
     const ca = await create(tls, TYPES.selfSigned, caInputs(key.outs.privateKeyPem));
     const same = caInputs(key.outs.privateKeyPem);
-    assert.deepStrictEqual(await diffOf(tls, TYPES.selfSigned, ca.outs, same), { changes: false, replaces: [], deleteBeforeReplace: false });
+    assert.deepStrictEqual(await diffOf(tls, TYPES.selfSigned, ca.outs, same), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
     const longer = await diffOf(tls, TYPES.selfSigned, ca.outs, { ...same, validityPeriodHours: 72 });
     assert.deepStrictEqual([longer.changes, longer.replaces], [true, ["validityPeriodHours"]]);
-    const renamed = await diffOf(tls, TYPES.selfSigned, ca.outs, { ...same, subject: { commonName: "other", organization: "monitoring" } });
+    const renamed = await diffOf(tls, TYPES.selfSigned, ca.outs, {
+      ...same,
+      subject: { commonName: "other", organization: "monitoring" },
+    });
     assert.deepStrictEqual(renamed.replaces, ["subject"]);
     const earlier = await diffOf(tls, TYPES.selfSigned, ca.outs, { ...same, earlyRenewalHours: 1 });
     assert.deepStrictEqual([earlier.changes, earlier.replaces], [true, []]);
@@ -155,7 +185,10 @@ describe("tls stand-in", function () {
     const inputs = { ...caInputs(key.outs.privateKeyPem), validityPeriodHours: 10, earlyRenewalHours: 20 };
     const ca = await create(tls, TYPES.selfSigned, inputs);
     assert.deepStrictEqual((await diffOf(tls, TYPES.selfSigned, ca.outs, inputs)).replaces, ["readyForRenewal"]);
-    assert.strictEqual(((await tls.read!(ca.id, urnOf(TYPES.selfSigned), ca.outs)).props as Properties).readyForRenewal, true);
+    assert.strictEqual(
+      ((await tls.read!(ca.id, urnOf(TYPES.selfSigned), ca.outs)).props as Properties).readyForRenewal,
+      true,
+    );
   });
 });
 
@@ -174,22 +207,41 @@ describe("random stand-in", function () {
   });
 
   it("honours the minimums and the override of special characters", async () => {
-    const { outs } = await create(random, TYPES.password, { length: 12, upper: false, lower: false, numeric: false, minSpecial: 12, overrideSpecial: "#" });
+    const { outs } = await create(random, TYPES.password, {
+      length: 12,
+      upper: false,
+      lower: false,
+      numeric: false,
+      minSpecial: 12,
+      overrideSpecial: "#",
+    });
     assert.strictEqual(text(outs.result), "#".repeat(12));
   });
 
   it("replaces on a changed length or keeper, not for equal inputs or an override going from empty to unset", async () => {
     const inputs = { length: 32, special: false, keepers: { image: "a" }, overrideSpecial: "" };
     const { outs } = await create(random, TYPES.password, inputs);
-    assert.deepStrictEqual(await diffOf(random, TYPES.password, outs, inputs), { changes: false, replaces: [], deleteBeforeReplace: false });
-    assert.deepStrictEqual((await diffOf(random, TYPES.password, outs, { ...inputs, length: 33 })).replaces, ["length"]);
-    assert.deepStrictEqual((await diffOf(random, TYPES.password, outs, { ...inputs, keepers: { image: "b" } })).replaces, ["keepers"]);
+    assert.deepStrictEqual(await diffOf(random, TYPES.password, outs, inputs), {
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    assert.deepStrictEqual((await diffOf(random, TYPES.password, outs, { ...inputs, length: 33 })).replaces, [
+      "length",
+    ]);
+    assert.deepStrictEqual(
+      (await diffOf(random, TYPES.password, outs, { ...inputs, keepers: { image: "b" } })).replaces,
+      ["keepers"],
+    );
     const unset = await diffOf(random, TYPES.password, outs, { length: 32, special: false, keepers: { image: "a" } });
     assert.deepStrictEqual([unset.changes, unset.replaces], [true, []]);
   });
 
   it("refuses a length below the sum of the minimums", async () => {
     const checked = await random.check!(urnOf(TYPES.password), {}, { length: 3, minUpper: 2, minLower: 2 });
-    assert.deepStrictEqual(checked.failures?.map((f) => f.property), ["length"]);
+    assert.deepStrictEqual(
+      checked.failures?.map((f) => f.property),
+      ["length"],
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { loadProgramConfig } from "../../tiers/load-config";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../../config/stack-file";
-import { StackConfig } from "../../config";
-import { MockedResource, installMocks } from "./mocks";
+import type { StackConfig } from "../../config";
+import { type MockedResource, installMocks } from "./mocks";
 
 /**
  * Installs the mocks (test/harness/mocks.ts) in a `before` hook, so the cloud test files share one mocha
@@ -25,6 +25,9 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
 /** Custom resources (not components, not providers) whose provider is missing or a default one. */
 export function onDefaultProviders(registered: MockedResource[]): MockedResource[] {
   return registered.filter(
-    (r) => r.custom && !r.type.startsWith("pulumi:providers:") && (!r.provider || /::pulumi:providers:[^:]+::default/.test(r.provider)),
+    (r) =>
+      r.custom &&
+      !r.type.startsWith("pulumi:providers:") &&
+      (!r.provider || /::pulumi:providers:[^:]+::default/.test(r.provider)),
   );
 }

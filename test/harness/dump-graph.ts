@@ -5,8 +5,8 @@
  * written to standard output; otherwise the stack runs as the program's own stack file (ownStackOptions).
  * The policy pack's tests use it to check the program's own stacks.
  */
-import * as fs from "fs";
-import { RunOptions, runProgram } from "./program";
+import * as fs from "node:fs";
+import { type RunOptions, runProgram } from "./program";
 import { ownStackOptions } from "./stacks";
 
 async function main(): Promise<void> {
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const run = await runProgram(stack, options);
   const json = JSON.stringify(run, null, outfile === "-" ? 0 : 2);
   // Waits for the write: to a pipe it completes asynchronously, and process.exit would cut the JSON short.
-  if (!outfile || outfile === "-") await new Promise<void>((resolve, reject) => process.stdout.write(json, (err) => (err ? reject(err) : resolve())));
+  if (!outfile || outfile === "-")
+    await new Promise<void>((resolve, reject) => process.stdout.write(json, (err) => (err ? reject(err) : resolve())));
   else fs.writeFileSync(outfile, json);
 }
 

@@ -68,13 +68,19 @@ export async function installMocks(options: MockOptions, resources: MockedResour
         if (args.type === STACK_REFERENCE) {
           const ref = options.stackReferences?.[args.inputs.name];
           if (!ref && options.strict) throw new Error(`mock: no outputs for stack reference '${args.inputs.name}'`);
-          return { id: args.inputs.name, state: { ...args.inputs, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] } };
+          return {
+            id: args.inputs.name,
+            state: { ...args.inputs, outputs: ref?.outputs ?? {}, secretOutputNames: ref?.secretOutputNames ?? [] },
+          };
         }
         // A read (`get`) carries the object's id; the object must exist, as `pulumi preview` reads it.
         const readId = args.id ? args.id : undefined;
         const existing = readId !== undefined ? options.existing?.[args.type]?.[readId] : undefined;
-        if (readId !== undefined && !existing && options.strict) throw new Error(`mock: there is no ${args.type} '${readId}' to read`);
-        const state = existing ? { ...existing } : withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
+        if (readId !== undefined && !existing && options.strict)
+          throw new Error(`mock: there is no ${args.type} '${readId}' to read`);
+        const state = existing
+          ? { ...existing }
+          : withComputed(COMPUTED_STATE[args.type]?.(args.name, args.inputs) ?? {}, args.inputs);
         const request = requests.get(`${args.type}::${args.name}`);
         resources.push({
           type: args.type,
@@ -120,7 +126,10 @@ export function settled(): Promise<void> {
  * mocked monitor has both, as URNs that spell out the parent types (`...::<parent type>$<type>::<name>`),
  * recorded here in the shorter form the recorded resources carry.
  */
-function recordRequests(into: Map<string, { parent?: string; dependencies: string[] }>, urnOf: (type: string, name: string) => string): void {
+function recordRequests(
+  into: Map<string, { parent?: string; dependencies: string[] }>,
+  urnOf: (type: string, name: string) => string,
+): void {
   const short = (urn: string) => {
     const [, , types, name] = urn.split("::");
     return urnOf(types.split("$").pop()!, name);
@@ -131,7 +140,10 @@ function recordRequests(into: Map<string, { parent?: string; dependencies: strin
     const send = monitor[method].bind(monitor);
     monitor[method] = (req: any, callback: unknown) => {
       const parent: string = req.getParent();
-      into.set(`${req.getType()}::${req.getName()}`, { ...(parent ? { parent: short(parent) } : {}), dependencies: req.getDependenciesList().map(short) });
+      into.set(`${req.getType()}::${req.getName()}`, {
+        ...(parent ? { parent: short(parent) } : {}),
+        dependencies: req.getDependenciesList().map(short),
+      });
       return send(req, callback);
     };
   }
@@ -160,7 +172,9 @@ const SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d";
 
 /** An input as the engine received it: `{ secret, value }` tells whether the program marked it secret. */
 export function unwrapSecret(input: any): { secret: boolean; value: any } {
-  return isPlainObject(input) && SECRET_SIGNATURE in input ? { secret: true, value: input.value } : { secret: false, value: input };
+  return isPlainObject(input) && SECRET_SIGNATURE in input
+    ? { secret: true, value: input.value }
+    : { secret: false, value: input };
 }
 
 /** A value as the engine stores it once decrypted: every secret wrapper replaced by its value. */
@@ -186,7 +200,8 @@ export function ofType<R extends MockedResource>(resources: readonly R[], type: 
 /** The one resource of a type. */
 export function one<R extends MockedResource>(resources: readonly R[], type: string): R {
   const found = ofType(resources, type);
-  if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
   return found[0];
 }
 

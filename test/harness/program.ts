@@ -1,7 +1,15 @@
-import * as path from "path";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT, REPO_ROOT, readStackFile } from "../../config/stack-file";
-import { ExistingObjects, MockedResource, StackReferenceOutputs, installMocks, isSecret, resolved, settled } from "./mocks";
+import {
+  type ExistingObjects,
+  type MockedResource,
+  type StackReferenceOutputs,
+  installMocks,
+  isSecret,
+  resolved,
+  settled,
+} from "./mocks";
 
 /** One resource the program registered. */
 export type RecordedResource = MockedResource;
@@ -37,7 +45,14 @@ export type { StackReferenceOutputs };
  * program, so a process can run it once: each stack test file runs in its own mocha process.
  */
 export async function runProgram(stack: string, options: RunOptions = {}): Promise<ProgramRun> {
-  const resources = await installMocks({ stack, project: options.project, org: options.org, stackReferences: options.stackReferences, existing: options.existing, strict: true });
+  const resources = await installMocks({
+    stack,
+    project: options.project,
+    org: options.org,
+    stackReferences: options.stackReferences,
+    existing: options.existing,
+    strict: true,
+  });
   return whileCollectingFailures(stack, resources, () => runRecorded(stack, options, resources));
 }
 
@@ -52,7 +67,12 @@ export class ProgramFailure extends Error {
     readonly errors: readonly unknown[],
     readonly resources: readonly RecordedResource[],
   ) {
-    super(errors.map(rootMessage).filter((m, i, all) => all.indexOf(m) === i).join("\n"));
+    super(
+      errors
+        .map(rootMessage)
+        .filter((m, i, all) => all.indexOf(m) === i)
+        .join("\n"),
+    );
     this.name = "ProgramFailure";
   }
 }
@@ -63,7 +83,11 @@ export class ProgramFailure extends Error {
  * Pulumi language host turns into a failed run. Here the run collects them (mocha would otherwise blame
  * whichever test runs next) and fails with them.
  */
-async function whileCollectingFailures(stack: string, resources: readonly RecordedResource[], run: () => Promise<ProgramRun>): Promise<ProgramRun> {
+async function whileCollectingFailures(
+  stack: string,
+  resources: readonly RecordedResource[],
+  run: () => Promise<ProgramRun>,
+): Promise<ProgramRun> {
   const errors: unknown[] = [];
   let failed: () => void = () => {};
   // Outputs of a resource that failed to register never settle (the engine would have ended the run), so
@@ -111,7 +135,10 @@ export function setStackConfig(stack: string, options: RunOptions): void {
     if (value !== undefined) all[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
   for (const [key, value] of Object.entries(options.secrets ?? {})) all[`${project}:${key}`] = value;
-  pulumi.runtime.setAllConfig(all, Object.keys(options.secrets ?? {}).map((key) => `${project}:${key}`));
+  pulumi.runtime.setAllConfig(
+    all,
+    Object.keys(options.secrets ?? {}).map((key) => `${project}:${key}`),
+  );
 }
 
 async function runRecorded(stack: string, options: RunOptions, resources: RecordedResource[]): Promise<ProgramRun> {

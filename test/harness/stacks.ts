@@ -1,6 +1,6 @@
-import { execFileSync } from "child_process";
-import * as path from "path";
-import { ProgramRun, REPO_ROOT, RunOptions, StackReferenceOutputs, readStackFile } from "./program";
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { type ProgramRun, REPO_ROOT, type RunOptions, type StackReferenceOutputs, readStackFile } from "./program";
 
 /** What `pulumi config set --secret` would have stored for the program's own stacks in a user's setup. */
 export const TEST_SECRETS: Record<string, Record<string, string>> = {
@@ -27,7 +27,10 @@ export function runStackInChild(stack: string, options: RunOptions = {}): Progra
 }
 
 /** StackReference answers for the given `org/project/stack` references, from running each regional stack's own program. */
-export function regionalReferences(references: readonly string[], overrides: Record<string, RunOptions> = {}): StackReferenceOutputs {
+export function regionalReferences(
+  references: readonly string[],
+  overrides: Record<string, RunOptions> = {},
+): StackReferenceOutputs {
   const answers: StackReferenceOutputs = {};
   for (const reference of references) {
     const stack = reference.split("/")[2];

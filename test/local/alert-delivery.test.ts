@@ -3,7 +3,7 @@
  * Alertmanager promises (at least once, deduplicated only as far as gossip keeps up), so they hold on a
  * loaded machine; and which peer timeout each benchmark run measures with.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { fullSettings, quickSettings } from "../../bench/settings";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { deliveryProblem, meshDuplicateWindowMs } from "../../local/check";
@@ -12,13 +12,20 @@ import { LOCAL_TIMING } from "../../local/settings";
 describe("an alert's delivery through the Alertmanager mesh", () => {
   it("passes once, and a duplicate from a peer that notified before gossip reached it", () => {
     assert.strictEqual(deliveryProblem("TargetDown", 1, 3), undefined);
-    assert.strictEqual(deliveryProblem("TargetDown", 2, 3), undefined, "one duplicate with 3 peers: what a starved peer sends within the 2s peer timeout");
+    assert.strictEqual(
+      deliveryProblem("TargetDown", 2, 3),
+      undefined,
+      "one duplicate with 3 peers: what a starved peer sends within the 2s peer timeout",
+    );
     assert.strictEqual(deliveryProblem("TargetDown", 3, 3), undefined);
   });
 
   it("fails an alert never delivered, or delivered more often than there are peers", () => {
     assert.match(deliveryProblem("TargetDown", 0, 3) ?? "", /TargetDown never reached the webhook/);
-    assert.match(deliveryProblem("TargetDown", 3, 2) ?? "", /reached the webhook 3 times, more than once per Alertmanager peer \(2\)/);
+    assert.match(
+      deliveryProblem("TargetDown", 3, 2) ?? "",
+      /reached the webhook 3 times, more than once per Alertmanager peer \(2\)/,
+    );
   });
 
   it("listens for duplicates as long as the mesh's peer timeout lets the last peer wait", () => {

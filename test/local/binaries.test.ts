@@ -2,10 +2,10 @@
  * How findBinary picks a binary when several copies exist, on fake executables (the real binaries' versions are
  * checked in test/binaries/pinned-versions.test.ts).
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { findBinary, findDeployingPulumi } from "../../local/binaries";
 import { ENGINE_TOOL_VERSIONS, VERSIONS } from "../../versions";
 

@@ -4,10 +4,10 @@
  * message naming the global stack, the regional stack and the output; a bad config value stops a stack
  * before anything is created. Each failing global run has its own process (runStackInChild).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../config";
-import { ProgramFailure, RunOptions, runProgram } from "../harness/program";
+import { ProgramFailure, type RunOptions, runProgram } from "../harness/program";
 import { ownStackOptions, runStackInChild } from "../harness/stacks";
 
 const REGION = "acme/monitoring/eu-west";
@@ -46,7 +46,10 @@ describe("stacks that cannot be deployed", () => {
     // A RunError, which the language host prints as its message alone, carrying the ConfigError.
     assert.ok(pulumi.RunError.isInstance(failure.errors[0]), String(failure.errors[0]));
     assert.ok((failure.errors[0] as Error).cause instanceof ConfigError, String(failure.errors[0]));
-    assert.match(failure.message, /^stack 'us-east': config key 'monitoring:prometheus\.replicas' has the number 1; allowed: a whole number from 2 to /);
+    assert.match(
+      failure.message,
+      /^stack 'us-east': config key 'monitoring:prometheus\.replicas' has the number 1; allowed: a whole number from 2 to /,
+    );
     assert.deepStrictEqual(failure.resources, []);
   });
 
@@ -58,6 +61,9 @@ describe("stacks that cannot be deployed", () => {
 
   it("the global stack fails naming itself, the region and the output when a region's `prometheusPods` is not a list", () => {
     const message = failureOfChild("global", globalWithRegionOutput("prometheusPods", "prometheus-shard-0-0"));
-    assert.match(message, /stack 'global': regional stack 'acme\/monitoring\/eu-west' output 'prometheusPods' is not a list/);
+    assert.match(
+      message,
+      /stack 'global': regional stack 'acme\/monitoring\/eu-west' output 'prometheusPods' is not a list/,
+    );
   });
 });

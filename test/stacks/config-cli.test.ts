@@ -7,12 +7,12 @@
  * key) passes through it: each check of the config, from the schema to the cross-field, cloud and teams
  * rules, at a second per process. The program's own stack files pass through the same entry.
  */
-import * as assert from "assert";
-import { execFile } from "child_process";
-import * as path from "path";
-import { REPO_ROOT, RunOptions } from "../harness/program";
+import * as assert from "node:assert";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { REPO_ROOT, type RunOptions } from "../harness/program";
 import { TEST_SECRETS, regionalReferences } from "../harness/stacks";
-import { BAD_INPUTS, BadInput, expectedMessage, valuesOf } from "../config/config-cases";
+import { BAD_INPUTS, type BadInput, expectedMessage, valuesOf } from "../config/config-cases";
 
 interface HostRun {
   readonly code: number | null;
@@ -23,15 +23,25 @@ interface HostRun {
 /** The language host's exit code after it printed an error the user can act on (cmd/run/index.js). */
 const REPORTED_ERROR_EXIT = 32;
 /** The mocks' monitor has no shutdown call, which the host asks for after a program that succeeded. */
-const MOCK_SHUTDOWN_NOTICE = /^Error while signaling shutdown: TypeError: monitorRef\.signalAndWaitForShutdown is not a function$/;
+const MOCK_SHUTDOWN_NOTICE =
+  /^Error while signaling shutdown: TypeError: monitorRef\.signalAndWaitForShutdown is not a function$/;
 
 function runThroughHost(stack: string, options: RunOptions): Promise<HostRun> {
   const script = path.join(REPO_ROOT, "bin", "test", "harness", "cli-run.js");
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [script, stack], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const last = stdout.slice(stdout.lastIndexOf('{"registered"'));
-      resolve({ code: error ? (error.code as number) : 0, stderr, registered: JSON.parse(last || '{"registered":[]}').registered });
-    });
+    const child = execFile(
+      process.execPath,
+      [script, stack],
+      { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const last = stdout.slice(stdout.lastIndexOf('{"registered"'));
+        resolve({
+          code: error ? (error.code as number) : 0,
+          stderr,
+          registered: JSON.parse(last || '{"registered":[]}').registered,
+        });
+      },
+    );
     child.stdin!.end(JSON.stringify(options));
   });
 }
@@ -55,7 +65,9 @@ function onePerKey(cases: readonly BadInput[]): BadInput[] {
   const seen = new Set<string>();
   return cases.filter((c) => {
     const kind = `${c.stack} ${c.key.split(/[.[]/)[0]} ${c.unknown === true}`;
-    return seen.has(kind) ? false : (seen.add(kind), true);
+    if (seen.has(kind)) return false;
+    seen.add(kind);
+    return true;
   });
 }
 
@@ -65,10 +77,12 @@ describe("what the Pulumi CLI prints for a bad stack file", function () {
   let runs: HostRun[] = [];
 
   before(async () => {
-    runs = await inPairs(cases.map((c) => () => {
-      const { config, secrets } = valuesOf(c);
-      return runThroughHost(c.stack, { configOverride: config, secrets });
-    }));
+    runs = await inPairs(
+      cases.map((c) => () => {
+        const { config, secrets } = valuesOf(c);
+        return runThroughHost(c.stack, { configOverride: config, secrets });
+      }),
+    );
   });
 
   it("passes a case of every stack and top-level key through the host", () => {
@@ -91,9 +105,13 @@ describe("the program's own stack files through the same entry", function () {
 
   for (const stack of ["us-east", "eu-west", "global"]) {
     it(`${stack} runs without an error and registers its resources`, async () => {
-      const options: RunOptions = stack === "global"
-        ? { secrets: TEST_SECRETS.global, stackReferences: regionalReferences(["acme/monitoring/us-east", "acme/monitoring/eu-west"]) }
-        : {};
+      const options: RunOptions =
+        stack === "global"
+          ? {
+              secrets: TEST_SECRETS.global,
+              stackReferences: regionalReferences(["acme/monitoring/us-east", "acme/monitoring/eu-west"]),
+            }
+          : {};
       const run = await runThroughHost(stack, options);
       const lines = run.stderr.split("\n").filter((line) => line !== "" && !MOCK_SHUTDOWN_NOTICE.test(line));
       assert.deepStrictEqual(lines, []);

@@ -2,11 +2,11 @@
  * The eu-west stack as a user runs it (Pulumi.eu-west.yaml): a regional private GKE cluster, a private GCS
  * bucket Thanos reaches through Workload Identity, and the regional monitoring workloads.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { RegionalStackConfig } from "../../config";
-import { ProgramRun, runProgram } from "../harness/program";
+import { type ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
+import { type Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
 import { bucketServiceAccounts, describeRegionalStack } from "./regional-checks";
 
 const STACK = "eu-west";
@@ -40,7 +40,9 @@ describe("stack eu-west (GCP)", () => {
     it("keeps nodes private, reachable to the API only from the stack file's apiAllowedCidrs", () => {
       assert.strictEqual(cluster().privateClusterConfig.enablePrivateNodes, true);
       const fileCidrs = stackFileApiCidrs(STACK);
-      const authorized = cluster().masterAuthorizedNetworksConfig.cidrBlocks.map((b: { cidrBlock: string }) => b.cidrBlock);
+      const authorized = cluster().masterAuthorizedNetworksConfig.cidrBlocks.map(
+        (b: { cidrBlock: string }) => b.cidrBlock,
+      );
       assert.deepStrictEqual(authorized, fileCidrs);
       assert.ok(!authorized.includes("0.0.0.0/0"));
     });
@@ -76,7 +78,11 @@ describe("stack eu-west (GCP)", () => {
       assert.strictEqual(bucket().args.uniformBucketLevelAccess, true);
       assert.strictEqual(bucket().args.publicAccessPrevention, "enforced");
       assert.strictEqual(bucket().args.versioning.enabled, true);
-      assert.ok(bucket().args.lifecycleRules.some((r: any) => r.action.type === "Delete" && r.condition.daysSinceNoncurrentTime > 0));
+      assert.ok(
+        bucket().args.lifecycleRules.some(
+          (r: any) => r.action.type === "Delete" && r.condition.daysSinceNoncurrentTime > 0,
+        ),
+      );
     });
   });
 
@@ -84,26 +90,38 @@ describe("stack eu-west (GCP)", () => {
     /** Each Google service account granted on the bucket, with its roles and the Kubernetes ServiceAccounts that may impersonate it. */
     const bucketAccounts = () => {
       const grants = ofType(run, "gcp:storage/bucketIAMMember:BucketIAMMember");
-      assert.ok(grants.every((g) => g.args.bucket === run.outputs.bucketName), "grants on this bucket only");
+      assert.ok(
+        grants.every((g) => g.args.bucket === run.outputs.bucketName),
+        "grants on this bucket only",
+      );
       return ofType(run, "gcp:serviceaccount/account:Account")
         .map((account) => ({
           account,
-          roles: grants.filter((g) => g.args.member === `serviceAccount:${account.state.email}`).map((g) => g.args.role).sort(),
-          members: ofType(run, "gcp:serviceaccount/iAMMember:IAMMember").filter((b) => b.args.serviceAccountId === account.state.name),
+          roles: grants
+            .filter((g) => g.args.member === `serviceAccount:${account.state.email}`)
+            .map((g) => g.args.role)
+            .sort(),
+          members: ofType(run, "gcp:serviceaccount/iAMMember:IAMMember").filter(
+            (b) => b.args.serviceAccountId === account.state.name,
+          ),
         }))
         .filter((a) => a.roles.length > 0);
     };
     const member = (name: string) => `serviceAccount:${project}.svc.id.goog[monitoring/${name}]`;
 
     it("lets only the compactor delete; the store gateway only reads; the sidecars write", () => {
-      const byMember = Object.fromEntries(bucketAccounts().map((a) => [a.members.map((m) => m.args.member).join(), a.roles]));
+      const byMember = Object.fromEntries(
+        bucketAccounts().map((a) => [a.members.map((m) => m.args.member).join(), a.roles]),
+      );
       assert.deepStrictEqual(byMember, {
         [member("prometheus")]: ["roles/storage.objectCreator", "roles/storage.objectViewer"],
         [member("thanos-store")]: ["roles/storage.objectViewer"],
         [member("thanos-compact")]: ["roles/storage.objectAdmin"],
       });
       for (const { account } of bucketAccounts()) {
-        const projectGrants = ofType(run, "gcp:projects/iAMMember:IAMMember").filter((g) => g.args.member === `serviceAccount:${account.state.email}`);
+        const projectGrants = ofType(run, "gcp:projects/iAMMember:IAMMember").filter(
+          (g) => g.args.member === `serviceAccount:${account.state.email}`,
+        );
         assert.deepStrictEqual(projectGrants, [], "no project-wide role for a bucket identity");
       }
     });
@@ -123,7 +141,11 @@ describe("stack eu-west (GCP)", () => {
       const accounts = bucketAccounts();
       for (const sa of bucketServiceAccounts(run)) {
         const own = accounts.find((a) => a.members[0].args.member === member(sa.args.metadata.name))!;
-        assert.deepStrictEqual(sa.args.metadata.annotations, { "iam.gke.io/gcp-service-account": own.account.state.email }, sa.args.metadata.name);
+        assert.deepStrictEqual(
+          sa.args.metadata.annotations,
+          { "iam.gke.io/gcp-service-account": own.account.state.email },
+          sa.args.metadata.name,
+        );
       }
     });
   });
@@ -136,5 +158,8 @@ describe("stack eu-west (GCP)", () => {
     assert.ok(cloud.every((r) => r.provider?.includes(`pulumi:providers:gcp::${config.namePrefix}-gcp::`)));
   });
 
-  describeRegionalStack(() => run, () => ({ stack: STACK, config, objstoreType: "GCS" }));
+  describeRegionalStack(
+    () => run,
+    () => ({ stack: STACK, config, objstoreType: "GCS" }),
+  );
 });

@@ -3,14 +3,32 @@
  * export (their own programs run in child processes): its cluster and database, the wiring of each region,
  * the Alertmanager mesh and the stack outputs.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
-import { ProgramRun, runProgram } from "../harness/program";
+import { type ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { K8S, assertExplicitProviders, configOf, containers, createdAfter, flag, ofType, providerOf, stackFileApiCidrs } from "./graph";
+import {
+  K8S,
+  assertExplicitProviders,
+  configOf,
+  containers,
+  createdAfter,
+  flag,
+  ofType,
+  providerOf,
+  stackFileApiCidrs,
+} from "./graph";
 import { assertGrafanaProvisioning } from "./grafana-checks";
-import { alertmanagerPeerServices, assertRegionWiring, federationJobs, globalEgress, isSelective, loadBalancerAddress, withDistinctRegionEgress } from "./global-checks";
+import {
+  alertmanagerPeerServices,
+  assertRegionWiring,
+  federationJobs,
+  globalEgress,
+  isSelective,
+  loadBalancerAddress,
+  withDistinctRegionEgress,
+} from "./global-checks";
 
 const STACK = "global";
 
@@ -22,7 +40,9 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   before(async () => {
     const options = ownStackOptions(STACK);
     const stackReferences = withDistinctRegionEgress(options.stackReferences!);
-    regions = Object.fromEntries(config.regions.map((r) => [r.name, stackReferences[r.stackReference].outputs as RegionalOutputs]));
+    regions = Object.fromEntries(
+      config.regions.map((r) => [r.name, stackReferences[r.stackReference].outputs as RegionalOutputs]),
+    );
     run = await runProgram(STACK, { ...options, stackReferences });
   });
 
@@ -33,7 +53,10 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     assert.deepStrictEqual(clusters[0].args.vpcConfig.publicAccessCidrs, fileCidrs);
     assert.strictEqual(clusters[0].args.encryptionConfig.resources[0], "secrets");
     const provider = ofType(run, "pulumi:providers:aws");
-    assert.deepStrictEqual(provider.map((p) => p.args.region), [config.region]);
+    assert.deepStrictEqual(
+      provider.map((p) => p.args.region),
+      [config.region],
+    );
   });
 
   it("keeps Grafana's database on RDS Multi-AZ, encrypted, backed up for a week or more, protected and private", () => {
@@ -48,22 +71,40 @@ describe("stack global (AWS), over us-east and eu-west", () => {
   });
 
   it("creates its workloads only after its node groups and the EBS CSI driver", () => {
-    const ready = [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")];
+    const ready = [
+      ...ofType(run, "aws:eks/nodeGroup:NodeGroup"),
+      ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver"),
+    ];
     assert.strictEqual(ready.length, config.cluster.zones.length + 1);
-    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter((w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s` && w.args.metadata.namespace === "monitoring");
+    const global = [...ofType(run, K8S.statefulSet), ...ofType(run, K8S.deployment)].filter(
+      (w) => providerOf(w) === `kubernetes/${config.namePrefix}-k8s` && w.args.metadata.namespace === "monitoring",
+    );
     assert.ok(global.length >= 5);
     for (const w of global) {
-      for (const target of ready) assert.ok(createdAfter(run, w, target), `${w.args.metadata.name} waits for ${target.name}`);
+      for (const target of ready)
+        assert.ok(createdAfter(run, w, target), `${w.args.metadata.name} waits for ${target.name}`);
     }
   });
 
   it("gets every load balancer on AWS, in its own cluster and the regions', from the cloud provider EKS runs (no controller the stacks do not install)", () => {
-    const services = ofType(run, K8S.service).filter((s) => s.args.spec.type === "LoadBalancer" && s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] !== undefined);
+    const services = ofType(run, K8S.service).filter(
+      (s) =>
+        s.args.spec.type === "LoadBalancer" &&
+        s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] !== undefined,
+    );
     // The global cluster's Alertmanagers, Grafana and Query Frontend, and us-east's (EKS) gateway.
     assert.strictEqual(services.length, config.alerting.replicas + 2 + 1);
     for (const service of services) {
-      assert.deepStrictEqual(service.args.metadata.annotations, { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" }, service.name);
-      assert.strictEqual(service.args.spec.loadBalancerClass, undefined, `${service.name}: no class another controller would have to serve`);
+      assert.deepStrictEqual(
+        service.args.metadata.annotations,
+        { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" },
+        service.name,
+      );
+      assert.strictEqual(
+        service.args.spec.loadBalancerClass,
+        undefined,
+        `${service.name}: no class another controller would have to serve`,
+      );
     }
   });
 
@@ -71,7 +112,9 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     // What the AWS cloud provider adds to the nodes' security group for an NLB Service with source ranges: a
     // rule per range and port, an ICMP (path MTU) rule per distinct range, a health-check rule per subnet
     // (one per zone), on top of the cluster's own self-referencing rule. docs/deploying.md's formulas count the same.
-    const nlbs = ofType(run, K8S.service).filter((s) => s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb");
+    const nlbs = ofType(run, K8S.service).filter(
+      (s) => s.args.metadata.annotations?.["service.beta.kubernetes.io/aws-load-balancer-type"] === "nlb",
+    );
     const clusters = [
       { provider: `kubernetes/${config.namePrefix}-k8s`, zones: config.cluster.zones.length },
       { provider: `kubernetes/${config.namePrefix}-us-east-k8s`, zones: configOf("us-east").cluster.zones.length },
@@ -80,7 +123,11 @@ describe("stack global (AWS), over us-east and eu-west", () => {
       const services = nlbs.filter((s) => providerOf(s) === provider);
       assert.ok(services.length > 0, provider);
       const ranges = services.map((s) => s.args.spec.loadBalancerSourceRanges as string[]);
-      const rules = services.reduce((sum, s, i) => sum + s.args.spec.ports.length * ranges[i].length, 0) + new Set(ranges.flat()).size + services.length * zones + 1;
+      const rules =
+        services.reduce((sum, s, i) => sum + s.args.spec.ports.length * ranges[i].length, 0) +
+        new Set(ranges.flat()).size +
+        services.length * zones +
+        1;
       assert.ok(rules <= 60, `${provider}: ${rules} security-group rules`);
     }
   });
@@ -102,7 +149,11 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     const regional = Object.values(regions).flatMap((o) => o.egressCidrs);
     assert.ok(!regional.some((c) => own.includes(c)), "the regions' addresses differ from the global cluster's");
     for (const peer of alertmanagerPeerServices(run, config)) {
-      assert.deepStrictEqual([...peer.args.spec.loadBalancerSourceRanges].sort(), [...own, ...regional].sort(), peer.args.metadata.name);
+      assert.deepStrictEqual(
+        [...peer.args.spec.loadBalancerSourceRanges].sort(),
+        [...own, ...regional].sort(),
+        peer.args.metadata.name,
+      );
     }
   });
 
@@ -111,7 +162,12 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     assert.ok(!isSelective('{__name__=~".*"}'));
     assert.ok(!isSelective('{job="node"}'));
     assert.ok(isSelective('{__name__=~"region:.+"}'));
-    assert.deepStrictEqual(federationJobs(run, config).map((j) => j.job_name).sort(), ["federate-eu-west", "federate-us-east"]);
+    assert.deepStrictEqual(
+      federationJobs(run, config)
+        .map((j) => j.job_name)
+        .sort(),
+      ["federate-eu-west", "federate-us-east"],
+    );
   });
 
   it("runs an odd Alertmanager mesh of at least three peers that gossip with each other", () => {
@@ -134,13 +190,16 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     const { outputs } = run;
     assert.strictEqual(outputs.grafanaUrl, `https://${config.grafana.domain}/`);
     assert.match(outputs.thanosQueryUrl, /^https:\/\/[^/]+:\d+$/);
-    const peers = alertmanagerPeerServices(run, config).map((s) => `https://${loadBalancerAddress(s)}:9093`).sort();
+    const peers = alertmanagerPeerServices(run, config)
+      .map((s) => `https://${loadBalancerAddress(s)}:9093`)
+      .sort();
     assert.deepStrictEqual([...outputs.alertmanagerEndpoints].sort(), peers);
   });
 
   it("exports the Grafana admin password and its kubeconfig as secrets, and the URLs in the clear", () => {
     for (const name of ["grafanaAdminPassword", "kubeconfig"]) assert.ok(run.secretOutputs.includes(name), name);
-    for (const name of ["grafanaUrl", "thanosQueryUrl", "alertmanagerEndpoints"]) assert.ok(!run.secretOutputs.includes(name), name);
+    for (const name of ["grafanaUrl", "thanosQueryUrl", "alertmanagerEndpoints"])
+      assert.ok(!run.secretOutputs.includes(name), name);
     assert.ok(run.outputs.grafanaAdminPassword.length >= 16);
   });
 });

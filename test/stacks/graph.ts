@@ -3,12 +3,12 @@
  * Kubernetes name, with secret inputs decrypted, and the config the stack was run with.
  */
 import { loadProgramConfig } from "../../tiers/load-config";
-import * as assert from "assert";
+import * as assert from "node:assert";
 import * as YAML from "yaml";
-import { StackConfig } from "../../config";
+import type { StackConfig } from "../../config";
 import { rawConfigOf } from "../../config/stack-file";
 import * as mocks from "../harness/mocks";
-import { ProgramRun, RecordedResource, readStackFile } from "../harness/program";
+import { type ProgramRun, type RecordedResource, readStackFile } from "../harness/program";
 import { TEST_SECRETS } from "../harness/stacks";
 
 export interface Resource extends RecordedResource {
@@ -20,7 +20,10 @@ const withArgs = (r: RecordedResource): Resource => ({ ...r, args: mocks.reveale
 
 /** The objects of a type the stack manages (not those it only reads, see `reads`). */
 export function ofType(run: ProgramRun, type: string): Resource[] {
-  return mocks.ofType(run.resources, type).filter((r) => r.readId === undefined).map(withArgs);
+  return mocks
+    .ofType(run.resources, type)
+    .filter((r) => r.readId === undefined)
+    .map(withArgs);
 }
 
 /** The objects the stack reads from the cloud or a cluster (`get`), which it does not manage. */
@@ -57,7 +60,9 @@ export const K8S = {
 
 /** Kubernetes objects of one type by `metadata.name`, in the given namespace. */
 export function k8sObject(run: ProgramRun, type: string, name: string, namespace = "monitoring"): Resource {
-  const found = ofType(run, type).filter((r) => r.args.metadata?.name === name && r.args.metadata?.namespace === namespace);
+  const found = ofType(run, type).filter(
+    (r) => r.args.metadata?.name === name && r.args.metadata?.namespace === namespace,
+  );
   assert.strictEqual(found.length, 1, `expected one ${type} '${namespace}/${name}', found ${found.length}`);
   return found[0];
 }
@@ -89,9 +94,13 @@ export function fileOf(object: Resource, key: string): any {
  * and region come from whoever runs `pulumi up`). Components and providers themselves have none.
  */
 export function assertExplicitProviders(run: ProgramRun): void {
-  const custom = run.resources.filter((r) => !r.type.startsWith("monitoring:") && !r.type.startsWith("pulumi:providers:"));
+  const custom = run.resources.filter(
+    (r) => !r.type.startsWith("monitoring:") && !r.type.startsWith("pulumi:providers:"),
+  );
   assert.ok(custom.length > 0);
-  const onDefault = custom.filter((r) => !r.provider || r.provider.includes("::default")).map((r) => `${r.type} ${r.name}`);
+  const onDefault = custom
+    .filter((r) => !r.provider || r.provider.includes("::default"))
+    .map((r) => `${r.type} ${r.name}`);
   assert.deepStrictEqual(onDefault, [], "resources on a default provider");
 }
 
@@ -102,7 +111,11 @@ export function providerOf(resource: RecordedResource): string | undefined {
 }
 
 /** A stack file's config (or the config given instead) as the program reads it: typed, with defaults. */
-export function configOf(stack: string, override?: Record<string, unknown>, extra: Record<string, unknown> = {}): StackConfig {
+export function configOf(
+  stack: string,
+  override?: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): StackConfig {
   const raw = { ...(override ?? readStackFile(stack)), ...TEST_SECRETS[stack], ...extra };
   return loadProgramConfig(stack, rawConfigOf(raw, Object.keys(TEST_SECRETS[stack] ?? {})));
 }

@@ -2,15 +2,32 @@
  * What every regional stack owes its users and the global stack, whatever its cloud: the contract's outputs,
  * explicit providers, and the Prometheus/Thanos workloads' invariants (design.md, invariants 1 to 3).
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { regionalPlan } from "../../builders/regional/plan";
 import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
 import type { Cloud, RegionalStackConfig } from "../../config";
-import { MONITORING_NAMESPACE, REGIONAL_OUTPUT_NAMES, REPLICA_LABEL, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
+import {
+  MONITORING_NAMESPACE,
+  REGIONAL_OUTPUT_NAMES,
+  REPLICA_LABEL,
+  SECRET_REGIONAL_OUTPUTS,
+} from "../../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../../contracts/validate-regional-outputs";
 import type { ProgramRun } from "../harness/program";
 import { NETWORK_POLICY, assertExactNetworkPolicies } from "./network-checks";
-import { K8S, Resource, assertExplicitProviders, containers, createdAfter, fileOf, flag, k8sObject, ofType, providerOf, workloads } from "./graph";
+import {
+  K8S,
+  type Resource,
+  assertExplicitProviders,
+  containers,
+  createdAfter,
+  fileOf,
+  flag,
+  k8sObject,
+  ofType,
+  providerOf,
+  workloads,
+} from "./graph";
 
 const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } };
 
@@ -20,9 +37,15 @@ const POD_NAME_ENV = { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "me
  * their volumes, and how many such resources there are at least (EKS: more than one node group per zone
  * with the EBS CSI add-on; GKE: the node pool, its PD CSI driver being part of the cluster).
  */
-const WORKLOADS_WAIT_FOR: Record<Cloud, (run: ProgramRun, config: RegionalStackConfig) => { ready: Resource[]; atLeast: number }> = {
+const WORKLOADS_WAIT_FOR: Record<
+  Cloud,
+  (run: ProgramRun, config: RegionalStackConfig) => { ready: Resource[]; atLeast: number }
+> = {
   aws: (run, config) => ({
-    ready: [...ofType(run, "aws:eks/nodeGroup:NodeGroup"), ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver")],
+    ready: [
+      ...ofType(run, "aws:eks/nodeGroup:NodeGroup"),
+      ...ofType(run, "aws:eks/addon:Addon").filter((a) => a.args.addonName === "aws-ebs-csi-driver"),
+    ],
     atLeast: config.cluster.zones.length,
   }),
   gcp: (run) => ({ ready: ofType(run, "gcp:container/nodePool:NodePool"), atLeast: 0 }),
@@ -46,12 +69,20 @@ function thanosContainer(workload: Resource, command: string): any | undefined {
  * The object a workload's pods mount at the directory of the given in-pod file, of the kind it must be: a
  * ConfigMap, or a Secret for a file that may hold keys (the objstore file).
  */
-function mountedObject(run: ProgramRun, workload: Resource, container: any, file: string, kind: "configMap" | "secret"): Resource {
+function mountedObject(
+  run: ProgramRun,
+  workload: Resource,
+  container: any,
+  file: string,
+  kind: "configMap" | "secret",
+): Resource {
   const mount = (container.volumeMounts as any[]).find((m) => file.startsWith(`${m.mountPath}/`));
   assert.ok(mount, `${workload.name}/${container.name} mounts nothing at ${file}`);
   const volume = (workload.args.spec.template.spec.volumes as any[]).find((v) => v.name === mount.name);
   assert.ok(volume?.[kind], `${workload.name}: volume '${mount.name}' is not a ${kind}`);
-  return kind === "secret" ? k8sObject(run, K8S.secret, volume.secret.secretName) : k8sObject(run, K8S.configMap, volume.configMap.name);
+  return kind === "secret"
+    ? k8sObject(run, K8S.secret, volume.secret.secretName)
+    : k8sObject(run, K8S.configMap, volume.configMap.name);
 }
 
 /** Workloads whose pods read the bucket (any Thanos container given an objstore config). */
@@ -59,7 +90,10 @@ export function bucketReaders(run: ProgramRun): { workload: Resource; objstore: 
   return workloads(run).flatMap((w) =>
     containers(w)
       .filter((c) => flag(c.args ?? [], "objstore.config-file"))
-      .map((c) => ({ workload: w, objstore: mountedObject(run, w, c, flag(c.args, "objstore.config-file")!, "secret") })),
+      .map((c) => ({
+        workload: w,
+        objstore: mountedObject(run, w, c, flag(c.args, "objstore.config-file")!, "secret"),
+      })),
   );
 }
 
@@ -95,7 +129,9 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     const { config } = expected();
     const k8sObjects = run().resources.filter((r) => r.type.startsWith("kubernetes:"));
     assert.ok(k8sObjects.length > 0);
-    const elsewhere = k8sObjects.filter((r) => providerOf(r) !== `kubernetes/${config.namePrefix}-k8s`).map((r) => r.name);
+    const elsewhere = k8sObjects
+      .filter((r) => providerOf(r) !== `kubernetes/${config.namePrefix}-k8s`)
+      .map((r) => r.name);
     assert.deepStrictEqual(elsewhere, []);
   });
 
@@ -103,10 +139,13 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     const { config } = expected();
     const { ready, atLeast } = WORKLOADS_WAIT_FOR[config.cloud](run(), config);
     assert.ok(ready.length > atLeast);
-    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter((w) => w.args.metadata.namespace === MONITORING_NAMESPACE);
+    const all = [...workloads(run()), ...ofType(run(), K8S.daemonSet)].filter(
+      (w) => w.args.metadata.namespace === MONITORING_NAMESPACE,
+    );
     assert.ok(all.length > 0);
     for (const w of all) {
-      for (const target of ready) assert.ok(createdAfter(run(), w, target), `${w.args.metadata.name} waits for ${target.name}`);
+      for (const target of ready)
+        assert.ok(createdAfter(run(), w, target), `${w.args.metadata.name} waits for ${target.name}`);
     }
   });
 
@@ -128,12 +167,22 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       assert.strictEqual(labels.region, expected().stack);
       shardLabels.add(labels.shard);
       const substitutors = [...set.args.spec.template.spec.initContainers, thanosContainer(set, "sidecar")];
-      for (const c of substitutors) assert.deepStrictEqual(c.env?.find((e: any) => e.name === "POD_NAME"), POD_NAME_ENV, `${set.name}/${c.name}`);
+      for (const c of substitutors)
+        assert.deepStrictEqual(
+          c.env?.find((e: any) => e.name === "POD_NAME"),
+          POD_NAME_ENV,
+          `${set.name}/${c.name}`,
+        );
     }
     assert.strictEqual(shardLabels.size, shards.length, "every shard has its own shard label");
     assert.strictEqual(new Set(podNames).size, podNames.length, `pod names repeat: ${podNames}`);
     assert.strictEqual(podNames.length, plan.shards * config.prometheus.replicas);
-    assert.deepStrictEqual([...podNames].sort(), run().outputs.prometheusPods.map((p: { podName: string }) => p.podName).sort());
+    assert.deepStrictEqual(
+      [...podNames].sort(),
+      run()
+        .outputs.prometheusPods.map((p: { podName: string }) => p.podName)
+        .sort(),
+    );
   });
 
   it("runs exactly one Thanos compactor for the bucket", () => {
@@ -160,37 +209,67 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       const args: string[] = containers(set).find((c) => c.name === "prometheus").args;
       assert.ok(!args.some((a) => a.startsWith("--web.enable-lifecycle")), set.name);
       assert.strictEqual(flag(thanosContainer(set, "sidecar").args, "reloader.method"), "signal", set.name);
-      assert.strictEqual(set.args.spec.template.spec.shareProcessNamespace, true, `${set.name}: the sidecar must see Prometheus' process`);
-      assert.match(flag(args, "storage.tsdb.retention.size") ?? "", /^\d+GB$/, `${set.name}: a full disk drops old blocks instead of stopping Prometheus`);
+      assert.strictEqual(
+        set.args.spec.template.spec.shareProcessNamespace,
+        true,
+        `${set.name}: the sidecar must see Prometheus' process`,
+      );
+      assert.match(
+        flag(args, "storage.tsdb.retention.size") ?? "",
+        /^\d+GB$/,
+        `${set.name}: a full disk drops old blocks instead of stopping Prometheus`,
+      );
     }
   });
 
   it("grants Prometheus' ClusterRole only list/watch for discovery and get on nodes/metrics, never nodes/proxy", () => {
     // Prometheus' own role; add-ons (the cluster autoscaler) bring theirs, which policy k8s-no-node-proxy checks.
-    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter((r) => r.args.metadata.name === "monitoring-prometheus");
+    const roles = ofType(run(), "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole").filter(
+      (r) => r.args.metadata.name === "monitoring-prometheus",
+    );
     assert.strictEqual(roles.length, 1);
     for (const role of roles) {
       for (const rule of role.args.rules as any[]) {
         assert.ok(!rule.nonResourceURLs, `${role.name}: no non-resource URLs`);
         assert.ok(!rule.resources.includes("nodes/proxy"), `${role.name}: nodes/proxy runs commands in any container`);
-        assert.deepStrictEqual(rule.verbs, rule.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"], `${role.name}: ${rule.resources}`);
+        assert.deepStrictEqual(
+          rule.verbs,
+          rule.resources.includes("nodes/metrics") ? ["get"] : ["list", "watch"],
+          `${role.name}: ${rule.resources}`,
+        );
       }
     }
   });
 
   it("publishes the expiry of every certificate the stack issued, and alerts certificateWarningDays before, inside the leaves' early renewal", () => {
     const { config } = expected();
-    const certs = [...ofType(run(), "tls:index/selfSignedCert:SelfSignedCert"), ...ofType(run(), "tls:index/locallySignedCert:LocallySignedCert")];
+    const certs = [
+      ...ofType(run(), "tls:index/selfSignedCert:SelfSignedCert"),
+      ...ofType(run(), "tls:index/locallySignedCert:LocallySignedCert"),
+    ];
     assert.ok(certs.length >= 4);
-    const rules = fileOf(k8sObject(run(), K8S.configMap, "prometheus-rules"), "certificates.yaml").groups.flatMap((g: any) => g.rules);
-    const expiries = rules.filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC).map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
-    assert.deepStrictEqual([...expiries].sort(), certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort());
+    const rules = fileOf(k8sObject(run(), K8S.configMap, "prometheus-rules"), "certificates.yaml").groups.flatMap(
+      (g: any) => g.rules,
+    );
+    const expiries = rules
+      .filter((r: any) => r.record === CERTIFICATE_EXPIRY_METRIC)
+      .map((r: any) => Number(/vector\((\d+)\)/.exec(r.expr)![1]));
+    assert.deepStrictEqual(
+      [...expiries].sort(),
+      certs.map((c) => Math.floor(Date.parse(c.state.validityEndTime) / 1000)).sort(),
+    );
     // The global stack holds copies of some of them and alerts on those from this output.
-    assert.deepStrictEqual(Object.values(run().outputs.certificateExpiries as Record<string, string>).sort(), certs.map((c) => c.state.validityEndTime).sort());
+    assert.deepStrictEqual(
+      Object.values(run().outputs.certificateExpiries as Record<string, string>).sort(),
+      certs.map((c) => c.state.validityEndTime).sort(),
+    );
     const alert = rules.find((r: any) => r.alert === CERTIFICATE_EXPIRY_ALERT);
     assert.ok(alert.expr.endsWith(`< ${config.certificateWarningDays * 86400}`), alert.expr);
     for (const leaf of certs.filter((c) => !c.args.isCaCertificate)) {
-      assert.ok(leaf.args.earlyRenewalHours > config.certificateWarningDays * 24, `${leaf.name}: a routine up renews it before the alert`);
+      assert.ok(
+        leaf.args.earlyRenewalHours > config.certificateWarningDays * 24,
+        `${leaf.name}: a routine up renews it before the alert`,
+      );
       assert.ok(leaf.args.validityPeriodHours > leaf.args.earlyRenewalHours, leaf.name);
     }
   });
@@ -208,21 +287,29 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
     assert.ok(ha.length >= 2, "Prometheus shards and the store gateway run several pods");
     for (const w of ha) {
       const podLabels = w.args.spec.template.metadata.labels;
-      const covering = budgets.filter((b) =>
-        b.args.metadata.namespace === w.args.metadata.namespace &&
-        Object.entries(b.args.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v));
+      const covering = budgets.filter(
+        (b) =>
+          b.args.metadata.namespace === w.args.metadata.namespace &&
+          Object.entries(b.args.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v),
+      );
       assert.strictEqual(covering.length, 1, `${w.name}: ${covering.length} budgets`);
       const budget = covering[0].args.spec;
-      const allowsDisruption = budget.maxUnavailable !== undefined ? budget.maxUnavailable >= 1 : budget.minAvailable < w.args.spec.replicas;
+      const allowsDisruption =
+        budget.maxUnavailable !== undefined ? budget.maxUnavailable >= 1 : budget.minAvailable < w.args.spec.replicas;
       assert.ok(allowsDisruption, `${w.name}: the budget must still let a node drain`);
-      assert.ok(budget.maxUnavailable === undefined || budget.maxUnavailable < w.args.spec.replicas, `${w.name}: the budget must keep a pod up`);
+      assert.ok(
+        budget.maxUnavailable === undefined || budget.maxUnavailable < w.args.spec.replicas,
+        `${w.name}: the budget must keep a pod up`,
+      );
     }
   });
 
   it("points every sidecar, the store gateway and the compactor at this region's bucket", () => {
     const { config, objstoreType } = expected();
     const readers = bucketReaders(run());
-    const commands = readers.map((r) => containers(r.workload).find((c) => flag(c.args ?? [], "objstore.config-file")).args[0]);
+    const commands = readers.map(
+      (r) => containers(r.workload).find((c) => flag(c.args ?? [], "objstore.config-file")).args[0],
+    );
     assert.deepStrictEqual([...new Set(commands)].sort(), ["compact", "sidecar", "store"]);
     const shardNames = prometheusShards(run()).map((s) => s.name);
     assert.strictEqual(readers.filter((r) => shardNames.includes(r.workload.name)).length, regionalPlan(config).shards);
@@ -231,7 +318,10 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
       assert.strictEqual(file.type, objstoreType, workload.name);
       assert.strictEqual(file.config.bucket, run().outputs.bucketName, workload.name);
       const keys = Object.keys(file.config).map((k) => k.toLowerCase());
-      assert.ok(!keys.some((k) => k.includes("secret") || k.includes("access_key") || k.includes("service_account")), `${workload.name}: no static credentials`);
+      assert.ok(
+        !keys.some((k) => k.includes("secret") || k.includes("access_key") || k.includes("service_account")),
+        `${workload.name}: no static credentials`,
+      );
     }
   });
 }
@@ -239,7 +329,11 @@ export function describeRegionalStack(run: () => ProgramRun, expected: () => Reg
 /** The Prometheus config template of a shard: the ConfigMap the substituted file is rendered from. */
 function fileOfMountedTemplate(run: ProgramRun, set: Resource, renderedFile: string): any {
   const reloader = thanosContainer(set, "sidecar");
-  assert.strictEqual(flag(reloader.args, "reloader.config-envsubst-file"), renderedFile, `${set.name}: the reloader writes the file Prometheus reads`);
+  assert.strictEqual(
+    flag(reloader.args, "reloader.config-envsubst-file"),
+    renderedFile,
+    `${set.name}: the reloader writes the file Prometheus reads`,
+  );
   const template = flag(reloader.args, "reloader.config-file")!;
   const configMap = mountedObject(run, set, reloader, template, "configMap");
   return fileOf(configMap, template.slice(template.lastIndexOf("/") + 1));
@@ -247,6 +341,8 @@ function fileOfMountedTemplate(run: ProgramRun, set: Resource, renderedFile: str
 
 /** The Kubernetes ServiceAccounts of the bucket readers' pods, with their annotations. */
 export function bucketServiceAccounts(run: ProgramRun): Resource[] {
-  const names = [...new Set(bucketReaders(run).map((r) => r.workload.args.spec.template.spec.serviceAccountName as string))];
+  const names = [
+    ...new Set(bucketReaders(run).map((r) => r.workload.args.spec.template.spec.serviceAccountName as string)),
+  ];
   return names.map((name) => k8sObject(run, K8S.serviceAccount, name));
 }

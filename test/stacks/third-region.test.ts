@@ -3,14 +3,22 @@
  * (design.md). Here the third region, ap-south, has no stack file: its config is given in full, its program
  * runs in a child process like the others', and the global stack lists it after us-east and eu-west.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
-import { ProgramRun, readStackFile, runProgram } from "../harness/program";
+import { type ProgramRun, readStackFile, runProgram } from "../harness/program";
 import { ownStackOptions, runStackInChild } from "../harness/stacks";
 import { gatewayRoutes } from "../../builders/gateway/routes";
 import { configOf, ofType } from "./graph";
-import { assertRegionWiring, datasources, federationJobs, onProvider, queryEndpoints, regionProvider, withDistinctRegionEgress } from "./global-checks";
+import {
+  assertRegionWiring,
+  datasources,
+  federationJobs,
+  onProvider,
+  queryEndpoints,
+  regionProvider,
+  withDistinctRegionEgress,
+} from "./global-checks";
 
 const STACK = "global";
 const NEW_REGION = "ap-south";
@@ -43,7 +51,9 @@ describe("stack global with a third region listed", () => {
       ...own.stackReferences,
       [NEW_REFERENCE]: { outputs: newRegion.outputs, secretOutputNames: newRegion.secretOutputs },
     });
-    outputs = Object.fromEntries(config.regions.map((r) => [r.name, stackReferences[r.stackReference].outputs as RegionalOutputs]));
+    outputs = Object.fromEntries(
+      config.regions.map((r) => [r.name, stackReferences[r.stackReference].outputs as RegionalOutputs]),
+    );
     run = await runProgram(STACK, { ...own, config: { regions: regionsLine }, stackReferences });
   });
 
@@ -58,14 +68,29 @@ describe("stack global with a third region listed", () => {
   });
 
   it("has one federation job, one set of Query endpoints, one datasource and one targets file per listed region, no more", () => {
-    assert.deepStrictEqual(federationJobs(run, config).map((j) => j.job_name).sort(), regionNames.map((r) => `federate-${r}`).sort());
-    const serverNames = new Set(queryEndpoints(run, config).map((e) => e.client_config?.server_name).filter(Boolean));
-    const routeNames = regionNames.flatMap((r) => gatewayRoutes(outputs[r].prometheusPods, outputs[r].tlsServerName).storeApi.map((route) => route.serverName));
+    assert.deepStrictEqual(
+      federationJobs(run, config)
+        .map((j) => j.job_name)
+        .sort(),
+      regionNames.map((r) => `federate-${r}`).sort(),
+    );
+    const serverNames = new Set(
+      queryEndpoints(run, config)
+        .map((e) => e.client_config?.server_name)
+        .filter(Boolean),
+    );
+    const routeNames = regionNames.flatMap((r) =>
+      gatewayRoutes(outputs[r].prometheusPods, outputs[r].tlsServerName).storeApi.map((route) => route.serverName),
+    );
     assert.deepStrictEqual([...serverNames].sort(), routeNames.sort());
     const regionSources = datasources(run, config).filter((d) => regionNames.some((r) => d.name.includes(r)));
     assert.strictEqual(regionSources.length, regionNames.length);
     for (const region of regionNames) {
-      assert.strictEqual(onProvider(run, "kubernetes:core/v1:ConfigMap", regionProvider(config, region)).length, 1, region);
+      assert.strictEqual(
+        onProvider(run, "kubernetes:core/v1:ConfigMap", regionProvider(config, region)).length,
+        1,
+        region,
+      );
     }
   });
 
@@ -73,13 +98,20 @@ describe("stack global with a third region listed", () => {
     const key = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
     const before = new Set(baseline.resources.map(key));
     const after = new Set(run.resources.map(key));
-    assert.deepStrictEqual([...before].filter((k) => !after.has(k)), [], "nothing removed or renamed");
+    assert.deepStrictEqual(
+      [...before].filter((k) => !after.has(k)),
+      [],
+      "nothing removed or renamed",
+    );
     const gained = run.resources.filter((r) => !before.has(key(r)));
     assert.ok(gained.length > 0);
     const notTheRegions = gained.filter((r) => !r.name.includes(NEW_REGION)).map(key);
     assert.deepStrictEqual(notTheRegions, [], "every new resource belongs to the new region");
     const newServices = onProvider(run, "kubernetes:core/v1:Service", regionProvider(config, NEW_REGION));
     assert.strictEqual(newServices.length, 1, "one load balancer, in front of the new region's gateway");
-    assert.strictEqual(ofType(run, "pulumi:providers:kubernetes").length, ofType(baseline as ProgramRun, "pulumi:providers:kubernetes").length + 1);
+    assert.strictEqual(
+      ofType(run, "pulumi:providers:kubernetes").length,
+      ofType(baseline as ProgramRun, "pulumi:providers:kubernetes").length + 1,
+    );
   });
 });

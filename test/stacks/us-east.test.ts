@@ -2,11 +2,11 @@
  * The us-east stack as a user runs it (Pulumi.us-east.yaml): an EKS cluster in its own VPC, a private S3
  * bucket Thanos reaches through IRSA, and the regional monitoring workloads.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { RegionalStackConfig } from "../../config";
-import { ProgramRun, runProgram } from "../harness/program";
+import { type ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions } from "../harness/stacks";
-import { Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
+import { type Resource, configOf, named, ofType, only, stackFileApiCidrs } from "./graph";
 import { bucketServiceAccounts, describeRegionalStack } from "./regional-checks";
 
 const STACK = "us-east";
@@ -26,7 +26,8 @@ describe("stack us-east (AWS)", () => {
     it("runs the configured version with every control-plane log type and KMS-encrypted Secrets", () => {
       const cluster = one("aws:eks/cluster:Cluster").args;
       assert.strictEqual(cluster.version, config.cluster.kubernetesVersion);
-      for (const type of ["api", "audit", "authenticator", "controllerManager", "scheduler"]) assert.ok(cluster.enabledClusterLogTypes.includes(type), type);
+      for (const type of ["api", "audit", "authenticator", "controllerManager", "scheduler"])
+        assert.ok(cluster.enabledClusterLogTypes.includes(type), type);
       assert.deepStrictEqual(cluster.encryptionConfig.resources, ["secrets"]);
       const key = ofType(run, "aws:kms/key:Key").find((k) => k.state.arn === cluster.encryptionConfig.provider.keyArn);
       assert.ok(key, "Secrets are encrypted with a key of this stack");
@@ -61,8 +62,14 @@ describe("stack us-east (AWS)", () => {
         const nat = nats.find((n) => n.args.subnetId === `${publicSubnet.name}-id`);
         assert.ok(nat, `${zone}: a NAT gateway in the public subnet`);
         const table = associations.find((a) => a.args.subnetId === `${privateSubnet.name}-id`)!.args.routeTableId;
-        const defaultRoute = routes.find((r) => `${r.name}-id` === table)!.args.routes.find((r: any) => r.cidrBlock === "0.0.0.0/0");
-        assert.strictEqual(defaultRoute.natGatewayId, `${nat.name}-id`, `${zone}: private subnet leaves through its zone's NAT`);
+        const defaultRoute = routes
+          .find((r) => `${r.name}-id` === table)!
+          .args.routes.find((r: any) => r.cidrBlock === "0.0.0.0/0");
+        assert.strictEqual(
+          defaultRoute.natGatewayId,
+          `${nat.name}-id`,
+          `${zone}: private subnet leaves through its zone's NAT`,
+        );
       }
       const eips = ofType(run, "aws:ec2/eip:Eip").map((e) => `${e.state.publicIp}/32`);
       assert.deepStrictEqual([...run.outputs.egressCidrs].sort(), eips.sort(), "egressCidrs are the NAT addresses");
@@ -76,7 +83,10 @@ describe("stack us-east (AWS)", () => {
       assert.deepStrictEqual([...used].sort(), [...privateSubnetIds].sort());
       for (const g of groups) {
         assert.strictEqual(g.args.clusterName, config.cluster.name);
-        assert.ok(g.args.scalingConfig.minSize >= 1 && g.args.scalingConfig.maxSize >= g.args.scalingConfig.minSize, g.name);
+        assert.ok(
+          g.args.scalingConfig.minSize >= 1 && g.args.scalingConfig.maxSize >= g.args.scalingConfig.minSize,
+          g.name,
+        );
       }
     });
 
@@ -102,20 +112,29 @@ describe("stack us-east (AWS)", () => {
 
     it("blocks every kind of public access", () => {
       const block = forBucket("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-      for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.strictEqual(block[setting], true, setting);
+      for (const setting of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+        assert.strictEqual(block[setting], true, setting);
     });
 
     it("encrypts with a rotating KMS key and keeps versions", () => {
-      const rule = forBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").rules[0];
+      const rule = forBucket("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+        .rules[0];
       assert.strictEqual(rule.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-      const key = ofType(run, "aws:kms/key:Key").find((k) => k.state.arn === rule.applyServerSideEncryptionByDefault.kmsMasterKeyId);
+      const key = ofType(run, "aws:kms/key:Key").find(
+        (k) => k.state.arn === rule.applyServerSideEncryptionByDefault.kmsMasterKeyId,
+      );
       assert.strictEqual(key?.args.enableKeyRotation, true);
-      assert.strictEqual(forBucket("aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration.status, "Enabled");
+      assert.strictEqual(
+        forBucket("aws:s3/bucketVersioning:BucketVersioning").versioningConfiguration.status,
+        "Enabled",
+      );
     });
 
     it("refuses requests without TLS", () => {
       const doc = JSON.parse(forBucket("aws:s3/bucketPolicy:BucketPolicy").policy);
-      const deny = doc.Statement.find((s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false");
+      const deny = doc.Statement.find(
+        (s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false",
+      );
       assert.ok(deny, "a Deny on aws:SecureTransport=false");
       assert.strictEqual(deny.Principal, "*");
       const arn = one("aws:s3/bucket:Bucket").state.arn;
@@ -123,7 +142,9 @@ describe("stack us-east (AWS)", () => {
     });
 
     it("expires noncurrent versions and aborts abandoned uploads", () => {
-      const rules = forBucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules.filter((r: any) => r.status === "Enabled");
+      const rules = forBucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").rules.filter(
+        (r: any) => r.status === "Enabled",
+      );
       assert.ok(rules.some((r: any) => r.noncurrentVersionExpiration?.noncurrentDays > 0));
       assert.ok(rules.some((r: any) => r.abortIncompleteMultipartUpload?.daysAfterInitiation > 0));
     });
@@ -139,7 +160,10 @@ describe("stack us-east (AWS)", () => {
           const [statement] = policy(role, "assumeRolePolicy").Statement;
           const conditions = statement.Condition.StringEquals;
           const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"))![1] as string[];
-          const actions = policy(p, "policy").Statement.flatMap((st: any) => [st.Action].flat()).filter((a: string) => a.startsWith("s3:")).sort();
+          const actions = policy(p, "policy")
+            .Statement.flatMap((st: any) => [st.Action].flat())
+            .filter((a: string) => a.startsWith("s3:"))
+            .sort();
           return { role, statement, conditions, sub, actions };
         });
     };
@@ -149,11 +173,16 @@ describe("stack us-east (AWS)", () => {
       assert.strictEqual(roles.length, 3);
       for (const { statement, conditions, sub } of roles) {
         assert.strictEqual(statement.Action, "sts:AssumeRoleWithWebIdentity");
-        assert.strictEqual(statement.Principal.Federated, one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").state.arn);
+        assert.strictEqual(
+          statement.Principal.Federated,
+          one("aws:iam/openIdConnectProvider:OpenIdConnectProvider").state.arn,
+        );
         assert.strictEqual(Object.entries(conditions).find(([k]) => k.endsWith(":aud"))![1], "sts.amazonaws.com");
         assert.strictEqual(sub.length, 1, "one ServiceAccount per role");
       }
-      const readers = bucketServiceAccounts(run).map((sa) => `system:serviceaccount:${sa.args.metadata.namespace}:${sa.args.metadata.name}`);
+      const readers = bucketServiceAccounts(run).map(
+        (sa) => `system:serviceaccount:${sa.args.metadata.namespace}:${sa.args.metadata.name}`,
+      );
       assert.deepStrictEqual(roles.map((r) => r.sub[0]).sort(), [...readers].sort());
     });
 
@@ -162,7 +191,12 @@ describe("stack us-east (AWS)", () => {
       assert.deepStrictEqual(bySubject, {
         "system:serviceaccount:monitoring:prometheus": ["s3:GetObject", "s3:ListBucket", "s3:PutObject"],
         "system:serviceaccount:monitoring:thanos-store": ["s3:GetObject", "s3:ListBucket"],
-        "system:serviceaccount:monitoring:thanos-compact": ["s3:DeleteObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"],
+        "system:serviceaccount:monitoring:thanos-compact": [
+          "s3:DeleteObject",
+          "s3:GetObject",
+          "s3:ListBucket",
+          "s3:PutObject",
+        ],
       });
     });
 
@@ -172,7 +206,11 @@ describe("stack us-east (AWS)", () => {
       const roles = bucketRoles();
       for (const sa of bucketServiceAccounts(run)) {
         const own = roles.find((r) => r.sub[0] === `system:serviceaccount:monitoring:${sa.args.metadata.name}`)!;
-        assert.deepStrictEqual(sa.args.metadata.annotations, { "eks.amazonaws.com/role-arn": own.role.state.arn }, sa.args.metadata.name);
+        assert.deepStrictEqual(
+          sa.args.metadata.annotations,
+          { "eks.amazonaws.com/role-arn": own.role.state.arn },
+          sa.args.metadata.name,
+        );
       }
     });
   });
@@ -184,5 +222,8 @@ describe("stack us-east (AWS)", () => {
     assert.ok(cloud.every((r) => r.provider?.includes(`pulumi:providers:aws::${prefix}-aws::`)));
   });
 
-  describeRegionalStack(() => run, () => ({ stack: STACK, config, objstoreType: "S3" }));
+  describeRegionalStack(
+    () => run,
+    () => ({ stack: STACK, config, objstoreType: "S3" }),
+  );
 });

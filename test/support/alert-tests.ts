@@ -3,7 +3,7 @@
  * rule (its labels and its annotations with their templates filled in), and the check that every alert is
  * shown both firing and silent.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import type { AlertSettings } from "../../builders/rules/settings";
 import type { AlertingRule, RecordingRule, RuleFile } from "../../builders/rules/types";
 
@@ -32,7 +32,8 @@ export function alertingRules(file: RuleFile<RecordingRule | AlertingRule>): Ale
   return file.groups.flatMap((g) => g.rules.filter((r): r is AlertingRule => "alert" in r));
 }
 
-const TEMPLATE = /\{\{ \$labels\.(\w+) \}\}|\{\{ \$value(?: \| (?:humanize|humanizePercentage|humanizeDuration))? \}\}/g;
+const TEMPLATE =
+  /\{\{ \$labels\.(\w+) \}\}|\{\{ \$value(?: \| (?:humanize|humanizePercentage|humanizeDuration))? \}\}/g;
 
 /**
  * `firing(alert, labels, value)`: the alert as promtool reports it when `labels` are its series' labels. The
@@ -42,8 +43,13 @@ const TEMPLATE = /\{\{ \$labels\.(\w+) \}\}|\{\{ \$value(?: \| (?:humanize|human
 export function expectations(file: RuleFile<RecordingRule | AlertingRule>) {
   const rules = alertingRules(file);
   return function firing(alert: string, labels: Record<string, string>, value?: string): ExpectedAlert {
-    const named = rules.filter((r) => r.alert === alert && (labels.severity === undefined || r.labels.severity === labels.severity));
-    if (named.length !== 1) throw new Error(`${named.length} rules named ${alert}${labels.severity ? ` of severity ${labels.severity}` : ""}`);
+    const named = rules.filter(
+      (r) => r.alert === alert && (labels.severity === undefined || r.labels.severity === labels.severity),
+    );
+    if (named.length !== 1)
+      throw new Error(
+        `${named.length} rules named ${alert}${labels.severity ? ` of severity ${labels.severity}` : ""}`,
+      );
     const rule = named[0];
     const exp_labels = { ...rule.labels, ...labels };
     const fill = (text: string) =>
@@ -52,18 +58,31 @@ export function expectations(file: RuleFile<RecordingRule | AlertingRule>) {
         if (filled === undefined) throw new Error(`test of ${alert} does not say what ${whole} is`);
         return filled;
       });
-    const exp_annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, fill(v as string)]));
+    const exp_annotations = Object.fromEntries(
+      Object.entries(rule.annotations).map(([k, v]) => [k, fill(v as string)]),
+    );
     return { exp_labels, exp_annotations };
   };
 }
 
 /** Every rule (by name and severity) is shown firing, and, unless it always fires, silent. */
-export function assertEveryAlertTested(file: RuleFile<RecordingRule | AlertingRule>, groups: readonly TestGroup[], alwaysFiring: readonly string[] = []): void {
+export function assertEveryAlertTested(
+  file: RuleFile<RecordingRule | AlertingRule>,
+  groups: readonly TestGroup[],
+  alwaysFiring: readonly string[] = [],
+): void {
   const cases = groups.flatMap((g) => g.alert_rule_test);
   for (const rule of alertingRules(file)) {
     const mine = cases.filter((c) => c.alertname === rule.alert);
     const what = `${rule.alert} (${rule.labels.severity})`;
-    assert.ok(mine.some((c) => c.exp_alerts.some((a) => a.exp_labels.severity === rule.labels.severity)), `${what} is never shown to fire`);
-    if (!alwaysFiring.includes(rule.alert)) assert.ok(mine.some((c) => c.exp_alerts.length === 0), `${what} is never shown to stay silent`);
+    assert.ok(
+      mine.some((c) => c.exp_alerts.some((a) => a.exp_labels.severity === rule.labels.severity)),
+      `${what} is never shown to fire`,
+    );
+    if (!alwaysFiring.includes(rule.alert))
+      assert.ok(
+        mine.some((c) => c.exp_alerts.length === 0),
+        `${what} is never shown to stay silent`,
+      );
   }
 }

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { runBinary } from "./tools";
 
 const HOUR = 3600;
@@ -26,16 +26,27 @@ export function backfillBlock(dir: string): BackfilledBlock {
   const now = Math.floor(Date.now() / 1000);
   const window = Math.floor((now - (BLOCK_HOURS + 1) * HOUR) / (BLOCK_HOURS * HOUR)) * BLOCK_HOURS * HOUR;
   const lines = ["# TYPE backfill_samples gauge"];
-  for (let t = window + 60; t < window + (BLOCK_HOURS - 1) * HOUR; t += 60) lines.push(`backfill_samples{series="a"} ${t % 1000} ${t}`);
+  for (let t = window + 60; t < window + (BLOCK_HOURS - 1) * HOUR; t += 60)
+    lines.push(`backfill_samples{series="a"} ${t % 1000} ${t}`);
   lines.push("# EOF");
   fs.mkdirSync(dir, { recursive: true });
   const input = path.join(dir, "input.om");
-  fs.writeFileSync(input, lines.join("\n") + "\n");
+  fs.writeFileSync(input, `${lines.join("\n")}\n`);
   const out = path.join(dir, "blocks");
-  runBinary("promtool", ["tsdb", "create-blocks-from", "openmetrics", `--max-block-duration=${BLOCK_HOURS}h`, input, out]);
+  runBinary("promtool", [
+    "tsdb",
+    "create-blocks-from",
+    "openmetrics",
+    `--max-block-duration=${BLOCK_HOURS}h`,
+    input,
+    out,
+  ]);
   const [ulid, ...more] = fs.readdirSync(out).filter((f) => /^[0-9A-Z]{26}$/.test(f));
   if (!ulid || more.length > 0) throw new Error(`promtool wrote ${more.length + (ulid ? 1 : 0)} blocks, not one`);
-  const meta = JSON.parse(fs.readFileSync(path.join(out, ulid, "meta.json"), "utf8")) as { minTime: number; maxTime: number };
+  const meta = JSON.parse(fs.readFileSync(path.join(out, ulid, "meta.json"), "utf8")) as {
+    minTime: number;
+    maxTime: number;
+  };
   return { ulid, dir: out, minTime: meta.minTime, maxTime: meta.maxTime };
 }
 
@@ -44,7 +55,10 @@ export interface BucketBlockMeta {
   readonly ulid: string;
   readonly minTime: number;
   readonly maxTime: number;
-  readonly thanos: { readonly labels: Readonly<Record<string, string>>; readonly downsample: { readonly resolution: number } };
+  readonly thanos: {
+    readonly labels: Readonly<Record<string, string>>;
+    readonly downsample: { readonly resolution: number };
+  };
 }
 
 /** Parses `thanos tools bucket ls -o json`: indented JSON objects one after the other, each closed by a `}` line of its own. */

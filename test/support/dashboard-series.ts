@@ -19,7 +19,10 @@ const LOCAL_PREFIXES: readonly { readonly component: LocalComponent; readonly pa
   { component: "node_exporter", pattern: /^node_/ },
   // Thanos' StoreAPI servers count their gRPC calls with go-grpc-middleware's `grpc_server_*`; the Query
   // Frontend its requests as `http_request*` (handler "query-frontend") and its results cache as Cortex's `cortex_cache_*`.
-  { component: "thanos", pattern: /^(thanos_|grpc_server_|http_requests_total$|http_request_duration_seconds_|cortex_cache_)/ },
+  {
+    component: "thanos",
+    pattern: /^(thanos_|grpc_server_|http_requests_total$|http_request_duration_seconds_|cortex_cache_)/,
+  },
   { component: "alertmanager", pattern: /^alertmanager_/ },
 ];
 
@@ -51,7 +54,12 @@ export function everyDashboardQuery(): DashboardQuery[] {
     const { panels, variables } = dashboardQueries(board);
     return [
       ...panels.map((expr) => ({ dashboard: file, kind: "panel" as const, expr, names: metricNamesIn(expr) })),
-      ...variables.map((expr) => ({ dashboard: file, kind: "variable" as const, expr, names: variableMetricNames(expr) })),
+      ...variables.map((expr) => ({
+        dashboard: file,
+        kind: "variable" as const,
+        expr,
+        names: variableMetricNames(expr),
+      })),
     ];
   });
 }

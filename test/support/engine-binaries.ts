@@ -5,5 +5,8 @@ import { kwokStagesDir } from "../../local/toolchain";
 /** The pinned control plane's binaries and KWOK's stages, as npm run setup leaves them (or as the *_BIN variables name them). */
 export function controlPlaneTools(): { binaries: ControlPlaneBinaries; kwokStagesDir: string } {
   const { etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok } = findEngineBinaries();
-  return { binaries: { etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok }, kwokStagesDir: kwokStagesDir() };
+  return {
+    binaries: { etcd, kubeApiserver, kubeControllerManager, kubeScheduler, kwok },
+    kwokStagesDir: kwokStagesDir(),
+  };
 }

@@ -9,13 +9,22 @@
  * Every function throws with promtool's output when it fails, and with the setup command when promtool is
  * missing; none skips.
  */
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import * as YAML from "yaml";
-import { RunOptions, runBinary, tempDir } from "./tools";
+import { type RunOptions, runBinary, tempDir } from "./tools";
 
 /** Config keys whose value is a path to a file promtool opens. */
-const FILE_KEYS = new Set(["ca_file", "cert_file", "key_file", "password_file", "username_file", "credentials_file", "bearer_token_file", "client_ca_file"]);
+const FILE_KEYS = new Set([
+  "ca_file",
+  "cert_file",
+  "key_file",
+  "password_file",
+  "username_file",
+  "credentials_file",
+  "bearer_token_file",
+  "client_ca_file",
+]);
 
 /** Runs the pinned promtool; returns its output, or throws with it. */
 export function runPromtool(args: readonly string[], options: RunOptions = {}): string {
@@ -75,7 +84,11 @@ function rewrite(value: Json, root: string): Json {
  * A copy of a Prometheus config that promtool can check on this machine, with its stand-in files created under
  * `root`. `ruleFiles` (in-pod path -> content) are written where the config's `rule_files` globs find them.
  */
-export function standInPrometheusConfig(config: string | object, root: string, ruleFiles: Record<string, string> = {}): string {
+export function standInPrometheusConfig(
+  config: string | object,
+  root: string,
+  ruleFiles: Record<string, string> = {},
+): string {
   const parsed = (typeof config === "string" ? YAML.parse(config) : config) as Json;
   for (const [file, content] of Object.entries(ruleFiles)) writeFile(relocate(root, file), content);
   return YAML.stringify(rewrite(parsed, root), { aliasDuplicateObjects: false });
@@ -118,7 +131,23 @@ export function checkWebConfig(config: string | object): string {
 }
 
 function selfSignedPair(certFile: string, keyFile: string): void {
-  const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=stand-in", "-days", "1", "-keyout", keyFile, "-out", certFile];
+  const args = [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-subj",
+    "/CN=stand-in",
+    "-days",
+    "1",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+  ];
   runBinary("openssl", args);
 }
 

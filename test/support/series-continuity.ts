@@ -21,16 +21,26 @@ export interface TargetHistory {
   readonly longestGap: number;
 }
 
-export function targetHistories(series: readonly Series[], start: number, end: number, maxGapSeconds: number): TargetHistory[] {
+export function targetHistories(
+  series: readonly Series[],
+  start: number,
+  end: number,
+  maxGapSeconds: number,
+): TargetHistory[] {
   const byInstance = new Map<string, Series[]>();
   for (const s of series) byInstance.set(s.metric.instance, [...(byInstance.get(s.metric.instance) ?? []), s]);
-  return [...byInstance].map(([instance, all]) => {
-    const times = all.flatMap((s) => s.values.map(([t]) => t)).filter((t) => t >= start && t <= end).sort((a, b) => a - b);
-    const edges = [start, ...times, end];
-    const longestGap = Math.max(...edges.slice(1).map((t, i) => t - edges[i]));
-    const runs = all.flatMap((s) => runsOf(s, maxGapSeconds)).sort((a, b) => a.first - b.first);
-    return { instance, runs, longestGap };
-  }).sort((a, b) => a.instance.localeCompare(b.instance));
+  return [...byInstance]
+    .map(([instance, all]) => {
+      const times = all
+        .flatMap((s) => s.values.map(([t]) => t))
+        .filter((t) => t >= start && t <= end)
+        .sort((a, b) => a - b);
+      const edges = [start, ...times, end];
+      const longestGap = Math.max(...edges.slice(1).map((t, i) => t - edges[i]));
+      const runs = all.flatMap((s) => runsOf(s, maxGapSeconds)).sort((a, b) => a.first - b.first);
+      return { instance, runs, longestGap };
+    })
+    .sort((a, b) => a.instance.localeCompare(b.instance));
 }
 
 function runsOf(series: Series, maxGapSeconds: number): Run[] {
@@ -47,10 +57,14 @@ function runsOf(series: Series, maxGapSeconds: number): Run[] {
 export function continuityViolations(histories: readonly TargetHistory[], maxGapSeconds: number): string[] {
   const violations: string[] = [];
   for (const h of histories) {
-    if (h.longestGap > maxGapSeconds) violations.push(`${h.instance}: a gap of ${h.longestGap.toFixed(1)}s (runs ${describeRuns(h.runs)})`);
+    if (h.longestGap > maxGapSeconds)
+      violations.push(`${h.instance}: a gap of ${h.longestGap.toFixed(1)}s (runs ${describeRuns(h.runs)})`);
     h.runs.slice(1).forEach((run, i) => {
       const before = h.runs[i];
-      if (run.first <= before.last) violations.push(`${h.instance}: shard ${before.shard} and shard ${run.shard} both hold samples from ${run.first} to ${Math.min(run.last, before.last)}`);
+      if (run.first <= before.last)
+        violations.push(
+          `${h.instance}: shard ${before.shard} and shard ${run.shard} both hold samples from ${run.first} to ${Math.min(run.last, before.last)}`,
+        );
     });
   }
   return violations;

@@ -1,8 +1,8 @@
-import { ChildProcess, spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { BinaryName, findBinary } from "../../local/binaries";
+import { type ChildProcess, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { type BinaryName, findBinary } from "../../local/binaries";
 
 /** A fresh temporary directory, removed by the caller's `after`. */
 export function tempDir(prefix: string): string {
@@ -34,7 +34,10 @@ export function runBinary(name: BinaryName | "openssl", args: readonly string[],
  * stand-in file created there), since promtool and amtool insist that referenced files exist.
  */
 export function withStandInFiles(text: string, prefixes: readonly string[], root: string): string {
-  const pattern = new RegExp(`(${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})[^\\s"',\\]]*`, "g");
+  const pattern = new RegExp(
+    `(${prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|")})[^\\s"',\\]]*`,
+    "g",
+  );
   return text.replace(pattern, (file) => {
     const local = path.join(root, file);
     fs.mkdirSync(path.dirname(local), { recursive: true });

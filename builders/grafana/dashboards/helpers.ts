@@ -85,7 +85,12 @@ export function regionLabelVariable(name: string, label: string, selector: strin
 
 function targets(queries: readonly Query[]) {
   return queries.map((query, i) =>
-    new prometheus.DataqueryBuilder().datasource(THANOS).refId(String.fromCharCode(65 + i)).expr(query.expr).legendFormat(query.legend).range(),
+    new prometheus.DataqueryBuilder()
+      .datasource(THANOS)
+      .refId(String.fromCharCode(65 + i))
+      .expr(query.expr)
+      .legendFormat(query.legend)
+      .range(),
   );
 }
 
@@ -97,7 +102,13 @@ export interface PanelOptions {
 }
 
 /** A time series panel of one or more queries. */
-export function graph(title: string, unit: string, description: string, queries: readonly Query[], o: PanelOptions = {}) {
+export function graph(
+  title: string,
+  unit: string,
+  description: string,
+  queries: readonly Query[],
+  o: PanelOptions = {},
+) {
   const panel = new timeseries.PanelBuilder()
     .title(title)
     .description(description)
@@ -107,15 +118,28 @@ export function graph(title: string, unit: string, description: string, queries:
     .span(o.width ?? 12)
     .height(8)
     .fillOpacity(o.stacked ? 30 : 10)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(
+      new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending),
+    )
     .targets(targets(queries));
   if (o.stacked) panel.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   return o.max === undefined ? panel : panel.max(o.max);
 }
 
 /** A single number: the last value of one query, coloured by its thresholds. */
-export function single(title: string, unit: string, description: string, query: Query, o: { readonly width?: number } = {}) {
+export function single(
+  title: string,
+  unit: string,
+  description: string,
+  query: Query,
+  o: { readonly width?: number } = {},
+) {
   return new stat.PanelBuilder()
     .title(title)
     .description(description)
@@ -171,7 +195,9 @@ export function stackDashboard(spec: DashboardSpec): dashboard.Dashboard {
 
 /** Every PromQL expression of a dashboard: its panels' queries and its variables' queries. */
 export function dashboardQueries(board: dashboard.Dashboard): { panels: string[]; variables: string[] } {
-  const panels = (board.panels ?? []).flatMap((p) => ("targets" in p && p.targets ? p.targets : []).map((t) => (t as prometheus.Dataquery).expr));
+  const panels = (board.panels ?? []).flatMap((p) =>
+    ("targets" in p && p.targets ? p.targets : []).map((t) => (t as prometheus.Dataquery).expr),
+  );
   const variables = (board.templating?.list ?? []).map((v) => String(v.query));
   return { panels, variables };
 }

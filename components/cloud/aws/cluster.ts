@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import {
@@ -59,120 +59,199 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     const prefix = config.namePrefix;
     const child = { parent: this, provider };
 
-    const network = new AwsNetwork(`${prefix}-network`, { namePrefix: prefix, clusterName: settings.name, vpcCidr: settings.vpcCidr, zones: settings.zones, provider }, { parent: this });
+    const network = new AwsNetwork(
+      `${prefix}-network`,
+      { namePrefix: prefix, clusterName: settings.name, vpcCidr: settings.vpcCidr, zones: settings.zones, provider },
+      { parent: this },
+    );
 
-    const secretsKey = new aws.kms.Key(`${prefix}-eks-secrets`, {
-      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: 30,
-    }, child);
-
-    const clusterRole = new aws.iam.Role(`${prefix}-eks-cluster`, {
-      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("eks.amazonaws.com")),
-    }, child);
-    const clusterPolicies = CLUSTER_ROLE_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-eks-cluster-${policy}`, { role: clusterRole.id, policyArn: managedPolicyArn(policy) }, child));
-    const encryptionPolicy = new aws.iam.RolePolicy(`${prefix}-eks-cluster-encryption`, {
-      role: clusterRole.id,
-      policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
-    }, child);
-
-    const cluster = new aws.eks.Cluster(`${prefix}-eks`, {
-      name: settings.name,
-      version: settings.kubernetesVersion,
-      roleArn: clusterRole.arn,
-      vpcConfig: {
-        subnetIds: network.privateSubnetIds,
-        endpointPrivateAccess: true,
-        endpointPublicAccess: true,
-        publicAccessCidrs: [...settings.apiAllowedCidrs],
+    const secretsKey = new aws.kms.Key(
+      `${prefix}-eks-secrets`,
+      {
+        description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
       },
-      // Access entries, not the aws-auth ConfigMap; whoever runs `pulumi up` starts as cluster admin.
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
-      enabledClusterLogTypes: [...EKS_LOG_TYPES],
-      encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
-      deletionProtection: true,
-    }, { ...child, dependsOn: [...clusterPolicies, encryptionPolicy] });
+      child,
+    );
+
+    const clusterRole = new aws.iam.Role(
+      `${prefix}-eks-cluster`,
+      {
+        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("eks.amazonaws.com")),
+      },
+      child,
+    );
+    const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${prefix}-eks-cluster-${policy}`,
+          { role: clusterRole.id, policyArn: managedPolicyArn(policy) },
+          child,
+        ),
+    );
+    const encryptionPolicy = new aws.iam.RolePolicy(
+      `${prefix}-eks-cluster-encryption`,
+      {
+        role: clusterRole.id,
+        policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
+      },
+      child,
+    );
+
+    const cluster = new aws.eks.Cluster(
+      `${prefix}-eks`,
+      {
+        name: settings.name,
+        version: settings.kubernetesVersion,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: network.privateSubnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: true,
+          publicAccessCidrs: [...settings.apiAllowedCidrs],
+        },
+        // Access entries, not the aws-auth ConfigMap; whoever runs `pulumi up` starts as cluster admin.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        enabledClusterLogTypes: [...EKS_LOG_TYPES],
+        encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+        deletionProtection: true,
+      },
+      { ...child, dependsOn: [...clusterPolicies, encryptionPolicy] },
+    );
 
     const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
     // The root CA of the issuer's chain (tls.getCertificate lists the root first): it outlives leaf rotations.
     const issuerCertificate = tls.getCertificateOutput({ url: issuerUrl }, { parent: this });
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${prefix}-eks-oidc`, {
-      url: issuerUrl,
-      clientIdLists: ["sts.amazonaws.com"],
-      thumbprintLists: [issuerCertificate.certificates.apply((certs) => certs[0].sha1Fingerprint)],
-    }, child);
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(
+      `${prefix}-eks-oidc`,
+      {
+        url: issuerUrl,
+        clientIdLists: ["sts.amazonaws.com"],
+        thumbprintLists: [issuerCertificate.certificates.apply((certs) => certs[0].sha1Fingerprint)],
+      },
+      child,
+    );
 
-    const nodeRole = new aws.iam.Role(`${prefix}-eks-nodes`, {
-      assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("ec2.amazonaws.com")),
-    }, child);
-    const nodePolicies = NODE_ROLE_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-eks-nodes-${policy}`, { role: nodeRole.id, policyArn: managedPolicyArn(policy) }, child));
+    const nodeRole = new aws.iam.Role(
+      `${prefix}-eks-nodes`,
+      {
+        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("ec2.amazonaws.com")),
+      },
+      child,
+    );
+    const nodePolicies = NODE_ROLE_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${prefix}-eks-nodes-${policy}`,
+          { role: nodeRole.id, policyArn: managedPolicyArn(policy) },
+          child,
+        ),
+    );
 
     // One group per zone: the cluster autoscaler then grows the zone where a pending pod's EBS volume lives,
     // which a group spanning zones cannot promise.
     const scaling = perZoneScaling(settings.nodes, settings.zones.length);
-    const nodeGroups = settings.zones.map((zone, i) =>
-      new aws.eks.NodeGroup(`${prefix}-${zone}`, {
-        clusterName: cluster.name,
-        nodeRoleArn: nodeRole.arn,
-        subnetIds: [network.privateSubnetIds[i]],
-        instanceTypes: [settings.nodes.machineType],
-        diskSize: settings.nodes.diskGiB,
-        scalingConfig: scaling,
-        updateConfig: { maxUnavailable: 1 },
-        labels: { [NODE_ZONE_LABEL]: zone },
-      }, { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] }));
+    const nodeGroups = settings.zones.map(
+      (zone, i) =>
+        new aws.eks.NodeGroup(
+          `${prefix}-${zone}`,
+          {
+            clusterName: cluster.name,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: [network.privateSubnetIds[i]],
+            instanceTypes: [settings.nodes.machineType],
+            diskSize: settings.nodes.diskGiB,
+            scalingConfig: scaling,
+            updateConfig: { maxUnavailable: 1 },
+            labels: { [NODE_ZONE_LABEL]: zone },
+          },
+          { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
+        ),
+    );
 
     // The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored.
-    const vpcCni = new aws.eks.Addon(`${prefix}-vpc-cni`, {
-      clusterName: cluster.name,
-      addonName: "vpc-cni",
-      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-      resolveConflictsOnCreate: "OVERWRITE",
-    }, child);
+    const vpcCni = new aws.eks.Addon(
+      `${prefix}-vpc-cni`,
+      {
+        clusterName: cluster.name,
+        addonName: "vpc-cni",
+        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+        resolveConflictsOnCreate: "OVERWRITE",
+      },
+      child,
+    );
 
     const oidcIssuerHost = issuerUrl.apply(issuerHost);
-    const ebsCsiRole = new aws.iam.Role(`${prefix}-ebs-csi`, {
-      assumeRolePolicy: pulumi.all([oidcProvider.arn, oidcIssuerHost]).apply(([arn, host]) =>
-        JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts: [EBS_CSI_SERVICE_ACCOUNT] }))),
-    }, child);
-    const ebsCsiPolicies = EBS_CSI_POLICIES.map((policy) =>
-      new aws.iam.RolePolicyAttachment(`${prefix}-ebs-csi-${policy.split("/").pop()}`, { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) }, child));
-    const ebsCsi = new aws.eks.Addon(`${prefix}-ebs-csi`, {
-      clusterName: cluster.name,
-      addonName: "aws-ebs-csi-driver",
-      serviceAccountRoleArn: ebsCsiRole.arn,
-    }, { ...child, dependsOn: [...nodeGroups, ...ebsCsiPolicies] });
+    const ebsCsiRole = new aws.iam.Role(
+      `${prefix}-ebs-csi`,
+      {
+        assumeRolePolicy: pulumi
+          .all([oidcProvider.arn, oidcIssuerHost])
+          .apply(([arn, host]) =>
+            JSON.stringify(
+              irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts: [EBS_CSI_SERVICE_ACCOUNT] }),
+            ),
+          ),
+      },
+      child,
+    );
+    const ebsCsiPolicies = EBS_CSI_POLICIES.map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${prefix}-ebs-csi-${policy.split("/").pop()}`,
+          { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) },
+          child,
+        ),
+    );
+    const ebsCsi = new aws.eks.Addon(
+      `${prefix}-ebs-csi`,
+      {
+        clusterName: cluster.name,
+        addonName: "aws-ebs-csi-driver",
+        serviceAccountRoleArn: ebsCsiRole.arn,
+      },
+      { ...child, dependsOn: [...nodeGroups, ...ebsCsiPolicies] },
+    );
 
     const access = clusterAccess(this, {
       namePrefix: prefix,
       cloud: this.cloud,
       region: config.region,
-      endpoint: pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([clusterName, endpoint, ca]) => ({
-        clusterName,
-        endpoint,
-        certificateAuthorityData: ca.data!,
-      })),
+      endpoint: pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority])
+        .apply(([clusterName, endpoint, ca]) => ({
+          clusterName,
+          endpoint,
+          certificateAuthorityData: ca.data!,
+        })),
     });
 
     // HPAs read pod CPU from the resource metrics API, which EKS serves only once metrics-server runs.
-    new aws.eks.Addon(`${prefix}-metrics-server`, {
-      clusterName: cluster.name,
-      addonName: "metrics-server",
-    }, { ...child, dependsOn: nodeGroups });
+    new aws.eks.Addon(
+      `${prefix}-metrics-server`,
+      {
+        clusterName: cluster.name,
+        addonName: "metrics-server",
+      },
+      { ...child, dependsOn: nodeGroups },
+    );
     // The node groups' maximum is only reached if something grows them.
-    new EksClusterAutoscaler(`${prefix}-cluster-autoscaler`, {
-      namePrefix: prefix,
-      clusterName: settings.name,
-      kubernetesVersion: settings.kubernetesVersion,
-      region: config.region,
-      network: { cloud: this.cloud, vpcCidr: settings.vpcCidr, zones: settings.zones },
-      oidcProviderArn: oidcProvider.arn,
-      oidcIssuerHost,
-      aws: provider,
-      kubernetes: access.provider,
-    }, { parent: this, dependsOn: nodeGroups });
+    new EksClusterAutoscaler(
+      `${prefix}-cluster-autoscaler`,
+      {
+        namePrefix: prefix,
+        clusterName: settings.name,
+        kubernetesVersion: settings.kubernetesVersion,
+        region: config.region,
+        network: { cloud: this.cloud, vpcCidr: settings.vpcCidr, zones: settings.zones },
+        oidcProviderArn: oidcProvider.arn,
+        oidcIssuerHost,
+        aws: provider,
+        kubernetes: access.provider,
+      },
+      { parent: this, dependsOn: nodeGroups },
+    );
 
     this.clusterName = cluster.name;
     this.kubeconfig = access.kubeconfig;

@@ -5,7 +5,6 @@ import { POSTGRES_PORT, databasePassword } from "../postgres";
 import type { PostgresDatabase } from "../types";
 import type { EksCluster } from "./cluster";
 
-
 export interface RdsPostgresArgs {
   readonly namePrefix: string;
   readonly purpose: string;
@@ -35,57 +34,78 @@ export class RdsPostgres extends pulumi.ComponentResource implements PostgresDat
     const { cluster, settings } = args;
 
     const subnets = new aws.rds.SubnetGroup(base, { subnetIds: cluster.privateSubnetIds }, child);
-    const securityGroup = new aws.ec2.SecurityGroup(base, {
-      description: `PostgreSQL of ${base}: reachable from the EKS cluster only`,
-      vpcId: cluster.vpcId,
-    }, child);
-    new aws.vpc.SecurityGroupIngressRule(`${base}-from-cluster`, {
-      securityGroupId: securityGroup.id,
-      referencedSecurityGroupId: cluster.clusterSecurityGroupId,
-      ipProtocol: "tcp",
-      fromPort: POSTGRES_PORT,
-      toPort: POSTGRES_PORT,
-      description: "PostgreSQL from the EKS cluster security group",
-    }, child);
-    const parameters = new aws.rds.ParameterGroup(base, {
-      family: `postgres${settings.postgresVersion}`,
-      parameters: [{ name: "rds.force_ssl", value: "1" }],
-    }, child);
+    const securityGroup = new aws.ec2.SecurityGroup(
+      base,
+      {
+        description: `PostgreSQL of ${base}: reachable from the EKS cluster only`,
+        vpcId: cluster.vpcId,
+      },
+      child,
+    );
+    new aws.vpc.SecurityGroupIngressRule(
+      `${base}-from-cluster`,
+      {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: cluster.clusterSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: POSTGRES_PORT,
+        toPort: POSTGRES_PORT,
+        description: "PostgreSQL from the EKS cluster security group",
+      },
+      child,
+    );
+    const parameters = new aws.rds.ParameterGroup(
+      base,
+      {
+        family: `postgres${settings.postgresVersion}`,
+        parameters: [{ name: "rds.force_ssl", value: "1" }],
+      },
+      child,
+    );
 
     const password = databasePassword(`${base}-db-password`, this);
-    const instance = new aws.rds.Instance(base, {
-      engine: "postgres",
-      engineVersion: settings.postgresVersion,
-      instanceClass: settings.instanceClass,
-      allocatedStorage: settings.storageGiB,
-      // Storage autoscaling up to four times the configured size, so a full disk does not stop Grafana.
-      maxAllocatedStorage: settings.storageGiB * 4,
-      storageType: "gp3",
-      storageEncrypted: true,
-      multiAz: true,
-      dbName: args.databaseName,
-      username: args.username,
-      password,
-      port: POSTGRES_PORT,
-      dbSubnetGroupName: subnets.id,
-      vpcSecurityGroupIds: [securityGroup.id],
-      parameterGroupName: parameters.id,
-      publiclyAccessible: false,
-      backupRetentionPeriod: settings.backupRetentionDays,
-      copyTagsToSnapshot: true,
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${base}-final`,
-      autoMinorVersionUpgrade: true,
-      performanceInsightsEnabled: true,
-      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-    }, child);
+    const instance = new aws.rds.Instance(
+      base,
+      {
+        engine: "postgres",
+        engineVersion: settings.postgresVersion,
+        instanceClass: settings.instanceClass,
+        allocatedStorage: settings.storageGiB,
+        // Storage autoscaling up to four times the configured size, so a full disk does not stop Grafana.
+        maxAllocatedStorage: settings.storageGiB * 4,
+        storageType: "gp3",
+        storageEncrypted: true,
+        multiAz: true,
+        dbName: args.databaseName,
+        username: args.username,
+        password,
+        port: POSTGRES_PORT,
+        dbSubnetGroupName: subnets.id,
+        vpcSecurityGroupIds: [securityGroup.id],
+        parameterGroupName: parameters.id,
+        publiclyAccessible: false,
+        backupRetentionPeriod: settings.backupRetentionDays,
+        copyTagsToSnapshot: true,
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${base}-final`,
+        autoMinorVersionUpgrade: true,
+        performanceInsightsEnabled: true,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      },
+      child,
+    );
 
     this.host = instance.address;
     this.port = instance.port;
     this.databaseName = pulumi.output(args.databaseName);
     this.username = pulumi.output(args.username);
     this.password = password;
-    this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, username: this.username });
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      databaseName: this.databaseName,
+      username: this.username,
+    });
   }
 }

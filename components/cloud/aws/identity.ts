@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketAccessPolicy, irsaTrustPolicy } from "../../../builders/cloud/aws-iam";
 import type { BucketAccess } from "../../../builders/cloud/bucket-access";
-import { KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
+import { type KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
 import type { BucketIdentity } from "../types";
 import type { S3Bucket } from "./bucket";
 import type { EksCluster } from "./cluster";
@@ -34,16 +34,30 @@ export class IrsaBucketIdentity extends pulumi.ComponentResource implements Buck
     const base = `${args.namePrefix}-${args.purpose}`;
     const serviceAccounts = requireServiceAccounts(args.purpose, args.serviceAccounts);
 
-    const role = new aws.iam.Role(base, {
-      description: `${args.purpose} pods of ${args.namePrefix} reach their bucket through IRSA`,
-      assumeRolePolicy: pulumi.all([args.cluster.oidcProviderArn, args.cluster.oidcIssuerHost]).apply(([arn, host]) =>
-        JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts }))),
-    }, child);
-    new aws.iam.RolePolicy(`${base}-bucket`, {
-      role: role.id,
-      policy: pulumi.all([args.bucket.bucketArn, args.bucket.kmsKeyArn]).apply(([bucketArn, kmsKeyArn]) =>
-        JSON.stringify(bucketAccessPolicy({ bucketArn, kmsKeyArn, access: args.access }))),
-    }, child);
+    const role = new aws.iam.Role(
+      base,
+      {
+        description: `${args.purpose} pods of ${args.namePrefix} reach their bucket through IRSA`,
+        assumeRolePolicy: pulumi
+          .all([args.cluster.oidcProviderArn, args.cluster.oidcIssuerHost])
+          .apply(([arn, host]) =>
+            JSON.stringify(irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts })),
+          ),
+      },
+      child,
+    );
+    new aws.iam.RolePolicy(
+      `${base}-bucket`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([args.bucket.bucketArn, args.bucket.kmsKeyArn])
+          .apply(([bucketArn, kmsKeyArn]) =>
+            JSON.stringify(bucketAccessPolicy({ bucketArn, kmsKeyArn, access: args.access })),
+          ),
+      },
+      child,
+    );
 
     this.roleArn = role.arn;
     this.serviceAccountAnnotations = role.arn.apply((arn): Record<string, string> => ({ [IRSA_ROLE_ANNOTATION]: arn }));

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
 import { MadeHere } from "../made-here";
 import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
@@ -15,48 +15,71 @@ export class AwsPlatform implements CloudPlatform {
   private readonly buckets = new MadeHere<S3Bucket>(this.cloud, "bucket");
   readonly provider: aws.Provider;
 
-  constructor(private readonly config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) {
-    this.provider = new aws.Provider(`${config.namePrefix}-aws`, {
-      region: config.region,
-      defaultTags: { tags: { "monitoring:stack": config.stack, "monitoring:managed-by": "pulumi" } },
-    }, opts);
+  constructor(
+    private readonly config: BaseStackConfig,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    this.provider = new aws.Provider(
+      `${config.namePrefix}-aws`,
+      {
+        region: config.region,
+        defaultTags: { tags: { "monitoring:stack": config.stack, "monitoring:managed-by": "pulumi" } },
+      },
+      opts,
+    );
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): EksCluster {
-    return this.clusters.add(new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts));
+    return this.clusters.add(
+      new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts),
+    );
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): S3Bucket {
-    return this.buckets.add(new S3Bucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      region: this.config.region,
-      provider: this.provider,
-    }, opts));
+    return this.buckets.add(
+      new S3Bucket(
+        `${this.config.namePrefix}-${args.purpose}-bucket`,
+        {
+          namePrefix: this.config.namePrefix,
+          purpose: args.purpose,
+          region: this.config.region,
+          provider: this.provider,
+        },
+        opts,
+      ),
+    );
   }
 
   bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): IrsaBucketIdentity {
-    return new IrsaBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      access: args.access,
-      cluster: this.eks(args.cluster),
-      bucket: this.buckets.require(args.bucket),
-      serviceAccounts: args.serviceAccounts,
-      provider: this.provider,
-    }, opts);
+    return new IrsaBucketIdentity(
+      `${this.config.namePrefix}-${args.purpose}-identity`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        access: args.access,
+        cluster: this.eks(args.cluster),
+        bucket: this.buckets.require(args.bucket),
+        serviceAccounts: args.serviceAccounts,
+        provider: this.provider,
+      },
+      opts,
+    );
   }
 
   database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): RdsPostgres {
-    return new RdsPostgres(`${this.config.namePrefix}-${args.purpose}-database`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      cluster: this.eks(args.cluster),
-      settings: args.settings,
-      databaseName: args.databaseName ?? args.purpose,
-      username: args.username ?? args.purpose,
-      provider: this.provider,
-    }, opts);
+    return new RdsPostgres(
+      `${this.config.namePrefix}-${args.purpose}-database`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        cluster: this.eks(args.cluster),
+        settings: args.settings,
+        databaseName: args.databaseName ?? args.purpose,
+        username: args.username ?? args.purpose,
+        provider: this.provider,
+      },
+      opts,
+    );
   }
 
   private eks(cluster: KubernetesCluster): EksCluster {

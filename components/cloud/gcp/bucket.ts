@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { BUCKET_LIFECYCLE, ObjectStoreLocation, gcsLocation } from "../../../builders/cloud/object-store";
+import { BUCKET_LIFECYCLE, type ObjectStoreLocation, gcsLocation } from "../../../builders/cloud/object-store";
 import type { ObjectBucket } from "../types";
 
 export interface GcsBucketArgs {
@@ -22,18 +22,28 @@ export class GcsBucket extends pulumi.ComponentResource implements ObjectBucket 
   constructor(name: string, args: GcsBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:cloud:GcsBucket", name, {}, opts);
     // Auto-named from the prefix and purpose with a random suffix: bucket names are global.
-    const bucket = new gcp.storage.Bucket(`${args.namePrefix}-${args.purpose}`, {
-      location: args.region.toUpperCase(),
-      storageClass: "STANDARD",
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      versioning: { enabled: true },
-      forceDestroy: false,
-      lifecycleRules: [
-        { condition: { withState: "ARCHIVED", daysSinceNoncurrentTime: BUCKET_LIFECYCLE.noncurrentVersionDays }, action: { type: "Delete" } },
-        { condition: { age: BUCKET_LIFECYCLE.incompleteUploadDays }, action: { type: "AbortIncompleteMultipartUpload" } },
-      ],
-    }, { parent: this, provider: args.provider });
+    const bucket = new gcp.storage.Bucket(
+      `${args.namePrefix}-${args.purpose}`,
+      {
+        location: args.region.toUpperCase(),
+        storageClass: "STANDARD",
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: true },
+        forceDestroy: false,
+        lifecycleRules: [
+          {
+            condition: { withState: "ARCHIVED", daysSinceNoncurrentTime: BUCKET_LIFECYCLE.noncurrentVersionDays },
+            action: { type: "Delete" },
+          },
+          {
+            condition: { age: BUCKET_LIFECYCLE.incompleteUploadDays },
+            action: { type: "AbortIncompleteMultipartUpload" },
+          },
+        ],
+      },
+      { parent: this, provider: args.provider },
+    );
 
     this.bucketName = bucket.name;
     this.location = bucket.name.apply(gcsLocation);

@@ -1,5 +1,5 @@
 import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gcpServiceAccountId, workloadPool } from "../../../builders/cloud/gcp-names";
 import { gkeAddressPlan } from "../../../builders/cloud/network";
@@ -54,81 +54,110 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
 
     // Config validation holds cluster.nodes.maxNodes to what the plan's pods range can address.
     const plan = gkeAddressPlan(settings.vpcCidr);
-    const network = new GcpNetwork(`${prefix}-network`, {
-      namePrefix: prefix,
-      region: config.region,
-      plan,
-      egressAddressCount: settings.zones.length,
-      provider,
-    }, { parent: this });
+    const network = new GcpNetwork(
+      `${prefix}-network`,
+      {
+        namePrefix: prefix,
+        region: config.region,
+        plan,
+        egressAddressCount: settings.zones.length,
+        provider,
+      },
+      { parent: this },
+    );
 
-    const nodeAccount = new gcp.serviceaccount.Account(`${prefix}-gke-nodes`, {
-      accountId: gcpServiceAccountId(prefix, "nodes"),
-      displayName: `GKE nodes of ${settings.name}`,
-    }, child);
-    const nodeRole = new gcp.projects.IAMMember(`${prefix}-gke-nodes`, {
-      project,
-      role: NODE_SERVICE_ACCOUNT_ROLE,
-      member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
-    }, child);
+    const nodeAccount = new gcp.serviceaccount.Account(
+      `${prefix}-gke-nodes`,
+      {
+        accountId: gcpServiceAccountId(prefix, "nodes"),
+        displayName: `GKE nodes of ${settings.name}`,
+      },
+      child,
+    );
+    const nodeRole = new gcp.projects.IAMMember(
+      `${prefix}-gke-nodes`,
+      {
+        project,
+        role: NODE_SERVICE_ACCOUNT_ROLE,
+        member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
+      },
+      child,
+    );
 
     const pool = workloadPool(project);
-    const cluster = new gcp.container.Cluster(`${prefix}-gke`, {
-      name: settings.name,
-      location: config.region,
-      nodeLocations: [...settings.zones],
-      minMasterVersion: settings.kubernetesVersion,
-      releaseChannel: { channel: settings.releaseChannel },
-      network: network.network.id,
-      subnetwork: network.subnetwork.id,
-      networkingMode: "VPC_NATIVE",
-      ipAllocationPolicy: { clusterSecondaryRangeName: plan.podsRangeName, servicesSecondaryRangeName: plan.servicesRangeName },
-      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: plan.masterCidr },
-      masterAuthorizedNetworksConfig: {
-        cidrBlocks: settings.apiAllowedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
+    const cluster = new gcp.container.Cluster(
+      `${prefix}-gke`,
+      {
+        name: settings.name,
+        location: config.region,
+        nodeLocations: [...settings.zones],
+        minMasterVersion: settings.kubernetesVersion,
+        releaseChannel: { channel: settings.releaseChannel },
+        network: network.network.id,
+        subnetwork: network.subnetwork.id,
+        networkingMode: "VPC_NATIVE",
+        ipAllocationPolicy: {
+          clusterSecondaryRangeName: plan.podsRangeName,
+          servicesSecondaryRangeName: plan.servicesRangeName,
+        },
+        privateClusterConfig: {
+          enablePrivateNodes: true,
+          enablePrivateEndpoint: false,
+          masterIpv4CidrBlock: plan.masterCidr,
+        },
+        masterAuthorizedNetworksConfig: {
+          cidrBlocks: settings.apiAllowedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
+        },
+        workloadIdentityConfig: { workloadPool: pool },
+        datapathProvider: "ADVANCED_DATAPATH",
+        enableShieldedNodes: true,
+        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+        // The default pool cannot be configured as below; GKE needs one node to create the cluster, then drops it.
+        removeDefaultNodePool: true,
+        initialNodeCount: 1,
+        deletionProtection: true,
       },
-      workloadIdentityConfig: { workloadPool: pool },
-      datapathProvider: "ADVANCED_DATAPATH",
-      enableShieldedNodes: true,
-      addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
-      // The default pool cannot be configured as below; GKE needs one node to create the cluster, then drops it.
-      removeDefaultNodePool: true,
-      initialNodeCount: 1,
-      deletionProtection: true,
-    }, child);
+      child,
+    );
 
-    const nodePool = new gcp.container.NodePool(`${prefix}-nodes`, {
-      cluster: cluster.id,
-      location: config.region,
-      nodeLocations: [...settings.zones],
-      initialNodeCount: perZoneScaling(settings.nodes, settings.zones.length).minSize,
-      autoscaling: {
-        totalMinNodeCount: settings.nodes.minNodes,
-        totalMaxNodeCount: settings.nodes.maxNodes,
-        locationPolicy: "BALANCED",
+    const nodePool = new gcp.container.NodePool(
+      `${prefix}-nodes`,
+      {
+        cluster: cluster.id,
+        location: config.region,
+        nodeLocations: [...settings.zones],
+        initialNodeCount: perZoneScaling(settings.nodes, settings.zones.length).minSize,
+        autoscaling: {
+          totalMinNodeCount: settings.nodes.minNodes,
+          totalMaxNodeCount: settings.nodes.maxNodes,
+          locationPolicy: "BALANCED",
+        },
+        management: { autoRepair: true, autoUpgrade: true },
+        nodeConfig: {
+          machineType: settings.nodes.machineType,
+          diskSizeGb: settings.nodes.diskGiB,
+          diskType: "pd-balanced",
+          serviceAccount: nodeAccount.email,
+          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+          workloadMetadataConfig: { mode: "GKE_METADATA" },
+          metadata: { "disable-legacy-endpoints": "true" },
+        },
       },
-      management: { autoRepair: true, autoUpgrade: true },
-      nodeConfig: {
-        machineType: settings.nodes.machineType,
-        diskSizeGb: settings.nodes.diskGiB,
-        diskType: "pd-balanced",
-        serviceAccount: nodeAccount.email,
-        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-        workloadMetadataConfig: { mode: "GKE_METADATA" },
-        metadata: { "disable-legacy-endpoints": "true" },
-      },
-    }, { ...child, dependsOn: [nodeRole] });
+      { ...child, dependsOn: [nodeRole] },
+    );
 
     const access = clusterAccess(this, {
       namePrefix: prefix,
       cloud: this.cloud,
       region: config.region,
-      endpoint: pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) => ({
-        clusterName,
-        endpoint,
-        certificateAuthorityData: auth.clusterCaCertificate!,
-      })),
+      endpoint: pulumi
+        .all([cluster.name, cluster.endpoint, cluster.masterAuth])
+        .apply(([clusterName, endpoint, auth]) => ({
+          clusterName,
+          endpoint,
+          certificateAuthorityData: auth.clusterCaCertificate!,
+        })),
     });
 
     this.clusterName = cluster.name;

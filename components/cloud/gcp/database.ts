@@ -36,46 +36,58 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     const base = `${args.namePrefix}-${args.purpose}`;
     const { cluster, settings } = args;
 
-    const peeringRange = new gcp.compute.GlobalAddress(`${base}-private-services`, {
-      network: cluster.networkId,
-      purpose: "VPC_PEERING",
-      addressType: "INTERNAL",
-      prefixLength: PRIVATE_SERVICE_RANGE_PREFIX,
-    }, child);
-    const peering = new gcp.servicenetworking.Connection(`${base}-private-services`, {
-      network: cluster.networkId,
-      service: "servicenetworking.googleapis.com",
-      reservedPeeringRanges: [peeringRange.name],
-    }, child);
-
-    const instance = new gcp.sql.DatabaseInstance(base, {
-      region: cluster.region,
-      databaseVersion: `POSTGRES_${settings.postgresVersion}`,
-      deletionProtection: true,
-      settings: {
-        // ENTERPRISE, not the Enterprise Plus default of newer versions, which refuses db-custom-* tiers.
-        edition: "ENTERPRISE",
-        tier: settings.instanceClass,
-        availabilityType: "REGIONAL",
-        diskType: "PD_SSD",
-        diskSize: settings.storageGiB,
-        diskAutoresize: true,
-        deletionProtectionEnabled: true,
-        backupConfiguration: {
-          enabled: true,
-          pointInTimeRecoveryEnabled: true,
-          startTime: "03:00",
-          backupRetentionSettings: { retainedBackups: settings.backupRetentionDays, retentionUnit: "COUNT" },
-          transactionLogRetentionDays: 7,
-        },
-        ipConfiguration: {
-          ipv4Enabled: false,
-          privateNetwork: cluster.networkId,
-          sslMode: "ENCRYPTED_ONLY",
-        },
-        insightsConfig: { queryInsightsEnabled: true },
+    const peeringRange = new gcp.compute.GlobalAddress(
+      `${base}-private-services`,
+      {
+        network: cluster.networkId,
+        purpose: "VPC_PEERING",
+        addressType: "INTERNAL",
+        prefixLength: PRIVATE_SERVICE_RANGE_PREFIX,
       },
-    }, { ...child, dependsOn: [peering] });
+      child,
+    );
+    const peering = new gcp.servicenetworking.Connection(
+      `${base}-private-services`,
+      {
+        network: cluster.networkId,
+        service: "servicenetworking.googleapis.com",
+        reservedPeeringRanges: [peeringRange.name],
+      },
+      child,
+    );
+
+    const instance = new gcp.sql.DatabaseInstance(
+      base,
+      {
+        region: cluster.region,
+        databaseVersion: `POSTGRES_${settings.postgresVersion}`,
+        deletionProtection: true,
+        settings: {
+          // ENTERPRISE, not the Enterprise Plus default of newer versions, which refuses db-custom-* tiers.
+          edition: "ENTERPRISE",
+          tier: settings.instanceClass,
+          availabilityType: "REGIONAL",
+          diskType: "PD_SSD",
+          diskSize: settings.storageGiB,
+          diskAutoresize: true,
+          deletionProtectionEnabled: true,
+          backupConfiguration: {
+            enabled: true,
+            pointInTimeRecoveryEnabled: true,
+            startTime: "03:00",
+            backupRetentionSettings: { retainedBackups: settings.backupRetentionDays, retentionUnit: "COUNT" },
+            transactionLogRetentionDays: 7,
+          },
+          ipConfiguration: {
+            ipv4Enabled: false,
+            privateNetwork: cluster.networkId,
+            sslMode: "ENCRYPTED_ONLY",
+          },
+          insightsConfig: { queryInsightsEnabled: true },
+        },
+      },
+      { ...child, dependsOn: [peering] },
+    );
     const database = new gcp.sql.Database(`${base}-db`, { instance: instance.name, name: args.databaseName }, child);
     const password = databasePassword(`${base}-db-password`, this);
     const user = new gcp.sql.User(`${base}-user`, { instance: instance.name, name: args.username, password }, child);
@@ -85,6 +97,11 @@ export class CloudSqlPostgres extends pulumi.ComponentResource implements Postgr
     this.databaseName = database.name;
     this.username = user.name;
     this.password = password;
-    this.registerOutputs({ host: this.host, port: this.port, databaseName: this.databaseName, username: this.username });
+    this.registerOutputs({
+      host: this.host,
+      port: this.port,
+      databaseName: this.databaseName,
+      username: this.username,
+    });
   }
 }

@@ -1,7 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { BucketAccess, gcsBucketRoles } from "../../../builders/cloud/bucket-access";
-import { KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
+import { type BucketAccess, gcsBucketRoles } from "../../../builders/cloud/bucket-access";
+import { type KubernetesServiceAccountRef, requireServiceAccounts } from "../../../builders/cloud/service-accounts";
 import { gcpServiceAccountId, workloadIdentityMember } from "../../../builders/cloud/gcp-names";
 import type { BucketIdentity } from "../types";
 import type { GcsBucket } from "./bucket";
@@ -35,27 +35,41 @@ export class WorkloadIdentityBucketIdentity extends pulumi.ComponentResource imp
     const base = `${args.namePrefix}-${args.purpose}`;
     const serviceAccounts = requireServiceAccounts(args.purpose, args.serviceAccounts);
 
-    const account = new gcp.serviceaccount.Account(base, {
-      accountId: gcpServiceAccountId(args.namePrefix, args.purpose),
-      displayName: `${args.purpose} pods of ${args.namePrefix}`,
-    }, child);
+    const account = new gcp.serviceaccount.Account(
+      base,
+      {
+        accountId: gcpServiceAccountId(args.namePrefix, args.purpose),
+        displayName: `${args.purpose} pods of ${args.namePrefix}`,
+      },
+      child,
+    );
     for (const role of gcsBucketRoles(args.access)) {
-      new gcp.storage.BucketIAMMember(`${base}-${role.replace("roles/storage.", "")}`, {
-        bucket: args.bucket.bucketName,
-        role,
-        member: pulumi.interpolate`serviceAccount:${account.email}`,
-      }, child);
+      new gcp.storage.BucketIAMMember(
+        `${base}-${role.replace("roles/storage.", "")}`,
+        {
+          bucket: args.bucket.bucketName,
+          role,
+          member: pulumi.interpolate`serviceAccount:${account.email}`,
+        },
+        child,
+      );
     }
     for (const serviceAccount of serviceAccounts) {
-      new gcp.serviceaccount.IAMMember(`${base}-wi-${serviceAccount.namespace}-${serviceAccount.name}`, {
-        serviceAccountId: account.name,
-        role: "roles/iam.workloadIdentityUser",
-        member: args.cluster.workloadPool.apply((pool) => workloadIdentityMember(pool, serviceAccount)),
-      }, child);
+      new gcp.serviceaccount.IAMMember(
+        `${base}-wi-${serviceAccount.namespace}-${serviceAccount.name}`,
+        {
+          serviceAccountId: account.name,
+          role: "roles/iam.workloadIdentityUser",
+          member: args.cluster.workloadPool.apply((pool) => workloadIdentityMember(pool, serviceAccount)),
+        },
+        child,
+      );
     }
 
     this.email = account.email;
-    this.serviceAccountAnnotations = account.email.apply((email): Record<string, string> => ({ [WORKLOAD_IDENTITY_ANNOTATION]: email }));
+    this.serviceAccountAnnotations = account.email.apply(
+      (email): Record<string, string> => ({ [WORKLOAD_IDENTITY_ANNOTATION]: email }),
+    );
     this.registerOutputs({ email: this.email, serviceAccountAnnotations: this.serviceAccountAnnotations });
   }
 }

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeAddressPlan, hostCidrs } from "../../../builders/cloud/network";
+import { type GkeAddressPlan, hostCidrs } from "../../../builders/cloud/network";
 
 export interface GcpNetworkArgs {
   readonly namePrefix: string;
@@ -27,33 +27,56 @@ export class GcpNetwork extends pulumi.ComponentResource {
     const prefix = args.namePrefix;
     const { plan } = args;
 
-    this.network = new gcp.compute.Network(`${prefix}-vpc`, { autoCreateSubnetworks: false, routingMode: "REGIONAL" }, child);
-    this.subnetwork = new gcp.compute.Subnetwork(`${prefix}-nodes`, {
-      network: this.network.id,
-      region: args.region,
-      ipCidrRange: plan.nodesCidr,
-      secondaryIpRanges: [
-        { rangeName: plan.podsRangeName, ipCidrRange: plan.podsCidr },
-        { rangeName: plan.servicesRangeName, ipCidrRange: plan.servicesCidr },
-      ],
-      // Private nodes still pull from Artifact Registry and write logs through Google's private endpoints.
-      privateIpGoogleAccess: true,
-    }, child);
+    this.network = new gcp.compute.Network(
+      `${prefix}-vpc`,
+      { autoCreateSubnetworks: false, routingMode: "REGIONAL" },
+      child,
+    );
+    this.subnetwork = new gcp.compute.Subnetwork(
+      `${prefix}-nodes`,
+      {
+        network: this.network.id,
+        region: args.region,
+        ipCidrRange: plan.nodesCidr,
+        secondaryIpRanges: [
+          { rangeName: plan.podsRangeName, ipCidrRange: plan.podsCidr },
+          { rangeName: plan.servicesRangeName, ipCidrRange: plan.servicesCidr },
+        ],
+        // Private nodes still pull from Artifact Registry and write logs through Google's private endpoints.
+        privateIpGoogleAccess: true,
+      },
+      child,
+    );
 
-    const addresses = Array.from({ length: args.egressAddressCount }, (_, i) =>
-      new gcp.compute.Address(`${prefix}-nat-${i}`, { region: args.region, addressType: "EXTERNAL", networkTier: "PREMIUM" }, child));
+    const addresses = Array.from(
+      { length: args.egressAddressCount },
+      (_, i) =>
+        new gcp.compute.Address(
+          `${prefix}-nat-${i}`,
+          { region: args.region, addressType: "EXTERNAL", networkTier: "PREMIUM" },
+          child,
+        ),
+    );
     const router = new gcp.compute.Router(`${prefix}-router`, { network: this.network.id, region: args.region }, child);
-    new gcp.compute.RouterNat(`${prefix}-nat`, {
-      router: router.name,
-      region: args.region,
-      natIpAllocateOption: "MANUAL_ONLY",
-      natIps: addresses.map((a) => a.selfLink),
-      sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
-      subnetworks: [{ name: this.subnetwork.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
-      logConfig: { enable: true, filter: "ERRORS_ONLY" },
-    }, child);
+    new gcp.compute.RouterNat(
+      `${prefix}-nat`,
+      {
+        router: router.name,
+        region: args.region,
+        natIpAllocateOption: "MANUAL_ONLY",
+        natIps: addresses.map((a) => a.selfLink),
+        sourceSubnetworkIpRangesToNat: "LIST_OF_SUBNETWORKS",
+        subnetworks: [{ name: this.subnetwork.id, sourceIpRangesToNats: ["ALL_IP_RANGES"] }],
+        logConfig: { enable: true, filter: "ERRORS_ONLY" },
+      },
+      child,
+    );
 
     this.egressCidrs = pulumi.all(addresses.map((a) => a.address)).apply(hostCidrs);
-    this.registerOutputs({ networkId: this.network.id, subnetworkId: this.subnetwork.id, egressCidrs: this.egressCidrs });
+    this.registerOutputs({
+      networkId: this.network.id,
+      subnetworkId: this.subnetwork.id,
+      egressCidrs: this.egressCidrs,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import * as gcp from "@pulumi/gcp";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
 import { MadeHere } from "../made-here";
 import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
@@ -16,52 +16,82 @@ export class GcpPlatform implements CloudPlatform {
   readonly provider: gcp.Provider;
   readonly project: string;
 
-  constructor(private readonly config: BaseStackConfig, opts?: pulumi.CustomResourceOptions) {
-    if (!config.gcpProject) throw new Error(`stack '${config.stack}': gcpProject is required on GCP (the ID of the project that owns the stack)`);
+  constructor(
+    private readonly config: BaseStackConfig,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    if (!config.gcpProject)
+      throw new Error(
+        `stack '${config.stack}': gcpProject is required on GCP (the ID of the project that owns the stack)`,
+      );
     this.project = config.gcpProject;
-    this.provider = new gcp.Provider(`${config.namePrefix}-gcp`, {
-      project: config.gcpProject,
-      region: config.region,
-      // Label values must be lower-case: the name prefix is, the stack name need not be.
-      defaultLabels: { "monitoring-stack": config.namePrefix, "managed-by": "pulumi" },
-    }, opts);
+    this.provider = new gcp.Provider(
+      `${config.namePrefix}-gcp`,
+      {
+        project: config.gcpProject,
+        region: config.region,
+        // Label values must be lower-case: the name prefix is, the stack name need not be.
+        defaultLabels: { "monitoring-stack": config.namePrefix, "managed-by": "pulumi" },
+      },
+      opts,
+    );
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): GkeCluster {
-    return this.clusters.add(new GkeCluster(`${this.config.namePrefix}-cluster`, { config: this.config, project: this.project, provider: this.provider }, opts));
+    return this.clusters.add(
+      new GkeCluster(
+        `${this.config.namePrefix}-cluster`,
+        { config: this.config, project: this.project, provider: this.provider },
+        opts,
+      ),
+    );
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): GcsBucket {
-    return this.buckets.add(new GcsBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      region: this.config.region,
-      provider: this.provider,
-    }, opts));
+    return this.buckets.add(
+      new GcsBucket(
+        `${this.config.namePrefix}-${args.purpose}-bucket`,
+        {
+          namePrefix: this.config.namePrefix,
+          purpose: args.purpose,
+          region: this.config.region,
+          provider: this.provider,
+        },
+        opts,
+      ),
+    );
   }
 
   bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): WorkloadIdentityBucketIdentity {
-    return new WorkloadIdentityBucketIdentity(`${this.config.namePrefix}-${args.purpose}-identity`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      access: args.access,
-      cluster: this.gke(args.cluster),
-      bucket: this.buckets.require(args.bucket),
-      serviceAccounts: args.serviceAccounts,
-      provider: this.provider,
-    }, opts);
+    return new WorkloadIdentityBucketIdentity(
+      `${this.config.namePrefix}-${args.purpose}-identity`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        access: args.access,
+        cluster: this.gke(args.cluster),
+        bucket: this.buckets.require(args.bucket),
+        serviceAccounts: args.serviceAccounts,
+        provider: this.provider,
+      },
+      opts,
+    );
   }
 
   database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): CloudSqlPostgres {
-    return new CloudSqlPostgres(`${this.config.namePrefix}-${args.purpose}-database`, {
-      namePrefix: this.config.namePrefix,
-      purpose: args.purpose,
-      cluster: this.gke(args.cluster),
-      settings: args.settings,
-      databaseName: args.databaseName ?? args.purpose,
-      username: args.username ?? args.purpose,
-      provider: this.provider,
-    }, opts);
+    return new CloudSqlPostgres(
+      `${this.config.namePrefix}-${args.purpose}-database`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        cluster: this.gke(args.cluster),
+        settings: args.settings,
+        databaseName: args.databaseName ?? args.purpose,
+        username: args.username ?? args.purpose,
+        provider: this.provider,
+      },
+      opts,
+    );
   }
 
   private gke(cluster: KubernetesCluster): GkeCluster {

@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BucketCredentials, ObjectStoreLocation, existingBucketLocation } from "../../../builders/cloud/object-store";
+import {
+  type BucketCredentials,
+  type ObjectStoreLocation,
+  existingBucketLocation,
+} from "../../../builders/cloud/object-store";
 import type { ObjectBucket } from "../types";
 import type { KubernetesBucketSettings } from "./settings";
 import { platformSecret } from "./settings";
@@ -17,9 +21,12 @@ export class ExistingBucket extends pulumi.ComponentResource implements ObjectBu
     super("monitoring:cloud:ExistingBucket", name, {}, opts);
     const s = args.settings;
     this.bucketName = pulumi.output(s.name);
-    const credentials: pulumi.Output<BucketCredentials> = s.type === "s3"
-      ? pulumi.all([platformSecret("bucketAccessKey"), platformSecret("bucketSecretKey")]).apply(([accessKey, secretKey]) => ({ accessKey, secretKey }))
-      : platformSecret("bucketServiceAccount").apply((serviceAccountJson) => ({ serviceAccountJson }));
+    const credentials: pulumi.Output<BucketCredentials> =
+      s.type === "s3"
+        ? pulumi
+            .all([platformSecret("bucketAccessKey"), platformSecret("bucketSecretKey")])
+            .apply(([accessKey, secretKey]) => ({ accessKey, secretKey }))
+        : platformSecret("bucketServiceAccount").apply((serviceAccountJson) => ({ serviceAccountJson }));
     this.location = credentials.apply((c) => existingBucketLocation(s, c));
     this.registerOutputs({ bucketName: this.bucketName });
   }

@@ -13,7 +13,10 @@ import { kubernetesSettings } from "./settings";
 export class KubernetesPlatform implements CloudPlatform {
   readonly cloud = "kubernetes" as const;
 
-  constructor(private readonly config: BaseStackConfig, private readonly opts?: pulumi.CustomResourceOptions) {}
+  constructor(
+    private readonly config: BaseStackConfig,
+    private readonly opts?: pulumi.CustomResourceOptions,
+  ) {}
 
   cluster(opts?: pulumi.ComponentResourceOptions): ExistingCluster {
     return new ExistingCluster(`${this.config.namePrefix}-cluster`, { config: this.config }, { ...this.opts, ...opts });
@@ -33,6 +36,10 @@ export class KubernetesPlatform implements CloudPlatform {
   database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): ExistingPostgres {
     const settings = kubernetesSettings(this.config);
     if (!("database" in settings)) throw new Error(`stack ${this.config.stack}: only the global stack has a database`);
-    return new ExistingPostgres(`${this.config.namePrefix}-${args.purpose}-database`, { settings: settings.database }, opts);
+    return new ExistingPostgres(
+      `${this.config.namePrefix}-${args.purpose}-database`,
+      { settings: settings.database },
+      opts,
+    );
   }
 }

@@ -8,7 +8,8 @@ export type KubernetesDatabaseSettings = NonNullable<GlobalStackConfig["kubernet
 
 /** The stack's `kubernetes` section, which validation requires on a Kubernetes stack. */
 export function kubernetesSettings(config: BaseStackConfig): KubernetesSettings {
-  if (config.kubernetes === undefined) throw new Error(`stack ${config.stack}: a Kubernetes stack needs its kubernetes section`);
+  if (config.kubernetes === undefined)
+    throw new Error(`stack ${config.stack}: a Kubernetes stack needs its kubernetes section`);
   return config.kubernetes;
 }
 

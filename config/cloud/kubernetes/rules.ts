@@ -10,19 +10,31 @@ import type { StackConfig } from "../../types";
 
 function kubeconfig(config: StackConfig, { raw }: RuleContext): void {
   if (config.cloud !== "kubernetes") return;
-  requireSecret(config.stack, raw, KUBERNETES_SECRET_KEYS.kubeconfig, "the kubeconfig of the cluster the stack deploys into");
+  requireSecret(
+    config.stack,
+    raw,
+    KUBERNETES_SECRET_KEYS.kubeconfig,
+    "the kubeconfig of the cluster the stack deploys into",
+  );
 }
 
 function databasePassword(config: StackConfig, { raw }: RuleContext): void {
   if (config.cloud !== "kubernetes" || config.tier !== "global" || config.kubernetes === undefined) return;
-  requireSecret(config.stack, raw, KUBERNETES_SECRET_KEYS.databasePassword, `the password of PostgreSQL role '${config.kubernetes.database.user}'`);
+  requireSecret(
+    config.stack,
+    raw,
+    KUBERNETES_SECRET_KEYS.databasePassword,
+    `the password of PostgreSQL role '${config.kubernetes.database.user}'`,
+  );
 }
 
 function bucketEndpoint(config: StackConfig, { fail }: RuleContext): void {
   if (config.cloud !== "kubernetes" || config.tier !== "regional" || config.kubernetes === undefined) return;
   const { bucket } = config.kubernetes;
-  if (bucket.type === "s3" && bucket.endpoint === undefined) fail(["kubernetes", "bucket", "endpoint"], "the S3-compatible store's host or host:port (required for type s3)");
-  if (bucket.type === "gcs" && bucket.endpoint !== undefined) fail(["kubernetes", "bucket", "endpoint"], "no value: a gcs bucket is reached at Google's endpoint");
+  if (bucket.type === "s3" && bucket.endpoint === undefined)
+    fail(["kubernetes", "bucket", "endpoint"], "the S3-compatible store's host or host:port (required for type s3)");
+  if (bucket.type === "gcs" && bucket.endpoint !== undefined)
+    fail(["kubernetes", "bucket", "endpoint"], "no value: a gcs bucket is reached at Google's endpoint");
 }
 
 function bucketCredentials(config: StackConfig, { raw }: RuleContext): void {
@@ -43,22 +55,34 @@ function exposure(config: StackConfig, { fail }: RuleContext): void {
   const at = (key: string) => ["kubernetes", "exposure", key];
   if (e.type === "load-balancer") {
     for (const key of ["host", "federationPort", "storeApiPort"] as const) {
-      if (e[key] !== undefined) fail(at(key), "no value: a load balancer's address and ports are its own (set it with type node-port or address)");
+      if (e[key] !== undefined)
+        fail(
+          at(key),
+          "no value: a load balancer's address and ports are its own (set it with type node-port or address)",
+        );
     }
     return;
   }
-  if (e.host === undefined) fail(at("host"), `the address the global tier dials this region at (required for type ${e.type})`);
+  if (e.host === undefined)
+    fail(at("host"), `the address the global tier dials this region at (required for type ${e.type})`);
   const nodePorts = DEFAULTS.exposure.nodePorts;
-  const [federation, storeApi] = e.type === "node-port"
-    ? [e.federationPort ?? nodePorts.federation, e.storeApiPort ?? nodePorts.storeApi]
-    : [e.federationPort, e.storeApiPort];
+  const [federation, storeApi] =
+    e.type === "node-port"
+      ? [e.federationPort ?? nodePorts.federation, e.storeApiPort ?? nodePorts.storeApi]
+      : [e.federationPort, e.storeApiPort];
   if (federation === undefined || federation !== storeApi) return;
   // Named at the key the stack set: the other may be a default.
   if (e.storeApiPort === undefined) fail(at("federationPort"), `a port other than storeApiPort's ${storeApi}`);
   fail(at("storeApiPort"), `a port other than federationPort's ${federation}`);
 }
 
-export const KUBERNETES_RULES: readonly StackRule[] = [kubeconfig, databasePassword, bucketEndpoint, bucketCredentials, exposure];
+export const KUBERNETES_RULES: readonly StackRule[] = [
+  kubeconfig,
+  databasePassword,
+  bucketEndpoint,
+  bucketCredentials,
+  exposure,
+];
 
 /** The secret keys a Kubernetes stack's raw config may hold beside the schema's (none on a cloud). */
 export function kubernetesSecretKeys(values: Readonly<Record<string, unknown>>): string[] {

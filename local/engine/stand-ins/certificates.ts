@@ -1,7 +1,7 @@
 import "reflect-metadata"; // @peculiar/x509's dependency injection needs it loaded first
 import * as x509 from "@peculiar/x509";
-import { createPublicKey, KeyObject, randomBytes, webcrypto } from "crypto";
-import { isIP } from "net";
+import { createPublicKey, type KeyObject, randomBytes, webcrypto } from "node:crypto";
+import { isIP } from "node:net";
 import { signingKey, spkiDer, subjectKeyId } from "./keys";
 
 /**
@@ -54,8 +54,15 @@ export interface Subject {
 
 /** In the order of Go's pkix.Name.ToRDNSequence; street addresses share one RDN, as there. */
 const SUBJECT_OIDS: readonly [keyof Subject, string][] = [
-  ["country", "2.5.4.6"], ["province", "2.5.4.8"], ["locality", "2.5.4.7"], ["streetAddresses", "2.5.4.9"], ["postalCode", "2.5.4.17"],
-  ["organization", "2.5.4.10"], ["organizationalUnit", "2.5.4.11"], ["commonName", "2.5.4.3"], ["serialNumber", "2.5.4.5"],
+  ["country", "2.5.4.6"],
+  ["province", "2.5.4.8"],
+  ["locality", "2.5.4.7"],
+  ["streetAddresses", "2.5.4.9"],
+  ["postalCode", "2.5.4.17"],
+  ["organization", "2.5.4.10"],
+  ["organizationalUnit", "2.5.4.11"],
+  ["commonName", "2.5.4.3"],
+  ["serialNumber", "2.5.4.5"],
   ["emailAddress", "1.2.840.113549.1.9.1"],
 ];
 
@@ -92,7 +99,11 @@ export interface CertificateRequest {
   readonly der: Buffer;
 }
 
-export async function createCertificateRequest(key: KeyObject, subject: Subject | undefined, names: SubjectNames): Promise<CertificateRequest> {
+export async function createCertificateRequest(
+  key: KeyObject,
+  subject: Subject | undefined,
+  names: SubjectNames,
+): Promise<CertificateRequest> {
   const name = subjectName(subject);
   const { keys, algorithm } = await signingKey(key);
   const request = await x509.Pkcs10CertificateRequestGenerator.create({
@@ -133,14 +144,20 @@ export interface IssuedCertificate {
 /** createCertificate upstream: a random 128-bit serial, validity from now, uses, CA flag and key IDs. */
 export async function createCertificate(t: CertificateTemplate, issuer: Issuer): Promise<IssuedCertificate> {
   if (t.isCaCertificate && t.subject.toJSON().length === 0) {
-    throw new Error("Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)");
+    throw new Error(
+      "Invalid Certificate Subject: Must contain at least one Distinguished Name when creating Certificate Authority (CA)",
+    );
   }
   const notBefore = new Date();
   const notAfter = new Date(notBefore.getTime() + t.validityPeriodHours * 3_600_000);
   const serial = randomBytes(16);
   const subjectKeyIdentifier = t.isCaCertificate || t.setSubjectKeyId ? subjectKeyId(t.publicKey) : undefined;
   const selfSigned = Buffer.from(issuer.name.toArrayBuffer()).equals(Buffer.from(t.subject.toArrayBuffer()));
-  const authorityKeyId = selfSigned ? (t.setAuthorityKeyId ? authorityKeyIdOfSelf(subjectKeyIdentifier) : undefined) : issuer.subjectKeyId;
+  const authorityKeyId = selfSigned
+    ? t.setAuthorityKeyId
+      ? authorityKeyIdOfSelf(subjectKeyIdentifier)
+      : undefined
+    : issuer.subjectKeyId;
   const { keys, algorithm } = await signingKey(issuer.key);
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: serial.toString("hex"),
@@ -154,7 +171,11 @@ export async function createCertificate(t: CertificateTemplate, issuer: Issuer):
     extensions: [
       ...usageExtensions(t.allowedUses),
       // Go writes pathlen only for a positive MaxPathLen (0 means unset without MaxPathLenZero).
-      new x509.BasicConstraintsExtension(t.isCaCertificate, t.isCaCertificate && (t.maxPathLength ?? 0) > 0 ? t.maxPathLength : undefined, true),
+      new x509.BasicConstraintsExtension(
+        t.isCaCertificate,
+        t.isCaCertificate && (t.maxPathLength ?? 0) > 0 ? t.maxPathLength : undefined,
+        true,
+      ),
       ...(subjectKeyIdentifier ? [new x509.SubjectKeyIdentifierExtension(subjectKeyIdentifier.toString("hex"))] : []),
       ...(authorityKeyId ? [new x509.AuthorityKeyIdentifierExtension(authorityKeyId.toString("hex"))] : []),
       ...alternativeNames(t, t.subject.toJSON().length === 0),
@@ -169,7 +190,8 @@ export async function createCertificate(t: CertificateTemplate, issuer: Issuer):
 }
 
 function authorityKeyIdOfSelf(subjectKeyIdentifier: Buffer | undefined): Buffer {
-  if (!subjectKeyIdentifier) throw new Error("Invalid Certificate Authority: Could not determine Authority Key Identifier");
+  if (!subjectKeyIdentifier)
+    throw new Error("Invalid Certificate Authority: Could not determine Authority Key Identifier");
   return subjectKeyIdentifier;
 }
 

@@ -1,4 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, webcrypto } from "crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  webcrypto,
+} from "node:crypto";
 import * as sshpk from "sshpk";
 
 /**
@@ -27,7 +34,10 @@ export function generatePrivateKey(algorithm: Algorithm, ecdsaCurve: EcdsaCurve,
 
 export function parsePrivateKeyPem(pem: string): { key: KeyObject; algorithm: Algorithm } {
   const type = /^-----BEGIN ([A-Z ]+)-----/m.exec(pem)?.[1];
-  if (!type || !PRIVATE_KEY_PEM_TYPES.includes(type)) throw new Error(`failed to parse private key PEM: expected one of ${PRIVATE_KEY_PEM_TYPES.join(", ")}, got ${type ?? "no PEM block"}`);
+  if (!type || !PRIVATE_KEY_PEM_TYPES.includes(type))
+    throw new Error(
+      `failed to parse private key PEM: expected one of ${PRIVATE_KEY_PEM_TYPES.join(", ")}, got ${type ?? "no PEM block"}`,
+    );
   const key = createPrivateKey(pem);
   const algorithm = ALGORITHM_OF_NODE_TYPE[key.asymmetricKeyType ?? ""];
   if (!algorithm) throw new Error(`unsupported private key type: ${key.asymmetricKeyType}`);
@@ -58,14 +68,18 @@ export interface PublicKeyOutputs {
 
 export function publicKeyOutputs(key: KeyObject): PublicKeyOutputs {
   const publicKeyPem = publicOf(key).export({ type: "spki", format: "pem" }) as string;
-  if (!hasOpenSsh(key)) return { publicKeyPem, publicKeyOpenssh: "", publicKeyFingerprintMd5: "", publicKeyFingerprintSha256: "" };
+  if (!hasOpenSsh(key))
+    return { publicKeyPem, publicKeyOpenssh: "", publicKeyFingerprintMd5: "", publicKeyFingerprintSha256: "" };
   const blob = sshpk.parseKey(publicKeyPem, "pem").toBuffer("rfc4253");
   const sshType = blob.subarray(4, 4 + blob.readUInt32BE(0)).toString();
   return {
     publicKeyPem,
     // ssh.MarshalAuthorizedKey: no comment, one newline.
     publicKeyOpenssh: `${sshType} ${blob.toString("base64")}\n`,
-    publicKeyFingerprintMd5: createHash("md5").update(blob).digest("hex").replace(/(..)(?!$)/g, "$1:"),
+    publicKeyFingerprintMd5: createHash("md5")
+      .update(blob)
+      .digest("hex")
+      .replace(/(..)(?!$)/g, "$1:"),
     publicKeyFingerprintSha256: `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`,
   };
 }
@@ -80,18 +94,33 @@ export function hashForState(der: Buffer): string {
 }
 
 /** ASCII white space and the UTF-8 encodings of Unicode's other white space, as Go's TrimSpace sees them. */
-const GO_SPACES = [[0x09], [0x0a], [0x0b], [0x0c], [0x0d], [0x20], [0xc2, 0x85], [0xc2, 0xa0], [0xe1, 0x9a, 0x80],
-  ...Array.from({ length: 11 }, (_, i) => [0xe2, 0x80, 0x80 + i]), [0xe2, 0x80, 0xa8], [0xe2, 0x80, 0xa9], [0xe2, 0x80, 0xaf], [0xe2, 0x81, 0x9f], [0xe3, 0x80, 0x80]].map((s) => Buffer.from(s));
+const GO_SPACES = [
+  [0x09],
+  [0x0a],
+  [0x0b],
+  [0x0c],
+  [0x0d],
+  [0x20],
+  [0xc2, 0x85],
+  [0xc2, 0xa0],
+  [0xe1, 0x9a, 0x80],
+  ...Array.from({ length: 11 }, (_, i) => [0xe2, 0x80, 0x80 + i]),
+  [0xe2, 0x80, 0xa8],
+  [0xe2, 0x80, 0xa9],
+  [0xe2, 0x80, 0xaf],
+  [0xe2, 0x81, 0x9f],
+  [0xe3, 0x80, 0x80],
+].map((s) => Buffer.from(s));
 
 function goTrimSpace(bytes: Buffer): Buffer {
   let start = 0;
   let end = bytes.length;
-  for (let found = true; found && start < end;) {
+  for (let found = true; found && start < end; ) {
     const space = GO_SPACES.find((s) => bytes.subarray(start, start + s.length).equals(s));
     found = space !== undefined;
     start += space?.length ?? 0;
   }
-  for (let found = true; found && end > start;) {
+  for (let found = true; found && end > start; ) {
     const space = GO_SPACES.find((s) => end - s.length >= start && bytes.subarray(end - s.length, end).equals(s));
     found = space !== undefined;
     end -= space?.length ?? 0;
@@ -107,17 +136,22 @@ export function subjectKeyId(key: KeyObject): Buffer {
   const publicKey = publicOf(key);
   const spki = spkiDer(publicKey);
   const marshalled =
-    publicKey.asymmetricKeyType === "rsa" ? publicKey.export({ type: "pkcs1", format: "der" })
-    // The uncompressed point ends the SPKI (its BIT STRING is the last element).
-    : publicKey.asymmetricKeyType === "ec" ? spki.subarray(spki.length - 1 - 2 * COORDINATE_BYTES[publicKey.asymmetricKeyDetails?.namedCurve ?? ""])
-    : Buffer.concat([Buffer.from([0x04, 0x20]), spki.subarray(spki.length - 32)]);
+    publicKey.asymmetricKeyType === "rsa"
+      ? publicKey.export({ type: "pkcs1", format: "der" })
+      : // The uncompressed point ends the SPKI (its BIT STRING is the last element).
+        publicKey.asymmetricKeyType === "ec"
+        ? spki.subarray(spki.length - 1 - 2 * COORDINATE_BYTES[publicKey.asymmetricKeyDetails?.namedCurve ?? ""])
+        : Buffer.concat([Buffer.from([0x04, 0x20]), spki.subarray(spki.length - 32)]);
   return createHash("sha1").update(marshalled).digest();
 }
 
 const ECDSA_HASH: Record<string, string> = { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" };
 const WEBCRYPTO_CURVE: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 
-type SigningAlgorithm = (webcrypto.EcKeyImportParams & webcrypto.EcdsaParams) | webcrypto.RsaHashedImportParams | webcrypto.Algorithm;
+type SigningAlgorithm =
+  | (webcrypto.EcKeyImportParams & webcrypto.EcdsaParams)
+  | webcrypto.RsaHashedImportParams
+  | webcrypto.Algorithm;
 
 export interface SigningKey {
   readonly keys: webcrypto.CryptoKeyPair;
@@ -128,7 +162,9 @@ export interface SigningKey {
 export async function signingKey(key: KeyObject): Promise<SigningKey> {
   const algorithm = webCryptoAlgorithm(key);
   const subtle = webcrypto.subtle;
-  const privateKey = await subtle.importKey("pkcs8", key.export({ type: "pkcs8", format: "der" }), algorithm, false, ["sign"]);
+  const privateKey = await subtle.importKey("pkcs8", key.export({ type: "pkcs8", format: "der" }), algorithm, false, [
+    "sign",
+  ]);
   const publicKey = await subtle.importKey("spki", spkiDer(key), algorithm, true, ["verify"]);
   return { keys: { privateKey, publicKey }, algorithm };
 }
@@ -141,7 +177,10 @@ function webCryptoAlgorithm(key: KeyObject): SigningAlgorithm {
       return { name: "Ed25519" };
     case "ec": {
       const namedCurve = WEBCRYPTO_CURVE[key.asymmetricKeyDetails?.namedCurve ?? ""];
-      if (!namedCurve) throw new Error(`the tls test stand-in signs with WebCrypto, which has no curve ${key.asymmetricKeyDetails?.namedCurve}: sign with a P256, P384 or P521, RSA or ED25519 key`);
+      if (!namedCurve)
+        throw new Error(
+          `the tls test stand-in signs with WebCrypto, which has no curve ${key.asymmetricKeyDetails?.namedCurve}: sign with a P256, P384 or P521, RSA or ED25519 key`,
+        );
       return { name: "ECDSA", namedCurve, hash: ECDSA_HASH[namedCurve] };
     }
     default:

@@ -1,5 +1,5 @@
-import * as fs from "fs";
-import * as path from "path";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 /** The provider plugins the stand-ins replace, by the executable names the engine looks up on PATH. */
 export const STAND_IN_PLUGINS = ["random", "tls"] as const;

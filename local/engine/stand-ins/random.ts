@@ -1,8 +1,8 @@
 import * as bcrypt from "bcryptjs";
-import { randomBytes, randomInt } from "crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import type * as provider from "@pulumi/pulumi/provider";
-import { ResourceKind, standInProvider } from "./stand-in";
-import { isUnknown, Properties, secret } from "./wire";
+import { type ResourceKind, standInProvider } from "./stand-in";
+import { isUnknown, type Properties, secret } from "./wire";
 
 /** terraform-provider-random v3.7 internal/random/string.go */
 const CHARACTER_SETS = {
@@ -29,7 +29,8 @@ export interface PasswordSettings {
   readonly overrideSpecial?: string;
 }
 
-const randomCharacters = (set: string, count: number): string[] => Array.from({ length: Math.max(0, count) }, () => set[randomInt(set.length)]);
+const randomCharacters = (set: string, count: number): string[] =>
+  Array.from({ length: Math.max(0, count) }, () => set[randomInt(set.length)]);
 
 /**
  * Like CreateString upstream: each minimum drawn from its own set (even a set that is switched off,
@@ -37,7 +38,12 @@ const randomCharacters = (set: string, count: number): string[] => Array.from({ 
  */
 export function randomPassword(s: PasswordSettings): string {
   const special = s.overrideSpecial || CHARACTER_SETS.special;
-  const pool = [s.upper && CHARACTER_SETS.upper, s.lower && CHARACTER_SETS.lower, s.numeric && CHARACTER_SETS.numeric, s.special && special]
+  const pool = [
+    s.upper && CHARACTER_SETS.upper,
+    s.lower && CHARACTER_SETS.lower,
+    s.numeric && CHARACTER_SETS.numeric,
+    s.special && special,
+  ]
     .filter((set): set is string => Boolean(set))
     .join("");
   if (pool === "") throw new Error("the character set specified is empty");
@@ -48,7 +54,11 @@ export function randomPassword(s: PasswordSettings): string {
     ...randomCharacters(special, s.minSpecial),
   ];
   const all = [...minimums, ...randomCharacters(pool, s.length - minimums.length)];
-  return all.map((c) => ({ c, key: randomInt(2 ** 32) })).sort((a, b) => a.key - b.key).map((x) => x.c).join("");
+  return all
+    .map((c) => ({ c, key: randomInt(2 ** 32) }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.c)
+    .join("");
 }
 
 /** bcrypt with Go's "$2a$" prefix and cost 10 (bcryptjs itself would write "$2b$"). */
@@ -63,13 +73,18 @@ function validatePassword(inputs: Properties): provider.CheckFailure[] {
   const failures: provider.CheckFailure[] = [];
   for (const name of INTEGER_INPUTS) {
     const v = inputs[name];
-    if (!isUnknown(v) && (!Number.isInteger(v) || (v as number) < 0)) failures.push({ property: name, reason: `${name} must be a whole number >= 0` });
+    if (!isUnknown(v) && (!Number.isInteger(v) || (v as number) < 0))
+      failures.push({ property: name, reason: `${name} must be a whole number >= 0` });
   }
   const length = inputs.length;
   const minimums = ["minUpper", "minLower", "minNumeric", "minSpecial"].map((k) => inputs[k]);
   if (Number.isInteger(length) && minimums.every(Number.isInteger)) {
     const sum = (minimums as number[]).reduce((a, b) => a + b, 0);
-    if ((length as number) < Math.max(1, sum)) failures.push({ property: "length", reason: `length must be at least 1 and at least the sum of the minimums (${sum})` });
+    if ((length as number) < Math.max(1, sum))
+      failures.push({
+        property: "length",
+        reason: `length must be at least 1 and at least the sum of the minimums (${sum})`,
+      });
   }
   if (!isUnknown(inputs.number) && !isUnknown(inputs.numeric) && inputs.number !== inputs.numeric) {
     failures.push({ property: "numeric", reason: "number (deprecated) and numeric must agree" });
@@ -83,7 +98,20 @@ function validatePassword(inputs: Properties): provider.CheckFailure[] {
  */
 export const randomPasswordKind: ResourceKind = {
   type: "random:index/randomPassword:RandomPassword",
-  inputs: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
+  inputs: [
+    "keepers",
+    "length",
+    "lower",
+    "minLower",
+    "minNumeric",
+    "minSpecial",
+    "minUpper",
+    "number",
+    "numeric",
+    "overrideSpecial",
+    "special",
+    "upper",
+  ],
   defaults: { special: true, upper: true, lower: true, minUpper: 0, minLower: 0, minNumeric: 0, minSpecial: 0 },
   updatable: [],
   complete(inputs) {
@@ -104,7 +132,10 @@ export const randomPasswordKind: ResourceKind = {
 };
 
 function sameNonNullEntries(a: unknown, b: unknown): boolean {
-  const nonNull = (m: unknown) => Object.entries((m ?? {}) as Properties).filter(([, v]) => v !== null && v !== undefined).sort(([x], [y]) => x.localeCompare(y));
+  const nonNull = (m: unknown) =>
+    Object.entries((m ?? {}) as Properties)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .sort(([x], [y]) => x.localeCompare(y));
   return JSON.stringify(nonNull(a)) === JSON.stringify(nonNull(b));
 }
 

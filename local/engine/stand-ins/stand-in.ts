@@ -1,5 +1,5 @@
 import type * as provider from "@pulumi/pulumi/provider";
-import { isUnknown, Properties, reveal, sameValue, typeOfUrn } from "./wire";
+import { isUnknown, type Properties, reveal, sameValue, typeOfUrn } from "./wire";
 
 /**
  * One resource type a stand-in serves, described the way the real provider's schema does: its inputs
@@ -32,7 +32,10 @@ export function standInProvider(version: string, kinds: readonly ResourceKind[])
   const byType = new Map(kinds.map((k) => [k.type, k]));
   const kindOf = (urn: string): ResourceKind => {
     const kind = byType.get(typeOfUrn(urn));
-    if (!kind) throw new Error(`this test stand-in does not serve ${typeOfUrn(urn)}; it serves ${[...byType.keys()].join(", ")}`);
+    if (!kind)
+      throw new Error(
+        `this test stand-in does not serve ${typeOfUrn(urn)}; it serves ${[...byType.keys()].join(", ")}`,
+      );
     return kind;
   };
   return {
@@ -63,7 +66,10 @@ function check(kind: ResourceKind, news: Properties): provider.CheckResult {
   const inputs = kind.complete ? kind.complete(withDefaults) : withDefaults;
   const unserved = Object.keys(news).filter((k) => !kind.inputs.includes(k) && !k.startsWith("__"));
   const failures = [
-    ...unserved.map((property) => ({ property, reason: `the ${kind.type} test stand-in does not serve input "${property}"` })),
+    ...unserved.map((property) => ({
+      property,
+      reason: `the ${kind.type} test stand-in does not serve input "${property}"`,
+    })),
     ...kind.validate(reveal(inputs) as Properties),
   ];
   return { inputs, failures };
@@ -71,7 +77,11 @@ function check(kind: ResourceKind, news: Properties): provider.CheckResult {
 
 function diff(kind: ResourceKind, olds: Properties, news: Properties): provider.DiffResult {
   const changed = kind.inputs.filter((k) => isUnknown(news[k]) || !sameValue(olds[k], news[k]));
-  const replaces = changed.filter((k) => !kind.updatable.includes(k) && (isUnknown(news[k]) || (kind.replacesOnChange?.(k, reveal(olds[k]), reveal(news[k])) ?? true)));
+  const replaces = changed.filter(
+    (k) =>
+      !kind.updatable.includes(k) &&
+      (isUnknown(news[k]) || (kind.replacesOnChange?.(k, reveal(olds[k]), reveal(news[k])) ?? true)),
+  );
   if (kind.dueForReplacement?.(reveal(olds) as Properties, reveal(news) as Properties)) replaces.push(RENEWAL_PROPERTY);
   return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: false };
 }

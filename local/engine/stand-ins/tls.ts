@@ -1,8 +1,31 @@
 import type * as provider from "@pulumi/pulumi/provider";
-import { createCertificate, createCertificateRequest, EXTENDED_KEY_USAGES, KEY_USAGES, parseCaCertificate, parseCertificateRequest, Subject, subjectName, SubjectNames } from "./certificates";
-import { Algorithm, ALGORITHMS, ECDSA_CURVES, EcdsaCurve, generatePrivateKey, hashForState, parsePrivateKeyPem, pkcs8Pem, privateKeyOpenssh, privateKeyPem, publicKeyOutputs, spkiDer } from "./keys";
-import { ResourceKind, standInProvider } from "./stand-in";
-import { isUnknown, Properties, secret } from "./wire";
+import {
+  createCertificate,
+  createCertificateRequest,
+  EXTENDED_KEY_USAGES,
+  KEY_USAGES,
+  parseCaCertificate,
+  parseCertificateRequest,
+  type Subject,
+  subjectName,
+  type SubjectNames,
+} from "./certificates";
+import {
+  type Algorithm,
+  ALGORITHMS,
+  ECDSA_CURVES,
+  type EcdsaCurve,
+  generatePrivateKey,
+  hashForState,
+  parsePrivateKeyPem,
+  pkcs8Pem,
+  privateKeyOpenssh,
+  privateKeyPem,
+  publicKeyOutputs,
+  spkiDer,
+} from "./keys";
+import { type ResourceKind, standInProvider } from "./stand-in";
+import { isUnknown, type Properties, secret } from "./wire";
 
 /**
  * The tls resources the program uses, with terraform-provider-tls v4's inputs, defaults and outputs.
@@ -15,12 +38,20 @@ const known = (v: unknown) => v !== undefined && !isUnknown(v);
 
 function oneOf(inputs: Properties, property: string, allowed: readonly string[]): Failures {
   const v = inputs[property];
-  return failIf(known(v) && !allowed.includes(v as string), property, `expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
+  return failIf(
+    known(v) && !allowed.includes(v as string),
+    property,
+    `expected one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`,
+  );
 }
 
 function wholeNumber(inputs: Properties, property: string, atLeast: number): Failures {
   const v = inputs[property];
-  return failIf(known(v) && (!Number.isInteger(v) || (v as number) < atLeast), property, `must be a whole number >= ${atLeast}`);
+  return failIf(
+    known(v) && (!Number.isInteger(v) || (v as number) < atLeast),
+    property,
+    `must be a whole number >= ${atLeast}`,
+  );
 }
 
 const required = (inputs: Properties, ...properties: string[]): Failures =>
@@ -36,7 +67,11 @@ function validateCertificateInputs(inputs: Properties): Failures {
     ...wholeNumber(inputs, "validityPeriodHours", 0),
     ...wholeNumber(inputs, "earlyRenewalHours", 0),
     ...wholeNumber(inputs, "maxPathLength", -1),
-    ...failIf(badUses.length > 0, "allowedUses", `unsupported ${badUses.join(", ")}; accepted: ${SUPPORTED_USES.join(", ")}`),
+    ...failIf(
+      badUses.length > 0,
+      "allowedUses",
+      `unsupported ${badUses.join(", ")}; accepted: ${SUPPORTED_USES.join(", ")}`,
+    ),
   ];
 }
 
@@ -50,7 +85,8 @@ function readyForRenewal(validityEndTime: unknown, earlyRenewalHours: unknown): 
 
 const certificateRenewal: Pick<ResourceKind, "refresh" | "dueForReplacement"> = {
   refresh: (state) => ({ readyForRenewal: readyForRenewal(state.validityEndTime, state.earlyRenewalHours) }),
-  dueForReplacement: (state, inputs) => !isUnknown(inputs.earlyRenewalHours) && readyForRenewal(state.validityEndTime, inputs.earlyRenewalHours),
+  dueForReplacement: (state, inputs) =>
+    !isUnknown(inputs.earlyRenewalHours) && readyForRenewal(state.validityEndTime, inputs.earlyRenewalHours),
 };
 
 const CERTIFICATE_DEFAULTS = { earlyRenewalHours: 0, isCaCertificate: false, setSubjectKeyId: false };
@@ -67,7 +103,11 @@ export const privateKeyKind: ResourceKind = {
     ...wholeNumber(inputs, "rsaBits", 1),
   ],
   async create(inputs) {
-    const key = generatePrivateKey(inputs.algorithm as Algorithm, inputs.ecdsaCurve as EcdsaCurve, inputs.rsaBits as number);
+    const key = generatePrivateKey(
+      inputs.algorithm as Algorithm,
+      inputs.ecdsaCurve as EcdsaCurve,
+      inputs.rsaBits as number,
+    );
     return {
       id: hashForState(spkiDer(key)),
       outputs: {
@@ -95,14 +135,30 @@ export const certRequestKind: ResourceKind = {
 
 export const selfSignedCertKind: ResourceKind = {
   type: "tls:index/selfSignedCert:SelfSignedCert",
-  inputs: ["privateKeyPem", "subject", "dnsNames", "ipAddresses", "uris", "validityPeriodHours", "allowedUses", "earlyRenewalHours", "isCaCertificate", "maxPathLength", "setSubjectKeyId", "setAuthorityKeyId"],
+  inputs: [
+    "privateKeyPem",
+    "subject",
+    "dnsNames",
+    "ipAddresses",
+    "uris",
+    "validityPeriodHours",
+    "allowedUses",
+    "earlyRenewalHours",
+    "isCaCertificate",
+    "maxPathLength",
+    "setSubjectKeyId",
+    "setAuthorityKeyId",
+  ],
   defaults: { ...CERTIFICATE_DEFAULTS, setAuthorityKeyId: false },
   updatable: ["earlyRenewalHours"],
   validate: (inputs) => [...required(inputs, "privateKeyPem"), ...validateCertificateInputs(inputs)],
   async create(inputs) {
     const { key, algorithm } = parsePrivateKeyPem(inputs.privateKeyPem as string);
     const subject = subjectName(inputs.subject as Subject | undefined);
-    const cert = await createCertificate({ ...certificateSettings(inputs), ...subjectNames(inputs), subject, publicKey: key }, { name: subject, key });
+    const cert = await createCertificate(
+      { ...certificateSettings(inputs), ...subjectNames(inputs), subject, publicKey: key },
+      { name: subject, key },
+    );
     return { id: cert.serialNumber, outputs: { ...certificateOutputs(cert), keyAlgorithm: algorithm } };
   },
   ...certificateRenewal,
@@ -110,10 +166,23 @@ export const selfSignedCertKind: ResourceKind = {
 
 export const locallySignedCertKind: ResourceKind = {
   type: "tls:index/locallySignedCert:LocallySignedCert",
-  inputs: ["certRequestPem", "caPrivateKeyPem", "caCertPem", "validityPeriodHours", "allowedUses", "earlyRenewalHours", "isCaCertificate", "maxPathLength", "setSubjectKeyId"],
+  inputs: [
+    "certRequestPem",
+    "caPrivateKeyPem",
+    "caCertPem",
+    "validityPeriodHours",
+    "allowedUses",
+    "earlyRenewalHours",
+    "isCaCertificate",
+    "maxPathLength",
+    "setSubjectKeyId",
+  ],
   defaults: CERTIFICATE_DEFAULTS,
   updatable: ["earlyRenewalHours"],
-  validate: (inputs) => [...required(inputs, "certRequestPem", "caPrivateKeyPem", "caCertPem"), ...validateCertificateInputs(inputs)],
+  validate: (inputs) => [
+    ...required(inputs, "certRequestPem", "caPrivateKeyPem", "caCertPem"),
+    ...validateCertificateInputs(inputs),
+  ],
   async create(inputs) {
     const request = parseCertificateRequest(inputs.certRequestPem as string);
     const { key: caKey, algorithm } = parsePrivateKeyPem(inputs.caPrivateKeyPem as string);
@@ -136,11 +205,20 @@ function certificateSettings(inputs: Properties) {
 }
 
 function subjectNames(inputs: Properties): SubjectNames {
-  return { dnsNames: inputs.dnsNames as string[] | undefined, ipAddresses: inputs.ipAddresses as string[] | undefined, uris: inputs.uris as string[] | undefined };
+  return {
+    dnsNames: inputs.dnsNames as string[] | undefined,
+    ipAddresses: inputs.ipAddresses as string[] | undefined,
+    uris: inputs.uris as string[] | undefined,
+  };
 }
 
 function certificateOutputs(cert: Awaited<ReturnType<typeof createCertificate>>): Properties {
-  return { certPem: cert.certPem, validityStartTime: cert.validityStartTime, validityEndTime: cert.validityEndTime, readyForRenewal: false };
+  return {
+    certPem: cert.certPem,
+    validityStartTime: cert.validityStartTime,
+    validityEndTime: cert.validityEndTime,
+    readyForRenewal: false,
+  };
 }
 
 export function tlsStandIn(version: string): provider.Provider {

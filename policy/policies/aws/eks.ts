@@ -14,15 +14,19 @@ export const eksEndpointRestricted = propertyPolicy({
     const vpc = cluster.vpcConfig ?? {};
     if (vpc.endpointPublicAccess === false) return undefined;
     const cidrs: string[] = vpc.publicAccessCidrs ?? [];
-    if (cidrs.length === 0) return "EKS public endpoint is open to the world: set vpcConfig.publicAccessCidrs or endpointPublicAccess: false";
+    if (cidrs.length === 0)
+      return "EKS public endpoint is open to the world: set vpcConfig.publicAccessCidrs or endpointPublicAccess: false";
     const open = openToWorld(cidrs);
-    return open.length > 0 ? `EKS public endpoint is open to the world: vpcConfig.publicAccessCidrs ${describeOpen(open)}` : undefined;
+    return open.length > 0
+      ? `EKS public endpoint is open to the world: vpcConfig.publicAccessCidrs ${describeOpen(open)}`
+      : undefined;
   },
 });
 
 export const eksControlPlaneLogging = propertyPolicy<{ requiredLogTypes: string[] }>({
   name: "eks-control-plane-logging",
-  description: "EKS clusters send the configured control-plane log types (at least api, audit, authenticator) to CloudWatch.",
+  description:
+    "EKS clusters send the configured control-plane log types (at least api, audit, authenticator) to CloudWatch.",
   types: EKS,
   configSchema: {
     properties: {
@@ -36,7 +40,9 @@ export const eksControlPlaneLogging = propertyPolicy<{ requiredLogTypes: string[
   violations: (cluster, { requiredLogTypes }) => {
     const enabled: string[] = cluster.enabledClusterLogTypes ?? [];
     const missing = requiredLogTypes.filter((type) => !enabled.includes(type));
-    return missing.length > 0 ? `EKS cluster must enable control-plane logs ${missing.join(", ")} in enabledClusterLogTypes` : undefined;
+    return missing.length > 0
+      ? `EKS cluster must enable control-plane logs ${missing.join(", ")} in enabledClusterLogTypes`
+      : undefined;
   },
 });
 
@@ -55,4 +61,8 @@ export const eksSecretsEncryption = propertyPolicy({
   },
 });
 
-export const eksPolicies: ResourceValidationPolicy[] = [eksEndpointRestricted, eksControlPlaneLogging, eksSecretsEncryption];
+export const eksPolicies: ResourceValidationPolicy[] = [
+  eksEndpointRestricted,
+  eksControlPlaneLogging,
+  eksSecretsEncryption,
+];

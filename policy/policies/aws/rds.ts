@@ -8,7 +8,8 @@ export const rdsMultiAz = propertyPolicy({
   name: "rds-multi-az",
   description: "RDS instances run Multi-AZ, so losing a zone fails over instead of stopping Grafana.",
   types: RDS,
-  violations: (db) => (db.multiAz === true ? undefined : `RDS instance must set multiAz: true (got ${String(db.multiAz)})`),
+  violations: (db) =>
+    db.multiAz === true ? undefined : `RDS instance must set multiAz: true (got ${String(db.multiAz)})`,
 });
 
 export const rdsEncrypted = propertyPolicy({
@@ -16,7 +17,9 @@ export const rdsEncrypted = propertyPolicy({
   description: "RDS instances encrypt their storage at rest.",
   types: RDS,
   violations: (db) =>
-    db.storageEncrypted === true ? undefined : `RDS instance must set storageEncrypted: true (got ${String(db.storageEncrypted)})`,
+    db.storageEncrypted === true
+      ? undefined
+      : `RDS instance must set storageEncrypted: true (got ${String(db.storageEncrypted)})`,
 });
 
 export const rdsBackupRetention = propertyPolicy<{ minBackupRetentionDays: number }>({
@@ -37,14 +40,23 @@ export const rdsDeletionProtection = propertyPolicy({
   description: "RDS instances are protected from deletion.",
   types: RDS,
   violations: (db) =>
-    db.deletionProtection === true ? undefined : `RDS instance must set deletionProtection: true (got ${String(db.deletionProtection)})`,
+    db.deletionProtection === true
+      ? undefined
+      : `RDS instance must set deletionProtection: true (got ${String(db.deletionProtection)})`,
 });
 
 export const rdsNotPublic = propertyPolicy({
   name: "rds-not-publicly-accessible",
   description: "RDS instances have no public address.",
   types: RDS,
-  violations: (db) => (db.publiclyAccessible === true ? "RDS instance must not set publiclyAccessible: true" : undefined),
+  violations: (db) =>
+    db.publiclyAccessible === true ? "RDS instance must not set publiclyAccessible: true" : undefined,
 });
 
-export const rdsPolicies: ResourceValidationPolicy[] = [rdsMultiAz, rdsEncrypted, rdsBackupRetention, rdsDeletionProtection, rdsNotPublic];
+export const rdsPolicies: ResourceValidationPolicy[] = [
+  rdsMultiAz,
+  rdsEncrypted,
+  rdsBackupRetention,
+  rdsDeletionProtection,
+  rdsNotPublic,
+];

@@ -48,7 +48,9 @@ export const s3BucketEncrypted = bucketCompanionPolicy({
   description: "Every S3 bucket has a BucketServerSideEncryptionConfiguration with a default encryption algorithm.",
   companionTypes: AWS.encryption,
   satisfies: (sse) =>
-    (sse.rules ?? []).some((rule: any) => SSE_ALGORITHMS.includes(rule.applyServerSideEncryptionByDefault?.sseAlgorithm)),
+    (sse.rules ?? []).some((rule: any) =>
+      SSE_ALGORITHMS.includes(rule.applyServerSideEncryptionByDefault?.sseAlgorithm),
+    ),
   missing: `has no BucketServerSideEncryptionConfiguration with sseAlgorithm ${SSE_ALGORITHMS.join(" or ")}`,
 });
 

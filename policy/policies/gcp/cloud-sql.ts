@@ -10,7 +10,9 @@ export const cloudSqlRegional = propertyPolicy({
   types: SQL,
   violations: (db) => {
     const availability = db.settings?.availabilityType;
-    return availability === "REGIONAL" ? undefined : `Cloud SQL instance must set settings.availabilityType: "REGIONAL" (got ${String(availability)})`;
+    return availability === "REGIONAL"
+      ? undefined
+      : `Cloud SQL instance must set settings.availabilityType: "REGIONAL" (got ${String(availability)})`;
   },
 });
 
@@ -59,11 +61,13 @@ export const cloudSqlSslRequired = propertyPolicy({
 
 export const cloudSqlDeletionProtection = propertyPolicy({
   name: "cloudsql-deletion-protection",
-  description: "Cloud SQL instances are protected from deletion, in GCP (settings.deletionProtectionEnabled) and in Pulumi.",
+  description:
+    "Cloud SQL instances are protected from deletion, in GCP (settings.deletionProtectionEnabled) and in Pulumi.",
   types: SQL,
   violations: (db) => {
     const messages: string[] = [];
-    if (db.settings?.deletionProtectionEnabled !== true) messages.push("Cloud SQL instance must set settings.deletionProtectionEnabled: true");
+    if (db.settings?.deletionProtectionEnabled !== true)
+      messages.push("Cloud SQL instance must set settings.deletionProtectionEnabled: true");
     if (db.deletionProtection === false) messages.push("Cloud SQL instance must not set deletionProtection: false");
     return messages;
   },

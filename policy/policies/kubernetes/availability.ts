@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
-import { Known, known, UNKNOWN } from "../../lib/known";
-import { clusterOf, kindOf, namespaceOf, Role, selects, Workload, workloadsOf } from "../../lib/k8s";
+import { type Known, known, UNKNOWN } from "../../lib/known";
+import { clusterOf, kindOf, namespaceOf, type Role, selects, type Workload, workloadsOf } from "../../lib/k8s";
 import { stackPolicy } from "../../lib/policy";
 import { K8S } from "../../lib/types";
 
@@ -21,7 +21,11 @@ function autoscalerOf(workload: Workload, resources: readonly PolicyResource[]):
       HPA_TYPES.includes(r.type) &&
       clusterOf(r) === workload.cluster &&
       namespaceOf(r) === workload.namespace &&
-      known(() => r.props.spec?.scaleTargetRef?.kind === kindOf(workload.resource.type) && r.props.spec.scaleTargetRef.name === workload.name) === true,
+      known(
+        () =>
+          r.props.spec?.scaleTargetRef?.kind === kindOf(workload.resource.type) &&
+          r.props.spec.scaleTargetRef.name === workload.name,
+      ) === true,
   );
 }
 
@@ -45,7 +49,11 @@ function scaleOf(workload: Workload, resources: readonly PolicyResource[]): Know
     const min: number = autoscaler.props.spec.minReplicas ?? 1;
     const declared: unknown = declaredReplicas(workload.resource);
     const resetTo = typeof declared === "number" && declared < min ? declared : undefined;
-    return { min: resetTo ?? min, max: autoscaler.props.spec.maxReplicas, ...(resetTo === undefined ? {} : { resetTo }) };
+    return {
+      min: resetTo ?? min,
+      max: autoscaler.props.spec.maxReplicas,
+      ...(resetTo === undefined ? {} : { resetTo }),
+    };
   });
 }
 
@@ -60,9 +68,14 @@ const PULUMI_MANAGER = /^pulumi-kubernetes/;
  */
 function declaredReplicas(resource: PolicyResource): unknown {
   const replicas: unknown = resource.props.spec?.replicas;
-  const managed: { manager?: string; fieldsV1?: { "f:spec"?: Record<string, unknown> } }[] | undefined = resource.props.metadata?.managedFields;
+  const managed: { manager?: string; fieldsV1?: { "f:spec"?: Record<string, unknown> } }[] | undefined =
+    resource.props.metadata?.managedFields;
   if (!Array.isArray(managed) || managed.length === 0) return replicas;
-  return managed.some((m) => PULUMI_MANAGER.test(m.manager ?? "") && m.fieldsV1?.["f:spec"]?.["f:replicas"] !== undefined) ? replicas : undefined;
+  return managed.some(
+    (m) => PULUMI_MANAGER.test(m.manager ?? "") && m.fieldsV1?.["f:spec"]?.["f:replicas"] !== undefined,
+  )
+    ? replicas
+    : undefined;
 }
 
 function replicaCount(scale: Scale): string {
@@ -86,7 +99,8 @@ export const haReplicas = stackPolicy<{ minReplicas: number; minAlertmanagerRepl
     for (const workload of workloadsOf(resources).filter((w) => HA_ROLES.includes(w.role as Role))) {
       const scale = scaleOf(workload, resources);
       if (scale === UNKNOWN) continue;
-      const blame = (message: string) => found.push({ message: `${describe(workload)} ${message}`, urn: workload.resource.urn });
+      const blame = (message: string) =>
+        found.push({ message: `${describe(workload)} ${message}`, urn: workload.resource.urn });
       if (workload.role !== "alertmanager") {
         if (scale.min < minReplicas) blame(`${replicaCount(scale)}: at least ${minReplicas} are required`);
         continue;
@@ -95,7 +109,8 @@ export const haReplicas = stackPolicy<{ minReplicas: number; minAlertmanagerRepl
       if (scale.min < minAlertmanagerReplicas || scale.min % 2 === 0) {
         blame(`${replicaCount(scale)}: an odd number of at least ${minAlertmanagerReplicas} is required`);
       }
-      if (scale.max !== undefined && scale.max !== scale.min) blame(`is autoscaled from ${scale.min} to ${scale.max}: the mesh size must stay odd and fixed`);
+      if (scale.max !== undefined && scale.max !== scale.min)
+        blame(`is autoscaled from ${scale.min} to ${scale.max}: the mesh size must stay odd and fixed`);
     }
     return found;
   },
@@ -103,18 +118,21 @@ export const haReplicas = stackPolicy<{ minReplicas: number; minAlertmanagerRepl
 
 export const podDisruptionBudgets = stackPolicy({
   name: "k8s-pod-disruption-budgets",
-  description: "Every HA workload (Prometheus, Thanos Query and Store, Grafana, Alertmanager) has a PodDisruptionBudget selecting its pods.",
+  description:
+    "Every HA workload (Prometheus, Thanos Query and Store, Grafana, Alertmanager) has a PodDisruptionBudget selecting its pods.",
   violations: (resources) => {
     const budgets = resources.filter((r) => r.type === K8S.podDisruptionBudget);
     return workloadsOf(resources)
       .filter((w) => HA_ROLES.includes(w.role as Role))
-      .filter((workload) =>
-        !budgets.some(
-          (budget) =>
-            clusterOf(budget) === workload.cluster &&
-            namespaceOf(budget) === workload.namespace &&
-            known(() => selects(budget.props.spec?.selector, workload.template.labels)) !== false,
-        ))
+      .filter(
+        (workload) =>
+          !budgets.some(
+            (budget) =>
+              clusterOf(budget) === workload.cluster &&
+              namespaceOf(budget) === workload.namespace &&
+              known(() => selects(budget.props.spec?.selector, workload.template.labels)) !== false,
+          ),
+      )
       .map((workload) => ({
         message: `${describe(workload)} has no PodDisruptionBudget in namespace '${String(workload.namespace)}' selecting its pods`,
         urn: workload.resource.urn,

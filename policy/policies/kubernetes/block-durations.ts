@@ -20,21 +20,25 @@ function uploads(container: any): boolean {
  */
 export const sidecarBlockDurations = propertyPolicy({
   name: "k8s-sidecar-block-durations",
-  description: "Prometheus whose Thanos sidecar uploads to object storage sets equal min and max TSDB block durations (local compaction off).",
+  description:
+    "Prometheus whose Thanos sidecar uploads to object storage sets equal min and max TSDB block durations (local compaction off).",
   types: WORKLOAD_TYPES,
   violations: (props, _config, args) => {
     const template = podTemplate(args.type, props);
     const containers: any[] = template?.spec.containers ?? [];
     if (!containers.some(uploads)) return undefined;
     const prometheus = containers.filter((c) => typeof c.image === "string" && imageName(c.image) === "prometheus");
-    return failing(prometheus.map((container) => () => {
-      const line = commandLine(container);
-      const min = flagValue(line, MIN_BLOCK);
-      const max = flagValue(line, MAX_BLOCK);
-      const prefix = `container '${container.name}' runs with an uploading Thanos sidecar and`;
-      if (min === undefined || max === undefined) return `${prefix} must set both ${MIN_BLOCK} and ${MAX_BLOCK} (equal, e.g. 2h)`;
-      const same = durationMs(min) !== undefined && durationMs(min) === durationMs(max);
-      return same ? undefined : `${prefix} must set equal block durations: ${MIN_BLOCK}=${min}, ${MAX_BLOCK}=${max}`;
-    }));
+    return failing(
+      prometheus.map((container) => () => {
+        const line = commandLine(container);
+        const min = flagValue(line, MIN_BLOCK);
+        const max = flagValue(line, MAX_BLOCK);
+        const prefix = `container '${container.name}' runs with an uploading Thanos sidecar and`;
+        if (min === undefined || max === undefined)
+          return `${prefix} must set both ${MIN_BLOCK} and ${MAX_BLOCK} (equal, e.g. 2h)`;
+        const same = durationMs(min) !== undefined && durationMs(min) === durationMs(max);
+        return same ? undefined : `${prefix} must set equal block durations: ${MIN_BLOCK}=${min}, ${MAX_BLOCK}=${max}`;
+      }),
+    );
   },
 });

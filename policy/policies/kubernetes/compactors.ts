@@ -1,6 +1,6 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { known, UNKNOWN } from "../../lib/known";
-import { commandLine, flagValue, thanosComponent, Workload, workloadsOf } from "../../lib/k8s";
+import { commandLine, flagValue, thanosComponent, type Workload, workloadsOf } from "../../lib/k8s";
 import { contents, keyAtPath, sourceResource } from "../../lib/mounts";
 import { stackPolicy } from "../../lib/policy";
 import { parseYaml } from "../../lib/yaml";
@@ -19,7 +19,10 @@ function bucketIn(objstore: string): string | undefined {
 function bucketKey(workload: Workload, container: any, resources: readonly PolicyResource[]): string | undefined {
   const line = commandLine(container);
   const inline = flagValue(line, "--objstore.config");
-  if (inline !== undefined) return bucketIn(inline) ? `bucket '${bucketIn(inline)}'` : `the inline objstore config of '${String(workload.name)}'`;
+  if (inline !== undefined)
+    return bucketIn(inline)
+      ? `bucket '${bucketIn(inline)}'`
+      : `the inline objstore config of '${String(workload.name)}'`;
   const file = flagValue(line, "--objstore.config-file");
   if (file === undefined) return undefined;
   const mounted = keyAtPath(workload.template.spec, container, file);
@@ -27,7 +30,9 @@ function bucketKey(workload: Workload, container: any, resources: readonly Polic
   const source = sourceResource(resources, workload, mounted);
   const text = source ? contents(source)[mounted.key] : UNKNOWN;
   const bucket = typeof text === "string" ? bucketIn(text) : undefined;
-  return bucket ? `bucket '${bucket}'` : `the objstore config in ${mounted.type.split(":")[2]} '${mounted.name}' key '${mounted.key}'`;
+  return bucket
+    ? `bucket '${bucket}'`
+    : `the objstore config in ${mounted.type.split(":")[2]} '${mounted.name}' key '${mounted.key}'`;
 }
 
 /**
@@ -36,7 +41,8 @@ function bucketKey(workload: Workload, container: any, resources: readonly Polic
  */
 export const oneCompactorPerBucket = stackPolicy({
   name: "k8s-one-compactor-per-bucket",
-  description: "At most one Thanos Compactor pod runs per object storage bucket (replicas of every compactor workload, summed per bucket).",
+  description:
+    "At most one Thanos Compactor pod runs per object storage bucket (replicas of every compactor workload, summed per bucket).",
   violations: (resources) => {
     const perBucket = new Map<string, { replicas: number; workloads: Workload[] }>();
     for (const workload of workloadsOf(resources).filter((w) => w.role === "thanos-compact")) {

@@ -4,7 +4,11 @@ import { containersOf, podTemplate, WORKLOAD_TYPES } from "../../lib/k8s";
 import { propertyPolicy } from "../../lib/policy";
 
 /** A policy judging every container (init containers included) of every pod template on its own. */
-function containerPolicy(name: string, description: string, violation: (container: any, podSpec: any) => string | undefined): ResourceValidationPolicy {
+function containerPolicy(
+  name: string,
+  description: string,
+  violation: (container: any, podSpec: any) => string | undefined,
+): ResourceValidationPolicy {
   return propertyPolicy({
     name,
     description,
@@ -12,10 +16,12 @@ function containerPolicy(name: string, description: string, violation: (containe
     violations: (props, _config, args) => {
       const template = podTemplate(args.type, props);
       if (!template) return undefined;
-      return failing(containersOf(template.spec).map((container) => () => {
-        const message = violation(container, template.spec);
-        return message && `container '${container.name}': ${message}`;
-      }));
+      return failing(
+        containersOf(template.spec).map((container) => () => {
+          const message = violation(container, template.spec);
+          return message && `container '${container.name}': ${message}`;
+        }),
+      );
     },
   });
 }
@@ -69,10 +75,8 @@ export const nonRoot = containerPolicy(
   },
 );
 
-export const noPrivileged = containerPolicy(
-  "k8s-no-privileged",
-  "No container runs privileged.",
-  (container) => (container.securityContext?.privileged === true ? "must not set securityContext.privileged: true" : undefined),
+export const noPrivileged = containerPolicy("k8s-no-privileged", "No container runs privileged.", (container) =>
+  container.securityContext?.privileged === true ? "must not set securityContext.privileged: true" : undefined,
 );
 
 export const noPrivilegeEscalation = containerPolicy(
@@ -84,4 +88,10 @@ export const noPrivilegeEscalation = containerPolicy(
       : "must set securityContext.allowPrivilegeEscalation: false",
 );
 
-export const containerPolicies: ResourceValidationPolicy[] = [pinnedImages, containerResources, nonRoot, noPrivileged, noPrivilegeEscalation];
+export const containerPolicies: ResourceValidationPolicy[] = [
+  pinnedImages,
+  containerResources,
+  nonRoot,
+  noPrivileged,
+  noPrivilegeEscalation,
+];

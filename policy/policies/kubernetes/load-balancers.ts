@@ -11,7 +11,9 @@ export const loadBalancerSourceRanges = propertyPolicy({
     const ranges: string[] = service.spec.loadBalancerSourceRanges ?? [];
     if (ranges.length === 0) return "LoadBalancer Service must set spec.loadBalancerSourceRanges";
     const open = openToWorld(ranges);
-    return open.length > 0 ? `LoadBalancer Service is open to the world: spec.loadBalancerSourceRanges ${describeOpen(open)}` : undefined;
+    return open.length > 0
+      ? `LoadBalancer Service is open to the world: spec.loadBalancerSourceRanges ${describeOpen(open)}`
+      : undefined;
   },
 });
 

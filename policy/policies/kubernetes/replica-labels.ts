@@ -1,8 +1,8 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { known, UNKNOWN } from "../../lib/known";
-import { containersOf, kindOf, Workload, workloadsOf } from "../../lib/k8s";
+import { containersOf, kindOf, type Workload, workloadsOf } from "../../lib/k8s";
 import { contents, mountedSources, sourceResource } from "../../lib/mounts";
-import { StackViolation, stackPolicy } from "../../lib/policy";
+import { type StackViolation, stackPolicy } from "../../lib/policy";
 import { parseYaml } from "../../lib/yaml";
 
 /** The external labels of every Prometheus config a workload mounts from a ConfigMap or Secret of the stack. */
@@ -40,7 +40,8 @@ function podNames(workload: Workload, replicas: number): string[] {
 /** `$(VAR)` (Thanos reloader) and `${VAR}` (Prometheus' own expansion) references to the pod-name variables, substituted. */
 function substitute(value: string, variables: Set<string>, podName: string): string {
   return value.replace(/\$\(([A-Za-z_]\w*)\)|\$\{([A-Za-z_]\w*)\}/g, (reference, paren, brace) =>
-    variables.has(paren ?? brace) ? podName : reference);
+    variables.has(paren ?? brace) ? podName : reference,
+  );
 }
 
 const MISSING = "missing";
@@ -49,7 +50,11 @@ const MISSING = "missing";
  * `label="value"` of each pod of a Prometheus workload, from every config it mounts; MISSING when a config has
  * no replica label; undefined when no config is in the stack to judge.
  */
-function replicaValues(workload: Workload, resources: readonly PolicyResource[], replicaLabels: readonly string[]): string[] | typeof MISSING | undefined {
+function replicaValues(
+  workload: Workload,
+  resources: readonly PolicyResource[],
+  replicaLabels: readonly string[],
+): string[] | typeof MISSING | undefined {
   const sets = externalLabelSets(workload, resources);
   if (sets.length === 0 || typeof workload.replicas !== "number") return undefined;
   const variables = podNameVariables(workload.template.spec);
@@ -57,7 +62,8 @@ function replicaValues(workload: Workload, resources: readonly PolicyResource[],
   for (const labels of sets) {
     const label = replicaLabels.find((name) => typeof labels[name] === "string");
     if (!label) return MISSING;
-    for (const pod of podNames(workload, workload.replicas)) values.push(`${label}="${substitute(labels[label], variables, pod)}"`);
+    for (const pod of podNames(workload, workload.replicas))
+      values.push(`${label}="${substitute(labels[label], variables, pod)}"`);
   }
   return values;
 }
@@ -70,9 +76,17 @@ function replicaValues(workload: Workload, resources: readonly PolicyResource[],
  */
 export const uniqueReplicaLabels = stackPolicy<{ replicaLabels: string[] }>({
   name: "k8s-unique-replica-labels",
-  description: "Every Prometheus pod carries a replica external label whose value no other Prometheus pod of the stack has.",
+  description:
+    "Every Prometheus pod carries a replica external label whose value no other Prometheus pod of the stack has.",
   configSchema: {
-    properties: { replicaLabels: { type: "array", items: { type: "string" }, minItems: 1, default: ["prometheus_replica", "federation_replica"] } },
+    properties: {
+      replicaLabels: {
+        type: "array",
+        items: { type: "string" },
+        minItems: 1,
+        default: ["prometheus_replica", "federation_replica"],
+      },
+    },
   },
   violations: (resources, { replicaLabels }) => {
     const violations: StackViolation[] = [];
@@ -98,7 +112,10 @@ export const uniqueReplicaLabels = stackPolicy<{ replicaLabels: string[] }>({
     for (const [value, { count, workloads }] of pods) {
       if (count < 2) continue;
       const names = [...workloads].map((w) => `'${String(w.name)}'`).join(", ");
-      violations.push({ message: `${count} Prometheus pods of ${names} share the replica label ${value}`, urn: [...workloads][0].resource.urn });
+      violations.push({
+        message: `${count} Prometheus pods of ${names} share the replica label ${value}`,
+        urn: [...workloads][0].resource.urn,
+      });
     }
     return violations;
   },

@@ -8,7 +8,8 @@ import { propertyPolicy } from "../../lib/policy";
  */
 export const emptyDirSizeLimit: ResourceValidationPolicy = propertyPolicy({
   name: "k8s-empty-dir-size-limit",
-  description: "Every emptyDir volume sets sizeLimit, so a pod that fills it is evicted instead of filling its node's disk.",
+  description:
+    "Every emptyDir volume sets sizeLimit, so a pod that fills it is evicted instead of filling its node's disk.",
   types: WORKLOAD_TYPES,
   violations: (props, _config, args) => {
     const template = podTemplate(args.type, props);

@@ -3,7 +3,7 @@
  * where it fires and one where it does not (test/fixtures/alert-cases/, run by
  * test/binaries/regional-alerts.test.ts), links to its runbook and carries a severity.
  */
-import * as assert from "assert";
+import * as assert from "node:assert";
 import { regionalRuleFiles } from "../../../builders/regional/workload-config";
 import { TEST_ALERT_SETTINGS, assertEveryAlertTested } from "../../support/alert-tests";
 import { ALERTS, GROUPS, RULE_FILE } from "../../fixtures/alert-cases/regional";
@@ -16,14 +16,19 @@ describe("regional alert rules (promtool test rules)", () => {
   it("every alert links to its runbook and carries a severity", () => {
     for (const group of ALERTS.groups) {
       for (const rule of group.rules) {
-        assert.strictEqual(rule.annotations.runbook_url, `${TEST_ALERT_SETTINGS.runbookBaseUrl}#${rule.alert.toLowerCase()}`);
+        assert.strictEqual(
+          rule.annotations.runbook_url,
+          `${TEST_ALERT_SETTINGS.runbookBaseUrl}#${rule.alert.toLowerCase()}`,
+        );
         assert.ok(["critical", "warning", "info", "none"].includes(rule.labels.severity), rule.alert);
       }
     }
   });
 
   it("leave out the alerts a stack disables", () => {
-    const file = regionalRuleFiles({ ...TEST_ALERT_SETTINGS, disabled: ["KubePodCrashLooping", "CPUThrottlingHigh"] })[RULE_FILE];
+    const file = regionalRuleFiles({ ...TEST_ALERT_SETTINGS, disabled: ["KubePodCrashLooping", "CPUThrottlingHigh"] })[
+      RULE_FILE
+    ];
     const names = file.groups.flatMap((g) => g.rules.map((r) => r.alert));
     assert.ok(!names.includes("KubePodCrashLooping") && !names.includes("CPUThrottlingHigh"));
     assert.strictEqual(names.length, ALERTS.groups.flatMap((g) => g.rules).length - 2);

@@ -2,9 +2,9 @@
  * docs/runbooks.md, where every alert's runbook_url points: one entry per alert the stacks evaluate, and no
  * entry for an alert that does not exist.
  */
-import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import * as assert from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { federationAlertNames } from "../../../builders/federation/rules";
 import { regionalAlertNames } from "../../../builders/regional/workload-config";
 import { GUARD_ALERTS } from "../../../builders/rules/guards";
@@ -22,7 +22,8 @@ describe("runbooks", () => {
     for (const alert of alerts) {
       const entry = entries.get(alert);
       assert.ok(entry, `${RUNBOOKS} has no entry for ${alert}`);
-      for (const part of ["Meaning", "Impact", "Diagnose", "Fix"]) assert.match(entry, new RegExp(`\\*\\*${part}\\*\\*: \\S`), `${alert}: no ${part}`);
+      for (const part of ["Meaning", "Impact", "Diagnose", "Fix"])
+        assert.match(entry, new RegExp(`\\*\\*${part}\\*\\*: \\S`), `${alert}: no ${part}`);
     }
   });
 
@@ -38,6 +39,7 @@ describe("runbooks", () => {
   it("are where the default runbook URL points, each at the anchor its heading gets", () => {
     assert.ok(DEFAULTS.alerts.runbookBaseUrl.endsWith(`/${RUNBOOKS}`), DEFAULTS.alerts.runbookBaseUrl);
     // GitHub's anchor of a heading: lower case, spaces to dashes, punctuation dropped; alert names are one word.
-    for (const alert of alerts) assert.strictEqual(runbookAnchor(alert), alert.toLowerCase().replace(/[^a-z0-9_-]/g, ""));
+    for (const alert of alerts)
+      assert.strictEqual(runbookAnchor(alert), alert.toLowerCase().replace(/[^a-z0-9_-]/g, ""));
   });
 });
