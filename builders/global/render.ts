@@ -112,6 +112,46 @@ export function storeApiEndpoints(region: ExposedRegion): StoreApiEndpoint[] {
   });
 }
 
+/** The command line of each workload of the global tier, as the pods run them and `npm run render` writes them. */
+export interface GlobalArgs {
+  readonly federationSidecar: string[];
+  readonly alertmanager: string[];
+  readonly query: string[];
+  readonly frontend: string[];
+}
+
+export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
+  return {
+    federationSidecar: federationSidecarArgs({
+      prometheusUrl: `http://localhost:${FEDERATION.port}`,
+      listen: { host: POD_LISTEN_HOST, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort },
+    }),
+    alertmanager: alertmanagerArgs({
+      configFile: `${ALERTMANAGER.configDir}/alertmanager.yml`,
+      webConfigFile: `${ALERTMANAGER.configDir}/web.yml`,
+      dataDir: ALERTMANAGER.dataDir,
+      webListenAddress: `:${ALERTMANAGER.webPort}`,
+      clusterListenAddress: `0.0.0.0:${ALERTMANAGER.clusterPort}`,
+      clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
+      peers: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
+      clusterLabel: meshLabel(config),
+      peerTimeout: ALERTMANAGER.peerTimeout,
+    }),
+    query: thanosQueryArgs({
+      endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
+      replicaLabels: [...regions.map((r) => r.outputs.replicaLabel), FEDERATION.replicaLabel],
+      listen: { host: POD_LISTEN_HOST, grpcPort: THANOS_QUERY.grpcPort, httpPort: THANOS_QUERY.httpPort },
+    }),
+    frontend: queryFrontendArgs({
+      downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
+      httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
+      httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
+      responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
+      splitInterval: DEFAULTS.queryFrontend.splitInterval,
+    }),
+  };
+}
+
 /**
  * Every config file of the global tier, by relative path: what the components mount and what
  * `scripts/render.ts` writes for review and for promtool/amtool. Adding a region to the config adds its
@@ -132,6 +172,7 @@ export function renderGlobalFiles(
     );
   }
   const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0 });
+  const args = globalArgs(config, regions);
   const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
   const queryTls = (file: string) => `${THANOS_QUERY.tlsDir}/${file}`;
   const files: Record<string, string> = {
@@ -176,12 +217,7 @@ export function renderGlobalFiles(
         config.alerts,
       ),
     ),
-    [GLOBAL_FILES.federationSidecarArgs]: yaml(
-      federationSidecarArgs({
-        prometheusUrl: `http://localhost:${FEDERATION.port}`,
-        listen: { host: POD_LISTEN_HOST, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort },
-      }),
-    ),
+    [GLOBAL_FILES.federationSidecarArgs]: yaml(args.federationSidecar),
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({
         alerting: config.alerting,
@@ -196,19 +232,7 @@ export function renderGlobalFiles(
         users: o.alertmanagerUsers,
       }),
     ),
-    [GLOBAL_FILES.alertmanagerArgs]: yaml(
-      alertmanagerArgs({
-        configFile: `${ALERTMANAGER.configDir}/alertmanager.yml`,
-        webConfigFile: `${ALERTMANAGER.configDir}/web.yml`,
-        dataDir: ALERTMANAGER.dataDir,
-        webListenAddress: `:${ALERTMANAGER.webPort}`,
-        clusterListenAddress: `0.0.0.0:${ALERTMANAGER.clusterPort}`,
-        clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
-        peers: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
-        clusterLabel: meshLabel(config),
-        peerTimeout: ALERTMANAGER.peerTimeout,
-      }),
-    ),
+    [GLOBAL_FILES.alertmanagerArgs]: yaml(args.alertmanager),
     [GLOBAL_FILES.queryEndpoints]: yaml(
       endpointSdConfig(
         regions.map((r) => ({
@@ -221,22 +245,8 @@ export function renderGlobalFiles(
         federationStoreAddresses(config.federationReplicas),
       ),
     ),
-    [GLOBAL_FILES.queryArgs]: yaml(
-      thanosQueryArgs({
-        endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
-        replicaLabels: [...regions.map((r) => r.outputs.replicaLabel), FEDERATION.replicaLabel],
-        listen: { host: POD_LISTEN_HOST, grpcPort: THANOS_QUERY.grpcPort, httpPort: THANOS_QUERY.httpPort },
-      }),
-    ),
-    [GLOBAL_FILES.frontendArgs]: yaml(
-      queryFrontendArgs({
-        downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
-        httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
-        httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
-        responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
-        splitInterval: DEFAULTS.queryFrontend.splitInterval,
-      }),
-    ),
+    [GLOBAL_FILES.queryArgs]: yaml(args.query),
+    [GLOBAL_FILES.frontendArgs]: yaml(args.frontend),
     [GLOBAL_FILES.frontendHttpConfig]: yaml(
       webConfig({
         certFile: `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsCert}`,

@@ -17,6 +17,8 @@ import {
   GLOBAL_FILES,
   dashboardFile,
   regionTargetsFile,
+  type GlobalArgs,
+  globalArgs,
   renderGlobalFiles,
   teamDashboardFile,
 } from "../../builders/global/render";
@@ -225,7 +227,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     // policies. (A test checks that no secret value reaches a ConfigMap.)
     const publicFiles = pulumi.unsecret(files);
     const file = (path: string) => publicFiles.apply((f) => f[path]);
-    const list = (path: string) => file(path).apply((text) => YAML.parse(text) as string[]);
+    // The command lines as the builder makes them (what `npm run render` writes as YAML), public like the files.
+    const workloadArgs = pulumi.unsecret(exposed.apply((regions) => globalArgs(config, regions)));
+    const argsOf = (workload: keyof GlobalArgs) => workloadArgs.apply((a) => a[workload]);
 
     const mesh = new AlertmanagerMesh(
       name,
@@ -234,7 +238,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         replicas: config.alerting.replicas,
         hosts: peers.hosts,
         ca: pki.alertmanagerCa,
-        args: list(GLOBAL_FILES.alertmanagerArgs),
+        args: argsOf("alertmanager"),
         config: fileData(files, {
           "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig,
           "web.yml": GLOBAL_FILES.alertmanagerWebConfig,
@@ -253,7 +257,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       {
         ...part(ids.query),
         bounds: config.query,
-        args: list(GLOBAL_FILES.queryArgs),
+        args: argsOf("query"),
         endpoints: file(GLOBAL_FILES.queryEndpoints),
         regionTls: pulumi.all(args.regions.map((r) => r.outputs)).apply((regions) =>
           Object.fromEntries(
@@ -266,7 +270,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         ),
         frontend: {
           id: ids.frontend,
-          args: list(GLOBAL_FILES.frontendArgs),
+          args: argsOf("frontend"),
           config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
           probePassword: credentials.frontendProbePassword,
           webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
@@ -353,7 +357,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
             ),
           }),
         ),
-        sidecarArgs: list(GLOBAL_FILES.federationSidecarArgs),
+        sidecarArgs: argsOf("federationSidecar"),
         credentials: pulumi
           .all([
             credentials.federationAlertingPassword,
