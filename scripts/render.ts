@@ -16,8 +16,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { findBinary } from "../local/binaries";
-import { FEDERATION_ALERTING_USER, QUERY_FRONTEND } from "../builders/global/layout";
-import { type ExposedRegion, renderGlobalFiles } from "../builders/global/render";
+import { ALERTMANAGER_GLOBAL_USERS, FEDERATION_ALERTING_USER, QUERY_FRONTEND_USERS } from "../builders/global/layout";
+import { type ExposedRegion, GLOBAL_FILES, renderGlobalFiles } from "../builders/global/render";
+import { globalCertificates } from "../builders/global/certificates";
+import { certificateRules } from "../builders/rules/certificates";
 import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
 import { dialledGatewayPorts } from "../builders/global/region-gateway-service";
 import { gatewayExposure } from "../builders/regional/exposure";
@@ -25,7 +27,7 @@ import { GATEWAY_PORTS } from "../builders/gateway/routes";
 import { gatewaySelector } from "../builders/regional/gateway";
 import { FEDERATION_USERNAME, MONITORING_NAMESPACE, NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { regionalPlan } from "../builders/regional/plan";
-import { renderRegionalFiles } from "../builders/regional/render";
+import { renderRegionalFiles, toYaml } from "../builders/regional/render";
 import { type GlobalStackConfig, KUBERNETES_SECRET_KEYS, type RegionalStackConfig, type StackConfig } from "../config";
 import { type ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
 import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
@@ -34,6 +36,8 @@ import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
 const GENERATED = "generated-at-deploy";
+/** The certificates are issued at deploy: one time stands in for each expiry, the rules' shape is the same. */
+const CERTIFICATES_EXPIRE = "2030-01-01T00:00:00Z";
 
 function readStackConfig(stack: string): StackConfig {
   const values = readStackFile(stack);
@@ -59,7 +63,7 @@ function renderedObjectStore(config: RegionalStackConfig, generatedName: string)
 function renderRegional(config: RegionalStackConfig): Record<string, string> {
   const bucket = `${config.namePrefix}-thanos-${GENERATED}`;
   const objectStore = renderedObjectStore(config, bucket);
-  return renderRegionalFiles({ config, objectStore });
+  return renderRegionalFiles({ config, objectStore, certificatesExpire: CERTIFICATES_EXPIRE });
 }
 
 /** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
@@ -114,15 +118,32 @@ function plannedOutputs(name: string, index: number): ExposedRegion["outputs"] {
 function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, string>): Record<string, string> {
   const regions = config.regions.map((r, i) => exposedRegion(r.name, i, outputFiles[r.name]));
   const hash = `$2y$10$${"0".repeat(53)}`;
-  return renderGlobalFiles(config, regions, {
+  const end = CERTIFICATES_EXPIRE;
+  const ends = {
+    ingressCa: end,
+    queryFrontend: end,
+    grafana: end,
+    alertmanagerIntermediate: end,
+    alertmanagerServer: end,
+    alertmanagerCrossSigned: Object.fromEntries(regions.map((r) => [r.outputs.region, end])),
+  };
+  const certificates = certificateRules(
+    globalCertificates(
+      ends,
+      regions.map((r) => r.outputs),
+    ),
+    config.certificateWarningDays,
+    config.alerts,
+  );
+  const files = renderGlobalFiles(config, regions, {
     alertmanagerHosts: Array.from({ length: config.alerting.replicas }, (_, i) => `192.0.2.${200 + i}`),
-    alertmanagerUsers: Object.fromEntries([
-      ...regions.map((r) => [r.outputs.alertingUsername, hash]),
-      [FEDERATION_ALERTING_USER, hash],
-    ]),
-    queryFrontendUsers: { [QUERY_FRONTEND.grafanaUser]: hash, [QUERY_FRONTEND.queryUser]: hash },
+    alertmanagerUsers: Object.fromEntries(
+      [...regions.map((r) => r.outputs.alertingUsername), ...ALERTMANAGER_GLOBAL_USERS].map((user) => [user, hash]),
+    ),
+    queryFrontendUsers: Object.fromEntries(QUERY_FRONTEND_USERS.map((user) => [user, hash])),
     federationAlertingUser: FEDERATION_ALERTING_USER,
   });
+  return { ...files, [GLOBAL_FILES.federationCertificateRules]: toYaml(certificates) };
 }
 
 function parseArgs(argv: string[]): { stack: string; dir: string; outputs: Record<string, string>; check: boolean } {
@@ -156,7 +177,7 @@ function main(): void {
   if (check)
     checkRules(
       Object.keys(files)
-        .filter((f) => f.startsWith("rules/"))
+        .filter((f) => /(^|\/)rules\//.test(f))
         .map((f) => path.join(dir, f)),
     );
 }

@@ -130,3 +130,13 @@ export function federationStoreAddresses(replicas: number): string[] {
 
 /** The user the federation Prometheus sends alerts as; regions use their own `alertingUsername`. */
 export const FEDERATION_ALERTING_USER = "global-federation";
+
+/** The Alertmanagers' users besides each region's: the federation Prometheus and the peers' own probes. */
+export const ALERTMANAGER_GLOBAL_USERS = [FEDERATION_ALERTING_USER, ALERTMANAGER.probeUser] as const;
+
+/** Every user of the Query Frontend's web config: Grafana, people and tools, and the pods' readiness check. */
+export const QUERY_FRONTEND_USERS = [
+  QUERY_FRONTEND.grafanaUser,
+  QUERY_FRONTEND.queryUser,
+  QUERY_FRONTEND.probeUser,
+] as const;

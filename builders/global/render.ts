@@ -9,6 +9,7 @@ import { webConfig } from "../alertmanager/web-config";
 import { type FederationTarget, federationPrometheusConfig } from "../federation/config";
 import { gatewayRoutes } from "../gateway/routes";
 import { federationRuleFile } from "../federation/rules";
+import { FEDERATION_RETENTION, federationPrometheusArgs } from "../federation/args";
 import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
@@ -61,6 +62,9 @@ const POD_LISTEN_HOST = "0.0.0.0";
 export const GLOBAL_FILES = {
   federationConfig: "federation/prometheus.yml",
   federationRules: "federation/rules/global.rules.yml",
+  /** Written beside the rules once the certificates exist (builders/global/certificates.ts); `npm run render` writes it too. */
+  federationCertificateRules: "federation/rules/certificates.yml",
+  federationArgs: "federation/args.yml",
   federationSidecarArgs: "federation/sidecar-args.yml",
   alertmanagerConfig: "alertmanager/alertmanager.yml",
   alertmanagerWebConfig: "alertmanager/web.yml",
@@ -114,6 +118,7 @@ export function storeApiEndpoints(region: ExposedRegion): StoreApiEndpoint[] {
 
 /** The command line of each workload of the global tier, as the pods run them and `npm run render` writes them. */
 export interface GlobalArgs {
+  readonly federation: string[];
   readonly federationSidecar: string[];
   readonly alertmanager: string[];
   readonly query: string[];
@@ -122,6 +127,12 @@ export interface GlobalArgs {
 
 export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
   return {
+    federation: federationPrometheusArgs({
+      configFile: `${FEDERATION.configDir}/prometheus.yml`,
+      dataDir: FEDERATION.dataDir,
+      retention: FEDERATION_RETENTION,
+      listenAddress: `:${FEDERATION.port}`,
+    }),
     federationSidecar: federationSidecarArgs({
       prometheusUrl: `http://localhost:${FEDERATION.port}`,
       listen: { host: POD_LISTEN_HOST, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort },
@@ -217,6 +228,7 @@ export function renderGlobalFiles(
         config.alerts,
       ),
     ),
+    [GLOBAL_FILES.federationArgs]: yaml(args.federation),
     [GLOBAL_FILES.federationSidecarArgs]: yaml(args.federationSidecar),
     [GLOBAL_FILES.alertmanagerConfig]: yaml(
       alertmanagerConfig({

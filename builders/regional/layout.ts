@@ -141,3 +141,7 @@ export const BUCKET_IDENTITIES: readonly {
     serviceAccount: { namespace: MONITORING_NAMESPACE, name: NAMES.compactorServiceAccount },
   },
 ];
+
+/** Every certificate a region issues, by the name its expiry rules and the `certificateExpiries` output carry. */
+export const REGIONAL_CERTIFICATES = ["ca", "alerting-ca", "server", "query-client"] as const;
+export type RegionalCertificate = (typeof REGIONAL_CERTIFICATES)[number];

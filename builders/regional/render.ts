@@ -2,10 +2,11 @@ import * as YAML from "yaml";
 import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
+import { certificateRules } from "../rules/certificates";
 import { teamRuleFiles } from "../teams/rules";
 import { objstoreConfig } from "../thanos/objstore";
 import { regionalGatewayConfig } from "./gateway";
-import { prometheusPodName } from "./layout";
+import { REGIONAL_CERTIFICATES, prometheusPodName } from "./layout";
 import { regionalPlan, regionalPrometheusParams } from "./plan";
 import {
   regionalCompactArgs,
@@ -15,6 +16,7 @@ import {
   regionalSidecarArgs,
   regionalStoreArgs,
   regionalWebConfig,
+  CERTIFICATE_RULES_FILE,
 } from "./workload-config";
 
 export interface RegionalRenderInputs {
@@ -22,6 +24,8 @@ export interface RegionalRenderInputs {
   readonly objectStore: ObjectStoreLocation;
   /** The Kubernetes cluster's name (the `cluster` external label); defaults to the configured one. */
   readonly clusterName?: string;
+  /** When every certificate the region issues expires (RFC 3339): they are issued at deploy, so one time stands in. */
+  readonly certificatesExpire: string;
 }
 
 /**
@@ -61,6 +65,10 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
   }
   for (const [name, rules] of Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }))
     files[`rules/${name}`] = toYaml(rules);
+  const issued = REGIONAL_CERTIFICATES.map((name) => ({ name, validityEndTime: inputs.certificatesExpire }));
+  files[`rules/${CERTIFICATE_RULES_FILE}`] = toYaml(
+    certificateRules(issued, config.certificateWarningDays, config.alerts),
+  );
   files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
   files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
   files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));

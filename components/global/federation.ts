@@ -2,7 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FEDERATION } from "../../builders/global/layout";
 import { podAntiAffinity } from "../../builders/k8s/pod";
-import { FEDERATION_RETENTION, federationPrometheusArgs } from "../../builders/federation/args";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import {
@@ -26,6 +25,7 @@ export interface FederationPrometheusArgs extends GlobalPartArgs {
   readonly rules: pulumi.Output<Record<string, string>>;
   /** Every region's federation password and CA, the Alertmanager client's and the Query Frontend scraper's, by file name. */
   readonly credentials: pulumi.Output<Record<string, string>>;
+  readonly args: pulumi.Output<string[]>;
   readonly sidecarArgs: pulumi.Output<string[]>;
   readonly storageClassName?: string;
 }
@@ -110,12 +110,7 @@ export class FederationPrometheus extends pulumi.ComponentResource {
                 container({
                   name: "prometheus",
                   image: IMAGES.prometheus,
-                  args: federationPrometheusArgs({
-                    configFile: `${FEDERATION.configDir}/prometheus.yml`,
-                    dataDir: FEDERATION.dataDir,
-                    retention: FEDERATION_RETENTION,
-                    listenAddress: `:${FEDERATION.port}`,
-                  }),
+                  args: a.args,
                   // The replica external label is `${POD_NAME}`, which Prometheus 3 expands from the environment.
                   env: [fieldEnv("POD_NAME", "metadata.name")],
                   ports: [{ name: "web", containerPort: FEDERATION.port }],

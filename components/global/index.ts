@@ -1,6 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
 import { receiverSecretFiles } from "../../builders/alertmanager/config";
 import {
   ALERTMANAGER,
@@ -28,7 +27,10 @@ import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { type ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
-import { type IssuedCertificate, certificateRules } from "../../builders/rules/certificates";
+import { certificateRules } from "../../builders/rules/certificates";
+import { toYaml } from "../../builders/regional/render";
+import { posix } from "node:path";
+import { type GlobalCertificateEnds, globalCertificates } from "../../builders/global/certificates";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { VERSIONS } from "../../versions";
@@ -313,33 +315,17 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       parent,
     );
 
-    const issuedCertificates = pulumi
-      .all({
-        "ingress-ca": pki.ingressCa.validityEndTime,
-        "query-frontend": query.frontendCertificateEnd,
-        grafana: grafana.certificateEnd,
-        "alertmanager-intermediate": pki.alertmanagerCa.self.validityEndTime,
-        "alertmanager-server": mesh.serverCertificateEnd,
-        ...Object.fromEntries(
-          Object.entries(pki.alertmanagerCa.crossSignedValidityEndTimes).map(([region, end]) => [
-            `alertmanager-intermediate-${region}`,
-            end,
-          ]),
-        ),
-      })
-      .apply((ends): IssuedCertificate[] =>
-        Object.entries(ends).map(([certificateName, validityEndTime]) => ({ name: certificateName, validityEndTime })),
-      );
-    // The copies of each region's CA and client certificate this stack holds expire on the region's
-    // schedule, and a regional renewal reaches them only with the next global `up`.
-    const heldCertificates = pulumi.all(args.regions.map((r) => r.outputs)).apply((regions): IssuedCertificate[] =>
-      regions.flatMap((o) =>
-        Object.entries(o.certificateExpiries ?? {}).map(([certificateName, validityEndTime]) => ({
-          name: `region-${o.region}-${certificateName}`,
-          validityEndTime,
-        })),
-      ),
-    );
+    const certificateEnds: pulumi.Output<GlobalCertificateEnds> = pulumi.output({
+      ingressCa: pki.ingressCa.validityEndTime,
+      queryFrontend: query.frontendCertificateEnd,
+      grafana: grafana.certificateEnd,
+      alertmanagerIntermediate: pki.alertmanagerCa.self.validityEndTime,
+      alertmanagerServer: mesh.serverCertificateEnd,
+      alertmanagerCrossSigned: pki.alertmanagerCa.crossSignedValidityEndTimes,
+    });
+    const certificates = pulumi
+      .all([certificateEnds, pulumi.all(args.regions.map((r) => r.outputs))])
+      .apply(([ends, regions]) => globalCertificates(ends, regions));
 
     new FederationPrometheus(
       name,
@@ -347,16 +333,16 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         ...part(ids.federation),
         replicas: config.federationReplicas,
         config: file(GLOBAL_FILES.federationConfig),
-        rules: pulumi.all([file(GLOBAL_FILES.federationRules), issuedCertificates, heldCertificates]).apply(
-          ([rules, issued, held]): Record<string, string> => ({
-            "global.rules.yml": rules,
+        rules: pulumi.all([file(GLOBAL_FILES.federationRules), certificates]).apply(
+          ([rules, issued]): Record<string, string> => ({
+            [posix.basename(GLOBAL_FILES.federationRules)]: rules,
             // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-            "certificates.yml": YAML.stringify(
-              certificateRules([...issued, ...held], config.certificateWarningDays, config.alerts),
-              { lineWidth: 0 },
+            [posix.basename(GLOBAL_FILES.federationCertificateRules)]: toYaml(
+              certificateRules(issued, config.certificateWarningDays, config.alerts),
             ),
           }),
         ),
+        args: argsOf("federation"),
         sidecarArgs: argsOf("federationSidecar"),
         credentials: pulumi
           .all([

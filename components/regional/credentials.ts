@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { REGIONAL_CERTIFICATES, type RegionalCertificate } from "../../builders/regional/layout";
 import * as random from "@pulumi/random";
 import { storeApiServerNameWildcard } from "../../builders/gateway/routes";
 import type { IssuedCertificate } from "../../builders/rules/certificates";
@@ -79,12 +80,13 @@ export class RegionalCredentials extends pulumi.ComponentResource {
     this.alertingCaKeyPem = alertingCa.keyPem;
     this.alertingPassword = pulumi.secret(alerting.result);
     this.alertingPasswordHash = pulumi.secret(alerting.bcryptHash);
-    this.issued = pulumi.all([
-      issued("ca", ca),
-      issued("alerting-ca", alertingCa),
-      issued("server", server),
-      issued("query-client", client),
-    ]);
+    const pairs: Record<RegionalCertificate, IssuedKeyPair> = {
+      ca,
+      "alerting-ca": alertingCa,
+      server,
+      "query-client": client,
+    };
+    this.issued = pulumi.all(REGIONAL_CERTIFICATES.map((certificate) => issued(certificate, pairs[certificate])));
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { posix } from "node:path";
 import { GATEWAY_HEALTH_PATH, GATEWAY_METRICS_PATH, GATEWAY_READY_PATH } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { podSecurityContext } from "../../builders/k8s/pod";
@@ -72,7 +73,7 @@ export class RegionGateway extends pulumi.ComponentResource {
       tlsName,
       {
         metadata: metadata(w, tlsName),
-        stringData: { [fileName(GATEWAY.certFile)]: pem, [fileName(GATEWAY.caFile)]: args.tls.caPem },
+        stringData: { [posix.basename(GATEWAY.certFile)]: pem, [posix.basename(GATEWAY.caFile)]: args.tls.caPem },
       },
       w.opts,
     );
@@ -150,5 +151,3 @@ export class RegionGateway extends pulumi.ComponentResource {
     this.registerOutputs({ selector: this.selector });
   }
 }
-
-const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);

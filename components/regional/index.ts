@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { posix } from "node:path";
 import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { managedLabels, selectorLabels } from "../../builders/k8s/labels";
@@ -54,8 +55,6 @@ const FILES = {
   rulesConfigMap: "prometheus-rules",
   objstoreSecret: "thanos-objstore",
 } as const;
-
-const fileName = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
@@ -168,9 +167,9 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       {
         metadata: meta(FILES.tlsSecret),
         stringData: {
-          [fileName(PATHS.tlsCertFile)]: credentials.serverCertPem,
-          [fileName(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
-          [fileName(PATHS.tlsCaFile)]: credentials.caCertPem,
+          [posix.basename(PATHS.tlsCertFile)]: credentials.serverCertPem,
+          [posix.basename(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
+          [posix.basename(PATHS.tlsCaFile)]: credentials.caCertPem,
         },
       },
       inNamespace,
@@ -180,13 +179,13 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       {
         metadata: meta(FILES.prometheusSecret),
         stringData: {
-          [fileName(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
+          [posix.basename(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
             toYaml(regionalWebConfig(hash)),
           ),
-          [fileName(PATHS.federationPasswordFile)]: credentials.federationPassword,
-          [fileName(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
-          [fileName(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
-          [fileName(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
+          [posix.basename(PATHS.federationPasswordFile)]: credentials.federationPassword,
+          [posix.basename(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
+          [posix.basename(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
+          [posix.basename(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
         },
       },
       inNamespace,
@@ -212,7 +211,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       {
         metadata: meta(FILES.objstoreSecret),
         stringData: {
-          [fileName(PATHS.objstoreFile)]: pulumi.secret(
+          [posix.basename(PATHS.objstoreFile)]: pulumi.secret(
             pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))),
           ),
         },

@@ -17,7 +17,7 @@ import {
   standInPrometheusConfig,
   withTempDir,
 } from "../support/promtool";
-import { bucketOf, regionalStack } from "../fixtures/regional-fixtures";
+import { CERTIFICATES_EXPIRE, bucketOf, regionalStack } from "../fixtures/regional-fixtures";
 
 const STATIC_JOBS = [
   { job: "payments-api", targets: ["payments-0.internal:8080", "payments-1.internal:8080"] },
@@ -26,7 +26,7 @@ const STATIC_JOBS = [
 
 function rendered(stack: "us-east" | "eu-west", shards: number) {
   const config = regionalStack(stack, { shards, staticJobs: STATIC_JOBS });
-  return renderRegionalFiles({ config, objectStore: bucketOf(config) });
+  return renderRegionalFiles({ config, objectStore: bucketOf(config), certificatesExpire: CERTIFICATES_EXPIRE });
 }
 
 /** The rule files as the pods mount them, for the configs' rule_files glob. */
@@ -132,7 +132,11 @@ describe("hashmod sharding as Prometheus applies it (promtool check service-disc
 
   it("scaled down from 3 shards to 2 with shard 2 retiring: the 2 active shards scrape every pod once, the retiring one none", () => {
     const config = regionalStack("us-east", { shards: 2, retiringShards: [2], staticJobs: STATIC_JOBS });
-    const files = renderRegionalFiles({ config, objectStore: bucketOf(config) });
+    const files = renderRegionalFiles({
+      config,
+      objectStore: bucketOf(config),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
     for (const name of [
       "prometheus/shard-2/prometheus-shard-2-0.yaml",
       "prometheus/shard-2/prometheus-shard-2-1.yaml",

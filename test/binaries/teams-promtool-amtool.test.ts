@@ -12,7 +12,7 @@ import { renderRegionalFiles } from "../../builders/regional/render";
 import type { GlobalStackConfig } from "../../config";
 import { checkPrometheusConfig, checkRuleFiles, runPromtool, withTempDir } from "../support/promtool";
 import { runBinary, withStandInFiles } from "../support/tools";
-import { bucketOf } from "../fixtures/regional-fixtures";
+import { CERTIFICATES_EXPIRE, bucketOf } from "../fixtures/regional-fixtures";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
 import { PAYMENTS_BY_CONFIG, PAYMENTS_GLOBAL, PAYMENTS_SECRETS, usEastWithTeams } from "../fixtures/teams";
 
@@ -20,14 +20,22 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
   const byConfig = usEastWithTeams([PAYMENTS_BY_CONFIG]);
 
   it("renders a regional Prometheus config with the team's jobs that the pinned promtool check config accepts", () => {
-    const files = renderRegionalFiles({ config: byConfig, objectStore: bucketOf(byConfig) });
+    const files = renderRegionalFiles({
+      config: byConfig,
+      objectStore: bucketOf(byConfig),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
     const config = files["prometheus/shard-0/prometheus-shard-0-0.yaml"];
     assert.match(config, /job_name: payments\/services\/api\/0/);
     assert.match(checkPrometheusConfig(config), /SUCCESS/);
   });
 
   it("labels the team's rules with the team, and promtool check rules accepts the rendered files", () => {
-    const files = renderRegionalFiles({ config: byConfig, objectStore: bucketOf(byConfig) });
+    const files = renderRegionalFiles({
+      config: byConfig,
+      objectStore: bucketOf(byConfig),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
     const team = files["rules/team-payments-rules.yaml"];
     const parsed = YAML.parse(team);
     for (const rule of parsed.groups[0].rules) assert.strictEqual(rule.labels.team, "payments");
@@ -35,7 +43,11 @@ describe("teams: scrape targets, rules, dashboards and routes by config", () => 
   });
 
   it("promtool test rules: the team's alert fires labeled team=payments, the label its Alertmanager route matches", () => {
-    const files = renderRegionalFiles({ config: byConfig, objectStore: bucketOf(byConfig) });
+    const files = renderRegionalFiles({
+      config: byConfig,
+      objectStore: bucketOf(byConfig),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
     withTempDir("team-rules-", (dir) => {
       fs.writeFileSync(path.join(dir, "team.yaml"), files["rules/team-payments-rules.yaml"]);
       const tests = {

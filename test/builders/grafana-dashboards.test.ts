@@ -23,7 +23,7 @@ import { VERSIONS } from "../../versions";
 import { CADVISOR, KUBE_STATE_METRICS } from "../fixtures/kubernetes-metrics";
 import { everyDashboardQuery, sourceOf } from "../support/dashboard-series";
 import { exposedRegion, globalConfig, renderOptions } from "../fixtures/global-fixtures";
-import { bucketOf, regionalStack } from "../fixtures/regional-fixtures";
+import { CERTIFICATES_EXPIRE, bucketOf, regionalStack } from "../fixtures/regional-fixtures";
 
 const regions = [exposedRegion("us-east", 0), exposedRegion("eu-west", 1)];
 const files = renderGlobalFiles(globalConfig(["us-east", "eu-west"]), regions, renderOptions(regions));
@@ -209,7 +209,11 @@ describe("default Grafana dashboards", () => {
 
   it("reads no series a scrape job drops", () => {
     const config = regionalStack("us-east");
-    const rendered = renderRegionalFiles({ config, objectStore: bucketOf(config) });
+    const rendered = renderRegionalFiles({
+      config,
+      objectStore: bucketOf(config),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
     const prometheus = YAML.parse(
       rendered[Object.keys(rendered).find((n) => /^prometheus\/shard-0\/.+\.yaml$/.test(n))!],
     );

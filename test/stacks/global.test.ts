@@ -4,6 +4,14 @@
  * the Alertmanager mesh and the stack outputs.
  */
 import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as YAML from "yaml";
+import { ALERTMANAGER, FEDERATION, QUERY_FRONTEND, THANOS_QUERY } from "../../builders/global/layout";
+import { GLOBAL_FILES } from "../../builders/global/render";
+import { REPO_ROOT } from "../../config/stack-file";
+import { tempDir } from "../support/tools";
 import type { GlobalStackConfig } from "../../config";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { type ProgramRun, runProgram } from "../harness/program";
@@ -17,6 +25,7 @@ import {
   flag,
   ofType,
   providerOf,
+  workloads,
   stackFileApiCidrs,
 } from "./graph";
 import { assertGrafanaProvisioning } from "./grafana-checks";
@@ -201,5 +210,36 @@ describe("stack global (AWS), over us-east and eu-west", () => {
     for (const name of ["grafanaUrl", "thanosQueryUrl", "alertmanagerEndpoints"])
       assert.ok(!run.secretOutputs.includes(name), name);
     assert.ok(run.outputs.grafanaAdminPassword.length >= 16);
+  });
+
+  it("runs each workload with the command line and the rule files `npm run render` writes for it", () => {
+    const dir = tempDir("render-global-");
+    try {
+      const render = spawnSync(process.execPath, [path.join(REPO_ROOT, "bin", "scripts", "render.js"), STACK, dir], {
+        encoding: "utf8",
+      });
+      assert.strictEqual(render.status, 0, render.stderr);
+      const rendered = (file: string) => YAML.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+      const argsOf = (workload: string, container: string) =>
+        containers(workloads(run).find((w) => w.args.metadata.name === workload)!).find((c) => c.name === container)
+          .args;
+      const expected: [string, string, string][] = [
+        [GLOBAL_FILES.federationArgs, FEDERATION.name, "prometheus"],
+        [GLOBAL_FILES.federationSidecarArgs, FEDERATION.name, "thanos-sidecar"],
+        [GLOBAL_FILES.alertmanagerArgs, ALERTMANAGER.name, "alertmanager"],
+        [GLOBAL_FILES.queryArgs, THANOS_QUERY.name, THANOS_QUERY.name],
+        [GLOBAL_FILES.frontendArgs, QUERY_FRONTEND.name, QUERY_FRONTEND.name],
+      ];
+      for (const [file, workload, container] of expected) {
+        assert.deepStrictEqual(argsOf(workload, container), rendered(file), `${workload}/${container} runs ${file}`);
+      }
+      const mounted = ofType(run, K8S.configMap).find((m) => m.args.metadata.name === `${FEDERATION.name}-rules`)!;
+      assert.deepStrictEqual(
+        Object.keys(mounted.args.data).sort(),
+        fs.readdirSync(path.join(dir, path.dirname(GLOBAL_FILES.federationRules))).sort(),
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,11 @@
  * explicit providers, and the Prometheus/Thanos workloads' invariants (design.md, invariants 1 to 3).
  */
 import * as assert from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { REPO_ROOT } from "../../config/stack-file";
+import { tempDir } from "../support/tools";
 import { regionalPlan } from "../../builders/regional/plan";
 import { CERTIFICATE_EXPIRY_ALERT, CERTIFICATE_EXPIRY_METRIC } from "../../builders/rules/certificates";
 import type { Cloud, RegionalStackConfig } from "../../config";
@@ -106,6 +111,39 @@ export interface RegionalExpectations {
 
 /** Registers the cloud-independent checks of a regional stack; `run` is called once the stack has run. */
 export function describeRegionalStack(run: () => ProgramRun, expected: () => RegionalExpectations): void {
+  it("runs Prometheus, its sidecar and the Thanos bucket workloads with the command lines, and mounts the rule files, `npm run render` writes", () => {
+    const dir = tempDir(`render-${expected().stack}-`);
+    try {
+      const render = spawnSync(
+        process.execPath,
+        [path.join(REPO_ROOT, "bin", "scripts", "render.js"), expected().stack, dir],
+        { encoding: "utf8" },
+      );
+      assert.strictEqual(render.status, 0, render.stderr);
+      const rendered = (file: string) => fs.readFileSync(path.join(dir, file), "utf8").trim().split("\n");
+      const all = workloads(run()).flatMap((w) =>
+        containers(w).map((c) => ({ workload: w.args.metadata.name as string, container: c })),
+      );
+      const argsOf = (test: (c: any) => boolean) => all.filter(({ container }) => test(container));
+      const expectations: [string, (c: any) => boolean][] = [
+        ["prometheus/prometheus.args", (c) => c.name === "prometheus"],
+        ["thanos/sidecar.args", (c) => c.name === "thanos-sidecar"],
+        ["thanos/store.args", (c) => c.args?.[0] === "store"],
+        ["thanos/compact.args", (c) => c.args?.[0] === "compact"],
+      ];
+      for (const [file, test] of expectations) {
+        const running = argsOf(test);
+        assert.ok(running.length > 0, `a container runs ${file}`);
+        for (const { workload, container } of running)
+          assert.deepStrictEqual(container.args, rendered(file), `${workload}/${container.name} runs ${file}`);
+      }
+      const rules = ofType(run(), K8S.configMap).find((m) => m.args.metadata.name === "prometheus-rules")!;
+      assert.deepStrictEqual(Object.keys(rules.args.data).sort(), fs.readdirSync(path.join(dir, "rules")).sort());
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("exports every output of the regional contract, exactly the contract's secret ones as secrets", () => {
     const { outputs, secretOutputs } = run();
     const missing = REGIONAL_OUTPUT_NAMES.filter((name) => outputs[name] === undefined || outputs[name] === null);
