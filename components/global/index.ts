@@ -99,72 +99,13 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    for (const key of receiverSecretFiles(config.alerting, config.teams)) {
-      if (args.receiverSecrets[key] === undefined)
-        throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
-    }
-    const namespace = new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        metadata: { name: GLOBAL_NAMESPACE, labels: managedLabels() },
-      },
-      { parent: this, provider: args.provider },
-    );
-    const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-default-deny`,
-      { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() },
-      inNamespace,
-    );
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-allow-dns`,
-      { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() },
-      inNamespace,
-    );
-    const identity = (n: string, component: string, version: string): ComponentIdentity => ({
-      name: n,
-      instance: config.namePrefix,
-      component,
-      version,
-    });
-    const ids = {
-      alertmanager: identity(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager),
-      frontend: identity(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos),
-      grafana: identity(GRAFANA.name, "dashboards", VERSIONS.grafana),
-      federation: identity(FEDERATION.name, "global-federation", VERSIONS.prometheus),
-      query: identity(THANOS_QUERY.name, "query-layer", VERSIONS.thanos),
-      resultsCache: identity(RESULTS_CACHE.name, "results-cache", VERSIONS.memcached),
-    };
-    const workloads = Object.fromEntries(
-      Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]),
-    );
-    const traffic = globalTraffic(
-      Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<
-        keyof typeof ids,
-        Record<string, string>
-      >,
-    );
-    const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
-    const loadBalancerAnnotations = annotationsFor(config.cloud, config.kubernetes?.loadBalancerAnnotations);
-    for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
-
-    const exposures = args.regions.map((r) => ({
-      region: r,
-      exposure: new RegionExposure(
-        `${name}-${r.name}`,
-        {
-          provider: r.provider,
-          globalProvider: args.provider,
-          globalDependsOn: [namespace],
-          outputs: r.outputs,
-          globalEgressCidrs: args.globalEgressCidrs,
-        },
-        { parent: this },
-      ),
-    }));
+    requireReceiverSecrets(config, args.receiverSecrets);
+    const ids = globalIdentities(config);
+    const namespace = this.isolatedNamespace(name, args, ids);
     const part = (id: ComponentIdentity) => ({ id, provider: args.provider, namespace });
     const parent = { parent: this };
 
+    const exposed = this.exposeRegions(name, args, namespace);
     const pki = new GlobalPki(
       name,
       {
@@ -186,11 +127,11 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-
     // Alertmanager peers, each behind its own load balancer that admits every region and the global cluster.
     const alertingSources = pulumi
       .all([pulumi.output(args.globalEgressCidrs), ...args.regions.map((r) => r.outputs.egressCidrs)])
       .apply((lists) => [...new Set(lists.flat())]);
+    const loadBalancerAnnotations = annotationsFor(config.cloud, config.kubernetes?.loadBalancerAnnotations);
     const peers = new AlertmanagerPeers(
       name,
       {
@@ -201,37 +142,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-
-    const exposed: pulumi.Output<ExposedRegion[]> = pulumi.all(
-      exposures.map(({ region, exposure }) =>
-        pulumi
-          .all([region.outputs, exposure.gatewayHost, exposure.ports, exposure.storeApiAddresses])
-          .apply(([outputs, host, ports, storeApiAddresses]) => ({
-            outputs,
-            federationAddress: `${host}:${ports.federation}`,
-            storeApiAddresses,
-          })),
-      ),
-    );
-    const files = pulumi
-      .all([exposed, peers.hosts, credentials.alertmanagerUsers, credentials.frontendUsers])
-      .apply(([regions, hosts, users, queryFrontendUsers]) =>
-        renderGlobalFiles(config, regions, {
-          alertmanagerHosts: hosts,
-          alertmanagerUsers: users,
-          federationAlertingUser: FEDERATION_ALERTING_USER,
-          queryFrontendUsers,
-        }),
-      );
-    // The bcrypt hashes make `files` secret, yet they reach only
-    // the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into Secrets.
-    // Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews and
-    // policies. (A test checks that no secret value reaches a ConfigMap.)
-    const publicFiles = pulumi.unsecret(files);
-    const file = (path: string) => publicFiles.apply((f) => f[path]);
-    // The command lines as the builder makes them (what `npm run render` writes as YAML), public like the files.
-    const workloadArgs = pulumi.unsecret(exposed.apply((regions) => globalArgs(config, regions)));
-    const argsOf = (workload: keyof GlobalArgs) => workloadArgs.apply((a) => a[workload]);
+    const rendered = renderedFiles(config, exposed, peers.hosts, credentials);
 
     const mesh = new AlertmanagerMesh(
       name,
@@ -240,8 +151,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         replicas: config.alerting.replicas,
         hosts: peers.hosts,
         ca: pki.alertmanagerCa,
-        args: argsOf("alertmanager"),
-        config: fileData(files, {
+        args: rendered.argsOf("alertmanager"),
+        config: fileData(rendered.files, {
           "alertmanager.yml": GLOBAL_FILES.alertmanagerConfig,
           "web.yml": GLOBAL_FILES.alertmanagerWebConfig,
         }),
@@ -253,29 +164,24 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-
     const query = new ThanosQuery(
       name,
       {
         ...part(ids.query),
         bounds: config.query,
-        args: argsOf("query"),
-        endpoints: file(GLOBAL_FILES.queryEndpoints),
-        regionTls: pulumi.all(args.regions.map((r) => r.outputs)).apply((regions) =>
-          Object.fromEntries(
-            regions.flatMap((o) => [
-              [SECRET_FILES.storeApiClientCert(o.region), o.storeApiClientCert],
-              [SECRET_FILES.storeApiClientKey(o.region), o.storeApiClientKey],
-              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
-            ]),
-          ),
-        ),
+        args: rendered.argsOf("query"),
+        endpoints: rendered.file(GLOBAL_FILES.queryEndpoints),
+        regionTls: regionFiles(args.regions, (o) => [
+          [SECRET_FILES.storeApiClientCert(o.region), o.storeApiClientCert],
+          [SECRET_FILES.storeApiClientKey(o.region), o.storeApiClientKey],
+          [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
+        ]),
         frontend: {
           id: ids.frontend,
-          args: argsOf("frontend"),
-          config: fileData(publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
+          args: rendered.argsOf("frontend"),
+          config: fileData(rendered.publicFiles, { "response-cache.yml": GLOBAL_FILES.frontendResponseCache }),
           probePassword: credentials.frontendProbePassword,
-          webConfig: fileData(files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
+          webConfig: fileData(rendered.files, { "http.yml": GLOBAL_FILES.frontendHttpConfig }),
           loadBalancerAnnotations,
           allowedCidrs: config.ingressAllowedCidrs,
           ingressCa: pki.ingressCa,
@@ -283,30 +189,14 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-
     new ResultsCache(name, part(ids.resultsCache), parent);
-
     const grafana = new Grafana(
       name,
       {
         ...part(ids.grafana),
         settings: config.grafana,
         database: args.database,
-        provisioning: fileData(publicFiles, {
-          "datasources.yml": GLOBAL_FILES.grafanaDatasources,
-          "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders,
-        }),
-        dashboards: fileData(
-          publicFiles,
-          Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)])),
-        ),
-        teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
-          team,
-          files: fileData(
-            publicFiles,
-            Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)])),
-          ),
-        })),
+        ...grafanaFiles(config, rendered.publicFiles),
         loadBalancerAnnotations,
         allowedCidrs: config.ingressAllowedCidrs,
         ingressCa: pki.ingressCa,
@@ -314,7 +204,6 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-
     const certificateEnds: pulumi.Output<GlobalCertificateEnds> = pulumi.output({
       ingressCa: pki.ingressCa.validityEndTime,
       queryFrontend: query.frontendCertificateEnd,
@@ -326,14 +215,13 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     const certificates = pulumi
       .all([certificateEnds, pulumi.all(args.regions.map((r) => r.outputs))])
       .apply(([ends, regions]) => globalCertificates(ends, regions));
-
     new FederationPrometheus(
       name,
       {
         ...part(ids.federation),
         replicas: config.federationReplicas,
-        config: file(GLOBAL_FILES.federationConfig),
-        rules: pulumi.all([file(GLOBAL_FILES.federationRules), certificates]).apply(
+        config: rendered.file(GLOBAL_FILES.federationConfig),
+        rules: pulumi.all([rendered.file(GLOBAL_FILES.federationRules), certificates]).apply(
           ([rules, issued]): Record<string, string> => ({
             [posix.basename(GLOBAL_FILES.federationRules)]: rules,
             // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
@@ -342,15 +230,18 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
             ),
           }),
         ),
-        args: argsOf("federation"),
-        sidecarArgs: argsOf("federationSidecar"),
+        args: rendered.argsOf("federation"),
+        sidecarArgs: rendered.argsOf("federationSidecar"),
         credentials: pulumi
           .all([
             credentials.federationAlertingPassword,
             pki.alertmanagerCa.self.certPem,
             credentials.frontendQueryPassword,
             pki.ingressCa.certPem,
-            pulumi.all(args.regions.map((r) => r.outputs)),
+            regionFiles(args.regions, (o) => [
+              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
+              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
+            ]),
           ])
           .apply(
             ([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
@@ -359,37 +250,14 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
               // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
               [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
               [SECRET_FILES.queryFrontendCa]: ingressCa,
-              ...Object.fromEntries(
-                regions.flatMap((o) => [
-                  [SECRET_FILES.federationPassword(o.region), o.federationPassword],
-                  [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
-                ]),
-              ),
+              ...regions,
             }),
           ),
         storageClassName: args.storageClassName,
       },
       parent,
     );
-
-    // The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region
-    // never waits for the global stack).
-    for (const r of args.regions) {
-      new k8s.core.v1.ConfigMap(
-        `${name}-${r.name}-alertmanager-targets`,
-        {
-          metadata: {
-            name: r.outputs.alertmanagerTargetsConfigMap,
-            namespace: r.outputs.namespace,
-            labels: { ...managedLabels(), "monitoring/written-by": "global" },
-          },
-          data: pulumi
-            .all([r.outputs, publicFiles])
-            .apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
-        },
-        { parent: this, provider: r.provider },
-      );
-    }
+    this.writeAlertmanagerTargets(name, args.regions, rendered.publicFiles);
 
     this.grafanaUrl = pulumi.output(`https://${config.grafana.domain}/`);
     this.grafanaAddress = grafana.address;
@@ -409,6 +277,181 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       ingressCaCert: this.ingressCaCert,
     });
   }
+
+  /** The tier's namespace, denying all traffic both ways, then admitting each workload's flows. */
+  private isolatedNamespace(name: string, args: GlobalMonitoringArgs, ids: GlobalIdentities): k8s.core.v1.Namespace {
+    const { config } = args;
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: { name: GLOBAL_NAMESPACE, labels: managedLabels() },
+      },
+      { parent: this, provider: args.provider },
+    );
+    const inNamespace = { parent: this, provider: args.provider, dependsOn: [namespace] };
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny`,
+      { metadata: { name: "default-deny", namespace: GLOBAL_NAMESPACE }, spec: defaultDenySpec() },
+      inNamespace,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-allow-dns`,
+      { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() },
+      inNamespace,
+    );
+    const workloads = Object.fromEntries(
+      Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]),
+    );
+    const traffic = globalTraffic(
+      Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<
+        keyof GlobalIdentities,
+        Record<string, string>
+      >,
+    );
+    const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
+    for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
+    return namespace;
+  }
+
+  /** Each region's gateway behind the Service the tier dials it at, as the builders see the regions. */
+  private exposeRegions(
+    name: string,
+    args: GlobalMonitoringArgs,
+    namespace: k8s.core.v1.Namespace,
+  ): pulumi.Output<ExposedRegion[]> {
+    return pulumi.all(
+      args.regions.map((region) => {
+        const exposure = new RegionExposure(
+          `${name}-${region.name}`,
+          {
+            provider: region.provider,
+            globalProvider: args.provider,
+            globalDependsOn: [namespace],
+            outputs: region.outputs,
+            globalEgressCidrs: args.globalEgressCidrs,
+          },
+          { parent: this },
+        );
+        return pulumi
+          .all([region.outputs, exposure.gatewayHost, exposure.ports, exposure.storeApiAddresses])
+          .apply(([outputs, host, ports, storeApiAddresses]) => ({
+            outputs,
+            federationAddress: `${host}:${ports.federation}`,
+            storeApiAddresses,
+          }));
+      }),
+    );
+  }
+
+  /** The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region never waits for the global stack). */
+  private writeAlertmanagerTargets(
+    name: string,
+    regions: readonly GlobalRegion[],
+    publicFiles: pulumi.Output<Record<string, string>>,
+  ): void {
+    for (const r of regions) {
+      new k8s.core.v1.ConfigMap(
+        `${name}-${r.name}-alertmanager-targets`,
+        {
+          metadata: {
+            name: r.outputs.alertmanagerTargetsConfigMap,
+            namespace: r.outputs.namespace,
+            labels: { ...managedLabels(), "monitoring/written-by": "global" },
+          },
+          data: pulumi
+            .all([r.outputs, publicFiles])
+            .apply(([o, f]) => ({ [o.alertmanagerTargetsKey]: f[regionTargetsFile(o.region)] })),
+        },
+        { parent: this, provider: r.provider },
+      );
+    }
+  }
+}
+
+function requireReceiverSecrets(config: GlobalStackConfig, secrets: GlobalMonitoringArgs["receiverSecrets"]): void {
+  for (const key of receiverSecretFiles(config.alerting, config.teams)) {
+    if (secrets[key] === undefined)
+      throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
+  }
+}
+
+type GlobalIdentities = ReturnType<typeof globalIdentities>;
+
+/** The identity (labels) of each workload of the tier. */
+function globalIdentities(config: GlobalStackConfig) {
+  const identity = (n: string, component: string, version: string): ComponentIdentity => ({
+    name: n,
+    instance: config.namePrefix,
+    component,
+    version,
+  });
+  return {
+    alertmanager: identity(ALERTMANAGER.name, "alert-router", VERSIONS.alertmanager),
+    frontend: identity(QUERY_FRONTEND.name, "query-cache", VERSIONS.thanos),
+    grafana: identity(GRAFANA.name, "dashboards", VERSIONS.grafana),
+    federation: identity(FEDERATION.name, "global-federation", VERSIONS.prometheus),
+    query: identity(THANOS_QUERY.name, "query-layer", VERSIONS.thanos),
+    resultsCache: identity(RESULTS_CACHE.name, "results-cache", VERSIONS.memcached),
+  };
+}
+
+/**
+ * Every file and command line of the tier, from the builders. The bcrypt hashes make `files` secret, yet they
+ * reach only the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into
+ * Secrets. Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews
+ * and policies. (A test checks that no secret value reaches a ConfigMap.)
+ */
+function renderedFiles(
+  config: GlobalStackConfig,
+  exposed: pulumi.Output<ExposedRegion[]>,
+  alertmanagerHosts: pulumi.Output<string[]>,
+  credentials: GlobalCredentials,
+) {
+  const files = pulumi
+    .all([exposed, alertmanagerHosts, credentials.alertmanagerUsers, credentials.frontendUsers])
+    .apply(([regions, hosts, users, queryFrontendUsers]) =>
+      renderGlobalFiles(config, regions, {
+        alertmanagerHosts: hosts,
+        alertmanagerUsers: users,
+        federationAlertingUser: FEDERATION_ALERTING_USER,
+        queryFrontendUsers,
+      }),
+    );
+  const publicFiles = pulumi.unsecret(files);
+  // The command lines as the builder makes them (what `npm run render` writes as YAML), public like the files.
+  const workloadArgs = pulumi.unsecret(exposed.apply((regions) => globalArgs(config, regions)));
+  return {
+    files,
+    publicFiles,
+    file: (path: string) => publicFiles.apply((f) => f[path]),
+    argsOf: (workload: keyof GlobalArgs) => workloadArgs.apply((a) => a[workload]),
+  };
+}
+
+/** Grafana's provisioning, the default dashboards and each team's, out of the rendered files. */
+function grafanaFiles(config: GlobalStackConfig, publicFiles: pulumi.Output<Record<string, string>>) {
+  return {
+    provisioning: fileData(publicFiles, {
+      "datasources.yml": GLOBAL_FILES.grafanaDatasources,
+      "dashboards.yml": GLOBAL_FILES.grafanaDashboardProviders,
+    }),
+    dashboards: fileData(
+      publicFiles,
+      Object.fromEntries(Object.keys(grafanaDashboards()).map((n) => [n, dashboardFile(n)])),
+    ),
+    teamDashboards: Object.entries(teamDashboards(config.teams)).map(([team, boards]) => ({
+      team,
+      files: fileData(publicFiles, Object.fromEntries(Object.keys(boards).map((n) => [n, teamDashboardFile(team, n)]))),
+    })),
+  };
+}
+
+/** Files of every region (its TLS material, its passwords), by file name. */
+function regionFiles(
+  regions: readonly GlobalRegion[],
+  filesOf: (o: RegionalOutputs) => [string, string][],
+): pulumi.Output<Record<string, string>> {
+  return pulumi.all(regions.map((r) => r.outputs)).apply((outputs) => Object.fromEntries(outputs.flatMap(filesOf)));
 }
 
 /** The files of `paths` out of the rendered set, as ConfigMap or Secret data keyed by file name. */
