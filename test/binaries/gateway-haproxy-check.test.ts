@@ -6,9 +6,8 @@ import { haproxyGatewayConfig } from "../../builders/gateway/haproxy";
 import { GATEWAY_PORTS } from "../../builders/gateway/routes";
 import { regionalGatewayConfig } from "../../builders/regional/gateway";
 import { regionalPlan } from "../../builders/regional/plan";
-import { Pki } from "../../local/pki";
-import { runBinary, tempDir } from "../support/tools";
-import { localGatewayParams } from "../fixtures/gateway-fixtures";
+import { runBinary } from "../support/tools";
+import { gatewayTlsFixture } from "../fixtures/gateway-fixtures";
 import { regionalStack } from "../fixtures/regional-fixtures";
 
 /** `haproxy -c`: the pinned HAProxy parses the file, resolves every option and loads every certificate. */
@@ -19,32 +18,20 @@ function haproxyCheck(config: string, dir: string): string {
 }
 
 describe("the region gateway's HAProxy config", () => {
-  let dir: string;
-  let certFile: string;
-  let caFile: string;
-
-  before(() => {
-    dir = tempDir("gateway-haproxy-");
-    const pki = new Pki(path.join(dir, "pki"));
-    const ca = pki.rootCa("ca", "test CA");
-    const server = pki.server("server", ca, ["us-east.monitoring.internal"], []);
-    certFile = pki.bundle("gateway.pem", [server.cert, server.key]);
-    caFile = ca.cert;
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  const localParams = () => localGatewayParams(certFile, caFile);
+  const tls = gatewayTlsFixture();
+  const localParams = tls.params;
 
   it("is accepted by the pinned HAProxy as the local topology binds it", () => {
-    const output = haproxyCheck(haproxyGatewayConfig(localParams()), dir);
+    const output = haproxyCheck(haproxyGatewayConfig(localParams()), tls.dir());
     assert.match(output, /Configuration file is valid/);
   });
 
   it("is accepted by the pinned HAProxy as a cluster binds it, at 8 shards of 2 replicas, with pods not yet resolvable", () => {
     const config = regionalStack("us-east", { shards: 8 });
     const plan = regionalPlan(config);
+    const { certFile, backendCaFile: caFile } = localParams().federation;
     const text = regionalGatewayConfig(plan, { certFile, caFile });
-    assert.match(haproxyCheck(text, dir), /Configuration file is valid/);
+    assert.match(haproxyCheck(text, tls.dir()), /Configuration file is valid/);
     assert.strictEqual((text.match(/^backend federate-/gm) ?? []).length, plan.pods.length);
     assert.strictEqual((text.match(/^backend store-api-/gm) ?? []).length, plan.pods.length + 1);
     // Exactly two listeners the load balancer may expose, plus the exporter's.
@@ -58,8 +45,8 @@ describe("the region gateway's HAProxy config", () => {
   it("the check can fail: HAProxy refuses a config whose certificate file does not exist", () => {
     const broken = {
       ...localParams(),
-      federation: { ...localParams().federation, certFile: path.join(dir, "missing.pem") },
+      federation: { ...localParams().federation, certFile: path.join(tls.dir(), "missing.pem") },
     };
-    assert.throws(() => haproxyCheck(haproxyGatewayConfig(broken), dir), /missing\.pem/);
+    assert.throws(() => haproxyCheck(haproxyGatewayConfig(broken), tls.dir()), /missing\.pem/);
   });
 });

@@ -53,13 +53,17 @@ describe("rendered regional configs pass Debian's promtool", () => {
         for (const name of configs) {
           it(`${name}: promtool check config`, () => {
             const output = checkPrometheusConfig(files[name], mountedRules(files));
-            assert.match(output, /SUCCESS: 2 rule files found/);
+            assert.match(output, /SUCCESS: 3 rule files found/);
           });
         }
 
         it("rule files: promtool check rules", () => {
           const rules = Object.fromEntries(Object.entries(files).filter(([name]) => name.startsWith("rules/")));
-          assert.deepStrictEqual(Object.keys(rules).sort(), ["rules/alerts.yaml", "rules/recording.yaml"]);
+          assert.deepStrictEqual(Object.keys(rules).sort(), [
+            "rules/alerts.yaml",
+            "rules/certificates.yaml",
+            "rules/recording.yaml",
+          ]);
           checkRuleFiles(rules);
         });
 

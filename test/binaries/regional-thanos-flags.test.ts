@@ -1,18 +1,10 @@
 /** The regional tier's Thanos arguments as the pinned Thanos lists its flags. */
 import * as assert from "node:assert";
-import { regionalPlan } from "../../builders/regional/plan";
-import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
 import { thanosFlagProblems } from "../support/thanos-flags";
-import { regionalStack } from "../fixtures/regional-fixtures";
+import { usEastThanosCommands } from "../fixtures/regional-fixtures";
 
 describe("regional Thanos arguments", () => {
-  const config = regionalStack("us-east");
-  const plan = regionalPlan(config);
-  const commands = {
-    sidecar: regionalSidecarArgs(),
-    store: regionalStoreArgs(plan.sizing),
-    compact: regionalCompactArgs(config),
-  } as const;
+  const commands = usEastThanosCommands();
 
   for (const [command, args] of Object.entries(commands)) {
     it(`thanos ${command}: only flags the pinned Thanos has, none deprecated`, () => {

@@ -1,31 +1,14 @@
 /** The region gateway's HAProxy config as the builder writes it (the pinned HAProxy checks it in test/binaries/gateway-haproxy-check.test.ts). */
 import * as assert from "node:assert";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { haproxyGatewayConfig } from "../../builders/gateway/haproxy";
 import { gatewayRoutes, loadBalancersPerRegion, storeApiServerName } from "../../builders/gateway/routes";
 import { regionalPlan } from "../../builders/regional/plan";
-import { Pki } from "../../local/pki";
-import { tempDir } from "../support/tools";
-import { localGatewayParams } from "../fixtures/gateway-fixtures";
+import { gatewayTlsFixture } from "../fixtures/gateway-fixtures";
 import { regionalStack } from "../fixtures/regional-fixtures";
 
 describe("the region gateway's HAProxy config", () => {
-  let dir: string;
-  let certFile: string;
-  let caFile: string;
-
-  before(() => {
-    dir = tempDir("gateway-haproxy-");
-    const pki = new Pki(path.join(dir, "pki"));
-    const ca = pki.rootCa("ca", "test CA");
-    const server = pki.server("server", ca, ["us-east.monitoring.internal"], []);
-    certFile = pki.bundle("gateway.pem", [server.cert, server.key]);
-    caFile = ca.cert;
-  });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-  const localParams = () => localGatewayParams(certFile, caFile);
+  const tls = gatewayTlsFixture();
+  const localParams = tls.params;
 
   it("routes each federation path and each StoreAPI server name to its own backend, and nothing else", () => {
     const text = haproxyGatewayConfig(localParams());

@@ -2,20 +2,13 @@
 import * as assert from "node:assert";
 import { gcsLocation, s3Location } from "../../builders/cloud/object-store";
 import { PATHS } from "../../builders/regional/layout";
-import { regionalPlan } from "../../builders/regional/plan";
-import { regionalCompactArgs, regionalSidecarArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
+import { regionalCompactArgs } from "../../builders/regional/workload-config";
 import { MAX_SERIES_PER_SHARD, sizeRegion, type SizingInput } from "../../builders/sizing";
 import { objstoreConfig } from "../../builders/thanos/objstore";
-import { regionalStack } from "../fixtures/regional-fixtures";
+import { regionalStack, usEastThanosCommands } from "../fixtures/regional-fixtures";
 
 describe("regional Thanos arguments", () => {
-  const config = regionalStack("us-east");
-  const plan = regionalPlan(config);
-  const commands = {
-    sidecar: regionalSidecarArgs(),
-    store: regionalStoreArgs(plan.sizing),
-    compact: regionalCompactArgs(config),
-  } as const;
+  const commands = usEastThanosCommands();
 
   for (const command of ["sidecar", "store"] as const) {
     it(`thanos ${command} serves the StoreAPI with mutual TLS`, () => {
