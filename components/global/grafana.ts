@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { GRAFANA, serviceHost } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
+import { grafanaEnv } from "../../builders/grafana/settings";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { DEFAULTS } from "../../config/defaults";
@@ -217,34 +218,23 @@ export class Grafana extends pulumi.ComponentResource {
                   env: [
                     // Before the variables that expand it.
                     fieldEnv("POD_IP", "status.podIP"),
-                    ...env({
-                      GF_SERVER_PROTOCOL: "https",
-                      GF_SERVER_HTTP_PORT: String(GRAFANA.port),
-                      GF_SERVER_CERT_FILE: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
-                      GF_SERVER_CERT_KEY: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
-                      GF_SERVER_DOMAIN: a.settings.domain,
-                      GF_SERVER_ROOT_URL: `https://${a.settings.domain}/`,
-                      GF_DATABASE_TYPE: "postgres",
-                      GF_DATABASE_HOST: pulumi.interpolate`${a.database.host}:${a.database.port}`,
-                      GF_DATABASE_NAME: a.database.databaseName,
-                      GF_DATABASE_USER: a.database.username,
-                      GF_DATABASE_SSL_MODE: "require",
-                      // Sessions (user_auth_token) always live in the database; the remote cache goes there too, so
-                      // nothing a user depends on stays in one replica's memory.
-                      GF_REMOTE_CACHE_TYPE: "database",
-                      GF_SECURITY_ADMIN_USER: "admin",
-                      GF_SECURITY_COOKIE_SECURE: "true",
-                      GF_AUTH_ANONYMOUS_ENABLED: "false",
-                      GF_ANALYTICS_REPORTING_ENABLED: "false",
-                      GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
-                      // Logs go to stdout only: the root filesystem is read-only.
-                      GF_LOG_MODE: "console",
-                      GF_PATHS_PROVISIONING: GRAFANA.provisioningDir,
-                      GF_PATHS_DATA: GRAFANA_DATA_DIR,
-                      GF_UNIFIED_ALERTING_HA_PEERS: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
-                      GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: gossip,
-                      GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: gossip,
-                    }),
+                    ...env(
+                      grafanaEnv({
+                        port: GRAFANA.port,
+                        certFile: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsCert}`,
+                        keyFile: `${GRAFANA.tlsDir}/${SECRET_FILES.tlsKey}`,
+                        domain: a.settings.domain,
+                        database: {
+                          host: pulumi.interpolate`${a.database.host}:${a.database.port}`,
+                          name: a.database.databaseName,
+                          user: a.database.username,
+                        },
+                        provisioningDir: GRAFANA.provisioningDir,
+                        dataDir: GRAFANA_DATA_DIR,
+                        alertingPeers: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
+                        alertingAddress: gossip,
+                      }),
+                    ),
                     fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
                     fromSecret("GF_DATABASE_PASSWORD", "database-password"),
                   ],
