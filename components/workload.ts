@@ -18,6 +18,8 @@ import {
   zoneSpread,
 } from "../builders/k8s/pod";
 import { TLS_SECRET_KEYS } from "../builders/k8s/tls-secret";
+import { PROBE_FILES, probeClientConfig } from "../builders/prometheus/probe";
+import { toYaml } from "../builders/regional/render";
 import type { ScalingBounds } from "../config/types";
 
 export type Container = k8s.types.input.core.v1.Container;
@@ -102,6 +104,33 @@ export function httpProbes(
   return {
     readiness: httpProbe(o.readyPath ?? "/-/ready", port, { ...timing, failureThreshold: o.readinessFailureThreshold }),
     liveness: httpProbe(o.healthyPath ?? "/-/healthy", port, { ...timing, failureThreshold: LIVENESS_FAILURES }),
+  };
+}
+
+/**
+ * The credentials a probe logs in with, for servers whose every HTTP path asks for basic auth: a Secret with
+ * the probe's client config, the probe user's password and the server's CA, mounted at `dir`. The password
+ * never appears in the pod spec.
+ */
+export function probeCredentials(
+  w: Workload,
+  p: { dir: string; username: string; serverName: string; password: pulumi.Input<string>; caPem: pulumi.Input<string> },
+): { feature: ContainerFeature; clientConfigFile: string } {
+  const secret = new k8s.core.v1.Secret(
+    `${w.id.name}-probe`,
+    {
+      metadata: metadata(w, `${w.id.name}-probe`),
+      stringData: {
+        [PROBE_FILES.clientConfig]: toYaml(probeClientConfig(p.dir, p.username, p.serverName)),
+        [PROBE_FILES.password]: p.password,
+        [PROBE_FILES.ca]: p.caPem,
+      },
+    },
+    w.opts,
+  );
+  return {
+    feature: mountedFiles("probe", p.dir, { secret: { secretName: secret.metadata.name } }),
+    clientConfigFile: `${p.dir}/${PROBE_FILES.clientConfig}`,
   };
 }
 

@@ -4,8 +4,6 @@
  * the probe runs the image's own `amtool` against the API, over the server's TLS, with a password the pod
  * mounts from a Secret: it passes when the API answers an authenticated request.
  */
-import { localClientConfig } from "../prometheus/web";
-
 export interface AlertmanagerProbeParams {
   /** `amtool` as the container runs it (the image has it on PATH), or a local path. */
   readonly amtool: string;
@@ -16,17 +14,4 @@ export interface AlertmanagerProbeParams {
 
 export function alertmanagerProbeCommand(p: AlertmanagerProbeParams): string[] {
   return [p.amtool, "cluster", "show", `--alertmanager.url=${p.url}`, `--http.config.file=${p.clientConfigFile}`];
-}
-
-export interface AlertmanagerProbeClientParams {
-  readonly username: string;
-  readonly passwordFile: string;
-  /** The CA that signed the server certificate, and a name the certificate carries. */
-  readonly caFile: string;
-  readonly serverName: string;
-}
-
-/** amtool's `--http.config.file`: the probe user's basic auth, and the server verified by its CA and name. */
-export function alertmanagerProbeClientConfig(p: AlertmanagerProbeClientParams) {
-  return localClientConfig(p);
 }

@@ -3,6 +3,21 @@
  * HTTP client config (basic auth, the server's CA and name): for servers whose every path asks for
  * credentials, which an httpGet probe could only send from the pod spec, in clear text to whoever reads it.
  */
+import { localClientConfig } from "./web";
+
+/** What a probe's Secret holds, by file name: its client config, the probe user's password, the server's CA. */
+export const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca.crt" } as const;
+
+/** The client config a probe reads where its Secret is mounted (`dir`): the probe user's basic auth, the server verified by its CA and name. */
+export function probeClientConfig(dir: string, username: string, serverName: string) {
+  return localClientConfig({
+    username,
+    passwordFile: `${dir}/${PROBE_FILES.password}`,
+    caFile: `${dir}/${PROBE_FILES.ca}`,
+    serverName,
+  });
+}
+
 export interface PromtoolCheckParams {
   /** `promtool` as the container runs it (the Prometheus image has it on PATH), or a local path. */
   readonly promtool: string;

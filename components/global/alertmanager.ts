@@ -1,8 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { alertmanagerProbeClientConfig, alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
+import { alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
 import { ALERTMANAGER, alertmanagerPeerHosts, alertmanagerPodName } from "../../builders/global/layout";
-import { toYaml } from "../../builders/regional/render";
 import { DEFAULTS } from "../../config/defaults";
 import { IMAGES } from "../../versions";
 import { type CrossSignedIntermediate, signedCertificate, subjectNames } from "../pki";
@@ -23,6 +22,7 @@ import {
   persistentVolumeClaim,
   podBasics,
   tlsSecret,
+  probeCredentials,
 } from "../workload";
 import { type GlobalPartArgs, globalWorkload } from "./part";
 
@@ -102,8 +102,6 @@ export interface AlertmanagerMeshArgs extends GlobalPartArgs {
   readonly storageClassName?: string;
 }
 
-const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca.crt" } as const;
-
 /**
  * The peers: a StatefulSet spread over zones, its secrets, one server certificate for all peers, and a
  * budget that keeps a majority up.
@@ -145,32 +143,19 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
       w.opts,
     );
     const tls = tlsSecret(w, { certPem: chain, keyPem: leaf.keyPem });
-    const probeFile = (file: string) => `${ALERTMANAGER.probeDir}/${file}`;
-    const probe = new k8s.core.v1.Secret(
-      `${w.id.name}-probe`,
-      {
-        metadata: metadata(w, `${w.id.name}-probe`),
-        stringData: {
-          [PROBE_FILES.clientConfig]: toYaml(
-            alertmanagerProbeClientConfig({
-              username: ALERTMANAGER.probeUser,
-              passwordFile: probeFile(PROBE_FILES.password),
-              caFile: probeFile(PROBE_FILES.ca),
-              serverName: ALERTMANAGER.tlsServerName,
-            }),
-          ),
-          [PROBE_FILES.password]: args.probePassword,
-          // The intermediate that signs the peers' certificate: the chain the server sends ends at it.
-          [PROBE_FILES.ca]: args.ca.self.certPem,
-        },
-      },
-      w.opts,
-    );
+    const probe = probeCredentials(w, {
+      dir: ALERTMANAGER.probeDir,
+      username: ALERTMANAGER.probeUser,
+      serverName: ALERTMANAGER.tlsServerName,
+      password: args.probePassword,
+      // The intermediate that signs the peers' certificate: the chain the server sends ends at it.
+      caPem: args.ca.self.certPem,
+    });
     const features = [
       mountedFiles("config", ALERTMANAGER.configDir, { secret: { secretName: configSecret.metadata.name } }),
       mountedFiles("receivers", ALERTMANAGER.secretsDir, { secret: { secretName: receivers.metadata.name } }),
       mountedFiles("tls", ALERTMANAGER.tlsDir, { secret: { secretName: tls.metadata.name } }),
-      mountedFiles("probe", ALERTMANAGER.probeDir, { secret: { secretName: probe.metadata.name } }),
+      probe.feature,
     ];
     new k8s.apps.v1.StatefulSet(
       w.id.name,
@@ -212,7 +197,7 @@ export class AlertmanagerMesh extends pulumi.ComponentResource {
                     alertmanagerProbeCommand({
                       amtool: "amtool",
                       url: `https://localhost:${ALERTMANAGER.webPort}`,
-                      clientConfigFile: probeFile(PROBE_FILES.clientConfig),
+                      clientConfigFile: probe.clientConfigFile,
                     }),
                   ),
                 }),

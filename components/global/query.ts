@@ -2,8 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { QUERY_FRONTEND, THANOS_QUERY, serviceHost } from "../../builders/global/layout";
 import { WAIT_FOR_TERM, promtoolCheckCommand } from "../../builders/prometheus/probe";
-import { localClientConfig } from "../../builders/prometheus/web";
-import { toYaml } from "../../builders/regional/render";
 import type { ComponentIdentity } from "../../builders/k8s/labels";
 import type { ContainerResources } from "../../builders/k8s/pod";
 import type { ScalingBounds } from "../../config/types";
@@ -31,6 +29,7 @@ import {
   socketProbes,
   TMP_SIZE,
   tlsSecret,
+  probeCredentials,
 } from "../workload";
 import { type GlobalPartArgs, globalWorkload } from "./part";
 
@@ -113,8 +112,6 @@ export interface QueryFrontendArgs {
   readonly probePassword: pulumi.Output<string>;
 }
 
-const PROBE_FILES = { clientConfig: "client.yaml", password: "password", ca: "ca.crt" } as const;
-
 /**
  * The frontend's readiness: its /-/ready follows Thanos Query's (it asks Query's every 10 s), but every path
  * asks for basic auth and the Thanos image has no HTTP client to probe it with. A container of the Prometheus
@@ -126,31 +123,17 @@ function readinessCheck(
   f: QueryFrontendArgs,
   serverName: string,
 ): { containers: Container[]; features: ContainerFeature[] } {
-  const file = (name: string) => `${QUERY_FRONTEND.probeDir}/${name}`;
-  const secret = new k8s.core.v1.Secret(
-    `${frontend.id.name}-probe`,
-    {
-      metadata: metadata(frontend, `${frontend.id.name}-probe`),
-      stringData: {
-        [PROBE_FILES.clientConfig]: toYaml(
-          localClientConfig({
-            username: QUERY_FRONTEND.probeUser,
-            passwordFile: file(PROBE_FILES.password),
-            caFile: file(PROBE_FILES.ca),
-            serverName,
-          }),
-        ),
-        [PROBE_FILES.password]: f.probePassword,
-        [PROBE_FILES.ca]: f.ingressCa.certPem,
-      },
-    },
-    frontend.opts,
-  );
-  const probe = mountedFiles("probe", QUERY_FRONTEND.probeDir, { secret: { secretName: secret.metadata.name } });
+  const probe = probeCredentials(frontend, {
+    dir: QUERY_FRONTEND.probeDir,
+    username: QUERY_FRONTEND.probeUser,
+    serverName,
+    password: f.probePassword,
+    caPem: f.ingressCa.certPem,
+  });
   const check = promtoolCheckCommand("ready", {
     promtool: "promtool",
     url: `https://localhost:${QUERY_FRONTEND.httpPort}`,
-    clientConfigFile: file(PROBE_FILES.clientConfig),
+    clientConfigFile: probe.clientConfigFile,
   });
   return {
     containers: [
@@ -160,11 +143,11 @@ function readinessCheck(
         command: WAIT_FOR_TERM,
         args: [],
         resources: DEFAULTS.queryFrontend.readyCheckResources,
-        features: [probe],
+        features: [probe.feature],
         probes: { readiness: { exec: { command: check }, periodSeconds: 10, timeoutSeconds: 5 } },
       }),
     ],
-    features: [probe],
+    features: [probe.feature],
   };
 }
 

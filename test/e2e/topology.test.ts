@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { alertmanagerProbeClientConfig, alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
+import { alertmanagerProbeCommand } from "../../builders/alertmanager/probe";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { promtoolCheckCommand } from "../../builders/prometheus/probe";
 import { localClientConfig } from "../../builders/prometheus/web";
@@ -60,7 +60,7 @@ function alertmanagerProbeOf(topology: Topology): (name: string) => Promise<numb
     fs.writeFileSync(
       clientConfigFile,
       YAML.stringify(
-        alertmanagerProbeClientConfig({
+        localClientConfig({
           username: access.username!,
           passwordFile: access.passwordFile!,
           caFile: access.caFile!,
