@@ -36,6 +36,26 @@ export const DEFAULTS = {
   /** The interval and delays are Thanos' own defaults, written out so the pod spec says what runs. */
   storeGateway: { replicas: 2, syncInterval: "3m" },
   compactor: { waitInterval: "5m", consistencyDelay: "30m" },
+  /**
+   * How a region's samples reach the global tier (ingestion.mode): its sidecars' StoreAPIs and /federate, or
+   * Prometheus in agent mode writing to the global tier's Thanos Receive. The agent keeps its write-ahead log
+   * for `walRetention` while Receive cannot be reached, and sends it on when the link is back.
+   */
+  ingestion: { mode: "sidecar" as const, walRetention: "4h" },
+  /**
+   * Thanos Receive in the global tier, for the remote-write regions: `replicas` pods in one hashring, each
+   * sample written to 3 of them (RECEIVE.replicationFactor, not a key: fewer loses samples with one pod). The
+   * per-tenant limits bound each region's requests (Thanos' request limits; 0 is no limit) and their
+   * concurrency.
+   */
+  receive: {
+    replicas: 3,
+    retention: "24h",
+    limits: { requestSeries: 20_000, requestSamples: 100_000, requestBytes: 4 * 1024 * 1024, maxConcurrency: 30 },
+    resources: { cpuRequest: "500m", memoryRequest: "2Gi", memoryLimit: "4Gi" },
+  },
+  /** The Thanos Ruler pair evaluating each remote-write region's rules (an agent evaluates none). */
+  ruler: { replicas: 2, resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" } },
   /** The global federation Prometheus scrapes and evaluates at one interval. */
   federation: {
     replicas: 2,

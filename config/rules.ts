@@ -216,6 +216,20 @@ function scalingBounds(config: GlobalStackConfig, { fail }: RuleContext): void {
   }
 }
 
+/** remote-write needs the address of the global tier's Receive; sidecar dials nothing and takes none. */
+function ingestionEndpoint({ ingestion }: RegionalStackConfig, { fail }: RuleContext): void {
+  if (ingestion.mode === "remote-write" && ingestion.receiveEndpoint === undefined)
+    fail(
+      ["ingestion", "receiveEndpoint"],
+      "the global tier's Thanos Receive ingress as host:port (such as receive.example.com:19291) when ingestion.mode is remote-write",
+    );
+  if (ingestion.mode === "sidecar" && ingestion.receiveEndpoint !== undefined)
+    fail(
+      ["ingestion", "receiveEndpoint"],
+      "no value when ingestion.mode is sidecar: the global tier dials the region, the region dials nothing",
+    );
+}
+
 /** The rules between the stack's keys, the teams' excepted (./teams-rules.ts). */
 export const STACK_RULES: readonly StackRule[] = [
   otherCloudsKeys,
@@ -227,6 +241,7 @@ export const STACK_RULES: readonly StackRule[] = [
   regionalRule(sampleLimit),
   regionalRule(shardsWithinTargets),
   regionalRule(regionalSpread),
+  regionalRule(ingestionEndpoint),
   globalRule(regionsOnce),
   globalRule(receivers),
   globalRule(heartbeat),

@@ -40,6 +40,9 @@ import {
 import { teamsSchema } from "./teams-schema";
 
 export const TIERS = ["regional", "global"] as const;
+/** How a region's samples reach the global tier (the `ingestion.mode` key). */
+export const INGESTION_MODES = ["sidecar", "remote-write"] as const;
+export type IngestionMode = (typeof INGESTION_MODES)[number];
 export type Tier = (typeof TIERS)[number];
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE"] as const;
 export const RECEIVER_TYPES = ["slack", "pagerduty", "webhook"] as const;
@@ -485,6 +488,28 @@ function prometheusSchema() {
   ).prefault({});
 }
 
+function ingestionSchema() {
+  return section(
+    {
+      mode: oneOf(
+        INGESTION_MODES,
+        "sidecar: every Prometheus pod carries a Thanos sidecar the global tier dials (StoreAPI, /federate) through the region gateway; remote-write: for a cluster that can only send out, Prometheus runs in agent mode and writes to the global tier's Thanos Receive, whose Thanos Ruler evaluates the region's rules (README: Ingestion modes).",
+      ).default(DEFAULTS.ingestion.mode),
+      receiveEndpoint: text(
+        ENDPOINT.re,
+        ENDPOINT.allowed,
+        "remote-write only: the global tier's Thanos Receive ingress (host:port, its `receiveEndpoint` is dialled at this name or address), required there.",
+      ).optional(),
+      walRetention: duration({
+        minSeconds: 30 * 60,
+        why: "a link lost for less than half an hour must not lose samples",
+        doc: "remote-write only: how long an outage of the link to Receive the agent's write-ahead log bridges (--storage.agent.retention.max-time).",
+      }).default(DEFAULTS.ingestion.walRetention),
+    },
+    "How the region's samples reach the global tier.",
+  ).prefault({});
+}
+
 /** The compactor makes 5m blocks from 40h of raw data and 1h blocks from 10d of 5m data, and refuses shorter retention. */
 const MIN_RAW_RETENTION = 40 * HOUR;
 const MIN_FIVE_MINUTE_RETENTION = 10 * DAY;
@@ -537,6 +562,7 @@ export function regionalSchema(identity: StackIdentity) {
         "How long the bucket keeps each resolution, each at least as long as the finer one before it.",
       ).prefault({}),
       storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(DEFAULTS.storeGateway.replicas),
+      ingestion: ingestionSchema(),
       kubernetes: kubernetesSection({ bucket: kubernetesBucketSchema(), exposure: kubernetesExposureSchema() }),
     })
     .transform(({ expectedLoad, ...config }) => ({
@@ -700,6 +726,40 @@ function alertingSchema() {
   );
 }
 
+/** Thanos Receive for the remote-write regions: the hashring and each region's (tenant's) limits. */
+function receiveSchema() {
+  const limit = (max: number, doc: string) => int(0, max, `${doc} 0 is no limit.`);
+  const { limits } = DEFAULTS.receive;
+  return section(
+    {
+      replicas: int(
+        3,
+        30,
+        "Thanos Receive pods in the hashring; every sample is written to 3 of them (a replication factor of 3, so one pod may be lost without losing a sample).",
+      ).default(DEFAULTS.receive.replicas),
+      retention: duration({
+        minSeconds: 2 * HOUR,
+        why: "Receive uploads a block every 2h and must hold it until then",
+        doc: "How long Receive keeps samples locally (the bucket keeps them on).",
+      }).default(DEFAULTS.receive.retention),
+      tenantLimits: section(
+        {
+          requestSeries: limit(10_000_000, "Series one remote-write request of a region may carry.").default(
+            limits.requestSeries,
+          ),
+          requestSamples: limit(100_000_000, "Samples one request may carry.").default(limits.requestSamples),
+          requestBytes: limit(1024 * 1024 * 1024, "Bytes one request may carry.").default(limits.requestBytes),
+          maxConcurrency: int(1, 10_000, "Remote-write requests a Receive pod handles at once.").default(
+            limits.maxConcurrency,
+          ),
+        },
+        "The limits every remote-write region (a tenant: the region's name) writes under.",
+      ).prefault({}),
+    },
+    "Thanos Receive, for the regions whose ingestion.mode is remote-write (none: none runs).",
+  ).prefault({});
+}
+
 export function globalSchema(identity: StackIdentity) {
   const regions = list(
     text(STACK_REFERENCE, "a regional stack as org/project/stack"),
@@ -728,6 +788,7 @@ export function globalSchema(identity: StackIdentity) {
         "Grafana.",
       ),
       query: section(scalingShape(DEFAULTS.query), "Thanos Query replicas.").prefault({}),
+      receive: receiveSchema(),
       database: section(
         {
           instanceClass: forReference(

@@ -140,3 +140,63 @@ export const QUERY_FRONTEND_USERS = [
   QUERY_FRONTEND.queryUser,
   QUERY_FRONTEND.probeUser,
 ] as const;
+
+/**
+ * Thanos Receive, for the remote-write regions: one StatefulSet, one hashring of every pod. Regions reach
+ * its remote-write port through the global tier's ingress (a load balancer admitting only their egress
+ * addresses, TLS passed through to the pods, which verify each region's client certificate).
+ */
+export const RECEIVE = {
+  name: "thanos-receive",
+  /** Headless Service: each pod's stable name is its hashring endpoint. */
+  podsService: "thanos-receive-pods",
+  /** The ingress in front of every pod's remote-write port. */
+  ingressService: "thanos-receive",
+  remoteWritePort: 19291,
+  grpcPort: 10901,
+  httpPort: 10902,
+  configDir: "/etc/thanos/receive",
+  /** Its server certificate and key, and the bundle of the remote-write regions' CAs it verifies clients with. */
+  tlsDir: "/etc/thanos/receive-tls",
+  objstoreDir: "/etc/thanos/objstore",
+  dataDir: "/var/thanos/receive",
+  /** External label unique per Receive pod: Thanos Query deduplicates the replicated series on it. */
+  replicaLabel: "receive_replica",
+  /** Must equal the regions' RECEIVE_TLS_SERVER_NAME (builders/regional/layout.ts); a test checks. */
+  tlsServerName: "receive.monitoring.global",
+} as const;
+
+/** Per remote-write region: a Thanos Ruler pair and the Query, scoped to the region's tenant, it evaluates over. */
+export const RULER = {
+  httpPort: 10902,
+  grpcPort: 10901,
+  replicas: 2,
+  configDir: "/etc/thanos/rule",
+  rulesDir: "/etc/thanos/rules",
+  secretsDir: "/etc/thanos/rule-secrets",
+  dataDir: "/var/thanos/rule",
+  queryHttpPort: 10902,
+  queryGrpcPort: 10901,
+  queryConfigDir: "/etc/thanos/config",
+} as const;
+
+export function receivePodName(ordinal: number): string {
+  return `${RECEIVE.name}-${ordinal}`;
+}
+
+/** Each Receive pod's gRPC address through the headless Service: its hashring endpoint and StoreAPI. */
+export function receiveEndpointAddresses(replicas: number): string[] {
+  return Array.from(
+    { length: replicas },
+    (_, i) => `${serviceHost(`${receivePodName(i)}.${RECEIVE.podsService}`)}:${RECEIVE.grpcPort}`,
+  );
+}
+
+/** The Ruler of a remote-write region, and the region-scoped Query it evaluates over. */
+export function rulerName(region: string): string {
+  return `thanos-rule-${region}`;
+}
+
+export function rulerQueryName(region: string): string {
+  return `thanos-query-${region}`;
+}

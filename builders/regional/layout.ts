@@ -85,6 +85,12 @@ export const PATHS = {
   tlsCertFile: "/etc/tls/tls.crt",
   tlsKeyFile: "/etc/tls/tls.key",
   tlsCaFile: "/etc/tls/ca.crt",
+  /** Secret (remote-write regions): the region's client certificate to Thanos Receive, its CN the region. */
+  remoteWriteTlsDir: "/etc/prometheus/remote-write",
+  remoteWriteCertFile: "/etc/prometheus/remote-write/tls.crt",
+  remoteWriteKeyFile: "/etc/prometheus/remote-write/tls.key",
+  /** The agent's write-ahead log (remote-write regions), on the pod's volume. */
+  agentData: "/prometheus",
   alertmanagerTargetsDir: "/etc/prometheus/alertmanagers",
   alertmanagerTargetsFile: `/etc/prometheus/alertmanagers/${NAMES.alertmanagerTargetsKey}`,
   prometheusData: "/prometheus",
@@ -117,6 +123,14 @@ export function alertingUsername(region: string): string {
 export const ALERTMANAGER_TLS_SERVER_NAME = "alertmanager.monitoring.global";
 
 /**
+ * Name the global Thanos Receive's certificate carries, issued the way the Alertmanagers' is (its chain ends
+ * at each region's alerting CA): a remote-write region's agent verifies it against the alerting CA it holds.
+ * A region never reads the global stack, so both sides hold it as a constant (builders/global/layout.ts
+ * RECEIVE.tlsServerName must stay equal; a test checks).
+ */
+export const RECEIVE_TLS_SERVER_NAME = "receive.monitoring.global";
+
+/**
  * The ServiceAccounts that reach the region's bucket, each with its own cloud identity and only the access
  * its pods need: the sidecars (in the Prometheus pods) write, the store gateway reads, the compactor deletes.
  */
@@ -144,4 +158,6 @@ export const BUCKET_IDENTITIES: readonly {
 
 /** Every certificate a region issues, by the name its expiry rules and the `certificateExpiries` output carry. */
 export const REGIONAL_CERTIFICATES = ["ca", "alerting-ca", "server", "query-client"] as const;
+/** The remote-write regions' one more certificate: the agents' client certificate to Thanos Receive. */
+export const REMOTE_WRITE_CERTIFICATE = "remote-write-client";
 export type RegionalCertificate = (typeof REGIONAL_CERTIFICATES)[number];

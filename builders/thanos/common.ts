@@ -3,7 +3,7 @@
  * its command and lists its flags in order, the shared groups from here among its own: the order is part of
  * the pod spec, and changing it would restart every pod.
  */
-export type ThanosCommand = "sidecar" | "store" | "compact" | "query" | "query-frontend";
+export type ThanosCommand = "sidecar" | "store" | "compact" | "query" | "query-frontend" | "receive" | "rule";
 
 /** `thanos <command>`: JSON logs (what the clusters' log pipelines parse), then the component's flag groups. */
 export function thanosArgs(command: ThanosCommand, ...groups: readonly (readonly string[])[]): string[] {

@@ -77,3 +77,23 @@ export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
     "--query.partial-response",
   ]);
 }
+
+/**
+ * A Thanos Query that sees one tenant only: the Receive series a remote-write region wrote (their
+ * `tenantLabel` equal to `tenant`). Every query is rewritten with that matcher (`--query.enforce-tenancy`,
+ * the tenant the default since the region's Ruler sends no tenant header), so a recording rule's `sum(...)`
+ * adds up that region alone, as the region's own Prometheus would.
+ */
+export interface TenantQueryArgsParams extends ThanosQueryArgsParams {
+  readonly tenant: string;
+  readonly tenantLabel: string;
+}
+
+export function tenantQueryArgs(p: TenantQueryArgsParams): string[] {
+  return [
+    ...thanosQueryArgs(p),
+    "--query.enforce-tenancy",
+    `--query.tenant-label-name=${p.tenantLabel}`,
+    `--query.default-tenant-id=${p.tenant}`,
+  ];
+}

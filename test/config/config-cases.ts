@@ -56,7 +56,7 @@ const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedC
 const alertingKeys =
   "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";
 const regionalKeys =
-  "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas, kubernetes";
+  "tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, prometheus, expectedLoad, bucketRetention, storeGatewayReplicas, ingestion, kubernetes";
 const durationAtLeast = (min: string, why?: string) =>
   `a duration such as 30s, 6h or 15d of at least ${min} and at most 100y${why ? ` (${why})` : ""}`;
 /** Scrape and evaluation intervals: at most an hour. */
@@ -226,7 +226,7 @@ export const BAD_INPUTS: BadInput[] = [
     shown: "a secret value",
     unknown: true,
     allowed:
-      "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, kubernetes, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl",
+      "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, receive, database, ingressAllowedCidrs, kubernetes, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl",
   },
 
   // Default alerts: only names of the stack's own tier, never a guard, and a runbook URL.
@@ -1426,5 +1426,30 @@ export const BAD_INPUTS: BadInput[] = [
     shown: "no value (it is required)",
     allowed:
       "a list of IPv4 CIDRs such as 203.0.113.0/24 allowed to reach Grafana and Thanos Query, which together leave some of the internet out",
+  },
+  {
+    name: "remote-write without the Receive endpoint",
+    stack: "us-east",
+    config: { ingestion: { mode: "remote-write" } },
+    key: "ingestion.receiveEndpoint",
+    shown: "no value (it is required)",
+    allowed:
+      "the global tier's Thanos Receive ingress as host:port (such as receive.example.com:19291) when ingestion.mode is remote-write",
+  },
+  {
+    name: "an ingestion mode that does not exist",
+    stack: "eu-west",
+    config: { ingestion: { mode: "push" } },
+    key: "ingestion.mode",
+    shown: 'the value "push"',
+    allowed: "one of 'sidecar', 'remote-write'",
+  },
+  {
+    name: "a Receive hashring too small to replicate each sample three times",
+    stack: "global",
+    config: { receive: { replicas: 2 } },
+    key: "receive.replicas",
+    shown: "the number 2",
+    allowed: "a whole number from 3 to 30",
   },
 ];

@@ -9,6 +9,16 @@ export interface ThanosFlags {
 
 const cache = new Map<ThanosCommand, ThanosFlags>();
 
+/**
+ * Flags the pinned Thanos accepts but hides from `--help` (kingpin's Hidden), each documented upstream:
+ * `--receive.limits-config-file` (docs/components/receive.md, "Limits & gates"; cmd/thanos/receive.go
+ * registers it WithHidden). A test that starts the binary with the flag proves it is accepted
+ * (test/binaries/remote-write.test.ts: kingpin refuses a flag it does not know).
+ */
+const HIDDEN_FLAGS: Partial<Record<ThanosCommand, readonly string[]>> = {
+  receive: ["--receive.limits-config-file"],
+};
+
 /** The flags of one command, read from the pinned binary's own help (kingpin prints `--flag=VALUE` lines). */
 export function thanosFlags(command: ThanosCommand): ThanosFlags {
   const known = cache.get(command);
@@ -28,6 +38,7 @@ export function thanosFlags(command: ThanosCommand): ThanosFlags {
     }
   }
   if (flags.size === 0) throw new Error(`thanos ${command} --help listed no flags:\n${help.slice(0, 500)}`);
+  for (const hidden of HIDDEN_FLAGS[command] ?? []) flags.add(hidden);
   const result = { known: flags, deprecated };
   cache.set(command, result);
   return result;

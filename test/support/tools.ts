@@ -47,9 +47,9 @@ export function withStandInFiles(text: string, prefixes: readonly string[], root
 }
 
 /** Stops a process a test started, by its pid, and waits until it has exited. */
-export async function stopChild(child: ChildProcess | undefined): Promise<void> {
+export async function stopChild(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  process.kill(child.pid);
+  process.kill(child.pid, signal);
   await exited;
 }

@@ -1,0 +1,128 @@
+/** The remote-write mode's builders: the agent's config, Receive's hashring, limits and flags, the Ruler's inputs. */
+import * as assert from "node:assert";
+import { RECEIVE, receiveEndpointAddresses } from "../../builders/global/layout";
+import {
+  federationWriteUrls,
+  globalReceiveArgs,
+  globalReceiveHashrings,
+  globalReceiveLimits,
+  rulerArgs,
+  rulerQueryArgs,
+  rulerRules,
+} from "../../builders/global/receive";
+import { prometheusConfig } from "../../builders/prometheus/config";
+import { regionalAgentArgs, regionalAgentConfig } from "../../builders/regional/agent";
+import { RECEIVE_TLS_SERVER_NAME, REPLICA_LABEL } from "../../builders/regional/layout";
+import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
+import { RECEIVE_REPLICATION_FACTOR, receiveArgs, receiveHashrings } from "../../builders/thanos/receive";
+import { FEDERATED_PREFIXES } from "../../builders/rules/recording";
+import { DEFAULTS } from "../../config/defaults";
+import { regionalStack } from "../fixtures/regional-fixtures";
+
+const config = {
+  ...regionalStack("us-east"),
+  ingestion: { mode: "remote-write" as const, receiveEndpoint: "receive.example.com:19291", walRetention: "6h" },
+};
+const plan = regionalPlan(config);
+const GLOBAL = {
+  receive: { replicas: 5, retention: "24h", tenantLimits: { ...DEFAULTS.receive.limits } },
+  alerting: { replicas: 3 },
+  federationReplicas: 2,
+};
+const REGION = {
+  region: "us-east",
+  externalLabels: { region: "us-east", cloud: "aws", cluster: "c" },
+  replicaLabel: REPLICA_LABEL,
+  alertingUsername: "prometheus-us-east",
+};
+
+describe("remote-write builders", () => {
+  it("an agent scrapes what the sidecar mode's Prometheus scrapes, with the same labels, and writes to Receive", () => {
+    const agent = regionalAgentConfig(config, plan, "c", 0, "$(POD_NAME)");
+    const sidecar = prometheusConfig(regionalPrometheusParams(config, plan, "c", 0, "$(POD_NAME)"));
+    assert.deepStrictEqual(agent.global.external_labels, sidecar.global.external_labels);
+    assert.deepStrictEqual(
+      agent.scrape_configs.map((j) => j.job_name),
+      sidecar.scrape_configs.map((j) => j.job_name).filter((name) => name !== "thanos-sidecar"),
+    );
+    assert.ok(!("rule_files" in agent) && !("alerting" in agent));
+    assert.strictEqual(agent.remote_write[0].url, "https://receive.example.com:19291/api/v1/receive");
+    assert.strictEqual(agent.remote_write[0].tls_config.server_name, RECEIVE_TLS_SERVER_NAME);
+  });
+
+  it("the agent keeps its write-ahead log as long as ingestion.walRetention says", () => {
+    const args = regionalAgentArgs(config);
+    assert.strictEqual(args[0], "--agent");
+    assert.ok(args.includes("--storage.agent.retention.max-time=6h"));
+  });
+
+  it("a sidecar-mode region has no agent", () => {
+    assert.throws(() => regionalAgentArgs(regionalStack("us-east")), /remote-write/);
+  });
+
+  it("both tiers hold the same Receive server name", () => {
+    assert.strictEqual(RECEIVE.tlsServerName, RECEIVE_TLS_SERVER_NAME);
+  });
+
+  it("Receive writes each sample to 3 pods of one hashring of every pod", () => {
+    const args = globalReceiveArgs(GLOBAL);
+    assert.ok(args.includes(`--receive.replication-factor=${RECEIVE_REPLICATION_FACTOR}`));
+    assert.strictEqual(RECEIVE_REPLICATION_FACTOR, 3);
+    assert.ok(args.includes("--receive.tenant-certificate-field=commonName"));
+    assert.deepStrictEqual(globalReceiveHashrings(GLOBAL)[0].endpoints, receiveEndpointAddresses(5));
+  });
+
+  it("refuses a hashring smaller than the replication factor, and a replication factor below 3", () => {
+    assert.throws(() => receiveHashrings([{ address: "a:1" }, { address: "b:1" }]), /cannot write each sample to 3/);
+    assert.throws(() => receiveHashrings([{ address: "a:1" }, { address: "a:1" }, { address: "b:1" }]), /twice/);
+    const base = {
+      listen: { host: "0.0.0.0", grpcPort: 1, httpPort: 2 },
+      remoteWriteAddress: "0.0.0.0:3",
+      remoteWriteTls: { certFile: "c", keyFile: "k", clientCaFile: "ca" },
+      tsdbPath: "/t",
+      retention: "1d",
+      objstoreConfigFile: "o",
+      hashringsFile: "h",
+      limitsConfigFile: "l",
+      localEndpoint: "a:1",
+      replicaLabel: { name: "r", value: "v" },
+    };
+    assert.throws(() => receiveArgs({ ...base, replicationFactor: 2 }), /loses samples/);
+  });
+
+  it("every remote-write region is a tenant under the stack's limits; any other writes under the smallest", () => {
+    const limits = globalReceiveLimits(GLOBAL, ["us-east", "eu-west"]);
+    assert.deepStrictEqual(Object.keys(limits.write.tenants), ["us-east", "eu-west"]);
+    assert.strictEqual(limits.write.tenants["us-east"].request.series_limit, DEFAULTS.receive.limits.requestSeries);
+    assert.strictEqual(limits.write.default.request.size_bytes_limit, 1);
+    assert.throws(() => globalReceiveLimits(GLOBAL, []), /no tenant/);
+  });
+
+  it("the Ruler carries the region's labels, its own replica label (dropped from alerts), and writes to every federation replica", () => {
+    const args = rulerArgs(REGION, "30s");
+    assert.ok(args.includes('--label=region="us-east"'));
+    assert.ok(args.includes(`--label=${REPLICA_LABEL}="$(POD_NAME)"`));
+    assert.ok(args.includes(`--alert.label-drop=${REPLICA_LABEL}`));
+    assert.strictEqual(federationWriteUrls(GLOBAL).length, 2);
+  });
+
+  it("the Ruler's Query sees the region's tenant only and deduplicates the agents and Receive's copies", () => {
+    const args = rulerQueryArgs(GLOBAL, REGION);
+    assert.ok(args.includes("--query.enforce-tenancy"));
+    assert.ok(args.includes("--query.default-tenant-id=us-east"));
+    assert.ok(args.includes(`--query.replica-label=${REPLICA_LABEL}`));
+    assert.ok(args.includes(`--query.replica-label=${RECEIVE.replicaLabel}`));
+  });
+
+  it("the Ruler evaluates the recording rules the federation reads and no alert of a workload an agent region lacks", () => {
+    const files = rulerRules();
+    const recorded = files["recording.yaml"].groups.flatMap((g) => g.rules.map((r) => ("record" in r ? r.record : "")));
+    for (const prefix of FEDERATED_PREFIXES)
+      assert.ok(
+        recorded.some((name) => name.startsWith(prefix)),
+        prefix,
+      );
+    assert.ok(!files["alerts.yaml"].groups.some((g) => g.name === "thanos"));
+    assert.ok(files["alerts.yaml"].groups.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")));
+  });
+});
