@@ -24,6 +24,7 @@ import {
 } from "../policies/kubernetes/containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
+import { receiveReplication } from "../policies/kubernetes/receive";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "../policies/kubernetes/security";
 import { emptyDirSizeLimit } from "../policies/kubernetes/volumes";
@@ -54,6 +55,19 @@ function withPrometheusContainer(change: (prometheus: any) => void): FakeResourc
   const resources = regionalMonitoring();
   change(named(resources, STATEFUL_SET, "prometheus-shard-0").props.spec.template.spec.containers[0]);
   return resources;
+}
+
+/** A Thanos Receive StatefulSet of router-ingestor pods (a hashring and a local endpoint) with `flags`. */
+function receive(replicas: number, flags: readonly string[]): FakeResource {
+  const resource = thanos("thanos-receive", "receive", replicas);
+  const container = resource.props.spec.template.spec.containers[0];
+  container.args = [
+    ...container.args,
+    "--receive.hashrings-file=/etc/thanos/receive/hashrings.json",
+    "--receive.local-endpoint=$(POD_NAME).thanos-receive-pods.monitoring.svc:10901",
+    ...flags,
+  ];
+  return resource;
 }
 
 export function without(resources: FakeResource[], type: string, name: string): FakeResource[] {
@@ -283,6 +297,19 @@ export const CASES: PolicyCase[] = [
       prometheusShard(0, 2, ["--storage.tsdb.min-block-duration=2h", "--storage.tsdb.max-block-duration=1d"]),
     ],
     message: /equal block durations: --storage.tsdb.min-block-duration=2h, --storage.tsdb.max-block-duration=1d/,
+  },
+  {
+    policy: receiveReplication,
+    passes: () => [...globalMonitoring(), receive(3, ["--receive.replication-factor=3"])],
+    fails: () => [receive(3, [])],
+    message:
+      /container 'receive' runs thanos receive in a hashring with a replication factor of 1 \(the default\): at least 3 are required/,
+  },
+  {
+    policy: receiveReplication,
+    passes: () => [receive(5, ["--receive.replication-factor=3"])],
+    fails: () => [receive(2, ["--receive.replication-factor=3"])],
+    message: /writes each sample to 3 Receive pods, but its workload runs 2: at least 3 are required/,
   },
   {
     policy: uniqueReplicaLabels,

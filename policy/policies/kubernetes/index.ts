@@ -5,6 +5,7 @@ import { oneCompactorPerBucket } from "./compactors";
 import { containerPolicies } from "./containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
+import { receiveReplication } from "./receive";
 import { uniqueReplicaLabels } from "./replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
 import { emptyDirSizeLimit } from "./volumes";
@@ -15,6 +16,7 @@ export const kubernetesPolicies: Policies = [
   podDisruptionBudgets,
   oneCompactorPerBucket,
   sidecarBlockDurations,
+  receiveReplication,
   uniqueReplicaLabels,
   loadBalancerSourceRanges,
   loadBalancerServed,
