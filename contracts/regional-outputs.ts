@@ -91,6 +91,12 @@ export interface RegionalOutputs {
    * deployed before it existed, and on a cloud: a load balancer then.
    */
   readonly gatewayExposure?: GatewayExposure;
+  /**
+   * How the region's samples reach the global tier: `remote-write` for a region whose agents write to the
+   * global Thanos Receive (their client certificate is signed by `tlsCaCert`, its CN the region: Receive's
+   * tenant). Absent: sidecar, what every region before it was (and a sidecar region still exports nothing).
+   */
+  readonly ingestionMode?: "remote-write";
 }
 
 /**
@@ -153,6 +159,7 @@ export const OPTIONAL_REGIONAL_OUTPUT_NAMES = [
   "certificateExpiries",
   "loadBalancerAnnotations",
   "gatewayExposure",
+  "ingestionMode",
 ] as const satisfies readonly (keyof RegionalOutputs)[];
 
 /** The namespace every monitoring workload of a cluster lives in. */

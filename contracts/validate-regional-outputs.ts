@@ -109,6 +109,8 @@ export function validateRegionalOutputs(
       "is not {type: load-balancer} or {type: node-port or address, host, federationPort, storeApiPort}",
     );
   }
+  if (raw.ingestionMode !== undefined && raw.ingestionMode !== null && raw.ingestionMode !== "remote-write")
+    fail("ingestionMode", "is not remote-write (a sidecar region exports no ingestionMode)");
   if ((raw.externalLabels as Record<string, string>).region !== regionStack) {
     fail(
       "externalLabels",

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerAnnotations } from "../builders/global/load-balancer";
+import { isRemoteWrite } from "../builders/regional/agent";
 import { gatewayExposure } from "../builders/regional/exposure";
 import { BUCKET_IDENTITIES } from "../builders/regional/layout";
 import { cloudFor } from "../components/cloud";
@@ -80,5 +81,7 @@ export function deployRegional(config: RegionalStackConfig): RegionalStackOutput
       federation: monitoring.federationPort,
       storeApi: monitoring.storeApiPort,
     }),
+    // Only a remote-write region says so: a sidecar region's outputs stay what they were.
+    ...(isRemoteWrite(config) ? { ingestionMode: "remote-write" as const } : {}),
   };
 }

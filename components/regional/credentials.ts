@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { REGIONAL_CERTIFICATES, type RegionalCertificate } from "../../builders/regional/layout";
+import {
+  REGIONAL_CERTIFICATES,
+  REMOTE_WRITE_CERTIFICATE,
+  type RegionalCertificate,
+} from "../../builders/regional/layout";
 import * as random from "@pulumi/random";
 import { storeApiServerNameWildcard } from "../../builders/gateway/routes";
 import type { IssuedCertificate } from "../../builders/rules/certificates";
@@ -12,6 +16,8 @@ export interface RegionalCredentialsArgs {
   readonly region: string;
   /** The name in every server certificate of the region. */
   readonly tlsServerName: string;
+  /** A remote-write region: its agents' client certificate to Thanos Receive, whose common name is the tenant. */
+  readonly remoteWrite?: boolean;
 }
 
 /**
@@ -33,6 +39,9 @@ export class RegionalCredentials extends pulumi.ComponentResource {
   readonly alertingPassword: pulumi.Output<string>;
   /** What the global Alertmanagers' web config needs for this region's user (they accept bcrypt only). */
   readonly alertingPasswordHash: pulumi.Output<string>;
+  /** Remote-write regions only: the agents' client certificate (CN the region: Receive's tenant) and key. */
+  readonly remoteWriteCertPem?: pulumi.Output<string>;
+  readonly remoteWriteKeyPem?: pulumi.Output<string>;
   /** Every certificate this component issued, with its expiry, for the CertificateExpiresSoon rules. */
   readonly issued: pulumi.Output<IssuedCertificate[]>;
 
@@ -86,7 +95,22 @@ export class RegionalCredentials extends pulumi.ComponentResource {
       server,
       "query-client": client,
     };
-    this.issued = pulumi.all(REGIONAL_CERTIFICATES.map((certificate) => issued(certificate, pairs[certificate])));
+    const all = REGIONAL_CERTIFICATES.map((certificate) => issued(certificate, pairs[certificate]));
+    if (args.remoteWrite) {
+      // The CN alone names the tenant (Receive's --receive.tenant-certificate-field=commonName).
+      const remoteWrite = signedCertificate(
+        `${name}-remote-write-client`,
+        "client",
+        { commonName: args.region, organizationalUnit: args.region },
+        { dnsNames: [] },
+        ca,
+        parent,
+      );
+      this.remoteWriteCertPem = remoteWrite.certPem;
+      this.remoteWriteKeyPem = pulumi.secret(remoteWrite.keyPem);
+      all.push(issued(REMOTE_WRITE_CERTIFICATE, remoteWrite));
+    }
+    this.issued = pulumi.all(all);
     this.registerOutputs({ caCertPem: this.caCertPem, alertingCaCertPem: this.alertingCaCertPem });
   }
 }

@@ -14,6 +14,7 @@ import {
   REPLICA_LABEL,
 } from "../../builders/regional/layout";
 import { gatewaySelector } from "../../builders/regional/gateway";
+import { isRemoteWrite } from "../../builders/regional/agent";
 import { regionalPlan, type RegionalPlan } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import {
@@ -55,6 +56,8 @@ const FILES = {
   rulesConfigMap: "prometheus-rules",
   objstoreSecret: "thanos-objstore",
 } as const;
+/** Remote-write regions: the agents' client certificate to Thanos Receive. */
+const REMOTE_WRITE_SECRET = "prometheus-remote-write";
 
 /**
  * A region's monitoring workloads in its cluster: the `monitoring` namespace (default deny), Prometheus
@@ -147,7 +150,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
 
     const credentials = new RegionalCredentials(
       `${name}-credentials`,
-      { region: config.stack, tlsServerName: this.tlsServerName },
+      { region: config.stack, tlsServerName: this.tlsServerName, remoteWrite: isRemoteWrite(config) },
       { parent: this },
     );
     this.tlsCaCert = credentials.caCertPem;
@@ -229,6 +232,21 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
           )
         : undefined;
 
+    // A remote-write region's agents present their client certificate to the global tier's Thanos Receive.
+    const remoteWriteSecret =
+      credentials.remoteWriteCertPem && credentials.remoteWriteKeyPem
+        ? new k8s.core.v1.Secret(
+            REMOTE_WRITE_SECRET,
+            {
+              metadata: meta(REMOTE_WRITE_SECRET),
+              stringData: {
+                [posix.basename(PATHS.remoteWriteCertFile)]: credentials.remoteWriteCertPem,
+                [posix.basename(PATHS.remoteWriteKeyFile)]: credentials.remoteWriteKeyPem,
+              },
+            },
+            inNamespace,
+          )
+        : undefined;
     const tlsChecksum = configChecksum(credentials.serverCertPem, credentials.caCertPem);
     const childOpts = { parent: this, dependsOn: [namespace] };
     new PrometheusShards(
@@ -244,6 +262,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
           ...FILES,
           tlsChecksum,
           ...(teamCredentials ? { teamCredentialsSecret: teamCredentials.secretName } : {}),
+          ...(remoteWriteSecret ? { remoteWriteSecret: REMOTE_WRITE_SECRET } : {}),
         },
       },
       childOpts,

@@ -22,6 +22,7 @@ import { regionalTraffic } from "../../builders/regional/network-policies";
 import { type RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
 import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import { isRemoteWrite, regionalAgentArgs, regionalAgentConfig } from "../../builders/regional/agent";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
 import {
@@ -49,6 +50,8 @@ export interface PrometheusMounts {
   readonly tlsChecksum: pulumi.Input<string>;
   /** The copy of the teams' credentials (TeamCredentials), where a team's endpoint names any. */
   readonly teamCredentialsSecret?: string;
+  /** Remote-write regions: the agents' client certificate to Thanos Receive. */
+  readonly remoteWriteSecret?: string;
 }
 
 export interface PrometheusShardsArgs {
@@ -96,6 +99,7 @@ export class PrometheusShards extends pulumi.ComponentResource {
           .scrape_configs,
       ),
     );
+    const agents = isRemoteWrite(config);
     new k8s.core.v1.Service(
       NAMES.prometheusService,
       {
@@ -103,11 +107,14 @@ export class PrometheusShards extends pulumi.ComponentResource {
         spec: {
           clusterIP: "None",
           selector: PROMETHEUS_SELECTOR,
-          ports: [
-            { name: "web", port: PORTS.prometheusWeb, targetPort: "web" },
-            { name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" },
-            { name: "sidecar-http", port: PORTS.thanosHttp, targetPort: "sidecar-http" },
-          ],
+          // An agent has no sidecar.
+          ports: agents
+            ? [{ name: "web", port: PORTS.prometheusWeb, targetPort: "web" }]
+            : [
+                { name: "web", port: PORTS.prometheusWeb, targetPort: "web" },
+                { name: "grpc", port: PORTS.thanosGrpc, targetPort: "grpc" },
+                { name: "sidecar-http", port: PORTS.thanosHttp, targetPort: "sidecar-http" },
+              ],
         },
       },
       common.opts,
@@ -119,10 +126,13 @@ export class PrometheusShards extends pulumi.ComponentResource {
       "prometheus",
       regionalTraffic(
         PROMETHEUS_SELECTOR,
-        [
-          { port: PORTS.prometheusWeb, from: "gateway" },
-          { port: PORTS.thanosGrpc, from: "gateway" },
-        ],
+        // An agent serves no /federate and no StoreAPI: nothing outside the pod dials it but the other agents' scrapes.
+        agents
+          ? [{ port: PORTS.prometheusWeb, from: "prometheus" }]
+          : [
+              { port: PORTS.prometheusWeb, from: "gateway" },
+              { port: PORTS.thanosGrpc, from: "gateway" },
+            ],
         "scrape",
         PROMETHEUS_SELECTOR,
         gatewaySelector(config.namePrefix),
@@ -145,7 +155,11 @@ export class PrometheusShards extends pulumi.ComponentResource {
       const template = pulumi
         .output(args.clusterName)
         .apply((cluster) =>
-          toYaml(prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER))),
+          toYaml(
+            agents
+              ? regionalAgentConfig(config, plan, cluster, shard, POD_NAME_PLACEHOLDER)
+              : prometheusConfig(regionalPrometheusParams(config, plan, cluster, shard, POD_NAME_PLACEHOLDER)),
+          ),
         );
       const configMap = new k8s.core.v1.ConfigMap(
         `${name}-config`,
@@ -156,8 +170,11 @@ export class PrometheusShards extends pulumi.ComponentResource {
         w.opts,
       );
       const state = plan.retiringShards.includes(shard) ? "retiring" : "active";
+      const shardConfig = { configMapName: configMap.metadata.name, template };
       this.statefulSets.push(
-        shardStatefulSet(w, name, { configMapName: configMap.metadata.name, template }, state, args),
+        agents
+          ? agentStatefulSet(w, name, shardConfig, state, args)
+          : shardStatefulSet(w, name, shardConfig, state, args),
       );
       disruptionBudget(w, { name });
     }
@@ -284,6 +301,109 @@ function shardStatefulSet(
             ],
           },
         },
+        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
+      },
+    },
+    w.opts,
+  );
+}
+
+/**
+ * A remote-write region's shard: Prometheus in agent mode, no sidecar. The init container substitutes the pod's
+ * name into the config as in sidecar mode; with no reloader beside it, a config change rolls the pods (the
+ * config's checksum is in the template), and the write-ahead log on the volume carries their samples over.
+ */
+function agentStatefulSet(
+  w: Workload,
+  name: string,
+  config: ShardConfig,
+  state: "active" | "retiring",
+  args: PrometheusShardsArgs,
+): k8s.apps.v1.StatefulSet {
+  const { plan, mounts } = args;
+  if (!mounts.remoteWriteSecret)
+    throw new Error(`stack '${args.config.stack}': a remote-write region's agents need their client certificate`);
+  const size = plan.sizing;
+  const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
+    exec: {
+      command: promtoolCheckCommand(command, {
+        promtool: "promtool",
+        url: `https://localhost:${PORTS.prometheusWeb}`,
+        clientConfigFile: PATHS.localClientConfigFile,
+      }),
+    },
+    periodSeconds: 15,
+    timeoutSeconds: 10,
+    failureThreshold,
+  });
+  const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
+  return new k8s.apps.v1.StatefulSet(
+    name,
+    {
+      metadata: metadata(w, name, { [SHARD_STATE_ANNOTATION]: state }),
+      spec: {
+        serviceName: NAMES.prometheusService,
+        replicas: plan.replicas,
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: w.selector },
+        template: {
+          metadata: {
+            labels: w.labels,
+            annotations: {
+              "checksum/tls": configChecksum(mounts.tlsChecksum),
+              "checksum/config": configChecksum(config.template),
+            },
+          },
+          spec: {
+            serviceAccountName: NAMES.prometheusServiceAccount,
+            securityContext: podSecurityContext(),
+            terminationGracePeriodSeconds: 120,
+            ...spread(w.selector),
+            initContainers: [
+              container({
+                name: "init-config",
+                image: IMAGES.prometheus,
+                command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
+                args: [],
+                env: [fieldEnv("POD_NAME", "metadata.name")],
+                resources: INIT_SIZE,
+                volumeMounts: [
+                  mount("config", PATHS.configTemplateDir),
+                  mount("config-out", PATHS.configOutDir, false),
+                ],
+              }),
+            ],
+            containers: [
+              container({
+                name: "prometheus",
+                image: IMAGES.prometheus,
+                args: regionalAgentArgs(args.config),
+                ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
+                resources: size.prometheus,
+                volumeMounts: [
+                  mount("config-out", PATHS.configOutDir),
+                  mount("secrets", PATHS.prometheusSecretsDir),
+                  mount("tls", PATHS.tlsDir),
+                  mount("remote-write", PATHS.remoteWriteTlsDir),
+                  ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
+                  mount("data", PATHS.agentData, false),
+                ],
+                probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
+              }),
+            ],
+            volumes: [
+              { name: "config", configMap: { name: config.configMapName } },
+              { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
+              { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
+              { name: "tls", secret: { secretName: mounts.tlsSecret } },
+              { name: "remote-write", secret: { secretName: mounts.remoteWriteSecret } },
+              ...(mounts.teamCredentialsSecret
+                ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }]
+                : []),
+            ],
+          },
+        },
+        // The write-ahead log, which holds what Receive has not taken yet, survives a restart.
         volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
       },
     },

@@ -87,6 +87,12 @@ const STACKS: readonly { stack: string; title: string; runOptions?: string; expe
       "monitoring:regional:TeamCredentials",
     ],
   },
+  {
+    stack: "us-east",
+    title: "us-east in remote-write mode",
+    runOptions: "test/fixtures/remote-write/stack.json",
+    expectedTypes: ["aws:eks/cluster:Cluster", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Secret"],
+  },
 ];
 
 for (const { stack, title, runOptions, expectedTypes } of STACKS) {
