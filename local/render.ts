@@ -25,25 +25,31 @@ import {
   FEDERATION_ALERTING_USER,
   QUERY_FRONTEND_SCRAPE_USER,
 } from "../builders/global/layout";
-import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
 import type { PrometheusFiles } from "../builders/prometheus/config";
-import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
 import {
   ALERTMANAGER_TLS_SERVER_NAME,
   FEDERATION_USERNAME,
   REPLICA_LABEL,
   tlsServerName,
 } from "../builders/regional/layout";
-import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
+import {
+  CERTIFICATE_RULES_FILE,
+  type PrometheusPodLayout,
+  type RegionalLayout,
+  type RegionalTimings,
+  regionalCompactArgs,
+  regionalLocalClientConfig,
+  regionalPrometheusArgs,
+  regionalRuleFiles,
+  regionalSidecarArgs,
+  regionalStoreArgs,
+  regionalWebConfig,
+} from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
-import { compactArgs } from "../builders/thanos/compact";
-import type { GrpcServerTls } from "../builders/thanos/common";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
-import { sidecarArgs } from "../builders/thanos/sidecar";
-import { storeArgs } from "../builders/thanos/store";
 import { DEFAULTS } from "../config/defaults";
 import { bcryptHash } from "./bcrypt";
 import type { Binaries } from "./binaries";
@@ -191,7 +197,7 @@ function renderRegion(
     teamCredentialsDir: path.join(dir, "secrets", "no-team-credentials"),
   };
   const rulesDir = regionRulesDir(region);
-  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration)))
+  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config, plan.blockDuration)))
     write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
   const issued = [
     { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
@@ -201,39 +207,34 @@ function renderRegion(
     path.join(rulesDir, CERTIFICATE_RULES_FILE),
     yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)),
   );
-  const webConfigFile = write(
-    path.join(dir, "web-config.yaml"),
-    yaml(
-      prometheusWebConfig({
-        certFile: server.cert,
-        keyFile: server.key,
-        username: federation.username,
-        passwordBcryptHash: federation.bcryptHash,
-      }),
-    ),
-  );
-  const localClientFile = write(
-    path.join(dir, "local-client.yaml"),
-    yaml(
-      localClientConfig({
-        username: federation.username,
-        passwordFile: federation.passwordFile,
-        caFile: ca.cert,
-        serverName,
-      }),
-    ),
-  );
+  const layout: RegionalLayout = {
+    tls: { certFile: server.cert, keyFile: server.key, clientCaFile: ca.cert },
+    webConfigFile: path.join(dir, "web-config.yaml"),
+    localClientConfigFile: path.join(dir, "local-client.yaml"),
+    federationPasswordFile: federation.passwordFile,
+    rulesDir,
+    objstoreFile: path.join(dir, "objstore.yaml"),
+  };
+  write(layout.webConfigFile, yaml(regionalWebConfig(layout, federation.bcryptHash)));
+  write(layout.localClientConfigFile, yaml(regionalLocalClientConfig(layout, serverName)));
   const store = LOCAL_OBJECT_STORES[region.config.cloud];
   const emulator = region.bucket.emulator;
-  const objstoreFile = write(
-    path.join(dir, "objstore.yaml"),
+  write(
+    layout.objstoreFile,
     yaml(
       objstoreConfig(store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort))),
     ),
     0o600,
   );
   const thanosEnv = { ...process.env, ...NO_METADATA_ENV, ...store.env(emulator.port) };
-  const grpcTls: GrpcServerTls = { certFile: server.cert, keyFile: server.key, clientCaFile: ca.cert };
+  const timings: RegionalTimings = {
+    retention: LOCAL_RETENTION,
+    blockDuration: plan.blockDuration,
+    alertResendDelay: LOCAL_TIMING.resendDelay,
+    storeSyncInterval: LOCAL_TIMING.storeSyncInterval,
+    compactWaitInterval: LOCAL_TIMING.compactWaitInterval,
+    compactConsistencyDelay: LOCAL_TIMING.compactConsistencyDelay,
+  };
 
   const access = new Map<string, ServerAccess>();
   const thanos = new Map<string, ServerAccess>();
@@ -241,7 +242,14 @@ function renderRegion(
   const thanosSpecs: ProcessSpec[] = [];
   for (const p of region.prometheus) {
     const { templateFile, configFile } = writePrometheusConfig(region, region, p, files, true);
-    const dataDir = path.join(p.dir, "data");
+    const pod: PrometheusPodLayout = {
+      listenAddress: address(p.port),
+      prometheusUrl: `https://${address(p.port)}`,
+      dataDir: path.join(p.dir, "data"),
+      configTemplateFile: templateFile,
+      configOutFile: configFile,
+      sidecarListen: listen(p.sidecar),
+    };
     access.set(p.name, {
       url: `https://${address(p.port)}`,
       caFile: ca.cert,
@@ -251,33 +259,14 @@ function renderRegion(
     prometheusSpecs.push({
       name: p.name,
       command: binaries.prometheus,
-      args: prometheusArgs({
-        configFile,
-        webConfigFile,
-        dataDir,
-        retention: LOCAL_RETENTION,
-        listenAddress: address(p.port),
-        blockDuration: plan.blockDuration,
-        alertResendDelay: LOCAL_TIMING.resendDelay,
-      }),
+      args: regionalPrometheusArgs(layout, pod, timings),
     });
     thanos.set(p.sidecar.name, httpAccess(p.sidecar.httpPort));
     thanosSpecs.push({
       name: p.sidecar.name,
       command: binaries.thanos,
       env: { ...thanosEnv, POD_NAME: p.podName },
-      args: sidecarArgs({
-        listen: listen(p.sidecar),
-        tls: grpcTls,
-        prometheusUrl: `https://${address(p.port)}`,
-        prometheusClientConfigFile: localClientFile,
-        tsdbPath: dataDir,
-        objstoreConfigFile: objstoreFile,
-        configTemplateFile: templateFile,
-        configOutFile: configFile,
-        ruleDir: rulesDir,
-        reloadMethod: reloadMethodFor(address(p.port)),
-      }),
+      args: regionalSidecarArgs(layout, pod),
     });
   }
   for (const s of region.stores) {
@@ -286,14 +275,12 @@ function renderRegion(
       name: s.name,
       command: binaries.thanos,
       env: thanosEnv,
-      args: storeArgs({
-        listen: listen(s),
-        tls: grpcTls,
-        dataDir: path.join(s.dir, "data"),
-        objstoreConfigFile: objstoreFile,
-        indexCacheSizeMiB: region.plan.sizing.storeGateway.indexCacheSizeMiB,
-        syncInterval: LOCAL_TIMING.storeSyncInterval,
-      }),
+      args: regionalStoreArgs(
+        layout,
+        { listen: listen(s), dataDir: path.join(s.dir, "data") },
+        region.plan.sizing,
+        timings,
+      ),
     });
   }
   thanos.set(region.compactor.name, httpAccess(region.compactor.httpPort));
@@ -301,14 +288,12 @@ function renderRegion(
     name: region.compactor.name,
     command: binaries.thanos,
     env: thanosEnv,
-    args: compactArgs({
-      httpAddress: address(region.compactor.httpPort),
-      dataDir: path.join(region.compactor.dir, "data"),
-      objstoreConfigFile: objstoreFile,
-      retention: region.config.bucketRetention,
-      waitInterval: LOCAL_TIMING.compactWaitInterval,
-      consistencyDelay: LOCAL_TIMING.compactConsistencyDelay,
-    }),
+    args: regionalCompactArgs(
+      layout,
+      { httpAddress: address(region.compactor.httpPort), dataDir: path.join(region.compactor.dir, "data") },
+      region.config,
+      timings,
+    ),
   });
   const exporters: ProcessSpec[] = [
     {
@@ -341,7 +326,7 @@ function renderRegion(
     federationTargets: gateway.federationTargets,
     storeApiEndpoints: gateway.storeApiEndpoints,
     storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
-    bucket: { objstoreFile, env: thanosEnv },
+    bucket: { objstoreFile: layout.objstoreFile, env: thanosEnv },
     prometheusFiles: files,
   };
 }
