@@ -8,17 +8,13 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
-import { alertmanagerArgs } from "../builders/alertmanager/args";
 import { alertmanagerConfig, receiverSecretFiles } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
-import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
 import { type FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
 import { GATEWAY_READY_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
 import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "../builders/gateway/routes";
 import { federationRuleFile } from "../builders/federation/rules";
-import { federationSidecarArgs } from "../builders/federation/sidecar";
-import { meshLabel } from "../builders/global/render";
 import {
   ALERTMANAGER,
   FEDERATION,
@@ -47,8 +43,17 @@ import {
 } from "../builders/regional/workload-config";
 import { certificateRules } from "../builders/rules/certificates";
 import { objstoreConfig } from "../builders/thanos/objstore";
-import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
-import { queryFrontendArgs } from "../builders/thanos/query-frontend";
+import { type StoreApiEndpoint, endpointSdConfig } from "../builders/thanos/query";
+import {
+  type AlertmanagerLayout,
+  type FederationLayout,
+  type GlobalTimings,
+  alertmanagerWorkloadArgs,
+  federationArgs,
+  federationSidecarWorkloadArgs,
+  frontendWorkloadArgs,
+  queryWorkloadArgs,
+} from "../builders/global/wiring";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
 import { DEFAULTS } from "../config/defaults";
 import { bcryptHash } from "./bcrypt";
@@ -392,15 +397,13 @@ function renderGateway(
   };
 }
 
-function amArgs(
+function alertmanagerLayout(
   am: LocalAlertmanager,
   peers: readonly LocalAlertmanager[],
   configFile: string,
   webConfigFile: string,
-  clusterLabel: string,
-  peerTimeout: string,
-) {
-  return alertmanagerArgs({
+): AlertmanagerLayout {
+  return {
     configFile,
     webConfigFile,
     dataDir: path.join(am.dir, "data"),
@@ -408,9 +411,7 @@ function amArgs(
     clusterListenAddress: address(am.clusterPort),
     clusterAdvertiseAddress: address(am.clusterPort),
     peers: peers.map((peer) => address(peer.clusterPort)),
-    clusterLabel,
-    peerTimeout,
-  });
+  };
 }
 
 /** Writes every file of the run (TLS material, credentials, configs, rules) and returns the processes to start. */
@@ -477,12 +478,17 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     url: "",
   };
   const alertmanagers = new Map<string, ServerAccess>();
+  const timings: GlobalTimings = { alertResendDelay: LOCAL_TIMING.resendDelay, peerTimeout: plan.peerTimeout };
   const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
     alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
     return {
       name: am.name,
       command: binaries.alertmanager,
-      args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout),
+      args: alertmanagerWorkloadArgs(
+        global.config,
+        alertmanagerLayout(am, global.alertmanagers, amConfigFile, amWebFile),
+        timings,
+      ),
     };
   });
 
@@ -549,25 +555,26 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const federationSpecs: ProcessSpec[] = [];
   const federationSidecars: ProcessSpec[] = [];
   for (const f of global.federation) {
+    const layout: FederationLayout = {
+      configFile: federationConfigFile,
+      dataDir: path.join(f.dir, "data"),
+      listenAddress: address(f.port),
+      prometheusUrl: `http://${address(f.port)}`,
+      sidecarListen: listen(f.sidecar),
+    };
     federation.set(f.name, httpAccess(f.port));
     federationSpecs.push({
       name: f.name,
       command: binaries.prometheus,
       env: { ...process.env, POD_NAME: f.replica },
-      args: federationPrometheusArgs({
-        configFile: federationConfigFile,
-        dataDir: path.join(f.dir, "data"),
-        retention: FEDERATION_RETENTION,
-        listenAddress: address(f.port),
-        alertResendDelay: LOCAL_TIMING.resendDelay,
-      }),
+      args: federationArgs(layout, timings),
     });
     thanos.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
     federationSidecars.push({
       name: f.sidecar.name,
       command: binaries.thanos,
       env: globalThanosEnv,
-      args: federationSidecarArgs({ prometheusUrl: `http://${address(f.port)}`, listen: listen(f.sidecar) }),
+      args: federationSidecarWorkloadArgs(layout),
     });
   }
 
@@ -592,11 +599,10 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     name: global.query.name,
     command: binaries.thanos,
     env: globalThanosEnv,
-    args: thanosQueryArgs({
-      endpointConfigFile: endpointsFile,
-      replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel],
-      listen: listen(global.query),
-    }),
+    args: queryWorkloadArgs(
+      plan.regions.map(() => REPLICA_LABEL),
+      { endpointConfigFile: endpointsFile, listen: listen(global.query) },
+    ),
   };
   const frontendAccess: ServerAccess = {
     url: `https://${address(global.frontend.httpPort)}`,
@@ -608,7 +614,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     name: global.frontend.name,
     command: binaries.thanos,
     env: globalThanosEnv,
-    args: queryFrontendArgs({
+    args: frontendWorkloadArgs({
       downstreamUrl: `http://${address(global.query.httpPort)}`,
       httpAddress: address(global.frontend.httpPort),
       httpConfigFile: write(
@@ -625,7 +631,6 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         path.join(frontendDir, "response-cache.yml"),
         yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
       ),
-      splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   };
   thanos.set(global.frontend.name, frontendAccess);

@@ -95,4 +95,26 @@ describe("the layers' imports", () => {
       [],
     );
   });
+
+  it("the local topology starts every workload through the tiers' wiring, not the per-binary builders", () => {
+    // The clusters bind the same functions (builders/regional/workload-config.ts, builders/global/wiring.ts) to
+    // the pods' layout: a flag added there reaches both, and a direct call here could wire a workload apart.
+    const perBinary = [
+      "prometheus/args",
+      "thanos/sidecar",
+      "thanos/store",
+      "thanos/compact",
+      "thanos/query-frontend",
+      "alertmanager/args",
+      "federation/args",
+      "federation/sidecar",
+    ];
+    const direct = sourceFiles(path.join(REPO_ROOT, "local")).flatMap((file) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/from "\.\.\/builders\/([^"]+)"/g)]
+        .map((m) => m[1])
+        .filter((module) => perBinary.includes(module))
+        .map((module) => `${path.relative(REPO_ROOT, file)} -> builders/${module}`),
+    );
+    assert.deepStrictEqual(direct, []);
+  });
 });
