@@ -4,6 +4,7 @@
  * rules are evaluated over. The components mount these; renderGlobalFiles writes them for review.
  */
 import type { GlobalStackConfig } from "../../config/types";
+import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
 import { regionalRuleFiles } from "../regional/workload-config";
 import { NO_ALERT_SETTINGS, type AlertSettings } from "../rules/settings";
 import { tenantQueryArgs } from "../thanos/query";
@@ -167,5 +168,6 @@ export function rulerRemoteWrite(config: Pick<GlobalStackConfig, "federationRepl
  * alerts, less those of workloads an agent-mode region does not run (its sidecars, store gateway, compactor).
  */
 export function rulerRules(alerts: AlertSettings = NO_ALERT_SETTINGS) {
-  return rulerRuleFiles(regionalRuleFiles(alerts));
+  // The block duration only shapes the sidecar upload alert, which a Ruler leaves out with the thanos group.
+  return rulerRuleFiles(regionalRuleFiles({ alerts, teams: [] }, SIDECAR_BLOCK_DURATION));
 }
