@@ -2,6 +2,7 @@ import * as YAML from "yaml";
 import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
+import { isRemoteWrite, regionalAgentArgs, regionalAgentConfig } from "./agent";
 import { certificateRules } from "../rules/certificates";
 import { objstoreConfig } from "../thanos/objstore";
 import { regionalGatewayConfig } from "./gateway";
@@ -51,6 +52,8 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
   const plan = regionalPlan(config);
   const clusterName = inputs.clusterName ?? config.cluster.name;
   const files: Record<string, string> = {};
+  // A remote-write region runs agents (no sidecar); its rules are evaluated by the global tier's Ruler.
+  const remoteWrite = isRemoteWrite(config);
   for (const pod of plan.pods) {
     const params = regionalPrometheusParams(
       config,
@@ -59,7 +62,11 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
       pod.shard,
       prometheusPodName(pod.shard, pod.replica),
     );
-    files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
+    files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(
+      remoteWrite
+        ? regionalAgentConfig(config, plan, clusterName, pod.shard, prometheusPodName(pod.shard, pod.replica))
+        : prometheusConfig(params),
+    );
   }
   for (const [name, rules] of Object.entries(regionalRuleFiles(config, SIDECAR_BLOCK_DURATION)))
     files[`rules/${name}`] = toYaml(rules);
@@ -72,9 +79,9 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
     regionalLocalClientConfig(CLUSTER_REGIONAL_LAYOUT, plan.tlsServerName),
   );
   const args = clusterRegionalArgs(config, plan.sizing);
-  files["prometheus/prometheus.args"] = argsFile(args.prometheus);
+  files["prometheus/prometheus.args"] = argsFile(remoteWrite ? regionalAgentArgs(config) : args.prometheus);
   files["thanos/objstore.yaml"] = toYaml(objstoreConfig(inputs.objectStore));
-  files["thanos/sidecar.args"] = argsFile(args.sidecar);
+  if (!remoteWrite) files["thanos/sidecar.args"] = argsFile(args.sidecar);
   files["thanos/store.args"] = argsFile(args.store);
   files["thanos/compact.args"] = argsFile(args.compact);
   files[REGION_GATEWAY_FILE] = regionalGatewayConfig(plan);

@@ -17,7 +17,8 @@ import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/
 import { RECEIVE_REPLICATION_FACTOR, receiveArgs, receiveHashrings } from "../../builders/thanos/receive";
 import { FEDERATED_PREFIXES } from "../../builders/rules/recording";
 import { DEFAULTS } from "../../config/defaults";
-import { regionalStack } from "../fixtures/regional-fixtures";
+import { renderRegionalFiles } from "../../builders/regional/render";
+import { CERTIFICATES_EXPIRE, bucketOf, regionalStack } from "../fixtures/regional-fixtures";
 
 const config = {
   ...regionalStack("us-east"),
@@ -124,5 +125,20 @@ describe("remote-write builders", () => {
       );
     assert.ok(!files["alerts.yaml"].groups.some((g) => g.name === "thanos"));
     assert.ok(files["alerts.yaml"].groups.some((g) => g.rules.some((r) => "alert" in r && r.alert === "Watchdog")));
+  });
+});
+
+describe("a remote-write region's rendered files", () => {
+  it("are agent configs and the agent's command line, with no sidecar", () => {
+    const files = renderRegionalFiles({
+      config,
+      objectStore: bucketOf(config),
+      certificatesExpire: CERTIFICATES_EXPIRE,
+    });
+    const pod = files["prometheus/shard-0/prometheus-shard-0-0.yaml"];
+    assert.match(pod, /remote_write:/);
+    assert.doesNotMatch(pod, /rule_files:/);
+    assert.match(files["prometheus/prometheus.args"], /^--agent\n/);
+    assert.strictEqual(files["thanos/sidecar.args"], undefined);
   });
 });
