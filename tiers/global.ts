@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cloudFor } from "../components/cloud";
+import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud } from "../components/cloud";
 import { clusterProvider } from "../components/cloud/cluster-access";
 import { GlobalMonitoring, type GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
@@ -33,7 +33,15 @@ export function deployGlobal(
   receiverSecrets: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
-  const cloud = cloudFor(config);
+  return onCloud(config, (cloud) => deployGlobalOn(cloud, config, receiverSecrets, regionOutputs));
+}
+
+function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
+  cloud: CloudPlatform<C, B>,
+  config: GlobalStackConfig,
+  receiverSecrets: Record<string, pulumi.Output<string>>,
+  regionOutputs: readonly RegionalOutputs[],
+): GlobalStackOutputs {
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
   const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
