@@ -30,7 +30,7 @@ export interface GlobalStackOutputs {
  */
 export function deployGlobal(
   config: GlobalStackConfig,
-  receiverSecrets: Record<string, pulumi.Output<string>>,
+  secretConfig: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
   const cloud = cloudFor(config);
@@ -47,7 +47,7 @@ export function deployGlobal(
       database,
       globalEgressCidrs: cluster.egressCidrs,
       regions,
-      receiverSecrets,
+      secretConfig,
       storageClassName: cluster.storageClassName,
     },
     { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },

@@ -1,3 +1,6 @@
+import type { GrafanaSsoSettings } from "../../config/types";
+import { ssoEnv } from "./sso";
+
 /**
  * Grafana's settings as the environment variables its pods run with (`GF_<SECTION>_<KEY>`, which override
  * grafana.ini): HTTPS with the tier's certificate, the managed PostgreSQL, sessions and the remote cache in
@@ -15,6 +18,8 @@ export interface GrafanaEnvParams<V> {
   /** `host:port` of the headless Service listing every replica, and this replica's own gossip address. */
   readonly alertingPeers: string;
   readonly alertingAddress: string;
+  /** Single sign-on, if the stack has it; its client secret is bound by the component, from a Secret. */
+  readonly sso?: GrafanaSsoSettings;
 }
 
 export function grafanaEnv<V>(p: GrafanaEnvParams<V>): Record<string, string | V> {
@@ -45,5 +50,6 @@ export function grafanaEnv<V>(p: GrafanaEnvParams<V>): Record<string, string | V
     GF_UNIFIED_ALERTING_HA_PEERS: p.alertingPeers,
     GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: p.alertingAddress,
     GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: p.alertingAddress,
+    ...ssoEnv(p.sso),
   };
 }
