@@ -5,8 +5,8 @@ import { ssoEnv } from "./sso";
  * Grafana's settings as the environment variables its pods run with (`GF_<SECTION>_<KEY>`, which override
  * grafana.ini): HTTPS with the tier's certificate, the managed PostgreSQL, sessions and the remote cache in
  * it, unified alerting as one HA cluster, single sign-on where the stack has it (./sso.ts), nothing anonymous
- * and nothing phoning home. The database's address
- * and names are `V`: known as the stack deploys (Pulumi outputs), plain strings for a review.
+ * and nothing phoning home. The database's address and names are `V`: known as the stack deploys (Pulumi
+ * outputs), plain strings for a review.
  */
 export interface GrafanaEnvParams<V> {
   readonly port: number;
