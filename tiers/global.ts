@@ -30,7 +30,7 @@ export interface GlobalStackOutputs {
  */
 export function deployGlobal(
   config: GlobalStackConfig,
-  receiverSecrets: Record<string, pulumi.Output<string>>,
+  secretConfig: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
   return onCloud(config, (cloud) => deployGlobalOn(cloud, config, receiverSecrets, regionOutputs));
@@ -55,7 +55,7 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
       database,
       globalEgressCidrs: cluster.egressCidrs,
       regions,
-      receiverSecrets,
+      secretConfig,
       storageClassName: cluster.storageClassName,
     },
     { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },

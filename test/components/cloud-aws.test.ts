@@ -22,13 +22,12 @@ import {
   waitsFor,
 } from "../harness/mocks";
 import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
+import { TEST_SECRETS } from "../harness/stacks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
   const config = stackConfig("global", {
-    pagerdutyRoutingKey: "test-routing-key",
-    slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
-    heartbeatUrl: "https://hc-ping.example.com/x",
+    ...TEST_SECRETS.global,
   }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const thanos = { namespace: "monitoring", name: "thanos" };

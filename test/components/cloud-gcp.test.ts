@@ -20,6 +20,7 @@ import {
   waitsFor,
 } from "../harness/mocks";
 import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
+import { TEST_SECRETS } from "../harness/stacks";
 
 describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
   const registered = useCloudMocks("eu-west");
@@ -29,9 +30,7 @@ describe("cloud layer on GCP (GKE, GCS, Workload Identity, Cloud SQL)", () => {
     cloud: "gcp",
     region: "europe-west1",
     gcpProject: "my-monitoring-project",
-    pagerdutyRoutingKey: "test-routing-key",
-    slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
-    heartbeatUrl: "https://hc-ping.example.com/x",
+    ...TEST_SECRETS.global,
   }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const project = config.gcpProject!;
