@@ -4,7 +4,7 @@
  * Every value is a pure function of the time the service has been up, so each target serves a known,
  * constant request rate and a test can tell a doubled sum from a true one.
  */
-import { type Histogram, METRIC_TYPE, type MetricFamily, delimitedFamily } from "./protobuf";
+import { type Histogram, METRIC_TYPE, type MetricFamily, SharedValueCounters, delimitedFamily } from "./protobuf";
 
 export const REQUESTS_PER_SECOND = 10;
 
@@ -89,16 +89,20 @@ function protobufExposition(total: number, fillers: number): Buffer {
       metrics: [{ labels: [], histogram: latencyHistogram(total) }],
     },
   ];
-  if (fillers > 0)
-    families.push({
-      name: FILLER_METRIC,
-      type: METRIC_TYPE.counter,
-      metrics: Array.from({ length: fillers }, (_, i) => ({
-        labels: [{ name: "series", value: String(i) }],
-        counter: total,
-      })),
-    });
-  return Buffer.concat(families.map(delimitedFamily));
+  const encoded = families.map(delimitedFamily);
+  if (fillers > 0) encoded.push(fillerCounters(fillers).delimited(total));
+  return Buffer.concat(encoded);
+}
+
+/** The filler series' protobuf bytes up to their value, built once per count like their text names. */
+let fillerFamily = new SharedValueCounters(FILLER_METRIC, []);
+export function fillerCounters(count: number): SharedValueCounters {
+  if (fillerFamily.size !== count)
+    fillerFamily = new SharedValueCounters(
+      FILLER_METRIC,
+      Array.from({ length: count }, (_, i) => [{ name: "series", value: String(i) }]),
+    );
+  return fillerFamily;
 }
 
 function textExposition(total: number, fillers: number): string {
