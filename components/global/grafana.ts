@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { GRAFANA, serviceHost } from "../../builders/global/layout";
 import { SECRET_FILES } from "../../builders/global/secrets";
 import { grafanaEnv } from "../../builders/grafana/settings";
+import { CLIENT_SECRET_ENV } from "../../builders/grafana/sso";
 import type { GrafanaSettings } from "../../config/types";
 import type { PostgresDatabase } from "../cloud/types";
 import { DEFAULTS } from "../../config/defaults";
@@ -56,7 +57,11 @@ export interface GrafanaArgs extends GlobalPartArgs {
   readonly ingressCa: CertificateAuthority;
   /** Grafana's basic-auth password for the Query Frontend, which its Thanos datasource reads from a file. */
   readonly queryFrontendPassword: pulumi.Input<string>;
+  /** The OAuth client secret, exactly when `settings.sso` is set. */
+  readonly ssoClientSecret?: pulumi.Input<string>;
 }
+
+const OAUTH_CLIENT_SECRET = "oauth-client-secret";
 
 /**
  * The replicas' unified-alerting peer list: a headless Service (its name resolves to every replica's
@@ -96,6 +101,8 @@ export class Grafana extends pulumi.ComponentResource {
 
   constructor(name: string, a: GrafanaArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:Grafana", name, {}, opts);
+    if ((a.settings.sso === undefined) !== (a.ssoClientSecret === undefined))
+      throw new Error("Grafana: an OAuth client secret is given exactly when single sign-on is configured");
     const w = globalWorkload(this, a, opts);
     const moved = movedChildOpts(this, opts?.parent);
     const lb = loadBalancer(
@@ -131,6 +138,7 @@ export class Grafana extends pulumi.ComponentResource {
           "admin-password": admin.result,
           "database-password": pulumi.secret(a.database.password),
           [SECRET_FILES.queryFrontendPassword]: pulumi.secret(a.queryFrontendPassword),
+          ...(a.ssoClientSecret === undefined ? {} : { [OAUTH_CLIENT_SECRET]: pulumi.secret(a.ssoClientSecret) }),
         },
       },
       w.opts,
@@ -233,10 +241,12 @@ export class Grafana extends pulumi.ComponentResource {
                         dataDir: GRAFANA_DATA_DIR,
                         alertingPeers: `${serviceHost(GRAFANA.alertingPeersService)}:${GRAFANA.alertingPort}`,
                         alertingAddress: gossip,
+                        sso: a.settings.sso,
                       }),
                     ),
                     fromSecret("GF_SECURITY_ADMIN_PASSWORD", "admin-password"),
                     fromSecret("GF_DATABASE_PASSWORD", "database-password"),
+                    ...(a.settings.sso === undefined ? [] : [fromSecret(CLIENT_SECRET_ENV, OAUTH_CLIENT_SECRET)]),
                   ],
                   ports: [
                     { name: "https", containerPort: GRAFANA.port },
