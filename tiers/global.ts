@@ -33,13 +33,13 @@ export function deployGlobal(
   secretConfig: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
-  return onCloud(config, (cloud) => deployGlobalOn(cloud, config, receiverSecrets, regionOutputs));
+  return onCloud(config, (cloud) => deployGlobalOn(cloud, config, secretConfig, regionOutputs));
 }
 
 function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
   cloud: CloudPlatform<C, B>,
   config: GlobalStackConfig,
-  receiverSecrets: Record<string, pulumi.Output<string>>,
+  secretConfig: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
   const cluster = cloud.cluster();
