@@ -28,6 +28,13 @@ const TOPOLOGY_BINARIES = {
   amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
   nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
+  // The tests' writer of native-histogram blocks (local/histogram-blocks), built against the pinned Prometheus.
+  histogramBlocks: {
+    name: "histogram-blocks",
+    envVar: "HISTOGRAM_BLOCKS_BIN",
+    version: VERSIONS.prometheus,
+    unversioned: true,
+  },
   fakeGcsServer: {
     name: "fake-gcs-server",
     envVar: "FAKE_GCS_SERVER_BIN",

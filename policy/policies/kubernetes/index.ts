@@ -5,6 +5,7 @@ import { oneCompactorPerBucket } from "./compactors";
 import { containerPolicies } from "./containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
+import { nativeHistogramScraping } from "./histograms";
 import { uniqueReplicaLabels } from "./replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
 import { emptyDirSizeLimit } from "./volumes";
@@ -16,6 +17,7 @@ export const kubernetesPolicies: Policies = [
   oneCompactorPerBucket,
   sidecarBlockDurations,
   uniqueReplicaLabels,
+  nativeHistogramScraping,
   loadBalancerSourceRanges,
   loadBalancerServed,
   monitoringNetworkPolicies,
