@@ -6,7 +6,7 @@
 import { AWS } from "./cloud/aws";
 import { GCP } from "./cloud/gcp";
 import { KUBERNETES } from "./cloud/kubernetes";
-import type { CloudTraits, MachineType, ProvisionedTraits } from "./cloud/traits";
+import type { CloudTraits, MachineType } from "./cloud/traits";
 
 const TRAITS = { aws: AWS, gcp: GCP, kubernetes: KUBERNETES } as const satisfies Record<string, CloudTraits>;
 
@@ -54,14 +54,4 @@ export function otherClouds(cloud: Cloud): Cloud[] {
 /** One phrase per cloud, for reference text: "m6i.xlarge (aws), e2-standard-4 (gcp)". */
 export function perCloud(phrase: (traits: CloudTraits) => string, separator = ", "): string {
   return CLOUDS.map((cloud) => `${phrase(CLOUD_TRAITS[cloud])} (${cloud})`).join(separator);
-}
-
-/** The traits of a cloud whose cluster and bucket the program creates; a mistake in wiring where it creates none. */
-export function provisionedTraits(cloud: Cloud): ProvisionedTraits {
-  const provisioned = CLOUD_TRAITS[cloud].provisioned;
-  if (provisioned === undefined)
-    throw new Error(
-      `the program creates no cluster or bucket on ${CLOUD_TRAITS[cloud].nouns.name}: the stack names its own`,
-    );
-  return provisioned;
 }

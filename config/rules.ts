@@ -4,7 +4,7 @@
  * first mistake (./rule-runner.ts runs them all and gathers what they find). Rules that need what the
  * builders make of the config live above config (tiers/builder-rules.ts) and come in through loadStackConfig.
  */
-import { CLOUDS, CLOUD_TRAITS, machineTypeOf } from "./clouds";
+import { CLOUDS, CLOUD_TRAITS } from "./clouds";
 import { parseDuration } from "./duration";
 import { keyPath, valueAt } from "./paths";
 import { KUBERNETES_RULES } from "./cloud/kubernetes/rules";
@@ -54,11 +54,10 @@ function clusterZones({ cluster }: StackConfig, { fail }: RuleContext): void {
   if (zones.size < 3) fail(["cluster", "zones"], `at least three distinct zones of the region`);
 }
 
-function clusterNodes({ cluster, cloud }: StackConfig, { fail }: RuleContext): void {
+function clusterNodes({ cluster }: StackConfig, { fail }: RuleContext): void {
   const { minNodes, maxNodes } = cluster.nodes;
   if (maxNodes < minNodes)
     fail(["cluster", "nodes", "maxNodes"], `a whole number from ${minNodes} (cluster.nodes.minNodes) to 1000`);
-  CLOUD_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
 }
 
 const forever = (retention: string) => parseDuration(retention) === 0;

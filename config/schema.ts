@@ -8,7 +8,7 @@
  * (retention per resolution, shards, capacity) are in ./rules.ts and run on what this schema returns.
  */
 import { z } from "zod";
-import { openToWorld, parseCidr } from "../policy/lib/cidr";
+import { openToWorld, parseCidr } from "./cidr";
 import {
   CLOUDS,
   CLOUD_TRAITS,
@@ -213,7 +213,7 @@ function clusterSchema({ cloud, region }: StackIdentity) {
           "The node pool.",
         ).prefault({}),
         // A cluster the program does not create keeps its own API access rules: the key is refused there.
-        apiAllowedCidrs: CLOUD_TRAITS[cloud].provisioned
+        apiAllowedCidrs: CLOUD_TRAITS[cloud].createsInfrastructure
           ? cidrList("the Kubernetes API")
           : notOnExistingClusters("the Kubernetes API access"),
         releaseChannel: oneOf(RELEASE_CHANNELS, "GCP only: the GKE release channel.").default(

@@ -4,59 +4,58 @@
  * the builders as parameters (the clusters' binding is builders/regional and builders/global). What differs
  * from the clusters, and why, is listed in LOCAL_ADAPTATIONS.
  */
-import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
-import { alertmanagerArgs } from "../builders/alertmanager/args";
 import { alertmanagerConfig, receiverSecretFiles } from "../builders/alertmanager/config";
 import { alertmanagerTargets } from "../builders/alertmanager/targets";
 import { webConfig as toolkitWebConfig } from "../builders/alertmanager/web-config";
-import { FEDERATION_RETENTION, federationPrometheusArgs } from "../builders/federation/args";
-import { type FederationTarget, federationPrometheusConfig } from "../builders/federation/config";
-import { GATEWAY_READY_PATH, haproxyGatewayConfig } from "../builders/gateway/haproxy";
-import { STORE_GATEWAY_ROUTE, gatewayRoutes, storeApiServerNameWildcard } from "../builders/gateway/routes";
+import { federationPrometheusConfig } from "../builders/federation/config";
 import { federationRuleFile } from "../builders/federation/rules";
-import { federationSidecarArgs } from "../builders/federation/sidecar";
-import { meshLabel } from "../builders/global/render";
+import { GATEWAY_READY_PATH } from "../builders/gateway/haproxy";
 import {
   ALERTMANAGER,
   FEDERATION,
   FEDERATION_ALERTING_USER,
   QUERY_FRONTEND_SCRAPE_USER,
 } from "../builders/global/layout";
-import { prometheusArgs, reloadMethodFor } from "../builders/prometheus/args";
-import type { PrometheusFiles } from "../builders/prometheus/config";
-import { localClientConfig, webConfig as prometheusWebConfig } from "../builders/prometheus/web";
 import {
-  ALERTMANAGER_TLS_SERVER_NAME,
-  FEDERATION_USERNAME,
-  REPLICA_LABEL,
-  tlsServerName,
-} from "../builders/regional/layout";
-import { CERTIFICATE_RULES_FILE, regionalRuleFiles } from "../builders/regional/workload-config";
-import { certificateRules } from "../builders/rules/certificates";
-import { compactArgs } from "../builders/thanos/compact";
-import type { GrpcServerTls } from "../builders/thanos/common";
-import { objstoreConfig } from "../builders/thanos/objstore";
-import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
-import { queryFrontendArgs } from "../builders/thanos/query-frontend";
+  type AlertmanagerLayout,
+  type FederationLayout,
+  type GlobalTimings,
+  alertmanagerWorkloadArgs,
+  federationArgs,
+  federationSidecarWorkloadArgs,
+  frontendWorkloadArgs,
+  queryWorkloadArgs,
+} from "../builders/global/wiring";
+import type { PrometheusFiles } from "../builders/prometheus/config";
+import { ALERTMANAGER_TLS_SERVER_NAME, REPLICA_LABEL } from "../builders/regional/layout";
+import { endpointSdConfig } from "../builders/thanos/query";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
-import { sidecarArgs } from "../builders/thanos/sidecar";
-import { storeArgs } from "../builders/thanos/store";
 import { DEFAULTS } from "../config/defaults";
-import { bcryptHash } from "./bcrypt";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
 import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
 import { Pki } from "./pki";
-import type { LocalAlertmanager, LocalPlan, LocalRegion, LocalThanos } from "./plan";
+import type { LocalAlertmanager, LocalPlan } from "./plan";
 import { LOOPBACK, address } from "./ports";
-import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
+import { type AlertingTrust, type RenderedRegion, renderRegion } from "./render-region";
+import {
+  type Credentials,
+  type ReadinessProbe,
+  credentials,
+  httpAccess,
+  listen,
+  secret,
+  withLocalAlertFor,
+  write,
+  yaml,
+} from "./render-support";
+import { LOCAL_TIMING } from "./settings";
 import { localAlertingSecrets } from "./stacks";
 import type { ProcessSpec } from "./supervisor";
-import { writePrometheusConfig } from "./shard-configs";
-import { tokenUrl } from "./token-server";
+
+export { regionRulesDir } from "./render-region";
+export type { ReadinessProbe } from "./render-support";
 
 /** What the local topology changes against the clusters, each for a reason a reviewer can check. */
 export const LOCAL_ADAPTATIONS = [
@@ -75,55 +74,6 @@ export const EXPECTED_LOCAL_WARNINGS: readonly RegExp[] = [
   // The 20s block duration (the clusters' is 2h).
   /found that TSDB block time is not 2h/,
 ];
-
-const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
-
-function write(file: string, content: string, mode = 0o644): string {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content, { mode });
-  return file;
-}
-
-function secret(file: string, value: string): string {
-  return write(file, `${value}\n`, 0o600);
-}
-
-const randomPassword = () => randomBytes(18).toString("base64url");
-
-/** Credentials that one user presents: its name, the file holding its password, and the hash servers check. */
-interface Credentials {
-  readonly username: string;
-  readonly passwordFile: string;
-  readonly bcryptHash: string;
-}
-
-function credentials(username: string, passwordFile: string): Credentials {
-  const password = randomPassword();
-  secret(passwordFile, password);
-  return { username, passwordFile, bcryptHash: bcryptHash(password) };
-}
-
-function withLocalAlertFor<F extends { groups: readonly { rules: readonly object[] }[] }>(
-  file: F,
-  alertFor: string = LOCAL_TIMING.alertFor,
-): F {
-  return {
-    ...file,
-    groups: file.groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("for" in r ? { ...r, for: alertFor } : r)) })),
-  };
-}
-
-/** The directory every Prometheus of a region loads its rule files from (and its sidecar's reloader watches). */
-export const regionRulesDir = (region: LocalRegion) => path.join(region.dir, "rules");
-
-const listen = (t: LocalThanos) => ({ host: LOOPBACK, grpcPort: t.grpcPort, httpPort: t.httpPort });
-const httpAccess = (port: number): ServerAccess => ({ url: `http://${address(port)}` });
-
-/** A process and how to tell it is ready (an HTTP path that answers 2xx once it serves). */
-export interface ReadinessProbe {
-  readonly access: ServerAccess;
-  readonly path: string;
-}
 
 export interface RenderedTopology {
   /** Started in this order: everything a later group scrapes, reads or alerts to is up first. */
@@ -151,271 +101,44 @@ export interface RenderedTopology {
   readonly buckets: ReadonlyMap<string, { readonly objstoreFile: string; readonly env: NodeJS.ProcessEnv }>;
 }
 
-interface AlertingTrust {
-  /** Each region's alerting CA, by region. */
-  readonly caByRegion: ReadonlyMap<string, string>;
-  readonly users: Map<string, Credentials>;
-}
+type LocalRegionRender = RenderedRegion & { readonly region: LocalPlan["regions"][number] };
 
-function renderRegion(
-  region: LocalRegion,
-  plan: LocalPlan,
-  pki: Pki,
-  trust: AlertingTrust,
-  alertmanagerTargetsJson: string,
-  binaries: Binaries,
-) {
-  const dir = region.dir;
-  const ca = pki.rootCa(`${region.name}-ca`, `${region.name} monitoring CA`);
-  const serverName = tlsServerName(region.name);
-  const server = pki.server(
-    `${region.name}-server`,
-    ca,
-    [serverName, storeApiServerNameWildcard(serverName), "localhost"],
+/** The Alertmanagers' TLS: each region's alerting CA and one chain every region trusts. */
+function alertingPki(plan: LocalPlan, pki: Pki) {
+  const alertingCas = plan.regions.map((r) => ({
+    region: r.name,
+    ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`),
+  }));
+  // One Alertmanager chain every region trusts: the leaf, then the intermediate as each region's CA signed it.
+  const intermediate = pki.crossSignedIntermediate(
+    "alertmanager-intermediate",
+    "Alertmanager intermediate CA",
+    alertingCas.map((a) => a.ca),
+  );
+  const leaf = pki.server(
+    "alertmanager",
+    { cert: intermediate.certs[0], key: intermediate.key },
+    [ALERTMANAGER_TLS_SERVER_NAME, ALERTMANAGER.tlsServerName],
     [LOOPBACK],
   );
-  const queryClient = pki.client(`${region.name}-query-client`, ca, "thanos-query");
-  const federation = credentials(FEDERATION_USERNAME, path.join(dir, "secrets", "federation-password"));
-  const alerting = credentials(region.plan.alertingUsername, path.join(dir, "secrets", "alerting-password"));
-  trust.users.set(alerting.username, alerting);
-  const files = {
-    rulesGlob: path.join(regionRulesDir(region), "*.yaml"),
-    federationPasswordFile: federation.passwordFile,
-    tlsCaFile: ca.cert,
-    alertingPasswordFile: alerting.passwordFile,
-    alertingCaFile: trust.caByRegion.get(region.name) as string,
-    alertmanagerTargetsFile: write(path.join(dir, "alertmanagers.json"), alertmanagerTargetsJson),
-    // Unused without Kubernetes discovery; the config type still names them.
-    serviceAccountTokenFile: path.join(dir, "secrets", "no-service-account-token"),
-    serviceAccountCaFile: path.join(dir, "secrets", "no-service-account-ca.crt"),
-    teamCredentialsDir: path.join(dir, "secrets", "no-team-credentials"),
-  };
-  const rulesDir = regionRulesDir(region);
-  for (const [name, rules] of Object.entries(regionalRuleFiles(region.config.alerts, plan.blockDuration)))
-    write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
-  const issued = [
-    { name: "ca", validityEndTime: Pki.validityEnd(ca.cert) },
-    { name: "server", validityEndTime: Pki.validityEnd(server.cert) },
-  ];
-  write(
-    path.join(rulesDir, CERTIFICATE_RULES_FILE),
-    yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)),
-  );
-  const webConfigFile = write(
-    path.join(dir, "web-config.yaml"),
-    yaml(
-      prometheusWebConfig({
-        certFile: server.cert,
-        keyFile: server.key,
-        username: federation.username,
-        passwordBcryptHash: federation.bcryptHash,
-      }),
-    ),
-  );
-  const localClientFile = write(
-    path.join(dir, "local-client.yaml"),
-    yaml(
-      localClientConfig({
-        username: federation.username,
-        passwordFile: federation.passwordFile,
-        caFile: ca.cert,
-        serverName,
-      }),
-    ),
-  );
-  const store = LOCAL_OBJECT_STORES[region.config.cloud];
-  const emulator = region.bucket.emulator;
-  const objstoreFile = write(
-    path.join(dir, "objstore.yaml"),
-    yaml(
-      objstoreConfig(store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort))),
-    ),
-    0o600,
-  );
-  const thanosEnv = { ...process.env, ...NO_METADATA_ENV, ...store.env(emulator.port) };
-  const grpcTls: GrpcServerTls = { certFile: server.cert, keyFile: server.key, clientCaFile: ca.cert };
-
-  const access = new Map<string, ServerAccess>();
-  const thanos = new Map<string, ServerAccess>();
-  const prometheusSpecs: ProcessSpec[] = [];
-  const thanosSpecs: ProcessSpec[] = [];
-  for (const p of region.prometheus) {
-    const { templateFile, configFile } = writePrometheusConfig(region, region, p, files, true);
-    const dataDir = path.join(p.dir, "data");
-    access.set(p.name, {
-      url: `https://${address(p.port)}`,
-      caFile: ca.cert,
-      username: federation.username,
-      passwordFile: federation.passwordFile,
-    });
-    prometheusSpecs.push({
-      name: p.name,
-      command: binaries.prometheus,
-      args: prometheusArgs({
-        configFile,
-        webConfigFile,
-        dataDir,
-        retention: LOCAL_RETENTION,
-        listenAddress: address(p.port),
-        blockDuration: plan.blockDuration,
-        alertResendDelay: LOCAL_TIMING.resendDelay,
-      }),
-    });
-    thanos.set(p.sidecar.name, httpAccess(p.sidecar.httpPort));
-    thanosSpecs.push({
-      name: p.sidecar.name,
-      command: binaries.thanos,
-      env: { ...thanosEnv, POD_NAME: p.podName },
-      args: sidecarArgs({
-        listen: listen(p.sidecar),
-        tls: grpcTls,
-        prometheusUrl: `https://${address(p.port)}`,
-        prometheusClientConfigFile: localClientFile,
-        tsdbPath: dataDir,
-        objstoreConfigFile: objstoreFile,
-        configTemplateFile: templateFile,
-        configOutFile: configFile,
-        ruleDir: rulesDir,
-        reloadMethod: reloadMethodFor(address(p.port)),
-      }),
-    });
-  }
-  for (const s of region.stores) {
-    thanos.set(s.name, httpAccess(s.httpPort));
-    thanosSpecs.push({
-      name: s.name,
-      command: binaries.thanos,
-      env: thanosEnv,
-      args: storeArgs({
-        listen: listen(s),
-        tls: grpcTls,
-        dataDir: path.join(s.dir, "data"),
-        objstoreConfigFile: objstoreFile,
-        indexCacheSizeMiB: region.plan.sizing.storeGateway.indexCacheSizeMiB,
-        syncInterval: LOCAL_TIMING.storeSyncInterval,
-      }),
-    });
-  }
-  thanos.set(region.compactor.name, httpAccess(region.compactor.httpPort));
-  thanosSpecs.push({
-    name: region.compactor.name,
-    command: binaries.thanos,
-    env: thanosEnv,
-    args: compactArgs({
-      httpAddress: address(region.compactor.httpPort),
-      dataDir: path.join(region.compactor.dir, "data"),
-      objstoreConfigFile: objstoreFile,
-      retention: region.config.bucketRetention,
-      waitInterval: LOCAL_TIMING.compactWaitInterval,
-      consistencyDelay: LOCAL_TIMING.compactConsistencyDelay,
-    }),
-  });
-  const exporters: ProcessSpec[] = [
-    {
-      name: region.nodeExporter.name,
-      command: binaries.nodeExporter,
-      args: [`--web.listen-address=${address(region.nodeExporter.port)}`],
-    },
-    {
-      name: region.fleet.name,
-      command: process.execPath,
-      args: [
-        path.join(__dirname, "fleet", "main.js"),
-        String(region.fleet.controlPort),
-        ...region.fleet.targetPorts.map(String),
-      ],
-    },
-  ];
-  const gateway = renderGateway(region, binaries, { server, caFile: ca.cert, serverName, pki });
   return {
-    prometheusSpecs,
-    thanosSpecs,
-    gatewaySpecs: gateway.specs,
-    gateways: gateway.metrics,
-    exporters,
-    access,
-    thanos,
-    ca: ca.cert,
-    federation,
-    serverName,
-    federationTargets: gateway.federationTargets,
-    storeApiEndpoints: gateway.storeApiEndpoints,
-    storeApiTls: { caFile: ca.cert, certFile: queryClient.cert, keyFile: queryClient.key, serverName },
-    bucket: { objstoreFile, env: thanosEnv },
-    prometheusFiles: files,
-  };
-}
-
-/**
- * The region gateway's replicas, the same builder the clusters bind: every route to its loopback process,
- * and what the global tier dials to reach each Prometheus pod and each StoreAPI through it.
- */
-function renderGateway(
-  region: LocalRegion,
-  binaries: Binaries,
-  tls: { server: { cert: string; key: string }; caFile: string; serverName: string; pki: Pki },
-) {
-  const routes = gatewayRoutes(region.plan.pods, region.plan.tlsServerName);
-  const podOf = (name: string) => {
-    const p = region.prometheus.find((x) => x.podName === name);
-    if (!p) throw new Error(`region ${region.name} runs no Prometheus pod ${name}`);
-    return p;
-  };
-  const gw = region.gateway;
-  const certFile = tls.pki.bundle(`${region.name}-gateway.pem`, [tls.server.cert, tls.server.key]);
-  const metrics = new Map<string, ServerAccess>();
-  const specs = gw.replicas.map((replica): ProcessSpec => {
-    const configFile = write(
-      path.join(replica.dir, "haproxy.cfg"),
-      haproxyGatewayConfig({
-        federation: {
-          binds: [address(gw.federationPort)],
-          certFile,
-          backendCaFile: tls.caFile,
-          backendServerName: tls.serverName,
-          routes: routes.federation.map((r) => ({
-            ...r,
-            servers: [{ name: r.name, address: address(podOf(r.name).port) }],
-          })),
-        },
-        storeApi: {
-          binds: routes.storeApi.map((r) => address(gw.storeApiPorts[r.name])),
-          routes: routes.storeApi.map((r) => ({
-            ...r,
-            servers:
-              r.name === STORE_GATEWAY_ROUTE
-                ? region.stores.map((st) => ({ name: st.name, address: address(st.grpcPort) }))
-                : [{ name: r.name, address: address(podOf(r.name).sidecar.grpcPort) }],
-          })),
-        },
-        metricsBind: address(replica.metricsPort),
-        runtimeDns: false,
-      }),
-    );
-    metrics.set(replica.name, httpAccess(replica.metricsPort));
-    return { name: replica.name, command: binaries.haproxy, args: ["-db", "-f", configFile] };
-  });
-  return {
-    specs,
-    metrics,
-    federationTargets: routes.federation.map(
-      (r): FederationTarget => ({ address: address(gw.federationPort), metricsPath: r.path, name: r.name }),
-    ),
-    storeApiEndpoints: routes.storeApi.map(
-      (r): StoreApiEndpoint => ({ address: address(gw.storeApiPorts[r.name]), serverName: r.serverName }),
+    caByRegion: new Map(alertingCas.map((a) => [a.region, a.ca.cert])),
+    chain: pki.bundle("alertmanager-chain.crt", [leaf.cert, ...intermediate.certs]),
+    key: leaf.key,
+    caBundle: pki.bundle(
+      "alerting-cas.crt",
+      alertingCas.map((a) => a.ca.cert),
     ),
   };
 }
 
-function amArgs(
+function alertmanagerLayout(
   am: LocalAlertmanager,
   peers: readonly LocalAlertmanager[],
   configFile: string,
   webConfigFile: string,
-  clusterLabel: string,
-  peerTimeout: string,
-) {
-  return alertmanagerArgs({
+): AlertmanagerLayout {
+  return {
     configFile,
     webConfigFile,
     dataDir: path.join(am.dir, "data"),
@@ -423,92 +146,94 @@ function amArgs(
     clusterListenAddress: address(am.clusterPort),
     clusterAdvertiseAddress: address(am.clusterPort),
     peers: peers.map((peer) => address(peer.clusterPort)),
-    clusterLabel,
-    peerTimeout,
-  });
+  };
 }
 
-/** Writes every file of the run (TLS material, credentials, configs, rules) and returns the processes to start. */
-export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTopology {
-  const pki = new Pki(path.join(plan.root, "pki"));
+/** The mesh: its config, receivers' secrets and web config (every region's alerting user and the federation's). */
+function renderAlertmanagers(
+  plan: LocalPlan,
+  tls: ReturnType<typeof alertingPki>,
+  trust: AlertingTrust,
+  federationAlerting: Credentials,
+  timings: GlobalTimings,
+  binaries: Binaries,
+) {
   const global = plan.global;
-  const alertingCas = plan.regions.map((r) => ({
-    region: r.name,
-    ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`),
-  }));
-  const trust: AlertingTrust = { caByRegion: new Map(alertingCas.map((a) => [a.region, a.ca.cert])), users: new Map() };
-
-  // One Alertmanager chain every region trusts: the leaf, then the intermediate as each region's CA signed it.
-  const intermediate = pki.crossSignedIntermediate(
-    "alertmanager-intermediate",
-    "Alertmanager intermediate CA",
-    alertingCas.map((a) => a.ca),
-  );
-  const amLeaf = pki.server(
-    "alertmanager",
-    { cert: intermediate.certs[0], key: intermediate.key },
-    [ALERTMANAGER_TLS_SERVER_NAME, ALERTMANAGER.tlsServerName],
-    [LOOPBACK],
-  );
-  const amChain = pki.bundle("alertmanager-chain.crt", [amLeaf.cert, ...intermediate.certs]);
-  const amCaBundle = pki.bundle(
-    "alerting-cas.crt",
-    alertingCas.map((a) => a.ca.cert),
-  );
-
-  const targetsJson = JSON.stringify(
-    alertmanagerTargets(global.alertmanagers.map((am) => address(am.webPort))),
-    null,
-    2,
-  );
-  const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, plan, pki, trust, targetsJson, binaries) }));
-
   const secretsDir = path.join(global.dir, "secrets");
-  const federationAlerting = credentials(FEDERATION_ALERTING_USER, path.join(secretsDir, "alertmanager-password"));
-  trust.users.set(federationAlerting.username, federationAlerting);
-
   // The receivers' and the heartbeat's URL files, as the Secret of receiver URLs holds them in the cluster.
   const secretValues = localAlertingSecrets(global.webhookPort);
   for (const key of receiverSecretFiles(global.config.alerting, global.config.teams))
     secret(path.join(secretsDir, key), secretValues[key]);
-  const amConfigFile = write(
+  const configFile = write(
     path.join(global.dir, "alertmanager", "alertmanager.yml"),
     yaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })),
   );
-  const amWebFile = write(
+  const webFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
     yaml(
       toolkitWebConfig({
-        certFile: amChain,
-        keyFile: amLeaf.key,
+        certFile: tls.chain,
+        keyFile: tls.key,
         users: Object.fromEntries([...trust.users.values()].map((u) => [u.username, u.bcryptHash])),
       }),
     ),
   );
-  const amAccess: ServerAccess = {
-    caFile: amCaBundle,
-    username: federationAlerting.username,
-    passwordFile: federationAlerting.passwordFile,
-    url: "",
-  };
-  const alertmanagers = new Map<string, ServerAccess>();
-  const amSpecs = global.alertmanagers.map((am): ProcessSpec => {
-    alertmanagers.set(am.name, { ...amAccess, url: `https://${address(am.webPort)}` });
+  const access = new Map<string, ServerAccess>();
+  const specs = global.alertmanagers.map((am): ProcessSpec => {
+    access.set(am.name, {
+      caFile: tls.caBundle,
+      username: federationAlerting.username,
+      passwordFile: federationAlerting.passwordFile,
+      url: `https://${address(am.webPort)}`,
+    });
     return {
       name: am.name,
       command: binaries.alertmanager,
-      args: amArgs(am, global.alertmanagers, amConfigFile, amWebFile, meshLabel(global.config), plan.peerTimeout),
+      args: alertmanagerWorkloadArgs(
+        global.config,
+        alertmanagerLayout(am, global.alertmanagers, configFile, webFile),
+        timings,
+      ),
     };
   });
+  return { specs, access };
+}
 
+/** The frontend's certificate (from a local ingress CA) and the user every client of it logs in as. */
+function frontendAccess(plan: LocalPlan, pki: Pki) {
   const ingressCa = pki.rootCa("ingress-ca", "local ingress CA");
-  const frontendServerName = "localhost";
-  const frontendCert = pki.server("query-frontend", ingressCa, [frontendServerName], [LOOPBACK]);
-  const frontendDir = global.frontend.dir;
+  const serverName = "localhost";
+  const certificate = pki.server("query-frontend", ingressCa, [serverName], [LOOPBACK]);
   // As in the clusters, every client of the frontend logs in: the federation as the user it scrapes with there,
   // and the check and the e2e tests as that same `query` user.
-  const frontendUser = credentials(QUERY_FRONTEND_SCRAPE_USER, path.join(frontendDir, "secrets", "query-password"));
+  const user = credentials(
+    QUERY_FRONTEND_SCRAPE_USER,
+    path.join(plan.global.frontend.dir, "secrets", "query-password"),
+  );
+  const access: ServerAccess = {
+    url: `https://${address(plan.global.frontend.httpPort)}`,
+    caFile: ingressCa.cert,
+    username: user.username,
+    passwordFile: user.passwordFile,
+  };
+  return { ingressCaFile: ingressCa.cert, serverName, certificate, user, access };
+}
 
+/** The global tier's Thanos processes reach no bucket, and no metadata address either. */
+function globalThanosEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ...NO_METADATA_ENV };
+}
+
+/** The federation pair: its rules and config (every region through its gateway), each replica with its sidecar. */
+function renderFederation(
+  plan: LocalPlan,
+  regions: readonly LocalRegionRender[],
+  alerting: { readonly user: Credentials; readonly caBundle: string },
+  frontend: ReturnType<typeof frontendAccess>,
+  timings: GlobalTimings,
+  binaries: Binaries,
+) {
+  const global = plan.global;
   const rulesDir = path.join(global.dir, "rules");
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
   write(
@@ -520,7 +245,7 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
       ),
     ),
   );
-  const federationConfigFile = write(
+  const configFile = write(
     path.join(global.dir, "federation", "prometheus.yml"),
     yaml(
       federationPrometheusConfig({
@@ -541,54 +266,62 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         })),
         alertmanager: {
           targets: global.alertmanagers.map((am) => address(am.webPort)),
-          username: federationAlerting.username,
-          passwordFile: federationAlerting.passwordFile,
-          caFile: amCaBundle,
+          username: alerting.user.username,
+          passwordFile: alerting.user.passwordFile,
+          caFile: alerting.caBundle,
           tlsServerName: ALERTMANAGER.tlsServerName,
         },
         thanosQuery: { addresses: [address(global.query.httpPort)] },
         queryFrontend: {
           replicas: { addresses: [address(global.frontend.httpPort)] },
-          username: frontendUser.username,
-          passwordFile: frontendUser.passwordFile,
-          caFile: ingressCa.cert,
-          tlsServerName: frontendServerName,
+          username: frontend.user.username,
+          passwordFile: frontend.user.passwordFile,
+          caFile: frontend.ingressCaFile,
+          tlsServerName: frontend.serverName,
         },
       }),
     ),
   );
-  const federation = new Map<string, ServerAccess>();
-  const thanos = new Map<string, ServerAccess>(regions.flatMap((r) => [...r.thanos]));
-  // The global tier's Thanos processes reach no bucket, and no metadata address either.
-  const globalThanosEnv = { ...process.env, ...NO_METADATA_ENV };
-  const federationSpecs: ProcessSpec[] = [];
-  const federationSidecars: ProcessSpec[] = [];
+  const access = new Map<string, ServerAccess>();
+  const sidecars = new Map<string, ServerAccess>();
+  const prometheusSpecs: ProcessSpec[] = [];
+  const sidecarSpecs: ProcessSpec[] = [];
   for (const f of global.federation) {
-    federation.set(f.name, httpAccess(f.port));
-    federationSpecs.push({
+    const layout: FederationLayout = {
+      configFile,
+      dataDir: path.join(f.dir, "data"),
+      listenAddress: address(f.port),
+      prometheusUrl: `http://${address(f.port)}`,
+      sidecarListen: listen(f.sidecar),
+    };
+    access.set(f.name, httpAccess(f.port));
+    prometheusSpecs.push({
       name: f.name,
       command: binaries.prometheus,
       env: { ...process.env, POD_NAME: f.replica },
-      args: federationPrometheusArgs({
-        configFile: federationConfigFile,
-        dataDir: path.join(f.dir, "data"),
-        retention: FEDERATION_RETENTION,
-        listenAddress: address(f.port),
-        alertResendDelay: LOCAL_TIMING.resendDelay,
-      }),
+      args: federationArgs(layout, timings),
     });
-    thanos.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
-    federationSidecars.push({
+    sidecars.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
+    sidecarSpecs.push({
       name: f.sidecar.name,
       command: binaries.thanos,
-      env: globalThanosEnv,
-      args: federationSidecarArgs({ prometheusUrl: `http://${address(f.port)}`, listen: listen(f.sidecar) }),
+      env: globalThanosEnv(),
+      args: federationSidecarWorkloadArgs(layout),
     });
   }
+  return { access, sidecars, prometheusSpecs, sidecarSpecs };
+}
 
-  const queryDir = global.query.dir;
+/** Thanos Query over every region's StoreAPIs (mutual TLS through the gateways) and the federation's sidecars, and the frontend. */
+function renderQueryPath(
+  plan: LocalPlan,
+  regions: readonly LocalRegionRender[],
+  frontend: ReturnType<typeof frontendAccess>,
+  binaries: Binaries,
+) {
+  const global = plan.global;
   const endpointsFile = write(
-    path.join(queryDir, "endpoints.yml"),
+    path.join(global.query.dir, "endpoints.yml"),
     yaml(
       endpointSdConfig(
         regions.map((r) => ({
@@ -602,37 +335,30 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
       ),
     ),
   );
-  thanos.set(global.query.name, httpAccess(global.query.httpPort));
   const querySpec: ProcessSpec = {
     name: global.query.name,
     command: binaries.thanos,
-    env: globalThanosEnv,
-    args: thanosQueryArgs({
-      endpointConfigFile: endpointsFile,
-      replicaLabels: [REPLICA_LABEL, FEDERATION.replicaLabel],
-      listen: listen(global.query),
-    }),
+    env: globalThanosEnv(),
+    args: queryWorkloadArgs(
+      plan.regions.map(() => REPLICA_LABEL),
+      { endpointConfigFile: endpointsFile, listen: listen(global.query) },
+    ),
   };
-  const frontendAccess: ServerAccess = {
-    url: `https://${address(global.frontend.httpPort)}`,
-    caFile: ingressCa.cert,
-    username: frontendUser.username,
-    passwordFile: frontendUser.passwordFile,
-  };
+  const frontendDir = global.frontend.dir;
   const frontendSpec: ProcessSpec = {
     name: global.frontend.name,
     command: binaries.thanos,
-    env: globalThanosEnv,
-    args: queryFrontendArgs({
+    env: globalThanosEnv(),
+    args: frontendWorkloadArgs({
       downstreamUrl: `http://${address(global.query.httpPort)}`,
       httpAddress: address(global.frontend.httpPort),
       httpConfigFile: write(
         path.join(frontendDir, "http.yml"),
         yaml(
           toolkitWebConfig({
-            certFile: frontendCert.cert,
-            keyFile: frontendCert.key,
-            users: { [frontendUser.username]: frontendUser.bcryptHash },
+            certFile: frontend.certificate.cert,
+            keyFile: frontend.certificate.key,
+            users: { [frontend.user.username]: frontend.user.bcryptHash },
           }),
         ),
       ),
@@ -640,18 +366,21 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         path.join(frontendDir, "response-cache.yml"),
         yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
       ),
-      splitInterval: DEFAULTS.queryFrontend.splitInterval,
     }),
   };
-  thanos.set(global.frontend.name, frontendAccess);
+  return { querySpec, frontendSpec };
+}
 
-  const emulatorSpecs = plan.emulators.map((e) => LOCAL_OBJECT_STORES[e.cloud].emulator(binaries, e.port, e.dir));
-  const prometheus = new Map(regions.flatMap((r) => [...r.access]));
-  const readiness = new Map<string, ReadinessProbe>([
-    ...[...prometheus, ...federation, ...alertmanagers, ...thanos].map(([name, access]): [string, ReadinessProbe] => [
-      name,
-      { access, path: "/-/ready" },
-    ]),
+/** How to tell each process is ready: `/-/ready` of every Prometheus, Alertmanager and Thanos, and the rest's own. */
+function readinessProbes(
+  plan: LocalPlan,
+  servers: readonly ReadonlyMap<string, ServerAccess>[],
+  regions: readonly LocalRegionRender[],
+): Map<string, ReadinessProbe> {
+  return new Map<string, ReadinessProbe>([
+    ...servers
+      .flatMap((m) => [...m])
+      .map(([name, access]): [string, ReadinessProbe] => [name, { access, path: "/-/ready" }]),
     ...regions.flatMap((r) =>
       [...r.gateways].map(([name, access]): [string, ReadinessProbe] => [name, { access, path: GATEWAY_READY_PATH }]),
     ),
@@ -664,24 +393,62 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
       { access: httpAccess(r.nodeExporter.port), path: "/metrics" },
     ]),
   ]);
+}
 
+/** Writes every file of the run (TLS material, credentials, configs, rules) and returns the processes to start. */
+export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTopology {
+  const pki = new Pki(path.join(plan.root, "pki"));
+  const global = plan.global;
+  const timings: GlobalTimings = { alertResendDelay: LOCAL_TIMING.resendDelay, peerTimeout: plan.peerTimeout };
+  const alertingTls = alertingPki(plan, pki);
+  const trust: AlertingTrust = { caByRegion: alertingTls.caByRegion, users: new Map() };
+  const targetsJson = JSON.stringify(
+    alertmanagerTargets(global.alertmanagers.map((am) => address(am.webPort))),
+    null,
+    2,
+  );
+  const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, plan, pki, trust, targetsJson, binaries) }));
+  const federationAlerting = credentials(
+    FEDERATION_ALERTING_USER,
+    path.join(global.dir, "secrets", "alertmanager-password"),
+  );
+  trust.users.set(federationAlerting.username, federationAlerting);
+  const alertmanagers = renderAlertmanagers(plan, alertingTls, trust, federationAlerting, timings, binaries);
+  const frontend = frontendAccess(plan, pki);
+  const federation = renderFederation(
+    plan,
+    regions,
+    { user: federationAlerting, caBundle: alertingTls.caBundle },
+    frontend,
+    timings,
+    binaries,
+  );
+  const queryPath = renderQueryPath(plan, regions, frontend, binaries);
+  const thanos = new Map<string, ServerAccess>([
+    ...regions.flatMap((r) => [...r.thanos]),
+    ...federation.sidecars,
+    [global.query.name, httpAccess(global.query.httpPort)],
+    [global.frontend.name, frontend.access],
+  ]);
+  const prometheus = new Map(regions.flatMap((r) => [...r.access]));
+  const emulatorSpecs = plan.emulators.map((e) => LOCAL_OBJECT_STORES[e.cloud].emulator(binaries, e.port, e.dir));
   return {
     startOrder: [
-      [...emulatorSpecs, ...regions.flatMap((r) => r.exporters), ...amSpecs],
+      [...emulatorSpecs, ...regions.flatMap((r) => r.exporters), ...alertmanagers.specs],
       regions.flatMap((r) => r.prometheusSpecs),
-      [...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]), ...federationSpecs],
-      [...federationSidecars, querySpec],
-      [frontendSpec],
+      [...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]), ...federation.prometheusSpecs],
+      [...federation.sidecarSpecs, queryPath.querySpec],
+      [queryPath.frontendSpec],
     ],
     prometheus,
-    federation,
-    alertmanagers,
+    federation: federation.access,
+    alertmanagers: alertmanagers.access,
     thanos,
     gateways: new Map(regions.flatMap((r) => [...r.gateways])),
     query: httpAccess(global.query.httpPort),
-    frontend: frontendAccess,
+    frontend: frontend.access,
     storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),
-    readiness,
+    readiness: readinessProbes(plan, [prometheus, federation.access, alertmanagers.access, thanos], regions),
     buckets: new Map(regions.map((r) => [r.region.name, r.bucket])),
     prometheusFiles: new Map(regions.map((r) => [r.region.name, r.prometheusFiles])),
   };

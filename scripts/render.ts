@@ -31,7 +31,7 @@ import { renderRegionalFiles, toYaml } from "../builders/regional/render";
 import { type GlobalStackConfig, KUBERNETES_SECRET_KEYS, type RegionalStackConfig, type StackConfig } from "../config";
 import { type ObjectStoreLocation, existingBucketLocation } from "../builders/cloud/object-store";
 import { kubernetesSecretKeys } from "../config/cloud/kubernetes/rules";
-import { CLOUD_TRAITS } from "../config/clouds";
+import { PLATFORM_TRAITS } from "../builders/cloud/platforms";
 import { rawConfigOf, readStackFile, receiverSecretKeys } from "../config/stack-file";
 
 /** Stands where a deployed stack has a value it generates (a bcrypt hash, a bucket's random suffix). */
@@ -49,7 +49,7 @@ function readStackConfig(stack: string): StackConfig {
 
 /** The bucket the stack's Thanos writes to: the one its cloud creates, or the one it names, with its secrets stood in for. */
 function renderedObjectStore(config: RegionalStackConfig, generatedName: string): ObjectStoreLocation {
-  const provisioned = CLOUD_TRAITS[config.cloud].provisioned;
+  const provisioned = PLATFORM_TRAITS[config.cloud].provisioned;
   if (provisioned) return provisioned.objectStore(generatedName, config.region);
   const standIn = (key: keyof typeof KUBERNETES_SECRET_KEYS) => `<secret ${KUBERNETES_SECRET_KEYS[key]}>`;
   return existingBucketLocation(

@@ -1,8 +1,9 @@
 /**
- * Rules on a stack's config that need what the builders make of it (the sizing plan, the program's own scrape
- * jobs and alerts). They live here, above config and builders, so that config imports nothing above it:
+ * Rules on a stack's config that need what the builders make of it (the cloud's address plan, the sizing plan,
+ * the program's own scrape jobs and alerts). They live here, above config and builders, so that config imports nothing above it:
  * `loadStackConfig` runs them after its own rules, and every mistake still comes in one ConfigError.
  */
+import { PLATFORM_TRAITS } from "../builders/cloud/platforms";
 import { federationAlertNames } from "../builders/federation/rules";
 import { prometheusConfig } from "../builders/prometheus/config";
 import { regionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
@@ -18,6 +19,11 @@ import { regionalRule } from "../config/rules";
 import { MAX_SHARDS } from "../config/schema";
 import type { RegionalStackConfig, StackConfig } from "../config/types";
 import { SIZING_RULES } from "./sizing-rules";
+
+/** The cloud's address plan of `cluster.vpcCidr` holds the most nodes the stack may scale to. */
+function nodeAddresses({ cluster, cloud }: StackConfig, { fail }: RuleContext): void {
+  PLATFORM_TRAITS[cloud].checkNodeAddresses(cluster, machineTypeOf(cloud, cluster.nodes.machineType)!, fail);
+}
 
 /** `alerts.disabled` names default alerts of the stack's own tier, and none that guards against silent loss. */
 function disabledAlerts(config: StackConfig, { fail }: RuleContext): void {
@@ -150,6 +156,7 @@ const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
 
 /** Every rule above config, for `loadStackConfig`: these, then the sizing function's refusals. */
 export const BUILDER_RULES: readonly StackRule[] = [
+  nodeAddresses,
   disabledAlerts,
   regionalRule(automaticShards),
   regionalRule(staticJobs),

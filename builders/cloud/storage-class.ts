@@ -1,4 +1,5 @@
-import { type Cloud, provisionedTraits } from "../../config/clouds";
+import type { Cloud } from "../../config/clouds";
+import { provisionedTraits } from "./platforms";
 
 /** The storage class every cluster gets, so workloads name one class whatever the cloud. */
 export const SSD_STORAGE_CLASS = "monitoring-ssd";

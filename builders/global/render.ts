@@ -2,20 +2,16 @@ import * as YAML from "yaml";
 import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
-import { alertmanagerArgs } from "../alertmanager/args";
 import { alertmanagerConfig } from "../alertmanager/config";
 import { alertmanagerTargets } from "../alertmanager/targets";
 import { webConfig } from "../alertmanager/web-config";
 import { type FederationTarget, federationPrometheusConfig } from "../federation/config";
 import { gatewayRoutes } from "../gateway/routes";
 import { federationRuleFile } from "../federation/rules";
-import { FEDERATION_RETENTION, federationPrometheusArgs } from "../federation/args";
-import { federationSidecarArgs } from "../federation/sidecar";
 import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
-import { type StoreApiEndpoint, endpointSdConfig, thanosQueryArgs } from "../thanos/query";
-import { queryFrontendArgs } from "../thanos/query-frontend";
+import { type StoreApiEndpoint, endpointSdConfig } from "../thanos/query";
 import { memcachedResponseCacheConfig } from "../thanos/response-cache";
 import {
   ALERTMANAGER,
@@ -30,6 +26,18 @@ import {
   serviceHost,
 } from "./layout";
 import { SECRET_FILES } from "./secrets";
+import {
+  type AlertmanagerLayout,
+  type FederationLayout,
+  type FrontendLayout,
+  type GlobalTimings,
+  type QueryLayout,
+  alertmanagerWorkloadArgs,
+  federationArgs,
+  federationSidecarWorkloadArgs,
+  frontendWorkloadArgs,
+  queryWorkloadArgs,
+} from "./wiring";
 
 /** What the global tier knows of a region once it has exposed the region's endpoints. */
 export interface ExposedRegion {
@@ -91,11 +99,6 @@ function withTeamProviders(defaults: { apiVersion: number; providers: readonly o
   };
 }
 
-/** The label that names this stack's Alertmanager mesh (`--cluster.label`). */
-export function meshLabel(config: GlobalStackConfig): string {
-  return `${config.namePrefix}-alertmanager`;
-}
-
 /** Each Prometheus pod of a region, in the order of its `prometheusPods`, as its gateway serves it. */
 export function federationTargets(region: ExposedRegion): FederationTarget[] {
   const o = region.outputs;
@@ -125,41 +128,61 @@ export interface GlobalArgs {
   readonly frontend: string[];
 }
 
-export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
+/** Where each global workload runs in the pods: the layout the clusters bind the tier's wiring to. */
+export const CLUSTER_GLOBAL_LAYOUT = {
+  federation: {
+    configFile: `${FEDERATION.configDir}/prometheus.yml`,
+    dataDir: FEDERATION.dataDir,
+    listenAddress: `:${FEDERATION.port}`,
+    prometheusUrl: `http://localhost:${FEDERATION.port}`,
+    sidecarListen: {
+      host: POD_LISTEN_HOST,
+      grpcPort: FEDERATION.sidecarGrpcPort,
+      httpPort: FEDERATION.sidecarHttpPort,
+    },
+  },
+  query: {
+    endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
+    listen: { host: POD_LISTEN_HOST, grpcPort: THANOS_QUERY.grpcPort, httpPort: THANOS_QUERY.httpPort },
+  },
+  frontend: {
+    downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
+    httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
+    httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
+    responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
+  },
+  timings: { peerTimeout: ALERTMANAGER.peerTimeout },
+} as const satisfies {
+  federation: FederationLayout;
+  query: QueryLayout;
+  frontend: FrontendLayout;
+  timings: GlobalTimings;
+};
+
+/** Every Alertmanager pod: its peers by their stable names behind the headless Service. */
+function clusterAlertmanagerLayout(replicas: number): AlertmanagerLayout {
   return {
-    federation: federationPrometheusArgs({
-      configFile: `${FEDERATION.configDir}/prometheus.yml`,
-      dataDir: FEDERATION.dataDir,
-      retention: FEDERATION_RETENTION,
-      listenAddress: `:${FEDERATION.port}`,
-    }),
-    federationSidecar: federationSidecarArgs({
-      prometheusUrl: `http://localhost:${FEDERATION.port}`,
-      listen: { host: POD_LISTEN_HOST, grpcPort: FEDERATION.sidecarGrpcPort, httpPort: FEDERATION.sidecarHttpPort },
-    }),
-    alertmanager: alertmanagerArgs({
-      configFile: `${ALERTMANAGER.configDir}/alertmanager.yml`,
-      webConfigFile: `${ALERTMANAGER.configDir}/web.yml`,
-      dataDir: ALERTMANAGER.dataDir,
-      webListenAddress: `:${ALERTMANAGER.webPort}`,
-      clusterListenAddress: `0.0.0.0:${ALERTMANAGER.clusterPort}`,
-      clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
-      peers: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
-      clusterLabel: meshLabel(config),
-      peerTimeout: ALERTMANAGER.peerTimeout,
-    }),
-    query: thanosQueryArgs({
-      endpointConfigFile: `${THANOS_QUERY.configDir}/endpoints.yml`,
-      replicaLabels: [...regions.map((r) => r.outputs.replicaLabel), FEDERATION.replicaLabel],
-      listen: { host: POD_LISTEN_HOST, grpcPort: THANOS_QUERY.grpcPort, httpPort: THANOS_QUERY.httpPort },
-    }),
-    frontend: queryFrontendArgs({
-      downstreamUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
-      httpAddress: `${POD_LISTEN_HOST}:${QUERY_FRONTEND.httpPort}`,
-      httpConfigFile: `${QUERY_FRONTEND.configDir}/http.yml`,
-      responseCacheConfigFile: `${QUERY_FRONTEND.configDir}/response-cache.yml`,
-      splitInterval: DEFAULTS.queryFrontend.splitInterval,
-    }),
+    configFile: `${ALERTMANAGER.configDir}/alertmanager.yml`,
+    webConfigFile: `${ALERTMANAGER.configDir}/web.yml`,
+    dataDir: ALERTMANAGER.dataDir,
+    webListenAddress: `:${ALERTMANAGER.webPort}`,
+    clusterListenAddress: `0.0.0.0:${ALERTMANAGER.clusterPort}`,
+    clusterAdvertiseAddress: `$(POD_IP):${ALERTMANAGER.clusterPort}`,
+    peers: alertmanagerPeerHosts(replicas).map((host) => `${host}:${ALERTMANAGER.clusterPort}`),
+  };
+}
+
+export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
+  const layout = CLUSTER_GLOBAL_LAYOUT;
+  return {
+    federation: federationArgs(layout.federation, layout.timings),
+    federationSidecar: federationSidecarWorkloadArgs(layout.federation),
+    alertmanager: alertmanagerWorkloadArgs(config, clusterAlertmanagerLayout(config.alerting.replicas), layout.timings),
+    query: queryWorkloadArgs(
+      regions.map((r) => r.outputs.replicaLabel),
+      layout.query,
+    ),
+    frontend: frontendWorkloadArgs(layout.frontend),
   };
 }
 

@@ -5,7 +5,8 @@
  * what a flow is in a NetworkPolicy. Egress to the outside never reaches instance metadata, except the
  * metadata server a GKE workload identity needs.
  */
-import { CLOUD_TRAITS, type Cloud } from "../../config/clouds";
+import type { Cloud } from "../../config/clouds";
+import { PLATFORM_TRAITS } from "../cloud/platforms";
 import { ALL_PODS_PEER, INTERNET_PEERS, KUBE_DNS_PEER, tcp, udp } from "./network-peers";
 
 type Selector = Readonly<Record<string, string>>;
@@ -51,7 +52,7 @@ export function workloadPolicySpec(t: WorkloadTraffic, network: ClusterNetwork) 
   const peers = (list: readonly Peer[]): object[] =>
     list.flatMap((p): object[] =>
       p === "load-balancer"
-        ? CLOUD_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
+        ? PLATFORM_TRAITS[network.cloud].loadBalancerPeers(network.vpcCidr, network.zones)
         : p === "internet"
           ? INTERNET_PEERS
           : p === "all-pods"
@@ -66,7 +67,7 @@ export function workloadPolicySpec(t: WorkloadTraffic, network: ClusterNetwork) 
     ingress: t.ingress.map((f) => ({ from: peers(f.peers), ...ports(f) })),
     egress: [
       ...t.egress.map((f) => ({ to: peers(f.peers), ...ports(f) })),
-      ...(t.cloudIdentity ? CLOUD_TRAITS[network.cloud].identityMetadataEgress() : []),
+      ...(t.cloudIdentity ? PLATFORM_TRAITS[network.cloud].identityMetadataEgress() : []),
     ],
   };
 }

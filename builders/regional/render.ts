@@ -3,21 +3,19 @@ import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
 import { certificateRules } from "../rules/certificates";
-import { teamRuleFiles } from "../teams/rules";
 import { objstoreConfig } from "../thanos/objstore";
 import { regionalGatewayConfig } from "./gateway";
 import { REGIONAL_CERTIFICATES, prometheusPodName } from "./layout";
 import { regionalPlan, regionalPrometheusParams } from "./plan";
 import {
-  regionalCompactArgs,
-  regionalLocalClientConfig,
-  regionalPrometheusArgs,
-  regionalRuleFiles,
-  regionalSidecarArgs,
-  regionalStoreArgs,
-  regionalWebConfig,
   CERTIFICATE_RULES_FILE,
+  CLUSTER_REGIONAL_LAYOUT,
+  clusterRegionalArgs,
+  regionalLocalClientConfig,
+  regionalRuleFiles,
+  regionalWebConfig,
 } from "./workload-config";
+import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
 
 export interface RegionalRenderInputs {
   readonly config: RegionalStackConfig;
@@ -63,19 +61,22 @@ export function renderRegionalFiles(inputs: RegionalRenderInputs): Record<string
     );
     files[`prometheus/shard-${pod.shard}/${pod.podName}.yaml`] = toYaml(prometheusConfig(params));
   }
-  for (const [name, rules] of Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }))
+  for (const [name, rules] of Object.entries(regionalRuleFiles(config, SIDECAR_BLOCK_DURATION)))
     files[`rules/${name}`] = toYaml(rules);
   const issued = REGIONAL_CERTIFICATES.map((name) => ({ name, validityEndTime: inputs.certificatesExpire }));
   files[`rules/${CERTIFICATE_RULES_FILE}`] = toYaml(
     certificateRules(issued, config.certificateWarningDays, config.alerts),
   );
-  files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(PLACEHOLDER_BCRYPT_HASH));
-  files["prometheus/local-client.yaml"] = toYaml(regionalLocalClientConfig(plan.tlsServerName));
-  files["prometheus/prometheus.args"] = argsFile(regionalPrometheusArgs(config, plan.sizing));
+  files["prometheus/web-config.yaml"] = toYaml(regionalWebConfig(CLUSTER_REGIONAL_LAYOUT, PLACEHOLDER_BCRYPT_HASH));
+  files["prometheus/local-client.yaml"] = toYaml(
+    regionalLocalClientConfig(CLUSTER_REGIONAL_LAYOUT, plan.tlsServerName),
+  );
+  const args = clusterRegionalArgs(config, plan.sizing);
+  files["prometheus/prometheus.args"] = argsFile(args.prometheus);
   files["thanos/objstore.yaml"] = toYaml(objstoreConfig(inputs.objectStore));
-  files["thanos/sidecar.args"] = argsFile(regionalSidecarArgs());
-  files["thanos/store.args"] = argsFile(regionalStoreArgs(plan.sizing));
-  files["thanos/compact.args"] = argsFile(regionalCompactArgs(config));
+  files["thanos/sidecar.args"] = argsFile(args.sidecar);
+  files["thanos/store.args"] = argsFile(args.store);
+  files["thanos/compact.args"] = argsFile(args.compact);
   files[REGION_GATEWAY_FILE] = regionalGatewayConfig(plan);
   return files;
 }

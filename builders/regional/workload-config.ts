@@ -9,23 +9,108 @@ import { localClientConfig, webConfig } from "../prometheus/web";
 import { alertRules } from "../rules/alerts";
 import { recordingRules } from "../rules/recording";
 import { certificateRules } from "../rules/certificates";
-import { type AlertSettings, NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
+import { NO_ALERT_SETTINGS, alertNames, withAlertSettings } from "../rules/settings";
 import { type RegionalSizing, retentionSize } from "../sizing";
 import { compactArgs } from "../thanos/compact";
-import type { GrpcServerTls } from "../thanos/common";
+import type { GrpcServerTls, ThanosListen } from "../thanos/common";
 import { sidecarArgs } from "../thanos/sidecar";
 import { storeArgs } from "../thanos/store";
+import { teamRuleFiles } from "../teams/rules";
 import { FEDERATION_USERNAME, PATHS, PORTS } from "./layout";
 import { STACK_JOBS } from "./plan";
 
-const GRPC_TLS: GrpcServerTls = {
-  certFile: PATHS.tlsCertFile,
-  keyFile: PATHS.tlsKeyFile,
-  clientCaFile: PATHS.tlsCaFile,
-};
 /** Pods listen on every interface; NetworkPolicies decide who reaches them. */
 const POD_LISTEN_HOST = "0.0.0.0";
-const THANOS_LISTEN = { host: POD_LISTEN_HOST, grpcPort: PORTS.thanosGrpc, httpPort: PORTS.thanosHttp };
+const POD_THANOS_LISTEN: ThanosListen = {
+  host: POD_LISTEN_HOST,
+  grpcPort: PORTS.thanosGrpc,
+  httpPort: PORTS.thanosHttp,
+};
+
+/**
+ * Where a region's workloads find the files they share and the region's TLS: the pods' mount paths in the
+ * clusters (CLUSTER_REGIONAL_LAYOUT), the run's directories in the local topology. The same functions below
+ * turn either into command lines and files, so the two cannot wire a workload differently.
+ */
+export interface RegionalLayout {
+  /** The region's server certificate and key, and the CA clients' certificates are checked against. */
+  readonly tls: GrpcServerTls;
+  readonly webConfigFile: string;
+  readonly localClientConfigFile: string;
+  readonly federationPasswordFile: string;
+  readonly rulesDir: string;
+  readonly objstoreFile: string;
+}
+
+/** One Prometheus pod's own addresses and paths: every pod has the same in a cluster, each local one its own. */
+export interface PrometheusPodLayout {
+  readonly listenAddress: string;
+  /** How the pod's sidecar reaches its Prometheus (HTTPS, the region's server name verified). */
+  readonly prometheusUrl: string;
+  readonly dataDir: string;
+  readonly configTemplateFile: string;
+  readonly configOutFile: string;
+  readonly sidecarListen: ThanosListen;
+}
+
+/** A store gateway's listen addresses and data directory. */
+export interface StoreGatewayLayout {
+  readonly listen: ThanosListen;
+  readonly dataDir: string;
+}
+
+/** The compactor serves no StoreAPI: an HTTP address (metrics, probes) and its data directory. */
+export interface CompactorLayout {
+  readonly httpAddress: string;
+  readonly dataDir: string;
+}
+
+/** How long and how often: the clusters' from the config and DEFAULTS, the local topology's shortened. */
+export interface RegionalTimings {
+  readonly retention: string;
+  readonly retentionSize?: string;
+  readonly blockDuration: string;
+  readonly alertResendDelay?: string;
+  readonly storeSyncInterval: string;
+  readonly compactWaitInterval: string;
+  readonly compactConsistencyDelay: string;
+}
+
+export const CLUSTER_REGIONAL_LAYOUT: RegionalLayout = {
+  tls: { certFile: PATHS.tlsCertFile, keyFile: PATHS.tlsKeyFile, clientCaFile: PATHS.tlsCaFile },
+  webConfigFile: PATHS.webConfigFile,
+  localClientConfigFile: PATHS.localClientConfigFile,
+  federationPasswordFile: PATHS.federationPasswordFile,
+  rulesDir: PATHS.rulesDir,
+  objstoreFile: PATHS.objstoreFile,
+};
+
+export const CLUSTER_PROMETHEUS_POD: PrometheusPodLayout = {
+  listenAddress: `${POD_LISTEN_HOST}:${PORTS.prometheusWeb}`,
+  prometheusUrl: `https://localhost:${PORTS.prometheusWeb}`,
+  dataDir: PATHS.prometheusData,
+  configTemplateFile: PATHS.configTemplateFile,
+  configOutFile: PATHS.configOutFile,
+  sidecarListen: POD_THANOS_LISTEN,
+};
+
+export const CLUSTER_STORE_GATEWAY: StoreGatewayLayout = { listen: POD_THANOS_LISTEN, dataDir: PATHS.thanosData };
+
+export const CLUSTER_COMPACTOR: CompactorLayout = {
+  httpAddress: `${POD_LISTEN_HOST}:${PORTS.thanosHttp}`,
+  dataDir: PATHS.thanosData,
+};
+
+export function clusterRegionalTimings(config: RegionalStackConfig, sizing: RegionalSizing): RegionalTimings {
+  return {
+    retention: config.prometheus.retention,
+    retentionSize: retentionSize(sizing.prometheus.diskGiB),
+    blockDuration: SIDECAR_BLOCK_DURATION,
+    storeSyncInterval: DEFAULTS.storeGateway.syncInterval,
+    compactWaitInterval: DEFAULTS.compactor.waitInterval,
+    compactConsistencyDelay: DEFAULTS.compactor.consistencyDelay,
+  };
+}
 
 /** The rule file of the certificates the region issued (builders/rules/certificates.ts), beside the others. */
 export const CERTIFICATE_RULES_FILE = "certificates.yaml";
@@ -35,10 +120,11 @@ export const CERTIFICATE_RULES_FILE = "certificates.yaml";
  * stack's alert settings applied. The upload alert follows the block duration Prometheus runs with (the
  * clusters' 2h unless given).
  */
-export function regionalRuleFiles(alerts: AlertSettings, blockDuration: string = SIDECAR_BLOCK_DURATION) {
+export function regionalRuleFiles(config: Pick<RegionalStackConfig, "alerts" | "teams">, blockDuration: string) {
   return {
     "recording.yaml": recordingRules(),
-    "alerts.yaml": withAlertSettings(alertRules(STACK_JOBS, blockDuration), alerts),
+    "alerts.yaml": withAlertSettings(alertRules(STACK_JOBS, blockDuration), config.alerts),
+    ...teamRuleFiles(config.teams),
   };
 }
 
@@ -47,73 +133,104 @@ export function regionalAlertNames(): string[] {
   return alertNames([alertRules(STACK_JOBS, SIDECAR_BLOCK_DURATION), certificateRules([], 1, NO_ALERT_SETTINGS)]);
 }
 
-/** Every address of the pod: the federation load balancers reach Prometheus' web port. */
-const PROMETHEUS_LISTEN_ADDRESS = `${POD_LISTEN_HOST}:${PORTS.prometheusWeb}`;
-
-export function regionalPrometheusArgs(config: RegionalStackConfig, sizing: RegionalSizing): string[] {
+export function regionalPrometheusArgs(
+  layout: RegionalLayout,
+  pod: PrometheusPodLayout,
+  timings: RegionalTimings,
+): string[] {
   return prometheusArgs({
-    configFile: PATHS.configOutFile,
-    webConfigFile: PATHS.webConfigFile,
-    dataDir: PATHS.prometheusData,
-    retention: config.prometheus.retention,
-    retentionSize: retentionSize(sizing.prometheus.diskGiB),
-    listenAddress: PROMETHEUS_LISTEN_ADDRESS,
-    blockDuration: SIDECAR_BLOCK_DURATION,
+    configFile: pod.configOutFile,
+    webConfigFile: layout.webConfigFile,
+    dataDir: pod.dataDir,
+    retention: timings.retention,
+    retentionSize: timings.retentionSize,
+    listenAddress: pod.listenAddress,
+    blockDuration: timings.blockDuration,
+    alertResendDelay: timings.alertResendDelay,
   });
 }
 
-export function regionalWebConfig(passwordBcryptHash: string) {
+export function regionalWebConfig(layout: RegionalLayout, passwordBcryptHash: string) {
   return webConfig({
-    certFile: PATHS.tlsCertFile,
-    keyFile: PATHS.tlsKeyFile,
+    certFile: layout.tls.certFile,
+    keyFile: layout.tls.keyFile,
     username: FEDERATION_USERNAME,
     passwordBcryptHash,
   });
 }
 
 /** How the sidecar and the probes reach the pod's own Prometheus. */
-export function regionalLocalClientConfig(tlsServerName: string) {
+export function regionalLocalClientConfig(layout: RegionalLayout, tlsServerName: string) {
   return localClientConfig({
     username: FEDERATION_USERNAME,
-    passwordFile: PATHS.federationPasswordFile,
-    caFile: PATHS.tlsCaFile,
+    passwordFile: layout.federationPasswordFile,
+    caFile: layout.tls.clientCaFile,
     serverName: tlsServerName,
   });
 }
 
-export function regionalSidecarArgs(): string[] {
+export function regionalSidecarArgs(layout: RegionalLayout, pod: PrometheusPodLayout): string[] {
   return sidecarArgs({
-    listen: THANOS_LISTEN,
-    tls: GRPC_TLS,
-    prometheusUrl: `https://localhost:${PORTS.prometheusWeb}`,
-    prometheusClientConfigFile: PATHS.localClientConfigFile,
-    tsdbPath: PATHS.prometheusData,
-    objstoreConfigFile: PATHS.objstoreFile,
-    configTemplateFile: PATHS.configTemplateFile,
-    configOutFile: PATHS.configOutFile,
-    ruleDir: PATHS.rulesDir,
-    reloadMethod: reloadMethodFor(PROMETHEUS_LISTEN_ADDRESS),
+    listen: pod.sidecarListen,
+    tls: layout.tls,
+    prometheusUrl: pod.prometheusUrl,
+    prometheusClientConfigFile: layout.localClientConfigFile,
+    tsdbPath: pod.dataDir,
+    objstoreConfigFile: layout.objstoreFile,
+    configTemplateFile: pod.configTemplateFile,
+    configOutFile: pod.configOutFile,
+    ruleDir: layout.rulesDir,
+    reloadMethod: reloadMethodFor(pod.listenAddress),
   });
 }
 
-export function regionalStoreArgs(sizing: RegionalSizing): string[] {
+export function regionalStoreArgs(
+  layout: RegionalLayout,
+  store: StoreGatewayLayout,
+  sizing: RegionalSizing,
+  timings: RegionalTimings,
+): string[] {
   return storeArgs({
-    listen: THANOS_LISTEN,
-    tls: GRPC_TLS,
-    dataDir: PATHS.thanosData,
-    objstoreConfigFile: PATHS.objstoreFile,
+    listen: store.listen,
+    tls: layout.tls,
+    dataDir: store.dataDir,
+    objstoreConfigFile: layout.objstoreFile,
     indexCacheSizeMiB: sizing.storeGateway.indexCacheSizeMiB,
-    syncInterval: DEFAULTS.storeGateway.syncInterval,
+    syncInterval: timings.storeSyncInterval,
   });
 }
 
-export function regionalCompactArgs(config: RegionalStackConfig): string[] {
+export function regionalCompactArgs(
+  layout: RegionalLayout,
+  compactor: CompactorLayout,
+  config: RegionalStackConfig,
+  timings: RegionalTimings,
+): string[] {
   return compactArgs({
-    httpAddress: `${POD_LISTEN_HOST}:${PORTS.thanosHttp}`,
-    dataDir: PATHS.thanosData,
-    objstoreConfigFile: PATHS.objstoreFile,
+    httpAddress: compactor.httpAddress,
+    dataDir: compactor.dataDir,
+    objstoreConfigFile: layout.objstoreFile,
     retention: config.bucketRetention,
-    waitInterval: DEFAULTS.compactor.waitInterval,
-    consistencyDelay: DEFAULTS.compactor.consistencyDelay,
+    waitInterval: timings.compactWaitInterval,
+    consistencyDelay: timings.compactConsistencyDelay,
   });
+}
+
+/** The command line of each regional workload, as the pods run them and `npm run render` writes them. */
+export interface RegionalArgs {
+  readonly prometheus: string[];
+  readonly sidecar: string[];
+  readonly store: string[];
+  readonly compact: string[];
+}
+
+export function clusterRegionalArgs(config: RegionalStackConfig, sizing: RegionalSizing): RegionalArgs {
+  const layout = CLUSTER_REGIONAL_LAYOUT;
+  const timings = clusterRegionalTimings(config, sizing);
+  return {
+    prometheus: regionalPrometheusArgs(layout, CLUSTER_PROMETHEUS_POD, timings),
+    sidecar: regionalSidecarArgs(layout, CLUSTER_PROMETHEUS_POD),
+    store: regionalStoreArgs(layout, CLUSTER_STORE_GATEWAY, sizing, timings),
+    compact: regionalCompactArgs(layout, CLUSTER_COMPACTOR, config, timings),
+  };
 }

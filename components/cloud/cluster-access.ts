@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 import { type ClusterEndpoint, kubeconfig } from "../../builders/cloud/kubeconfig";
 import { ssdStorageClass, SSD_STORAGE_CLASS } from "../../builders/cloud/storage-class";
-import { type Cloud, provisionedTraits } from "../../config/clouds";
+import { provisionedTraits } from "../../builders/cloud/platforms";
+import type { Cloud } from "../../config/clouds";
 
 export interface ClusterAccess {
   readonly kubeconfig: pulumi.Output<string>;

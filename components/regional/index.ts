@@ -21,10 +21,11 @@ import {
   regionalLocalClientConfig,
   regionalRuleFiles,
   regionalWebConfig,
+  CLUSTER_REGIONAL_LAYOUT,
 } from "../../builders/regional/workload-config";
+import { SIDECAR_BLOCK_DURATION } from "../../builders/prometheus/args";
 import { certificateRules } from "../../builders/rules/certificates";
 import { teamCredentialFiles } from "../../builders/teams/credentials";
-import { teamRuleFiles } from "../../builders/teams/rules";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import type { PrometheusPodRef } from "../../contracts/regional-outputs";
 import type { RegionalStackConfig } from "../../config/types";
@@ -180,12 +181,14 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
         metadata: meta(FILES.prometheusSecret),
         stringData: {
           [posix.basename(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
-            toYaml(regionalWebConfig(hash)),
+            toYaml(regionalWebConfig(CLUSTER_REGIONAL_LAYOUT, hash)),
           ),
           [posix.basename(PATHS.federationPasswordFile)]: credentials.federationPassword,
           [posix.basename(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
           [posix.basename(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
-          [posix.basename(PATHS.localClientConfigFile)]: toYaml(regionalLocalClientConfig(this.tlsServerName)),
+          [posix.basename(PATHS.localClientConfigFile)]: toYaml(
+            regionalLocalClientConfig(CLUSTER_REGIONAL_LAYOUT, this.tlsServerName),
+          ),
         },
       },
       inNamespace,
@@ -196,9 +199,10 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
         metadata: meta(FILES.rulesConfigMap),
         data: credentials.issued.apply((issued) => ({
           ...Object.fromEntries(
-            Object.entries({ ...regionalRuleFiles(config.alerts), ...teamRuleFiles(config.teams) }).map(
-              ([file, rules]) => [file, toYaml(rules)],
-            ),
+            Object.entries(regionalRuleFiles(config, SIDECAR_BLOCK_DURATION)).map(([file, rules]) => [
+              file,
+              toYaml(rules),
+            ]),
           ),
           [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
         })),

@@ -21,7 +21,7 @@ import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalTraffic } from "../../builders/regional/network-policies";
 import { type RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
 import {
@@ -230,7 +230,7 @@ function shardStatefulSet(
               container({
                 name: "prometheus",
                 image: IMAGES.prometheus,
-                args: regionalPrometheusArgs(args.config, size),
+                args: clusterRegionalArgs(args.config, size).prometheus,
                 ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
                 resources: size.prometheus,
                 volumeMounts: [
@@ -247,7 +247,7 @@ function shardStatefulSet(
               container({
                 name: "thanos-sidecar",
                 image: IMAGES.thanos,
-                args: regionalSidecarArgs(),
+                args: clusterRegionalArgs(args.config, size).sidecar,
                 env: [fieldEnv("POD_NAME", "metadata.name")],
                 ports: [
                   { name: "grpc", containerPort: PORTS.thanosGrpc },

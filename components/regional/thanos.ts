@@ -6,7 +6,7 @@ import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, PROBE_TIMING } from "../../b
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
-import { regionalCompactArgs, regionalStoreArgs } from "../../builders/regional/workload-config";
+import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
 import { IMAGES, VERSIONS } from "../../versions";
 import {
@@ -77,7 +77,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
 
     this.storeGateway = thanosStatefulSet(store, args, {
       replicas: args.config.storeGatewayReplicas,
-      args: regionalStoreArgs(args.plan.sizing),
+      args: clusterRegionalArgs(args.config, args.plan.sizing).store,
       serviceAccount: NAMES.storeGatewayServiceAccount,
       size: args.plan.sizing.storeGateway,
       // Both replicas start at once: they serve the same blocks, neither waits for the other.
@@ -103,7 +103,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
 
     this.compactor = thanosStatefulSet(compact, args, {
       replicas: COMPACTOR_REPLICAS,
-      args: regionalCompactArgs(args.config),
+      args: clusterRegionalArgs(args.config, args.plan.sizing).compact,
       serviceAccount: NAMES.compactorServiceAccount,
       size: args.plan.sizing.compactor,
       // A rolling update stops the old compactor before the new one starts.

@@ -1,4 +1,3 @@
-import { ALL_PODS_PEER, METADATA_CIDRS } from "../../builders/k8s/network-peers";
 import { type CloudTraits, EVICTION_BYTES, GIB, type MachineType, reservedCpuCores } from "./traits";
 
 /**
@@ -57,15 +56,5 @@ export const KUBERNETES: CloudTraits = {
         "the kubernetes section: the cluster's egress addresses and, per tier, the bucket or the database to use",
     },
   ],
-  // The cluster's address plan is its own.
-  checkNodeAddresses: () => undefined,
-  // The stack's own (kubernetes.loadBalancerAnnotations): MetalLB, kube-vip or a cloud controller each read theirs.
-  loadBalancerAnnotations: {},
-  // Which load balancer implementation keeps the client's address is not known: admit any address but
-  // instance metadata, and let the Service's source ranges restrict. And any pod: an ingress controller
-  // routing to a ClusterIP Service (kubernetes.exposure address) is one, which some network plugins never
-  // match by ipBlock. What these ports serve asks for TLS and a password or a client certificate.
-  loadBalancerPeers: () => [{ ipBlock: { cidr: "0.0.0.0/0", except: [METADATA_CIDRS.ipv4] } }, ALL_PODS_PEER],
-  // Pods reach the bucket with credentials held as a Secret, never through a metadata server.
-  identityMetadataEgress: () => [],
+  createsInfrastructure: false,
 };

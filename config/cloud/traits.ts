@@ -1,7 +1,3 @@
-import type { ExecCredential } from "../../builders/cloud/kubeconfig";
-import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
-import type { ClusterSettings } from "../types";
-
 /** What a node of one machine type offers the pods scheduled on it. */
 export interface MachineType {
   readonly vcpu: number;
@@ -10,37 +6,20 @@ export interface MachineType {
   readonly maxPods: number;
 }
 
-/** What the program relies on where it creates the cluster and the bucket itself. */
-export interface ProvisionedTraits {
-  /** The CSI driver behind the clusters' SSD storage class (builders/cloud/storage-class.ts). */
-  readonly storageClass: { readonly provisioner: string; readonly parameters: Readonly<Record<string, string>> };
-  /** The stack's Thanos bucket as the objstore builder takes it. */
-  readonly objectStore: (bucket: string, region: string) => ObjectStoreLocation;
-  /** The kubeconfig's user: the cloud's token helper, run on every request. */
-  readonly execCredential: (clusterName: string, region: string) => ExecCredential;
-}
-
 /** What is left for pods once the kubelet, the container runtime and eviction thresholds took their share. */
 export interface Allocatable {
   readonly cpuCores: number;
   readonly memoryBytes: number;
 }
 
-/** A NetworkPolicy peer that is an address range. */
-export interface IpBlockPeer {
-  ipBlock: { cidr: string; except?: string[] };
-}
-
-/** A NetworkPolicy peer of load-balanced traffic: an address range, or every pod of the cluster. */
-export type LoadBalancerPeer = IpBlockPeer | { namespaceSelector: Record<string, never> };
-
 /** Reports a config key and what it allows (config/rules.ts turns it into the stack's ConfigError). */
 export type FailAt = (path: readonly PropertyKey[], allowed: string) => never;
 
 /**
- * Everything the program needs to know about one cloud below the cloud's own components, each cloud in its
- * own file (config/cloud/<cloud>.ts) and all of them in one table (config/clouds.ts): a trait missing for a
- * cloud is a compile error there, and no other file asks which cloud it is on.
+ * The facts of one cloud a stack's config is checked against, each cloud in its own file
+ * (config/cloud/<cloud>.ts) and all of them in one table (config/clouds.ts): a trait missing for a cloud is a
+ * compile error there, and no other file asks which cloud it is on. What the builders do on a cloud (load
+ * balancers, address plans, object stores) is builders/cloud/platforms.ts'.
  */
 export interface CloudTraits {
   /** How the cloud's names read in a sentence (error messages and reference text). */
@@ -73,19 +52,11 @@ export interface CloudTraits {
    * holds where a stack of this cloud must set it.
    */
   readonly ownKeys: readonly { readonly path: readonly string[]; readonly requiredAs?: string }[];
-  /** Refuses node counts the cloud's address plan of `cluster.vpcCidr` cannot hold. */
-  readonly checkNodeAddresses: (cluster: ClusterSettings, machine: MachineType, fail: FailAt) => void;
-  /** What a `LoadBalancer` Service needs to get a network load balancer honouring its source ranges. */
-  readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
-  /** Where connections through the cluster's load balancers reach the pods from. */
-  readonly loadBalancerPeers: (vpcCidr: string, zones: readonly string[]) => LoadBalancerPeer[];
   /**
-   * What a cloud whose cluster and bucket the program creates offers them; absent where the stack deploys
-   * into a cluster, bucket and database that already exist (the kubernetes platform).
+   * Whether the program creates the stack's cluster, bucket and database on this cloud (their traits are
+   * builders/cloud/platforms.ts'), or deploys into ones that already exist.
    */
-  readonly provisioned?: ProvisionedTraits;
-  /** Egress a pod with a cloud identity needs to the instance metadata address (none where it needs none). */
-  readonly identityMetadataEgress: () => { to: IpBlockPeer[]; ports: { protocol: string; port: number }[] }[];
+  readonly createsInfrastructure: boolean;
 }
 
 const GIB = 1024 ** 3;

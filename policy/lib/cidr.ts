@@ -1,6 +1,8 @@
+// A copy of config/cidr.ts, written by `npm run policy:shared`: edit that file, not this one.
 /**
- * Address-range arithmetic on CIDR lists. Dependency-free, so the program's config validation uses the same
- * functions as the policies: a list that opens an endpoint to everyone is refused by both.
+ * Address-range arithmetic on CIDR lists: the config refuses a list that opens an endpoint to everyone, and
+ * so do the policies. Dependency-free, because the policy pack holds a copy (policy/lib/cidr.ts, written by
+ * `npm run policy:shared`): a pack is published and installed on its own and reads nothing outside its folder.
  */
 
 interface Range {

@@ -7,6 +7,7 @@ import * as assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { REPO_ROOT } from "../../config/stack-file";
+import { POLICY_COPIES, policyCopyText } from "../../scripts/policy-shared";
 
 const LAYERS = ["config", "contracts", "builders", "components", "tiers"] as const;
 type Layer = (typeof LAYERS)[number];
@@ -19,27 +20,6 @@ const ALSO_ALLOWED: Record<Layer, readonly string[]> = {
   components: ["versions.ts"],
   tiers: ["versions.ts"],
 };
-
-/**
- * Imports from config into builders and the policy pack that are still there, each one the rest of a move
- * (issue #22): the traits table's cloud behaviour (object stores, exec credentials, address plans, network
- * peers) into builders, and the CIDR parser the schema shares with the policy pack. The list only shrinks:
- * a new entry fails, and so does one that is gone.
- */
-const NOT_MOVED_YET = [
-  "config/cloud/aws.ts -> builders/cloud/kubeconfig",
-  "config/cloud/aws.ts -> builders/cloud/network",
-  "config/cloud/aws.ts -> builders/cloud/object-store",
-  "config/cloud/aws.ts -> builders/k8s/network-peers",
-  "config/cloud/gcp.ts -> builders/cloud/kubeconfig",
-  "config/cloud/gcp.ts -> builders/cloud/network",
-  "config/cloud/gcp.ts -> builders/cloud/object-store",
-  "config/cloud/gcp.ts -> builders/k8s/network-peers",
-  "config/cloud/kubernetes.ts -> builders/k8s/network-peers",
-  "config/cloud/traits.ts -> builders/cloud/kubeconfig",
-  "config/cloud/traits.ts -> builders/cloud/object-store",
-  "config/schema.ts -> policy/lib/cidr",
-];
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -73,7 +53,7 @@ describe("the layers' imports", () => {
 
   it("point down only: config, contracts, builders, components, tiers", () => {
     const upward = all.filter((i) => !allowed(i.fromLayer, i.to)).map((i) => `${i.from} -> ${i.to}`);
-    assert.deepStrictEqual([...new Set(upward)].sort(), [...NOT_MOVED_YET].sort());
+    assert.deepStrictEqual([...new Set(upward)].sort(), []);
   });
 
   it("a component parses nothing back: it creates objects from what the builders return", () => {
@@ -94,5 +74,36 @@ describe("the layers' imports", () => {
       pulumi.map((file) => path.relative(REPO_ROOT, file)),
       [],
     );
+  });
+
+  it("the local topology starts every workload through the tiers' wiring, not the per-binary builders", () => {
+    // The clusters bind the same functions (builders/regional/workload-config.ts, builders/global/wiring.ts) to
+    // the pods' layout: a flag added there reaches both, and a direct call here could wire a workload apart.
+    const perBinary = [
+      "prometheus/args",
+      "thanos/sidecar",
+      "thanos/store",
+      "thanos/compact",
+      "thanos/query-frontend",
+      "alertmanager/args",
+      "federation/args",
+      "federation/sidecar",
+    ];
+    const direct = sourceFiles(path.join(REPO_ROOT, "local")).flatMap((file) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/from "\.\.\/builders\/([^"]+)"/g)]
+        .map((m) => m[1])
+        .filter((module) => perBinary.includes(module))
+        .map((module) => `${path.relative(REPO_ROOT, file)} -> builders/${module}`),
+    );
+    assert.deepStrictEqual(direct, []);
+  });
+
+  it("the policy pack's copies of program files are their sources' text (npm run policy:shared writes them)", () => {
+    for (const [copy, source] of Object.entries(POLICY_COPIES)) {
+      assert.ok(
+        fs.readFileSync(path.join(REPO_ROOT, copy), "utf8") === policyCopyText(source),
+        `${copy} differs from ${source}: run npm run policy:shared`,
+      );
+    }
   });
 });

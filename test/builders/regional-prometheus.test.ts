@@ -15,7 +15,7 @@ import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } 
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { toYaml } from "../../builders/regional/render";
-import { regionalPrometheusArgs, regionalSidecarArgs } from "../../builders/regional/workload-config";
+import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
 import { withTempDir } from "../support/promtool";
@@ -404,7 +404,7 @@ describe("Kubernetes service discovery blocks (Prometheus configuration docs)", 
 describe("Prometheus arguments and web config", () => {
   it("keeps min and max block durations equal (2h) while the sidecar uploads", () => {
     const config = regionalStack("us-east");
-    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
+    const args = clusterRegionalArgs(config, regionalPlan(config).sizing).prometheus;
     assert.ok(args.includes("--storage.tsdb.min-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.max-block-duration=2h"));
     assert.ok(args.includes("--storage.tsdb.retention.time=24h"));
@@ -414,12 +414,12 @@ describe("Prometheus arguments and web config", () => {
 
   it("never enables the lifecycle API: the sidecar's reloader signals Prometheus instead", () => {
     const config = regionalStack("us-east");
-    const args = regionalPrometheusArgs(config, regionalPlan(config).sizing);
+    const args = clusterRegionalArgs(config, regionalPlan(config).sizing).prometheus;
     assert.ok(
       !args.some((a) => a.startsWith("--web.enable-lifecycle")),
       "/-/quit and /-/reload would be reachable through the federation load balancers",
     );
-    assert.ok(regionalSidecarArgs().includes("--reloader.method=signal"));
+    assert.ok(clusterRegionalArgs(config, regionalPlan(config).sizing).sidecar.includes("--reloader.method=signal"));
   });
 
   it("enables the lifecycle API only on a loopback-only listener (the local topology), where the reloader reloads over HTTP", () => {
@@ -443,7 +443,7 @@ describe("Prometheus arguments and web config", () => {
   it("bounds the TSDB by size as well as time, below the volume the sizing function gives it", () => {
     const config = regionalStack("us-east");
     const sizing = regionalPlan(config).sizing;
-    const size = flagValue(regionalPrometheusArgs(config, sizing), "storage.tsdb.retention.size");
+    const size = flagValue(clusterRegionalArgs(config, sizing).prometheus, "storage.tsdb.retention.size");
     assert.match(size ?? "", /^\d+GB$/);
     const gib = Number(size!.replace("GB", ""));
     assert.ok(gib > 0 && gib < sizing.prometheus.diskGiB, `${size} on a ${sizing.prometheus.diskGiB} GiB volume`);

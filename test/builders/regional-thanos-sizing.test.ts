@@ -2,7 +2,8 @@
 import * as assert from "node:assert";
 import { gcsLocation, s3Location } from "../../builders/cloud/object-store";
 import { PATHS } from "../../builders/regional/layout";
-import { regionalCompactArgs } from "../../builders/regional/workload-config";
+import { clusterRegionalArgs } from "../../builders/regional/workload-config";
+import { regionalPlan } from "../../builders/regional/plan";
 import { MAX_SERIES_PER_SHARD, sizeRegion, type SizingInput } from "../../builders/sizing";
 import { objstoreConfig } from "../../builders/thanos/objstore";
 import { regionalStack, usEastThanosCommands } from "../fixtures/regional-fixtures";
@@ -34,7 +35,8 @@ describe("regional Thanos arguments", () => {
 
   it("the compactor runs continuously and keeps each resolution as long as configured", () => {
     const custom = regionalStack("us-east");
-    const args = regionalCompactArgs({ ...custom, bucketRetention: { raw: "60d", fiveMinutes: "1y", oneHour: "0d" } });
+    const config = { ...custom, bucketRetention: { raw: "60d", fiveMinutes: "1y", oneHour: "0d" } };
+    const args = clusterRegionalArgs(config, regionalPlan(config).sizing).compact;
     assert.ok(args.includes("--wait"));
     assert.ok(args.includes("--retention.resolution-raw=60d"));
     assert.ok(args.includes("--retention.resolution-5m=1y"));

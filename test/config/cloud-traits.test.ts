@@ -4,6 +4,7 @@
  */
 import * as assert from "node:assert";
 import { EXEC_API_VERSION } from "../../builders/cloud/kubeconfig";
+import { PLATFORM_TRAITS } from "../../builders/cloud/platforms";
 import { ssdStorageClass } from "../../builders/cloud/storage-class";
 import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
 import { METADATA_CIDRS } from "../../builders/k8s/network-peers";
@@ -50,6 +51,7 @@ describe("cloud traits: every cloud of the table has every trait", () => {
   for (const cloud of CLOUDS) {
     describe(cloud, () => {
       const traits = CLOUD_TRAITS[cloud];
+      const platform = PLATFORM_TRAITS[cloud];
       const region = traits.exampleRegion;
 
       it("names itself in sentences, differently from every other cloud", () => {
@@ -97,20 +99,29 @@ describe("cloud traits: every cloud of the table has every trait", () => {
           assert.ok(keysAt(schema, path.slice(0, -1)).includes(path[path.length - 1]), path.join("."));
       });
 
+      it("creates its cluster and bucket exactly where the builders know how (config and platform traits agree)", () => {
+        assert.strictEqual(platform.provisioned !== undefined, traits.createsInfrastructure);
+      });
+
       it("holds the default cluster in its address plan and, where it makes the network, refuses one of 1000 nodes", () => {
         assert.doesNotThrow(() =>
-          traits.checkNodeAddresses(cluster(cloud, 6), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
+          platform.checkNodeAddresses(cluster(cloud, 6), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
         );
-        if (!traits.provisioned) return;
+        if (!platform.provisioned) return;
         assert.throws(
           () =>
-            traits.checkNodeAddresses(cluster(cloud, 1000), machineTypeOf(cloud, traits.defaultMachineType)!, failWith),
+            platform.checkNodeAddresses(
+              cluster(cloud, 1000),
+              machineTypeOf(cloud, traits.defaultMachineType)!,
+              failWith,
+            ),
           (err: { path?: readonly PropertyKey[] }) => err.path?.join(".") === "cluster.nodes.maxNodes",
         );
       });
 
       it("gives the SSD storage class a CSI provisioner, where it makes the cluster", () => {
-        if (!traits.provisioned) return assert.throws(() => ssdStorageClass(cloud), /creates no cluster or bucket on/);
+        if (!platform.provisioned)
+          return assert.throws(() => ssdStorageClass(cloud), /creates no cluster or bucket on/);
         const storageClass = ssdStorageClass(cloud);
         assert.match(storageClass.provisioner, /^[a-z0-9.-]+\.[a-z]+$/);
         assert.ok(Object.keys(storageClass.parameters).length > 0);
@@ -118,27 +129,27 @@ describe("cloud traits: every cloud of the table has every trait", () => {
 
       it("admits load-balanced traffic from outside the cluster, never from the metadata address", () => {
         assert.strictEqual(typeof loadBalancerAnnotations(cloud), "object");
-        const peers = traits.loadBalancerPeers("10.10.0.0/16", defaultZones(cloud, region));
+        const peers = platform.loadBalancerPeers("10.10.0.0/16", defaultZones(cloud, region));
         assert.ok(peers.length > 0);
         for (const peer of peers) {
           if ("ipBlock" in peer && peer.ipBlock.cidr === "0.0.0.0/0")
             assert.ok(peer.ipBlock.except?.includes(METADATA_CIDRS.ipv4), JSON.stringify(peer));
         }
-        for (const rule of traits.identityMetadataEgress()) {
+        for (const rule of platform.identityMetadataEgress()) {
           assert.deepStrictEqual(rule.to, [{ ipBlock: { cidr: METADATA_CIDRS.ipv4 } }]);
           assert.ok(rule.ports.length > 0);
         }
       });
 
       it("places the bucket where Thanos reads it, and has a local stand-in for it", () => {
-        if (!traits.provisioned) return assert.ok(LOCAL_OBJECT_STORES[cloud].emulatorName.length > 0);
-        const config = objstoreConfig(traits.provisioned.objectStore("b-thanos", region));
+        if (!platform.provisioned) return assert.ok(LOCAL_OBJECT_STORES[cloud].emulatorName.length > 0);
+        const config = objstoreConfig(platform.provisioned.objectStore("b-thanos", region));
         assert.match(config.type, /^[A-Z0-9]+$/);
         assert.strictEqual(config.config.bucket, "b-thanos");
         assert.ok(LOCAL_OBJECT_STORES[cloud].emulatorName.length > 0);
       });
 
-      const provisioned = traits.provisioned;
+      const provisioned = platform.provisioned;
       if (provisioned)
         it("writes kubeconfigs that run the cloud's token helper", () => {
           const exec = provisioned.execCredential("c-monitoring", region);

@@ -4,6 +4,7 @@
  * test/binaries/regional-alerts.test.ts), links to its runbook and carries a severity.
  */
 import * as assert from "node:assert";
+import { SIDECAR_BLOCK_DURATION } from "../../../builders/prometheus/args";
 import { regionalRuleFiles } from "../../../builders/regional/workload-config";
 import { TEST_ALERT_SETTINGS, assertEveryAlertTested } from "../../support/alert-tests";
 import { ALERTS, GROUPS, RULE_FILE } from "../../fixtures/alert-cases/regional";
@@ -26,9 +27,10 @@ describe("regional alert rules (promtool test rules)", () => {
   });
 
   it("leave out the alerts a stack disables", () => {
-    const file = regionalRuleFiles({ ...TEST_ALERT_SETTINGS, disabled: ["KubePodCrashLooping", "CPUThrottlingHigh"] })[
-      RULE_FILE
-    ];
+    const file = regionalRuleFiles(
+      { alerts: { ...TEST_ALERT_SETTINGS, disabled: ["KubePodCrashLooping", "CPUThrottlingHigh"] }, teams: [] },
+      SIDECAR_BLOCK_DURATION,
+    )[RULE_FILE];
     const names = file.groups.flatMap((g) => g.rules.map((r) => r.alert));
     assert.ok(!names.includes("KubePodCrashLooping") && !names.includes("CPUThrottlingHigh"));
     assert.strictEqual(names.length, ALERTS.groups.flatMap((g) => g.rules).length - 2);
