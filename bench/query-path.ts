@@ -16,9 +16,9 @@ import { interpolate } from "../builders/grafana/promql";
 import { REPLICA_LABEL } from "../builders/regional/layout";
 import { toYaml } from "../builders/regional/render";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
-import { queryFrontendArgs } from "../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
 import { FEDERATION } from "../builders/global/layout";
+import { frontendWorkloadArgs } from "../builders/global/wiring";
 import { DEFAULTS } from "../config/defaults";
 import { parseDuration } from "../config/duration";
 import { type ServerAccess, query, queryRange } from "../local/client";
@@ -215,12 +215,11 @@ async function startFrontend(
     name,
     command: topology.binaries.thanos,
     env: own.env,
-    args: queryFrontendArgs({
+    args: frontendWorkloadArgs({
       downstreamUrl: options.downstreamUrl ?? topology.rendered.query.url,
       httpAddress: address(port),
       httpConfigFile,
       responseCacheConfigFile: cacheFile,
-      splitInterval: DEFAULTS.queryFrontend.splitInterval,
       verticalShards: options.verticalShards,
     }),
   });
