@@ -4,11 +4,7 @@
  */
 import { globalRecordingRules } from "../builders/federation/rules";
 import { dashboardQueries, grafanaDashboards } from "../builders/grafana/dashboards";
-import { GLOBAL_SCOPE, GLOBAL_TIER } from "../builders/grafana/dashboards/helpers";
-
-/** An expression without the matcher on the federation's external label (builders/grafana/dashboards/helpers.ts GLOBAL_TIER). */
-export const withoutFederationLabel = (expr: string) =>
-  expr.replaceAll(`{${GLOBAL_TIER}}`, "").replaceAll(`, ${GLOBAL_TIER}`, "");
+import { GLOBAL_SCOPE } from "../builders/grafana/dashboards/helpers";
 import { interpolate } from "../builders/grafana/promql";
 import { query, queryRange } from "../local/client";
 import type { Log, Topology } from "../local/topology";
@@ -30,8 +26,7 @@ export interface QuerySettings {
 export function globalQueries(): string[] {
   const boards = Object.values(grafanaDashboards()).filter((d) => d.tags?.includes(GLOBAL_SCOPE));
   const dashboardExprs = boards.flatMap((d) =>
-    // The federation's external label exists only on what its sidecar serves Thanos Query, not in its own TSDB.
-    dashboardQueries(d).panels.map((expr) => withoutFederationLabel(interpolate(expr, { __rate_interval: "1m" }))),
+    dashboardQueries(d).panels.map((expr) => interpolate(expr, { __rate_interval: "1m" })),
   );
   const ruleExprs = globalRecordingRules().groups.flatMap((g) => g.rules.map((r) => r.expr));
   return [...new Set([...dashboardExprs, ...ruleExprs])];

@@ -29,7 +29,6 @@ import type { Log, Topology } from "../local/topology";
 import { waitFor } from "../local/wait";
 import { type History, type HistorySettings, backfillHistory } from "./history";
 import { loadAverage } from "./machine";
-import { withoutFederationLabel } from "./queries";
 import { type GatewayBytes, type Hop, type SumCount, gatewayBytes, snapshot } from "./query-hops";
 import { type Check, type Figure, figure, type Section } from "./report";
 import { percentile, round } from "./stats";
@@ -611,8 +610,6 @@ export async function queryPathLatency(
   );
   const raw = DASHBOARD_RANGE_QUERIES;
   const globalExprs = globalDashboardQueries();
-  // As the global dashboards were before they named the federation's external label: Query fanned out to every region.
-  const globalExprsUnscoped = globalExprs.map(withoutFederationLabel);
   const scenarios: ScenarioSpec[] = [
     {
       name: "Thanos Query straight",
@@ -667,14 +664,6 @@ export async function queryPathLatency(
       access: frontend,
       connection: "kept",
       exprs: globalExprs,
-      hops: centralHops(topology, frontend),
-      crossRegionPorts: crossRegion,
-    },
-    {
-      name: "frontend cold, global dashboards without the federation's label (before)",
-      access: frontend,
-      connection: "kept",
-      exprs: globalExprsUnscoped,
       hops: centralHops(topology, frontend),
       crossRegionPorts: crossRegion,
     },
@@ -1039,19 +1028,13 @@ export async function queryPathLatency(
         result: `${distributedSeries.join(", ")}; ${round(recent.central.bytesOutPerLoad / 1024, 1)} vs ${round(recent.distributed.bytesOutPerLoad / 1024, 1)} KiB, ${recent.central.p50} vs ${recent.distributed.p50} ms`,
       },
       {
-        measure:
-          "Global dashboards (federated recording rules): cross-region bytes out / in per load and p50, scoped to the federation's label vs before",
+        measure: "Cross-region bytes per load of the global dashboards (federated recording rules)",
         result: settings.ranges
-          .map((r) => {
-            const [now, before] = [
-              find("frontend cold, global dashboards (federated recording rules)", r) as Run,
-              find("frontend cold, global dashboards without the federation's label (before)", r) as Run,
-            ];
-            const kb = (x: Run) =>
-              `${round(x.bytesOutPerLoad / 1024, 1)} / ${round(x.bytesInPerLoad / 1024, 1)} KiB, ${x.p50} ms`;
-            return `${r} ${kb(now)} vs ${kb(before)}`;
-          })
-          .join("; "),
+          .map(
+            (r) =>
+              `${r} ${round((find("frontend cold, global dashboards (federated recording rules)", r) as Run).bytesOutPerLoad / 1024, 1)} KiB`,
+          )
+          .join(", "),
       },
       {
         measure: "Results caches, p50 cold / warm / after a change of replica",

@@ -164,19 +164,6 @@ describe("default Grafana dashboards", () => {
     }
   });
 
-  it("scopes every series a global dashboard reads (the federation's rules and scrapes) to the federation's label, so Thanos Query asks no region for it", () => {
-    const global = [...boards].filter(([, board]) => board.tags?.includes("global"));
-    assert.ok(global.length > 0);
-    for (const [name, board] of global)
-      for (const expr of dashboardQueries(board).panels) {
-        const selectors = [...expr.matchAll(/([a-z][a-z0-9_:]*)(\{[^}]*\})?(?=\s*[)[/]|$)/g)].filter(([, m]) =>
-          metricNamesIn(expr).includes(m),
-        );
-        for (const [, metric, matchers] of selectors)
-          assert.ok(matchers?.includes(GLOBAL_TIER), `${name}: ${metric} in '${expr}' is scoped to ${GLOBAL_TIER}`);
-      }
-  });
-
   it("uses no variable a dashboard does not define", () => {
     for (const [name, board] of boards) {
       const defined = new Set((board.templating?.list ?? []).map((v) => v.name));

@@ -1,13 +1,12 @@
 import { ALERTMANAGER_SCRAPE_JOB } from "../../federation/config";
-import { GLOBAL_TIER, q, graph, single, stackDashboard } from "./helpers";
+import { q, graph, single, stackDashboard } from "./helpers";
 
 /**
  * The global Alertmanager mesh, scraped by the federation Prometheus pair (whose two copies Thanos Query
  * deduplicates): alerts, notifications and the gossip cluster, per peer.
  */
 export function alertmanagerDashboard() {
-  // Only the federation scrapes the Alertmanagers: its label keeps every region's StoreAPIs out of the query.
-  const am = `job="${ALERTMANAGER_SCRAPE_JOB}", ${GLOBAL_TIER}`;
+  const am = `job="${ALERTMANAGER_SCRAPE_JOB}"`;
   const rate = (metric: string) => `rate(${metric}{${am}}[$__rate_interval])`;
   return stackDashboard({
     uid: "alertmanager",

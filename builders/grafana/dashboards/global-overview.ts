@@ -1,4 +1,4 @@
-import { fromFederation, q, graph, single, stackDashboard } from "./helpers";
+import { q, graph, single, stackDashboard } from "./helpers";
 
 /** Request rate, error ratio and p95 latency of every region, from the global recording rules. */
 export function globalOverviewDashboard() {
@@ -15,28 +15,25 @@ export function globalOverviewDashboard() {
             "Regions reporting",
             "short",
             "Regions whose targets reach the federation.",
-            q(`count(count by (region) (${fromFederation("global:up:count")}))`, "regions"),
+            q("count(count by (region) (global:up:count))", "regions"),
           ),
           single(
             "Requests per second",
             "reqps",
             "HTTP requests per second over every region.",
-            q(`sum(${fromFederation("global:http_requests:rate5m")})`, "all regions"),
+            q("sum(global:http_requests:rate5m)", "all regions"),
           ),
           single(
             "Error ratio",
             "percentunit",
             "Share of HTTP requests answered with a 5xx status, over every region.",
-            q(
-              `sum(${fromFederation("global:http_request_errors:rate5m")}) / sum(${fromFederation("global:http_requests:rate5m")})`,
-              "all regions",
-            ),
+            q("sum(global:http_request_errors:rate5m) / sum(global:http_requests:rate5m)", "all regions"),
           ),
           single(
             "Targets up",
             "percentunit",
             "Share of every region's scrape targets that answered.",
-            q(`sum(${fromFederation("global:up:sum")}) / sum(${fromFederation("global:up:count")})`, "all regions"),
+            q("sum(global:up:sum) / sum(global:up:count)", "all regions"),
           ),
         ],
       },
@@ -44,11 +41,11 @@ export function globalOverviewDashboard() {
         title: "Traffic by region",
         panels: [
           graph("Request rate", "reqps", "HTTP requests per second served in each region.", [
-            q(`sum by (region) (${fromFederation("global:http_requests:rate5m")})`, "{{region}}"),
+            q("sum by (region) (global:http_requests:rate5m)", "{{region}}"),
           ]),
           graph("Error rate", "percentunit", "Share of HTTP requests answered with a 5xx status.", [
             q(
-              `sum by (region) (${fromFederation("global:http_request_errors:rate5m")}) / sum by (region) (${fromFederation("global:http_requests:rate5m")})`,
+              "sum by (region) (global:http_request_errors:rate5m) / sum by (region) (global:http_requests:rate5m)",
               "{{region}}",
             ),
           ]),
@@ -58,7 +55,7 @@ export function globalOverviewDashboard() {
             "95th percentile of HTTP request duration, from the regions' summed histogram buckets.",
             [
               q(
-                `histogram_quantile(0.95, sum by (region, le) (${fromFederation("global:http_request_duration_seconds_bucket:rate5m")}))`,
+                "histogram_quantile(0.95, sum by (region, le) (global:http_request_duration_seconds_bucket:rate5m))",
                 "{{region}}",
               ),
             ],

@@ -45,14 +45,6 @@ export const IN_REGION = `${REGION_AND_CLUSTER}, ${FEDERATION_CLUSTER_LABEL}=""`
  */
 export const GLOBAL_TIER = `${FEDERATION_CLUSTER_LABEL}!=""`;
 
-/**
- * A global recording rule as the federation holds it. The matcher on the federation's external label keeps
- * every region's StoreAPIs out of the query: without it Thanos Query asks each region's sidecars and store
- * gateways, across the region gateways, for series only the federation has (the benchmark's query path
- * measures the bytes either way).
- */
-export const fromFederation = (rule: string) => `${rule}{${GLOBAL_TIER}}`;
-
 /** A PromQL query and the legend of its series. */
 export interface Query {
   readonly expr: string;
