@@ -4,7 +4,7 @@
  */
 import { loadProgramConfig } from "./tiers/load-config";
 import * as pulumi from "@pulumi/pulumi";
-import { receiverSecretFiles } from "./builders/alertmanager/config";
+import { secretConfigKeys } from "./builders/global/secrets";
 import { ConfigError, type StackConfig, projectConfig } from "./config";
 import { deployGlobal, readRegionOutputs } from "./tiers/global";
 import { deployRegional } from "./tiers/regional";
@@ -41,7 +41,7 @@ function stackConfig(): StackConfig {
   return config;
 }
 
-function receiverSecrets(keys: readonly string[]): Record<string, pulumi.Output<string>> {
+function secretConfig(keys: readonly string[]): Record<string, pulumi.Output<string>> {
   const secrets = new pulumi.Config(NAMESPACE);
   return Object.fromEntries(keys.map((key) => [key, secrets.requireSecret(key)]));
 }
@@ -57,7 +57,7 @@ const config = stackConfig();
 async function monitoring(): Promise<Record<string, unknown>> {
   if (config.tier === "regional") return { ...deployRegional(config) };
   const regions = await readRegionOutputs(config);
-  return { ...deployGlobal(config, receiverSecrets(receiverSecretFiles(config.alerting, config.teams)), regions) };
+  return { ...deployGlobal(config, secretConfig(secretConfigKeys(config)), regions) };
 }
 
 export = monitoring;

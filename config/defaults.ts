@@ -87,6 +87,12 @@ export const DEFAULTS = {
     /** maxReplicas, unless given: this many, or minReplicas when that is more. */
     maxReplicasAtLeast: 6,
     resources: { cpuRequest: "200m", memoryRequest: "256Mi", memoryLimit: "1Gi" },
+    sso: {
+      name: "SSO",
+      /** `groups` is the scope Okta, Dex, Authelia and Keycloak's groups client scope release the groups claim under. */
+      scopes: ["openid", "email", "profile", "groups"],
+      groupsClaim: "groups",
+    },
   },
   database: { storageGiB: 50, backupRetentionDays: 7, postgresVersion: "16" },
   /** Inside the leaf certificates' 30-day early-renewal window, so a monthly `pulumi up` keeps it quiet. */

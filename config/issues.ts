@@ -90,6 +90,29 @@ export function unknownKeyFinding(
   return { mistake, path, meant: close === undefined ? undefined : [...section, close] };
 }
 
+/** A key whose name says it holds a secret (`clientSecret`, `password`, `apiToken`). */
+const SECRET_NAME = /secret|password|passwd|token|credential/i;
+
+/**
+ * An unknown key that by its name holds a secret, in a section that takes its secret from a secret config
+ * key (a `secretKey` field): its value is not shown, and the sentence says where the secret goes instead.
+ */
+function plainTextSecret(
+  stack: string,
+  schema: z.ZodType,
+  input: unknown,
+  section: readonly PropertyKey[],
+  key: string,
+): Finding | undefined {
+  if (!SECRET_NAME.test(key) || !keysAt(schema, section).includes("secretKey")) return undefined;
+  const finding = unknownKeyFinding(stack, schema, input, section, key, {
+    hidden: "a value in plain text (not shown here)",
+  });
+  const { value, kind, allowed } = finding.mistake;
+  const instead = `no secret in the stack file: name a secret config key in ${keyPath([...section, "secretKey"])} and set it with: pulumi config set --secret <key> <value>`;
+  return { ...finding, mistake: new ConfigMistake(stack, finding.path, value, `${instead}; ${allowed}`, kind) };
+}
+
 /** Every mistake zod found, each as its sentence. */
 export function issueFindings(
   stack: string,
@@ -99,7 +122,11 @@ export function issueFindings(
 ): Finding[] {
   return issues.flatMap((issue): Finding[] => {
     if (issue.code === "unrecognized_keys")
-      return issue.keys.map((key) => unknownKeyFinding(stack, schema, input, issue.path, key));
+      return issue.keys.map(
+        (key) =>
+          plainTextSecret(stack, schema, input, issue.path, key) ??
+          unknownKeyFinding(stack, schema, input, issue.path, key),
+      );
     const value = valueAt(input, issue.path);
     const node = nodeAt(schema, issue.path);
     // A check that explains this very value says so (EXPLAINS); every other check is described by its key's doc.

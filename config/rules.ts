@@ -10,7 +10,7 @@ import { keyPath, valueAt } from "./paths";
 import { KUBERNETES_RULES } from "./cloud/kubernetes/rules";
 import { requireSecret } from "./secrets";
 import type { Fail, RuleContext, StackRule } from "./rule-runner";
-import { BUILT_IN_RECEIVERS } from "./schema";
+import { BUILT_IN_RECEIVERS, SECRET_KEY } from "./schema";
 import type { GlobalStackConfig, HeartbeatType, RegionalStackConfig, StackConfig } from "./types";
 
 /** A rule of regional stacks only. */
@@ -215,6 +215,17 @@ function scalingBounds(config: GlobalStackConfig, { fail }: RuleContext): void {
   }
 }
 
+/**
+ * Grafana reads the OAuth client secret from a Kubernetes Secret, filled from the secret config key
+ * grafana.sso.secretKey names. Read from the stack file: a provider with other mistakes still names its
+ * secret, and a secret in plain text is said in the same run.
+ */
+function grafanaClientSecret({ stack }: GlobalStackConfig, { input, raw }: RuleContext): void {
+  const secretKey = valueAt(input, ["grafana", "sso", "secretKey"]);
+  if (typeof secretKey === "string" && SECRET_KEY.test(secretKey))
+    requireSecret(stack, raw, secretKey, "Grafana's OAuth client secret (grafana.sso.secretKey)");
+}
+
 /** The rules between the stack's keys, the teams' excepted (./teams-rules.ts). */
 export const STACK_RULES: readonly StackRule[] = [
   otherCloudsKeys,
@@ -232,6 +243,7 @@ export const STACK_RULES: readonly StackRule[] = [
   globalRule(receiversRoutedTo),
   globalRule(scalingBounds),
   globalRule(globalSpread),
+  globalRule(grafanaClientSecret),
 ];
 
 const HEARTBEAT_SECRET: Record<HeartbeatType, string> = {

@@ -14,6 +14,7 @@ type Def = {
   out?: Node;
   shape?: Record<string, Node>;
   element?: Node;
+  valueType?: Node;
   options?: Node[];
   defaultValue?: unknown;
 };
@@ -40,13 +41,16 @@ function innermost(node: Node): Def {
   return defOf(chain[chain.length - 1]);
 }
 
-/** The schema of the key at `path` (strings for object keys, numbers for list entries), if the schema has one. */
+/**
+ * The schema of the key at `path` (strings for object keys and a map's own keys, numbers for list entries),
+ * if the schema has one.
+ */
 export function nodeAt(root: Node, path: readonly PropertyKey[]): Node | undefined {
   let node: Node | undefined = root;
   for (const segment of path) {
     if (!node) return undefined;
     const def = innermost(node);
-    node = typeof segment === "number" ? def.element : def.shape?.[String(segment)];
+    node = typeof segment === "number" ? def.element : (def.shape?.[String(segment)] ?? def.valueType);
   }
   return node;
 }

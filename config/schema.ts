@@ -70,6 +70,8 @@ const STACK_REFERENCE = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/([A-Za-z0-9_.-]+)$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const MATCHER = /^[a-zA-Z_][a-zA-Z0-9_]*\s*(=~|!~|!=|=)\s*"[^"]*"$/;
 const RECEIVER_NAME = { re: /^[a-zA-Z0-9_-]+$/, allowed: "a receiver name of letters, digits, _ and -" };
+/** The name of a secret config key (a receiver's, the heartbeat's, Grafana's OAuth client secret's). */
+export const SECRET_KEY = /^[a-zA-Z][a-zA-Z0-9]*$/;
 /** Prometheus' alert names are label values of `alertname`; the default alerts' are CamelCase words. */
 const ALERT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -590,7 +592,7 @@ export function receiverSchema() {
       name: text(RECEIVER_NAME.re, RECEIVER_NAME.allowed, "Receiver name, unique."),
       type: oneOf(RECEIVER_TYPES, "Where notifications go."),
       secretKey: text(
-        /^[a-zA-Z][a-zA-Z0-9]*$/,
+        SECRET_KEY,
         "the name of a secret config key holding the receiver's URL or key",
         "The secret config key holding the receiver's URL or key.",
       ),
@@ -634,7 +636,7 @@ function alertingSchema() {
         "webhook pings a heartbeat URL (Healthchecks.io, Dead Man's Snitch, Cronitor, Better Stack); opsgenie pings Opsgenie's heartbeat API.",
       ),
       secretKey: text(
-        /^[a-zA-Z][a-zA-Z0-9]*$/,
+        SECRET_KEY,
         "the name of a secret config key holding the heartbeat URL or API key",
         "The secret config key holding the heartbeat's URL (webhook) or API key (opsgenie).",
       ),
@@ -700,6 +702,84 @@ function alertingSchema() {
   );
 }
 
+/** Grafana's organization roles a group can be given; Grafana server admin is never handed out by a group. */
+export const GRAFANA_ROLES = ["Viewer", "Editor", "Admin"] as const;
+
+/** A group name the role mapping can quote in Grafana's JMESPath (a backslash there escapes the closing quote). */
+const GROUP_NAME = {
+  re: /^[^\\\p{Cc}]{1,256}$/u,
+  allowed: "a group name of 1 to 256 characters without a backslash or a control character",
+};
+const ROLES_ALLOWED = `a map of at least one group name to its Grafana role (${GRAFANA_ROLES.join(", ")}); ${GROUP_NAME.allowed}`;
+const HTTPS_URL = /^https:\/\/[^\s/$.?#][^\s]*$/;
+
+/**
+ * Single sign-on through Grafana's generic OAuth (OpenID Connect): every field the provider needs is
+ * required, so an incomplete provider stops the run; its client secret is read from a secret config key.
+ */
+function grafanaSsoSchema() {
+  const endpoint = (what: string, example: string) =>
+    text(HTTPS_URL, `an https:// URL such as ${example}`, `The identity provider's ${what}.`);
+  return section(
+    {
+      name: text(
+        /^[\w .-]{1,40}$/,
+        "up to 40 letters, digits, spaces, dots, dashes and underscores",
+        "The login button's label: Sign in with <name>.",
+      ).default(DEFAULTS.grafana.sso.name),
+      clientId: text(
+        /^[\x21-\x7e]{1,255}$/,
+        "the client ID the identity provider issued (printable characters, no spaces)",
+        "The OAuth client ID Grafana signs in with.",
+      ),
+      secretKey: text(
+        SECRET_KEY,
+        "the name of a secret config key holding the OAuth client secret",
+        "The secret config key holding the client secret (pulumi config set --secret <key> <secret>).",
+      ),
+      authUrl: endpoint(
+        "authorization endpoint (authorization_endpoint of its /.well-known/openid-configuration)",
+        "https://idp.example.com/oauth2/v1/authorize",
+      ),
+      tokenUrl: endpoint("token endpoint (token_endpoint)", "https://idp.example.com/oauth2/v1/token"),
+      userInfoUrl: endpoint("userinfo endpoint (userinfo_endpoint)", "https://idp.example.com/oauth2/v1/userinfo"),
+      scopes: documented(
+        z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).refine((scopes) => scopes.includes("openid")),
+        {
+          allowed: "a list of OAuth scopes that includes openid",
+          doc: "Scopes Grafana asks for: openid and those that release the email, the profile and the groups claim.",
+        },
+      ).default([...DEFAULTS.grafana.sso.scopes]),
+      groupsClaim: text(
+        /^[\x21-\x7e]{1,128}$/,
+        "a claim name such as groups (printable characters, no spaces)",
+        "The claim of the ID token or userinfo that lists the user's groups (a top-level claim; dots are part of its name).",
+      ).default(DEFAULTS.grafana.sso.groupsClaim),
+      roles: documented(
+        z.record(z.string(), oneOf(GRAFANA_ROLES)).superRefine((roles, ctx) => {
+          const groups = Object.keys(roles);
+          const bad = groups.find((group) => !GROUP_NAME.re.test(group));
+          if (groups.length === 0 || bad !== undefined)
+            ctx.addIssue({
+              code: "custom",
+              input: roles,
+              message: `${bad === undefined ? "" : `${JSON.stringify(bad)} is no group name the role mapping can quote; `}${ROLES_ALLOWED}`,
+              params: { [EXPLAINS]: true },
+            });
+        }),
+        {
+          allowed: ROLES_ALLOWED,
+          doc: "The Grafana role each group gives, the highest of a user's groups winning; a user in none of them cannot sign in.",
+        },
+      ),
+      loginForm: flag(
+        "Whether Grafana shows its username and password form: off, only the admin's break-glass path (docs/security.md) needs it.",
+      ).default(false),
+    },
+    "Single sign-on through Grafana's generic OAuth (OpenID Connect); without it, only the generated admin logs in.",
+  );
+}
+
 export function globalSchema(identity: StackIdentity) {
   const regions = list(
     text(STACK_REFERENCE, "a regional stack as org/project/stack"),
@@ -724,6 +804,7 @@ export function globalSchema(identity: StackIdentity) {
             "The DNS name users reach Grafana at; its certificate is issued for it.",
           ),
           ...scalingShape(DEFAULTS.grafana),
+          sso: grafanaSsoSchema().optional(),
         },
         "Grafana.",
       ),

@@ -97,3 +97,9 @@ export type TeamSettings = GlobalStackConfig["teams"][number];
 export type ScalingBounds = GlobalStackConfig["query"];
 export type GrafanaSettings = GlobalStackConfig["grafana"];
 export type DatabaseSettings = GlobalStackConfig["database"];
+/**
+ * Grafana's single sign-on. Its client secret is never in this object: `secretKey` names another config key
+ * that holds it as a Pulumi secret.
+ */
+export type GrafanaSsoSettings = NonNullable<GrafanaSettings["sso"]>;
+export type GrafanaRole = GrafanaSsoSettings["roles"][string];

@@ -77,6 +77,8 @@ export function localGlobalConfig(webhookPort: number, regions?: readonly string
       groupInterval: LOCAL_TIMING.groupInterval,
       repeatInterval: LOCAL_TIMING.repeatInterval,
     },
+    // Grafana does not run here (design: it is never run): no single sign-on, whose client secret has no local value.
+    grafana: { sso: undefined },
     ...localAlertingSecrets(webhookPort),
   });
   if (config.tier !== "global") throw new Error(`Pulumi.${GLOBAL_STACK}.yaml is not the global stack`);

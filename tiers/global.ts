@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { cloudFor } from "../components/cloud";
+import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud } from "../components/cloud";
 import { clusterProvider } from "../components/cloud/cluster-access";
 import { GlobalMonitoring, type GlobalRegion } from "../components/global";
 import type { GlobalStackConfig, RegionReference } from "../config";
@@ -30,10 +30,18 @@ export interface GlobalStackOutputs {
  */
 export function deployGlobal(
   config: GlobalStackConfig,
-  receiverSecrets: Record<string, pulumi.Output<string>>,
+  secretConfig: Record<string, pulumi.Output<string>>,
   regionOutputs: readonly RegionalOutputs[],
 ): GlobalStackOutputs {
-  const cloud = cloudFor(config);
+  return onCloud(config, (cloud) => deployGlobalOn(cloud, config, secretConfig, regionOutputs));
+}
+
+function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
+  cloud: CloudPlatform<C, B>,
+  config: GlobalStackConfig,
+  secretConfig: Record<string, pulumi.Output<string>>,
+  regionOutputs: readonly RegionalOutputs[],
+): GlobalStackOutputs {
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
   const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
@@ -47,7 +55,7 @@ export function deployGlobal(
       database,
       globalEgressCidrs: cluster.egressCidrs,
       regions,
-      receiverSecrets,
+      secretConfig,
       storageClassName: cluster.storageClassName,
     },
     { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadBalancerAnnotations } from "../builders/global/load-balancer";
 import { gatewayExposure } from "../builders/regional/exposure";
 import { BUCKET_IDENTITIES } from "../builders/regional/layout";
-import { cloudFor } from "../components/cloud";
+import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud } from "../components/cloud";
 import { RegionalMonitoring } from "../components/regional";
 import type { RegionalStackConfig } from "../config";
 import type { RegionalOutputs } from "../contracts/regional-outputs";
@@ -16,7 +16,13 @@ export type RegionalStackOutputs = { readonly [K in keyof RegionalOutputs]: pulu
  * monitoring workloads. Returns the stack outputs the global tier reads.
  */
 export function deployRegional(config: RegionalStackConfig): RegionalStackOutputs {
-  const cloud = cloudFor(config);
+  return onCloud(config, (cloud) => deployRegionalOn(cloud, config));
+}
+
+function deployRegionalOn<C extends KubernetesCluster, B extends ObjectBucket>(
+  cloud: CloudPlatform<C, B>,
+  config: RegionalStackConfig,
+): RegionalStackOutputs {
   const cluster = cloud.cluster();
   const bucket = cloud.bucket({ purpose: "thanos" });
   const identityAnnotations = Object.fromEntries(

@@ -1,4 +1,15 @@
+import type { GlobalStackConfig } from "../../config/types";
+import { receiverSecretFiles } from "../alertmanager/config";
 import { TLS_SECRET_KEYS } from "../k8s/tls-secret";
+
+/**
+ * The secret config keys the global stack reads (each set with `pulumi config set --secret`): every
+ * receiver's and the heartbeat's `secretKey`, and Grafana's OAuth client secret's.
+ */
+export function secretConfigKeys(config: GlobalStackConfig): string[] {
+  const sso = config.grafana.sso === undefined ? [] : [config.grafana.sso.secretKey];
+  return [...new Set([...receiverSecretFiles(config.alerting, config.teams), ...sso])];
+}
 
 /**
  * Keys of the Kubernetes Secrets the global tier mounts, which are also the file names the rendered configs

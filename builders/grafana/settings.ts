@@ -1,8 +1,12 @@
+import type { GrafanaSsoSettings } from "../../config/types";
+import { ssoEnv } from "./sso";
+
 /**
  * Grafana's settings as the environment variables its pods run with (`GF_<SECTION>_<KEY>`, which override
  * grafana.ini): HTTPS with the tier's certificate, the managed PostgreSQL, sessions and the remote cache in
- * it, unified alerting as one HA cluster, nothing anonymous and nothing phoning home. The database's address
- * and names are `V`: known as the stack deploys (Pulumi outputs), plain strings for a review.
+ * it, unified alerting as one HA cluster, single sign-on where the stack has it (./sso.ts), nothing anonymous
+ * and nothing phoning home. The database's address and names are `V`: known as the stack deploys (Pulumi
+ * outputs), plain strings for a review.
  */
 export interface GrafanaEnvParams<V> {
   readonly port: number;
@@ -15,6 +19,8 @@ export interface GrafanaEnvParams<V> {
   /** `host:port` of the headless Service listing every replica, and this replica's own gossip address. */
   readonly alertingPeers: string;
   readonly alertingAddress: string;
+  /** Single sign-on, if the stack has it; its client secret is bound by the component, from a Secret. */
+  readonly sso?: GrafanaSsoSettings;
 }
 
 export function grafanaEnv<V>(p: GrafanaEnvParams<V>): Record<string, string | V> {
@@ -45,5 +51,6 @@ export function grafanaEnv<V>(p: GrafanaEnvParams<V>): Record<string, string | V
     GF_UNIFIED_ALERTING_HA_PEERS: p.alertingPeers,
     GF_UNIFIED_ALERTING_HA_LISTEN_ADDRESS: p.alertingAddress,
     GF_UNIFIED_ALERTING_HA_ADVERTISE_ADDRESS: p.alertingAddress,
+    ...ssoEnv(p.sso),
   };
 }

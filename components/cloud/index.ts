@@ -3,20 +3,26 @@ import type { BaseStackConfig, Cloud } from "../../config";
 import { AwsPlatform } from "./aws/platform";
 import { GcpPlatform } from "./gcp/platform";
 import { KubernetesPlatform } from "./kubernetes/platform";
-import type { CloudPlatform } from "./types";
+import type { CloudPlatform, KubernetesCluster, ObjectBucket } from "./types";
+
+/** What a tier does on its stack's cloud, whichever it is: generic in the cluster and bucket the cloud makes. */
+export type OnCloud<R> = <C extends KubernetesCluster, B extends ObjectBucket>(cloud: CloudPlatform<C, B>) => R;
 
 /**
- * The stack's cloud, with its explicit provider (region, and project on GCP) created here once:
+ * Runs `deploy` on the stack's cloud, with its explicit provider (region, and project on GCP) created here once:
  *
- *   const cloud = cloudFor(config);
- *   const cluster = cloud.cluster();
- *   const bucket = cloud.bucket({ purpose: "thanos" });
- *   const identity = cloud.bucketIdentity({ purpose: "thanos-store", access: "read", cluster, bucket, serviceAccounts: [{ namespace, name: "thanos-store" }] });
+ *   onCloud(config, (cloud) => {
+ *     const cluster = cloud.cluster();
+ *     const bucket = cloud.bucket({ purpose: "thanos" });
+ *     cloud.bucketIdentity({ purpose: "thanos-store", access: "read", cluster, bucket, serviceAccounts: [...] });
+ *   });
  *
- * Call it once per stack: a second call makes a second provider of the same name.
+ * Inside `deploy` the cluster and bucket types are the cloud's own and opaque, so handing the cloud a cluster
+ * or bucket another platform made does not compile. Call it once per stack: a second call makes a second
+ * provider of the same name.
  */
-export function cloudFor(config: BaseStackConfig, opts?: pulumi.CustomResourceOptions): CloudPlatform {
-  return new PLATFORMS[config.cloud](config, opts);
+export function onCloud<R>(config: BaseStackConfig, deploy: OnCloud<R>, opts?: pulumi.CustomResourceOptions): R {
+  return deploy(new PLATFORMS[config.cloud](config, opts));
 }
 
 /** Each cloud's platform (components/cloud/<cloud>/platform.ts); a new cloud is a compile error here until it has one. */

@@ -57,21 +57,24 @@ export interface BucketArgs {
   readonly purpose: string;
 }
 
-export interface BucketIdentityArgs {
+export interface BucketIdentityArgs<
+  C extends KubernetesCluster = KubernetesCluster,
+  B extends ObjectBucket = ObjectBucket,
+> {
   /** Part of the identity's names: `thanos-store`. */
   readonly purpose: string;
   /** What the identity may do with the bucket's objects. */
   readonly access: BucketAccess;
-  readonly cluster: KubernetesCluster;
-  readonly bucket: ObjectBucket;
+  readonly cluster: C;
+  readonly bucket: B;
   /** Every Kubernetes service account allowed to act as this identity. */
   readonly serviceAccounts: readonly KubernetesServiceAccountRef[];
 }
 
-export interface DatabaseArgs {
+export interface DatabaseArgs<C extends KubernetesCluster = KubernetesCluster> {
   /** Part of the database's names: `grafana`. */
   readonly purpose: string;
-  readonly cluster: KubernetesCluster;
+  readonly cluster: C;
   readonly settings: DatabaseSettings;
   /** Name of the database and of its owner; defaults to `purpose`. */
   readonly databaseName?: string;
@@ -80,12 +83,15 @@ export interface DatabaseArgs {
 
 /**
  * One stack's cloud, with its provider: the tiers ask it for a cluster, bucket, identity and database and
- * never learn which cloud answered. Resources it creates are named from the stack's `namePrefix`.
+ * never learn which cloud answered. Resources it creates are named from the stack's `namePrefix`. It builds
+ * identities and databases only next to its own cluster and bucket (they need its VPC, OIDC issuer or
+ * workload pool): `C` and `B` are the cluster and bucket it makes, and it takes only those back, which the
+ * compiler checks (see `onCloud`).
  */
-export interface CloudPlatform {
+export interface CloudPlatform<C extends KubernetesCluster = KubernetesCluster, B extends ObjectBucket = ObjectBucket> {
   readonly cloud: Cloud;
-  cluster(opts?: pulumi.ComponentResourceOptions): KubernetesCluster;
-  bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): ObjectBucket;
-  bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): BucketIdentity;
-  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): PostgresDatabase;
+  cluster(opts?: pulumi.ComponentResourceOptions): C;
+  bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): B;
+  bucketIdentity(args: BucketIdentityArgs<C, B>, opts?: pulumi.ComponentResourceOptions): BucketIdentity;
+  database(args: DatabaseArgs<C>, opts?: pulumi.ComponentResourceOptions): PostgresDatabase;
 }

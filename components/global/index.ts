@@ -22,7 +22,7 @@ import {
   teamDashboardFile,
 } from "../../builders/global/render";
 import { globalTraffic } from "../../builders/global/network-policies";
-import { SECRET_FILES } from "../../builders/global/secrets";
+import { SECRET_FILES, secretConfigKeys } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { type ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
@@ -68,8 +68,8 @@ export interface GlobalMonitoringArgs {
   /** Addresses the global cluster's pods leave from: the only ones the regions' load balancers admit. */
   readonly globalEgressCidrs: pulumi.Input<string[]>;
   readonly regions: readonly GlobalRegion[];
-  /** Receiver URLs and keys by their `secretKey`, read from secret config. */
-  readonly receiverSecrets: Readonly<Record<string, pulumi.Input<string>>>;
+  /** Secret config values by key (builders/global/secrets.ts secretConfigKeys): receiver URLs and keys, Grafana's OAuth client secret. */
+  readonly secretConfig: Readonly<Record<string, pulumi.Input<string>>>;
   /** StorageClass of the global cluster for the Alertmanager and federation Prometheus volumes. */
   readonly storageClassName?: string;
 }
@@ -99,7 +99,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
-    requireReceiverSecrets(config, args.receiverSecrets);
+    requireSecretConfig(config, args.secretConfig);
     const ids = globalIdentities(config);
     const namespace = this.isolatedNamespace(name, args, ids);
     const part = (id: ComponentIdentity) => ({ id, provider: args.provider, namespace });
@@ -157,7 +157,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
           "web.yml": GLOBAL_FILES.alertmanagerWebConfig,
         }),
         receiverSecrets: Object.fromEntries(
-          receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.receiverSecrets[key]]),
+          receiverSecretFiles(config.alerting, config.teams).map((key) => [key, args.secretConfig[key]]),
         ),
         probePassword: credentials.alertmanagerProbePassword,
         storageClassName: args.storageClassName,
@@ -201,6 +201,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         allowedCidrs: config.ingressAllowedCidrs,
         ingressCa: pki.ingressCa,
         queryFrontendPassword: credentials.frontendGrafanaPassword,
+        ssoClientSecret: config.grafana.sso && args.secretConfig[config.grafana.sso.secretKey],
       },
       parent,
     );
@@ -368,10 +369,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   }
 }
 
-function requireReceiverSecrets(config: GlobalStackConfig, secrets: GlobalMonitoringArgs["receiverSecrets"]): void {
-  for (const key of receiverSecretFiles(config.alerting, config.teams)) {
-    if (secrets[key] === undefined)
-      throw new Error(`stack '${config.stack}': alerting needs the secret config key '${key}'`);
+function requireSecretConfig(config: GlobalStackConfig, secrets: GlobalMonitoringArgs["secretConfig"]): void {
+  for (const key of secretConfigKeys(config)) {
+    if (secrets[key] === undefined) throw new Error(`stack '${config.stack}': needs the secret config key '${key}'`);
   }
 }
 

@@ -19,6 +19,7 @@ import {
   containerResources,
   noPrivileged,
   noPrivilegeEscalation,
+  noSecretEnvValues,
   nonRoot,
   pinnedImages,
 } from "../policies/kubernetes/containers";
@@ -53,6 +54,13 @@ const allMonitoring = () => [...regionalMonitoring(), ...globalMonitoring()];
 function withPrometheusContainer(change: (prometheus: any) => void): FakeResource[] {
   const resources = regionalMonitoring();
   change(named(resources, STATEFUL_SET, "prometheus-shard-0").props.spec.template.spec.containers[0]);
+  return resources;
+}
+
+/** The global objects with Grafana's container given `env`. */
+function withGrafanaEnv(env: any[]): FakeResource[] {
+  const resources = globalMonitoring();
+  named(resources, "kubernetes:apps/v1:Deployment", "grafana").props.spec.template.spec.containers[0].env = env;
   return resources;
 }
 
@@ -224,6 +232,19 @@ export const CASES: PolicyCase[] = [
     passes: regionalMonitoring,
     fails: () => withPrometheusContainer((c) => (c.resources = { requests: { cpu: "1" } })),
     message: /container 'prometheus': must set resources.requests.memory, resources.limits.memory/,
+  },
+  {
+    policy: noSecretEnvValues,
+    passes: () =>
+      withGrafanaEnv([
+        { name: "GF_SECURITY_ADMIN_USER", value: "admin" },
+        { name: "GF_AUTH_GENERIC_OAUTH_CLIENT_ID", value: "grafana" },
+        { name: "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: "grafana", key: "oauth" } } },
+        { name: "GF_DATABASE_PASSWORD", value: "$__file{/etc/grafana/secrets/database-password}" },
+      ]),
+    fails: () => withGrafanaEnv([{ name: "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET", value: "s3cret" }]),
+    message:
+      /container 'grafana': sets GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET by value, which puts the secret into the pod spec/,
   },
   {
     policy: emptyDirSizeLimit,

@@ -1,13 +1,13 @@
 import * as assert from "node:assert";
 import * as YAML from "yaml";
-import type { GlobalStackConfig } from "../../config";
+import type { Cloud, GlobalStackConfig } from "../../config";
 import {
-  type CloudPlatform,
   type KubernetesCluster,
+  type KubernetesServiceAccountRef,
   type ObjectBucket,
   type BucketIdentity,
   type PostgresDatabase,
-  cloudFor,
+  onCloud,
 } from "../../components/cloud";
 import { IMAGES } from "../../versions";
 import {
@@ -22,34 +22,33 @@ import {
   waitsFor,
 } from "../harness/mocks";
 import { onDefaultProviders, stackConfig, useCloudMocks } from "../harness/cloud-mocks";
+import { TEST_SECRETS } from "../harness/stacks";
 
 describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const registered = useCloudMocks("global");
   const config = stackConfig("global", {
-    pagerdutyRoutingKey: "test-routing-key",
-    slackWebhookUrl: "https://hooks.slack.com/services/T0/B0/x",
-    heartbeatUrl: "https://hc-ping.example.com/x",
+    ...TEST_SECRETS.global,
   }) as GlobalStackConfig;
   const prefix = config.namePrefix;
   const thanos = { namespace: "monitoring", name: "thanos" };
-  let cloud: CloudPlatform;
+  let cloud: Cloud;
+  let identityFor: (serviceAccounts: readonly KubernetesServiceAccountRef[]) => BucketIdentity;
   let cluster: KubernetesCluster;
   let bucket: ObjectBucket;
   let identity: BucketIdentity;
   let database: PostgresDatabase;
 
   before(async () => {
-    cloud = cloudFor(config);
-    cluster = cloud.cluster();
-    bucket = cloud.bucket({ purpose: "thanos" });
-    identity = cloud.bucketIdentity({
-      purpose: "thanos",
-      access: "delete",
-      cluster,
-      bucket,
-      serviceAccounts: [thanos],
+    onCloud(config, (platform) => {
+      const made = { cluster: platform.cluster(), bucket: platform.bucket({ purpose: "thanos" }) };
+      cloud = platform.cloud;
+      cluster = made.cluster;
+      bucket = made.bucket;
+      identityFor = (serviceAccounts) =>
+        platform.bucketIdentity({ purpose: "nobody", access: "read", ...made, serviceAccounts });
+      identity = platform.bucketIdentity({ purpose: "thanos", access: "delete", ...made, serviceAccounts: [thanos] });
+      database = platform.database({ purpose: "grafana", cluster: made.cluster, settings: config.database });
     });
-    database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
     await resolved(database.host);
     await settled();
   });
@@ -58,7 +57,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
   const policyOf = (r: MockedResource, field = "policy") => JSON.parse(r.inputs[field]);
 
   it("is the AWS platform for an AWS stack", () => {
-    assert.strictEqual(cloud.cloud, "aws");
+    assert.strictEqual(cloud, "aws");
     assert.strictEqual(cluster.cloud, "aws");
   });
 
@@ -426,10 +425,7 @@ describe("cloud layer on AWS (EKS, S3, IRSA, RDS)", () => {
     });
 
     it("refuses an empty list of service accounts", () => {
-      assert.throws(
-        () => cloud.bucketIdentity({ purpose: "nobody", access: "read", cluster, bucket, serviceAccounts: [] }),
-        /at least one Kubernetes service account/,
-      );
+      assert.throws(() => identityFor([]), /at least one Kubernetes service account/);
     });
   });
 

@@ -1,5 +1,5 @@
 import * as assert from "node:assert";
-import { cloudFor } from "../../components/cloud";
+import { onCloud } from "../../components/cloud";
 import { resolved, settled } from "../harness/mocks";
 import { stackConfig, useCloudMocks } from "../harness/cloud-mocks";
 
@@ -15,15 +15,15 @@ describe("cloud layer: two regions side by side", () => {
 
   before(async () => {
     for (const config of [usEast, other]) {
-      const cloud = cloudFor(config);
-      const cluster = cloud.cluster();
-      const bucket = cloud.bucket({ purpose: "thanos" });
-      cloud.bucketIdentity({
-        purpose: "thanos",
-        access: "read",
-        cluster,
-        bucket,
-        serviceAccounts: [{ namespace: "monitoring", name: "thanos" }],
+      const cluster = onCloud(config, (cloud) => {
+        const made = { cluster: cloud.cluster(), bucket: cloud.bucket({ purpose: "thanos" }) };
+        cloud.bucketIdentity({
+          purpose: "thanos",
+          access: "read",
+          ...made,
+          serviceAccounts: [{ namespace: "monitoring", name: "thanos" }],
+        });
+        return made.cluster;
       });
       await resolved(cluster.kubeconfig);
     }

@@ -75,7 +75,7 @@ async function deploy(regionNames: readonly string[], exposures: Readonly<Record
         outputs: pulumi.output({ ...regionalOutputs(name, i, i === 0 ? 2 : 1), gatewayExposure: exposures[name] }),
         alertingPasswordHash: pulumi.secret(`$2a$10$${"r".repeat(53)}`),
       })),
-      receiverSecrets: {
+      secretConfig: {
         pagerdutyRoutingKey: pulumi.secret("routing-key"),
         slackWebhookUrl: pulumi.secret("https://hooks.slack.com/x"),
       },

@@ -73,6 +73,10 @@ const teamWith = (endpoint: Record<string, unknown>) => ({
 /** A key of a Secret in the payments namespace. */
 const teamKey = { name: "api-auth", key: "token" };
 const teamReceiver = { name: "payments-slack", type: "slack", secretKey: "paymentsSlackUrl" };
+const sso = global.grafana.sso;
+const ssoKeys = "name, clientId, secretKey, authUrl, tokenUrl, userInfoUrl, scopes, groupsClaim, roles, loginForm";
+const ssoRolesAllowed =
+  "a map of at least one group name to its Grafana role (Viewer, Editor, Admin); a group name of 1 to 256 characters without a backslash or a control character";
 const withJobs = (jobs: unknown[], extra: Record<string, unknown> = {}) => ({
   prometheus: { ...usEastPrometheus, ...extra, staticJobs: jobs },
 });
@@ -226,7 +230,7 @@ export const BAD_INPUTS: BadInput[] = [
     shown: "a secret value",
     unknown: true,
     allowed:
-      "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, kubernetes, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl",
+      "'slackWebhookUrl' (the closest key), or another key of this program: tier, cloud, region, gcpProject, namePrefix, cluster, certificateWarningDays, alerts, teams, regions, federationReplicas, alerting, grafana, query, database, ingressAllowedCidrs, kubernetes, pagerdutyRoutingKey, slackWebhookUrl, heartbeatUrl, grafanaClientSecret",
   },
 
   // Default alerts: only names of the stack's own tier, never a guard, and a runbook URL.
@@ -363,7 +367,7 @@ export const BAD_INPUTS: BadInput[] = [
   {
     name: "a missing Grafana domain",
     stack: "global",
-    config: { grafana: {} },
+    config: { grafana: { sso } },
     key: "grafana.domain",
     shown: "no value (it is required)",
     allowed: "a DNS name such as grafana.example.com",
@@ -1342,15 +1346,91 @@ export const BAD_INPUTS: BadInput[] = [
   {
     name: "a Grafana domain that is no DNS name",
     stack: "global",
-    config: { grafana: { domain: "grafana" } },
+    config: { grafana: { ...global.grafana, domain: "grafana" } },
     key: "grafana.domain",
     shown: 'the value "grafana"',
     allowed: "a DNS name such as grafana.example.com",
   },
   {
+    name: "a single sign-on provider without its token endpoint",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, tokenUrl: undefined } } },
+    key: "grafana.sso.tokenUrl",
+    shown: "no value (it is required)",
+    allowed: "an https:// URL such as https://idp.example.com/oauth2/v1/token",
+  },
+  {
+    name: "a single sign-on endpoint over plain HTTP",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, authUrl: "http://idp.example.com/authorize" } } },
+    key: "grafana.sso.authUrl",
+    shown: 'the value "http://idp.example.com/authorize"',
+    allowed: "an https:// URL such as https://idp.example.com/oauth2/v1/authorize",
+  },
+  {
+    name: "Grafana's OAuth client secret in plain text",
+    stack: "global",
+    secrets: { grafanaClientSecret: undefined },
+    config: { grafanaClientSecret: "s3cret-in-the-stack-file" },
+    key: "grafanaClientSecret",
+    shown: "a value in plain text (not shown here)",
+    allowed:
+      "a secret, not plain text: it holds Grafana's OAuth client secret (grafana.sso.secretKey); set it with: pulumi config set --secret grafanaClientSecret <value>",
+  },
+  {
+    name: "Grafana's OAuth client secret not set",
+    stack: "global",
+    secrets: { grafanaClientSecret: undefined },
+    key: "grafanaClientSecret",
+    shown: "no value (it is required)",
+    allowed:
+      "Grafana's OAuth client secret (grafana.sso.secretKey), set as a secret with: pulumi config set --secret grafanaClientSecret <value>",
+  },
+  {
+    name: "Grafana's OAuth client secret written into the stack file",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, clientSecret: "s3cret-in-the-stack-file" } } },
+    key: "grafana.sso.clientSecret",
+    shown: "a value in plain text (not shown here)",
+    unknown: true,
+    allowed: `no secret in the stack file: name a secret config key in grafana.sso.secretKey and set it with: pulumi config set --secret <key> <value>; a key of grafana.sso: ${ssoKeys}`,
+  },
+  {
+    name: "single sign-on mapping no group",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, roles: {} } } },
+    key: "grafana.sso.roles",
+    shown: "the value {}",
+    allowed: ssoRolesAllowed,
+  },
+  {
+    name: "a group given Grafana server admin",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, roles: { "platform-admins": "GrafanaAdmin" } } } },
+    key: "grafana.sso.roles.platform-admins",
+    shown: 'the value "GrafanaAdmin"',
+    allowed: "one of 'Viewer', 'Editor', 'Admin'",
+  },
+  {
+    name: "a group name with a backslash",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, roles: { "CORP\\sre": "Editor" } } } },
+    key: "grafana.sso.roles",
+    shown: 'the value {"CORP\\\\sre":"Editor"}',
+    allowed: `"CORP\\\\sre" is no group name the role mapping can quote; ${ssoRolesAllowed}`,
+  },
+  {
+    name: "single sign-on scopes without openid",
+    stack: "global",
+    config: { grafana: { ...global.grafana, sso: { ...sso, scopes: ["email", "groups"] } } },
+    key: "grafana.sso.scopes",
+    shown: 'the value ["email","groups"]',
+    allowed: "a list of OAuth scopes that includes openid",
+  },
+  {
     name: "two Grafana replicas",
     stack: "global",
-    config: { grafana: { domain: "grafana.example.com", minReplicas: 2 } },
+    config: { grafana: { ...global.grafana, minReplicas: 2 } },
     key: "grafana.minReplicas",
     shown: "the number 2",
     allowed: "a whole number from 3 to 50",

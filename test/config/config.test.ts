@@ -67,7 +67,11 @@ describe("stack config", () => {
           ["slackWebhookUrl", "#monitoring"],
         ],
       );
-      assert.deepStrictEqual(config.grafana, { domain: "grafana.example.com", minReplicas: 3, maxReplicas: 6 });
+      const { sso, ...grafana } = config.grafana;
+      assert.deepStrictEqual(grafana, { domain: "grafana.example.com", minReplicas: 3, maxReplicas: 6 });
+      assert.strictEqual(sso?.secretKey, "grafanaClientSecret");
+      assert.deepStrictEqual(sso?.scopes, ["openid", "email", "profile", "groups"], "the default scopes");
+      assert.strictEqual(sso?.loginForm, false, "the login form is off by default");
       assert.deepStrictEqual(config.database, {
         instanceClass: "db.t4g.medium",
         storageGiB: 50,
@@ -163,6 +167,22 @@ describe("stack config", () => {
         "stack 'us-east': config key 'monitoring:cluster.nodes.diskGiB' has the value \"big\"; allowed: a whole number from 20 to 16384",
         "stack 'us-east': config key 'monitoring:prometheus.replcas' is not a key of this program (set to the number 3); allowed: 'prometheus.replicas' (the closest key), or another key of prometheus: replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides",
         "stack 'us-east': config key 'monitoring:bucketRetention.fiveMinutes' has the value \"10d\"; allowed: a duration of at least 30d (bucketRetention.raw) or 0d for forever: a coarser resolution is kept at least as long as a finer one",
+      ]);
+    });
+
+    it("an incomplete single sign-on provider with its client secret in plain text: every missing field and the secret", () => {
+      const { tokenUrl, userInfoUrl, ...sso } = global.grafana.sso;
+      const { grafanaClientSecret, ...secrets } = TEST_SECRETS.global;
+      const found = sentences(
+        "global",
+        { ...global, grafana: { ...global.grafana, sso }, grafanaClientSecret },
+        secrets,
+      );
+      const url = (path: string) => `an https:// URL such as https://idp.example.com/oauth2/v1/${path}`;
+      assert.deepStrictEqual(found, [
+        `stack 'global': config key 'monitoring:grafana.sso.tokenUrl' has no value (it is required); allowed: ${url("token")}`,
+        `stack 'global': config key 'monitoring:grafana.sso.userInfoUrl' has no value (it is required); allowed: ${url("userinfo")}`,
+        "stack 'global': config key 'monitoring:grafanaClientSecret' has a value in plain text (not shown here); allowed: a secret, not plain text: it holds Grafana's OAuth client secret (grafana.sso.secretKey); set it with: pulumi config set --secret grafanaClientSecret <value>",
       ]);
     });
 

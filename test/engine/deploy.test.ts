@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { deploy, runInChild } from "../../local/engine/orchestrator";
 import type { Operation, StackResult } from "../../local/engine/stack-run";
 import {
+  ENGINE_OAUTH_CLIENT_SECRET,
   EngineProject,
   GLOBAL_SECRETS,
   REGIONAL_SECRETS,
@@ -120,6 +121,21 @@ describe("the real engine on local Kubernetes API servers", function () {
         .api.get<{ spec: { type: string } }>(`/api/v1/namespaces/${NAMESPACE}/services/global-region-gateway`);
       assert.strictEqual(gateway.spec.type, "LoadBalancer");
     }
+  });
+
+  it("Grafana signs in through the OpenID Connect provider, its client secret in its Secret, not in the pod spec", async () => {
+    const api = project.cluster("global").api;
+    const grafana = await api.get<{
+      spec: { template: { spec: { containers: { env: { name: string; value?: string; valueFrom?: any }[] }[] } } };
+    }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments/grafana`);
+    const env = grafana.spec.template.spec.containers[0].env;
+    const variable = (name: string) => env.find((e) => e.name === name);
+    assert.strictEqual(variable("GF_AUTH_GENERIC_OAUTH_ENABLED")?.value, "true");
+    assert.strictEqual(variable("GF_AUTH_DISABLE_LOGIN_FORM")?.value, "true");
+    const { name, key } = variable("GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET")!.valueFrom.secretKeyRef;
+    const secret = await api.get<{ data: Record<string, string> }>(`/api/v1/namespaces/${NAMESPACE}/secrets/${name}`);
+    assert.strictEqual(Buffer.from(secret.data[key], "base64").toString(), ENGINE_OAUTH_CLIENT_SECRET);
+    assert.ok(!JSON.stringify(grafana).includes(ENGINE_OAUTH_CLIENT_SECRET), "the pod spec holds no client secret");
   });
 
   it("a second up changes nothing", async () => {

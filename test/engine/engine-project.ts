@@ -174,7 +174,17 @@ export function globalStackConfig(regions: readonly string[]): Record<string, un
     region: "global",
     regions: regions.map(qualified),
     ingressAllowedCidrs: ["203.0.113.0/24"],
-    grafana: { domain: "grafana.example.com" },
+    grafana: {
+      domain: "grafana.example.com",
+      sso: {
+        clientId: "grafana",
+        secretKey: "grafanaClientSecret",
+        authUrl: "https://idp.example.com/oauth2/v1/authorize",
+        tokenUrl: "https://idp.example.com/oauth2/v1/token",
+        userInfoUrl: "https://idp.example.com/oauth2/v1/userinfo",
+        roles: { "platform-admins": "Admin", sre: "Editor" },
+      },
+    },
     alerting: { receivers: [{ name: "oncall", type: "webhook", secretKey: "oncallUrl" }] },
     kubernetes: {
       storageClass: "standard",
@@ -184,8 +194,12 @@ export function globalStackConfig(regions: readonly string[]): Record<string, un
   };
 }
 
+/** The global stack's Grafana OAuth client secret, set with `pulumi config set --secret`. */
+export const ENGINE_OAUTH_CLIENT_SECRET = "engine-test-oauth-client-secret";
+
 export const GLOBAL_SECRETS = (cluster: EngineCluster): Record<string, string> => ({
   kubeconfig: cluster.controlPlane.kubeconfig,
   databasePassword: "engine-test-database-password",
   oncallUrl: "https://hooks.example.com/oncall",
+  grafanaClientSecret: ENGINE_OAUTH_CLIENT_SECRET,
 });

@@ -8,6 +8,7 @@ export const TEST_SECRETS: Record<string, Record<string, string>> = {
     pagerdutyRoutingKey: "R0UTINGKEY0000000000000000000000",
     slackWebhookUrl: "https://hooks.slack.com/services/T000/B000/XXXXXXXX",
     heartbeatUrl: "https://hc-ping.example.com/00000000-0000-0000-0000-000000000000",
+    grafanaClientSecret: "oauth-client-secret-0000000000000000",
   },
 };
 

@@ -28,7 +28,8 @@ import {
   workloads,
   stackFileApiCidrs,
 } from "./graph";
-import { assertGrafanaProvisioning } from "./grafana-checks";
+import { assertGrafanaProvisioning, assertGrafanaSettings } from "./grafana-checks";
+import { TEST_SECRETS } from "../harness/stacks";
 import {
   alertmanagerPeerServices,
   assertRegionWiring,
@@ -193,6 +194,10 @@ describe("stack global (AWS), over us-east and eu-west", () => {
 
   it("provisions Grafana's datasources and every default dashboard where Grafana reads them, each dashboard naming only provisioned datasources", () => {
     assertGrafanaProvisioning(run, config);
+  });
+
+  it("sets only settings Grafana documents, its single sign-on's client secret from a Secret", () => {
+    assertGrafanaSettings(run, config, TEST_SECRETS.global.grafanaClientSecret);
   });
 
   it("exports the Grafana and Thanos Query URLs and every Alertmanager endpoint", () => {

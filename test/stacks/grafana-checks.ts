@@ -6,6 +6,9 @@
 import * as assert from "node:assert";
 import type { GlobalStackConfig } from "../../config";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
+import { CLIENT_SECRET_ENV } from "../../builders/grafana/sso";
+import { documentedKeyOf } from "../fixtures/grafana-documented-keys";
+import { unwrapSecret } from "../harness/mocks";
 import type { ProgramRun } from "../harness/program";
 import { globalFile, globalFiles } from "./global-checks";
 import { K8S, type Resource, containers, ofType } from "./graph";
@@ -34,6 +37,35 @@ function mountedConfigMap(spec: any, path: string): { name: string; items?: { ke
   const volume = spec.volumes.find((v: any) => v.name === mount.name);
   assert.ok(volume?.configMap, `${path} is a ConfigMap`);
   return volume.configMap;
+}
+
+/**
+ * Grafana's settings as its container gets them: every `GF_` variable one Grafana documents, and the OAuth
+ * client secret (with single sign-on) a reference into a Secret of the stack that holds `clientSecret`,
+ * never a value of the pod spec.
+ */
+export function assertGrafanaSettings(run: ProgramRun, config: GlobalStackConfig, clientSecret?: string): void {
+  const { spec } = grafanaDeployment(run);
+  const variables: any[] = spec.grafana.env;
+  const settings = variables.map((e) => e.name as string).filter((name) => name.startsWith("GF_"));
+  assert.ok(settings.length > 20, `${settings.length} settings`);
+  assert.deepStrictEqual(
+    settings.filter((name) => documentedKeyOf(name) === undefined),
+    [],
+    "every GF_ variable sets a documented key",
+  );
+  const secret = variables.find((e) => e.name === CLIENT_SECRET_ENV);
+  if (config.grafana.sso === undefined) {
+    assert.strictEqual(secret, undefined);
+    return;
+  }
+  assert.strictEqual(secret.value, undefined, "the client secret is no literal value");
+  const { name, key } = secret.valueFrom.secretKeyRef;
+  const holder = ofType(run, K8S.secret).filter((s) => s.args.metadata.name === name);
+  assert.strictEqual(holder.length, 1, `the Secret ${name}`);
+  assert.strictEqual(holder[0].args.stringData[key], clientSecret);
+  assert.ok(unwrapSecret(holder[0].inputs.stringData).secret, "the Secret's data is a Pulumi secret");
+  for (const e of variables) assert.notStrictEqual(e.value, clientSecret, `${e.name} holds no client secret`);
 }
 
 export function assertGrafanaProvisioning(run: ProgramRun, config: GlobalStackConfig): void {

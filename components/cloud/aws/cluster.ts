@@ -57,163 +57,18 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     const { config, provider } = args;
     const settings = config.cluster;
     const prefix = config.namePrefix;
-    const child = { parent: this, provider };
+    const child: ChildOptions = { parent: this, provider };
 
     const network = new AwsNetwork(
       `${prefix}-network`,
       { namePrefix: prefix, clusterName: settings.name, vpcCidr: settings.vpcCidr, zones: settings.zones, provider },
       { parent: this },
     );
-
-    const secretsKey = new aws.kms.Key(
-      `${prefix}-eks-secrets`,
-      {
-        description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-      },
-      child,
-    );
-
-    const clusterRole = new aws.iam.Role(
-      `${prefix}-eks-cluster`,
-      {
-        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("eks.amazonaws.com")),
-      },
-      child,
-    );
-    const clusterPolicies = CLUSTER_ROLE_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${prefix}-eks-cluster-${policy}`,
-          { role: clusterRole.id, policyArn: managedPolicyArn(policy) },
-          child,
-        ),
-    );
-    const encryptionPolicy = new aws.iam.RolePolicy(
-      `${prefix}-eks-cluster-encryption`,
-      {
-        role: clusterRole.id,
-        policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
-      },
-      child,
-    );
-
-    const cluster = new aws.eks.Cluster(
-      `${prefix}-eks`,
-      {
-        name: settings.name,
-        version: settings.kubernetesVersion,
-        roleArn: clusterRole.arn,
-        vpcConfig: {
-          subnetIds: network.privateSubnetIds,
-          endpointPrivateAccess: true,
-          endpointPublicAccess: true,
-          publicAccessCidrs: [...settings.apiAllowedCidrs],
-        },
-        // Access entries, not the aws-auth ConfigMap; whoever runs `pulumi up` starts as cluster admin.
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
-        enabledClusterLogTypes: [...EKS_LOG_TYPES],
-        encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
-        deletionProtection: true,
-      },
-      { ...child, dependsOn: [...clusterPolicies, encryptionPolicy] },
-    );
-
-    const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
-    // The root CA of the issuer's chain (tls.getCertificate lists the root first): it outlives leaf rotations.
-    const issuerCertificate = tls.getCertificateOutput({ url: issuerUrl }, { parent: this });
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(
-      `${prefix}-eks-oidc`,
-      {
-        url: issuerUrl,
-        clientIdLists: ["sts.amazonaws.com"],
-        thumbprintLists: [issuerCertificate.certificates.apply((certs) => certs[0].sha1Fingerprint)],
-      },
-      child,
-    );
-
-    const nodeRole = new aws.iam.Role(
-      `${prefix}-eks-nodes`,
-      {
-        assumeRolePolicy: JSON.stringify(serviceAssumeRolePolicy("ec2.amazonaws.com")),
-      },
-      child,
-    );
-    const nodePolicies = NODE_ROLE_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${prefix}-eks-nodes-${policy}`,
-          { role: nodeRole.id, policyArn: managedPolicyArn(policy) },
-          child,
-        ),
-    );
-
-    // One group per zone: the cluster autoscaler then grows the zone where a pending pod's EBS volume lives,
-    // which a group spanning zones cannot promise.
-    const scaling = perZoneScaling(settings.nodes, settings.zones.length);
-    const nodeGroups = settings.zones.map(
-      (zone, i) =>
-        new aws.eks.NodeGroup(
-          `${prefix}-${zone}`,
-          {
-            clusterName: cluster.name,
-            nodeRoleArn: nodeRole.arn,
-            subnetIds: [network.privateSubnetIds[i]],
-            instanceTypes: [settings.nodes.machineType],
-            diskSize: settings.nodes.diskGiB,
-            scalingConfig: scaling,
-            updateConfig: { maxUnavailable: 1 },
-            labels: { [NODE_ZONE_LABEL]: zone },
-          },
-          { ...child, dependsOn: nodePolicies, ignoreChanges: ["scalingConfig.desiredSize"] },
-        ),
-    );
-
-    // The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored.
-    const vpcCni = new aws.eks.Addon(
-      `${prefix}-vpc-cni`,
-      {
-        clusterName: cluster.name,
-        addonName: "vpc-cni",
-        configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
-        resolveConflictsOnCreate: "OVERWRITE",
-      },
-      child,
-    );
-
-    const oidcIssuerHost = issuerUrl.apply(issuerHost);
-    const ebsCsiRole = new aws.iam.Role(
-      `${prefix}-ebs-csi`,
-      {
-        assumeRolePolicy: pulumi
-          .all([oidcProvider.arn, oidcIssuerHost])
-          .apply(([arn, host]) =>
-            JSON.stringify(
-              irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts: [EBS_CSI_SERVICE_ACCOUNT] }),
-            ),
-          ),
-      },
-      child,
-    );
-    const ebsCsiPolicies = EBS_CSI_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${prefix}-ebs-csi-${policy.split("/").pop()}`,
-          { role: ebsCsiRole.id, policyArn: managedPolicyArn(policy) },
-          child,
-        ),
-    );
-    const ebsCsi = new aws.eks.Addon(
-      `${prefix}-ebs-csi`,
-      {
-        clusterName: cluster.name,
-        addonName: "aws-ebs-csi-driver",
-        serviceAccountRoleArn: ebsCsiRole.arn,
-      },
-      { ...child, dependsOn: [...nodeGroups, ...ebsCsiPolicies] },
-    );
-
+    const cluster = controlPlane(prefix, settings, network, child);
+    const oidc = irsaProvider(prefix, cluster, child);
+    const nodeGroups = zoneNodeGroups(prefix, settings, cluster, network, child);
+    const vpcCni = networkPolicyCni(prefix, cluster, child);
+    const ebsCsi = ebsCsiDriver(prefix, cluster, oidc, nodeGroups, child);
     const access = clusterAccess(this, {
       namePrefix: prefix,
       cloud: this.cloud,
@@ -226,14 +81,10 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
           certificateAuthorityData: ca.data!,
         })),
     });
-
     // HPAs read pod CPU from the resource metrics API, which EKS serves only once metrics-server runs.
     new aws.eks.Addon(
       `${prefix}-metrics-server`,
-      {
-        clusterName: cluster.name,
-        addonName: "metrics-server",
-      },
+      { clusterName: cluster.name, addonName: "metrics-server" },
       { ...child, dependsOn: nodeGroups },
     );
     // The node groups' maximum is only reached if something grows them.
@@ -245,8 +96,8 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
         kubernetesVersion: settings.kubernetesVersion,
         region: config.region,
         network: { cloud: this.cloud, vpcCidr: settings.vpcCidr, zones: settings.zones },
-        oidcProviderArn: oidcProvider.arn,
-        oidcIssuerHost,
+        oidcProviderArn: oidc.arn,
+        oidcIssuerHost: oidc.issuerHost,
         aws: provider,
         kubernetes: access.provider,
       },
@@ -265,8 +116,179 @@ export class EksCluster extends pulumi.ComponentResource implements KubernetesCl
     this.vpcId = network.vpcId;
     this.privateSubnetIds = network.privateSubnetIds;
     this.clusterSecurityGroupId = cluster.vpcConfig.apply((vpc) => vpc.clusterSecurityGroupId);
-    this.oidcProviderArn = oidcProvider.arn;
-    this.oidcIssuerHost = oidcIssuerHost;
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerHost = oidc.issuerHost;
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, egressCidrs: this.egressCidrs });
   }
+}
+
+type ChildOptions = { readonly parent: pulumi.Resource; readonly provider: aws.Provider };
+type ClusterSettings = BaseStackConfig["cluster"];
+
+/** An IAM role a service assumes, with AWS managed policies attached: the attachments, for `dependsOn`. */
+function serviceRole(
+  name: string,
+  assumeRolePolicy: pulumi.Input<string>,
+  policies: readonly string[],
+  policyName: (policy: string) => string,
+  child: ChildOptions,
+) {
+  const role = new aws.iam.Role(name, { assumeRolePolicy }, child);
+  const attachments = policies.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-${policyName(policy)}`,
+        { role: role.id, policyArn: managedPolicyArn(policy) },
+        child,
+      ),
+  );
+  return { role, attachments };
+}
+
+/**
+ * The control plane: its role, Secrets envelope-encrypted with a dedicated rotating KMS key, the API reachable
+ * privately and from `cluster.apiAllowedCidrs` only, every log type on, deletion protected.
+ */
+function controlPlane(prefix: string, settings: ClusterSettings, network: AwsNetwork, child: ChildOptions) {
+  const secretsKey = new aws.kms.Key(
+    `${prefix}-eks-secrets`,
+    {
+      description: `Envelope encryption of Kubernetes Secrets in EKS cluster ${settings.name}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+    },
+    child,
+  );
+  const { role, attachments } = serviceRole(
+    `${prefix}-eks-cluster`,
+    JSON.stringify(serviceAssumeRolePolicy("eks.amazonaws.com")),
+    CLUSTER_ROLE_POLICIES,
+    (policy) => policy,
+    child,
+  );
+  const encryptionPolicy = new aws.iam.RolePolicy(
+    `${prefix}-eks-cluster-encryption`,
+    {
+      role: role.id,
+      policy: secretsKey.arn.apply((arn) => JSON.stringify(clusterEncryptionPolicy(arn))),
+    },
+    child,
+  );
+  return new aws.eks.Cluster(
+    `${prefix}-eks`,
+    {
+      name: settings.name,
+      version: settings.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: network.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: true,
+        publicAccessCidrs: [...settings.apiAllowedCidrs],
+      },
+      // Access entries, not the aws-auth ConfigMap; whoever runs `pulumi up` starts as cluster admin.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      enabledClusterLogTypes: [...EKS_LOG_TYPES],
+      encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+      deletionProtection: true,
+    },
+    { ...child, dependsOn: [...attachments, encryptionPolicy] },
+  );
+}
+
+/** The cluster's OIDC issuer as an IAM identity provider, so pods assume IAM roles (IRSA). */
+function irsaProvider(prefix: string, cluster: aws.eks.Cluster, child: ChildOptions) {
+  const issuerUrl = cluster.identities.apply((ids) => ids[0].oidcs[0].issuer);
+  // The root CA of the issuer's chain (tls.getCertificate lists the root first): it outlives leaf rotations.
+  const issuerCertificate = tls.getCertificateOutput({ url: issuerUrl }, { parent: child.parent });
+  const provider = new aws.iam.OpenIdConnectProvider(
+    `${prefix}-eks-oidc`,
+    {
+      url: issuerUrl,
+      clientIdLists: ["sts.amazonaws.com"],
+      thumbprintLists: [issuerCertificate.certificates.apply((certs) => certs[0].sha1Fingerprint)],
+    },
+    child,
+  );
+  return { arn: provider.arn, issuerHost: issuerUrl.apply(issuerHost) };
+}
+
+/**
+ * One managed node group per zone in its private subnet: the cluster autoscaler then grows the zone where a
+ * pending pod's EBS volume lives, which a group spanning zones cannot promise.
+ */
+function zoneNodeGroups(
+  prefix: string,
+  settings: ClusterSettings,
+  cluster: aws.eks.Cluster,
+  network: AwsNetwork,
+  child: ChildOptions,
+): aws.eks.NodeGroup[] {
+  const { role, attachments } = serviceRole(
+    `${prefix}-eks-nodes`,
+    JSON.stringify(serviceAssumeRolePolicy("ec2.amazonaws.com")),
+    NODE_ROLE_POLICIES,
+    (policy) => policy,
+    child,
+  );
+  const scaling = perZoneScaling(settings.nodes, settings.zones.length);
+  return settings.zones.map(
+    (zone, i) =>
+      new aws.eks.NodeGroup(
+        `${prefix}-${zone}`,
+        {
+          clusterName: cluster.name,
+          nodeRoleArn: role.arn,
+          subnetIds: [network.privateSubnetIds[i]],
+          instanceTypes: [settings.nodes.machineType],
+          diskSize: settings.nodes.diskGiB,
+          scalingConfig: scaling,
+          updateConfig: { maxUnavailable: 1 },
+          labels: { [NODE_ZONE_LABEL]: zone },
+        },
+        { ...child, dependsOn: attachments, ignoreChanges: ["scalingConfig.desiredSize"] },
+      ),
+  );
+}
+
+/** The managed VPC CNI takes over the self-managed one so that NetworkPolicies are enforced, not just stored. */
+function networkPolicyCni(prefix: string, cluster: aws.eks.Cluster, child: ChildOptions): aws.eks.Addon {
+  return new aws.eks.Addon(
+    `${prefix}-vpc-cni`,
+    {
+      clusterName: cluster.name,
+      addonName: "vpc-cni",
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      resolveConflictsOnCreate: "OVERWRITE",
+    },
+    child,
+  );
+}
+
+/** The EBS CSI driver add-on with its own IRSA role, once nodes exist to run it. */
+function ebsCsiDriver(
+  prefix: string,
+  cluster: aws.eks.Cluster,
+  oidc: ReturnType<typeof irsaProvider>,
+  nodeGroups: readonly aws.eks.NodeGroup[],
+  child: ChildOptions,
+): aws.eks.Addon {
+  const { role, attachments } = serviceRole(
+    `${prefix}-ebs-csi`,
+    pulumi
+      .all([oidc.arn, oidc.issuerHost])
+      .apply(([arn, host]) =>
+        JSON.stringify(
+          irsaTrustPolicy({ oidcProviderArn: arn, issuerHost: host, serviceAccounts: [EBS_CSI_SERVICE_ACCOUNT] }),
+        ),
+      ),
+    EBS_CSI_POLICIES,
+    (policy) => policy.split("/").pop() as string,
+    child,
+  );
+  return new aws.eks.Addon(
+    `${prefix}-ebs-csi`,
+    { clusterName: cluster.name, addonName: "aws-ebs-csi-driver", serviceAccountRoleArn: role.arn },
+    { ...child, dependsOn: [...nodeGroups, ...attachments] },
+  );
 }

@@ -1,18 +1,15 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
-import { MadeHere } from "../made-here";
-import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
+import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs } from "../types";
 import { S3Bucket } from "./bucket";
 import { EksCluster } from "./cluster";
 import { RdsPostgres } from "./database";
 import { IrsaBucketIdentity } from "./identity";
 
 /** AWS for one stack: every resource goes through one provider pinned to the stack's region. */
-export class AwsPlatform implements CloudPlatform {
+export class AwsPlatform implements CloudPlatform<EksCluster, S3Bucket> {
   readonly cloud = "aws" as const;
-  private readonly clusters = new MadeHere<EksCluster>(this.cloud, "cluster");
-  private readonly buckets = new MadeHere<S3Bucket>(this.cloud, "bucket");
   readonly provider: aws.Provider;
 
   constructor(
@@ -30,35 +27,34 @@ export class AwsPlatform implements CloudPlatform {
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): EksCluster {
-    return this.clusters.add(
-      new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts),
-    );
+    return new EksCluster(`${this.config.namePrefix}-cluster`, { config: this.config, provider: this.provider }, opts);
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): S3Bucket {
-    return this.buckets.add(
-      new S3Bucket(
-        `${this.config.namePrefix}-${args.purpose}-bucket`,
-        {
-          namePrefix: this.config.namePrefix,
-          purpose: args.purpose,
-          region: this.config.region,
-          provider: this.provider,
-        },
-        opts,
-      ),
+    return new S3Bucket(
+      `${this.config.namePrefix}-${args.purpose}-bucket`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        region: this.config.region,
+        provider: this.provider,
+      },
+      opts,
     );
   }
 
-  bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): IrsaBucketIdentity {
+  bucketIdentity(
+    args: BucketIdentityArgs<EksCluster, S3Bucket>,
+    opts?: pulumi.ComponentResourceOptions,
+  ): IrsaBucketIdentity {
     return new IrsaBucketIdentity(
       `${this.config.namePrefix}-${args.purpose}-identity`,
       {
         namePrefix: this.config.namePrefix,
         purpose: args.purpose,
         access: args.access,
-        cluster: this.eks(args.cluster),
-        bucket: this.buckets.require(args.bucket),
+        cluster: args.cluster,
+        bucket: args.bucket,
         serviceAccounts: args.serviceAccounts,
         provider: this.provider,
       },
@@ -66,13 +62,13 @@ export class AwsPlatform implements CloudPlatform {
     );
   }
 
-  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): RdsPostgres {
+  database(args: DatabaseArgs<EksCluster>, opts?: pulumi.ComponentResourceOptions): RdsPostgres {
     return new RdsPostgres(
       `${this.config.namePrefix}-${args.purpose}-database`,
       {
         namePrefix: this.config.namePrefix,
         purpose: args.purpose,
-        cluster: this.eks(args.cluster),
+        cluster: args.cluster,
         settings: args.settings,
         databaseName: args.databaseName ?? args.purpose,
         username: args.username ?? args.purpose,
@@ -80,9 +76,5 @@ export class AwsPlatform implements CloudPlatform {
       },
       opts,
     );
-  }
-
-  private eks(cluster: KubernetesCluster): EksCluster {
-    return this.clusters.require(cluster, cluster.cloud);
   }
 }

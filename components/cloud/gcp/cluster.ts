@@ -66,86 +66,9 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
       { parent: this },
     );
 
-    const nodeAccount = new gcp.serviceaccount.Account(
-      `${prefix}-gke-nodes`,
-      {
-        accountId: gcpServiceAccountId(prefix, "nodes"),
-        displayName: `GKE nodes of ${settings.name}`,
-      },
-      child,
-    );
-    const nodeRole = new gcp.projects.IAMMember(
-      `${prefix}-gke-nodes`,
-      {
-        project,
-        role: NODE_SERVICE_ACCOUNT_ROLE,
-        member: pulumi.interpolate`serviceAccount:${nodeAccount.email}`,
-      },
-      child,
-    );
-
-    const pool = workloadPool(project);
-    const cluster = new gcp.container.Cluster(
-      `${prefix}-gke`,
-      {
-        name: settings.name,
-        location: config.region,
-        nodeLocations: [...settings.zones],
-        minMasterVersion: settings.kubernetesVersion,
-        releaseChannel: { channel: settings.releaseChannel },
-        network: network.network.id,
-        subnetwork: network.subnetwork.id,
-        networkingMode: "VPC_NATIVE",
-        ipAllocationPolicy: {
-          clusterSecondaryRangeName: plan.podsRangeName,
-          servicesSecondaryRangeName: plan.servicesRangeName,
-        },
-        privateClusterConfig: {
-          enablePrivateNodes: true,
-          enablePrivateEndpoint: false,
-          masterIpv4CidrBlock: plan.masterCidr,
-        },
-        masterAuthorizedNetworksConfig: {
-          cidrBlocks: settings.apiAllowedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
-        },
-        workloadIdentityConfig: { workloadPool: pool },
-        datapathProvider: "ADVANCED_DATAPATH",
-        enableShieldedNodes: true,
-        addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
-        // The default pool cannot be configured as below; GKE needs one node to create the cluster, then drops it.
-        removeDefaultNodePool: true,
-        initialNodeCount: 1,
-        deletionProtection: true,
-      },
-      child,
-    );
-
-    const nodePool = new gcp.container.NodePool(
-      `${prefix}-nodes`,
-      {
-        cluster: cluster.id,
-        location: config.region,
-        nodeLocations: [...settings.zones],
-        initialNodeCount: perZoneScaling(settings.nodes, settings.zones.length).minSize,
-        autoscaling: {
-          totalMinNodeCount: settings.nodes.minNodes,
-          totalMaxNodeCount: settings.nodes.maxNodes,
-          locationPolicy: "BALANCED",
-        },
-        management: { autoRepair: true, autoUpgrade: true },
-        nodeConfig: {
-          machineType: settings.nodes.machineType,
-          diskSizeGb: settings.nodes.diskGiB,
-          diskType: "pd-balanced",
-          serviceAccount: nodeAccount.email,
-          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          metadata: { "disable-legacy-endpoints": "true" },
-        },
-      },
-      { ...child, dependsOn: [nodeRole] },
-    );
+    const nodes = nodeIdentity(prefix, project, settings.name, child);
+    const cluster = controlPlane(prefix, config.region, settings, plan, network, workloadPool(project), child);
+    const nodePool = regionalNodePool(prefix, config.region, settings, cluster, nodes, child);
 
     const access = clusterAccess(this, {
       namePrefix: prefix,
@@ -178,4 +101,108 @@ export class GkeCluster extends pulumi.ComponentResource implements KubernetesCl
     this.subnetworkId = network.subnetwork.id;
     this.registerOutputs({ clusterName: this.clusterName, kubeconfig: this.kubeconfig, egressCidrs: this.egressCidrs });
   }
+}
+
+type ChildOptions = { readonly parent: pulumi.Resource; readonly provider: gcp.Provider };
+type ClusterSettings = BaseStackConfig["cluster"];
+
+/** The nodes' own service account with only the role GKE nodes need (not the Compute default's Editor). */
+function nodeIdentity(prefix: string, project: string, clusterName: string, child: ChildOptions) {
+  const account = new gcp.serviceaccount.Account(
+    `${prefix}-gke-nodes`,
+    { accountId: gcpServiceAccountId(prefix, "nodes"), displayName: `GKE nodes of ${clusterName}` },
+    child,
+  );
+  const role = new gcp.projects.IAMMember(
+    `${prefix}-gke-nodes`,
+    { project, role: NODE_SERVICE_ACCOUNT_ROLE, member: pulumi.interpolate`serviceAccount:${account.email}` },
+    child,
+  );
+  return { email: account.email, role };
+}
+
+/**
+ * The regional control plane: VPC-native in the stack's subnetwork, private nodes, the API reachable from
+ * `cluster.apiAllowedCidrs` only, Workload Identity, Dataplane V2 (NetworkPolicy enforcement), the PD CSI driver.
+ */
+function controlPlane(
+  prefix: string,
+  region: string,
+  settings: ClusterSettings,
+  plan: ReturnType<typeof gkeAddressPlan>,
+  network: GcpNetwork,
+  pool: string,
+  child: ChildOptions,
+): gcp.container.Cluster {
+  return new gcp.container.Cluster(
+    `${prefix}-gke`,
+    {
+      name: settings.name,
+      location: region,
+      nodeLocations: [...settings.zones],
+      minMasterVersion: settings.kubernetesVersion,
+      releaseChannel: { channel: settings.releaseChannel },
+      network: network.network.id,
+      subnetwork: network.subnetwork.id,
+      networkingMode: "VPC_NATIVE",
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: plan.podsRangeName,
+        servicesSecondaryRangeName: plan.servicesRangeName,
+      },
+      privateClusterConfig: {
+        enablePrivateNodes: true,
+        enablePrivateEndpoint: false,
+        masterIpv4CidrBlock: plan.masterCidr,
+      },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: settings.apiAllowedCidrs.map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
+      },
+      workloadIdentityConfig: { workloadPool: pool },
+      datapathProvider: "ADVANCED_DATAPATH",
+      enableShieldedNodes: true,
+      addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
+      // The default pool cannot be configured as below; GKE needs one node to create the cluster, then drops it.
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      deletionProtection: true,
+    },
+    child,
+  );
+}
+
+/** One autoscaled pool across the stack's zones, balanced between them, shielded, on the GKE metadata server. */
+function regionalNodePool(
+  prefix: string,
+  region: string,
+  settings: ClusterSettings,
+  cluster: gcp.container.Cluster,
+  nodes: ReturnType<typeof nodeIdentity>,
+  child: ChildOptions,
+): gcp.container.NodePool {
+  return new gcp.container.NodePool(
+    `${prefix}-nodes`,
+    {
+      cluster: cluster.id,
+      location: region,
+      nodeLocations: [...settings.zones],
+      initialNodeCount: perZoneScaling(settings.nodes, settings.zones.length).minSize,
+      autoscaling: {
+        totalMinNodeCount: settings.nodes.minNodes,
+        totalMaxNodeCount: settings.nodes.maxNodes,
+        locationPolicy: "BALANCED",
+      },
+      management: { autoRepair: true, autoUpgrade: true },
+      nodeConfig: {
+        machineType: settings.nodes.machineType,
+        diskSizeGb: settings.nodes.diskGiB,
+        diskType: "pd-balanced",
+        serviceAccount: nodes.email,
+        oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+        shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+        workloadMetadataConfig: { mode: "GKE_METADATA" },
+        metadata: { "disable-legacy-endpoints": "true" },
+      },
+    },
+    { ...child, dependsOn: [nodes.role] },
+  );
 }

@@ -1,18 +1,15 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BaseStackConfig } from "../../../config";
-import { MadeHere } from "../made-here";
-import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs, KubernetesCluster } from "../types";
+import type { BucketArgs, BucketIdentityArgs, CloudPlatform, DatabaseArgs } from "../types";
 import { GcsBucket } from "./bucket";
 import { GkeCluster } from "./cluster";
 import { CloudSqlPostgres } from "./database";
 import { WorkloadIdentityBucketIdentity } from "./identity";
 
 /** GCP for one stack: every resource goes through one provider pinned to the stack's project and region. */
-export class GcpPlatform implements CloudPlatform {
+export class GcpPlatform implements CloudPlatform<GkeCluster, GcsBucket> {
   readonly cloud = "gcp" as const;
-  private readonly clusters = new MadeHere<GkeCluster>(this.cloud, "cluster");
-  private readonly buckets = new MadeHere<GcsBucket>(this.cloud, "bucket");
   readonly provider: gcp.Provider;
   readonly project: string;
 
@@ -38,39 +35,38 @@ export class GcpPlatform implements CloudPlatform {
   }
 
   cluster(opts?: pulumi.ComponentResourceOptions): GkeCluster {
-    return this.clusters.add(
-      new GkeCluster(
-        `${this.config.namePrefix}-cluster`,
-        { config: this.config, project: this.project, provider: this.provider },
-        opts,
-      ),
+    return new GkeCluster(
+      `${this.config.namePrefix}-cluster`,
+      { config: this.config, project: this.project, provider: this.provider },
+      opts,
     );
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): GcsBucket {
-    return this.buckets.add(
-      new GcsBucket(
-        `${this.config.namePrefix}-${args.purpose}-bucket`,
-        {
-          namePrefix: this.config.namePrefix,
-          purpose: args.purpose,
-          region: this.config.region,
-          provider: this.provider,
-        },
-        opts,
-      ),
+    return new GcsBucket(
+      `${this.config.namePrefix}-${args.purpose}-bucket`,
+      {
+        namePrefix: this.config.namePrefix,
+        purpose: args.purpose,
+        region: this.config.region,
+        provider: this.provider,
+      },
+      opts,
     );
   }
 
-  bucketIdentity(args: BucketIdentityArgs, opts?: pulumi.ComponentResourceOptions): WorkloadIdentityBucketIdentity {
+  bucketIdentity(
+    args: BucketIdentityArgs<GkeCluster, GcsBucket>,
+    opts?: pulumi.ComponentResourceOptions,
+  ): WorkloadIdentityBucketIdentity {
     return new WorkloadIdentityBucketIdentity(
       `${this.config.namePrefix}-${args.purpose}-identity`,
       {
         namePrefix: this.config.namePrefix,
         purpose: args.purpose,
         access: args.access,
-        cluster: this.gke(args.cluster),
-        bucket: this.buckets.require(args.bucket),
+        cluster: args.cluster,
+        bucket: args.bucket,
         serviceAccounts: args.serviceAccounts,
         provider: this.provider,
       },
@@ -78,13 +74,13 @@ export class GcpPlatform implements CloudPlatform {
     );
   }
 
-  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): CloudSqlPostgres {
+  database(args: DatabaseArgs<GkeCluster>, opts?: pulumi.ComponentResourceOptions): CloudSqlPostgres {
     return new CloudSqlPostgres(
       `${this.config.namePrefix}-${args.purpose}-database`,
       {
         namePrefix: this.config.namePrefix,
         purpose: args.purpose,
-        cluster: this.gke(args.cluster),
+        cluster: args.cluster,
         settings: args.settings,
         databaseName: args.databaseName ?? args.purpose,
         username: args.username ?? args.purpose,
@@ -92,9 +88,5 @@ export class GcpPlatform implements CloudPlatform {
       },
       opts,
     );
-  }
-
-  private gke(cluster: KubernetesCluster): GkeCluster {
-    return this.clusters.require(cluster, cluster.cloud);
   }
 }

@@ -10,7 +10,7 @@ import { kubernetesSettings } from "./settings";
  * A cluster, bucket and database the user already runs: the platform creates none of them, only the
  * provider that reaches the cluster. Either tier deploys onto it as onto a cloud's.
  */
-export class KubernetesPlatform implements CloudPlatform {
+export class KubernetesPlatform implements CloudPlatform<ExistingCluster, ExistingBucket> {
   readonly cloud = "kubernetes" as const;
 
   constructor(
@@ -33,7 +33,7 @@ export class KubernetesPlatform implements CloudPlatform {
     return { serviceAccountAnnotations: pulumi.output<Record<string, string>>({}) };
   }
 
-  database(args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions): ExistingPostgres {
+  database(args: DatabaseArgs<ExistingCluster>, opts?: pulumi.ComponentResourceOptions): ExistingPostgres {
     const settings = kubernetesSettings(this.config);
     if (!("database" in settings)) throw new Error(`stack ${this.config.stack}: only the global stack has a database`);
     return new ExistingPostgres(

@@ -88,10 +88,33 @@ export const noPrivilegeEscalation = containerPolicy(
       : "must set securityContext.allowPrivilegeEscalation: false",
 );
 
+/**
+ * A variable named for a secret (Grafana's `GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET`, `GF_SECURITY_ADMIN_PASSWORD`,
+ * `GF_DATABASE_PASSWORD`, any `..._TOKEN`) holds it in the pod spec when set by value: readable by everyone who
+ * may read the workload, kept in the state and every preview. A Secret's key (`valueFrom.secretKeyRef`) or a
+ * file Grafana reads (`$__file{...}`) keeps it out.
+ */
+const SECRET_VARIABLE = /(PASSWORD|PASSWD|SECRET|SECRET_KEY|TOKEN|API_KEY)$/;
+const FILE_REFERENCE = /^\$__file\{[^}]+\}$/;
+
+export const noSecretEnvValues = containerPolicy(
+  "k8s-no-secret-env-values",
+  "No container sets a variable named for a secret (…PASSWORD, …SECRET, …TOKEN, …API_KEY) to a value: it comes from a Secret (valueFrom.secretKeyRef).",
+  (container) => {
+    const literal = (container.env ?? []).find(
+      (e: any) => SECRET_VARIABLE.test(e.name) && typeof e.value === "string" && !FILE_REFERENCE.test(e.value),
+    );
+    return literal
+      ? `sets ${literal.name} by value, which puts the secret into the pod spec: read it from a Secret (valueFrom.secretKeyRef)`
+      : undefined;
+  },
+);
+
 export const containerPolicies: ResourceValidationPolicy[] = [
   pinnedImages,
   containerResources,
   nonRoot,
   noPrivileged,
   noPrivilegeEscalation,
+  noSecretEnvValues,
 ];
