@@ -9,6 +9,32 @@ interface GatewayServicePort {
 }
 
 /**
+ * The gateway's federation and StoreAPI ports, as every Service in front of it exposes them (a load balancer's,
+ * a NodePort's on the given node ports, a ClusterIP's).
+ */
+export function gatewayServicePorts(
+  o: Pick<RegionalOutputs, "federationPort" | "storeApiPort">,
+  nodePorts?: { readonly federation: number; readonly storeApi: number },
+): GatewayServicePort[] {
+  return [
+    {
+      name: "federation",
+      port: o.federationPort,
+      targetPort: o.federationPort,
+      ...(nodePorts ? { nodePort: nodePorts.federation } : {}),
+      protocol: "TCP",
+    },
+    {
+      name: "store-api",
+      port: o.storeApiPort,
+      targetPort: o.storeApiPort,
+      ...(nodePorts ? { nodePort: nodePorts.storeApi } : {}),
+      protocol: "TCP",
+    },
+  ];
+}
+
+/**
  * The spec of the Service the global tier puts in front of a region gateway, besides a load balancer's
  * (components/workload.ts loadBalancer): a NodePort Service on the exposure's node ports, spreading over
  * every node's gateway pods (externalTrafficPolicy Cluster, since the dialled node need not run one), or a
@@ -19,22 +45,10 @@ export function regionGatewayServiceSpec(
   o: Pick<RegionalOutputs, "gatewaySelector" | "federationPort" | "storeApiPort">,
 ) {
   const nodePort = exposure.type === "node-port";
-  const ports: GatewayServicePort[] = [
-    {
-      name: "federation",
-      port: o.federationPort,
-      targetPort: o.federationPort,
-      ...(nodePort ? { nodePort: exposure.federationPort } : {}),
-      protocol: "TCP",
-    },
-    {
-      name: "store-api",
-      port: o.storeApiPort,
-      targetPort: o.storeApiPort,
-      ...(nodePort ? { nodePort: exposure.storeApiPort } : {}),
-      protocol: "TCP",
-    },
-  ];
+  const ports = gatewayServicePorts(
+    o,
+    nodePort ? { federation: exposure.federationPort, storeApi: exposure.storeApiPort } : undefined,
+  );
   return nodePort
     ? {
         type: "NodePort" as const,

@@ -3,7 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { GLOBAL_NAMESPACE } from "../../builders/global/layout";
 import { storeApiAliasAddresses, storeApiAliases } from "../../builders/global/store-api-aliases";
 import { loadBalancerAnnotations } from "../../builders/global/load-balancer";
-import { dialledGatewayPorts, regionGatewayServiceSpec } from "../../builders/global/region-gateway-service";
+import {
+  dialledGatewayPorts,
+  gatewayServicePorts,
+  regionGatewayServiceSpec,
+} from "../../builders/global/region-gateway-service";
 import { loadBalancer, loadBalancerServiceAddress } from "../workload";
 import type { RegionalOutputs } from "../../contracts/regional-outputs";
 
@@ -107,10 +111,7 @@ export class RegionExposure extends pulumi.ComponentResource {
         name: GATEWAY_SERVICE,
         annotations: o.loadBalancerAnnotations ?? loadBalancerAnnotations(o.cloud),
         selector: { ...o.gatewaySelector },
-        ports: [
-          { name: "federation", port: o.federationPort, targetPort: o.federationPort },
-          { name: "store-api", port: o.storeApiPort, targetPort: o.storeApiPort },
-        ],
+        ports: gatewayServicePorts(o).map(({ name, port, targetPort }) => ({ name, port, targetPort })),
         sourceRanges: args.globalEgressCidrs,
       },
       inRegion,
