@@ -45,6 +45,8 @@ export interface FrontendLayout {
   readonly httpAddress: string;
   readonly httpConfigFile: string;
   readonly responseCacheConfigFile: string;
+  /** Vertical sharding of each query (off when absent): the benchmark's query path says whether it pays. */
+  readonly verticalShards?: number;
 }
 
 /** How soon alerts are sent again and how long a peer waits for the others: the clusters' defaults unless given. */
