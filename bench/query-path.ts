@@ -14,7 +14,7 @@ import { GLOBAL_SCOPE } from "../builders/grafana/dashboards/helpers";
 import { dashboardQueries, grafanaDashboards } from "../builders/grafana/dashboards";
 import { interpolate } from "../builders/grafana/promql";
 import { REPLICA_LABEL } from "../builders/regional/layout";
-import { toYaml } from "../builders/regional/render";
+import { toYaml } from "../builders/yaml";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
 import { FEDERATION } from "../builders/global/layout";

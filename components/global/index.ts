@@ -28,7 +28,7 @@ import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { type ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
 import { certificateRules } from "../../builders/rules/certificates";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { posix } from "node:path";
 import { type GlobalCertificateEnds, globalCertificates } from "../../builders/global/certificates";
 import type { GlobalStackConfig } from "../../config/types";

@@ -15,7 +15,7 @@ import {
 } from "../../builders/regional/layout";
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalPlan, type RegionalPlan } from "../../builders/regional/plan";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import {
   CERTIFICATE_RULES_FILE,
   regionalLocalClientConfig,

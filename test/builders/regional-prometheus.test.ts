@@ -19,7 +19,7 @@ import { ALERTMANAGER } from "../../builders/global/layout";
 import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } from "../../builders/regional/layout";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
