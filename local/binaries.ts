@@ -184,6 +184,14 @@ export function findEngineBinaries(env: NodeJS.ProcessEnv = process.env): Engine
   return findAll(ENGINE_BINARIES, env);
 }
 
+/** The file name each binary of the local topology has on PATH and in `.tools/bin`, by key. */
+export function topologyBinaryFiles(): Readonly<Record<keyof Binaries, string>> {
+  return Object.fromEntries(Object.entries(TOPOLOGY_BINARIES).map(([key, spec]) => [key, spec.name])) as Record<
+    keyof Binaries,
+    string
+  >;
+}
+
 export function pinnedVersion(name: BinaryName): string {
   return BINARIES[name].version;
 }
