@@ -548,18 +548,27 @@ function mergeHops(run: Run): Run {
 const perCall = (h: { msPerQuery: number; callsPerQuery: number }) =>
   h.callsPerQuery > 0 ? round(h.msPerQuery / h.callsPerQuery, 2) : 0;
 
-export async function queryPathLatency(
+const COLD_KEPT = "frontend cold, connection kept";
+const WARM = "frontend warm (same replica)";
+const DISTRIBUTED_COLD = "frontend cold, distributed mode (a leaf Querier per region)";
+const GLOBAL_COLD = "frontend cold, global dashboards (federated recording rules)";
+
+/** The history in the buckets, and the moment every measured range ends. */
+interface Prepared {
+  readonly history: History;
+  /** Targets Thanos Query found at the history's first hour, against the fleet's own count. */
+  readonly upAtStart: number;
+  readonly targets: number;
+  readonly end: number;
+}
+
+async function prepareHistory(
   topology: Topology,
   settings: QueryPathSettings,
   log: Log,
   startedAt: number,
-): Promise<Section> {
-  const ports = new PortAllocator(settings.basePort, settings.basePort + 99);
-  const regions = topology.plan.regions.length;
+): Promise<Prepared> {
   const targets = topology.plan.regions.reduce((n, r) => n + r.fleet.targetPorts.length, 0);
-  log(
-    `query path: ${settings.history.hours}h of history, ${DASHBOARD_RANGE_QUERIES.length} expressions x ${settings.ranges.join("/")} x ${settings.repetitions}`,
-  );
   // History ends before the topology started, so no series has two sources for one moment.
   const scratch = fs.mkdtempSync(path.join(topology.plan.root, "history-"));
   const history: History = await backfillHistory(topology, settings.history, startedAt - 60, scratch, log);
@@ -574,17 +583,38 @@ export async function queryPathLatency(
     },
     3000,
   );
-  const end = Date.now() / 1000 - END_AGO_SECONDS;
+  return { history, upAtStart, targets, end: Date.now() / 1000 - END_AGO_SECONDS };
+}
 
-  // The first query of each range after the blocks appeared: the store gateways load index headers lazily.
-  const firstTouch: { range: string; ms: number }[] = [];
+interface FirstTouch {
+  readonly range: string;
+  readonly ms: number;
+}
+
+/** The first query of each range after the blocks appeared: the store gateways load index headers lazily. */
+async function firstTouchTimings(topology: Topology, settings: QueryPathSettings, end: number): Promise<FirstTouch[]> {
+  const firstTouch: FirstTouch[] = [];
   for (const range of settings.ranges) {
     const [k] = scenarioKeys([DASHBOARD_RANGE_QUERIES[0]], settings, range, 9 * settings.repetitions, 1);
     firstTouch.push({ range, ms: round((await timedRange(topology.rendered.query, k, end, "kept")).ms, 1) });
   }
+  return firstTouch;
+}
 
-  const crossRegion = gatewayStoreApiPorts(topology);
-  const frontend = topology.rendered.frontend;
+/** The scenarios' servers beside the topology's own; the supervisor stops them by pid with the topology. */
+interface ExtraServers {
+  readonly vertical: ServerAccess;
+  readonly distributed: Awaited<ReturnType<typeof startDistributed>>;
+  readonly distributedFrontend: ServerAccess;
+  readonly thanosEngine: ServerAccess;
+  readonly thanosEngineFrontend: ServerAccess;
+}
+
+async function startExtraServers(
+  topology: Topology,
+  settings: QueryPathSettings,
+  ports: PortAllocator,
+): Promise<ExtraServers> {
   const vertical = await startFrontend(
     topology,
     "thanos-query-frontend-vertical",
@@ -608,9 +638,21 @@ export async function queryPathLatency(
     inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize),
     { downstreamUrl: thanosEngine.url },
   );
+  return { vertical, distributed, distributedFrontend, thanosEngine, thanosEngineFrontend };
+}
+
+/** The measured paths, in the order they run; a scenario's index keeps its keys' steps apart from the others'. */
+function scenarioSpecs(
+  topology: Topology,
+  settings: QueryPathSettings,
+  servers: ExtraServers,
+  globalExprs: readonly string[],
+): ScenarioSpec[] {
   const raw = DASHBOARD_RANGE_QUERIES;
-  const globalExprs = globalDashboardQueries();
-  const scenarios: ScenarioSpec[] = [
+  const crossRegion = gatewayStoreApiPorts(topology);
+  const frontend = topology.rendered.frontend;
+  const distributed = servers.distributed;
+  return [
     {
       name: "Thanos Query straight",
       access: topology.rendered.query,
@@ -628,7 +670,7 @@ export async function queryPathLatency(
       crossRegionPorts: crossRegion,
     },
     {
-      name: "frontend cold, connection kept",
+      name: COLD_KEPT,
       access: frontend,
       connection: "kept",
       exprs: raw,
@@ -637,30 +679,30 @@ export async function queryPathLatency(
     },
     {
       name: `frontend cold, vertical sharding x${settings.verticalShards}`,
-      access: vertical,
+      access: servers.vertical,
       connection: "kept",
       exprs: raw,
-      hops: centralHops(topology, vertical),
+      hops: centralHops(topology, servers.vertical),
       crossRegionPorts: crossRegion,
     },
     {
       name: "frontend cold, Query on the Thanos PromQL engine",
-      access: thanosEngineFrontend,
+      access: servers.thanosEngineFrontend,
       connection: "kept",
       exprs: raw,
-      hops: centralHops(topology, thanosEngineFrontend, thanosEngine),
+      hops: centralHops(topology, servers.thanosEngineFrontend, servers.thanosEngine),
       crossRegionPorts: crossRegion,
     },
     {
-      name: "frontend cold, distributed mode (a leaf Querier per region)",
-      access: distributedFrontend,
+      name: DISTRIBUTED_COLD,
+      access: servers.distributedFrontend,
       connection: "kept",
       exprs: raw,
-      hops: distributedHops(topology, distributedFrontend, distributed.root, distributed.leaves),
+      hops: distributedHops(topology, servers.distributedFrontend, distributed.root, distributed.leaves),
       crossRegionPorts: [...distributed.leafPorts.values()],
     },
     {
-      name: "frontend cold, global dashboards (federated recording rules)",
+      name: GLOBAL_COLD,
       access: frontend,
       connection: "kept",
       exprs: globalExprs,
@@ -668,6 +710,21 @@ export async function queryPathLatency(
       crossRegionPorts: crossRegion,
     },
   ];
+}
+
+/** Every run of the scenarios and the warm reruns, found by scenario and range. */
+interface Measured {
+  readonly all: readonly Run[];
+  readonly find: (scenario: string, range: string) => Run | undefined;
+}
+
+/** Each scenario at each range, cold; the central frontend's keys once more, warm. */
+async function runScenarios(
+  scenarios: readonly ScenarioSpec[],
+  settings: QueryPathSettings,
+  end: number,
+  log: Log,
+): Promise<Measured> {
   const runs: Run[] = [];
   const warmRuns: Run[] = [];
   for (const range of settings.ranges) {
@@ -675,15 +732,37 @@ export async function queryPathLatency(
       const keys = scenarioKeys(spec.exprs, settings, range, i);
       runs.push(mergeHops(await measure(spec, keys, end)));
       // The same keys again on the same frontend: answered from its results cache.
-      if (spec.name === "frontend cold, connection kept")
-        warmRuns.push(mergeHops(await measure({ ...spec, name: "frontend warm (same replica)" }, keys, end)));
+      if (spec.name === COLD_KEPT) warmRuns.push(mergeHops(await measure({ ...spec, name: WARM }, keys, end)));
     }
     log(`query path: ${range} measured (load ${loadAverage().value})`);
   }
   const all = [...runs, ...warmRuns];
-  const find = (scenario: string, range: string) => all.find((r) => r.scenario === scenario && r.range === range);
+  return { all, find: (scenario, range) => all.find((r) => r.scenario === scenario && r.range === range) };
+}
 
-  // The in-memory cache against memcached shared by two replicas, over every range.
+interface CacheRow {
+  readonly cache: string;
+  readonly range: string;
+  readonly cold: Run;
+  readonly warm: Run;
+  readonly other: Run;
+}
+
+interface CacheComparison {
+  readonly cacheRows: readonly CacheRow[];
+  readonly hitsOnOtherReplica: number;
+  readonly memcachedKeys: number;
+}
+
+/** The in-memory cache against memcached shared by two replicas, over every range. */
+async function compareResultsCaches(
+  topology: Topology,
+  settings: QueryPathSettings,
+  ports: PortAllocator,
+  measured: Measured,
+  scenarioCount: number,
+  end: number,
+): Promise<CacheComparison> {
   const secondInMemory = await startFrontend(
     topology,
     "thanos-query-frontend-in-memory-2",
@@ -701,14 +780,17 @@ export async function queryPathLatency(
     await startFrontend(topology, "thanos-query-frontend-memcached-0", await ports.take(), shared),
     await startFrontend(topology, "thanos-query-frontend-memcached-1", await ports.take(), shared),
   ];
-  const cacheRows: { cache: string; range: string; cold: Run; warm: Run; other: Run }[] = [];
+  const crossRegion = gatewayStoreApiPorts(topology);
+  const raw = DASHBOARD_RANGE_QUERIES;
+  const cacheRows: CacheRow[] = [];
   let hitsOnOtherReplica = 0;
   let memcachedKeys = 0;
   for (const range of settings.ranges) {
     const base = { connection: "kept" as const, exprs: raw, hops: [], crossRegionPorts: crossRegion };
+    // Scenario 2's keys (the central frontend, cold and kept): the second replica has never seen them.
     const inMemoryKeys = scenarioKeys(raw, settings, range, 2);
-    const inMemoryCold = find("frontend cold, connection kept", range) as Run;
-    const inMemoryWarm = find("frontend warm (same replica)", range) as Run;
+    const inMemoryCold = measured.find(COLD_KEPT, range) as Run;
+    const inMemoryWarm = measured.find(WARM, range) as Run;
     const inMemoryOther = await measure({ ...base, name: "other", access: secondInMemory }, inMemoryKeys, end);
     cacheRows.push({
       cache: "in-memory (per replica)",
@@ -717,7 +799,7 @@ export async function queryPathLatency(
       warm: inMemoryWarm,
       other: inMemoryOther,
     });
-    const keys = scenarioKeys(raw, settings, range, scenarios.length + 1);
+    const keys = scenarioKeys(raw, settings, range, scenarioCount + 1);
     const mcCold = await measure({ ...base, name: "cold", access: a }, keys, end);
     const mcWarm = await measure({ ...base, name: "warm", access: a }, keys, end);
     const hitsBefore = await memcachedStat(memcachedPort, "get_hits");
@@ -726,15 +808,24 @@ export async function queryPathLatency(
     memcachedKeys += keys.length;
     cacheRows.push({ cache: "memcached (shared)", range, cold: mcCold, warm: mcWarm, other: mcOther });
   }
+  return { cacheRows, hitsOnOtherReplica, memcachedKeys };
+}
 
-  const central = (range: string) => find("frontend cold, connection kept", range) as Run;
-  const dist = (range: string) => find("frontend cold, distributed mode (a leaf Querier per region)", range) as Run;
-  const centralRuns = [
-    ...all.filter((r) => !r.scenario.includes("global dashboards") && !r.scenario.includes("distributed")),
-    ...cacheRows.flatMap((c) => [c.other, c.warm]),
-  ];
-  // Distributed mode scopes each leaf to the newest of its stores' oldest samples (promql-engine #191): the
-  // sidecars' retention. Over that window, ending now, both modes hold the same data: bytes compared like for like.
+interface RecentWindow {
+  readonly central: Run;
+  readonly distributed: Run;
+}
+
+/**
+ * Distributed mode scopes each leaf to the newest of its stores' oldest samples (promql-engine #191): the
+ * sidecars' retention. Over that window, ending now, both modes hold the same data: bytes compared like for like.
+ */
+async function compareRecentWindow(
+  topology: Topology,
+  settings: QueryPathSettings,
+  straight: ScenarioSpec,
+  distributed: ExtraServers["distributed"],
+): Promise<RecentWindow> {
   const recentSeconds = parseDuration(LOCAL_RETENTION) ?? 120;
   const recentKeys = (scenario: number) =>
     DASHBOARD_RANGE_QUERIES.flatMap((expr) =>
@@ -749,11 +840,11 @@ export async function queryPathLatency(
     const keys = recentKeys(scenario);
     return mergeHops(await measure(spec, keys, Date.now() / 1000));
   };
-  const recent = {
-    central: await recentRun({ ...scenarios[0], name: "Thanos Query straight, central" }, 20),
+  return {
+    central: await recentRun({ ...straight, name: "Thanos Query straight, central" }, 20),
     distributed: await recentRun(
       {
-        ...scenarios[0],
+        ...straight,
         name: "Thanos Query straight, distributed",
         access: distributed.root,
         hops: distributedHops(topology, undefined, distributed.root, distributed.leaves),
@@ -762,14 +853,66 @@ export async function queryPathLatency(
       21,
     ),
   };
-  const distributedSeries = [...new Set(settings.ranges.flatMap((r) => dist(r).series))];
-  const coldKept = (range: string) => find("frontend cold, connection kept", range) as Run;
-  const goal = settings.goalRanges
-    .filter((r) => settings.ranges.includes(r))
-    .map((range) => ({ range, p99: coldKept(range).p99 }));
-  const goalMet = goal.every((g) => g.p99 <= settings.goalMs);
+}
 
-  const checks: Check[] = [
+/** Everything the phase measured, for its checks and its report. */
+interface Findings extends Prepared, Measured, CacheComparison {
+  readonly regions: number;
+  readonly firstTouch: readonly FirstTouch[];
+  readonly scenarios: readonly ScenarioSpec[];
+  readonly globalExprs: readonly string[];
+  readonly recent: RecentWindow;
+  readonly central: (range: string) => Run;
+}
+
+export async function queryPathLatency(
+  topology: Topology,
+  settings: QueryPathSettings,
+  log: Log,
+  startedAt: number,
+): Promise<Section> {
+  const ports = new PortAllocator(settings.basePort, settings.basePort + 99);
+  log(
+    `query path: ${settings.history.hours}h of history, ${DASHBOARD_RANGE_QUERIES.length} expressions x ${settings.ranges.join("/")} x ${settings.repetitions}`,
+  );
+  const prepared = await prepareHistory(topology, settings, log, startedAt);
+  const firstTouch = await firstTouchTimings(topology, settings, prepared.end);
+  const servers = await startExtraServers(topology, settings, ports);
+  const globalExprs = globalDashboardQueries();
+  const scenarios = scenarioSpecs(topology, settings, servers, globalExprs);
+  const measured = await runScenarios(scenarios, settings, prepared.end, log);
+  const caches = await compareResultsCaches(topology, settings, ports, measured, scenarios.length, prepared.end);
+  const recent = await compareRecentWindow(topology, settings, scenarios[0], servers.distributed);
+  const findings: Findings = {
+    ...prepared,
+    ...measured,
+    ...caches,
+    regions: topology.plan.regions.length,
+    firstTouch,
+    scenarios,
+    globalExprs,
+    recent,
+    central: (range) => measured.find(COLD_KEPT, range) as Run,
+  };
+  return {
+    id: "queryPath",
+    title: "The query path",
+    method: reportMethod(settings, findings),
+    tables: reportTables(settings, findings),
+    figures: reportFigures(settings, findings),
+    summary: reportSummary(settings, findings),
+    checks: selfChecks(settings, findings),
+  };
+}
+
+function selfChecks(settings: QueryPathSettings, findings: Findings): Check[] {
+  const { history, upAtStart, targets, regions, all, find, cacheRows, central, hitsOnOtherReplica, memcachedKeys } =
+    findings;
+  const centralRuns = [
+    ...all.filter((r) => !r.scenario.includes("global dashboards") && !r.scenario.includes("distributed")),
+    ...cacheRows.flatMap((c) => [c.other, c.warm]),
+  ];
+  return [
     {
       what: "the history is in both buckets and Thanos Query answers from its first hour for every target",
       passed: history.blocksUploaded > 0 && upAtStart === targets,
@@ -787,10 +930,8 @@ export async function queryPathLatency(
     },
     {
       what: "a warm in-memory results cache answers faster than a cold one (p50, every range)",
-      passed: settings.ranges.every((r) => (find("frontend warm (same replica)", r) as Run).p50 < central(r).p50),
-      detail: settings.ranges
-        .map((r) => `${r}: ${(find("frontend warm (same replica)", r) as Run).p50} vs ${central(r).p50} ms`)
-        .join(", "),
+      passed: settings.ranges.every((r) => (find(WARM, r) as Run).p50 < central(r).p50),
+      detail: settings.ranges.map((r) => `${r}: ${(find(WARM, r) as Run).p50} vs ${central(r).p50} ms`).join(", "),
     },
     {
       what: "with memcached, the other frontend replica finds the first one's results (a cache hit for each query)",
@@ -798,13 +939,219 @@ export async function queryPathLatency(
       detail: `${hitsOnOtherReplica} memcached hits for ${memcachedKeys} queries`,
     },
   ];
+}
 
-  const hopNames = [...new Set(runs.flatMap((r) => r.hops.map((h) => h.hop)))];
+/** The cold p99 through the frontend at the goal's ranges, and whether every one meets it. */
+function coldGoal(settings: QueryPathSettings, findings: Findings) {
+  const goal = settings.goalRanges
+    .filter((r) => settings.ranges.includes(r))
+    .map((range) => ({ range, p99: findings.central(range).p99 }));
+  return { goal, goalMet: goal.every((g) => g.p99 <= settings.goalMs) };
+}
+
+const distributedSeriesOf = (settings: QueryPathSettings, findings: Findings) => [
+  ...new Set(settings.ranges.flatMap((r) => (findings.find(DISTRIBUTED_COLD, r) as Run).series)),
+];
+
+const kib = (bytes: number) => figure(round(bytes / 1024, 1), "KiB");
+
+function reportMethod(settings: QueryPathSettings, { history, globalExprs }: Findings): string {
+  return (
+    `History: ${settings.history.hours} h of each region's synthetic fleet (${history.seriesPerRegion} series per region: ` +
+    `the service's request counters and latency histogram and \`up\`, as the live targets serve them) at a ${settings.history.intervalSeconds} s interval, written by ` +
+    `the pinned promtool (\`tsdb create-blocks-from openmetrics\`, blocks of at most 54 h) and uploaded for each of the region's ` +
+    `${history.replicasPerRegion} Prometheus pods with its external labels by \`thanos tools bucket upload-blocks\`, ending a minute before the ` +
+    `topology started; the live heads and the sidecars' uploads carry on from there. ` +
+    `Queries: ${DASHBOARD_RANGE_QUERIES.length} range queries like the default dashboards' panels over the raw series (sums by region of rates, an error ratio, ` +
+    `p50 and p99 latency quantiles, targets up) at each range, about ${settings.pointsPerRange} points, each ${settings.repetitions} times with a step of its own ` +
+    `(a key's first run misses every results cache), one at a time, ending ${END_AGO_SECONDS} s ago (past the frontend's uncached newest minute). ` +
+    `The central path is the topology's: the Query Frontend (HTTPS, basic auth, split by ${DEFAULTS.queryFrontend.splitInterval}, in-memory results cache) in front of ` +
+    `Thanos Query, which fans out to every region's sidecars and store gateways through the region gateway (HAProxy, TLS passthrough). ` +
+    `Distributed mode: a leaf Querier per region (the same builder, its own StoreAPI with the region's mutual TLS) over the region's ` +
+    `StoreAPIs, and a root Querier (\`--query.mode=distributed\`, the Thanos engine, partition label \`region\`) over the leaves, behind a frontend of its own; ` +
+    `the leaves are dialled directly (the gateway has no route to them), so its latency lacks the gateway's loopback hop. ` +
+    `Vertical sharding: a frontend with \`--query-frontend.vertical-shards=${settings.verticalShards}\` in front of the central Query. ` +
+    `Per hop: each process's own histogram read before and after each run (frontend and Query: \`http_request_duration_seconds\`; ` +
+    `Query's calls to the StoreAPIs: \`grpc_client_handling_seconds{grpc_method="Series"}\`, which include the gateway and TLS; sidecars and ` +
+    `store gateways: \`grpc_server_handling_seconds{grpc_method="Series"}\`); a cell reads "time per dashboard query (calls per query x mean per call)", ` +
+    `and the calls of one query run in parallel, so the hops do not add up. ` +
+    `Cross-region bytes: the kernel's counters (\`ss -ti\`) of every connection on the gateways' StoreAPI ports (central) or the leaves' ` +
+    `gRPC ports (distributed), per dashboard load (the ${DASHBOARD_RANGE_QUERIES.length} panels once); HAProxy 2.6 counts a TCP tunnel's bytes only when it closes, ` +
+    `so its own exporter reads 0 here. Global dashboards: the ${globalExprs.length} panels of the global dashboards, which read the federated ` +
+    `\`global:*\` recording rules, through the same frontend (the federation keeps minutes of them here; the point is what crosses regions). ` +
+    `The store gateways' caches and the page cache are warm after the first run: "cold" is the results cache. ` +
+    `The machine is shared with other work: the load average is beside every figure.`
+  );
+}
+
+function reportTables(settings: QueryPathSettings, findings: Findings): Section["tables"] {
+  const { regions, history, firstTouch, scenarios, all, find, recent, cacheRows } = findings;
+  const hopNames = [...new Set(all.flatMap((r) => r.hops.map((h) => h.hop)))];
   const hopCell = (r: Run, hop: string) => {
     const h = r.hops.find((x) => x.hop === hop);
     return h ? `${h.msPerQuery} ms (${h.callsPerQuery} x ${perCall(h)} ms)` : "";
   };
-  const kib = (bytes: number) => figure(round(bytes / 1024, 1), "KiB");
+  return [
+    {
+      title: "History in the buckets",
+      columns: [
+        "regions",
+        "series per region",
+        "samples per replica",
+        "raw blocks per replica",
+        "blocks uploaded",
+        "bytes uploaded",
+        "from",
+        "to",
+        "written and uploaded in",
+      ],
+      rows: [
+        [
+          figure(regions, "regions"),
+          figure(history.seriesPerRegion, "series"),
+          figure(history.samplesPerReplica, "samples"),
+          figure(history.blocksPerReplica, "blocks"),
+          figure(history.blocksUploaded, "blocks"),
+          figure(round(history.bytesUploaded / 2 ** 20, 1), "MiB"),
+          new Date(history.start * 1000).toISOString(),
+          new Date(history.end * 1000).toISOString(),
+          figure(round(history.seconds, 1), "s"),
+        ],
+      ],
+    },
+    {
+      title:
+        "The first query of each range after the blocks appeared (Thanos Query straight; index headers load lazily)",
+      columns: ["range", "latency"],
+      rows: firstTouch.map((f) => [f.range, figure(f.ms, "ms")]),
+    },
+    {
+      title: "Latency, hops and cross-region bytes per range",
+      columns: [
+        "path",
+        "range",
+        "queries",
+        "p50",
+        "p99",
+        ...hopNames,
+        "bytes out of the regions per dashboard load",
+        "bytes into them",
+        "load average",
+      ],
+      rows: settings.ranges.flatMap((range) =>
+        [...scenarios.map((s) => s.name), WARM]
+          .map((name) => find(name, range))
+          .filter((r): r is Run => r !== undefined)
+          .map((r) => [
+            r.scenario,
+            r.range,
+            figure(r.n, "queries"),
+            figure(r.p50, "ms"),
+            figure(r.p99, "ms"),
+            ...hopNames.map((h) => hopCell(r, h)),
+            kib(r.bytesOutPerLoad),
+            kib(r.bytesInPerLoad),
+            r.load,
+          ]),
+      ),
+    },
+    {
+      title: `Central fan-out against distributed mode over the window both answer (the last ${LOCAL_RETENTION}, ending now; Thanos Query straight)`,
+      columns: [
+        "mode",
+        "queries",
+        "series per answer",
+        "p50",
+        "p99",
+        "bytes out of the regions per dashboard load",
+        "bytes into them",
+        "load average",
+      ],
+      rows: [recent.central, recent.distributed].map((r) => [
+        r.scenario,
+        figure(r.n, "queries"),
+        [...new Set(r.series)].join(", "),
+        figure(r.p50, "ms"),
+        figure(r.p99, "ms"),
+        kib(r.bytesOutPerLoad),
+        kib(r.bytesInPerLoad),
+        r.load,
+      ]),
+    },
+    {
+      title: "Results caches: cold, warm on the same replica, after a change of replica (p50 / p99)",
+      columns: ["cache", "range", "cold", "warm (same replica)", "after a change of replica"],
+      rows: cacheRows.map((c) => [
+        c.cache,
+        c.range,
+        `${c.cold.p50} / ${c.cold.p99} ms`,
+        `${c.warm.p50} / ${c.warm.p99} ms`,
+        `${c.other.p50} / ${c.other.p99} ms`,
+      ]),
+    },
+  ];
+}
+
+function reportFigures(settings: QueryPathSettings, findings: Findings): Section["figures"] {
+  const { globalExprs, history, firstTouch, all, cacheRows, hitsOnOtherReplica, recent } = findings;
+  const { goal, goalMet } = coldGoal(settings, findings);
+  const distributedSeries = distributedSeriesOf(settings, findings);
+  return {
+    expressions: DASHBOARD_RANGE_QUERIES,
+    globalExpressions: globalExprs,
+    ranges: settings.ranges,
+    history: {
+      hours: figure(settings.history.hours, "h"),
+      interval: figure(settings.history.intervalSeconds, "s"),
+      seriesPerRegion: figure(history.seriesPerRegion, "series"),
+      samplesPerReplica: figure(history.samplesPerReplica, "samples"),
+      blocksUploaded: figure(history.blocksUploaded, "blocks"),
+      bytesUploaded: figure(history.bytesUploaded, "B"),
+    },
+    firstTouch: firstTouch.map((f) => ({ range: f.range, latency: figure(f.ms, "ms") })),
+    runs: all.map((r) => ({
+      path: r.scenario,
+      range: r.range,
+      queries: figure(r.n, "queries"),
+      p50: figure(r.p50, "ms"),
+      p99: figure(r.p99, "ms"),
+      hops: r.hops.map((h) => ({
+        hop: h.hop,
+        perQuery: figure(h.msPerQuery, "ms"),
+        callsPerQuery: figure(h.callsPerQuery, "calls"),
+      })),
+      bytesOutPerDashboardLoad: figure(r.bytesOutPerLoad, "B"),
+      bytesInPerDashboardLoad: figure(r.bytesInPerLoad, "B"),
+      loadAverage: r.load,
+    })),
+    caches: cacheRows.map((c) => ({
+      cache: c.cache,
+      range: c.range,
+      cold: { p50: figure(c.cold.p50, "ms"), p99: figure(c.cold.p99, "ms") },
+      warm: { p50: figure(c.warm.p50, "ms"), p99: figure(c.warm.p99, "ms") },
+      afterReplicaChange: { p50: figure(c.other.p50, "ms"), p99: figure(c.other.p99, "ms") },
+    })),
+    goal: {
+      p99: figure(settings.goalMs, "ms"),
+      ranges: goal.map((g) => ({ range: g.range, p99: figure(g.p99, "ms") })),
+      met: figure(goalMet, "boolean"),
+    },
+    memcachedHitsOnOtherReplica: figure(hitsOnOtherReplica, "hits"),
+    distributedSeriesPerAnswer: distributedSeries,
+    recentWindow: [recent.central, recent.distributed].map((r) => ({
+      mode: r.scenario,
+      p50: figure(r.p50, "ms"),
+      p99: figure(r.p99, "ms"),
+      bytesOutPerDashboardLoad: figure(r.bytesOutPerLoad, "B"),
+      bytesInPerDashboardLoad: figure(r.bytesInPerLoad, "B"),
+    })),
+  };
+}
+
+function reportSummary(settings: QueryPathSettings, findings: Findings): Section["summary"] {
+  const { history, regions, find, central, recent, cacheRows } = findings;
+  const { goal, goalMet } = coldGoal(settings, findings);
+  const distributedSeries = distributedSeriesOf(settings, findings);
   const summaryLine = (scenario: string) =>
     settings.ranges
       .map((range) => {
@@ -812,237 +1159,55 @@ export async function queryPathLatency(
         return r ? `${range} ${r.p50} / ${r.p99} ms` : "";
       })
       .join(", ");
-  return {
-    id: "queryPath",
-    title: "The query path",
-    method:
-      `History: ${settings.history.hours} h of each region's synthetic fleet (${history.seriesPerRegion} series per region: ` +
-      `the service's request counters and latency histogram and \`up\`, as the live targets serve them) at a ${settings.history.intervalSeconds} s interval, written by ` +
-      `the pinned promtool (\`tsdb create-blocks-from openmetrics\`, blocks of at most 54 h) and uploaded for each of the region's ` +
-      `${history.replicasPerRegion} Prometheus pods with its external labels by \`thanos tools bucket upload-blocks\`, ending a minute before the ` +
-      `topology started; the live heads and the sidecars' uploads carry on from there. ` +
-      `Queries: ${DASHBOARD_RANGE_QUERIES.length} range queries like the default dashboards' panels over the raw series (sums by region of rates, an error ratio, ` +
-      `p50 and p99 latency quantiles, targets up) at each range, about ${settings.pointsPerRange} points, each ${settings.repetitions} times with a step of its own ` +
-      `(a key's first run misses every results cache), one at a time, ending ${END_AGO_SECONDS} s ago (past the frontend's uncached newest minute). ` +
-      `The central path is the topology's: the Query Frontend (HTTPS, basic auth, split by ${DEFAULTS.queryFrontend.splitInterval}, in-memory results cache) in front of ` +
-      `Thanos Query, which fans out to every region's sidecars and store gateways through the region gateway (HAProxy, TLS passthrough). ` +
-      `Distributed mode: a leaf Querier per region (the same builder, its own StoreAPI with the region's mutual TLS) over the region's ` +
-      `StoreAPIs, and a root Querier (\`--query.mode=distributed\`, the Thanos engine, partition label \`region\`) over the leaves, behind a frontend of its own; ` +
-      `the leaves are dialled directly (the gateway has no route to them), so its latency lacks the gateway's loopback hop. ` +
-      `Vertical sharding: a frontend with \`--query-frontend.vertical-shards=${settings.verticalShards}\` in front of the central Query. ` +
-      `Per hop: each process's own histogram read before and after each run (frontend and Query: \`http_request_duration_seconds\`; ` +
-      `Query's calls to the StoreAPIs: \`grpc_client_handling_seconds{grpc_method="Series"}\`, which include the gateway and TLS; sidecars and ` +
-      `store gateways: \`grpc_server_handling_seconds{grpc_method="Series"}\`); a cell reads "time per dashboard query (calls per query x mean per call)", ` +
-      `and the calls of one query run in parallel, so the hops do not add up. ` +
-      `Cross-region bytes: the kernel's counters (\`ss -ti\`) of every connection on the gateways' StoreAPI ports (central) or the leaves' ` +
-      `gRPC ports (distributed), per dashboard load (the ${DASHBOARD_RANGE_QUERIES.length} panels once); HAProxy 2.6 counts a TCP tunnel's bytes only when it closes, ` +
-      `so its own exporter reads 0 here. Global dashboards: the ${globalExprs.length} panels of the global dashboards, which read the federated ` +
-      `\`global:*\` recording rules, through the same frontend (the federation keeps minutes of them here; the point is what crosses regions). ` +
-      `The store gateways' caches and the page cache are warm after the first run: "cold" is the results cache. ` +
-      `The machine is shared with other work: the load average is beside every figure.`,
-    tables: [
-      {
-        title: "History in the buckets",
-        columns: [
-          "regions",
-          "series per region",
-          "samples per replica",
-          "raw blocks per replica",
-          "blocks uploaded",
-          "bytes uploaded",
-          "from",
-          "to",
-          "written and uploaded in",
-        ],
-        rows: [
-          [
-            figure(regions, "regions"),
-            figure(history.seriesPerRegion, "series"),
-            figure(history.samplesPerReplica, "samples"),
-            figure(history.blocksPerReplica, "blocks"),
-            figure(history.blocksUploaded, "blocks"),
-            figure(round(history.bytesUploaded / 2 ** 20, 1), "MiB"),
-            new Date(history.start * 1000).toISOString(),
-            new Date(history.end * 1000).toISOString(),
-            figure(round(history.seconds, 1), "s"),
-          ],
-        ],
-      },
-      {
-        title:
-          "The first query of each range after the blocks appeared (Thanos Query straight; index headers load lazily)",
-        columns: ["range", "latency"],
-        rows: firstTouch.map((f) => [f.range, figure(f.ms, "ms")]),
-      },
-      {
-        title: "Latency, hops and cross-region bytes per range",
-        columns: [
-          "path",
-          "range",
-          "queries",
-          "p50",
-          "p99",
-          ...hopNames,
-          "bytes out of the regions per dashboard load",
-          "bytes into them",
-          "load average",
-        ],
-        rows: settings.ranges.flatMap((range) =>
-          [...scenarios.map((s) => s.name), "frontend warm (same replica)"]
-            .map((name) => find(name, range))
-            .filter((r): r is Run => r !== undefined)
-            .map((r) => [
-              r.scenario,
-              r.range,
-              figure(r.n, "queries"),
-              figure(r.p50, "ms"),
-              figure(r.p99, "ms"),
-              ...hopNames.map((h) => hopCell(r, h)),
-              kib(r.bytesOutPerLoad),
-              kib(r.bytesInPerLoad),
-              r.load,
-            ]),
-        ),
-      },
-      {
-        title: `Central fan-out against distributed mode over the window both answer (the last ${LOCAL_RETENTION}, ending now; Thanos Query straight)`,
-        columns: [
-          "mode",
-          "queries",
-          "series per answer",
-          "p50",
-          "p99",
-          "bytes out of the regions per dashboard load",
-          "bytes into them",
-          "load average",
-        ],
-        rows: [recent.central, recent.distributed].map((r) => [
-          r.scenario,
-          figure(r.n, "queries"),
-          [...new Set(r.series)].join(", "),
-          figure(r.p50, "ms"),
-          figure(r.p99, "ms"),
-          kib(r.bytesOutPerLoad),
-          kib(r.bytesInPerLoad),
-          r.load,
-        ]),
-      },
-      {
-        title: "Results caches: cold, warm on the same replica, after a change of replica (p50 / p99)",
-        columns: ["cache", "range", "cold", "warm (same replica)", "after a change of replica"],
-        rows: cacheRows.map((c) => [
-          c.cache,
-          c.range,
-          `${c.cold.p50} / ${c.cold.p99} ms`,
-          `${c.warm.p50} / ${c.warm.p99} ms`,
-          `${c.other.p50} / ${c.other.p99} ms`,
-        ]),
-      },
-    ],
-    figures: {
-      expressions: DASHBOARD_RANGE_QUERIES,
-      globalExpressions: globalExprs,
-      ranges: settings.ranges,
-      history: {
-        hours: figure(settings.history.hours, "h"),
-        interval: figure(settings.history.intervalSeconds, "s"),
-        seriesPerRegion: figure(history.seriesPerRegion, "series"),
-        samplesPerReplica: figure(history.samplesPerReplica, "samples"),
-        blocksUploaded: figure(history.blocksUploaded, "blocks"),
-        bytesUploaded: figure(history.bytesUploaded, "B"),
-      },
-      firstTouch: firstTouch.map((f) => ({ range: f.range, latency: figure(f.ms, "ms") })),
-      runs: all.map((r) => ({
-        path: r.scenario,
-        range: r.range,
-        queries: figure(r.n, "queries"),
-        p50: figure(r.p50, "ms"),
-        p99: figure(r.p99, "ms"),
-        hops: r.hops.map((h) => ({
-          hop: h.hop,
-          perQuery: figure(h.msPerQuery, "ms"),
-          callsPerQuery: figure(h.callsPerQuery, "calls"),
-        })),
-        bytesOutPerDashboardLoad: figure(r.bytesOutPerLoad, "B"),
-        bytesInPerDashboardLoad: figure(r.bytesInPerLoad, "B"),
-        loadAverage: r.load,
-      })),
-      caches: cacheRows.map((c) => ({
-        cache: c.cache,
-        range: c.range,
-        cold: { p50: figure(c.cold.p50, "ms"), p99: figure(c.cold.p99, "ms") },
-        warm: { p50: figure(c.warm.p50, "ms"), p99: figure(c.warm.p99, "ms") },
-        afterReplicaChange: { p50: figure(c.other.p50, "ms"), p99: figure(c.other.p99, "ms") },
-      })),
-      goal: {
-        p99: figure(settings.goalMs, "ms"),
-        ranges: goal.map((g) => ({ range: g.range, p99: figure(g.p99, "ms") })),
-        met: figure(goalMet, "boolean"),
-      },
-      memcachedHitsOnOtherReplica: figure(hitsOnOtherReplica, "hits"),
-      distributedSeriesPerAnswer: distributedSeries,
-      recentWindow: [recent.central, recent.distributed].map((r) => ({
-        mode: r.scenario,
-        p50: figure(r.p50, "ms"),
-        p99: figure(r.p99, "ms"),
-        bytesOutPerDashboardLoad: figure(r.bytesOutPerLoad, "B"),
-        bytesInPerDashboardLoad: figure(r.bytesInPerLoad, "B"),
-      })),
+  return [
+    {
+      measure: "Query path: history in the buckets",
+      result: `${settings.history.hours} h x ${history.seriesPerRegion} series per region (${history.samplesPerReplica} samples per replica, ${history.blocksUploaded} blocks uploaded) plus live heads`,
     },
-    summary: [
-      {
-        measure: "Query path: history in the buckets",
-        result: `${settings.history.hours} h x ${history.seriesPerRegion} series per region (${history.samplesPerReplica} samples per replica, ${history.blocksUploaded} blocks uploaded) plus live heads`,
-      },
-      {
-        measure: `Query path, p50 / p99 by range: frontend cold (connection kept, as Grafana)`,
-        result: summaryLine("frontend cold, connection kept"),
-      },
-      {
-        measure: `Cold p99 goal (≤ ${settings.goalMs} ms through the frontend, ${goal.map((g) => g.range).join("–")})`,
-        result: `${goalMet ? "met" : "not met"}: ${goal.map((g) => `${g.range} ${g.p99} ms`).join(", ")}`,
-      },
-      {
-        measure: "Query path, p50 / p99: frontend cold, a new TLS connection per query (the old client)",
-        result: summaryLine("frontend cold, a new connection per query"),
-      },
-      { measure: "Query path, p50 / p99: Thanos Query straight", result: summaryLine("Thanos Query straight") },
-      {
-        measure: "Query path, p50 / p99: distributed mode (frontend, leaf Querier per region)",
-        result: summaryLine("frontend cold, distributed mode (a leaf Querier per region)"),
-      },
-      {
-        measure: "Query path, p50 / p99: Query on the Thanos PromQL engine (frontend, cold)",
-        result: summaryLine("frontend cold, Query on the Thanos PromQL engine"),
-      },
-      {
-        measure: `Query path, p50 / p99: vertical sharding x${settings.verticalShards}`,
-        result: summaryLine(`frontend cold, vertical sharding x${settings.verticalShards}`),
-      },
-      {
-        measure: "Cross-region bytes per dashboard load through the region gateways, central fan-out",
-        result: settings.ranges.map((r) => `${r} ${round(central(r).bytesOutPerLoad / 1024, 1)} KiB`).join(", "),
-      },
-      {
-        measure: `Distributed mode: series per answer over the dashboard ranges (${regions} expected); over the last ${LOCAL_RETENTION} central vs distributed, bytes per dashboard load and p50`,
-        result: `${distributedSeries.join(", ")}; ${round(recent.central.bytesOutPerLoad / 1024, 1)} vs ${round(recent.distributed.bytesOutPerLoad / 1024, 1)} KiB, ${recent.central.p50} vs ${recent.distributed.p50} ms`,
-      },
-      {
-        measure: "Cross-region bytes per load of the global dashboards (federated recording rules)",
-        result: settings.ranges
-          .map(
-            (r) =>
-              `${r} ${round((find("frontend cold, global dashboards (federated recording rules)", r) as Run).bytesOutPerLoad / 1024, 1)} KiB`,
-          )
-          .join(", "),
-      },
-      {
-        measure: "Results caches, p50 cold / warm / after a change of replica",
-        result: cacheRows
-          .map((c) => `${c.cache} ${c.range}: ${c.cold.p50} / ${c.warm.p50} / ${c.other.p50} ms`)
-          .join("; "),
-      },
-    ],
-    checks,
-  };
+    {
+      measure: `Query path, p50 / p99 by range: frontend cold (connection kept, as Grafana)`,
+      result: summaryLine(COLD_KEPT),
+    },
+    {
+      measure: `Cold p99 goal (≤ ${settings.goalMs} ms through the frontend, ${goal.map((g) => g.range).join("–")})`,
+      result: `${goalMet ? "met" : "not met"}: ${goal.map((g) => `${g.range} ${g.p99} ms`).join(", ")}`,
+    },
+    {
+      measure: "Query path, p50 / p99: frontend cold, a new TLS connection per query (the old client)",
+      result: summaryLine("frontend cold, a new connection per query"),
+    },
+    { measure: "Query path, p50 / p99: Thanos Query straight", result: summaryLine("Thanos Query straight") },
+    {
+      measure: "Query path, p50 / p99: distributed mode (frontend, leaf Querier per region)",
+      result: summaryLine(DISTRIBUTED_COLD),
+    },
+    {
+      measure: "Query path, p50 / p99: Query on the Thanos PromQL engine (frontend, cold)",
+      result: summaryLine("frontend cold, Query on the Thanos PromQL engine"),
+    },
+    {
+      measure: `Query path, p50 / p99: vertical sharding x${settings.verticalShards}`,
+      result: summaryLine(`frontend cold, vertical sharding x${settings.verticalShards}`),
+    },
+    {
+      measure: "Cross-region bytes per dashboard load through the region gateways, central fan-out",
+      result: settings.ranges.map((r) => `${r} ${round(central(r).bytesOutPerLoad / 1024, 1)} KiB`).join(", "),
+    },
+    {
+      measure: `Distributed mode: series per answer over the dashboard ranges (${regions} expected); over the last ${LOCAL_RETENTION} central vs distributed, bytes per dashboard load and p50`,
+      result: `${distributedSeries.join(", ")}; ${round(recent.central.bytesOutPerLoad / 1024, 1)} vs ${round(recent.distributed.bytesOutPerLoad / 1024, 1)} KiB, ${recent.central.p50} vs ${recent.distributed.p50} ms`,
+    },
+    {
+      measure: "Cross-region bytes per load of the global dashboards (federated recording rules)",
+      result: settings.ranges
+        .map((r) => `${r} ${round((find(GLOBAL_COLD, r) as Run).bytesOutPerLoad / 1024, 1)} KiB`)
+        .join(", "),
+    },
+    {
+      measure: "Results caches, p50 cold / warm / after a change of replica",
+      result: cacheRows
+        .map((c) => `${c.cache} ${c.range}: ${c.cold.p50} / ${c.warm.p50} / ${c.other.p50} ms`)
+        .join("; "),
+    },
+  ];
 }
