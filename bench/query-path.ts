@@ -430,6 +430,20 @@ function gatewayStoreApiPorts(topology: Topology): number[] {
   return topology.plan.regions.flatMap((r) => Object.values(r.gateway.storeApiPorts));
 }
 
+/** The frontend's own time, where the path has a frontend. */
+function frontendHop(frontend: ServerAccess | undefined): Hop[] {
+  return frontend
+    ? [
+        {
+          name: "frontend",
+          access: frontend,
+          histogram: "http_request_duration_seconds",
+          labels: { handler: "query-frontend" },
+        },
+      ]
+    : [];
+}
+
 /** The hops of the central path: the frontend (when there is one), Query, its StoreAPI calls, and the stores. */
 function centralHops(
   topology: Topology,
@@ -439,16 +453,7 @@ function centralHops(
   const thanos = (name: string) => topology.access(name);
   const regions = topology.plan.regions;
   return [
-    ...(frontend
-      ? [
-          {
-            name: "frontend",
-            access: frontend,
-            histogram: "http_request_duration_seconds",
-            labels: { handler: "query-frontend" },
-          },
-        ]
-      : []),
+    ...frontendHop(frontend),
     {
       name: "Query",
       access: queryAccess,
@@ -487,16 +492,7 @@ function distributedHops(
   leaves: ReadonlyMap<string, ServerAccess>,
 ): Hop[] {
   return [
-    ...(frontend
-      ? [
-          {
-            name: "frontend",
-            access: frontend,
-            histogram: "http_request_duration_seconds",
-            labels: { handler: "query-frontend" },
-          },
-        ]
-      : []),
+    ...frontendHop(frontend),
     { name: "Query", access: root, histogram: "http_request_duration_seconds", labels: { handler: "query_range" } },
     {
       name: "root's calls to the leaves (across regions)",
