@@ -75,11 +75,16 @@ export function fullSettings(basePort: number): BenchSettings {
     // The clusters' peer timeout: the report's duplicates are the mesh the clusters run, and exactly once is checked.
     alerts: { alertsPerCondition: 4, peerTimeout: ALERTMANAGER.peerTimeout, exactlyOnce: true },
     queries: { repetitions: 20, rangeSeconds: 300, stepSeconds: 15 },
+    // A week and an hour of history at the clusters' 30s, so the 7d range is full; 10 runs of each panel per range.
     queryPath: {
-      repetitions: 20,
-      ranges: ["1h", "6h"],
+      repetitions: 10,
+      ranges: ["1h", "6h", "24h", "7d"],
       pointsPerRange: 240,
       basePort: basePort + PORT_OFFSETS.queryPath,
+      history: { hours: 7 * 24 + 1, intervalSeconds: 30 },
+      verticalShards: 2,
+      goalMs: 100,
+      goalRanges: ["1h", "6h", "24h"],
     },
     program: { regionCounts: [2, 10, 50], niceness: ALONE },
     pipelineBasePort: basePort + PORT_OFFSETS.pipeline,
@@ -130,7 +135,17 @@ export function quickSettings(basePort: number): BenchSettings {
     // another did, so CI checks what Alertmanager promises (at least once, at most once per peer), not exactly once.
     alerts: { alertsPerCondition: 1, peerTimeout: LOCAL_TIMING.peerTimeout, exactlyOnce: false },
     queries: { repetitions: 3, rangeSeconds: 60, stepSeconds: 5 },
-    queryPath: { repetitions: 2, ranges: ["1h"], pointsPerRange: 240, basePort: basePort + PORT_OFFSETS.queryPath },
+    // Three hours of history and the 1h range: every path, check and byte counter, in seconds.
+    queryPath: {
+      repetitions: 2,
+      ranges: ["1h"],
+      pointsPerRange: 240,
+      basePort: basePort + PORT_OFFSETS.queryPath,
+      history: { hours: 3, intervalSeconds: 30 },
+      verticalShards: 2,
+      goalMs: 100,
+      goalRanges: ["1h"],
+    },
     // Three points still show linear growth; fifty regions would take the other phases' CPU for a minute. Below
     // the pipeline, not at nice 19: beside CPU-bound processes at the default priority a nice-19 child gets
     // about 1% of a core (beside two busy loops, one had 1 s of CPU after a minute), and its runs take minutes.

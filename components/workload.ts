@@ -19,7 +19,7 @@ import {
 } from "../builders/k8s/pod";
 import { TLS_SECRET_KEYS } from "../builders/k8s/tls-secret";
 import { PROBE_FILES, probeClientConfig } from "../builders/prometheus/probe";
-import { toYaml } from "../builders/regional/render";
+import { toYaml } from "../builders/yaml";
 import type { ScalingBounds } from "../config/types";
 
 export type Container = k8s.types.input.core.v1.Container;

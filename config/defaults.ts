@@ -23,6 +23,7 @@ export const DEFAULTS = {
     retention: "24h",
     sampleLimit: 50_000,
     labelLimit: 64,
+    nativeHistograms: true,
   },
   staticJob: { metricsPath: "/metrics", scheme: "http" },
   /** A team's ServiceMonitor- or PodMonitor-shaped endpoint (config/teams-schema.ts). */

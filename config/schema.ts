@@ -461,6 +461,9 @@ function prometheusSchema() {
       }).default(DEFAULTS.prometheus.retention),
       sampleLimit: int(100, 10_000_000, "Per-job sample_limit.").default(DEFAULTS.prometheus.sampleLimit),
       labelLimit: int(10, 1000, "Per-job label_limit.").default(DEFAULTS.prometheus.labelLimit),
+      nativeHistograms: flag(
+        "Scrape native histograms where targets expose them (the protobuf format is asked for first). The classic buckets of a histogram exposed both ways are kept, since dashboards read them; false scrapes classic histograms only.",
+      ).default(DEFAULTS.prometheus.nativeHistograms),
       staticJobs: documented(z.array(staticJobSchema()), {
         allowed: "a list of static jobs",
         doc: "Static scrape jobs.",

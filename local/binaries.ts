@@ -28,6 +28,13 @@ const TOPOLOGY_BINARIES = {
   amtool: { name: "amtool", envVar: "AMTOOL_BIN", version: VERSIONS.alertmanager },
   nodeExporter: { name: "node_exporter", envVar: "NODE_EXPORTER_BIN", version: VERSIONS.nodeExporter },
   thanos: { name: "thanos", envVar: "THANOS_BIN", version: VERSIONS.thanos },
+  // The tests' writer of native-histogram blocks (local/histogram-blocks), built against the pinned Prometheus.
+  histogramBlocks: {
+    name: "histogram-blocks",
+    envVar: "HISTOGRAM_BLOCKS_BIN",
+    version: VERSIONS.prometheus,
+    unversioned: true,
+  },
   fakeGcsServer: {
     name: "fake-gcs-server",
     envVar: "FAKE_GCS_SERVER_BIN",
@@ -175,6 +182,14 @@ export function findBinaries(env: NodeJS.ProcessEnv = process.env): Binaries {
 /** Every binary the engine tests run (the Pulumi CLI and provider, etcd, the control plane, KWOK). */
 export function findEngineBinaries(env: NodeJS.ProcessEnv = process.env): EngineBinaries {
   return findAll(ENGINE_BINARIES, env);
+}
+
+/** The file name each binary of the local topology has on PATH and in `.tools/bin`, by key. */
+export function topologyBinaryFiles(): Readonly<Record<keyof Binaries, string>> {
+  return Object.fromEntries(Object.entries(TOPOLOGY_BINARIES).map(([key, spec]) => [key, spec.name])) as Record<
+    keyof Binaries,
+    string
+  >;
 }
 
 export function pinnedVersion(name: BinaryName): string {

@@ -143,13 +143,19 @@ export interface ThanosAnswer {
 export async function thanosQuery(
   access: ServerAccess,
   expr: string,
-  options: { readonly dedup?: boolean; readonly time?: number } = {},
+  options: {
+    readonly dedup?: boolean;
+    readonly time?: number;
+    /** The coarsest resolution the answer may come from (`0s` raw only, `5m` the compactor's 5m downsamples). */
+    readonly maxSourceResolution?: string;
+  } = {},
 ): Promise<ThanosAnswer> {
   const params = new URLSearchParams({
     query: expr,
     dedup: String(options.dedup ?? true),
     partial_response: "true",
     ...(options.time === undefined ? {} : { time: String(options.time) }),
+    ...(options.maxSourceResolution === undefined ? {} : { max_source_resolution: options.maxSourceResolution }),
   });
   const body = JSON.parse(await request(access, `/api/v1/query?${params}`)) as {
     status: string;

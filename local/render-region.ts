@@ -25,13 +25,14 @@ import {
 import { certificateRules } from "../builders/rules/certificates";
 import { objstoreConfig } from "../builders/thanos/objstore";
 import type { StoreApiEndpoint } from "../builders/thanos/query";
+import { toYaml } from "../builders/yaml";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
 import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
 import { type CertificateFiles, Pki } from "./pki";
 import type { LocalPlan, LocalRegion } from "./plan";
 import { LOOPBACK, address } from "./ports";
-import { type Credentials, credentials, httpAccess, listen, withLocalAlertFor, write, yaml } from "./render-support";
+import { type Credentials, credentials, httpAccess, listen, withLocalAlertFor, write } from "./render-support";
 import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
 import { writePrometheusConfig } from "./shard-configs";
 import type { ProcessSpec } from "./supervisor";
@@ -69,14 +70,14 @@ function regionTls(region: LocalRegion, pki: Pki): RegionTls {
 function writeRules(region: LocalRegion, plan: LocalPlan, tls: RegionTls): void {
   const rulesDir = regionRulesDir(region);
   for (const [name, rules] of Object.entries(regionalRuleFiles(region.config, plan.blockDuration)))
-    write(path.join(rulesDir, name), yaml(withLocalAlertFor(rules)));
+    write(path.join(rulesDir, name), toYaml(withLocalAlertFor(rules)));
   const issued = [
     { name: "ca", validityEndTime: Pki.validityEnd(tls.ca.cert) },
     { name: "server", validityEndTime: Pki.validityEnd(tls.server.cert) },
   ];
   write(
     path.join(rulesDir, CERTIFICATE_RULES_FILE),
-    yaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)),
+    toYaml(certificateRules(issued, region.config.certificateWarningDays, region.config.alerts)),
   );
 }
 
@@ -90,12 +91,12 @@ function writeSharedFiles(region: LocalRegion, plan: LocalPlan, tls: RegionTls, 
     rulesDir: regionRulesDir(region),
     objstoreFile: path.join(region.dir, "objstore.yaml"),
   };
-  write(layout.webConfigFile, yaml(regionalWebConfig(layout, federation.bcryptHash)));
-  write(layout.localClientConfigFile, yaml(regionalLocalClientConfig(layout, tls.serverName)));
+  write(layout.webConfigFile, toYaml(regionalWebConfig(layout, federation.bcryptHash)));
+  write(layout.localClientConfigFile, toYaml(regionalLocalClientConfig(layout, tls.serverName)));
   const store = LOCAL_OBJECT_STORES[region.config.cloud];
   const emulator = region.bucket.emulator;
   const location = store.location(region.bucket.name, region.config.region, emulator.port, tokenUrl(plan.tokenPort));
-  write(layout.objstoreFile, yaml(objstoreConfig(location)), 0o600);
+  write(layout.objstoreFile, toYaml(objstoreConfig(location)), 0o600);
   const thanosEnv = { ...process.env, ...NO_METADATA_ENV, ...store.env(emulator.port) };
   return { layout, thanosEnv };
 }

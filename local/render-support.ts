@@ -2,15 +2,12 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as YAML from "yaml";
 import type { ThanosListen } from "../builders/thanos/common";
 import { bcryptHash } from "./bcrypt";
 import type { ServerAccess } from "./client";
 import type { LocalThanos } from "./plan";
 import { LOOPBACK, address } from "./ports";
 import { LOCAL_TIMING } from "./settings";
-
-export const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
 
 export function write(file: string, content: string, mode = 0o644): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });

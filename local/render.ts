@@ -32,6 +32,7 @@ import { ALERTMANAGER_TLS_SERVER_NAME, REPLICA_LABEL } from "../builders/regiona
 import { endpointSdConfig } from "../builders/thanos/query";
 import { inMemoryResponseCacheConfig } from "../builders/thanos/response-cache";
 import { DEFAULTS } from "../config/defaults";
+import { toYaml } from "../builders/yaml";
 import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
 import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
@@ -48,7 +49,6 @@ import {
   secret,
   withLocalAlertFor,
   write,
-  yaml,
 } from "./render-support";
 import { LOCAL_TIMING } from "./settings";
 import { localAlertingSecrets } from "./stacks";
@@ -166,11 +166,11 @@ function renderAlertmanagers(
     secret(path.join(secretsDir, key), secretValues[key]);
   const configFile = write(
     path.join(global.dir, "alertmanager", "alertmanager.yml"),
-    yaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })),
+    toYaml(alertmanagerConfig({ alerting: global.config.alerting, teams: global.config.teams, secretsDir })),
   );
   const webFile = write(
     path.join(global.dir, "alertmanager", "web.yml"),
-    yaml(
+    toYaml(
       toolkitWebConfig({
         certFile: tls.chain,
         keyFile: tls.key,
@@ -238,7 +238,7 @@ function renderFederation(
   const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
   write(
     path.join(rulesDir, "global.yml"),
-    yaml(
+    toYaml(
       withLocalAlertFor(
         federationRuleFile(alertedRegions, { peers: global.alertmanagers.length }, global.config.alerts),
         LOCAL_TIMING.globalAlertFor,
@@ -247,7 +247,7 @@ function renderFederation(
   );
   const configFile = write(
     path.join(global.dir, "federation", "prometheus.yml"),
-    yaml(
+    toYaml(
       federationPrometheusConfig({
         clusterName: global.config.cluster.name,
         replicaLabel: FEDERATION.replicaLabel,
@@ -322,7 +322,7 @@ function renderQueryPath(
   const global = plan.global;
   const endpointsFile = write(
     path.join(global.query.dir, "endpoints.yml"),
-    yaml(
+    toYaml(
       endpointSdConfig(
         regions.map((r) => ({
           region: r.region.name,
@@ -354,7 +354,7 @@ function renderQueryPath(
       httpAddress: address(global.frontend.httpPort),
       httpConfigFile: write(
         path.join(frontendDir, "http.yml"),
-        yaml(
+        toYaml(
           toolkitWebConfig({
             certFile: frontend.certificate.cert,
             keyFile: frontend.certificate.key,
@@ -364,7 +364,7 @@ function renderQueryPath(
       ),
       responseCacheConfigFile: write(
         path.join(frontendDir, "response-cache.yml"),
-        yaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
+        toYaml(inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize)),
       ),
     }),
   };

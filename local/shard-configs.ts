@@ -11,7 +11,7 @@ import { type PrometheusFiles, prometheusConfig } from "../builders/prometheus/c
 import { substituteConfigCommand } from "../builders/regional/init-config";
 import { POD_NAME_PLACEHOLDER } from "../builders/regional/layout";
 import { type RegionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
-import { toYaml } from "../builders/regional/render";
+import { toYaml } from "../builders/yaml";
 import type { RegionalStackConfig } from "../config/types";
 import type { LocalPrometheus, LocalRegion } from "./plan";
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
@@ -120,7 +121,30 @@ function placeholderPages(tool: string, files: readonly string[]): (copy: string
   };
 }
 
-/** The tools the local topology runs, at the versions the clusters run. */
+/** The source of the repository's own histogram-blocks tool (built, not run, from here). */
+export const HISTOGRAM_BLOCKS_SOURCE = path.resolve(__dirname, "../../local/histogram-blocks/main.go");
+
+/**
+ * The repository's writer of native-histogram blocks, built against the pinned Prometheus module's TSDB; its
+ * cache folder is named after the source too, so an edit of main.go is built again.
+ */
+const HISTOGRAM_BLOCKS: GoTool = {
+  name: "histogram-blocks",
+  module: "github.com/prometheus/prometheus",
+  get version() {
+    const digest = createHash("sha256").update(fs.readFileSync(HISTOGRAM_BLOCKS_SOURCE)).digest("hex").slice(0, 12);
+    return `${VERSIONS.prometheus}-${digest}`;
+  },
+  moduleVersion: prometheusModuleVersion(VERSIONS.prometheus),
+  binaries: [{ name: "histogram-blocks", package: WRAPPER_MAIN }],
+  tags: ["netgo"],
+  versionStamp: {},
+  get wrapperMain() {
+    return fs.readFileSync(HISTOGRAM_BLOCKS_SOURCE, "utf8");
+  },
+};
+
+/** The tools the local topology runs, at the versions the clusters run, and the tests' block writer. */
 export const TOPOLOGY_GO_TOOLS: readonly GoTool[] = [
   {
     name: "prometheus",
@@ -134,6 +158,7 @@ export const TOPOLOGY_GO_TOOLS: readonly GoTool[] = [
     tags: ["netgo"],
     versionStamp: prometheusVersionStamp(VERSIONS.prometheus),
   },
+  HISTOGRAM_BLOCKS,
   {
     name: "alertmanager",
     module: "github.com/prometheus/alertmanager",

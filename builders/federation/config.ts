@@ -1,4 +1,5 @@
 import { parseDuration } from "../../config/duration";
+import { PROTOBUF_FIRST } from "../prometheus/types";
 import { INSTANCELESS_RULE_LEVELS, federationMatchers } from "./series";
 
 /**
@@ -145,6 +146,10 @@ function federateJob(region: FederatedRegion, scrapeTimeout: string) {
     honor_timestamps: false,
     metrics_path: "/federate",
     params: { "match[]": federationMatchers() },
+    // /federate serves native histograms (the regions' `region:*` histogram rules) over protobuf only, and
+    // leaves them out of a text answer: the job asks for protobuf first and keeps them.
+    scrape_protocols: PROTOBUF_FIRST,
+    scrape_native_histograms: true,
     scrape_timeout: scrapeTimeout,
     ...httpsClient(region),
     // One group per pod: each sets its own path and instance (they all share the gateway's address).

@@ -19,6 +19,11 @@ export interface GlobalRecordingRule {
    * uploads the blocks of its own TSDB, so the region's upload work is the sum over replicas, not their max.
    */
   readonly perReplica?: true;
+  /**
+   * A native histogram: `max` and `min` skip histogram samples, so its replicas are merged by `avg`, which for
+   * copies of one observation is the same merge (no gap when one is lost, never twice the value).
+   */
+  readonly histogram?: true;
 }
 
 /**
@@ -30,6 +35,11 @@ export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
   { record: "global:http_requests:rate5m", source: REGIONAL_RECORDING_RULES.requests },
   { record: "global:http_request_errors:rate5m", source: REGIONAL_RECORDING_RULES.errors },
   { record: "global:http_request_duration_seconds_bucket:rate5m", source: REGIONAL_RECORDING_RULES.latencyBuckets },
+  {
+    record: "global:http_request_duration_seconds:rate5m",
+    source: REGIONAL_RECORDING_RULES.latencyHistogram,
+    histogram: true,
+  },
   { record: "global:up:sum", source: REGIONAL_RECORDING_RULES.targetsUp },
   { record: "global:up:count", source: REGIONAL_RECORDING_RULES.targetsScraped },
   {
@@ -47,14 +57,21 @@ export const GLOBAL_RECORDING_RULES: readonly GlobalRecordingRule[] = [
   { record: "global:thanos_compact_halted:max", source: ESSENTIAL_SERIES.compactorHalted },
 ];
 
+/** The global rule over a federated regional series. */
+export function globalRecordOf(source: string): string {
+  const rule = GLOBAL_RECORDING_RULES.find((r) => r.source === source);
+  if (!rule) throw new Error(`no global recording rule reads ${source}`);
+  return rule.record;
+}
+
 /**
  * Both replicas of a regional shard are federated and keep their distinct replica label, so their series
  * never collide. `max without (replica)` turns the pair into one series that exists as long as either
  * replica does (no gap when one is lost, and never twice the value); `sum without (shard)` then adds the
  * disjoint shards. Every other label (region, cluster, job, le, ...) is kept.
  */
-export function dedupedAcrossReplicas(selector: string): string {
-  return `sum without (${SHARD_LABEL}) (max without (${REPLICA_LABEL}) (${selector}))`;
+export function dedupedAcrossReplicas(selector: string, merge: "max" | "avg" = "max"): string {
+  return `sum without (${SHARD_LABEL}) (${merge} without (${REPLICA_LABEL}) (${selector}))`;
 }
 
 /** Work each replica does itself (its sidecar's uploads): summed over replicas and shards alike. */
@@ -68,12 +85,15 @@ export function globalRecordingRules() {
     groups: [
       {
         name: "global-federation",
-        rules: GLOBAL_RECORDING_RULES.map((r) => ({
-          record: r.record,
-          expr: (r.perReplica ? summedAcrossReplicas : dedupedAcrossReplicas)(
-            r.rate ? `rate(${r.source}[${r.rate}])` : r.source,
-          ),
-        })),
+        rules: GLOBAL_RECORDING_RULES.map((r) => {
+          const selector = r.rate ? `rate(${r.source}[${r.rate}])` : r.source;
+          return {
+            record: r.record,
+            expr: r.perReplica
+              ? summedAcrossReplicas(selector)
+              : dedupedAcrossReplicas(selector, r.histogram ? "avg" : "max"),
+          };
+        }),
       },
     ],
   };

@@ -12,6 +12,7 @@ export const REGIONAL_RECORDING_RULES = {
   requests: RECORDED.requestRate,
   errors: RECORDED.errorRate,
   latencyBuckets: RECORDED.latencyBuckets,
+  latencyHistogram: RECORDED.latencyHistogram,
   targetsUp: "job:up:sum",
   targetsScraped: "job:up:count",
 } as const;

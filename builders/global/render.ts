@@ -1,4 +1,4 @@
-import * as YAML from "yaml";
+import { toYaml } from "../yaml";
 import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
 import type { RegionalOutputs, SECRET_REGIONAL_OUTPUTS } from "../../contracts/regional-outputs";
@@ -205,12 +205,11 @@ export function renderGlobalFiles(
       `${config.alerting.replicas} Alertmanager peers are configured but ${o.alertmanagerHosts.length} addresses were given`,
     );
   }
-  const yaml = (value: unknown) => YAML.stringify(value, { lineWidth: 0 });
   const args = globalArgs(config, regions);
   const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
   const queryTls = (file: string) => `${THANOS_QUERY.tlsDir}/${file}`;
   const files: Record<string, string> = {
-    [GLOBAL_FILES.federationConfig]: yaml(
+    [GLOBAL_FILES.federationConfig]: toYaml(
       federationPrometheusConfig({
         clusterName: config.cluster.name,
         replicaLabel: FEDERATION.replicaLabel,
@@ -244,31 +243,31 @@ export function renderGlobalFiles(
         },
       }),
     ),
-    [GLOBAL_FILES.federationRules]: yaml(
+    [GLOBAL_FILES.federationRules]: toYaml(
       federationRuleFile(
         regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })),
         { peers: config.alerting.replicas },
         config.alerts,
       ),
     ),
-    [GLOBAL_FILES.federationArgs]: yaml(args.federation),
-    [GLOBAL_FILES.federationSidecarArgs]: yaml(args.federationSidecar),
-    [GLOBAL_FILES.alertmanagerConfig]: yaml(
+    [GLOBAL_FILES.federationArgs]: toYaml(args.federation),
+    [GLOBAL_FILES.federationSidecarArgs]: toYaml(args.federationSidecar),
+    [GLOBAL_FILES.alertmanagerConfig]: toYaml(
       alertmanagerConfig({
         alerting: config.alerting,
         teams: config.teams,
         secretsDir: ALERTMANAGER.secretsDir,
       }),
     ),
-    [GLOBAL_FILES.alertmanagerWebConfig]: yaml(
+    [GLOBAL_FILES.alertmanagerWebConfig]: toYaml(
       webConfig({
         certFile: `${ALERTMANAGER.tlsDir}/${SECRET_FILES.tlsCert}`,
         keyFile: `${ALERTMANAGER.tlsDir}/${SECRET_FILES.tlsKey}`,
         users: o.alertmanagerUsers,
       }),
     ),
-    [GLOBAL_FILES.alertmanagerArgs]: yaml(args.alertmanager),
-    [GLOBAL_FILES.queryEndpoints]: yaml(
+    [GLOBAL_FILES.alertmanagerArgs]: toYaml(args.alertmanager),
+    [GLOBAL_FILES.queryEndpoints]: toYaml(
       endpointSdConfig(
         regions.map((r) => ({
           region: r.outputs.region,
@@ -280,9 +279,9 @@ export function renderGlobalFiles(
         federationStoreAddresses(config.federationReplicas),
       ),
     ),
-    [GLOBAL_FILES.queryArgs]: yaml(args.query),
-    [GLOBAL_FILES.frontendArgs]: yaml(args.frontend),
-    [GLOBAL_FILES.frontendHttpConfig]: yaml(
+    [GLOBAL_FILES.queryArgs]: toYaml(args.query),
+    [GLOBAL_FILES.frontendArgs]: toYaml(args.frontend),
+    [GLOBAL_FILES.frontendHttpConfig]: toYaml(
       webConfig({
         certFile: `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsCert}`,
         keyFile: `${QUERY_FRONTEND.tlsDir}/${SECRET_FILES.tlsKey}`,
@@ -290,14 +289,14 @@ export function renderGlobalFiles(
       }),
     ),
     // Thanos re-resolves the headless Service (dns+), so the frontends follow memcached pods as they come and go.
-    [GLOBAL_FILES.frontendResponseCache]: yaml(
+    [GLOBAL_FILES.frontendResponseCache]: toYaml(
       memcachedResponseCacheConfig({
         addresses: [`dns+${serviceHost(RESULTS_CACHE.service)}:${RESULTS_CACHE.port}`],
         expiration: DEFAULTS.resultsCache.expiration,
         maxItemSize: DEFAULTS.resultsCache.maxItemSize,
       }),
     ),
-    [GLOBAL_FILES.grafanaDatasources]: yaml(
+    [GLOBAL_FILES.grafanaDatasources]: toYaml(
       grafanaDatasources({
         thanosUrl: `https://${serviceHost(QUERY_FRONTEND.service)}:${QUERY_FRONTEND.httpPort}`,
         thanosCaFile: `${GRAFANA.tlsDir}/${SECRET_FILES.ingressCa}`,
@@ -312,7 +311,7 @@ export function renderGlobalFiles(
         })),
       }),
     ),
-    [GLOBAL_FILES.grafanaDashboardProviders]: yaml(
+    [GLOBAL_FILES.grafanaDashboardProviders]: toYaml(
       withTeamProviders(dashboardProviders(GRAFANA.dashboardsDir), config),
     ),
   };

@@ -5,7 +5,7 @@
  */
 import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
-import { alertmanagerArgs } from "../alertmanager/args";
+import { type AlertmanagerArgsParams, alertmanagerArgs } from "../alertmanager/args";
 import { FEDERATION_RETENTION, federationPrometheusArgs } from "../federation/args";
 import { federationSidecarArgs } from "../federation/sidecar";
 import type { ThanosListen } from "../thanos/common";
@@ -23,16 +23,8 @@ export interface FederationLayout {
   readonly sidecarListen: ThanosListen;
 }
 
-/** One Alertmanager peer: its files, where it listens and gossips, and the peers it joins. */
-export interface AlertmanagerLayout {
-  readonly configFile: string;
-  readonly webConfigFile: string;
-  readonly dataDir: string;
-  readonly webListenAddress: string;
-  readonly clusterListenAddress: string;
-  readonly clusterAdvertiseAddress: string;
-  readonly peers: readonly string[];
-}
+/** One Alertmanager peer: its files, where it listens and gossips, and the peers it joins (the stack names the mesh). */
+export type AlertmanagerLayout = Omit<AlertmanagerArgsParams, "clusterLabel" | "peerTimeout">;
 
 export interface QueryLayout {
   readonly endpointConfigFile: string;
@@ -45,6 +37,8 @@ export interface FrontendLayout {
   readonly httpAddress: string;
   readonly httpConfigFile: string;
   readonly responseCacheConfigFile: string;
+  /** Vertical sharding of each query (off when absent): the benchmark's query path says whether it pays. */
+  readonly verticalShards?: number;
 }
 
 /** How soon alerts are sent again and how long a peer waits for the others: the clusters' defaults unless given. */

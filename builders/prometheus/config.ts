@@ -3,7 +3,7 @@ import { teamJobs } from "../teams/jobs";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, REPLICA_LABEL } from "../regional/layout";
 import { kubernetesJobs, scrapeTimeout, selfJobs, staticJobs, type ScrapeJobSettings } from "./scrape-jobs";
 import type { ShardPosition } from "./sharding";
-import type { PrometheusConfig } from "./types";
+import { PROTOBUF_FIRST, type PrometheusConfig } from "./types";
 
 /** Files the config points at; the defaults are the in-pod paths, the local topology passes its own. */
 export interface PrometheusFiles {
@@ -43,6 +43,11 @@ export interface PrometheusConfigParams {
   readonly evaluationInterval: string;
   readonly sampleLimit: number;
   readonly labelLimit: number;
+  /**
+   * Scrape native histograms (protobuf asked for first) and keep the classic buckets of histograms exposed both
+   * ways; false: classic histograms only, said explicitly so an upgrade of Prometheus' default changes nothing.
+   */
+  readonly nativeHistograms: boolean;
   readonly staticJobs: readonly StaticScrapeJob[];
   /** The teams' ServiceMonitor- and PodMonitor-shaped jobs (builders/teams/jobs.ts), discovered through Kubernetes. */
   readonly teams?: readonly Team[];
@@ -116,6 +121,7 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
       scrape_timeout: scrapeTimeout(p.scrapeInterval),
       evaluation_interval: p.evaluationInterval,
       external_labels: externalLabels(p),
+      ...histogramScraping(p.nativeHistograms),
     },
     rule_files: [files.rulesGlob],
     alerting: {
@@ -136,4 +142,15 @@ export function prometheusConfig(p: PrometheusConfigParams): PrometheusConfig {
     },
     scrape_configs: scrapeConfigs,
   };
+}
+
+/**
+ * The global scrape settings for histograms. Native ones arrive only over protobuf; the classic `_bucket`
+ * series of a histogram a target exposes both ways are kept (`always_scrape_classic_histograms`), because
+ * dashboards and rules written for them (`histogram_quantile(..., sum by (le) (...))`) would otherwise go empty.
+ */
+export function histogramScraping(native: boolean): Partial<PrometheusConfig["global"]> {
+  return native
+    ? { scrape_protocols: PROTOBUF_FIRST, scrape_native_histograms: true, always_scrape_classic_histograms: true }
+    : { scrape_native_histograms: false };
 }

@@ -72,6 +72,19 @@ export type ScrapeProtocol =
   | "PrometheusText0.0.4"
   | "PrometheusText1.0.0";
 
+/**
+ * What a scrape asks for when it wants native histograms: the protobuf format first (the only one that carries
+ * them in Prometheus 3.13), then the text formats for targets without it. Prometheus' own order for
+ * `scrape_native_histograms` (DefaultProtoFirstScrapeProtocols), written out so the config says what runs.
+ */
+export const PROTOBUF_FIRST: readonly ScrapeProtocol[] = [
+  "PrometheusProto",
+  "OpenMetricsText1.0.0",
+  "OpenMetricsText0.0.1",
+  "PrometheusText1.0.0",
+  "PrometheusText0.0.4",
+];
+
 export interface ScrapeConfig {
   readonly job_name: string;
   readonly scrape_interval?: string;
@@ -111,6 +124,11 @@ export interface PrometheusConfig {
     readonly scrape_timeout: string;
     readonly evaluation_interval: string;
     readonly external_labels: Readonly<Record<string, string>>;
+    /** The formats asked for, most wanted first; native histograms exist only in `PrometheusProto`. */
+    readonly scrape_protocols?: readonly ScrapeProtocol[];
+    readonly scrape_native_histograms?: boolean;
+    /** Keep a histogram's classic `_bucket` series too when a target exposes it both ways. */
+    readonly always_scrape_classic_histograms?: boolean;
   };
   readonly rule_files: readonly string[];
   readonly alerting: {

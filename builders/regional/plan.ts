@@ -81,6 +81,7 @@ export function regionalPrometheusParams(
     evaluationInterval: config.prometheus.evaluationInterval,
     sampleLimit: config.prometheus.sampleLimit,
     labelLimit: config.prometheus.labelLimit,
+    nativeHistograms: config.prometheus.nativeHistograms,
     staticJobs: config.prometheus.staticJobs,
     teams: config.teams,
     federationUsername: FEDERATION_USERNAME,

@@ -1,4 +1,4 @@
-import * as YAML from "yaml";
+import { toYaml } from "../yaml";
 import type { RegionalStackConfig } from "../../config/types";
 import type { ObjectStoreLocation } from "../cloud/object-store";
 import { prometheusConfig } from "../prometheus/config";
@@ -32,10 +32,6 @@ export interface RegionalRenderInputs {
  * Secret carries the hash of the region's random federation password.
  */
 export const PLACEHOLDER_BCRYPT_HASH = `$2y$10$${"0".repeat(53)}`;
-
-export function toYaml(value: unknown): string {
-  return YAML.stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
-}
 
 /** The region gateway's HAProxy config, as its pods mount it. */
 export const REGION_GATEWAY_FILE = "gateway/haproxy.cfg";

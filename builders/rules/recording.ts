@@ -5,10 +5,13 @@ import type { RecordingRule, RuleFile } from "./types";
  * `level:metric:operations`. The `region` level carries no `region` label here: the region, cloud, cluster
  * and shard arrive as external labels on /federate, so each shard's partial sum stays apart and the global
  * tier sums them. Latency is recorded as summed buckets as well as a quantile, because quantiles of
- * different shards cannot be combined and buckets can.
+ * different shards cannot be combined and buckets can: the classic `_bucket` series summed by `le`, and the
+ * native histogram summed whole (a native histogram's buckets travel in one sample, and /federate serves it over
+ * protobuf). The quantile is the native histogram's where the region's targets expose one (finer buckets),
+ * the classic buckets' otherwise.
  *
  * Application series are expected in the common client-library shape: `http_requests_total{code}` and the
- * histogram `http_request_duration_seconds`.
+ * histogram `http_request_duration_seconds` (classic, native, or both).
  */
 export const FEDERATED_PREFIXES = ["region:", "job:", "instance:"] as const;
 
@@ -17,6 +20,7 @@ export const RECORDED = {
   errorRate: "region:http_request_errors:rate5m",
   errorRatio: "region:http_request_errors:ratio_rate5m",
   latencyBuckets: "region:http_request_duration_seconds_bucket:rate5m",
+  latencyHistogram: "region:http_request_duration_seconds:rate5m",
   latencyP95: "region:http_request_duration_seconds:p95_rate5m",
 } as const;
 
@@ -32,7 +36,11 @@ export function recordingRules(): RuleFile<RecordingRule> {
           { record: RECORDED.errorRate, expr: `sum(rate(http_requests_total{${SERVER_ERRORS}}[5m]))` },
           { record: RECORDED.errorRatio, expr: `${RECORDED.errorRate} / ${RECORDED.requestRate}` },
           { record: RECORDED.latencyBuckets, expr: "sum by (le) (rate(http_request_duration_seconds_bucket[5m]))" },
-          { record: RECORDED.latencyP95, expr: `histogram_quantile(0.95, ${RECORDED.latencyBuckets})` },
+          { record: RECORDED.latencyHistogram, expr: "sum(rate(http_request_duration_seconds[5m]))" },
+          {
+            record: RECORDED.latencyP95,
+            expr: `histogram_quantile(0.95, ${RECORDED.latencyHistogram}) or histogram_quantile(0.95, ${RECORDED.latencyBuckets})`,
+          },
         ],
       },
       {

@@ -12,6 +12,11 @@ export interface QueryFrontendArgsParams {
   readonly httpConfigFile: string;
   readonly responseCacheConfigFile: string;
   readonly splitInterval: string;
+  /**
+   * Vertical sharding (`--query-frontend.vertical-shards`): each shardable query is cut into this many by series
+   * hash and run in parallel on Query. Absent or 1: off (the benchmark's query path says when it pays).
+   */
+  readonly verticalShards?: number;
 }
 
 /**
@@ -22,6 +27,10 @@ export interface QueryFrontendArgsParams {
 export const QUERY_FRONTEND_HANDLER = "query-frontend";
 
 export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
+  if (p.verticalShards !== undefined && (!Number.isInteger(p.verticalShards) || p.verticalShards < 1))
+    throw new Error(
+      `the Query Frontend's vertical shards must be a whole number of at least 1, got ${p.verticalShards}`,
+    );
   return thanosArgs("query-frontend", httpAddressArgs(p.httpAddress), [
     `--http.config=${p.httpConfigFile}`,
     `--query-frontend.downstream-url=${p.downstreamUrl}`,
@@ -29,5 +38,8 @@ export function queryFrontendArgs(p: QueryFrontendArgsParams): string[] {
     `--query-range.response-cache-config-file=${p.responseCacheConfigFile}`,
     "--query-range.max-retries-per-request=3",
     "--query-frontend.compress-responses",
+    ...(p.verticalShards !== undefined && p.verticalShards > 1
+      ? [`--query-frontend.vertical-shards=${p.verticalShards}`]
+      : []),
   ]);
 }

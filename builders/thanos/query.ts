@@ -1,4 +1,4 @@
-import { listenArgs, thanosArgs, type ThanosListen } from "./common";
+import { type GrpcServerTls, grpcServerTlsArgs, listenArgs, thanosArgs, type ThanosListen } from "./common";
 
 /**
  * Thanos Query of the global tier: every region's StoreAPIs (each Prometheus pod's sidecar and the store
@@ -63,6 +63,22 @@ export interface ThanosQueryArgsParams {
   /** The replica labels of every region's Prometheus pods: series differing only in them are one series. */
   readonly replicaLabels: readonly string[];
   readonly listen: ThanosListen;
+  /**
+   * `local` (the default): this Query fans out to every StoreAPI and evaluates PromQL itself, pulling every
+   * matching series across regions. `distributed` (Thanos' experimental distributed engine): its endpoints are
+   * leaf Queriers, one per region, each evaluating the query's parts over its own region's StoreAPIs, so only
+   * partial results cross regions; it needs the Thanos PromQL engine.
+   */
+  readonly mode?: "local" | "distributed";
+  /**
+   * The PromQL engine: Prometheus' (Thanos' default) or Thanos' own (`thanos`, vectorised; the distributed mode
+   * needs it). The benchmark's query path measures both on the same data.
+   */
+  readonly promqlEngine?: "prometheus" | "thanos";
+  /** In distributed mode, the external labels that tell the leaves apart (`--query.partition-label`), e.g. `region`. */
+  readonly partitionLabels?: readonly string[];
+  /** A leaf Querier's StoreAPI, reached by the root across regions: mutual TLS as every region's StoreAPIs. */
+  readonly grpcServerTls?: GrpcServerTls;
 }
 
 export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
@@ -75,6 +91,11 @@ export function thanosQueryArgs(p: ThanosQueryArgsParams): string[] {
     "--query.auto-downsampling",
     // A region that cannot answer yields a warning and the other regions' data, not an error.
     "--query.partial-response",
+    ...(p.mode === "distributed" || p.promqlEngine === "thanos" ? ["--query.promql-engine=thanos"] : []),
+    ...(p.mode === "distributed"
+      ? ["--query.mode=distributed", ...(p.partitionLabels ?? []).map((label) => `--query.partition-label=${label}`)]
+      : []),
+    ...(p.grpcServerTls ? grpcServerTlsArgs(p.grpcServerTls) : []),
   ]);
 }
 

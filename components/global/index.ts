@@ -28,7 +28,7 @@ import { teamDashboards } from "../../builders/grafana/team-dashboards";
 import { type ComponentIdentity, managedLabels } from "../../builders/k8s/labels";
 import { allowDnsSpec, defaultDenySpec } from "../../builders/k8s/network-policies";
 import { certificateRules } from "../../builders/rules/certificates";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { posix } from "node:path";
 import { type GlobalCertificateEnds, globalCertificates } from "../../builders/global/certificates";
 import type { GlobalStackConfig } from "../../config/types";
@@ -41,6 +41,7 @@ import { AlertmanagerMesh, AlertmanagerPeers } from "./alertmanager";
 import { GlobalCredentials } from "./credentials";
 import { FederationPrometheus } from "./federation";
 import { Grafana } from "./grafana";
+import type { GlobalPartArgs } from "./part";
 import { GlobalPki } from "./pki";
 import { ThanosQuery } from "./query";
 import { ResultsCache } from "./results-cache";
@@ -205,59 +206,12 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-    const certificateEnds: pulumi.Output<GlobalCertificateEnds> = pulumi.output({
-      ingressCa: pki.ingressCa.validityEndTime,
+    const certificates = issuedCertificates(args, pki, {
       queryFrontend: query.frontendCertificateEnd,
       grafana: grafana.certificateEnd,
-      alertmanagerIntermediate: pki.alertmanagerCa.self.validityEndTime,
       alertmanagerServer: mesh.serverCertificateEnd,
-      alertmanagerCrossSigned: pki.alertmanagerCa.crossSignedValidityEndTimes,
     });
-    const certificates = pulumi
-      .all([certificateEnds, pulumi.all(args.regions.map((r) => r.outputs))])
-      .apply(([ends, regions]) => globalCertificates(ends, regions));
-    new FederationPrometheus(
-      name,
-      {
-        ...part(ids.federation),
-        replicas: config.federationReplicas,
-        config: rendered.file(GLOBAL_FILES.federationConfig),
-        rules: pulumi.all([rendered.file(GLOBAL_FILES.federationRules), certificates]).apply(
-          ([rules, issued]): Record<string, string> => ({
-            [posix.basename(GLOBAL_FILES.federationRules)]: rules,
-            // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
-            [posix.basename(GLOBAL_FILES.federationCertificateRules)]: toYaml(
-              certificateRules(issued, config.certificateWarningDays, config.alerts),
-            ),
-          }),
-        ),
-        args: rendered.argsOf("federation"),
-        sidecarArgs: rendered.argsOf("federationSidecar"),
-        credentials: pulumi
-          .all([
-            credentials.federationAlertingPassword,
-            pki.alertmanagerCa.self.certPem,
-            credentials.frontendQueryPassword,
-            pki.ingressCa.certPem,
-            regionFiles(args.regions, (o) => [
-              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
-              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
-            ]),
-          ])
-          .apply(
-            ([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
-              [SECRET_FILES.alertmanagerPassword]: password,
-              [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
-              // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
-              [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
-              [SECRET_FILES.queryFrontendCa]: ingressCa,
-              ...regions,
-            }),
-          ),
-        storageClassName: args.storageClassName,
-      },
-      parent,
-    );
+    this.federation(name, args, { part: part(ids.federation), rendered, certificates, pki, credentials });
     this.writeAlertmanagerTargets(name, args.regions, rendered.publicFiles);
 
     this.grafanaUrl = pulumi.output(`https://${config.grafana.domain}/`);
@@ -277,6 +231,66 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       grafanaAdminPassword: this.grafanaAdminPassword,
       ingressCaCert: this.ingressCaCert,
     });
+  }
+
+  /**
+   * The federation pair: its config and rules (the certificates' among them), its credentials for every region,
+   * the Alertmanagers and the Query Frontend, and the Thanos sidecar that serves it to Query.
+   */
+  private federation(
+    name: string,
+    args: GlobalMonitoringArgs,
+    p: {
+      readonly part: GlobalPartArgs;
+      readonly rendered: ReturnType<typeof renderedFiles>;
+      readonly certificates: pulumi.Output<ReturnType<typeof globalCertificates>>;
+      readonly pki: GlobalPki;
+      readonly credentials: GlobalCredentials;
+    },
+  ): void {
+    const { config } = args;
+    new FederationPrometheus(
+      name,
+      {
+        ...p.part,
+        replicas: config.federationReplicas,
+        config: p.rendered.file(GLOBAL_FILES.federationConfig),
+        rules: pulumi.all([p.rendered.file(GLOBAL_FILES.federationRules), p.certificates]).apply(
+          ([rules, issued]): Record<string, string> => ({
+            [posix.basename(GLOBAL_FILES.federationRules)]: rules,
+            // Evaluated by the federation Prometheus, which alerts through the mesh like every other global alert.
+            [posix.basename(GLOBAL_FILES.federationCertificateRules)]: toYaml(
+              certificateRules(issued, config.certificateWarningDays, config.alerts),
+            ),
+          }),
+        ),
+        args: p.rendered.argsOf("federation"),
+        sidecarArgs: p.rendered.argsOf("federationSidecar"),
+        credentials: pulumi
+          .all([
+            p.credentials.federationAlertingPassword,
+            p.pki.alertmanagerCa.self.certPem,
+            p.credentials.frontendQueryPassword,
+            p.pki.ingressCa.certPem,
+            regionFiles(args.regions, (o) => [
+              [SECRET_FILES.federationPassword(o.region), o.federationPassword],
+              [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
+            ]),
+          ])
+          .apply(
+            ([password, alertmanagerCa, frontendPassword, ingressCa, regions]): Record<string, string> => ({
+              [SECRET_FILES.alertmanagerPassword]: password,
+              [SECRET_FILES.alertmanagerCa]: alertmanagerCa,
+              // The federation scrapes every Query Frontend replica as QUERY_FRONTEND_SCRAPE_USER.
+              [SECRET_FILES.queryFrontendScrapePassword]: frontendPassword,
+              [SECRET_FILES.queryFrontendCa]: ingressCa,
+              ...regions,
+            }),
+          ),
+        storageClassName: args.storageClassName,
+      },
+      { parent: this },
+    );
   }
 
   /** The tier's namespace, denying all traffic both ways, then admitting each workload's flows. */
@@ -367,6 +381,25 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       );
     }
   }
+}
+
+/** Every certificate the global tier issued, with its end, for the federation's certificate rules. */
+function issuedCertificates(
+  args: GlobalMonitoringArgs,
+  pki: GlobalPki,
+  parts: { readonly [K in "queryFrontend" | "grafana" | "alertmanagerServer"]: pulumi.Output<string> },
+) {
+  const certificateEnds: pulumi.Output<GlobalCertificateEnds> = pulumi.output({
+    ingressCa: pki.ingressCa.validityEndTime,
+    queryFrontend: parts.queryFrontend,
+    grafana: parts.grafana,
+    alertmanagerIntermediate: pki.alertmanagerCa.self.validityEndTime,
+    alertmanagerServer: parts.alertmanagerServer,
+    alertmanagerCrossSigned: pki.alertmanagerCa.crossSignedValidityEndTimes,
+  });
+  return pulumi
+    .all([certificateEnds, pulumi.all(args.regions.map((r) => r.outputs))])
+    .apply(([ends, regions]) => globalCertificates(ends, regions));
 }
 
 function requireSecretConfig(config: GlobalStackConfig, secrets: GlobalMonitoringArgs["secretConfig"]): void {

@@ -164,66 +164,21 @@ export class ThanosQuery extends pulumi.ComponentResource {
 
   constructor(name: string, a: ThanosQueryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:ThanosQuery", name, {}, opts);
-    const query = globalWorkload(this, a, opts);
-    const endpoints = new k8s.core.v1.ConfigMap(
-      `${query.id.name}-endpoints`,
-      {
-        metadata: metadata(query, `${query.id.name}-endpoints`),
-        data: { "endpoints.yml": a.endpoints },
-      },
-      query.opts,
-    );
-    const regions = new k8s.core.v1.Secret(
-      `${query.id.name}-regions`,
-      {
-        metadata: metadata(query, `${query.id.name}-regions`),
-        stringData: pulumi.secret(a.regionTls),
-      },
-      query.opts,
-    );
-    new k8s.core.v1.Service(
-      query.id.name,
-      {
-        metadata: metadata(query, THANOS_QUERY.service),
-        spec: {
-          selector: query.selector,
-          ports: [
-            { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
-            { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
-          ],
-        },
-      },
-      query.opts,
-    );
-    // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
-    new k8s.core.v1.Service(
-      `${query.id.name}-pods`,
-      {
-        metadata: metadata(query, THANOS_QUERY.podsService),
-        spec: {
-          clusterIP: "None",
-          selector: query.selector,
-          ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }],
-        },
-      },
-      query.opts,
-    );
-    statelessDeployment(query, a.bounds, {
-      args: a.args,
-      // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
-      checksum: configChecksum(
-        a.args.apply((x) => x.join(" ")),
-        a.regionTls.apply((t) => JSON.stringify(t)),
-      ),
-      port: THANOS_QUERY.httpPort,
-      probes: httpProbes(THANOS_QUERY.httpPort),
-      resources: DEFAULTS.query.resources,
-      features: [
-        mountedFiles("config", THANOS_QUERY.configDir, { configMap: { name: endpoints.metadata.name } }),
-        mountedFiles("regions", THANOS_QUERY.tlsDir, { secret: { secretName: regions.metadata.name } }),
-      ],
+    thanosQuery(globalWorkload(this, a, opts), a);
+    const frontend = this.queryFrontend(name, a, opts);
+    this.frontendAddress = frontend.address;
+    this.frontendCertificateEnd = frontend.certificateEnd;
+    this.registerOutputs({
+      frontendAddress: this.frontendAddress,
+      frontendCertificateEnd: this.frontendCertificateEnd,
     });
+  }
 
+  /**
+   * The frontend behind its load balancer: a server certificate naming its Service and the balancer's address,
+   * its cache config and web config (basic auth), and a readiness check through its own /-/ready.
+   */
+  private queryFrontend(name: string, a: ThanosQueryArgs, opts?: pulumi.ComponentResourceOptions) {
     const f = a.frontend;
     const frontend = globalWorkload(this, { ...a, id: f.id }, opts);
     const lb = loadBalancer(
@@ -238,7 +193,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
       },
       frontend.opts,
     );
-    this.frontendAddress = loadBalancerServiceAddress(lb, "the Thanos Query Frontend");
+    const address = loadBalancerServiceAddress(lb, "the Thanos Query Frontend");
     // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
     new k8s.core.v1.Service(
       `${frontend.id.name}-pods`,
@@ -259,7 +214,7 @@ export class ThanosQuery extends pulumi.ComponentResource {
       { commonName: host },
       subjectNames(
         [host],
-        this.frontendAddress.apply((address) => [address]),
+        address.apply((value) => [value]),
       ),
       f.ingressCa,
       movedChildOpts(this, opts?.parent),
@@ -304,10 +259,68 @@ export class ThanosQuery extends pulumi.ComponentResource {
         mountedFiles("tls", QUERY_FRONTEND.tlsDir, { secret: { secretName: tls.metadata.name } }),
       ],
     });
-    this.frontendCertificateEnd = cert.validityEndTime;
-    this.registerOutputs({
-      frontendAddress: this.frontendAddress,
-      frontendCertificateEnd: this.frontendCertificateEnd,
-    });
+    return { address, certificateEnd: cert.validityEndTime };
   }
+}
+
+/** Thanos Query in the cluster: its endpoints file, the regions' client certificates, its Services and pods. */
+function thanosQuery(query: Workload, a: ThanosQueryArgs): void {
+  const endpoints = new k8s.core.v1.ConfigMap(
+    `${query.id.name}-endpoints`,
+    {
+      metadata: metadata(query, `${query.id.name}-endpoints`),
+      data: { "endpoints.yml": a.endpoints },
+    },
+    query.opts,
+  );
+  const regions = new k8s.core.v1.Secret(
+    `${query.id.name}-regions`,
+    {
+      metadata: metadata(query, `${query.id.name}-regions`),
+      stringData: pulumi.secret(a.regionTls),
+    },
+    query.opts,
+  );
+  new k8s.core.v1.Service(
+    query.id.name,
+    {
+      metadata: metadata(query, THANOS_QUERY.service),
+      spec: {
+        selector: query.selector,
+        ports: [
+          { name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort },
+          { name: "grpc", port: THANOS_QUERY.grpcPort, targetPort: THANOS_QUERY.grpcPort },
+        ],
+      },
+    },
+    query.opts,
+  );
+  // Headless: its DNS name lists every replica the autoscaler runs, each of which the federation scrapes.
+  new k8s.core.v1.Service(
+    `${query.id.name}-pods`,
+    {
+      metadata: metadata(query, THANOS_QUERY.podsService),
+      spec: {
+        clusterIP: "None",
+        selector: query.selector,
+        ports: [{ name: "http", port: THANOS_QUERY.httpPort, targetPort: THANOS_QUERY.httpPort }],
+      },
+    },
+    query.opts,
+  );
+  statelessDeployment(query, a.bounds, {
+    args: a.args,
+    // Endpoints are re-read by Thanos (--endpoint.sd-config-reload-interval); certificates need a restart.
+    checksum: configChecksum(
+      a.args.apply((x) => x.join(" ")),
+      a.regionTls.apply((t) => JSON.stringify(t)),
+    ),
+    port: THANOS_QUERY.httpPort,
+    probes: httpProbes(THANOS_QUERY.httpPort),
+    resources: DEFAULTS.query.resources,
+    features: [
+      mountedFiles("config", THANOS_QUERY.configDir, { configMap: { name: endpoints.metadata.name } }),
+      mountedFiles("regions", THANOS_QUERY.tlsDir, { secret: { secretName: regions.metadata.name } }),
+    ],
+  });
 }

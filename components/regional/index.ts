@@ -16,7 +16,7 @@ import {
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { isRemoteWrite } from "../../builders/regional/agent";
 import { regionalPlan, type RegionalPlan } from "../../builders/regional/plan";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import {
   CERTIFICATE_RULES_FILE,
   regionalLocalClientConfig,
@@ -66,6 +66,16 @@ const REMOTE_WRITE_SECRET = "prometheus-remote-write";
  * single compactor, and the TLS material and credentials the global tier needs to reach the region. Its
  * public fields are the non-cloud part of contracts/regional-outputs.ts.
  */
+/** Metadata of an object in the monitoring namespace, with the labels every shared object carries. */
+function namespacedMeta(labels: Record<string, string>) {
+  return (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
+    name: objectName,
+    namespace: MONITORING_NAMESPACE,
+    labels,
+    ...(annotations ? { annotations } : {}),
+  });
+}
+
 export class RegionalMonitoring extends pulumi.ComponentResource {
   readonly namespace = MONITORING_NAMESPACE;
   readonly replicaLabel = REPLICA_LABEL;
@@ -107,48 +117,13 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       .output(args.clusterName)
       .apply((cluster): Record<string, string> => ({ region: config.stack, cloud: config.cloud, cluster }));
 
-    const k8sOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
-    // The namespace and what all its workloads share belong to no one workload, hence no component or version.
-    const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), ...managedLabels() };
-    const namespace = new k8s.core.v1.Namespace(
-      MONITORING_NAMESPACE,
-      { metadata: { name: MONITORING_NAMESPACE, labels } },
-      k8sOpts,
-    );
-    const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
-    const meta = (objectName: string, annotations?: pulumi.Input<Record<string, string>>) => ({
-      name: objectName,
-      namespace: MONITORING_NAMESPACE,
-      labels,
-      ...(annotations ? { annotations } : {}),
-    });
+    const { namespace, labels } = this.isolatedNamespace(args);
     this.gatewaySelector = gatewaySelector(config.namePrefix);
     const network: ClusterNetwork = {
       cloud: config.cloud,
       vpcCidr: config.cluster.vpcCidr,
       zones: config.cluster.zones,
     };
-    new k8s.networking.v1.NetworkPolicy(
-      "default-deny",
-      { metadata: meta("default-deny"), spec: defaultDenySpec() },
-      inNamespace,
-    );
-    new k8s.networking.v1.NetworkPolicy(
-      "allow-dns",
-      { metadata: meta("allow-dns"), spec: allowDnsSpec() },
-      inNamespace,
-    );
-    for (const { serviceAccount } of BUCKET_IDENTITIES) {
-      const annotations = args.identityAnnotations[serviceAccount.name];
-      if (annotations === undefined)
-        throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
-      new k8s.core.v1.ServiceAccount(
-        serviceAccount.name,
-        { metadata: meta(serviceAccount.name, annotations) },
-        inNamespace,
-      );
-    }
-
     const credentials = new RegionalCredentials(
       `${name}-credentials`,
       { region: config.stack, tlsServerName: this.tlsServerName, remoteWrite: isRemoteWrite(config) },
@@ -165,66 +140,7 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
     this.certificateExpiries = credentials.issued.apply((issued) =>
       Object.fromEntries(issued.map((c) => [c.name, c.validityEndTime])),
     );
-
-    new k8s.core.v1.Secret(
-      FILES.tlsSecret,
-      {
-        metadata: meta(FILES.tlsSecret),
-        stringData: {
-          [posix.basename(PATHS.tlsCertFile)]: credentials.serverCertPem,
-          [posix.basename(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
-          [posix.basename(PATHS.tlsCaFile)]: credentials.caCertPem,
-        },
-      },
-      inNamespace,
-    );
-    new k8s.core.v1.Secret(
-      FILES.prometheusSecret,
-      {
-        metadata: meta(FILES.prometheusSecret),
-        stringData: {
-          [posix.basename(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
-            toYaml(regionalWebConfig(CLUSTER_REGIONAL_LAYOUT, hash)),
-          ),
-          [posix.basename(PATHS.federationPasswordFile)]: credentials.federationPassword,
-          [posix.basename(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
-          [posix.basename(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
-          [posix.basename(PATHS.localClientConfigFile)]: toYaml(
-            regionalLocalClientConfig(CLUSTER_REGIONAL_LAYOUT, this.tlsServerName),
-          ),
-        },
-      },
-      inNamespace,
-    );
-    new k8s.core.v1.ConfigMap(
-      FILES.rulesConfigMap,
-      {
-        metadata: meta(FILES.rulesConfigMap),
-        data: credentials.issued.apply((issued) => ({
-          ...Object.fromEntries(
-            Object.entries(regionalRuleFiles(config, SIDECAR_BLOCK_DURATION)).map(([file, rules]) => [
-              file,
-              toYaml(rules),
-            ]),
-          ),
-          [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
-        })),
-      },
-      inNamespace,
-    );
-    // A Secret, since a bucket on a cluster the user runs is reached with credentials inside this file.
-    new k8s.core.v1.Secret(
-      FILES.objstoreSecret,
-      {
-        metadata: meta(FILES.objstoreSecret),
-        stringData: {
-          [posix.basename(PATHS.objstoreFile)]: pulumi.secret(
-            pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))),
-          ),
-        },
-      },
-      inNamespace,
-    );
+    this.sharedFiles(args, credentials, { ...this.k8sOptions(args), dependsOn: [namespace] }, labels);
 
     const teamFiles = teamCredentialFiles(config.teams);
     const teamCredentials =
@@ -242,13 +158,13 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
         ? new k8s.core.v1.Secret(
             REMOTE_WRITE_SECRET,
             {
-              metadata: meta(REMOTE_WRITE_SECRET),
+              metadata: namespacedMeta(labels)(REMOTE_WRITE_SECRET),
               stringData: {
                 [posix.basename(PATHS.remoteWriteCertFile)]: credentials.remoteWriteCertPem,
                 [posix.basename(PATHS.remoteWriteKeyFile)]: credentials.remoteWriteKeyPem,
               },
             },
-            inNamespace,
+            { ...this.k8sOptions(args), dependsOn: [namespace] },
           )
         : undefined;
     const tlsChecksum = configChecksum(credentials.serverCertPem, credentials.caCertPem);
@@ -337,5 +253,118 @@ export class RegionalMonitoring extends pulumi.ComponentResource {
       alertmanagerTargetsKey: this.alertmanagerTargetsKey,
       certificateExpiries: this.certificateExpiries,
     });
+  }
+
+  private k8sOptions(args: RegionalMonitoringArgs): pulumi.CustomResourceOptions {
+    return { parent: this, provider: args.provider };
+  }
+
+  /**
+   * The namespace, denying all traffic both ways but DNS, and the ServiceAccounts that carry the bucket
+   * identities. The namespace and what all its workloads share belong to no one workload, hence no component
+   * or version in their labels.
+   */
+  private isolatedNamespace(args: RegionalMonitoringArgs) {
+    const { config } = args;
+    const k8sOpts = this.k8sOptions(args);
+    const labels = { ...selectorLabels({ name: "monitoring", instance: config.namePrefix }), ...managedLabels() };
+    const namespace = new k8s.core.v1.Namespace(
+      MONITORING_NAMESPACE,
+      { metadata: { name: MONITORING_NAMESPACE, labels } },
+      k8sOpts,
+    );
+    const inNamespace: pulumi.CustomResourceOptions = { ...k8sOpts, dependsOn: [namespace] };
+    const meta = namespacedMeta(labels);
+    new k8s.networking.v1.NetworkPolicy(
+      "default-deny",
+      { metadata: meta("default-deny"), spec: defaultDenySpec() },
+      inNamespace,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      "allow-dns",
+      { metadata: meta("allow-dns"), spec: allowDnsSpec() },
+      inNamespace,
+    );
+    for (const { serviceAccount } of BUCKET_IDENTITIES) {
+      const annotations = args.identityAnnotations[serviceAccount.name];
+      if (annotations === undefined)
+        throw new Error(`stack '${config.stack}': no bucket identity for the ServiceAccount '${serviceAccount.name}'`);
+      new k8s.core.v1.ServiceAccount(
+        serviceAccount.name,
+        { metadata: meta(serviceAccount.name, annotations) },
+        inNamespace,
+      );
+    }
+    return { namespace, labels };
+  }
+
+  /** The Secrets and ConfigMap every Prometheus pod and Thanos component mounts (FILES). */
+  private sharedFiles(
+    args: RegionalMonitoringArgs,
+    credentials: RegionalCredentials,
+    inNamespace: pulumi.CustomResourceOptions,
+    labels: Record<string, string>,
+  ): void {
+    const { config } = args;
+    const meta = namespacedMeta(labels);
+    new k8s.core.v1.Secret(
+      FILES.tlsSecret,
+      {
+        metadata: meta(FILES.tlsSecret),
+        stringData: {
+          [posix.basename(PATHS.tlsCertFile)]: credentials.serverCertPem,
+          [posix.basename(PATHS.tlsKeyFile)]: credentials.serverKeyPem,
+          [posix.basename(PATHS.tlsCaFile)]: credentials.caCertPem,
+        },
+      },
+      inNamespace,
+    );
+    new k8s.core.v1.Secret(
+      FILES.prometheusSecret,
+      {
+        metadata: meta(FILES.prometheusSecret),
+        stringData: {
+          [posix.basename(PATHS.webConfigFile)]: credentials.federationPasswordHash.apply((hash) =>
+            toYaml(regionalWebConfig(CLUSTER_REGIONAL_LAYOUT, hash)),
+          ),
+          [posix.basename(PATHS.federationPasswordFile)]: credentials.federationPassword,
+          [posix.basename(PATHS.alertingPasswordFile)]: credentials.alertingPassword,
+          [posix.basename(PATHS.alertingCaFile)]: credentials.alertingCaCertPem,
+          [posix.basename(PATHS.localClientConfigFile)]: toYaml(
+            regionalLocalClientConfig(CLUSTER_REGIONAL_LAYOUT, this.tlsServerName),
+          ),
+        },
+      },
+      inNamespace,
+    );
+    new k8s.core.v1.ConfigMap(
+      FILES.rulesConfigMap,
+      {
+        metadata: meta(FILES.rulesConfigMap),
+        data: credentials.issued.apply((issued) => ({
+          ...Object.fromEntries(
+            Object.entries(regionalRuleFiles(config, SIDECAR_BLOCK_DURATION)).map(([file, rules]) => [
+              file,
+              toYaml(rules),
+            ]),
+          ),
+          [CERTIFICATE_RULES_FILE]: toYaml(certificateRules(issued, config.certificateWarningDays, config.alerts)),
+        })),
+      },
+      inNamespace,
+    );
+    // A Secret, since a bucket on a cluster the user runs is reached with credentials inside this file.
+    new k8s.core.v1.Secret(
+      FILES.objstoreSecret,
+      {
+        metadata: meta(FILES.objstoreSecret),
+        stringData: {
+          [posix.basename(PATHS.objstoreFile)]: pulumi.secret(
+            pulumi.output(args.objectStore).apply((location) => toYaml(objstoreConfig(location))),
+          ),
+        },
+      },
+      inNamespace,
+    );
   }
 }

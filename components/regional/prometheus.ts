@@ -20,7 +20,7 @@ import { nameSelector } from "../../builders/k8s/labels";
 import { gatewaySelector } from "../../builders/regional/gateway";
 import { regionalTraffic } from "../../builders/regional/network-policies";
 import { type RegionalPlan, deployedShards, regionalPrometheusParams } from "../../builders/regional/plan";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import { isRemoteWrite, regionalAgentArgs, regionalAgentConfig } from "../../builders/regional/agent";
 import type { RegionalStackConfig } from "../../config/types";

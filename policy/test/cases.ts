@@ -26,6 +26,7 @@ import {
 import { loadBalancerServed, loadBalancerSourceRanges } from "../policies/kubernetes/load-balancers";
 import { monitoringNetworkPolicies } from "../policies/kubernetes/network-policies";
 import { receiveReplication } from "../policies/kubernetes/receive";
+import { nativeHistogramScraping } from "../policies/kubernetes/histograms";
 import { uniqueReplicaLabels } from "../policies/kubernetes/replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "../policies/kubernetes/security";
 import { emptyDirSizeLimit } from "../policies/kubernetes/volumes";
@@ -69,6 +70,25 @@ function receive(replicas: number, flags: readonly string[]): FakeResource {
     ...flags,
   ];
   return resource;
+}
+
+/** A ConfigMap holding a Prometheus config with one job `app` and the given histogram settings. */
+function histogramConfig(
+  name: string,
+  native: boolean,
+  classic: boolean,
+  protobufFirst: boolean,
+  metricsPath = "/metrics",
+): FakeResource {
+  const config = {
+    global: {
+      scrape_native_histograms: native,
+      ...(classic ? { always_scrape_classic_histograms: true } : {}),
+      ...(protobufFirst ? { scrape_protocols: ["PrometheusProto", "PrometheusText0.0.4"] } : {}),
+    },
+    scrape_configs: [{ job_name: "app", metrics_path: metricsPath, static_configs: [{ targets: ["app:8080"] }] }],
+  };
+  return k8s("kubernetes:core/v1:ConfigMap", name, { data: { "prometheus.yaml": JSON.stringify(config) } });
 }
 
 /** The global objects with Grafana's container given `env`. */
@@ -340,6 +360,18 @@ export const CASES: PolicyCase[] = [
       prometheusConfig(1, "replica-a"),
     ],
     message: /2 Prometheus pods of 'prometheus-shard-1' share the replica label prometheus_replica="replica-a"/,
+  },
+  {
+    policy: nativeHistogramScraping,
+    passes: () => [...allMonitoring(), histogramConfig("native-and-classic", true, true, true)],
+    fails: () => [histogramConfig("native-only", true, false, true)],
+    message: /job 'app' scrapes native histograms without always_scrape_classic_histograms: true/,
+  },
+  {
+    policy: nativeHistogramScraping,
+    passes: () => [histogramConfig("classic-only", false, false, false)],
+    fails: () => [histogramConfig("federation-in-text", false, false, false, "/federate")],
+    message: /job 'app' federates without scrape_native_histograms: true and scrape_protocols led by PrometheusProto/,
   },
   {
     policy: loadBalancerSourceRanges,

@@ -72,6 +72,45 @@ describe("global federation Prometheus", () => {
     runBinary("promtool", ["test", "rules", testFile]);
   });
 
+  it("merges the replicas of a federated native histogram without a gap or a double count, where max would drop it (promtool test rules)", () => {
+    const rulesFile = path.join(dir, "global-histograms.rules.yml");
+    fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));
+    // A rate of a native histogram, as /federate serves the regional rule: a gauge histogram.
+    const histogram = (perSecond: number) =>
+      `{{schema:0 count:${perSecond} sum:${perSecond / 10} buckets:[${perSecond / 2} ${perSecond / 2}] offset:-4 counter_reset_hint:gauge}}`;
+    const series = (shard: number, replica: string, values: string) => ({
+      series: `${REGIONAL_RECORDING_RULES.latencyHistogram}{region="us-east",cluster="us-east-monitoring",shard="${shard}",${REPLICA_LABEL}="${replica}"}`,
+      values,
+    });
+    const global = "global:http_request_duration_seconds:rate5m";
+    const expected = (value: number) => [{ labels: `{region="us-east",cluster="us-east-monitoring"}`, value }];
+    const test = {
+      rule_files: [rulesFile],
+      evaluation_interval: "30s",
+      tests: [
+        {
+          interval: "30s",
+          input_series: [
+            // Shard 0 observes 10 requests/s, shard 1 5/s; replica b of shard 0 dies at 5m (stale from then on).
+            series(0, "shard-0-a", `${histogram(10)}x20`),
+            series(0, "shard-0-b", `${histogram(10)}x9 stale`),
+            series(1, "shard-1-a", `${histogram(5)}x20`),
+            series(1, "shard-1-b", `${histogram(5)}x20`),
+          ],
+          promql_expr_test: [
+            { expr: `histogram_count(${global})`, eval_time: "2m", exp_samples: expected(15) },
+            { expr: `histogram_count(${global})`, eval_time: "8m", exp_samples: expected(15) },
+            // Half of the observations at or below 0.0625 s (the lowest bucket), on both sides of the loss.
+            { expr: `histogram_fraction(0, 0.0625, ${global})`, eval_time: "8m", exp_samples: expected(0.5) },
+          ],
+        },
+      ],
+    };
+    const testFile = path.join(dir, "dedup-histograms.test.yml");
+    fs.writeFileSync(testFile, YAML.stringify(test));
+    runBinary("promtool", ["test", "rules", testFile]);
+  });
+
   it("sums the sidecars' upload rates over replicas and shards: each replica's sidecar uploads its own blocks (promtool test rules)", () => {
     const rulesFile = path.join(dir, "global.rules.yml");
     fs.writeFileSync(rulesFile, YAML.stringify(globalRecordingRules()));

@@ -75,4 +75,54 @@ describe("regional recording rules (promtool test rules)", () => {
     const output = testRules({ [RULE_FILE]: YAML.stringify(recordingRules()) }, test);
     assert.match(output, /SUCCESS/);
   });
+
+  it("sum a native histogram whole, and take p95 from it rather than from the classic buckets where a target exposes both", () => {
+    // Two targets of one API, each 11 req/s exposed both ways (always_scrape_classic_histograms keeps both).
+    // Native, schema 0 from (0.03125, 0.0625]: per minute 330, 165, 99, 46, 14, 6 observations per bucket.
+    const native = "{{schema:0 sum:66 count:660 buckets:[330 165 99 46 14 6] offset:-4}}";
+    const zero = "{{schema:0 sum:0 count:0 buckets:[0 0 0 0 0 0] offset:-4}}";
+    const targets = ['job="api",instance="10.0.0.1:8080"', 'job="api",instance="10.0.0.2:8080"'];
+    const test = {
+      rule_files: [RULE_FILE],
+      evaluation_interval: "1m",
+      tests: [
+        {
+          interval: "1m",
+          input_series: targets.flatMap((t) => [
+            { series: `http_request_duration_seconds{${t}}`, values: `${zero}+${native}x20` },
+            // The classic buckets alone would put p95 on 0.5.
+            { series: `http_request_duration_seconds_bucket{${t},le="0.1"}`, values: "0+528x20" },
+            { series: `http_request_duration_seconds_bucket{${t},le="0.5"}`, values: "0+627x20" },
+            { series: `http_request_duration_seconds_bucket{${t},le="+Inf"}`, values: "0+660x20" },
+          ]),
+          promql_expr_test: [
+            {
+              expr: `histogram_count(${RECORDED.latencyHistogram})`,
+              eval_time: "10m",
+              exp_samples: [{ labels: "{}", value: 22 }],
+            },
+            {
+              expr: `histogram_sum(${RECORDED.latencyHistogram})`,
+              eval_time: "10m",
+              exp_samples: [{ labels: "{}", value: 2.2 }],
+            },
+            // 90% of the observations are at or below 0.25 s, a bucket boundary: exact.
+            {
+              expr: `histogram_fraction(0, 0.25, ${RECORDED.latencyHistogram})`,
+              eval_time: "10m",
+              exp_samples: [{ labels: "{}", value: 0.9 }],
+            },
+            // p95 in the native bucket (0.25, 0.5], exponentially interpolated: 0.25 * 2^((0.95 - 0.9) / (46 / 660)).
+            {
+              expr: `round(${RECORDED.latencyP95}, 0.001)`,
+              eval_time: "10m",
+              exp_samples: [{ labels: "{}", value: 0.411 }],
+            },
+          ],
+        },
+      ],
+    };
+    const output = testRules({ [RULE_FILE]: YAML.stringify(recordingRules()) }, test);
+    assert.match(output, /SUCCESS/);
+  });
 });

@@ -2,7 +2,7 @@ import * as assert from "node:assert";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { queryFrontendArgs } from "../../builders/thanos/query-frontend";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../../builders/thanos/response-cache";
 import { findBinary } from "../../local/binaries";

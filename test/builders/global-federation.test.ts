@@ -55,6 +55,13 @@ describe("global federation Prometheus", () => {
       assert.strictEqual(j.honor_timestamps, false, `${j.job_name} ignores the regions' sample timestamps`);
   });
 
+  it("asks /federate for protobuf first and keeps native histograms, which a text answer leaves out", () => {
+    for (const name of ["federate-us-east", "federate-eu-west"]) {
+      assert.strictEqual(job(name).scrape_protocols[0], "PrometheusProto", name);
+      assert.strictEqual(job(name).scrape_native_histograms, true, name);
+    }
+  });
+
   it("gives each federate scrape a timeout within the scrape interval, whatever the interval", () => {
     assert.strictEqual(job("federate-us-east").scrape_timeout, "20s");
     assert.strictEqual(config.global.scrape_interval, "30s");

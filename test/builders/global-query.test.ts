@@ -109,6 +109,53 @@ describe("Thanos Query and Query Frontend of the global tier", () => {
     assert.ok(YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]).tls_server_config.cert_file.endsWith("tls.crt"));
   });
 
+  it("the clusters' Query runs in the central mode on Prometheus' engine, without vertical sharding (the benchmark's query path measures the others)", () => {
+    const args: string[] = YAML.parse(files[GLOBAL_FILES.queryArgs]);
+    assert.ok(!args.some((a) => a.startsWith("--query.mode") || a.startsWith("--query.promql-engine")));
+    const frontend: string[] = YAML.parse(files[GLOBAL_FILES.frontendArgs]);
+    assert.ok(!frontend.some((a) => a.startsWith("--query-frontend.vertical-shards")));
+  });
+
+  it("a distributed root, a leaf with its own mutual TLS, the Thanos engine and vertical shards are one parameter each", () => {
+    const listen = { host: "0.0.0.0", grpcPort: 2, httpPort: 1 };
+    const root = thanosQueryArgs({
+      endpointConfigFile: "f",
+      replicaLabels: [REPLICA_LABEL],
+      listen,
+      mode: "distributed",
+      partitionLabels: ["region"],
+    });
+    for (const flag of ["--query.mode=distributed", "--query.promql-engine=thanos", "--query.partition-label=region"])
+      assert.ok(root.includes(flag), flag);
+    const leaf = thanosQueryArgs({
+      endpointConfigFile: "f",
+      replicaLabels: [REPLICA_LABEL],
+      listen,
+      grpcServerTls: { certFile: "/c", keyFile: "/k", clientCaFile: "/ca" },
+    });
+    assert.ok(leaf.includes("--grpc-server-tls-client-ca=/ca"));
+    assert.ok(!leaf.some((a) => a.startsWith("--query.mode")));
+    const engine = thanosQueryArgs({
+      endpointConfigFile: "f",
+      replicaLabels: [REPLICA_LABEL],
+      listen,
+      promqlEngine: "thanos",
+    });
+    assert.ok(engine.includes("--query.promql-engine=thanos") && !engine.some((a) => a.startsWith("--query.mode")));
+    const frontend = (verticalShards?: number) =>
+      queryFrontendArgs({
+        downstreamUrl: "http://q:10902",
+        httpAddress: "0.0.0.0:9090",
+        httpConfigFile: "/h.yml",
+        responseCacheConfigFile: "/c.yml",
+        splitInterval: "24h",
+        verticalShards,
+      });
+    assert.ok(frontend(2).includes("--query-frontend.vertical-shards=2"));
+    assert.ok(!frontend(1).some((a) => a.startsWith("--query-frontend.vertical-shards")));
+    assert.throws(() => frontend(1.5), /vertical shards/);
+  });
+
   it("Query Frontend asks every client for a password (Grafana's user and the exported one), stored only as bcrypt hashes", () => {
     const web = YAML.parse(files[GLOBAL_FILES.frontendHttpConfig]);
     assert.deepStrictEqual(

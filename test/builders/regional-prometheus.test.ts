@@ -8,13 +8,18 @@ import { prometheusConfig } from "../../builders/prometheus/config";
 import { prometheusArgs, reloadMethodFor } from "../../builders/prometheus/args";
 import { discoveryRules } from "../../builders/prometheus/rbac";
 import { hashmodSharding } from "../../builders/prometheus/sharding";
-import type { KubernetesSdConfig, PrometheusConfig, ScrapeConfig } from "../../builders/prometheus/types";
+import {
+  type KubernetesSdConfig,
+  PROTOBUF_FIRST,
+  type PrometheusConfig,
+  type ScrapeConfig,
+} from "../../builders/prometheus/types";
 import { webConfig } from "../../builders/prometheus/web";
 import { ALERTMANAGER } from "../../builders/global/layout";
 import { NAMES, PATHS, POD_NAME_PLACEHOLDER, REPLICA_LABEL, prometheusPodName } from "../../builders/regional/layout";
 import { substituteConfigCommand } from "../../builders/regional/init-config";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
-import { toYaml } from "../../builders/regional/render";
+import { toYaml } from "../../builders/yaml";
 import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import { retentionSize } from "../../builders/sizing";
 import type { StaticScrapeJob } from "../../config/types";
@@ -70,6 +75,26 @@ describe("regional Prometheus config", () => {
       shard: "3",
       [REPLICA_LABEL]: "prometheus-shard-3-1",
     });
+  });
+
+  it("scrapes native histograms over protobuf by default, keeping classic buckets; prometheus.nativeHistograms false says classic only", () => {
+    const on = configOf("us-east", 1, 0).global;
+    assert.deepStrictEqual(on.scrape_protocols, PROTOBUF_FIRST);
+    assert.strictEqual(on.scrape_protocols?.[0], "PrometheusProto");
+    assert.strictEqual(on.scrape_native_histograms, true);
+    assert.strictEqual(on.always_scrape_classic_histograms, true);
+    const config = regionalStack("us-east", { shards: 1 });
+    const off = prometheusConfig(
+      regionalPrometheusParams(
+        { ...config, prometheus: { ...config.prometheus, nativeHistograms: false } },
+        regionalPlan(config),
+        config.cluster.name,
+        0,
+        POD_NAME_PLACEHOLDER,
+      ),
+    ).global;
+    assert.strictEqual(off.scrape_native_histograms, false);
+    assert.strictEqual(off.scrape_protocols, undefined, "Prometheus' text-first default");
   });
 
   it("in a cluster, the replica label is $(POD_NAME), which the sidecar's reloader substitutes per pod", () => {

@@ -51,7 +51,7 @@ const alerting = global.alerting;
 const receivers: any[] = alerting.receivers;
 
 const prometheusKeys =
-  "replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides";
+  "replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, nativeHistograms, staticJobs, overrides";
 const clusterKeys = "name, kubernetesVersion, zones, vpcCidr, nodes, apiAllowedCidrs, releaseChannel";
 const alertingKeys =
   "replicas, heartbeat, receivers, defaultReceiver, routes, groupBy, groupWait, groupInterval, repeatInterval";

@@ -165,7 +165,7 @@ describe("stack config", () => {
       });
       assert.deepStrictEqual(found, [
         "stack 'us-east': config key 'monitoring:cluster.nodes.diskGiB' has the value \"big\"; allowed: a whole number from 20 to 16384",
-        "stack 'us-east': config key 'monitoring:prometheus.replcas' is not a key of this program (set to the number 3); allowed: 'prometheus.replicas' (the closest key), or another key of prometheus: replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, staticJobs, overrides",
+        "stack 'us-east': config key 'monitoring:prometheus.replcas' is not a key of this program (set to the number 3); allowed: 'prometheus.replicas' (the closest key), or another key of prometheus: replicas, shards, retiringShards, scrapeInterval, evaluationInterval, retention, sampleLimit, labelLimit, nativeHistograms, staticJobs, overrides",
         "stack 'us-east': config key 'monitoring:bucketRetention.fiveMinutes' has the value \"10d\"; allowed: a duration of at least 30d (bucketRetention.raw) or 0d for forever: a coarser resolution is kept at least as long as a finer one",
       ]);
     });

@@ -12,10 +12,12 @@ import { QUERY_FRONTEND_ALERT_GROUP, SCRAPE_ALERTS } from "../../builders/federa
 import { QUERY_FRONTEND_SCRAPE_JOB } from "../../builders/federation/config";
 import { IN_REGION, REGION_AND_CLUSTER } from "../../builders/grafana/dashboards/helpers";
 import { interpolate, parseLabelValues } from "../../builders/grafana/promql";
+import { globalRecordOf } from "../../builders/federation/rules";
 import { RECORDED } from "../../builders/rules/recording";
 import { everyRuleEvaluates } from "../../local/check";
 import { query, request, ruleGroups, type ServerAccess, thanosQuery } from "../../local/client";
 import type { Topology } from "../../local/topology";
+import { FLEET_JOB } from "../../local/settings";
 import { waitFor } from "../../local/wait";
 import { type DashboardQuery, everyDashboardQuery, readsOnlyLocalSeries } from "../support/dashboard-series";
 
@@ -118,6 +120,58 @@ export function dashboardChecks(current: () => Topology): void {
       [],
       "queries that answered no series (a wrong label name or value)",
     );
+  });
+
+  it("the fleet's native histogram reaches Thanos Query from each region, the federation over protobuf, and the global p95 panel, which reads it rather than the classic buckets", async () => {
+    const regions = current()
+      .plan.regions.map((r) => r.name)
+      .sort();
+    const byRegion = (
+      samples: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[],
+    ) => Object.fromEntries(samples.map((s) => [s.metric.region, Number(s.value[1])]));
+    const everyRegion = async (what: string, ask: () => Promise<Record<string, number>>) =>
+      waitFor(what, 30_000, async () => {
+        const answer = await ask();
+        return regions.every((r) => answer[r] > 0) ? answer : undefined;
+      });
+    // Raw, as the regions scraped it: one native histogram per target and replica, deduplicated.
+    await everyRegion("native histograms of the fleet through Thanos Query", async () =>
+      byRegion(
+        (
+          await thanosQuery(
+            frontend(),
+            `count by (region) (histogram_count(http_request_duration_seconds{job="${FLEET_JOB}"}))`,
+          )
+        ).result,
+      ),
+    );
+    // The regional rule over it reaches each federation Prometheus only if /federate answered in protobuf.
+    for (const [name, access] of current().rendered.federation)
+      await everyRegion(`${name}: the regions' native-histogram rule`, async () =>
+        byRegion(await query(access, `count by (region) (histogram_count(${RECORDED.latencyHistogram}))`)),
+      );
+    const [panel] = everyDashboardQuery().filter(
+      (q) => q.dashboard.startsWith("global-overview") && q.expr.includes(globalRecordOf(RECORDED.latencyHistogram)),
+    );
+    assert.ok(panel, "the global overview reads the native histogram rule");
+    const [nativeSide, classicSide] = panel.expr.split(" or ");
+    const p95 = await everyRegion("the global p95 panel", async () =>
+      byRegion((await thanosQuery(frontend(), panel.expr)).result),
+    );
+    const native = byRegion((await thanosQuery(frontend(), nativeSide)).result);
+    const classic = byRegion((await thanosQuery(frontend(), classicSide)).result);
+    for (const region of regions) {
+      // The fleet's shares put p95 in (0.25, 0.5] either way; interpolation differs (exponential in a native bucket).
+      assert.ok(p95[region] > 0.25 && p95[region] <= 0.5, `${region}: p95 ${p95[region]} s`);
+      assert.ok(
+        Math.abs(p95[region] - native[region]) < 1e-3,
+        `${region}: the panel shows the native p95 ${native[region]}`,
+      );
+      assert.ok(
+        Math.abs(native[region] - classic[region]) > 0.005,
+        `${region}: native ${native[region]} and classic ${classic[region]} differ (so the test can fail)`,
+      );
+    }
   });
 
   it("each federation Prometheus scrapes the Query Frontend with its credentials and evaluates the frontend's alerts, and every rule, without error", async () => {

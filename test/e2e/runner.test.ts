@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Endpoints } from "../../local/endpoints";
-import { type BinaryName, SETUP_COMMAND, findBinaries, pinnedVersion } from "../../local/binaries";
+import { type BinaryName, SETUP_COMMAND, findBinaries, pinnedVersion, topologyBinaryFiles } from "../../local/binaries";
 import { waitFor } from "../../local/wait";
 import { e2eBasePort } from "../support/ports";
 
@@ -147,33 +147,11 @@ describe("binary discovery", () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  const NAMES = [
-    "prometheus",
-    "promtool",
-    "alertmanager",
-    "amtool",
-    "node_exporter",
-    "thanos",
-    "fake-gcs-server",
-    "moto_server",
-    "haproxy",
-    "memcached",
-  ];
-  const KEYS: readonly BinaryName[] = [
-    "prometheus",
-    "promtool",
-    "alertmanager",
-    "amtool",
-    "nodeExporter",
-    "thanos",
-    "fakeGcsServer",
-    "motoServer",
-    "haproxy",
-    "memcached",
-  ];
+  // Every binary the topology runs, from the one table local/binaries.ts keeps: a new one is faked too.
+  const FILES = Object.entries(topologyBinaryFiles()) as [BinaryName, string][];
   const allIn = (sub: string) => {
     fs.mkdirSync(path.join(dir, sub), { recursive: true });
-    return Object.fromEntries(NAMES.map((name, i) => [KEYS[i], fake(path.join(sub, name), pinnedVersion(KEYS[i]))]));
+    return Object.fromEntries(FILES.map(([key, file]) => [key, fake(path.join(sub, file), pinnedVersion(key))]));
   };
 
   it("takes the project's own .tools/bin when nothing else has them", () => {

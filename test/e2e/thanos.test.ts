@@ -28,7 +28,12 @@ import { regionRulesDir } from "../../local/render";
 import { Topology } from "../../local/topology";
 import { waitFor } from "../../local/wait";
 import { parseDuration } from "../../config/duration";
-import { backfillBlock, parseBucketListing } from "../support/backfill";
+import {
+  NATIVE_BACKFILL_RATE,
+  backfillBlock,
+  backfillNativeHistogramBlock,
+  parseBucketListing,
+} from "../support/backfill";
 import { dashboardChecks } from "./dashboards";
 import { e2eBasePort } from "../support/ports";
 import { tempDir } from "../support/tools";
@@ -38,6 +43,7 @@ const TARGETS_PER_REGION = 6;
 const OUTAGE_REGION = "eu-west";
 const NOT_UPLOADING = { alertname: SIDECAR_NOT_UPLOADING, region: OUTAGE_REGION };
 const FIVE_MINUTES_MS = 300_000;
+const NATIVE_BACKFILL_METRIC = "backfill_request_duration_seconds";
 
 /** Whether a TLS client holding `cert` (or none) gets a gRPC server's HTTP/2 SETTINGS back, or is refused. */
 function storeApiAnswers(
@@ -271,33 +277,74 @@ describe("the local topology's Thanos path, dashboards and alarms", function () 
       );
     });
 
-    it("the compactor writes a 5m-downsampled block from raw data it finds in the bucket", async () => {
+    it("the compactor writes 5m-downsampled blocks from raw float and native-histogram data it finds in the bucket, and Thanos Query answers the native histogram from each resolution", async () => {
       const region = topology.region("us-east");
-      const labels = {
+      const labels = (replica: string) => ({
         region: region.name,
         cloud: region.config.cloud,
         cluster: region.config.cluster.name,
         shard: "0",
-        prometheus_replica: "backfill",
+        prometheus_replica: replica,
+      });
+      // Two label sets, so the compactor keeps the blocks apart (overlapping blocks of one stream would halt it).
+      const blocks = {
+        backfill: backfillBlock(scratch),
+        "backfill-native": backfillNativeHistogramBlock(scratch, NATIVE_BACKFILL_METRIC),
       };
-      const block = backfillBlock(scratch);
       // Uploaded as a sidecar would, with its external labels, by Thanos' own shipper.
-      topology.bucketTool(region.name, [
-        "upload-blocks",
-        `--path=${block.dir}`,
-        ...Object.entries(labels).map(([k, v]) => `--label=${k}="${v}"`),
-      ]);
-      const downsampled = await waitFor("a 5m block of the backfilled data in the bucket", 120_000, async () =>
-        parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"])).find(
-          (m) =>
-            m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === "backfill",
-        ),
-      );
-      assert.ok(
-        downsampled.minTime >= block.minTime && downsampled.maxTime <= block.maxTime,
-        "the downsampled block covers the raw block's range",
-      );
+      for (const [replica, block] of Object.entries(blocks))
+        topology.bucketTool(region.name, [
+          "upload-blocks",
+          `--path=${block.dir}`,
+          ...Object.entries(labels(replica)).map(([k, v]) => `--label=${k}="${v}"`),
+        ]);
+      const downsampled = await waitFor("a 5m block of each backfilled block in the bucket", 120_000, async () => {
+        const listing = parseBucketListing(topology.bucketTool(region.name, ["ls", "--output=json"]));
+        const found = Object.keys(blocks).map((replica) =>
+          listing.find(
+            (m) => m.thanos.downsample.resolution === FIVE_MINUTES_MS && m.thanos.labels.prometheus_replica === replica,
+          ),
+        );
+        return found.every((m) => m !== undefined) ? found : undefined;
+      });
+      for (const [i, block] of Object.values(blocks).entries())
+        assert.ok(
+          downsampled[i].minTime >= block.minTime && downsampled[i].maxTime <= block.maxTime,
+          "the downsampled block covers the raw block's range",
+        );
       assert.strictEqual(await metricValue(topology.access(region.compactor.name), "thanos_compact_halted"), 0);
+
+      // The native histogram through Thanos Query, mid-block: its observation rate, from raw samples and from
+      // the 5m downsamples alike.
+      const native = blocks["backfill-native"];
+      const at = (native.minTime + native.maxTime) / 2 / 1000;
+      const observed = `histogram_count(rate(${NATIVE_BACKFILL_METRIC}{region="${region.name}"}[30m]))`;
+      const rate = (maxSourceResolution: string) =>
+        waitFor(`${observed} at resolution ${maxSourceResolution}`, 30_000, async () => {
+          const [sample] = (await thanosQuery(frontend(), observed, { time: at, maxSourceResolution })).result;
+          return sample ? Number(sample.value[1]) : undefined;
+        });
+      const raw = await rate("0s");
+      assert.ok(Math.abs(raw - NATIVE_BACKFILL_RATE) < 0.1, `raw: ${raw} observations/s`);
+      // With the raw block gone from the bucket, only the compactor's 5m block can answer.
+      topology.bucketTool(region.name, [
+        "mark",
+        `--id=${native.ulid}`,
+        "--marker=deletion-mark.json",
+        "--details=e2e: only the 5m block answers",
+      ]);
+      // Deleted now: no delay after the mark, and the fresh block is not held back as too new to judge.
+      topology.bucketTool(region.name, ["cleanup", "--delete-delay=0s", "--consistency-delay=0s"]);
+      await waitFor("the store gateways to drop the raw native-histogram block", 30_000, async () =>
+        (await thanosQuery(frontend(), observed, { time: at, maxSourceResolution: "0s" })).result.length === 0
+          ? true
+          : undefined,
+      );
+      const fromFiveMinutes = await rate("5m");
+      assert.ok(
+        Math.abs(fromFiveMinutes - NATIVE_BACKFILL_RATE) < 0.1,
+        `5m downsamples: ${fromFiveMinutes} observations/s`,
+      );
     });
 
     it("a stopped compactor raises ThanosCompactMissing, evaluated by the federation over every shard", async () => {

@@ -1,4 +1,4 @@
-import { q, graph, single, stackDashboard } from "./helpers";
+import { nativeFirstQuantile, q, graph, single, stackDashboard } from "./helpers";
 
 /** Request rate, error ratio and p95 latency of every region, from the global recording rules. */
 export function globalOverviewDashboard() {
@@ -52,13 +52,8 @@ export function globalOverviewDashboard() {
           graph(
             "p95 latency",
             "s",
-            "95th percentile of HTTP request duration, from the regions' summed histogram buckets.",
-            [
-              q(
-                "histogram_quantile(0.95, sum by (region, le) (global:http_request_duration_seconds_bucket:rate5m))",
-                "{{region}}",
-              ),
-            ],
+            "95th percentile of HTTP request duration: from the region's summed native histogram where its targets expose one, else from its summed classic buckets.",
+            [q(nativeFirstQuantile(0.95, ["region"], "", "global"), "{{region}}")],
           ),
         ],
       },

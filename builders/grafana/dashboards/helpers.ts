@@ -8,6 +8,8 @@ import * as prometheus from "@grafana/grafana-foundation-sdk/prometheus";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { FEDERATION_CLUSTER_LABEL } from "../../federation/config";
+import { globalRecordOf } from "../../federation/rules";
+import { RECORDED } from "../../rules/recording";
 import { DATASOURCE_UIDS } from "../datasources";
 
 /**
@@ -200,4 +202,25 @@ export function dashboardQueries(board: dashboard.Dashboard): { panels: string[]
   );
   const variables = (board.templating?.list ?? []).map((v) => String(v.query));
   return { panels, variables };
+}
+
+/** The latency recording rules of each level: the native histogram and the classic buckets. */
+const LATENCY_RULES = {
+  region: { native: RECORDED.latencyHistogram, classic: RECORDED.latencyBuckets },
+  global: { native: globalRecordOf(RECORDED.latencyHistogram), classic: globalRecordOf(RECORDED.latencyBuckets) },
+} as const;
+
+/**
+ * A latency quantile from the native histogram rule where it has series (finer buckets), else from the classic
+ * buckets: `or` keeps the native answer of each group (`by`) and fills in the groups that have only classic ones.
+ */
+export function nativeFirstQuantile(
+  quantile: number,
+  by: readonly string[],
+  selector: string,
+  level: keyof typeof LATENCY_RULES,
+): string {
+  const { native, classic } = LATENCY_RULES[level];
+  const nativeSum = by.length > 0 ? `sum by (${by.join(", ")})` : "sum";
+  return `histogram_quantile(${quantile}, ${nativeSum} (${native}${selector})) or histogram_quantile(${quantile}, sum by (${[...by, "le"].join(", ")}) (${classic}${selector}))`;
 }

@@ -1,4 +1,4 @@
-import { IN_REGION, q, graph, regionVariables, single, stackDashboard } from "./helpers";
+import { IN_REGION, nativeFirstQuantile, q, graph, regionVariables, single, stackDashboard } from "./helpers";
 
 /**
  * One region and cluster: its traffic, targets and nodes, from the regional recording rules (`region:`,
@@ -44,12 +44,12 @@ export function regionOverviewDashboard() {
             q(`sum(region:http_requests:rate5m${sel})`, "requests"),
             q(`sum(region:http_request_errors:rate5m${sel})`, "5xx"),
           ]),
-          graph("p95 latency", "s", "95th percentile of HTTP request duration over the region's shards.", [
-            q(
-              `histogram_quantile(0.95, sum by (le) (region:http_request_duration_seconds_bucket:rate5m${sel}))`,
-              "p95",
-            ),
-          ]),
+          graph(
+            "p95 latency",
+            "s",
+            "95th percentile of HTTP request duration over the region's shards: from the native histogram where the targets expose one, else from the classic buckets.",
+            [q(nativeFirstQuantile(0.95, [], sel, "region"), "p95")],
+          ),
         ],
       },
       {

@@ -6,6 +6,7 @@ import { containerPolicies } from "./containers";
 import { loadBalancerServed, loadBalancerSourceRanges } from "./load-balancers";
 import { monitoringNetworkPolicies } from "./network-policies";
 import { receiveReplication } from "./receive";
+import { nativeHistogramScraping } from "./histograms";
 import { uniqueReplicaLabels } from "./replica-labels";
 import { egressBlocksMetadata, noNodeProxy, noRemoteLifecycle } from "./security";
 import { emptyDirSizeLimit } from "./volumes";
@@ -18,6 +19,7 @@ export const kubernetesPolicies: Policies = [
   sidecarBlockDurations,
   receiveReplication,
   uniqueReplicaLabels,
+  nativeHistogramScraping,
   loadBalancerSourceRanges,
   loadBalancerServed,
   monitoringNetworkPolicies,
