@@ -299,7 +299,8 @@ function renderFederation(
       name: f.name,
       command: binaries.prometheus,
       env: { ...process.env, POD_NAME: f.replica },
-      args: federationArgs(layout, timings),
+      // No local region writes out yet: the federation keeps its remote-write receiver off.
+      args: federationArgs(layout, timings, false),
     });
     sidecars.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
     sidecarSpecs.push({

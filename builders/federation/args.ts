@@ -10,6 +10,11 @@ export interface FederationArgsParams {
   readonly listenAddress: string;
   /** How soon a firing alert is sent again (Prometheus' default of 1m unless given). */
   readonly alertResendDelay?: string;
+  /**
+   * Accept remote writes (`/api/v1/write`): the remote-write regions' Rulers write their recorded series here,
+   * since an agent serves no `/federate`. Off while every region runs sidecars.
+   */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 export function federationPrometheusArgs(p: FederationArgsParams): string[] {
@@ -19,6 +24,7 @@ export function federationPrometheusArgs(p: FederationArgsParams): string[] {
     `--storage.tsdb.retention.time=${p.retention}`,
     `--web.listen-address=${p.listenAddress}`,
     ...(p.alertResendDelay ? [`--rules.alert.resend-delay=${p.alertResendDelay}`] : []),
+    ...(p.remoteWriteReceiver ? ["--web.enable-remote-write-receiver"] : []),
   ];
 }
 

@@ -1,7 +1,9 @@
 /**
- * The global tier's ingestion for the remote-write regions bound to its in-cluster layout: Thanos Receive's
- * command line, hashring and tenant limits, and per region the Ruler pair and the tenant-scoped Query its
- * rules are evaluated over. The components mount these; renderGlobalFiles writes them for review.
+ * The global tier's ingestion for the remote-write regions, bound to a layout like the rest of the tier's wiring
+ * (./wiring.ts): Thanos Receive's command line, hashring and tenant limits, and per region the Ruler pair and the
+ * tenant-scoped Query its rules are evaluated over. The clusters bind the pods' layout (CLUSTER_INGESTION_LAYOUT
+ * below), the local topology its directories and loopback ports, so both run Receive and the Rulers through
+ * these functions.
  */
 import type { GlobalStackConfig } from "../../config/types";
 import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
@@ -11,11 +13,14 @@ import { tenantQueryArgs } from "../thanos/query";
 import {
   RECEIVE_REPLICATION_FACTOR,
   RECEIVE_TENANT_LABEL,
+  type ReceiveArgsParams,
   receiveArgs,
   receiveHashrings,
   receiveLimitsConfig,
 } from "../thanos/receive";
 import {
+  type RuleArgsParams,
+  type RulerAlertmanagers,
   ruleArgs,
   rulerAlertmanagersConfig,
   rulerQueryConfig,
@@ -32,6 +37,99 @@ import {
   rulerQueryName,
   serviceHost,
 } from "./layout";
+import type { QueryLayout } from "./wiring";
+
+/** One Receive process: its files, where it listens, its own hashring endpoint and replica (the stack gives the rest). */
+export type ReceiveLayout = Omit<ReceiveArgsParams, "retention" | "replicationFactor" | "replicaLabel"> & {
+  /** This process' value of the Receive replica label (RECEIVE.replicaLabel): unique per Receive. */
+  readonly replica: string;
+};
+
+/** One Ruler process of a region: its files and listeners, and its value of the region's replica label. */
+export type RulerLayout = Omit<RuleArgsParams, "labels" | "replicaLabel" | "evalInterval" | "alertQueryUrl"> & {
+  readonly replica: string;
+};
+
+/** What the global tier knows of a remote-write region (from its outputs) to evaluate its rules. */
+export interface RuledRegion {
+  readonly region: string;
+  /** The region's external labels (region, cloud, cluster) besides `shard` and the replica label. */
+  readonly externalLabels: Readonly<Record<string, string>>;
+  readonly replicaLabel: string;
+  readonly alertingUsername: string;
+}
+
+export function receiveWorkloadArgs(config: Pick<GlobalStackConfig, "receive">, layout: ReceiveLayout): string[] {
+  const { replica, ...files } = layout;
+  return receiveArgs({
+    ...files,
+    retention: config.receive.retention,
+    replicaLabel: { name: RECEIVE.replicaLabel, value: replica },
+    replicationFactor: RECEIVE_REPLICATION_FACTOR,
+  });
+}
+
+/** One hashring of every Receive, by the gRPC address each names itself with (its `localEndpoint`). */
+export function receiveHashringOf(endpoints: readonly string[]) {
+  return receiveHashrings(endpoints.map((address) => ({ address })));
+}
+
+/** The limits file: each remote-write region is a tenant under the stack's tenant limits. */
+export function globalReceiveLimits(config: Pick<GlobalStackConfig, "receive">, tenants: readonly string[]) {
+  const { maxConcurrency, ...limits } = config.receive.tenantLimits;
+  return receiveLimitsConfig({ maxConcurrency, tenants, limits });
+}
+
+/**
+ * The region-scoped Query: Receive's StoreAPIs only, deduplicating the region's agent pairs and Receive's
+ * replicas, every query restricted to the region's tenant.
+ */
+export function rulerQueryWorkloadArgs(region: RuledRegion, layout: QueryLayout): string[] {
+  return tenantQueryArgs({
+    endpointConfigFile: layout.endpointConfigFile,
+    replicaLabels: [region.replicaLabel, RECEIVE.replicaLabel],
+    listen: layout.listen,
+    tenant: region.region,
+    tenantLabel: RECEIVE_TENANT_LABEL,
+  });
+}
+
+/** The scoped Query's `--endpoint.sd-config-file`: every Receive's StoreAPI. */
+export function rulerQueryEndpoints(receiveEndpoints: readonly string[]) {
+  return { endpoints: receiveEndpoints.map((address) => ({ address, strict: false })) };
+}
+
+export function rulerWorkloadArgs(region: RuledRegion, evalInterval: string, layout: RulerLayout): string[] {
+  const { replica, ...files } = layout;
+  return ruleArgs({
+    ...files,
+    labels: { ...region.externalLabels, [region.replicaLabel]: replica },
+    replicaLabel: region.replicaLabel,
+    evalInterval,
+  });
+}
+
+/** Where a region's Ruler sends alerts: every Alertmanager peer, as the region's alerting user. */
+export function rulerAlertmanagers(region: RuledRegion, peers: Omit<RulerAlertmanagers, "username">) {
+  return rulerAlertmanagersConfig({ ...peers, username: region.alertingUsername });
+}
+
+/** Prometheus' remote-write receiver path. */
+export const PROMETHEUS_WRITE_PATH = "/api/v1/write";
+
+/** A Ruler writes its recorded series to every federation replica's remote-write receiver (`baseUrls`). */
+export function rulerRemoteWrite(federationBaseUrls: readonly string[]) {
+  return rulerRemoteWriteConfig(federationBaseUrls.map((base) => `${base}${PROMETHEUS_WRITE_PATH}`));
+}
+
+/**
+ * The region's rules as its Ruler evaluates them: the recording rules the federation reads and the default
+ * alerts, less those of workloads an agent-mode region does not run (its sidecars, store gateway, compactor).
+ */
+export function rulerRules(alerts: AlertSettings = NO_ALERT_SETTINGS) {
+  // The block duration only shapes the sidecar upload alert, which a Ruler leaves out with the thanos group.
+  return rulerRuleFiles(regionalRuleFiles({ alerts, teams: [] }, SIDECAR_BLOCK_DURATION));
+}
 
 /** In-pod file names of Receive's and the Ruler's configs. */
 export const RECEIVE_FILES = {
@@ -58,8 +156,9 @@ export const RULER_FILES = {
 const POD_NAME = "$(POD_NAME)";
 const POD_LISTEN_HOST = "0.0.0.0";
 
-export function globalReceiveArgs(config: Pick<GlobalStackConfig, "receive">): string[] {
-  return receiveArgs({
+/** Where Receive, the Rulers and their Queries run in the pods: the layout the clusters bind the wiring to. */
+export const CLUSTER_INGESTION_LAYOUT = {
+  receive: {
     listen: { host: POD_LISTEN_HOST, grpcPort: RECEIVE.grpcPort, httpPort: RECEIVE.httpPort },
     remoteWriteAddress: `${POD_LISTEN_HOST}:${RECEIVE.remoteWritePort}`,
     remoteWriteTls: {
@@ -68,106 +167,69 @@ export function globalReceiveArgs(config: Pick<GlobalStackConfig, "receive">): s
       clientCaFile: RECEIVE_FILES.clientCa,
     },
     tsdbPath: RECEIVE.dataDir,
-    retention: config.receive.retention,
     objstoreConfigFile: RECEIVE_FILES.objstore,
     hashringsFile: RECEIVE_FILES.hashrings,
     limitsConfigFile: RECEIVE_FILES.limits,
     localEndpoint: `${serviceHost(`${POD_NAME}.${RECEIVE.podsService}`)}:${RECEIVE.grpcPort}`,
-    replicaLabel: { name: RECEIVE.replicaLabel, value: POD_NAME },
-    replicationFactor: RECEIVE_REPLICATION_FACTOR,
-  });
-}
-
-export function globalReceiveHashrings(config: Pick<GlobalStackConfig, "receive">) {
-  return receiveHashrings(receiveEndpointAddresses(config.receive.replicas).map((address) => ({ address })));
-}
-
-/** The limits file: each remote-write region is a tenant under the stack's tenant limits. */
-export function globalReceiveLimits(config: Pick<GlobalStackConfig, "receive">, tenants: readonly string[]) {
-  const { maxConcurrency, ...limits } = config.receive.tenantLimits;
-  return receiveLimitsConfig({ maxConcurrency, tenants, limits });
-}
-
-/** What the global tier knows of a remote-write region (from its outputs) to evaluate its rules. */
-export interface RuledRegion {
-  readonly region: string;
-  /** The region's external labels (region, cloud, cluster) besides `shard` and the replica label. */
-  readonly externalLabels: Readonly<Record<string, string>>;
-  readonly replicaLabel: string;
-  readonly alertingUsername: string;
-}
-
-/**
- * The region-scoped Query: Receive's StoreAPIs only, deduplicating the region's agent pairs and Receive's
- * replicas, every query restricted to the region's tenant.
- */
-export function rulerQueryArgs(config: Pick<GlobalStackConfig, "receive">, region: RuledRegion): string[] {
-  void config;
-  return tenantQueryArgs({
-    endpointConfigFile: RULER_FILES.queryEndpoints,
-    replicaLabels: [region.replicaLabel, RECEIVE.replicaLabel],
-    listen: { host: POD_LISTEN_HOST, grpcPort: RULER.queryGrpcPort, httpPort: RULER.queryHttpPort },
-    tenant: region.region,
-    tenantLabel: RECEIVE_TENANT_LABEL,
-  });
-}
-
-/** Its `--endpoint.sd-config-file`: every Receive pod, inside the cluster. */
-export function rulerQueryEndpoints(config: Pick<GlobalStackConfig, "receive">) {
-  return {
-    endpoints: receiveEndpointAddresses(config.receive.replicas).map((address) => ({ address, strict: false })),
-  };
-}
-
-export function rulerArgs(region: RuledRegion, evalInterval: string): string[] {
-  return ruleArgs({
+    replica: POD_NAME,
+  },
+  ruler: {
     listen: { host: POD_LISTEN_HOST, grpcPort: RULER.grpcPort, httpPort: RULER.httpPort },
     dataDir: RULER.dataDir,
     ruleFiles: RULER_FILES.rules,
     queryConfigFile: RULER_FILES.query,
     alertmanagersConfigFile: RULER_FILES.alertmanagers,
     remoteWriteConfigFile: RULER_FILES.remoteWrite,
-    labels: { ...region.externalLabels, [region.replicaLabel]: POD_NAME },
-    replicaLabel: region.replicaLabel,
-    evalInterval,
-  });
+    replica: POD_NAME,
+  },
+  rulerQuery: {
+    endpointConfigFile: RULER_FILES.queryEndpoints,
+    listen: { host: POD_LISTEN_HOST, grpcPort: RULER.queryGrpcPort, httpPort: RULER.queryHttpPort },
+  },
+} as const satisfies { receive: ReceiveLayout; ruler: RulerLayout; rulerQuery: QueryLayout };
+
+export function clusterReceiveArgs(config: Pick<GlobalStackConfig, "receive">): string[] {
+  return receiveWorkloadArgs(config, CLUSTER_INGESTION_LAYOUT.receive);
 }
 
-export function rulerQuery(region: string) {
+export function clusterReceiveHashrings(config: Pick<GlobalStackConfig, "receive">) {
+  return receiveHashringOf(receiveEndpointAddresses(config.receive.replicas));
+}
+
+export function clusterRulerArgs(region: RuledRegion, evalInterval: string): string[] {
+  return rulerWorkloadArgs(region, evalInterval, CLUSTER_INGESTION_LAYOUT.ruler);
+}
+
+export function clusterRulerQueryArgs(region: RuledRegion): string[] {
+  return rulerQueryWorkloadArgs(region, CLUSTER_INGESTION_LAYOUT.rulerQuery);
+}
+
+export function clusterRulerQueryEndpoints(config: Pick<GlobalStackConfig, "receive">) {
+  return rulerQueryEndpoints(receiveEndpointAddresses(config.receive.replicas));
+}
+
+/** The Ruler's `--query.config-file`: its region's scoped Query, through that Query's Service. */
+export function clusterRulerQuery(region: string) {
   return rulerQueryConfig([`${serviceHost(rulerQueryName(region))}:${RULER.queryHttpPort}`]);
 }
 
-export function rulerAlertmanagers(config: Pick<GlobalStackConfig, "alerting">, region: RuledRegion) {
-  return rulerAlertmanagersConfig({
+export function clusterRulerAlertmanagers(config: Pick<GlobalStackConfig, "alerting">, region: RuledRegion) {
+  return rulerAlertmanagers(region, {
     addresses: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.webPort}`),
-    username: region.alertingUsername,
     passwordFile: RULER_FILES.alertingPassword,
     caFile: RULER_FILES.alertingCa,
     serverName: ALERTMANAGER.tlsServerName,
   });
 }
 
-/** Prometheus' remote-write receiver path. */
-export const PROMETHEUS_WRITE_PATH = "/api/v1/write";
-
-/** Every federation replica's remote-write receiver, through the headless Service. */
-export function federationWriteUrls(config: Pick<GlobalStackConfig, "federationReplicas">): string[] {
+/** Every federation replica, through the headless Service. */
+export function federationBaseUrls(config: Pick<GlobalStackConfig, "federationReplicas">): string[] {
   return Array.from(
     { length: config.federationReplicas },
-    (_, i) =>
-      `http://${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.port}${PROMETHEUS_WRITE_PATH}`,
+    (_, i) => `http://${serviceHost(`${FEDERATION.name}-${i}.${FEDERATION.podsService}`)}:${FEDERATION.port}`,
   );
 }
 
-export function rulerRemoteWrite(config: Pick<GlobalStackConfig, "federationReplicas">) {
-  return rulerRemoteWriteConfig(federationWriteUrls(config));
-}
-
-/**
- * The region's rules as its Ruler evaluates them: the recording rules the federation reads and the default
- * alerts, less those of workloads an agent-mode region does not run (its sidecars, store gateway, compactor).
- */
-export function rulerRules(alerts: AlertSettings = NO_ALERT_SETTINGS) {
-  // The block duration only shapes the sidecar upload alert, which a Ruler leaves out with the thanos group.
-  return rulerRuleFiles(regionalRuleFiles({ alerts, teams: [] }, SIDECAR_BLOCK_DURATION));
+export function clusterRulerRemoteWrite(config: Pick<GlobalStackConfig, "federationReplicas">) {
+  return rulerRemoteWrite(federationBaseUrls(config));
 }

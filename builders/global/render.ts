@@ -175,7 +175,11 @@ function clusterAlertmanagerLayout(replicas: number): AlertmanagerLayout {
 export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
   const layout = CLUSTER_GLOBAL_LAYOUT;
   return {
-    federation: federationArgs(layout.federation, layout.timings),
+    federation: federationArgs(
+      layout.federation,
+      layout.timings,
+      regions.some((r) => r.outputs.ingestionMode === "remote-write"),
+    ),
     federationSidecar: federationSidecarWorkloadArgs(layout.federation),
     alertmanager: alertmanagerWorkloadArgs(config, clusterAlertmanagerLayout(config.alerting.replicas), layout.timings),
     query: queryWorkloadArgs(

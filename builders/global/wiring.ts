@@ -52,13 +52,19 @@ function meshLabel(config: Pick<GlobalStackConfig, "namePrefix">): string {
   return `${config.namePrefix}-alertmanager`;
 }
 
-export function federationArgs(layout: FederationLayout, timings: GlobalTimings): string[] {
+/** `remoteWriteRegions`: whether any region writes out (its Ruler writes to the federation). */
+export function federationArgs(
+  layout: FederationLayout,
+  timings: GlobalTimings,
+  remoteWriteRegions: boolean,
+): string[] {
   return federationPrometheusArgs({
     configFile: layout.configFile,
     dataDir: layout.dataDir,
     retention: FEDERATION_RETENTION,
     listenAddress: layout.listenAddress,
     alertResendDelay: timings.alertResendDelay,
+    remoteWriteReceiver: remoteWriteRegions,
   });
 }
 

@@ -17,9 +17,9 @@ import { RECEIVE_TLS_SERVER_NAME } from "../../builders/regional/layout";
 import { regionalPlan, regionalPrometheusParams } from "../../builders/regional/plan";
 import { RECEIVE } from "../../builders/global/layout";
 import {
-  globalReceiveArgs,
-  rulerArgs,
-  rulerQueryArgs,
+  clusterReceiveArgs,
+  clusterRulerArgs,
+  clusterRulerQueryArgs,
   rulerRules,
   type RuledRegion,
 } from "../../builders/global/receive";
@@ -89,10 +89,10 @@ describe("remote-write mode: the pinned binaries read its files and flags", () =
   });
 
   it("Receive, the Ruler and the tenant Query use only flags the pinned Thanos has and does not deprecate", () => {
-    assert.deepStrictEqual(thanosFlagProblems("receive", globalReceiveArgs(GLOBAL)), []);
-    assert.deepStrictEqual(thanosFlagProblems("rule", rulerArgs(REGION, "30s")), []);
-    assert.deepStrictEqual(thanosFlagProblems("query", rulerQueryArgs(GLOBAL, REGION)), []);
-    assert.ok(globalReceiveArgs(GLOBAL).includes(`--receive.replication-factor=${RECEIVE_REPLICATION_FACTOR}`));
+    assert.deepStrictEqual(thanosFlagProblems("receive", clusterReceiveArgs(GLOBAL)), []);
+    assert.deepStrictEqual(thanosFlagProblems("rule", clusterRulerArgs(REGION, "30s")), []);
+    assert.deepStrictEqual(thanosFlagProblems("query", clusterRulerQueryArgs(REGION)), []);
+    assert.ok(clusterReceiveArgs(GLOBAL).includes(`--receive.replication-factor=${RECEIVE_REPLICATION_FACTOR}`));
   });
 
   it("the flag check can fail", () => {

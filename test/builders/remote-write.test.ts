@@ -2,12 +2,12 @@
 import * as assert from "node:assert";
 import { RECEIVE, receiveEndpointAddresses } from "../../builders/global/layout";
 import {
-  federationWriteUrls,
-  globalReceiveArgs,
-  globalReceiveHashrings,
+  federationBaseUrls,
+  clusterReceiveArgs,
+  clusterReceiveHashrings,
   globalReceiveLimits,
-  rulerArgs,
-  rulerQueryArgs,
+  clusterRulerArgs,
+  clusterRulerQueryArgs,
   rulerRules,
 } from "../../builders/global/receive";
 import { prometheusConfig } from "../../builders/prometheus/config";
@@ -66,11 +66,11 @@ describe("remote-write builders", () => {
   });
 
   it("Receive writes each sample to 3 pods of one hashring of every pod", () => {
-    const args = globalReceiveArgs(GLOBAL);
+    const args = clusterReceiveArgs(GLOBAL);
     assert.ok(args.includes(`--receive.replication-factor=${RECEIVE_REPLICATION_FACTOR}`));
     assert.strictEqual(RECEIVE_REPLICATION_FACTOR, 3);
     assert.ok(args.includes("--receive.tenant-certificate-field=commonName"));
-    assert.deepStrictEqual(globalReceiveHashrings(GLOBAL)[0].endpoints, receiveEndpointAddresses(5));
+    assert.deepStrictEqual(clusterReceiveHashrings(GLOBAL)[0].endpoints, receiveEndpointAddresses(5));
   });
 
   it("refuses a hashring smaller than the replication factor, and a replication factor below 3", () => {
@@ -100,15 +100,15 @@ describe("remote-write builders", () => {
   });
 
   it("the Ruler carries the region's labels, its own replica label (dropped from alerts), and writes to every federation replica", () => {
-    const args = rulerArgs(REGION, "30s");
+    const args = clusterRulerArgs(REGION, "30s");
     assert.ok(args.includes('--label=region="us-east"'));
     assert.ok(args.includes(`--label=${REPLICA_LABEL}="$(POD_NAME)"`));
     assert.ok(args.includes(`--alert.label-drop=${REPLICA_LABEL}`));
-    assert.strictEqual(federationWriteUrls(GLOBAL).length, 2);
+    assert.strictEqual(federationBaseUrls(GLOBAL).length, 2);
   });
 
   it("the Ruler's Query sees the region's tenant only and deduplicates the agents and Receive's copies", () => {
-    const args = rulerQueryArgs(GLOBAL, REGION);
+    const args = clusterRulerQueryArgs(REGION);
     assert.ok(args.includes("--query.enforce-tenancy"));
     assert.ok(args.includes("--query.default-tenant-id=us-east"));
     assert.ok(args.includes(`--query.replica-label=${REPLICA_LABEL}`));
