@@ -54,6 +54,21 @@ export const DEFAULTS = {
     retention: "24h",
     limits: { requestSeries: 20_000, requestSamples: 100_000, requestBytes: 4 * 1024 * 1024, maxConcurrency: 30 },
     resources: { cpuRequest: "500m", memoryRequest: "2Gi", memoryLimit: "4Gi" },
+    /** Each pod's volume: its TSDB of `retention` (24h by default) for every tenant, and its write-ahead log. */
+    diskGiB: 50,
+    /**
+     * What reads Receive's bucket, sized as a region's of about a million series would be (builders/sizing):
+     * the global tier knows no region's load, and both scale with the blocks queried, not with ingestion.
+     */
+    storeGateway: {
+      cpuRequest: "750m",
+      cpuLimit: "1500m",
+      memoryRequest: "1536Mi",
+      memoryLimit: "2304Mi",
+      diskGiB: 10,
+      indexCacheSizeMiB: 384,
+    },
+    compactor: { cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "2048Mi", memoryLimit: "3072Mi", diskGiB: 50 },
   },
   /** The Thanos Ruler pair evaluating each remote-write region's rules (an agent evaluates none). */
   ruler: { replicas: 2, resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" } },

@@ -1,4 +1,5 @@
 import { MONITORING_NAMESPACE } from "../../contracts/regional-outputs";
+import type { BucketAccess } from "../cloud/bucket-access";
 
 /**
  * Where things live in the global cluster: object names, ports and the paths configs are mounted at. The
@@ -179,6 +180,48 @@ export const RULER = {
   queryGrpcPort: 10901,
   queryConfigDir: "/etc/thanos/config",
 } as const;
+
+/**
+ * Receive's bucket and what reads it, as a region's bucket has them: a store gateway pair for the blocks
+ * Receive has uploaded and no longer holds (it keeps `receive.retention` locally), and the bucket's one
+ * compactor. Both serve in the cluster only (Thanos Query reads the store gateways' StoreAPI like Receive's).
+ */
+export const RECEIVE_BUCKET = {
+  /** What the bucket's names carry (the tier creates it as a region creates its own, same hardening). */
+  purpose: "receive",
+  /** Its StatefulSet and the ClusterIP Service in front of every replica (they serve the same blocks). */
+  storeGateway: "thanos-receive-store",
+  compactor: "thanos-receive-compact",
+  grpcPort: 10901,
+  httpPort: 10902,
+  dataDir: "/var/thanos",
+} as const;
+
+/**
+ * The ServiceAccounts that reach Receive's bucket, each with its own cloud identity and only the access its
+ * pods need: Receive writes, its store gateway reads, its compactor deletes (builders/regional/layout.ts
+ * BUCKET_IDENTITIES for a region's).
+ */
+export const RECEIVE_BUCKET_IDENTITIES: readonly {
+  readonly purpose: string;
+  readonly access: BucketAccess;
+  readonly serviceAccount: { readonly namespace: string; readonly name: string };
+}[] = [
+  { purpose: "receive", access: "write", serviceAccount: { namespace: GLOBAL_NAMESPACE, name: RECEIVE.name } },
+  {
+    purpose: "receive-store",
+    access: "read",
+    serviceAccount: { namespace: GLOBAL_NAMESPACE, name: RECEIVE_BUCKET.storeGateway },
+  },
+  {
+    purpose: "receive-compact",
+    access: "delete",
+    serviceAccount: { namespace: GLOBAL_NAMESPACE, name: RECEIVE_BUCKET.compactor },
+  },
+];
+
+/** The store gateways of Receive's bucket through their Service, as a region gateway routes to its own. */
+export const RECEIVE_STORE_ADDRESS = `${serviceHost(RECEIVE_BUCKET.storeGateway)}:${RECEIVE_BUCKET.grpcPort}`;
 
 export function receivePodName(ordinal: number): string {
   return `${RECEIVE.name}-${ordinal}`;

@@ -5,8 +5,20 @@
  * pods that use them; egress to the outside (regions' load balancers, receivers, the managed database)
  * never reaches instance metadata.
  */
-import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
-import { ALERTMANAGER, FEDERATION, GRAFANA, QUERY_FRONTEND, RESULTS_CACHE, THANOS_QUERY } from "./layout";
+import { type Flow, OBJECT_STORE_EGRESS, type WorkloadTraffic } from "../k8s/network-policies";
+import {
+  ALERTMANAGER,
+  FEDERATION,
+  GRAFANA,
+  QUERY_FRONTEND,
+  RECEIVE,
+  RECEIVE_BUCKET,
+  RESULTS_CACHE,
+  RULER,
+  THANOS_QUERY,
+  rulerName,
+  rulerQueryName,
+} from "./layout";
 
 type Selector = Readonly<Record<string, string>>;
 
@@ -24,22 +36,32 @@ export interface GlobalSelectors {
   readonly grafana: Selector;
 }
 
+/** The workloads that run when a region writes to Receive: Receive, its bucket's readers, each region's Ruler pair. */
+export interface IngestionSelectors {
+  readonly receive: Selector;
+  readonly receiveStore: Selector;
+  readonly receiveCompact: Selector;
+  /** Each remote-write region's Ruler and the tenant Query it evaluates over. */
+  readonly rulers: readonly { readonly region: string; readonly ruler: Selector; readonly query: Selector }[];
+}
+
 const tcp = (port: number): NonNullable<Flow["ports"]>[number] => ({ port, protocol: "TCP" });
 const gossipOn = (port: number) => [tcp(port), { port, protocol: "UDP" as const }];
 const gossip = gossipOn(ALERTMANAGER.clusterPort);
 /** Managed PostgreSQL (RDS, Cloud SQL), reached at its private address. */
 const POSTGRES_PORT = 5432;
 
-/** Who talks to whom in the global tier. */
-export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
+/** Who talks to whom in the global tier; `ingestion` when a region writes to Receive. */
+export function globalTraffic(s: GlobalSelectors, ingestion?: IngestionSelectors): GlobalWorkloadTraffic[] {
   const pods = (selector: Selector) => ({ pods: selector });
+  const rulers = (ingestion?.rulers ?? []).map((r) => pods(r.ruler));
   return [
     {
       name: ALERTMANAGER.name,
       selector: s.alertmanager,
-      // The regions through the peers' load balancers, the federation Prometheus directly; gossip among peers.
+      // The regions through the peers' load balancers, the federation Prometheus and the Rulers directly; gossip among peers.
       ingress: [
-        { peers: ["load-balancer", pods(s.federation)], ports: [tcp(ALERTMANAGER.webPort)] },
+        { peers: ["load-balancer", pods(s.federation), ...rulers], ports: [tcp(ALERTMANAGER.webPort)] },
         { peers: [pods(s.alertmanager)], ports: gossip },
       ],
       egress: [{ peers: [pods(s.alertmanager)], ports: gossip }, { peers: ["internet"] }],
@@ -47,8 +69,9 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
     {
       name: FEDERATION.name,
       selector: s.federation,
+      // Grafana reads it, and the Rulers write the remote-write regions' recorded series to it.
       ingress: [
-        { peers: [pods(s.grafana)], ports: [tcp(FEDERATION.port)] },
+        { peers: [pods(s.grafana), ...rulers], ports: [tcp(FEDERATION.port)] },
         { peers: [pods(s.query)], ports: [tcp(FEDERATION.sidecarGrpcPort)] },
       ],
       // Every region gateway's load balancer, every Alertmanager peer, and the metrics of Thanos Query and its frontend.
@@ -65,8 +88,14 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
       ingress: [
         { peers: [pods(s.frontend), pods(s.grafana), pods(s.federation)], ports: [tcp(THANOS_QUERY.httpPort)] },
       ],
-      // Every region's StoreAPIs through its gateway's load balancer, and the federation's sidecars.
-      egress: [{ peers: ["internet"] }, { peers: [pods(s.federation)], ports: [tcp(FEDERATION.sidecarGrpcPort)] }],
+      // Every region's StoreAPIs through its gateway's load balancer, the federation's sidecars, and Receive's
+      // and its bucket's store gateways' StoreAPIs.
+      egress: [
+        { peers: ["internet"] },
+        { peers: [pods(s.federation)], ports: [tcp(FEDERATION.sidecarGrpcPort)] },
+        ...(ingestion ? [{ peers: [pods(ingestion.receive)], ports: [tcp(RECEIVE.grpcPort)] }] : []),
+        ...(ingestion ? [{ peers: [pods(ingestion.receiveStore)], ports: [tcp(RECEIVE_BUCKET.grpcPort)] }] : []),
+      ],
     },
     {
       name: QUERY_FRONTEND.name,
@@ -103,5 +132,56 @@ export function globalTraffic(s: GlobalSelectors): GlobalWorkloadTraffic[] {
         { peers: ["internet"], ports: [tcp(POSTGRES_PORT)] },
       ],
     },
+    ...(ingestion ? ingestionTraffic(s, ingestion) : []),
+  ];
+}
+
+/**
+ * Receive: remote writes from the regions through its load balancer, forwarding among its pods, StoreAPI reads
+ * from Thanos Query and the tenant Queries; its bucket's readers; and each region's Ruler, which reads its
+ * tenant Query and writes to the federation and the Alertmanagers.
+ */
+function ingestionTraffic(s: GlobalSelectors, i: IngestionSelectors): GlobalWorkloadTraffic[] {
+  const pods = (selector: Selector) => ({ pods: selector });
+  const bucket = { egress: [...OBJECT_STORE_EGRESS.flows], cloudIdentity: OBJECT_STORE_EGRESS.cloudIdentity };
+  return [
+    {
+      name: RECEIVE.name,
+      selector: i.receive,
+      ingress: [
+        { peers: ["load-balancer"], ports: [tcp(RECEIVE.remoteWritePort)] },
+        {
+          peers: [pods(i.receive), pods(s.query), ...i.rulers.map((r) => pods(r.query))],
+          ports: [tcp(RECEIVE.grpcPort)],
+        },
+      ],
+      ...bucket,
+      egress: [{ peers: [pods(i.receive)], ports: [tcp(RECEIVE.grpcPort)] }, ...bucket.egress],
+    },
+    {
+      name: RECEIVE_BUCKET.storeGateway,
+      selector: i.receiveStore,
+      ingress: [{ peers: [pods(s.query)], ports: [tcp(RECEIVE_BUCKET.grpcPort)] }],
+      ...bucket,
+    },
+    { name: RECEIVE_BUCKET.compactor, selector: i.receiveCompact, ingress: [], ...bucket },
+    ...i.rulers.flatMap((r): GlobalWorkloadTraffic[] => [
+      {
+        name: rulerName(r.region),
+        selector: r.ruler,
+        ingress: [],
+        egress: [
+          { peers: [pods(r.query)], ports: [tcp(RULER.queryHttpPort)] },
+          { peers: [pods(s.federation)], ports: [tcp(FEDERATION.port)] },
+          { peers: [pods(s.alertmanager)], ports: [tcp(ALERTMANAGER.webPort)] },
+        ],
+      },
+      {
+        name: rulerQueryName(r.region),
+        selector: r.query,
+        ingress: [{ peers: [pods(r.ruler)], ports: [tcp(RULER.queryHttpPort)] }],
+        egress: [{ peers: [pods(i.receive)], ports: [tcp(RECEIVE.grpcPort)] }],
+      },
+    ]),
   ];
 }

@@ -5,11 +5,15 @@
  * below), the local topology its directories and loopback ports, so both run Receive and the Rulers through
  * these functions.
  */
+import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
+import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { SIDECAR_BLOCK_DURATION } from "../prometheus/args";
 import { regionalRuleFiles } from "../regional/workload-config";
 import { NO_ALERT_SETTINGS, type AlertSettings } from "../rules/settings";
+import { compactArgs } from "../thanos/compact";
 import { tenantQueryArgs } from "../thanos/query";
+import { storeArgs } from "../thanos/store";
 import {
   RECEIVE_REPLICATION_FACTOR,
   RECEIVE_TENANT_LABEL,
@@ -31,6 +35,7 @@ import {
   ALERTMANAGER,
   FEDERATION,
   RECEIVE,
+  RECEIVE_BUCKET,
   RULER,
   alertmanagerPeerHosts,
   receiveEndpointAddresses,
@@ -58,6 +63,24 @@ export interface RuledRegion {
   readonly replicaLabel: string;
   readonly alertingUsername: string;
 }
+
+/** What the Ruler of a remote-write region needs of its outputs. */
+export function ruledRegion(
+  outputs: Pick<RegionalOutputs, "region" | "externalLabels" | "replicaLabel" | "alertingUsername">,
+): RuledRegion {
+  return {
+    region: outputs.region,
+    externalLabels: outputs.externalLabels,
+    replicaLabel: outputs.replicaLabel,
+    alertingUsername: outputs.alertingUsername,
+  };
+}
+
+/**
+ * How often a Ruler evaluates its region's rules: the regions' default interval, since a region's own
+ * `prometheus.evaluationInterval` is not among its outputs.
+ */
+export const RULER_EVAL_INTERVAL = DEFAULTS.prometheus.evaluationInterval;
 
 export function receiveWorkloadArgs(config: Pick<GlobalStackConfig, "receive">, layout: ReceiveLayout): string[] {
   const { replica, ...files } = layout;
@@ -232,4 +255,30 @@ export function federationBaseUrls(config: Pick<GlobalStackConfig, "federationRe
 
 export function clusterRulerRemoteWrite(config: Pick<GlobalStackConfig, "federationReplicas">) {
   return rulerRemoteWrite(federationBaseUrls(config));
+}
+
+/**
+ * The store gateways of Receive's bucket: a region's store gateway (builders/thanos/store.ts) read inside the
+ * global cluster only, by Thanos Query, hence plain gRPC like Receive's own StoreAPI.
+ */
+export function clusterReceiveStoreArgs(): string[] {
+  return storeArgs({
+    listen: { host: POD_LISTEN_HOST, grpcPort: RECEIVE_BUCKET.grpcPort, httpPort: RECEIVE_BUCKET.httpPort },
+    dataDir: RECEIVE_BUCKET.dataDir,
+    objstoreConfigFile: RECEIVE_FILES.objstore,
+    indexCacheSizeMiB: DEFAULTS.receive.storeGateway.indexCacheSizeMiB,
+    syncInterval: DEFAULTS.storeGateway.syncInterval,
+  });
+}
+
+/** The one compactor of Receive's bucket, keeping each resolution as long as a region's bucket does by default. */
+export function clusterReceiveCompactArgs(): string[] {
+  return compactArgs({
+    httpAddress: `${POD_LISTEN_HOST}:${RECEIVE_BUCKET.httpPort}`,
+    dataDir: RECEIVE_BUCKET.dataDir,
+    objstoreConfigFile: RECEIVE_FILES.objstore,
+    retention: DEFAULTS.bucketRetention,
+    waitInterval: DEFAULTS.compactor.waitInterval,
+    consistencyDelay: DEFAULTS.compactor.consistencyDelay,
+  });
 }

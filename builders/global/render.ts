@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { toYaml } from "../yaml";
 import { DEFAULTS } from "../../config/defaults";
 import type { GlobalStackConfig } from "../../config/types";
@@ -12,6 +13,8 @@ import { dashboardProviders, grafanaDatasources } from "../grafana/datasources";
 import { grafanaDashboards } from "../grafana/dashboards";
 import { teamDashboardProviders, teamDashboards } from "../grafana/team-dashboards";
 import { type StoreApiEndpoint, endpointSdConfig } from "../thanos/query";
+import type { ObjectStoreLocation } from "../cloud/object-store";
+import { objstoreConfig } from "../thanos/objstore";
 import { memcachedResponseCacheConfig } from "../thanos/response-cache";
 import {
   ALERTMANAGER,
@@ -19,12 +22,32 @@ import {
   GRAFANA,
   QUERY_FRONTEND,
   QUERY_FRONTEND_SCRAPE_USER,
+  RECEIVE,
+  RECEIVE_STORE_ADDRESS,
   RESULTS_CACHE,
   THANOS_QUERY,
   alertmanagerPeerHosts,
   federationStoreAddresses,
+  receiveEndpointAddresses,
   serviceHost,
 } from "./layout";
+import {
+  RULER_EVAL_INTERVAL,
+  RULER_FILES,
+  clusterReceiveArgs,
+  clusterReceiveCompactArgs,
+  clusterReceiveHashrings,
+  clusterReceiveStoreArgs,
+  clusterRulerAlertmanagers,
+  clusterRulerArgs,
+  clusterRulerQuery,
+  clusterRulerQueryArgs,
+  clusterRulerQueryEndpoints,
+  clusterRulerRemoteWrite,
+  globalReceiveLimits,
+  ruledRegion,
+  rulerRules,
+} from "./receive";
 import { SECRET_FILES } from "./secrets";
 import {
   type AlertmanagerLayout,
@@ -52,6 +75,36 @@ export interface ExposedRegion {
   readonly storeApiAddresses: Readonly<Record<string, string>>;
 }
 
+/**
+ * A remote-write region (its outputs' `ingestionMode`): its agents write to the tier's Receive and its Ruler
+ * runs in the tier, so the tier dials nothing of it.
+ */
+export interface WritingRegion {
+  readonly outputs: ExposedRegion["outputs"];
+}
+
+/** Every region as the global tier sees it: dialled through its gateway, or writing to Receive. */
+export type GlobalRegionView = ExposedRegion | WritingRegion;
+
+function isDialled(region: GlobalRegionView): region is ExposedRegion {
+  return "federationAddress" in region;
+}
+
+/** The regions the tier dials and those that write to it, each as its outputs say it runs. */
+export function regionsByIngestion(regions: readonly GlobalRegionView[]): {
+  readonly dialled: readonly ExposedRegion[];
+  readonly writing: readonly WritingRegion[];
+} {
+  for (const r of regions) {
+    const writes = r.outputs.ingestionMode === "remote-write";
+    if (writes === isDialled(r))
+      throw new Error(
+        `region '${r.outputs.region}': its outputs say ingestion mode ${writes ? "remote-write" : "sidecar"} but it is ${writes ? "dialled through its gateway" : "given no gateway address"}`,
+      );
+  }
+  return { dialled: regions.filter(isDialled), writing: regions.filter((r) => !isDialled(r)) };
+}
+
 export interface GlobalRenderOptions {
   /** Address of each Alertmanager peer's own load balancer, as the regions reach it. */
   readonly alertmanagerHosts: readonly string[];
@@ -61,6 +114,8 @@ export interface GlobalRenderOptions {
   readonly federationAlertingUser: string;
   /** Basic-auth users of the Query Frontend (QUERY_FRONTEND.grafanaUser, .queryUser), to a bcrypt hash. */
   readonly queryFrontendUsers: Readonly<Record<string, string>>;
+  /** Receive's bucket: needed when a region writes to Receive, none runs otherwise. */
+  readonly receiveObjectStore?: ObjectStoreLocation;
 }
 
 /** Pods listen on every interface; NetworkPolicies decide who reaches them. */
@@ -84,7 +139,27 @@ export const GLOBAL_FILES = {
   frontendResponseCache: "thanos/query-frontend/response-cache.yml",
   grafanaDatasources: "grafana/provisioning/datasources/datasources.yml",
   grafanaDashboardProviders: "grafana/provisioning/dashboards/dashboards.yml",
+  /** Thanos Receive and what reads its bucket, when a region writes to it. */
+  receiveArgs: "thanos/receive/args.yml",
+  receiveHashrings: "thanos/receive/hashrings.json",
+  receiveLimits: "thanos/receive/limits.yaml",
+  receiveObjstore: "thanos/receive/objstore.yaml",
+  receiveStoreArgs: "thanos/receive-store/args.yml",
+  receiveCompactArgs: "thanos/receive-compact/args.yml",
 } as const;
+
+/** A remote-write region's Ruler and tenant Query files; those the pods mount carry their in-pod file names. */
+export const RULER_RENDERED = {
+  args: "args.yml",
+  queryArgs: "query-args.yml",
+  query: posix.basename(RULER_FILES.query),
+  alertmanagers: posix.basename(RULER_FILES.alertmanagers),
+  remoteWrite: posix.basename(RULER_FILES.remoteWrite),
+  queryEndpoints: posix.basename(RULER_FILES.queryEndpoints),
+  rules: "rules",
+} as const;
+export const rulerFile = (region: string, name: string) => `thanos/rule/${region}/${name}`;
+export const rulerRuleFile = (region: string, name: string) => rulerFile(region, `${RULER_RENDERED.rules}/${name}`);
 
 /** The file of the Alertmanager targets the global tier writes into a region, and each Grafana dashboard. */
 export const regionTargetsFile = (region: string) => `regions/${region}/alertmanager-targets.json`;
@@ -119,13 +194,15 @@ export function storeApiEndpoints(region: ExposedRegion): StoreApiEndpoint[] {
   });
 }
 
+/** The workloads every global stack runs, each with one command line. */
+export type CoreWorkload = "federation" | "federationSidecar" | "alertmanager" | "query" | "frontend";
+
 /** The command line of each workload of the global tier, as the pods run them and `npm run render` writes them. */
-export interface GlobalArgs {
-  readonly federation: string[];
-  readonly federationSidecar: string[];
-  readonly alertmanager: string[];
-  readonly query: string[];
-  readonly frontend: string[];
+export interface GlobalArgs extends Readonly<Record<CoreWorkload, string[]>> {
+  /** Receive, its bucket's store gateway and compactor: only when a region writes to Receive. */
+  readonly receive?: { readonly receive: string[]; readonly store: string[]; readonly compact: string[] };
+  /** Each remote-write region's Ruler and its tenant Query, by region. */
+  readonly rulers: Readonly<Record<string, { readonly rule: string[]; readonly query: string[] }>>;
 }
 
 /** Where each global workload runs in the pods: the layout the clusters bind the tier's wiring to. */
@@ -172,21 +249,38 @@ function clusterAlertmanagerLayout(replicas: number): AlertmanagerLayout {
   };
 }
 
-export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedRegion[]): GlobalArgs {
+export function globalArgs(config: GlobalStackConfig, regions: readonly GlobalRegionView[]): GlobalArgs {
   const layout = CLUSTER_GLOBAL_LAYOUT;
+  const { writing } = regionsByIngestion(regions);
+  const receives = writing.length > 0;
   return {
-    federation: federationArgs(
-      layout.federation,
-      layout.timings,
-      regions.some((r) => r.outputs.ingestionMode === "remote-write"),
-    ),
+    federation: federationArgs(layout.federation, layout.timings, receives),
     federationSidecar: federationSidecarWorkloadArgs(layout.federation),
     alertmanager: alertmanagerWorkloadArgs(config, clusterAlertmanagerLayout(config.alerting.replicas), layout.timings),
+    // Receive's replicas hold copies of one series, as a region's Prometheus pairs do.
     query: queryWorkloadArgs(
-      regions.map((r) => r.outputs.replicaLabel),
+      [...regions.map((r) => r.outputs.replicaLabel), ...(receives ? [RECEIVE.replicaLabel] : [])],
       layout.query,
     ),
     frontend: frontendWorkloadArgs(layout.frontend),
+    ...(receives
+      ? {
+          receive: {
+            receive: clusterReceiveArgs(config),
+            store: clusterReceiveStoreArgs(),
+            compact: clusterReceiveCompactArgs(),
+          },
+        }
+      : {}),
+    rulers: Object.fromEntries(
+      writing.map((r) => {
+        const region = ruledRegion(r.outputs);
+        return [
+          r.outputs.region,
+          { rule: clusterRulerArgs(region, RULER_EVAL_INTERVAL), query: clusterRulerQueryArgs(region) },
+        ];
+      }),
+    ),
   };
 }
 
@@ -197,7 +291,7 @@ export function globalArgs(config: GlobalStackConfig, regions: readonly ExposedR
  */
 export function renderGlobalFiles(
   config: GlobalStackConfig,
-  regions: readonly ExposedRegion[],
+  regions: readonly GlobalRegionView[],
   o: GlobalRenderOptions,
 ): Record<string, string> {
   const names = regions.map((r) => r.outputs.region);
@@ -210,6 +304,7 @@ export function renderGlobalFiles(
     );
   }
   const args = globalArgs(config, regions);
+  const { dialled } = regionsByIngestion(regions);
   const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
   const queryTls = (file: string) => `${THANOS_QUERY.tlsDir}/${file}`;
   const files: Record<string, string> = {
@@ -221,7 +316,8 @@ export function renderGlobalFiles(
         scrapeInterval: DEFAULTS.federation.interval,
         evaluationInterval: DEFAULTS.federation.interval,
         rulesGlob: `${FEDERATION.rulesDir}/*.yml`,
-        regions: regions.map((r) => ({
+        // A remote-write region serves no /federate: its Ruler writes its series to the federation.
+        regions: dialled.map((r) => ({
           name: r.outputs.region,
           prometheusTargets: federationTargets(r),
           username: r.outputs.federationUsername,
@@ -249,7 +345,7 @@ export function renderGlobalFiles(
     ),
     [GLOBAL_FILES.federationRules]: toYaml(
       federationRuleFile(
-        regions.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })),
+        dialled.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })),
         { peers: config.alerting.replicas },
         config.alerts,
       ),
@@ -273,14 +369,18 @@ export function renderGlobalFiles(
     [GLOBAL_FILES.alertmanagerArgs]: toYaml(args.alertmanager),
     [GLOBAL_FILES.queryEndpoints]: toYaml(
       endpointSdConfig(
-        regions.map((r) => ({
+        dialled.map((r) => ({
           region: r.outputs.region,
           endpoints: storeApiEndpoints(r),
           certFile: queryTls(SECRET_FILES.storeApiClientCert(r.outputs.region)),
           keyFile: queryTls(SECRET_FILES.storeApiClientKey(r.outputs.region)),
           caFile: queryTls(SECRET_FILES.regionCa(r.outputs.region)),
         })),
-        federationStoreAddresses(config.federationReplicas),
+        [
+          ...federationStoreAddresses(config.federationReplicas),
+          // Receive and its bucket's store gateways, in the cluster, when a region writes to Receive.
+          ...(args.receive ? [...receiveEndpointAddresses(config.receive.replicas), RECEIVE_STORE_ADDRESS] : []),
+        ],
       ),
     ),
     [GLOBAL_FILES.queryArgs]: toYaml(args.query),
@@ -309,7 +409,7 @@ export function renderGlobalFiles(
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: DEFAULTS.federation.interval,
-        regions: regions.map((r) => ({
+        regions: dialled.map((r) => ({
           region: r.outputs.region,
           storeAddresses: storeApiEndpoints(r).map((e) => e.address),
         })),
@@ -325,7 +425,52 @@ export function renderGlobalFiles(
     for (const [name, board] of Object.entries(boards)) files[teamDashboardFile(team, name)] = board;
   }
   const peers = o.alertmanagerHosts.map((host) => `${host}:${ALERTMANAGER.webPort}`);
-  for (const r of regions)
+  // An agent sends no alerts: only the dialled regions' Prometheus read the targets file.
+  for (const r of dialled)
     files[regionTargetsFile(r.outputs.region)] = JSON.stringify(alertmanagerTargets(peers), null, 2);
+  return { ...files, ...ingestionFiles(config, regions, args, o) };
+}
+
+/** Receive's files and each remote-write region's Ruler's, when a region writes to Receive. */
+function ingestionFiles(
+  config: GlobalStackConfig,
+  regions: readonly GlobalRegionView[],
+  args: GlobalArgs,
+  o: GlobalRenderOptions,
+): Record<string, string> {
+  const { writing } = regionsByIngestion(regions);
+  if (!args.receive) return {};
+  if (!o.receiveObjectStore)
+    throw new Error(
+      `stack '${config.stack}': region(s) ${writing.map((r) => r.outputs.region).join(", ")} write to Thanos Receive, which needs its bucket`,
+    );
+  const files: Record<string, string> = {
+    [GLOBAL_FILES.receiveArgs]: toYaml(args.receive.receive),
+    [GLOBAL_FILES.receiveHashrings]: JSON.stringify(clusterReceiveHashrings(config), null, 2),
+    [GLOBAL_FILES.receiveLimits]: toYaml(
+      globalReceiveLimits(
+        config,
+        writing.map((r) => r.outputs.region),
+      ),
+    ),
+    [GLOBAL_FILES.receiveObjstore]: toYaml(objstoreConfig(o.receiveObjectStore)),
+    [GLOBAL_FILES.receiveStoreArgs]: toYaml(args.receive.store),
+    [GLOBAL_FILES.receiveCompactArgs]: toYaml(args.receive.compact),
+  };
+  for (const r of writing) {
+    const name = r.outputs.region;
+    const region = ruledRegion(r.outputs);
+    const ruler = args.rulers[name];
+    Object.assign(files, {
+      [rulerFile(name, RULER_RENDERED.args)]: toYaml(ruler.rule),
+      [rulerFile(name, RULER_RENDERED.queryArgs)]: toYaml(ruler.query),
+      [rulerFile(name, RULER_RENDERED.query)]: toYaml(clusterRulerQuery(name)),
+      [rulerFile(name, RULER_RENDERED.alertmanagers)]: toYaml(clusterRulerAlertmanagers(config, region)),
+      [rulerFile(name, RULER_RENDERED.remoteWrite)]: toYaml(clusterRulerRemoteWrite(config)),
+      [rulerFile(name, RULER_RENDERED.queryEndpoints)]: toYaml(clusterRulerQueryEndpoints(config)),
+    });
+    for (const [file, rules] of Object.entries(rulerRules(config.alerts)))
+      files[rulerRuleFile(name, file)] = toYaml(rules);
+  }
   return files;
 }

@@ -39,6 +39,15 @@ export interface ClusterNetwork {
   readonly zones: readonly string[];
 }
 
+/**
+ * A Thanos workload's way to its bucket: the object store's HTTPS API outside the cluster, and the metadata
+ * server its cloud identity needs (GKE Workload Identity).
+ */
+export const OBJECT_STORE_EGRESS = {
+  flows: [{ peers: ["internet"], ports: [{ port: 443 }] }],
+  cloudIdentity: true,
+} as const satisfies { flows: readonly Flow[]; cloudIdentity: boolean };
+
 export function defaultDenySpec() {
   return { podSelector: {}, policyTypes: ["Ingress", "Egress"] };
 }

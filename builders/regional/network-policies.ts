@@ -4,7 +4,7 @@
  * and StoreAPI listeners from its load balancer only, Prometheus' and the store gateways' from the gateway
  * pods only, the metrics ports from the region's Prometheus pods only.
  */
-import type { Flow, WorkloadTraffic } from "../k8s/network-policies";
+import { type Flow, OBJECT_STORE_EGRESS, type WorkloadTraffic } from "../k8s/network-policies";
 import { PORTS } from "./layout";
 
 export interface PortAccess {
@@ -25,7 +25,7 @@ export type EgressNeed = "scrape" | "object-store" | "kubernetes-api" | "region-
 
 const EGRESS: Record<EgressNeed, { flows: Flow[]; cloudIdentity: boolean }> = {
   scrape: { flows: [{ peers: ["all-pods", "internet"] }], cloudIdentity: true },
-  "object-store": { flows: [{ peers: ["internet"], ports: [{ port: 443 }] }], cloudIdentity: true },
+  "object-store": { flows: [...OBJECT_STORE_EGRESS.flows], cloudIdentity: OBJECT_STORE_EGRESS.cloudIdentity },
   "kubernetes-api": { flows: [{ peers: ["internet"], ports: [{ port: 443 }, { port: 6443 }] }], cloudIdentity: false },
   "region-endpoints": {
     flows: [{ peers: [{ pods: {} }], ports: [{ port: PORTS.prometheusWeb }, { port: PORTS.thanosGrpc }] }],

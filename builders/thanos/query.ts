@@ -28,12 +28,12 @@ export interface RegionStoreEndpoints {
 }
 
 /**
- * `inCluster` are StoreAPIs in the global cluster itself (the federation Prometheus sidecars), reached
- * without TLS inside the cluster network.
+ * `inCluster` are StoreAPIs in the global cluster itself (the federation Prometheus sidecars, Thanos Receive
+ * and its bucket's store gateways), reached without TLS inside the cluster network.
  */
 export function endpointSdConfig(regions: readonly RegionStoreEndpoints[], inCluster: readonly string[] = []) {
-  if (regions.length === 0) throw new Error("Thanos Query needs the StoreAPIs of at least one region");
   const all = [...inCluster, ...regions.flatMap((r) => r.endpoints.map((e) => e.address))];
+  if (all.length === 0) throw new Error("Thanos Query needs at least one StoreAPI");
   const repeated = all.filter((a, i) => all.indexOf(a) !== i);
   if (repeated.length > 0)
     throw new Error(

@@ -9,7 +9,8 @@ import {
 
 export interface StoreArgsParams {
   readonly listen: ThanosListen;
-  readonly tls: GrpcServerTls;
+  /** Mutual TLS on the StoreAPI; absent: plain gRPC, for a store gateway read inside its own cluster only. */
+  readonly tls?: GrpcServerTls;
   readonly dataDir: string;
   readonly objstoreConfigFile: string;
   /** In-memory index cache; the sizing function gives it a share of the pod's memory. */
@@ -18,7 +19,7 @@ export interface StoreArgsParams {
   readonly syncInterval: string;
 }
 
-/** `thanos store`: serves the bucket's blocks over the StoreAPI (mutual TLS). */
+/** `thanos store`: serves the bucket's blocks over the StoreAPI (mutual TLS where it is reached from outside). */
 export function storeArgs(p: StoreArgsParams): string[] {
   if (!Number.isInteger(p.indexCacheSizeMiB) || p.indexCacheSizeMiB < 1) {
     throw new Error(`store gateway index cache must be a positive number of MiB, got ${p.indexCacheSizeMiB}`);
@@ -26,7 +27,7 @@ export function storeArgs(p: StoreArgsParams): string[] {
   return thanosArgs(
     "store",
     listenArgs(p.listen),
-    grpcServerTlsArgs(p.tls),
+    p.tls ? grpcServerTlsArgs(p.tls) : [],
     [`--data-dir=${p.dataDir}`],
     objstoreArgs(p.objstoreConfigFile),
     [

@@ -16,7 +16,7 @@ import {
   GLOBAL_FILES,
   dashboardFile,
   regionTargetsFile,
-  type GlobalArgs,
+  type CoreWorkload,
   globalArgs,
   renderGlobalFiles,
   teamDashboardFile,
@@ -457,7 +457,7 @@ function renderedFiles(
     files,
     publicFiles,
     file: (path: string) => publicFiles.apply((f) => f[path]),
-    argsOf: (workload: keyof GlobalArgs) => workloadArgs.apply((a) => a[workload]),
+    argsOf: (workload: CoreWorkload) => workloadArgs.apply((a) => a[workload]),
   };
 }
 
