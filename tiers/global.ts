@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud } from "../components/cloud";
 import { clusterProvider } from "../components/cloud/cluster-access";
-import { GlobalMonitoring, type GlobalRegion } from "../components/global";
+import { GlobalMonitoring, type GlobalRegion, type ReceiveBucket } from "../components/global";
+import { RECEIVE_BUCKET, RECEIVE_BUCKET_IDENTITIES } from "../builders/global/layout";
+import { CLOUD_TRAITS } from "../config/clouds";
 import type { GlobalStackConfig, RegionReference } from "../config";
 import {
   OPTIONAL_REGIONAL_OUTPUT_NAMES,
@@ -22,6 +24,8 @@ export interface GlobalStackOutputs {
   readonly ingressCaCert: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly regions: string[];
+  /** Where remote-write regions' agents write (their `ingestion.receiveEndpoint`), when any region does. */
+  readonly receiveEndpoint?: pulumi.Output<string>;
 }
 
 /**
@@ -45,6 +49,7 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
   const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
+  const writing = regions.filter((r) => r.remoteWrite).map((r) => r.name);
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
   const monitoring = new GlobalMonitoring(
@@ -57,6 +62,7 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
       regions,
       secretConfig,
       storageClassName: cluster.storageClassName,
+      ...(writing.length > 0 ? { receiveBucket: receiveBucket(cloud, config, cluster, writing) } : {}),
     },
     { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },
   );
@@ -71,6 +77,44 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
     ingressCaCert: monitoring.ingressCaCert,
     kubeconfig: pulumi.secret(cluster.kubeconfig),
     regions: config.regions.map((r) => r.name),
+    ...(monitoring.receiveEndpoint ? { receiveEndpoint: monitoring.receiveEndpoint } : {}),
+  };
+}
+
+/**
+ * Thanos Receive's bucket, made as a region makes its own (private, versioned, encrypted, with a lifecycle),
+ * and the identity of each ServiceAccount that reaches it.
+ */
+function receiveBucket<C extends KubernetesCluster, B extends ObjectBucket>(
+  cloud: CloudPlatform<C, B>,
+  config: GlobalStackConfig,
+  cluster: C,
+  writing: readonly string[],
+): ReceiveBucket {
+  if (!CLOUD_TRAITS[config.cloud].createsInfrastructure)
+    throw new pulumi.RunError(
+      `stack '${config.stack}': cloud '${config.cloud}' creates no bucket for Thanos Receive, which region(s) ${writing.join(", ")} write to (ingestion.mode remote-write); allowed: a global stack on a cloud that creates its bucket (${Object.entries(
+        CLOUD_TRAITS,
+      )
+        .filter(([, traits]) => traits.createsInfrastructure)
+        .map(([name]) => name)
+        .join(", ")}), or those regions in ingestion mode sidecar`,
+    );
+  const bucket = cloud.bucket({ purpose: RECEIVE_BUCKET.purpose });
+  return {
+    objectStore: bucket.location,
+    identityAnnotations: Object.fromEntries(
+      RECEIVE_BUCKET_IDENTITIES.map((id) => [
+        id.serviceAccount.name,
+        cloud.bucketIdentity({
+          purpose: id.purpose,
+          access: id.access,
+          cluster,
+          bucket,
+          serviceAccounts: [id.serviceAccount],
+        }).serviceAccountAnnotations,
+      ]),
+    ),
   };
 }
 
@@ -116,5 +160,11 @@ function regionAccess(config: GlobalStackConfig, region: RegionReference, values
   // secret itself; the provider's kubeconfig is marked here.
   const outputs = pulumi.output(values);
   const provider = clusterProvider(`${config.namePrefix}-${region.name}-k8s`, pulumi.secret(values.kubeconfig), {});
-  return { name: region.name, provider, outputs, alertingPasswordHash: pulumi.secret(values.alertingPasswordHash) };
+  return {
+    name: region.name,
+    provider,
+    outputs,
+    alertingPasswordHash: pulumi.secret(values.alertingPasswordHash),
+    remoteWrite: values.ingestionMode === "remote-write",
+  };
 }

@@ -10,6 +10,8 @@ export interface GlobalCertificateEnds {
   readonly alertmanagerServer: string;
   /** The Alertmanager intermediate as each region's CA signed it, by region. */
   readonly alertmanagerCrossSigned: Readonly<Record<string, string>>;
+  /** Thanos Receive's server certificate (signed by the same intermediate), when a region writes to it. */
+  readonly receiveServer?: string;
 }
 
 /**
@@ -27,6 +29,7 @@ export function globalCertificates(
     grafana: ends.grafana,
     "alertmanager-intermediate": ends.alertmanagerIntermediate,
     "alertmanager-server": ends.alertmanagerServer,
+    ...(ends.receiveServer ? { "receive-server": ends.receiveServer } : {}),
     ...Object.fromEntries(
       Object.entries(ends.alertmanagerCrossSigned).map(([region, end]) => [`alertmanager-intermediate-${region}`, end]),
     ),

@@ -8,20 +8,29 @@ import {
   GLOBAL_NAMESPACE,
   GRAFANA,
   QUERY_FRONTEND,
+  RECEIVE,
+  RECEIVE_BUCKET,
   RESULTS_CACHE,
   THANOS_QUERY,
+  rulerName,
+  rulerQueryName,
 } from "../../builders/global/layout";
 import {
-  type ExposedRegion,
-  GLOBAL_FILES,
-  dashboardFile,
-  regionTargetsFile,
   type CoreWorkload,
+  GLOBAL_FILES,
+  type GlobalRegionView,
+  RULER_RENDERED,
+  dashboardFile,
   globalArgs,
+  regionTargetsFile,
   renderGlobalFiles,
+  rulerFile,
+  rulerRuleFile,
   teamDashboardFile,
 } from "../../builders/global/render";
-import { globalTraffic } from "../../builders/global/network-policies";
+import { RECEIVE_FILES } from "../../builders/global/receive";
+import { type IngestionSelectors, globalTraffic } from "../../builders/global/network-policies";
+import type { ObjectStoreLocation } from "../../builders/cloud/object-store";
 import { SECRET_FILES, secretConfigKeys } from "../../builders/global/secrets";
 import { grafanaDashboards } from "../../builders/grafana/dashboards";
 import { teamDashboards } from "../../builders/grafana/team-dashboards";
@@ -44,6 +53,8 @@ import { Grafana } from "./grafana";
 import type { GlobalPartArgs } from "./part";
 import { GlobalPki } from "./pki";
 import { ThanosQuery } from "./query";
+import { ThanosReceive } from "./receive";
+import { RegionRuler } from "./ruler";
 import { ResultsCache } from "./results-cache";
 import { RegionExposure } from "./region-exposure";
 
@@ -59,6 +70,15 @@ export interface GlobalRegion {
    * accept bcrypt). The region has it for free as `RandomPassword.bcryptHash`; see the report on the contract.
    */
   readonly alertingPasswordHash: pulumi.Input<string>;
+  /** Its agents write to the tier's Thanos Receive (its outputs' `ingestionMode`): the tier dials nothing of it. */
+  readonly remoteWrite: boolean;
+}
+
+/** Receive's bucket, which the tier creates when a region writes to Receive. */
+export interface ReceiveBucket {
+  readonly objectStore: pulumi.Output<ObjectStoreLocation>;
+  /** The bucket identity of each ServiceAccount of RECEIVE_BUCKET_IDENTITIES, by its name. */
+  readonly identityAnnotations: Readonly<Record<string, pulumi.Input<Record<string, string>>>>;
 }
 
 export interface GlobalMonitoringArgs {
@@ -73,6 +93,8 @@ export interface GlobalMonitoringArgs {
   readonly secretConfig: Readonly<Record<string, pulumi.Input<string>>>;
   /** StorageClass of the global cluster for the Alertmanager and federation Prometheus volumes. */
   readonly storageClassName?: string;
+  /** Present exactly when a region writes to Receive. */
+  readonly receiveBucket?: ReceiveBucket;
 }
 
 /**
@@ -96,17 +118,24 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   readonly grafanaAdminPassword: pulumi.Output<string>;
   /** CA of the Grafana and Query Frontend certificates, for users' trust stores. */
   readonly ingressCaCert: pulumi.Output<string>;
+  /** Thanos Receive's remote-write endpoint (`host:port`), when a region writes to it. */
+  readonly receiveEndpoint?: pulumi.Output<string>;
 
   constructor(name: string, args: GlobalMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("monitoring:global:GlobalMonitoring", name, {}, opts);
     const { config } = args;
     requireSecretConfig(config, args.secretConfig);
     const ids = globalIdentities(config);
-    const namespace = this.isolatedNamespace(name, args, ids);
+    const writing = args.regions.filter((r) => r.remoteWrite);
+    const ingestionIds = ingestionIdentities(
+      config,
+      writing.map((r) => r.name),
+    );
+    const namespace = this.isolatedNamespace(name, args, ids, ingestionIds);
     const part = (id: ComponentIdentity) => ({ id, provider: args.provider, namespace });
     const parent = { parent: this };
 
-    const exposed = this.exposeRegions(name, args, namespace);
+    const views = this.regionViews(name, args, namespace);
     const pki = new GlobalPki(
       name,
       {
@@ -143,7 +172,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
-    const rendered = renderedFiles(config, exposed, peers.hosts, credentials);
+    const rendered = renderedFiles(config, views, peers.hosts, credentials, args.receiveBucket?.objectStore);
+    const dialled = args.regions.filter((r) => !r.remoteWrite);
 
     const mesh = new AlertmanagerMesh(
       name,
@@ -172,7 +202,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         bounds: config.query,
         args: rendered.argsOf("query"),
         endpoints: rendered.file(GLOBAL_FILES.queryEndpoints),
-        regionTls: regionFiles(args.regions, (o) => [
+        regionTls: regionFiles(dialled, (o) => [
           [SECRET_FILES.storeApiClientCert(o.region), o.storeApiClientCert],
           [SECRET_FILES.storeApiClientKey(o.region), o.storeApiClientKey],
           [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
@@ -206,13 +236,24 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       },
       parent,
     );
+    const receive = ingestionIds
+      ? this.ingestion(name, args, {
+          ids: ingestionIds,
+          part,
+          rendered,
+          pki,
+          writing,
+          loadBalancerAnnotations,
+        })
+      : undefined;
     const certificates = issuedCertificates(args, pki, {
       queryFrontend: query.frontendCertificateEnd,
       grafana: grafana.certificateEnd,
       alertmanagerServer: mesh.serverCertificateEnd,
+      ...(receive ? { receiveServer: receive.serverCertificateEnd } : {}),
     });
-    this.federation(name, args, { part: part(ids.federation), rendered, certificates, pki, credentials });
-    this.writeAlertmanagerTargets(name, args.regions, rendered.publicFiles);
+    this.federation(name, args, { part: part(ids.federation), rendered, certificates, pki, credentials, dialled });
+    this.writeAlertmanagerTargets(name, dialled, rendered.publicFiles);
 
     this.grafanaUrl = pulumi.output(`https://${config.grafana.domain}/`);
     this.grafanaAddress = grafana.address;
@@ -221,7 +262,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
     this.grafanaAdminPassword = grafana.adminPassword;
     this.thanosQueryPassword = credentials.frontendQueryPassword;
     this.ingressCaCert = pki.ingressCa.certPem;
+    this.receiveEndpoint = receive?.endpoint;
     this.registerOutputs({
+      receiveEndpoint: this.receiveEndpoint,
       grafanaUrl: this.grafanaUrl,
       grafanaAddress: this.grafanaAddress,
       thanosQueryUrl: this.thanosQueryUrl,
@@ -246,6 +289,8 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       readonly certificates: pulumi.Output<ReturnType<typeof globalCertificates>>;
       readonly pki: GlobalPki;
       readonly credentials: GlobalCredentials;
+      /** The regions the federation scrapes (a remote-write region's Ruler writes to it instead). */
+      readonly dialled: readonly GlobalRegion[];
     },
   ): void {
     const { config } = args;
@@ -272,7 +317,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
             p.pki.alertmanagerCa.self.certPem,
             p.credentials.frontendQueryPassword,
             p.pki.ingressCa.certPem,
-            regionFiles(args.regions, (o) => [
+            regionFiles(p.dialled, (o) => [
               [SECRET_FILES.federationPassword(o.region), o.federationPassword],
               [SECRET_FILES.regionCa(o.region), o.tlsCaCert],
             ]),
@@ -294,7 +339,12 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
   }
 
   /** The tier's namespace, denying all traffic both ways, then admitting each workload's flows. */
-  private isolatedNamespace(name: string, args: GlobalMonitoringArgs, ids: GlobalIdentities): k8s.core.v1.Namespace {
+  private isolatedNamespace(
+    name: string,
+    args: GlobalMonitoringArgs,
+    ids: GlobalIdentities,
+    ingestionIds: IngestionIdentities | undefined,
+  ): k8s.core.v1.Namespace {
     const { config } = args;
     const namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -314,28 +364,42 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
       { metadata: { name: "allow-dns", namespace: GLOBAL_NAMESPACE }, spec: allowDnsSpec() },
       inNamespace,
     );
+    const ingestion = ingestionIds
+      ? [
+          ingestionIds.receive,
+          ingestionIds.receiveStore,
+          ingestionIds.receiveCompact,
+          ...ingestionIds.rulers.flatMap((r) => [r.ruler, r.query]),
+        ]
+      : [];
     const workloads = Object.fromEntries(
-      Object.values(ids).map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]),
+      [...Object.values(ids), ...ingestion].map((id) => [id.name, workload(id, GLOBAL_NAMESPACE, inNamespace)]),
     );
+    const selector = (id: ComponentIdentity) => workloads[id.name].selector;
     const traffic = globalTraffic(
-      Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, workloads[id.name].selector])) as Record<
+      Object.fromEntries(Object.entries(ids).map(([part, id]) => [part, selector(id)])) as Record<
         keyof GlobalIdentities,
         Record<string, string>
       >,
+      ingestionIds && ingestionSelectors(ingestionIds, selector),
     );
     const network = { cloud: config.cloud, vpcCidr: config.cluster.vpcCidr, zones: config.cluster.zones };
     for (const t of traffic) networkPolicy(workloads[t.name], t.name, t, network);
     return namespace;
   }
 
-  /** Each region's gateway behind the Service the tier dials it at, as the builders see the regions. */
-  private exposeRegions(
+  /**
+   * Every region as the builders see it: a sidecar region's gateway behind the Service the tier dials it at, a
+   * remote-write region by its outputs alone (it dials the tier).
+   */
+  private regionViews(
     name: string,
     args: GlobalMonitoringArgs,
     namespace: k8s.core.v1.Namespace,
-  ): pulumi.Output<ExposedRegion[]> {
+  ): pulumi.Output<GlobalRegionView[]> {
     return pulumi.all(
-      args.regions.map((region) => {
+      args.regions.map((region): pulumi.Output<GlobalRegionView> => {
+        if (region.remoteWrite) return region.outputs.apply((outputs) => ({ outputs }));
         const exposure = new RegionExposure(
           `${name}-${region.name}`,
           {
@@ -356,6 +420,87 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
           }));
       }),
     );
+  }
+
+  /**
+   * Receive with its bucket's readers, and each remote-write region's Ruler pair and tenant Query, from the
+   * rendered files: what the region's agents write to and where its rules are evaluated.
+   */
+  private ingestion(
+    name: string,
+    args: GlobalMonitoringArgs,
+    p: {
+      readonly ids: IngestionIdentities;
+      readonly part: (id: ComponentIdentity) => GlobalPartArgs;
+      readonly rendered: ReturnType<typeof renderedFiles>;
+      readonly pki: GlobalPki;
+      readonly writing: readonly GlobalRegion[];
+      readonly loadBalancerAnnotations: Readonly<Record<string, string>>;
+    },
+  ): ThanosReceive {
+    const { config } = args;
+    if (!args.receiveBucket)
+      throw new Error(
+        `stack '${config.stack}': region(s) ${p.writing.map((r) => r.name).join(", ")} write to Thanos Receive, which needs its bucket`,
+      );
+    const receive = new ThanosReceive(
+      name,
+      {
+        ...p.part(p.ids.receive),
+        storeId: p.ids.receiveStore,
+        compactId: p.ids.receiveCompact,
+        replicas: config.receive.replicas,
+        args: p.rendered.receiveArgs,
+        config: fileData(p.rendered.publicFiles, {
+          [posix.basename(RECEIVE_FILES.hashrings)]: GLOBAL_FILES.receiveHashrings,
+          [posix.basename(RECEIVE_FILES.limits)]: GLOBAL_FILES.receiveLimits,
+        }),
+        objstore: p.rendered.files.apply((f) => f[GLOBAL_FILES.receiveObjstore]),
+        ca: p.pki.alertmanagerCa,
+        // Any remote-write region's CA signs its agents' client certificate, whose CN is the tenant.
+        clientCas: pulumi
+          .all(p.writing.map((r) => r.outputs.tlsCaCert))
+          .apply((pems) => `${pems.map((pem) => pem.trim()).join("\n")}\n`),
+        identityAnnotations: args.receiveBucket.identityAnnotations,
+        loadBalancerAnnotations: p.loadBalancerAnnotations,
+        sourceRanges: pulumi
+          .all(p.writing.map((r) => r.outputs.egressCidrs))
+          .apply((lists) => [...new Set(lists.flat())]),
+        storageClassName: args.storageClassName,
+      },
+      { parent: this },
+    );
+    for (const region of p.writing) {
+      const ids = p.ids.rulers.find((r) => r.region === region.name);
+      if (!ids) throw new Error(`stack '${config.stack}': no Ruler identity for region '${region.name}'`);
+      const rulerFiles = (names: readonly (keyof typeof RULER_RENDERED)[]) =>
+        fileData(
+          p.rendered.publicFiles,
+          Object.fromEntries(names.map((n) => [RULER_RENDERED[n], rulerFile(region.name, RULER_RENDERED[n])])),
+        );
+      const rulesPrefix = rulerRuleFile(region.name, "");
+      new RegionRuler(
+        `${name}-${region.name}`,
+        {
+          ...p.part(ids.ruler),
+          queryId: ids.query,
+          args: p.rendered.rulerArgs(region.name),
+          config: rulerFiles(["query", "alertmanagers", "remoteWrite"]),
+          rules: p.rendered.publicFiles.apply((f) =>
+            Object.fromEntries(
+              Object.entries(f)
+                .filter(([path]) => path.startsWith(rulesPrefix))
+                .map(([path, text]) => [path.slice(rulesPrefix.length), text]),
+            ),
+          ),
+          queryEndpoints: rulerFiles(["queryEndpoints"]),
+          alertingPassword: region.outputs.alertingPassword,
+          alertingCa: region.outputs.alertingCaCert,
+        },
+        { parent: this },
+      );
+    }
+    return receive;
   }
 
   /** The file each regional Prometheus reads its Alertmanagers from (mounted optional there, so a region never waits for the global stack). */
@@ -387,7 +532,9 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
 function issuedCertificates(
   args: GlobalMonitoringArgs,
   pki: GlobalPki,
-  parts: { readonly [K in "queryFrontend" | "grafana" | "alertmanagerServer"]: pulumi.Output<string> },
+  parts: { readonly [K in "queryFrontend" | "grafana" | "alertmanagerServer"]: pulumi.Output<string> } & {
+    readonly receiveServer?: pulumi.Output<string>;
+  },
 ) {
   const certificateEnds: pulumi.Output<GlobalCertificateEnds> = pulumi.output({
     ingressCa: pki.ingressCa.validityEndTime,
@@ -396,6 +543,7 @@ function issuedCertificates(
     alertmanagerIntermediate: pki.alertmanagerCa.self.validityEndTime,
     alertmanagerServer: parts.alertmanagerServer,
     alertmanagerCrossSigned: pki.alertmanagerCa.crossSignedValidityEndTimes,
+    ...(parts.receiveServer ? { receiveServer: parts.receiveServer } : {}),
   });
   return pulumi
     .all([certificateEnds, pulumi.all(args.regions.map((r) => r.outputs))])
@@ -428,6 +576,41 @@ function globalIdentities(config: GlobalStackConfig) {
   };
 }
 
+type IngestionIdentities = NonNullable<ReturnType<typeof ingestionIdentities>>;
+
+/** The identities of Receive, its bucket's readers and each Ruler pair: none when no region writes to Receive. */
+function ingestionIdentities(config: GlobalStackConfig, writing: readonly string[]) {
+  if (writing.length === 0) return undefined;
+  const identity = (n: string, component: string): ComponentIdentity => ({
+    name: n,
+    instance: config.namePrefix,
+    component,
+    version: VERSIONS.thanos,
+  });
+  return {
+    receive: identity(RECEIVE.name, "remote-write-receiver"),
+    receiveStore: identity(RECEIVE_BUCKET.storeGateway, "object-store-gateway"),
+    receiveCompact: identity(RECEIVE_BUCKET.compactor, "compactor"),
+    rulers: writing.map((region) => ({
+      region,
+      ruler: identity(rulerName(region), "rule-evaluator"),
+      query: identity(rulerQueryName(region), "query-layer"),
+    })),
+  };
+}
+
+function ingestionSelectors(
+  ids: IngestionIdentities,
+  selector: (id: ComponentIdentity) => Record<string, string>,
+): IngestionSelectors {
+  return {
+    receive: selector(ids.receive),
+    receiveStore: selector(ids.receiveStore),
+    receiveCompact: selector(ids.receiveCompact),
+    rulers: ids.rulers.map((r) => ({ region: r.region, ruler: selector(r.ruler), query: selector(r.query) })),
+  };
+}
+
 /**
  * Every file and command line of the tier, from the builders. The bcrypt hashes make `files` secret, yet they
  * reach only the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into
@@ -436,28 +619,41 @@ function globalIdentities(config: GlobalStackConfig) {
  */
 function renderedFiles(
   config: GlobalStackConfig,
-  exposed: pulumi.Output<ExposedRegion[]>,
+  regionViews: pulumi.Output<GlobalRegionView[]>,
   alertmanagerHosts: pulumi.Output<string[]>,
   credentials: GlobalCredentials,
+  receiveObjectStore: pulumi.Output<ObjectStoreLocation> | undefined,
 ) {
   const files = pulumi
-    .all([exposed, alertmanagerHosts, credentials.alertmanagerUsers, credentials.frontendUsers])
-    .apply(([regions, hosts, users, queryFrontendUsers]) =>
+    .all([
+      regionViews,
+      alertmanagerHosts,
+      credentials.alertmanagerUsers,
+      credentials.frontendUsers,
+      pulumi.output(receiveObjectStore),
+    ])
+    .apply(([regions, hosts, users, queryFrontendUsers, objectStore]) =>
       renderGlobalFiles(config, regions, {
         alertmanagerHosts: hosts,
         alertmanagerUsers: users,
         federationAlertingUser: FEDERATION_ALERTING_USER,
         queryFrontendUsers,
+        ...(objectStore ? { receiveObjectStore: objectStore } : {}),
       }),
     );
   const publicFiles = pulumi.unsecret(files);
   // The command lines as the builder makes them (what `npm run render` writes as YAML), public like the files.
-  const workloadArgs = pulumi.unsecret(exposed.apply((regions) => globalArgs(config, regions)));
+  const workloadArgs = pulumi.unsecret(regionViews.apply((regions) => globalArgs(config, regions)));
   return {
     files,
     publicFiles,
     file: (path: string) => publicFiles.apply((f) => f[path]),
     argsOf: (workload: CoreWorkload) => workloadArgs.apply((a) => a[workload]),
+    receiveArgs: workloadArgs.apply((a) => {
+      if (!a.receive) throw new Error(`stack '${config.stack}': Thanos Receive runs only when a region writes to it`);
+      return a.receive;
+    }),
+    rulerArgs: (region: string) => workloadArgs.apply((a) => a.rulers[region]),
   };
 }
 

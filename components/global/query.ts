@@ -33,10 +33,13 @@ import {
 } from "../workload";
 import { type GlobalPartArgs, globalWorkload } from "./part";
 
-/** A stateless Thanos Deployment: zone spread, a disruption budget and an autoscaler within `bounds`. */
-function statelessDeployment(
+/**
+ * A stateless Thanos Deployment: zone spread, a disruption budget, and an autoscaler within `scale`'s bounds
+ * or a fixed number of replicas.
+ */
+export function statelessDeployment(
   w: Workload,
-  bounds: ScalingBounds,
+  scale: ScalingBounds | { readonly replicas: number },
   spec: {
     args: pulumi.Output<string[]>;
     checksum: pulumi.Output<string>;
@@ -55,7 +58,9 @@ function statelessDeployment(
     {
       metadata: metadata(w),
       spec: {
-        // No replicas: the autoscaler owns the count, and a declared one would be applied again on every update.
+        // Autoscaled, no replicas: the autoscaler owns the count, and a declared one would be applied again on
+        // every update.
+        ...("replicas" in scale ? { replicas: scale.replicas } : {}),
         selector: { matchLabels: w.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
@@ -82,7 +87,7 @@ function statelessDeployment(
     w.opts,
   );
   disruptionBudget(w);
-  autoscaler(w, bounds);
+  if (!("replicas" in scale)) autoscaler(w, scale);
   return deployment;
 }
 

@@ -1,6 +1,5 @@
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { podSecurityContext } from "../../builders/k8s/pod";
 import type { ClusterNetwork } from "../../builders/k8s/network-policies";
 import { MONITORING_NAMESPACE, NAMES, PATHS, PORTS, PROBE_TIMING } from "../../builders/regional/layout";
 import { gatewaySelector } from "../../builders/regional/gateway";
@@ -8,22 +7,15 @@ import { regionalTraffic } from "../../builders/regional/network-policies";
 import type { RegionalPlan } from "../../builders/regional/plan";
 import { clusterRegionalArgs } from "../../builders/regional/workload-config";
 import type { RegionalStackConfig } from "../../config/types";
-import { IMAGES, VERSIONS } from "../../versions";
+import { VERSIONS } from "../../versions";
+import { COMPACTOR_REPLICAS, thanosStatefulSet } from "../thanos-bucket";
 import {
   type ContainerFeature,
   configChecksum,
-  container,
   disruptionBudget,
-  featureAnnotations,
-  featureVolumes,
-  httpProbes,
-  metadata,
   mountedFiles,
   networkPolicy,
-  persistentVolumeClaim,
-  spread,
   workload,
-  type Workload,
 } from "../workload";
 
 export interface ThanosBucketWorkloadsArgs {
@@ -39,8 +31,8 @@ export interface ThanosBucketWorkloadsArgs {
   readonly tlsChecksum: pulumi.Input<string>;
 }
 
-/** The one compactor a bucket may have: two would compact and delete the same blocks concurrently. */
-export const COMPACTOR_REPLICAS = 1;
+/** Where a region's Thanos bucket workloads serve HTTP and keep their data, and how their probes are timed. */
+const REGIONAL_THANOS_POD = { httpPort: PORTS.thanosHttp, dataDir: PATHS.thanosData, probeTiming: PROBE_TIMING };
 
 /**
  * The Thanos workloads that read the region's bucket: the store gateway (HA, at least 2 replicas, StoreAPI
@@ -75,7 +67,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
     const objstore = mountedFiles("objstore", PATHS.objstoreDir, { secret: { secretName: args.objstoreSecret } });
     this.storeGatewaySelector = store.selector;
 
-    this.storeGateway = thanosStatefulSet(store, args, {
+    this.storeGateway = thanosStatefulSet(store, args.storageClassName, REGIONAL_THANOS_POD, {
       replicas: args.config.storeGatewayReplicas,
       args: clusterRegionalArgs(args.config, args.plan.sizing).store,
       serviceAccount: NAMES.storeGatewayServiceAccount,
@@ -101,7 +93,7 @@ export class ThanosBucketWorkloads extends pulumi.ComponentResource {
       args.network,
     );
 
-    this.compactor = thanosStatefulSet(compact, args, {
+    this.compactor = thanosStatefulSet(compact, args.storageClassName, REGIONAL_THANOS_POD, {
       replicas: COMPACTOR_REPLICAS,
       args: clusterRegionalArgs(args.config, args.plan.sizing).compact,
       serviceAccount: NAMES.compactorServiceAccount,
@@ -133,73 +125,4 @@ function storeApi(args: ThanosBucketWorkloadsArgs): ContainerFeature {
     ports: [{ name: "grpc", containerPort: PORTS.thanosGrpc }],
     annotations: { "checksum/tls": configChecksum(args.tlsChecksum) },
   };
-}
-
-interface ThanosPod {
-  readonly replicas: number;
-  readonly args: string[];
-  /** Its own ServiceAccount, hence its own bucket identity: the store gateway reads, the compactor deletes. */
-  readonly serviceAccount: string;
-  readonly size: RegionalPlan["sizing"]["storeGateway"] | RegionalPlan["sizing"]["compactor"];
-  readonly podManagementPolicy: "Parallel" | "OrderedReady";
-  readonly features: readonly ContainerFeature[];
-}
-
-/**
- * The workload's StatefulSet and its Services. Where it serves the StoreAPI, a ClusterIP one (the region
- * gateway's route to any replica) and a headless `<name>-pods` governing the StatefulSet, so each replica has
- * its own DNS name as the global tier's workloads do; else one headless Service, which only governs.
- */
-function thanosStatefulSet(w: Workload, args: ThanosBucketWorkloadsArgs, pod: ThanosPod): k8s.apps.v1.StatefulSet {
-  const name = w.id.name;
-  const thanos = container({
-    name: "thanos",
-    image: IMAGES.thanos,
-    args: pod.args,
-    ports: [{ name: "http", containerPort: PORTS.thanosHttp }],
-    resources: pod.size,
-    volumeMounts: [{ name: "data", mountPath: PATHS.thanosData, readOnly: false }],
-    probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
-    features: pod.features,
-  });
-  const ports = (thanos.ports as { name: string; containerPort: number }[]).map((p) => ({
-    name: p.name,
-    port: p.containerPort,
-    targetPort: p.name,
-  }));
-  const headless = (serviceName: string) =>
-    new k8s.core.v1.Service(
-      serviceName,
-      { metadata: metadata(w, serviceName), spec: { clusterIP: "None", selector: w.selector, ports } },
-      w.opts,
-    );
-  const servesStoreApi = ports.some((p) => p.name === "grpc");
-  if (servesStoreApi)
-    new k8s.core.v1.Service(name, { metadata: metadata(w, name), spec: { selector: w.selector, ports } }, w.opts);
-  const governing = servesStoreApi ? `${name}-pods` : name;
-  headless(governing);
-  return new k8s.apps.v1.StatefulSet(
-    name,
-    {
-      metadata: metadata(w, name),
-      spec: {
-        serviceName: governing,
-        replicas: pod.replicas,
-        podManagementPolicy: pod.podManagementPolicy,
-        selector: { matchLabels: w.selector },
-        template: {
-          metadata: { labels: w.labels, annotations: featureAnnotations(pod.features) },
-          spec: {
-            serviceAccountName: pod.serviceAccount,
-            securityContext: podSecurityContext(),
-            ...(pod.replicas > 1 ? spread(w.selector) : {}),
-            containers: [thanos],
-            volumes: featureVolumes(pod.features),
-          },
-        },
-        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, pod.size.diskGiB)],
-      },
-    },
-    w.opts,
-  );
 }

@@ -74,6 +74,7 @@ async function deploy(regionNames: readonly string[], exposures: Readonly<Record
         provider: new k8s.Provider(`${name}-cluster`, { kubeconfig: name }),
         outputs: pulumi.output({ ...regionalOutputs(name, i, i === 0 ? 2 : 1), gatewayExposure: exposures[name] }),
         alertingPasswordHash: pulumi.secret(`$2a$10$${"r".repeat(53)}`),
+        remoteWrite: false,
       })),
       secretConfig: {
         pagerdutyRoutingKey: pulumi.secret("routing-key"),
