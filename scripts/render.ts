@@ -17,7 +17,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { findBinary } from "../local/binaries";
 import { ALERTMANAGER_GLOBAL_USERS, FEDERATION_ALERTING_USER, QUERY_FRONTEND_USERS } from "../builders/global/layout";
-import { type ExposedRegion, GLOBAL_FILES, renderGlobalFiles } from "../builders/global/render";
+import {
+  type ExposedRegion,
+  GLOBAL_FILES,
+  type GlobalRegionView,
+  regionsByIngestion,
+  renderGlobalFiles,
+} from "../builders/global/render";
+import { RECEIVE_BUCKET } from "../builders/global/layout";
+import { isRemoteWrite } from "../builders/regional/agent";
 import { globalCertificates } from "../builders/global/certificates";
 import { certificateRules } from "../builders/rules/certificates";
 import { storeApiAliasAddresses, storeApiAliases } from "../builders/global/store-api-aliases";
@@ -68,10 +76,12 @@ function renderRegional(config: RegionalStackConfig): Record<string, string> {
 }
 
 /** A region as the global tier sees it, from the region's exported outputs or, before it is deployed, its stack file. */
-function exposedRegion(name: string, index: number, outputsFile: string | undefined): ExposedRegion {
+function regionView(name: string, index: number, outputsFile: string | undefined): GlobalRegionView {
   const outputs = outputsFile
     ? (JSON.parse(fs.readFileSync(outputsFile, "utf8")) as ExposedRegion["outputs"])
     : plannedOutputs(name, index);
+  // A remote-write region's agents dial the tier: it has no gateway address.
+  if (outputs.ingestionMode === "remote-write") return { outputs };
   // A load balancer's address is the cloud's to give: a documentation address stands in for it.
   const e = outputs.gatewayExposure;
   const host = e === undefined || e.type === "load-balancer" ? `192.0.2.${index + 1}` : e.host;
@@ -113,11 +123,27 @@ function plannedOutputs(name: string, index: number): ExposedRegion["outputs"] {
     alertmanagerTargetsConfigMap: NAMES.alertmanagerTargetsConfigMap,
     alertmanagerTargetsKey: NAMES.alertmanagerTargetsKey,
     gatewayExposure: gatewayExposure(config.kubernetes?.exposure, GATEWAY_PORTS),
+    ...(isRemoteWrite(config) ? { ingestionMode: "remote-write" as const } : {}),
+  };
+}
+
+/** Receive's bucket as the global stack's cloud creates it, when a region writes to Receive. */
+function receiveObjectStore(config: GlobalStackConfig, regions: readonly GlobalRegionView[]) {
+  if (regionsByIngestion(regions).writing.length === 0) return {};
+  const provisioned = PLATFORM_TRAITS[config.cloud].provisioned;
+  if (!provisioned)
+    throw new Error(`stack '${config.stack}': cloud '${config.cloud}' creates no bucket for Thanos Receive`);
+  return {
+    receiveObjectStore: provisioned.objectStore(
+      `${config.namePrefix}-${RECEIVE_BUCKET.purpose}-${GENERATED}`,
+      config.region,
+    ),
   };
 }
 
 function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, string>): Record<string, string> {
-  const regions = config.regions.map((r, i) => exposedRegion(r.name, i, outputFiles[r.name]));
+  const regions = config.regions.map((r, i) => regionView(r.name, i, outputFiles[r.name]));
+  const receives = regionsByIngestion(regions).writing.length > 0;
   const hash = `$2y$10$${"0".repeat(53)}`;
   const end = CERTIFICATES_EXPIRE;
   const ends = {
@@ -127,6 +153,7 @@ function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, str
     alertmanagerIntermediate: end,
     alertmanagerServer: end,
     alertmanagerCrossSigned: Object.fromEntries(regions.map((r) => [r.outputs.region, end])),
+    ...(receives ? { receiveServer: end } : {}),
   };
   const certificates = certificateRules(
     globalCertificates(
@@ -143,6 +170,7 @@ function renderGlobal(config: GlobalStackConfig, outputFiles: Record<string, str
     ),
     queryFrontendUsers: Object.fromEntries(QUERY_FRONTEND_USERS.map((user) => [user, hash])),
     federationAlertingUser: FEDERATION_ALERTING_USER,
+    ...receiveObjectStore(config, regions),
   });
   return { ...files, [GLOBAL_FILES.federationCertificateRules]: toYaml(certificates) };
 }

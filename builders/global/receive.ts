@@ -124,9 +124,12 @@ export function rulerQueryEndpoints(receiveEndpoints: readonly string[]) {
 
 export function rulerWorkloadArgs(region: RuledRegion, evalInterval: string, layout: RulerLayout): string[] {
   const { replica, ...files } = layout;
+  // In name order: the outputs' key order depends on how they were read (a StackReference's come sorted), and
+  // a new order would restart the pods.
+  const labels = Object.entries(region.externalLabels).sort(([a], [b]) => a.localeCompare(b));
   return ruleArgs({
     ...files,
-    labels: { ...region.externalLabels, [region.replicaLabel]: replica },
+    labels: { ...Object.fromEntries(labels), [region.replicaLabel]: replica },
     replicaLabel: region.replicaLabel,
     evalInterval,
   });

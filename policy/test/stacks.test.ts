@@ -93,6 +93,17 @@ const STACKS: readonly { stack: string; title: string; runOptions?: string; expe
     runOptions: "test/fixtures/remote-write/stack.json",
     expectedTypes: ["aws:eks/cluster:Cluster", "kubernetes:apps/v1:StatefulSet", "kubernetes:core/v1:Secret"],
   },
+  {
+    stack: "global",
+    title: "global over us-east in remote-write mode (Receive, its bucket, a Ruler pair)",
+    runOptions: "test/fixtures/remote-write/global.json",
+    expectedTypes: [
+      "aws:s3/bucket:Bucket",
+      "monitoring:global:ThanosReceive",
+      "monitoring:global:RegionRuler",
+      "kubernetes:apps/v1:StatefulSet",
+    ],
+  },
 ];
 
 for (const { stack, title, runOptions, expectedTypes } of STACKS) {

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { type ProgramRun, REPO_ROOT, type RunOptions, type StackReferenceOutputs, readStackFile } from "./program";
 
@@ -43,11 +44,22 @@ export function regionalReferences(
 
 /**
  * The options that run one of the program's own stack files as a user would: with its secrets set and,
- * for the global stack, with the outputs of the regional stacks it lists.
+ * for the global stack, with the outputs of the regional stacks it lists, each run with `regions`' options
+ * where given (a region in remote-write mode).
  */
-export function ownStackOptions(stack: string): RunOptions {
+export function ownStackOptions(stack: string, regions: Record<string, RunOptions> = {}): RunOptions {
   const config = readStackFile(stack);
   const secrets = TEST_SECRETS[stack];
   if (config.tier !== "global") return { secrets };
-  return { secrets, stackReferences: regionalReferences(config.regions as string[]) };
+  return { secrets, stackReferences: regionalReferences(config.regions as string[], regions) };
+}
+
+/** Run options by stack, each read from its JSON file (relative to the repository). */
+export function runOptionsFiles(files: Readonly<Record<string, string>>): Record<string, RunOptions> {
+  return Object.fromEntries(
+    Object.entries(files).map(([stack, file]) => [
+      stack,
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) as RunOptions,
+    ]),
+  );
 }
