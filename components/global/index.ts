@@ -450,7 +450,7 @@ export class GlobalMonitoring extends pulumi.ComponentResource {
         storeId: p.ids.receiveStore,
         compactId: p.ids.receiveCompact,
         replicas: config.receive.replicas,
-        args: p.rendered.receiveArgs,
+        args: p.rendered.receiveArgs(),
         config: fileData(p.rendered.publicFiles, {
           [posix.basename(RECEIVE_FILES.hashrings)]: GLOBAL_FILES.receiveHashrings,
           [posix.basename(RECEIVE_FILES.limits)]: GLOBAL_FILES.receiveLimits,
@@ -649,10 +649,11 @@ function renderedFiles(
     publicFiles,
     file: (path: string) => publicFiles.apply((f) => f[path]),
     argsOf: (workload: CoreWorkload) => workloadArgs.apply((a) => a[workload]),
-    receiveArgs: workloadArgs.apply((a) => {
-      if (!a.receive) throw new Error(`stack '${config.stack}': Thanos Receive runs only when a region writes to it`);
-      return a.receive;
-    }),
+    receiveArgs: () =>
+      workloadArgs.apply((a) => {
+        if (!a.receive) throw new Error(`stack '${config.stack}': Thanos Receive runs only when a region writes to it`);
+        return a.receive;
+      }),
     rulerArgs: (region: string) => workloadArgs.apply((a) => a.rulers[region]),
   };
 }
