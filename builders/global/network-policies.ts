@@ -130,6 +130,10 @@ export function globalTraffic(s: GlobalSelectors, ingestion?: IngestionSelectors
         { peers: [pods(s.query)], ports: [tcp(THANOS_QUERY.httpPort)] },
         { peers: [pods(s.federation)], ports: [tcp(FEDERATION.port)] },
         { peers: ["internet"], ports: [tcp(POSTGRES_PORT)] },
+        // Each remote-write region's datasource is its tenant Query.
+        ...(ingestion
+          ? [{ peers: ingestion.rulers.map((r) => pods(r.query)), ports: [tcp(RULER.queryHttpPort)] }]
+          : []),
       ],
     },
     ...(ingestion ? ingestionTraffic(s, ingestion) : []),
@@ -179,7 +183,7 @@ function ingestionTraffic(s: GlobalSelectors, i: IngestionSelectors): GlobalWork
       {
         name: rulerQueryName(r.region),
         selector: r.query,
-        ingress: [{ peers: [pods(r.ruler)], ports: [tcp(RULER.queryHttpPort)] }],
+        ingress: [{ peers: [pods(r.ruler), pods(s.grafana)], ports: [tcp(RULER.queryHttpPort)] }],
         egress: [{ peers: [pods(i.receive)], ports: [tcp(RECEIVE.grpcPort)] }],
       },
     ]),

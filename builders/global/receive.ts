@@ -234,9 +234,14 @@ export function clusterRulerQueryEndpoints(config: Pick<GlobalStackConfig, "rece
   return rulerQueryEndpoints(receiveEndpointAddresses(config.receive.replicas));
 }
 
-/** The Ruler's `--query.config-file`: its region's scoped Query, through that Query's Service. */
+/** A region's scoped Query, through its Service: what its Ruler and its Grafana datasource read. */
+export function clusterRulerQueryAddress(region: string): string {
+  return `${serviceHost(rulerQueryName(region))}:${RULER.queryHttpPort}`;
+}
+
+/** The Ruler's `--query.config-file`: its region's scoped Query. */
 export function clusterRulerQuery(region: string) {
-  return rulerQueryConfig([`${serviceHost(rulerQueryName(region))}:${RULER.queryHttpPort}`]);
+  return rulerQueryConfig([clusterRulerQueryAddress(region)]);
 }
 
 export function clusterRulerAlertmanagers(config: Pick<GlobalStackConfig, "alerting">, region: RuledRegion) {

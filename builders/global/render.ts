@@ -41,6 +41,7 @@ import {
   clusterRulerAlertmanagers,
   clusterRulerArgs,
   clusterRulerQuery,
+  clusterRulerQueryAddress,
   clusterRulerQueryArgs,
   clusterRulerQueryEndpoints,
   clusterRulerRemoteWrite,
@@ -409,10 +410,11 @@ export function renderGlobalFiles(
         thanosQueryUrl: `http://${serviceHost(THANOS_QUERY.service)}:${THANOS_QUERY.httpPort}`,
         federationUrl: `http://${serviceHost(FEDERATION.service)}:${FEDERATION.port}`,
         scrapeInterval: DEFAULTS.federation.interval,
-        regions: dialled.map((r) => ({
-          region: r.outputs.region,
-          storeAddresses: storeApiEndpoints(r).map((e) => e.address),
-        })),
+        regions: regions.map((r) =>
+          isDialled(r)
+            ? { region: r.outputs.region, storeAddresses: storeApiEndpoints(r).map((e) => e.address) }
+            : { region: r.outputs.region, tenantQueryUrl: `http://${clusterRulerQueryAddress(r.outputs.region)}` },
+        ),
       }),
     ),
     [GLOBAL_FILES.grafanaDashboardProviders]: toYaml(

@@ -1,9 +1,10 @@
-/** A region's Thanos view: the Thanos datasource restricted to that region's StoreAPIs. */
-export interface RegionDatasource {
-  readonly region: string;
-  /** `host:port` of every StoreAPI of the region, as Thanos Query lists them. */
-  readonly storeAddresses: readonly string[];
-}
+/**
+ * A region's Thanos view: the Thanos datasource restricted to that region's StoreAPIs (`host:port` of each, as
+ * Thanos Query lists them), or, for a remote-write region, its tenant Query, which sees that region alone.
+ */
+export type RegionDatasource =
+  | { readonly region: string; readonly storeAddresses: readonly string[] }
+  | { readonly region: string; readonly tenantQueryUrl: string };
 
 export interface DatasourcesParams {
   /** Query Frontend, HTTPS: the global, deduplicated view over every region's history. */
@@ -65,13 +66,14 @@ export function grafanaDatasources(p: DatasourcesParams) {
       },
       prometheusApi("Federation Prometheus", DATASOURCE_UIDS.federation, p.federationUrl, "Prometheus"),
       ...p.regions.map((r) => {
-        const region = prometheusApi(
-          `Region ${r.region}`,
-          DATASOURCE_UIDS.region(r.region),
-          p.thanosQueryUrl,
-          "Thanos",
-        );
-        return { ...region, jsonData: { ...region.jsonData, customQueryParameters: storeMatch(r.storeAddresses) } };
+        const region = (url: string) =>
+          prometheusApi(`Region ${r.region}`, DATASOURCE_UIDS.region(r.region), url, "Thanos");
+        if ("tenantQueryUrl" in r) return region(r.tenantQueryUrl);
+        const viaStores = region(p.thanosQueryUrl);
+        return {
+          ...viaStores,
+          jsonData: { ...viaStores.jsonData, customQueryParameters: storeMatch(r.storeAddresses) },
+        };
       }),
     ],
   };

@@ -20,6 +20,7 @@ import {
   receiveEndpointAddresses,
   rulerName,
   rulerQueryName,
+  serviceHost,
 } from "../../builders/global/layout";
 import { GLOBAL_FILES, RULER_RENDERED, rulerFile, rulerRuleFile } from "../../builders/global/render";
 import { RECEIVE_REPLICATION_FACTOR, RECEIVE_TENANT_LABEL } from "../../builders/thanos/receive";
@@ -29,7 +30,14 @@ import type { RegionalOutputs } from "../../contracts/regional-outputs";
 import { type ProgramRun, runProgram } from "../harness/program";
 import { ownStackOptions, runOptionsFiles } from "../harness/stacks";
 import { tempDir } from "../support/tools";
-import { federationJobs, globalFile, onProvider, regionProvider, withDistinctRegionEgress } from "./global-checks";
+import {
+  datasources,
+  federationJobs,
+  globalFile,
+  onProvider,
+  regionProvider,
+  withDistinctRegionEgress,
+} from "./global-checks";
 import { K8S, configOf, containers, fileOf, flag, k8sObject, ofType } from "./graph";
 
 const STACK = "global";
@@ -170,6 +178,16 @@ describe("stack global over us-east in remote-write mode and eu-west in sidecar 
     assert.ok(args.includes("--web.enable-remote-write-receiver"));
     const remoteWrite = fileOf(workload(K8S.configMap, `${rulerName(WRITING)}-config`), RULER_RENDERED.remoteWrite);
     assert.strictEqual(remoteWrite.remote_write.length, config.federationReplicas);
+  });
+
+  it("gives Grafana a datasource of us-east through its tenant Query, and eu-west's through Thanos Query's stores", () => {
+    const byName = Object.fromEntries(datasources(run, config).map((d: any) => [d.name, d]));
+    assert.strictEqual(
+      byName[`Region ${WRITING}`].url,
+      `http://${serviceHost(rulerQueryName(WRITING))}:${RULER.queryHttpPort}`,
+    );
+    assert.strictEqual(byName[`Region ${WRITING}`].jsonData.customQueryParameters, undefined);
+    assert.match(byName[`Region ${DIALLED}`].jsonData.customQueryParameters, /^storeMatch/);
   });
 
   it("dials nothing in us-east: no load balancer, no StoreAPI alias, no Alertmanager targets there", () => {
