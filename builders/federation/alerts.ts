@@ -1,3 +1,4 @@
+import { REPLICA_LABEL } from "../../contracts/regional-outputs";
 import { WATCHDOG_ALERT } from "../alertmanager/config";
 import type { AlertingRule, RuleFile } from "../rules/types";
 import { GRPC_SERVER_ERRORS } from "../rules/thanos";
@@ -10,6 +11,11 @@ export interface AlertedRegion {
   readonly name: string;
   /** The region's Kubernetes cluster, the `cluster` label of the region's own alerts. */
   readonly clusterName: string;
+  /**
+   * A remote-write region has no federate job: its agents write to Receive and its Ruler pair writes the
+   * recorded series to the federation. Sidecar (federated) unless said.
+   */
+  readonly remoteWrite?: boolean;
 }
 
 export const REGION_UNREACHABLE = "RegionUnreachable";
@@ -182,10 +188,22 @@ function alertmanagerAlerts(job: string, mesh: AlertedMesh) {
 }
 
 function regionAlerts(region: AlertedRegion): AlertingRule[] {
+  return region.remoteWrite ? remoteWriteRegionAlerts(region) : federatedRegionAlerts(region);
+}
+
+/** Every regional Prometheus (and every Ruler of a remote-write region) records job:up:count whenever the region answers. */
+function regionAnswers(region: AlertedRegion): string {
+  return `${REGIONAL_RECORDING_RULES.targetsScraped}{region="${region.name}"}`;
+}
+
+function regionLabels(region: AlertedRegion) {
+  return { region: region.name, cluster: region.clusterName, service: FEDERATION_SERVICE };
+}
+
+function federatedRegionAlerts(region: AlertedRegion): AlertingRule[] {
   const up = `up{job="${federateJobName(region.name)}"}`;
-  // Every regional Prometheus scrapes targets, so job:up:count is federated whenever the region answers.
-  const answers = `${REGIONAL_RECORDING_RULES.targetsScraped}{region="${region.name}"}`;
-  const labels = { region: region.name, cluster: region.clusterName, service: FEDERATION_SERVICE };
+  const answers = regionAnswers(region);
+  const labels = regionLabels(region);
   return [
     {
       alert: REGION_UNREACHABLE,
@@ -219,6 +237,39 @@ function regionAlerts(region: AlertedRegion): AlertingRule[] {
       annotations: {
         summary: `Region ${region.name} runs no Thanos compactor.`,
         description: `No compactor of ${region.name} has been scraped for 15 minutes: its bucket is neither compacted, downsampled nor trimmed to its retention, and nothing says so but this alert.`,
+      },
+    },
+  ];
+}
+
+/**
+ * A remote-write region is never scraped: what reaches the federation is its Ruler pair's recorded series,
+ * evaluated over what its agents wrote to Receive. They stop when the region's samples stop arriving (its
+ * link, its agents, Receive) or its Rulers stop; one Ruler's series stopping leaves the region without a
+ * spare. It runs no compactor of its own (Receive's bucket has the global tier's), hence no such alert.
+ */
+function remoteWriteRegionAlerts(region: AlertedRegion): AlertingRule[] {
+  const answers = regionAnswers(region);
+  const labels = regionLabels(region);
+  return [
+    {
+      alert: REGION_UNREACHABLE,
+      expr: `absent(${answers})`,
+      for: "5m",
+      labels: { ...labels, severity: "critical" },
+      annotations: {
+        summary: `Region ${region.name} writes nothing the global tier can read.`,
+        description: `No recorded series of ${region.name} has reached the federation for 5 minutes: its agents cannot reach Thanos Receive, or its Rulers do not run. Its global series and dashboards are missing; its agents keep their write-ahead log and resend it once the link is back.`,
+      },
+    },
+    {
+      alert: REGION_UNREACHABLE,
+      expr: `count(count by (${REPLICA_LABEL}) (${answers})) < 2`,
+      for: "10m",
+      labels: { ...labels, severity: "warning" },
+      annotations: {
+        summary: `One Ruler of region ${region.name} writes nothing to the federation.`,
+        description: `Only {{ $value }} Ruler of ${region.name} has written the region's recorded series for 10 minutes: its rules are evaluated without a spare.`,
       },
     },
   ];

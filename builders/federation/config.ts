@@ -62,7 +62,13 @@ export interface FederationConfigParams {
   readonly scrapeInterval: string;
   readonly evaluationInterval: string;
   readonly rulesGlob: string;
+  /** The regions it scrapes: every sidecar-mode region. */
   readonly regions: readonly FederatedRegion[];
+  /**
+   * The remote-write regions: none is scraped (an agent serves no /federate); their Rulers write the recorded
+   * series to this Prometheus' remote-write receiver instead.
+   */
+  readonly writingRegions?: readonly string[];
   readonly alertmanager: AlertmanagerClient;
   /** Thanos Query's HTTP port, plain HTTP inside the cluster (NetworkPolicies admit the federation). */
   readonly thanosQuery: ScrapedReplicas;
@@ -91,7 +97,8 @@ export function federateJobName(region: string): string {
  * and `honor_timestamps: false`, so a lost replica's series go stale at once (see federateJob).
  */
 export function federationPrometheusConfig(p: FederationConfigParams) {
-  if (p.regions.length === 0) throw new Error("the federation Prometheus needs at least one region");
+  if (p.regions.length + (p.writingRegions?.length ?? 0) === 0)
+    throw new Error("the federation Prometheus needs at least one region");
   return {
     global: {
       scrape_interval: p.scrapeInterval,

@@ -20,7 +20,9 @@ import {
   federateJobName,
 } from "../../builders/federation/config";
 import { ESSENTIAL_SERIES, REGIONAL_RECORDING_RULES } from "../../builders/federation/series";
+import { federationRuleFile } from "../../builders/federation/rules";
 import { GLOBAL_FILES, renderGlobalFiles } from "../../builders/global/render";
+import { NO_ALERT_SETTINGS } from "../../builders/rules/settings";
 import type { AlertingRule } from "../../builders/rules/types";
 import { QUERY_FRONTEND_HANDLER } from "../../builders/thanos/query-frontend";
 import { type TestGroup, alertingRules, assertEveryAlertTested, expectations } from "../support/alert-tests";
@@ -636,6 +638,77 @@ describe("global federation alerts", () => {
     assert.deepStrictEqual(
       alertingRules(file).map((r) => r.alert),
       alerts.map((r) => r.alert).filter((n) => !disabled.includes(n)),
+    );
+  });
+});
+
+describe("global federation alerts on a remote-write region", () => {
+  // eu-west writes out: its Ruler pair's recorded series reach the federation, nothing is scraped.
+  const writingText = YAML.stringify(
+    federationRuleFile(
+      [
+        { name: "us-east", clusterName: "us-east-monitoring" },
+        { name: "eu-west", clusterName: "eu-west-monitoring", remoteWrite: true },
+      ],
+      { peers: 3 },
+      NO_ALERT_SETTINGS,
+    ),
+  );
+  const writingAlerts: AlertingRule[] = alertingRules(YAML.parse(writingText));
+  /** A series one of eu-west's Rulers records (its replica label is the Ruler pod's). */
+  const ruled = (ruler: string, values: string) => ({
+    series: `${REGIONAL_RECORDING_RULES.targetsScraped}{region="eu-west",cluster="eu-west-monitoring",prometheus_replica="${ruler}",job="fleet"}`,
+    values,
+  });
+  const test = (name: string, inputSeries: object[], alertTests: object[]) =>
+    testRules(
+      { [RULE_FILE]: writingText },
+      {
+        rule_files: [RULE_FILE],
+        evaluation_interval: "1m",
+        tests: [{ name, interval: "1m", input_series: inputSeries, alert_rule_test: alertTests }],
+      },
+    );
+  const usEastAnswers = [up("us-east", "192.0.2.1:9090", "1x22"), answers("us-east", "5x22")];
+  const alert = (severity: "critical" | "warning", value: string) => {
+    const rule = writingAlerts.find(
+      (r) => r.alert === REGION_UNREACHABLE && r.labels.region === "eu-west" && r.labels.severity === severity,
+    );
+    assert.ok(rule, `${REGION_UNREACHABLE} ${severity} for eu-west`);
+    return {
+      exp_labels: { severity, region: "eu-west", cluster: "eu-west-monitoring", service: FEDERATION_SERVICE },
+      exp_annotations: {
+        ...rule.annotations,
+        description: rule.annotations.description.replace("{{ $value }}", value),
+      },
+    };
+  };
+
+  it("pass promtool check rules, with no federate job and no compactor alert for the remote-write region", () => {
+    checkRuleFiles({ [RULE_FILE]: writingText });
+    assert.doesNotMatch(writingText, new RegExp(federateJobName("eu-west")));
+    assert.ok(!writingAlerts.some((r) => r.alert === COMPACTOR_MISSING && r.labels.region === "eu-west"));
+  });
+
+  it("fire RegionUnreachable (critical) when the region's recorded series stop arriving, not while they arrive", () => {
+    test(
+      "eu-west's Rulers write until 1m (seen for the 5m lookback), then nothing arrives",
+      [...usEastAnswers, ruled("a", "3 3"), ruled("b", "3 3")],
+      [
+        { eval_time: "4m", alertname: REGION_UNREACHABLE, exp_alerts: [] },
+        { eval_time: "13m", alertname: REGION_UNREACHABLE, exp_alerts: [alert("critical", "1")] },
+      ],
+    );
+  });
+
+  it("fire the RegionUnreachable warning when one Ruler of the pair stops writing", () => {
+    test(
+      "Ruler b of eu-west stops at 1m",
+      [...usEastAnswers, ruled("a", "3x22"), ruled("b", "3")],
+      [
+        { eval_time: "8m", alertname: REGION_UNREACHABLE, exp_alerts: [] },
+        { eval_time: "17m", alertname: REGION_UNREACHABLE, exp_alerts: [alert("warning", "1")] },
+      ],
     );
   });
 });

@@ -1,6 +1,9 @@
 /** The remote-write mode's builders: the agent's config, Receive's hashring, limits and flags, the Ruler's inputs. */
 import * as assert from "node:assert";
+import { federateJobName, federationPrometheusConfig } from "../../builders/federation/config";
 import { RECEIVE, receiveEndpointAddresses } from "../../builders/global/layout";
+import { CLUSTER_GLOBAL_LAYOUT } from "../../builders/global/render";
+import { federationArgs } from "../../builders/global/wiring";
 import {
   federationBaseUrls,
   clusterReceiveArgs,
@@ -140,5 +143,46 @@ describe("a remote-write region's rendered files", () => {
     assert.doesNotMatch(pod, /rule_files:/);
     assert.match(files["prometheus/prometheus.args"], /^--agent\n/);
     assert.strictEqual(files["thanos/sidecar.args"], undefined);
+  });
+});
+
+describe("the federation beside remote-write regions", () => {
+  const client = { username: "u", passwordFile: "/p", caFile: "/ca", tlsServerName: "n" };
+  const params = {
+    clusterName: "global",
+    replicaLabel: "federation_replica",
+    replica: "${POD_NAME}",
+    scrapeInterval: "30s",
+    evaluationInterval: "30s",
+    rulesGlob: "/rules/*.yml",
+    alertmanager: { ...client, targets: ["am-0:9093"] },
+    thanosQuery: { addresses: ["q:10902"] },
+    queryFrontend: { ...client, replicas: { addresses: ["f:9090"] } },
+  };
+  const usEast = {
+    ...client,
+    name: "us-east",
+    prometheusTargets: [{ address: "gw:443", metricsPath: "/federate/p0", name: "p0" }],
+  };
+
+  it("scrapes the sidecar regions only: a remote-write region has no federate job", () => {
+    const jobs = federationPrometheusConfig({
+      ...params,
+      regions: [usEast],
+      writingRegions: ["eu-west"],
+    }).scrape_configs.map((j) => j.job_name);
+    assert.ok(jobs.includes(federateJobName("us-east")));
+    assert.ok(!jobs.includes(federateJobName("eu-west")));
+  });
+
+  it("runs with remote-write regions alone, and refuses to run with no region at all", () => {
+    assert.ok(federationPrometheusConfig({ ...params, regions: [], writingRegions: ["eu-west"] }));
+    assert.throws(() => federationPrometheusConfig({ ...params, regions: [] }), /at least one region/);
+  });
+
+  it("accepts remote writes only when a region writes out", () => {
+    const layout = CLUSTER_GLOBAL_LAYOUT;
+    assert.ok(federationArgs(layout.federation, layout.timings, true).includes("--web.enable-remote-write-receiver"));
+    assert.ok(!federationArgs(layout.federation, layout.timings, false).includes("--web.enable-remote-write-receiver"));
   });
 });
