@@ -305,7 +305,7 @@ export function renderGlobalFiles(
     );
   }
   const args = globalArgs(config, regions);
-  const { dialled } = regionsByIngestion(regions);
+  const { dialled, writing } = regionsByIngestion(regions);
   const federationSecret = (file: string) => `${FEDERATION.secretsDir}/${file}`;
   const queryTls = (file: string) => `${THANOS_QUERY.tlsDir}/${file}`;
   const files: Record<string, string> = {
@@ -326,6 +326,7 @@ export function renderGlobalFiles(
           caFile: federationSecret(SECRET_FILES.regionCa(r.outputs.region)),
           tlsServerName: r.outputs.tlsServerName,
         })),
+        writingRegions: writing.map((r) => r.outputs.region),
         alertmanager: {
           targets: alertmanagerPeerHosts(config.alerting.replicas).map((host) => `${host}:${ALERTMANAGER.webPort}`),
           username: o.federationAlertingUser,
@@ -345,8 +346,13 @@ export function renderGlobalFiles(
       }),
     ),
     [GLOBAL_FILES.federationRules]: toYaml(
+      // A remote-write region is unreachable when its Rulers' recorded series stop arriving.
       federationRuleFile(
-        dialled.map((r) => ({ name: r.outputs.region, clusterName: r.outputs.clusterName })),
+        regions.map((r) => ({
+          name: r.outputs.region,
+          clusterName: r.outputs.clusterName,
+          remoteWrite: !isDialled(r),
+        })),
         { peers: config.alerting.replicas },
         config.alerts,
       ),

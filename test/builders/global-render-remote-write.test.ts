@@ -48,6 +48,15 @@ describe("renderGlobalFiles with remote-write regions", () => {
     assert.strictEqual(files[rulerFile("eu-west", RULER_RENDERED.args)], undefined);
   });
 
+  it("alerts when us-east's Rulers' series stop arriving, as when eu-west's federate job fails", () => {
+    const alerts = yaml(GLOBAL_FILES.federationRules).groups.flatMap((g: any) => g.rules);
+    const unreachable = (region: string) =>
+      alerts.filter((r: any) => r.alert === "RegionUnreachable" && r.labels.region === region);
+    assert.ok(unreachable("us-east").some((r: any) => r.expr.startsWith("absent(")));
+    assert.ok(unreachable("us-east").every((r: any) => !r.expr.includes("federate-")));
+    assert.ok(unreachable("eu-west").some((r: any) => r.expr.includes("federate-eu-west")));
+  });
+
   it("federates, lists and writes Alertmanager targets for the dialled region only; Query reads Receive", () => {
     const jobs = yaml(GLOBAL_FILES.federationConfig).scrape_configs.map((j: any) => j.job_name);
     assert.ok(!jobs.some((j: string) => j.includes("us-east")), jobs.join(", "));
@@ -61,6 +70,16 @@ describe("renderGlobalFiles with remote-write regions", () => {
     for (const address of [...receiveEndpointAddresses(config.receive.replicas), RECEIVE_STORE_ADDRESS])
       assert.ok(addresses.includes(address), address);
     assert.ok(yaml(GLOBAL_FILES.queryArgs).includes(`--query.replica-label=${RECEIVE.replicaLabel}`));
+  });
+
+  it("runs with every region writing: Query over Receive and the federation's sidecars alone", () => {
+    const all = [writingRegion("us-east", 0), writingRegion("eu-west", 1)];
+    const only = renderGlobalFiles(config, all, { ...renderOptions(all), receiveObjectStore: BUCKET });
+    assert.deepStrictEqual(Object.keys(YAML.parse(only[GLOBAL_FILES.receiveLimits]).write.tenants), [
+      "us-east",
+      "eu-west",
+    ]);
+    assert.ok(YAML.parse(only[GLOBAL_FILES.queryEndpoints]).endpoints.length > config.receive.replicas);
   });
 
   it("renders no Receive when no region writes to it", () => {

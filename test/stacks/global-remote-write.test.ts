@@ -178,6 +178,12 @@ describe("stack global over us-east in remote-write mode and eu-west in sidecar 
     assert.ok(args.includes("--web.enable-remote-write-receiver"));
     const remoteWrite = fileOf(workload(K8S.configMap, `${rulerName(WRITING)}-config`), RULER_RENDERED.remoteWrite);
     assert.strictEqual(remoteWrite.remote_write.length, config.federationReplicas);
+    // us-east is unreachable when its Rulers' recorded series stop arriving, not when a federate job fails.
+    const rules = fileOf(workload(K8S.configMap, `${FEDERATION.name}-rules`), "global.rules.yml");
+    const unreachable = rules.groups
+      .flatMap((g: any) => g.rules)
+      .filter((r: any) => r.alert === "RegionUnreachable" && r.labels.region === WRITING);
+    assert.ok(unreachable.length > 0 && unreachable.every((r: any) => !r.expr.includes("federate-")));
   });
 
   it("gives Grafana a datasource of us-east through its tenant Query, and eu-west's through Thanos Query's stores", () => {
