@@ -71,7 +71,7 @@ export const DEFAULTS = {
     compactor: { cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "2048Mi", memoryLimit: "3072Mi", diskGiB: 50 },
   },
   /** The Thanos Ruler pair evaluating each remote-write region's rules (an agent evaluates none). */
-  ruler: { replicas: 2, resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" } },
+  ruler: { resources: { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "1Gi" } },
   /** The global federation Prometheus scrapes and evaluates at one interval. */
   federation: {
     replicas: 2,

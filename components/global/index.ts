@@ -614,7 +614,7 @@ function ingestionSelectors(
 /**
  * Every file and command line of the tier, from the builders. The bcrypt hashes make `files` secret, yet they
  * reach only the Alertmanager config and the Alertmanager and Query Frontend web configs, which go into
- * Secrets. Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews
+ * Secrets, as does Receive's objstore file (on a cluster the user runs a bucket's keys are in it). Every other file is public: keeping it secret would hide ConfigMaps and pod specs from previews
  * and policies. (A test checks that no secret value reaches a ConfigMap.)
  */
 function renderedFiles(
