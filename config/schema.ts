@@ -299,8 +299,12 @@ function kubernetesExposureSchema() {
   ).prefault({});
 }
 
-/** The regional stack's bucket on any S3-compatible or GCS endpoint; its credentials are secret config keys. */
-function kubernetesBucketSchema() {
+/** One sentence for both tiers' `kubernetes.bucket`, since the reference lists the key once. */
+const KUBERNETES_BUCKET_DOC =
+  "Regional: the bucket Thanos writes to (required). Global: the bucket Thanos Receive writes to, required only when a region's ingestion.mode is remote-write.";
+
+/** A bucket on any S3-compatible or GCS endpoint; its credentials are secret config keys. */
+function kubernetesBucketSchema(doc: string) {
   return section(
     {
       type: oneOf(
@@ -320,7 +324,7 @@ function kubernetesBucketSchema() {
       ).default("us-east-1"),
       insecure: flag("S3 only: plain HTTP, for a store inside a trusted network only.").default(false),
     },
-    "The bucket Thanos writes to.",
+    doc,
   );
 }
 
@@ -568,7 +572,10 @@ export function regionalSchema(identity: StackIdentity) {
       ).prefault({}),
       storeGatewayReplicas: int(2, 20, "Thanos Store Gateway replicas.").default(DEFAULTS.storeGateway.replicas),
       ingestion: ingestionSchema(),
-      kubernetes: kubernetesSection({ bucket: kubernetesBucketSchema(), exposure: kubernetesExposureSchema() }),
+      kubernetes: kubernetesSection({
+        bucket: kubernetesBucketSchema(KUBERNETES_BUCKET_DOC),
+        exposure: kubernetesExposureSchema(),
+      }),
     })
     .transform(({ expectedLoad, ...config }) => ({
       ...config,
@@ -897,7 +904,10 @@ export function globalSchema(identity: StackIdentity) {
         "Grafana's managed Postgres.",
       ).prefault({}),
       ingressAllowedCidrs: cidrList("Grafana and Thanos Query"),
-      kubernetes: kubernetesSection({ database: kubernetesDatabaseSchema() }),
+      kubernetes: kubernetesSection({
+        database: kubernetesDatabaseSchema(),
+        bucket: kubernetesBucketSchema(KUBERNETES_BUCKET_DOC).optional(),
+      }),
     })
     .transform((config) => ({
       ...config,

@@ -56,14 +56,19 @@ function readStackConfig(stack: string): StackConfig {
   return loadProgramConfig(stack, rawConfigOf({ ...standIns, ...values }, secretKeys), process.cwd());
 }
 
-/** The bucket the stack's Thanos writes to: the one its cloud creates, or the one it names, with its secrets stood in for. */
-function renderedObjectStore(config: RegionalStackConfig, generatedName: string): ObjectStoreLocation {
+/**
+ * The bucket the stack's Thanos (a region's, or the global stack's Receive) writes to: the one its cloud
+ * creates, or the one it names, with its secrets stood in for.
+ */
+function renderedObjectStore(config: StackConfig, generatedName: string): ObjectStoreLocation {
   const provisioned = PLATFORM_TRAITS[config.cloud].provisioned;
   if (provisioned) return provisioned.objectStore(generatedName, config.region);
+  const bucket = config.kubernetes?.bucket;
+  if (!bucket) throw new Error(`stack '${config.stack}': config key 'monitoring:kubernetes.bucket' is not set`);
   const standIn = (key: keyof typeof KUBERNETES_SECRET_KEYS) => `<secret ${KUBERNETES_SECRET_KEYS[key]}>`;
   return existingBucketLocation(
-    config.kubernetes!.bucket,
-    config.kubernetes!.bucket.type === "s3"
+    bucket,
+    bucket.type === "s3"
       ? { accessKey: standIn("bucketAccessKey"), secretKey: standIn("bucketSecretKey") }
       : { serviceAccountJson: standIn("bucketServiceAccount") },
   );
@@ -130,14 +135,8 @@ function plannedOutputs(name: string, index: number): ExposedRegion["outputs"] {
 /** Receive's bucket as the global stack's cloud creates it, when a region writes to Receive. */
 function receiveObjectStore(config: GlobalStackConfig, regions: readonly GlobalRegionView[]) {
   if (regionsByIngestion(regions).writing.length === 0) return {};
-  const provisioned = PLATFORM_TRAITS[config.cloud].provisioned;
-  if (!provisioned)
-    throw new Error(`stack '${config.stack}': cloud '${config.cloud}' creates no bucket for Thanos Receive`);
   return {
-    receiveObjectStore: provisioned.objectStore(
-      `${config.namePrefix}-${RECEIVE_BUCKET.purpose}-${GENERATED}`,
-      config.region,
-    ),
+    receiveObjectStore: renderedObjectStore(config, `${config.namePrefix}-${RECEIVE_BUCKET.purpose}-${GENERATED}`),
   };
 }
 

@@ -3,7 +3,6 @@ import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud 
 import { clusterProvider } from "../components/cloud/cluster-access";
 import { GlobalMonitoring, type GlobalRegion, type ReceiveBucket } from "../components/global";
 import { RECEIVE_BUCKET, RECEIVE_BUCKET_IDENTITIES } from "../builders/global/layout";
-import { CLOUD_TRAITS } from "../config/clouds";
 import type { GlobalStackConfig, RegionReference } from "../config";
 import {
   OPTIONAL_REGIONAL_OUTPUT_NAMES,
@@ -49,7 +48,6 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
   const cluster = cloud.cluster();
   const database = cloud.database({ purpose: "grafana", cluster, settings: config.database });
   const regions = config.regions.map((region, i) => regionAccess(config, region, regionOutputs[i]));
-  const writing = regions.filter((r) => r.remoteWrite).map((r) => r.name);
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
   const monitoring = new GlobalMonitoring(
@@ -62,7 +60,7 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
       regions,
       secretConfig,
       storageClassName: cluster.storageClassName,
-      ...(writing.length > 0 ? { receiveBucket: receiveBucket(cloud, config, cluster, writing) } : {}),
+      ...(regions.some((r) => r.remoteWrite) ? { receiveBucket: receiveBucket(cloud, cluster) } : {}),
     },
     { providers: localProviders(config.namePrefix), dependsOn: [...cluster.workloadsReady] },
   );
@@ -82,24 +80,14 @@ function deployGlobalOn<C extends KubernetesCluster, B extends ObjectBucket>(
 }
 
 /**
- * Thanos Receive's bucket, made as a region makes its own (private, versioned, encrypted, with a lifecycle),
- * and the identity of each ServiceAccount that reaches it.
+ * Thanos Receive's bucket, made as a region makes its own (private, versioned, encrypted, with a lifecycle), or
+ * on a cluster the user runs the one its `kubernetes.bucket` names, and the identity of each ServiceAccount
+ * that reaches it.
  */
 function receiveBucket<C extends KubernetesCluster, B extends ObjectBucket>(
   cloud: CloudPlatform<C, B>,
-  config: GlobalStackConfig,
   cluster: C,
-  writing: readonly string[],
 ): ReceiveBucket {
-  if (!CLOUD_TRAITS[config.cloud].createsInfrastructure)
-    throw new pulumi.RunError(
-      `stack '${config.stack}': cloud '${config.cloud}' creates no bucket for Thanos Receive, which region(s) ${writing.join(", ")} write to (ingestion.mode remote-write); allowed: a global stack on a cloud that creates its bucket (${Object.entries(
-        CLOUD_TRAITS,
-      )
-        .filter(([, traits]) => traits.createsInfrastructure)
-        .map(([name]) => name)
-        .join(", ")}), or those regions in ingestion mode sidecar`,
-    );
   const bucket = cloud.bucket({ purpose: RECEIVE_BUCKET.purpose });
   return {
     objectStore: bucket.location,

@@ -100,3 +100,39 @@ describe("a cluster whose network plugin does not enforce NetworkPolicies", () =
     );
   });
 });
+
+describe("a global stack on a cluster the user runs: Thanos Receive's bucket", () => {
+  const GLOBAL = {
+    tier: "global",
+    cloud: "kubernetes",
+    region: "on-prem-1",
+    regions: ["acme/monitoring/on-prem-1"],
+    ingressAllowedCidrs: ["203.0.113.0/24"],
+    grafana: { domain: "grafana.example.com" },
+    alerting: { receivers: [{ name: "oncall", type: "webhook", secretKey: "oncallUrl" }] },
+    kubernetes: { egressCidrs: ["198.51.100.0/24"], database: { host: "postgres.example.internal" } },
+  };
+  const GLOBAL_SECRETS = { kubeconfig: "apiVersion: v1", databasePassword: "pw", oncallUrl: "https://x.example.com" };
+  const loadGlobal = (kubernetes: Record<string, unknown>, secrets: Record<string, string> = {}) => {
+    const all = { ...GLOBAL_SECRETS, ...secrets };
+    return loadProgramConfig(
+      "global",
+      rawConfigOf({ ...GLOBAL, kubernetes: { ...GLOBAL.kubernetes, ...kubernetes }, ...all }, Object.keys(all)),
+      process.cwd(),
+    );
+  };
+  const bucket = { type: "s3", name: "global-receive", endpoint: "s3.example.internal:9000" };
+
+  it("is optional (no region may write to Receive), and read with its credentials where it is named", () => {
+    assert.strictEqual(loadGlobal({}).kubernetes?.bucket, undefined);
+    const config = loadGlobal({ bucket }, { bucketAccessKey: "key-id", bucketSecretKey: "key" });
+    assert.strictEqual(config.kubernetes?.bucket?.name, "global-receive");
+  });
+
+  it("needs its secret keys once named, as a region's does", () => {
+    assert.throws(
+      () => loadGlobal({ bucket }),
+      /stack 'global': .*'monitoring:bucketAccessKey'.*the bucket's S3 access key ID/s,
+    );
+  });
+});

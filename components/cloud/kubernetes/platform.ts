@@ -23,9 +23,12 @@ export class KubernetesPlatform implements CloudPlatform<ExistingCluster, Existi
   }
 
   bucket(args: BucketArgs, opts?: pulumi.ComponentResourceOptions): ExistingBucket {
-    const settings = kubernetesSettings(this.config);
-    if (!("bucket" in settings)) throw new Error(`stack ${this.config.stack}: only a regional stack has a bucket`);
-    return new ExistingBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, { settings: settings.bucket }, opts);
+    const { bucket } = kubernetesSettings(this.config);
+    if (bucket === undefined)
+      throw new Error(
+        `stack '${this.config.stack}': config key 'monitoring:kubernetes.bucket' is not set, and a ${args.purpose} bucket is needed (a global stack's Thanos Receive, for the regions whose ingestion.mode is remote-write); allowed: the existing bucket {type, name, endpoint, region, insecure} with its secret keys, as a region's kubernetes.bucket`,
+      );
+    return new ExistingBucket(`${this.config.namePrefix}-${args.purpose}-bucket`, { settings: bucket }, opts);
   }
 
   /** The credentials are in the objstore file every Thanos component mounts: no identity to bind. */

@@ -28,9 +28,14 @@ function databasePassword(config: StackConfig, { raw }: RuleContext): void {
   );
 }
 
+/** The stack's bucket: a region's own, or the global stack's for Thanos Receive where it names one. */
+function bucketOf(config: StackConfig) {
+  return config.cloud === "kubernetes" ? config.kubernetes?.bucket : undefined;
+}
+
 function bucketEndpoint(config: StackConfig, { fail }: RuleContext): void {
-  if (config.cloud !== "kubernetes" || config.tier !== "regional" || config.kubernetes === undefined) return;
-  const { bucket } = config.kubernetes;
+  const bucket = bucketOf(config);
+  if (bucket === undefined) return;
   if (bucket.type === "s3" && bucket.endpoint === undefined)
     fail(["kubernetes", "bucket", "endpoint"], "the S3-compatible store's host or host:port (required for type s3)");
   if (bucket.type === "gcs" && bucket.endpoint !== undefined)
@@ -38,9 +43,10 @@ function bucketEndpoint(config: StackConfig, { fail }: RuleContext): void {
 }
 
 function bucketCredentials(config: StackConfig, { raw }: RuleContext): void {
-  if (config.cloud !== "kubernetes" || config.tier !== "regional" || config.kubernetes === undefined) return;
+  const bucket = bucketOf(config);
+  if (bucket === undefined) return;
   const secret = (key: string, holds: string) => requireSecret(config.stack, raw, key, holds);
-  if (config.kubernetes.bucket.type === "s3") {
+  if (bucket.type === "s3") {
     secret(KUBERNETES_SECRET_KEYS.bucketAccessKey, "the bucket's S3 access key ID");
     secret(KUBERNETES_SECRET_KEYS.bucketSecretKey, "the bucket's S3 secret access key");
   } else {
