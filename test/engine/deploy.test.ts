@@ -7,7 +7,10 @@
  */
 import * as assert from "node:assert";
 import * as path from "node:path";
+import { RECEIVE, RECEIVE_BUCKET, rulerName, rulerQueryName } from "../../builders/global/layout";
+import type { KubeApiError } from "../../local/engine/kube-api";
 import { deploy, runInChild } from "../../local/engine/orchestrator";
+import { openStack } from "../../local/engine/workspace";
 import type { Operation, StackResult } from "../../local/engine/stack-run";
 import {
   ENGINE_OAUTH_CLIENT_SECRET,
@@ -20,6 +23,16 @@ import {
 } from "./engine-project";
 
 const POLICY_PACK = path.resolve(__dirname, "../../../policy/analyzer");
+/** The address the global cluster's load balancers get (its control plane's stand-in). */
+const GLOBAL_LOAD_BALANCER = "192.0.2.20";
+/** Thanos Receive's bucket on the S3-compatible store, once a region writes to it, and its keys. */
+const RECEIVE_BUCKET_SETTINGS = {
+  type: "s3",
+  name: "global-receive",
+  endpoint: "s3.example.internal:9000",
+  insecure: true,
+};
+const RECEIVE_BUCKET_SECRETS = { bucketAccessKey: "engine-test-access-key", bucketSecretKey: "engine-test-secret-key" };
 const REGIONS = ["us-east", "eu-west"] as const;
 const NAMESPACE = "monitoring";
 
@@ -53,7 +66,7 @@ describe("the real engine on local Kubernetes API servers", function () {
     const clusters = await Promise.all([
       project.startCluster("us-east", "192.0.2.11"),
       project.startCluster("eu-west", "192.0.2.12"),
-      project.startCluster("global", "192.0.2.20"),
+      project.startCluster("global", GLOBAL_LOAD_BALANCER),
     ]);
     for (const [i, region] of REGIONS.entries())
       await project.writeStack(region, regionalStackConfig(region), REGIONAL_SECRETS(clusters[i]));
@@ -241,6 +254,53 @@ describe("the real engine on local Kubernetes API servers", function () {
       .flatMap((s) => s.spec.template.spec.containers.map((c) => c.image))
       .filter((i) => i.includes("/prometheus/prometheus:"));
     assert.ok(images.length > 0 && images.every((i) => i.endsWith(":v3.13.99")), images.join(", "));
+  });
+
+  it("a region that can only send out: ap-south writes to the global tier's Receive, whose hashring, bucket readers and Ruler pair run Ready", async () => {
+    const global = await openStack("global", project.settings, async () => ({}));
+    for (const [key, value] of Object.entries(RECEIVE_BUCKET_SECRETS))
+      await global.setConfig(key, { value, secret: true });
+    project.editStack("global", (config) => {
+      (config.kubernetes as Record<string, unknown>).bucket = RECEIVE_BUCKET_SETTINGS;
+    });
+    project.editStack("ap-south", (config) => {
+      config.ingestion = {
+        mode: "remote-write",
+        receiveEndpoint: `${GLOBAL_LOAD_BALANCER}:${RECEIVE.remoteWritePort}`,
+      };
+    });
+    const results = await run("up", ["global"]);
+    assert.deepStrictEqual(
+      results.map((r) => r.result),
+      results.map(() => "succeeded"),
+      JSON.stringify(results),
+    );
+    const api = project.cluster("global").api;
+    const sets = await api.get<Workloads>(`/apis/apps/v1/namespaces/${NAMESPACE}/statefulsets`);
+    const deployments = await api.get<Workloads>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`);
+    const ready = Object.fromEntries(
+      [...sets.items, ...deployments.items].map((w) => [w.metadata.name, [w.spec.replicas, w.status.readyReplicas]]),
+    );
+    for (const name of [
+      RECEIVE.name,
+      RECEIVE_BUCKET.storeGateway,
+      RECEIVE_BUCKET.compactor,
+      rulerName("ap-south"),
+      rulerQueryName("ap-south"),
+    ]) {
+      assert.ok(ready[name], `${name} runs in the global cluster: ${JSON.stringify(ready)}`);
+      assert.strictEqual(ready[name][1], ready[name][0], `${name} is Ready`);
+    }
+    assert.ok(ready[RECEIVE.name][0]! >= 3);
+    const ingress = await api.get<{ spec: { type: string; loadBalancerSourceRanges: string[] } }>(
+      `/api/v1/namespaces/${NAMESPACE}/services/${RECEIVE.ingressService}`,
+    );
+    assert.strictEqual(ingress.spec.type, "LoadBalancer");
+    // The global tier dials nothing in a region that only sends out: its gateway's Service is gone.
+    await assert.rejects(
+      project.cluster("ap-south").api.get(`/api/v1/namespaces/${NAMESPACE}/services/global-region-gateway`),
+      (err: KubeApiError) => err.status === 404,
+    );
   });
 
   it("deploy destroy leaves every cluster and the state empty", async () => {
