@@ -67,6 +67,36 @@ export function endpoints(topology: Topology): Endpoints {
       });
     });
   }
+  for (const region of topology.plan.writingRegions) {
+    for (const a of region.agents)
+      server(a.name, `${region.name} Prometheus agent shard ${a.shard} replica ${a.replica} (writes to Receive)`);
+    list.push({
+      name: region.nodeExporter.name,
+      role: `${region.name} node-exporter`,
+      url: `http://${address(region.nodeExporter.port)}/metrics`,
+    });
+    list.push({
+      name: region.fleet.name,
+      role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`,
+      url: `http://${address(region.fleet.controlPort)}`,
+    });
+    server(region.rulerQuery.name, `Thanos Query of ${region.name}'s tenant (what its Rulers evaluate over)`);
+    for (const r of region.rulers)
+      server(r.name, `Thanos Ruler of ${region.name} (its rules, written to the federation)`);
+  }
+  const ingestion = topology.plan.global.ingestion;
+  if (ingestion) {
+    for (const r of ingestion.receives)
+      server(
+        r.name,
+        `Thanos Receive (StoreAPI grpc://${address(r.grpcPort)}, remote write https://${address(r.remoteWritePort)})`,
+      );
+    list.push({
+      name: "receive-ingress",
+      role: "the remote-write regions' endpoint: TLS passed through to a live Receive",
+      url: `https://${address(ingestion.ingressPort)}/api/v1/receive`,
+    });
+  }
   for (const f of topology.plan.global.federation) {
     server(f.name, "global federation Prometheus");
     server(f.sidecar.name, `Thanos sidecar of ${f.name} (StoreAPI grpc://${address(f.sidecar.grpcPort)})`);

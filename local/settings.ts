@@ -70,6 +70,12 @@ export interface LocalOptions {
   readonly endpointsFile: string;
   /** The regions to run, a subset of LOCAL_REGIONS (default: all); the global tier federates only these. */
   readonly regions?: readonly string[];
+  /**
+   * The regions among those run whose `ingestion.mode` is remote-write: agents writing to the global tier's
+   * Thanos Receive, their rules evaluated by a Ruler pair (default: none, every region in sidecar mode, as the
+   * tests and the benchmark that read the regions' sidecars, store gateways and buckets need).
+   */
+  readonly remoteWriteRegions?: readonly string[];
   /** Scrape and rule evaluation interval of the regional Prometheus (default: LOCAL_TIMING's), for loads that 1s cannot carry. */
   readonly regionalInterval?: string;
   /**
@@ -88,6 +94,9 @@ export interface LocalOptions {
    */
   readonly peerTimeout?: string;
 }
+
+/** What `npm start` runs in remote-write mode: one region in each mode, us-east dialled and eu-west writing out. */
+export const RUNNER_REMOTE_WRITE_REGIONS: readonly string[] = ["eu-west"];
 
 export const DEFAULT_OPTIONS: LocalOptions = {
   shards: 1,
