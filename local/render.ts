@@ -70,6 +70,7 @@ export const LOCAL_ADAPTATIONS = [
   "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
   "The Query Frontend keeps its results in memory: locally there is one frontend replica, so a shared memcached has nothing to share (the clusters' memcached config is started by the pinned Thanos in test/binaries/thanos-response-cache.test.ts, and the benchmark measures both caches side by side).",
   "The region gateway's two replicas share their federation and StoreAPI ports (SO_REUSEPORT) in place of the load balancer, and its StoreAPI listens on one port per route in place of the global cluster's per-StoreAPI names (Thanos Query needs an address per endpoint); each replica has its own metrics port.",
+  "Receive's ingress is a TCP passthrough in the runner (each connection to a live Receive, TLS end to end) in place of the global tier's load balancer; it is the remote-write regions' `ingestion.receiveEndpoint`, and where the tests cut their link. Each Receive has its own Cap'n Proto replication port (one host).",
 ] as const;
 
 /**
@@ -81,9 +82,10 @@ export const EXPECTED_LOCAL_WARNINGS: readonly RegExp[] = [
   /found that TSDB block time is not 2h/,
   // Receive marks itself not ready while it loads its hashring file, once at every start.
   /"msg":"changing probe status","reason":"hashring has changed; server is not ready to receive requests"/,
-  // A stateless Ruler's remote-write queue can look for its write-ahead log before the Ruler has made it, once
-  // at start; it tails it from then on (the checks see the Ruler's series at the federation).
-  /"err":"Segments: open [^"]*\/data\/wal: no such file or directory","level":"error","msg":"error tailing WAL"/,
+  // A stateless Ruler's remote-write queue can look for its write-ahead log (or its first segment) before the
+  // Ruler has made it, once at start, and tails it from the next try on (the checks see the Ruler's series at
+  // the federation).
+  /"err":"(Segments: open [^"]*\/data\/wal: no such file or directory|failed to find segment for index)","level":"error","msg":"error tailing WAL"/,
 ];
 
 export interface RenderedTopology {
