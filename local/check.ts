@@ -316,10 +316,11 @@ export async function queryDeduplicatesReplicas(topology: Topology): Promise<voi
   const counts = (result: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[]) =>
     new Map(result.map((s) => [s.metric.region, Number(s.value[1])]));
   const receives = topology.plan.global.ingestion?.receives.length ?? 0;
-  const copies = (region: LocalRegion | LocalWritingRegion) =>
-    region.plan.replicas * ("agents" in region ? receives : 1);
-  const expected = (region: LocalRegion | LocalWritingRegion, replicas: number) =>
-    region.fleet.targetPorts.length * replicas;
+  // Raw copies of each target's series: one per replica, and a writing region's once more per Receive replica.
+  const regions = [
+    ...topology.plan.regions.map((region) => ({ region, copies: region.plan.replicas })),
+    ...topology.plan.writingRegions.map((region) => ({ region, copies: region.plan.replicas * receives })),
+  ];
   await waitFor(
     "Thanos Query to answer for every target of every region through the frontend",
     ALERT_TIMEOUT_MS,
@@ -330,9 +331,10 @@ export async function queryDeduplicatesReplicas(topology: Topology): Promise<voi
       ]);
       const d = counts(deduplicated.result);
       const r = counts(raw.result);
-      return [...topology.plan.regions, ...topology.plan.writingRegions].every(
-        (region) =>
-          d.get(region.name) === expected(region, 1) && r.get(region.name) === expected(region, copies(region)),
+      return regions.every(
+        ({ region, copies }) =>
+          d.get(region.name) === region.fleet.targetPorts.length &&
+          r.get(region.name) === region.fleet.targetPorts.length * copies,
       )
         ? true
         : undefined;

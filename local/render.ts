@@ -64,7 +64,7 @@ export type { ReadinessProbe } from "./render-support";
 export const LOCAL_ADAPTATIONS = [
   "Kubernetes discovery is off (no cluster): node-exporter, the store gateways and the compactor are static jobs under the job names discovery gives them; the fleet is a static job of the region's config.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
-  "Intervals are seconds (settings.ts), alert `for` durations are shortened (3s, the global alerts' 8s), and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
+  "Intervals are seconds (settings.ts), alert `for` durations are shortened (3s, the global alerts' 20s), and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
   "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
   "Buckets are emulators: us-east's S3 bucket on moto, eu-west's GCS bucket on fake-gcs-server. The objstore config is the clusters' with only the endpoint and test credentials changed (static S3 keys, a GCS service-account key whose token URI is the runner's), and every Thanos process has the metadata address disabled.",
   "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
@@ -490,10 +490,11 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
         ...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]),
         ...federation.prometheusSpecs,
         ...writingRegions.flatMap((r) => r.agentSpecs),
+        ...(ingestion?.rulerQuerySpecs ?? []),
       ],
-      [...federation.sidecarSpecs, queryPath.querySpec, ...(ingestion?.rulerQuerySpecs ?? [])],
       // The Rulers evaluate over their tenant Query and write to the federation from their first evaluation.
-      [queryPath.frontendSpec, ...(ingestion?.rulerSpecs ?? [])],
+      [...federation.sidecarSpecs, queryPath.querySpec, ...(ingestion?.rulerSpecs ?? [])],
+      [queryPath.frontendSpec],
     ],
     prometheus,
     agents,

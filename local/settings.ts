@@ -14,9 +14,11 @@ export const LOCAL_TIMING = {
    * The global alerts' `for`: longer than three federation scrapes, so one scrape a busy machine lets time out
    * (or the first one after the start) does not raise RegionUnreachable; and longer than the federation waits
    * at the start for Thanos Query and the frontend, which start after it (up to 7s seen on two busy cores), so
-   * ThanosQueryIsDown and ThanosQueryFrontendIsDown stay pending.
+   * ThanosQueryIsDown and ThanosQueryFrontendIsDown stay pending; and longer than a remote-write region's first
+   * recorded series take to reach it (its agents' first batch, its Rulers' first evaluation and their first
+   * batch, each batch up to 5s: 15s seen), so its RegionUnreachable stays pending too.
    */
-  globalAlertFor: "12s",
+  globalAlertFor: "20s",
   groupWait: "1s",
   groupInterval: "5s",
   repeatInterval: "1h",
