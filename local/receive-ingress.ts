@@ -49,12 +49,14 @@ export class ReceiveIngress {
   private pass(client: net.Socket): void {
     this.track(client);
     client.pause();
+    // Round robin over the connections; one refused moves on to the next backend after the one it tried.
+    const first = this.next++;
     const attempt = (tried: number) => {
       if (tried === this.backendPorts.length || client.destroyed) {
         client.destroy();
         return;
       }
-      const port = this.backendPorts[this.next++ % this.backendPorts.length];
+      const port = this.backendPorts[(first + tried) % this.backendPorts.length];
       const backend = net.connect(port, LOOPBACK);
       let connected = false;
       backend.on("error", () => {
@@ -65,10 +67,11 @@ export class ReceiveIngress {
       backend.once("connect", () => {
         connected = true;
         this.track(backend);
+        // Each side's end is passed on by the pipes (what was written first is delivered); a reset is an error,
+        // which drops the other side at once.
         client.pipe(backend);
         backend.pipe(client);
         client.once("close", () => backend.destroy());
-        backend.once("close", () => client.destroy());
         client.resume();
       });
     };
