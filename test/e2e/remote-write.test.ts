@@ -132,14 +132,22 @@ describe(`remote-write mode end to end: ${DIALLED} dialled, ${WRITING} writing t
     assert.deepStrictEqual([perRegion(DIALLED), perRegion(WRITING)], [TARGETS_PER_REGION, TARGETS_PER_REGION]);
     // The Rulers' recorded series reach the federation as the dialled region's /federate does.
     await recordingRulesReachFederation(topology);
-    const rulers = await query(
-      topology.access(topology.plan.global.federation[0].name),
-      `count by (prometheus_replica) (${RECORDED.requestRate}{region="${WRITING}"})`,
-    );
-    assert.deepStrictEqual(
-      rulers.map((s) => s.metric.prometheus_replica).sort(),
-      topology.writingRegion(WRITING).rulers.map((r) => r.replica),
-    );
+    // Each Ruler writes to every federation replica (the second's first batch may come a few seconds later).
+    const rulers = topology.writingRegion(WRITING).rulers.map((r) => r.replica);
+    for (const f of topology.plan.global.federation) {
+      await waitFor(`${f.name} to hold the recorded series of both ${WRITING} Rulers`, 60_000, async () => {
+        const written = await query(
+          topology.access(f.name),
+          `count by (prometheus_replica) (${RECORDED.requestRate}{region="${WRITING}"})`,
+        );
+        return written
+          .map((s) => s.metric.prometheus_replica)
+          .sort()
+          .join() === rulers.join()
+          ? true
+          : undefined;
+      });
+    }
     report(
       `raw: ${raw.result.map((s) => `${s.metric.region}${s.metric.receive_replica ? `/${s.metric.receive_replica}` : ""} ${s.value[1]}`).join(", ")}; deduplicated: ${TARGETS_PER_REGION} per region`,
     );
