@@ -171,11 +171,7 @@ export class PrometheusShards extends pulumi.ComponentResource {
       );
       const state = plan.retiringShards.includes(shard) ? "retiring" : "active";
       const shardConfig = { configMapName: configMap.metadata.name, template };
-      this.statefulSets.push(
-        agents
-          ? agentStatefulSet(w, name, shardConfig, state, args)
-          : shardStatefulSet(w, name, shardConfig, state, args),
-      );
+      this.statefulSets.push(shardStatefulSet(w, name, shardConfig, state, args));
       disruptionBudget(w, { name });
     }
     this.registerOutputs({});
@@ -188,6 +184,50 @@ interface ShardConfig {
   readonly template: pulumi.Output<string>;
 }
 
+/** Probes of Prometheus (and of an agent): exec, because the web endpoint wants basic auth, which an httpGet probe could only send in clear text. */
+function prometheusProbe(command: "healthy" | "ready", failureThreshold: number) {
+  return {
+    exec: {
+      command: promtoolCheckCommand(command, {
+        promtool: "promtool",
+        url: `https://localhost:${PORTS.prometheusWeb}`,
+        clientConfigFile: PATHS.localClientConfigFile,
+      }),
+    },
+    periodSeconds: 15,
+    timeoutSeconds: 10,
+    failureThreshold,
+  };
+}
+
+const PROMETHEUS_PROBES = { liveness: prometheusProbe("healthy", 6), readiness: prometheusProbe("ready", 3) };
+
+function mount(volume: string, mountPath: string, readOnly = true) {
+  return { name: volume, mountPath, readOnly };
+}
+
+/** Substitutes the pod's name into the shard's config template (Prometheus and an agent alike). */
+function initConfigContainer() {
+  return container({
+    name: "init-config",
+    image: IMAGES.prometheus,
+    command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
+    args: [],
+    env: [fieldEnv("POD_NAME", "metadata.name")],
+    resources: INIT_SIZE,
+    volumeMounts: [mount("config", PATHS.configTemplateDir), mount("config-out", PATHS.configOutDir, false)],
+  });
+}
+
+/** What a shard's pods run besides the init container: Prometheus and its sidecar, or an agent alone. */
+interface ShardPod {
+  readonly containers: k8s.types.input.core.v1.Container[];
+  readonly volumes: k8s.types.input.core.v1.Volume[];
+  readonly annotations: Record<string, pulumi.Input<string>>;
+  /** The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP. */
+  readonly shareProcessNamespace?: boolean;
+}
+
 function shardStatefulSet(
   w: Workload,
   name: string,
@@ -196,147 +236,7 @@ function shardStatefulSet(
   args: PrometheusShardsArgs,
 ): k8s.apps.v1.StatefulSet {
   const { plan, mounts } = args;
-  const size = plan.sizing;
-  const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
-    // Exec, because the web endpoint wants basic auth, which an httpGet probe could only send in clear text.
-    exec: {
-      command: promtoolCheckCommand(command, {
-        promtool: "promtool",
-        url: `https://localhost:${PORTS.prometheusWeb}`,
-        clientConfigFile: PATHS.localClientConfigFile,
-      }),
-    },
-    periodSeconds: 15,
-    timeoutSeconds: 10,
-    failureThreshold,
-  });
-  const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
-  return new k8s.apps.v1.StatefulSet(
-    name,
-    {
-      metadata: metadata(w, name, { [SHARD_STATE_ANNOTATION]: state }),
-      spec: {
-        serviceName: NAMES.prometheusService,
-        replicas: plan.replicas,
-        podManagementPolicy: "Parallel",
-        selector: { matchLabels: w.selector },
-        template: {
-          metadata: { labels: w.labels, annotations: { "checksum/tls": configChecksum(mounts.tlsChecksum) } },
-          spec: {
-            serviceAccountName: NAMES.prometheusServiceAccount,
-            securityContext: podSecurityContext(),
-            // The sidecar's reloader finds Prometheus among the pod's processes and sends it SIGHUP.
-            shareProcessNamespace: true,
-            terminationGracePeriodSeconds: 120,
-            ...spread(w.selector),
-            initContainers: [
-              container({
-                name: "init-config",
-                image: IMAGES.prometheus,
-                command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
-                args: [],
-                env: [fieldEnv("POD_NAME", "metadata.name")],
-                resources: INIT_SIZE,
-                volumeMounts: [
-                  mount("config", PATHS.configTemplateDir),
-                  mount("config-out", PATHS.configOutDir, false),
-                ],
-              }),
-            ],
-            containers: [
-              container({
-                name: "prometheus",
-                image: IMAGES.prometheus,
-                args: clusterRegionalArgs(args.config, size).prometheus,
-                ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
-                resources: size.prometheus,
-                volumeMounts: [
-                  mount("config-out", PATHS.configOutDir),
-                  mount("rules", PATHS.rulesDir),
-                  mount("secrets", PATHS.prometheusSecretsDir),
-                  mount("tls", PATHS.tlsDir),
-                  mount("alertmanagers", PATHS.alertmanagerTargetsDir),
-                  ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
-                  mount("data", PATHS.prometheusData, false),
-                ],
-                probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
-              }),
-              container({
-                name: "thanos-sidecar",
-                image: IMAGES.thanos,
-                args: clusterRegionalArgs(args.config, size).sidecar,
-                env: [fieldEnv("POD_NAME", "metadata.name")],
-                ports: [
-                  { name: "grpc", containerPort: PORTS.thanosGrpc },
-                  { name: "sidecar-http", containerPort: PORTS.thanosHttp },
-                ],
-                resources: size.sidecar,
-                volumeMounts: [
-                  mount("config", PATHS.configTemplateDir),
-                  mount("config-out", PATHS.configOutDir, false),
-                  mount("rules", PATHS.rulesDir),
-                  mount("secrets", PATHS.prometheusSecretsDir),
-                  mount("tls", PATHS.tlsDir),
-                  mount("objstore", PATHS.objstoreDir),
-                  // The shipper records what it uploaded in the TSDB directory.
-                  mount("data", PATHS.prometheusData, false),
-                ],
-                probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
-              }),
-            ],
-            volumes: [
-              { name: "config", configMap: { name: config.configMapName } },
-              // Holds the substituted config only (the pod's name in place of the placeholder).
-              { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
-              { name: "rules", configMap: { name: mounts.rulesConfigMap } },
-              { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
-              { name: "tls", secret: { secretName: mounts.tlsSecret } },
-              // Written by the global stack; the region runs (without alert delivery) before it exists.
-              { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
-              { name: "objstore", secret: { secretName: mounts.objstoreSecret } },
-              // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
-              ...(mounts.teamCredentialsSecret
-                ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }]
-                : []),
-            ],
-          },
-        },
-        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
-      },
-    },
-    w.opts,
-  );
-}
-
-/**
- * A remote-write region's shard: Prometheus in agent mode, no sidecar. The init container substitutes the pod's
- * name into the config as in sidecar mode; with no reloader beside it, a config change rolls the pods (the
- * config's checksum is in the template), and the write-ahead log on the volume carries their samples over.
- */
-function agentStatefulSet(
-  w: Workload,
-  name: string,
-  config: ShardConfig,
-  state: "active" | "retiring",
-  args: PrometheusShardsArgs,
-): k8s.apps.v1.StatefulSet {
-  const { plan, mounts } = args;
-  if (!mounts.remoteWriteSecret)
-    throw new Error(`stack '${args.config.stack}': a remote-write region's agents need their client certificate`);
-  const size = plan.sizing;
-  const probe = (command: "healthy" | "ready", failureThreshold: number) => ({
-    exec: {
-      command: promtoolCheckCommand(command, {
-        promtool: "promtool",
-        url: `https://localhost:${PORTS.prometheusWeb}`,
-        clientConfigFile: PATHS.localClientConfigFile,
-      }),
-    },
-    periodSeconds: 15,
-    timeoutSeconds: 10,
-    failureThreshold,
-  });
-  const mount = (volume: string, mountPath: string, readOnly = true) => ({ name: volume, mountPath, readOnly });
+  const pod = isRemoteWrite(args.config) ? agentPod(config, args) : sidecarPod(args);
   return new k8s.apps.v1.StatefulSet(
     name,
     {
@@ -349,66 +249,127 @@ function agentStatefulSet(
         template: {
           metadata: {
             labels: w.labels,
-            annotations: {
-              "checksum/tls": configChecksum(mounts.tlsChecksum),
-              "checksum/config": configChecksum(config.template),
-            },
+            annotations: { "checksum/tls": configChecksum(mounts.tlsChecksum), ...pod.annotations },
           },
           spec: {
             serviceAccountName: NAMES.prometheusServiceAccount,
             securityContext: podSecurityContext(),
+            ...(pod.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
             terminationGracePeriodSeconds: 120,
             ...spread(w.selector),
-            initContainers: [
-              container({
-                name: "init-config",
-                image: IMAGES.prometheus,
-                command: substituteConfigCommand(PATHS.configTemplateFile, PATHS.configOutFile),
-                args: [],
-                env: [fieldEnv("POD_NAME", "metadata.name")],
-                resources: INIT_SIZE,
-                volumeMounts: [
-                  mount("config", PATHS.configTemplateDir),
-                  mount("config-out", PATHS.configOutDir, false),
-                ],
-              }),
-            ],
-            containers: [
-              container({
-                name: "prometheus",
-                image: IMAGES.prometheus,
-                args: regionalAgentArgs(args.config),
-                ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
-                resources: size.prometheus,
-                volumeMounts: [
-                  mount("config-out", PATHS.configOutDir),
-                  mount("secrets", PATHS.prometheusSecretsDir),
-                  mount("tls", PATHS.tlsDir),
-                  mount("remote-write", PATHS.remoteWriteTlsDir),
-                  ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
-                  mount("data", PATHS.agentData, false),
-                ],
-                probes: { liveness: probe("healthy", 6), readiness: probe("ready", 3) },
-              }),
-            ],
+            initContainers: [initConfigContainer()],
+            containers: pod.containers,
             volumes: [
               { name: "config", configMap: { name: config.configMapName } },
+              // Holds the substituted config only (the pod's name in place of the placeholder).
               { name: "config-out", emptyDir: { sizeLimit: config.template.apply(renderedFileVolumeSize) } },
               { name: "secrets", secret: { secretName: mounts.prometheusSecret } },
               { name: "tls", secret: { secretName: mounts.tlsSecret } },
-              { name: "remote-write", secret: { secretName: mounts.remoteWriteSecret } },
+              // Read by Prometheus alone (its scrapes); the sidecar does not mount it.
               ...(mounts.teamCredentialsSecret
                 ? [{ name: "team-credentials", secret: { secretName: mounts.teamCredentialsSecret } }]
                 : []),
+              ...pod.volumes,
             ],
           },
         },
-        // The write-ahead log, which holds what Receive has not taken yet, survives a restart.
-        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, size.prometheus.diskGiB)],
+        // The TSDB, or an agent's write-ahead log holding what Receive has not taken yet: both survive a restart.
+        volumeClaimTemplates: [persistentVolumeClaim("data", args.storageClassName, plan.sizing.prometheus.diskGiB)],
       },
     },
     w.opts,
   );
+}
+
+/** What Prometheus mounts in either mode. */
+function prometheusMounts(mounts: PrometheusMounts, dataDir: string) {
+  return [
+    mount("config-out", PATHS.configOutDir),
+    mount("secrets", PATHS.prometheusSecretsDir),
+    mount("tls", PATHS.tlsDir),
+    ...(mounts.teamCredentialsSecret ? [mount("team-credentials", PATHS.teamCredentialsDir)] : []),
+    mount("data", dataDir, false),
+  ];
+}
+
+/** A sidecar-mode shard: Prometheus evaluating the region's rules, and the Thanos sidecar that uploads its blocks. */
+function sidecarPod(args: PrometheusShardsArgs): ShardPod {
+  const { mounts } = args;
+  const size = args.plan.sizing;
+  const regionalArgs = clusterRegionalArgs(args.config, size);
+  return {
+    shareProcessNamespace: true,
+    annotations: {},
+    containers: [
+      container({
+        name: "prometheus",
+        image: IMAGES.prometheus,
+        args: regionalArgs.prometheus,
+        ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
+        resources: size.prometheus,
+        volumeMounts: [
+          ...prometheusMounts(mounts, PATHS.prometheusData),
+          mount("rules", PATHS.rulesDir),
+          mount("alertmanagers", PATHS.alertmanagerTargetsDir),
+        ],
+        probes: PROMETHEUS_PROBES,
+      }),
+      container({
+        name: "thanos-sidecar",
+        image: IMAGES.thanos,
+        args: regionalArgs.sidecar,
+        env: [fieldEnv("POD_NAME", "metadata.name")],
+        ports: [
+          { name: "grpc", containerPort: PORTS.thanosGrpc },
+          { name: "sidecar-http", containerPort: PORTS.thanosHttp },
+        ],
+        resources: size.sidecar,
+        volumeMounts: [
+          mount("config", PATHS.configTemplateDir),
+          mount("config-out", PATHS.configOutDir, false),
+          mount("rules", PATHS.rulesDir),
+          mount("secrets", PATHS.prometheusSecretsDir),
+          mount("tls", PATHS.tlsDir),
+          mount("objstore", PATHS.objstoreDir),
+          // The shipper records what it uploaded in the TSDB directory.
+          mount("data", PATHS.prometheusData, false),
+        ],
+        probes: httpProbes(PORTS.thanosHttp, PROBE_TIMING),
+      }),
+    ],
+    volumes: [
+      { name: "rules", configMap: { name: mounts.rulesConfigMap } },
+      // Written by the global stack; the region runs (without alert delivery) before it exists.
+      { name: "alertmanagers", configMap: { name: NAMES.alertmanagerTargetsConfigMap, optional: true } },
+      { name: "objstore", secret: { secretName: mounts.objstoreSecret } },
+    ],
+  };
+}
+
+/**
+ * A remote-write region's shard: Prometheus in agent mode, no sidecar. With no reloader beside it, a config
+ * change rolls the pods (the config's checksum is in the template), and the write-ahead log on the volume
+ * carries their samples over.
+ */
+function agentPod(config: ShardConfig, args: PrometheusShardsArgs): ShardPod {
+  const { mounts } = args;
+  if (!mounts.remoteWriteSecret)
+    throw new Error(`stack '${args.config.stack}': a remote-write region's agents need their client certificate`);
+  return {
+    annotations: { "checksum/config": configChecksum(config.template) },
+    containers: [
+      container({
+        name: "prometheus",
+        image: IMAGES.prometheus,
+        args: regionalAgentArgs(args.config),
+        ports: [{ name: "web", containerPort: PORTS.prometheusWeb }],
+        resources: args.plan.sizing.prometheus,
+        volumeMounts: [...prometheusMounts(mounts, PATHS.agentData), mount("remote-write", PATHS.remoteWriteTlsDir)],
+        probes: PROMETHEUS_PROBES,
+      }),
+    ],
+    volumes: [{ name: "remote-write", secret: { secretName: mounts.remoteWriteSecret } }],
+  };
 }
 
 /** Read access for service discovery and the kubelet's metrics, exactly what the scrape jobs use (builders/prometheus/rbac.ts). */
