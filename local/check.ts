@@ -278,7 +278,7 @@ async function bucketBlocks(topology: Topology, region: string): Promise<string[
     .filter((b): b is string => b !== undefined);
 }
 
-/** Blocks reach each region's bucket, and every store gateway of the region has loaded some. */
+/** Blocks reach each sidecar-mode region's bucket, and every store gateway of the region has loaded some. */
 export async function blocksReachBucketsAndStores(topology: Topology): Promise<void> {
   for (const region of topology.plan.regions) {
     await waitFor(`a block in ${region.name}'s bucket`, UPLOAD_TIMEOUT_MS, async () =>
@@ -294,7 +294,7 @@ export async function blocksReachBucketsAndStores(topology: Topology): Promise<v
   }
 }
 
-/** Each region's compactor has completed a run over its bucket and is not halted. */
+/** Each sidecar-mode region's compactor has completed a run over its bucket and is not halted. */
 export async function compactorsRunWithoutHalting(topology: Topology): Promise<void> {
   for (const region of topology.plan.regions) {
     const access = topology.access(region.compactor.name);
@@ -393,10 +393,10 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
   await run("a query through the Query Frontend returns each target once, not once per replica", () =>
     queryDeduplicatesReplicas(topology),
   );
-  await run("blocks reach every region's bucket and its store gateways serve them", () =>
+  await run("blocks reach every sidecar-mode region's bucket and its store gateways serve them", () =>
     blocksReachBucketsAndStores(topology),
   );
-  await run("every region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
+  await run("every sidecar-mode region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
   await run("no Thanos process logs an error or warning", async () => thanosLogsAreClean(topology));
   const region = topology.plan.regions[0];
   await run(`an alert induced in ${region.name} reaches the webhook, at most once per Alertmanager peer`, () =>
