@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import { metricValue, request, query, ruleGroups, thanosQuery } from "./client";
-import { type LocalPrometheus, type LocalRegion, address } from "./plan";
+import { type LocalPrometheus, type LocalRegion, type LocalWritingRegion, address, everyRegion } from "./plan";
 import { EXPECTED_LOCAL_WARNINGS } from "./render";
 import { FLEET_JOB } from "./settings";
 import type { Log, Topology } from "./topology";
@@ -17,7 +17,7 @@ export const TARGET_DOWN = "TargetDown";
 
 /** Every federation Prometheus holds the recording rules of every region. */
 export async function recordingRulesReachFederation(topology: Topology): Promise<void> {
-  const expected = topology.plan.regions.map((r) => r.name);
+  const expected = everyRegion(topology.plan).map((r) => r.name);
   for (const [name, access] of topology.rendered.federation) {
     const found = await topology.regionsWithRecordingRules(access);
     const missing = expected.filter((r) => !found.includes(r));
@@ -26,13 +26,15 @@ export async function recordingRulesReachFederation(topology: Topology): Promise
 }
 
 /**
- * Every rule of every Prometheus, regional and federation, evaluates without error: a default alert or
- * recording rule that fails on real series (many-to-many matching, duplicate label sets) is as silent as a
- * missing one. Waits until each rule has been evaluated once, then names every rule that reports an error.
+ * Every rule of every Prometheus, regional and federation, and of every remote-write region's Rulers,
+ * evaluates without error: a default alert or recording rule that fails on real series (many-to-many
+ * matching, duplicate label sets) is as silent as a missing one. Waits until each rule has been evaluated
+ * once, then names every rule that reports an error.
  */
 export async function everyRuleEvaluates(topology: Topology): Promise<void> {
   const servers = [
     ...topology.plan.regions.flatMap((r) => r.prometheus.map((p) => [p.name, topology.access(p.name)] as const)),
+    ...topology.plan.writingRegions.flatMap((r) => r.rulers.map((p) => [p.name, topology.access(p.name)] as const)),
     ...topology.rendered.federation,
   ];
   const problems: string[] = [];
@@ -84,6 +86,40 @@ export async function eachTargetScrapedByOneShard(topology: Topology, region: Lo
   if (problems.length > 0) throw new Error(`${region.name}: ${problems.join("; ")}`);
 }
 
+/**
+ * The same for a remote-write region, whose agents answer no query: through Thanos Query's raw answer (the
+ * series Receive holds), each synthetic target is under exactly one shard, and under every replica of it.
+ */
+export async function eachWrittenTargetScrapedByOneShard(
+  topology: Topology,
+  region: LocalWritingRegion,
+): Promise<void> {
+  const all = region.fleet.targetPorts.map(address).sort();
+  const replicasOf = (shard: number) => region.agents.filter((a) => a.shard === shard).length;
+  const expr = `group by (instance, shard, prometheus_replica) (up{job="${FLEET_JOB}", region="${region.name}"})`;
+  const owners = await waitFor(`every ${region.name} target to be written to Receive`, ALERT_TIMEOUT_MS, async () => {
+    const { result } = await thanosQuery(topology.rendered.query, expr, { dedup: false });
+    const byTarget = new Map<string, { shards: Set<string>; replicas: number }>();
+    for (const s of result) {
+      const owner = byTarget.get(s.metric.instance) ?? { shards: new Set<string>(), replicas: 0 };
+      owner.shards.add(s.metric.shard);
+      owner.replicas += 1;
+      byTarget.set(s.metric.instance, owner);
+    }
+    const complete = all.every((t) => {
+      const owner = byTarget.get(t);
+      return owner !== undefined && owner.replicas >= replicasOf(Number([...owner.shards][0]));
+    });
+    return complete ? byTarget : undefined;
+  });
+  const problems = [...owners]
+    .filter(([, o]) => o.shards.size !== 1 || o.replicas !== replicasOf(Number([...o.shards][0])))
+    .map(([t, o]) => `${t} is under shards ${[...o.shards].join(", ")} with ${o.replicas} replica series`);
+  const strangers = [...owners.keys()].filter((t) => !all.includes(t));
+  if (strangers.length > 0) problems.push(`unknown targets written: ${strangers.join(", ")}`);
+  if (problems.length > 0) throw new Error(`${region.name}: ${problems.join("; ")}`);
+}
+
 /** Time after a first notification within which a peer that missed the mesh's notification log would send its own. */
 export function meshDuplicateWindowMs(peers: number, peerTimeout: string): number {
   return peers * (parseDuration(peerTimeout) ?? 0) * 1000 + 2000;
@@ -127,7 +163,11 @@ export async function receivedAlerts(
 }
 
 /** Makes one synthetic target fail its scrapes (or recover). */
-export async function setTargetFailing(region: LocalRegion, targetPort: number, failing: boolean): Promise<void> {
+export async function setTargetFailing(
+  region: Pick<LocalRegion, "fleet">,
+  targetPort: number,
+  failing: boolean,
+): Promise<void> {
   await request(
     { url: `http://${address(region.fleet.controlPort)}` },
     `/targets/${targetPort}/${failing ? "fail" : "recover"}`,
@@ -165,6 +205,35 @@ export async function inducedAlertIsDelivered(
       );
     }
     await everyPeerHolds(topology, labels);
+  } finally {
+    await setTargetFailing(region, targetPort, false);
+  }
+}
+
+/**
+ * Breaks one target of a remote-write region: its agents write the failed scrapes to Receive, both of the
+ * region's Rulers fire TargetDown over its tenant Query to every Alertmanager peer (their replica label
+ * dropped, so each peer holds it once), and the webhook receives it as deliveryProblem allows. Returns every
+ * copy the webhook received. The target is mended afterwards.
+ */
+export async function inducedWrittenAlertIsDelivered(
+  topology: Topology,
+  region: LocalWritingRegion,
+  targetPort: number,
+): Promise<ReceivedAlert[]> {
+  const labels = { alertname: TARGET_DOWN, region: region.name, job: FLEET_JOB, instance: address(targetPort) };
+  const since = Date.now();
+  await setTargetFailing(region, targetPort, true);
+  try {
+    const received = await receivedAlerts(topology, labels, ALERT_TIMEOUT_MS, since);
+    const problem = deliveryProblem(
+      `the alert about ${labels.instance} in ${region.name}`,
+      received.length,
+      topology.plan.global.alertmanagers.length,
+    );
+    if (problem) throw new Error(problem);
+    await everyPeerHolds(topology, labels);
+    return received;
   } finally {
     await setTargetFailing(region, targetPort, false);
   }
@@ -209,7 +278,7 @@ async function bucketBlocks(topology: Topology, region: string): Promise<string[
     .filter((b): b is string => b !== undefined);
 }
 
-/** Blocks reach each region's bucket, and every store gateway of the region has loaded some. */
+/** Blocks reach each sidecar-mode region's bucket, and every store gateway of the region has loaded some. */
 export async function blocksReachBucketsAndStores(topology: Topology): Promise<void> {
   for (const region of topology.plan.regions) {
     await waitFor(`a block in ${region.name}'s bucket`, UPLOAD_TIMEOUT_MS, async () =>
@@ -225,7 +294,7 @@ export async function blocksReachBucketsAndStores(topology: Topology): Promise<v
   }
 }
 
-/** Each region's compactor has completed a run over its bucket and is not halted. */
+/** Each sidecar-mode region's compactor has completed a run over its bucket and is not halted. */
 export async function compactorsRunWithoutHalting(topology: Topology): Promise<void> {
   for (const region of topology.plan.regions) {
     const access = topology.access(region.compactor.name);
@@ -238,14 +307,20 @@ export async function compactorsRunWithoutHalting(topology: Topology): Promise<v
 }
 
 /**
- * Through the Query Frontend, each target of each region is one series (its shard's replicas deduplicated),
- * where the raw answer holds one per replica.
+ * Through the Query Frontend, each target of each region is one series (its shard's replicas, and for a
+ * remote-write region Receive's copies too, deduplicated), where the raw answer holds one per replica (and per
+ * Receive replica: a remote-write region's series come from Receive).
  */
 export async function queryDeduplicatesReplicas(topology: Topology): Promise<void> {
   const expr = `count by (region) (up{job="${FLEET_JOB}"})`;
   const counts = (result: readonly { metric: Readonly<Record<string, string>>; value: readonly [number, string] }[]) =>
     new Map(result.map((s) => [s.metric.region, Number(s.value[1])]));
-  const expected = (region: LocalRegion, replicas: number) => region.fleet.targetPorts.length * replicas;
+  const receives = topology.plan.global.ingestion?.receives.length ?? 0;
+  // Raw copies of each target's series: one per replica, and a writing region's once more per Receive replica.
+  const regions = [
+    ...topology.plan.regions.map((region) => ({ region, copies: region.plan.replicas })),
+    ...topology.plan.writingRegions.map((region) => ({ region, copies: region.plan.replicas * receives })),
+  ];
   await waitFor(
     "Thanos Query to answer for every target of every region through the frontend",
     ALERT_TIMEOUT_MS,
@@ -256,9 +331,10 @@ export async function queryDeduplicatesReplicas(topology: Topology): Promise<voi
       ]);
       const d = counts(deduplicated.result);
       const r = counts(raw.result);
-      return topology.plan.regions.every(
-        (region) =>
-          d.get(region.name) === expected(region, 1) && r.get(region.name) === expected(region, region.plan.replicas),
+      return regions.every(
+        ({ region, copies }) =>
+          d.get(region.name) === region.fleet.targetPorts.length &&
+          r.get(region.name) === region.fleet.targetPorts.length * copies,
       )
         ? true
         : undefined;
@@ -309,17 +385,30 @@ export async function runChecks(topology: Topology, log: Log): Promise<string[]>
       eachTargetScrapedByOneShard(topology, region),
     );
   }
+  for (const region of topology.plan.writingRegions) {
+    await run(`each ${region.name} target is scraped by exactly one shard and written to Receive`, () =>
+      eachWrittenTargetScrapedByOneShard(topology, region),
+    );
+  }
   await run("a query through the Query Frontend returns each target once, not once per replica", () =>
     queryDeduplicatesReplicas(topology),
   );
-  await run("blocks reach every region's bucket and its store gateways serve them", () =>
+  await run("blocks reach every sidecar-mode region's bucket and its store gateways serve them", () =>
     blocksReachBucketsAndStores(topology),
   );
-  await run("every region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
+  await run("every sidecar-mode region's compactor runs without halting", () => compactorsRunWithoutHalting(topology));
   await run("no Thanos process logs an error or warning", async () => thanosLogsAreClean(topology));
   const region = topology.plan.regions[0];
   await run(`an alert induced in ${region.name} reaches the webhook, at most once per Alertmanager peer`, () =>
     inducedAlertIsDelivered(topology, region, region.fleet.targetPorts[0]),
   );
+  for (const writing of topology.plan.writingRegions) {
+    await run(
+      `an alert induced in ${writing.name} reaches the webhook from its Rulers, at most once per Alertmanager peer`,
+      async () => {
+        await inducedWrittenAlertIsDelivered(topology, writing, writing.fleet.targetPorts[0]);
+      },
+    );
+  }
   return failures;
 }

@@ -1,4 +1,4 @@
-import { address } from "./plan";
+import { type LocalRegionBase, address } from "./plan";
 import type { Topology } from "./topology";
 
 /** One server a user can open: where it is and how to authenticate. */
@@ -18,6 +18,27 @@ export interface Endpoints {
   readonly endpoints: readonly Endpoint[];
 }
 
+/** A region's node-exporter, the control port of its synthetic fleet and each of its targets. */
+function exporterEndpoints(region: LocalRegionBase): Endpoint[] {
+  return [
+    {
+      name: region.nodeExporter.name,
+      role: `${region.name} node-exporter`,
+      url: `http://${address(region.nodeExporter.port)}/metrics`,
+    },
+    {
+      name: region.fleet.name,
+      role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`,
+      url: `http://${address(region.fleet.controlPort)}`,
+    },
+    ...region.fleet.targetPorts.map((port, i) => ({
+      name: `${region.fleet.name}-target-${i}`,
+      role: `${region.name} synthetic service`,
+      url: `http://${address(port)}/metrics`,
+    })),
+  ];
+}
+
 /** The machine-readable list of the topology's endpoints (written to .local/endpoints.json). */
 export function endpoints(topology: Topology): Endpoints {
   const list: Endpoint[] = [];
@@ -28,16 +49,7 @@ export function endpoints(topology: Topology): Endpoints {
   for (const region of topology.plan.regions) {
     for (const p of region.prometheus)
       server(p.name, `${region.name} Prometheus shard ${p.shard} replica ${p.replica}`);
-    list.push({
-      name: region.nodeExporter.name,
-      role: `${region.name} node-exporter`,
-      url: `http://${address(region.nodeExporter.port)}/metrics`,
-    });
-    list.push({
-      name: region.fleet.name,
-      role: `${region.name} fleet control (POST /targets/<port>/fail|recover)`,
-      url: `http://${address(region.fleet.controlPort)}`,
-    });
+    list.push(...exporterEndpoints(region));
     for (const p of region.prometheus)
       server(
         p.sidecar.name,
@@ -59,12 +71,26 @@ export function endpoints(topology: Topology): Endpoints {
       role: `${region.name} bucket ${region.bucket.name} on ${region.bucket.emulator.name}`,
       url: `http://${address(region.bucket.emulator.port)}/${region.bucket.name}`,
     });
-    region.fleet.targetPorts.forEach((port, i) => {
-      list.push({
-        name: `${region.fleet.name}-target-${i}`,
-        role: `${region.name} synthetic service`,
-        url: `http://${address(port)}/metrics`,
-      });
+  }
+  for (const region of topology.plan.writingRegions) {
+    for (const a of region.agents)
+      server(a.name, `${region.name} Prometheus agent shard ${a.shard} replica ${a.replica} (writes to Receive)`);
+    list.push(...exporterEndpoints(region));
+    server(region.rulerQuery.name, `Thanos Query of ${region.name}'s tenant (what its Rulers evaluate over)`);
+    for (const r of region.rulers)
+      server(r.name, `Thanos Ruler of ${region.name} (its rules, written to the federation)`);
+  }
+  const ingestion = topology.plan.global.ingestion;
+  if (ingestion) {
+    for (const r of ingestion.receives)
+      server(
+        r.name,
+        `Thanos Receive (StoreAPI grpc://${address(r.grpcPort)}, remote write https://${address(r.remoteWritePort)})`,
+      );
+    list.push({
+      name: "receive-ingress",
+      role: "the remote-write regions' endpoint: TLS passed through to a live Receive",
+      url: `https://${address(ingestion.ingressPort)}/api/v1/receive`,
     });
   }
   for (const f of topology.plan.global.federation) {

@@ -4,18 +4,22 @@
  * stops everything and exits 0 only when every check passed.
  *
  * Options: --check, --shards N (per region, default 1), --targets N (synthetic targets per region),
- * --base-port N (first port tried), --endpoints FILE (default .local/endpoints.json).
+ * --base-port N (first port tried), --endpoints FILE (default .local/endpoints.json), --remote-write REGIONS
+ * (the regions writing out, comma-separated, or `none`; default eu-west, so one region runs in each mode).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { MissingBinaryError } from "./binaries";
 import { runChecks } from "./check";
 import { endpoints, endpointsTable } from "./endpoints";
-import { DEFAULT_OPTIONS, type LocalOptions } from "./settings";
+import { DEFAULT_OPTIONS, type LocalOptions, RUNNER_REMOTE_WRITE_REGIONS } from "./settings";
 import { Topology } from "./topology";
 
 function parseArgs(argv: readonly string[]): { check: boolean; options: LocalOptions } {
-  const options: { -readonly [K in keyof LocalOptions]: LocalOptions[K] } = { ...DEFAULT_OPTIONS };
+  const options: { -readonly [K in keyof LocalOptions]: LocalOptions[K] } = {
+    ...DEFAULT_OPTIONS,
+    remoteWriteRegions: RUNNER_REMOTE_WRITE_REGIONS,
+  };
   let check = false;
   const integer = (flag: string, value: string | undefined, min: number) => {
     const n = Number(value);
@@ -30,9 +34,12 @@ function parseArgs(argv: readonly string[]): { check: boolean; options: LocalOpt
     else if (arg === "--targets") options.targetsPerRegion = integer(arg, argv[++i], 1);
     else if (arg === "--base-port") options.basePort = integer(arg, argv[++i], 1024);
     else if (arg === "--endpoints") options.endpointsFile = argv[++i] ?? options.endpointsFile;
-    else
+    else if (arg === "--remote-write") {
+      const list = argv[++i] ?? "";
+      options.remoteWriteRegions = list === "none" ? [] : list.split(",").filter((r) => r !== "");
+    } else
       throw new Error(
-        `unknown option '${arg}'; the options are --check, --shards N, --targets N, --base-port N, --endpoints FILE`,
+        `unknown option '${arg}'; the options are --check, --shards N, --targets N, --base-port N, --endpoints FILE, --remote-write REGIONS|none`,
       );
   }
   return { check, options };
@@ -42,7 +49,8 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 
 async function main(): Promise<number> {
   const { check, options } = parseArgs(process.argv.slice(2));
-  log(`planning two regions (${options.shards} shard(s) each) and the global tier`);
+  const writing = options.remoteWriteRegions?.join(", ") || "none";
+  log(`planning two regions (${options.shards} shard(s) each; remote-write: ${writing}) and the global tier`);
   const topology = await Topology.create(options, log);
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= topology.stop());

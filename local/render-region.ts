@@ -30,7 +30,7 @@ import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
 import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
 import { type CertificateFiles, Pki } from "./pki";
-import type { LocalPlan, LocalRegion } from "./plan";
+import type { LocalPlan, LocalRegion, LocalRegionBase } from "./plan";
 import { LOOPBACK, address } from "./ports";
 import { type Credentials, credentials, httpAccess, listen, withLocalAlertFor, write } from "./render-support";
 import { LOCAL_RETENTION, LOCAL_TIMING } from "./settings";
@@ -47,14 +47,14 @@ export interface AlertingTrust {
   readonly users: Map<string, Credentials>;
 }
 
-/** The region's CA, the server certificate its Prometheus, sidecars, store gateways and gateway present. */
-interface RegionTls {
+/** The region's CA, the server certificate its Prometheus (or agents), sidecars, store gateways and gateway present. */
+export interface RegionTls {
   readonly ca: CertificateFiles;
   readonly server: { readonly cert: string; readonly key: string };
   readonly serverName: string;
 }
 
-function regionTls(region: LocalRegion, pki: Pki): RegionTls {
+export function regionTls(region: LocalRegionBase, pki: Pki): RegionTls {
   const ca = pki.rootCa(`${region.name}-ca`, `${region.name} monitoring CA`);
   const serverName = tlsServerName(region.name);
   const server = pki.server(
@@ -192,7 +192,7 @@ function bucketWorkloads({ region, layout, timings, thanosEnv, binaries }: Regio
 }
 
 /** node_exporter and the synthetic fleet the region's Prometheus scrapes. */
-function exporters(region: LocalRegion, binaries: Binaries): ProcessSpec[] {
+export function exporters(region: LocalRegionBase, binaries: Binaries): ProcessSpec[] {
   return [
     {
       name: region.nodeExporter.name,

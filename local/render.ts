@@ -16,6 +16,7 @@ import {
   FEDERATION,
   FEDERATION_ALERTING_USER,
   QUERY_FRONTEND_SCRAPE_USER,
+  RECEIVE,
 } from "../builders/global/layout";
 import {
   type AlertmanagerLayout,
@@ -37,9 +38,11 @@ import type { Binaries } from "./binaries";
 import type { ServerAccess } from "./client";
 import { LOCAL_OBJECT_STORES, NO_METADATA_ENV } from "./object-stores";
 import { Pki } from "./pki";
-import type { LocalAlertmanager, LocalPlan } from "./plan";
+import { type LocalAlertmanager, type LocalPlan, everyRegion } from "./plan";
 import { LOOPBACK, address } from "./ports";
+import { type RenderedIngestion, type WritingRegionRender, renderIngestion } from "./render-ingestion";
 import { type AlertingTrust, type RenderedRegion, renderRegion } from "./render-region";
+import { renderWritingRegion } from "./render-writing-region";
 import {
   type Credentials,
   type ReadinessProbe,
@@ -61,24 +64,36 @@ export type { ReadinessProbe } from "./render-support";
 export const LOCAL_ADAPTATIONS = [
   "Kubernetes discovery is off (no cluster): node-exporter, the store gateways and the compactor are static jobs under the job names discovery gives them; the fleet is a static job of the region's config.",
   "Servers listen on 127.0.0.1 only; every file path is under the run's temporary directory.",
-  "Intervals are seconds (settings.ts), alert `for` durations are shortened (3s, the global alerts' 8s), and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
+  "Intervals are seconds (settings.ts), alert `for` durations are shortened (3s, the global alerts' 20s), and Prometheus' block duration is 20s (both equal, as the sidecar requires), so blocks reach the buckets within a minute.",
   "Regional Prometheus keeps 2m of data (the store gateways answer for anything older); the store gateways sync every 5s and the compactor runs every 10s with a 5s consistency delay.",
   "Buckets are emulators: us-east's S3 bucket on moto, eu-west's GCS bucket on fake-gcs-server. The objstore config is the clusters' with only the endpoint and test credentials changed (static S3 keys, a GCS service-account key whose token URI is the runner's), and every Thanos process has the metadata address disabled.",
   "The init container's substitution of the pod name runs here as a command before Prometheus starts; the sidecar's reloader then keeps the file, as in a pod.",
   "The Query Frontend keeps its results in memory: locally there is one frontend replica, so a shared memcached has nothing to share (the clusters' memcached config is started by the pinned Thanos in test/binaries/thanos-response-cache.test.ts, and the benchmark measures both caches side by side).",
   "The region gateway's two replicas share their federation and StoreAPI ports (SO_REUSEPORT) in place of the load balancer, and its StoreAPI listens on one port per route in place of the global cluster's per-StoreAPI names (Thanos Query needs an address per endpoint); each replica has its own metrics port.",
+  "Receive's ingress is a TCP passthrough in the runner (each connection to a live Receive, TLS end to end) in place of the global tier's load balancer; it is the remote-write regions' `ingestion.receiveEndpoint`, and where the tests cut their link. Each Receive has its own Cap'n Proto replication port (one host).",
 ] as const;
 
-/** Warnings Thanos logs because of LOCAL_ADAPTATIONS, and only those: the checks fail on any other. */
+/**
+ * Warnings Thanos logs because of LOCAL_ADAPTATIONS, and the lines it logs on every start of the remote-write
+ * path (in the clusters too), and only those: the checks fail on any other.
+ */
 export const EXPECTED_LOCAL_WARNINGS: readonly RegExp[] = [
   // The 20s block duration (the clusters' is 2h).
   /found that TSDB block time is not 2h/,
+  // Receive marks itself not ready while it loads its hashring file, once at every start.
+  /"msg":"changing probe status","reason":"hashring has changed; server is not ready to receive requests"/,
+  // A stateless Ruler's remote-write queue can look for its write-ahead log (or its first segment) before the
+  // Ruler has made it, once at start, and tails it from the next try on (the checks see the Ruler's series at
+  // the federation).
+  /"err":"(Segments: open [^"]*\/data\/wal: no such file or directory|failed to find segment for index)","level":"error","msg":"error tailing WAL"/,
 ];
 
 export interface RenderedTopology {
   /** Started in this order: everything a later group scrapes, reads or alerts to is up first. */
   readonly startOrder: readonly (readonly ProcessSpec[])[];
   readonly prometheus: ReadonlyMap<string, ServerAccess>;
+  /** The remote-write regions' agents (web endpoint: probes and their own metrics; no query API). */
+  readonly agents: ReadonlyMap<string, ServerAccess>;
   readonly federation: ReadonlyMap<string, ServerAccess>;
   readonly alertmanagers: ReadonlyMap<string, ServerAccess>;
   /** The HTTP side of every Thanos process (metrics, readiness), by process name. */
@@ -99,13 +114,18 @@ export interface RenderedTopology {
   readonly prometheusFiles: ReadonlyMap<string, PrometheusFiles>;
   /** How the region's Thanos processes reach its bucket: their objstore file and environment. */
   readonly buckets: ReadonlyMap<string, { readonly objstoreFile: string; readonly env: NodeJS.ProcessEnv }>;
+  /** Receive's StoreAPIs, when a region writes out. */
+  readonly receiveStoreApis: readonly string[];
 }
 
 type LocalRegionRender = RenderedRegion & { readonly region: LocalPlan["regions"][number] };
 
-/** The Alertmanagers' TLS: each region's alerting CA and one chain every region trusts. */
+/**
+ * The Alertmanagers' TLS: each region's alerting CA and one chain every region trusts; Receive's certificate,
+ * which the agents check with their alerting CA, is issued under the same chain.
+ */
 function alertingPki(plan: LocalPlan, pki: Pki) {
-  const alertingCas = plan.regions.map((r) => ({
+  const alertingCas = everyRegion(plan).map((r) => ({
     region: r.name,
     ca: pki.rootCa(`${r.name}-alerting-ca`, `${r.name} alerting CA`),
   }));
@@ -121,10 +141,17 @@ function alertingPki(plan: LocalPlan, pki: Pki) {
     [ALERTMANAGER_TLS_SERVER_NAME, ALERTMANAGER.tlsServerName],
     [LOOPBACK],
   );
+  const receive = pki.server(
+    "receive",
+    { cert: intermediate.certs[0], key: intermediate.key },
+    [RECEIVE.tlsServerName],
+    [LOOPBACK],
+  );
   return {
     caByRegion: new Map(alertingCas.map((a) => [a.region, a.ca.cert])),
     chain: pki.bundle("alertmanager-chain.crt", [leaf.cert, ...intermediate.certs]),
     key: leaf.key,
+    receive: { chain: pki.bundle("receive-chain.crt", [receive.cert, ...intermediate.certs]), key: receive.key },
     caBundle: pki.bundle(
       "alerting-cas.crt",
       alertingCas.map((a) => a.ca.cert),
@@ -228,6 +255,7 @@ function globalThanosEnv(): NodeJS.ProcessEnv {
 function renderFederation(
   plan: LocalPlan,
   regions: readonly LocalRegionRender[],
+  writingRegions: readonly WritingRegionRender[],
   alerting: { readonly user: Credentials; readonly caBundle: string },
   frontend: ReturnType<typeof frontendAccess>,
   timings: GlobalTimings,
@@ -235,7 +263,10 @@ function renderFederation(
 ) {
   const global = plan.global;
   const rulesDir = path.join(global.dir, "rules");
-  const alertedRegions = plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name }));
+  const alertedRegions = [
+    ...plan.regions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name })),
+    ...plan.writingRegions.map((r) => ({ name: r.name, clusterName: r.config.cluster.name, remoteWrite: true })),
+  ];
   write(
     path.join(rulesDir, "global.yml"),
     toYaml(
@@ -264,6 +295,7 @@ function renderFederation(
           caFile: r.ca,
           tlsServerName: r.serverName,
         })),
+        writingRegions: writingRegions.map((r) => r.region.name),
         alertmanager: {
           targets: global.alertmanagers.map((am) => address(am.webPort)),
           username: alerting.user.username,
@@ -299,8 +331,8 @@ function renderFederation(
       name: f.name,
       command: binaries.prometheus,
       env: { ...process.env, POD_NAME: f.replica },
-      // No local region writes out yet: the federation keeps its remote-write receiver off.
-      args: federationArgs(layout, timings, false),
+      // The receiver is on when a region writes out: its Rulers write the recorded series here.
+      args: federationArgs(layout, timings, writingRegions.length > 0),
     });
     sidecars.set(f.sidecar.name, httpAccess(f.sidecar.httpPort));
     sidecarSpecs.push({
@@ -317,6 +349,7 @@ function renderFederation(
 function renderQueryPath(
   plan: LocalPlan,
   regions: readonly LocalRegionRender[],
+  ingestion: RenderedIngestion | undefined,
   frontend: ReturnType<typeof frontendAccess>,
   binaries: Binaries,
 ) {
@@ -332,7 +365,7 @@ function renderQueryPath(
           certFile: r.storeApiTls.certFile,
           keyFile: r.storeApiTls.keyFile,
         })),
-        global.federation.map((f) => address(f.sidecar.grpcPort)),
+        [...global.federation.map((f) => address(f.sidecar.grpcPort)), ...(ingestion?.storeApiEndpoints ?? [])],
       ),
     ),
   );
@@ -340,8 +373,9 @@ function renderQueryPath(
     name: global.query.name,
     command: binaries.thanos,
     env: globalThanosEnv(),
+    // Receive's copies of a writing region's series are deduplicated on its replica label, as in the clusters.
     args: queryWorkloadArgs(
-      plan.regions.map(() => REPLICA_LABEL),
+      [...everyRegion(plan).map(() => REPLICA_LABEL), ...(ingestion ? [RECEIVE.replicaLabel] : [])],
       { endpointConfigFile: endpointsFile, listen: listen(global.query) },
     ),
   };
@@ -389,7 +423,7 @@ function readinessProbes(
       e.name,
       { access: httpAccess(e.port), path: LOCAL_OBJECT_STORES[e.cloud].readyPath },
     ]),
-    ...plan.regions.map((r): [string, ReadinessProbe] => [
+    ...everyRegion(plan).map((r): [string, ReadinessProbe] => [
       r.nodeExporter.name,
       { access: httpAccess(r.nodeExporter.port), path: "/metrics" },
     ]),
@@ -409,6 +443,13 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     2,
   );
   const regions = plan.regions.map((r) => ({ region: r, ...renderRegion(r, plan, pki, trust, targetsJson, binaries) }));
+  const writingRegions = plan.writingRegions.map((r) => ({
+    region: r,
+    ...renderWritingRegion(r, pki, trust, binaries),
+  }));
+  const ingestion =
+    global.ingestion &&
+    renderIngestion(plan, global.ingestion, writingRegions, alertingTls.receive, alertingTls.caByRegion, pki, binaries);
   const federationAlerting = credentials(
     FEDERATION_ALERTING_USER,
     path.join(global.dir, "secrets", "alertmanager-password"),
@@ -419,29 +460,44 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
   const federation = renderFederation(
     plan,
     regions,
+    writingRegions,
     { user: federationAlerting, caBundle: alertingTls.caBundle },
     frontend,
     timings,
     binaries,
   );
-  const queryPath = renderQueryPath(plan, regions, frontend, binaries);
+  const queryPath = renderQueryPath(plan, regions, ingestion, frontend, binaries);
   const thanos = new Map<string, ServerAccess>([
     ...regions.flatMap((r) => [...r.thanos]),
     ...federation.sidecars,
+    ...(ingestion?.thanos ?? []),
     [global.query.name, httpAccess(global.query.httpPort)],
     [global.frontend.name, frontend.access],
   ]);
   const prometheus = new Map(regions.flatMap((r) => [...r.access]));
+  const agents = new Map(writingRegions.flatMap((r) => [...r.agents]));
   const emulatorSpecs = plan.emulators.map((e) => LOCAL_OBJECT_STORES[e.cloud].emulator(binaries, e.port, e.dir));
   return {
     startOrder: [
-      [...emulatorSpecs, ...regions.flatMap((r) => r.exporters), ...alertmanagers.specs],
-      regions.flatMap((r) => r.prometheusSpecs),
-      [...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]), ...federation.prometheusSpecs],
-      [...federation.sidecarSpecs, queryPath.querySpec],
+      [
+        ...emulatorSpecs,
+        ...regions.flatMap((r) => r.exporters),
+        ...writingRegions.flatMap((r) => r.exporters),
+        ...alertmanagers.specs,
+      ],
+      [...regions.flatMap((r) => r.prometheusSpecs), ...(ingestion?.receiveSpecs ?? [])],
+      [
+        ...regions.flatMap((r) => [...r.thanosSpecs, ...r.gatewaySpecs]),
+        ...federation.prometheusSpecs,
+        ...writingRegions.flatMap((r) => r.agentSpecs),
+        ...(ingestion?.rulerQuerySpecs ?? []),
+      ],
+      // The Rulers evaluate over their tenant Query and write to the federation from their first evaluation.
+      [...federation.sidecarSpecs, queryPath.querySpec, ...(ingestion?.rulerSpecs ?? [])],
       [queryPath.frontendSpec],
     ],
     prometheus,
+    agents,
     federation: federation.access,
     alertmanagers: alertmanagers.access,
     thanos,
@@ -449,8 +505,9 @@ export function renderTopology(plan: LocalPlan, binaries: Binaries): RenderedTop
     query: httpAccess(global.query.httpPort),
     frontend: frontend.access,
     storeApiTls: new Map(regions.map((r) => [r.region.name, r.storeApiTls])),
-    readiness: readinessProbes(plan, [prometheus, federation.access, alertmanagers.access, thanos], regions),
+    readiness: readinessProbes(plan, [prometheus, agents, federation.access, alertmanagers.access, thanos], regions),
     buckets: new Map(regions.map((r) => [r.region.name, r.bucket])),
     prometheusFiles: new Map(regions.map((r) => [r.region.name, r.prometheusFiles])),
+    receiveStoreApis: ingestion?.storeApiEndpoints ?? [],
   };
 }

@@ -14,9 +14,11 @@ export const LOCAL_TIMING = {
    * The global alerts' `for`: longer than three federation scrapes, so one scrape a busy machine lets time out
    * (or the first one after the start) does not raise RegionUnreachable; and longer than the federation waits
    * at the start for Thanos Query and the frontend, which start after it (up to 7s seen on two busy cores), so
-   * ThanosQueryIsDown and ThanosQueryFrontendIsDown stay pending.
+   * ThanosQueryIsDown and ThanosQueryFrontendIsDown stay pending; and longer than a remote-write region's first
+   * recorded series take to reach it (its agents' first batch, its Rulers' first evaluation and their first
+   * batch, each batch up to 5s: 15s seen), so its RegionUnreachable stays pending too.
    */
-  globalAlertFor: "12s",
+  globalAlertFor: "20s",
   groupWait: "1s",
   groupInterval: "5s",
   repeatInterval: "1h",
@@ -70,6 +72,12 @@ export interface LocalOptions {
   readonly endpointsFile: string;
   /** The regions to run, a subset of LOCAL_REGIONS (default: all); the global tier federates only these. */
   readonly regions?: readonly string[];
+  /**
+   * The regions among those run whose `ingestion.mode` is remote-write: agents writing to the global tier's
+   * Thanos Receive, their rules evaluated by a Ruler pair (default: none, every region in sidecar mode, as the
+   * tests and the benchmark that read the regions' sidecars, store gateways and buckets need).
+   */
+  readonly remoteWriteRegions?: readonly string[];
   /** Scrape and rule evaluation interval of the regional Prometheus (default: LOCAL_TIMING's), for loads that 1s cannot carry. */
   readonly regionalInterval?: string;
   /**
@@ -88,6 +96,9 @@ export interface LocalOptions {
    */
   readonly peerTimeout?: string;
 }
+
+/** What `npm start` runs in remote-write mode: one region in each mode, us-east dialled and eu-west writing out. */
+export const RUNNER_REMOTE_WRITE_REGIONS: readonly string[] = ["eu-west"];
 
 export const DEFAULT_OPTIONS: LocalOptions = {
   shards: 1,

@@ -13,7 +13,8 @@ import { POD_NAME_PLACEHOLDER } from "../builders/regional/layout";
 import { type RegionalPlan, regionalPrometheusParams } from "../builders/regional/plan";
 import { toYaml } from "../builders/yaml";
 import type { RegionalStackConfig } from "../config/types";
-import type { LocalPrometheus, LocalRegion } from "./plan";
+import { type RemoteWriteTls, agentWorkloadConfig } from "../builders/regional/agent";
+import type { LocalAgent, LocalPrometheus, LocalRegion, LocalWritingRegion } from "./plan";
 
 /** A region's shards as one `pulumi up` deploys them: its config and the plan made of it. */
 export interface ShardLayout {
@@ -26,7 +27,7 @@ export interface PrometheusConfigPaths {
   readonly configFile: string;
 }
 
-export function prometheusConfigPaths(p: LocalPrometheus): PrometheusConfigPaths {
+export function prometheusConfigPaths(p: LocalPrometheus | LocalAgent): PrometheusConfigPaths {
   return {
     templateFile: path.join(p.dir, "config", "prometheus.yaml.tmpl"),
     configFile: path.join(p.dir, "config_out", "prometheus.yaml"),
@@ -57,6 +58,11 @@ export function writePrometheusConfig(
     localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
     files,
   });
+  return writeTemplate(p, config, substitute);
+}
+
+/** The template a pod's ConfigMap holds and, with `substitute`, the file its init container writes from it. */
+function writeTemplate(p: LocalPrometheus | LocalAgent, config: object, substitute: boolean): PrometheusConfigPaths {
   const paths = prometheusConfigPaths(p);
   for (const file of [paths.templateFile, paths.configFile]) fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(paths.templateFile, toYaml(config));
@@ -65,4 +71,29 @@ export function writePrometheusConfig(
     execFileSync(shell, shellArgs, { env: { ...process.env, POD_NAME: p.podName } });
   }
   return paths;
+}
+
+/**
+ * An agent's config as a remote-write region's pod gets it: its shard's template, substituted before the
+ * agent starts (an agent pod has no reloader: a new config is a new pod).
+ */
+export function writeAgentConfig(
+  region: LocalWritingRegion,
+  agent: LocalAgent,
+  files: PrometheusFiles,
+  tls: RemoteWriteTls,
+): PrometheusConfigPaths {
+  const params = regionalPrometheusParams(
+    region.config,
+    region.plan,
+    region.config.cluster.name,
+    agent.shard,
+    POD_NAME_PLACEHOLDER,
+  );
+  const config = agentWorkloadConfig(
+    region.config,
+    { ...params, discoveredStandIns: region.discoveredStandIns, localPorts: { web: agent.port }, files },
+    tls,
+  );
+  return writeTemplate(agent, config, true);
 }

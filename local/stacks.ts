@@ -23,7 +23,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * A regional stack as the local topology runs it: its own file, local intervals and shards, local targets.
  * `interval`, when given, is both the scrape and the rule evaluation interval; `retiringShards` are kept with no
- * target (prometheus.retiringShards).
+ * target (prometheus.retiringShards). With `receiveEndpoint`, the region writes out (`ingestion.mode`
+ * remote-write) to that `host:port`, as a user's stack file says it.
  */
 export function localRegionalConfig(
   stack: string,
@@ -31,8 +32,10 @@ export function localRegionalConfig(
   staticJobs: readonly StaticScrapeJob[],
   interval?: string,
   retiringShards: readonly number[] = [],
+  receiveEndpoint?: string,
 ): RegionalStackConfig {
   const config = loadWithOverrides(stack, {
+    ...(receiveEndpoint ? { ingestion: { mode: "remote-write", receiveEndpoint } } : {}),
     prometheus: {
       shards,
       retiringShards,

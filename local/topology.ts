@@ -8,7 +8,8 @@ import { parseDuration } from "../config/duration";
 import { type Binaries, findBinaries } from "./binaries";
 import { type ServerAccess, activeAlertmanagers, meshPeers, metricValue, query, request } from "./client";
 import { LOCAL_OBJECT_STORES } from "./object-stores";
-import { type LocalPlan, type LocalRegion, planTopology } from "./plan";
+import { type LocalPlan, type LocalRegion, type LocalWritingRegion, everyRegion, planTopology } from "./plan";
+import { ReceiveIngress } from "./receive-ingress";
 import { type RenderedTopology, renderTopology } from "./render";
 import { DEFAULT_OPTIONS, type LocalOptions } from "./settings";
 import { type ShardLayout, writePrometheusConfig } from "./shard-configs";
@@ -34,6 +35,8 @@ const STALENESS_INTERVALS = 3;
  */
 export class Topology {
   private stopped = false;
+  /** The remote-write regions' way to Receive, when a region writes out. */
+  private readonly ingress: ReceiveIngress | undefined;
 
   private constructor(
     readonly plan: LocalPlan,
@@ -42,7 +45,15 @@ export class Topology {
     readonly webhook: WebhookReceiver,
     readonly binaries: Binaries,
     private readonly tokens: TokenServer,
-  ) {}
+  ) {
+    const ingestion = plan.global.ingestion;
+    this.ingress =
+      ingestion &&
+      new ReceiveIngress(
+        ingestion.ingressPort,
+        ingestion.receives.map((r) => r.remoteWritePort),
+      );
+  }
 
   /** Plans ports, writes every file under a new temporary directory; starts nothing yet. */
   static async create(options: Partial<LocalOptions> = {}, log: Log = () => undefined): Promise<Topology> {
@@ -69,6 +80,7 @@ export class Topology {
   async start(timeoutMs = 60_000): Promise<void> {
     await this.webhook.listen(this.plan.global.webhookPort);
     await this.tokens.listen(this.plan.tokenPort);
+    await this.ingress?.restore();
     for (const [i, group] of this.rendered.startOrder.entries()) {
       await Promise.all(group.map((spec) => this.supervisor.start(spec)));
       await Promise.all(group.map((spec) => this.waitListening(spec.name, timeoutMs)));
@@ -78,10 +90,27 @@ export class Topology {
   }
 
   private async createBuckets(): Promise<void> {
-    for (const region of this.plan.regions) {
-      const { name, emulator } = region.bucket;
+    const buckets = [
+      ...this.plan.regions.map((r) => r.bucket),
+      ...(this.plan.global.ingestion ? [this.plan.global.ingestion.bucket] : []),
+    ];
+    for (const { name, emulator } of buckets)
       await LOCAL_OBJECT_STORES[emulator.cloud].createBucket(emulator.port, name);
-    }
+  }
+
+  /**
+   * Cuts the remote-write regions' link to Receive (every connection through the ingress dropped, new ones
+   * refused), as a lost route would; their agents keep their samples in the write-ahead log meanwhile.
+   */
+  async cutReceiveLink(): Promise<void> {
+    if (!this.ingress) throw new Error("no region writes out: there is no link to Receive to cut");
+    await this.ingress.cut();
+  }
+
+  /** Opens the link again: the agents resend what their write-ahead log kept. */
+  async restoreReceiveLink(): Promise<void> {
+    if (!this.ingress) throw new Error("no region writes out: there is no link to Receive to restore");
+    await this.ingress.restore();
   }
 
   /** Every object name in a region's bucket, listed on its emulator. */
@@ -140,7 +169,7 @@ export class Topology {
       ...[...this.rendered.federation].map(([name, access]) =>
         waitFor(`${name} to receive every region's recording rules`, timeoutMs, () =>
           this.regionsWithRecordingRules(access).then((found) =>
-            this.plan.regions.every((r) => found.includes(r.name)) ? true : undefined,
+            everyRegion(this.plan).every((r) => found.includes(r.name)) ? true : undefined,
           ),
         ),
       ),
@@ -170,10 +199,21 @@ export class Topology {
     return samples.map((s) => s.metric.region);
   }
 
+  /** A region in sidecar mode, by name. */
   region(name: string): LocalRegion {
     const region = this.plan.regions.find((r) => r.name === name);
     if (!region)
-      throw new Error(`no region ${name}; the local regions are ${this.plan.regions.map((r) => r.name).join(", ")}`);
+      throw new Error(`no sidecar-mode region ${name}; they are ${this.plan.regions.map((r) => r.name).join(", ")}`);
+    return region;
+  }
+
+  /** A region in remote-write mode, by name. */
+  writingRegion(name: string): LocalWritingRegion {
+    const region = this.plan.writingRegions.find((r) => r.name === name);
+    if (!region)
+      throw new Error(
+        `no remote-write region ${name}; they are ${this.plan.writingRegions.map((r) => r.name).join(", ") || "none"}`,
+      );
     return region;
   }
 
@@ -240,6 +280,7 @@ export class Topology {
   private serverAccess(name: string): ServerAccess | undefined {
     return (
       this.rendered.prometheus.get(name) ??
+      this.rendered.agents.get(name) ??
       this.rendered.federation.get(name) ??
       this.rendered.alertmanagers.get(name) ??
       this.rendered.thanos.get(name) ??
@@ -259,6 +300,7 @@ export class Topology {
     }
     for (const peer of peers) await this.supervisor.stop(peer);
     await this.supervisor.stopAll();
+    await this.ingress?.cut();
     await this.webhook.close();
     await this.tokens.close();
     fs.rmSync(this.plan.root, { recursive: true, force: true });

@@ -150,7 +150,8 @@ export function regionalPrometheusArgs(
   });
 }
 
-export function regionalWebConfig(layout: RegionalLayout, passwordBcryptHash: string) {
+/** The region's Prometheus web config (a remote-write region's agents serve the same): only the TLS of the layout. */
+export function regionalWebConfig(layout: Pick<RegionalLayout, "tls">, passwordBcryptHash: string) {
   return webConfig({
     certFile: layout.tls.certFile,
     keyFile: layout.tls.keyFile,

@@ -81,6 +81,7 @@ describe("the layers' imports", () => {
     // the pods' layout: a flag added there reaches both, and a direct call here could wire a workload apart.
     const perBinary = [
       "prometheus/args",
+      "prometheus/agent",
       "thanos/sidecar",
       "thanos/store",
       "thanos/compact",
