@@ -86,7 +86,7 @@ export function globalDashboardQueries(): string[] {
  */
 const END_AGO_SECONDS = 75;
 
-/** How long the regions' compactors may take to downsample the uploaded history (seconds on a quiet machine). */
+/** How long the regions' compactors may take to downsample the uploaded history (21-27 s at load 20, for a week). */
 const DOWNSAMPLE_TIMEOUT_MS = 300_000;
 
 /** memcached's own memory for items: the results of a few dashboards need a few MiB. */
