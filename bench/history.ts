@@ -3,7 +3,8 @@
  * it over the last hours or days, written by the pinned promtool (`tsdb create-blocks-from openmetrics`, as the
  * e2e tier's test/support/backfill.ts does) and uploaded with each pod's external labels by Thanos' own
  * shipper (`thanos tools bucket upload-blocks`, the e2e tier's Topology.bucketTool). The store gateways find the
- * blocks at their next sync; the compactor compacts and downsamples them like any sidecar's upload.
+ * blocks at their next sync; the regions' own compactors compact and downsample them like any sidecar's upload,
+ * and `awaitDownsampled` waits until they have, so the bucket is what a cluster's holds once its compactor ran.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -11,11 +12,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { externalLabels } from "../builders/prometheus/config";
+import { metricValue } from "../local/client";
 import { exposition } from "../local/fleet/metrics";
 import type { LocalRegion } from "../local/plan";
 import { LOOPBACK } from "../local/ports";
 import { FLEET_JOB } from "../local/settings";
 import type { Log, Topology } from "../local/topology";
+import { waitFor } from "../local/wait";
 
 const run = promisify(execFile);
 
@@ -204,4 +207,111 @@ export async function backfillHistory(
     replicasPerRegion,
     seconds,
   };
+}
+
+/**
+ * Thanos' compactor downsamples a raw block to 5m once the block spans 40 h, and a 5m block to 1h once it spans
+ * 10 days (pkg/compact/downsample at v0.42.4: ResLevel1DownsampleRange, ResLevel2DownsampleRange).
+ */
+const FIVE_MINUTES_FROM_HOURS = 40;
+const FIVE_MINUTES_MS = 300_000;
+const ONE_HOUR_MS = 3_600_000;
+
+export interface Downsampled {
+  /** Raw blocks in the buckets long enough for the compactor to downsample (40 h or more), every region. */
+  readonly eligibleRawBlocks: number;
+  /** Blocks at 5m and at 1h resolution in the buckets, every region (blocks marked for deletion left out). */
+  readonly fiveMinuteBlocks: number;
+  readonly oneHourBlocks: number;
+  /** From the end of the upload until every store gateway had synced the bucket as the compactors left it (s). */
+  readonly seconds: number;
+}
+
+interface BlockMeta {
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly resolution: number;
+  /** The block's external labels, printed by Go (a map prints sorted by key). */
+  readonly labels: string;
+}
+
+/** The blocks of a region's bucket not marked for deletion (what the store gateways serve once the compactor's delete delay passed). */
+async function bucketBlocks(topology: Topology, region: string): Promise<BlockMeta[]> {
+  const out = await topology.bucketToolAsync(region, [
+    "ls",
+    "--exclude-delete",
+    "--output={{.MinTime}} {{.MaxTime}} {{.Thanos.Downsample.Resolution}} {{.Thanos.Labels}}\n",
+  ]);
+  return out
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((line) => {
+      const [minTime, maxTime, resolution, ...labels] = line.trim().split(" ");
+      return {
+        minTime: Number(minTime),
+        maxTime: Number(maxTime),
+        resolution: Number(resolution),
+        labels: labels.join(" "),
+      };
+    });
+}
+
+/**
+ * Waits until every region's compactor has downsampled every raw block of 40 h or more to 5m (a block of the
+ * same range and labels), then until each store gateway has synced twice more, so the queries see them.
+ */
+export async function awaitDownsampled(
+  topology: Topology,
+  uploadedAt: number,
+  timeoutMs: number,
+  log: Log,
+): Promise<Downsampled> {
+  const counts = await Promise.all(
+    topology.plan.regions.map((region) =>
+      waitFor(
+        `${region.compactor.name} to downsample the history to 5m`,
+        timeoutMs,
+        async () => {
+          const blocks = await bucketBlocks(topology, region.name);
+          const eligible = blocks.filter(
+            (b) => b.resolution === 0 && b.maxTime - b.minTime >= FIVE_MINUTES_FROM_HOURS * HOUR * 1000,
+          );
+          const atFiveMinutes = blocks.filter((b) => b.resolution === FIVE_MINUTES_MS);
+          const twin = (raw: BlockMeta) =>
+            atFiveMinutes.some(
+              (d) => d.minTime === raw.minTime && d.maxTime === raw.maxTime && d.labels === raw.labels,
+            );
+          if (!eligible.every(twin)) return undefined;
+          return {
+            eligible: eligible.length,
+            fiveMinutes: atFiveMinutes.length,
+            oneHour: blocks.filter((b) => b.resolution === ONE_HOUR_MS).length,
+          };
+        },
+        3000,
+      ),
+    ),
+  );
+  await Promise.all(
+    topology.plan.regions.flatMap((region) =>
+      region.stores.map(async (s) => {
+        const access = topology.access(s.name);
+        const syncs = async () => (await metricValue(access, "thanos_blocks_meta_syncs_total")) ?? 0;
+        const from = await syncs();
+        await waitFor(`${s.name} to sync the downsampled blocks`, timeoutMs, async () =>
+          (await syncs()) >= from + 2 ? true : undefined,
+        );
+      }),
+    ),
+  );
+  const downsampled = {
+    eligibleRawBlocks: counts.reduce((n, c) => n + c.eligible, 0),
+    fiveMinuteBlocks: counts.reduce((n, c) => n + c.fiveMinutes, 0),
+    oneHourBlocks: counts.reduce((n, c) => n + c.oneHour, 0),
+    seconds: (performance.now() - uploadedAt) / 1000,
+  };
+  log(
+    `history: ${downsampled.fiveMinuteBlocks} blocks at 5m for ${downsampled.eligibleRawBlocks} raw blocks of 40 h or more, ${downsampled.oneHourBlocks} at 1h, ${downsampled.seconds.toFixed(0)} s after the upload`,
+  );
+  return downsampled;
 }

@@ -17,7 +17,10 @@ import { REPLICA_LABEL } from "../builders/regional/layout";
 import { toYaml } from "../builders/yaml";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
+import YAML from "yaml";
 import { FEDERATION } from "../builders/global/layout";
+import { STORE_GATEWAY_ROUTE } from "../builders/gateway/routes";
+import { storeArgs } from "../builders/thanos/store";
 import { frontendWorkloadArgs } from "../builders/global/wiring";
 import { DEFAULTS } from "../config/defaults";
 import { parseDuration } from "../config/duration";
@@ -27,7 +30,7 @@ import { FLEET_JOB, LOCAL_RETENTION } from "../local/settings";
 import type { ProcessSpec } from "../local/supervisor";
 import type { Log, Topology } from "../local/topology";
 import { waitFor } from "../local/wait";
-import { type History, type HistorySettings, backfillHistory } from "./history";
+import { type Downsampled, type History, type HistorySettings, awaitDownsampled, backfillHistory } from "./history";
 import { loadAverage } from "./machine";
 import { type GatewayBytes, type Hop, type SumCount, gatewayBytes, snapshot } from "./query-hops";
 import { type Check, type Figure, figure, type Section } from "./report";
@@ -49,6 +52,11 @@ export interface QueryPathSettings {
   readonly goalMs: number;
   /** Ranges the goal applies to. */
   readonly goalRanges: readonly string[];
+  /**
+   * Ranges also measured on raw data only and on 5m data forced (`max_source_resolution`), beside Thanos'
+   * automatic choice: those whose history holds downsampled blocks.
+   */
+  readonly downsampledRanges: readonly string[];
 }
 
 /**
@@ -78,6 +86,9 @@ export function globalDashboardQueries(): string[] {
  */
 const END_AGO_SECONDS = 75;
 
+/** How long the regions' compactors may take to downsample the uploaded history (21-27 s at load 20, for a week). */
+const DOWNSAMPLE_TIMEOUT_MS = 300_000;
+
 /** memcached's own memory for items: the results of a few dashboards need a few MiB. */
 const MEMCACHED_MEMORY_MIB = 64;
 
@@ -105,12 +116,14 @@ async function timedRange(
   k: Key,
   end: number,
   connection: Connection,
+  maxSourceResolution?: string,
 ): Promise<{ ms: number; series: number }> {
   const params = new URLSearchParams({
     query: k.expr,
     start: String(end - k.rangeSeconds),
     end: String(end),
     step: String(k.step),
+    ...(maxSourceResolution !== undefined ? { max_source_resolution: maxSourceResolution } : {}),
   });
   const url = new URL(`/api/v1/query_range?${params}`, access.url);
   const headers: Record<string, string> = {};
@@ -362,6 +375,88 @@ async function startThanosEngineQuery(topology: Topology, ports: PortAllocator):
   return access;
 }
 
+/** The central path as it was before the store gateways cached chunks: its own stores, Query and frontend. */
+interface UncachedPath {
+  readonly stores: readonly ServerAccess[];
+  /** Their StoreAPI ports, which Query dials directly. */
+  readonly storeGrpcPorts: readonly number[];
+  readonly query: ServerAccess;
+  readonly frontend: ServerAccess;
+}
+
+/**
+ * A store gateway per region as the topology's but without the caching bucket (the same builder, the chunk
+ * cache left out), a Query over them and the regions' sidecars (the topology's endpoints file with each
+ * region's store route swapped for its new store, dialled directly with the same TLS: the region gateway has
+ * no route to it), and a frontend in front.
+ */
+async function startUncachedPath(topology: Topology, ports: PortAllocator): Promise<UncachedPath> {
+  const ownQuery = specOf(topology, topology.plan.global.query.name);
+  const endpointsFile = argOf(ownQuery, "--endpoint.sd-config-file");
+  const endpoints = YAML.parse(fs.readFileSync(endpointsFile, "utf8")) as { endpoints: { address: string }[] };
+  const stores: ServerAccess[] = [];
+  const storeGrpcPorts: number[] = [];
+  for (const region of topology.plan.regions) {
+    const own = specOf(topology, region.stores[0].name);
+    const name = `${region.name}-thanos-store-uncached`;
+    const [grpcPort, httpPort] = [await ports.take(), await ports.take()];
+    await topology.supervisor.start({
+      name,
+      command: topology.binaries.thanos,
+      env: own.env,
+      args: storeArgs({
+        listen: { host: LOOPBACK, grpcPort, httpPort },
+        tls: {
+          certFile: argOf(own, "--grpc-server-tls-cert"),
+          keyFile: argOf(own, "--grpc-server-tls-key"),
+          clientCaFile: argOf(own, "--grpc-server-tls-client-ca"),
+        },
+        dataDir: path.join(region.dir, name, "data"),
+        objstoreConfigFile: argOf(own, "--objstore.config-file"),
+        indexCacheSizeMiB: Number.parseInt(argOf(own, "--index-cache-size"), 10),
+        syncInterval: argOf(own, "--sync-block-duration"),
+      }),
+    });
+    stores.push({ url: `http://${address(httpPort)}` });
+    storeGrpcPorts.push(grpcPort);
+    const routed = address(region.gateway.storeApiPorts[STORE_GATEWAY_ROUTE]);
+    for (const e of endpoints.endpoints) if (e.address === routed) e.address = address(grpcPort);
+  }
+  const dir = path.join(topology.plan.global.dir, "thanos-query-uncached");
+  fs.mkdirSync(dir, { recursive: true });
+  const ownEndpoints = path.join(dir, "endpoints.yml");
+  fs.writeFileSync(ownEndpoints, toYaml(endpoints));
+  const [grpcPort, httpPort] = [await ports.take(), await ports.take()];
+  await topology.supervisor.start({
+    name: "thanos-query-uncached",
+    command: topology.binaries.thanos,
+    env: ownQuery.env,
+    args: thanosQueryArgs({
+      endpointConfigFile: ownEndpoints,
+      replicaLabels: ownQuery.args.filter((a) => a.startsWith("--query.replica-label=")).map((a) => a.split("=")[1]),
+      listen: { host: LOOPBACK, grpcPort, httpPort },
+    }),
+  });
+  const queryAccess = { url: `http://${address(httpPort)}` };
+  const targets = topology.plan.regions.reduce((n, r) => n + r.fleet.targetPorts.length, 0);
+  await waitFor(
+    "the Query over the uncached store gateways to answer from the history for every target",
+    120_000,
+    async () =>
+      Number((await query(queryAccess, `count(up{job="${FLEET_JOB}"} offset 1h)`))[0]?.value[1]) === targets
+        ? true
+        : undefined,
+  );
+  const frontend = await startFrontend(
+    topology,
+    "thanos-query-frontend-uncached",
+    await ports.take(),
+    inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize),
+    { downstreamUrl: queryAccess.url },
+  );
+  return { stores, storeGrpcPorts, query: queryAccess, frontend };
+}
+
 /** One scenario's run at one range: the client's latencies, each hop's time, the bytes through the gateways. */
 interface Run {
   readonly scenario: string;
@@ -386,6 +481,10 @@ interface ScenarioSpec {
   readonly hops: readonly Hop[];
   /** The ports whose connections cross a region boundary. */
   readonly crossRegionPorts: readonly number[];
+  /** The coarsest resolution asked for (`max_source_resolution`); absent, Query picks step / 5 (auto-downsampling). */
+  readonly maxSourceResolution?: string;
+  /** The ranges it runs at (absent: every range). */
+  readonly ranges?: readonly string[];
 }
 
 const stat = (xs: readonly number[]) => ({ p50: round(percentile(xs, 50), 1), p99: round(percentile(xs, 99), 1) });
@@ -397,7 +496,7 @@ async function measure(spec: ScenarioSpec, keys: readonly Key[], end: number): P
   const ms: number[] = [];
   const series: number[] = [];
   for (const k of keys) {
-    const r = await timedRange(spec.access, k, end, spec.connection);
+    const r = await timedRange(spec.access, k, end, spec.connection, spec.maxSourceResolution);
     ms.push(r.ms);
     series.push(r.series);
   }
@@ -444,11 +543,17 @@ function frontendHop(frontend: ServerAccess | undefined): Hop[] {
     : [];
 }
 
-/** The hops of the central path: the frontend (when there is one), Query, its StoreAPI calls, and the stores. */
+/**
+ * The hops of the central path: the frontend (when there is one), Query, its StoreAPI calls, and the stores
+ * (the topology's store gateways unless others are given).
+ */
 function centralHops(
   topology: Topology,
   frontend: ServerAccess | undefined,
   queryAccess: ServerAccess = topology.rendered.query,
+  storeGateways: readonly ServerAccess[] = topology.plan.regions.flatMap((r) =>
+    r.stores.map((s) => topology.access(s.name)),
+  ),
 ): Hop[] {
   const thanos = (name: string) => topology.access(name);
   const regions = topology.plan.regions;
@@ -474,14 +579,12 @@ function centralHops(
         labels: { grpc_method: "Series" },
       })),
     ),
-    ...regions.flatMap((r) =>
-      r.stores.map((s) => ({
-        name: "store gateways",
-        access: thanos(s.name),
-        histogram: "grpc_server_handling_seconds",
-        labels: { grpc_method: "Series" },
-      })),
-    ),
+    ...storeGateways.map((access) => ({
+      name: "store gateways",
+      access,
+      histogram: "grpc_server_handling_seconds",
+      labels: { grpc_method: "Series" },
+    })),
   ];
 }
 
@@ -548,10 +651,14 @@ const COLD_KEPT = "frontend cold, connection kept";
 const WARM = "frontend warm (same replica)";
 const DISTRIBUTED_COLD = "frontend cold, distributed mode (a leaf Querier per region)";
 const GLOBAL_COLD = "frontend cold, global dashboards (federated recording rules)";
+const RAW_ONLY = "frontend cold, raw data only (max_source_resolution=0s)";
+const FORCED_5M = "frontend cold, 5m data where downsampled (max_source_resolution=5m)";
+const NO_CACHING_BUCKET = "frontend cold, store gateways without the caching bucket (before)";
 
 /** The history in the buckets, and the moment every measured range ends. */
 interface Prepared {
   readonly history: History;
+  readonly downsampled: Downsampled;
   /** Targets Thanos Query found at the history's first hour, against the fleet's own count. */
   readonly upAtStart: number;
   readonly targets: number;
@@ -569,6 +676,7 @@ async function prepareHistory(
   const scratch = fs.mkdtempSync(path.join(topology.plan.root, "history-"));
   const history: History = await backfillHistory(topology, settings.history, startedAt - 60, scratch, log);
   fs.rmSync(scratch, { recursive: true, force: true });
+  const downsampled = await awaitDownsampled(topology, performance.now(), DOWNSAMPLE_TIMEOUT_MS, log);
   const probeTime = history.start + 1800;
   const upAtStart = await waitFor(
     `Thanos Query to answer from the history's first hour for all ${targets} targets`,
@@ -579,7 +687,7 @@ async function prepareHistory(
     },
     3000,
   );
-  return { history, upAtStart, targets, end: Date.now() / 1000 - END_AGO_SECONDS };
+  return { history, downsampled, upAtStart, targets, end: Date.now() / 1000 - END_AGO_SECONDS };
 }
 
 interface FirstTouch {
@@ -604,6 +712,7 @@ interface ExtraServers {
   readonly distributedFrontend: ServerAccess;
   readonly thanosEngine: ServerAccess;
   readonly thanosEngineFrontend: ServerAccess;
+  readonly uncached: UncachedPath;
 }
 
 async function startExtraServers(
@@ -634,7 +743,8 @@ async function startExtraServers(
     inMemoryResponseCacheConfig(DEFAULTS.queryFrontend.responseCacheSize),
     { downstreamUrl: thanosEngine.url },
   );
-  return { vertical, distributed, distributedFrontend, thanosEngine, thanosEngineFrontend };
+  const uncached = await startUncachedPath(topology, ports);
+  return { vertical, distributed, distributedFrontend, thanosEngine, thanosEngineFrontend, uncached };
 }
 
 /** The measured paths, in the order they run; a scenario's index keeps its keys' steps apart from the others'. */
@@ -705,6 +815,35 @@ function scenarioSpecs(
       hops: centralHops(topology, frontend),
       crossRegionPorts: crossRegion,
     },
+    {
+      name: RAW_ONLY,
+      access: frontend,
+      connection: "kept",
+      exprs: raw,
+      hops: centralHops(topology, frontend),
+      crossRegionPorts: crossRegion,
+      maxSourceResolution: "0s",
+      ranges: settings.downsampledRanges,
+    },
+    {
+      name: FORCED_5M,
+      access: frontend,
+      connection: "kept",
+      exprs: raw,
+      hops: centralHops(topology, frontend),
+      crossRegionPorts: crossRegion,
+      maxSourceResolution: "5m",
+      ranges: settings.downsampledRanges,
+    },
+    {
+      name: NO_CACHING_BUCKET,
+      access: servers.uncached.frontend,
+      connection: "kept",
+      exprs: raw,
+      hops: centralHops(topology, servers.uncached.frontend, servers.uncached.query, servers.uncached.stores),
+      // The sidecars through the gateways, its stores dialled directly.
+      crossRegionPorts: [...crossRegion, ...servers.uncached.storeGrpcPorts],
+    },
   ];
 }
 
@@ -725,6 +864,7 @@ async function runScenarios(
   const warmRuns: Run[] = [];
   for (const range of settings.ranges) {
     for (const [i, spec] of scenarios.entries()) {
+      if (spec.ranges && !spec.ranges.includes(range)) continue;
       const keys = scenarioKeys(spec.exprs, settings, range, i);
       runs.push(mergeHops(await measure(spec, keys, end)));
       // The same keys again on the same frontend: answered from its results cache.
@@ -902,8 +1042,19 @@ export async function queryPathLatency(
 }
 
 function selfChecks(settings: QueryPathSettings, findings: Findings): Check[] {
-  const { history, upAtStart, targets, regions, all, find, cacheRows, central, hitsOnOtherReplica, memcachedKeys } =
-    findings;
+  const {
+    history,
+    downsampled,
+    upAtStart,
+    targets,
+    regions,
+    all,
+    find,
+    cacheRows,
+    central,
+    hitsOnOtherReplica,
+    memcachedKeys,
+  } = findings;
   const centralRuns = [
     ...all.filter((r) => !r.scenario.includes("global dashboards") && !r.scenario.includes("distributed")),
     ...cacheRows.flatMap((c) => [c.other, c.warm]),
@@ -915,7 +1066,12 @@ function selfChecks(settings: QueryPathSettings, findings: Findings): Check[] {
       detail: `${history.blocksUploaded} blocks, ${upAtStart} of ${targets} targets at the history's first hour`,
     },
     {
-      what: "every dashboard query answers for both regions on the central path (Query, frontends, caches)",
+      what: "the regions' compactors downsampled every raw block of 40 h or more to 5m before the queries ran",
+      passed: downsampled.fiveMinuteBlocks >= downsampled.eligibleRawBlocks,
+      detail: `${downsampled.fiveMinuteBlocks} blocks at 5m for ${downsampled.eligibleRawBlocks} raw blocks of 40 h or more`,
+    },
+    {
+      what: "every dashboard query answers for both regions on the central path (Query, frontends, caches, raw only, 5m, without the caching bucket)",
       passed: centralRuns.every((r) => r.series.every((n) => n === regions)),
       detail: `series per answer: ${[...new Set(centralRuns.flatMap((r) => r.series))].join(", ")}`,
     },
@@ -966,6 +1122,14 @@ function reportMethod(settings: QueryPathSettings, { history, globalExprs }: Fin
     `Distributed mode: a leaf Querier per region (the same builder, its own StoreAPI with the region's mutual TLS) over the region's ` +
     `StoreAPIs, and a root Querier (\`--query.mode=distributed\`, the Thanos engine, partition label \`region\`) over the leaves, behind a frontend of its own; ` +
     `the leaves are dialled directly (the gateway has no route to them), so its latency lacks the gateway's loopback hop. ` +
+    `Downsampling: the regions' own compactors compact and downsample the uploaded history as any sidecar's upload (a raw block to 5m once it spans 40 h, ` +
+    `a 5m block to 1h once it spans 10 days, which a week of history never does); the phase waits until every raw block of 40 h or more has its 5m twin ` +
+    `and the store gateways synced twice more. At ${settings.downsampledRanges.join(" and ")} the central frontend is asked again with ` +
+    `\`max_source_resolution=0s\` (raw data only, as before the history was downsampled) and \`5m\` (5m data wherever it exists) beside Thanos' automatic ` +
+    `choice (step / 5, the default every other row uses). ` +
+    `Caching bucket: the topology's store gateways cache chunks and block metadata in memory (\`--store.caching-bucket.config\`, the clusters' default); ` +
+    `"without the caching bucket" is a store gateway per region from the same builder with the cache left out, a Query over it and the regions' sidecars, ` +
+    `and a frontend in front (its stores dialled directly, the gateway having no route to them). ` +
     `Vertical sharding: a frontend with \`--query-frontend.vertical-shards=${settings.verticalShards}\` in front of the central Query. ` +
     `Per hop: each process's own histogram read before and after each run (frontend and Query: \`http_request_duration_seconds\`; ` +
     `Query's calls to the StoreAPIs: \`grpc_client_handling_seconds{grpc_method="Series"}\`, which include the gateway and TLS; sidecars and ` +
@@ -981,7 +1145,7 @@ function reportMethod(settings: QueryPathSettings, { history, globalExprs }: Fin
 }
 
 function reportTables(settings: QueryPathSettings, findings: Findings): Section["tables"] {
-  const { regions, history, firstTouch, scenarios, all, find, recent, cacheRows } = findings;
+  const { regions, history, downsampled, firstTouch, scenarios, all, find, recent, cacheRows } = findings;
   const hopNames = [...new Set(all.flatMap((r) => r.hops.map((h) => h.hop)))];
   const hopCell = (r: Run, hop: string) => {
     const h = r.hops.find((x) => x.hop === hop);
@@ -1000,6 +1164,10 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
         "from",
         "to",
         "written and uploaded in",
+        "raw blocks of 40 h or more",
+        "blocks at 5m",
+        "blocks at 1h",
+        "downsampled and synced in",
       ],
       rows: [
         [
@@ -1012,6 +1180,10 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
           new Date(history.start * 1000).toISOString(),
           new Date(history.end * 1000).toISOString(),
           figure(round(history.seconds, 1), "s"),
+          figure(downsampled.eligibleRawBlocks, "blocks"),
+          figure(downsampled.fiveMinuteBlocks, "blocks"),
+          figure(downsampled.oneHourBlocks, "blocks"),
+          figure(round(downsampled.seconds, 1), "s"),
         ],
       ],
     },
@@ -1089,7 +1261,7 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
 }
 
 function reportFigures(settings: QueryPathSettings, findings: Findings): Section["figures"] {
-  const { globalExprs, history, firstTouch, all, cacheRows, hitsOnOtherReplica, recent } = findings;
+  const { globalExprs, history, downsampled, firstTouch, all, cacheRows, hitsOnOtherReplica, recent } = findings;
   const { goal, goalMet } = coldGoal(settings, findings);
   const distributedSeries = distributedSeriesOf(settings, findings);
   return {
@@ -1103,6 +1275,10 @@ function reportFigures(settings: QueryPathSettings, findings: Findings): Section
       samplesPerReplica: figure(history.samplesPerReplica, "samples"),
       blocksUploaded: figure(history.blocksUploaded, "blocks"),
       bytesUploaded: figure(history.bytesUploaded, "B"),
+      rawBlocksOf40HoursOrMore: figure(downsampled.eligibleRawBlocks, "blocks"),
+      fiveMinuteBlocks: figure(downsampled.fiveMinuteBlocks, "blocks"),
+      oneHourBlocks: figure(downsampled.oneHourBlocks, "blocks"),
+      downsampledAndSyncedIn: figure(round(downsampled.seconds, 1), "s"),
     },
     firstTouch: firstTouch.map((f) => ({ range: f.range, latency: figure(f.ms, "ms") })),
     runs: all.map((r) => ({
@@ -1145,11 +1321,11 @@ function reportFigures(settings: QueryPathSettings, findings: Findings): Section
 }
 
 function reportSummary(settings: QueryPathSettings, findings: Findings): Section["summary"] {
-  const { history, regions, find, central, recent, cacheRows } = findings;
+  const { history, downsampled, regions, find, central, recent, cacheRows } = findings;
   const { goal, goalMet } = coldGoal(settings, findings);
   const distributedSeries = distributedSeriesOf(settings, findings);
-  const summaryLine = (scenario: string) =>
-    settings.ranges
+  const summaryLine = (scenario: string, ranges = settings.ranges) =>
+    ranges
       .map((range) => {
         const r = find(scenario, range);
         return r ? `${range} ${r.p50} / ${r.p99} ms` : "";
@@ -1158,7 +1334,7 @@ function reportSummary(settings: QueryPathSettings, findings: Findings): Section
   return [
     {
       measure: "Query path: history in the buckets",
-      result: `${settings.history.hours} h x ${history.seriesPerRegion} series per region (${history.samplesPerReplica} samples per replica, ${history.blocksUploaded} blocks uploaded) plus live heads`,
+      result: `${settings.history.hours} h x ${history.seriesPerRegion} series per region (${history.samplesPerReplica} samples per replica, ${history.blocksUploaded} blocks uploaded) plus live heads; the compactors' ${downsampled.fiveMinuteBlocks} blocks at 5m and ${downsampled.oneHourBlocks} at 1h`,
     },
     {
       measure: `Query path, p50 / p99 by range: frontend cold (connection kept, as Grafana)`,
@@ -1167,6 +1343,17 @@ function reportSummary(settings: QueryPathSettings, findings: Findings): Section
     {
       measure: `Cold p99 goal (≤ ${settings.goalMs} ms through the frontend, ${goal.map((g) => g.range).join("–")})`,
       result: `${goalMet ? "met" : "not met"}: ${goal.map((g) => `${g.range} ${g.p99} ms`).join(", ")}`,
+    },
+    {
+      measure: "Query path, p50 / p99: store gateways without the caching bucket (before; frontend cold)",
+      result: summaryLine(NO_CACHING_BUCKET),
+    },
+    {
+      measure:
+        "Query path, p50 / p99 at the downsampled ranges: raw data only (before) / Thanos' choice (step / 5) / 5m forced",
+      result: settings.downsampledRanges
+        .map((r) => [RAW_ONLY, COLD_KEPT, FORCED_5M].map((scenario) => summaryLine(scenario, [r])).join(" / "))
+        .join("; "),
     },
     {
       measure: "Query path, p50 / p99: frontend cold, a new TLS connection per query (the old client)",

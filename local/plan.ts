@@ -20,8 +20,8 @@ export interface LocalThanos {
   readonly dir: string;
 }
 
-/** One regional Prometheus: a pod in the clusters, a process here, with its Thanos sidecar. */
-export interface LocalPrometheus {
+/** One pod of a region's shards: a process here, Prometheus or an agent. */
+export interface LocalShardPod {
   /** Process name, unique in the topology. */
   readonly name: string;
   /** The pod name in the clusters, which is also the replica label's value. */
@@ -30,6 +30,10 @@ export interface LocalPrometheus {
   readonly replica: number;
   readonly port: number;
   readonly dir: string;
+}
+
+/** One regional Prometheus: a pod in the clusters, a process here, with its Thanos sidecar. */
+export interface LocalPrometheus extends LocalShardPod {
   readonly sidecar: LocalThanos;
 }
 
@@ -76,14 +80,7 @@ export interface LocalRegion extends LocalRegionBase {
 }
 
 /** One Prometheus in agent mode: a pod of a remote-write region, a process here, with no sidecar. */
-export interface LocalAgent {
-  readonly name: string;
-  readonly podName: string;
-  readonly shard: number;
-  readonly replica: number;
-  readonly port: number;
-  readonly dir: string;
-}
+export type LocalAgent = LocalShardPod;
 
 /** A Thanos Ruler of a remote-write region, and its value of the region's replica label. */
 export interface LocalRuler extends LocalThanos {

@@ -14,7 +14,7 @@ import { type RegionalPlan, regionalPrometheusParams } from "../builders/regiona
 import { toYaml } from "../builders/yaml";
 import type { RegionalStackConfig } from "../config/types";
 import { type RemoteWriteTls, agentWorkloadConfig } from "../builders/regional/agent";
-import type { LocalAgent, LocalPrometheus, LocalRegion, LocalWritingRegion } from "./plan";
+import type { LocalAgent, LocalPrometheus, LocalRegion, LocalShardPod, LocalWritingRegion } from "./plan";
 
 /** A region's shards as one `pulumi up` deploys them: its config and the plan made of it. */
 export interface ShardLayout {
@@ -45,20 +45,28 @@ export function writePrometheusConfig(
   files: PrometheusFiles,
   substitute: boolean,
 ): PrometheusConfigPaths {
+  const config = prometheusConfig({
+    ...shardParams(layout, p, region.discoveredStandIns, files),
+    localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
+  });
+  return writeTemplate(p, config, substitute);
+}
+
+/** A shard pod's config parameters as the clusters give them, with this topology's files and stand-ins. */
+function shardParams(
+  layout: ShardLayout,
+  pod: LocalShardPod,
+  discoveredStandIns: LocalRegion["discoveredStandIns"],
+  files: PrometheusFiles,
+) {
   const params = regionalPrometheusParams(
     layout.config,
     layout.plan,
     layout.config.cluster.name,
-    p.shard,
+    pod.shard,
     POD_NAME_PLACEHOLDER,
   );
-  const config = prometheusConfig({
-    ...params,
-    discoveredStandIns: region.discoveredStandIns,
-    localPorts: { web: p.port, sidecarHttp: p.sidecar.httpPort },
-    files,
-  });
-  return writeTemplate(p, config, substitute);
+  return { ...params, discoveredStandIns, files };
 }
 
 /** The template a pod's ConfigMap holds and, with `substitute`, the file its init container writes from it. */
@@ -83,16 +91,9 @@ export function writeAgentConfig(
   files: PrometheusFiles,
   tls: RemoteWriteTls,
 ): PrometheusConfigPaths {
-  const params = regionalPrometheusParams(
-    region.config,
-    region.plan,
-    region.config.cluster.name,
-    agent.shard,
-    POD_NAME_PLACEHOLDER,
-  );
   const config = agentWorkloadConfig(
     region.config,
-    { ...params, discoveredStandIns: region.discoveredStandIns, localPorts: { web: agent.port }, files },
+    { ...shardParams(region, agent, region.discoveredStandIns, files), localPorts: { web: agent.port } },
     tls,
   );
   return writeTemplate(agent, config, true);

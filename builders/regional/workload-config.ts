@@ -197,6 +197,7 @@ export function regionalStoreArgs(
     dataDir: store.dataDir,
     objstoreConfigFile: layout.objstoreFile,
     indexCacheSizeMiB: sizing.storeGateway.indexCacheSizeMiB,
+    chunkCacheSizeMiB: sizing.storeGateway.chunkCacheSizeMiB,
     syncInterval: timings.storeSyncInterval,
   });
 }

@@ -1,6 +1,6 @@
 /** The regional tier's Thanos arguments as the pinned Thanos lists its flags. */
 import * as assert from "node:assert";
-import { thanosFlagProblems } from "../support/thanos-flags";
+import { parsesHiddenFlag, thanosFlagProblems } from "../support/thanos-flags";
 import { usEastThanosCommands } from "../fixtures/regional-fixtures";
 
 describe("regional Thanos arguments", () => {
@@ -12,6 +12,11 @@ describe("regional Thanos arguments", () => {
       assert.deepStrictEqual(thanosFlagProblems(command as keyof typeof commands, args), []);
     });
   }
+
+  it("the hidden-flag probe tells a flag the binary parses from one it does not", () => {
+    assert.strictEqual(parsesHiddenFlag("store", "--store.caching-bucket.config"), true);
+    assert.strictEqual(parsesHiddenFlag("store", "--store.caching-bucket.configs"), false);
+  });
 
   it("the flag check can fail", () => {
     assert.deepStrictEqual(thanosFlagProblems("store", ["store", "--store.grpc.series-sample-limit=1"]), [

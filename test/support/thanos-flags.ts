@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import type { ThanosCommand } from "../../builders/thanos/common";
+import { findBinary } from "../../local/binaries";
 import { runBinary } from "./tools";
 
 /** What the pinned `thanos <command> --help` lists: every flag, and those its help calls deprecated. */
@@ -10,14 +12,25 @@ export interface ThanosFlags {
 const cache = new Map<ThanosCommand, ThanosFlags>();
 
 /**
- * Flags the pinned Thanos accepts but hides from `--help` (kingpin's Hidden), each documented upstream:
- * `--receive.limits-config-file` (docs/components/receive.md, "Limits & gates"; cmd/thanos/receive.go
- * registers it WithHidden). A test that starts the binary with the flag proves it is accepted
- * (test/binaries/remote-write.test.ts: kingpin refuses a flag it does not know).
+ * Flags the builders use that the pinned release parses but leaves out of its help (kingpin's Hidden), each
+ * documented upstream: the store gateway's caching bucket (experimental), and Receive's
+ * `--receive.limits-config-file` (docs/components/receive.md, "Limits & gates"). Each is known only if the
+ * binary itself accepts it (`parsesHiddenFlag`).
  */
-const HIDDEN_FLAGS: Partial<Record<ThanosCommand, readonly string[]>> = {
+const HIDDEN_FLAGS_USED: Partial<Record<ThanosCommand, readonly string[]>> = {
+  store: ["--store.caching-bucket.config"],
   receive: ["--receive.limits-config-file"],
 };
+
+/**
+ * Whether `thanos <command>` parses `flag`: given it and then a flag no release has, kingpin stops at the first
+ * flag it does not know, so an error about the second means the first was taken.
+ */
+export function parsesHiddenFlag(command: ThanosCommand, flag: string): boolean {
+  const probe = "--no-such-flag-probe";
+  const result = spawnSync(findBinary("thanos"), [command, `${flag}=`, probe], { encoding: "utf8" });
+  return `${result.stdout}${result.stderr}`.includes(`unknown long flag '${probe}'`);
+}
 
 /** The flags of one command, read from the pinned binary's own help (kingpin prints `--flag=VALUE` lines). */
 export function thanosFlags(command: ThanosCommand): ThanosFlags {
@@ -38,7 +51,7 @@ export function thanosFlags(command: ThanosCommand): ThanosFlags {
     }
   }
   if (flags.size === 0) throw new Error(`thanos ${command} --help listed no flags:\n${help.slice(0, 500)}`);
-  for (const hidden of HIDDEN_FLAGS[command] ?? []) flags.add(hidden);
+  for (const flag of HIDDEN_FLAGS_USED[command] ?? []) if (parsesHiddenFlag(command, flag)) flags.add(flag);
   const result = { known: flags, deprecated };
   cache.set(command, result);
   return result;
