@@ -66,7 +66,9 @@ export const DEFAULTS = {
       memoryRequest: "1536Mi",
       memoryLimit: "2304Mi",
       diskGiB: 10,
+      // A quarter of the request each for the index and the chunk cache, as builders/sizing gives a region's.
       indexCacheSizeMiB: 384,
+      chunkCacheSizeMiB: 384,
     },
     compactor: { cpuRequest: "500m", cpuLimit: "1000m", memoryRequest: "2048Mi", memoryLimit: "3072Mi", diskGiB: 50 },
   },

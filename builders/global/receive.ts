@@ -275,6 +275,7 @@ export function clusterReceiveStoreArgs(): string[] {
     dataDir: RECEIVE_BUCKET.dataDir,
     objstoreConfigFile: RECEIVE_FILES.objstore,
     indexCacheSizeMiB: DEFAULTS.receive.storeGateway.indexCacheSizeMiB,
+    chunkCacheSizeMiB: DEFAULTS.receive.storeGateway.chunkCacheSizeMiB,
     syncInterval: DEFAULTS.storeGateway.syncInterval,
   });
 }
