@@ -18,7 +18,7 @@ export interface StoreArgsParams {
   /** How often the gateway looks for new blocks in the bucket (`--sync-block-duration`). */
   readonly syncInterval: string;
   /**
-   * In-memory caching bucket (MiB): chunks, block metadata and listings read from the bucket are kept, so panels
+   * In-memory caching bucket (MiB): chunks and block metadata read from the bucket are kept, so panels
    * and refreshes that read the same series again are not fetched again. Absent: every read goes to the bucket
    * (the benchmark's query path measures both).
    */
@@ -33,7 +33,16 @@ export interface StoreArgsParams {
 export function cachingBucketConfig(sizeMiB: number) {
   if (!Number.isInteger(sizeMiB) || sizeMiB < 16)
     throw new Error(`store gateway chunk cache must be a whole number of MiB, at least 16, got ${sizeMiB}`);
-  return { type: "IN-MEMORY", config: { max_size: `${sizeMiB}MB`, max_item_size: "16MB" } };
+  return {
+    type: "IN-MEMORY",
+    config: { max_size: `${sizeMiB}MB`, max_item_size: "16MB" },
+    // Thanos caches the bucket's block listing for 5 minutes and a missing meta.json for 15 by default: the
+    // gateway would then miss a block uploaded (or still uploading) since for that long, a gap in every query
+    // over it. A TTL of zero caches neither (pkg/store/cache/caching_bucket.go stores only a positive TTL), so
+    // new blocks show at the next sync as without the cache; chunks and meta.json contents stay cached.
+    blocks_iter_ttl: "0s",
+    metafile_doesnt_exist_ttl: "0s",
+  };
 }
 
 /** `thanos store`: serves the bucket's blocks over the StoreAPI (mutual TLS where it is reached from outside). */
