@@ -408,3 +408,13 @@ export function loadBalancerServiceAddress(svc: k8s.core.v1.Service, what: strin
     return address;
   });
 }
+
+/** A ConfigMap of the workload's own, named `<workload>-<suffix>`, holding `data`. */
+export function workloadConfigMap(
+  w: Workload,
+  suffix: string,
+  data: pulumi.Input<Record<string, pulumi.Input<string>>>,
+): k8s.core.v1.ConfigMap {
+  const name = `${w.id.name}-${suffix}`;
+  return new k8s.core.v1.ConfigMap(name, { metadata: metadata(w, name), data }, w.opts);
+}

@@ -10,6 +10,7 @@ import {
   type RegionalOutputs,
 } from "../contracts/regional-outputs";
 import { validateRegionalOutputs } from "../contracts/validate-regional-outputs";
+import { bucketIdentityAnnotations } from "./bucket-identities";
 import { localProviders } from "./local-providers";
 
 export interface GlobalStackOutputs {
@@ -91,18 +92,7 @@ function receiveBucket<C extends KubernetesCluster, B extends ObjectBucket>(
   const bucket = cloud.bucket({ purpose: RECEIVE_BUCKET.purpose });
   return {
     objectStore: bucket.location,
-    identityAnnotations: Object.fromEntries(
-      RECEIVE_BUCKET_IDENTITIES.map((id) => [
-        id.serviceAccount.name,
-        cloud.bucketIdentity({
-          purpose: id.purpose,
-          access: id.access,
-          cluster,
-          bucket,
-          serviceAccounts: [id.serviceAccount],
-        }).serviceAccountAnnotations,
-      ]),
-    ),
+    identityAnnotations: bucketIdentityAnnotations(cloud, cluster, bucket, RECEIVE_BUCKET_IDENTITIES),
   };
 }
 

@@ -7,6 +7,7 @@ import { type CloudPlatform, type KubernetesCluster, type ObjectBucket, onCloud 
 import { RegionalMonitoring } from "../components/regional";
 import type { RegionalStackConfig } from "../config";
 import type { RegionalOutputs } from "../contracts/regional-outputs";
+import { bucketIdentityAnnotations } from "./bucket-identities";
 import { localProviders } from "./local-providers";
 
 /** Every output of contracts/regional-outputs.ts, as the Pulumi values the stack exports. */
@@ -26,18 +27,7 @@ function deployRegionalOn<C extends KubernetesCluster, B extends ObjectBucket>(
 ): RegionalStackOutputs {
   const cluster = cloud.cluster();
   const bucket = cloud.bucket({ purpose: "thanos" });
-  const identityAnnotations = Object.fromEntries(
-    BUCKET_IDENTITIES.map((id) => [
-      id.serviceAccount.name,
-      cloud.bucketIdentity({
-        purpose: id.purpose,
-        access: id.access,
-        cluster,
-        bucket,
-        serviceAccounts: [id.serviceAccount],
-      }).serviceAccountAnnotations,
-    ]),
-  );
+  const identityAnnotations = bucketIdentityAnnotations(cloud, cluster, bucket, BUCKET_IDENTITIES);
   // Children register only once their parent has, and it waits for the nodes and the CSI driver: so does
   // every workload in it.
   const monitoring = new RegionalMonitoring(

@@ -26,6 +26,7 @@ import {
   persistentVolumeClaim,
   spread,
   type Workload,
+  workloadConfigMap,
 } from "../workload";
 import { type GlobalPartArgs, globalWorkload } from "./part";
 
@@ -155,11 +156,7 @@ export class ThanosReceive extends pulumi.ComponentResource {
       serviceAccount: string;
     },
   ): void {
-    const config = new k8s.core.v1.ConfigMap(
-      `${w.id.name}-config`,
-      { metadata: metadata(w, `${w.id.name}-config`), data: args.config },
-      w.opts,
-    );
+    const config = workloadConfigMap(w, "config", args.config);
     const tls = new k8s.core.v1.Secret(
       `${w.id.name}-tls`,
       {

@@ -21,6 +21,7 @@ import {
   spread,
   TMP_SIZE,
   type Workload,
+  workloadConfigMap,
 } from "../workload";
 import { type GlobalPartArgs, globalWorkload } from "./part";
 import { statelessDeployment } from "./query";
@@ -62,11 +63,7 @@ export class RegionRuler extends pulumi.ComponentResource {
 
 /** The region's Query: Receive's StoreAPIs, every query restricted to the region's tenant; its Ruler's only peer. */
 function tenantQuery(w: Workload, args: RegionRulerArgs): void {
-  const endpoints = new k8s.core.v1.ConfigMap(
-    `${w.id.name}-endpoints`,
-    { metadata: metadata(w, `${w.id.name}-endpoints`), data: args.queryEndpoints },
-    w.opts,
-  );
+  const endpoints = workloadConfigMap(w, "endpoints", args.queryEndpoints);
   new k8s.core.v1.Service(
     w.id.name,
     {
@@ -95,16 +92,8 @@ function tenantQuery(w: Workload, args: RegionRulerArgs): void {
 
 /** The Ruler pair: its configs, the region's rules and alerting credentials, a headless Service to govern it. */
 function ruler(w: Workload, args: RegionRulerArgs): void {
-  const config = new k8s.core.v1.ConfigMap(
-    `${w.id.name}-config`,
-    { metadata: metadata(w, `${w.id.name}-config`), data: args.config },
-    w.opts,
-  );
-  const rules = new k8s.core.v1.ConfigMap(
-    `${w.id.name}-rules`,
-    { metadata: metadata(w, `${w.id.name}-rules`), data: args.rules },
-    w.opts,
-  );
+  const config = workloadConfigMap(w, "config", args.config);
+  const rules = workloadConfigMap(w, "rules", args.rules);
   const alerting = new k8s.core.v1.Secret(
     `${w.id.name}-alerting`,
     {
