@@ -40,11 +40,18 @@ export function residentBytes(pid: number, field: "VmRSS" | "VmHWM" = "VmRSS"): 
 
 /** CPU seconds a process has used (user and system), from /proc/<pid>/stat. */
 export function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return parseProcStat(fs.readFileSync(`/proc/${pid}/stat`, "utf8")).cpuSeconds;
+}
+
+/** A /proc/<pid>/stat line's process group and CPU seconds (user and system). */
+export function parseProcStat(stat: string): { readonly processGroup: number; readonly cpuSeconds: number } {
   // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  return {
+    processGroup: Number(fields[2]),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND,
+  };
 }
 
 /** USER_HZ, 100 on every Linux the benchmark runs on (getconf CLK_TCK). */
-const CLOCK_TICKS_PER_SECOND = 100;
+export const CLOCK_TICKS_PER_SECOND = 100;

@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { GLOBAL_SCOPE } from "../builders/grafana/dashboards/helpers";
 import { dashboardQueries, grafanaDashboards } from "../builders/grafana/dashboards";
 import { interpolate } from "../builders/grafana/promql";
-import { REPLICA_LABEL } from "../builders/regional/layout";
+import { NAMES, REPLICA_LABEL } from "../builders/regional/layout";
 import { toYaml } from "../builders/yaml";
 import { endpointSdConfig, thanosQueryArgs } from "../builders/thanos/query";
 import { inMemoryResponseCacheConfig, memcachedResponseCacheConfig } from "../builders/thanos/response-cache";
@@ -32,6 +32,7 @@ import type { Log, Topology } from "../local/topology";
 import { waitFor } from "../local/wait";
 import { type Downsampled, type History, type HistorySettings, awaitDownsampled, backfillHistory } from "./history";
 import { loadAverage } from "./machine";
+import { type CpuRole, WHOLE_MACHINE, cpuPerQuery, readCpu } from "./process-cpu";
 import { type GatewayBytes, type Hop, type SumCount, gatewayBytes, snapshot } from "./query-hops";
 import { type Check, type Figure, figure, type Section } from "./report";
 import { percentile, round } from "./stats";
@@ -471,6 +472,8 @@ interface Run {
   readonly bytesOutPerLoad: number;
   readonly bytesInPerLoad: number;
   readonly load: Figure;
+  /** CPU per client query by role (bench/process-cpu.ts), the machine's whole last. */
+  readonly cpu: readonly { readonly role: string; readonly msPerQuery: number }[];
 }
 
 interface ScenarioSpec {
@@ -485,21 +488,32 @@ interface ScenarioSpec {
   readonly maxSourceResolution?: string;
   /** The ranges it runs at (absent: every range). */
   readonly ranges?: readonly string[];
+  /** Run with every process off the central path paused (the path alone on the machine). */
+  readonly alone?: boolean;
 }
 
 const stat = (xs: readonly number[]) => ({ p50: round(percentile(xs, 50), 1), p99: round(percentile(xs, 99), 1) });
 
 /** Runs `keys` one at a time and reads each hop and the gateways' bytes around them. */
-async function measure(spec: ScenarioSpec, keys: readonly Key[], end: number): Promise<Run> {
+async function measure(topology: Topology, spec: ScenarioSpec, keys: readonly Key[], end: number): Promise<Run> {
+  const roles = cpuRoles(topology);
+  const paused = spec.alone ? offCentralPath(topology) : [];
   const before = await snapshot(spec.hops);
   const bytesBefore = gatewayBytes(spec.crossRegionPorts);
+  for (const name of paused) topology.supervisor.pause(name);
+  const cpuBefore = readCpu(roles);
   const ms: number[] = [];
   const series: number[] = [];
-  for (const k of keys) {
-    const r = await timedRange(spec.access, k, end, spec.connection, spec.maxSourceResolution);
-    ms.push(r.ms);
-    series.push(r.series);
+  try {
+    for (const k of keys) {
+      const r = await timedRange(spec.access, k, end, spec.connection, spec.maxSourceResolution);
+      ms.push(r.ms);
+      series.push(r.series);
+    }
+  } finally {
+    for (const name of paused) topology.supervisor.resume(name);
   }
+  const cpuAfter = readCpu(roles);
   const bytesAfter: GatewayBytes = gatewayBytes(spec.crossRegionPorts);
   const after = await snapshot(spec.hops);
   const loads = keys.length / spec.exprs.length;
@@ -521,7 +535,63 @@ async function measure(spec: ScenarioSpec, keys: readonly Key[], end: number): P
     bytesOutPerLoad: Math.round((bytesAfter.out - bytesBefore.out) / loads),
     bytesInPerLoad: Math.round((bytesAfter.in - bytesBefore.in) / loads),
     load: loadAverage(),
+    cpu: cpuPerQuery(roles, cpuBefore, cpuAfter, keys.length),
   };
+}
+
+/**
+ * The processes a cold query on the central path needs: the topology's frontend and Query, every StoreAPI
+ * it dials (the regions' sidecars and store gateways through the region gateways, the federation's sidecars
+ * and the federation Prometheus behind them), and the bucket emulators the store gateways read.
+ */
+function centralPath(topology: Topology): Set<string> {
+  const { plan } = topology;
+  return new Set([
+    plan.global.frontend.name,
+    plan.global.query.name,
+    ...plan.global.federation.flatMap((f) => [f.name, f.sidecar.name]),
+    ...plan.regions.flatMap((r) => [
+      ...r.prometheus.map((p) => p.sidecar.name),
+      ...r.stores.map((s) => s.name),
+      ...r.gateway.replicas.map((g) => g.name),
+    ]),
+    ...plan.emulators.map((e) => e.name),
+  ]);
+}
+
+/** Everything running that a cold query on the central path does not need: scrapers, compactors, the mesh, the other scenarios' servers. */
+function offCentralPath(topology: Topology): string[] {
+  const path = centralPath(topology);
+  return topology.supervisor.names().filter((n) => !path.has(n) && topology.supervisor.isRunning(n));
+}
+
+/**
+ * Every running process by role, for the CPU a query costs each: the roles of the query path (the extra
+ * scenarios' frontends, Queries and store gateways with the topology's own), then the rest of the topology.
+ */
+function cpuRoles(topology: Topology): CpuRole[] {
+  const { plan, supervisor } = topology;
+  const running = supervisor.names().filter((n) => supervisor.isRunning(n));
+  const frontends = running.filter((n) => n.includes("query-frontend"));
+  const queries = running.filter((n) => n.includes("thanos-query") && !frontends.includes(n));
+  const emulators = plan.emulators.map((e) => e.name);
+  const byRole: [string, string[]][] = [
+    ["Query Frontends", frontends],
+    ["Thanos Queries", queries],
+    ["store gateways", running.filter((n) => n.includes(`-${NAMES.storeGateway}-`))],
+    ["sidecars", running.filter((n) => n.endsWith("-sidecar"))],
+    ["region gateways (HAProxy)", plan.regions.flatMap((r) => r.gateway.replicas.map((g) => g.name))],
+    ["bucket emulators", emulators],
+  ];
+  const named = new Set(byRole.flatMap(([, names]) => names));
+  byRole.push([
+    "the rest of the topology (Prometheus, compactors, Alertmanagers, fleet)",
+    running.filter((n) => !named.has(n)),
+  ]);
+  return byRole.map(([role, names]) => ({
+    role,
+    groups: names.map((n) => supervisor.pid(n)).filter((pid): pid is number => pid !== undefined),
+  }));
 }
 
 /** Every region gateway's StoreAPI port: each connection through one carries a region's data to the global tier. */
@@ -648,6 +718,7 @@ const perCall = (h: { msPerQuery: number; callsPerQuery: number }) =>
   h.callsPerQuery > 0 ? round(h.msPerQuery / h.callsPerQuery, 2) : 0;
 
 const COLD_KEPT = "frontend cold, connection kept";
+const PATH_ALONE = "frontend cold, connection kept, every process off the path paused";
 const WARM = "frontend warm (same replica)";
 const DISTRIBUTED_COLD = "frontend cold, distributed mode (a leaf Querier per region)";
 const GLOBAL_COLD = "frontend cold, global dashboards (federated recording rules)";
@@ -784,6 +855,15 @@ function scenarioSpecs(
       crossRegionPorts: crossRegion,
     },
     {
+      name: PATH_ALONE,
+      access: frontend,
+      connection: "kept",
+      exprs: raw,
+      hops: centralHops(topology, frontend),
+      crossRegionPorts: crossRegion,
+      alone: true,
+    },
+    {
       name: `frontend cold, vertical sharding x${settings.verticalShards}`,
       access: servers.vertical,
       connection: "kept",
@@ -855,6 +935,7 @@ interface Measured {
 
 /** Each scenario at each range, cold; the central frontend's keys once more, warm. */
 async function runScenarios(
+  topology: Topology,
   scenarios: readonly ScenarioSpec[],
   settings: QueryPathSettings,
   end: number,
@@ -866,9 +947,10 @@ async function runScenarios(
     for (const [i, spec] of scenarios.entries()) {
       if (spec.ranges && !spec.ranges.includes(range)) continue;
       const keys = scenarioKeys(spec.exprs, settings, range, i);
-      runs.push(mergeHops(await measure(spec, keys, end)));
+      runs.push(mergeHops(await measure(topology, spec, keys, end)));
       // The same keys again on the same frontend: answered from its results cache.
-      if (spec.name === COLD_KEPT) warmRuns.push(mergeHops(await measure({ ...spec, name: WARM }, keys, end)));
+      if (spec.name === COLD_KEPT)
+        warmRuns.push(mergeHops(await measure(topology, { ...spec, name: WARM }, keys, end)));
     }
     log(`query path: ${range} measured (load ${loadAverage().value})`);
   }
@@ -927,7 +1009,12 @@ async function compareResultsCaches(
     const inMemoryKeys = scenarioKeys(raw, settings, range, 2);
     const inMemoryCold = measured.find(COLD_KEPT, range) as Run;
     const inMemoryWarm = measured.find(WARM, range) as Run;
-    const inMemoryOther = await measure({ ...base, name: "other", access: secondInMemory }, inMemoryKeys, end);
+    const inMemoryOther = await measure(
+      topology,
+      { ...base, name: "other", access: secondInMemory },
+      inMemoryKeys,
+      end,
+    );
     cacheRows.push({
       cache: "in-memory (per replica)",
       range,
@@ -936,10 +1023,10 @@ async function compareResultsCaches(
       other: inMemoryOther,
     });
     const keys = scenarioKeys(raw, settings, range, scenarioCount + 1);
-    const mcCold = await measure({ ...base, name: "cold", access: a }, keys, end);
-    const mcWarm = await measure({ ...base, name: "warm", access: a }, keys, end);
+    const mcCold = await measure(topology, { ...base, name: "cold", access: a }, keys, end);
+    const mcWarm = await measure(topology, { ...base, name: "warm", access: a }, keys, end);
     const hitsBefore = await memcachedStat(memcachedPort, "get_hits");
-    const mcOther = await measure({ ...base, name: "other", access: b }, keys, end);
+    const mcOther = await measure(topology, { ...base, name: "other", access: b }, keys, end);
     hitsOnOtherReplica += (await memcachedStat(memcachedPort, "get_hits")) - hitsBefore;
     memcachedKeys += keys.length;
     cacheRows.push({ cache: "memcached (shared)", range, cold: mcCold, warm: mcWarm, other: mcOther });
@@ -974,7 +1061,7 @@ async function compareRecentWindow(
     );
   const recentRun = async (spec: ScenarioSpec, scenario: number) => {
     const keys = recentKeys(scenario);
-    return mergeHops(await measure(spec, keys, Date.now() / 1000));
+    return mergeHops(await measure(topology, spec, keys, Date.now() / 1000));
   };
   return {
     central: await recentRun({ ...straight, name: "Thanos Query straight, central" }, 20),
@@ -1016,7 +1103,7 @@ export async function queryPathLatency(
   const servers = await startExtraServers(topology, settings, ports);
   const globalExprs = globalDashboardQueries();
   const scenarios = scenarioSpecs(topology, settings, servers, globalExprs);
-  const measured = await runScenarios(scenarios, settings, prepared.end, log);
+  const measured = await runScenarios(topology, scenarios, settings, prepared.end, log);
   const caches = await compareResultsCaches(topology, settings, ports, measured, scenarios.length, prepared.end);
   const recent = await compareRecentWindow(topology, settings, scenarios[0], servers.distributed);
   const findings: Findings = {
@@ -1097,13 +1184,20 @@ function selfChecks(settings: QueryPathSettings, findings: Findings): Check[] {
 function coldGoal(settings: QueryPathSettings, findings: Findings) {
   const goal = settings.goalRanges
     .filter((r) => settings.ranges.includes(r))
-    .map((range) => ({ range, p99: findings.central(range).p99 }));
+    .map((range) => ({
+      range,
+      p99: findings.central(range).p99,
+      aloneP99: (findings.find(PATH_ALONE, range) as Run).p99,
+    }));
   return { goal, goalMet: goal.every((g) => g.p99 <= settings.goalMs) };
 }
 
 const distributedSeriesOf = (settings: QueryPathSettings, findings: Findings) => [
   ...new Set(settings.ranges.flatMap((r) => (findings.find(DISTRIBUTED_COLD, r) as Run).series)),
 ];
+
+/** The roles the summary names: the hop that costs most CPU, the store gateways, and what the machine spent. */
+const CPU_SUMMARY_ROLES = ["Thanos Queries", "store gateways", WHOLE_MACHINE];
 
 const kib = (bytes: number) => figure(round(bytes / 1024, 1), "KiB");
 
@@ -1139,6 +1233,11 @@ function reportMethod(settings: QueryPathSettings, { history, globalExprs }: Fin
     `gRPC ports (distributed), per dashboard load (the ${DASHBOARD_RANGE_QUERIES.length} panels once); HAProxy 2.6 counts a TCP tunnel's bytes only when it closes, ` +
     `so its own exporter reads 0 here. Global dashboards: the ${globalExprs.length} panels of the global dashboards, which read the federated ` +
     `\`global:*\` recording rules, through the same frontend (the federation keeps minutes of them here; the point is what crosses regions). ` +
+    `The path alone: the same frontend with every process a cold query does not need paused (SIGSTOP) for the run and resumed after ` +
+    `(the regions' Prometheus, compactors, the Alertmanager mesh, the fleet, the other scenarios' servers; the federation Prometheus stays, ` +
+    `its sidecar being one of Query's StoreAPIs): what the path costs with the machine to itself. ` +
+    `CPU per query: every process group's user and system time from /proc, read before and after each run, by role, and the machine's ` +
+    `busy time from /proc/stat (all cores; 1,000 ms of CPU per query is one core's whole second). ` +
     `The store gateways' caches and the page cache are warm after the first run: "cold" is the results cache. ` +
     `The machine is shared with other work: the load average is beside every figure.`
   );
@@ -1147,6 +1246,7 @@ function reportMethod(settings: QueryPathSettings, { history, globalExprs }: Fin
 function reportTables(settings: QueryPathSettings, findings: Findings): Section["tables"] {
   const { regions, history, downsampled, firstTouch, scenarios, all, find, recent, cacheRows } = findings;
   const hopNames = [...new Set(all.flatMap((r) => r.hops.map((h) => h.hop)))];
+  const cpuRoleNames = [...new Set(all.flatMap((r) => r.cpu.map((c) => c.role)))];
   const hopCell = (r: Run, hop: string) => {
     const h = r.hops.find((x) => x.hop === hop);
     return h ? `${h.msPerQuery} ms (${h.callsPerQuery} x ${perCall(h)} ms)` : "";
@@ -1224,6 +1324,22 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
       ),
     },
     {
+      title:
+        "CPU per query by role (ms of CPU time per client query, from /proc: every process of a role, then the machine's whole)",
+      columns: ["path", "range", ...cpuRoleNames, "load average"],
+      rows: settings.ranges.flatMap((range) =>
+        [...scenarios.map((s) => s.name), WARM]
+          .map((name) => find(name, range))
+          .filter((r): r is Run => r !== undefined)
+          .map((r) => [
+            r.scenario,
+            r.range,
+            ...cpuRoleNames.map((role) => figure(r.cpu.find((c) => c.role === role)?.msPerQuery ?? 0, "ms")),
+            r.load,
+          ]),
+      ),
+    },
+    {
       title: `Central fan-out against distributed mode over the window both answer (the last ${LOCAL_RETENTION}, ending now; Thanos Query straight)`,
       columns: [
         "mode",
@@ -1295,6 +1411,7 @@ function reportFigures(settings: QueryPathSettings, findings: Findings): Section
       bytesOutPerDashboardLoad: figure(r.bytesOutPerLoad, "B"),
       bytesInPerDashboardLoad: figure(r.bytesInPerLoad, "B"),
       loadAverage: r.load,
+      cpuPerQuery: r.cpu.map((c) => ({ role: c.role, cpu: figure(c.msPerQuery, "ms") })),
     })),
     caches: cacheRows.map((c) => ({
       cache: c.cache,
@@ -1305,7 +1422,7 @@ function reportFigures(settings: QueryPathSettings, findings: Findings): Section
     })),
     goal: {
       p99: figure(settings.goalMs, "ms"),
-      ranges: goal.map((g) => ({ range: g.range, p99: figure(g.p99, "ms") })),
+      ranges: goal.map((g) => ({ range: g.range, p99: figure(g.p99, "ms"), aloneP99: figure(g.aloneP99, "ms") })),
       met: figure(goalMet, "boolean"),
     },
     memcachedHitsOnOtherReplica: figure(hitsOnOtherReplica, "hits"),
@@ -1342,7 +1459,20 @@ function reportSummary(settings: QueryPathSettings, findings: Findings): Section
     },
     {
       measure: `Cold p99 goal (≤ ${settings.goalMs} ms through the frontend, ${goal.map((g) => g.range).join("–")})`,
-      result: `${goalMet ? "met" : "not met"}: ${goal.map((g) => `${g.range} ${g.p99} ms`).join(", ")}`,
+      result: `${goalMet ? "met" : "not met"}: ${goal.map((g) => `${g.range} ${g.p99} ms`).join(", ")}; the path alone on the machine: ${goal.map((g) => `${g.range} ${g.aloneP99} ms`).join(", ")}`,
+    },
+    {
+      measure: "Query path, p50 / p99: the same path alone on the machine (every process off it paused)",
+      result: summaryLine(PATH_ALONE),
+    },
+    {
+      measure: `CPU per cold dashboard query (frontend, connection kept): ${CPU_SUMMARY_ROLES.join(" / ")}`,
+      result: settings.ranges
+        .map((range) => {
+          const cpu = central(range).cpu;
+          return `${range} ${CPU_SUMMARY_ROLES.map((role) => cpu.find((c) => c.role === role)?.msPerQuery ?? 0).join(" / ")} ms`;
+        })
+        .join(", "),
     },
     {
       measure: "Query path, p50 / p99: store gateways without the caching bucket (before; frontend cold)",

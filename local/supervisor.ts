@@ -113,6 +113,8 @@ export class Supervisor {
     entry.stopping = true;
     const group = entry.child.pid;
     signalGroup(group, signal);
+    // A paused child acts on SIGTERM only once it runs again.
+    signalGroup(group, "SIGCONT");
     const timer = setTimeout(() => signalGroup(group, "SIGKILL"), STOP_GRACE_MS);
     await entry.exited;
     clearTimeout(timer);
@@ -121,6 +123,19 @@ export class Supervisor {
   /** Kills a child without warning, as a crashed node or an OOM kill would. */
   kill(name: string): Promise<void> {
     return this.stop(name, "SIGKILL");
+  }
+
+  /**
+   * Freezes a running child and its group (SIGSTOP) without ending it: it keeps its ports, memory and
+   * connections and takes no CPU until resumed. The benchmark measures a path with everything else frozen.
+   */
+  pause(name: string): void {
+    this.signalRunning(name, "SIGSTOP");
+  }
+
+  /** Lets a paused child run again (SIGCONT). */
+  resume(name: string): void {
+    this.signalRunning(name, "SIGCONT");
   }
 
   /** Starts a stopped child again with the spec it was first started with. */
@@ -133,6 +148,12 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     await Promise.all([...this.running.keys()].map((name) => this.stop(name)));
     this.watchdog.stdin?.end();
+  }
+
+  private signalRunning(name: string, signal: NodeJS.Signals): void {
+    const pid = this.running.get(name)?.child.pid;
+    if (pid === undefined) throw new Error(`${name} is not running`);
+    signalGroup(pid, signal);
   }
 
   private tellWatchdog(line: string): void {
