@@ -26,13 +26,17 @@ describe("the local topology's supervisor pausing a child (the benchmark's path 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  // A shell that counts in a file and notes a SIGTERM it handled (a SIGKILL leaves no note).
+  // A process that counts in a file and notes a SIGTERM it handled (a SIGKILL leaves no note). Node rather than
+  // a shell loop: a shell forking its next command when the group is stopped waits on the stopped child in
+  // uninterruptible sleep, never reaching the stopped state the test reads.
   const counter = (name: string) => ({
     name,
-    command: "sh",
+    command: process.execPath,
     args: [
-      "-c",
-      `trap 'echo term > ${path.join(dir, `${name}.term`)}; exit 0' TERM; i=0; while :; do i=$((i+1)); echo $i > ${path.join(dir, `${name}.count`)}; sleep 0.05; done`,
+      "-e",
+      `const fs = require("fs"); let i = 0;
+       process.on("SIGTERM", () => { fs.writeFileSync(${JSON.stringify(path.join(dir, `${name}.term`))}, "term"); process.exit(0); });
+       setInterval(() => fs.writeFileSync(${JSON.stringify(path.join(dir, `${name}.count`))}, String(++i)), 50);`,
     ],
   });
   const count = (name: string) => Number(fs.readFileSync(path.join(dir, `${name}.count`), "utf8").trim() || 0);
