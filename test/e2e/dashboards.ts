@@ -155,14 +155,24 @@ export function dashboardChecks(current: () => Topology): void {
     );
     assert.ok(panel, "the global overview reads the native histogram rule");
     const [nativeSide, classicSide] = panel.expr.split(" or ");
-    const p95 = await everyRegion("the global p95 panel", async () =>
-      byRegion((await thanosQuery(frontend(), panel.expr)).result),
-    );
+    // The fleet's shares put p95 in (0.25, 0.5] either way; interpolation differs (exponential in a native bucket).
+    // Right after the start the rules' 5m window holds two or three scrapes of 10 whole requests each, which
+    // round the shares by up to 10% (a p95 of 0.53 s was seen), so the panel is read once it settles in that band.
+    const inBand = (seconds: number) => seconds > 0.25 && seconds <= 0.5;
+    let lastPanel: Record<string, number> = {};
+    const p95 = await waitFor(
+      "the global p95 panel in the fleet's (0.25, 0.5] s band for every region",
+      30_000,
+      async () => {
+        lastPanel = byRegion((await thanosQuery(frontend(), panel.expr)).result);
+        return regions.every((r) => inBand(lastPanel[r])) ? lastPanel : undefined;
+      },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last answer: ${JSON.stringify(lastPanel)}`);
+    });
     const native = byRegion((await thanosQuery(frontend(), nativeSide)).result);
     const classic = byRegion((await thanosQuery(frontend(), classicSide)).result);
     for (const region of regions) {
-      // The fleet's shares put p95 in (0.25, 0.5] either way; interpolation differs (exponential in a native bucket).
-      assert.ok(p95[region] > 0.25 && p95[region] <= 0.5, `${region}: p95 ${p95[region]} s`);
       assert.ok(
         Math.abs(p95[region] - native[region]) < 1e-3,
         `${region}: the panel shows the native p95 ${native[region]}`,
