@@ -563,6 +563,9 @@ function keptRunning(topology: Topology): Set<string> {
   ]);
 }
 
+const QUERIES_ROLE = "Thanos Queries";
+const STORE_GATEWAYS_ROLE = "store gateways";
+
 const isStoreGateway = (name: string) => name.includes(`-${NAMES.storeGateway}-`);
 
 /** Everything running that a cold query on the central path does not read from: the scrape targets, the mesh, the other scenarios' Queries and frontends. */
@@ -583,8 +586,8 @@ function cpuRoles(topology: Topology): CpuRole[] {
   const emulators = plan.emulators.map((e) => e.name);
   const byRole: [string, string[]][] = [
     ["Query Frontends", frontends],
-    ["Thanos Queries", queries],
-    ["store gateways", running.filter(isStoreGateway)],
+    [QUERIES_ROLE, queries],
+    [STORE_GATEWAYS_ROLE, running.filter(isStoreGateway)],
     ["sidecars", running.filter((n) => n.endsWith("-sidecar"))],
     ["region gateways (HAProxy)", plan.regions.flatMap((r) => r.gateway.replicas.map((g) => g.name))],
     ["bucket emulators", emulators],
@@ -1203,7 +1206,7 @@ const distributedSeriesOf = (settings: QueryPathSettings, findings: Findings) =>
 ];
 
 /** The roles the summary names: the hop that costs most CPU, the store gateways, and what the machine spent. */
-const CPU_SUMMARY_ROLES = ["Thanos Queries", "store gateways", WHOLE_MACHINE];
+const CPU_SUMMARY_ROLES = [QUERIES_ROLE, STORE_GATEWAYS_ROLE, WHOLE_MACHINE];
 
 const kib = (bytes: number) => figure(round(bytes / 1024, 1), "KiB");
 
@@ -1253,6 +1256,10 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
   const { regions, history, downsampled, firstTouch, scenarios, all, find, recent, cacheRows } = findings;
   const hopNames = [...new Set(all.flatMap((r) => r.hops.map((h) => h.hop)))];
   const cpuRoleNames = [...new Set(all.flatMap((r) => r.cpu.map((c) => c.role)))];
+  // Every run by range, each range's in the scenarios' order and the warm rerun last.
+  const ordered = settings.ranges.flatMap((range) =>
+    [...scenarios.map((s) => s.name), WARM].map((name) => find(name, range)).filter((r): r is Run => r !== undefined),
+  );
   const hopCell = (r: Run, hop: string) => {
     const h = r.hops.find((x) => x.hop === hop);
     return h ? `${h.msPerQuery} ms (${h.callsPerQuery} x ${perCall(h)} ms)` : "";
@@ -1312,38 +1319,28 @@ function reportTables(settings: QueryPathSettings, findings: Findings): Section[
         "bytes into them",
         "load average",
       ],
-      rows: settings.ranges.flatMap((range) =>
-        [...scenarios.map((s) => s.name), WARM]
-          .map((name) => find(name, range))
-          .filter((r): r is Run => r !== undefined)
-          .map((r) => [
-            r.scenario,
-            r.range,
-            figure(r.n, "queries"),
-            figure(r.p50, "ms"),
-            figure(r.p99, "ms"),
-            ...hopNames.map((h) => hopCell(r, h)),
-            kib(r.bytesOutPerLoad),
-            kib(r.bytesInPerLoad),
-            r.load,
-          ]),
-      ),
+      rows: ordered.map((r) => [
+        r.scenario,
+        r.range,
+        figure(r.n, "queries"),
+        figure(r.p50, "ms"),
+        figure(r.p99, "ms"),
+        ...hopNames.map((h) => hopCell(r, h)),
+        kib(r.bytesOutPerLoad),
+        kib(r.bytesInPerLoad),
+        r.load,
+      ]),
     },
     {
       title:
         "CPU per query by role (ms of CPU time per client query, from /proc: every process of a role, then the machine's whole)",
       columns: ["path", "range", ...cpuRoleNames, "load average"],
-      rows: settings.ranges.flatMap((range) =>
-        [...scenarios.map((s) => s.name), WARM]
-          .map((name) => find(name, range))
-          .filter((r): r is Run => r !== undefined)
-          .map((r) => [
-            r.scenario,
-            r.range,
-            ...cpuRoleNames.map((role) => figure(r.cpu.find((c) => c.role === role)?.msPerQuery ?? 0, "ms")),
-            r.load,
-          ]),
-      ),
+      rows: ordered.map((r) => [
+        r.scenario,
+        r.range,
+        ...cpuRoleNames.map((role) => figure(r.cpu.find((c) => c.role === role)?.msPerQuery ?? 0, "ms")),
+        r.load,
+      ]),
     },
     {
       title: `Central fan-out against distributed mode over the window both answer (the last ${LOCAL_RETENTION}, ending now; Thanos Query straight)`,
